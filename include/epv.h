@@ -1,0 +1,25 @@
+/**
+ * @file epv.h
+ * @brief libepv umbrella header: ecological product value (生态产品价值) accounting.
+ *
+ * Include this one header to use the whole library, or a single module header under epv/.
+ * Modules: common (context, errors, versions), units, params (reference tables), growth
+ * (stand growth curves), forest (stand carbon), sink (project estimation after CCER
+ * methodologies), uncertainty (IPCC Approach 1 and 2), gep (gross ecosystem product
+ * accounts), ledger (CCER-style registry), xmlio (safe XML reading).
+ */
+#ifndef EPV_H
+#define EPV_H
+
+#include "epv/common.h"
+#include "epv/units.h"
+#include "epv/xmlio.h"
+#include "epv/params.h"
+#include "epv/growth.h"
+#include "epv/forest.h"
+#include "epv/sink.h"
+#include "epv/uncertainty.h"
+#include "epv/gep.h"
+#include "epv/ledger.h"
+
+#endif /* EPV_H */

@@ -1,0 +1,133 @@
+/**
+ * @file epv/common.h
+ * @brief Version query, status codes, the library context and shared value types.
+ *
+ * Every libepv function that can fail returns an `int`: 0 (::EPV_OK) on success or one of
+ * the negative `EPV_E*` codes below. Codes have fixed values and are only ever appended.
+ * The human-readable detail (which file, line or field) is kept on the ::epv_ctx passed
+ * to the call and read with epv_ctx_errmsg().
+ *
+ * Threads: an ::epv_ctx is not thread-safe; use one per thread. Objects created with a
+ * context keep a pointer to it, so the context must outlive them. Reference tables that a
+ * function documents as read-only may be shared between threads.
+ *
+ * This header is C89-clean so that any binding generator can read it.
+ */
+#ifndef EPV_COMMON_H
+#define EPV_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "epv/version.h"
+
+/** Signed 64-bit integer used for counts, serial numbers and dates. */
+typedef int64_t epv_i64;
+/** Unsigned 64-bit integer used for seeds. */
+typedef uint64_t epv_u64;
+
+/** Marks a function exported from the shared library. */
+#if defined(EPV_BUILDING) && defined(__GNUC__)
+#define EPV_API __attribute__((visibility("default")))
+#else
+#define EPV_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Status codes. Fixed values; new codes are only ever appended. */
+enum epv_status {
+    EPV_OK = 0,            /**< success */
+    EPV_EINVAL = -1,       /**< invalid argument (NULL pointer, NaN, bad enum value) */
+    EPV_ENOMEM = -2,       /**< out of memory */
+    EPV_EIO = -3,          /**< file could not be read or written */
+    EPV_EPARSE = -4,       /**< malformed input (not well-formed XML, bad number, bad CSV) */
+    EPV_ESCHEMA = -5,      /**< input does not validate against its schema */
+    EPV_ENOTFOUND = -6,    /**< unknown key (species, indicator, account, serial...) */
+    EPV_ERANGE = -7,       /**< value outside its allowed range (negative area, age...) */
+    EPV_ENOCONV = -8,      /**< an iterative method did not converge */
+    EPV_EDOMAIN = -9,      /**< a model left its domain (e.g. a growth curve went negative) */
+    EPV_EEXISTS = -10,     /**< key already exists */
+    EPV_ESTATE = -11,      /**< operation not allowed in the object's current state */
+    EPV_ECORRUPT = -12,    /**< stored data failed an integrity check (hash chain, totals) */
+    EPV_EUNITS = -13,      /**< units do not match */
+    EPV_ITEROVER = -14,    /**< an iterator has no more items (not an error) */
+    EPV_ESINGULAR = -15,   /**< data cannot determine the model (singular, too few points) */
+    EPV_EBALANCE = -16,    /**< not enough units held for the operation */
+    EPV_EBUSY = -17,       /**< the store is locked by another writer */
+    EPV_EREADONLY = -18,   /**< the store is read-only */
+    EPV_ENOSPACE = -19,    /**< disk full */
+    EPV_EUNSUPPORTED = -20 /**< feature or file version not supported */
+};
+
+/** Largest error-message length kept by a context, including the terminating NUL. */
+#define EPV_ERRMSG_MAX 512
+
+/** Opaque library context: last error, allocator, random seed, thread count. */
+typedef struct epv_ctx epv_ctx;
+
+/** Allocator hooks. All three must be set; `payload` is passed back last. */
+typedef struct epv_allocator {
+    void *(*malloc_fn)(size_t size, void *payload);
+    void *(*realloc_fn)(void *ptr, size_t size, void *payload);
+    void (*free_fn)(void *ptr, void *payload);
+    void *payload;
+} epv_allocator;
+
+/** Library version as "major.minor.patch" (of the library actually linked). */
+EPV_API const char *epv_version(void);
+/** Library version as major*10000 + minor*100 + patch (of the library actually linked). */
+EPV_API int epv_version_number(void);
+
+/** Short English description of a status code; never NULL. */
+EPV_API const char *epv_strerror(int status);
+
+/**
+ * Create a context with the system allocator, seed 0 and one thread.
+ * @param[out] out receives the new context; set to NULL on failure.
+ * @return ::EPV_OK or ::EPV_ENOMEM / ::EPV_EINVAL.
+ */
+EPV_API int epv_ctx_new(epv_ctx **out);
+/** Create a context using the given allocator (copied). */
+EPV_API int epv_ctx_new_with_allocator(epv_ctx **out, const epv_allocator *alloc);
+/** Free a context. NULL is a no-op. */
+EPV_API void epv_ctx_free(epv_ctx *ctx);
+/** Message of the last error set on this context ("" if none). Valid until the next call. */
+EPV_API const char *epv_ctx_errmsg(const epv_ctx *ctx);
+/** Status code of the last error set on this context (0 if none). */
+EPV_API int epv_ctx_errcode(const epv_ctx *ctx);
+/** Forget the last error. */
+EPV_API void epv_ctx_clear_error(epv_ctx *ctx);
+/** Seed for every random stream derived from this context (Monte Carlo). */
+EPV_API int epv_ctx_set_seed(epv_ctx *ctx, epv_u64 seed);
+/** The context's seed. */
+EPV_API epv_u64 epv_ctx_seed(const epv_ctx *ctx);
+/**
+ * Number of worker threads computations may use (1..256; 0 means "number of online CPUs").
+ * Results never depend on this number.
+ */
+EPV_API int epv_ctx_set_threads(epv_ctx *ctx, int nthreads);
+/** Number of worker threads in use (resolved, >= 1). */
+EPV_API int epv_ctx_threads(const epv_ctx *ctx);
+
+/** A calendar date (proleptic Gregorian). Plain value type. */
+typedef struct epv_date {
+    int year;  /**< 1..9999 */
+    int month; /**< 1..12 */
+    int day;   /**< 1..31, valid for the month */
+} epv_date;
+
+/** 1 if the date exists in the proleptic Gregorian calendar, 0 otherwise. */
+EPV_API int epv_date_valid(epv_date d);
+/** Days since 1970-01-01 (negative before). Undefined for invalid dates: check first. */
+EPV_API epv_i64 epv_date_to_days(epv_date d);
+/** Parse "YYYY-MM-DD" strictly (ASCII digits only, no spaces). */
+EPV_API int epv_date_parse(epv_ctx *ctx, const char *text, epv_date *out);
+/** Format as "YYYY-MM-DD" into buf (at least 11 bytes). */
+EPV_API int epv_date_format(epv_date d, char *buf, size_t bufsize);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* EPV_COMMON_H */

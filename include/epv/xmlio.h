@@ -1,0 +1,53 @@
+/**
+ * @file epv/xmlio.h
+ * @brief Safe reading of libepv's XML formats and access to their XSD schemas.
+ *
+ * Every XML file libepv reads comes from outside and is treated as untrusted: it must be
+ * UTF-8 without NUL bytes, may not contain a DOCTYPE (so no entities, internal or
+ * external), is parsed with network access disabled and is validated against the XSD of
+ * its format before any value is used. Errors name the file, the line and the element or
+ * attribute. The schemas are compiled into the library (and installed under
+ * `$(pkgdatadir)/schema` for other tools), so validation never reads a schema from disk.
+ *
+ * Threads: all functions here may be called from several threads with different contexts.
+ */
+#ifndef EPV_XMLIO_H
+#define EPV_XMLIO_H
+
+#include "epv/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Largest XML input accepted, in bytes (64 MiB). */
+#define EPV_XML_MAX_BYTES (64L * 1024L * 1024L)
+
+/**
+ * Text of a shipped resource, e.g. "schema/species.xsd" or "params/species.xml".
+ * @param name path relative to the data directory.
+ * @param[out] len receives the length in bytes (may be NULL).
+ * @return the NUL-terminated text (static storage), or NULL if there is no such resource.
+ */
+EPV_API const char *epv_resource(const char *name, size_t *len);
+
+/** Number of shipped resources; with epv_resource_name() lets a tool list them. */
+EPV_API size_t epv_resource_count(void);
+/** Name of the i-th shipped resource, or NULL when i is out of range. */
+EPV_API const char *epv_resource_name(size_t i);
+
+/**
+ * Check that a file is safe, well-formed XML that validates against a shipped schema.
+ * @param path file to check.
+ * @param schema resource name of the schema, e.g. "schema/species.xsd".
+ * @return ::EPV_OK, ::EPV_EIO, ::EPV_EPARSE (with line), ::EPV_ESCHEMA (with line and element).
+ */
+EPV_API int epv_xml_validate_file(epv_ctx *ctx, const char *path, const char *schema);
+/** Like epv_xml_validate_file() for a buffer; `name` is used in error messages. */
+EPV_API int epv_xml_validate_memory(epv_ctx *ctx, const char *buf, size_t len, const char *name,
+                                    const char *schema);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* EPV_XMLIO_H */
