@@ -84,7 +84,7 @@ static void test_units(void)
     EPV_ASSERT_CLOSE(epv_c_to_co2(12.0), 44.0, 1e-12);
     EPV_ASSERT_CLOSE(epv_co2_to_c(44.0), 12.0, 1e-12);
     /* GEP practice: 1.63 kg CO2 fixed and 1.2 kg O2 released per kg dry matter; 1.63 x 32/44 = 1.19. */
-    EPV_ASSERT_CLOSE(epv_co2_to_o2(1.63), 1.2, 0.01);
+    EPV_ASSERT_CLOSE(epv_co2_to_o2(1.63), 1.2, 0.02); /* the published 1.2 is rounded */
     /* Shenzhen 2020 GEP: 1303.82 亿元 is 13,038,200 万元. */
     double wan;
     EPV_ASSERT_OK(ctx, epv_unit_convert(ctx, 1303.82, EPV_UNIT_YI_YUAN, EPV_UNIT_WAN_YUAN, &wan));
