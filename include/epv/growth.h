@@ -1,10 +1,92 @@
 /**
  * @file epv/growth.h
- * @brief (module under construction)
+ * @brief Stand growth curves: evaluation and fitting to plot data.
+ *
+ * A growth curve gives a stand quantity y (stem volume m³/ha, or biomass t/ha) against
+ * stand age t (years). Models (a, b, c > 0 unless stated):
+ *  - Richards (Chapman-Richards): y = a (1 − e^(−b t))^c
+ *  - logistic:                    y = a / (1 + b e^(−c t))
+ *  - Korf:                        y = a e^(−b t^(−c))
+ *  - Schumacher:                  y = a e^(−b / t)            (c unused)
+ *  - Gompertz:                    y = a e^(−b e^(−c t))
+ * Fitting uses GSL's nonlinear least squares (trust region, Levenberg-Marquardt) and
+ * reports parameter standard errors and covariance (for Monte Carlo), R² and RMSE.
+ *
+ * Threads: all functions are reentrant; curves are plain values.
  */
 #ifndef EPV_GROWTH_H
 #define EPV_GROWTH_H
 
 #include "epv/common.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Growth model families. Values fixed. */
+typedef enum epv_growth_model {
+    EPV_GROWTH_RICHARDS = 1,
+    EPV_GROWTH_LOGISTIC = 2,
+    EPV_GROWTH_KORF = 3,
+    EPV_GROWTH_SCHUMACHER = 4,
+    EPV_GROWTH_GOMPERTZ = 5
+} epv_growth_model;
+
+/** A growth curve: model and parameters. Plain value type. */
+typedef struct epv_growth_curve {
+    epv_growth_model model;
+    double a; /**< asymptote, in the unit of y */
+    double b;
+    double c; /**< ignored by Schumacher */
+} epv_growth_curve;
+
+/** Result of a fit. */
+typedef struct epv_growth_fit {
+    epv_growth_curve curve; /**< fitted parameters */
+    double se[3];           /**< standard errors of a, b, c (c: 0 for Schumacher) */
+    double cov[3][3];       /**< covariance of (a, b, c), scaled by the residual variance */
+    double r2;              /**< coefficient of determination */
+    double rmse;            /**< root mean square error, unit of y */
+    size_t n;               /**< number of points used */
+    int iterations;         /**< solver iterations */
+} epv_growth_fit;
+
+/** Name of a model ("richards", "logistic", "korf", "schumacher", "gompertz"); NULL if unknown. */
+EPV_API const char *epv_growth_model_name(epv_growth_model model);
+/** Model from its name. ::EPV_ENOTFOUND for an unknown name. */
+EPV_API int epv_growth_model_from_name(epv_ctx *ctx, const char *name, epv_growth_model *out);
+/** Number of parameters the model uses (2 or 3). */
+EPV_API int epv_growth_model_nparams(epv_growth_model model);
+
+/**
+ * Check a curve's parameters (finite, in the model's domain so y is non-negative and
+ * increasing). ::EPV_EDOMAIN names the offending parameter.
+ */
+EPV_API int epv_growth_curve_check(epv_ctx *ctx, const epv_growth_curve *curve);
+/**
+ * Evaluate y at age t (years, t >= 0; y(0) is the model's limit).
+ * @return ::EPV_OK, ::EPV_ERANGE for negative or non-finite t, ::EPV_EDOMAIN if the curve
+ *         yields a negative or non-finite value.
+ */
+EPV_API int epv_growth_eval(epv_ctx *ctx, const epv_growth_curve *curve, double age, double *out);
+/** Evaluate at n ages. All or nothing: on error `out` is left unspecified and the index named. */
+EPV_API int epv_growth_eval_many(epv_ctx *ctx, const epv_growth_curve *curve, const double *ages,
+                                 size_t n, double *out);
+/** Derivative dy/dt at age t (current annual increment). */
+EPV_API int epv_growth_rate(epv_ctx *ctx, const epv_growth_curve *curve, double age, double *out);
+
+/**
+ * Fit a model to (age, y) data by nonlinear least squares.
+ * @param start starting parameters, or NULL to derive them from the data.
+ * @return ::EPV_OK; ::EPV_ESINGULAR when the data cannot determine the curve (fewer points
+ *         than parameters plus one, all ages equal, singular Jacobian); ::EPV_ENOCONV when the
+ *         solver does not converge; ::EPV_ERANGE for negative/NaN ages or values.
+ */
+EPV_API int epv_growth_fit_data(epv_ctx *ctx, epv_growth_model model, const double *age,
+                                const double *y, size_t n, const epv_growth_curve *start,
+                                epv_growth_fit *out);
+
+#ifdef __cplusplus
+}
+#endif
 #endif /* EPV_GROWTH_H */

@@ -1,10 +1,122 @@
 /**
  * @file epv/params.h
- * @brief (module under construction)
+ * @brief Reference parameter tables as data: species parameters and IPCC Tier-1 defaults.
+ *
+ * Every number libepv uses in a carbon estimate comes from a row of a table loaded here,
+ * and every row names its source (a key into the table's list of sources). The default
+ * table ships in `data/params/species.xml` (also compiled into the library); users may load
+ * their own file (same XSD, `schema/params.xsd`), merge one over the defaults, or override
+ * single values in code. Values not yet checked against a primary source carry
+ * `provisional = 1`.
+ *
+ * Threads: a loaded ::epv_params is read-only for every function taking it `const`, and may
+ * then be shared between threads; functions that modify it need exclusive access.
  */
 #ifndef EPV_PARAMS_H
 #define EPV_PARAMS_H
 
 #include "epv/common.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Longest code, name or source id kept in a row, including the NUL. */
+#define EPV_PARAMS_NAME_MAX 64
+
+/** Parameters of one tree species (or species group). Plain value type. */
+typedef struct epv_species {
+    char code[EPV_PARAMS_NAME_MAX];    /**< stable ASCII id, e.g. "cunninghamia_lanceolata" */
+    char name_zh[EPV_PARAMS_NAME_MAX]; /**< Chinese name, UTF-8, e.g. "杉木" */
+    char name_en[EPV_PARAMS_NAME_MAX]; /**< English or Latin name */
+    int conifer;                       /**< 1 conifer, 0 broadleaf */
+    double wood_density;               /**< basic wood density D, t dry matter per m³ fresh volume */
+    double bef;                        /**< biomass expansion factor: above-ground / stem biomass */
+    double root_shoot;                 /**< root:shoot ratio R, below- / above-ground biomass */
+    double carbon_fraction;            /**< carbon fraction CF, t C per t dry matter */
+    double fang_a;                     /**< Fang's continuous BEF B = a·V + b: slope (t/m³); NaN if none */
+    double fang_b;                     /**< Fang's continuous BEF intercept (t/ha); NaN if none */
+    char source[EPV_PARAMS_NAME_MAX];      /**< source id of D, BEF, R, CF */
+    char fang_source[EPV_PARAMS_NAME_MAX]; /**< source id of the Fang coefficients ("" if none) */
+    int provisional;                   /**< 1 if not yet verified against the primary source */
+} epv_species;
+
+/** IPCC Tier-1 above-ground biomass growth default for a zone and forest type. */
+typedef struct epv_ipcc_growth {
+    char zone[EPV_PARAMS_NAME_MAX];        /**< climate domain/ecological zone, e.g. "subtropical_humid" */
+    char region[EPV_PARAMS_NAME_MAX];      /**< continent, e.g. "asia" */
+    char forest_type[EPV_PARAMS_NAME_MAX]; /**< e.g. "plantation_broadleaf", "natural_le20y", "natural_gt20y" */
+    double growth_t_dm_ha_yr;              /**< above-ground net growth G_W, t d.m./ha/yr */
+    double growth_min;                     /**< lower end of the published range (NaN if none) */
+    double growth_max;                     /**< upper end of the published range (NaN if none) */
+    double root_shoot;                     /**< default R for this type (NaN if none) */
+    char source[EPV_PARAMS_NAME_MAX];      /**< source id */
+    int provisional;                       /**< 1 if not yet verified against the primary source */
+} epv_ipcc_growth;
+
+/** A bibliographic source referenced by rows. Strings owned by the table. */
+typedef struct epv_source {
+    const char *id;       /**< key used by rows */
+    const char *citation; /**< full citation, UTF-8 */
+} epv_source;
+
+/** Opaque parameter table: species rows, IPCC growth rows and their sources. */
+typedef struct epv_params epv_params;
+
+/** Load the default table shipped with the library (data/params/species.xml). */
+EPV_API int epv_params_load_default(epv_ctx *ctx, epv_params **out);
+/** Load a table from a file validated against schema/params.xsd. Errors name file and line. */
+EPV_API int epv_params_load_file(epv_ctx *ctx, const char *path, epv_params **out);
+/** Load a table from a buffer; `name` is used in error messages. */
+EPV_API int epv_params_load_memory(epv_ctx *ctx, const char *buf, size_t len, const char *name,
+                                   epv_params **out);
+/**
+ * Merge a file over a table: rows with an existing code replace the old row, new rows are
+ * added. All or nothing: on any error the table is unchanged.
+ */
+EPV_API int epv_params_merge_file(epv_ctx *ctx, epv_params *params, const char *path);
+/** Free a table. NULL is a no-op. */
+EPV_API void epv_params_free(epv_params *params);
+
+/** Number of species rows. */
+EPV_API size_t epv_params_species_count(const epv_params *params);
+/** Copy species row i into *out. ::EPV_ERANGE if i is out of range. */
+EPV_API int epv_params_species_at(epv_ctx *ctx, const epv_params *params, size_t i, epv_species *out);
+/**
+ * Find a species by code, Chinese name or English name.
+ * @return ::EPV_OK or ::EPV_ENOTFOUND ("species: unknown 'x'").
+ */
+EPV_API int epv_params_species_find(epv_ctx *ctx, const epv_params *params, const char *key,
+                                    epv_species *out);
+/** Add a row or replace the row with the same code, after range checks on every value. */
+EPV_API int epv_params_species_set(epv_ctx *ctx, epv_params *params, const epv_species *row);
+/**
+ * Override one value of one species: field is "wood_density", "bef", "root_shoot",
+ * "carbon_fraction", "fang_a" or "fang_b"; `source` names where the new value comes from.
+ * Checks the value's range; on error nothing changes.
+ */
+EPV_API int epv_params_species_override(epv_ctx *ctx, epv_params *params, const char *species,
+                                        const char *field, double value, const char *source);
+
+/** Number of IPCC growth rows. */
+EPV_API size_t epv_params_ipcc_growth_count(const epv_params *params);
+/** Copy IPCC growth row i into *out. */
+EPV_API int epv_params_ipcc_growth_at(epv_ctx *ctx, const epv_params *params, size_t i,
+                                      epv_ipcc_growth *out);
+/** Find the IPCC growth row for zone, region and forest type (exact codes). */
+EPV_API int epv_params_ipcc_growth_find(epv_ctx *ctx, const epv_params *params, const char *zone,
+                                        const char *region, const char *forest_type,
+                                        epv_ipcc_growth *out);
+
+/** Number of sources. */
+EPV_API size_t epv_params_source_count(const epv_params *params);
+/** Source i (strings valid while the table lives and is not modified). */
+EPV_API int epv_params_source_at(epv_ctx *ctx, const epv_params *params, size_t i, epv_source *out);
+/** Find a source by id. */
+EPV_API int epv_params_source_find(epv_ctx *ctx, const epv_params *params, const char *id,
+                                   epv_source *out);
+
+#ifdef __cplusplus
+}
+#endif
 #endif /* EPV_PARAMS_H */
