@@ -1,0 +1,568 @@
+/* Project definition and the yearly estimation of removals, emissions, baseline, leakage
+ * and net removals (see include/epv/sink.h for the method and its sources). */
+#include "config.h"
+#include "sink_int.h"
+#include "epv/units.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Strata are summed in fixed blocks so totals do not depend on the number of threads. */
+#define SINK_BLOCK 64
+/* IPCC Tier 1 default transition time for soil carbon of land converted to forest, years. */
+#define SINK_SOC_TRANSITION_YEARS 20.0
+
+EPV_API epv_stratum epv_stratum_default(void)
+{
+    epv_stratum s;
+    memset(&s, 0, sizeof s);
+    s.method = EPV_BIOMASS_BEF;
+    s.curve.model = EPV_GROWTH_RICHARDS;
+    s.baseline_curve.model = EPV_GROWTH_RICHARDS;
+    return s;
+}
+
+EPV_API int epv_project_new(epv_ctx *ctx, const char *name, epv_project_kind kind, int start_year,
+                            int crediting_years, epv_project **out)
+{
+    if (!ctx || !out || !name) return epv__error(ctx, EPV_EINVAL, "project: NULL argument");
+    *out = NULL;
+    if (kind != EPV_PROJECT_AFFORESTATION && kind != EPV_PROJECT_FOREST_MANAGEMENT)
+        return epv__error(ctx, EPV_EINVAL, "project kind: %d is not a known kind", (int)kind);
+    if (crediting_years < EPV_SINK_CREDITING_MIN_YEARS || crediting_years > EPV_SINK_CREDITING_MAX_YEARS)
+        return epv__error(ctx, EPV_ERANGE, "crediting_years: %d is outside %d-%d years", crediting_years,
+                          EPV_SINK_CREDITING_MIN_YEARS, EPV_SINK_CREDITING_MAX_YEARS);
+    if (start_year < 1900 || start_year > 2200)
+        return epv__error(ctx, EPV_ERANGE, "start_year: %d is outside 1900-2200", start_year);
+    epv_project *p = epv__calloc(ctx, 1, sizeof *p);
+    if (!p) return EPV_ENOMEM;
+    p->ctx = ctx;
+    p->name = epv__strdup(ctx, name);
+    if (!p->name) {
+        epv__free(ctx, p);
+        return EPV_ENOMEM;
+    }
+    p->kind = kind;
+    p->start_year = start_year;
+    p->crediting_years = crediting_years;
+    *out = p;
+    return EPV_OK;
+}
+
+EPV_API void epv_project_free(epv_project *p)
+{
+    if (!p) return;
+    epv_ctx *ctx = p->ctx;
+    for (size_t i = 0; i < p->nclaims; i++) {
+        epv__free(ctx, p->claims[i].label);
+        epv__free(ctx, p->claims[i].source);
+    }
+    epv__free(ctx, p->claims);
+    epv__free(ctx, p->periods);
+    epv__free(ctx, p->dist);
+    epv__free(ctx, p->strata);
+    epv__free(ctx, p->name);
+    epv__free(ctx, p);
+}
+
+/* CO2 per unit of stem volume (the conversion is affine in V for both methods, so the
+ * slope is all that matters for stock changes counted from planting). */
+static int conversion_slope(epv_ctx *ctx, const epv_species *sp, epv_biomass_method method, double *slope)
+{
+    epv_stand_carbon c0, c1;
+    int rc = epv_forest_carbon_from_volume(ctx, sp, method, 0.0, &c0);
+    if (!rc) rc = epv_forest_carbon_from_volume(ctx, sp, method, 100.0, &c1);
+    if (rc) return rc;
+    *slope = (c1.co2_t_ha - c0.co2_t_ha) / 100.0;
+    return EPV_OK;
+}
+
+/* The curve must stay finite and non-negative over every age the estimate uses. */
+static int check_curve_over(epv_ctx *ctx, const epv_growth_curve *curve, int max_age, const char *what,
+                            const char *id)
+{
+    int rc = epv_growth_curve_check(ctx, curve);
+    if (rc) {
+        epv__error_prefix(ctx, "stratum '%s': %s", id, what);
+        return rc;
+    }
+    for (int age = 0; age <= max_age; age++) {
+        double v;
+        rc = epv_growth_eval(ctx, curve, (double)age, &v);
+        if (rc) {
+            epv__error_prefix(ctx, "stratum '%s': %s at age %d", id, what, age);
+            return rc;
+        }
+    }
+    return EPV_OK;
+}
+
+static int resolve_stratum(epv_ctx *ctx, const epv_project *p, const epv_params *params,
+                           const epv_stratum *s, struct sink_stratum *out)
+{
+    if (!s->id[0] || !memchr(s->id, '\0', sizeof s->id))
+        return epv__error(ctx, EPV_EINVAL, "stratum id: empty or longer than 63 bytes");
+    const char *id = s->id;
+    int rc;
+    if ((rc = epv__check_positive(ctx, s->area_ha, "area_ha")) ||
+        (rc = epv__check_nonneg(ctx, s->baseline_tco2_ha_yr, "baseline_tco2_ha_yr")) ||
+        (rc = epv__check_nonneg(ctx, s->shrub_crown_cover, "shrub_crown_cover")) ||
+        (rc = epv__check_nonneg(ctx, s->shrub_forest_biomass_t_ha, "shrub_forest_biomass_t_ha")) ||
+        (rc = epv__check_nonneg(ctx, s->soc_initial_tc_ha, "soc_initial_tc_ha")) ||
+        (rc = epv__check_nonneg(ctx, s->soc_final_tc_ha, "soc_final_tc_ha"))) {
+        epv__error_prefix(ctx, "stratum '%s'", id);
+        return rc;
+    }
+    if (s->shrub_crown_cover > 1)
+        return epv__error(ctx, EPV_ERANGE, "stratum '%s': shrub_crown_cover: %g is above 1", id, s->shrub_crown_cover);
+    int last_year = p->start_year + p->crediting_years - 1;
+    if (s->planting_year < 1800 || s->planting_year > last_year)
+        return epv__error(ctx, EPV_ERANGE, "stratum '%s': planting_year: %d is outside 1800-%d (end of crediting)",
+                          id, s->planting_year, last_year);
+    if (p->kind == EPV_PROJECT_AFFORESTATION && s->planting_year < p->start_year - 5)
+        return epv__error(ctx, EPV_ERANGE,
+                          "stratum '%s': planting_year: %d is long before the start %d of an afforestation project",
+                          id, s->planting_year, p->start_year);
+    if (s->method != EPV_BIOMASS_BEF && s->method != EPV_BIOMASS_FANG)
+        return epv__error(ctx, EPV_EINVAL, "stratum '%s': method: %d is not a known method", id, (int)s->method);
+    if (!params) return epv__error(ctx, EPV_EINVAL, "stratum '%s': no parameter table given", id);
+    memset(out, 0, sizeof *out);
+    out->s = *s;
+    if ((rc = epv_params_species_find(ctx, params, s->species, &out->species))) {
+        epv__error_prefix(ctx, "stratum '%s'", id);
+        return rc;
+    }
+    if ((rc = conversion_slope(ctx, &out->species, s->method, &out->co2_per_m3_ha))) {
+        epv__error_prefix(ctx, "stratum '%s'", id);
+        return rc;
+    }
+    int max_age = last_year - s->planting_year + 1;
+    if ((rc = check_curve_over(ctx, &s->curve, max_age, "growth curve", id))) return rc;
+    if (s->has_baseline_curve && (rc = check_curve_over(ctx, &s->baseline_curve, max_age, "baseline curve", id)))
+        return rc;
+    /* CDM AR-Tool14: B_shrub = (1 + R_s) · CC · BDR_SF · B_forest, carbon fraction CF_s. */
+    double b_shrub = (1.0 + EPV_SINK_SHRUB_ROOT_SHOOT) * s->shrub_crown_cover * EPV_SINK_SHRUB_BDR_SF *
+                     s->shrub_forest_biomass_t_ha;
+    out->shrub_tco2_ha = epv_c_to_co2(b_shrub * EPV_SINK_SHRUB_CARBON_FRACTION);
+    return EPV_OK;
+}
+
+EPV_API int epv_project_add_stratum(epv_ctx *ctx, epv_project *p, const epv_params *params, const epv_stratum *s)
+{
+    if (!p || !s) return epv__error(ctx, EPV_EINVAL, "add_stratum: NULL argument");
+    for (size_t i = 0; i < p->nstrata; i++)
+        if (strcmp(p->strata[i].s.id, s->id) == 0)
+            return epv__error(ctx, EPV_EEXISTS, "stratum '%s': id used twice", s->id);
+    struct sink_stratum st;
+    int rc = resolve_stratum(ctx, p, params, s, &st);
+    if (rc) return rc;
+    if ((rc = epv__grow(ctx, (void **)&p->strata, &p->cap_strata, p->nstrata + 1, sizeof *p->strata))) return rc;
+    p->strata[p->nstrata++] = st;
+    return EPV_OK;
+}
+
+EPV_API int epv_project_add_disturbance(epv_ctx *ctx, epv_project *p, const char *stratum_id, int year,
+                                        double fraction)
+{
+    if (!p || !stratum_id) return epv__error(ctx, EPV_EINVAL, "add_disturbance: NULL argument");
+    size_t i;
+    for (i = 0; i < p->nstrata; i++)
+        if (strcmp(p->strata[i].s.id, stratum_id) == 0) break;
+    if (i == p->nstrata) return epv__error(ctx, EPV_ENOTFOUND, "disturbance: unknown stratum '%.63s'", stratum_id);
+    if (!isfinite(fraction) || fraction <= 0 || fraction > 1)
+        return epv__error(ctx, EPV_ERANGE, "disturbance fraction: %g is outside (0, 1]", fraction);
+    if (year < p->start_year || year >= p->start_year + p->crediting_years)
+        return epv__error(ctx, EPV_ERANGE, "disturbance year: %d is outside the crediting period %d-%d", year,
+                          p->start_year, p->start_year + p->crediting_years - 1);
+    int rc = epv__grow(ctx, (void **)&p->dist, &p->cap_dist, p->ndist + 1, sizeof *p->dist);
+    if (rc) return rc;
+    p->dist[p->ndist].stratum = i;
+    p->dist[p->ndist].year = year;
+    p->dist[p->ndist].fraction = fraction;
+    p->ndist++;
+    return EPV_OK;
+}
+
+EPV_API int epv_project_set_leakage(epv_ctx *ctx, epv_project *p, double fraction)
+{
+    if (!p) return epv__error(ctx, EPV_EINVAL, "set_leakage: NULL project");
+    if (!isfinite(fraction) || fraction < 0 || fraction > 1)
+        return epv__error(ctx, EPV_ERANGE, "leakage_fraction: %g is outside 0-1", fraction);
+    p->leakage_fraction = fraction;
+    return EPV_OK;
+}
+
+int epv__sink_period_add(epv_ctx *ctx, epv_project *p, int first_year, int last_year)
+{
+    int end = p->start_year + p->crediting_years - 1;
+    if (first_year > last_year)
+        return epv__error(ctx, EPV_ERANGE, "monitoring period: first year %d is after last year %d", first_year,
+                          last_year);
+    if (first_year < p->start_year || last_year > end)
+        return epv__error(ctx, EPV_ERANGE, "monitoring period %d-%d: outside the crediting period %d-%d", first_year,
+                          last_year, p->start_year, end);
+    for (size_t i = 0; i < p->nperiods; i++)
+        if (first_year <= p->periods[i].last_year && p->periods[i].first_year <= last_year)
+            return epv__error(ctx, EPV_ERANGE, "monitoring period %d-%d: overlaps %d-%d", first_year, last_year,
+                              p->periods[i].first_year, p->periods[i].last_year);
+    int rc = epv__grow(ctx, (void **)&p->periods, &p->cap_periods, p->nperiods + 1, sizeof *p->periods);
+    if (rc) return rc;
+    p->periods[p->nperiods].first_year = first_year;
+    p->periods[p->nperiods].last_year = last_year;
+    p->nperiods++;
+    return EPV_OK;
+}
+
+int epv__sink_claim_add(epv_ctx *ctx, epv_project *p, const char *label, double tco2_per_year, double area_ha,
+                        const char *source)
+{
+    int rc;
+    if ((rc = epv__check_nonneg(ctx, tco2_per_year, "claim tco2-per-year")) ||
+        (rc = epv__check_positive(ctx, area_ha, "claim area")))
+        return rc;
+    if ((rc = epv__grow(ctx, (void **)&p->claims, &p->cap_claims, p->nclaims + 1, sizeof *p->claims))) return rc;
+    struct sink_claim *c = &p->claims[p->nclaims];
+    c->label = epv__strdup(ctx, label ? label : "");
+    c->source = epv__strdup(ctx, source ? source : "");
+    if (!c->label || !c->source) {
+        epv__free(ctx, c->label);
+        epv__free(ctx, c->source);
+        return EPV_ENOMEM;
+    }
+    c->tco2_per_year = tco2_per_year;
+    c->area_ha = area_ha;
+    p->nclaims++;
+    return EPV_OK;
+}
+
+EPV_API const char *epv_project_name(const epv_project *p) { return p ? p->name : NULL; }
+EPV_API epv_project_kind epv_project_kind_of(const epv_project *p) { return p ? p->kind : EPV_PROJECT_AFFORESTATION; }
+EPV_API int epv_project_start_year(const epv_project *p) { return p ? p->start_year : 0; }
+EPV_API int epv_project_crediting_years(const epv_project *p) { return p ? p->crediting_years : 0; }
+EPV_API size_t epv_project_stratum_count(const epv_project *p) { return p ? p->nstrata : 0; }
+EPV_API size_t epv_project_period_count(const epv_project *p) { return p ? p->nperiods : 0; }
+EPV_API size_t epv_project_claim_count(const epv_project *p) { return p ? p->nclaims : 0; }
+
+EPV_API double epv_project_area_ha(const epv_project *p)
+{
+    double a = 0;
+    for (size_t i = 0; p && i < p->nstrata; i++) a += p->strata[i].s.area_ha;
+    return a;
+}
+
+EPV_API int epv_project_stratum_at(epv_ctx *ctx, const epv_project *p, size_t i, epv_stratum *out)
+{
+    if (!p || !out) return epv__error(ctx, EPV_EINVAL, "stratum_at: NULL argument");
+    if (i >= p->nstrata) return epv__error(ctx, EPV_ERANGE, "stratum index %zu: project has %zu strata", i, p->nstrata);
+    *out = p->strata[i].s;
+    return EPV_OK;
+}
+
+EPV_API int epv_project_period_at(epv_ctx *ctx, const epv_project *p, size_t i, epv_project_period *out)
+{
+    if (!p || !out) return epv__error(ctx, EPV_EINVAL, "period_at: NULL argument");
+    if (i >= p->nperiods) return epv__error(ctx, EPV_ERANGE, "period index %zu: project has %zu", i, p->nperiods);
+    *out = p->periods[i];
+    return EPV_OK;
+}
+
+EPV_API int epv_project_claim_at(epv_ctx *ctx, const epv_project *p, size_t i, epv_project_claim *out)
+{
+    if (!p || !out) return epv__error(ctx, EPV_EINVAL, "claim_at: NULL argument");
+    if (i >= p->nclaims) return epv__error(ctx, EPV_ERANGE, "claim index %zu: project has %zu", i, p->nclaims);
+    out->label = p->claims[i].label;
+    out->source = p->claims[i].source;
+    out->tco2_per_year = p->claims[i].tco2_per_year;
+    out->area_ha = p->claims[i].area_ha;
+    return EPV_OK;
+}
+
+/* ---- estimation -------------------------------------------------------------------- */
+
+struct estimate_job {
+    const epv_project *p;
+    const struct sink_stratum *strata; /* possibly re-resolved copies */
+    size_t nyears;
+    double *block_totals; /* [nblocks][nyears][SINK_NCOMP] */
+    double *per_stratum;  /* optional [nstrata][nyears][SINK_NCOMP] */
+    epv_ctx *worker_ctx;  /* one context per worker for error messages */
+};
+
+/* Evaluate one stratum into comp[nyears][SINK_NCOMP] (zeroed by the caller). The scratch
+ * buffers hold curve values at ages 0..nyears. */
+static int stratum_years(epv_ctx *ctx, const epv_project *p, const struct sink_stratum *st, size_t sidx,
+                         size_t nyears, double *ages, double *vol, double *bvol, double *comp)
+{
+    const epv_stratum *s = &st->s;
+    /* Age at the end of the first year, and the number of ages to evaluate. */
+    int age0 = p->start_year - s->planting_year + 1;
+    int first_age = age0 - 1 < 0 ? 0 : age0 - 1;
+    int last_age = age0 + (int)nyears - 1;
+    size_t nages = (size_t)(last_age - first_age + 1);
+    for (size_t k = 0; k < nages; k++) ages[k] = (double)(first_age + (int)k);
+    int rc = epv_growth_eval_many(ctx, &s->curve, ages, nages, vol);
+    if (rc) return rc;
+    double v0, b0 = 0;
+    if ((rc = epv_growth_eval(ctx, &s->curve, 0.0, &v0))) return rc;
+    if (s->has_baseline_curve) {
+        if ((rc = epv_growth_eval_many(ctx, &s->baseline_curve, ages, nages, bvol))) return rc;
+        if ((rc = epv_growth_eval(ctx, &s->baseline_curve, 0.0, &b0))) return rc;
+    }
+    const double k = st->co2_per_m3_ha * s->area_ha;
+    int soil = s->soc_initial_tc_ha != 0 || s->soc_final_tc_ha != 0;
+    double multiplier = 1.0; /* share of tree carbon left after disturbances so far */
+    double prev_gross = 0;   /* undisturbed tree stock at the end of the previous year */
+    for (size_t y = 0; y < nyears; y++) {
+        int year = p->start_year + (int)y;
+        int age = age0 + (int)y;
+        double *c = comp + y * SINK_NCOMP;
+        c[SINK_BASELINE] = s->baseline_tco2_ha_yr * s->area_ha;
+        if (age <= 0) continue; /* not planted yet */
+        size_t ia = (size_t)(age - first_age);
+        double gross = k * (vol[ia] - v0);
+        if (y == 0) prev_gross = age - 1 > 0 ? k * (vol[ia - 1] - v0) : 0.0;
+        double loss = 0;
+        for (size_t d = 0; d < p->ndist; d++)
+            if (p->dist[d].stratum == sidx && p->dist[d].year == year) loss = 1 - (1 - loss) * (1 - p->dist[d].fraction);
+        double before = multiplier;
+        multiplier *= 1 - loss;
+        c[SINK_PROJECT] = before * (gross - prev_gross);
+        c[SINK_EMISSIONS] = (before - multiplier) * gross;
+        if (age == 1) c[SINK_EMISSIONS] += st->shrub_tco2_ha * s->area_ha;
+        c[SINK_STOCK] = multiplier * gross;
+        if (soil) {
+            double st1, st0, chg;
+            if ((rc = epv_forest_transition(ctx, s->soc_initial_tc_ha, s->soc_final_tc_ha, (double)age,
+                                            SINK_SOC_TRANSITION_YEARS, &st1, &chg)) ||
+                (rc = epv_forest_transition(ctx, s->soc_initial_tc_ha, s->soc_final_tc_ha, (double)(age - 1),
+                                            SINK_SOC_TRANSITION_YEARS, &st0, &chg)))
+                return rc;
+            c[SINK_PROJECT] += epv_c_to_co2(st1 - st0) * s->area_ha;
+            c[SINK_STOCK] += epv_c_to_co2(st1 - s->soc_initial_tc_ha) * s->area_ha;
+        }
+        if (s->has_baseline_curve && age - 1 >= first_age) {
+            double bprev = age - 1 > 0 ? bvol[ia - 1] - b0 : 0.0;
+            c[SINK_BASELINE] += k * ((bvol[ia] - b0) - bprev);
+        }
+        prev_gross = gross;
+    }
+    /* Leakage: a share of the net effect, never a credit when the effect is negative. */
+    for (size_t y = 0; y < nyears; y++) {
+        double *c = comp + y * SINK_NCOMP;
+        double effect = c[SINK_PROJECT] - c[SINK_EMISSIONS] - c[SINK_BASELINE];
+        c[SINK_LEAKAGE] = effect > 0 ? p->leakage_fraction * effect : 0.0;
+    }
+    return EPV_OK;
+}
+
+static int estimate_range(size_t begin, size_t end, int worker, void *payload)
+{
+    struct estimate_job *job = payload;
+    epv_ctx *ctx = &job->worker_ctx[worker];
+    size_t ny = job->nyears;
+    size_t nages = ny + 1;
+    int rc = EPV_OK;
+    double *scratch = epv__malloc(ctx, (3 * nages + ny * SINK_NCOMP) * sizeof(double));
+    if (!scratch) return EPV_ENOMEM;
+    double *ages = scratch, *vol = ages + nages, *bvol = vol + nages, *comp = bvol + nages;
+    for (size_t b = begin; b < end && !rc; b++) {
+        double *bt = job->block_totals + b * ny * SINK_NCOMP;
+        size_t s_end = (b + 1) * SINK_BLOCK;
+        if (s_end > job->p->nstrata) s_end = job->p->nstrata;
+        for (size_t s = b * SINK_BLOCK; s < s_end && !rc; s++) {
+            memset(comp, 0, ny * SINK_NCOMP * sizeof(double));
+            rc = stratum_years(ctx, job->p, &job->strata[s], s, ny, ages, vol, bvol, comp);
+            if (rc) {
+                epv__error_prefix(ctx, "stratum '%s'", job->strata[s].s.id);
+                break;
+            }
+            for (size_t i = 0; i < ny * SINK_NCOMP; i++) bt[i] += comp[i];
+            if (job->per_stratum) memcpy(job->per_stratum + s * ny * SINK_NCOMP, comp, ny * SINK_NCOMP * sizeof(double));
+        }
+    }
+    epv__free(ctx, scratch);
+    return rc;
+}
+
+static int estimate(epv_ctx *ctx, const epv_project *p, const epv_params *params, int keep_strata,
+                    epv_sink_result **out)
+{
+    if (!ctx || !p || !out) return epv__error(ctx, EPV_EINVAL, "estimate: NULL argument");
+    *out = NULL;
+    if (p->nstrata == 0) return epv__error(ctx, EPV_ESTATE, "project '%s': has no strata", p->name);
+    size_t ny = (size_t)p->crediting_years, ns = p->nstrata;
+    size_t nblocks = (ns + SINK_BLOCK - 1) / SINK_BLOCK;
+    int nworkers = epv_ctx_threads(ctx);
+    if ((size_t)nworkers > nblocks) nworkers = (int)nblocks;
+    epv_sink_result *r = epv__calloc(ctx, 1, sizeof *r);
+    struct sink_stratum *strata = NULL;
+    double *blocks = NULL;
+    epv_ctx *wctx = NULL;
+    int rc = EPV_ENOMEM;
+    if (!r) goto fail;
+    r->ctx = ctx;
+    r->start_year = p->start_year;
+    r->nyears = ny;
+    r->nstrata = ns;
+    r->leakage_fraction = p->leakage_fraction;
+    r->total = epv__calloc(ctx, ny * SINK_NCOMP, sizeof(double));
+    r->stratum_ids = epv__calloc(ctx, ns, sizeof *r->stratum_ids);
+    blocks = epv__calloc(ctx, nblocks * ny * SINK_NCOMP, sizeof(double));
+    wctx = epv__calloc(ctx, (size_t)nworkers, sizeof *wctx);
+    if (!r->total || !r->stratum_ids || !blocks || !wctx) goto fail;
+    if (keep_strata && !(r->per_stratum = epv__calloc(ctx, ns * ny * SINK_NCOMP, sizeof(double)))) goto fail;
+    for (int w = 0; w < nworkers; w++) {
+        wctx[w] = *ctx;
+        wctx[w].errmsg[0] = '\0';
+        wctx[w].errcode = 0;
+    }
+    const struct sink_stratum *use = p->strata;
+    if (params) {
+        /* Re-read species so parameter overrides made after loading take effect. */
+        if (!(strata = epv__malloc(ctx, ns * sizeof *strata))) goto fail;
+        for (size_t i = 0; i < ns; i++) {
+            strata[i] = p->strata[i];
+            if ((rc = epv_params_species_find(ctx, params, p->strata[i].s.species, &strata[i].species)) ||
+                (rc = conversion_slope(ctx, &strata[i].species, strata[i].s.method, &strata[i].co2_per_m3_ha))) {
+                epv__error_prefix(ctx, "stratum '%s'", p->strata[i].s.id);
+                goto fail;
+            }
+        }
+        use = strata;
+    }
+    for (size_t i = 0; i < ns; i++) memcpy(r->stratum_ids[i], use[i].s.id, sizeof r->stratum_ids[i]);
+    struct estimate_job job = { p, use, ny, blocks, r->per_stratum, wctx };
+    rc = epv__parallel_for(ctx, nblocks, nworkers, estimate_range, &job);
+    if (rc) {
+        for (int w = 0; w < nworkers; w++)
+            if (wctx[w].errcode) {
+                epv__error(ctx, wctx[w].errcode, "%s", wctx[w].errmsg);
+                break;
+            }
+        goto fail;
+    }
+    for (size_t b = 0; b < nblocks; b++)
+        for (size_t i = 0; i < ny * SINK_NCOMP; i++) r->total[i] += blocks[b * ny * SINK_NCOMP + i];
+    epv__free(ctx, blocks);
+    epv__free(ctx, strata);
+    epv__free(ctx, wctx);
+    *out = r;
+    return EPV_OK;
+fail:
+    epv__free(ctx, blocks);
+    epv__free(ctx, strata);
+    epv__free(ctx, wctx);
+    epv_sink_result_free(r);
+    return rc ? rc : EPV_ENOMEM;
+}
+
+EPV_API int epv_sink_estimate(epv_ctx *ctx, const epv_project *p, const epv_params *params, epv_sink_result **out)
+{
+    return estimate(ctx, p, params, 1, out);
+}
+
+EPV_API int epv_sink_estimate_totals(epv_ctx *ctx, const epv_project *p, const epv_params *params,
+                                     epv_sink_result **out)
+{
+    return estimate(ctx, p, params, 0, out);
+}
+
+EPV_API void epv_sink_result_free(epv_sink_result *r)
+{
+    if (!r) return;
+    epv__free(r->ctx, r->total);
+    epv__free(r->ctx, r->per_stratum);
+    epv__free(r->ctx, r->stratum_ids);
+    epv__free(r->ctx, r);
+}
+
+EPV_API size_t epv_sink_result_years(const epv_sink_result *r) { return r ? r->nyears : 0; }
+
+void epv__sink_fill_year(const epv_sink_result *r, const double *c, size_t i, double cumulative, epv_sink_year *out)
+{
+    out->year = r->start_year + (int)i;
+    out->stock_tco2 = c[SINK_STOCK];
+    out->project_removals_tco2 = c[SINK_PROJECT];
+    out->project_emissions_tco2 = c[SINK_EMISSIONS];
+    out->baseline_removals_tco2 = c[SINK_BASELINE];
+    out->leakage_tco2 = c[SINK_LEAKAGE];
+    out->net_removals_tco2 = c[SINK_PROJECT] - c[SINK_EMISSIONS] - c[SINK_BASELINE] - c[SINK_LEAKAGE];
+    out->cumulative_net_tco2 = cumulative + out->net_removals_tco2;
+}
+
+static int fill_series(epv_ctx *ctx, const epv_sink_result *r, const double *series, size_t i, epv_sink_year *out)
+{
+    if (!r || !out) return epv__error(ctx, EPV_EINVAL, "result: NULL argument");
+    if (i >= r->nyears) return epv__error(ctx, EPV_ERANGE, "year index %zu: result has %zu years", i, r->nyears);
+    double cumulative = 0;
+    epv_sink_year y;
+    for (size_t k = 0; k <= i; k++) {
+        epv__sink_fill_year(r, series + k * SINK_NCOMP, k, cumulative, &y);
+        cumulative = y.cumulative_net_tco2;
+    }
+    *out = y;
+    return EPV_OK;
+}
+
+EPV_API int epv_sink_result_year(epv_ctx *ctx, const epv_sink_result *r, size_t i, epv_sink_year *out)
+{
+    return fill_series(ctx, r, r ? r->total : NULL, i, out);
+}
+
+EPV_API int epv_sink_result_stratum_year(epv_ctx *ctx, const epv_sink_result *r, size_t stratum, size_t i,
+                                         epv_sink_year *out)
+{
+    if (!r) return epv__error(ctx, EPV_EINVAL, "result: NULL argument");
+    if (!r->per_stratum)
+        return epv__error(ctx, EPV_ESTATE, "result: per-stratum figures were not kept (epv_sink_estimate_totals)");
+    if (stratum >= r->nstrata)
+        return epv__error(ctx, EPV_ERANGE, "stratum index %zu: result has %zu strata", stratum, r->nstrata);
+    return fill_series(ctx, r, r->per_stratum + stratum * r->nyears * SINK_NCOMP, i, out);
+}
+
+EPV_API int epv_sink_result_period(epv_ctx *ctx, const epv_sink_result *r, int first_year, int last_year,
+                                   epv_sink_period *out)
+{
+    if (!r || !out) return epv__error(ctx, EPV_EINVAL, "period: NULL argument");
+    int end = r->start_year + (int)r->nyears - 1;
+    if (first_year > last_year || first_year < r->start_year || last_year > end)
+        return epv__error(ctx, EPV_ERANGE, "period %d-%d: not within the crediting period %d-%d", first_year,
+                          last_year, r->start_year, end);
+    memset(out, 0, sizeof *out);
+    out->first_year = first_year;
+    out->last_year = last_year;
+    for (int y = first_year; y <= last_year; y++) {
+        const double *c = r->total + (size_t)(y - r->start_year) * SINK_NCOMP;
+        out->project_removals_tco2 += c[SINK_PROJECT];
+        out->project_emissions_tco2 += c[SINK_EMISSIONS];
+        out->baseline_removals_tco2 += c[SINK_BASELINE];
+        out->leakage_tco2 += c[SINK_LEAKAGE];
+        out->net_removals_tco2 += c[SINK_PROJECT] - c[SINK_EMISSIONS] - c[SINK_BASELINE] - c[SINK_LEAKAGE];
+    }
+    out->mean_net_tco2_yr = out->net_removals_tco2 / (last_year - first_year + 1);
+    return EPV_OK;
+}
+
+EPV_API int epv_sink_plausibility_check(epv_ctx *ctx, double claimed_tco2_yr, double area_ha,
+                                        const epv_ipcc_growth *g, double carbon_fraction,
+                                        epv_sink_plausibility *out)
+{
+    int rc;
+    if (!g || !out) return epv__error(ctx, EPV_EINVAL, "plausibility: NULL argument");
+    if ((rc = epv__check_nonneg(ctx, claimed_tco2_yr, "claimed_tco2_yr")) ||
+        (rc = epv__check_positive(ctx, area_ha, "area_ha")) ||
+        (rc = epv__check_positive(ctx, carbon_fraction, "carbon_fraction")) ||
+        (rc = epv__check_positive(ctx, g->growth_t_dm_ha_yr, "growth_t_dm_ha_yr")))
+        return rc;
+    double r = isfinite(g->root_shoot) ? g->root_shoot : 0.0;
+    /* IPCC 2006 Vol. 4 eq. 2.10 per hectare: G_TOTAL = G_W · (1 + R), carbon by CF, CO2 by 44/12. */
+    double per_tdm = (1.0 + r) * carbon_fraction * EPV_CO2_PER_C;
+    out->claimed_tco2_ha_yr = claimed_tco2_yr / area_ha;
+    out->ipcc_tco2_ha_yr = g->growth_t_dm_ha_yr * per_tdm;
+    out->ipcc_low_tco2_ha_yr = isfinite(g->growth_min) ? g->growth_min * per_tdm : out->ipcc_tco2_ha_yr;
+    out->ipcc_high_tco2_ha_yr = isfinite(g->growth_max) ? g->growth_max * per_tdm : out->ipcc_tco2_ha_yr;
+    out->position = out->claimed_tco2_ha_yr < out->ipcc_low_tco2_ha_yr    ? -1
+                    : out->claimed_tco2_ha_yr > out->ipcc_high_tco2_ha_yr ? 1
+                                                                          : 0;
+    return EPV_OK;
+}

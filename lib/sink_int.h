@@ -1,0 +1,62 @@
+/* Private layout of projects and results, shared by sink.c (model), sink_io.c (XML
+ * input) and sink_out.c (CSV and SVG output). */
+#ifndef EPV_SINK_INT_H
+#define EPV_SINK_INT_H
+
+#include "common_int.h"
+#include "epv/sink.h"
+
+/* Components kept per year, in this order. */
+enum { SINK_STOCK, SINK_PROJECT, SINK_EMISSIONS, SINK_BASELINE, SINK_LEAKAGE, SINK_NCOMP };
+
+struct sink_stratum {
+    epv_stratum s;
+    epv_species species;
+    double co2_per_m3_ha; /* d(tree CO2 t/ha)/d(volume m³/ha): the conversion is affine in V */
+    double shrub_tco2_ha; /* pre-existing shrub carbon cleared at planting, t CO2/ha */
+};
+
+struct sink_disturbance {
+    size_t stratum;
+    int year;
+    double fraction;
+};
+
+struct sink_claim {
+    char *label, *source;
+    double tco2_per_year, area_ha;
+};
+
+struct epv_project {
+    epv_ctx *ctx;
+    char *name;
+    epv_project_kind kind;
+    int start_year, crediting_years;
+    double leakage_fraction;
+    struct sink_stratum *strata;
+    size_t nstrata, cap_strata;
+    struct sink_disturbance *dist;
+    size_t ndist, cap_dist;
+    epv_project_period *periods;
+    size_t nperiods, cap_periods;
+    struct sink_claim *claims;
+    size_t nclaims, cap_claims;
+};
+
+struct epv_sink_result {
+    epv_ctx *ctx;
+    int start_year;
+    size_t nyears, nstrata;
+    double leakage_fraction;
+    double *total;       /* [nyears][SINK_NCOMP] */
+    double *per_stratum; /* [nstrata][nyears][SINK_NCOMP], or NULL for totals-only results */
+    char (*stratum_ids)[64];
+};
+
+int epv__sink_claim_add(epv_ctx *ctx, epv_project *p, const char *label, double tco2_per_year,
+                        double area_ha, const char *source);
+int epv__sink_period_add(epv_ctx *ctx, epv_project *p, int first_year, int last_year);
+void epv__sink_fill_year(const epv_sink_result *r, const double *comp, size_t i, double cumulative,
+                         epv_sink_year *out);
+
+#endif

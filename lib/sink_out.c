@@ -1,0 +1,176 @@
+/* Writers for sink results: CSV for spreadsheets, SVG for people. Writers only format
+ * numbers the model computed; files are written to a temporary name and renamed, so a
+ * failed write never leaves a half file under the requested name. */
+#include "config.h"
+#include "sink_int.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static int open_tmp(epv_ctx *ctx, const char *path, char *tmp, size_t tmpsize, FILE **f)
+{
+    if (!path) return epv__error(ctx, EPV_EINVAL, "output path is NULL");
+    snprintf(tmp, tmpsize, "%s.tmp", path);
+    *f = fopen(tmp, "w");
+    if (!*f) return epv__error(ctx, EPV_EIO, "%s: cannot write: %s", path, strerror(errno));
+    return EPV_OK;
+}
+
+static int close_tmp(epv_ctx *ctx, const char *path, const char *tmp, FILE *f)
+{
+    int bad = ferror(f);
+    if (fclose(f) != 0) bad = 1;
+    if (bad || rename(tmp, path) != 0) {
+        remove(tmp);
+        return epv__error(ctx, EPV_EIO, "%s: write failed", path);
+    }
+    return EPV_OK;
+}
+
+/* CSV field: quoted when it holds a comma, quote or newline (RFC 4180). */
+static void csv_text(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+EPV_API int epv_sink_result_write_csv(epv_ctx *ctx, const epv_sink_result *r, const char *path)
+{
+    if (!r) return epv__error(ctx, EPV_EINVAL, "write_csv: NULL result");
+    char tmp[4096];
+    FILE *f;
+    int rc = open_tmp(ctx, path, tmp, sizeof tmp, &f);
+    if (rc) return rc;
+    fputs("year,stock_tco2,project_removals_tco2,project_emissions_tco2,baseline_removals_tco2,"
+          "leakage_tco2,net_removals_tco2,cumulative_net_tco2",
+          f);
+    if (r->per_stratum)
+        for (size_t s = 0; s < r->nstrata; s++) {
+            fputs(",net_tco2:", f);
+            csv_text(f, r->stratum_ids[s]);
+        }
+    fputc('\n', f);
+    double cumulative = 0;
+    for (size_t i = 0; i < r->nyears; i++) {
+        epv_sink_year y;
+        epv__sink_fill_year(r, r->total + i * SINK_NCOMP, i, cumulative, &y);
+        cumulative = y.cumulative_net_tco2;
+        fprintf(f, "%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f", y.year, y.stock_tco2, y.project_removals_tco2,
+                y.project_emissions_tco2, y.baseline_removals_tco2, y.leakage_tco2, y.net_removals_tco2,
+                y.cumulative_net_tco2);
+        if (r->per_stratum)
+            for (size_t s = 0; s < r->nstrata; s++) {
+                epv_sink_year sy;
+                epv__sink_fill_year(r, r->per_stratum + (s * r->nyears + i) * SINK_NCOMP, i, 0, &sy);
+                fprintf(f, ",%.3f", sy.net_removals_tco2);
+            }
+        fputc('\n', f);
+    }
+    return close_tmp(ctx, path, tmp, f);
+}
+
+static void xml_text(FILE *f, const char *s)
+{
+    for (; *s; s++) switch (*s) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*s, f);
+        }
+}
+
+/* A "nice" axis step (1, 2 or 5 × 10^k) giving about `ticks` intervals up to max. */
+static double nice_step(double max, int ticks)
+{
+    double raw = max / ticks, mag = pow(10, floor(log10(raw))), n = raw / mag;
+    return (n <= 1 ? 1 : n <= 2 ? 2 : n <= 5 ? 5 : 10) * mag;
+}
+
+EPV_API int epv_sink_result_write_svg(epv_ctx *ctx, const epv_sink_result *r, const char *path, const char *title,
+                                      double reference_tco2_yr, const char *reference_label)
+{
+    if (!r) return epv__error(ctx, EPV_EINVAL, "write_svg: NULL result");
+    if (!isfinite(reference_tco2_yr) || reference_tco2_yr < 0)
+        return epv__error(ctx, EPV_ERANGE, "reference_tco2_yr: %g is negative or not finite", reference_tco2_yr);
+    size_t n = r->nyears;
+    double *cum = epv__malloc(ctx, n * sizeof *cum);
+    if (!cum) return EPV_ENOMEM;
+    double c = 0, ymax = 0, ymin = 0;
+    for (size_t i = 0; i < n; i++) {
+        epv_sink_year y;
+        epv__sink_fill_year(r, r->total + i * SINK_NCOMP, i, c, &y);
+        c = cum[i] = y.cumulative_net_tco2;
+        if (c > ymax) ymax = c;
+        if (c < ymin) ymin = c;
+    }
+    double ref_end = reference_tco2_yr * (double)n;
+    if (ref_end > ymax) ymax = ref_end;
+    /* Plot in 万吨 (10^4 t), the unit county reports use. */
+    double scale = 1e4;
+    ymax /= scale;
+    ymin /= scale;
+    if (ymax <= ymin) ymax = ymin + 1;
+    double step = nice_step(ymax - ymin, 6);
+    double top = ceil(ymax / step) * step, bottom = floor(ymin / step) * step;
+    const double W = 760, H = 460, L = 90, R = 30, T = 50, B = 60;
+    double pw = W - L - R, ph = H - T - B;
+#define XPOS(i) (L + pw * (n > 1 ? (double)(i) / (double)(n - 1) : 0.5))
+#define YPOS(v) (T + ph * (1 - ((v) - bottom) / (top - bottom)))
+    char tmp[4096];
+    FILE *f;
+    int rc = open_tmp(ctx, path, tmp, sizeof tmp, &f);
+    if (rc) {
+        epv__free(ctx, cum);
+        return rc;
+    }
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+               "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
+               "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+            W, H, W, H);
+    fprintf(f, "<text x=\"%.0f\" y=\"28\" font-size=\"16\" font-weight=\"bold\">", L);
+    xml_text(f, title ? title : "Cumulative net removals");
+    fputs("</text>\n", f);
+    for (double v = bottom; v <= top + step / 2; v += step) {
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", L, YPOS(v), W - R, YPOS(v));
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%g</text>\n", L - 6, YPOS(v) + 4, v);
+    }
+    size_t xstep = n > 20 ? 5 : n > 10 ? 2 : 1;
+    for (size_t i = 0; i < n; i += xstep)
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>\n", XPOS(i), T + ph + 18,
+                r->start_year + (int)i);
+    fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\"/>\n", L, T + ph, W - R, T + ph);
+    fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\"/>\n", L, T, L, T + ph);
+    fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">year</text>\n", L + pw / 2, H - 15);
+    fprintf(f, "<text transform=\"translate(22 %.1f) rotate(-90)\" text-anchor=\"middle\">"
+               "cumulative net removals (10^4 t CO2e, 万吨)</text>\n",
+            T + ph / 2);
+    if (reference_tco2_yr > 0) {
+        fprintf(f, "<polyline fill=\"none\" stroke=\"#d62728\" stroke-width=\"2\" stroke-dasharray=\"6 4\" points=\"");
+        for (size_t i = 0; i < n; i++) fprintf(f, "%.1f,%.1f ", XPOS(i), YPOS(reference_tco2_yr * (double)(i + 1) / scale));
+        fputs("\"/>\n", f);
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#d62728\">", L + 10, T + 34);
+        xml_text(f, reference_label ? reference_label : "reference");
+        fputs("</text>\n", f);
+    }
+    fputs("<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2.5\" points=\"", f);
+    for (size_t i = 0; i < n; i++) fprintf(f, "%.1f,%.1f ", XPOS(i), YPOS(cum[i] / scale));
+    fputs("\"/>\n", f);
+    fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#1f77b4\">libepv estimate (net of baseline, emissions, leakage)</text>\n",
+            L + 10, T + 16);
+    fputs("</svg>\n", f);
+#undef XPOS
+#undef YPOS
+    epv__free(ctx, cum);
+    return close_tmp(ctx, path, tmp, f);
+}
