@@ -1,0 +1,379 @@
+/* Project-level estimation (sink module).
+ *
+ * Expected values are computed here, independently of the library, from the methodology
+ * equations and published parameters: the species values are read from the shipped table
+ * (their sources are checked in test_params), AR-Tool14's shrub defaults (R_s 0.40,
+ * BDR_SF 0.10, CF_s 0.47), IPCC 2006's 20-year soil transition, and Pingchang's published
+ * figures. Growth curves use the Schumacher form V = a·e^(−b/t), whose values are easy to
+ * compute by hand. */
+#include "test_util.h"
+#include "epv.h"
+#include "xml_int.h"
+
+#include <libxml/tree.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static epv_ctx *ctx;
+static epv_params *params;
+
+static double schumacher(double a, double b, double t) { return t <= 0 ? 0 : a * exp(-b / t); }
+
+/* t CO2 per m³ of stem volume by the BEF method: D · BEF · (1 + R) · CF · 44/12
+ * (IPCC 2006 Vol. 4 eq. 2.8 with BCEF = D · BEF). */
+static double co2_per_m3(const epv_species *s)
+{
+    return s->wood_density * s->bef * (1 + s->root_shoot) * s->carbon_fraction * 44.0 / 12.0;
+}
+
+static epv_stratum fir_stratum(const char *id, double area_ha, int planted)
+{
+    epv_stratum s = epv_stratum_default();
+    snprintf(s.id, sizeof s.id, "%s", id);
+    snprintf(s.species, sizeof s.species, "杉木");
+    s.area_ha = area_ha;
+    s.planting_year = planted;
+    s.curve.model = EPV_GROWTH_SCHUMACHER;
+    s.curve.a = 300;
+    s.curve.b = 20;
+    return s;
+}
+
+static void test_single_stratum_removals(void)
+{
+    epv_species fir;
+    EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, params, "杉木", &fir));
+    epv_project *p = NULL;
+    EPV_ASSERT_OK(ctx, epv_project_new(ctx, "fir", EPV_PROJECT_AFFORESTATION, 2021, 20, &p));
+    epv_stratum s = fir_stratum("s1", 100, 2021);
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &s));
+    epv_sink_result *r = NULL;
+    EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, NULL, &r));
+    CU_ASSERT_EQUAL_FATAL(epv_sink_result_years(r), 20);
+    double k = co2_per_m3(&fir) * 100, cumulative = 0;
+    for (int i = 0; i < 20; i++) {
+        epv_sink_year y;
+        EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r, (size_t)i, &y));
+        int age = i + 1; /* planted at the start of 2021: age 1 at the end of 2021 */
+        double expect = k * (schumacher(300, 20, age) - schumacher(300, 20, age - 1));
+        cumulative += expect;
+        CU_ASSERT_EQUAL(y.year, 2021 + i);
+        EPV_ASSERT_CLOSE(y.project_removals_tco2, expect, 1e-9);
+        EPV_ASSERT_CLOSE(y.net_removals_tco2, expect, 1e-9);
+        EPV_ASSERT_CLOSE(y.stock_tco2, k * schumacher(300, 20, age), 1e-9);
+        EPV_ASSERT_CLOSE(y.cumulative_net_tco2, cumulative, 1e-9);
+    }
+    epv_sink_period per;
+    EPV_ASSERT_OK(ctx, epv_sink_result_period(ctx, r, 2021, 2040, &per));
+    EPV_ASSERT_CLOSE(per.net_removals_tco2, k * schumacher(300, 20, 20), 1e-9);
+    EPV_ASSERT_CLOSE(per.mean_net_tco2_yr, k * schumacher(300, 20, 20) / 20, 1e-9);
+    EPV_ASSERT_STATUS(ctx, epv_sink_result_period(ctx, r, 2030, 2041, &per), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_sink_result_period(ctx, r, 2031, 2030, &per), EPV_ERANGE);
+    epv_sink_result_free(r);
+    epv_project_free(p);
+}
+
+static void test_emissions_baseline_leakage(void)
+{
+    epv_species fir;
+    EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, params, "杉木", &fir));
+    epv_project *p = NULL;
+    EPV_ASSERT_OK(ctx, epv_project_new(ctx, "fir", EPV_PROJECT_AFFORESTATION, 2021, 20, &p));
+    epv_stratum s = fir_stratum("s1", 50, 2022);
+    s.shrub_crown_cover = 0.2;
+    s.shrub_forest_biomass_t_ha = 100;
+    s.baseline_tco2_ha_yr = 0.5;
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &s));
+    EPV_ASSERT_OK(ctx, epv_project_add_disturbance(ctx, p, "s1", 2030, 0.25));
+    EPV_ASSERT_OK(ctx, epv_project_set_leakage(ctx, p, 0.1));
+    epv_sink_result *r = NULL;
+    EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, NULL, &r));
+    double k = co2_per_m3(&fir) * 50;
+    /* CDM AR-Tool14: B_shrub = (1 + 0.40) · 0.2 · 0.10 · 100 = 2.8 t d.m./ha; × 0.47 × 44/12. */
+    double shrub = 2.8 * 0.47 * 44.0 / 12.0 * 50;
+    epv_sink_year y;
+    EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r, 0, &y)); /* 2021: not planted yet */
+    EPV_ASSERT_NEAR(y.project_removals_tco2, 0, 1e-12);
+    EPV_ASSERT_CLOSE(y.baseline_removals_tco2, 25, 1e-12);
+    EPV_ASSERT_NEAR(y.leakage_tco2, 0, 1e-12); /* no leakage on a negative effect */
+    EPV_ASSERT_CLOSE(y.net_removals_tco2, -25, 1e-12);
+    EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r, 1, &y)); /* 2022: planting year, age 1 */
+    EPV_ASSERT_CLOSE(y.project_emissions_tco2, shrub, 1e-9);
+    /* Disturbance in 2030 (age 9): a quarter of the stock is lost that year. */
+    double g8 = k * schumacher(300, 20, 8), g9 = k * schumacher(300, 20, 9), g10 = k * schumacher(300, 20, 10);
+    EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r, 9, &y));
+    EPV_ASSERT_CLOSE(y.project_removals_tco2, g9 - g8, 1e-9);
+    EPV_ASSERT_CLOSE(y.project_emissions_tco2, 0.25 * g9, 1e-9);
+    EPV_ASSERT_CLOSE(y.stock_tco2, 0.75 * g9, 1e-9);
+    double effect = (g9 - g8) - 0.25 * g9 - 25;
+    EPV_ASSERT_CLOSE(y.leakage_tco2, effect > 0 ? 0.1 * effect : 0, 1e-9);
+    EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r, 10, &y)); /* 2031: the damaged stand grows on */
+    EPV_ASSERT_CLOSE(y.project_removals_tco2, 0.75 * (g10 - g9), 1e-9);
+    EPV_ASSERT_CLOSE(y.leakage_tco2, 0.1 * (0.75 * (g10 - g9) - 25), 1e-9);
+    EPV_ASSERT_CLOSE(y.net_removals_tco2, 0.9 * (0.75 * (g10 - g9) - 25), 1e-9);
+    /* Stock change equals removals minus emissions, year by year. */
+    double prev = 0;
+    for (size_t i = 0; i < epv_sink_result_years(r); i++) {
+        EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r, i, &y));
+        EPV_ASSERT_NEAR(y.stock_tco2 - prev, y.project_removals_tco2 - y.project_emissions_tco2 +
+                                                  (i == 1 ? shrub : 0), 1e-6);
+        prev = y.stock_tco2;
+    }
+    epv_sink_result_free(r);
+    epv_project_free(p);
+}
+
+static void test_forest_management_baseline(void)
+{
+    epv_species fir;
+    EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, params, "杉木", &fir));
+    epv_project *p = NULL;
+    EPV_ASSERT_OK(ctx, epv_project_new(ctx, "fm", EPV_PROJECT_FOREST_MANAGEMENT, 2021, 30, &p));
+    epv_stratum s = fir_stratum("old", 10, 2001);
+    s.curve.a = 360;
+    s.has_baseline_curve = 1;
+    s.baseline_curve.model = EPV_GROWTH_SCHUMACHER;
+    s.baseline_curve.a = 300;
+    s.baseline_curve.b = 20;
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &s));
+    epv_sink_result *r = NULL;
+    EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, params, &r));
+    double k = co2_per_m3(&fir) * 10;
+    epv_sink_year y;
+    EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r, 0, &y)); /* 2021: age 21 */
+    double proj = k * (schumacher(360, 20, 21) - schumacher(360, 20, 20));
+    double base = k * (schumacher(300, 20, 21) - schumacher(300, 20, 20));
+    EPV_ASSERT_CLOSE(y.project_removals_tco2, proj, 1e-9);
+    EPV_ASSERT_CLOSE(y.baseline_removals_tco2, base, 1e-9);
+    EPV_ASSERT_CLOSE(y.net_removals_tco2, proj - base, 1e-9);
+    /* A 20% higher asymptote with the same shape: net is exactly a sixth of project growth. */
+    EPV_ASSERT_CLOSE(y.net_removals_tco2, proj / 6, 1e-9);
+    epv_sink_result_free(r);
+    epv_project_free(p);
+}
+
+static void test_soil_transition(void)
+{
+    epv_project *p = NULL;
+    EPV_ASSERT_OK(ctx, epv_project_new(ctx, "soil", EPV_PROJECT_AFFORESTATION, 2021, 30, &p));
+    epv_stratum s = fir_stratum("s", 1, 2021);
+    s.curve.a = 1e-9; /* no trees to speak of: isolate the soil */
+    s.soc_initial_tc_ha = 40;
+    s.soc_final_tc_ha = 60;
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &s));
+    epv_sink_result *r = NULL;
+    EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, NULL, &r));
+    epv_sink_year y;
+    /* IPCC 2006 Vol. 4 eq. 2.25 with D = 20 years: (60 − 40)/20 = 1 t C/ha/yr = 44/12 t CO2. */
+    EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r, 5, &y));
+    EPV_ASSERT_CLOSE(y.project_removals_tco2, 44.0 / 12.0, 1e-6);
+    EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r, 19, &y)); /* year 20: last year of transition */
+    EPV_ASSERT_CLOSE(y.project_removals_tco2, 44.0 / 12.0, 1e-6);
+    EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r, 20, &y)); /* after 20 years: no further change */
+    EPV_ASSERT_NEAR(y.project_removals_tco2, 0, 1e-6);
+    epv_sink_result_free(r);
+    epv_project_free(p);
+}
+
+static void test_threads_do_not_change_results(void)
+{
+    epv_project *p = NULL;
+    EPV_ASSERT_OK(ctx, epv_project_new(ctx, "many", EPV_PROJECT_AFFORESTATION, 2021, 40, &p));
+    for (int i = 0; i < 300; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "s%d", i);
+        epv_stratum s = fir_stratum(id, 1 + i % 7, 2021 + i % 5);
+        s.curve.a = 200 + i;
+        EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &s));
+    }
+    epv_sink_result *r1 = NULL, *r2 = NULL;
+    EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, 1));
+    EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, NULL, &r1));
+    EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, 2));
+    EPV_ASSERT_OK(ctx, epv_sink_estimate_totals(ctx, p, NULL, &r2));
+    EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, 1));
+    for (size_t i = 0; i < 40; i++) {
+        epv_sink_year a, b;
+        EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r1, i, &a));
+        EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r2, i, &b));
+        CU_ASSERT_EQUAL(memcmp(&a, &b, sizeof a), 0);
+    }
+    /* Per-stratum figures add up to the totals. */
+    epv_sink_year tot, one;
+    EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r1, 10, &tot));
+    double sum = 0;
+    for (size_t s = 0; s < 300; s++) {
+        EPV_ASSERT_OK(ctx, epv_sink_result_stratum_year(ctx, r1, s, 10, &one));
+        sum += one.net_removals_tco2;
+    }
+    EPV_ASSERT_CLOSE(sum, tot.net_removals_tco2, 1e-12);
+    EPV_ASSERT_STATUS(ctx, epv_sink_result_stratum_year(ctx, r2, 0, 0, &one), EPV_ESTATE);
+    epv_sink_result_free(r1);
+    epv_sink_result_free(r2);
+    epv_project_free(p);
+}
+
+static void test_plausibility_pingchang(void)
+{
+    /* Pingchang: 26.41万亩 (17,606.7 ha) → 15.84万 t CO2/yr, i.e. 9.0 t CO2/ha/yr
+     * (shared/references.md, "The seeds' figures"). IPCC 2006 Vol. 4 Table 4.9: plantation,
+     * Asia, subtropical humid, other broadleaf: G_W 8.0 (4.2–15.2) t d.m./ha/yr; with
+     * R = 0.23 and CF = 0.47 that is 8.0 · 1.23 · 0.47 · 44/12 = 16.96 t CO2/ha/yr. */
+    epv_ipcc_growth g;
+    memset(&g, 0, sizeof g);
+    g.growth_t_dm_ha_yr = 8.0;
+    g.growth_min = 4.2;
+    g.growth_max = 15.2;
+    g.root_shoot = 0.23;
+    epv_sink_plausibility pl;
+    EPV_ASSERT_OK(ctx, epv_sink_plausibility_check(ctx, 158400, epv_mu_to_ha(264100), &g, 0.47, &pl));
+    EPV_ASSERT_CLOSE(pl.claimed_tco2_ha_yr, 9.0, 0.001);
+    EPV_ASSERT_CLOSE(pl.ipcc_tco2_ha_yr, 16.96, 0.001);
+    EPV_ASSERT_CLOSE(pl.ipcc_low_tco2_ha_yr, 4.2 * 1.23 * 0.47 * 44 / 12, 1e-12);
+    CU_ASSERT_EQUAL(pl.position, 0);
+    EPV_ASSERT_OK(ctx, epv_sink_plausibility_check(ctx, 60000, 100, &g, 0.47, &pl));
+    CU_ASSERT_EQUAL(pl.position, 1); /* 600 t/ha/yr is far above any forest */
+    EPV_ASSERT_OK(ctx, epv_sink_plausibility_check(ctx, 10, 100, &g, 0.47, &pl));
+    CU_ASSERT_EQUAL(pl.position, -1);
+    EPV_ASSERT_STATUS(ctx, epv_sink_plausibility_check(ctx, 1, 0, &g, 0.47, &pl), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "area_ha");
+}
+
+static void test_bad_input(void)
+{
+    epv_project *p = NULL;
+    EPV_ASSERT_STATUS(ctx, epv_project_new(ctx, "x", EPV_PROJECT_AFFORESTATION, 2021, 19, &p), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "crediting_years");
+    EPV_ASSERT_STATUS(ctx, epv_project_new(ctx, "x", EPV_PROJECT_AFFORESTATION, 2021, 41, &p), EPV_ERANGE);
+    CU_ASSERT_PTR_NULL(p);
+    EPV_ASSERT_OK(ctx, epv_project_new(ctx, "x", EPV_PROJECT_AFFORESTATION, 2021, 20, &p));
+    epv_stratum s = fir_stratum("a", -5, 2021);
+    EPV_ASSERT_STATUS(ctx, epv_project_add_stratum(ctx, p, params, &s), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "area_ha");
+    s.area_ha = NAN;
+    EPV_ASSERT_STATUS(ctx, epv_project_add_stratum(ctx, p, params, &s), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "stratum 'a'");
+    s = fir_stratum("a", 5, 2021);
+    snprintf(s.species, sizeof s.species, "unobtainium");
+    EPV_ASSERT_STATUS(ctx, epv_project_add_stratum(ctx, p, params, &s), EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "unobtainium");
+    s = fir_stratum("a", 5, 2021);
+    s.curve.a = -100; /* a growth curve that goes negative */
+    CU_ASSERT(epv_project_add_stratum(ctx, p, params, &s) == EPV_EDOMAIN);
+    s = fir_stratum("a", 5, 2045);
+    EPV_ASSERT_STATUS(ctx, epv_project_add_stratum(ctx, p, params, &s), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "planting_year");
+    CU_ASSERT_EQUAL(epv_project_stratum_count(p), 0); /* nothing was half-added */
+    s = fir_stratum("a", 5, 2021);
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &s));
+    EPV_ASSERT_STATUS(ctx, epv_project_add_stratum(ctx, p, params, &s), EPV_EEXISTS);
+    EPV_ASSERT_STATUS(ctx, epv_project_add_disturbance(ctx, p, "a", 2025, 1.5), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_project_add_disturbance(ctx, p, "zz", 2025, 0.5), EPV_ENOTFOUND);
+    EPV_ASSERT_STATUS(ctx, epv_project_add_disturbance(ctx, p, "a", 2060, 0.5), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_project_set_leakage(ctx, p, -0.1), EPV_ERANGE);
+    CU_ASSERT_EQUAL(epv_project_stratum_count(p), 1);
+    epv_project_free(p);
+    epv_project *empty = NULL;
+    epv_sink_result *r = NULL;
+    EPV_ASSERT_OK(ctx, epv_project_new(ctx, "empty", EPV_PROJECT_AFFORESTATION, 2021, 20, &empty));
+    EPV_ASSERT_STATUS(ctx, epv_sink_estimate(ctx, empty, NULL, &r), EPV_ESTATE);
+    CU_ASSERT_PTR_NULL(r);
+    epv_project_free(empty);
+}
+
+/* Each bad project file: its status and the text its error must contain (file and line). */
+static void test_bad_files(void)
+{
+    static const struct {
+        const char *file;
+        int status;
+        const char *needle;
+    } cases[] = {
+        { "tests/data/sink/negative_area.xml", EPV_ERANGE, "negative_area.xml:5" },
+        { "tests/data/sink/nan_area.xml", EPV_EPARSE, "nan_area.xml:5" },
+        { "tests/data/sink/unknown_species.xml", EPV_ENOTFOUND, "unknown_species.xml:5" },
+        { "tests/data/sink/crediting_too_long.xml", EPV_ERANGE, "crediting_years" },
+        { "tests/data/sink/negative_curve.xml", EPV_EDOMAIN, "negative_curve.xml:6" },
+        { "tests/data/sink/overlapping_periods.xml", EPV_ERANGE, "overlaps" },
+        { "tests/data/sink/undeclared_source.xml", EPV_ESCHEMA, "undeclared_source.xml" },
+        { "tests/data/sink/doctype.xml", EPV_EPARSE, "DOCTYPE" },
+        { "tests/data/sink/both_areas.xml", EPV_ESCHEMA, "exactly one" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        epv_project *p = (epv_project *)&p; /* must be reset to NULL on failure */
+        char path[4096];
+        snprintf(path, sizeof path, "%s", epv_test_path(cases[i].file));
+        EPV_ASSERT_STATUS(ctx, epv_project_load_file(ctx, path, params, &p), cases[i].status);
+        EPV_ASSERT_ERRMSG_HAS(ctx, cases[i].needle);
+        CU_ASSERT_PTR_NULL(p);
+    }
+}
+
+static void test_pingchang_file_and_outputs(void)
+{
+    epv_project *p = NULL;
+    EPV_ASSERT_OK(ctx, epv_project_load_file(ctx, epv_test_path("data/examples/pingchang.xml"), params, &p));
+    if (!p) return;
+    /* 26.41万亩 in the file's strata = 17,606.7 ha at 15 mu per ha. */
+    EPV_ASSERT_CLOSE(epv_project_area_ha(p), 264100.0 / 15.0, 1e-9);
+    CU_ASSERT_EQUAL(epv_project_crediting_years(p), 30);
+    CU_ASSERT_EQUAL(epv_project_period_count(p), 5);
+    epv_project_claim c;
+    EPV_ASSERT_OK(ctx, epv_project_claim_at(ctx, p, 0, &c));
+    EPV_ASSERT_CLOSE(c.tco2_per_year, 158400, 0);
+    epv_sink_result *r = NULL;
+    EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, params, &r));
+    char dir[] = "/tmp/epv-sink-XXXXXX", csv[128], svg[128];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    snprintf(csv, sizeof csv, "%s/p.csv", dir);
+    snprintf(svg, sizeof svg, "%s/p.svg", dir);
+    EPV_ASSERT_OK(ctx, epv_sink_result_write_csv(ctx, r, csv));
+    EPV_ASSERT_OK(ctx, epv_sink_result_write_svg(ctx, r, svg, "Pingchang <test> & co", 158400, "county"));
+    FILE *f = fopen(csv, "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    char line[8192];
+    int rows = 0;
+    CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof line, f));
+    CU_ASSERT(strncmp(line, "year,stock_tco2,", 16) == 0);
+    while (fgets(line, sizeof line, f)) rows++;
+    fclose(f);
+    CU_ASSERT_EQUAL(rows, 30);
+    xmlDocPtr doc = NULL;
+    EPV_ASSERT_OK(ctx, epv__xml_load_file(ctx, svg, NULL, &doc)); /* well-formed, title escaped */
+    if (doc) {
+        CU_ASSERT_STRING_EQUAL((const char *)xmlDocGetRootElement(doc)->name, "svg");
+        xmlFreeDoc(doc);
+    }
+    EPV_ASSERT_STATUS(ctx, epv_sink_result_write_csv(ctx, r, "/nonexistent-dir/x.csv"), EPV_EIO);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "/nonexistent-dir/x.csv");
+    unlink(csv);
+    unlink(svg);
+    rmdir(dir);
+    epv_sink_result_free(r);
+    epv_project_free(p);
+}
+
+int main(void)
+{
+    if (epv_ctx_new(&ctx)) return 2;
+    if (epv_params_load_default(ctx, &params)) {
+        fprintf(stderr, "cannot load default parameters: %s\n", epv_ctx_errmsg(ctx));
+        return 2;
+    }
+    CU_TestInfo tests[] = {
+        { "single stratum removals", test_single_stratum_removals },
+        { "emissions, baseline, leakage, disturbance", test_emissions_baseline_leakage },
+        { "forest management baseline", test_forest_management_baseline },
+        { "soil transition", test_soil_transition },
+        { "threads do not change results", test_threads_do_not_change_results },
+        { "plausibility (Pingchang vs IPCC)", test_plausibility_pingchang },
+        { "bad input", test_bad_input },
+        { "bad files", test_bad_files },
+        { "Pingchang file and outputs", test_pingchang_file_and_outputs },
+        CU_TEST_INFO_NULL,
+    };
+    int rc = epv_test_main("sink", tests);
+    epv_params_free(params);
+    epv_ctx_free(ctx);
+    return rc;
+}
