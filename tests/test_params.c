@@ -65,8 +65,8 @@ static void test_species_values(void)
 {
     /* Source: 碳汇造林项目方法学 AR-CM-001-V01 (NDRC 2013), annex table of default basic wood
      * density D (t/m³), BEF, root:shoot R and carbon fraction CF for China's main species
-     * (the same figures are attributed to the 省级温室气体清单编制指南, 2011). Columns D, BEF,
-     * R, CF as printed there and quoted in references.md; page not yet checked. */
+     * (the 省级温室气体清单编制指南, 2011 is the other candidate primary source). Columns D,
+     * BEF, R, CF as quoted in references.md; table page not yet checked (provisional). */
     expect_species("cunninghamia_lanceolata", "杉木", 1, 0.307, 1.634, 0.246, 0.520);
     expect_species("pinus_massoniana", "马尾松", 1, 0.380, 1.472, 0.187, 0.460);
     expect_species("cupressus_funebris", "柏木", 1, 0.478, 1.732, 0.220, 0.510);
