@@ -48,7 +48,8 @@ typedef struct epv_species {
     double fang_a;                     /**< Fang's continuous BEF B = a·V + b (B total stand biomass,
                                             roots included, t/ha; V stem volume, m³/ha): slope (t/m³); NaN if none */
     double fang_b;                     /**< Fang's continuous BEF intercept (t/ha); NaN if none */
-    char source[EPV_PARAMS_NAME_MAX];      /**< source id of D, BEF, R, CF */
+    char source[EPV_PARAMS_NAME_MAX];      /**< source id of D, BEF, R, CF (the row's; a value
+                                                with its own source: epv_params_species_value_source()) */
     char fang_source[EPV_PARAMS_NAME_MAX]; /**< source id of the Fang coefficients ("" if none) */
     int provisional;                   /**< 1 if not yet verified against the primary source */
 } epv_species;
@@ -95,7 +96,8 @@ EPV_API size_t epv_params_species_count(const epv_params *params);
 /** Copy species row i into *out. ::EPV_ERANGE if i is out of range. */
 EPV_API int epv_params_species_at(epv_ctx *ctx, const epv_params *params, size_t i, epv_species *out);
 /**
- * Find a species by code, Chinese name or English name.
+ * Find a species by code, Chinese name or English name (tried in that order; code and
+ * Chinese name match exactly, the English name ignoring ASCII case).
  * @return ::EPV_OK or ::EPV_ENOTFOUND ("species: unknown 'x'").
  */
 EPV_API int epv_params_species_find(epv_ctx *ctx, const epv_params *params, const char *key,
