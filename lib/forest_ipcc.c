@@ -24,6 +24,7 @@ EPV_API int epv_forest_tier1_gain(epv_ctx *ctx, const epv_ipcc_growth *growth, d
         return epv__error(ctx, EPV_EINVAL, "ipcc growth '%.*s/%.*s/%.*s': root_shoot: missing (NaN)",
                           EPV_PARAMS_NAME_MAX, growth->zone, EPV_PARAMS_NAME_MAX, growth->region,
                           EPV_PARAMS_NAME_MAX, growth->forest_type);
+    if (isnan(carbon_fraction)) return epv__error(ctx, EPV_ERANGE, "carbon_fraction: value is not a number");
     if ((rc = epv__forest_check_rs(ctx, growth->root_shoot, "root_shoot")) ||
         (rc = epv__forest_check_cf(ctx, carbon_fraction, "carbon_fraction")))
         return rc;
