@@ -2,8 +2,10 @@
  * gain-loss, stock difference and the Tier 1 transition.
  *
  * Published check used below (inputs and results printed by someone else):
- *   [SAVILL] P. Savill, "Offsetting CO2 emissions", Woodland Heritage (library article 254,
- *   woodlandheritage.org): a broadleaved wood growing 5 m³/ha/yr for 150 years, 1 m³ of dry
+ *   [SAVILL] P. Savill, "Offsetting CO2 emissions", Woodland Heritage, library article 254
+ *   (woodlandheritage.org/index.php/library/articles/item/
+ *   254-offsetting-co2-emissions-by-dr-peter-savill), following the IPCC 1994 draft
+ *   guidelines: a broadleaved wood growing 5 m³/ha/yr for 150 years, 1 m³ of dry
  *   wood = 0.5 t, wood 40 % carbon  ->  "approximately 1 tonne/ha/year (i.e. 40% of 5/2)";
  *   15 ha -> "about 15 tonnes of carbon per year ... or a total of 2250 tonnes";
  *   "some 750 m³/ha of wood over 150 years – or 150 tonnes of carbon/ha".
