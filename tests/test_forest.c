@@ -83,6 +83,24 @@ static void test_stratum_savill(void)
     EPV_ASSERT_CLOSE(t.co2_t, 2250.0 * 44.0 / 12.0, 1e-12);
 }
 
+static void test_root_shoot_magalhaes(void)
+{
+    /* Magalhães & Seifert (2015), Carbon Balance and Management 10:9, Lebombo ironwood
+     * (Androstachys johnsonii): above-ground 121 ± 7.84, below-ground 30 ± 2.3 and
+     * whole-tree 151 ± 9.87 Mg/ha (± one standard error), root-to-shoot ratio R/S = 0.24.
+     * Applying their R to their above-ground density (B_BG = B_AG · R, eq. 2.8's (1 + R))
+     * must land within their standard errors: 121 · 0.24 = 29.04 (30 ± 2.3) and
+     * 121 · 1.24 = 150.04 (151 ± 9.87). The stand is built as V = 100 m³/ha with
+     * D · BEF = 1.21 t/m³ so that B_AG = 121. A published consistency check of the R step,
+     * with the paper's own uncertainty as tolerance. */
+    epv_species s = species("androstachys_johnsonii", 1.0, 1.21, 0.24, 0.47, NAN, NAN);
+    epv_stand_carbon c;
+    EPV_ASSERT_OK(ctx, epv_forest_carbon_from_volume(ctx, &s, EPV_BIOMASS_BEF, 100.0, &c));
+    EPV_ASSERT_CLOSE(c.agb_t_ha, 121.0, 1e-12);
+    EPV_ASSERT_NEAR(c.bgb_t_ha, 30.0, 2.3);
+    EPV_ASSERT_NEAR(c.agb_t_ha + c.bgb_t_ha, 151.0, 9.87);
+}
+
 /* ---- volume -> carbon, equation arithmetic (not a published check) ---- */
 
 static void test_bef_equation_arithmetic(void)
@@ -702,6 +720,7 @@ int main(void)
     CU_TestInfo tests[] = {
         { "BEF stock: Savill worked example", test_bef_savill_stock },
         { "stratum totals: Savill worked example", test_stratum_savill },
+        { "root:shoot step: Magalhaes & Seifert 2015", test_root_shoot_magalhaes },
         { "BEF equation arithmetic", test_bef_equation_arithmetic },
         { "Fang function arithmetic", test_fang_equation_arithmetic },
         { "Fang negative intercept", test_fang_negative_intercept },
