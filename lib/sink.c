@@ -65,16 +65,11 @@ EPV_API void epv_project_free(epv_project *p)
     epv__free(ctx, p);
 }
 
-/* CO2 per unit of stem volume (the conversion is affine in V for both methods, so the
- * slope is all that matters for stock changes counted from planting). */
+/* CO2 per unit of stem volume: the conversion is affine in V for both methods, so the
+ * slope is all that matters for stock changes counted from planting. */
 static int conversion_slope(epv_ctx *ctx, const epv_species *sp, epv_biomass_method method, double *slope)
 {
-    epv_stand_carbon c0, c1;
-    int rc = epv_forest_carbon_from_volume(ctx, sp, method, 0.0, &c0);
-    if (!rc) rc = epv_forest_carbon_from_volume(ctx, sp, method, 100.0, &c1);
-    if (rc) return rc;
-    *slope = (c1.co2_t_ha - c0.co2_t_ha) / 100.0;
-    return EPV_OK;
+    return epv_forest_co2_per_volume(ctx, sp, method, slope);
 }
 
 /* The curve must stay finite and non-negative over every age the estimate uses. */
