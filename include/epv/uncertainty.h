@@ -31,7 +31,7 @@ extern "C" {
 /**
  * Combined U% of a product of uncorrelated quantities (IPCC 2006 Vol. 1 Eq. 3.1):
  * U = sqrt(sum U_i^2). Valid for U_i below about 60% (the Guidelines' own caveat); use
- * Approach 2 beyond that.
+ * Approach 2 beyond that. (Threshold recalled from the text, sd/mean < 0.3; not re-checked.)
  * @param u_pct n uncertainties in percent (finite, >= 0).
  * @param[out] out_u_pct combined uncertainty, percent.
  * @return ::EPV_OK, ::EPV_EINVAL (NULL, n == 0), ::EPV_ERANGE naming the index "u_pct[i]".
