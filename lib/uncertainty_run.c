@@ -1,0 +1,334 @@
+/* Monte Carlo runner and result summaries. See uncertainty_mc.c for the stream layout. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "uncertainty_int.h"
+
+/* SplitMix64 (Steele, Lea & Flood 2014): decorrelates the seeds of neighbouring blocks. */
+static uint64_t splitmix64(uint64_t x)
+{
+    x += UINT64_C(0x9E3779B97F4A7C15);
+    x = (x ^ (x >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    x = (x ^ (x >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return x ^ (x >> 31);
+}
+
+typedef struct worker_state {
+    gsl_rng *rng;
+    double *z;   /* one standard variate per input */
+    double *x;   /* inputs handed to the model */
+    double *tmp; /* group product buffer */
+    double *out; /* outputs of one iteration */
+    /* first error met by this worker (errors are not written to the shared ctx from threads) */
+    int code;
+    char msg[EPV_ERRMSG_MAX];
+} worker_state;
+
+typedef struct run_args {
+    epv_mc *mc;
+    size_t iters, n_out;
+    epv_mc_model_fn model;
+    void *payload;
+    worker_state *ws;
+    double *res;
+    uint64_t seed;
+} run_args;
+
+static double triangular_inv(double a, double m, double c, double u)
+{
+    double fm = (m - a) / (c - a);
+    if (u < fm) return a + sqrt(u * (c - a) * (m - a));
+    return c - sqrt((1 - u) * (c - a) * (c - m));
+}
+
+static double trunc_normal_inv(const epv__mc_input *in, double u)
+{
+    double mean = in->dist.a, sd = in->dist.b, z;
+    if (in->upper_tail)
+        z = gsl_cdf_ugaussian_Qinv(in->qa - u * (in->qa - in->qb));
+    else
+        z = gsl_cdf_ugaussian_Pinv(in->qa + u * (in->qb - in->qa));
+    double x = mean + sd * z;
+    /* Rounding in the inverse can step a hair outside the bounds. */
+    if (x < in->dist.c) x = in->dist.c;
+    if (x > in->dist.d) x = in->dist.d;
+    return x;
+}
+
+/* Map the standard variate of input i to its value. `z` is N(0,1) when `is_normal`, else a
+ * uniform on (0,1). */
+static double transform(const epv__mc_input *in, double v, int is_normal)
+{
+    const epv_mc_dist *d = &in->dist;
+    switch (d->type) {
+    case EPV_DIST_NORMAL: return d->a + d->b * v;
+    case EPV_DIST_LOGNORMAL:
+    case EPV_DIST_LOGNORMAL_LOG: return exp(in->mu + in->sigma * v);
+    case EPV_DIST_CONSTANT: return d->a;
+    default: break;
+    }
+    double u = is_normal ? gsl_cdf_ugaussian_P(v) : v;
+    /* keep u inside (0, 1) so the inverses stay finite */
+    if (u <= 0) u = 0x1p-60;
+    if (u >= 1) u = 1 - 0x1p-53;
+    switch (d->type) {
+    case EPV_DIST_UNIFORM: return d->a + (d->b - d->a) * u;
+    case EPV_DIST_TRIANGULAR: return triangular_inv(d->a, d->b, d->c, u);
+    case EPV_DIST_TRUNC_NORMAL: return trunc_normal_inv(in, u);
+    default: return NAN;
+    }
+}
+
+static int needs_normal(const epv__mc_input *in)
+{
+    return in->group >= 0 || in->dist.type == EPV_DIST_NORMAL ||
+           in->dist.type == EPV_DIST_LOGNORMAL || in->dist.type == EPV_DIST_LOGNORMAL_LOG;
+}
+
+static int run_one(run_args *a, worker_state *w, size_t it)
+{
+    epv_mc *mc = a->mc;
+    size_t n = mc->n_in;
+    /* 1. one variate per input, in input order */
+    for (size_t i = 0; i < n; i++) {
+        const epv__mc_input *in = &mc->in[i];
+        if (in->dist.type == EPV_DIST_CONSTANT && in->group < 0)
+            w->z[i] = 0;
+        else if (needs_normal(in))
+            w->z[i] = gsl_ran_gaussian_ziggurat(w->rng, 1.0);
+        else
+            w->z[i] = gsl_rng_uniform_pos(w->rng);
+    }
+    /* 2. correlate each group: z_g <- L z_g */
+    for (size_t g = 0; g < mc->n_groups; g++) {
+        const epv__mc_group *gr = &mc->groups[g];
+        for (size_t r = 0; r < gr->k; r++) {
+            double s = 0;
+            for (size_t c = 0; c <= r; c++) s += gr->L[r * gr->k + c] * w->z[gr->idx[c]];
+            w->tmp[r] = s;
+        }
+        for (size_t r = 0; r < gr->k; r++) w->z[gr->idx[r]] = w->tmp[r];
+    }
+    /* 3. marginals */
+    for (size_t i = 0; i < n; i++) {
+        const epv__mc_input *in = &mc->in[i];
+        double x = transform(in, w->z[i], needs_normal(in));
+        if ((in->flags & EPV_MC_NONNEG) && x < 0) {
+            w->code = EPV_EDOMAIN;
+            snprintf(w->msg, sizeof w->msg,
+                     "input '%s': draw %g in iteration %zu is negative but the input is declared "
+                     "non-negative (use a lognormal or truncated normal)",
+                     in->name, x, it);
+            return w->code;
+        }
+        w->x[i] = x;
+    }
+    /* 4. model */
+    int rc = a->model(w->x, n, w->out, a->n_out, a->payload);
+    if (rc != 0) {
+        w->code = rc < 0 ? rc : EPV_EDOMAIN;
+        snprintf(w->msg, sizeof w->msg, "model callback returned %d (%s) in iteration %zu", rc,
+                 epv_strerror(rc), it);
+        return w->code;
+    }
+    for (size_t j = 0; j < a->n_out; j++) {
+        if (!isfinite(w->out[j])) {
+            w->code = EPV_EDOMAIN;
+            snprintf(w->msg, sizeof w->msg, "output %zu: model returned %g in iteration %zu", j,
+                     w->out[j], it);
+            return w->code;
+        }
+        a->res[j * a->iters + it] = w->out[j];
+    }
+    return EPV_OK;
+}
+
+static int run_blocks(size_t begin, size_t end, int worker, void *payload)
+{
+    run_args *a = payload;
+    worker_state *w = &a->ws[worker];
+    for (size_t b = begin; b < end; b++) {
+        /* Block b's stream depends only on the seed and b. MT19937 takes a 32-bit seed. */
+        uint64_t s = splitmix64(a->seed ^ splitmix64((uint64_t)b));
+        gsl_rng_set(w->rng, (unsigned long)(s & 0xffffffffu));
+        size_t i0 = b * EPV__MC_BLOCK, i1 = i0 + EPV__MC_BLOCK;
+        if (i1 > a->iters) i1 = a->iters;
+        for (size_t it = i0; it < i1; it++) {
+            int rc = run_one(a, w, it);
+            if (rc) return rc;
+        }
+    }
+    return EPV_OK;
+}
+
+int epv_mc_run(epv_mc *mc, size_t iterations, size_t n_outputs, epv_mc_model_fn model,
+               void *payload)
+{
+    if (!mc) return EPV_EINVAL;
+    epv_ctx *ctx = mc->ctx;
+    if (!model) return epv__error(ctx, EPV_EINVAL, "epv_mc_run: NULL model");
+    if (iterations == 0)
+        return epv__error(ctx, EPV_ERANGE, "iterations: must be at least 1, not 0");
+    if (n_outputs == 0) return epv__error(ctx, EPV_ERANGE, "n_outputs: the model must have at least 1 output");
+    if (mc->n_in == 0) return epv__error(ctx, EPV_ESTATE, "Monte Carlo: no inputs added");
+    if (iterations > ((size_t)-1) / sizeof(double) / n_outputs / 2)
+        return epv__error(ctx, EPV_ERANGE, "iterations: %zu x %zu outputs is too large", iterations, n_outputs);
+
+    size_t nblocks = (iterations + EPV__MC_BLOCK - 1) / EPV__MC_BLOCK;
+    int nworkers = epv_ctx_threads(ctx);
+    if (nworkers < 1) nworkers = 1;
+    if ((size_t)nworkers > nblocks) nworkers = (int)nblocks;
+
+    size_t maxk = 1;
+    for (size_t g = 0; g < mc->n_groups; g++)
+        if (mc->groups[g].k > maxk) maxk = mc->groups[g].k;
+
+    run_args a = { mc, iterations, n_outputs, model, payload, NULL, NULL, epv_ctx_seed(ctx) };
+    int rc = EPV_OK;
+    a.res = epv__malloc(ctx, iterations * n_outputs * sizeof(double));
+    a.ws = epv__calloc(ctx, (size_t)nworkers, sizeof *a.ws);
+    if (!a.res || !a.ws) {
+        rc = EPV_ENOMEM;
+        goto out;
+    }
+    for (int k = 0; k < nworkers; k++) {
+        worker_state *w = &a.ws[k];
+        w->rng = gsl_rng_alloc(gsl_rng_mt19937);
+        w->z = epv__malloc(ctx, mc->n_in * sizeof(double));
+        w->x = epv__malloc(ctx, mc->n_in * sizeof(double));
+        w->tmp = epv__malloc(ctx, maxk * sizeof(double));
+        w->out = epv__malloc(ctx, n_outputs * sizeof(double));
+        if (!w->rng || !w->z || !w->x || !w->tmp || !w->out) {
+            rc = epv__error(ctx, EPV_ENOMEM, "Monte Carlo: out of memory for worker %d", k);
+            goto out;
+        }
+    }
+    rc = epv__parallel_for(ctx, nblocks, nworkers, run_blocks, &a);
+    if (rc) {
+        /* Workers stop at their first error and cover contiguous blocks, so the lowest
+         * worker with an error holds the earliest failing iteration, whatever the threads. */
+        for (int k = 0; k < nworkers; k++) {
+            if (a.ws[k].code) {
+                epv__error(ctx, a.ws[k].code, "%s", a.ws[k].msg);
+                rc = a.ws[k].code;
+                break;
+            }
+        }
+        goto out;
+    }
+    double *sorted = epv__malloc(ctx, iterations * n_outputs * sizeof(double));
+    if (!sorted) {
+        rc = EPV_ENOMEM;
+        goto out;
+    }
+    memcpy(sorted, a.res, iterations * n_outputs * sizeof(double));
+    for (size_t j = 0; j < n_outputs; j++) gsl_sort(sorted + j * iterations, 1, iterations);
+    epv__mc_drop_results(mc);
+    mc->res = a.res;
+    mc->sorted = sorted;
+    a.res = NULL;
+    mc->iters = iterations;
+    mc->n_out = n_outputs;
+out:
+    if (a.ws) {
+        for (int k = 0; k < nworkers; k++) {
+            if (a.ws[k].rng) gsl_rng_free(a.ws[k].rng);
+            epv__free(ctx, a.ws[k].z);
+            epv__free(ctx, a.ws[k].x);
+            epv__free(ctx, a.ws[k].tmp);
+            epv__free(ctx, a.ws[k].out);
+        }
+    }
+    epv__free(ctx, a.ws);
+    epv__free(ctx, a.res);
+    return rc;
+}
+
+/* ---- results ----------------------------------------------------------------------------- */
+
+int epv_mc_summarize(epv_mc *mc, size_t output, epv_mc_summary *out)
+{
+    if (!mc) return EPV_EINVAL;
+    if (!out) return epv__error(mc->ctx, EPV_EINVAL, "epv_mc_summarize: NULL output");
+    int rc = epv__mc_check_output(mc, output);
+    if (rc) return rc;
+    const double *col = mc->res + output * mc->iters;
+    const double *srt = mc->sorted + output * mc->iters;
+    size_t n = mc->iters;
+    double mean = gsl_stats_mean(col, 1, n);
+    out->n = n;
+    out->mean = mean;
+    out->sd = n > 1 ? gsl_stats_sd_m(col, 1, n, mean) : 0;
+    out->min = srt[0];
+    out->max = srt[n - 1];
+    out->p2_5 = gsl_stats_quantile_from_sorted_data(srt, 1, n, 0.025);
+    out->p97_5 = gsl_stats_quantile_from_sorted_data(srt, 1, n, 0.975);
+    out->u_lower_pct = mean != 0 ? (mean - out->p2_5) / fabs(mean) * 100 : HUGE_VAL;
+    out->u_upper_pct = mean != 0 ? (out->p97_5 - mean) / fabs(mean) * 100 : HUGE_VAL;
+    return EPV_OK;
+}
+
+int epv_mc_percentiles(epv_mc *mc, size_t output, const double *pct, size_t n, double *out)
+{
+    if (!mc) return EPV_EINVAL;
+    if (!pct || !out || n == 0)
+        return epv__error(mc->ctx, EPV_EINVAL, "epv_mc_percentiles: NULL argument or n == 0");
+    for (size_t i = 0; i < n; i++)
+        if (!(pct[i] > 0 && pct[i] < 100))
+            return epv__error(mc->ctx, EPV_ERANGE, "pct[%zu]: percentile %g is outside (0, 100)", i, pct[i]);
+    int rc = epv__mc_check_output(mc, output);
+    if (rc) return rc;
+    const double *srt = mc->sorted + output * mc->iters;
+    for (size_t i = 0; i < n; i++)
+        out[i] = gsl_stats_quantile_from_sorted_data(srt, 1, mc->iters, pct[i] / 100);
+    return EPV_OK;
+}
+
+int epv_mc_histogram(epv_mc *mc, size_t output, size_t nbins, double lower, double upper,
+                     epv_i64 *counts)
+{
+    if (!mc) return EPV_EINVAL;
+    if (!counts || nbins == 0)
+        return epv__error(mc->ctx, EPV_EINVAL, "epv_mc_histogram: NULL counts or nbins == 0");
+    int rc = epv__mc_check_output(mc, output);
+    if (rc) return rc;
+    const double *srt = mc->sorted + output * mc->iters;
+    if (lower == 0 && upper == 0) {
+        lower = srt[0];
+        upper = srt[mc->iters - 1];
+        if (lower == upper) upper = lower + 1; /* a constant output still gets a bin */
+    }
+    if (!isfinite(lower) || !isfinite(upper) || !(lower < upper))
+        return epv__error(mc->ctx, EPV_ERANGE, "histogram range [%g, %g] needs lower < upper", lower, upper);
+    for (size_t b = 0; b < nbins; b++) counts[b] = 0;
+    double width = (upper - lower) / (double)nbins;
+    for (size_t i = 0; i < mc->iters; i++) {
+        double v = srt[i];
+        if (v < lower || v > upper) continue;
+        size_t b = (size_t)((v - lower) / width);
+        if (b >= nbins) b = nbins - 1;
+        counts[b]++;
+    }
+    return EPV_OK;
+}
+
+int epv_mc_samples(epv_mc *mc, size_t output, double *buf, size_t bufsize)
+{
+    if (!mc) return EPV_EINVAL;
+    if (!buf) return epv__error(mc->ctx, EPV_EINVAL, "epv_mc_samples: NULL buffer");
+    int rc = epv__mc_check_output(mc, output);
+    if (rc) return rc;
+    if (bufsize < mc->iters)
+        return epv__error(mc->ctx, EPV_ERANGE, "bufsize: %zu is smaller than the %zu iterations", bufsize, mc->iters);
+    memcpy(buf, mc->res + output * mc->iters, mc->iters * sizeof *buf);
+    return EPV_OK;
+}

@@ -1,0 +1,28 @@
+/* Shared between the two source files of tests/test_uncertainty. */
+#ifndef TEST_UNCERTAINTY_INT_H
+#define TEST_UNCERTAINTY_INT_H
+
+#include "epv.h"
+
+extern epv_ctx *utest_ctx;
+
+void mc_test_moments(void);
+void mc_test_approach2_vs_1(void);
+void mc_test_threads_bitwise(void);
+void mc_test_reproducible(void);
+void mc_test_correlation(void);
+void mc_test_results(void);
+void mc_test_svg(void);
+void mc_test_errors(void);
+
+#define MC_TESTS                                                                                   \
+    { "Monte Carlo: moments of every distribution", mc_test_moments },                            \
+    { "Monte Carlo: Approach 2 converges to Approach 1 (linear)", mc_test_approach2_vs_1 },       \
+    { "Monte Carlo: 1 and 2 threads bit-identical", mc_test_threads_bitwise },                    \
+    { "Monte Carlo: reproducible from the seed", mc_test_reproducible },                          \
+    { "Monte Carlo: correlated inputs", mc_test_correlation },                                    \
+    { "Monte Carlo: percentiles and histogram", mc_test_results },                                \
+    { "Monte Carlo: SVG histogram", mc_test_svg },                                                \
+    { "Monte Carlo: bad input", mc_test_errors }
+
+#endif
