@@ -204,6 +204,8 @@ static void test_rates(void)
     CU_ASSERT_EQUAL(rate_at(&sc, 0), 0.0);
     epv_growth_curve kf = { EPV_GROWTH_KORF, 500, 15, 0.8 };
     CU_ASSERT_EQUAL(rate_at(&kf, 0), 0.0);
+    double tk = pow(15 * 0.8 / 1.8, 1 / 0.8), rk = rate_at(&kf, tk);
+    CU_ASSERT(rk > rate_at(&kf, tk * 0.99) && rk > rate_at(&kf, tk * 1.01));
     /* Everywhere else the rate is the derivative of the value. */
     const epv_growth_curve *all[] = { &lg, &gz, &rc, &sc, &kf };
     for (int m = 0; m < 5; m++)
