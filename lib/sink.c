@@ -65,16 +65,11 @@ EPV_API void epv_project_free(epv_project *p)
     epv__free(ctx, p);
 }
 
-/* CO2 per unit of stem volume (the conversion is affine in V for both methods, so the
- * slope is all that matters for stock changes counted from planting). */
+/* CO2 per unit of stem volume: the conversion is affine in V for both methods, so the
+ * slope is all that matters for stock changes counted from planting. */
 static int conversion_slope(epv_ctx *ctx, const epv_species *sp, epv_biomass_method method, double *slope)
 {
-    epv_stand_carbon c0, c1;
-    int rc = epv_forest_carbon_from_volume(ctx, sp, method, 0.0, &c0);
-    if (!rc) rc = epv_forest_carbon_from_volume(ctx, sp, method, 100.0, &c1);
-    if (rc) return rc;
-    *slope = (c1.co2_t_ha - c0.co2_t_ha) / 100.0;
-    return EPV_OK;
+    return epv_forest_co2_per_volume(ctx, sp, method, slope);
 }
 
 /* The curve must stay finite and non-negative over every age the estimate uses. */
@@ -384,13 +379,25 @@ static int estimate_range(size_t begin, size_t end, int worker, void *payload)
     return rc;
 }
 
-static int estimate(epv_ctx *ctx, const epv_project *p, const epv_params *params, int keep_strata,
-                    epv_sink_result **out)
+EPV_API epv_sink_options epv_sink_options_default(void)
 {
-    if (!ctx || !p || !out) return epv__error(ctx, EPV_EINVAL, "estimate: NULL argument");
+    epv_sink_options o = { 0, 1 };
+    return o;
+}
+
+/* Longest projection accepted, years (planning horizons beyond crediting periods). */
+#define SINK_MAX_YEARS 200
+
+EPV_API int epv_sink_estimate_ex(epv_ctx *ctx, const epv_project *p, const epv_params *params,
+                                 const epv_sink_options *options, epv_sink_result **out)
+{
+    if (!ctx || !p || !out || !options) return epv__error(ctx, EPV_EINVAL, "estimate: NULL argument");
     *out = NULL;
     if (p->nstrata == 0) return epv__error(ctx, EPV_ESTATE, "project '%s': has no strata", p->name);
-    size_t ny = (size_t)p->crediting_years, ns = p->nstrata;
+    if (options->years < 0 || options->years > SINK_MAX_YEARS)
+        return epv__error(ctx, EPV_ERANGE, "options.years: %d is outside 0-%d", options->years, SINK_MAX_YEARS);
+    int keep_strata = options->keep_strata != 0;
+    size_t ny = (size_t)(options->years ? options->years : p->crediting_years), ns = p->nstrata;
     size_t nblocks = (ns + SINK_BLOCK - 1) / SINK_BLOCK;
     int nworkers = epv_ctx_threads(ctx);
     if ((size_t)nworkers > nblocks) nworkers = (int)nblocks;
@@ -458,13 +465,8 @@ fail:
 
 EPV_API int epv_sink_estimate(epv_ctx *ctx, const epv_project *p, const epv_params *params, epv_sink_result **out)
 {
-    return estimate(ctx, p, params, 1, out);
-}
-
-EPV_API int epv_sink_estimate_totals(epv_ctx *ctx, const epv_project *p, const epv_params *params,
-                                     epv_sink_result **out)
-{
-    return estimate(ctx, p, params, 0, out);
+    epv_sink_options o = epv_sink_options_default();
+    return epv_sink_estimate_ex(ctx, p, params, &o, out);
 }
 
 EPV_API void epv_sink_result_free(epv_sink_result *r)

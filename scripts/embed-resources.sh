@@ -13,7 +13,8 @@ tmp="$out.tmp"
   for f in "$@"; do
     echo "static const char r$i[] ="
     # Escape backslash, double quote and '?' (trigraphs), one C string literal per line.
-    awk '{ gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\?/, "\\?"); printf "\"%s\\n\"\n", $0 }' "$datadir/$f"
+    # (sed, not awk: mawk's gsub does not double backslashes.)
+    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' -e 's/^/"/' -e 's/$/\\n"/' "$datadir/$f"
     echo "\"\";"
     i=$((i + 1))
   done

@@ -69,6 +69,21 @@ static void test_single_stratum_removals(void)
     EPV_ASSERT_CLOSE(per.mean_net_tco2_yr, k * schumacher(300, 20, 20) / 20, 1e-9);
     EPV_ASSERT_STATUS(ctx, epv_sink_result_period(ctx, r, 2030, 2041, &per), EPV_ERANGE);
     EPV_ASSERT_STATUS(ctx, epv_sink_result_period(ctx, r, 2031, 2030, &per), EPV_ERANGE);
+    /* Projection beyond the crediting period for planning: the first 20 years are unchanged. */
+    epv_sink_options opt = epv_sink_options_default();
+    opt.years = 60;
+    epv_sink_result *r60 = NULL;
+    EPV_ASSERT_OK(ctx, epv_sink_estimate_ex(ctx, p, NULL, &opt, &r60));
+    CU_ASSERT_EQUAL(epv_sink_result_years(r60), 60);
+    epv_sink_year y20, y60;
+    EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r60, 19, &y20));
+    EPV_ASSERT_CLOSE(y20.cumulative_net_tco2, k * schumacher(300, 20, 20), 1e-9);
+    EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r60, 59, &y60));
+    EPV_ASSERT_CLOSE(y60.cumulative_net_tco2, k * schumacher(300, 20, 60), 1e-9);
+    opt.years = 201;
+    EPV_ASSERT_STATUS(ctx, epv_sink_estimate_ex(ctx, p, NULL, &opt, &r60), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "options.years");
+    epv_sink_result_free(r60);
     epv_sink_result_free(r);
     epv_project_free(p);
 }
@@ -190,7 +205,9 @@ static void test_threads_do_not_change_results(void)
     EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, 1));
     EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, NULL, &r1));
     EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, 2));
-    EPV_ASSERT_OK(ctx, epv_sink_estimate_totals(ctx, p, NULL, &r2));
+    epv_sink_options opt = epv_sink_options_default();
+    opt.keep_strata = 0;
+    EPV_ASSERT_OK(ctx, epv_sink_estimate_ex(ctx, p, NULL, &opt, &r2));
     EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, 1));
     for (size_t i = 0; i < 40; i++) {
         epv_sink_year a, b;

@@ -5,7 +5,13 @@
  * Methods (IPCC 2006 Guidelines, Vol. 4, ch. 2 and 4):
  *  - BEF method: above-ground biomass B_AG = V · D · BEF; below-ground B_BG = B_AG · R;
  *    carbon C = (B_AG + B_BG) · CF; CO2 = C · 44/12.
- *  - Fang's continuous BEF (Fang et al. 1996, 2001): stand biomass B = a · V + b.
+ *  - Fang's continuous BEF (Fang et al. 1996, 1998, 2001): B = a · V + b, where B is the
+ *    TOTAL tree biomass of the stand (stems, branches, leaves AND roots; Fang et al. 2001
+ *    convert "timber volume to total forest biomass"). libepv splits it with the species'
+ *    root:shoot ratio R: B_AG = B/(1 + R), B_BG = B · R/(1 + R); C = B · CF. The regression
+ *    is not valid at very small volumes: with b < 0 it predicts negative biomass below
+ *    V = −b/a, which libepv takes as 0; with b > 0 it predicts b t/ha at V = 0, so stock
+ *    changes should be counted from the stand's own starting value (as the sink module does).
  *  - Allometric: per-tree biomass from a user function of DBH and height, summed over a
  *    plot and scaled to a hectare.
  *  - Tier 1 growth: ΔC_G = A · G_W · (1 + R) · CF.
@@ -14,6 +20,9 @@
  *    stock over a default 20 years for land converted to forest; no change for forest
  *    remaining forest.
  * Units are in the names: t_ha (tonnes per hectare), tc (tonnes carbon), tco2 (tonnes CO2).
+ *
+ * Errors name the offending field (and the species code or tree index); on any error the
+ * output is left untouched.
  *
  * Threads: all functions are reentrant.
  */
@@ -26,6 +35,9 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/** IPCC Tier 1 default transition time for land converted to forest, years. */
+#define EPV_FOREST_TRANSITION_YEARS 20.0
 
 /** How stem volume becomes biomass. Values fixed. */
 typedef enum epv_biomass_method {
@@ -43,16 +55,51 @@ typedef struct epv_stand_carbon {
 
 /**
  * Tree carbon per hectare from stem volume (m³/ha) for a species.
- * @return ::EPV_OK, ::EPV_ERANGE for negative or NaN volume, ::EPV_EINVAL when the species
- *         lacks the method's parameters (e.g. no Fang coefficients).
+ * BEF method uses wood_density, bef, root_shoot and carbon_fraction; Fang's method uses
+ * fang_a, fang_b, root_shoot (for the above/below-ground split) and carbon_fraction.
+ * Accepted parameter ranges: 0 < wood_density <= 1.5 t/m³, 1 <= bef <= 10,
+ * 0 <= root_shoot <= 5, 0 < carbon_fraction <= 1, 0 < fang_a <= 10 t/m³,
+ * |fang_b| <= 1000 t/ha.
+ * @return ::EPV_OK, ::EPV_ERANGE for negative or NaN volume or a parameter outside its
+ *         range, ::EPV_EINVAL when the species lacks the method's parameters (NaN, e.g. no
+ *         Fang coefficients), a NULL argument or an unknown method.
  */
 EPV_API int epv_forest_carbon_from_volume(epv_ctx *ctx, const epv_species *species,
                                           epv_biomass_method method, double volume_m3_ha,
                                           epv_stand_carbon *out);
 
 /**
+ * CO2 per m³ of stem-volume CHANGE, t CO2/m³: D · BEF · (1 + R) · CF · 44/12 (BEF method) or
+ * a · CF · 44/12 (Fang). This is the exact slope of epv_forest_carbon_from_volume() wherever
+ * the biomass is positive; use it for stock changes between two volumes.
+ * Errors as epv_forest_carbon_from_volume().
+ */
+EPV_API int epv_forest_co2_per_volume(epv_ctx *ctx, const epv_species *species,
+                                      epv_biomass_method method, double *tco2_per_m3);
+
+/** Tree biomass and carbon of a whole stratum (per-hectare values times its area). */
+typedef struct epv_stratum_carbon {
+    double area_ha;  /**< the stratum's area, ha */
+    double agb_t;    /**< above-ground biomass, t dry matter */
+    double bgb_t;    /**< below-ground biomass, t dry matter */
+    double carbon_tc;/**< tree carbon, t C */
+    double co2_t;    /**< the same as CO2, t CO2 */
+} epv_stratum_carbon;
+
+/**
+ * Tree carbon of a stratum of area_ha (>= 0) from its mean stem volume per hectare: the
+ * per-hectare result of epv_forest_carbon_from_volume() multiplied by the area.
+ * @return as epv_forest_carbon_from_volume(), and ::EPV_ERANGE for a negative or NaN area.
+ */
+EPV_API int epv_forest_stratum_carbon(epv_ctx *ctx, const epv_species *species,
+                                      epv_biomass_method method, double volume_m3_ha,
+                                      double area_ha, epv_stratum_carbon *out);
+
+/**
  * Per-tree biomass function for the allometric method: writes the tree's above-ground
- * biomass in kg dry matter for a DBH (cm) and height (m), returns 0 or an EPV code.
+ * biomass in kg dry matter for a DBH (cm) and height (m), returns 0 or a negative EPV code
+ * (a positive return is treated as ::EPV_EINVAL). height_m is NaN when the caller gave no
+ * heights. Called from the caller's thread, once per tree, in order.
  */
 typedef int (*epv_allometric_fn)(double dbh_cm, double height_m, double *agb_kg, void *payload);
 
@@ -61,19 +108,35 @@ typedef struct epv_allometry_power {
     double a, b, c;
 } epv_allometry_power;
 
-/** ::epv_allometric_fn for an ::epv_allometry_power payload. */
+/**
+ * ::epv_allometric_fn for an ::epv_allometry_power payload (a > 0, all finite). H^c is left
+ * out when c == 0, so DBH-only equations need no height.
+ * @return ::EPV_OK, ::EPV_EINVAL for a NULL or invalid payload or pointer, ::EPV_ERANGE for
+ *         a negative or NaN DBH or height (or a missing height with c != 0).
+ */
 EPV_API int epv_allometry_power_fn(double dbh_cm, double height_m, double *agb_kg, void *payload);
 
 /**
- * Tree carbon per hectare from a plot's trees with an allometric equation.
+ * Tree carbon per hectare from a plot's trees with an allometric equation:
+ * B_AG = Σ fn(DBH_i, H_i) / 1000 / plot_area_ha (t/ha), B_BG = B_AG · R,
+ * C = (B_AG + B_BG) · CF, CO2 = C · 44/12.
+ * @param dbh_cm array of ntrees diameters at breast height (cm, >= 0).
+ * @param height_m array of ntrees heights (m, >= 0), or NULL (fn then receives NaN).
  * @param plot_area_ha area of the plot the trees were measured on (> 0).
+ * @param root_shoot R (0..5); carbon_fraction CF (0 < CF <= 1).
+ * @return ::EPV_OK; ::EPV_ERANGE naming plot_area_ha, root_shoot, carbon_fraction or
+ *         "tree i" with its dbh_cm/height_m; the callback's own code, with a message naming
+ *         the tree; ::EPV_EDOMAIN if the callback returns a negative or non-finite biomass.
  */
 EPV_API int epv_forest_carbon_from_trees(epv_ctx *ctx, epv_allometric_fn fn, void *payload,
                                          const double *dbh_cm, const double *height_m,
                                          size_t ntrees, double plot_area_ha, double root_shoot,
                                          double carbon_fraction, epv_stand_carbon *out);
 
-/** IPCC Tier 1 annual carbon gain ΔC_G = A · G_W · (1 + R) · CF, t C/yr. */
+/**
+ * IPCC Tier 1 annual carbon gain ΔC_G = A · G_W · (1 + R) · CF, t C/yr (Vol. 4 eq. 2.9 and
+ * 2.10), with G_W and R from the growth row (R must not be NaN).
+ */
 EPV_API int epv_forest_tier1_gain(epv_ctx *ctx, const epv_ipcc_growth *growth, double area_ha,
                                   double carbon_fraction, double *gain_tc_yr);
 
@@ -88,7 +151,7 @@ typedef struct epv_gain_loss_input {
     double wood_removals_m3_yr;     /**< H, roundwood removals */
     double bcef_r;                  /**< BCEF_R for removals, t d.m./m³ */
     double fuelwood_trees_m3_yr;    /**< FG_trees, whole trees removed as fuelwood */
-    double fuelwood_part_t_dm_yr;   /**< FG_part, parts of trees (t d.m.) */
+    double fuelwood_part_t_dm_yr;   /**< FG_part · D: IPCC gives FG_part as m³/yr of tree parts; pass it times the basic wood density D (t d.m./m³) */
     double disturbance_area_ha;     /**< A_disturbance */
     double disturbance_biomass_t_ha;/**< B_W, above-ground biomass of the disturbed area */
     double disturbance_fraction;    /**< f_d, fraction of biomass lost */
@@ -103,17 +166,32 @@ typedef struct epv_gain_loss_result {
     double net_tc_yr; /**< gain − losses */
 } epv_gain_loss_result;
 
-/** IPCC gain-loss method (Vol. 4 eq. 2.7, 2.9–2.14). */
+/**
+ * IPCC gain-loss method (Vol. 4 eq. 2.7, 2.9–2.14):
+ *   gain            ΔC_G = A · G_TOTAL · CF, G_TOTAL = G_W · (1 + R) or I_V · BCEF_I · (1 + R)
+ *   wood removals   L_wood = H · BCEF_R · (1 + R) · CF
+ *   fuelwood        L_fuel = [FG_trees · BCEF_R · (1 + R) + FG_part · D] · CF
+ *   disturbance     L_dist = A_dist · B_W · (1 + R) · CF · f_d
+ *   net             ΔC_B = ΔC_G − (L_wood + L_fuel + L_dist)
+ * Every input must be finite and >= 0; 0 < CF <= 1; f_d <= 1; G_W and I_V are alternatives
+ * (both > 0 is ::EPV_EINVAL); a BCEF must be > 0 when its volume is.
+ */
 EPV_API int epv_forest_gain_loss(epv_ctx *ctx, const epv_gain_loss_input *in, epv_gain_loss_result *out);
 
-/** IPCC stock-difference method: (C_t2 − C_t1) / (t2 − t1), t C/yr; t2 > t1. */
+/**
+ * IPCC stock-difference method (Vol. 4 eq. 2.8): (C_t2 − C_t1) / (t2 − t1), t C/yr.
+ * Stocks finite and >= 0, times finite and t2 > t1.
+ */
 EPV_API int epv_forest_stock_difference(epv_ctx *ctx, double carbon_t1_tc, double carbon_t2_tc,
                                         double t1, double t2, double *delta_tc_yr);
 
 /**
  * Tier 1 linear transition of a dead-organic-matter or soil stock for land converted to
  * forest: stock(t) = initial + (final − initial) · min(t, T) / T, and the annual change
- * (final − initial)/T while t < T, 0 after. T is usually 20 years.
+ * (final − initial)/T while t < T, 0 after. T is usually 20 years
+ * (::EPV_FOREST_TRANSITION_YEARS; IPCC 2006 Vol. 4 eq. 2.23 for dead organic matter and
+ * eq. 2.25, ΔC = (SOC_0 − SOC_(0−T))/D, for soil). Stocks >= 0, t >= 0, T > 0; either
+ * output pointer may be NULL.
  */
 EPV_API int epv_forest_transition(epv_ctx *ctx, double initial_tc_ha, double final_tc_ha,
                                   double years_since_conversion, double transition_years,

@@ -9,6 +9,17 @@
  * single values in code. Values not yet checked against a primary source carry
  * `provisional = 1`.
  *
+ * Range checks applied to every value loaded or set (sanity bounds wide enough for every
+ * published value we know of; doc/params.md gives their basis):
+ * wood density 0.1–1.5 t/m³, BEF 1–4, root:shoot 0–1.5, carbon fraction 0.3–0.6,
+ * Fang slope a 0–5 t/m³ (exclusive of 0), Fang intercept b −200–200 t/ha,
+ * IPCC growth 0–50 t d.m./ha/yr with growth_min ≤ growth ≤ growth_max.
+ *
+ * Fang's continuous BEF (Fang et al. 1998, 2001): B = a·V + b, with V the stand's stem
+ * volume (m³/ha) and B the TOTAL stand biomass (t d.m./ha): above-ground AND below-ground
+ * (roots included; Fang & Wang 2001 define the continuous BEF as "the ratio of all stand
+ * biomass to stem volume"). Do not multiply B by (1 + R) again.
+ *
  * Threads: a loaded ::epv_params is read-only for every function taking it `const`, and may
  * then be shared between threads; functions that modify it need exclusive access.
  */
@@ -34,9 +45,11 @@ typedef struct epv_species {
     double bef;                        /**< biomass expansion factor: above-ground / stem biomass */
     double root_shoot;                 /**< root:shoot ratio R, below- / above-ground biomass */
     double carbon_fraction;            /**< carbon fraction CF, t C per t dry matter */
-    double fang_a;                     /**< Fang's continuous BEF B = a·V + b: slope (t/m³); NaN if none */
+    double fang_a;                     /**< Fang's continuous BEF B = a·V + b (B total stand biomass,
+                                            roots included, t/ha; V stem volume, m³/ha): slope (t/m³); NaN if none */
     double fang_b;                     /**< Fang's continuous BEF intercept (t/ha); NaN if none */
-    char source[EPV_PARAMS_NAME_MAX];      /**< source id of D, BEF, R, CF */
+    char source[EPV_PARAMS_NAME_MAX];      /**< source id of D, BEF, R, CF (the row's; a value
+                                                with its own source: epv_params_species_value_source()) */
     char fang_source[EPV_PARAMS_NAME_MAX]; /**< source id of the Fang coefficients ("" if none) */
     int provisional;                   /**< 1 if not yet verified against the primary source */
 } epv_species;
@@ -83,7 +96,8 @@ EPV_API size_t epv_params_species_count(const epv_params *params);
 /** Copy species row i into *out. ::EPV_ERANGE if i is out of range. */
 EPV_API int epv_params_species_at(epv_ctx *ctx, const epv_params *params, size_t i, epv_species *out);
 /**
- * Find a species by code, Chinese name or English name.
+ * Find a species by code, Chinese name or English name (tried in that order; code and
+ * Chinese name match exactly, the English name ignoring ASCII case).
  * @return ::EPV_OK or ::EPV_ENOTFOUND ("species: unknown 'x'").
  */
 EPV_API int epv_params_species_find(epv_ctx *ctx, const epv_params *params, const char *key,
@@ -97,6 +111,16 @@ EPV_API int epv_params_species_set(epv_ctx *ctx, epv_params *params, const epv_s
  */
 EPV_API int epv_params_species_override(epv_ctx *ctx, epv_params *params, const char *species,
                                         const char *field, double value, const char *source);
+
+/**
+ * Source id of one value of one species: field as in epv_params_species_override().
+ * Values loaded from a file take the row's `source` (or the file's per-value
+ * `<field>_source` attribute); an override records its own source here.
+ * @param[out] source_out receives a string owned by the table (valid until it is modified).
+ * @return ::EPV_OK, ::EPV_ENOTFOUND (unknown species) or ::EPV_EINVAL (unknown field).
+ */
+EPV_API int epv_params_species_value_source(epv_ctx *ctx, const epv_params *params, const char *species,
+                                            const char *field, const char **source_out);
 
 /** Number of IPCC growth rows. */
 EPV_API size_t epv_params_ipcc_growth_count(const epv_params *params);

@@ -176,15 +176,23 @@ typedef struct epv_sink_result epv_sink_result;
  */
 EPV_API int epv_sink_estimate(epv_ctx *ctx, const epv_project *project, const epv_params *params,
                               epv_sink_result **out);
+/** Options of epv_sink_estimate_ex(). Start from epv_sink_options_default(). */
+typedef struct epv_sink_options {
+    int years;       /**< years to project from the start year; 0: the crediting period (max 200) */
+    int keep_strata; /**< 1: keep per-stratum figures (memory grows with strata × years); 0: totals only */
+} epv_sink_options;
+
+/** Default options: the crediting period, per-stratum figures kept. */
+EPV_API epv_sink_options epv_sink_options_default(void);
 /**
- * Like epv_sink_estimate() but keeps only the project totals, for very large projects:
- * memory grows with the number of years only. Per-stratum queries return ::EPV_ESTATE.
+ * Estimate with options: e.g. project beyond the crediting period for planning, or keep
+ * only totals for very large projects (per-stratum queries then return ::EPV_ESTATE).
  */
-EPV_API int epv_sink_estimate_totals(epv_ctx *ctx, const epv_project *project,
-                                     const epv_params *params, epv_sink_result **out);
+EPV_API int epv_sink_estimate_ex(epv_ctx *ctx, const epv_project *project, const epv_params *params,
+                                 const epv_sink_options *options, epv_sink_result **out);
 /** Free a result. NULL is a no-op. */
 EPV_API void epv_sink_result_free(epv_sink_result *result);
-/** Number of years (the crediting period). */
+/** Number of years estimated (the crediting period unless options said otherwise). */
 EPV_API size_t epv_sink_result_years(const epv_sink_result *result);
 /** Project totals for year index i (0 = start year). */
 EPV_API int epv_sink_result_year(epv_ctx *ctx, const epv_sink_result *result, size_t i, epv_sink_year *out);
