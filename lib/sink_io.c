@@ -63,6 +63,7 @@ static int read_stratum(epv_ctx *ctx, const char *file, xmlNodePtr n, epv_projec
         (rc = epv__xml_attr_double(ctx, file, n, "baseline-tco2-ha-yr", 0, &s.baseline_tco2_ha_yr)))
         return rc;
     s.planting_year = (int)year;
+    text = NULL; /* an absent optional attribute leaves text untouched (freed above) */
     if ((rc = epv__xml_attr_str(ctx, file, n, "method", 0, &text))) return rc;
     if (text) {
         s.method = strcmp(text, "fang") == 0 ? EPV_BIOMASS_FANG : EPV_BIOMASS_BEF;

@@ -12,7 +12,10 @@
  * Fitting uses GSL's nonlinear least squares (trust region, Levenberg-Marquardt) and
  * reports parameter standard errors and covariance (for Monte Carlo), R² and RMSE.
  *
- * Threads: all functions are reentrant; curves are plain values.
+ * Threads: all functions are reentrant; curves are plain values. The fit never changes
+ * GSL's global error handler and validates everything GSL would otherwise report to it;
+ * only an allocation failure inside GSL can still reach the host's handler (see
+ * doc/growth.md).
  */
 #ifndef EPV_GROWTH_H
 #define EPV_GROWTH_H
@@ -55,7 +58,7 @@ typedef struct epv_growth_fit {
 EPV_API const char *epv_growth_model_name(epv_growth_model model);
 /** Model from its name. ::EPV_ENOTFOUND for an unknown name. */
 EPV_API int epv_growth_model_from_name(epv_ctx *ctx, const char *name, epv_growth_model *out);
-/** Number of parameters the model uses (2 or 3). */
+/** Number of parameters the model uses (2 or 3); ::EPV_EINVAL for an unknown model. */
 EPV_API int epv_growth_model_nparams(epv_growth_model model);
 
 /**
@@ -77,10 +80,22 @@ EPV_API int epv_growth_rate(epv_ctx *ctx, const epv_growth_curve *curve, double 
 
 /**
  * Fit a model to (age, y) data by nonlinear least squares.
- * @param start starting parameters, or NULL to derive them from the data.
+ *
+ * The residual variance is s² = SSR/(n − p) and `cov` = s² (JᵀJ)⁻¹ at the solution;
+ * `rmse` = √(SSR/n) (so s = rmse·√(n/(n − p))); `r2` = 1 − SSR/SST. The solution always
+ * satisfies epv_growth_curve_check. `out` is written only on success.
+ * @param ctx required (scratch memory comes from its allocator); ::EPV_EINVAL if NULL.
+ * @param age stand ages in years (>= 0), n of them; not kept.
+ * @param y observed values (>= 0, not all equal), n of them; not kept.
+ * @param start starting parameters (its model field is ignored), or NULL to derive them
+ *        from the data by linearising the model.
  * @return ::EPV_OK; ::EPV_ESINGULAR when the data cannot determine the curve (fewer points
- *         than parameters plus one, all ages equal, singular Jacobian); ::EPV_ENOCONV when the
- *         solver does not converge; ::EPV_ERANGE for negative/NaN ages or values.
+ *         than parameters plus one, all ages equal or too few distinct ages, all y equal,
+ *         singular Jacobian at the start or rank-deficient at the solution); ::EPV_ENOCONV
+ *         when the solver does not converge in 200 iterations, makes no progress, or its
+ *         parameters stop being finite; ::EPV_ERANGE for negative/NaN ages or values
+ *         (naming the index); ::EPV_EDOMAIN for a start outside the model's domain;
+ *         ::EPV_ENOMEM.
  */
 EPV_API int epv_growth_fit_data(epv_ctx *ctx, epv_growth_model model, const double *age,
                                 const double *y, size_t n, const epv_growth_curve *start,
