@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L
 /* Benchmark: project 100,000 strata over 60 years (growth curve → biomass → carbon → CO2e →
  * net removals) with libepv on 1 and 2 threads, and the same computation written plainly
  * with NumPy (bench/bench_sink.py) in the same run on the same inputs. Prints stand-years
@@ -92,7 +93,8 @@ int main(int argc, char **argv)
     printf("libepv  1 thread : %8.3f s  %12.0f stand-years/s  cumulative net %.6e t CO2e\n", t1, stand_years / t1, total1);
     printf("libepv  2 threads: %8.3f s  %12.0f stand-years/s  cumulative net %.6e t CO2e\n", t2, stand_years / t2, total2);
     char cmd[8192], line[512];
-    snprintf(cmd, sizeof cmd, "python3 '%s/bench/bench_sink.py' '%s' %d %d", top, inputs, START, YEARS);
+    const char *python = getenv("EPV_PYTHON") ? getenv("EPV_PYTHON") : "python3";
+    snprintf(cmd, sizeof cmd, "'%s' '%s/bench/bench_sink.py' '%s' %d %d", python, top, inputs, START, YEARS);
     FILE *py = popen(cmd, "r");
     double tn = 0, totaln = 0;
     while (py && fgets(line, sizeof line, py))
