@@ -35,6 +35,8 @@ struct epv_project {
     double leakage_fraction;
     struct sink_stratum *strata;
     size_t nstrata, cap_strata;
+    size_t *id_slots; /* open-addressing hash of stratum ids: index + 1, 0 = empty */
+    size_t nslots;    /* power of two, kept at least twice nstrata */
     struct sink_disturbance *dist;
     size_t ndist, cap_dist;
     epv_project_period *periods;
