@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SUM_RTOL 5e-4   /* published totals are rounded to 0.01 亿元 */
+/* Published accounts round every figure to 0.01 亿元 (10^6 yuan): a sum of k rounded parts
+ * may differ from its rounded total by up to (k + 1) half-units. */
+#define ROUND_HALF_YUAN 0.5e6
+#define SUM_TOL(k, total) ((double)((k) + 1) * ROUND_HALF_YUAN + 1e-9 * fabs(total))
 #define VALUE_RTOL 5e-3 /* quantity × price against a rounded published value */
 #define O2_RTOL 1e-3
 #define AREA_RTOL 5e-3
@@ -68,10 +71,10 @@ static int check_sums(epv_ctx *ctx, const epv_gep_account *acc, epv_gep_findings
         }
         if (nrep == 0) continue;
         snprintf(where, sizeof where, "%s/%s/%d", acc->regions[t->region].code, node_code(acc, t->node), t->year);
-        if (nrep == nch && fabs(sum - t->yuan) > SUM_RTOL * fabs(t->yuan)) {
+        if (nrep == nch && fabs(sum - t->yuan) > SUM_TOL(nrep, t->yuan)) {
             snprintf(msg, sizeof msg, "parts sum to %.6g yuan but the total is %.6g yuan", sum, t->yuan);
             if (add(ctx, f, EPV_GEP_ERROR, "sum", t->yuan, sum, where, msg)) return EPV_ENOMEM;
-        } else if (nrep < nch && sum > t->yuan * (1 + SUM_RTOL)) {
+        } else if (nrep < nch && sum > t->yuan + SUM_TOL(nrep, t->yuan)) {
             snprintf(msg, sizeof msg, "%zu of %zu parts already sum to %.6g yuan, more than the total %.6g yuan", nrep,
                      nch, sum, t->yuan);
             if (add(ctx, f, EPV_GEP_ERROR, "sum", t->yuan, sum, where, msg)) return EPV_ENOMEM;
@@ -91,7 +94,7 @@ static int check_sums(epv_ctx *ctx, const epv_gep_account *acc, epv_gep_findings
                 nrep++;
             }
         }
-        if (nch == 0 || nrep != nch || fabs(sum - t->yuan) <= SUM_RTOL * fabs(t->yuan)) continue;
+        if (nch == 0 || nrep != nch || fabs(sum - t->yuan) <= SUM_TOL(nrep, t->yuan)) continue;
         snprintf(where, sizeof where, "%s/%s/%d", acc->regions[t->region].code, node_code(acc, t->node), t->year);
         snprintf(msg, sizeof msg, "sub-regions sum to %.6g yuan but the region reports %.6g yuan", sum, t->yuan);
         if (add(ctx, f, EPV_GEP_ERROR, "sum", t->yuan, sum, where, msg)) return EPV_ENOMEM;
