@@ -1,0 +1,245 @@
+/* Physical quantities of regulating services and the equivalent-factor method.
+ * Formulas: NDRC & NBS 生态产品总值核算规范（试行） (2022), as summarised in doc/gep.md. */
+#include "config.h"
+#include "gep_int.h"
+
+#include <math.h>
+#include <string.h>
+
+static int finite_all(epv_ctx *ctx, const double *v, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (epv__check_finite(ctx, v[i], names[i])) return EPV_EINVAL;
+    return EPV_OK;
+}
+
+static int nonneg_all(epv_ctx *ctx, const double *v, const char *const *names, size_t n)
+{
+    int rc = finite_all(ctx, v, names, n);
+    if (rc) return rc;
+    for (size_t i = 0; i < n; i++)
+        if (epv__check_nonneg(ctx, v[i], names[i])) return EPV_ERANGE;
+    return EPV_OK;
+}
+
+EPV_API int epv_gep_water_conservation_m3(epv_ctx *ctx, double area_ha, double precip_mm, double runoff_mm,
+                                          double et_mm, double *out_m3)
+{
+    const double v[] = { area_ha, precip_mm, runoff_mm, et_mm };
+    static const char *const nm[] = { "area_ha", "precip_mm", "runoff_mm", "et_mm" };
+    if (!out_m3) return epv__error(ctx, EPV_EINVAL, "water conservation: NULL output");
+    int rc = nonneg_all(ctx, v, nm, 4);
+    if (rc) return rc;
+    /* mm over ha: 1 mm × 1 ha = 10 m³. A deficit conserves nothing (it is not negative supply). */
+    double bal = precip_mm - runoff_mm - et_mm;
+    *out_m3 = bal > 0 ? bal * 10.0 * area_ha : 0.0;
+    return EPV_OK;
+}
+
+EPV_API int epv_gep_soil_retention_t(epv_ctx *ctx, double area_ha, double r, double k, double ls, double c,
+                                     double p, double *out_t)
+{
+    const double v[] = { area_ha, r, k, ls, c, p };
+    static const char *const nm[] = { "area_ha", "R", "K", "LS", "C", "P" };
+    if (!out_t) return epv__error(ctx, EPV_EINVAL, "soil retention: NULL output");
+    int rc = nonneg_all(ctx, v, nm, 6);
+    if (rc) return rc;
+    if (c > 1) return epv__error(ctx, EPV_ERANGE, "C: %g is above 1", c);
+    if (p > 1) return epv__error(ctx, EPV_ERANGE, "P: %g is above 1", p);
+    /* potential (bare soil) R·K·LS minus actual R·K·LS·C·P, per ha, times the area */
+    *out_t = r * k * ls * (1.0 - c * p) * area_ha;
+    return EPV_OK;
+}
+
+EPV_API int epv_gep_wind_erosion_t(epv_ctx *ctx, double potential_t, double actual_t, double *out_t)
+{
+    const double v[] = { potential_t, actual_t };
+    static const char *const nm[] = { "potential_t", "actual_t" };
+    if (!out_t) return epv__error(ctx, EPV_EINVAL, "wind erosion: NULL output");
+    int rc = nonneg_all(ctx, v, nm, 2);
+    if (rc) return rc;
+    if (actual_t > potential_t)
+        return epv__error(ctx, EPV_EDOMAIN, "actual_t: %g exceeds potential_t %g (RWEQ potential is bare soil)", actual_t,
+                          potential_t);
+    *out_t = potential_t - actual_t;
+    return EPV_OK;
+}
+
+EPV_API int epv_gep_flood_storage_m3(epv_ctx *ctx, double lake_m3, double reservoir_capacity_m3,
+                                     double reservoir_factor, double marsh_m3, double *out_m3)
+{
+    const double v[] = { lake_m3, reservoir_capacity_m3, reservoir_factor, marsh_m3 };
+    static const char *const nm[] = { "lake_m3", "reservoir_capacity_m3", "reservoir_factor", "marsh_m3" };
+    if (!out_m3) return epv__error(ctx, EPV_EINVAL, "flood storage: NULL output");
+    int rc = nonneg_all(ctx, v, nm, 4);
+    if (rc) return rc;
+    if (reservoir_factor > 1) return epv__error(ctx, EPV_ERANGE, "reservoir_factor: %g is above 1", reservoir_factor);
+    *out_m3 = lake_m3 + reservoir_factor * reservoir_capacity_m3 + marsh_m3;
+    return EPV_OK;
+}
+
+EPV_API int epv_gep_pollutant_absorbed_t(epv_ctx *ctx, double capacity_t, double emission_t, double *out_t)
+{
+    const double v[] = { capacity_t, emission_t };
+    static const char *const nm[] = { "capacity_t", "emission_t" };
+    if (!out_t) return epv__error(ctx, EPV_EINVAL, "pollutant: NULL output");
+    int rc = nonneg_all(ctx, v, nm, 2);
+    if (rc) return rc;
+    /* An ecosystem cannot clean more than was emitted into it. */
+    *out_t = capacity_t < emission_t ? capacity_t : emission_t;
+    return EPV_OK;
+}
+
+EPV_API int epv_gep_carbon_from_nep(epv_ctx *ctx, double nep_tc, double *co2_t, double *o2_t)
+{
+    if (!co2_t || !o2_t) return epv__error(ctx, EPV_EINVAL, "carbon: NULL output");
+    if (epv__check_finite(ctx, nep_tc, "nep_tc")) return EPV_EINVAL;
+    if (epv__check_nonneg(ctx, nep_tc, "nep_tc")) return EPV_ERANGE;
+    double co2 = epv_c_to_co2(nep_tc);
+    *co2_t = co2;
+    *o2_t = epv_co2_to_o2(co2);
+    return EPV_OK;
+}
+
+EPV_API int epv_gep_oxygen_from_co2(epv_ctx *ctx, double co2_t, double *o2_t)
+{
+    if (!o2_t) return epv__error(ctx, EPV_EINVAL, "oxygen: NULL output");
+    if (epv__check_finite(ctx, co2_t, "co2_t")) return EPV_EINVAL;
+    if (epv__check_nonneg(ctx, co2_t, "co2_t")) return EPV_ERANGE;
+    *o2_t = epv_co2_to_o2(co2_t);
+    return EPV_OK;
+}
+
+EPV_API int epv_gep_climate_regulation_kwh(epv_ctx *ctx, double water_m3, double latent_heat_j_per_g, double eer,
+                                           double *out_kwh)
+{
+    const double v[] = { water_m3, latent_heat_j_per_g };
+    static const char *const nm[] = { "water_m3", "latent_heat_j_per_g" };
+    if (!out_kwh) return epv__error(ctx, EPV_EINVAL, "climate regulation: NULL output");
+    int rc = nonneg_all(ctx, v, nm, 2);
+    if (rc) return rc;
+    if (epv__check_finite(ctx, eer, "eer")) return EPV_EINVAL;
+    if (epv__check_positive(ctx, eer, "eer")) return EPV_ERANGE;
+    /* 1 m³ of water = 10⁶ g; 1 kWh = 3.6×10⁶ J; an air conditioner moves EER J of heat per J used. */
+    *out_kwh = water_m3 * 1e6 * latent_heat_j_per_g / 3.6e6 / eer;
+    return EPV_OK;
+}
+
+EPV_API int epv_gep_pest_control_ha(epv_ctx *ctx, double affected_ha, double treated_ha, double *out_ha)
+{
+    const double v[] = { affected_ha, treated_ha };
+    static const char *const nm[] = { "affected_ha", "treated_ha" };
+    if (!out_ha) return epv__error(ctx, EPV_EINVAL, "pest control: NULL output");
+    int rc = nonneg_all(ctx, v, nm, 2);
+    if (rc) return rc;
+    if (treated_ha > affected_ha)
+        return epv__error(ctx, EPV_ERANGE, "treated_ha: %g exceeds affected_ha %g", treated_ha, affected_ha);
+    *out_ha = affected_ha - treated_ha;
+    return EPV_OK;
+}
+
+EPV_API int epv_gep_soil_unit_value(epv_ctx *ctx, const epv_gep_soil_value_params *p, double *yuan_per_t)
+{
+    if (!p || !yuan_per_t) return epv__error(ctx, EPV_EINVAL, "soil value: NULL argument");
+    const double v[] = { p->silt_fraction, p->soil_density_t_m3, p->dredging_yuan_m3, p->n_fraction,
+                         p->p_fraction, p->n_price_yuan_t, p->p_price_yuan_t };
+    static const char *const nm[] = { "silt_fraction", "soil_density_t_m3", "dredging_yuan_m3", "n_fraction",
+                                      "p_fraction", "n_price_yuan_t", "p_price_yuan_t" };
+    int rc = nonneg_all(ctx, v, nm, 7);
+    if (rc) return rc;
+    if (epv__check_positive(ctx, p->soil_density_t_m3, "soil_density_t_m3")) return EPV_ERANGE;
+    if (p->silt_fraction > 1) return epv__error(ctx, EPV_ERANGE, "silt_fraction: %g is above 1", p->silt_fraction);
+    /* silt: share deposited, as volume (t / (t/m³)), at the dredging cost; nutrients: N and P
+     * carried by each tonne, at fertiliser prices. */
+    *yuan_per_t = p->silt_fraction / p->soil_density_t_m3 * p->dredging_yuan_m3 +
+                  p->n_fraction * p->n_price_yuan_t + p->p_fraction * p->p_price_yuan_t;
+    return EPV_OK;
+}
+
+/* ---- equivalent-factor method ------------------------------------------------------- */
+
+static const char *const ef_services[11] = {
+    "food_production", "raw_materials", "water_supply", "gas_regulation", "climate_regulation",
+    "environmental_purification", "hydrological_regulation", "soil_conservation", "nutrient_cycling",
+    "biodiversity", "aesthetic_landscape"
+};
+
+/* Xie Gaodi, Zhang Caixia, Zhang Leiming et al. 2015, 自然资源学报 30(8):1243-1254, table of
+ * equivalent factors per unit area (14 ecosystem types × 11 services). PROVISIONAL: transcribed
+ * from secondary reproductions of the table; not yet checked line by line against the paper
+ * (see doc/gep.md). */
+static const struct {
+    const char *code;
+    double f[11];
+} ef_table[14] = {
+    { "cropland_dry", { 0.85, 0.40, 0.02, 0.67, 0.36, 0.10, 0.27, 1.03, 0.12, 0.13, 0.06 } },
+    { "cropland_paddy", { 1.36, 0.09, -2.63, 1.11, 0.57, 0.17, 2.72, 0.01, 0.19, 0.21, 0.09 } },
+    { "forest_conifer", { 0.22, 0.52, 0.27, 1.70, 5.07, 1.49, 3.34, 2.06, 0.16, 1.88, 0.82 } },
+    { "forest_mixed", { 0.31, 0.71, 0.37, 2.35, 7.03, 1.99, 3.51, 2.86, 0.22, 2.60, 1.14 } },
+    { "forest_broadleaf", { 0.29, 0.66, 0.34, 2.17, 6.50, 1.93, 4.74, 2.65, 0.20, 2.41, 1.06 } },
+    { "shrubland", { 0.19, 0.43, 0.22, 1.41, 4.23, 1.28, 3.35, 1.72, 0.13, 1.57, 0.69 } },
+    { "grassland_steppe", { 0.10, 0.14, 0.08, 0.51, 1.34, 0.44, 0.98, 0.62, 0.05, 0.56, 0.25 } },
+    { "grassland_shrub", { 0.38, 0.56, 0.31, 1.97, 5.21, 1.72, 3.82, 2.40, 0.18, 2.18, 0.96 } },
+    { "grassland_meadow", { 0.22, 0.33, 0.18, 1.14, 3.02, 1.00, 2.21, 1.39, 0.11, 1.27, 0.56 } },
+    { "wetland", { 0.51, 0.50, 2.59, 1.90, 3.60, 3.60, 24.23, 2.31, 0.18, 7.87, 4.73 } },
+    { "desert", { 0.01, 0.03, 0.02, 0.11, 0.10, 0.31, 0.21, 0.13, 0.01, 0.12, 0.05 } },
+    { "bare_land", { 0.00, 0.00, 0.00, 0.02, 0.00, 0.10, 0.03, 0.02, 0.00, 0.02, 0.01 } },
+    { "water_body", { 0.80, 0.23, 8.29, 0.77, 2.29, 5.55, 102.24, 0.93, 0.07, 2.55, 1.89 } },
+    { "glacier_snow", { 0.00, 0.00, 2.16, 0.18, 0.54, 0.16, 7.13, 0.00, 0.00, 0.01, 0.09 } },
+};
+
+EPV_API size_t epv_gep_ef_service_count(void) { return EPV__ARRAY_LEN(ef_services); }
+EPV_API size_t epv_gep_ef_ecosystem_count(void) { return EPV__ARRAY_LEN(ef_table); }
+EPV_API const char *epv_gep_ef_service_code(size_t i) { return i < EPV__ARRAY_LEN(ef_services) ? ef_services[i] : NULL; }
+EPV_API const char *epv_gep_ef_ecosystem_code(size_t i) { return i < EPV__ARRAY_LEN(ef_table) ? ef_table[i].code : NULL; }
+
+static long ef_eco(epv_ctx *ctx, const char *eco)
+{
+    if (eco)
+        for (size_t i = 0; i < EPV__ARRAY_LEN(ef_table); i++)
+            if (strcmp(ef_table[i].code, eco) == 0) return (long)i;
+    epv__error(ctx, EPV_ENOTFOUND, "ecosystem: unknown equivalent-factor type '%.60s'", eco ? eco : "(null)");
+    return -1;
+}
+
+EPV_API int epv_gep_ef_factor(epv_ctx *ctx, const char *ecosystem, const char *service, double *factor)
+{
+    if (!factor) return epv__error(ctx, EPV_EINVAL, "equivalent factor: NULL output");
+    long e = ef_eco(ctx, ecosystem);
+    if (e < 0) return EPV_ENOTFOUND;
+    for (size_t s = 0; service && s < EPV__ARRAY_LEN(ef_services); s++)
+        if (strcmp(ef_services[s], service) == 0) {
+            *factor = ef_table[e].f[s];
+            return EPV_OK;
+        }
+    return epv__error(ctx, EPV_ENOTFOUND, "service: unknown equivalent-factor service '%.60s'", service ? service : "(null)");
+}
+
+EPV_API int epv_gep_ef_standard_equivalent(epv_ctx *ctx, double grain_yield_kg_ha, double grain_price_yuan_kg,
+                                           double *yuan_per_ha)
+{
+    const double v[] = { grain_yield_kg_ha, grain_price_yuan_kg };
+    static const char *const nm[] = { "grain_yield_kg_ha", "grain_price_yuan_kg" };
+    if (!yuan_per_ha) return epv__error(ctx, EPV_EINVAL, "standard equivalent: NULL output");
+    int rc = nonneg_all(ctx, v, nm, 2);
+    if (rc) return rc;
+    /* One equivalent is the natural food production of 1 ha of cropland, taken as 1/7 of
+     * the value of its grain yield (Xie et al.). */
+    *yuan_per_ha = grain_yield_kg_ha * grain_price_yuan_kg / 7.0;
+    return EPV_OK;
+}
+
+EPV_API int epv_gep_ef_value(epv_ctx *ctx, const char *ecosystem, double area_ha, double se_yuan_per_ha, double *yuan)
+{
+    const double v[] = { area_ha, se_yuan_per_ha };
+    static const char *const nm[] = { "area_ha", "se_yuan_per_ha" };
+    if (!yuan) return epv__error(ctx, EPV_EINVAL, "equivalent value: NULL output");
+    int rc = nonneg_all(ctx, v, nm, 2);
+    if (rc) return rc;
+    long e = ef_eco(ctx, ecosystem);
+    if (e < 0) return EPV_ENOTFOUND;
+    double sum = 0;
+    for (size_t s = 0; s < EPV__ARRAY_LEN(ef_services); s++) sum += ef_table[e].f[s];
+    *yuan = area_ha * sum * se_yuan_per_ha;
+    return EPV_OK;
+}

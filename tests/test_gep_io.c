@@ -1,0 +1,212 @@
+/* GEP module files: tree extension, input files (good and every bad case of the issue),
+ * deflator CSV, and the XML/CSV/SVG writers validated against their schema. */
+#include "test_util.h"
+#include "epv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static epv_ctx *ctx;
+static epv_gep_tree *tree;
+
+static void setup(void)
+{
+    if (!ctx) epv_ctx_new(&ctx);
+    if (!tree) epv_gep_tree_load_default(ctx, &tree);
+}
+
+static void test_tree_merge(void)
+{
+    setup();
+    epv_gep_tree *t;
+    EPV_ASSERT_OK(ctx, epv_gep_tree_load_default(ctx, &t));
+    size_t n = epv_gep_tree_count(t);
+    /* bad parent on the second node: nothing added (all or nothing) */
+    EPV_ASSERT_STATUS(ctx, epv_gep_tree_merge_file(ctx, t, epv_test_path("tests/data/gep/province_bad_parent.xml")),
+                      EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "province_bad_parent.xml:4");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "parent");
+    CU_ASSERT_EQUAL(epv_gep_tree_count(t), n);
+    EPV_ASSERT_STATUS(ctx, epv_gep_tree_find(ctx, t, "new_one", NULL), EPV_ENOTFOUND);
+    EPV_ASSERT_OK(ctx, epv_gep_tree_merge_file(ctx, t, epv_test_path("tests/data/gep/province_extra.xml")));
+    CU_ASSERT_EQUAL(epv_gep_tree_count(t), n + 2);
+    epv_gep_indicator ind;
+    EPV_ASSERT_OK(ctx, epv_gep_tree_find(ctx, t, "giant_panda_habitat", &ind));
+    CU_ASSERT_EQUAL(ind.category, EPV_GEP_REGULATING);
+    CU_ASSERT_EQUAL(ind.unit, EPV_UNIT_HA);
+    /* merging twice: codes exist */
+    EPV_ASSERT_STATUS(ctx, epv_gep_tree_merge_file(ctx, t, epv_test_path("tests/data/gep/province_extra.xml")), EPV_EEXISTS);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "code");
+    CU_ASSERT_EQUAL(epv_gep_tree_count(t), n + 2);
+    epv_gep_tree_free(t);
+    epv_gep_tree_free(NULL);
+    /* malformed and invalid trees */
+    static const char notxml[] = "<gepTree version='1'><node";
+    EPV_ASSERT_STATUS(ctx, epv_gep_tree_load_memory(ctx, notxml, sizeof notxml - 1, "t.xml", &t), EPV_EPARSE);
+    static const char badunit[] = "<gepTree version='1'><node code='x' category='cultural' name_zh='x' name_en='x' "
+                                  "unit='furlong' method='hedonic'/></gepTree>";
+    EPV_ASSERT_STATUS(ctx, epv_gep_tree_load_memory(ctx, badunit, sizeof badunit - 1, "t.xml", &t), EPV_EUNITS);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "t.xml:1");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "unit");
+    CU_ASSERT_PTR_NULL(t);
+}
+
+static void test_deflator_csv(void)
+{
+    setup();
+    epv_gep_deflator *d = NULL;
+    double v;
+    EPV_ASSERT_OK(ctx, epv_gep_deflator_load_csv(ctx, epv_test_path("tests/data/gep/cpi.csv"), &d));
+    EPV_ASSERT_OK(ctx, epv_gep_deflator_get(ctx, d, 2020, &v));
+    CU_ASSERT_EQUAL(v, 147.98);
+    EPV_ASSERT_STATUS(ctx, epv_gep_deflator_get(ctx, d, 2010, &v), EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "2010");
+    epv_gep_deflator_free(d);
+    EPV_ASSERT_STATUS(ctx, epv_gep_deflator_load_csv(ctx, epv_test_path("tests/data/gep/cpi_dup.csv"), &d), EPV_EEXISTS);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "cpi_dup.csv:4");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "year");
+    CU_ASSERT_PTR_NULL(d);
+    EPV_ASSERT_STATUS(ctx, epv_gep_deflator_load_csv(ctx, epv_test_path("tests/data/gep/cpi_badnum.csv"), &d), EPV_EPARSE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "cpi_badnum.csv:3");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "index");
+    EPV_ASSERT_STATUS(ctx, epv_gep_deflator_load_csv(ctx, epv_test_path("tests/data/gep/cpi_badheader.csv"), &d), EPV_EPARSE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "header");
+    EPV_ASSERT_STATUS(ctx, epv_gep_deflator_load_csv(ctx, epv_test_path("tests/data/gep/missing.csv"), &d), EPV_EIO);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "missing.csv");
+}
+
+struct bad_case {
+    const char *file;
+    int status;
+    const char *line;  /* "file:line" the message must name */
+    const char *field; /* field it must name */
+};
+
+static void test_bad_inputs(void)
+{
+    setup();
+    static const struct bad_case cases[] = {
+        { "bad_negative_area.xml", EPV_ERANGE, "bad_negative_area.xml:5", "areaHa" },
+        { "bad_negative_price.xml", EPV_ERANGE, "bad_negative_price.xml:5", "yuan_per_unit" },
+        { "bad_unknown_indicator.xml", EPV_ENOTFOUND, "bad_unknown_indicator.xml:6", "indicator" },
+        { "bad_no_base_year.xml", EPV_EINVAL, "bad_no_base_year.xml:5", "baseYear" },
+        { "bad_units.xml", EPV_EUNITS, "bad_units.xml:5", "unit" },
+        { "bad_no_emission.xml", EPV_ENOTFOUND, "bad_no_emission.xml:5", "emission" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char rel[256];
+        snprintf(rel, sizeof rel, "tests/data/gep/%s", cases[i].file);
+        epv_gep_input *in = (epv_gep_input *)&in; /* must come back NULL */
+        EPV_ASSERT_STATUS(ctx, epv_gep_input_load_file(ctx, tree, epv_test_path(rel), &in), cases[i].status);
+        EPV_ASSERT_ERRMSG_HAS(ctx, cases[i].line);
+        EPV_ASSERT_ERRMSG_HAS(ctx, cases[i].field);
+        CU_ASSERT_PTR_NULL(in);
+    }
+    /* schema violations and unsafe XML are refused before any value is read */
+    epv_gep_input *in;
+    static const char unknown_el[] = "<gepInput version='1' firstYear='2020' years='1' priceYear='2020'>"
+                                     "<region code='a' name='A'/><ecosystem code='f'/><magic/></gepInput>";
+    EPV_ASSERT_STATUS(ctx, epv_gep_input_load_memory(ctx, tree, unknown_el, sizeof unknown_el - 1, "m.xml", &in),
+                      EPV_ESCHEMA);
+    static const char doctype[] = "<!DOCTYPE x [<!ENTITY e 'x'>]><gepInput/>";
+    EPV_ASSERT_STATUS(ctx, epv_gep_input_load_memory(ctx, tree, doctype, sizeof doctype - 1, "d.xml", &in), EPV_EPARSE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "DOCTYPE");
+}
+
+static void test_small_input(void)
+{
+    setup();
+    epv_gep_input *in;
+    EPV_ASSERT_OK(ctx, epv_gep_input_load_file(ctx, tree, epv_test_path("tests/data/gep/small.xml"), &in));
+    epv_gep_account *acc = epv_gep_input_account(in);
+    double q;
+    /* capacities 150 + 50 t against 100 t emitted: capped at 100 t, shared 3:1 */
+    EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "p", NULL, "air_so2", 2020, &q));
+    EPV_ASSERT_CLOSE(q, 100, 1e-12);
+    EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "a", "forest", "air_so2", 2020, &q));
+    EPV_ASSERT_CLOSE(q, 75, 1e-12);
+    EPV_ASSERT_OK(ctx, epv_gep_account_value(ctx, acc, epv_gep_input_prices(in), epv_gep_input_deflator(in),
+                                             epv_gep_input_price_year(in)));
+    double v;
+    EPV_ASSERT_OK(ctx, epv_gep_account_total(ctx, acc, "p", NULL, "air_purification", 2020, EPV_GEP_CURRENT, &v));
+    EPV_ASSERT_CLOSE(v, 100 * 1200.0, 1e-12); /* SO2 1200 yuan/t (references.md, section 2) */
+    epv_gep_findings *f;
+    EPV_ASSERT_OK(ctx, epv_gep_check(ctx, acc, &f));
+    CU_ASSERT_EQUAL(epv_gep_findings_count(f), 0);
+    epv_gep_findings_free(f);
+
+    /* writers: files exist, XML validates against the account schema */
+    char dir[] = "/tmp/epv_gep_io_XXXXXX", path[512];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/a.xml", dir);
+    EPV_ASSERT_OK(ctx, epv_gep_account_write_xml(ctx, acc, path));
+    EPV_ASSERT_OK(ctx, epv_xml_validate_file(ctx, path, "schema/gep_account.xsd"));
+    remove(path);
+    snprintf(path, sizeof path, "%s/a.csv", dir);
+    EPV_ASSERT_OK(ctx, epv_gep_account_write_csv(ctx, acc, path));
+    FILE *fp = fopen(path, "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    char line[256];
+    CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof line, fp));
+    CU_ASSERT_STRING_EQUAL(line, "region,ecosystem,indicator,year,quantity,unit,value_current_yuan,value_constant_yuan\n");
+    CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof line, fp));
+    CU_ASSERT(strncmp(line, "a,forest,air_so2,2020,75,t,90000,90000", 38) == 0);
+    fclose(fp);
+    remove(path);
+    snprintf(path, sizeof path, "%s/a.svg", dir);
+    EPV_ASSERT_OK(ctx, epv_gep_account_write_svg(ctx, acc, "p", 2020, path));
+    CU_ASSERT_EQUAL(access(path, R_OK), 0);
+    remove(path);
+    /* unwritable path: EIO naming the path */
+    EPV_ASSERT_STATUS(ctx, epv_gep_account_write_csv(ctx, acc, "/nonexistent/dir/a.csv"), EPV_EIO);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "/nonexistent/dir/a.csv");
+    rmdir(dir);
+    epv_gep_input_free(in);
+    epv_gep_input_free(NULL);
+}
+
+static void test_example_input(void)
+{
+    setup();
+    epv_gep_input *in;
+    EPV_ASSERT_OK(ctx, epv_gep_input_load_file(ctx, tree, epv_test_path("data/examples/bazhong_gep.xml"), &in));
+    epv_gep_deflator *cpi;
+    EPV_ASSERT_OK(ctx, epv_gep_deflator_load_csv(ctx, epv_test_path("data/examples/bazhong_gep_cpi.csv"), &cpi));
+    epv_gep_account *acc = epv_gep_input_account(in);
+    EPV_ASSERT_OK(ctx, epv_gep_account_value(ctx, acc, epv_gep_input_prices(in), cpi, 2020));
+    /* the city is the sum of its counties less inflows from outside it */
+    double city, c1, c2;
+    EPV_ASSERT_OK(ctx, epv_gep_account_total(ctx, acc, "bazhong", NULL, NULL, 2020, EPV_GEP_CURRENT, &city));
+    EPV_ASSERT_OK(ctx, epv_gep_account_total(ctx, acc, "pingchang", NULL, NULL, 2020, EPV_GEP_CURRENT, &c1));
+    EPV_ASSERT_OK(ctx, epv_gep_account_total(ctx, acc, "tongjiang", NULL, NULL, 2020, EPV_GEP_CURRENT, &c2));
+    EPV_ASSERT_CLOSE(city, c1 + c2 + 3.0e7, 1e-12); /* the 3e7 from Pingchang stays inside Bazhong */
+    /* Pingchang's CO2 from the seeds' figures: 15.84万 + 6万 t (references.md, section 1) */
+    double q;
+    EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "pingchang", "forest", "carbon_fixation", 2020, &q));
+    EPV_ASSERT_CLOSE(q, 21.84e4, 1e-12);
+    epv_gep_deflator_free(cpi);
+    epv_gep_input_free(in);
+}
+
+static void test_zz_teardown(void)
+{
+    epv_gep_tree_free(tree);
+    epv_ctx_free(ctx);
+    tree = NULL;
+    ctx = NULL;
+}
+
+int main(void)
+{
+    CU_TestInfo tests[] = {
+        { "tree merge", test_tree_merge },
+        { "deflator CSV", test_deflator_csv },
+        { "bad input files", test_bad_inputs },
+        { "small input and writers", test_small_input },
+        { "example input", test_example_input },
+        { "teardown", test_zz_teardown },
+        CU_TEST_INFO_NULL,
+    };
+    return epv_test_main("gep_io", tests);
+}
