@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "growth_int.h"
+#include "vmath_int.h"
 #include "common_int.h"
 
 #include <math.h>
@@ -72,9 +73,11 @@ double epv__growth_value(epv_growth_model m, double a, double b, double c, doubl
 {
     switch (m) {
     case EPV_GROWTH_RICHARDS: {
-        double u = -expm1(-b * t); /* 1 − e^(−bt), accurate for small bt */
+        /* The batch kernels' scalar forms, so one age and many ages give identical values. */
+        double u = -epv__expm1(-b * t); /* 1 − e^(−bt), accurate for small bt */
         if (u == 0) return c > 0 ? 0.0 : (c == 0 ? a : INFINITY);
-        return a * pow(u, c);
+        if (u < 0) return NAN;
+        return a * epv__exp(c * epv__log(u));
     }
     case EPV_GROWTH_LOGISTIC:
         return a / (1 + b * exp(-c * t));
@@ -214,11 +217,31 @@ EPV_API int epv_growth_eval(epv_ctx *ctx, const epv_growth_curve *curve, double 
     return EPV_OK;
 }
 
+/* Richards curves with parameters in the domain are evaluated in one batch (vectorised);
+ * the ages are checked first and the values after, so errors still name the index. */
+static int eval_many_richards(epv_ctx *ctx, const epv_growth_curve *curve, const double *ages, size_t n,
+                              double *out)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(ages[i]) || ages[i] < 0)
+            return epv__error(ctx, EPV_ERANGE, "ages[%zu]: age: %g is %s", i, ages[i],
+                              isfinite(ages[i]) ? "negative" : "not a finite number");
+    epv__richards_batch(curve->a, curve->b, curve->c, ages, out, n);
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(out[i]) || out[i] < 0)
+            return epv__error(ctx, EPV_EDOMAIN, "ages[%zu]: age %g: the richards curve (a = %g, b = %g, c = %g) "
+                              "is not finite or negative there", i, ages[i], curve->a, curve->b, curve->c);
+    return EPV_OK;
+}
+
 EPV_API int epv_growth_eval_many(epv_ctx *ctx, const epv_growth_curve *curve, const double *ages,
                                  size_t n, double *out)
 {
     if (n == 0) return EPV_OK;
     if (!curve || !ages || !out) return epv__error(ctx, EPV_EINVAL, "growth curve: NULL argument");
+    if (curve->model == EPV_GROWTH_RICHARDS && isfinite(curve->a) && curve->a >= 0 && isfinite(curve->b) &&
+        curve->b > 0 && isfinite(curve->c) && curve->c > 0)
+        return eval_many_richards(ctx, curve, ages, n, out);
     for (size_t i = 0; i < n; i++) {
         int rc = epv_growth_eval(ctx, curve, ages[i], &out[i]);
         if (rc) {

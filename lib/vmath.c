@@ -1,0 +1,159 @@
+/* Batch exp, expm1 and log (see vmath_int.h for why and for the guarantees). */
+#if defined(__GNUC__) && !defined(__clang__)
+/* Let the batch loops vectorize: selects between computed values become blends only when
+ * comparisons may not trap (nothing here reads floating-point exception flags), and the
+ * default -O2 cost model refuses loops of unknown length. */
+#pragma GCC optimize("no-trapping-math", "vect-cost-model=dynamic")
+#endif
+#include "config.h"
+#include "vmath_int.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+/* ln 2 split so n·LN2_HI is exact for |n| < 2^11 (Cody and Waite's reduction). */
+static const double LN2_HI = 6.93147180369123816490e-01;
+static const double LN2_LO = 1.90821492927058770002e-10;
+static const double INV_LN2 = 1.44269504088896338700e+00;
+/* 1.5 · 2^52: adding it rounds a double of magnitude < 2^51 to an integer. */
+static const double ROUNDER = 6755399441055744.0;
+
+static inline double bits_to_double(uint64_t u)
+{
+    double d;
+    memcpy(&d, &u, sizeof d);
+    return d;
+}
+
+static inline uint64_t double_to_bits(double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+/* e^r − 1 for |r| <= ln2/2, Taylor series to r^13 (truncation below 2^−54 relative). */
+static inline double expm1_poly(double r)
+{
+    double p = 1.0 / 6227020800.0; /* 1/13! */
+    p = 1.0 / 479001600.0 + r * p;
+    p = 1.0 / 39916800.0 + r * p;
+    p = 1.0 / 3628800.0 + r * p;
+    p = 1.0 / 362880.0 + r * p;
+    p = 1.0 / 40320.0 + r * p;
+    p = 1.0 / 5040.0 + r * p;
+    p = 1.0 / 720.0 + r * p;
+    p = 1.0 / 120.0 + r * p;
+    p = 1.0 / 24.0 + r * p;
+    p = 1.0 / 6.0 + r * p;
+    p = 0.5 + r * p;
+    return r + r * (r * p);
+}
+
+/* Small integers move between int64 and double through the ROUNDER bit pattern instead of
+ * casts: SSE2 and AVX2 have no packed int64 <-> double conversion, and casts would keep the
+ * loops scalar. Valid for |n| < 2^51. */
+static inline int64_t round_to_int(double x, double *xd)
+{
+    double t = x + ROUNDER;
+    *xd = t - ROUNDER;
+    return (int64_t)(double_to_bits(t) - double_to_bits(ROUNDER));
+}
+
+static inline double int_to_double(int64_t n)
+{
+    return bits_to_double(double_to_bits(ROUNDER) + (uint64_t)n) - ROUNDER;
+}
+
+/* Reduce x = n·ln2 + r, |r| <= ln2/2 (x clamped to [−708, 709] so 2^n stays normal);
+ * returns 2^n and sets *r. */
+static inline double reduce(double x, double *r)
+{
+    x = x < -708.0 ? -708.0 : x;
+    x = x > 709.0 ? 709.0 : x;
+    double nd;
+    int64_t n = round_to_int(x * INV_LN2, &nd);
+    *r = (x - nd * LN2_HI) - nd * LN2_LO;
+    return bits_to_double((uint64_t)(n + 1023) << 52);
+}
+
+static inline double exp_k(double x)
+{
+    double r, scale = reduce(x, &r);
+    double y = scale + scale * expm1_poly(r);
+    return x < -708.0 ? 0.0 : y;
+}
+
+static inline double expm1_k(double x)
+{
+    double r, scale = reduce(x, &r);
+    /* e^x − 1 = 2^n (e^r − 1) + (2^n − 1): no cancellation for n = 0. */
+    double y = scale * expm1_poly(r) + (scale - 1.0);
+    return x < -708.0 ? -1.0 : y;
+}
+
+/* ln x = k·ln2 + ln m with m in [√½, √2): ln m = 2 atanh(f), f = (m − 1)/(m + 1), |f| < 0.172,
+ * series to f^23 (truncation below 2^−56 relative). */
+static inline double log_k(double x)
+{
+    uint64_t u = double_to_bits(x);
+    /* Subtracting the bits of √½ makes the exponent field count from √½, so k is the
+     * power of two that brings x into [√½, √2). */
+    int64_t k = (int64_t)(u - 0x3fe6a09e667f3bcdULL) >> 52;
+    double m = bits_to_double(u - ((uint64_t)k << 52));
+    double f = (m - 1.0) / (m + 1.0), f2 = f * f;
+    double s = 1.0 / 23.0;
+    s = 1.0 / 21.0 + f2 * s;
+    s = 1.0 / 19.0 + f2 * s;
+    s = 1.0 / 17.0 + f2 * s;
+    s = 1.0 / 15.0 + f2 * s;
+    s = 1.0 / 13.0 + f2 * s;
+    s = 1.0 / 11.0 + f2 * s;
+    s = 1.0 / 9.0 + f2 * s;
+    s = 1.0 / 7.0 + f2 * s;
+    s = 1.0 / 5.0 + f2 * s;
+    s = 1.0 / 3.0 + f2 * s;
+    double kd = int_to_double(k);
+    double y = kd * LN2_HI + (2.0 * f + (2.0 * f * (f2 * s) + kd * LN2_LO));
+    /* Zero, negative, subnormal, infinite and NaN inputs are outside the domain. */
+    int in_domain = (x >= 2.2250738585072014e-308) & (x <= 1.7976931348623157e308);
+    return in_domain ? y : NAN;
+}
+
+double epv__exp(double x) { return exp_k(x); }
+double epv__expm1(double x) { return expm1_k(x); }
+double epv__log(double x) { return log_k(x); }
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define EPV__CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define EPV__CLONES
+#endif
+
+EPV__CLONES void epv__exp_batch(const double *x, double *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++) y[i] = exp_k(x[i]);
+}
+
+EPV__CLONES void epv__log_batch(const double *x, double *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++) y[i] = log_k(x[i]);
+}
+
+/* Three simple passes over a chunk vectorize where one fused loop does not. */
+EPV__CLONES void epv__richards_batch(double a, double b, double c, const double *t, double *y, size_t n)
+{
+    double u[256], w[256];
+    for (size_t start = 0; start < n; start += 256) {
+        size_t m = n - start < 256 ? n - start : 256;
+        const double *tt = t + start;
+        double *yy = y + start;
+        for (size_t i = 0; i < m; i++) u[i] = -expm1_k(-b * tt[i]); /* 1 − e^(−bt), accurate for small bt */
+        for (size_t i = 0; i < m; i++) w[i] = c * log_k(u[i]);
+        for (size_t i = 0; i < m; i++) {
+            double v = a * exp_k(w[i]);
+            yy[i] = u[i] > 0 ? v : 0.0; /* t = 0: the curve starts at 0 for c > 0 */
+        }
+    }
+}
