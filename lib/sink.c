@@ -82,15 +82,14 @@ static int check_curve_over(epv_ctx *ctx, const epv_growth_curve *curve, int max
         epv__error_prefix(ctx, "stratum '%s': %s", id, what);
         return rc;
     }
-    for (int age = 0; age <= max_age; age++) {
-        double v;
-        rc = epv_growth_eval(ctx, curve, (double)age, &v);
-        if (rc) {
-            epv__error_prefix(ctx, "stratum '%s': %s at age %d", id, what, age);
-            return rc;
-        }
+    double ages[256], values[256];
+    for (int first = 0; first <= max_age && !rc; first += 256) {
+        int n = max_age - first + 1 < 256 ? max_age - first + 1 : 256;
+        for (int k = 0; k < n; k++) ages[k] = (double)(first + k);
+        rc = epv_growth_eval_many(ctx, curve, ages, (size_t)n, values);
     }
-    return EPV_OK;
+    if (rc) epv__error_prefix(ctx, "stratum '%s': %s", id, what);
+    return rc;
 }
 
 static int resolve_stratum(epv_ctx *ctx, const epv_project *p, const epv_params *params,
