@@ -126,7 +126,7 @@ double epv__expm1(double x) { return expm1_k(x); }
 double epv__log(double x) { return log_k(x); }
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define EPV__CLONES __attribute__((target_clones("avx2", "default")))
+#define EPV__CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define EPV__CLONES
 #endif
