@@ -20,6 +20,23 @@
 #define IPCC_TYPE "plantation_broadleaf"
 #define IPCC_CARBON_FRACTION 0.47
 
+/* Uncertainty inputs beyond the parameter table (whose species values carry their own U% and
+ * sources: data/params/species.xml, doc/params.md). Both are ILLUSTRATIVE assumptions of this
+ * example, not published figures: replace them with the project's own survey and fit.
+ *  - area: stratum boundaries mapped from GIS/GPS surveys, U 5% per stratum;
+ *  - growth curves: the illustrative Richards curves of the project files, U 15% on the
+ *    asymptote (no plot data to fit, so no covariance from epv_growth_fit_data). */
+#define AREA_U_PCT 5.0
+#define CURVE_U_PCT 15.0
+/* Monte Carlo draws: enough for stable 2.5/97.5 percentiles of one output (a few hundred
+ * draws in each tail) while the example stays well under a second. */
+#define MC_ITERATIONS 4000
+/* Monitoring: CCER forestry rule, ±10% at 90% confidence (AR-Tool03 form). The plot-level
+ * coefficient of variation of carbon stock, 30% in every stratum, is ILLUSTRATIVE (a pilot
+ * inventory gives the real one); plots of 0.0667 ha (1 mu) for the finite-population form. */
+#define PLOT_CV_PCT 30.0
+#define PLOT_AREA_HA 0.0667
+
 static int fail(epv_ctx *ctx, const char *what, int rc)
 {
     fprintf(stderr, "pingchang: %s: %s (%s)\n", what, epv_ctx_errmsg(ctx), epv_strerror(rc));
@@ -104,6 +121,73 @@ static void compare_claims(epv_ctx *ctx, const epv_project *p, const epv_sink_re
     }
 }
 
+/* Interval on the crediting-period mean net removals by Approach 1 and 2, and the plots a
+ * monitoring campaign would need. */
+static int report_uncertainty(epv_ctx *ctx, const epv_params *params, const epv_project *p, const char *outdir,
+                              const char *stem)
+{
+    int first = epv_project_start_year(p), n = epv_project_crediting_years(p), last = first + n - 1;
+    epv_sink_unc_options o = epv_sink_unc_options_default();
+    epv_sink_unc_result a1;
+    epv_sink_mc_result a2;
+    char svg[4096];
+    o.area_u_pct = AREA_U_PCT;
+    o.curve_u_pct = CURVE_U_PCT;
+    o.iterations = MC_ITERATIONS;
+    snprintf(svg, sizeof svg, "%s/%s_mc.svg", outdir, stem);
+    o.histogram_svg = svg;
+    int rc = epv_sink_uncertainty(ctx, p, params, first, last, &o, &a1);
+    if (rc) return fail(ctx, "uncertainty (Approach 1)", rc);
+    if ((rc = epv_sink_uncertainty_mc(ctx, p, params, first, last, &o, &a2)))
+        return fail(ctx, "uncertainty (Approach 2)", rc);
+    printf("\n  Uncertainty of the crediting-period mean net removals %d-%d (95%% interval, 万 t CO2e/yr):\n"
+           "    inputs: species values with the U%% of the parameter table (provisional, doc/params.md);\n"
+           "    areas U %.0f%%, growth curves U %.0f%% (illustrative)\n",
+           first, last, AREA_U_PCT, CURVE_U_PCT);
+    printf("    Approach 1 (IPCC Eq. 3.1/3.2): %6.2f  ±%.1f%%  [%6.2f, %6.2f]   (areas %.1f%%, curves %.1f%%,"
+           " species values %.1f%%)\n",
+           wan(a1.mean_tco2_yr), a1.u_pct, wan(a1.lower_tco2 / n), wan(a1.upper_tco2 / n), a1.u_area_pct,
+           a1.u_curve_pct, a1.u_params_pct);
+    printf("    Approach 2 (Monte Carlo, %zu draws, seed %llu): mean %6.2f, sd %.2f, 2.5-97.5%% [%6.2f, %6.2f]"
+           " (-%.1f%%/+%.1f%%)\n",
+           a2.iterations, (unsigned long long)epv_ctx_seed(ctx), wan(a2.mean_tco2 / n), wan(a2.sd_tco2 / n),
+           wan(a2.p2_5_tco2 / n), wan(a2.p97_5_tco2 / n), a2.u_lower_pct, a2.u_upper_pct);
+    printf("    histogram of the Monte Carlo draws: %s\n", svg);
+
+    size_t ns = epv_project_stratum_count(p);
+    double *cv = malloc(ns * sizeof *cv);
+    epv_i64 *nh = malloc(ns * sizeof *nh);
+    if (!cv || !nh) {
+        free(cv);
+        free(nh);
+        fprintf(stderr, "pingchang: out of memory\n");
+        return 1;
+    }
+    for (size_t i = 0; i < ns; i++) cv[i] = PLOT_CV_PCT;
+    int year = first + 4;
+    epv_project_period mp;
+    if (epv_project_period_count(p) > 0 && epv_project_period_at(ctx, p, 0, &mp) == 0) year = mp.last_year;
+    epv_sink_sampling sd;
+    rc = epv_sink_sampling_design(ctx, p, params, year, cv, 0.90, 10.0, PLOT_AREA_HA, &sd, nh);
+    if (rc) {
+        free(cv);
+        free(nh);
+        return fail(ctx, "sampling design", rc);
+    }
+    printf("\n  Monitoring campaign at the end of %d: %lld sample plots for ±10%% at 90%% confidence\n"
+           "    (CDM AR-Tool03, t = %.4f, Neyman allocation; plot CV %.0f%% in every stratum is illustrative;\n"
+           "    plots of %.4f ha; expected mean stock %.1f t CO2e/ha)\n   ",
+           year, (long long)sd.n, sd.t, PLOT_CV_PCT, PLOT_AREA_HA, sd.mean_tco2_ha);
+    for (size_t i = 0; i < ns; i++) {
+        epv_stratum st;
+        if (epv_project_stratum_at(ctx, p, i, &st) == 0) printf(" %s %lld;", st.id, (long long)nh[i]);
+    }
+    printf("\n");
+    free(cv);
+    free(nh);
+    return 0;
+}
+
 static int run_project(epv_ctx *ctx, const epv_params *params, const char *path, const char *outdir,
                        const char *stem)
 {
@@ -131,6 +215,11 @@ static int run_project(epv_ctx *ctx, const epv_params *params, const char *path,
                wan(sp.net_removals_tco2), wan(sp.mean_net_tco2_yr));
     }
     compare_claims(ctx, p, r, params);
+    if (report_uncertainty(ctx, params, p, outdir, stem)) {
+        epv_sink_result_free(r);
+        epv_project_free(p);
+        return 1;
+    }
     char csv[4096], svg[4096];
     snprintf(csv, sizeof csv, "%s/%s.csv", outdir, stem);
     snprintf(svg, sizeof svg, "%s/%s.svg", outdir, stem);

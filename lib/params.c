@@ -371,7 +371,7 @@ EPV_API int epv_params_species_set(epv_ctx *ctx, epv_params *params, const epv_s
     return epv__params_put_species(ctx, params, &r);
 }
 
-static int field_index(const char *field)
+int epv__params_field_index(const char *field)
 {
     for (int f = 0; f < EPV__F_COUNT; f++)
         if (strcmp(field, epv__params_field_names[f]) == 0) return f;
@@ -385,7 +385,7 @@ EPV_API int epv_params_species_override(epv_ctx *ctx, epv_params *params, const 
         return epv__error(ctx, EPV_EINVAL, "species_override: NULL argument");
     struct epv__species_row *r = find_species(params, species);
     if (!r) return epv__error(ctx, EPV_ENOTFOUND, "species: unknown '%.80s'", species);
-    int f = field_index(field);
+    int f = epv__params_field_index(field);
     if (f < 0)
         return epv__error(ctx, EPV_EINVAL,
                           "species '%s': field '%.40s' is unknown (wood_density, bef, root_shoot, carbon_fraction, "
@@ -400,6 +400,8 @@ EPV_API int epv_params_species_override(epv_ctx *ctx, epv_params *params, const 
                                    &c.pub.carbon_fraction, &c.pub.fang_a, &c.pub.fang_b };
     *slot[f] = value;
     snprintf(c.value_source[f], EPV_PARAMS_NAME_MAX, "%s", source);
+    /* The recorded uncertainty belonged to the old value and its source: drop it. */
+    c.has_u[f] = 0;
     /* A row without Fang coefficients cannot gain one of the pair here (a and b go
      * together): the check below refuses it; use epv_params_species_set() instead. */
     struct epv__where w = { NULL, 0 };
@@ -416,7 +418,7 @@ EPV_API int epv_params_species_value_source(epv_ctx *ctx, const epv_params *para
         return epv__error(ctx, EPV_EINVAL, "species_value_source: NULL argument");
     const struct epv__species_row *r = find_species(params, species);
     if (!r) return epv__error(ctx, EPV_ENOTFOUND, "species: unknown '%.80s'", species);
-    int f = field_index(field);
+    int f = epv__params_field_index(field);
     if (f < 0) return epv__error(ctx, EPV_EINVAL, "species '%s': field '%.40s' is unknown", r->pub.code, field);
     *source_out = r->value_source[f];
     return EPV_OK;
@@ -465,5 +467,71 @@ EPV_API int epv_params_source_find(epv_ctx *ctx, const epv_params *params, const
     const epv_source *s = epv__params_source(params, id);
     if (!s) return epv__error(ctx, EPV_ENOTFOUND, "source: unknown '%.80s'", id);
     *out = *s;
+    return EPV_OK;
+}
+
+/* ---- uncertainties of values ---------------------------------------------------------- */
+
+/* Upper bound for a value's U%: IPCC ranges reach about ±100% for some factors; 200 leaves
+ * room for lognormal-type ranges and still catches a slip such as a fraction for a percent
+ * the other way (5.3 vs 0.053 is not catchable, 530 is). */
+#define U_PCT_MAX 200.0
+
+int epv__params_set_u(epv_ctx *ctx, const epv_params *p, struct epv__species_row *r, int f, double u_pct,
+                      const char *source, int provisional, struct epv__where where)
+{
+    char pre[300];
+    where_prefix(where, pre, sizeof pre);
+    const char *k = r->pub.code, *field = epv__params_field_names[f];
+    char what[80];
+    snprintf(what, sizeof what, "%s u_pct", field);
+    int rc = check_range(ctx, pre, "species", k, what, u_pct, 0.0, U_PCT_MAX, 1, "percent");
+    if (rc) return rc;
+    if ((f == EPV__F_FANG_A || f == EPV__F_FANG_B) && isnan(r->pub.fang_a))
+        return epv__error(ctx, EPV_EINVAL, "%sspecies '%s': %s: no Fang coefficients to attach an uncertainty to", pre,
+                          k, field);
+    snprintf(what, sizeof what, "%s uncertainty source", field);
+    if ((rc = check_source_ref(ctx, p, pre, "species", k, what, source))) return rc;
+    r->has_u[f] = 1;
+    r->u_pct[f] = u_pct;
+    r->u_provisional[f] = provisional != 0;
+    snprintf(r->u_source[f], EPV_PARAMS_NAME_MAX, "%s", source);
+    return EPV_OK;
+}
+
+EPV_API int epv_params_species_uncertainty(epv_ctx *ctx, const epv_params *params, const char *species,
+                                           const char *field, epv_value_uncertainty *out)
+{
+    if (!params || !species || !field || !out)
+        return epv__error(ctx, EPV_EINVAL, "species_uncertainty: NULL argument");
+    const struct epv__species_row *r = find_species(params, species);
+    if (!r) return epv__error(ctx, EPV_ENOTFOUND, "species: unknown '%.80s'", species);
+    int f = epv__params_field_index(field);
+    if (f < 0) return epv__error(ctx, EPV_EINVAL, "species '%s': field '%.40s' is unknown", r->pub.code, field);
+    if (!r->has_u[f])
+        return epv__error(ctx, EPV_ENOTFOUND, "species '%s': %s: no uncertainty recorded", r->pub.code, field);
+    out->u_pct = r->u_pct[f];
+    out->source = r->u_source[f];
+    out->provisional = r->u_provisional[f];
+    return EPV_OK;
+}
+
+EPV_API int epv_params_species_set_uncertainty(epv_ctx *ctx, epv_params *params, const char *species,
+                                               const char *field, double u_pct, const char *source, int provisional)
+{
+    if (!params || !species || !field || !source)
+        return epv__error(ctx, EPV_EINVAL, "species_set_uncertainty: NULL argument");
+    struct epv__species_row *r = find_species(params, species);
+    if (!r) return epv__error(ctx, EPV_ENOTFOUND, "species: unknown '%.80s'", species);
+    int f = epv__params_field_index(field);
+    if (f < 0) return epv__error(ctx, EPV_EINVAL, "species '%s': field '%.40s' is unknown", r->pub.code, field);
+    if (bounded_len(source, EPV_PARAMS_NAME_MAX) == EPV_PARAMS_NAME_MAX)
+        return epv__error(ctx, EPV_EINVAL, "species '%s': %s uncertainty source: longer than %d bytes", r->pub.code,
+                          field, EPV_PARAMS_NAME_MAX - 1);
+    struct epv__species_row c = *r;
+    struct epv__where w = { NULL, 0 };
+    int rc = epv__params_set_u(ctx, params, &c, f, u_pct, source, provisional, w);
+    if (rc) return rc;
+    *r = c;
     return EPV_OK;
 }

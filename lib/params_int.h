@@ -23,6 +23,12 @@ extern const char *const epv__params_field_names[EPV__F_COUNT];
 struct epv__species_row {
     epv_species pub;
     char value_source[EPV__F_COUNT][EPV_PARAMS_NAME_MAX];
+    /* Optional uncertainty of each value (U%, 95% half-width in percent of the value) with
+     * its own source; has_u 0 means none recorded (a zeroed row has none). */
+    unsigned char has_u[EPV__F_COUNT];
+    unsigned char u_provisional[EPV__F_COUNT];
+    double u_pct[EPV__F_COUNT];
+    char u_source[EPV__F_COUNT][EPV_PARAMS_NAME_MAX];
 };
 
 struct epv_params {
@@ -58,6 +64,12 @@ int epv__params_check_species(epv_ctx *ctx, const epv_params *p, const struct ep
                               struct epv__where where);
 int epv__params_check_growth(epv_ctx *ctx, const epv_params *p, const epv_ipcc_growth *g,
                              struct epv__where where);
+/* Index of a field name in epv__params_field_names, or -1. */
+int epv__params_field_index(const char *field);
+/* Record an uncertainty on a row after checking it (u_pct in (0, 200], source declared);
+ * messages start with where and name the species and field. */
+int epv__params_set_u(epv_ctx *ctx, const epv_params *p, struct epv__species_row *r, int f, double u_pct,
+                      const char *source, int provisional, struct epv__where where);
 /* Add, or replace the row with the same key. Rows must have been checked. */
 int epv__params_put_species(epv_ctx *ctx, epv_params *p, const struct epv__species_row *r);
 int epv__params_put_growth(epv_ctx *ctx, epv_params *p, const epv_ipcc_growth *g);

@@ -180,6 +180,30 @@ static int read_growth(struct load *L, xmlNodePtr n, epv_ipcc_growth *g)
     return epv__params_check_growth(L->ctx, L->p, g, w);
 }
 
+/* <uncertainty species= field= u_pct= source=>: attaches to a species row already in the
+ * table being built (declared earlier in this file, or in the table a merge goes into). */
+static int read_uncertainty(struct load *L, xmlNodePtr n, char key[3 * EPV_PARAMS_NAME_MAX])
+{
+    char code[EPV_PARAMS_NAME_MAX] = "", field[EPV_PARAMS_NAME_MAX] = "", src[EPV_PARAMS_NAME_MAX] = "";
+    double u;
+    int rc;
+    if ((rc = get_str(L, n, "uncertainty", "?", "species", 1, code))) return rc;
+    if ((rc = get_str(L, n, "uncertainty", code, "field", 1, field))) return rc;
+    if ((rc = get_num(L, n, "uncertainty", code, "u_pct", 1, &u))) return rc;
+    if ((rc = get_str(L, n, "uncertainty", code, "source", 1, src))) return rc;
+    struct epv__species_row *r = epv__params_species_row(L->p, code);
+    if (!r)
+        return epv__error(L->ctx, EPV_ENOTFOUND, "%s:%ld: uncertainty: species: '%s' is not declared before it",
+                          L->file, line_of(n), code);
+    int f = epv__params_field_index(field);
+    if (f < 0)
+        return epv__error(L->ctx, EPV_EINVAL, "%s:%ld: uncertainty '%s': field: '%s' is unknown", L->file,
+                          line_of(n), code, field);
+    snprintf(key, 3 * EPV_PARAMS_NAME_MAX, "%s/%s", code, field);
+    struct epv__where w = { L->file, line_of(n) };
+    return epv__params_set_u(L->ctx, L->p, r, f, u, src, get_bool(n, "provisional", 0), w);
+}
+
 /* Rows of this file seen so far, to refuse the same key twice in one file. */
 struct seen {
     char key[3 * EPV_PARAMS_NAME_MAX];
@@ -204,8 +228,8 @@ static int seen_check(struct load *L, struct seen **arr, size_t *n, size_t *cap,
 
 static int load_rows(struct load *L, xmlNodePtr root)
 {
-    struct seen *sp = NULL, *gr = NULL;
-    size_t nsp = 0, capsp = 0, ngr = 0, capgr = 0;
+    struct seen *sp = NULL, *gr = NULL, *un = NULL;
+    size_t nsp = 0, capsp = 0, ngr = 0, capgr = 0, nun = 0, capun = 0;
     int rc = EPV_OK;
     for (xmlNodePtr n = epv__xml_child(root, NULL); n && !rc; n = epv__xml_next(n, NULL)) {
         if (epv__xml_is(n, "species")) {
@@ -221,10 +245,15 @@ static int load_rows(struct load *L, xmlNodePtr root)
             if ((rc = seen_check(L, &gr, &ngr, &capgr, "ipcc_growth", key, "zone/region/forest_type", line_of(n))))
                 break;
             rc = epv__params_put_growth(L->ctx, L->p, &g);
+        } else if (epv__xml_is(n, "uncertainty")) {
+            char key[3 * EPV_PARAMS_NAME_MAX];
+            if ((rc = read_uncertainty(L, n, key))) break;
+            rc = seen_check(L, &un, &nun, &capun, "uncertainty", key, "species/field", line_of(n));
         }
     }
     epv__free(L->ctx, sp);
     epv__free(L->ctx, gr);
+    epv__free(L->ctx, un);
     return rc;
 }
 

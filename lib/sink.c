@@ -324,7 +324,7 @@ struct estimate_job {
 
 /* Evaluate one stratum into comp[nyears][SINK_NCOMP] (zeroed by the caller). The scratch
  * buffers hold curve values at ages 0..nyears. */
-static int stratum_years(epv_ctx *ctx, const epv_project *p, const struct sink_stratum *st, size_t sidx,
+int epv__sink_stratum_years(epv_ctx *ctx, const epv_project *p, const struct sink_stratum *st, size_t sidx,
                          size_t nyears, double *ages, double *vol, double *bvol, double *comp)
 {
     const epv_stratum *s = &st->s;
@@ -405,7 +405,7 @@ static int estimate_range(size_t begin, size_t end, int worker, void *payload)
         if (s_end > job->p->nstrata) s_end = job->p->nstrata;
         for (size_t s = b * SINK_BLOCK; s < s_end && !rc; s++) {
             memset(comp, 0, ny * SINK_NCOMP * sizeof(double));
-            rc = stratum_years(ctx, job->p, &job->strata[s], s, ny, ages, vol, bvol, comp);
+            rc = epv__sink_stratum_years(ctx, job->p, &job->strata[s], s, ny, ages, vol, bvol, comp);
             if (rc) {
                 epv__error_prefix(ctx, "stratum '%s'", job->strata[s].s.id);
                 break;

@@ -58,6 +58,12 @@ struct epv_sink_result {
 int epv__sink_claim_add(epv_ctx *ctx, epv_project *p, const char *label, double tco2_per_year,
                         double area_ha, const char *source);
 int epv__sink_period_add(epv_ctx *ctx, epv_project *p, int first_year, int last_year);
+/* One stratum's components for years start_year .. start_year+nyears-1 into
+ * comp[nyears][SINK_NCOMP] (zeroed by the caller); scratch ages, vol, bvol hold nyears+1
+ * values each. sidx is the stratum's index in p (for its disturbances). Used by the yearly
+ * estimate and by the uncertainty analysis (sink_unc.c), so both run the same model. */
+int epv__sink_stratum_years(epv_ctx *ctx, const epv_project *p, const struct sink_stratum *st, size_t sidx,
+                            size_t nyears, double *ages, double *vol, double *bvol, double *comp);
 void epv__sink_fill_year(const epv_sink_result *r, const double *comp, size_t i, double cumulative,
                          epv_sink_year *out);
 

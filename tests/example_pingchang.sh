@@ -14,6 +14,17 @@ for f in pingchang_afforestation pingchang_management; do
   [ "$(wc -l < "$out/$f.csv")" -eq 31 ] || { echo "$f.csv: expected 31 lines"; exit 1; }
   xmllint --noout "$out/$f.svg"
 done
+# Uncertainty: both approaches side by side, the plot numbers, and the Monte Carlo histogram.
+[ "$(grep -c 'Approach 1 (IPCC Eq. 3.1/3.2)' "$out/stdout.txt")" -eq 2 ]
+[ "$(grep -c 'Approach 2 (Monte Carlo' "$out/stdout.txt")" -eq 2 ]
+grep -q "sample plots for ±10% at 90% confidence" "$out/stdout.txt"
+grep -q "illustrative" "$out/stdout.txt"
+xmllint --noout "$out/pingchang_afforestation_mc.svg"
+# Approach 2's percentiles bracket its mean; the afforestation interval of both approaches
+# overlaps (near-linear case: they should agree within a few percent).
+awk '/Approach 2/ && !done { gsub(/[\[\],]/, " "); for (i = 1; i <= NF; i++) if ($i == "mean") m = $(i+1);
+     for (i = 1; i <= NF; i++) if ($i ~ /^2.5-97.5%$/) { lo = $(i+1); hi = $(i+2) }
+     if (!(lo < m && m < hi)) { print "bad Monte Carlo interval"; exit 1 } done = 1 }' "$out/stdout.txt"
 # Bad input: a clear error naming the file, non-zero exit, no output files.
 bad=$(mktemp -d)
 if "$top_builddir/examples/pingchang" "$top_srcdir/tests/data/sink/unknown_species.xml" "$bad" 2> "$bad/err"; then

@@ -25,7 +25,7 @@ static void test_default_loads(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(def);
     CU_ASSERT_EQUAL(epv_params_species_count(def), 7);
     CU_ASSERT_EQUAL(epv_params_ipcc_growth_count(def), 3);
-    CU_ASSERT_EQUAL(epv_params_source_count(def), 3);
+    CU_ASSERT_EQUAL(epv_params_source_count(def), 5); /* 3 value sources + 2 uncertainty sources */
     /* Every row cites a declared source, and every shipped row is flagged provisional. */
     for (size_t i = 0; i < epv_params_species_count(def); i++) {
         epv_species s;
@@ -239,7 +239,7 @@ static void test_merge(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
     EPV_ASSERT_OK(ctx, epv_params_merge_file(ctx, p, epv_test_path("tests/data/params/merge_ok.xml")));
     CU_ASSERT_EQUAL(epv_params_species_count(p), 8);
-    CU_ASSERT_EQUAL(epv_params_source_count(p), 4);
+    CU_ASSERT_EQUAL(epv_params_source_count(p), 6);
     epv_species s;
     const char *src;
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, p, "杉木", &s));
@@ -264,7 +264,7 @@ static void test_merge_all_or_nothing(void)
                       EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "merge_bad.xml:9: species 'test_pine': carbon_fraction");
     CU_ASSERT_EQUAL(epv_params_species_count(p), 7);
-    CU_ASSERT_EQUAL(epv_params_source_count(p), 3);
+    CU_ASSERT_EQUAL(epv_params_source_count(p), 5);
     epv_species s;
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, p, "杉木", &s));
     CU_ASSERT_EQUAL(s.wood_density, 0.307);

@@ -122,6 +122,36 @@ EPV_API int epv_params_species_override(epv_ctx *ctx, epv_params *params, const 
 EPV_API int epv_params_species_value_source(epv_ctx *ctx, const epv_params *params, const char *species,
                                             const char *field, const char **source_out);
 
+/**
+ * Uncertainty of one parameter value, kept beside the value with its own source
+ * (file: `<uncertainty species="..." field="..." u_pct="..." source="..."/>` after the
+ * species rows). Plain value type; `source` is owned by the table.
+ */
+typedef struct epv_value_uncertainty {
+    double u_pct;       /**< U%: half-width of the 95% interval in percent of the value (IPCC
+                             2006 Vol. 1 ch. 3), e.g. 5.3 for ±5.3% */
+    const char *source; /**< source id of the uncertainty (valid until the table is modified) */
+    int provisional;    /**< 1 if not yet verified against the primary source */
+} epv_value_uncertainty;
+
+/**
+ * Uncertainty recorded for one value of one species (field as in
+ * epv_params_species_override()). Overriding a value drops its recorded uncertainty
+ * (it belonged to the old value).
+ * @return ::EPV_OK; ::EPV_ENOTFOUND for an unknown species or when no uncertainty is
+ *         recorded for the field ("species 'x': bef: no uncertainty recorded");
+ *         ::EPV_EINVAL for an unknown field.
+ */
+EPV_API int epv_params_species_uncertainty(epv_ctx *ctx, const epv_params *params, const char *species,
+                                           const char *field, epv_value_uncertainty *out);
+/**
+ * Record (or replace) the uncertainty of one value: u_pct in (0, 200] percent, `source` a
+ * declared source id. On error nothing changes.
+ */
+EPV_API int epv_params_species_set_uncertainty(epv_ctx *ctx, epv_params *params, const char *species,
+                                               const char *field, double u_pct, const char *source,
+                                               int provisional);
+
 /** Number of IPCC growth rows. */
 EPV_API size_t epv_params_ipcc_growth_count(const epv_params *params);
 /** Copy IPCC growth row i into *out. */

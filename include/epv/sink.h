@@ -229,6 +229,123 @@ EPV_API int epv_sink_plausibility_check(epv_ctx *ctx, double claimed_tco2_yr, do
                                         const epv_ipcc_growth *growth, double carbon_fraction,
                                         epv_sink_plausibility *out);
 
+/* ------------------------------------------------------------------------------------------ */
+/* Uncertainty of a project's net removals (lib/sink_unc.c; doc/sink.md "Uncertainty")         */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * Inputs of the uncertainty of a project estimate. Start from epv_sink_unc_options_default().
+ * Every U% is the half-width of the 95% interval in percent of the value (IPCC 2006 Vol. 1
+ * ch. 3). Species-parameter uncertainties come from the parameter table
+ * (epv_params_species_uncertainty()); a value without one takes `param_u_pct_default`, or is
+ * an error naming species and field when that is NaN.
+ */
+typedef struct epv_sink_unc_options {
+    double area_u_pct;          /**< U% of every stratum's area (default 0) */
+    double curve_u_pct;         /**< U% of every stratum's growth curve, applied to its asymptote a
+                                     (all models are y = a·g(t), so it is the U% of volume; default 0) */
+    const double *stratum_area_u_pct;  /**< NULL, or one U% per stratum (project order) overriding area_u_pct */
+    const double *stratum_curve_u_pct; /**< NULL, or one U% per stratum overriding curve_u_pct */
+    const double *const *stratum_curve_cov; /**< NULL, or one pointer per stratum: NULL, or the 3×3
+                                     row-major covariance of the curve's (a, b, c) from epv_growth_fit
+                                     (&fit.cov[0][0]; for Schumacher only the 2×2 (a, b) block is used).
+                                     Replaces the curve U% of that stratum: Approach 1 propagates it to
+                                     first order, Approach 2 draws (a, b, c) jointly normal. */
+    double param_u_pct_default; /**< U% for species values with none recorded; NaN (default): error */
+    size_t iterations;          /**< Approach 2 draws (default 2000; >= 1) */
+    const char *histogram_svg;  /**< Approach 2: if not NULL, write the histogram of the period's net
+                                     removals here (SVG) */
+    size_t histogram_bins;      /**< bins of that histogram (default 40) */
+} epv_sink_unc_options;
+
+/** Defaults: no area or curve uncertainty, species uncertainties from the table, 2000 draws. */
+EPV_API epv_sink_unc_options epv_sink_unc_options_default(void);
+
+/** Approach 1 result for the net removals over a span of years. */
+typedef struct epv_sink_unc_result {
+    int first_year, last_year;
+    double net_tco2;        /**< central estimate: Σ ΔC_net over the span, t CO2e */
+    double mean_tco2_yr;    /**< the same per year */
+    double u_pct;           /**< combined U% (95% half-width in percent of net_tco2) */
+    double lower_tco2;      /**< net_tco2 · (1 − u_pct/100) */
+    double upper_tco2;      /**< net_tco2 · (1 + u_pct/100) */
+    double u_area_pct;      /**< share of the areas alone (U% if only they were uncertain) */
+    double u_curve_pct;     /**< share of the growth curves alone */
+    double u_params_pct;    /**< share of the species parameters alone */
+} epv_sink_unc_result;
+
+/**
+ * Approach 1 (IPCC 2006 Vol. 1 Eq. 3.1 and 3.2): within a stratum, the tree part of its net
+ * removals is the product area × volume increment × D × BEF × (1 + R) × CF × 44/12 (BEF
+ * method; Fang: a × CF × 44/12), so its U% combines the inputs' U% by Eq. 3.1 (the U% of
+ * (1 + R) is U_R·R/(1 + R)); the strata are summed by Eq. 3.2. A species value shared by
+ * several strata is one uncertain quantity: its contribution is summed over those strata
+ * before squaring (perfect correlation), as the Guidelines advise for correlated inputs.
+ * Parts of the net removals that do not scale with the tree parameters (shrubs cleared,
+ * soil, per-hectare baseline) carry the area's uncertainty only.
+ * @param first_year, last_year the span (within the crediting period).
+ * @return ::EPV_OK; ::EPV_ERANGE naming the option or the stratum for a negative or
+ *         non-finite U%; ::EPV_ENOTFOUND naming species and field for a missing parameter
+ *         uncertainty; ::EPV_EDOMAIN if the span's net removals are 0.
+ */
+EPV_API int epv_sink_uncertainty(epv_ctx *ctx, const epv_project *project, const epv_params *params,
+                                 int first_year, int last_year, const epv_sink_unc_options *options,
+                                 epv_sink_unc_result *out);
+
+/** Approach 2 result for the net removals over a span of years. */
+typedef struct epv_sink_mc_result {
+    int first_year, last_year;
+    size_t iterations;
+    double central_tco2;    /**< the model at the central inputs, t CO2e (as epv_sink_uncertainty) */
+    double mean_tco2;       /**< mean of the draws */
+    double sd_tco2;         /**< sample standard deviation */
+    double p2_5_tco2;       /**< 2.5 percentile */
+    double p97_5_tco2;      /**< 97.5 percentile */
+    double u_lower_pct;     /**< (mean − p2.5)/|mean| · 100 */
+    double u_upper_pct;     /**< (p97.5 − mean)/|mean| · 100 */
+} epv_sink_mc_result;
+
+/**
+ * Approach 2: Monte Carlo over the same inputs (epv_mc). Per species, each value with an
+ * uncertainty is drawn normal with sd = value·U/196 (one draw per species per iteration,
+ * shared by its strata); per stratum, the area is drawn normal (sd = area·U/196) and the
+ * curve either by a normal factor on its asymptote or, given a covariance, (a, b, c) jointly
+ * normal. Negative draws of areas and parameters are errors naming the input and iteration
+ * (never silently clipped); a drawn curve outside its model's domain is an error naming the
+ * stratum. Reproducible from epv_ctx_seed() and bit-identical whatever epv_ctx_threads().
+ * @return as epv_sink_uncertainty(), plus ::EPV_ERANGE for zero iterations.
+ */
+EPV_API int epv_sink_uncertainty_mc(epv_ctx *ctx, const epv_project *project, const epv_params *params,
+                                    int first_year, int last_year, const epv_sink_unc_options *options,
+                                    epv_sink_mc_result *out);
+
+/** Sample-plot design for one monitoring campaign. */
+typedef struct epv_sink_sampling {
+    int year;               /**< the campaign's year (stocks at the end of it) */
+    double t;               /**< t value used (normal, infinite dof, as AR-Tool03) */
+    double mean_tco2_ha;    /**< expected project mean stock, area-weighted, t CO2e/ha */
+    double n_exact;         /**< plots from the equation, before rounding */
+    epv_i64 n;              /**< plots needed in total */
+} epv_sink_sampling;
+
+/**
+ * Plots needed per stratum so the project's mean carbon stock is estimated within
+ * ±precision_pct at `confidence` (CCER: 10% at 0.90), by the CDM AR-Tool03 equation
+ * (epv_sampling_plots_needed) with Neyman allocation. Stratum h has weight A_h/A, expected
+ * stock per hectare μ_h from the estimate at the end of `year`, and standard deviation
+ * s_h = CV_h·μ_h; the allowable error is precision_pct·Σ w_h μ_h /100.
+ * @param cv_pct per-stratum coefficients of variation of plot stocks, percent (> 0), in
+ *        project order (their source is the caller's: a pilot inventory or literature).
+ * @param plot_area_ha plot size for the finite-population form (N = A/plot_area); 0: infinite.
+ * @param n_h if not NULL, receives the plots per stratum (project order).
+ * @return ::EPV_OK; ::EPV_ERANGE naming "cv_pct[i]", "precision_pct", "confidence" or the
+ *         year; ::EPV_EDOMAIN if a stratum has no stock yet in that year.
+ */
+EPV_API int epv_sink_sampling_design(epv_ctx *ctx, const epv_project *project, const epv_params *params,
+                                     int year, const double *cv_pct, double confidence,
+                                     double precision_pct, double plot_area_ha, epv_sink_sampling *out,
+                                     epv_i64 *n_h);
+
 #ifdef __cplusplus
 }
 #endif
