@@ -8,11 +8,13 @@
 
 #include "epv.h"
 
+#define TL_UNUSED __attribute__((unused))
+
 static char tl_dir[512];
 static char tl_pathbuf[1024];
 
 /* A fresh temporary directory per program run. */
-static const char *tl_tmpdir(void)
+TL_UNUSED static const char *tl_tmpdir(void)
 {
     if (!tl_dir[0]) {
         const char *base = getenv("TMPDIR");
@@ -22,7 +24,7 @@ static const char *tl_tmpdir(void)
     return tl_dir;
 }
 
-static void tl_remove(const char *path)
+TL_UNUSED static void tl_remove(const char *path)
 {
     char b[1100];
     unlink(path);
@@ -35,14 +37,14 @@ static void tl_remove(const char *path)
 }
 
 /* Path of a named file in the temporary directory, removed first. */
-static const char *tl_path(const char *name)
+TL_UNUSED static const char *tl_path(const char *name)
 {
     snprintf(tl_pathbuf, sizeof tl_pathbuf, "%s/%s", tl_tmpdir(), name);
     tl_remove(tl_pathbuf);
     return tl_pathbuf;
 }
 
-static void tl_cleanup_dir(void)
+TL_UNUSED static void tl_cleanup_dir(void)
 {
     char cmd[700];
     if (!tl_dir[0] || !strstr(tl_dir, "epv_ledger_")) return;
@@ -50,7 +52,7 @@ static void tl_cleanup_dir(void)
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tl_dir);
 }
 
-static epv_date tl_d(int y, int m, int d)
+TL_UNUSED static epv_date tl_d(int y, int m, int d)
 {
     epv_date r;
     r.year = y;
@@ -59,7 +61,7 @@ static epv_date tl_d(int y, int m, int d)
     return r;
 }
 
-static epv_ledger_units tl_count(const char *project, epv_i64 n)
+TL_UNUSED static epv_ledger_units tl_count(const char *project, epv_i64 n)
 {
     epv_ledger_units u;
     memset(&u, 0, sizeof u);
@@ -68,7 +70,7 @@ static epv_ledger_units tl_count(const char *project, epv_i64 n)
     return u;
 }
 
-static epv_ledger_units tl_range(const char *project, epv_i64 s, epv_i64 e)
+TL_UNUSED static epv_ledger_units tl_range(const char *project, epv_i64 s, epv_i64 e)
 {
     epv_ledger_units u;
     memset(&u, 0, sizeof u);
@@ -81,7 +83,7 @@ static epv_ledger_units tl_range(const char *project, epv_i64 s, epv_i64 e)
 /* Accounts OWNER and BUYER, forestry project P1 owned by OWNER (buffer from the programme
  * default, 20%), one period in 2021, verification R1: 1000 t verified, 50 t deducted.
  * Returns 0 on success. */
-static int tl_setup(epv_ledger *l)
+TL_UNUSED static int tl_setup(epv_ledger *l)
 {
     int rc = 0;
     epv_ledger_project p;
@@ -103,7 +105,7 @@ static int tl_setup(epv_ledger *l)
     return rc;
 }
 
-static int tl_digest_eq(epv_ledger *l, const unsigned char *before)
+TL_UNUSED static int tl_digest_eq(epv_ledger *l, const unsigned char *before)
 {
     unsigned char now[32];
     if (epv_ledger_state_digest(l, now)) return 0;
