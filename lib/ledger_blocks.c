@@ -272,7 +272,8 @@ static int select_units(epv_ledger *l, const char *acct, const char *project, in
                         int64_t count, int64_t s, int64_t e, struct pieces *out, int64_t *total)
 {
     static const char *const qcount =
-        "SELECT start, end, vintage FROM blocks WHERE account = ? AND project = ? AND status = 0"
+        "SELECT start, end, vintage FROM blocks INDEXED BY blocks_account"
+        " WHERE account = ? AND project = ? AND status = 0"
         " ORDER BY start";
     static const char *const qprev =
         "SELECT start, end, vintage, account, status FROM blocks WHERE project = ? AND start < ?"
@@ -521,8 +522,8 @@ int epv__lg_apply_issue(epv_ledger *l, const struct epv__lop *op, int64_t seq, i
 int epv__lg_apply_reverse(epv_ledger *l, const struct epv__lop *op, int64_t seq, int64_t res[EPV__L_NRES])
 {
     static const char *const qown =
-        "SELECT project, start, end FROM blocks WHERE account = '" EPV_LEDGER_BUFFER_ACCOUNT
-        "' AND project = ? AND status = 1 ORDER BY start";
+        "SELECT project, start, end FROM blocks INDEXED BY blocks_account WHERE account = '"
+        EPV_LEDGER_BUFFER_ACCOUNT "' AND project = ? AND status = 1 ORDER BY start";
     static const char *const qpool =
         "SELECT project, start, end FROM blocks WHERE account = '" EPV_LEDGER_BUFFER_ACCOUNT
         "' AND project <> ? AND status = 1 ORDER BY project, start";
