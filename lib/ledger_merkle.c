@@ -292,3 +292,18 @@ EPV_API int epv_ledger_inclusion_proof(epv_ledger *l, epv_i64 entry, epv_i64 siz
     epv__free(l->ctx, leaves);
     return rc;
 }
+
+EPV_API int epv_ledger_consistency_proof(epv_ledger *l, epv_i64 old_size, epv_i64 new_size,
+                                         unsigned char *proof, size_t cap, size_t *len_out)
+{
+    if (!l || !len_out) return EPV_EINVAL;
+    if (old_size < 1 || old_size > new_size)
+        return epv__error(l->ctx, EPV_ERANGE, "old_size: %lld is not in 1..%lld", (long long)old_size,
+                          (long long)new_size);
+    unsigned char *leaves;
+    int rc = ledger_leaves(l, new_size, &leaves);
+    if (rc) return rc;
+    rc = epv_merkle_consistency_proof(l->ctx, leaves, (size_t)old_size, (size_t)new_size, proof, cap, len_out);
+    epv__free(l->ctx, leaves);
+    return rc;
+}

@@ -197,6 +197,14 @@ static void test_ledger_proofs(void)
         CU_ASSERT_EQUAL(epv_merkle_verify_inclusion(leaf, (size_t)(e - 1), (size_t)n, proof, len, root), 0);
     }
     size_t len;
+    /* the journal grows append-only: every earlier tree head is consistent with the current one */
+    for (epv_i64 m = 1; m <= n; m++) {
+        unsigned char old[32];
+        EPV_ASSERT_OK(ctx, epv_ledger_merkle_root(l, m, old));
+        EPV_ASSERT_OK(ctx, epv_ledger_consistency_proof(l, m, n, proof, 16, &len));
+        CU_ASSERT_EQUAL(epv_merkle_verify_consistency((size_t)m, (size_t)n, old, root, proof, len), 1);
+    }
+    EPV_ASSERT_STATUS(ctx, epv_ledger_consistency_proof(l, 0, n, proof, 16, &len), EPV_ERANGE);
     EPV_ASSERT_STATUS(ctx, epv_ledger_inclusion_proof(l, 8, n, proof, 16, &len), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "entry");
     EPV_ASSERT_STATUS(ctx, epv_ledger_merkle_root(l, n + 1, root), EPV_ERANGE);

@@ -183,8 +183,8 @@ EPV_API int epv_ledger_issue(epv_ledger *l, const char *request_id, const char *
 /**
  * From sink to credit: take a monitoring period's net removals as computed by a model
  * (t CO2e, double), floor them to whole tonnes (credits are never rounded up; a fraction of a
- * tonne is not issued), do the same with the deduction, record the verification and issue all
- * of it. Request ids used: "<request_id>/verify" and "<request_id>/issue".
+ * tonne is not issued), round the deduction UP to whole tonnes (so credits never exceed
+ * removals minus deductions), record the verification and issue all of it, atomically. Request ids used: "<request_id>/verify" and "<request_id>/issue".
  * Negative, NaN or infinite removals, or removals below 1 t after flooring, are ::EPV_ERANGE.
  */
 EPV_API int epv_ledger_issue_from_removals(epv_ledger *l, const char *request_id,
@@ -377,6 +377,10 @@ EPV_API int epv_ledger_merkle_root(epv_ledger *l, epv_i64 size, unsigned char *o
 /** Inclusion proof of entry `entry` (1-based) in the tree of the first `size` entries. */
 EPV_API int epv_ledger_inclusion_proof(epv_ledger *l, epv_i64 entry, epv_i64 size,
                                        unsigned char *proof, size_t cap, size_t *len_out);
+
+/** Consistency proof between the first `old_size` and the first `new_size` entries. */
+EPV_API int epv_ledger_consistency_proof(epv_ledger *l, epv_i64 old_size, epv_i64 new_size,
+                                         unsigned char *proof, size_t cap, size_t *len_out);
 
 /* ---- export / import ---------------------------------------------------------------------- */
 
