@@ -170,14 +170,15 @@ static int bind_res_step(epv_ledger *l, sqlite3_stmt *st, const char *what)
 
 int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES])
 {
-    static const char *const q_req = "SELECT digest, r0, r1, r2, r3 FROM requests WHERE req = ?";
+    static const char *const q_req =
+        "SELECT j.body, r.r0, r.r1, r.r2, r.r3 FROM requests r JOIN journal j ON j.seq = r.seq WHERE r.req = ?";
     static const char *const i_journal =
         "INSERT INTO journal(seq, kind, req, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)";
     static const char *const i_head =
         "INSERT INTO head(id, seq, hash) VALUES (1, ?, ?)"
         " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash";
     static const char *const i_req =
-        "INSERT INTO requests(req, seq, digest, r0, r1, r2, r3) VALUES (?, ?, ?, ?, ?, ?, ?)";
+        "INSERT INTO requests(req, seq, r0, r1, r2, r3) VALUES (?, ?, ?, ?, ?, ?)";
     int rc = epv__lg_check_req(l->ctx, op->req);
     if (rc) return rc;
     for (int k = 0; k < EPV__L_NRES; k++) res[k] = 0;
@@ -185,10 +186,7 @@ int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NR
     size_t len = 0;
     rc = epv__lg_encode(l->ctx, op, &body, &len);
     if (rc) return rc;
-    unsigned char digest[32], hash[32];
-    rc = epv__lg_sha256(l, body, len, NULL, 0, NULL, 0, digest);
-    if (rc) goto out;
-
+    unsigned char hash[32];
     sqlite3_stmt *st = epv__lg_stmt(l, q_req);
     if (!st) {
         rc = epv_ctx_errcode(l->ctx);
@@ -197,7 +195,8 @@ int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NR
     sqlite3_bind_text(st, 1, op->req, -1, SQLITE_STATIC);
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
-        int same = sqlite3_column_bytes(st, 0) == 32 && !memcmp(sqlite3_column_blob(st, 0), digest, 32);
+        /* a repeat must carry exactly the arguments of the recorded entry */
+        int same = (size_t)sqlite3_column_bytes(st, 0) == len && !memcmp(sqlite3_column_blob(st, 0), body, len);
         for (int k = 0; k < EPV__L_NRES; k++) res[k] = sqlite3_column_int64(st, 1 + k);
         sqlite3_reset(st);
         if (l->replaying)
@@ -241,8 +240,7 @@ int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NR
     if (!st) goto sqlfail;
     sqlite3_bind_text(st, 1, op->req, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, seq);
-    sqlite3_bind_blob(st, 3, digest, 32, SQLITE_STATIC);
-    for (int k = 0; k < EPV__L_NRES; k++) sqlite3_bind_int64(st, 4 + k, res[k]);
+    for (int k = 0; k < EPV__L_NRES; k++) sqlite3_bind_int64(st, 3 + k, res[k]);
     if ((rc = bind_res_step(l, st, "recording the request id"))) goto out;
 
     l->head_seq = seq;
@@ -379,7 +377,7 @@ int epv__lg_digest(epv_ledger *l, unsigned char out[32])
         "SELECT * FROM blocks ORDER BY project, start",
         "SELECT * FROM totals ORDER BY project, vintage",
         "SELECT * FROM retirements ORDER BY cert",
-        "SELECT * FROM events ORDER BY seq, n",
+        "SELECT * FROM events ORDER BY project, start, seq, n",
     };
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     if (!md || EVP_DigestInit_ex(md, l->md_alg, NULL) != 1) {

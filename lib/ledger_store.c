@@ -23,7 +23,7 @@ static const char *const schema_sql =
     "CREATE TABLE head(id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL,"
     " hash BLOB NOT NULL) STRICT;"
     "CREATE TABLE meta(key TEXT PRIMARY KEY, ival INTEGER NOT NULL, tval TEXT NOT NULL) STRICT;"
-    "CREATE TABLE requests(req TEXT PRIMARY KEY, seq INTEGER NOT NULL, digest BLOB NOT NULL,"
+    "CREATE TABLE requests(req TEXT PRIMARY KEY, seq INTEGER NOT NULL,"
     " r0 INTEGER NOT NULL, r1 INTEGER NOT NULL, r2 INTEGER NOT NULL, r3 INTEGER NOT NULL) STRICT;"
     "CREATE TABLE accounts(id TEXT PRIMARY KEY, entity TEXT NOT NULL UNIQUE, kind INTEGER NOT NULL,"
     " status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 3)) STRICT;"
@@ -55,8 +55,7 @@ static const char *const schema_sql =
     "CREATE TABLE events(seq INTEGER NOT NULL, n INTEGER NOT NULL, project TEXT NOT NULL,"
     " start INTEGER NOT NULL, end INTEGER NOT NULL CHECK (end >= start), kind TEXT NOT NULL,"
     " from_acct TEXT NOT NULL, to_acct TEXT NOT NULL, status INTEGER NOT NULL,"
-    " PRIMARY KEY(seq, n)) STRICT;"
-    "CREATE INDEX events_serial ON events(project, start);";
+    " PRIMARY KEY(project, start, seq, n)) STRICT, WITHOUT ROWID;";
 
 int epv__lg_sqlerr(epv_ledger *l, int rc, const char *what)
 {
@@ -88,13 +87,17 @@ sqlite3_stmt *epv__lg_stmt(epv_ledger *l, const char *sql)
             return l->stmt[i];
         }
     }
+    if (i == EPV__L_NSTMT) {
+        /* every statement is a static string; more than the cache holds is a bug */
+        epv__error(l->ctx, EPV_ENOMEM, "ledger: statement cache full");
+        return NULL;
+    }
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v3(l->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
     if (rc != SQLITE_OK) {
         epv__lg_sqlerr(l, rc, "prepare");
         return NULL;
     }
-    if (i == EPV__L_NSTMT) return st; /* cache full: leaks nothing, finalized below never */
     l->stmt_sql[i] = sql;
     l->stmt[i] = st;
     return st;
@@ -206,10 +209,33 @@ int epv__lg_load_config(epv_ledger *l)
 }
 
 /* Roll back without letting the rollback's own status replace the operation's error. */
+static const char *const sql_savepoint = "SAVEPOINT op";
+static const char *const sql_release = "RELEASE op";
+static const char *const sql_rollback_to = "ROLLBACK TO op";
+
+/* Savepoint statements are run often in batches: keep them prepared. */
+static int run_cached(epv_ledger *l, const char *sql)
+{
+    sqlite3_stmt *st = epv__lg_stmt(l, sql);
+    if (!st) return epv_ctx_errcode(l->ctx);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? EPV_OK : epv__lg_sqlerr(l, rc, sql);
+}
+
 static void rollback_quiet(epv_ledger *l)
 {
     if (l->in_batch) {
-        sqlite3_exec(l->db, "ROLLBACK TO op; RELEASE op", NULL, NULL, NULL);
+        sqlite3_stmt *st = epv__lg_stmt(l, sql_rollback_to);
+        if (st) {
+            sqlite3_step(st);
+            sqlite3_reset(st);
+        }
+        st = epv__lg_stmt(l, sql_release);
+        if (st) {
+            sqlite3_step(st);
+            sqlite3_reset(st);
+        }
     } else if (!sqlite3_get_autocommit(l->db)) {
         sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
     }
@@ -220,7 +246,7 @@ int epv__lg_run(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRE
     if (l->readonly)
         return epv__error(l->ctx, EPV_EREADONLY, "ledger: opened read-only; '%s' refused",
                           epv__lkinds[op->kind].name);
-    int rc = epv__lg_exec(l, l->in_batch ? "SAVEPOINT op" : "BEGIN IMMEDIATE");
+    int rc = l->in_batch ? run_cached(l, sql_savepoint) : epv__lg_exec(l, "BEGIN IMMEDIATE");
     if (rc) return rc;
     int64_t saved_seq = l->head_seq;
     unsigned char saved_hash[32];
@@ -229,8 +255,12 @@ int epv__lg_run(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRE
     if (!l->in_batch) rc = epv__lg_load_head(l);
     if (!rc) rc = epv__lg_step(l, op, res);
     if (!rc) {
-        int src = sqlite3_exec(l->db, l->in_batch ? "RELEASE op" : "COMMIT", NULL, NULL, NULL);
-        if (src != SQLITE_OK) rc = epv__lg_sqlerr(l, src, "commit");
+        if (l->in_batch) {
+            rc = run_cached(l, sql_release);
+        } else {
+            int src = sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
+            if (src != SQLITE_OK) rc = epv__lg_sqlerr(l, src, "commit");
+        }
     }
     if (rc) {
         rollback_quiet(l);
