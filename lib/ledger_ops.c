@@ -186,19 +186,26 @@ EPV_API int epv_ledger_issue_from_removals(epv_ledger *l, const char *request_id
     snprintf(r1, sizeof r1, "%s/verify", request_id);
     snprintf(r2, sizeof r2, "%s/issue", request_id);
     epv_ledger_verification v = { project, period, report_id, verifier, verified, deduction, applied };
+    /* Both operations or neither: a batch of their own, or a savepoint inside the caller's. */
     int own_batch = !l->in_batch && !l->readonly;
+    int nested = l->in_batch;
     if (own_batch && (rc = epv_ledger_batch_begin(l))) return rc;
+    if (nested && (rc = epv__lg_exec(l, "SAVEPOINT pair"))) return rc;
     rc = epv_ledger_verification_add(l, r1, &v);
     if (!rc) rc = epv_ledger_issue(l, r2, report_id, 0, out);
-    if (own_batch) {
-        if (rc) {
-            char msg[EPV_ERRMSG_MAX];
-            snprintf(msg, sizeof msg, "%s", epv_ctx_errmsg(l->ctx));
-            epv_ledger_batch_rollback(l);
-            epv__error(l->ctx, rc, "%s", msg);
-        } else {
-            rc = epv_ledger_batch_commit(l);
+    if (rc) {
+        char msg[EPV_ERRMSG_MAX];
+        snprintf(msg, sizeof msg, "%s", epv_ctx_errmsg(l->ctx));
+        if (own_batch) epv_ledger_batch_rollback(l);
+        if (nested) {
+            sqlite3_exec(l->db, "ROLLBACK TO pair; RELEASE pair", NULL, NULL, NULL);
+            epv__lg_load_head(l);
         }
+        epv__error(l->ctx, rc, "%s", msg);
+    } else if (own_batch) {
+        rc = epv_ledger_batch_commit(l);
+    } else if (nested) {
+        rc = epv__lg_exec(l, "RELEASE pair");
     }
     return rc;
 }

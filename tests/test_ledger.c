@@ -301,6 +301,16 @@ static void test_issue_buffer(void)
     EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s1", "P1", EPV_PROJECT_SUSPENDED));
     EPV_ASSERT_STATUS(ctx, epv_ledger_issue(l, "i5", "R3", 0, &is), EPV_ESTATE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "not active");
+    epv_ledger_verification v4 = { "P1", 3, "R4", "V", 70, 0, { 2024, 1, 1 } };
+    EPV_ASSERT_STATUS(ctx, epv_ledger_verification_add(l, "v4", &v4), EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "project");
+    /* an owner frozen by a court receives no issuance */
+    EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s2", "P1", EPV_PROJECT_ACTIVE));
+    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "f1", "OWNER", EPV_ACCOUNT_FROZEN));
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_issue(l, "i6", "R3", 0, &is), EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "owner_account");
+    CU_ASSERT(tl_digest_eq(l, d));
     assert_invariants(l);
     epv_ledger_close(l);
 }
@@ -381,6 +391,9 @@ static void test_transfer_rules(void)
     EPV_ASSERT_ERRMSG_HAS(ctx, "restricted");
     epv_date day = tl_d(2024, 5, 1);
     EPV_ASSERT_STATUS(ctx, epv_ledger_retire(l, "t7", "BUYER", &u, "B", "offset", day, NULL), EPV_ESTATE);
+    CU_ASSERT(tl_digest_eq(l, d));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_cancel(l, "t7b", "BUYER", &u, "x"), EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "restricted");
     CU_ASSERT(tl_digest_eq(l, d));
     EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "c1", "THIRD", EPV_ACCOUNT_CLOSED));
     EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
@@ -696,6 +709,13 @@ static void test_sink_to_credit(void)
     CU_ASSERT(tl_digest_eq(l, d)); /* the verification of a failed pair is rolled back too */
     /* 1234.9 t floors to 1234; a 10.2 t deduction rounds up to 11; 1223 issued;
      * buffer ceil(1223 * 0.2) = ceil(244.6) = 245 */
+    /* inside the caller's batch the pair is still all or nothing */
+    EPV_ASSERT_OK(ctx, epv_ledger_batch_begin(l));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_issue_from_removals(l, "s0", "P1", 2, "R1", "V", 100.5, 0, ap, &is), EPV_EEXISTS);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "report_id");
+    CU_ASSERT(tl_digest_eq(l, d));
+    EPV_ASSERT_OK(ctx, epv_ledger_batch_commit(l));
+    CU_ASSERT(tl_digest_eq(l, d));
     EPV_ASSERT_OK(ctx, epv_ledger_issue_from_removals(l, "s1", "P1", 2, "R2", "V", 1234.9, 10.2, ap, &is));
     CU_ASSERT_EQUAL(is.serial_end - is.serial_start + 1, 1223);
     CU_ASSERT_EQUAL(is.buffer_units, 245);
