@@ -201,9 +201,11 @@ static const struct {
     const char *what;
     const char *sql;
 } checks[] = {
+    /* Aggregates are joined rather than correlated, so each check is one pass over blocks. */
     { "1 conservation: issued differs from held + buffer + retired + cancelled",
-      "SELECT t.project, t.vintage FROM totals t WHERE t.issued <> (SELECT COALESCE(SUM(b.end - b.start + 1), 0)"
-      " FROM blocks b WHERE b.project = t.project AND b.vintage = t.vintage) LIMIT 1" },
+      "SELECT t.project, t.vintage FROM totals t LEFT JOIN (SELECT project, vintage, SUM(end - start + 1) AS n"
+      " FROM blocks GROUP BY project, vintage) b ON b.project = t.project AND b.vintage = t.vintage"
+      " WHERE COALESCE(b.n, 0) <> t.issued LIMIT 1" },
     { "1 conservation: units without an issuance total",
       "SELECT b.project, b.start FROM blocks b WHERE NOT EXISTS (SELECT 1 FROM totals t WHERE"
       " t.project = b.project AND t.vintage = b.vintage) LIMIT 1" },
@@ -211,19 +213,24 @@ static const struct {
     { "3 overlapping serial ranges",
       "SELECT project, start FROM (SELECT project, start, LAG(end) OVER (PARTITION BY project ORDER BY start)"
       " AS pe FROM blocks) WHERE pe >= start LIMIT 1" },
+    /* with ranges disjoint, equal length and equal bounds mean an exact cover */
     { "3 an issuance's blocks do not cover its range exactly",
-      "SELECT i.seq, 0 FROM issuances i WHERE (SELECT COALESCE(SUM(b.end - b.start + 1), 0) FROM blocks b"
-      " WHERE b.project = i.project AND b.issuance = i.seq) <> i.end - i.start + 1"
-      " OR EXISTS (SELECT 1 FROM blocks b WHERE b.project = i.project AND b.issuance = i.seq AND"
-      " (b.start < i.start OR b.end > i.end)) LIMIT 1" },
+      "SELECT i.seq, 0 FROM issuances i LEFT JOIN (SELECT project, issuance, SUM(end - start + 1) AS n,"
+      " MIN(start) AS lo, MAX(end) AS hi FROM blocks GROUP BY project, issuance) b"
+      " ON b.project = i.project AND b.issuance = i.seq"
+      " WHERE b.n IS NULL OR b.n <> i.end - i.start + 1 OR b.lo <> i.start OR b.hi <> i.end LIMIT 1" },
+    { "3 units of no recorded issuance",
+      "SELECT b.project, b.start FROM blocks b WHERE NOT EXISTS (SELECT 1 FROM issuances i"
+      " WHERE i.seq = b.issuance AND i.project = b.project AND i.vintage = b.vintage) LIMIT 1" },
     { "3 serials at or beyond the project's next serial",
       "SELECT b.project, b.end FROM blocks b JOIN projects p ON p.id = b.project WHERE b.end >= p.next_serial LIMIT 1" },
     { "7 overlapping monitoring periods",
       "SELECT a.project, a.num FROM periods a JOIN periods b ON a.project = b.project AND a.num < b.num"
       " AND a.start <= b.end AND b.start <= a.end LIMIT 1" },
     { "7 issued above verified - deductions",
-      "SELECT v.report, v.issued FROM verifications v WHERE v.issued > v.verified - v.deduction OR v.issued <>"
-      " (SELECT COALESCE(SUM(i.end - i.start + 1), 0) FROM issuances i WHERE i.report = v.report) LIMIT 1" },
+      "SELECT v.report, v.issued FROM verifications v LEFT JOIN (SELECT report, SUM(end - start + 1) AS n"
+      " FROM issuances GROUP BY report) i ON i.report = v.report"
+      " WHERE v.issued > v.verified - v.deduction OR v.issued <> COALESCE(i.n, 0) LIMIT 1" },
     { "8 buffer units outside the buffer account, or holder units inside it",
       "SELECT project, start FROM blocks WHERE (status = 1 AND account <> '" EPV_LEDGER_BUFFER_ACCOUNT "')"
       " OR (account = '" EPV_LEDGER_BUFFER_ACCOUNT "' AND status IN (0, 2)) LIMIT 1" },
