@@ -895,6 +895,33 @@ static void test_batch(void)
     epv_ledger_close(l);
 }
 
+static void test_two_handles(void)
+{
+    /* Two handles (as two processes would) on one file: each write re-reads the chain head
+     * inside its transaction, so interleaved writers extend one chain. */
+    char path[1024];
+    snprintf(path, sizeof path, "%s", tl_path("two.db"));
+    epv_ledger *a = NULL, *b = NULL;
+    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, EPV_LEDGER_CREATE, NULL, &a));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    EPV_ASSERT_OK(ctx, tl_setup(a));
+    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, 0, NULL, &b));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(a, "i1", "R1", 100, NULL));
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(b, "i2", "R1", 100, NULL));
+    epv_ledger_units u = tl_count("P1", 10);
+    EPV_ASSERT_OK(ctx, epv_ledger_transfer(a, "t1", "OWNER", "BUYER", &u));
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(b, "i1", "R1", 100, NULL)); /* a's request, repeated via b */
+    epv_i64 na, nb;
+    EPV_ASSERT_OK(ctx, epv_ledger_head(a, &na, NULL));
+    EPV_ASSERT_OK(ctx, epv_ledger_head(b, &nb, NULL));
+    CU_ASSERT_EQUAL(na, 9);
+    CU_ASSERT_EQUAL(na, nb);
+    EPV_ASSERT_OK(ctx, epv_ledger_verify(b));
+    epv_ledger_close(a);
+    epv_ledger_close(b);
+}
+
 int main(void)
 {
     if (epv_ctx_new(&ctx)) return 2;
@@ -916,6 +943,7 @@ int main(void)
         { "tampering is detected (inv. 10)", test_tamper },
         { "read-only and full disk", test_readonly_and_full },
         { "batches", test_batch },
+        { "two handles on one file", test_two_handles },
         CU_TEST_INFO_NULL,
     };
     int rc = epv_test_main("ledger", tests);
