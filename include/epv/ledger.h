@@ -1,10 +1,401 @@
 /**
  * @file epv/ledger.h
- * @brief (module under construction)
+ * @brief CCER-style credit registry: projects, monitoring periods, verifications, accounts,
+ * credits as integer serial blocks, issuance with a non-permanence buffer, transfer,
+ * retirement, cancellation, reversal; an append-only SHA-256 hash-chained journal in SQLite;
+ * RFC 6962 Merkle proofs; XML export and import.
+ *
+ * Model: every change is an operation carrying a caller-chosen request id. The operation is
+ * validated, written as one journal entry and applied to the derived tables (accounts, blocks,
+ * totals...) in one SQLite transaction, so it happens completely or not at all. Repeating a
+ * request id with the same arguments changes nothing and returns the original result; reusing
+ * it with other arguments is ::EPV_EEXISTS. The derived state is, by construction and by check
+ * (epv_ledger_verify()), a replay of the journal.
+ *
+ * Quantities are whole tonnes of CO2e (`epv_i64`), never floating point. Identifiers (account,
+ * entity, project ids) are 1..64 characters from [A-Za-z0-9_.]; free text (names, reasons,
+ * beneficiaries, verifier, report ids) is 1..256 bytes of UTF-8 without control characters.
+ *
+ * Threads: an ::epv_ledger handle is used by one thread at a time. Several processes may open
+ * the same file; SQLite serialises writers (a busy writer is ::EPV_EBUSY after a timeout).
+ * The pure functions (serial parsing, Merkle verification) are thread-safe.
  */
 #ifndef EPV_LEDGER_H
 #define EPV_LEDGER_H
 
 #include "epv/common.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Opaque handle to an open ledger file. */
+typedef struct epv_ledger epv_ledger;
+
+/** Length of a SHA-256 digest in bytes. */
+#define EPV_LEDGER_HASH_LEN 32
+
+/** Open flags (bitwise or). */
+enum epv_ledger_open_flags {
+    EPV_LEDGER_CREATE = 1,   /**< create the file if missing (with the given config) */
+    EPV_LEDGER_READONLY = 2, /**< open read-only; every operation fails with ::EPV_EREADONLY */
+    EPV_LEDGER_NO_REPLAY = 4 /**< on open verify only the hash chain and head, not the replay */
+};
+
+/** Account states. Closed is final. */
+enum epv_ledger_account_status {
+    EPV_ACCOUNT_OPEN = 0,       /**< may send and receive */
+    EPV_ACCOUNT_RESTRICTED = 1, /**< may receive, may not send, retire or cancel */
+    EPV_ACCOUNT_FROZEN = 2,     /**< neither sends nor receives (e.g. court order) */
+    EPV_ACCOUNT_CLOSED = 3      /**< final; only an empty account can be closed */
+};
+
+/** Project states. Cancelled and revoked are final. */
+enum epv_ledger_project_status {
+    EPV_PROJECT_ACTIVE = 0,    /**< registered, may be verified and issued */
+    EPV_PROJECT_SUSPENDED = 1, /**< no verification or issuance until reactivated */
+    EPV_PROJECT_CANCELLED = 2, /**< withdrawn; can never be registered again (Art. 16) */
+    EPV_PROJECT_REVOKED = 3    /**< revoked for fraud (Art. 43); cancel the units separately */
+};
+
+/** Unit states. Retired and cancelled are final. */
+enum epv_ledger_unit_status {
+    EPV_UNIT_HELD = 0,     /**< held in a holder account */
+    EPV_UNIT_BUFFER = 1,   /**< held in the programme buffer account; never transferable */
+    EPV_UNIT_RETIRED = 2,  /**< retired for an offset (注销 for use), with a certificate */
+    EPV_UNIT_CANCELLED = 3 /**< cancelled (voluntary, forced, or a buffer reversal) */
+};
+
+/** Programme settings, fixed when the file is created (stored in the first journal entry). */
+typedef struct epv_ledger_config {
+    /** Programme name in serials and certificates, an identifier; default "CCER". */
+    const char *programme;
+    /** Serial template (see epv_ledger_serial_parse()); NULL for the default. */
+    const char *serial_format;
+    /** Buffer withheld from forestry issuances, in basis points (0..10000); default 2000
+     * (20%, the flat pooled buffer of Gold Standard land use and forestry; no CCER figure is
+     * published). Projects may override it. */
+    int forestry_buffer_bp;
+    /** 1 to enforce the CCER date rules (Art. 17: monitored reductions start after 2020-09-22;
+     * each tranche is applied for within 5 years of its start); default 1. */
+    int ccer_date_rules;
+} epv_ledger_config;
+
+/** Fill cfg with the defaults above. */
+EPV_API void epv_ledger_config_default(epv_ledger_config *cfg);
+
+/**
+ * Open (or with ::EPV_LEDGER_CREATE create) a ledger file. On open the journal's hash chain
+ * is checked against the stored head, and unless ::EPV_LEDGER_NO_REPLAY is given the derived
+ * tables are compared with a replay of the journal and the integrity invariants are checked.
+ * A file that fails is ::EPV_ECORRUPT and is not opened.
+ * @param cfg settings for a new file (NULL: defaults); ignored when the file exists.
+ * @param[out] out the handle; NULL on failure. Free with epv_ledger_close().
+ */
+EPV_API int epv_ledger_open(epv_ctx *ctx, const char *path, unsigned flags,
+                            const epv_ledger_config *cfg, epv_ledger **out);
+/** Close the handle (rolls back an unfinished batch). NULL is a no-op. */
+EPV_API void epv_ledger_close(epv_ledger *l);
+
+/**
+ * Batching: operations between epv_ledger_batch_begin() and epv_ledger_batch_commit() share one
+ * durable commit. Each operation stays atomic on its own (a failing one leaves the batch as it
+ * was before it, via a savepoint); a crash before the commit loses the whole batch, never part
+ * of an operation. epv_ledger_batch_rollback() drops the batch.
+ */
+EPV_API int epv_ledger_batch_begin(epv_ledger *l);
+EPV_API int epv_ledger_batch_commit(epv_ledger *l);
+EPV_API int epv_ledger_batch_rollback(epv_ledger *l);
+
+/* ---- accounts --------------------------------------------------------------------------- */
+
+/** Name of the programme's buffer account (created with the file; no holder moves from it). */
+#define EPV_LEDGER_BUFFER_ACCOUNT "BUFFER"
+
+/** Open a holder account for an entity (one account per entity). */
+EPV_API int epv_ledger_account_open(epv_ledger *l, const char *request_id, const char *account,
+                                    const char *entity);
+/** Restrict, freeze, reopen or close an account (::epv_ledger_account_status). */
+EPV_API int epv_ledger_account_set_status(epv_ledger *l, const char *request_id,
+                                          const char *account, int status);
+
+/* ---- projects, periods, verifications ---------------------------------------------------- */
+
+/** A project to register. Strings are copied. */
+typedef struct epv_ledger_project {
+    const char *id;            /**< identifier, unique for ever */
+    const char *name;          /**< free text */
+    const char *methodology;   /**< e.g. "CCER-14-001-V01" */
+    const char *owner_account; /**< open holder account receiving issuances */
+    epv_date crediting_start;  /**< first day of the crediting period */
+    epv_date crediting_end;    /**< last day of the crediting period (>= start) */
+    int forestry;              /**< 1: non-permanence buffer applies */
+    int buffer_bp;             /**< buffer in basis points, or -1 for the programme default */
+} epv_ledger_project;
+
+EPV_API int epv_ledger_project_register(epv_ledger *l, const char *request_id,
+                                        const epv_ledger_project *p);
+/** Suspend, reactivate, cancel or revoke a project (::epv_ledger_project_status). */
+EPV_API int epv_ledger_project_set_status(epv_ledger *l, const char *request_id,
+                                          const char *project, int status);
+/**
+ * Add a monitoring period [start, end] (days inclusive) inside the crediting period; periods
+ * of a project never overlap. Periods are numbered 1, 2, ... in order of addition.
+ * @param[out] number_out the period's number (may be NULL).
+ */
+EPV_API int epv_ledger_period_add(epv_ledger *l, const char *request_id, const char *project,
+                                  epv_date start, epv_date end, int *number_out);
+
+/** A verification of one monitoring period. */
+typedef struct epv_ledger_verification {
+    const char *project;     /**< project id */
+    int period;              /**< monitoring period number */
+    const char *report_id;   /**< unique across the ledger */
+    const char *verifier;    /**< verification body */
+    epv_i64 verified_tco2e;  /**< verified net removals or reductions, whole t CO2e, > 0 */
+    epv_i64 deduction_tco2e; /**< uncertainty or other deductions, whole t CO2e, >= 0 */
+    epv_date applied;        /**< date the tranche is applied for (>= period end) */
+} epv_ledger_verification;
+
+/** Record a verification (one per period; the report id is unique). */
+EPV_API int epv_ledger_verification_add(epv_ledger *l, const char *request_id,
+                                        const epv_ledger_verification *v);
+
+/** Result of an issuance. */
+typedef struct epv_ledger_issuance {
+    epv_i64 serial_start;  /**< first serial of the whole issuance */
+    epv_i64 serial_end;    /**< last serial (buffer units are the tail) */
+    epv_i64 holder_units;  /**< units credited to the project owner */
+    epv_i64 buffer_units;  /**< units withheld into the buffer account */
+    int vintage;           /**< year of the monitoring period's end */
+} epv_ledger_issuance;
+
+/**
+ * Issue credits against a verification: `quantity_tco2e` units (0: all that remain of
+ * verified - deductions - already issued) get fresh serials from the project's sequence.
+ * For forestry projects the buffer is ceil(quantity * buffer_bp / 10000) (rounded up so the
+ * buffer is never short), taken from the tail of the range into the buffer account.
+ * @param[out] out the result (may be NULL).
+ */
+EPV_API int epv_ledger_issue(epv_ledger *l, const char *request_id, const char *report_id,
+                             epv_i64 quantity_tco2e, epv_ledger_issuance *out);
+
+/**
+ * From sink to credit: take a monitoring period's net removals as computed by a model
+ * (t CO2e, double), floor them to whole tonnes (credits are never rounded up; a fraction of a
+ * tonne is not issued), round the deduction UP to whole tonnes (so credits never exceed
+ * removals minus deductions), record the verification and issue all of it, atomically. Request ids used: "<request_id>/verify" and "<request_id>/issue".
+ * Negative, NaN or infinite removals, or removals below 1 t after flooring, are ::EPV_ERANGE.
+ */
+EPV_API int epv_ledger_issue_from_removals(epv_ledger *l, const char *request_id,
+                                           const char *project, int period,
+                                           const char *report_id, const char *verifier,
+                                           double net_removals_tco2e, double deduction_tco2e,
+                                           epv_date applied, epv_ledger_issuance *out);
+/** Floor a model's t CO2e to whole issuable tonnes (::EPV_ERANGE for NaN, < 0, > 2^53). */
+EPV_API int epv_ledger_tonnes_floor(epv_ctx *ctx, double tco2e, epv_i64 *out);
+
+/* ---- unit operations --------------------------------------------------------------------- */
+
+/**
+ * Which units an operation takes. Either by count (serial_start = serial_end = 0): the
+ * lowest serials of the project (and vintage, if non-zero) held by the account, the last
+ * block split so its head moves and its tail stays; or an explicit serial range
+ * [serial_start, serial_end] that the account must hold entirely.
+ */
+typedef struct epv_ledger_units {
+    const char *project;  /**< project id (required) */
+    int vintage;          /**< vintage year, 0 for any */
+    epv_i64 count;        /**< units to take (count mode), > 0 */
+    epv_i64 serial_start; /**< range mode: first serial (> 0) */
+    epv_i64 serial_end;   /**< range mode: last serial (>= serial_start) */
+} epv_ledger_units;
+
+/** Move held units between two different open accounts. Buffer units never move. */
+EPV_API int epv_ledger_transfer(epv_ledger *l, const char *request_id, const char *from,
+                                const char *to, const epv_ledger_units *u);
+/**
+ * Retire held units for an offset: they stay recorded under the account with status retired,
+ * and a retirement certificate (numbered by the journal entry) names beneficiary and reason.
+ * @param[out] certificate_out the certificate number (may be NULL).
+ */
+EPV_API int epv_ledger_retire(epv_ledger *l, const char *request_id, const char *account,
+                              const epv_ledger_units *u, const char *beneficiary,
+                              const char *reason, epv_date date, epv_i64 *certificate_out);
+/** Cancel held units (voluntary cancellation, or forced after revocation). */
+EPV_API int epv_ledger_cancel(epv_ledger *l, const char *request_id, const char *account,
+                              const epv_ledger_units *u, const char *reason);
+/**
+ * Report a loss (fire, pests, harvest) of `loss_tco2e` whole tonnes on a forestry project:
+ * buffer units are cancelled equal to the loss, the project's own buffer units first, then
+ * the pool's lowest (project, serial); never more than the buffer holds. What the buffer
+ * cannot cover is returned as a shortfall (the registry must then act).
+ */
+EPV_API int epv_ledger_reverse(epv_ledger *l, const char *request_id, const char *project,
+                               epv_i64 loss_tco2e, epv_date date, epv_i64 *cancelled_out,
+                               epv_i64 *shortfall_out);
+
+/* ---- queries ----------------------------------------------------------------------------- */
+
+/** Sum of units matching a filter: NULL account/project and vintage 0 mean "any",
+ * status -1 means any status. */
+EPV_API int epv_ledger_balance(epv_ledger *l, const char *account, const char *project,
+                               int vintage, int status, epv_i64 *units_out);
+
+/** Conservation totals for a project (NULL: all) and vintage (0: all). */
+typedef struct epv_ledger_totals {
+    epv_i64 issued;    /**< ever issued (holder + buffer) */
+    epv_i64 held;      /**< held in holder accounts */
+    epv_i64 buffer;    /**< held in the buffer account */
+    epv_i64 retired;   /**< retired */
+    epv_i64 cancelled; /**< cancelled (including reversals) */
+} epv_ledger_totals;
+EPV_API int epv_ledger_totals_get(epv_ledger *l, const char *project, int vintage,
+                                  epv_ledger_totals *out);
+
+/** One block of consecutive serials with identical attributes. Strings valid during the
+ * callback only. */
+typedef struct epv_ledger_block {
+    const char *project;
+    epv_i64 serial_start;
+    epv_i64 serial_end;
+    epv_i64 count;       /**< serial_end - serial_start + 1 */
+    int vintage;
+    epv_i64 issuance;    /**< journal entry number of the issuance */
+    const char *account;
+    int status;          /**< ::epv_ledger_unit_status */
+    epv_i64 certificate; /**< retirement/cancellation entry number, 0 if none */
+} epv_ledger_block;
+/** Callback: return 0 to go on, anything else stops and is returned. */
+typedef int (*epv_ledger_block_fn)(const epv_ledger_block *b, void *payload);
+/** Visit blocks in (project, serial) order; NULL project or account: any. */
+EPV_API int epv_ledger_blocks(epv_ledger *l, const char *project, const char *account,
+                              epv_ledger_block_fn fn, void *payload);
+
+/** One event in a serial's history. Strings valid during the callback only. */
+typedef struct epv_ledger_event {
+    epv_i64 entry;       /**< journal entry number */
+    const char *kind;    /**< "issue", "split", "transfer", "retire", "cancel", "reverse" */
+    epv_i64 serial_start; /**< block touched (for "split": the parent block) */
+    epv_i64 serial_end;
+    const char *from_account; /**< "" if none */
+    const char *to_account;   /**< "" if none */
+    int status;          /**< unit status after the event */
+} epv_ledger_event;
+typedef int (*epv_ledger_event_fn)(const epv_ledger_event *e, void *payload);
+/** Every issuance, split, transfer, retirement, cancellation that touched one serial, in
+ * order. ::EPV_ENOTFOUND if the serial was never issued. */
+EPV_API int epv_ledger_serial_history(epv_ledger *l, const char *project, epv_i64 serial,
+                                      epv_ledger_event_fn fn, void *payload);
+
+/** A retirement certificate record. */
+typedef struct epv_ledger_certificate {
+    epv_i64 number;
+    const char *account;
+    const char *beneficiary;
+    const char *reason;
+    epv_date date;
+    const char *project;
+    epv_i64 units;
+} epv_ledger_certificate;
+typedef int (*epv_ledger_certificate_fn)(const epv_ledger_certificate *c, void *payload);
+EPV_API int epv_ledger_certificate_get(epv_ledger *l, epv_i64 number,
+                                       epv_ledger_certificate_fn fn, void *payload);
+
+/* ---- serials ----------------------------------------------------------------------------- */
+
+/** A parsed serial string. */
+typedef struct epv_ledger_serial {
+    char programme[65];
+    char project[65];
+    int vintage;
+    epv_i64 batch;        /**< journal entry number of the issuance */
+    epv_i64 serial_start;
+    epv_i64 serial_end;
+} epv_ledger_serial;
+
+/** The default serial template, Verra-like:
+ * "{batch}-{start}-{end}-{programme}-{project}-{vintage}". */
+#define EPV_LEDGER_SERIAL_DEFAULT "{batch}-{start}-{end}-{programme}-{project}-{vintage}"
+
+/**
+ * Format a serial with a template (NULL: default). Fields: {programme} {project} {vintage}
+ * {batch} {start} {end}; other characters are literal. ::EPV_ERANGE if buf is too small.
+ */
+EPV_API int epv_ledger_serial_format(epv_ctx *ctx, const char *format,
+                                     const epv_ledger_serial *s, char *buf, size_t bufsize);
+/**
+ * Parse a serial string strictly against a template (NULL: default): every field present,
+ * numbers in ASCII digits without sign, spaces or leading zeros, within int64, start <= end,
+ * identifiers from [A-Za-z0-9_.]. Anything else is ::EPV_EPARSE naming the field.
+ */
+EPV_API int epv_ledger_serial_parse(epv_ctx *ctx, const char *format, const char *text,
+                                    epv_ledger_serial *out);
+/** Serial string of a block in this ledger's format. */
+EPV_API int epv_ledger_block_serial(epv_ledger *l, const epv_ledger_block *b, char *buf,
+                                    size_t bufsize);
+
+/* ---- integrity, proofs --------------------------------------------------------------------- */
+
+/** Number of journal entries and the chain head hash (32 bytes, may be NULL). */
+EPV_API int epv_ledger_head(epv_ledger *l, epv_i64 *entries_out, unsigned char *hash_out);
+/** Full check: hash chain, head, replay equals derived state, invariants (::EPV_ECORRUPT). */
+EPV_API int epv_ledger_verify(epv_ledger *l);
+/** Check only the hash chain (fast). */
+EPV_API int epv_ledger_verify_chain(epv_ledger *l, epv_i64 *entries_out);
+/** SHA-256 digest of the derived state (for comparing two ledgers or before/after). */
+EPV_API int epv_ledger_state_digest(epv_ledger *l, unsigned char *digest_out);
+
+/** RFC 6962 leaf hash SHA-256(0x00 || data). */
+EPV_API int epv_merkle_leaf_hash(const void *data, size_t len, unsigned char *out);
+/** RFC 6962 tree head of n leaf hashes (n = 0: SHA-256 of the empty string). */
+EPV_API int epv_merkle_root(epv_ctx *ctx, const unsigned char *leaf_hashes, size_t n,
+                            unsigned char *out);
+/** Audit path of leaf `index` (0-based) in a tree of n leaves; proof has room for `cap`
+ * hashes; *len_out gets the count. */
+EPV_API int epv_merkle_inclusion_proof(epv_ctx *ctx, const unsigned char *leaf_hashes,
+                                       size_t n, size_t index, unsigned char *proof,
+                                       size_t cap, size_t *len_out);
+/** 1 if the proof shows leaf_hash at index in the tree of size n with the given root. */
+EPV_API int epv_merkle_verify_inclusion(const unsigned char *leaf_hash, size_t index, size_t n,
+                                        const unsigned char *proof, size_t len,
+                                        const unsigned char *root);
+/** Consistency proof between tree sizes m <= n (RFC 6962 section 2.1.2). */
+EPV_API int epv_merkle_consistency_proof(epv_ctx *ctx, const unsigned char *leaf_hashes,
+                                         size_t m, size_t n, unsigned char *proof, size_t cap,
+                                         size_t *len_out);
+/** 1 if the proof shows the tree of size m (root1) is a prefix of the tree of size n (root2). */
+EPV_API int epv_merkle_verify_consistency(size_t m, size_t n, const unsigned char *root1,
+                                          const unsigned char *root2,
+                                          const unsigned char *proof, size_t len);
+
+/** Leaf hash of journal entry `entry` (1-based): the leaf data is the entry's canonical
+ * encoding (see doc/ledger.md). */
+EPV_API int epv_ledger_leaf_hash(epv_ledger *l, epv_i64 entry, unsigned char *out);
+/** Merkle tree head over the first `size` entries. */
+EPV_API int epv_ledger_merkle_root(epv_ledger *l, epv_i64 size, unsigned char *out);
+/** Inclusion proof of entry `entry` (1-based) in the tree of the first `size` entries. */
+EPV_API int epv_ledger_inclusion_proof(epv_ledger *l, epv_i64 entry, epv_i64 size,
+                                       unsigned char *proof, size_t cap, size_t *len_out);
+
+/** Consistency proof between the first `old_size` and the first `new_size` entries. */
+EPV_API int epv_ledger_consistency_proof(epv_ledger *l, epv_i64 old_size, epv_i64 new_size,
+                                         unsigned char *proof, size_t cap, size_t *len_out);
+
+/* ---- export / import ---------------------------------------------------------------------- */
+
+/** Write the whole journal as XML (schema ledger.xsd), with entry hashes and the head. */
+EPV_API int epv_ledger_export_xml(epv_ledger *l, const char *xml_path);
+/** Create a new ledger file at ledger_path by replaying an exported XML file; every entry
+ * hash must match. The file must not exist. On failure nothing is left behind. */
+EPV_API int epv_ledger_import_xml(epv_ctx *ctx, const char *xml_path, const char *ledger_path,
+                                  epv_ledger **out);
+/** Same, from a memory buffer (name is used in messages). */
+EPV_API int epv_ledger_import_xml_memory(epv_ctx *ctx, const char *buf, size_t len,
+                                         const char *name, const char *ledger_path,
+                                         epv_ledger **out);
+
+#ifdef __cplusplus
+}
+#endif
 #endif /* EPV_LEDGER_H */

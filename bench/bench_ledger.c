@@ -1,0 +1,221 @@
+/* Ledger benchmark: N operations (issue, transfer with splits, retire) on a durable file
+ * ledger (WAL, synchronous=FULL), committed in batches (epv_ledger_batch_begin/commit: one
+ * fsync per batch, each operation still atomic); beside it, in the same run, plain SQLite
+ * inserting N journal-shaped rows (seq, kind, req, body, prev_hash, hash) with the same
+ * durability settings and the same batch size. Then the time to verify the whole hash chain.
+ *
+ * Usage: bench_ledger SRCDIR [N [BATCH]]   (defaults N = 1000000, BATCH = 1000)
+ * Files go to $TMPDIR (or /tmp) and are removed afterwards. */
+#define _GNU_SOURCE
+#include <epv.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void rm_db(const char *p)
+{
+    char b[1100];
+    unlink(p);
+    snprintf(b, sizeof b, "%s-wal", p);
+    unlink(b);
+    snprintf(b, sizeof b, "%s-shm", p);
+    unlink(b);
+}
+
+static uint64_t rs = 88172645463325252ull;
+static uint64_t rnd(void)
+{
+    rs ^= rs << 13;
+    rs ^= rs >> 7;
+    rs ^= rs << 17;
+    return rs;
+}
+
+#define NB 16 /* buyer accounts */
+
+static int die(epv_ctx *ctx, const char *what)
+{
+    fprintf(stderr, "bench_ledger: %s: %s\n", what, epv_ctx_errmsg(ctx));
+    return 1;
+}
+
+static double bench_plain(const char *path, long n, long batch)
+{
+    sqlite3 *db;
+    rm_db(path);
+    if (sqlite3_open(path, &db) != SQLITE_OK) return -1;
+    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                     "CREATE TABLE journal(seq INTEGER PRIMARY KEY, kind INTEGER NOT NULL, req TEXT NOT NULL,"
+                     " body BLOB NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL) STRICT;",
+                 NULL, NULL, NULL);
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(db, "INSERT INTO journal VALUES (?, ?, ?, ?, ?, ?)", -1, &st, NULL);
+    unsigned char body[160], h[32], prev[32];
+    memset(prev, 0, 32);
+    char req[32];
+    double t0 = now();
+    for (long k = 0; k < n; k++) {
+        if (k % batch == 0) sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        for (size_t j = 0; j < sizeof body; j += 8) {
+            uint64_t r = rnd();
+            memcpy(body + j, &r, 8);
+        }
+        for (int j = 0; j < 32; j += 8) {
+            uint64_t r = rnd();
+            memcpy(h + j, &r, 8);
+        }
+        snprintf(req, sizeof req, "r%ld", k);
+        sqlite3_bind_int64(st, 1, k + 1);
+        sqlite3_bind_int(st, 2, 9);
+        sqlite3_bind_text(st, 3, req, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 4, body, sizeof body, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 5, prev, 32, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 6, h, 32, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            fprintf(stderr, "plain insert failed: %s\n", sqlite3_errmsg(db));
+            break;
+        }
+        sqlite3_reset(st);
+        memcpy(prev, h, 32);
+        if (k % batch == batch - 1 || k == n - 1) sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    }
+    double t = now() - t0;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    rm_db(path);
+    return (double)n / t;
+}
+
+int main(int argc, char **argv)
+{
+    long n = argc > 2 ? atol(argv[2]) : 1000000L;
+    long batch = argc > 3 ? atol(argv[3]) : 1000L;
+    if (n < 100 || batch < 1) {
+        fprintf(stderr, "usage: bench_ledger SRCDIR [N>=100 [BATCH>=1]]\n");
+        return 2;
+    }
+    const char *tmp = getenv("TMPDIR");
+    char path[1024], plain[1024];
+    snprintf(path, sizeof path, "%s/bench_ledger_%d.db", tmp && *tmp ? tmp : "/tmp", (int)getpid());
+    snprintf(plain, sizeof plain, "%s/bench_plain_%d.db", tmp && *tmp ? tmp : "/tmp", (int)getpid());
+    rm_db(path);
+    epv_ctx *ctx;
+    epv_ledger *l;
+    if (epv_ctx_new(&ctx)) return 1;
+    if (epv_ledger_open(ctx, path, EPV_LEDGER_CREATE, NULL, &l)) return die(ctx, "create");
+    char req[64], acct[32], ent[64];
+    epv_ledger_account_open(l, "owner", "OWNER", "Owner");
+    for (int b = 0; b < NB; b++) {
+        snprintf(req, sizeof req, "buyer%d", b);
+        snprintf(acct, sizeof acct, "B%d", b);
+        snprintf(ent, sizeof ent, "Buyer %d", b);
+        if (epv_ledger_account_open(l, req, acct, ent)) return die(ctx, "account");
+    }
+    epv_ledger_project p = { "P1", "bench", "CCER-14-001-V01", "OWNER", { 2021, 1, 1 }, { 2050, 12, 31 }, 1, -1 };
+    epv_ledger_verification v = { "P1", 1, "R1", "V", 900000000000LL, 0, { 2022, 1, 1 } };
+    if (epv_ledger_project_register(l, "p", &p) ||
+        epv_ledger_period_add(l, "m", "P1", (epv_date){ 2021, 1, 1 }, (epv_date){ 2021, 12, 31 }, NULL) ||
+        epv_ledger_verification_add(l, "v", &v))
+        return die(ctx, "setup");
+
+    /* Every 10 operations: 1 issue of 100 t (80 to the owner, 20 to the buffer), 6 transfers of
+     * 1..5 units (owner -> buyer, splitting the owner's lowest block, or buyer -> buyer), 3
+     * retirements of 1..3 units. Balances are tracked here so every operation is valid. */
+    epv_i64 owner = 0, buyer[NB] = { 0 };
+    long done = 0, issues = 0, transfers = 0, retires = 0;
+    double t0 = now();
+    for (long k = 0; k < n; k++) {
+        if (k % batch == 0 && epv_ledger_batch_begin(l)) return die(ctx, "batch");
+        snprintf(req, sizeof req, "q%ld", k);
+        int slot = (int)(k % 10);
+        int rc;
+        epv_ledger_units u = { "P1", 0, 0, 0, 0 };
+        if (slot == 0 || owner < 5) {
+            rc = epv_ledger_issue(l, req, "R1", 100, NULL);
+            owner += 80;
+            issues++;
+        } else if (slot <= 6) {
+            int to = (int)(rnd() % NB);
+            u.count = 1 + (epv_i64)(rnd() % 5);
+            int from = (int)(rnd() % (NB + 1)) - 1; /* -1: owner */
+            if (from >= 0 && (buyer[from] < u.count || from == to)) from = -1;
+            char fa[32], ta[32];
+            snprintf(ta, sizeof ta, "B%d", to);
+            if (from < 0) snprintf(fa, sizeof fa, "OWNER");
+            else snprintf(fa, sizeof fa, "B%d", from);
+            rc = epv_ledger_transfer(l, req, fa, ta, &u);
+            if (from < 0) owner -= u.count;
+            else buyer[from] -= u.count;
+            buyer[to] += u.count;
+            transfers++;
+        } else {
+            int b = (int)(rnd() % NB);
+            u.count = 1 + (epv_i64)(rnd() % 3);
+            if (buyer[b] < u.count) {
+                rc = epv_ledger_issue(l, req, "R1", 100, NULL);
+                owner += 80;
+                issues++;
+            } else {
+                snprintf(acct, sizeof acct, "B%d", b);
+                rc = epv_ledger_retire(l, req, acct, &u, "beneficiary", "offset", (epv_date){ 2024, 1, 1 }, NULL);
+                buyer[b] -= u.count;
+                retires++;
+            }
+        }
+        if (rc) return die(ctx, "operation");
+        done++;
+        if ((k % batch == batch - 1 || k == n - 1) && epv_ledger_batch_commit(l)) return die(ctx, "commit");
+    }
+    double tl = now() - t0;
+    double ledger_rate = (double)done / tl;
+
+    /* Unbatched: each operation its own durable transaction (a small sample). */
+    long nsingle = n / 100 < 2000 ? n / 100 : 2000;
+    t0 = now();
+    for (long k = 0; k < nsingle; k++) {
+        snprintf(req, sizeof req, "single%ld", k);
+        if (epv_ledger_issue(l, req, "R1", 10, NULL)) return die(ctx, "single");
+    }
+    double single_rate = (double)nsingle / (now() - t0);
+
+    epv_i64 entries = 0;
+    t0 = now();
+    if (epv_ledger_verify_chain(l, &entries)) return die(ctx, "verify chain");
+    double tv = now() - t0;
+    epv_ledger_close(l);
+
+    /* Reopening verifies the chain again (no replay); then a full open: chain, replay of the
+     * whole journal into memory, state digests compared, invariants. */
+    t0 = now();
+    if (epv_ledger_open(ctx, path, EPV_LEDGER_NO_REPLAY, NULL, &l)) return die(ctx, "reopen");
+    double topen = now() - t0;
+    epv_ledger_close(l);
+    t0 = now();
+    if (epv_ledger_open(ctx, path, 0, NULL, &l)) return die(ctx, "full verification");
+    double tfull = now() - t0;
+    epv_ledger_close(l);
+    double plain_rate = bench_plain(plain, n, batch);
+    rm_db(path);
+
+    printf("ledger: %ld operations (%ld issue, %ld transfer, %ld retire) in %.2f s, batches of %ld: %.0f ops/s\n",
+           done, issues, transfers, retires, tl, batch, ledger_rate);
+    printf("ledger, one durable commit per operation (%ld issues): %.0f ops/s\n", nsingle, single_rate);
+    printf("plain SQLite: %ld journal rows, same pragmas and batches: %.0f rows/s\n", n, plain_rate);
+    printf("ratio ledger / plain SQLite: %.3f\n", ledger_rate / plain_rate);
+    printf("chain verification: %lld entries in %.3f s: %.0f entries/s (reopen without replay %.3f s)\n",
+           (long long)entries, tv, (double)entries / tv, topen);
+    printf("full open (chain + replay + digests + invariants): %.1f s: %.0f entries/s\n", tfull,
+           (double)entries / tfull);
+    epv_ctx_free(ctx);
+    return 0;
+}

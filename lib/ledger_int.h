@@ -1,0 +1,128 @@
+/* Private ledger internals shared by lib/ledger*.c (and the ledger tests).
+ *
+ * Every change is an operation (struct epv__lop) with a fixed shape: a kind, a request id,
+ * six strings and eight integers whose meaning depends on the kind (table in ledger_journal.c).
+ * The canonical encoding of that shape is what the journal stores and hashes; applying it to
+ * the derived tables is the only way they change, both for live calls and for replay. */
+#ifndef EPV_LEDGER_INT_H
+#define EPV_LEDGER_INT_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include "common_int.h"
+#include "epv/ledger.h"
+
+enum epv__lkind {
+    EPV__L_GENESIS = 1,
+    EPV__L_ACCOUNT_OPEN = 2,
+    EPV__L_ACCOUNT_STATUS = 3,
+    EPV__L_PROJECT_REGISTER = 4,
+    EPV__L_PROJECT_STATUS = 5,
+    EPV__L_PERIOD_ADD = 6,
+    EPV__L_VERIFY = 7,
+    EPV__L_ISSUE = 8,
+    EPV__L_TRANSFER = 9,
+    EPV__L_RETIRE = 10,
+    EPV__L_CANCEL = 11,
+    EPV__L_REVERSE = 12,
+    EPV__L_KIND_MAX = 12
+};
+
+#define EPV__L_NS 6
+#define EPV__L_NI 8
+#define EPV__L_NRES 4
+#define EPV__L_FORMAT_VERSION 1
+/* Largest quantity in one operation: keeps every product (quantity * basis points) and
+ * every serial sum far from int64 overflow. */
+#define EPV__L_MAX_UNITS INT64_C(1000000000000000)
+#define EPV__L_MAX_ID 64
+#define EPV__L_MAX_TEXT 256
+#define EPV__L_MAX_REQ 128
+
+struct epv__lop {
+    int kind;
+    const char *req;
+    const char *s[EPV__L_NS]; /* NULL is encoded as "" */
+    int64_t i[EPV__L_NI];
+};
+
+/* Field names per kind (used in XML and messages); NULL = unused slot. */
+struct epv__lkind_info {
+    const char *name;
+    const char *s[EPV__L_NS];
+    const char *i[EPV__L_NI];
+};
+extern const struct epv__lkind_info epv__lkinds[EPV__L_KIND_MAX + 1];
+
+#define EPV__L_NSTMT 96
+
+struct epv_ledger {
+    epv_ctx *ctx;
+    sqlite3 *db;
+    int readonly;
+    int in_batch;
+    int replaying; /* applying journal entries during verification or import */
+    int64_t ev_n;  /* events written by the current entry */
+    /* prepared statement cache keyed by the SQL text's address */
+    const char *stmt_sql[EPV__L_NSTMT];
+    sqlite3_stmt *stmt[EPV__L_NSTMT];
+    /* head of the chain, valid inside a write transaction */
+    int64_t head_seq;
+    unsigned char head_hash[32];
+    /* programme settings (from the genesis entry) */
+    char programme[EPV__L_MAX_ID + 1];
+    char *serial_format;
+    int buffer_bp;
+    int date_rules;
+    void *md; /* EVP_MD_CTX, reused */
+    void *md_alg;
+};
+
+/* ---- store (ledger_store.c) ---- */
+int epv__lg_sqlerr(epv_ledger *l, int rc, const char *what);
+sqlite3_stmt *epv__lg_stmt(epv_ledger *l, const char *sql);
+int epv__lg_exec(epv_ledger *l, const char *sql);
+int epv__lg_open_db(epv_ctx *ctx, const char *path, unsigned flags, epv_ledger **out);
+int epv__lg_create_schema(epv_ledger *l);
+void epv__lg_free(epv_ledger *l);
+int epv__lg_load_config(epv_ledger *l);
+/* Run one operation in its own transaction (or savepoint inside a batch). */
+int epv__lg_run(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES]);
+sqlite3 *epv__ledger_db(epv_ledger *l);
+
+/* ---- journal (ledger_journal.c) ---- */
+int epv__lg_encode(epv_ctx *ctx, const struct epv__lop *op, unsigned char **out, size_t *len);
+/* Decode into op; strings point into a copy owned by *arena (free with epv__free). */
+int epv__lg_decode(epv_ctx *ctx, const unsigned char *buf, size_t len, struct epv__lop *op,
+                   char **arena);
+int epv__lg_sha256(epv_ledger *l, const void *a, size_t alen, const void *b, size_t blen,
+                   const void *c, size_t clen, unsigned char out[32]);
+int epv__lg_entry_hash(epv_ledger *l, const unsigned char prev[32], int64_t seq,
+                       const unsigned char *body, size_t len, unsigned char out[32]);
+/* Request check, apply, journal append; inside a transaction. */
+int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES]);
+int epv__lg_load_head(epv_ledger *l);
+int epv__lg_verify_chain(epv_ledger *l, int64_t *entries);
+int epv__lg_verify_replay(epv_ledger *l);
+int epv__lg_digest(epv_ledger *l, unsigned char out[32]);
+
+/* ---- apply (ledger_apply.c, ledger_blocks.c) ---- */
+int epv__lg_apply(epv_ledger *l, const struct epv__lop *op, int64_t seq,
+                  int64_t res[EPV__L_NRES]);
+int epv__lg_apply_units(epv_ledger *l, const struct epv__lop *op, int64_t seq,
+                        int64_t res[EPV__L_NRES]);
+int epv__lg_apply_issue(epv_ledger *l, const struct epv__lop *op, int64_t seq,
+                        int64_t res[EPV__L_NRES]);
+int epv__lg_apply_reverse(epv_ledger *l, const struct epv__lop *op, int64_t seq,
+                          int64_t res[EPV__L_NRES]);
+int epv__lg_check_id(epv_ctx *ctx, const char *v, const char *field);
+int epv__lg_check_text(epv_ctx *ctx, const char *v, const char *field);
+int epv__lg_check_req(epv_ctx *ctx, const char *v);
+int epv__lg_check_date(epv_ctx *ctx, epv_date d, const char *field, int64_t *days);
+int epv__lg_account_status(epv_ledger *l, const char *acct, int *status, int *kind);
+void epv__lg_days_to_date(int64_t days, epv_date *d);
+
+/* ---- queries (ledger_query.c) ---- */
+int epv__lg_check_invariants(epv_ledger *l);
+
+#endif

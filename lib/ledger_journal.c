@@ -1,0 +1,459 @@
+/* The journal: canonical encoding of operations, the SHA-256 hash chain, request ids,
+ * chain verification, replay verification and the state digest.
+ *
+ * Canonical encoding of an operation (the journal's `body`, all integers big-endian):
+ *   u8 version (1) | u8 kind | u32 len + request id | 6 x (u32 len + UTF-8 string) | 8 x i64
+ * Entry hash:  SHA-256(prev_hash[32] || u64 seq || body), prev_hash of entry 1 = 32 zero bytes.
+ * Merkle leaf data of entry seq: u64 seq || body. */
+#include "config.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ledger_int.h"
+
+const struct epv__lkind_info epv__lkinds[EPV__L_KIND_MAX + 1] = {
+    { "none", { 0 }, { 0 } },
+    { "genesis", { "programme", "serial_format" }, { "buffer_bp", "date_rules", "format_version" } },
+    { "account_open", { "account", "entity" }, { 0 } },
+    { "account_status", { "account" }, { "status" } },
+    { "project_register", { "project", "name", "methodology", "owner" },
+      { "crediting_start", "crediting_end", "forestry", "buffer_bp" } },
+    { "project_status", { "project" }, { "status" } },
+    { "period_add", { "project" }, { "start", "end" } },
+    { "verify", { "project", "report_id", "verifier" },
+      { "period", "verified_tco2e", "deduction_tco2e", "applied" } },
+    { "issue", { "report_id" }, { "quantity_tco2e" } },
+    { "transfer", { "from", "to", "project" },
+      { "vintage", "count", "serial_start", "serial_end" } },
+    { "retire", { "account", "beneficiary", "reason", "project" },
+      { "vintage", "count", "serial_start", "serial_end", "date" } },
+    { "cancel", { "account", "reason", "project" },
+      { "vintage", "count", "serial_start", "serial_end" } },
+    { "reverse", { "project" }, { "loss_tco2e", "date" } },
+};
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+static void put_u64(unsigned char *p, uint64_t v)
+{
+    for (int k = 7; k >= 0; k--) {
+        p[k] = (unsigned char)v;
+        v >>= 8;
+    }
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int k = 0; k < 8; k++) v = (v << 8) | p[k];
+    return v;
+}
+
+int epv__lg_encode(epv_ctx *ctx, const struct epv__lop *op, unsigned char **out, size_t *len)
+{
+    const char *strs[1 + EPV__L_NS];
+    size_t n = 2 + 8 * EPV__L_NI;
+    strs[0] = op->req ? op->req : "";
+    for (int k = 0; k < EPV__L_NS; k++) strs[1 + k] = op->s[k] ? op->s[k] : "";
+    for (int k = 0; k <= EPV__L_NS; k++) n += 4 + strlen(strs[k]);
+    unsigned char *b = epv__malloc(ctx, n);
+    if (!b) return EPV_ENOMEM;
+    size_t p = 0;
+    b[p++] = 1;
+    b[p++] = (unsigned char)op->kind;
+    for (int k = 0; k <= EPV__L_NS; k++) {
+        size_t sl = strlen(strs[k]);
+        put_u32(b + p, (uint32_t)sl);
+        memcpy(b + p + 4, strs[k], sl);
+        p += 4 + sl;
+    }
+    for (int k = 0; k < EPV__L_NI; k++) {
+        put_u64(b + p, (uint64_t)op->i[k]);
+        p += 8;
+    }
+    *out = b;
+    *len = n;
+    return EPV_OK;
+}
+
+int epv__lg_decode(epv_ctx *ctx, const unsigned char *buf, size_t len, struct epv__lop *op,
+                   char **arena)
+{
+    *arena = NULL;
+    memset(op, 0, sizeof *op);
+    if (len < 2 + 8 * EPV__L_NI || buf[0] != 1 || buf[1] < 1 || buf[1] > EPV__L_KIND_MAX)
+        return epv__error(ctx, EPV_ECORRUPT, "journal body: bad header");
+    char *a = epv__malloc(ctx, len + 1 + EPV__L_NS + 1);
+    if (!a) return EPV_ENOMEM;
+    size_t p = 2, ap = 0;
+    const char **slots[1 + EPV__L_NS];
+    slots[0] = &op->req;
+    for (int k = 0; k < EPV__L_NS; k++) slots[1 + k] = &op->s[k];
+    for (int k = 0; k <= EPV__L_NS; k++) {
+        if (len - p < 4) goto bad;
+        uint32_t sl = ((uint32_t)buf[p] << 24) | ((uint32_t)buf[p + 1] << 16) |
+                      ((uint32_t)buf[p + 2] << 8) | buf[p + 3];
+        p += 4;
+        if (sl > len - p) goto bad;
+        if (memchr(buf + p, 0, sl)) goto bad;
+        memcpy(a + ap, buf + p, sl);
+        a[ap + sl] = 0;
+        *slots[k] = a + ap;
+        ap += sl + 1;
+        p += sl;
+    }
+    if (len - p != 8 * EPV__L_NI) goto bad;
+    for (int k = 0; k < EPV__L_NI; k++) op->i[k] = (int64_t)get_u64(buf + p + 8 * (size_t)k);
+    op->kind = buf[1];
+    *arena = a;
+    return EPV_OK;
+bad:
+    epv__free(ctx, a);
+    return epv__error(ctx, EPV_ECORRUPT, "journal body: bad field lengths");
+}
+
+int epv__lg_sha256(epv_ledger *l, const void *a, size_t alen, const void *b, size_t blen,
+                   const void *c, size_t clen, unsigned char out[32])
+{
+    EVP_MD_CTX *md = l->md;
+    unsigned int olen = 0;
+    if (EVP_DigestInit_ex(md, l->md_alg, NULL) != 1 || (alen && EVP_DigestUpdate(md, a, alen) != 1) ||
+        (blen && EVP_DigestUpdate(md, b, blen) != 1) || (clen && EVP_DigestUpdate(md, c, clen) != 1) ||
+        EVP_DigestFinal_ex(md, out, &olen) != 1 || olen != 32)
+        return epv__error(l->ctx, EPV_ENOMEM, "ledger: SHA-256 failed");
+    return EPV_OK;
+}
+
+int epv__lg_entry_hash(epv_ledger *l, const unsigned char prev[32], int64_t seq,
+                       const unsigned char *body, size_t len, unsigned char out[32])
+{
+    unsigned char s[8];
+    put_u64(s, (uint64_t)seq);
+    return epv__lg_sha256(l, prev, 32, s, 8, body, len, out);
+}
+
+int epv__lg_load_head(epv_ledger *l)
+{
+    static const char *const sql = "SELECT seq, hash FROM head WHERE id = 1";
+    sqlite3_stmt *st = epv__lg_stmt(l, sql);
+    if (!st) return epv_ctx_errcode(l->ctx);
+    int rc = sqlite3_step(st);
+    l->head_seq = 0;
+    memset(l->head_hash, 0, 32);
+    if (rc == SQLITE_ROW) {
+        l->head_seq = sqlite3_column_int64(st, 0);
+        if (sqlite3_column_bytes(st, 1) != 32) {
+            sqlite3_reset(st);
+            return epv__error(l->ctx, EPV_ECORRUPT, "ledger: chain head is malformed");
+        }
+        memcpy(l->head_hash, sqlite3_column_blob(st, 1), 32);
+        rc = SQLITE_DONE;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? EPV_OK : epv__lg_sqlerr(l, rc, "reading chain head");
+}
+
+static int bind_res_step(epv_ledger *l, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? EPV_OK : epv__lg_sqlerr(l, rc, what);
+}
+
+int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES])
+{
+    static const char *const q_req =
+        "SELECT j.body, r.r0, r.r1, r.r2, r.r3 FROM requests r JOIN journal j ON j.seq = r.seq WHERE r.req = ?";
+    static const char *const i_journal =
+        "INSERT INTO journal(seq, kind, req, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)";
+    static const char *const i_head =
+        "INSERT INTO head(id, seq, hash) VALUES (1, ?, ?)"
+        " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash";
+    static const char *const i_req =
+        "INSERT INTO requests(req, seq, r0, r1, r2, r3) VALUES (?, ?, ?, ?, ?, ?)";
+    int rc = epv__lg_check_req(l->ctx, op->req);
+    if (rc) return rc;
+    for (int k = 0; k < EPV__L_NRES; k++) res[k] = 0;
+    unsigned char *body = NULL;
+    size_t len = 0;
+    rc = epv__lg_encode(l->ctx, op, &body, &len);
+    if (rc) return rc;
+    unsigned char hash[32];
+    sqlite3_stmt *st = epv__lg_stmt(l, q_req);
+    if (!st) {
+        rc = epv_ctx_errcode(l->ctx);
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, op->req, -1, SQLITE_STATIC);
+    int src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        /* a repeat must carry exactly the arguments of the recorded entry */
+        int same = (size_t)sqlite3_column_bytes(st, 0) == len && !memcmp(sqlite3_column_blob(st, 0), body, len);
+        for (int k = 0; k < EPV__L_NRES; k++) res[k] = sqlite3_column_int64(st, 1 + k);
+        sqlite3_reset(st);
+        if (l->replaying)
+            rc = epv__error(l->ctx, EPV_ECORRUPT, "request_id '%s' appears twice in the journal",
+                            op->req);
+        else if (!same)
+            rc = epv__error(l->ctx, EPV_EEXISTS,
+                            "request_id '%s' was already used for a different operation", op->req);
+        goto out; /* a repeat: nothing changes, the original result is returned */
+    }
+    sqlite3_reset(st);
+    if (src != SQLITE_DONE) {
+        rc = epv__lg_sqlerr(l, src, "looking up request id");
+        goto out;
+    }
+
+    int64_t seq = l->head_seq + 1;
+    l->ev_n = 0;
+    rc = epv__lg_apply(l, op, seq, res);
+    if (rc) goto out;
+    rc = epv__lg_entry_hash(l, l->head_hash, seq, body, len, hash);
+    if (rc) goto out;
+
+    st = epv__lg_stmt(l, i_journal);
+    if (!st) goto sqlfail;
+    sqlite3_bind_int64(st, 1, seq);
+    sqlite3_bind_int(st, 2, op->kind);
+    sqlite3_bind_text(st, 3, op->req, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 4, body, (int)len, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 5, l->head_hash, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 6, hash, 32, SQLITE_STATIC);
+    if ((rc = bind_res_step(l, st, "appending to the journal"))) goto out;
+
+    st = epv__lg_stmt(l, i_head);
+    if (!st) goto sqlfail;
+    sqlite3_bind_int64(st, 1, seq);
+    sqlite3_bind_blob(st, 2, hash, 32, SQLITE_STATIC);
+    if ((rc = bind_res_step(l, st, "moving the chain head"))) goto out;
+
+    st = epv__lg_stmt(l, i_req);
+    if (!st) goto sqlfail;
+    sqlite3_bind_text(st, 1, op->req, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, seq);
+    for (int k = 0; k < EPV__L_NRES; k++) sqlite3_bind_int64(st, 3 + k, res[k]);
+    if ((rc = bind_res_step(l, st, "recording the request id"))) goto out;
+
+    l->head_seq = seq;
+    memcpy(l->head_hash, hash, 32);
+out:
+    epv__free(l->ctx, body);
+    return rc;
+sqlfail:
+    rc = epv_ctx_errcode(l->ctx);
+    goto out;
+}
+
+/* Walk the journal in order, checking numbering, links and hashes; calls fn for each
+ * decoded entry if given. */
+typedef int (*entry_fn)(epv_ledger *l, int64_t seq, const unsigned char *body, size_t len,
+                        void *payload);
+
+static int walk_chain(epv_ledger *l, int64_t *entries, entry_fn fn, void *payload)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(l->db, "SELECT seq, kind, body, prev_hash, hash FROM journal ORDER BY seq",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK) return epv__lg_sqlerr(l, rc, "reading the journal");
+    unsigned char prev[32], h[32];
+    memset(prev, 0, 32);
+    int64_t expect = 1;
+    int err = EPV_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t seq = sqlite3_column_int64(st, 0);
+        const unsigned char *body = sqlite3_column_blob(st, 2);
+        size_t len = (size_t)sqlite3_column_bytes(st, 2);
+        if (seq != expect) {
+            err = epv__error(l->ctx, EPV_ECORRUPT, "journal: entry %lld is missing", (long long)expect);
+            break;
+        }
+        if (sqlite3_column_bytes(st, 3) != 32 || memcmp(sqlite3_column_blob(st, 3), prev, 32)) {
+            err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: prev_hash does not link",
+                             (long long)seq);
+            break;
+        }
+        if (!body || len < 2 || sqlite3_column_int(st, 1) != body[1]) {
+            err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: kind does not match body",
+                             (long long)seq);
+            break;
+        }
+        if ((err = epv__lg_entry_hash(l, prev, seq, body, len, h))) break;
+        if (sqlite3_column_bytes(st, 4) != 32 || memcmp(sqlite3_column_blob(st, 4), h, 32)) {
+            err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: hash mismatch (entry altered)",
+                             (long long)seq);
+            break;
+        }
+        if (fn && (err = fn(l, seq, body, len, payload))) break;
+        memcpy(prev, h, 32);
+        expect++;
+    }
+    if (!err && rc != SQLITE_DONE) err = epv__lg_sqlerr(l, rc, "reading the journal");
+    sqlite3_finalize(st);
+    if (err) return err;
+    int64_t n = expect - 1;
+    if (n == 0) return epv__error(l->ctx, EPV_ECORRUPT, "journal is empty (no genesis entry)");
+    int64_t saved_seq = l->head_seq;
+    unsigned char saved[32];
+    memcpy(saved, l->head_hash, 32);
+    err = epv__lg_load_head(l);
+    if (!err && (l->head_seq != n || memcmp(l->head_hash, prev, 32)))
+        err = epv__error(l->ctx, EPV_ECORRUPT,
+                         "journal truncated or head altered: head says %lld entries, chain has %lld",
+                         (long long)l->head_seq, (long long)n);
+    if (err && l->in_batch) {
+        l->head_seq = saved_seq;
+        memcpy(l->head_hash, saved, 32);
+    }
+    if (entries) *entries = n;
+    return err;
+}
+
+int epv__lg_verify_chain(epv_ledger *l, int64_t *entries) { return walk_chain(l, entries, NULL, NULL); }
+
+static int replay_one(epv_ledger *l, int64_t seq, const unsigned char *body, size_t len, void *payload)
+{
+    epv_ledger *m = payload;
+    struct epv__lop op;
+    char *arena;
+    int rc = epv__lg_decode(l->ctx, body, len, &op, &arena);
+    if (rc) {
+        epv__error_prefix(l->ctx, "journal entry %lld", (long long)seq);
+        return rc;
+    }
+    int64_t res[EPV__L_NRES];
+    rc = epv__lg_step(m, &op, res);
+    if (!rc && m->head_seq != seq)
+        rc = epv__error(l->ctx, EPV_ECORRUPT, "entry numbering differs on replay");
+    if (!rc && op.kind == EPV__L_GENESIS) rc = epv__lg_load_config(m);
+    if (rc) {
+        epv__error_prefix(l->ctx, "journal entry %lld (%s) does not replay", (long long)seq,
+                          epv__lkinds[op.kind].name);
+        rc = EPV_ECORRUPT;
+    }
+    epv__free(l->ctx, arena);
+    return rc;
+}
+
+int epv__lg_verify_replay(epv_ledger *l)
+{
+    epv_ledger *m;
+    int rc = epv__lg_open_db(l->ctx, ":memory:", EPV_LEDGER_CREATE, &m);
+    if (rc) return rc;
+    m->replaying = 1;
+    rc = epv__lg_create_schema(m);
+    if (!rc) rc = epv__lg_exec(m, "BEGIN");
+    if (!rc) rc = walk_chain(l, NULL, replay_one, m);
+    if (!rc) rc = epv__lg_exec(m, "COMMIT");
+    unsigned char a[32], b[32];
+    if (!rc) rc = epv__lg_digest(l, a);
+    if (!rc) rc = epv__lg_digest(m, b);
+    if (!rc && memcmp(a, b, 32))
+        rc = epv__error(l->ctx, EPV_ECORRUPT, "derived state differs from a replay of the journal");
+    epv__lg_free(m);
+    return rc;
+}
+
+/* Digest of every derived table in key order, column types included. */
+int epv__lg_digest(epv_ledger *l, unsigned char out[32])
+{
+    static const char *const tables[] = {
+        "SELECT * FROM head ORDER BY id",
+        "SELECT * FROM meta ORDER BY key",
+        "SELECT * FROM requests ORDER BY req",
+        "SELECT * FROM accounts ORDER BY id",
+        "SELECT * FROM projects ORDER BY id",
+        "SELECT * FROM periods ORDER BY project, num",
+        "SELECT * FROM verifications ORDER BY report",
+        "SELECT * FROM issuances ORDER BY seq",
+        "SELECT * FROM blocks ORDER BY project, start",
+        "SELECT * FROM totals ORDER BY project, vintage",
+        "SELECT * FROM retirements ORDER BY cert",
+        "SELECT * FROM events ORDER BY project, start, seq, n",
+    };
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (!md || EVP_DigestInit_ex(md, l->md_alg, NULL) != 1) {
+        EVP_MD_CTX_free(md);
+        return epv__error(l->ctx, EPV_ENOMEM, "ledger: SHA-256 failed");
+    }
+    int err = EPV_OK;
+    for (size_t t = 0; t < EPV__ARRAY_LEN(tables) && !err; t++) {
+        sqlite3_stmt *st = NULL;
+        int rc = sqlite3_prepare_v2(l->db, tables[t], -1, &st, NULL);
+        if (rc != SQLITE_OK) {
+            err = epv__lg_sqlerr(l, rc, "state digest");
+            break;
+        }
+        EVP_DigestUpdate(md, tables[t], strlen(tables[t]) + 1);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            int nc = sqlite3_column_count(st);
+            for (int c = 0; c < nc; c++) {
+                unsigned char tag[9];
+                int ty = sqlite3_column_type(st, c);
+                tag[0] = (unsigned char)ty;
+                if (ty == SQLITE_INTEGER) {
+                    put_u64(tag + 1, (uint64_t)sqlite3_column_int64(st, c));
+                    EVP_DigestUpdate(md, tag, 9);
+                } else if (ty == SQLITE_TEXT || ty == SQLITE_BLOB) {
+                    const void *p = ty == SQLITE_TEXT ? (const void *)sqlite3_column_text(st, c)
+                                                      : sqlite3_column_blob(st, c);
+                    int n = sqlite3_column_bytes(st, c);
+                    put_u64(tag + 1, (uint64_t)n);
+                    EVP_DigestUpdate(md, tag, 9);
+                    if (n) EVP_DigestUpdate(md, p, (size_t)n);
+                } else {
+                    EVP_DigestUpdate(md, tag, 1);
+                }
+            }
+        }
+        if (rc != SQLITE_DONE) err = epv__lg_sqlerr(l, rc, "state digest");
+        sqlite3_finalize(st);
+    }
+    unsigned int olen;
+    if (!err && EVP_DigestFinal_ex(md, out, &olen) != 1)
+        err = epv__error(l->ctx, EPV_ENOMEM, "ledger: SHA-256 failed");
+    EVP_MD_CTX_free(md);
+    return err;
+}
+
+EPV_API int epv_ledger_head(epv_ledger *l, epv_i64 *entries_out, unsigned char *hash_out)
+{
+    if (!l) return EPV_EINVAL;
+    int rc = epv__lg_load_head(l);
+    if (rc) return rc;
+    if (entries_out) *entries_out = l->head_seq;
+    if (hash_out) memcpy(hash_out, l->head_hash, 32);
+    return EPV_OK;
+}
+
+EPV_API int epv_ledger_verify_chain(epv_ledger *l, epv_i64 *entries_out)
+{
+    if (!l) return EPV_EINVAL;
+    int64_t n = 0;
+    int rc = epv__lg_verify_chain(l, &n);
+    if (entries_out) *entries_out = n;
+    return rc;
+}
+
+EPV_API int epv_ledger_verify(epv_ledger *l)
+{
+    if (!l) return EPV_EINVAL;
+    int rc = epv__lg_verify_chain(l, NULL);
+    if (!rc) rc = epv__lg_verify_replay(l);
+    if (!rc) rc = epv__lg_check_invariants(l);
+    return rc;
+}
+
+EPV_API int epv_ledger_state_digest(epv_ledger *l, unsigned char *digest_out)
+{
+    if (!l || !digest_out) return EPV_EINVAL;
+    return epv__lg_digest(l, digest_out);
+}

@@ -1,0 +1,953 @@
+#define _GNU_SOURCE
+/* Ledger rules: accounts, projects, periods, verifications, issuance with buffer, transfer,
+ * retirement, cancellation, reversal, request ids, queries, and the integrity invariants of
+ * references.md section 4 ("Integrity we promise", numbered 1-12 below). Every refused
+ * operation is checked to leave the state digest unchanged.
+ *
+ * Published rules the expectations come from:
+ *  - count = end - start + 1 for a block of serials (Verra registry serial blocks);
+ *  - CCER (温室气体自愿减排交易管理办法（试行）, MEE/SAMR 2023) Art. 17: reductions after
+ *    2020-09-22, each tranche applied for within 5 years; Art. 16: cancelled projects never
+ *    re-register; Art. 21: issued equals verified;
+ *  - Gold Standard land use and forestry: a flat 20% into a pooled buffer (our default rate). */
+#include "test_util.h"
+#include "test_ledger_common.c"
+#include "ledger_int.h"
+
+static epv_ctx *ctx;
+
+static epv_ledger *fresh(const char *name)
+{
+    epv_ledger *l = NULL;
+    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, tl_path(name), EPV_LEDGER_CREATE, NULL, &l));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    return l;
+}
+
+static epv_ledger *fresh_setup(const char *name)
+{
+    epv_ledger *l = fresh(name);
+    EPV_ASSERT_OK(ctx, tl_setup(l));
+    return l;
+}
+
+/* Checks every derived-state invariant through the public API plus the internal checker. */
+static void assert_invariants(epv_ledger *l)
+{
+    epv_ledger_totals t;
+    EPV_ASSERT_OK(ctx, epv_ledger_totals_get(l, NULL, 0, &t));
+    /* invariant 1: issued = held + buffer + retired + cancelled */
+    CU_ASSERT_EQUAL(t.issued, t.held + t.buffer + t.retired + t.cancelled);
+    EPV_ASSERT_OK(ctx, epv__lg_check_invariants(l));
+}
+
+static void test_create_reopen(void)
+{
+    const char *path = tl_path("create.db");
+    char p[1024];
+    snprintf(p, sizeof p, "%s", path);
+    epv_ledger *l = NULL;
+    EPV_ASSERT_STATUS(ctx, epv_ledger_open(ctx, p, 0, NULL, &l), EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "no such ledger");
+    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, p, EPV_LEDGER_CREATE, NULL, &l));
+    epv_i64 n = 0;
+    EPV_ASSERT_OK(ctx, epv_ledger_head(l, &n, NULL));
+    CU_ASSERT_EQUAL(n, 1); /* the genesis entry holds the programme settings */
+    EPV_ASSERT_OK(ctx, tl_setup(l));
+    unsigned char d1[32], d2[32];
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d1));
+    epv_ledger_close(l);
+    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, p, 0, NULL, &l));
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d2));
+    CU_ASSERT_EQUAL(memcmp(d1, d2, 32), 0);
+    EPV_ASSERT_OK(ctx, epv_ledger_verify(l));
+    epv_ledger_close(l);
+    epv_ledger_close(NULL);
+    /* bad configuration leaves no file behind */
+    epv_ledger_config cfg;
+    epv_ledger_config_default(&cfg);
+    cfg.forestry_buffer_bp = 10001;
+    const char *q = tl_path("badcfg.db");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_open(ctx, q, EPV_LEDGER_CREATE, &cfg, &l), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "forestry_buffer_bp");
+    CU_ASSERT_NOT_EQUAL(access(q, F_OK), 0);
+    epv_ledger_config_default(&cfg);
+    cfg.serial_format = "{start}{end}-{project}";
+    EPV_ASSERT_STATUS(ctx, epv_ledger_open(ctx, q, EPV_LEDGER_CREATE, &cfg, &l), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "serial_format");
+    CU_ASSERT_NOT_EQUAL(access(q, F_OK), 0);
+}
+
+static void test_accounts(void)
+{
+    epv_ledger *l = fresh_setup("accounts.db");
+    unsigned char d[32];
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_account_open(l, "x1", "OWNER", "Someone else"), EPV_EEXISTS);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "account");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_account_open(l, "x2", "OWNER2", "Buyer Ltd."), EPV_EEXISTS);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "entity");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_account_open(l, "x3", "A B", "Space Co."), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "account");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_account_open(l, "x4", "C", ""), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "entity");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_account_open(l, "x 5", "D", "D Co."), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "request_id");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_account_set_status(l, "x6", EPV_LEDGER_BUFFER_ACCOUNT, EPV_ACCOUNT_FROZEN),
+                      EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "buffer");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_account_set_status(l, "x7", "NOBODY", EPV_ACCOUNT_FROZEN), EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "account");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_account_set_status(l, "x8", "BUYER", 7), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "status");
+    CU_ASSERT(tl_digest_eq(l, d));
+    /* holding units: cannot close */
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i1", "R1", 0, NULL));
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_account_set_status(l, "c1", "OWNER", EPV_ACCOUNT_CLOSED), EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "still holds");
+    CU_ASSERT(tl_digest_eq(l, d));
+    /* an empty account closes, and closed is final */
+    EPV_ASSERT_OK(ctx, epv_ledger_account_open(l, "a3", "EMPTY", "Empty Co."));
+    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "c2", "EMPTY", EPV_ACCOUNT_CLOSED));
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_account_set_status(l, "c3", "EMPTY", EPV_ACCOUNT_OPEN), EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "closed");
+    CU_ASSERT(tl_digest_eq(l, d));
+    assert_invariants(l);
+    epv_ledger_close(l);
+}
+
+static void test_projects_periods(void)
+{
+    epv_ledger *l = fresh_setup("projects.db");
+    unsigned char d[32];
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
+    epv_ledger_project p;
+    memset(&p, 0, sizeof p);
+    p.id = "P1";
+    p.name = "again";
+    p.methodology = "CCER-14-001-V01";
+    p.owner_account = "OWNER";
+    p.crediting_start = tl_d(2021, 1, 1);
+    p.crediting_end = tl_d(2040, 12, 31);
+    p.buffer_bp = -1;
+    EPV_ASSERT_STATUS(ctx, epv_ledger_project_register(l, "r1", &p), EPV_EEXISTS);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "project");
+    p.id = "P2";
+    p.owner_account = "GHOST";
+    EPV_ASSERT_STATUS(ctx, epv_ledger_project_register(l, "r2", &p), EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "owner_account");
+    p.owner_account = "OWNER";
+    p.crediting_end = tl_d(2020, 12, 31);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_project_register(l, "r3", &p), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "crediting_end");
+    p.crediting_end = tl_d(2021, 2, 30);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_project_register(l, "r4", &p), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "crediting_end");
+    p.crediting_end = tl_d(2040, 12, 31);
+    p.buffer_bp = 20000;
+    EPV_ASSERT_STATUS(ctx, epv_ledger_project_register(l, "r5", &p), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "buffer_bp");
+    CU_ASSERT(tl_digest_eq(l, d));
+
+    /* invariant 7: monitoring periods are disjoint */
+    EPV_ASSERT_STATUS(ctx, epv_ledger_period_add(l, "m2", "P1", tl_d(2021, 12, 31), tl_d(2022, 6, 30), NULL),
+                      EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "overlaps monitoring period 1");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_period_add(l, "m3", "P1", tl_d(2022, 6, 30), tl_d(2022, 1, 1), NULL),
+                      EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "end");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_period_add(l, "m4", "P1", tl_d(2022, 1, 1), tl_d(2051, 1, 1), NULL),
+                      EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "crediting period");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_period_add(l, "m5", "P1", tl_d(10000, 1, 1), tl_d(2022, 1, 1), NULL),
+                      EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "start");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_period_add(l, "m6", "NOPE", tl_d(2022, 1, 1), tl_d(2022, 2, 1), NULL),
+                      EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "project");
+    CU_ASSERT(tl_digest_eq(l, d));
+    int num = 0;
+    EPV_ASSERT_OK(ctx, epv_ledger_period_add(l, "m7", "P1", tl_d(2022, 1, 1), tl_d(2022, 12, 31), &num));
+    CU_ASSERT_EQUAL(num, 2);
+
+    /* CCER Art. 17: reductions after 2020-09-22 only (P3's crediting period starts earlier) */
+    p.id = "P3";
+    p.buffer_bp = 1000;
+    p.crediting_start = tl_d(2019, 1, 1);
+    EPV_ASSERT_OK(ctx, epv_ledger_project_register(l, "r6", &p));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_period_add(l, "m8", "P3", tl_d(2020, 9, 22), tl_d(2021, 6, 30), NULL),
+                      EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "2020-09-22");
+    EPV_ASSERT_OK(ctx, epv_ledger_period_add(l, "m9", "P3", tl_d(2020, 9, 23), tl_d(2021, 6, 30), NULL));
+
+    /* lifecycle: suspended projects take no periods; cancelled is final (Art. 16) */
+    EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s1", "P3", EPV_PROJECT_SUSPENDED));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_period_add(l, "m10", "P3", tl_d(2021, 7, 1), tl_d(2021, 8, 1), NULL),
+                      EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "not active");
+    EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s2", "P3", EPV_PROJECT_ACTIVE));
+    EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s3", "P3", EPV_PROJECT_CANCELLED));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_project_set_status(l, "s4", "P3", EPV_PROJECT_ACTIVE), EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "final");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_project_register(l, "r7", &p), EPV_EEXISTS);
+    assert_invariants(l);
+    epv_ledger_close(l);
+
+    /* the date rules can be switched off by the registry */
+    epv_ledger_config cfg;
+    epv_ledger_config_default(&cfg);
+    cfg.ccer_date_rules = 0;
+    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, tl_path("norules.db"), EPV_LEDGER_CREATE, &cfg, &l));
+    EPV_ASSERT_OK(ctx, epv_ledger_account_open(l, "a", "O", "O"));
+    p.owner_account = "O";
+    EPV_ASSERT_OK(ctx, epv_ledger_project_register(l, "r", &p));
+    EPV_ASSERT_OK(ctx, epv_ledger_period_add(l, "m", "P3", tl_d(2019, 1, 1), tl_d(2019, 12, 31), NULL));
+    epv_ledger_verification v = { "P3", 1, "OLD", "V", 10, 0, { 2026, 1, 1 } };
+    EPV_ASSERT_OK(ctx, epv_ledger_verification_add(l, "v", &v));
+    epv_ledger_close(l);
+}
+
+static void test_verifications(void)
+{
+    epv_ledger *l = fresh_setup("verif.db");
+    EPV_ASSERT_OK(ctx, epv_ledger_period_add(l, "m2", "P1", tl_d(2022, 1, 1), tl_d(2022, 12, 31), NULL));
+    unsigned char d[32];
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
+    epv_ledger_verification v = { "P1", 2, "R1", "Verifier B", 500, 0, { 2023, 3, 1 } };
+    EPV_ASSERT_STATUS(ctx, epv_ledger_verification_add(l, "v2", &v), EPV_EEXISTS);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "report_id");
+    v.report_id = "R2";
+    v.period = 1;
+    EPV_ASSERT_STATUS(ctx, epv_ledger_verification_add(l, "v3", &v), EPV_EEXISTS);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "period");
+    v.period = 9;
+    EPV_ASSERT_STATUS(ctx, epv_ledger_verification_add(l, "v4", &v), EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "period");
+    v.period = 2;
+    v.verified_tco2e = 0;
+    EPV_ASSERT_STATUS(ctx, epv_ledger_verification_add(l, "v5", &v), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "verified_tco2e");
+    v.verified_tco2e = -5;
+    EPV_ASSERT_STATUS(ctx, epv_ledger_verification_add(l, "v6", &v), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "verified_tco2e");
+    v.verified_tco2e = 500;
+    v.deduction_tco2e = 501;
+    EPV_ASSERT_STATUS(ctx, epv_ledger_verification_add(l, "v7", &v), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "deduction_tco2e");
+    v.deduction_tco2e = 0;
+    v.applied = tl_d(2022, 12, 30);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_verification_add(l, "v8", &v), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "applied");
+    /* Art. 17: within 5 years of the tranche's start (2022-01-01 -> 2027-01-01 is the last day) */
+    v.applied = tl_d(2027, 1, 2);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_verification_add(l, "v9", &v), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "5 years");
+    CU_ASSERT(tl_digest_eq(l, d));
+    v.applied = tl_d(2027, 1, 1);
+    EPV_ASSERT_OK(ctx, epv_ledger_verification_add(l, "v10", &v));
+    epv_ledger_close(l);
+}
+
+static void test_issue_buffer(void)
+{
+    epv_ledger *l = fresh_setup("issue.db");
+    unsigned char d[32];
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
+    epv_ledger_issuance is;
+    /* invariant 7: issued <= verified - deductions (1000 - 50 = 950) */
+    EPV_ASSERT_STATUS(ctx, epv_ledger_issue(l, "i0", "R1", 951, &is), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "quantity_tco2e");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_issue(l, "i0", "R1", -1, &is), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "quantity_tco2e");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_issue(l, "i0", "NOREPORT", 0, &is), EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "report_id");
+    CU_ASSERT(tl_digest_eq(l, d));
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i1", "R1", 100, &is));
+    /* 100 t at 20%: buffer ceil(20.0) = 20, the tail 81..100 */
+    CU_ASSERT_EQUAL(is.serial_start, 1);
+    CU_ASSERT_EQUAL(is.serial_end, 100);
+    CU_ASSERT_EQUAL(is.buffer_units, 20);
+    CU_ASSERT_EQUAL(is.holder_units, 80);
+    CU_ASSERT_EQUAL(is.vintage, 2021);
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i2", "R1", 0, &is));
+    /* the remaining 850 t; buffer ceil(850 * 0.2) = 170; serials continue at 101 */
+    CU_ASSERT_EQUAL(is.serial_start, 101);
+    CU_ASSERT_EQUAL(is.serial_end, 950);
+    CU_ASSERT_EQUAL(is.serial_end - is.serial_start + 1, 850); /* count = end - start + 1 */
+    CU_ASSERT_EQUAL(is.buffer_units, 170);
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_issue(l, "i3", "R1", 0, &is), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "nothing left");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_issue(l, "i3", "R1", 1, &is), EPV_ERANGE);
+    CU_ASSERT(tl_digest_eq(l, d));
+    epv_i64 n;
+    EPV_ASSERT_OK(ctx, epv_ledger_balance(l, "OWNER", "P1", 0, EPV_UNIT_HELD, &n));
+    CU_ASSERT_EQUAL(n, 760);
+    EPV_ASSERT_OK(ctx, epv_ledger_balance(l, EPV_LEDGER_BUFFER_ACCOUNT, "P1", 2021, EPV_UNIT_BUFFER, &n));
+    CU_ASSERT_EQUAL(n, 190);
+    /* a rounding case: 7 t at 20% gives 1.4 -> 2 buffer units (rounded up, never short) */
+    EPV_ASSERT_OK(ctx, epv_ledger_period_add(l, "m2", "P1", tl_d(2022, 1, 1), tl_d(2022, 12, 31), NULL));
+    epv_ledger_verification v = { "P1", 2, "R2", "V", 7, 0, { 2023, 1, 1 } };
+    EPV_ASSERT_OK(ctx, epv_ledger_verification_add(l, "v2", &v));
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i4", "R2", 0, &is));
+    CU_ASSERT_EQUAL(is.buffer_units, 2);
+    CU_ASSERT_EQUAL(is.vintage, 2022);
+    /* suspended projects are not issued */
+    EPV_ASSERT_OK(ctx, epv_ledger_period_add(l, "m3", "P1", tl_d(2023, 1, 1), tl_d(2023, 12, 31), NULL));
+    epv_ledger_verification v3 = { "P1", 3, "R3", "V", 70, 0, { 2024, 1, 1 } };
+    EPV_ASSERT_OK(ctx, epv_ledger_verification_add(l, "v3", &v3));
+    EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s1", "P1", EPV_PROJECT_SUSPENDED));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_issue(l, "i5", "R3", 0, &is), EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "not active");
+    epv_ledger_verification v4 = { "P1", 3, "R4", "V", 70, 0, { 2024, 1, 1 } };
+    EPV_ASSERT_STATUS(ctx, epv_ledger_verification_add(l, "v4", &v4), EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "project");
+    /* an owner frozen by a court receives no issuance */
+    EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s2", "P1", EPV_PROJECT_ACTIVE));
+    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "f1", "OWNER", EPV_ACCOUNT_FROZEN));
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_issue(l, "i6", "R3", 0, &is), EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "owner_account");
+    CU_ASSERT(tl_digest_eq(l, d));
+    assert_invariants(l);
+    epv_ledger_close(l);
+}
+
+static void test_transfer_rules(void)
+{
+    epv_ledger *l = fresh_setup("transfer.db");
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i1", "R1", 0, NULL)); /* OWNER 1..760, BUFFER 761..950 */
+    EPV_ASSERT_OK(ctx, epv_ledger_account_open(l, "a3", "THIRD", "Third Co."));
+    unsigned char d[32];
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
+    epv_ledger_units u = tl_count("P1", 10);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t0", "OWNER", "OWNER", &u), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "to");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t0", "OWNER", "NOBODY", &u), EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "to");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t0", EPV_LEDGER_BUFFER_ACCOUNT, "BUYER", &u), EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "buffer");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t0", "OWNER", EPV_LEDGER_BUFFER_ACCOUNT, &u), EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "buffer");
+    u.count = 761;
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t0", "OWNER", "BUYER", &u), EPV_EBALANCE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "count");
+    u.count = 0;
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t0", "OWNER", "BUYER", &u), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "count");
+    u.count = -3;
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t0", "OWNER", "BUYER", &u), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "count");
+    u = tl_range("P1", 20, 10); /* start > end */
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t0", "OWNER", "BUYER", &u), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "serial_start");
+    u = tl_range("P1", 700, 800); /* reaches into the buffer's 761.. */
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t0", "OWNER", "BUYER", &u), EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "buffer");
+    u = tl_range("P1", 900, 1000); /* outside the issued range */
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t0", EPV_LEDGER_BUFFER_ACCOUNT, "BUYER", &u), EPV_ESTATE);
+    u = tl_range("P1", 940, 1000);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t0", "OWNER", "BUYER", &u), EPV_ESTATE);
+    u = tl_range("P1", 951, 1000);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t0", "OWNER", "BUYER", &u), EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "never issued");
+    u = tl_range("P1", 0, 5);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t0", "OWNER", "BUYER", &u), EPV_ERANGE);
+    u = tl_range("P1", 1, 10);
+    u.count = 11;
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t0", "OWNER", "BUYER", &u), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "count");
+    u = tl_count("P9", 1);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t0", "OWNER", "BUYER", &u), EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "project");
+    CU_ASSERT(tl_digest_eq(l, d));
+
+    /* a split: the lowest 100 serials move, the tail stays (deterministic) */
+    u = tl_count("P1", 100);
+    EPV_ASSERT_OK(ctx, epv_ledger_transfer(l, "t1", "OWNER", "BUYER", &u));
+    epv_i64 n;
+    EPV_ASSERT_OK(ctx, epv_ledger_balance(l, "BUYER", "P1", 0, EPV_UNIT_HELD, &n));
+    CU_ASSERT_EQUAL(n, 100);
+    u = tl_range("P1", 1, 1);
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t2", "OWNER", "THIRD", &u), EPV_EBALANCE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "another account");
+
+    /* invariant 12: frozen or closed accounts neither send nor receive; restricted only receive */
+    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "f1", "BUYER", EPV_ACCOUNT_FROZEN));
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
+    u = tl_count("P1", 1);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t3", "BUYER", "THIRD", &u), EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "from");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t4", "OWNER", "BUYER", &u), EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "frozen");
+    CU_ASSERT(tl_digest_eq(l, d));
+    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "f2", "BUYER", EPV_ACCOUNT_RESTRICTED));
+    EPV_ASSERT_OK(ctx, epv_ledger_transfer(l, "t5", "OWNER", "BUYER", &u));
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t6", "BUYER", "THIRD", &u), EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "restricted");
+    epv_date day = tl_d(2024, 5, 1);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_retire(l, "t7", "BUYER", &u, "B", "offset", day, NULL), EPV_ESTATE);
+    CU_ASSERT(tl_digest_eq(l, d));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_cancel(l, "t7b", "BUYER", &u, "x"), EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "restricted");
+    CU_ASSERT(tl_digest_eq(l, d));
+    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "c1", "THIRD", EPV_ACCOUNT_CLOSED));
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t8", "OWNER", "THIRD", &u), EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "closed");
+    CU_ASSERT(tl_digest_eq(l, d));
+    assert_invariants(l);
+    epv_ledger_close(l);
+}
+
+struct collect {
+    int n;
+    epv_i64 s[64], e[64];
+    char acct[64][16];
+    int status[64];
+};
+
+static int collect_block(const epv_ledger_block *b, void *payload)
+{
+    struct collect *c = payload;
+    if (c->n < 64) {
+        c->s[c->n] = b->serial_start;
+        c->e[c->n] = b->serial_end;
+        snprintf(c->acct[c->n], 16, "%s", b->account);
+        c->status[c->n] = b->status;
+        /* invariant 2: count = end - start + 1 >= 1 */
+        CU_ASSERT_EQUAL(b->count, b->serial_end - b->serial_start + 1);
+        CU_ASSERT(b->count >= 1);
+    }
+    c->n++;
+    return 0;
+}
+
+static void test_split_merge(void)
+{
+    epv_ledger *l = fresh_setup("split.db");
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i1", "R1", 0, NULL));
+    struct collect c;
+    memset(&c, 0, sizeof c);
+    EPV_ASSERT_OK(ctx, epv_ledger_blocks(l, "P1", NULL, collect_block, &c));
+    CU_ASSERT_EQUAL(c.n, 2); /* holder 1..760, buffer 761..950 */
+    /* invariant 6: a range from the middle splits the parent into three children that
+     * partition it; attributes stay */
+    epv_ledger_units u = tl_range("P1", 101, 200);
+    EPV_ASSERT_OK(ctx, epv_ledger_transfer(l, "t1", "OWNER", "BUYER", &u));
+    memset(&c, 0, sizeof c);
+    EPV_ASSERT_OK(ctx, epv_ledger_blocks(l, "P1", NULL, collect_block, &c));
+    CU_ASSERT_EQUAL_FATAL(c.n, 4);
+    CU_ASSERT(c.s[0] == 1 && c.e[0] == 100 && !strcmp(c.acct[0], "OWNER"));
+    CU_ASSERT(c.s[1] == 101 && c.e[1] == 200 && !strcmp(c.acct[1], "BUYER"));
+    CU_ASSERT(c.s[2] == 201 && c.e[2] == 760 && !strcmp(c.acct[2], "OWNER"));
+    /* moving it back merges the three into one block again */
+    EPV_ASSERT_OK(ctx, epv_ledger_transfer(l, "t2", "BUYER", "OWNER", &u));
+    memset(&c, 0, sizeof c);
+    EPV_ASSERT_OK(ctx, epv_ledger_blocks(l, "P1", NULL, collect_block, &c));
+    CU_ASSERT_EQUAL(c.n, 2);
+    CU_ASSERT(c.s[0] == 1 && c.e[0] == 760);
+    /* invariant 3: blocks are disjoint and cover each issuance exactly */
+    assert_invariants(l);
+    epv_ledger_close(l);
+}
+
+static int cert_cb(const epv_ledger_certificate *c, void *payload)
+{
+    int *ok = payload;
+    *ok = !strcmp(c->beneficiary, "Bazhong Hotel") && !strcmp(c->reason, "2024 offset") && c->units == 30 &&
+          c->date.year == 2024 && c->date.month == 5 && c->date.day == 1 && !strcmp(c->account, "BUYER");
+    return 0;
+}
+
+static void test_retire_cancel(void)
+{
+    epv_ledger *l = fresh_setup("retire.db");
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i1", "R1", 0, NULL));
+    epv_ledger_units u = tl_count("P1", 100);
+    EPV_ASSERT_OK(ctx, epv_ledger_transfer(l, "t1", "OWNER", "BUYER", &u));
+    u = tl_range("P1", 1, 30);
+    epv_i64 cert = 0;
+    epv_date day = tl_d(2024, 5, 1);
+    unsigned char d[32];
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_retire(l, "r0", "BUYER", &u, "", "x", day, &cert), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "beneficiary");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_retire(l, "r0", "BUYER", &u, "B", "bad\nreason", day, &cert), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "reason");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_retire(l, "r0", "BUYER", &u, "B", "r", tl_d(2024, 13, 1), &cert), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "date");
+    CU_ASSERT(tl_digest_eq(l, d));
+    EPV_ASSERT_OK(ctx, epv_ledger_retire(l, "r1", "BUYER", &u, "Bazhong Hotel", "2024 offset", day, &cert));
+    CU_ASSERT(cert > 0);
+    int ok = 0;
+    EPV_ASSERT_OK(ctx, epv_ledger_certificate_get(l, cert, cert_cb, &ok));
+    CU_ASSERT(ok);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_certificate_get(l, 9999, cert_cb, &ok), EPV_ENOTFOUND);
+    /* invariant 5: retired is final: retiring twice, transferring or cancelling fails */
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_retire(l, "r2", "BUYER", &u, "X", "again", day, NULL), EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "already retired");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "r3", "BUYER", "OWNER", &u), EPV_ESTATE);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_cancel(l, "r4", "BUYER", &u, "x"), EPV_ESTATE);
+    CU_ASSERT(tl_digest_eq(l, d));
+    epv_ledger_units u2 = tl_count("P1", 71);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_retire(l, "r5", "BUYER", &u2, "X", "too many", day, NULL), EPV_EBALANCE);
+    CU_ASSERT(tl_digest_eq(l, d));
+    /* cancel: voluntary cancellation, final too */
+    u2.count = 10;
+    EPV_ASSERT_OK(ctx, epv_ledger_cancel(l, "c1", "BUYER", &u2, "voluntary cancellation"));
+    epv_ledger_totals t;
+    EPV_ASSERT_OK(ctx, epv_ledger_totals_get(l, "P1", 2021, &t));
+    CU_ASSERT_EQUAL(t.issued, 950);
+    CU_ASSERT_EQUAL(t.retired, 30);
+    CU_ASSERT_EQUAL(t.cancelled, 10);
+    CU_ASSERT_EQUAL(t.buffer, 190);
+    CU_ASSERT_EQUAL(t.held, 720);
+    assert_invariants(l);
+    epv_ledger_close(l);
+}
+
+static void test_reverse(void)
+{
+    epv_ledger *l = fresh_setup("reverse.db");
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i1", "R1", 0, NULL)); /* buffer 190 */
+    unsigned char d[32];
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
+    epv_i64 cancelled = -1, shortfall = -1;
+    EPV_ASSERT_STATUS(ctx, epv_ledger_reverse(l, "x0", "P1", 0, tl_d(2024, 4, 1), &cancelled, &shortfall), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "loss_tco2e");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_reverse(l, "x0", "P1", -10, tl_d(2024, 4, 1), &cancelled, &shortfall), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_reverse(l, "x0", "P9", 10, tl_d(2024, 4, 1), &cancelled, &shortfall), EPV_ENOTFOUND);
+    CU_ASSERT(tl_digest_eq(l, d));
+    /* a loss cancels buffer units equal to the loss (Verra AFOLU reversal rule) */
+    EPV_ASSERT_OK(ctx, epv_ledger_reverse(l, "x1", "P1", 150, tl_d(2024, 4, 1), &cancelled, &shortfall));
+    CU_ASSERT_EQUAL(cancelled, 150);
+    CU_ASSERT_EQUAL(shortfall, 0);
+    /* invariant 8: never more than the buffer holds (40 left) */
+    EPV_ASSERT_OK(ctx, epv_ledger_reverse(l, "x2", "P1", 100, tl_d(2024, 5, 1), &cancelled, &shortfall));
+    CU_ASSERT_EQUAL(cancelled, 40);
+    CU_ASSERT_EQUAL(shortfall, 60);
+    epv_ledger_totals t;
+    EPV_ASSERT_OK(ctx, epv_ledger_totals_get(l, "P1", 0, &t));
+    CU_ASSERT_EQUAL(t.buffer, 0);
+    CU_ASSERT_EQUAL(t.cancelled, 190);
+    CU_ASSERT_EQUAL(t.held, 760);
+    /* non-forestry projects have no buffer */
+    epv_ledger_project p;
+    memset(&p, 0, sizeof p);
+    p.id = "E1";
+    p.name = "energy";
+    p.methodology = "CCER-01";
+    p.owner_account = "OWNER";
+    p.crediting_start = tl_d(2021, 1, 1);
+    p.crediting_end = tl_d(2030, 1, 1);
+    p.buffer_bp = -1;
+    EPV_ASSERT_OK(ctx, epv_ledger_project_register(l, "e1", &p));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_reverse(l, "x3", "E1", 5, tl_d(2024, 5, 1), NULL, NULL), EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "forestry");
+    assert_invariants(l);
+    epv_ledger_close(l);
+}
+
+static void test_request_ids(void)
+{
+    /* invariant 9: a repeated request id is a no-op returning the original result */
+    epv_ledger *l = fresh_setup("requests.db");
+    epv_ledger_issuance a, b;
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i1", "R1", 100, &a));
+    epv_i64 n1, n2;
+    unsigned char d[32];
+    EPV_ASSERT_OK(ctx, epv_ledger_head(l, &n1, NULL));
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i1", "R1", 100, &b));
+    CU_ASSERT(a.serial_start == b.serial_start && a.serial_end == b.serial_end &&
+              a.buffer_units == b.buffer_units && a.holder_units == b.holder_units && a.vintage == b.vintage);
+    EPV_ASSERT_OK(ctx, epv_ledger_head(l, &n2, NULL));
+    CU_ASSERT_EQUAL(n1, n2);
+    CU_ASSERT(tl_digest_eq(l, d));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_issue(l, "i1", "R1", 101, &b), EPV_EEXISTS);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "request_id");
+    epv_ledger_units u = tl_count("P1", 5);
+    EPV_ASSERT_OK(ctx, epv_ledger_transfer(l, "t1", "OWNER", "BUYER", &u));
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
+    EPV_ASSERT_OK(ctx, epv_ledger_transfer(l, "t1", "OWNER", "BUYER", &u));
+    CU_ASSERT(tl_digest_eq(l, d));
+    epv_i64 c1 = 0, c2 = 0;
+    EPV_ASSERT_OK(ctx, epv_ledger_retire(l, "r1", "BUYER", &u, "B", "r", tl_d(2024, 1, 1), &c1));
+    EPV_ASSERT_OK(ctx, epv_ledger_retire(l, "r1", "BUYER", &u, "B", "r", tl_d(2024, 1, 1), &c2));
+    CU_ASSERT_EQUAL(c1, c2);
+    /* a request id that failed was not recorded: it can be used once the cause is gone */
+    EPV_ASSERT_STATUS(ctx, epv_ledger_account_open(l, "late", "LATE", "Buyer Ltd."), EPV_EEXISTS);
+    EPV_ASSERT_OK(ctx, epv_ledger_account_open(l, "late", "LATE", "Late Co."));
+    epv_ledger_close(l);
+}
+
+struct hist {
+    int n;
+    char kinds[256];
+};
+
+static int hist_cb(const epv_ledger_event *e, void *payload)
+{
+    struct hist *h = payload;
+    h->n++;
+    strncat(h->kinds, e->kind, sizeof h->kinds - strlen(h->kinds) - 2);
+    strcat(h->kinds, ",");
+    return 0;
+}
+
+static void test_history_and_serials(void)
+{
+    epv_ledger *l = fresh_setup("history.db");
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i1", "R1", 0, NULL));
+    epv_ledger_units u = tl_count("P1", 100);
+    EPV_ASSERT_OK(ctx, epv_ledger_transfer(l, "t1", "OWNER", "BUYER", &u));
+    u = tl_range("P1", 41, 60);
+    EPV_ASSERT_OK(ctx, epv_ledger_retire(l, "r1", "BUYER", &u, "B", "r", tl_d(2024, 1, 1), NULL));
+    struct hist h;
+    memset(&h, 0, sizeof h);
+    EPV_ASSERT_OK(ctx, epv_ledger_serial_history(l, "P1", 50, hist_cb, &h));
+    CU_ASSERT_STRING_EQUAL(h.kinds, "issue,split,transfer,split,split,retire,");
+    memset(&h, 0, sizeof h);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_serial_history(l, "P1", 951, hist_cb, &h), EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "serial");
+    /* serial strings of the blocks parse back to the same block */
+    struct collect c;
+    memset(&c, 0, sizeof c);
+    EPV_ASSERT_OK(ctx, epv_ledger_blocks(l, "P1", "BUYER", collect_block, &c));
+    CU_ASSERT_EQUAL(c.n, 3);
+    epv_ledger_block b;
+    memset(&b, 0, sizeof b);
+    b.project = "P1";
+    b.serial_start = 41;
+    b.serial_end = 60;
+    b.vintage = 2021;
+    b.issuance = 6;
+    char buf[200];
+    EPV_ASSERT_OK(ctx, epv_ledger_block_serial(l, &b, buf, sizeof buf));
+    CU_ASSERT_STRING_EQUAL(buf, "6-41-60-CCER-P1-2021");
+    epv_ledger_serial s;
+    EPV_ASSERT_OK(ctx, epv_ledger_serial_parse(ctx, NULL, buf, &s));
+    CU_ASSERT(s.batch == 6 && s.serial_start == 41 && s.serial_end == 60 && s.vintage == 2021);
+    CU_ASSERT_STRING_EQUAL(s.project, "P1");
+    CU_ASSERT_STRING_EQUAL(s.programme, "CCER");
+    epv_ledger_close(l);
+}
+
+static void test_serial_parse_strict(void)
+{
+    epv_ledger_serial s;
+    static const struct {
+        const char *text, *field;
+    } bad[] = {
+        { "6-41-CCER-P1-2021", "end" },              /* missing field */
+        { "6-41-60-CCER-P1", "expected" },           /* missing vintage */
+        { "6-NaN-60-CCER-P1-2021", "start" },        /* "NaN" */
+        { "6-\xef\xbc\x94\xef\xbc\x91-60-CCER-P1-2021", "start" }, /* full-width digits 41 */
+        { "6- 41-60-CCER-P1-2021", "start" },        /* whitespace */
+        { "6-41-60-CCER-P1-2021 ", "unexpected" },   /* trailing whitespace */
+        { " 6-41-60-CCER-P1-2021", "batch" },        /* leading whitespace */
+        { "6-041-60-CCER-P1-2021", "leading zero" }, /* leading zero */
+        { "6-61-60-CCER-P1-2021", "before start" },  /* start > end */
+        { "6-+41-60-CCER-P1-2021", "start" },        /* sign */
+        { "6--41-60-CCER-P1-2021", "start" },        /* negative */
+        { "6-41-99999999999999999999-CCER-P1-2021", "int64" },
+        { "6-41-60-CCER-P1-1800", "vintage" },
+        { "", "batch" },
+        { "6-41-60-CCER--2021", "project" },
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        EPV_ASSERT_STATUS(ctx, epv_ledger_serial_parse(ctx, NULL, bad[k].text, &s), EPV_EPARSE);
+        EPV_ASSERT_ERRMSG_HAS(ctx, bad[k].field);
+    }
+    /* int64 limits are parsed exactly */
+    EPV_ASSERT_OK(ctx, epv_ledger_serial_parse(ctx, NULL, "1-9223372036854775806-9223372036854775807-X-Y-2030", &s));
+    CU_ASSERT_EQUAL(s.serial_end, INT64_MAX);
+    /* a custom template, Verra-like with literal text */
+    const char *fmt = "{batch}-{start}-{end}-VCS-VCU-{project}-VER-{vintage}";
+    epv_ledger_serial in;
+    memset(&in, 0, sizeof in);
+    snprintf(in.project, sizeof in.project, "1529");
+    in.vintage = 2021;
+    in.batch = 9853;
+    in.serial_start = 107712734;
+    in.serial_end = 107714267;
+    char buf[128];
+    EPV_ASSERT_OK(ctx, epv_ledger_serial_format(ctx, fmt, &in, buf, sizeof buf));
+    CU_ASSERT_STRING_EQUAL(buf, "9853-107712734-107714267-VCS-VCU-1529-VER-2021");
+    EPV_ASSERT_OK(ctx, epv_ledger_serial_parse(ctx, fmt, buf, &s));
+    CU_ASSERT(s.serial_start == in.serial_start && s.serial_end == in.serial_end && s.batch == 9853);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_serial_format(ctx, fmt, &in, buf, 10), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_serial_parse(ctx, "{start}-{end}", "1-2", &s), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "required");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_serial_parse(ctx, "{project}x{start}-{end}", "Px1-2", &s), EPV_EINVAL);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_serial_parse(ctx, "{project}-{start}-{oops}", "P-1-2", &s), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "unknown field");
+}
+
+static void test_sink_to_credit(void)
+{
+    epv_ledger *l = fresh_setup("sink.db");
+    EPV_ASSERT_OK(ctx, epv_ledger_period_add(l, "m2", "P1", tl_d(2022, 1, 1), tl_d(2022, 12, 31), NULL));
+    unsigned char d[32];
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
+    epv_ledger_issuance is;
+    epv_date ap = tl_d(2023, 2, 1);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_issue_from_removals(l, "s1", "P1", 2, "R2", "V", NAN, 0, ap, &is), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "net_removals_tco2e");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_issue_from_removals(l, "s1", "P1", 2, "R2", "V", -3.0, 0, ap, &is), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_issue_from_removals(l, "s1", "P1", 2, "R2", "V", 0.7, 0, ap, &is), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "one whole tonne");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_issue_from_removals(l, "s1", "P1", 2, "R2", "V", 100.5, 200, ap, &is), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "deduction_tco2e");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_issue_from_removals(l, "s1", "P1", 2, "R1", "V", 100.5, 0, ap, &is), EPV_EEXISTS);
+    CU_ASSERT(tl_digest_eq(l, d)); /* the verification of a failed pair is rolled back too */
+    /* 1234.9 t floors to 1234; a 10.2 t deduction rounds up to 11; 1223 issued;
+     * buffer ceil(1223 * 0.2) = ceil(244.6) = 245 */
+    /* inside the caller's batch the pair is still all or nothing */
+    EPV_ASSERT_OK(ctx, epv_ledger_batch_begin(l));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_issue_from_removals(l, "s0", "P1", 2, "R1", "V", 100.5, 0, ap, &is), EPV_EEXISTS);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "report_id");
+    CU_ASSERT(tl_digest_eq(l, d));
+    EPV_ASSERT_OK(ctx, epv_ledger_batch_commit(l));
+    CU_ASSERT(tl_digest_eq(l, d));
+    EPV_ASSERT_OK(ctx, epv_ledger_issue_from_removals(l, "s1", "P1", 2, "R2", "V", 1234.9, 10.2, ap, &is));
+    CU_ASSERT_EQUAL(is.serial_end - is.serial_start + 1, 1223);
+    CU_ASSERT_EQUAL(is.buffer_units, 245);
+    epv_i64 t;
+    EPV_ASSERT_OK(ctx, epv_ledger_tonnes_floor(ctx, 158400.99, &t));
+    CU_ASSERT_EQUAL(t, 158400);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_tonnes_floor(ctx, INFINITY, &t), EPV_ERANGE);
+    assert_invariants(l);
+    epv_ledger_close(l);
+}
+
+static void test_multi_project_pool(void)
+{
+    /* The pooled buffer: a loss larger than the project's own buffer draws on the pool */
+    epv_ledger *l = fresh_setup("pool.db");
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i1", "R1", 0, NULL)); /* P1 buffer 190 */
+    epv_ledger_project p;
+    memset(&p, 0, sizeof p);
+    p.id = "P2";
+    p.name = "second";
+    p.methodology = "CCER-14-002-V01";
+    p.owner_account = "BUYER";
+    p.crediting_start = tl_d(2021, 1, 1);
+    p.crediting_end = tl_d(2040, 1, 1);
+    p.forestry = 1;
+    p.buffer_bp = 1000; /* 10% override */
+    EPV_ASSERT_OK(ctx, epv_ledger_project_register(l, "p2", &p));
+    EPV_ASSERT_OK(ctx, epv_ledger_period_add(l, "m", "P2", tl_d(2021, 1, 1), tl_d(2021, 12, 31), NULL));
+    epv_ledger_verification v = { "P2", 1, "Q1", "V", 500, 0, { 2022, 1, 1 } };
+    EPV_ASSERT_OK(ctx, epv_ledger_verification_add(l, "v", &v));
+    epv_ledger_issuance is;
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i2", "Q1", 0, &is));
+    CU_ASSERT_EQUAL(is.buffer_units, 50);
+    CU_ASSERT_EQUAL(is.serial_start, 1); /* one sequence per project */
+    epv_i64 c, s;
+    EPV_ASSERT_OK(ctx, epv_ledger_reverse(l, "x", "P2", 70, tl_d(2024, 1, 1), &c, &s));
+    CU_ASSERT_EQUAL(c, 70);
+    epv_i64 n;
+    EPV_ASSERT_OK(ctx, epv_ledger_balance(l, NULL, "P2", 0, EPV_UNIT_BUFFER, &n));
+    CU_ASSERT_EQUAL(n, 0);
+    EPV_ASSERT_OK(ctx, epv_ledger_balance(l, NULL, "P1", 0, EPV_UNIT_BUFFER, &n));
+    CU_ASSERT_EQUAL(n, 170);
+    assert_invariants(l);
+    epv_ledger_close(l);
+}
+
+static void test_tamper(void)
+{
+    /* invariant 10: the state is a replay of the journal and the chain verifies; any change
+     * made behind the library's back is reported, never used */
+    char path[1024];
+    snprintf(path, sizeof path, "%s", tl_path("tamper.db"));
+    epv_ledger *l = NULL;
+    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, EPV_LEDGER_CREATE, NULL, &l));
+    EPV_ASSERT_OK(ctx, tl_setup(l));
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i1", "R1", 0, NULL));
+    epv_ledger_units u = tl_count("P1", 100);
+    EPV_ASSERT_OK(ctx, epv_ledger_transfer(l, "t1", "OWNER", "BUYER", &u));
+    /* the journal refuses UPDATE and DELETE */
+    sqlite3 *db = epv__ledger_db(l);
+    CU_ASSERT_NOT_EQUAL(sqlite3_exec(db, "UPDATE journal SET req = 'x' WHERE seq = 2", NULL, NULL, NULL), SQLITE_OK);
+    CU_ASSERT_NOT_EQUAL(sqlite3_exec(db, "DELETE FROM journal WHERE seq = 8", NULL, NULL, NULL), SQLITE_OK);
+    epv_ledger_close(l);
+
+    static const struct {
+        const char *sql, *msg;
+    } cases[] = {
+        { "DROP TRIGGER journal_no_update; UPDATE journal SET body = substr(body, 1, length(body) - 1) WHERE seq = 8",
+          "hash mismatch" },
+        { "DROP TRIGGER journal_no_update; UPDATE journal SET hash = zeroblob(32) WHERE seq = 5",
+          "hash mismatch" },
+        { "DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE seq = 8", "truncated" },
+        { "DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE seq = 4", "missing" },
+        { "UPDATE blocks SET account = 'OWNER' WHERE account = 'BUYER'", "replay" },
+        { "UPDATE totals SET issued = issued + 1", "replay" },
+        { "DELETE FROM requests WHERE req = 't1'", "replay" },
+    };
+    char copy[1100], cmd[2300];
+    snprintf(copy, sizeof copy, "%s.copy", path);
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path, copy);
+        CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+        sqlite3 *raw = NULL;
+        CU_ASSERT_EQUAL_FATAL(sqlite3_open(copy, &raw), SQLITE_OK);
+        CU_ASSERT_EQUAL(sqlite3_exec(raw, cases[k].sql, NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(raw);
+        EPV_ASSERT_STATUS(ctx, epv_ledger_open(ctx, copy, 0, NULL, &l), EPV_ECORRUPT);
+        EPV_ASSERT_ERRMSG_HAS(ctx, cases[k].msg);
+        CU_ASSERT_PTR_NULL(l);
+        tl_remove(copy);
+    }
+    /* a truncated file and a file that is not a ledger */
+    snprintf(cmd, sizeof cmd, "head -c 8192 '%s' > '%s'", path, copy);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+    CU_ASSERT_NOT_EQUAL(epv_ledger_open(ctx, copy, 0, NULL, &l), EPV_OK);
+    CU_ASSERT_EQUAL(epv_ctx_errcode(ctx), EPV_ECORRUPT);
+    tl_remove(copy);
+    FILE *f = fopen(copy, "w");
+    fputs("this is not a ledger\n", f);
+    fclose(f);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_open(ctx, copy, 0, NULL, &l), EPV_ECORRUPT);
+    tl_remove(copy);
+    /* the original is intact */
+    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, 0, NULL, &l));
+    epv_ledger_close(l);
+}
+
+static void test_readonly_and_full(void)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s", tl_path("ro.db"));
+    epv_ledger *l = NULL;
+    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, EPV_LEDGER_CREATE, NULL, &l));
+    EPV_ASSERT_OK(ctx, tl_setup(l));
+    epv_ledger_close(l);
+    /* read-only handle: every write fails cleanly (root ignores chmod, so the flag is used;
+     * as an ordinary user a chmod 0444 file is also tried) */
+    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, EPV_LEDGER_READONLY, NULL, &l));
+    unsigned char d[32];
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_issue(l, "i1", "R1", 0, NULL), EPV_EREADONLY);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "read-only");
+    CU_ASSERT(tl_digest_eq(l, d));
+    epv_ledger_close(l);
+    if (getuid() != 0) {
+        CU_ASSERT_EQUAL(chmod(path, 0444), 0);
+        int rc = epv_ledger_open(ctx, path, 0, NULL, &l);
+        if (rc == EPV_OK) {
+            EPV_ASSERT_STATUS(ctx, epv_ledger_issue(l, "i1", "R1", 0, NULL), EPV_EREADONLY);
+            epv_ledger_close(l);
+        } else {
+            CU_ASSERT(rc == EPV_EREADONLY || rc == EPV_EIO || rc == EPV_ECORRUPT);
+        }
+        chmod(path, 0644);
+    }
+    /* full disk, simulated with SQLite's max_page_count: the failing operation changes nothing */
+    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, 0, NULL, &l));
+    sqlite3 *db = epv__ledger_db(l);
+    CU_ASSERT_EQUAL(sqlite3_exec(db, "PRAGMA max_page_count = 1", NULL, NULL, NULL), SQLITE_OK);
+    int rc = EPV_OK, k;
+    char req[32], acct[32], ent[32];
+    for (k = 0; k < 500 && rc == EPV_OK; k++) {
+        EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
+        snprintf(req, sizeof req, "full%d", k);
+        snprintf(acct, sizeof acct, "ACCOUNT_WITH_A_LONG_NAME_%d", k);
+        snprintf(ent, sizeof ent, "Entity number %d", k);
+        rc = epv_ledger_account_open(l, req, acct, ent);
+    }
+    EPV_ASSERT_STATUS(ctx, rc, EPV_ENOSPACE);
+    CU_ASSERT(tl_digest_eq(l, d));
+    EPV_ASSERT_OK(ctx, epv_ledger_verify(l));
+    epv_ledger_close(l);
+    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, 0, NULL, &l));
+    epv_ledger_close(l);
+}
+
+static void test_batch(void)
+{
+    epv_ledger *l = fresh_setup("batch.db");
+    EPV_ASSERT_OK(ctx, epv_ledger_batch_begin(l));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_batch_begin(l), EPV_ESTATE);
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i1", "R1", 100, NULL));
+    unsigned char d[32];
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
+    /* a failing operation inside a batch leaves the batch as it was */
+    EPV_ASSERT_STATUS(ctx, epv_ledger_issue(l, "i2", "R1", 10000, NULL), EPV_ERANGE);
+    CU_ASSERT(tl_digest_eq(l, d));
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i3", "R1", 100, NULL));
+    EPV_ASSERT_OK(ctx, epv_ledger_batch_commit(l));
+    EPV_ASSERT_OK(ctx, epv_ledger_batch_begin(l));
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i4", "R1", 100, NULL));
+    EPV_ASSERT_OK(ctx, epv_ledger_batch_rollback(l));
+    epv_ledger_totals t;
+    EPV_ASSERT_OK(ctx, epv_ledger_totals_get(l, NULL, 0, &t));
+    CU_ASSERT_EQUAL(t.issued, 200);
+    EPV_ASSERT_OK(ctx, epv_ledger_verify(l));
+    epv_ledger_close(l);
+}
+
+static void test_two_handles(void)
+{
+    /* Two handles (as two processes would) on one file: each write re-reads the chain head
+     * inside its transaction, so interleaved writers extend one chain. */
+    char path[1024];
+    snprintf(path, sizeof path, "%s", tl_path("two.db"));
+    epv_ledger *a = NULL, *b = NULL;
+    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, EPV_LEDGER_CREATE, NULL, &a));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    EPV_ASSERT_OK(ctx, tl_setup(a));
+    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, 0, NULL, &b));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(a, "i1", "R1", 100, NULL));
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(b, "i2", "R1", 100, NULL));
+    epv_ledger_units u = tl_count("P1", 10);
+    EPV_ASSERT_OK(ctx, epv_ledger_transfer(a, "t1", "OWNER", "BUYER", &u));
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(b, "i1", "R1", 100, NULL)); /* a's request, repeated via b */
+    epv_i64 na, nb;
+    EPV_ASSERT_OK(ctx, epv_ledger_head(a, &na, NULL));
+    EPV_ASSERT_OK(ctx, epv_ledger_head(b, &nb, NULL));
+    CU_ASSERT_EQUAL(na, 9);
+    CU_ASSERT_EQUAL(na, nb);
+    EPV_ASSERT_OK(ctx, epv_ledger_verify(b));
+    epv_ledger_close(a);
+    epv_ledger_close(b);
+}
+
+int main(void)
+{
+    if (epv_ctx_new(&ctx)) return 2;
+    CU_TestInfo tests[] = {
+        { "create, reopen, verify", test_create_reopen },
+        { "accounts", test_accounts },
+        { "projects, periods, lifecycle, CCER dates", test_projects_periods },
+        { "verifications", test_verifications },
+        { "issuance and buffer (inv. 7)", test_issue_buffer },
+        { "transfer rules (inv. 4, 8, 12)", test_transfer_rules },
+        { "split and merge (inv. 2, 3, 6)", test_split_merge },
+        { "retire and cancel (inv. 1, 5)", test_retire_cancel },
+        { "reversal (inv. 8)", test_reverse },
+        { "request ids (inv. 9)", test_request_ids },
+        { "history and serials", test_history_and_serials },
+        { "serial parsing is strict", test_serial_parse_strict },
+        { "sink to credit", test_sink_to_credit },
+        { "pooled buffer", test_multi_project_pool },
+        { "tampering is detected (inv. 10)", test_tamper },
+        { "read-only and full disk", test_readonly_and_full },
+        { "batches", test_batch },
+        { "two handles on one file", test_two_handles },
+        CU_TEST_INFO_NULL,
+    };
+    int rc = epv_test_main("ledger", tests);
+    epv_ctx_free(ctx);
+    tl_cleanup_dir();
+    return rc;
+}
