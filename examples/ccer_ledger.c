@@ -1,14 +1,13 @@
 /* A CCER-style ledger for the Pingchang afforestation project, from monitoring to offset.
  *
- * Pingchang (平昌县, Bazhong) reports 26.41万亩 (17,606.7 ha at 15 亩 = 1 ha) of new forest
- * absorbing about 15.84万 t CO2 a year (references.md, "The seeds' figures"). This example takes
- * that claimed rate as each monitoring period's net removals - in real use the number comes
- * from the sink module's estimate for the period - and walks the registry through:
- * two monitoring periods verified and issued with the forestry buffer withheld, a transfer to
- * a buyer, a retirement for an offset, a fire loss reversed out of the buffer, balances, one
- * serial's history, and a full verification of the file with a Merkle inclusion proof.
+ * Pingchang (平昌县, Bazhong) reports 26.41万亩 (17,606.7 ha at 15 亩 = 1 ha) of new forest.
+ * From sink to credit: the project file (data/examples/pingchang.xml) is estimated with the
+ * sink module, and the net removals of its first two monitoring periods (2021-2025,
+ * 2026-2030) are verified and issued. The example then walks the registry through a transfer
+ * to a buyer, a retirement for an offset, a fire loss reversed out of the buffer, balances,
+ * one serial's history, and a full verification of the file with a Merkle inclusion proof.
  *
- * Usage: ccer_ledger [LEDGER_FILE]   (default pingchang_ledger.db; must not exist yet) */
+ * Usage: ccer_ledger PROJECT_XML LEDGER_FILE   (the ledger file must not exist yet) */
 #include <epv.h>
 #include <stdio.h>
 #include <string.h>
@@ -42,12 +41,48 @@ static int print_block(const epv_ledger_block *b, void *payload)
     return 0;
 }
 
+/* Net removals of the project's monitoring periods, t CO2e, from the sink module. */
+static int estimate_periods(epv_ctx *ctx, const char *project_xml, int nperiods, epv_project_period *periods,
+                            double *net_tco2e)
+{
+    epv_params *params = NULL;
+    epv_project *p = NULL;
+    epv_sink_result *r = NULL;
+    int rc = check(ctx, epv_params_load_default(ctx, &params), "parameters");
+    if (!rc) rc = check(ctx, epv_project_load_file(ctx, project_xml, params, &p), project_xml);
+    if (!rc) rc = check(ctx, epv_sink_estimate(ctx, p, params, &r), "estimate");
+    if (!rc && epv_project_period_count(p) < (size_t)nperiods) {
+        fprintf(stderr, "ccer_ledger: %s declares fewer than %d monitoring periods\n", project_xml, nperiods);
+        rc = EPV_EINVAL;
+    }
+    for (int k = 0; !rc && k < nperiods; k++) {
+        epv_sink_period sp;
+        rc = check(ctx, epv_project_period_at(ctx, p, (size_t)k, &periods[k]), "period");
+        if (!rc) rc = check(ctx, epv_sink_result_period(ctx, r, periods[k].first_year, periods[k].last_year, &sp), "period");
+        if (!rc) net_tco2e[k] = sp.net_removals_tco2;
+    }
+    epv_sink_result_free(r);
+    epv_project_free(p);
+    epv_params_free(params);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
-    const char *path = argc > 1 ? argv[1] : "pingchang_ledger.db";
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s PROJECT_XML LEDGER_FILE\n", argv[0]);
+        return 2;
+    }
+    const char *path = argv[2];
     epv_ctx *ctx = NULL;
     epv_ledger *l = NULL;
     if (epv_ctx_new(&ctx) != EPV_OK) return 1;
+    epv_project_period mp[2];
+    double net[2];
+    if (estimate_periods(ctx, argv[1], 2, mp, net)) {
+        epv_ctx_free(ctx);
+        return 1;
+    }
 
     /* Programme settings: default serial format, 20% forestry buffer, CCER date rules on. */
     epv_ledger_config cfg;
@@ -78,55 +113,54 @@ int main(int argc, char **argv)
     p.buffer_bp = -1; /* programme default */
     if (check(ctx, epv_ledger_project_register(l, "project", &p), "register")) goto fail;
 
-    /* Two monitoring periods of two years each at the claimed 15.84万 t CO2 a year. */
-    const double claimed_tco2_per_year = 158400.0;
+    /* The first two monitoring periods of the project file, applied for as soon as they end. */
     epv_ledger_issuance is[2];
-    const epv_date starts[2] = { { 2021, 1, 1 }, { 2023, 1, 1 } };
-    const epv_date ends[2] = { { 2022, 12, 31 }, { 2024, 12, 31 } };
-    const epv_date applied[2] = { { 2023, 3, 1 }, { 2025, 3, 1 } };
-    const char *reports[2] = { "PC-AR-MR-2021-2022", "PC-AR-MR-2023-2024" };
     for (int k = 0; k < 2; k++) {
-        char req[32];
+        char req[32], report[48];
         int num;
+        epv_date start = { mp[k].first_year, 1, 1 }, end = { mp[k].last_year, 12, 31 };
+        epv_date applied = { mp[k].last_year + 1, 1, 1 }; /* within 5 years of the start (Art. 17) */
         snprintf(req, sizeof req, "period-%d", k + 1);
-        if (check(ctx, epv_ledger_period_add(l, req, "PINGCHANG_AR", starts[k], ends[k], &num), "period")) goto fail;
+        if (check(ctx, epv_ledger_period_add(l, req, "PINGCHANG_AR", start, end, &num), "period")) goto fail;
         snprintf(req, sizeof req, "credit-%d", k + 1);
-        /* From sink to credit: removals (t CO2e, a model's double) are floored to whole tonnes. */
-        double removals = 2.0 * claimed_tco2_per_year;
-        if (check(ctx, epv_ledger_issue_from_removals(l, req, "PINGCHANG_AR", num, reports[k], "Example verification body",
-                                                      removals, 0.0, applied[k], &is[k]), "verify and issue"))
+        snprintf(report, sizeof report, "PC-AR-MR-%d-%d", mp[k].first_year, mp[k].last_year);
+        /* From sink to credit: the estimate (a double, t CO2e) is floored to whole tonnes. */
+        if (check(ctx, epv_ledger_issue_from_removals(l, req, "PINGCHANG_AR", num, report, "Example verification body",
+                                                      net[k], 0.0, applied, &is[k]), "verify and issue"))
             goto fail;
-        printf("period %d (%04d-%02d-%02d..%04d-%02d-%02d): %.0f t verified, serials %lld-%lld, vintage %d, "
+        epv_i64 tonnes = 0;
+        epv_ledger_tonnes_floor(ctx, net[k], &tonnes);
+        printf("period %d (%d-%d): sink estimate %.1f t CO2e, %lld t verified, serials %lld-%lld, vintage %d, "
                "%lld to the owner, %lld withheld into the buffer\n",
-               num, starts[k].year, starts[k].month, starts[k].day, ends[k].year, ends[k].month, ends[k].day, removals,
-               (long long)is[k].serial_start, (long long)is[k].serial_end, is[k].vintage, (long long)is[k].holder_units,
-               (long long)is[k].buffer_units);
+               num, mp[k].first_year, mp[k].last_year, net[k], (long long)tonnes,
+               (long long)is[k].serial_start, (long long)is[k].serial_end, is[k].vintage,
+               (long long)is[k].holder_units, (long long)is[k].buffer_units);
     }
 
-    /* A buyer acquires 50,000 t of the 2022 vintage and retires 20,000 t for an offset. */
+    /* A buyer acquires 50,000 t of the first period's vintage and retires 20,000 t for an offset. */
     epv_ledger_units u;
     memset(&u, 0, sizeof u);
     u.project = "PINGCHANG_AR";
-    u.vintage = 2022;
+    u.vintage = is[0].vintage;
     u.count = 50000;
     if (check(ctx, epv_ledger_transfer(l, "sale-1", "PINGCHANG_FOREST", "BUYER", &u), "transfer")) goto fail;
     u.count = 20000;
     epv_i64 cert = 0;
-    if (check(ctx, epv_ledger_retire(l, "offset-2025", "BUYER", &u, "Example buyer (Bazhong)",
-                                     "offset of 2024 scope 1 emissions", (epv_date){ 2025, 4, 30 }, &cert), "retire"))
+    if (check(ctx, epv_ledger_retire(l, "offset-2031", "BUYER", &u, "Example buyer (Bazhong)",
+                                     "offset of 2030 scope 1 emissions", (epv_date){ 2031, 4, 30 }, &cert), "retire"))
         goto fail;
     printf("retired 20000 t for the buyer: certificate %lld\n", (long long)cert);
 
     /* A forest fire destroys an estimated 3,000 t: buffer credits are cancelled to match. */
     epv_i64 cancelled = 0, shortfall = 0;
-    if (check(ctx, epv_ledger_reverse(l, "fire-2025", "PINGCHANG_AR", 3000, (epv_date){ 2025, 8, 15 }, &cancelled,
+    if (check(ctx, epv_ledger_reverse(l, "fire-2031", "PINGCHANG_AR", 3000, (epv_date){ 2031, 8, 15 }, &cancelled,
                                       &shortfall), "reverse"))
         goto fail;
     printf("fire loss of 3000 t: %lld buffer units cancelled, shortfall %lld\n", (long long)cancelled,
            (long long)shortfall);
 
     /* Repeating a request changes nothing. */
-    if (check(ctx, epv_ledger_transfer(l, "sale-1", "PINGCHANG_FOREST", "BUYER", &(epv_ledger_units){ "PINGCHANG_AR", 2022, 50000, 0, 0 }),
+    if (check(ctx, epv_ledger_transfer(l, "sale-1", "PINGCHANG_FOREST", "BUYER", &(epv_ledger_units){ "PINGCHANG_AR", is[0].vintage, 50000, 0, 0 }),
               "repeat"))
         goto fail;
 
