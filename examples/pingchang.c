@@ -7,11 +7,14 @@
  *
  * Usage: pingchang AFFORESTATION.xml [MANAGEMENT.xml] OUTDIR
  * Uses only the public API (<epv.h>). */
+#define _POSIX_C_SOURCE 200809L
 #include <epv.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/stat.h>
 
 /* IPCC 2006 Vol. 4 Table 4.9/4.10 row used for the plausibility check, and the IPCC
  * default carbon fraction (Table 4.3). */
@@ -249,6 +252,10 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *outdir = argv[argc - 1];
+    if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "pingchang: %s: cannot create the output directory: %s\n", outdir, strerror(errno));
+        return 1;
+    }
     epv_ctx *ctx = NULL;
     epv_params *params = NULL;
     if (epv_ctx_new(&ctx)) return 1;
