@@ -10,6 +10,17 @@
 
 #include "uncertainty_int.h"
 
+/* A number as people read it on a chart: whole numbers above 100 (no exponent), three
+ * significant digits below. */
+static const char *readable(double v, char buf[32])
+{
+    if (fabs(v) >= 100 && fabs(v) < 1e15)
+        snprintf(buf, 32, "%.0f", v);
+    else
+        snprintf(buf, 32, "%.3g", v);
+    return buf;
+}
+
 static void put_escaped(FILE *f, const char *s)
 {
     for (; s && *s; s++) {
@@ -69,7 +80,8 @@ int epv_mc_histogram_svg(epv_mc *mc, size_t output, size_t nbins, const char *ti
                "viewBox=\"0 0 %g %g\" font-family=\"sans-serif\" font-size=\"12\">\n",
             W, H, W, H);
     fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
-    fprintf(f, "<text x=\"%g\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">", W / 2);
+    /* Left-aligned and small enough that long project names fit the width. */
+    fprintf(f, "<text x=\"%g\" y=\"24\" text-anchor=\"start\" font-size=\"13\">", 10.0);
     put_escaped(f, title ? title : "Monte Carlo");
     fprintf(f, "</text>\n");
     double bw = pw / (double)nbins;
@@ -92,12 +104,13 @@ int epv_mc_histogram_svg(epv_mc *mc, size_t output, size_t nbins, const char *ti
         fprintf(f, "<text x=\"%.2f\" y=\"%g\" text-anchor=\"middle\" fill=\"#c0392b\">%s</text>\n",
                 x, T - 4, labels[m]);
     }
-    fprintf(f, "<text x=\"%g\" y=\"%g\" text-anchor=\"start\">%.6g</text>\n", L, T + ph + 16, lo);
-    fprintf(f, "<text x=\"%g\" y=\"%g\" text-anchor=\"end\">%.6g</text>\n", L + pw, T + ph + 16, hi);
+    char b1[32], b2[32], b3[32];
+    fprintf(f, "<text x=\"%g\" y=\"%g\" text-anchor=\"start\">%s</text>\n", L, T + ph + 16, readable(lo, b1));
+    fprintf(f, "<text x=\"%g\" y=\"%g\" text-anchor=\"end\">%s</text>\n", L + pw, T + ph + 16, readable(hi, b2));
     fprintf(f, "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">", L + pw / 2, H - 14);
     put_escaped(f, unit ? unit : "value");
-    fprintf(f, " (n = %zu, mean %.6g, 95%% interval %.6g to %.6g)</text>\n", s.n, s.mean, s.p2_5,
-            s.p97_5);
+    fprintf(f, " (n = %zu, mean %s, 95%% interval %s to %s)</text>\n", s.n, readable(s.mean, b1), readable(s.p2_5, b2),
+            readable(s.p97_5, b3));
     fprintf(f, "<text x=\"14\" y=\"%g\" transform=\"rotate(-90 14 %g)\" text-anchor=\"middle\">"
                "draws per bin</text>\n",
             T + ph / 2, T + ph / 2);
