@@ -1,7 +1,9 @@
 /* Bazhong GEP account: load the shipped input (data/examples/bazhong_gep.xml, illustrative
  * figures with their sources marked), value it at 2020 prices with a CPI series, print the
- * account, run the integrity checks, write XML, CSV and SVG, then run the same checks on
- * Shenzhen's published 2020 account.
+ * account, run the integrity checks, give 95% intervals on the account's totals (IPCC
+ * Approach 1 and Approach 2 side by side, inputs' uncertainties from bazhong_gep_unc.xml)
+ * with a histogram SVG, write XML, CSV and SVG, then run the same checks on Shenzhen's
+ * published 2020 account.
  *
  * Usage: bazhong_gep OUTDIR [DATADIR]   (DATADIR defaults to data/examples) */
 #include <epv.h>
@@ -33,6 +35,30 @@ static void print_findings(epv_ctx *ctx, const epv_gep_account *acc)
     epv_gep_findings_free(f);
 }
 
+/* 95% intervals on the totals of a region and year: Approach 1 (propagation) beside
+ * Approach 2 (Monte Carlo, seeded by the context, so the output is reproducible). */
+static int print_intervals(epv_ctx *ctx, const epv_gep_account *acc, const epv_gep_unc *unc, const char *region,
+                           int year, const char *svg)
+{
+    static const char *names[EPV_GEP_UNC_NTOTALS] = { "GEP", "provisioning", "regulating", "cultural" };
+    epv_gep_unc_a1 a1;
+    epv_gep_unc_a2 a2;
+    epv_gep_unc_mc_options o;
+    epv_gep_unc_mc_options_default(&o);
+    o.iterations = 20000;
+    o.svg_path = svg;
+    if (epv_gep_unc_approach1(ctx, acc, unc, region, year, EPV_GEP_CONSTANT, &a1)) return fail(ctx, "approach 1");
+    if (epv_gep_unc_approach2(ctx, acc, unc, region, year, EPV_GEP_CONSTANT, &o, &a2)) return fail(ctx, "approach 2");
+    printf("\n95%% intervals, %s %d (2020 prices, 亿元): Approach 1 (IPCC Eq. 3.1/3.2) | Approach 2 (Monte Carlo, %zu draws)\n",
+           region, year, a2.iterations);
+    printf("  %-13s %9s %8s %19s | %9s %9s %19s\n", "total", "value", "U%", "interval", "mean", "sd", "2.5-97.5 pct");
+    for (int k = 0; k < EPV_GEP_UNC_NTOTALS; k++)
+        printf("  %-13s %9.2f %7.1f%% [%8.2f, %8.2f] | %9.2f %9.2f [%8.2f, %8.2f]\n", names[k], a1.value_yuan[k] / 1e8,
+               a1.u_pct[k], a1.lower_yuan[k] / 1e8, a1.upper_yuan[k] / 1e8, a2.mean_yuan[k] / 1e8, a2.sd_yuan[k] / 1e8,
+               a2.lower_yuan[k] / 1e8, a2.upper_yuan[k] / 1e8);
+    return 0;
+}
+
 static void path_join(char *buf, size_t n, const char *dir, const char *file)
 {
     snprintf(buf, n, "%s/%s", dir, file);
@@ -50,6 +76,7 @@ int main(int argc, char **argv)
     epv_gep_tree *tree = NULL;
     epv_gep_input *in = NULL, *sz = NULL;
     epv_gep_deflator *cpi = NULL;
+    epv_gep_unc *unc = NULL;
     int status = 1;
     if (epv_ctx_new(&ctx)) return 1;
     if (epv_gep_tree_load_default(ctx, &tree)) { fail(ctx, "tree"); goto done; }
@@ -106,6 +133,15 @@ int main(int argc, char **argv)
     printf("\nIntegrity checks, Bazhong account:\n");
     print_findings(ctx, acc);
 
+    path_join(path, sizeof path, datadir, "bazhong_gep_unc.xml");
+    if (epv_gep_unc_load_file(ctx, tree, path, &unc)) { fail(ctx, "uncertainty table"); goto done; }
+    path_join(path, sizeof path, outdir, "bazhong_gep_mc_2021.svg");
+    printf("\nUncertainty: inputs' U%% from bazhong_gep_unc.xml (ILLUSTRATIVE unless marked); a unit price is shared\n"
+           "by every county and ecosystem (fully correlated), quantities are independent per county and ecosystem.");
+    if (print_intervals(ctx, acc, unc, "bazhong", 2021, path) || print_intervals(ctx, acc, unc, "pingchang", 2021, NULL))
+        goto done;
+    printf("wrote %s\n", path);
+
     path_join(path, sizeof path, outdir, "bazhong_gep.xml");
     if (epv_gep_account_write_xml(ctx, acc, path)) { fail(ctx, "write xml"); goto done; }
     path_join(path, sizeof path, outdir, "bazhong_gep.csv");
@@ -124,6 +160,7 @@ int main(int argc, char **argv)
     print_findings(ctx, epv_gep_input_account(sz));
     status = 0;
 done:
+    epv_gep_unc_free(unc);
     epv_gep_input_free(sz);
     epv_gep_input_free(in);
     epv_gep_deflator_free(cpi);

@@ -68,6 +68,13 @@ struct epv_gep_input {
     int price_year;
 };
 
+struct epv_gep_unc {
+    epv_ctx *ctx;
+    const epv_gep_tree *tree;
+    epv_gep_unc_input *rows;
+    size_t n, cap;
+};
+
 /* Tree lookups by code: index or -1. */
 long epv__gep_tree_index(const epv_gep_tree *tree, const char *code);
 /* 1 if node `i` lies under (or is) node `anc`. */

@@ -395,6 +395,128 @@ EPV_API int epv_gep_account_write_csv(epv_ctx *ctx, const epv_gep_account *acc, 
 EPV_API int epv_gep_account_write_svg(epv_ctx *ctx, const epv_gep_account *acc, const char *region,
                                       int year, const char *path);
 
+/* ---- uncertainty (IPCC 2006 Vol. 1 ch. 3, Approach 1 and 2) ------------------------- */
+
+/** Distribution of a relative input factor (mean 1) in Approach 2. Values fixed. */
+typedef enum epv_gep_unc_shape {
+    EPV_GEP_UNC_EXACT = 0,      /**< no uncertainty (U% must be 0) */
+    EPV_GEP_UNC_NORMAL = 1,     /**< normal, sd = U/1.959964 (a negative draw fails the run) */
+    EPV_GEP_UNC_LOGNORMAL = 2,  /**< lognormal with mean 1 and the same sd as the normal */
+    EPV_GEP_UNC_UNIFORM = 3,    /**< uniform whose central 95% is ±U: half-width U/0.95 */
+    EPV_GEP_UNC_TRIANGULAR = 4  /**< symmetric triangular whose central 95% is ±U: half-width U/(1 − √0.05) */
+} epv_gep_unc_shape;
+
+/** How the factors of one indicator are shared by the region × ecosystem cells. */
+typedef enum epv_gep_unc_corr {
+    EPV_GEP_UNC_INDEPENDENT = 0, /**< one independent factor per cell (e.g. survey errors per county) */
+    EPV_GEP_UNC_FULL = 1         /**< one factor shared by every cell (e.g. one unit price): fully correlated */
+} epv_gep_unc_corr;
+
+/**
+ * Uncertainty of one leaf indicator: relative uncertainty of its quantity and of its unit
+ * price, each as U% (half-width of the 95% interval in percent of the value, IPCC 2006
+ * Vol. 1 ch. 3). Plain value type. Quantities recorded in money (price 1) give price_pct 0.
+ */
+typedef struct epv_gep_unc_input {
+    char indicator[EPV_GEP_CODE_MAX]; /**< leaf indicator code */
+    double quantity_pct;              /**< U% of each quantity (0 with shape EXACT, else > 0) */
+    epv_gep_unc_shape quantity_shape; /**< distribution of the quantity factor */
+    epv_gep_unc_corr quantity_corr;   /**< usually ::EPV_GEP_UNC_INDEPENDENT */
+    double price_pct;                 /**< U% of the unit price (0 with shape EXACT, else > 0) */
+    epv_gep_unc_shape price_shape;    /**< distribution of the price factor */
+    epv_gep_unc_corr price_corr;      /**< usually ::EPV_GEP_UNC_FULL: the same price everywhere */
+    char source[EPV_GEP_TEXT_MAX];    /**< source id or text; "illus" for an illustrative value (required) */
+} epv_gep_unc_input;
+
+/** Opaque table of indicator uncertainties (keyed by indicator code). */
+typedef struct epv_gep_unc epv_gep_unc;
+/** Empty table checked against a tree (the tree must outlive the table). */
+EPV_API int epv_gep_unc_new(epv_ctx *ctx, const epv_gep_tree *tree, epv_gep_unc **out);
+/** Free a table. NULL is a no-op. */
+EPV_API void epv_gep_unc_free(epv_gep_unc *unc);
+/**
+ * Add or replace an indicator's uncertainty. ::EPV_ENOTFOUND unknown indicator,
+ * ::EPV_EINVAL group indicator, bad shape/correlation or empty source, ::EPV_ERANGE U%
+ * not finite, negative, zero for a distribution or non-zero for EXACT (message names
+ * "quantity_pct" or "price_pct" and the indicator). Nothing changes on error.
+ */
+EPV_API int epv_gep_unc_set(epv_ctx *ctx, epv_gep_unc *unc, const epv_gep_unc_input *in);
+/** Find an indicator's uncertainty (::EPV_ENOTFOUND naming the indicator). */
+EPV_API int epv_gep_unc_find(epv_ctx *ctx, const epv_gep_unc *unc, const char *indicator,
+                             epv_gep_unc_input *out);
+/** Number of entries. */
+EPV_API size_t epv_gep_unc_count(const epv_gep_unc *unc);
+/**
+ * Load a table from a file (schema/gep_unc.xsd, root gepUncertainty, one `uncertainty`
+ * element per indicator). Errors name file, line and attribute. All or nothing.
+ */
+EPV_API int epv_gep_unc_load_file(epv_ctx *ctx, const epv_gep_tree *tree, const char *path,
+                                  epv_gep_unc **out);
+/** Like epv_gep_unc_load_file() for a buffer; `name` is used in messages. */
+EPV_API int epv_gep_unc_load_memory(epv_ctx *ctx, const epv_gep_tree *tree, const char *buf, size_t len,
+                                    const char *name, epv_gep_unc **out);
+
+/** Number of totals reported by the uncertainty functions, indexed by ::epv_gep_unc_total. */
+#define EPV_GEP_UNC_NTOTALS 4
+/** Index of a total in the result arrays. */
+typedef enum epv_gep_unc_total {
+    EPV_GEP_UNC_GEP = 0,          /**< GEP (final services minus inflows) */
+    EPV_GEP_UNC_PROVISIONING = 1, /**< provisioning subtotal */
+    EPV_GEP_UNC_REGULATING = 2,   /**< regulating subtotal */
+    EPV_GEP_UNC_CULTURAL = 3      /**< cultural subtotal */
+} epv_gep_unc_total;
+
+/** Approach 1 result for a region and year. Plain value type. */
+typedef struct epv_gep_unc_a1 {
+    double value_yuan[EPV_GEP_UNC_NTOTALS]; /**< the account's totals (as epv_gep_account_total) */
+    double u_pct[EPV_GEP_UNC_NTOTALS];      /**< U% (95% half-width); 0 for an empty subtotal, NaN if the total is 0 */
+    double lower_yuan[EPV_GEP_UNC_NTOTALS]; /**< value × (1 − U/100) */
+    double upper_yuan[EPV_GEP_UNC_NTOTALS]; /**< value × (1 + U/100) */
+} epv_gep_unc_a1;
+
+/**
+ * Approach 1 (IPCC 2006 Vol. 1 Eq. 3.1 and 3.2) on a valued account: for each final
+ * indicator, cells sharing a fully correlated factor are summed before that factor is
+ * applied (Eq. 3.2 over independent cells, then Eq. 3.1 for quantity × price); indicators
+ * are then summed by Eq. 3.2. Inflows and deflators are taken as exact.
+ * Every final indicator with a non-zero value in `region` and `year` needs an entry in
+ * `unc` (::EPV_ENOTFOUND naming it). ::EPV_ESTATE if the account is not valued.
+ */
+EPV_API int epv_gep_unc_approach1(epv_ctx *ctx, const epv_gep_account *acc, const epv_gep_unc *unc,
+                                  const char *region, int year, epv_gep_basis basis, epv_gep_unc_a1 *out);
+
+/** Options of Approach 2. Set with epv_gep_unc_mc_options_default() first. */
+typedef struct epv_gep_unc_mc_options {
+    size_t iterations;   /**< number of draws (>= 1; default 10000) */
+    double lower_pct;    /**< lower percentile reported (0 < p < 100; default 2.5) */
+    double upper_pct;    /**< upper percentile reported (lower < p < 100; default 97.5) */
+    const char *svg_path;/**< if non-NULL, write a histogram SVG of the GEP total there */
+    size_t svg_bins;     /**< histogram bins (default 40) */
+} epv_gep_unc_mc_options;
+/** Fill `opt` with the defaults. */
+EPV_API void epv_gep_unc_mc_options_default(epv_gep_unc_mc_options *opt);
+
+/** Approach 2 result for a region and year. Plain value type. */
+typedef struct epv_gep_unc_a2 {
+    size_t iterations;
+    double value_yuan[EPV_GEP_UNC_NTOTALS]; /**< the account's totals (inputs at their means) */
+    double mean_yuan[EPV_GEP_UNC_NTOTALS];
+    double sd_yuan[EPV_GEP_UNC_NTOTALS];    /**< sample standard deviation */
+    double lower_yuan[EPV_GEP_UNC_NTOTALS]; /**< lower_pct percentile (linear interpolation) */
+    double upper_yuan[EPV_GEP_UNC_NTOTALS]; /**< upper_pct percentile */
+} epv_gep_unc_a2;
+
+/**
+ * Approach 2: Monte Carlo (epv_mc) over the same inputs: one relative factor per indicator
+ * quantity and price, shared by all cells when its correlation is FULL, one per cell when
+ * INDEPENDENT. Reproducible from epv_ctx_seed(); identical whatever epv_ctx_threads().
+ * Errors: ::EPV_EINVAL zero iterations, ::EPV_ERANGE percentile outside (0, 100), and those
+ * of epv_gep_unc_approach1(); a negative normal draw ::EPV_EDOMAIN naming the input.
+ */
+EPV_API int epv_gep_unc_approach2(epv_ctx *ctx, const epv_gep_account *acc, const epv_gep_unc *unc,
+                                  const char *region, int year, epv_gep_basis basis,
+                                  const epv_gep_unc_mc_options *opt, epv_gep_unc_a2 *out);
+
 #ifdef __cplusplus
 }
 #endif
