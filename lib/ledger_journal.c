@@ -140,12 +140,33 @@ int epv__lg_entry_hash(epv_ledger *l, const unsigned char prev[32], int64_t seq,
     return epv__lg_sha256(l, prev, 32, s, 8, body, len, out);
 }
 
+static const char *const sql_head_upsert =
+    "INSERT INTO head(id, seq, hash) VALUES (1, ?, ?)"
+    " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash";
+
+int epv__lg_flush_head(epv_ledger *l)
+{
+    if (!l->head_dirty) return EPV_OK;
+    sqlite3_stmt *st = epv__lg_stmt(l, sql_head_upsert);
+    if (!st) return epv_ctx_errcode(l->ctx);
+    sqlite3_bind_int64(st, 1, l->head_seq);
+    sqlite3_bind_blob(st, 2, l->head_hash, 32, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return epv__lg_sqlerr(l, rc, "moving the chain head");
+    l->head_dirty = 0;
+    return EPV_OK;
+}
+
 int epv__lg_load_head(epv_ledger *l)
 {
     static const char *const sql = "SELECT seq, hash FROM head WHERE id = 1";
+    /* inside a batch the in-memory head is the truth: bring the row up to date first */
+    int rc = epv__lg_flush_head(l);
+    if (rc) return rc;
     sqlite3_stmt *st = epv__lg_stmt(l, sql);
     if (!st) return epv_ctx_errcode(l->ctx);
-    int rc = sqlite3_step(st);
+    rc = sqlite3_step(st);
     l->head_seq = 0;
     memset(l->head_hash, 0, 32);
     if (rc == SQLITE_ROW) {
@@ -174,9 +195,6 @@ int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NR
         "SELECT j.body, r.r0, r.r1, r.r2, r.r3 FROM requests r JOIN journal j ON j.seq = r.seq WHERE r.req = ?";
     static const char *const i_journal =
         "INSERT INTO journal(seq, kind, req, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)";
-    static const char *const i_head =
-        "INSERT INTO head(id, seq, hash) VALUES (1, ?, ?)"
-        " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash";
     static const char *const i_req =
         "INSERT INTO requests(req, seq, r0, r1, r2, r3) VALUES (?, ?, ?, ?, ?, ?)";
     int rc = epv__lg_check_req(l->ctx, op->req);
@@ -230,12 +248,6 @@ int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NR
     sqlite3_bind_blob(st, 6, hash, 32, SQLITE_STATIC);
     if ((rc = bind_res_step(l, st, "appending to the journal"))) goto out;
 
-    st = epv__lg_stmt(l, i_head);
-    if (!st) goto sqlfail;
-    sqlite3_bind_int64(st, 1, seq);
-    sqlite3_bind_blob(st, 2, hash, 32, SQLITE_STATIC);
-    if ((rc = bind_res_step(l, st, "moving the chain head"))) goto out;
-
     st = epv__lg_stmt(l, i_req);
     if (!st) goto sqlfail;
     sqlite3_bind_text(st, 1, op->req, -1, SQLITE_STATIC);
@@ -245,6 +257,10 @@ int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NR
 
     l->head_seq = seq;
     memcpy(l->head_hash, hash, 32);
+    /* The head row moves in the same transaction: now, or (batch, replay) at the latest just
+     * before the commit. */
+    if (l->in_batch || l->replaying) l->head_dirty = 1;
+    else l->head_dirty = 1, rc = epv__lg_flush_head(l);
 out:
     epv__free(l->ctx, body);
     return rc;
@@ -352,6 +368,7 @@ int epv__lg_verify_replay(epv_ledger *l)
     rc = epv__lg_create_schema(m);
     if (!rc) rc = epv__lg_exec(m, "BEGIN");
     if (!rc) rc = walk_chain(l, NULL, replay_one, m);
+    if (!rc) rc = epv__lg_flush_head(m);
     if (!rc) rc = epv__lg_exec(m, "COMMIT");
     unsigned char a[32], b[32];
     if (!rc) rc = epv__lg_digest(l, a);
@@ -379,6 +396,8 @@ int epv__lg_digest(epv_ledger *l, unsigned char out[32])
         "SELECT * FROM retirements ORDER BY cert",
         "SELECT * FROM events ORDER BY project, start, seq, n",
     };
+    int hrc = epv__lg_flush_head(l); /* the head row must be current (inside a batch) */
+    if (hrc) return hrc;
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     if (!md || EVP_DigestInit_ex(md, l->md_alg, NULL) != 1) {
         EVP_MD_CTX_free(md);
