@@ -146,6 +146,7 @@ int epv__lg_open_db(epv_ctx *ctx, const char *path, unsigned flags, epv_ledger *
      * touched page per operation. They only serve rollbacks inside the open transaction, so
      * memory is the right place; durability (WAL, synchronous=FULL) is unaffected. */
     sqlite3_exec(l->db, "PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
+    sqlite3_exec(l->db, "PRAGMA cache_size=-32768", NULL, NULL, NULL);
     l->md = EVP_MD_CTX_new();
     l->md_alg = EVP_MD_fetch(NULL, "SHA256", NULL);
     if (!l->md || !l->md_alg) {
