@@ -353,8 +353,8 @@ fresh:;
     memcpy(l->head_hash, hash, 32);
     /* The head row moves in the same transaction: now, or (batch, replay) at the latest just
      * before the commit. */
-    if (l->in_batch || l->replaying) l->head_dirty = 1;
-    else l->head_dirty = 1, rc = epv__lg_flush_head(l);
+    l->head_dirty = 1;
+    if (!l->in_batch && !l->replaying) rc = epv__lg_flush_head(l);
 out:
     epv__free(l->ctx, body);
     return rc;
