@@ -223,6 +223,8 @@ int epv__lg_load_config(epv_ledger *l)
 static const char *const sql_savepoint = "SAVEPOINT op";
 static const char *const sql_release = "RELEASE op";
 static const char *const sql_rollback_to = "ROLLBACK TO op";
+static const char *const sql_begin = "BEGIN IMMEDIATE";
+static const char *const sql_commit = "COMMIT";
 
 /* Savepoint statements are run often in batches: keep them prepared. */
 static int run_cached(epv_ledger *l, const char *sql)
@@ -261,7 +263,7 @@ int epv__lg_run(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRE
     if (l->readonly)
         return epv__error(l->ctx, EPV_EREADONLY, "ledger: opened read-only; '%s' refused",
                           epv__lkinds[op->kind].name);
-    int rc = l->in_batch ? run_cached(l, sql_savepoint) : epv__lg_exec(l, "BEGIN IMMEDIATE");
+    int rc = run_cached(l, l->in_batch ? sql_savepoint : sql_begin);
     if (rc) return rc;
     int64_t saved_seq = l->head_seq;
     unsigned char saved_hash[32];
@@ -277,8 +279,14 @@ int epv__lg_run(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRE
         if (l->in_batch) {
             rc = run_cached(l, sql_release);
         } else {
-            int src = sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
-            if (src != SQLITE_OK) rc = epv__lg_sqlerr(l, src, "commit");
+            sqlite3_stmt *st = epv__lg_stmt(l, sql_commit);
+            if (!st) {
+                rc = epv_ctx_errcode(l->ctx);
+            } else {
+                int src = sqlite3_step(st);
+                sqlite3_reset(st);
+                if (src != SQLITE_DONE) rc = epv__lg_sqlerr(l, src, "commit");
+            }
         }
     }
     if (rc) {
