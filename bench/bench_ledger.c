@@ -5,7 +5,8 @@
  * durability settings and the same batch size. Then the time to verify the whole hash chain.
  *
  * Usage: bench_ledger SRCDIR [N [BATCH]]   (defaults N = 1000000, BATCH = 1000)
- * Files go to $TMPDIR (or /tmp) and are removed afterwards. */
+ * Files go to $TMPDIR (or /tmp) and are removed afterwards (the ledger file is kept when
+ * BENCH_KEEP is set, e.g. to open it with another build of the library). */
 #define _GNU_SOURCE
 #include <epv.h>
 #include <sqlite3.h>
@@ -205,7 +206,8 @@ int main(int argc, char **argv)
     double tfull = now() - t0;
     epv_ledger_close(l);
     double plain_rate = bench_plain(plain, n, batch);
-    rm_db(path);
+    if (getenv("BENCH_KEEP")) fprintf(stderr, "ledger file kept: %s\n", path); /* for checks */
+    else rm_db(path);
 
     printf("ledger: %ld operations (%ld issue, %ld transfer, %ld retire) in %.2f s, batches of %ld: %.0f ops/s\n",
            done, issues, transfers, retires, tl, batch, ledger_rate);

@@ -97,22 +97,95 @@ static int step_done(epv_ledger *l, sqlite3_stmt *st, const char *what)
     return rc == SQLITE_DONE ? EPV_OK : epv__lg_sqlerr(l, rc, what);
 }
 
+static unsigned cache_slot(const char *id, size_t *len)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    size_t n = 0;
+    for (; id[n]; n++) h = (h ^ (unsigned char)id[n]) * 16777619u;
+    *len = n;
+    return h & (EPV__L_NCACHE - 1);
+}
+
+void epv__lg_cache_clear(epv_ledger *l)
+{
+    for (int k = 0; k < EPV__L_NCACHE; k++) {
+        l->acache[k].valid = 0;
+        l->pcache[k].valid = 0;
+    }
+}
+
 int epv__lg_account_status(epv_ledger *l, const char *acct, int *status, int *kind)
 {
     static const char *const sql = "SELECT status, kind FROM accounts WHERE id = ?";
+    size_t len;
+    unsigned slot = cache_slot(acct, &len);
+    struct epv__lacct_cache *c = &l->acache[slot];
+    if (c->valid && !strcmp(c->id, acct)) {
+        *status = c->status;
+        if (kind) *kind = c->kind;
+        return EPV_OK;
+    }
     sqlite3_stmt *st = epv__lg_stmt(l, sql);
     if (!st) return epv_ctx_errcode(l->ctx);
     sqlite3_bind_text(st, 1, acct, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *status = sqlite3_column_int(st, 0);
-        if (kind) *kind = sqlite3_column_int(st, 1);
+        int k = sqlite3_column_int(st, 1);
+        if (kind) *kind = k;
         sqlite3_reset(st);
+        if (len <= EPV__L_MAX_ID) {
+            memcpy(c->id, acct, len + 1);
+            c->status = *status;
+            c->kind = k;
+            c->valid = 1;
+        }
         return EPV_OK;
     }
     sqlite3_reset(st);
     if (rc == SQLITE_DONE) return EPV_ENOTFOUND;
     return epv__lg_sqlerr(l, rc, "reading account");
+}
+
+int epv__lg_project_get(epv_ledger *l, const char *project, int *status, int *forestry,
+                        int64_t *cstart, int64_t *cend)
+{
+    static const char *const sql = "SELECT status, forestry, cstart, cend FROM projects WHERE id = ?";
+    size_t len;
+    unsigned slot = cache_slot(project, &len);
+    struct epv__lproj_cache *c = &l->pcache[slot];
+    if (!(c->valid && !strcmp(c->id, project))) {
+        sqlite3_stmt *st = epv__lg_stmt(l, sql);
+        if (!st) return epv_ctx_errcode(l->ctx);
+        sqlite3_bind_text(st, 1, project, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW) {
+            sqlite3_reset(st);
+            if (rc == SQLITE_DONE) return EPV_ENOTFOUND;
+            return epv__lg_sqlerr(l, rc, "reading project");
+        }
+        struct epv__lproj_cache row;
+        row.status = sqlite3_column_int(st, 0);
+        row.forestry = sqlite3_column_int(st, 1);
+        row.cstart = sqlite3_column_int64(st, 2);
+        row.cend = sqlite3_column_int64(st, 3);
+        sqlite3_reset(st);
+        if (len > EPV__L_MAX_ID) { /* never cached (ids are checked first anyway) */
+            if (status) *status = row.status;
+            if (forestry) *forestry = row.forestry;
+            if (cstart) *cstart = row.cstart;
+            if (cend) *cend = row.cend;
+            return EPV_OK;
+        }
+        memcpy(row.id, project, len + 1);
+        row.valid = 1;
+        *c = row;
+    }
+    if (status) *status = c->status;
+    if (forestry) *forestry = c->forestry;
+    if (cstart) *cstart = c->cstart;
+    if (cend) *cend = c->cend;
+    return EPV_OK;
 }
 
 static int apply_genesis(epv_ledger *l, const struct epv__lop *op, int64_t seq)
@@ -197,6 +270,7 @@ static int apply_account_open(epv_ledger *l, const struct epv__lop *op)
     if (!st) return epv_ctx_errcode(l->ctx);
     sqlite3_bind_text(st, 1, op->s[0], -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, op->s[1], -1, SQLITE_STATIC);
+    epv__lg_cache_clear(l); /* the cached rows may change */
     return step_done(l, st, "opening account");
 }
 
@@ -233,6 +307,7 @@ static int apply_account_status(epv_ledger *l, const struct epv__lop *op)
     if (!st) return epv_ctx_errcode(l->ctx);
     sqlite3_bind_int64(st, 1, op->i[0]);
     sqlite3_bind_text(st, 2, op->s[0], -1, SQLITE_STATIC);
+    epv__lg_cache_clear(l); /* the cached rows may change */
     return step_done(l, st, "changing account status");
 }
 
@@ -275,6 +350,7 @@ static int apply_project_register(epv_ledger *l, const struct epv__lop *op)
     if (!st) return epv_ctx_errcode(l->ctx);
     for (int k = 0; k < 4; k++) sqlite3_bind_text(st, 1 + k, op->s[k], -1, SQLITE_STATIC);
     for (int k = 0; k < 4; k++) sqlite3_bind_int64(st, 5 + k, op->i[k]);
+    epv__lg_cache_clear(l); /* the cached rows may change */
     return step_done(l, st, "registering project");
 }
 
@@ -282,23 +358,11 @@ static int apply_project_register(epv_ledger *l, const struct epv__lop *op)
 static int project_status(epv_ledger *l, const char *project, const char *field, int *status,
                           int64_t *cstart, int64_t *cend)
 {
-    static const char *const q = "SELECT status, cstart, cend FROM projects WHERE id = ?";
     int rc = epv__lg_check_id(l->ctx, project, field);
     if (rc) return rc;
-    sqlite3_stmt *st = epv__lg_stmt(l, q);
-    if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_text(st, 1, project, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *status = sqlite3_column_int(st, 0);
-        if (cstart) *cstart = sqlite3_column_int64(st, 1);
-        if (cend) *cend = sqlite3_column_int64(st, 2);
-        sqlite3_reset(st);
-        return EPV_OK;
-    }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE) return epv__error(l->ctx, EPV_ENOTFOUND, "%s: no project '%s'", field, project);
-    return epv__lg_sqlerr(l, rc, "reading project");
+    rc = epv__lg_project_get(l, project, status, NULL, cstart, cend);
+    if (rc == EPV_ENOTFOUND) return epv__error(l->ctx, EPV_ENOTFOUND, "%s: no project '%s'", field, project);
+    return rc;
 }
 
 static int apply_project_status(epv_ledger *l, const struct epv__lop *op)
@@ -315,6 +379,7 @@ static int apply_project_status(epv_ledger *l, const struct epv__lop *op)
     if (!st) return epv_ctx_errcode(l->ctx);
     sqlite3_bind_int64(st, 1, op->i[0]);
     sqlite3_bind_text(st, 2, op->s[0], -1, SQLITE_STATIC);
+    epv__lg_cache_clear(l); /* the cached rows may change */
     return step_done(l, st, "changing project status");
 }
 

@@ -16,20 +16,46 @@
 struct piece {
     char project[EPV__L_MAX_ID + 1];
     int64_t s, e;
+    int bounds; /* PIECE_START: s starts a block; PIECE_END: e ends one (no split needed) */
+    /* with PIECE_START: the block that starts at s, as read in this operation */
+    int64_t be, vintage, iss, cert;
+    int status;
 };
+#define PIECE_START 1
+#define PIECE_END 2
 
 struct pieces {
     struct piece *v;
     size_t n, cap;
 };
 
-static int pieces_add(epv_ctx *ctx, struct pieces *p, const char *project, int64_t s, int64_t e)
+/* A piece taken from the head of block `b` (whose end, vintage, issuance, certificate and
+ * status were just read): no split lookup is needed on either side. */
+static int pieces_add_head(epv_ctx *ctx, struct pieces *p, const char *project, int64_t s, int64_t e,
+                           int64_t be, int64_t vintage, int64_t iss, int64_t cert, int status);
+
+static int pieces_add(epv_ctx *ctx, struct pieces *p, const char *project, int64_t s, int64_t e,
+                      int bounds)
 {
     if (epv__grow(ctx, (void **)&p->v, &p->cap, p->n + 1, sizeof *p->v)) return EPV_ENOMEM;
     snprintf(p->v[p->n].project, sizeof p->v[p->n].project, "%s", project);
     p->v[p->n].s = s;
     p->v[p->n].e = e;
+    p->v[p->n].bounds = bounds;
     p->n++;
+    return EPV_OK;
+}
+
+static int pieces_add_head(epv_ctx *ctx, struct pieces *p, const char *project, int64_t s, int64_t e,
+                           int64_t be, int64_t vintage, int64_t iss, int64_t cert, int status)
+{
+    if (pieces_add(ctx, p, project, s, e, PIECE_START | (e == be ? PIECE_END : 0))) return EPV_ENOMEM;
+    struct piece *x = &p->v[p->n - 1];
+    x->be = be;
+    x->vintage = vintage;
+    x->iss = iss;
+    x->cert = cert;
+    x->status = status;
     return EPV_OK;
 }
 
@@ -117,12 +143,11 @@ static int split_at(epv_ledger *l, int64_t seq, const char *project, int64_t at)
 /* Merge identical neighbours among the blocks touching [s-1, e+1]. */
 static int merge_around(epv_ledger *l, const char *project, int64_t s, int64_t e)
 {
-    static const char *const qprev =
+    /* the block before s (if any) and every block starting in [s, e+1], in one statement */
+    static const char *const q =
         "SELECT start, end, vintage, issuance, account, status, cert FROM blocks"
-        " WHERE project = ? AND start < ? ORDER BY start DESC LIMIT 1";
-    static const char *const qin =
-        "SELECT start, end, vintage, issuance, account, status, cert FROM blocks"
-        " WHERE project = ? AND start >= ? AND start <= ? ORDER BY start";
+        " WHERE project = ?1 AND start >= COALESCE((SELECT start FROM blocks WHERE project = ?1"
+        " AND start < ?2 ORDER BY start DESC LIMIT 1), ?2) AND start <= ?3 ORDER BY start";
     static const char *const del = "DELETE FROM blocks WHERE project = ? AND start = ?";
     static const char *const upd = "UPDATE blocks SET end = ? WHERE project = ? AND start = ?";
     struct row {
@@ -132,15 +157,12 @@ static int merge_around(epv_ledger *l, const char *project, int64_t s, int64_t e
     } *rows = NULL;
     size_t n = 0, cap = 0;
     int rc = EPV_OK;
-    for (int pass = 0; pass < 2 && !rc; pass++) {
-        sqlite3_stmt *st = epv__lg_stmt(l, pass ? qin : qprev);
-        if (!st) {
-            rc = epv_ctx_errcode(l->ctx);
-            break;
-        }
+    {
+        sqlite3_stmt *st = epv__lg_stmt(l, q);
+        if (!st) return epv_ctx_errcode(l->ctx);
         sqlite3_bind_text(st, 1, project, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, s);
-        if (pass) sqlite3_bind_int64(st, 3, e == INT64_MAX ? e : e + 1);
+        sqlite3_bind_int64(st, 3, e == INT64_MAX ? e : e + 1);
         int src;
         while ((src = sqlite3_step(st)) == SQLITE_ROW) {
             if (epv__grow(l->ctx, (void **)&rows, &cap, n + 1, sizeof *rows)) {
@@ -190,15 +212,41 @@ static int merge_around(epv_ledger *l, const char *project, int64_t s, int64_t e
     return rc;
 }
 
-/* Give [s, e] (already the exact union of whole blocks after splitting) new attributes. */
-static int move_range(epv_ledger *l, int64_t seq, const char *project, int64_t s, int64_t e,
-                      const char *account, int status, int64_t cert, const char *kind,
-                      const char *from)
+/* Give [s, e] (the exact union of whole blocks after splitting) new attributes. `bounds`
+ * says which ends are already known to be block boundaries (read in this same operation from
+ * blocks that no earlier piece of it can have changed), so their split lookups are skipped. */
+static int move_range(epv_ledger *l, int64_t seq, const struct piece *pc, const char *account,
+                      int status, int64_t cert, const char *kind, const char *from)
 {
     static const char *const upd =
         "UPDATE blocks SET account = ?, status = ?, cert = ? WHERE project = ? AND start >= ? AND start <= ?";
-    int rc = split_at(l, seq, project, s);
-    if (!rc && e < INT64_MAX) rc = split_at(l, seq, project, e + 1);
+    /* the head of a known block: cut and move it in one statement, then put the tail back
+     * (the same rows and events, in the same order, as split_at followed by the update) */
+    static const char *const upd_head =
+        "UPDATE blocks SET end = ?, account = ?, status = ?, cert = ? WHERE project = ? AND start = ?";
+    const char *project = pc->project;
+    int64_t s = pc->s, e = pc->e;
+    int bounds = pc->bounds, rc;
+    if ((bounds & PIECE_START) && !(bounds & PIECE_END)) {
+        sqlite3_stmt *st = epv__lg_stmt(l, upd_head);
+        if (!st) return epv_ctx_errcode(l->ctx);
+        sqlite3_bind_int64(st, 1, e);
+        sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, status);
+        sqlite3_bind_int64(st, 4, cert);
+        sqlite3_bind_text(st, 5, project, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 6, s);
+        if ((rc = step_done(l, st, "moving units"))) return rc;
+        if (sqlite3_changes(l->db) != 1)
+            return epv__error(l->ctx, EPV_ECORRUPT, "ledger: block %lld of '%s' vanished", (long long)s, project);
+        if ((rc = insert_block(l, project, e + 1, pc->be, pc->vintage, pc->iss, from, pc->status, pc->cert)) ||
+            (rc = event(l, seq, project, s, pc->be, "split", from, from, pc->status)) ||
+            (rc = event(l, seq, project, s, e, kind, from, account, status)))
+            return rc;
+        return merge_around(l, project, s, e);
+    }
+    rc = (bounds & PIECE_START) ? EPV_OK : split_at(l, seq, project, s);
+    if (!rc && e < INT64_MAX && !(bounds & PIECE_END)) rc = split_at(l, seq, project, e + 1);
     if (rc) return rc;
     sqlite3_stmt *st = epv__lg_stmt(l, upd);
     if (!st) return epv_ctx_errcode(l->ctx);
@@ -249,22 +297,11 @@ static int check_receiver(epv_ledger *l, const char *acct, const char *field)
 static int project_row(epv_ledger *l, const char *project, const char *field, int *status,
                        int *forestry)
 {
-    static const char *const q = "SELECT status, forestry FROM projects WHERE id = ?";
     int rc = epv__lg_check_id(l->ctx, project, field);
     if (rc) return rc;
-    sqlite3_stmt *st = epv__lg_stmt(l, q);
-    if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_text(st, 1, project, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *status = sqlite3_column_int(st, 0);
-        *forestry = sqlite3_column_int(st, 1);
-        sqlite3_reset(st);
-        return EPV_OK;
-    }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE) return epv__error(l->ctx, EPV_ENOTFOUND, "%s: no project '%s'", field, project);
-    return epv__lg_sqlerr(l, rc, "reading project");
+    rc = epv__lg_project_get(l, project, status, forestry, NULL, NULL);
+    if (rc == EPV_ENOTFOUND) return epv__error(l->ctx, EPV_ENOTFOUND, "%s: no project '%s'", field, project);
+    return rc;
 }
 
 /* Choose the units an operation takes (see epv_ledger_units). */
@@ -272,7 +309,7 @@ static int select_units(epv_ledger *l, const char *acct, const char *project, in
                         int64_t count, int64_t s, int64_t e, struct pieces *out, int64_t *total)
 {
     static const char *const qcount =
-        "SELECT start, end, vintage FROM blocks INDEXED BY blocks_account"
+        "SELECT start, end, vintage, issuance, cert FROM blocks INDEXED BY blocks_account"
         " WHERE account = ? AND project = ? AND status = 0"
         " ORDER BY start";
     static const char *const qprev =
@@ -297,7 +334,10 @@ static int select_units(epv_ledger *l, const char *acct, const char *project, in
             if (vintage && sqlite3_column_int64(st, 2) != vintage) continue;
             int64_t bs = sqlite3_column_int64(st, 0), be = sqlite3_column_int64(st, 1);
             int64_t take = be - bs + 1 < need ? be - bs + 1 : need;
-            if (pieces_add(l->ctx, out, project, bs, bs + take - 1)) {
+            /* a whole block, or the head of one: the pieces that come before it move to
+             * another account or status, so they never merge into it */
+            if (pieces_add_head(l->ctx, out, project, bs, bs + take - 1, be, sqlite3_column_int64(st, 2),
+                                sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4), EPV_UNIT_HELD)) {
                 sqlite3_reset(st);
                 return EPV_ENOMEM;
             }
@@ -356,7 +396,7 @@ static int select_units(epv_ledger *l, const char *acct, const char *project, in
     if (next <= e)
         return epv__error(l->ctx, EPV_ENOTFOUND, "serial_end: serial %lld of '%s' was never issued",
                           (long long)next, project);
-    if (pieces_add(l->ctx, out, project, s, e)) return EPV_ENOMEM;
+    if (pieces_add(l->ctx, out, project, s, e, 0)) return EPV_ENOMEM;
     *total = e - s + 1;
     return EPV_OK;
 }
@@ -397,11 +437,14 @@ int epv__lg_apply_units(epv_ledger *l, const struct epv__lop *op, int64_t seq, i
     rc = select_units(l, acct, project, op->i[0], op->i[1], op->i[2], op->i[3], &p, &total);
     for (size_t k = 0; k < p.n && !rc; k++) {
         if (op->kind == EPV__L_TRANSFER)
-            rc = move_range(l, seq, project, p.v[k].s, p.v[k].e, to, EPV_UNIT_HELD, 0, "transfer", acct);
+            rc = move_range(l, seq, &p.v[k], to, EPV_UNIT_HELD, 0,
+                            "transfer", acct);
         else if (op->kind == EPV__L_RETIRE)
-            rc = move_range(l, seq, project, p.v[k].s, p.v[k].e, acct, EPV_UNIT_RETIRED, seq, "retire", acct);
+            rc = move_range(l, seq, &p.v[k], acct, EPV_UNIT_RETIRED,
+                            seq, "retire", acct);
         else
-            rc = move_range(l, seq, project, p.v[k].s, p.v[k].e, acct, EPV_UNIT_CANCELLED, seq, "cancel", acct);
+            rc = move_range(l, seq, &p.v[k], acct,
+                            EPV_UNIT_CANCELLED, seq, "cancel", acct);
     }
     epv__free(l->ctx, p.v);
     if (rc) return rc;
@@ -522,10 +565,10 @@ int epv__lg_apply_issue(epv_ledger *l, const struct epv__lop *op, int64_t seq, i
 int epv__lg_apply_reverse(epv_ledger *l, const struct epv__lop *op, int64_t seq, int64_t res[EPV__L_NRES])
 {
     static const char *const qown =
-        "SELECT project, start, end FROM blocks INDEXED BY blocks_account WHERE account = '"
+        "SELECT project, start, end, vintage, issuance, cert FROM blocks INDEXED BY blocks_account WHERE account = '"
         EPV_LEDGER_BUFFER_ACCOUNT "' AND project = ? AND status = 1 ORDER BY start";
     static const char *const qpool =
-        "SELECT project, start, end FROM blocks WHERE account = '" EPV_LEDGER_BUFFER_ACCOUNT
+        "SELECT project, start, end, vintage, issuance, cert FROM blocks WHERE account = '" EPV_LEDGER_BUFFER_ACCOUNT
         "' AND project <> ? AND status = 1 ORDER BY project, start";
     int pstatus, forestry;
     int rc = project_row(l, op->s[0], "project", &pstatus, &forestry);
@@ -549,7 +592,9 @@ int epv__lg_apply_reverse(epv_ledger *l, const struct epv__lop *op, int64_t seq,
         while (need > 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
             int64_t bs = sqlite3_column_int64(st, 1), be = sqlite3_column_int64(st, 2);
             int64_t take = be - bs + 1 < need ? be - bs + 1 : need;
-            if (pieces_add(l->ctx, &p, (const char *)sqlite3_column_text(st, 0), bs, bs + take - 1)) {
+            if (pieces_add_head(l->ctx, &p, (const char *)sqlite3_column_text(st, 0), bs, bs + take - 1, be,
+                                sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
+                                sqlite3_column_int64(st, 5), EPV_UNIT_BUFFER)) {
                 rc = EPV_ENOMEM;
                 break;
             }
@@ -561,8 +606,8 @@ int epv__lg_apply_reverse(epv_ledger *l, const struct epv__lop *op, int64_t seq,
         if (rc) break;
     }
     for (size_t k = 0; k < p.n && !rc; k++)
-        rc = move_range(l, seq, p.v[k].project, p.v[k].s, p.v[k].e, EPV_LEDGER_BUFFER_ACCOUNT,
-                        EPV_UNIT_CANCELLED, seq, "reverse", EPV_LEDGER_BUFFER_ACCOUNT);
+        rc = move_range(l, seq, &p.v[k], EPV_LEDGER_BUFFER_ACCOUNT, EPV_UNIT_CANCELLED, seq, "reverse",
+                        EPV_LEDGER_BUFFER_ACCOUNT);
     epv__free(l->ctx, p.v);
     if (rc) return rc;
     res[0] = op->i[0] - need;

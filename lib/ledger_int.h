@@ -54,7 +54,21 @@ struct epv__lkind_info {
 };
 extern const struct epv__lkind_info epv__lkinds[EPV__L_KIND_MAX + 1];
 
-#define EPV__L_NSTMT 96
+#define EPV__L_NSTMT 128 /* open-addressed by the SQL text's address; more slots than statements */
+#define EPV__L_NCACHE 64 /* direct-mapped row caches (accounts, projects) */
+
+/* Cached rows of accounts and projects. Valid only inside the current write transaction:
+ * cleared when a transaction starts (another process may have written before), on every
+ * rollback (of a savepoint or a transaction) and whenever an operation changes either table. */
+struct epv__lacct_cache {
+    int valid, status, kind;
+    char id[EPV__L_MAX_ID + 1];
+};
+struct epv__lproj_cache {
+    int valid, status, forestry;
+    int64_t cstart, cend;
+    char id[EPV__L_MAX_ID + 1];
+};
 
 struct epv_ledger {
     epv_ctx *ctx;
@@ -69,6 +83,12 @@ struct epv_ledger {
     /* head of the chain, valid inside a write transaction */
     int64_t head_seq;
     unsigned char head_hash[32];
+    /* Inside a batch or a replay the head row is written once, before the commit (or before
+     * anything reads it), not after every entry: head_dirty says the row is behind. */
+    int head_dirty;
+    /* Replay into a fresh in-memory copy: request ids seen so far, kept in memory (ledger_journal.c)
+     * instead of a lookup per entry; NULL otherwise. */
+    struct epv__lreqset *reqset;
     /* programme settings (from the genesis entry) */
     char programme[EPV__L_MAX_ID + 1];
     char *serial_format;
@@ -76,6 +96,8 @@ struct epv_ledger {
     int date_rules;
     void *md; /* EVP_MD_CTX, reused */
     void *md_alg;
+    struct epv__lacct_cache acache[EPV__L_NCACHE];
+    struct epv__lproj_cache pcache[EPV__L_NCACHE];
 };
 
 /* ---- store (ledger_store.c) ---- */
@@ -102,6 +124,9 @@ int epv__lg_entry_hash(epv_ledger *l, const unsigned char prev[32], int64_t seq,
 /* Request check, apply, journal append; inside a transaction. */
 int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES]);
 int epv__lg_load_head(epv_ledger *l);
+void epv__lg_reqset_free(epv_ledger *l);
+/* Write the in-memory head to the head row if it is behind (inside the open transaction). */
+int epv__lg_flush_head(epv_ledger *l);
 int epv__lg_verify_chain(epv_ledger *l, int64_t *entries);
 int epv__lg_verify_replay(epv_ledger *l);
 int epv__lg_digest(epv_ledger *l, unsigned char out[32]);
@@ -120,6 +145,11 @@ int epv__lg_check_text(epv_ctx *ctx, const char *v, const char *field);
 int epv__lg_check_req(epv_ctx *ctx, const char *v);
 int epv__lg_check_date(epv_ctx *ctx, epv_date d, const char *field, int64_t *days);
 int epv__lg_account_status(epv_ledger *l, const char *acct, int *status, int *kind);
+/* A project's status, forestry flag and crediting period (cached); EPV_ENOTFOUND without a
+ * message when there is no such project. */
+int epv__lg_project_get(epv_ledger *l, const char *project, int *status, int *forestry,
+                        int64_t *cstart, int64_t *cend);
+void epv__lg_cache_clear(epv_ledger *l);
 void epv__lg_days_to_date(int64_t days, epv_date *d);
 
 /* ---- queries (ledger_query.c) ---- */

@@ -140,12 +140,33 @@ int epv__lg_entry_hash(epv_ledger *l, const unsigned char prev[32], int64_t seq,
     return epv__lg_sha256(l, prev, 32, s, 8, body, len, out);
 }
 
+static const char *const sql_head_upsert =
+    "INSERT INTO head(id, seq, hash) VALUES (1, ?, ?)"
+    " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash";
+
+int epv__lg_flush_head(epv_ledger *l)
+{
+    if (!l->head_dirty) return EPV_OK;
+    sqlite3_stmt *st = epv__lg_stmt(l, sql_head_upsert);
+    if (!st) return epv_ctx_errcode(l->ctx);
+    sqlite3_bind_int64(st, 1, l->head_seq);
+    sqlite3_bind_blob(st, 2, l->head_hash, 32, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return epv__lg_sqlerr(l, rc, "moving the chain head");
+    l->head_dirty = 0;
+    return EPV_OK;
+}
+
 int epv__lg_load_head(epv_ledger *l)
 {
     static const char *const sql = "SELECT seq, hash FROM head WHERE id = 1";
+    /* inside a batch the in-memory head is the truth: bring the row up to date first */
+    int rc = epv__lg_flush_head(l);
+    if (rc) return rc;
     sqlite3_stmt *st = epv__lg_stmt(l, sql);
     if (!st) return epv_ctx_errcode(l->ctx);
-    int rc = sqlite3_step(st);
+    rc = sqlite3_step(st);
     l->head_seq = 0;
     memset(l->head_hash, 0, 32);
     if (rc == SQLITE_ROW) {
@@ -161,6 +182,84 @@ int epv__lg_load_head(epv_ledger *l)
     return rc == SQLITE_DONE ? EPV_OK : epv__lg_sqlerr(l, rc, "reading chain head");
 }
 
+/* Request ids of a replay: open addressing on FNV-1a hashes, strings in one growing buffer. */
+struct epv__lreqset {
+    uint64_t *hash; /* 0 = empty slot */
+    size_t *off;
+    size_t cap, n;
+    char *buf;
+    size_t blen, bcap;
+};
+
+void epv__lg_reqset_free(epv_ledger *l)
+{
+    struct epv__lreqset *r = l->reqset;
+    if (!r) return;
+    epv__free(l->ctx, r->hash);
+    epv__free(l->ctx, r->off);
+    epv__free(l->ctx, r->buf);
+    epv__free(l->ctx, r);
+    l->reqset = NULL;
+}
+
+static uint64_t req_hash(const char *s, size_t *len)
+{
+    uint64_t h = 14695981039346656037ull;
+    size_t n = 0;
+    for (; s[n]; n++) h = (h ^ (unsigned char)s[n]) * 1099511628211ull;
+    *len = n;
+    return h ? h : 1;
+}
+
+static int reqset_grow(epv_ledger *l, struct epv__lreqset *r)
+{
+    size_t ncap = r->cap ? 2 * r->cap : 1024;
+    uint64_t *nh = epv__calloc(l->ctx, ncap, sizeof *nh);
+    size_t *no = epv__calloc(l->ctx, ncap, sizeof *no);
+    if (!nh || !no) {
+        epv__free(l->ctx, nh);
+        epv__free(l->ctx, no);
+        return EPV_ENOMEM;
+    }
+    for (size_t k = 0; k < r->cap; k++) {
+        if (!r->hash[k]) continue;
+        size_t j = (size_t)r->hash[k] & (ncap - 1);
+        while (nh[j]) j = (j + 1) & (ncap - 1);
+        nh[j] = r->hash[k];
+        no[j] = r->off[k];
+    }
+    epv__free(l->ctx, r->hash);
+    epv__free(l->ctx, r->off);
+    r->hash = nh;
+    r->off = no;
+    r->cap = ncap;
+    return EPV_OK;
+}
+
+/* Add a request id; *seen = 1 (and nothing added) if it is already there. */
+static int reqset_add(epv_ledger *l, const char *req, int *seen)
+{
+    struct epv__lreqset *r = l->reqset;
+    *seen = 0;
+    if ((r->n + 1) * 2 > r->cap && reqset_grow(l, r)) return EPV_ENOMEM;
+    size_t len;
+    uint64_t h = req_hash(req, &len);
+    size_t j = (size_t)h & (r->cap - 1);
+    for (; r->hash[j]; j = (j + 1) & (r->cap - 1)) {
+        if (r->hash[j] == h && !strcmp(r->buf + r->off[j], req)) {
+            *seen = 1;
+            return EPV_OK;
+        }
+    }
+    if (epv__grow(l->ctx, (void **)&r->buf, &r->bcap, r->blen + len + 1, 1)) return EPV_ENOMEM;
+    memcpy(r->buf + r->blen, req, len + 1);
+    r->hash[j] = h;
+    r->off[j] = r->blen;
+    r->blen += len + 1;
+    r->n++;
+    return EPV_OK;
+}
+
 static int bind_res_step(epv_ledger *l, sqlite3_stmt *st, const char *what)
 {
     int rc = sqlite3_step(st);
@@ -174,9 +273,6 @@ int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NR
         "SELECT j.body, r.r0, r.r1, r.r2, r.r3 FROM requests r JOIN journal j ON j.seq = r.seq WHERE r.req = ?";
     static const char *const i_journal =
         "INSERT INTO journal(seq, kind, req, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)";
-    static const char *const i_head =
-        "INSERT INTO head(id, seq, hash) VALUES (1, ?, ?)"
-        " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash";
     static const char *const i_req =
         "INSERT INTO requests(req, seq, r0, r1, r2, r3) VALUES (?, ?, ?, ?, ?, ?)";
     int rc = epv__lg_check_req(l->ctx, op->req);
@@ -187,7 +283,18 @@ int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NR
     rc = epv__lg_encode(l->ctx, op, &body, &len);
     if (rc) return rc;
     unsigned char hash[32];
-    sqlite3_stmt *st = epv__lg_stmt(l, q_req);
+    sqlite3_stmt *st;
+    if (l->reqset) {
+        /* a replay into an empty copy: every id it holds came through here */
+        int seen;
+        if ((rc = reqset_add(l, op->req, &seen))) goto out;
+        if (seen) {
+            rc = epv__error(l->ctx, EPV_ECORRUPT, "request_id '%s' appears twice in the journal", op->req);
+            goto out;
+        }
+        goto fresh;
+    }
+    st = epv__lg_stmt(l, q_req);
     if (!st) {
         rc = epv_ctx_errcode(l->ctx);
         goto out;
@@ -213,6 +320,7 @@ int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NR
         goto out;
     }
 
+fresh:;
     int64_t seq = l->head_seq + 1;
     l->ev_n = 0;
     rc = epv__lg_apply(l, op, seq, res);
@@ -220,21 +328,19 @@ int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NR
     rc = epv__lg_entry_hash(l, l->head_hash, seq, body, len, hash);
     if (rc) goto out;
 
-    st = epv__lg_stmt(l, i_journal);
-    if (!st) goto sqlfail;
-    sqlite3_bind_int64(st, 1, seq);
-    sqlite3_bind_int(st, 2, op->kind);
-    sqlite3_bind_text(st, 3, op->req, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 4, body, (int)len, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 5, l->head_hash, 32, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 6, hash, 32, SQLITE_STATIC);
-    if ((rc = bind_res_step(l, st, "appending to the journal"))) goto out;
-
-    st = epv__lg_stmt(l, i_head);
-    if (!st) goto sqlfail;
-    sqlite3_bind_int64(st, 1, seq);
-    sqlite3_bind_blob(st, 2, hash, 32, SQLITE_STATIC);
-    if ((rc = bind_res_step(l, st, "moving the chain head"))) goto out;
+    /* The in-memory copy of a replay (reqset set) rebuilds only the derived tables, which are
+     * what the state digest compares; its journal is the file's own, already verified. */
+    if (!l->reqset) {
+        st = epv__lg_stmt(l, i_journal);
+        if (!st) goto sqlfail;
+        sqlite3_bind_int64(st, 1, seq);
+        sqlite3_bind_int(st, 2, op->kind);
+        sqlite3_bind_text(st, 3, op->req, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 4, body, (int)len, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 5, l->head_hash, 32, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 6, hash, 32, SQLITE_STATIC);
+        if ((rc = bind_res_step(l, st, "appending to the journal"))) goto out;
+    }
 
     st = epv__lg_stmt(l, i_req);
     if (!st) goto sqlfail;
@@ -245,6 +351,10 @@ int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NR
 
     l->head_seq = seq;
     memcpy(l->head_hash, hash, 32);
+    /* The head row moves in the same transaction: now, or (batch, replay) at the latest just
+     * before the commit. */
+    l->head_dirty = 1;
+    if (!l->in_batch && !l->replaying) rc = epv__lg_flush_head(l);
 out:
     epv__free(l->ctx, body);
     return rc;
@@ -349,9 +459,11 @@ int epv__lg_verify_replay(epv_ledger *l)
     int rc = epv__lg_open_db(l->ctx, ":memory:", EPV_LEDGER_CREATE, &m);
     if (rc) return rc;
     m->replaying = 1;
-    rc = epv__lg_create_schema(m);
+    m->reqset = epv__calloc(l->ctx, 1, sizeof *m->reqset);
+    rc = m->reqset ? epv__lg_create_schema(m) : EPV_ENOMEM;
     if (!rc) rc = epv__lg_exec(m, "BEGIN");
     if (!rc) rc = walk_chain(l, NULL, replay_one, m);
+    if (!rc) rc = epv__lg_flush_head(m);
     if (!rc) rc = epv__lg_exec(m, "COMMIT");
     unsigned char a[32], b[32];
     if (!rc) rc = epv__lg_digest(l, a);
@@ -360,6 +472,33 @@ int epv__lg_verify_replay(epv_ledger *l)
         rc = epv__error(l->ctx, EPV_ECORRUPT, "derived state differs from a replay of the journal");
     epv__lg_free(m);
     return rc;
+}
+
+/* The digest's byte stream goes through a buffer: one EVP_DigestUpdate per 8 KiB instead of
+ * one or two per column (the bytes hashed, and so the digest, are the same). */
+struct dbuf {
+    EVP_MD_CTX *md;
+    size_t n;
+    unsigned char b[8192];
+};
+
+static void dbuf_flush(struct dbuf *d)
+{
+    if (d->n) EVP_DigestUpdate(d->md, d->b, d->n);
+    d->n = 0;
+}
+
+static void dbuf_put(struct dbuf *d, const void *p, size_t n)
+{
+    if (n > sizeof d->b - d->n) {
+        dbuf_flush(d);
+        if (n > sizeof d->b) {
+            EVP_DigestUpdate(d->md, p, n);
+            return;
+        }
+    }
+    memcpy(d->b + d->n, p, n);
+    d->n += n;
 }
 
 /* Digest of every derived table in key order, column types included. */
@@ -379,12 +518,17 @@ int epv__lg_digest(epv_ledger *l, unsigned char out[32])
         "SELECT * FROM retirements ORDER BY cert",
         "SELECT * FROM events ORDER BY project, start, seq, n",
     };
+    int hrc = epv__lg_flush_head(l); /* the head row must be current (inside a batch) */
+    if (hrc) return hrc;
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     if (!md || EVP_DigestInit_ex(md, l->md_alg, NULL) != 1) {
         EVP_MD_CTX_free(md);
         return epv__error(l->ctx, EPV_ENOMEM, "ledger: SHA-256 failed");
     }
     int err = EPV_OK;
+    struct dbuf db;
+    db.md = md;
+    db.n = 0;
     for (size_t t = 0; t < EPV__ARRAY_LEN(tables) && !err; t++) {
         sqlite3_stmt *st = NULL;
         int rc = sqlite3_prepare_v2(l->db, tables[t], -1, &st, NULL);
@@ -392,7 +536,7 @@ int epv__lg_digest(epv_ledger *l, unsigned char out[32])
             err = epv__lg_sqlerr(l, rc, "state digest");
             break;
         }
-        EVP_DigestUpdate(md, tables[t], strlen(tables[t]) + 1);
+        dbuf_put(&db, tables[t], strlen(tables[t]) + 1);
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
             int nc = sqlite3_column_count(st);
             for (int c = 0; c < nc; c++) {
@@ -401,16 +545,16 @@ int epv__lg_digest(epv_ledger *l, unsigned char out[32])
                 tag[0] = (unsigned char)ty;
                 if (ty == SQLITE_INTEGER) {
                     put_u64(tag + 1, (uint64_t)sqlite3_column_int64(st, c));
-                    EVP_DigestUpdate(md, tag, 9);
+                    dbuf_put(&db, tag, 9);
                 } else if (ty == SQLITE_TEXT || ty == SQLITE_BLOB) {
                     const void *p = ty == SQLITE_TEXT ? (const void *)sqlite3_column_text(st, c)
                                                       : sqlite3_column_blob(st, c);
                     int n = sqlite3_column_bytes(st, c);
                     put_u64(tag + 1, (uint64_t)n);
-                    EVP_DigestUpdate(md, tag, 9);
-                    if (n) EVP_DigestUpdate(md, p, (size_t)n);
+                    dbuf_put(&db, tag, 9);
+                    if (n) dbuf_put(&db, p, (size_t)n);
                 } else {
-                    EVP_DigestUpdate(md, tag, 1);
+                    dbuf_put(&db, tag, 1);
                 }
             }
         }
@@ -418,6 +562,7 @@ int epv__lg_digest(epv_ledger *l, unsigned char out[32])
         sqlite3_finalize(st);
     }
     unsigned int olen;
+    dbuf_flush(&db);
     if (!err && EVP_DigestFinal_ex(md, out, &olen) != 1)
         err = epv__error(l->ctx, EPV_ENOMEM, "ledger: SHA-256 failed");
     EVP_MD_CTX_free(md);

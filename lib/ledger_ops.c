@@ -191,6 +191,9 @@ EPV_API int epv_ledger_issue_from_removals(epv_ledger *l, const char *request_id
     int nested = l->in_batch;
     if (own_batch && (rc = epv_ledger_batch_begin(l))) return rc;
     if (nested && (rc = epv__lg_exec(l, "SAVEPOINT pair"))) return rc;
+    int64_t saved_seq = l->head_seq;
+    unsigned char saved_hash[32];
+    memcpy(saved_hash, l->head_hash, 32);
     rc = epv_ledger_verification_add(l, r1, &v);
     if (!rc) rc = epv_ledger_issue(l, r2, report_id, 0, out);
     if (rc) {
@@ -199,7 +202,11 @@ EPV_API int epv_ledger_issue_from_removals(epv_ledger *l, const char *request_id
         if (own_batch) epv_ledger_batch_rollback(l);
         if (nested) {
             sqlite3_exec(l->db, "ROLLBACK TO pair; RELEASE pair", NULL, NULL, NULL);
-            epv__lg_load_head(l);
+            epv__lg_cache_clear(l);
+            /* the head row may lag inside a batch: restore the head from memory instead */
+            l->head_seq = saved_seq;
+            memcpy(l->head_hash, saved_hash, 32);
+            l->head_dirty = 1;
         }
         epv__error(l->ctx, rc, "%s", msg);
     } else if (own_batch) {

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -79,18 +80,20 @@ sqlite3 *epv__ledger_db(epv_ledger *l) { return l ? l->db : NULL; }
 
 sqlite3_stmt *epv__lg_stmt(epv_ledger *l, const char *sql)
 {
-    size_t i;
-    for (i = 0; i < EPV__L_NSTMT && l->stmt_sql[i]; i++) {
+    /* open addressing on the address of the (static) SQL text */
+    size_t i = (size_t)(((uintptr_t)sql >> 3) % EPV__L_NSTMT), probes = 0;
+    while (l->stmt_sql[i]) {
         if (l->stmt_sql[i] == sql) {
             sqlite3_reset(l->stmt[i]);
             sqlite3_clear_bindings(l->stmt[i]);
             return l->stmt[i];
         }
-    }
-    if (i == EPV__L_NSTMT) {
-        /* every statement is a static string; more than the cache holds is a bug */
-        epv__error(l->ctx, EPV_ENOMEM, "ledger: statement cache full");
-        return NULL;
+        if (++probes == EPV__L_NSTMT) {
+            /* every statement is a static string; more than the cache holds is a bug */
+            epv__error(l->ctx, EPV_ENOMEM, "ledger: statement cache full");
+            return NULL;
+        }
+        i = (i + 1) % EPV__L_NSTMT;
     }
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v3(l->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
@@ -138,6 +141,12 @@ int epv__lg_open_db(epv_ctx *ctx, const char *path, unsigned flags, epv_ledger *
     }
     sqlite3_extended_result_codes(l->db, 0);
     sqlite3_busy_timeout(l->db, 5000);
+    /* Every operation in a batch runs in a savepoint whose undo records (the statement
+     * journal) otherwise spill to a temporary file after 64 KiB and stay there: one pwrite per
+     * touched page per operation. They only serve rollbacks inside the open transaction, so
+     * memory is the right place; durability (WAL, synchronous=FULL) is unaffected. */
+    sqlite3_exec(l->db, "PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
+    sqlite3_exec(l->db, "PRAGMA cache_size=-32768", NULL, NULL, NULL);
     l->md = EVP_MD_CTX_new();
     l->md_alg = EVP_MD_fetch(NULL, "SHA256", NULL);
     if (!l->md || !l->md_alg) {
@@ -154,11 +163,13 @@ int epv__lg_open_db(epv_ctx *ctx, const char *path, unsigned flags, epv_ledger *
 void epv__lg_free(epv_ledger *l)
 {
     if (!l) return;
-    for (size_t i = 0; i < EPV__L_NSTMT && l->stmt_sql[i]; i++) sqlite3_finalize(l->stmt[i]);
+    for (size_t i = 0; i < EPV__L_NSTMT; i++)
+        if (l->stmt_sql[i]) sqlite3_finalize(l->stmt[i]);
     if (l->db) sqlite3_close_v2(l->db);
     if (l->md) EVP_MD_CTX_free(l->md);
     if (l->md_alg) EVP_MD_free(l->md_alg);
     epv__free(l->ctx, l->serial_format);
+    epv__lg_reqset_free(l);
     epv__free(l->ctx, l);
 }
 
@@ -212,6 +223,8 @@ int epv__lg_load_config(epv_ledger *l)
 static const char *const sql_savepoint = "SAVEPOINT op";
 static const char *const sql_release = "RELEASE op";
 static const char *const sql_rollback_to = "ROLLBACK TO op";
+static const char *const sql_begin = "BEGIN IMMEDIATE";
+static const char *const sql_commit = "COMMIT";
 
 /* Savepoint statements are run often in batches: keep them prepared. */
 static int run_cached(epv_ledger *l, const char *sql)
@@ -225,6 +238,10 @@ static int run_cached(epv_ledger *l, const char *sql)
 
 static void rollback_quiet(epv_ledger *l)
 {
+    epv__lg_cache_clear(l);
+    /* In a batch the caller restores the in-memory head and the row is rewritten before the
+     * commit; a whole rollback leaves the committed row, which the next operation re-reads. */
+    l->head_dirty = l->in_batch;
     if (l->in_batch) {
         sqlite3_stmt *st = epv__lg_stmt(l, sql_rollback_to);
         if (st) {
@@ -246,20 +263,30 @@ int epv__lg_run(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRE
     if (l->readonly)
         return epv__error(l->ctx, EPV_EREADONLY, "ledger: opened read-only; '%s' refused",
                           epv__lkinds[op->kind].name);
-    int rc = l->in_batch ? run_cached(l, sql_savepoint) : epv__lg_exec(l, "BEGIN IMMEDIATE");
+    int rc = run_cached(l, l->in_batch ? sql_savepoint : sql_begin);
     if (rc) return rc;
     int64_t saved_seq = l->head_seq;
     unsigned char saved_hash[32];
     memcpy(saved_hash, l->head_hash, 32);
-    /* Another process may have written since our last transaction: re-read the head. */
-    if (!l->in_batch) rc = epv__lg_load_head(l);
+    /* Another process may have written since our last transaction: re-read the head and
+     * forget cached rows. */
+    if (!l->in_batch) {
+        epv__lg_cache_clear(l);
+        rc = epv__lg_load_head(l);
+    }
     if (!rc) rc = epv__lg_step(l, op, res);
     if (!rc) {
         if (l->in_batch) {
             rc = run_cached(l, sql_release);
         } else {
-            int src = sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
-            if (src != SQLITE_OK) rc = epv__lg_sqlerr(l, src, "commit");
+            sqlite3_stmt *st = epv__lg_stmt(l, sql_commit);
+            if (!st) {
+                rc = epv_ctx_errcode(l->ctx);
+            } else {
+                int src = sqlite3_step(st);
+                sqlite3_reset(st);
+                if (src != SQLITE_DONE) rc = epv__lg_sqlerr(l, src, "commit");
+            }
         }
     }
     if (rc) {
@@ -275,6 +302,7 @@ EPV_API int epv_ledger_batch_begin(epv_ledger *l)
     if (!l) return EPV_EINVAL;
     if (l->readonly) return epv__error(l->ctx, EPV_EREADONLY, "ledger: opened read-only");
     if (l->in_batch) return epv__error(l->ctx, EPV_ESTATE, "ledger: a batch is already open");
+    epv__lg_cache_clear(l);
     int rc = epv__lg_exec(l, "BEGIN IMMEDIATE");
     if (!rc) rc = epv__lg_load_head(l);
     if (rc) {
@@ -289,10 +317,22 @@ EPV_API int epv_ledger_batch_commit(epv_ledger *l)
 {
     if (!l) return EPV_EINVAL;
     if (!l->in_batch) return epv__error(l->ctx, EPV_ESTATE, "ledger: no batch is open");
+    int rc = epv__lg_flush_head(l);
+    if (rc) {
+        /* the batch cannot be committed without its head: undo all of it */
+        l->in_batch = 0;
+        sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+        l->head_dirty = 0;
+        epv__lg_cache_clear(l);
+        epv__lg_load_head(l);
+        return rc;
+    }
     l->in_batch = 0;
-    int rc = sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
+    rc = sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         int e = epv__lg_sqlerr(l, rc, "batch commit");
+        l->head_dirty = 0;
+        epv__lg_cache_clear(l);
         if (!sqlite3_get_autocommit(l->db)) sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
         epv__lg_load_head(l);
         return e;
@@ -306,6 +346,8 @@ EPV_API int epv_ledger_batch_rollback(epv_ledger *l)
     if (!l->in_batch) return epv__error(l->ctx, EPV_ESTATE, "ledger: no batch is open");
     l->in_batch = 0;
     sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+    l->head_dirty = 0;
+    epv__lg_cache_clear(l);
     return epv__lg_load_head(l);
 }
 

@@ -271,6 +271,7 @@ EPV_API int epv_ledger_import_xml_memory(epv_ctx *ctx, const char *buf, size_t l
         if (!rc) rc = epv__lg_exec(l, "BEGIN IMMEDIATE");
         if (!rc) rc = epv__lg_create_schema(l);
         if (!rc) rc = import_doc(ctx, doc, name, l);
+        if (!rc) rc = epv__lg_flush_head(l);
         if (!rc) rc = epv__lg_exec(l, "COMMIT");
         if (!rc) rc = epv__lg_load_config(l);
         if (!rc) rc = epv__lg_load_head(l);

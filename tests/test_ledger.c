@@ -895,6 +895,87 @@ static void test_batch(void)
     epv_ledger_close(l);
 }
 
+/* Inside a batch, account and project rows are cached and the chain head row is written only
+ * before the commit: status changes must still be seen by the next operation, failures must
+ * leave the head where it was, and everything read back (head, chain, replay) must agree. */
+static void test_batch_cache_and_head(void)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s", tl_path("batchcache.db"));
+    epv_ledger *l = NULL;
+    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, EPV_LEDGER_CREATE, NULL, &l));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    EPV_ASSERT_OK(ctx, tl_setup(l));
+    epv_i64 n0, n1, n2;
+    unsigned char h0[32], h1[32], h2[32];
+    EPV_ASSERT_OK(ctx, epv_ledger_head(l, &n0, h0));
+    EPV_ASSERT_OK(ctx, epv_ledger_batch_begin(l));
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i1", "R1", 100, NULL));
+    epv_ledger_units u = tl_count("P1", 5);
+    EPV_ASSERT_OK(ctx, epv_ledger_transfer(l, "t1", "OWNER", "BUYER", &u));
+    /* a status change inside the batch is seen by the very next operation */
+    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "f1", "BUYER", EPV_ACCOUNT_FROZEN));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t2", "OWNER", "BUYER", &u), EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "frozen");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t3", "BUYER", "OWNER", &u), EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "from");
+    EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s1", "P1", EPV_PROJECT_SUSPENDED));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_issue(l, "i2", "R1", 10, NULL), EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "project");
+    EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s2", "P1", EPV_PROJECT_ACTIVE));
+    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "f2", "BUYER", EPV_ACCOUNT_OPEN));
+    /* the head read inside the batch is the batch's own, and the chain reaches it */
+    EPV_ASSERT_OK(ctx, epv_ledger_head(l, &n1, h1));
+    CU_ASSERT_EQUAL(n1, n0 + 6);
+    epv_i64 chain = 0;
+    EPV_ASSERT_OK(ctx, epv_ledger_verify_chain(l, &chain));
+    CU_ASSERT_EQUAL(chain, n1);
+    /* a failed operation and a failed pair leave the head where it was */
+    EPV_ASSERT_STATUS(ctx, epv_ledger_issue(l, "i3", "R1", 100000, NULL), EPV_ERANGE);
+    epv_ledger_issuance is;
+    EPV_ASSERT_STATUS(ctx, epv_ledger_issue_from_removals(l, "s3", "P1", 1, "R1", "V", 100.5, 0,
+                                                          tl_d(2022, 3, 1), &is),
+                      EPV_EEXISTS);
+    EPV_ASSERT_OK(ctx, epv_ledger_head(l, &n2, h2));
+    CU_ASSERT_EQUAL(n2, n1);
+    CU_ASSERT(!memcmp(h1, h2, 32));
+    EPV_ASSERT_OK(ctx, epv_ledger_transfer(l, "t4", "OWNER", "BUYER", &u));
+    EPV_ASSERT_OK(ctx, epv_ledger_verify(l)); /* chain, replay and digests inside the batch */
+    EPV_ASSERT_OK(ctx, epv_ledger_head(l, &n2, h2));
+    CU_ASSERT_EQUAL(n2, n1 + 1);
+    EPV_ASSERT_OK(ctx, epv_ledger_batch_commit(l));
+    /* a batch rolled back leaves the committed head */
+    EPV_ASSERT_OK(ctx, epv_ledger_batch_begin(l));
+    EPV_ASSERT_OK(ctx, epv_ledger_transfer(l, "t5", "OWNER", "BUYER", &u));
+    EPV_ASSERT_OK(ctx, epv_ledger_batch_rollback(l));
+    EPV_ASSERT_OK(ctx, epv_ledger_head(l, &n1, h1));
+    CU_ASSERT_EQUAL(n1, n2);
+    CU_ASSERT(!memcmp(h1, h2, 32));
+    epv_ledger_close(l);
+    /* the committed file opens with full verification, its head row is the batch's last entry */
+    l = NULL;
+    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, 0, NULL, &l));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    EPV_ASSERT_OK(ctx, epv_ledger_head(l, &n1, h1));
+    CU_ASSERT_EQUAL(n1, n2);
+    CU_ASSERT(!memcmp(h1, h2, 32));
+    assert_invariants(l);
+    /* rows cached by one handle never outlive its transaction: another handle's change is seen */
+    epv_ledger *b = NULL;
+    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, EPV_LEDGER_NO_REPLAY, NULL, &b));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    EPV_ASSERT_OK(ctx, epv_ledger_transfer(l, "t6", "OWNER", "BUYER", &u));
+    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(b, "f3", "BUYER", EPV_ACCOUNT_FROZEN));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t7", "OWNER", "BUYER", &u), EPV_ESTATE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "frozen");
+    EPV_ASSERT_OK(ctx, epv_ledger_batch_begin(l));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t8", "OWNER", "BUYER", &u), EPV_ESTATE);
+    EPV_ASSERT_OK(ctx, epv_ledger_batch_commit(l));
+    epv_ledger_close(b);
+    EPV_ASSERT_OK(ctx, epv_ledger_verify(l));
+    epv_ledger_close(l);
+}
+
 static void test_two_handles(void)
 {
     /* Two handles (as two processes would) on one file: each write re-reads the chain head
@@ -943,6 +1024,7 @@ int main(void)
         { "tampering is detected (inv. 10)", test_tamper },
         { "read-only and full disk", test_readonly_and_full },
         { "batches", test_batch },
+        { "batches: cached rows and the chain head", test_batch_cache_and_head },
         { "two handles on one file", test_two_handles },
         CU_TEST_INFO_NULL,
     };
