@@ -1,0 +1,36 @@
+#!/bin/sh
+# `make install` into a scratch DESTDIR, then build and run a small program the way a user
+# would: `cc prog.c $(pkg-config --cflags --libs epv)`. Checks that headers, library, .pc file
+# and data files are installed and that the public API is enough.
+set -eu
+: "${CC:=cc}"
+dest=$(mktemp -d)
+trap 'rm -rf "$dest"' EXIT
+make -s -C "$top_builddir" install DESTDIR="$dest" >/dev/null
+prefix=$(sed -n 's/^prefix=//p' "$top_builddir/epv.pc")
+root="$dest$prefix"
+pcdir=$(dirname "$(find "$dest" -name epv.pc | head -1)")
+[ -f "$root/include/epv.h" ] && [ -f "$root/include/epv/sink.h" ] && [ -f "$root/include/epv/version.h" ]
+ls "$root"/lib*/libepv.so* >/dev/null
+[ -f "$root/share/libepv/schema/project.xsd" ] && [ -f "$root/share/libepv/params/species.xml" ]
+cat > "$dest/prog.c" <<'PROG'
+#include <epv.h>
+#include <stdio.h>
+int main(void)
+{
+    epv_ctx *ctx;
+    epv_params *params;
+    epv_species s;
+    if (epv_ctx_new(&ctx) || epv_params_load_default(ctx, &params)) return 1;
+    if (epv_params_species_find(ctx, params, "杉木", &s)) return 1;
+    printf("libepv %s: %s wood density %.3f t/m3\n", epv_version(), s.name_en, s.wood_density);
+    epv_params_free(params);
+    epv_ctx_free(ctx);
+    return 0;
+}
+PROG
+flags=$(PKG_CONFIG_PATH="$pcdir" pkg-config --define-variable=prefix="$root" --cflags --libs epv)
+# shellcheck disable=SC2086
+$CC -std=c99 -Wall -Werror -o "$dest/prog" "$dest/prog.c" $flags
+LD_LIBRARY_PATH=$(dirname "$(ls "$root"/lib*/libepv.so | head -1)") "$dest/prog"
+echo "install: ok"
