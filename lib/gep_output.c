@@ -2,39 +2,12 @@
  * composition chart. Writers only format numbers the account already holds. */
 #include "config.h"
 #include "gep_int.h"
+#include "textout_int.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-static int open_out(epv_ctx *ctx, const char *path, FILE **f)
-{
-    if (!path) return epv__error(ctx, EPV_EINVAL, "output: NULL path");
-    *f = fopen(path, "wb");
-    if (!*f) return epv__error(ctx, EPV_EIO, "%s: cannot open for writing: %s", path, strerror(errno));
-    return EPV_OK;
-}
-
-static int close_out(epv_ctx *ctx, const char *path, FILE *f, int rc)
-{
-    int bad = ferror(f);
-    if (fclose(f) != 0) bad = 1;
-    if (!rc && bad) rc = epv__error(ctx, EPV_EIO, "%s: write failed", path);
-    if (rc) remove(path); /* never leave half a file behind */
-    return rc;
-}
-
-static void xml_esc(FILE *f, const char *s)
-{
-    for (; *s; s++) switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
-        }
-}
 
 static double leaf_value(const epv_gep_account *acc, size_t r, size_t i, int y, long e, epv_gep_basis basis)
 {
@@ -65,7 +38,7 @@ static double inflow_sum(const epv_gep_account *acc, size_t x, size_t i, int yea
 static void supply_table(FILE *f, const epv_gep_account *acc, size_t r, int y, epv_gep_basis basis, int physical)
 {
     fprintf(f, "  <supplyTable region=\"");
-    xml_esc(f, acc->regions[r].code);
+    epv__out_xml_text(f, acc->regions[r].code);
     fprintf(f, "\" year=\"%d\" basis=\"%s\">\n", acc->first_year + y,
             physical ? "physical" : basis == EPV_GEP_CURRENT ? "current" : "constant");
     for (size_t i = 0; i < acc->nind; i++) {
@@ -84,7 +57,7 @@ static void supply_table(FILE *f, const epv_gep_account *acc, size_t r, int y, e
         fprintf(f, " total=\"%.17g\">\n", tot);
         for (size_t e = 0; e < acc->neco; e++) {
             fprintf(f, "      <cell ecosystem=\"");
-            xml_esc(f, acc->eco[e]);
+            epv__out_xml_text(f, acc->eco[e]);
             fprintf(f, "\" value=\"%.17g\"/>\n", cells[e]);
         }
         fprintf(f, "    </row>\n");
@@ -97,26 +70,27 @@ EPV_API int epv_gep_account_write_xml(epv_ctx *ctx, const epv_gep_account *acc, 
     if (!acc) return epv__error(ctx, EPV_EINVAL, "gep write: NULL account");
     if (!acc->valued) return epv__error(ctx, EPV_ESTATE, "gep account: not valued (call epv_gep_account_value first)");
     if (acc->neco > 4096) return epv__error(ctx, EPV_ERANGE, "gep write: too many ecosystems");
-    FILE *f;
-    int rc = open_out(ctx, path, &f);
+    epv__out out;
+    int rc = epv__out_open(ctx, path, &out);
+    FILE *f = out.f;
     if (rc) return rc;
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<gepAccount version=\"1\" firstYear=\"%d\" years=\"%d\" priceYear=\"%d\">\n",
             acc->first_year, acc->nyears, acc->price_year);
     for (size_t r = 0; r < acc->nreg; r++) {
         const epv_gep_region *g = &acc->regions[r];
         fputs("  <region code=\"", f);
-        xml_esc(f, g->code);
+        epv__out_xml_text(f, g->code);
         fputs("\" name=\"", f);
-        xml_esc(f, g->name);
+        epv__out_xml_text(f, g->name);
         if (g->parent[0]) {
             fputs("\" parent=\"", f);
-            xml_esc(f, g->parent);
+            epv__out_xml_text(f, g->parent);
         }
         fprintf(f, "\" areaHa=\"%.17g\"/>\n", g->area_ha);
     }
     for (size_t e = 0; e < acc->neco; e++) {
         fputs("  <ecosystem code=\"", f);
-        xml_esc(f, acc->eco[e]);
+        epv__out_xml_text(f, acc->eco[e]);
         fputs("\"/>\n", f);
     }
     for (size_t i = 0; i < acc->nind; i++) {
@@ -124,9 +98,9 @@ EPV_API int epv_gep_account_write_xml(epv_ctx *ctx, const epv_gep_account *acc, 
         fprintf(f, "  <indicator code=\"%s\"", ind->code);
         if (ind->parent[0]) fprintf(f, " parent=\"%s\"", ind->parent);
         fputs(" nameZh=\"", f);
-        xml_esc(f, ind->name_zh);
+        epv__out_xml_text(f, ind->name_zh);
         fputs("\" nameEn=\"", f);
-        xml_esc(f, ind->name_en);
+        epv__out_xml_text(f, ind->name_en);
         fputc('"', f);
         if (ind->leaf) fprintf(f, " unit=\"%s\" method=\"%s\"", epv_unit_symbol(ind->unit), epv__gep_method_name(ind->method));
         fprintf(f, " final=\"%s\"/>\n", ind->final_service ? "true" : "false");
@@ -144,7 +118,7 @@ EPV_API int epv_gep_account_write_xml(epv_ctx *ctx, const epv_gep_account *acc, 
             supply_table(f, acc, r, y, EPV_GEP_CURRENT, 0);
             supply_table(f, acc, r, y, EPV_GEP_CONSTANT, 0);
             fputs("  <useTable region=\"", f);
-            xml_esc(f, acc->regions[r].code);
+            epv__out_xml_text(f, acc->regions[r].code);
             fprintf(f, "\" year=\"%d\" basis=\"current\">\n", acc->first_year + y);
             for (size_t i = 0; i < acc->nind; i++) {
                 if (!has_quantities(acc, i, y)) continue;
@@ -166,7 +140,7 @@ EPV_API int epv_gep_account_write_xml(epv_ctx *ctx, const epv_gep_account *acc, 
                                            k == 4 ? EPV_GEP_CONSTANT : EPV_GEP_CURRENT, &v[k]);
             if (rc) break;
             fputs("  <total region=\"", f);
-            xml_esc(f, acc->regions[r].code);
+            epv__out_xml_text(f, acc->regions[r].code);
             fprintf(f, "\" year=\"%d\" provisioningYuan=\"%.17g\" regulatingYuan=\"%.17g\" culturalYuan=\"%.17g\" gepCurrentYuan=\"%.17g\" gepConstantYuan=\"%.17g\"",
                     acc->first_year + y, v[0], v[1], v[2], v[3], v[4]);
             double gdp = acc->gdp[(size_t)y * acc->nreg + r];
@@ -174,29 +148,16 @@ EPV_API int epv_gep_account_write_xml(epv_ctx *ctx, const epv_gep_account *acc, 
             fputs("/>\n", f);
         }
     fputs("</gepAccount>\n", f);
-    return close_out(ctx, path, f, rc);
-}
-
-static void csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
+    return epv__out_close(ctx, &out, rc);
 }
 
 EPV_API int epv_gep_account_write_csv(epv_ctx *ctx, const epv_gep_account *acc, const char *path)
 {
     if (!acc) return epv__error(ctx, EPV_EINVAL, "gep write: NULL account");
     if (!acc->valued) return epv__error(ctx, EPV_ESTATE, "gep account: not valued (call epv_gep_account_value first)");
-    FILE *f;
-    int rc = open_out(ctx, path, &f);
+    epv__out out;
+    int rc = epv__out_open(ctx, path, &out);
+    FILE *f = out.f;
     if (rc) return rc;
     fputs("region,ecosystem,indicator,year,quantity,unit,value_current_yuan,value_constant_yuan\n", f);
     for (int y = 0; y < acc->nyears; y++)
@@ -209,15 +170,15 @@ EPV_API int epv_gep_account_write_csv(epv_ctx *ctx, const epv_gep_account *acc, 
                 for (size_t e = 0; e < acc->neco; e++) {
                     double q = b[r * acc->neco + e];
                     if (q == 0) continue;
-                    csv_field(f, acc->regions[r].code);
+                    epv__out_csv_field(f, acc->regions[r].code);
                     fputc(',', f);
-                    csv_field(f, acc->eco[e]);
+                    epv__out_csv_field(f, acc->eco[e]);
                     fprintf(f, ",%s,%d,%.17g,%s,%.17g,%.17g\n", acc->tree->nodes[i].code, acc->first_year + y, q,
                             epv_unit_symbol(acc->tree->nodes[i].unit), q * pc, q * pk);
                 }
             }
         }
-    return close_out(ctx, path, f, rc);
+    return epv__out_close(ctx, &out, rc);
 }
 
 EPV_API int epv_gep_account_write_svg(epv_ctx *ctx, const epv_gep_account *acc, const char *region, int year,
@@ -238,13 +199,14 @@ EPV_API int epv_gep_account_write_svg(epv_ctx *ctx, const epv_gep_account *acc, 
         n++;
         if (v > maxv) maxv = v;
     }
-    FILE *f;
-    if ((rc = open_out(ctx, path, &f))) return rc;
+    epv__out out;
+    if ((rc = epv__out_open(ctx, path, &out))) return rc;
+    FILE *f = out.f;
     const int row = 22, top = 50, left = 260, width = 420;
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%zu\" font-family=\"sans-serif\" font-size=\"12\">\n",
             left + width + 120, top + n * row + 30);
     fprintf(f, "  <title>GEP composition</title>\n  <text x=\"10\" y=\"20\" font-size=\"15\">GEP ");
-    xml_esc(f, region);
+    epv__out_xml_text(f, region);
     fprintf(f, " %d: %.2f 亿元 (current prices)</text>\n", year, gep / 1e8);
     static const char *colour[] = { "#999", "#d08c2b", "#2b7bd0", "#3aa655" };
     size_t k = 0;
@@ -256,9 +218,9 @@ EPV_API int epv_gep_account_write_svg(epv_ctx *ctx, const epv_gep_account *acc, 
         double w = maxv > 0 ? v / maxv * width : 0;
         size_t yy = top + k * row;
         fprintf(f, "  <text x=\"%d\" y=\"%zu\" text-anchor=\"end\">", left - 6, yy + 14);
-        xml_esc(f, ind->name_zh);
+        epv__out_xml_text(f, ind->name_zh);
         fputs(" ", f);
-        xml_esc(f, ind->name_en);
+        epv__out_xml_text(f, ind->name_en);
         fprintf(f, "</text>\n  <rect x=\"%d\" y=\"%zu\" width=\"%.2f\" height=\"%d\" fill=\"%s\"/>\n", left, yy, w, row - 6,
                 colour[(unsigned)ind->category < 4 ? ind->category : 0]);
         fprintf(f, "  <text x=\"%.2f\" y=\"%zu\">%.2f 亿元 (%.1f%%)</text>\n", left + w + 4, yy + 14, v / 1e8,
@@ -267,5 +229,5 @@ EPV_API int epv_gep_account_write_svg(epv_ctx *ctx, const epv_gep_account *acc, 
     }
     fprintf(f, "  <text x=\"10\" y=\"%zu\" fill=\"#555\">provisioning: orange, regulating: blue, cultural: green</text>\n</svg>\n",
             top + n * row + 20);
-    return close_out(ctx, path, f, rc);
+    return epv__out_close(ctx, &out, rc);
 }

@@ -3,61 +3,27 @@
  * failed write never leaves a half file under the requested name. */
 #include "config.h"
 #include "sink_int.h"
+#include "textout_int.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-static int open_tmp(epv_ctx *ctx, const char *path, char *tmp, size_t tmpsize, FILE **f)
-{
-    if (!path) return epv__error(ctx, EPV_EINVAL, "output path is NULL");
-    snprintf(tmp, tmpsize, "%s.tmp", path);
-    *f = fopen(tmp, "w");
-    if (!*f) return epv__error(ctx, EPV_EIO, "%s: cannot write: %s", path, strerror(errno));
-    return EPV_OK;
-}
-
-static int close_tmp(epv_ctx *ctx, const char *path, const char *tmp, FILE *f)
-{
-    int bad = ferror(f);
-    if (fclose(f) != 0) bad = 1;
-    if (bad || rename(tmp, path) != 0) {
-        remove(tmp);
-        return epv__error(ctx, EPV_EIO, "%s: write failed", path);
-    }
-    return EPV_OK;
-}
-
-/* CSV field: quoted when it holds a comma, quote or newline (RFC 4180). */
-static void csv_text(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 EPV_API int epv_sink_result_write_csv(epv_ctx *ctx, const epv_sink_result *r, const char *path)
 {
     if (!r) return epv__error(ctx, EPV_EINVAL, "write_csv: NULL result");
-    char tmp[4096];
-    FILE *f;
-    int rc = open_tmp(ctx, path, tmp, sizeof tmp, &f);
+    epv__out out;
+    int rc = epv__out_open(ctx, path, &out);
     if (rc) return rc;
+    FILE *f = out.f;
     fputs("year,stock_tco2,project_removals_tco2,project_emissions_tco2,baseline_removals_tco2,"
           "leakage_tco2,net_removals_tco2,cumulative_net_tco2",
           f);
     if (r->per_stratum)
         for (size_t s = 0; s < r->nstrata; s++) {
             fputs(",net_tco2:", f);
-            csv_text(f, r->stratum_ids[s]);
+            epv__out_csv_field(f, r->stratum_ids[s]);
         }
     fputc('\n', f);
     double cumulative = 0;
@@ -76,18 +42,7 @@ EPV_API int epv_sink_result_write_csv(epv_ctx *ctx, const epv_sink_result *r, co
             }
         fputc('\n', f);
     }
-    return close_tmp(ctx, path, tmp, f);
-}
-
-static void xml_text(FILE *f, const char *s)
-{
-    for (; *s; s++) switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
-        }
+    return epv__out_close(ctx, &out, EPV_OK);
 }
 
 /* A "nice" axis step (1, 2 or 5 × 10^k) giving about `ticks` intervals up to max. */
@@ -127,19 +82,19 @@ EPV_API int epv_sink_result_write_svg(epv_ctx *ctx, const epv_sink_result *r, co
     double pw = W - L - R, ph = H - T - B;
 #define XPOS(i) (L + pw * (n > 1 ? (double)(i) / (double)(n - 1) : 0.5))
 #define YPOS(v) (T + ph * (1 - ((v) - bottom) / (top - bottom)))
-    char tmp[4096];
-    FILE *f;
-    int rc = open_tmp(ctx, path, tmp, sizeof tmp, &f);
+    epv__out out;
+    int rc = epv__out_open(ctx, path, &out);
     if (rc) {
         epv__free(ctx, cum);
         return rc;
     }
+    FILE *f = out.f;
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
                "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
             W, H, W, H);
     fprintf(f, "<text x=\"%.0f\" y=\"28\" font-size=\"16\" font-weight=\"bold\">", L);
-    xml_text(f, title ? title : "Cumulative net removals");
+    epv__out_xml_text(f, title ? title : "Cumulative net removals");
     fputs("</text>\n", f);
     for (double v = bottom; v <= top + step / 2; v += step) {
         fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", L, YPOS(v), W - R, YPOS(v));
@@ -160,7 +115,7 @@ EPV_API int epv_sink_result_write_svg(epv_ctx *ctx, const epv_sink_result *r, co
         for (size_t i = 0; i < n; i++) fprintf(f, "%.1f,%.1f ", XPOS(i), YPOS(reference_tco2_yr * (double)(i + 1) / scale));
         fputs("\"/>\n", f);
         fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#d62728\">", L + 10, T + 34);
-        xml_text(f, reference_label ? reference_label : "reference");
+        epv__out_xml_text(f, reference_label ? reference_label : "reference");
         fputs("</text>\n", f);
     }
     fputs("<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2.5\" points=\"", f);
@@ -172,5 +127,5 @@ EPV_API int epv_sink_result_write_svg(epv_ctx *ctx, const epv_sink_result *r, co
 #undef XPOS
 #undef YPOS
     epv__free(ctx, cum);
-    return close_tmp(ctx, path, tmp, f);
+    return epv__out_close(ctx, &out, EPV_OK);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "uncertainty_int.h"
+#include "textout_int.h"
 
 /* A number as people read it on a chart: whole numbers above 100 (no exponent), three
  * significant digits below. */
@@ -19,19 +20,6 @@ static const char *readable(double v, char buf[32])
     else
         snprintf(buf, 32, "%.3g", v);
     return buf;
-}
-
-static void put_escaped(FILE *f, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
-        }
-    }
 }
 
 int epv_mc_histogram_svg(epv_mc *mc, size_t output, size_t nbins, const char *title,
@@ -58,21 +46,12 @@ int epv_mc_histogram_svg(epv_mc *mc, size_t output, size_t nbins, const char *ti
     for (size_t b = 0; b < nbins; b++)
         if (counts[b] > cmax) cmax = counts[b];
 
-    size_t plen = strlen(path);
-    char *tmp = epv__malloc(ctx, plen + 8);
-    if (!tmp) {
-        epv__free(ctx, counts);
-        return EPV_ENOMEM;
-    }
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp", 5);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        rc = epv__error(ctx, EPV_EIO, "%s: cannot write (%s)", path, strerror(errno));
-        epv__free(ctx, tmp);
+    epv__out out;
+    if ((rc = epv__out_open(ctx, path, &out))) {
         epv__free(ctx, counts);
         return rc;
     }
+    FILE *f = out.f;
     const double W = 640, H = 400, L = 60, R = 20, T = 40, B = 60;
     const double pw = W - L - R, ph = H - T - B;
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -82,7 +61,7 @@ int epv_mc_histogram_svg(epv_mc *mc, size_t output, size_t nbins, const char *ti
     fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
     /* Left-aligned and small enough that long project names fit the width. */
     fprintf(f, "<text x=\"%g\" y=\"24\" text-anchor=\"start\" font-size=\"13\">", 10.0);
-    put_escaped(f, title ? title : "Monte Carlo");
+    epv__out_xml_text(f, title ? title : "Monte Carlo");
     fprintf(f, "</text>\n");
     double bw = pw / (double)nbins;
     for (size_t b = 0; b < nbins; b++) {
@@ -108,20 +87,14 @@ int epv_mc_histogram_svg(epv_mc *mc, size_t output, size_t nbins, const char *ti
     fprintf(f, "<text x=\"%g\" y=\"%g\" text-anchor=\"start\">%s</text>\n", L, T + ph + 16, readable(lo, b1));
     fprintf(f, "<text x=\"%g\" y=\"%g\" text-anchor=\"end\">%s</text>\n", L + pw, T + ph + 16, readable(hi, b2));
     fprintf(f, "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">", L + pw / 2, H - 14);
-    put_escaped(f, unit ? unit : "value");
+    epv__out_xml_text(f, unit ? unit : "value");
     fprintf(f, " (n = %zu, mean %s, 95%% interval %s to %s)</text>\n", s.n, readable(s.mean, b1), readable(s.p2_5, b2),
             readable(s.p97_5, b3));
     fprintf(f, "<text x=\"14\" y=\"%g\" transform=\"rotate(-90 14 %g)\" text-anchor=\"middle\">"
                "draws per bin</text>\n",
             T + ph / 2, T + ph / 2);
     fprintf(f, "</svg>\n");
-    int bad = ferror(f);
-    if (fclose(f) != 0) bad = 1;
-    if (bad || rename(tmp, path) != 0) {
-        remove(tmp);
-        rc = epv__error(ctx, EPV_EIO, "%s: write failed", path);
-    }
-    epv__free(ctx, tmp);
+    rc = epv__out_close(ctx, &out, EPV_OK);
     epv__free(ctx, counts);
     return rc;
 }
