@@ -66,13 +66,6 @@ EPV_API void epv_project_free(epv_project *p)
     epv__free(ctx, p);
 }
 
-/* CO2 per unit of stem volume: the conversion is affine in V for both methods, so the
- * slope is all that matters for stock changes counted from planting. */
-static int conversion_slope(epv_ctx *ctx, const epv_species *sp, epv_biomass_method method, double *slope)
-{
-    return epv_forest_co2_per_volume(ctx, sp, method, slope);
-}
-
 /* The curve must stay finite and non-negative over every age the estimate uses. */
 static int check_curve_over(epv_ctx *ctx, const epv_growth_curve *curve, int max_age, const char *what,
                             const char *id)
@@ -127,7 +120,7 @@ static int resolve_stratum(epv_ctx *ctx, const epv_project *p, const epv_params 
         epv__error_prefix(ctx, "stratum '%s'", id);
         return rc;
     }
-    if ((rc = conversion_slope(ctx, &out->species, s->method, &out->co2_per_m3_ha))) {
+    if ((rc = epv_forest_co2_per_volume(ctx, &out->species, s->method, &out->co2_per_m3_ha))) {
         epv__error_prefix(ctx, "stratum '%s'", id);
         return rc;
     }
@@ -469,7 +462,7 @@ EPV_API int epv_sink_estimate_ex(epv_ctx *ctx, const epv_project *p, const epv_p
         for (size_t i = 0; i < ns; i++) {
             strata[i] = p->strata[i];
             if ((rc = epv_params_species_find(ctx, params, p->strata[i].s.species, &strata[i].species)) ||
-                (rc = conversion_slope(ctx, &strata[i].species, strata[i].s.method, &strata[i].co2_per_m3_ha))) {
+                (rc = epv_forest_co2_per_volume(ctx, &strata[i].species, strata[i].s.method, &strata[i].co2_per_m3_ha))) {
                 epv__error_prefix(ctx, "stratum '%s'", p->strata[i].s.id);
                 goto fail;
             }

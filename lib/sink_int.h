@@ -12,7 +12,8 @@ enum { SINK_STOCK, SINK_PROJECT, SINK_EMISSIONS, SINK_BASELINE, SINK_LEAKAGE, SI
 struct sink_stratum {
     epv_stratum s;
     epv_species species;
-    double co2_per_m3_ha; /* d(tree CO2 t/ha)/d(volume m³/ha): the conversion is affine in V */
+    double co2_per_m3_ha; /* d(tree CO2 t/ha)/d(volume m³/ha): both methods are affine in V, so
+                           * the slope is all stock changes counted from planting need */
     double shrub_tco2_ha; /* pre-existing shrub carbon cleared at planting, t CO2/ha */
 };
 
