@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
 /* GEP benchmark: an account of 3,000 counties in 30 provinces and one nation × 20 ecosystem
  * types × every leaf indicator of the national tree × 10 years; valuation with price

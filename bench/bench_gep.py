@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The GEP benchmark computation written plainly with NumPy (run by bench/bench_gep.c).
 
 Reads the quantities libepv was given (float64, leaf x year x region x ecosystem) and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Ledger benchmark: N operations (issue, transfer with splits, retire) on a durable file
  * ledger (WAL, synchronous=FULL), committed in batches (epv_ledger_batch_begin/commit: one
  * fsync per batch, each operation still atomic); beside it, in the same run, plain SQLite

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
 /* Benchmark: project 100,000 strata over 60 years (growth curve → biomass → carbon → CO2e →
  * net removals) with libepv on 1 and 2 threads, and the same computation written plainly

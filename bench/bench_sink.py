@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The sink benchmark's computation written plainly with NumPy, for comparison.
 
 Reads the strata written by bench_sink (CSV), projects each over YEARS years with a

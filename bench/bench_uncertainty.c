@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Benchmark: Monte Carlo (IPCC Approach 2) of a 1,000-stratum, 40-year project through
  * epv_mc_run, on 1 and 2 threads, beside the same computation written with NumPy
  * (bench/bench_uncertainty.py) run as a subprocess in the same run.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """NumPy twin of bench_uncertainty.c: Monte Carlo of a 1,000-stratum, 40-year project.
 
 Each stratum: area (normal), Richards volume curve V(t) = a (1 - exp(-b t))^c with (a, b, c)

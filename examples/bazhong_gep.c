@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Bazhong GEP account: load the shipped input (data/examples/bazhong_gep.xml, illustrative
  * figures with their sources marked), value it at 2020 prices with a CPI series, print the
  * account, run the integrity checks, give 95% intervals on the account's totals (IPCC

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A CCER-style ledger for the Pingchang afforestation project, from monitoring to offset.
  *
  * Pingchang (平昌县, Bazhong) reports 26.41万亩 (17,606.7 ha at 15 亩 = 1 ha) of new forest.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Pingchang forest carbon calculator.
  *
  * Models Pingchang county's 26.41万亩 of new forest (afforestation) and 15万亩 of forest

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /**
  * @file epv.h
  * @brief libepv umbrella header: ecological product value (生态产品价值) accounting.

@@ -1,6 +1,10 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Core: version query, status strings, the context, dates, shared helpers. */
+#define _GNU_SOURCE 1 /* strtod_l, newlocale, uselocale */
 #include "config.h"
 #include "common_int.h"
+
+#include <locale.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -38,6 +42,9 @@ EPV_API const char *epv_strerror(int status)
     case EPV_EREADONLY: return "store is read-only";
     case EPV_ENOSPACE: return "disk full";
     case EPV_EUNSUPPORTED: return "not supported";
+    case EPV_ECANCELLED: return "cancelled by the progress callback";
+    case EPV_ECALLBACK: return "a callback reported a failure";
+    case EPV_EVERSION: return "struct version not supported";
     default: return "unknown status";
     }
 }
@@ -46,11 +53,14 @@ static void *sys_malloc(size_t n, void *p) { (void)p; return malloc(n); }
 static void *sys_realloc(void *q, size_t n, void *p) { (void)p; return realloc(q, n); }
 static void sys_free(void *q, void *p) { (void)p; free(q); }
 
+EPV__DEFINE_INIT(epv_allocator, EPV_ALLOCATOR_VERSION, EPV_ALLOCATOR_INIT)
+
 EPV_API int epv_ctx_new_with_allocator(epv_ctx **out, const epv_allocator *alloc)
 {
     if (!out) return EPV_EINVAL;
     *out = NULL;
     if (!alloc || !alloc->malloc_fn || !alloc->realloc_fn || !alloc->free_fn) return EPV_EINVAL;
+    if (alloc->version < 1 || alloc->version > EPV_ALLOCATOR_VERSION) return EPV_EVERSION;
     epv_ctx *ctx = alloc->malloc_fn(sizeof *ctx, alloc->payload);
     if (!ctx) return EPV_ENOMEM;
     memset(ctx, 0, sizeof *ctx);
@@ -62,7 +72,8 @@ EPV_API int epv_ctx_new_with_allocator(epv_ctx **out, const epv_allocator *alloc
 
 EPV_API int epv_ctx_new(epv_ctx **out)
 {
-    static const epv_allocator sys = { sys_malloc, sys_realloc, sys_free, NULL };
+    static const epv_allocator sys = { EPV_ALLOCATOR_VERSION, sys_malloc, sys_realloc, sys_free,
+                                       NULL };
     return epv_ctx_new_with_allocator(out, &sys);
 }
 
@@ -107,13 +118,110 @@ EPV_API int epv_ctx_set_threads(epv_ctx *ctx, int nthreads)
 
 EPV_API int epv_ctx_threads(const epv_ctx *ctx) { return ctx ? ctx->nthreads : 1; }
 
+EPV_API int epv_ctx_set_progress(epv_ctx *ctx, epv_progress_fn fn, void *payload)
+{
+    if (!ctx) return EPV_EINVAL;
+    ctx->progress = fn;
+    ctx->progress_payload = payload;
+    return EPV_OK;
+}
+
+/* ---- versioned structs, progress, callbacks ------------------------------------------ */
+
+int epv__struct_init(epv_ctx *ctx, const char *type, void *dst, const void *init, size_t size,
+                     unsigned int version, unsigned int current)
+{
+    if (!dst) return epv__error(ctx, EPV_EINVAL, "%s_init: the struct pointer is NULL", type);
+    if (version < 1 || version > current)
+        return epv__error(ctx, EPV_EVERSION,
+                          "%s_init: version %u is not known to this library (it has versions "
+                          "1 to %u); the program was built against another libepv",
+                          type, version, current);
+    /* Only version 1 exists of every struct so far, so the current initialiser is the
+     * requested one. A struct that gains a version 2 keeps a table of sizes per version
+     * and copies only the requested version's prefix. */
+    memcpy(dst, init, size);
+    return EPV_OK;
+}
+
+int epv__check_version(epv_ctx *ctx, const char *type, const void *s, unsigned int current)
+{
+    if (!s) return epv__error(ctx, EPV_EINVAL, "%s: NULL", type);
+    unsigned int v;
+    memcpy(&v, s, sizeof v); /* the version is always the first member */
+    if (v == 0)
+        return epv__error(ctx, EPV_EVERSION,
+                          "%s: version 0: initialise it with its _INIT macro or %s_init()",
+                          type, type);
+    if (v > current)
+        return epv__error(ctx, EPV_EVERSION,
+                          "%s: version %u is not known to this library (it has versions 1 to "
+                          "%u)", type, v, current);
+    return EPV_OK;
+}
+
+int epv__progress(epv_ctx *ctx, double fraction, const char *message)
+{
+    if (!ctx || !ctx->progress) return EPV_OK;
+    if (!(fraction >= 0)) fraction = 0; /* also NaN */
+    if (fraction > 1) fraction = 1;
+    if (!message) message = "";
+    int stop = ctx->progress(fraction, message, ctx->progress_payload);
+    if (stop == 0) return EPV_OK;
+    return epv__error(ctx, EPV_ECANCELLED, "cancelled by the progress callback at %.0f%% (%s)",
+                      fraction * 100.0, message);
+}
+
+int epv__callback_failed(epv_ctx *ctx, const char *what, int rc, const char *where)
+{
+    return epv__error(ctx, EPV_ECALLBACK, "%s returned %d%s%s", what, rc, where ? ": " : "",
+                      where ? where : "");
+}
+
+/* ---- locale independence -------------------------------------------------------------- */
+
+static locale_t c_locale;
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
+static void c_locale_make(void) { c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0); }
+
+static locale_t get_c_locale(void)
+{
+    pthread_once(&c_locale_once, c_locale_make);
+    return c_locale;
+}
+
+void *epv__locale_push(void)
+{
+    locale_t c = get_c_locale();
+    if (c == (locale_t)0) return NULL;
+    return (void *)uselocale(c);
+}
+
+void epv__locale_pop(void *saved)
+{
+    if (saved) uselocale((locale_t)saved);
+}
+
+int epv__snprintf_c(char *buf, size_t size, const char *fmt, ...)
+{
+    void *saved = epv__locale_push();
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+    epv__locale_pop(saved);
+    return n;
+}
+
 /* ---- errors ------------------------------------------------------------------------ */
 
 int epv__verror(epv_ctx *ctx, int code, const char *fmt, va_list ap)
 {
     if (ctx) {
         ctx->errcode = code;
+        void *saved = epv__locale_push(); /* numbers in messages with '.' decimals */
         vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);
+        epv__locale_pop(saved);
     }
     return code;
 }
@@ -241,7 +349,7 @@ int epv__parse_double(const char *text, double *out)
         if (!is_ascii_number_char(*p)) return EPV_EPARSE;
     errno = 0;
     char *end = NULL;
-    double v = strtod(text, &end);
+    double v = strtod_l(text, &end, get_c_locale()); /* '.' decimals under any LC_NUMERIC */
     if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v)) return EPV_EPARSE;
     *out = v;
     return EPV_OK;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Private helpers shared by every module: error reporting, allocation, threading.
  * Nothing here is exported (names start with epv__). */
 #ifndef EPV_COMMON_INT_H
@@ -14,6 +15,8 @@ struct epv_ctx {
     epv_allocator alloc;
     epv_u64 seed;
     int nthreads;
+    epv_progress_fn progress;
+    void *progress_payload;
 };
 
 #if defined(__GNUC__)
@@ -42,6 +45,48 @@ int epv__grow(epv_ctx *ctx, void **arr, size_t *cap, size_t need, size_t elsize)
 int epv__check_finite(epv_ctx *ctx, double v, const char *field);
 int epv__check_nonneg(epv_ctx *ctx, double v, const char *field);
 int epv__check_positive(epv_ctx *ctx, double v, const char *field);
+
+/* ---- ABI: versioned structs (doc/architecture.md, "Versioned structs") ----------------
+ * Copy `init` (the EPV_<X>_INIT of the current version, `size` bytes) into `dst` when
+ * `version` is one this library knows (1..current); otherwise EPV_EVERSION naming `type`. */
+int epv__struct_init(epv_ctx *ctx, const char *type, void *dst, const void *init, size_t size,
+                     unsigned int version, unsigned int current);
+/* Check the version field of a struct passed in by a caller (0 means "never initialised"). */
+int epv__check_version(epv_ctx *ctx, const char *type, const void *s, unsigned int current);
+/* Define the public epv_<x>_init(ctx, x, version) of a versioned struct in one line:
+ * EPV__DEFINE_INIT(epv_sink_options, EPV_SINK_OPTIONS_VERSION, EPV_SINK_OPTIONS_INIT) */
+#define EPV__DEFINE_INIT(type, current, initializer)                                        \
+    EPV_API int type##_init(epv_ctx *ctx, type *x, unsigned int version)                     \
+    {                                                                                        \
+        static const type init_value = initializer;                                          \
+        return epv__struct_init(ctx, #type, x, &init_value, sizeof init_value, version,      \
+                                current);                                                    \
+    }
+/* Require a non-NULL object argument: `EPV__NEED(ctx, p, "project");` returns EPV_EINVAL
+ * with a message naming the function and the argument. */
+#define EPV__NEED(ctx, p, name)                                                              \
+    do {                                                                                     \
+        if (!(p)) return epv__error((ctx), EPV_EINVAL, "%s: %s is NULL", __func__, (name));  \
+    } while (0)
+
+/* ---- progress and callbacks ---------------------------------------------------------
+ * Report progress on ctx's callback; returns EPV_OK, or EPV_ECANCELLED (message set) when
+ * the callback asked to stop. Call only from the calling thread, only at points where the
+ * operation can still undo everything. fraction is clamped to 0..1. */
+int epv__progress(epv_ctx *ctx, double fraction, const char *message);
+/* A caller's callback returned rc != 0: EPV_ECALLBACK with "<what> returned <rc>: <where>". */
+int epv__callback_failed(epv_ctx *ctx, const char *what, int rc, const char *where);
+
+/* ---- locale independence ------------------------------------------------------------
+ * The "C" numeric locale, created once (thread-safe), for strtod_l and uselocale. Every
+ * number the library reads or writes goes through it, whatever LC_NUMERIC the host set. */
+/* Switch the calling thread to the C locale (uselocale) and return what to restore; pair
+ * every push with a pop on the same thread. The file writers (textout) do this around a
+ * file, so their fprintf calls write '.' decimals under any LC_NUMERIC. */
+void *epv__locale_push(void);
+void epv__locale_pop(void *saved);
+/* snprintf in the C locale (for numbers in files and messages). */
+int epv__snprintf_c(char *buf, size_t size, const char *fmt, ...) EPV__PRINTF(3, 4);
 
 /* Strict number parsing for input files: whole string, ASCII, finite. */
 int epv__parse_double(const char *text, double *out);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Stand carbon from stem volume (BEF method and Fang's continuous BEF) and from plot trees
  * (allometric equations). Formulas and sources: include/epv/forest.h and doc/forest.md. */
 #include "config.h"

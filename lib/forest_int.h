@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Private helpers shared by the forest module's files (lib/forest.c, lib/forest_ipcc.c). */
 #ifndef EPV_FOREST_INT_H
 #define EPV_FOREST_INT_H

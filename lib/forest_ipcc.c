@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* IPCC 2006 Guidelines Vol. 4 ch. 2 methods for a stratum: Tier 1 gain, gain-loss,
  * stock difference, and the Tier 1 linear transition of dead organic matter and soil. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* GEP accounts: regions × ecosystems × indicators × years, recording and valuation.
  * Quantities live only on leaf regions; every higher level is computed as a sum, so a
  * service can never be counted at two levels. Aggregation is in gep_aggregate.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Aggregation of a valued account: any region level, node, year and price basis; GEP
  * tables, GEP/GDP and the volume/price split of a change. GEP counts final services only
  * and subtracts value flowing in from outside the region (GB/T 46869-2025). */

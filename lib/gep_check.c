@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Integrity checks on any account, computed or published. Each rule is independent and
  * adds findings; an empty list means every applicable rule held. */
 #include "config.h"
@@ -72,10 +73,10 @@ static int check_sums(epv_ctx *ctx, const epv_gep_account *acc, epv_gep_findings
         if (nrep == 0) continue;
         snprintf(where, sizeof where, "%s/%s/%d", acc->regions[t->region].code, node_code(acc, t->node), t->year);
         if (nrep == nch && fabs(sum - t->yuan) > SUM_TOL(nrep, t->yuan)) {
-            snprintf(msg, sizeof msg, "parts sum to %.6g yuan but the total is %.6g yuan", sum, t->yuan);
+            epv__snprintf_c(msg, sizeof msg, "parts sum to %.6g yuan but the total is %.6g yuan", sum, t->yuan);
             if (add(ctx, f, EPV_GEP_ERROR, "sum", t->yuan, sum, where, msg)) return EPV_ENOMEM;
         } else if (nrep < nch && sum > t->yuan + SUM_TOL(nrep, t->yuan)) {
-            snprintf(msg, sizeof msg, "%zu of %zu parts already sum to %.6g yuan, more than the total %.6g yuan", nrep,
+            epv__snprintf_c(msg, sizeof msg, "%zu of %zu parts already sum to %.6g yuan, more than the total %.6g yuan", nrep,
                      nch, sum, t->yuan);
             if (add(ctx, f, EPV_GEP_ERROR, "sum", t->yuan, sum, where, msg)) return EPV_ENOMEM;
         }
@@ -96,7 +97,7 @@ static int check_sums(epv_ctx *ctx, const epv_gep_account *acc, epv_gep_findings
         }
         if (nch == 0 || nrep != nch || fabs(sum - t->yuan) <= SUM_TOL(nrep, t->yuan)) continue;
         snprintf(where, sizeof where, "%s/%s/%d", acc->regions[t->region].code, node_code(acc, t->node), t->year);
-        snprintf(msg, sizeof msg, "sub-regions sum to %.6g yuan but the region reports %.6g yuan", sum, t->yuan);
+        epv__snprintf_c(msg, sizeof msg, "sub-regions sum to %.6g yuan but the region reports %.6g yuan", sum, t->yuan);
         if (add(ctx, f, EPV_GEP_ERROR, "sum", t->yuan, sum, where, msg)) return EPV_ENOMEM;
     }
     return EPV_OK;
@@ -126,7 +127,7 @@ static int check_values(epv_ctx *ctx, const epv_gep_account *acc, epv_gep_findin
             if (epv_gep_account_total(NULL, acc, acc->regions[t->region].code, NULL, node_code(acc, t->node), t->year,
                                       EPV_GEP_CURRENT, &v) == 0 &&
                 v != 0 && fabs(v - t->yuan) > VALUE_RTOL * fabs(t->yuan)) {
-                snprintf(msg, sizeof msg, "recomputed %.6g yuan from quantities and prices, reported %.6g yuan", v, t->yuan);
+                epv__snprintf_c(msg, sizeof msg, "recomputed %.6g yuan from quantities and prices, reported %.6g yuan", v, t->yuan);
                 if (add(ctx, f, EPV_GEP_WARNING, "value", t->yuan, v, where, msg)) return EPV_ENOMEM;
             }
         }
@@ -138,7 +139,7 @@ static int check_values(epv_ctx *ctx, const epv_gep_account *acc, epv_gep_findin
             if (isnan(q)) continue;
             double v = q * p->price;
             if (fabs(v - t->yuan) > VALUE_RTOL * fabs(t->yuan)) {
-                snprintf(msg, sizeof msg, "quantity %.6g × price %.6g = %.6g yuan, reported %.6g yuan", q, p->price, v,
+                epv__snprintf_c(msg, sizeof msg, "quantity %.6g × price %.6g = %.6g yuan, reported %.6g yuan", q, p->price, v,
                          t->yuan);
                 if (add(ctx, f, EPV_GEP_ERROR, "value", t->yuan, v, where, msg)) return EPV_ENOMEM;
             }
@@ -161,7 +162,7 @@ static int check_o2(epv_ctx *ctx, const epv_gep_account *acc, epv_gep_findings *
                 double want = co2 * EPV_O2_PER_CO2;
                 if (fabs(o2 - want) <= O2_RTOL * want) continue;
                 snprintf(where, sizeof where, "%s/%s/%d", acc->regions[r].code, acc->eco[e], acc->first_year + y);
-                snprintf(msg, sizeof msg, "oxygen %.6g t is not 32/44 of the %.6g t CO2 fixed (%.6g t)", o2, co2, want);
+                epv__snprintf_c(msg, sizeof msg, "oxygen %.6g t is not 32/44 of the %.6g t CO2 fixed (%.6g t)", o2, co2, want);
                 if (add(ctx, f, EPV_GEP_ERROR, "o2_co2", want, o2, where, msg)) return EPV_ENOMEM;
             }
     }
@@ -176,7 +177,7 @@ static int check_purification(epv_ctx *ctx, const epv_gep_account *acc, epv_gep_
         double q = quantity(acc, m->region, m->ind, m->year - acc->first_year, -1);
         if (isnan(q) || q <= m->t * (1 + 1e-9)) continue;
         snprintf(where, sizeof where, "%s/%s/%d", acc->regions[m->region].code, acc->tree->nodes[m->ind].code, m->year);
-        snprintf(msg, sizeof msg, "purification %.6g t exceeds the %.6g t emitted", q, m->t);
+        epv__snprintf_c(msg, sizeof msg, "purification %.6g t exceeds the %.6g t emitted", q, m->t);
         if (add(ctx, f, EPV_GEP_ERROR, "purification", m->t, q, where, msg)) return EPV_ENOMEM;
     }
     return EPV_OK;
@@ -189,10 +190,10 @@ static int check_prices(epv_ctx *ctx, const epv_gep_account *acc, epv_gep_findin
         const struct gep_rprice *p = &acc->rprice[k];
         snprintf(where, sizeof where, "%s/%d", acc->tree->nodes[p->ind].code, p->year);
         if (p->price_year == 0) {
-            snprintf(msg, sizeof msg, "price %.6g yuan per unit has no price year", p->price);
+            epv__snprintf_c(msg, sizeof msg, "price %.6g yuan per unit has no price year", p->price);
             if (add(ctx, f, EPV_GEP_ERROR, "price_dated", p->year, 0, where, msg)) return EPV_ENOMEM;
         } else if (p->price_year != p->year) {
-            snprintf(msg, sizeof msg, "a %d price (%.6g yuan per unit) values %d quantities without conversion to %d prices",
+            epv__snprintf_c(msg, sizeof msg, "a %d price (%.6g yuan per unit) values %d quantities without conversion to %d prices",
                      p->price_year, p->price, p->year, p->year);
             if (add(ctx, f, EPV_GEP_WARNING, "price_dated", p->year, p->price_year, where, msg)) return EPV_ENOMEM;
         }
@@ -217,7 +218,7 @@ static int check_areas(epv_ctx *ctx, const epv_gep_account *acc, epv_gep_finding
             }
             if (!any || fabs(s - acc->regions[r].area_ha) <= AREA_RTOL * acc->regions[r].area_ha) continue;
             snprintf(where, sizeof where, "%s/%d", acc->regions[r].code, acc->first_year + y);
-            snprintf(msg, sizeof msg, "ecosystem areas add up to %.6g ha, the region has %.6g ha", s, acc->regions[r].area_ha);
+            epv__snprintf_c(msg, sizeof msg, "ecosystem areas add up to %.6g ha, the region has %.6g ha", s, acc->regions[r].area_ha);
             if (add(ctx, f, EPV_GEP_WARNING, "area", acc->regions[r].area_ha, s, where, msg)) return EPV_ENOMEM;
         }
     for (size_t r = 0; r < acc->nreg; r++) {
@@ -230,7 +231,7 @@ static int check_areas(epv_ctx *ctx, const epv_gep_account *acc, epv_gep_finding
                 s += acc->regions[c].area_ha;
             }
         if (!all || fabs(s - acc->regions[r].area_ha) <= AREA_RTOL * acc->regions[r].area_ha) continue;
-        snprintf(msg, sizeof msg, "sub-region areas add up to %.6g ha, the region has %.6g ha", s, acc->regions[r].area_ha);
+        epv__snprintf_c(msg, sizeof msg, "sub-region areas add up to %.6g ha, the region has %.6g ha", s, acc->regions[r].area_ha);
         if (add(ctx, f, EPV_GEP_WARNING, "area", acc->regions[r].area_ha, s, acc->regions[r].code, msg)) return EPV_ENOMEM;
     }
     return EPV_OK;

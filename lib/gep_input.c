@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reader of GEP input files (schema/gep_input.xsd). Everything goes into fresh objects,
  * which are freed on the first error: a bad file changes nothing. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Private structures of the GEP module, shared by lib/gep_*.c. */
 #ifndef EPV_GEP_INT_H
 #define EPV_GEP_INT_H

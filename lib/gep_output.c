@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Writers for valued accounts: XML (SEEA EA-shaped supply and use tables), CSV and an SVG
  * composition chart. Writers only format numbers the account already holds. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Dated unit prices and deflator series (CSV reader). */
 #include "config.h"
 #include "gep_int.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Physical quantities of regulating services and the equivalent-factor method.
  * Formulas: NDRC & NBS 生态产品总值核算规范（试行） (2022), as summarised in doc/gep.md. */
 #include "config.h"

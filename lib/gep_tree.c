@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* GEP category tree: loading the national tree (data, not code) and provincial extensions. */
 #include "config.h"
 #include "gep_int.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Uncertainty of GEP totals of a region and year: Approach 1 (IPCC 2006 Vol. 1 ch. 3,
  * Eq. 3.1 for quantity x price, Eq. 3.2 for sums) and Approach 2 (Monte Carlo through
  * epv_mc). Both work on the same "plan": every non-zero cell value V = q x p of a final

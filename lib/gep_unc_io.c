@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Table of GEP indicator uncertainties (U% of quantity and price, distribution shape,
  * correlation across cells, source) and its reader (schema/gep_unc.xsd). The arithmetic
  * is in gep_unc.c. */

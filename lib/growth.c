@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Growth curves: the five model families, their values, growth rates and parameter
  * derivatives, and the checks that keep a curve inside its domain. Fitting is in
  * growth_fit.c.

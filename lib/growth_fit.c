@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fitting growth curves to (age, y) data by nonlinear least squares with GSL's
  * gsl_multifit_nlinear (trust region, Levenberg-Marquardt steps, QR linear solver,
  * analytic Jacobians from epv__growth_gradient).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Private helpers of the growth module shared by evaluation (growth.c) and fitting
  * (growth_fit.c). Nothing here is exported. */
 #ifndef EPV_GROWTH_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Applying operations to the derived tables: programme settings, accounts, projects,
  * monitoring periods and verifications (units are in ledger_blocks.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Credits as serial blocks: issuance from the project's monotonic sequence, deterministic
  * splits, moves (transfer, retire, cancel), buffer reversals, and merging of adjacent blocks
  * whose attributes are identical.

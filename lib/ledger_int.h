@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Private ledger internals shared by lib/ledger*.c (and the ledger tests).
  *
  * Every change is an operation (struct epv__lop) with a fixed shape: a kind, a request id,

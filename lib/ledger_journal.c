@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The journal: canonical encoding of operations, the SHA-256 hash chain, request ids,
  * chain verification, replay verification and the state digest.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* RFC 6962 Merkle tree over journal entries: tree heads, inclusion (audit) paths and
  * consistency proofs, with the verification algorithms of RFC 9162 section 2.1.3.2 and
  * 2.1.4.2. Leaf hash = SHA-256(0x00 || d), node hash = SHA-256(0x01 || left || right),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Public operations: each builds the operation's canonical shape and runs it atomically
  * (epv__lg_run). Argument checks that need no stored state happen here as well as in the
  * apply step, so a replayed journal is held to the same rules as a live call. */

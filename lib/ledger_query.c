@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Queries (balances, totals, blocks, serial history, certificates) and the integrity
  * invariants checked on open and by epv_ledger_verify(). Queries use their own statements
  * (not the cache) so callbacks may call back into the ledger. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Serial strings: derived output of a block, parsed strictly on input.
  *
  * A template mixes literal text with fields {programme} {project} {vintage} {batch} {start}

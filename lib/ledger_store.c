@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Ledger storage: the SQLite file, its schema, pragmas, prepared statements, transactions.
  *
  * Durability: WAL with synchronous=FULL (a commit is on disk when it returns). One writer at a

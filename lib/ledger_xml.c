@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Export and import of a whole ledger as XML (schema data/schema/ledger.xsd).
  *
  * The XML holds the journal: one <entry> per operation with its fields as named attributes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Parameter tables: storage, range checks, lookups and single-value overrides.
  * Loading from XML lives in params_xml.c. Tables are small (tens of rows), so lookups are
  * linear scans: simple, and fast enough next to any model that uses the values. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Private parts of the parameter tables: the table layout shared by lib/params.c (table
  * operations, lookups, range checks) and lib/params_xml.c (loading and merging files). */
 #ifndef EPV_PARAMS_INT_H

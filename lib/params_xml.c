@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reading parameter tables from XML (schema/params.xsd): load a new table, or merge a file
  * over an existing one all or nothing (the merge works on a copy that replaces the table
  * only when the whole file was accepted). Every error names the file, the line, the row

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Project definition and the yearly estimation of removals, emissions, baseline, leakage
  * and net removals (see include/epv/sink.h for the method and its sources). */
 #include "config.h"

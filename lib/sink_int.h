@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Private layout of projects and results, shared by sink.c (model), sink_io.c (XML
  * input) and sink_out.c (CSV and SVG output). */
 #ifndef EPV_SINK_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reading project files (schema/project.xsd). The schema checks structure and types; this
  * file checks meaning (areas, curves, species, years) and builds the project all or
  * nothing: on any error no project is returned. */

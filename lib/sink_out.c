@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Writers for sink results: CSV for spreadsheets, SVG for people. Writers only format
  * numbers the model computed; files are written to a temporary name and renamed, so a
  * failed write never leaves a half file under the requested name. */

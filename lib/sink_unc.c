@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Uncertainty of a project's net removals: Approach 1 (IPCC 2006 Vol. 1 Eq. 3.1/3.2),
  * Approach 2 (Monte Carlo through epv_mc) and the sample-plot design of a monitoring
  * campaign (CDM AR-Tool03 through epv_sampling_plots_needed). Both approaches run the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Private helpers for the library's file writers (CSV, XML, SVG). A file is written under a
  * temporary name beside its destination and renamed only when everything was written, so a
  * failed or interrupted write never leaves a half file under the requested name. */
@@ -11,9 +12,11 @@ typedef struct epv__out {
     FILE *f;
     char tmp[4096];
     const char *path;
+    void *saved_locale; /* the thread's locale before open; numbers are written in "C" */
 } epv__out;
 
-/* Open `path` for writing (really path.tmp). Errors name the path. */
+/* Open `path` for writing (really path.tmp). Errors name the path. Until close, the calling
+ * thread runs in the C locale, so every fprintf writes '.' decimals whatever LC_NUMERIC is. */
 int epv__out_open(epv_ctx *ctx, const char *path, epv__out *out);
 /* Finish: with rc == 0 and no write error, rename into place; otherwise remove the temporary
  * file. Returns rc, or EPV_EIO naming the path when writing or renaming failed. */

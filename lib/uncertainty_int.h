@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Private: the Monte Carlo handle, shared by the runner and the writers. */
 #ifndef EPV_UNCERTAINTY_INT_H
 #define EPV_UNCERTAINTY_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* IPCC Approach 2: Monte Carlo over a user model (IPCC 2006 Vol. 1 ch. 3, section 3.2.3.2).
  *
  * Reproducibility: iterations are cut into blocks of EPV__MC_BLOCK; block b draws from its own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* IPCC Approach 1 (error propagation) and sampling design for monitoring plots.
  * Sources: IPCC 2006 Guidelines Vol. 1 ch. 3 (Eq. 3.1, 3.2); CDM AR-Tool03 (number of sample
  * plots); CDM AR-Tool14 (uncertainty of a stratified estimate, t at n - M dof); Cochran (1977)

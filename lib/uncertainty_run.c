@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Monte Carlo runner and result summaries. See uncertainty_mc.c for the stream layout. */
 #include "config.h"
 
@@ -124,7 +125,7 @@ static int run_one(run_args *a, worker_state *w, size_t it)
         double x = transform(in, w->z[i], needs_normal(in));
         if ((in->flags & EPV_MC_NONNEG) && x < 0) {
             w->code = EPV_EDOMAIN;
-            snprintf(w->msg, sizeof w->msg,
+            epv__snprintf_c(w->msg, sizeof w->msg,
                      "input '%s': draw %g in iteration %zu is negative but the input is declared "
                      "non-negative (use a lognormal or truncated normal)",
                      in->name, x, it);
@@ -136,14 +137,14 @@ static int run_one(run_args *a, worker_state *w, size_t it)
     int rc = a->model(w->x, n, w->out, a->n_out, a->payload);
     if (rc != 0) {
         w->code = rc < 0 ? rc : EPV_EDOMAIN;
-        snprintf(w->msg, sizeof w->msg, "model callback returned %d (%s) in iteration %zu", rc,
+        epv__snprintf_c(w->msg, sizeof w->msg, "model callback returned %d (%s) in iteration %zu", rc,
                  epv_strerror(rc), it);
         return w->code;
     }
     for (size_t j = 0; j < a->n_out; j++) {
         if (!isfinite(w->out[j])) {
             w->code = EPV_EDOMAIN;
-            snprintf(w->msg, sizeof w->msg, "output %zu: model returned %g in iteration %zu", j,
+            epv__snprintf_c(w->msg, sizeof w->msg, "output %zu: model returned %g in iteration %zu", j,
                      w->out[j], it);
             return w->code;
         }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* SVG histogram of a Monte Carlo output: a plain bar chart with the mean and the 2.5/97.5
  * percentiles marked. Written to a temporary file then renamed, so a failed write never
  * leaves a half chart behind. */
@@ -16,9 +17,9 @@
 static const char *readable(double v, char buf[32])
 {
     if (fabs(v) >= 100 && fabs(v) < 1e15)
-        snprintf(buf, 32, "%.0f", v);
+        epv__snprintf_c(buf, 32, "%.0f", v);
     else
-        snprintf(buf, 32, "%.3g", v);
+        epv__snprintf_c(buf, 32, "%.3g", v);
     return buf;
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Units and conversions. Factors are exact definitions, not measurements. */
 #include "config.h"
 #include "common_int.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Batch exp, expm1 and log (see vmath_int.h for why and for the guarantees). */
 #if defined(__GNUC__) && !defined(__clang__)
 /* Let the batch loops vectorize: selects between computed values become blends only when

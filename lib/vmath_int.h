@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Batch exponential and logarithm for growth curves evaluated at many ages.
  *
  * Why not libm: projecting 10^5 strata over 60 years spends nearly all its time in exp, log

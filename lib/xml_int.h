@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Private XML helpers: safe loading with validation, attribute access with located errors.
  * Every reader in libepv goes through epv__xml_load*(), never straight to libxml2. */
 #ifndef EPV_XML_INT_H

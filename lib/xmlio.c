@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Safe XML loading and validation against embedded schemas.
  *
  * Why each rule: a DOCTYPE is the only way to declare entities, so refusing it removes

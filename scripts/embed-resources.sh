@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Turn data files into a C source with their text, so the library carries its own schemas
 # and default tables and never depends on where it was installed.
 # Usage: embed-resources.sh SRCDIR/data OUTPUT.c FILE...   (FILE relative to SRCDIR/data)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs examples/bazhong_gep on the shipped input and checks that its XML, CSV and SVG exist
 # and are well formed, the XML validating against the account schema.
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs examples/ccer_ledger on the Pingchang project file and a fresh ledger, and checks its
 # story adds up: each monitoring period's verified tonnes are the sink estimate floored, 20%
 # (rounded up) is withheld into the buffer, conservation holds, the fire loss comes out of the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs the main example on the shipped data and checks what a person would look at:
 # the comparison with the county's figures is printed, and the CSV and SVG exist and parse.
 set -eu

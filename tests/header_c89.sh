@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The public header must compile as strict C89 and C99 (and C++ when a compiler is there),
 # warning-free, so every binding generator and old toolchain can read it.
 set -eu

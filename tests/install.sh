@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # `make install` into a scratch DESTDIR, then build and run a small program the way a user
 # would: `cc prog.c $(pkg-config --cflags --libs epv)`. Checks that headers, library, .pc file
 # and data files are installed and that the public API is enough.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Only epv_ names may be exported from the shared library (epv__ internals stay hidden).
 set -eu
 so="$top_builddir/.libs/libepv.so"

@@ -1,7 +1,9 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Core: context, status codes, dates, units, and the safe XML loader. */
 #include "test_util.h"
 #include "epv.h"
 #include "xml_int.h"
+#include "csv_int.h"
 
 #include <libxml/tree.h>
 #include <stdlib.h>
@@ -23,7 +25,8 @@ static void test_status_codes_fixed(void)
     CU_ASSERT_EQUAL(EPV_ESCHEMA, -5);
     CU_ASSERT_EQUAL(EPV_ITEROVER, -14);
     CU_ASSERT_EQUAL(EPV_EUNSUPPORTED, -20);
-    for (int s = 0; s >= EPV_EUNSUPPORTED; s--)
+    CU_ASSERT_EQUAL(EPV_EVERSION, -23);
+    for (int s = 0; s >= EPV_EVERSION; s--)
         CU_ASSERT_STRING_NOT_EQUAL(epv_strerror(s), "unknown status");
     CU_ASSERT_STRING_EQUAL(epv_strerror(-999), "unknown status");
 }
@@ -179,6 +182,137 @@ static void test_parallel_for(void)
     EPV_ASSERT_OK(ctx, epv__parallel_for(ctx, 0, 2, fill_range, b));
 }
 
+/* Versioned structs (doc/architecture.md): an unknown version is refused with a message that
+ * names the struct and both versions; version 0 (never initialised) is refused too. */
+static void test_struct_versions(void)
+{
+    epv_allocator a = EPV_ALLOCATOR_INIT;
+    CU_ASSERT_EQUAL(a.version, EPV_ALLOCATOR_VERSION);
+    epv_allocator b;
+    memset(&b, 0xff, sizeof b);
+    EPV_ASSERT_OK(ctx, epv_allocator_init(ctx, &b, EPV_ALLOCATOR_VERSION));
+    CU_ASSERT(b.version == a.version && b.malloc_fn == NULL && b.realloc_fn == NULL && b.free_fn == NULL && b.payload == NULL);
+    EPV_ASSERT_STATUS(ctx, epv_allocator_init(ctx, &b, EPV_ALLOCATOR_VERSION + 1), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "epv_allocator");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "version 2");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "1 to 1");
+    EPV_ASSERT_STATUS(ctx, epv_allocator_init(ctx, NULL, 1), EPV_EINVAL);
+    EPV_ASSERT_STATUS(NULL, epv_allocator_init(NULL, &b, 0), EPV_EVERSION);
+    unsigned int zero[4] = { 0, 0, 0, 0 };
+    EPV_ASSERT_STATUS(ctx, epv__check_version(ctx, "epv_thing", zero, 1), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "epv_thing_init()");
+    /* a context made with an allocator of an unknown version is refused */
+    epv_allocator c = { EPV_ALLOCATOR_VERSION + 5, NULL, NULL, NULL, NULL };
+    epv_ctx *c2 = NULL;
+    c.malloc_fn = a.malloc_fn;
+    CU_ASSERT_EQUAL(epv_ctx_new_with_allocator(&c2, &c), EPV_EINVAL); /* hooks missing first */
+}
+
+struct progress_log {
+    int calls;
+    double last;
+    int stop_at; /* cancel on this call (1-based); 0 never */
+};
+
+static int log_progress(double fraction, const char *message, void *payload)
+{
+    struct progress_log *l = payload;
+    l->calls++;
+    CU_ASSERT_PTR_NOT_NULL(message);
+    CU_ASSERT(fraction >= l->last); /* never decreasing */
+    l->last = fraction;
+    return l->calls == l->stop_at ? 1 : 0;
+}
+
+/* Progress on the context: reports clamp to 0..1, a non-zero return gives EPV_ECANCELLED
+ * with a message naming the step. */
+static void test_progress(void)
+{
+    struct progress_log l = { 0, 0, 3 };
+    EPV_ASSERT_OK(ctx, epv__progress(ctx, 0.5, "no callback yet"));
+    EPV_ASSERT_OK(ctx, epv_ctx_set_progress(ctx, log_progress, &l));
+    EPV_ASSERT_OK(ctx, epv__progress(ctx, -1, NULL));
+    EPV_ASSERT_OK(ctx, epv__progress(ctx, 0.25, "step"));
+    EPV_ASSERT_STATUS(ctx, epv__progress(ctx, 7, "replaying"), EPV_ECANCELLED);
+    CU_ASSERT_EQUAL(l.calls, 3);
+    CU_ASSERT_EQUAL(l.last, 1.0);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "replaying");
+    EPV_ASSERT_STATUS(ctx, epv__callback_failed(ctx, "model", -5, "iteration 3"), EPV_ECALLBACK);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "model returned -5: iteration 3");
+    EPV_ASSERT_OK(ctx, epv_ctx_set_progress(ctx, NULL, NULL));
+    CU_ASSERT_EQUAL(epv_ctx_set_progress(NULL, NULL, NULL), EPV_EINVAL);
+    CU_ASSERT_STRING_EQUAL(epv_strerror(EPV_ECANCELLED), "cancelled by the progress callback");
+}
+
+/* The shared strict CSV reader (RFC 4180 quoting; errors name file, line and column). */
+static void test_csv(void)
+{
+    epv__csv *c = NULL;
+    /* BOM, comment, CRLF, quoted comma, quote and line break, blank line, Chinese text */
+    const char ok[] = "\xEF\xBB\xBF# comment\r\ncode,name,area_ha\r\n"
+                      "a,\"x, \"\"y\"\"\",1.5\r\n\r\nb,\"two\nlines\",2\n"
+                      "c,\xE5\xB9\xB3\xE6\x98\x8C,3";
+    EPV_ASSERT_OK(ctx, epv__csv_open_memory(ctx, ok, sizeof ok - 1, "t.csv", NULL, &c));
+    CU_ASSERT_EQUAL_FATAL(epv__csv_ncols(c), 3);
+    CU_ASSERT_EQUAL(epv__csv_nrows(c), 3);
+    size_t cn, ca, cx;
+    EPV_ASSERT_OK(ctx, epv__csv_col(ctx, c, "name", 1, &cn));
+    EPV_ASSERT_OK(ctx, epv__csv_col(ctx, c, "area_ha", 1, &ca));
+    EPV_ASSERT_OK(ctx, epv__csv_col(ctx, c, "absent", 0, &cx));
+    CU_ASSERT_EQUAL(cx, SIZE_MAX);
+    EPV_ASSERT_STATUS(ctx, epv__csv_col(ctx, c, "areaha", 1, &cx), EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "t.csv:2: no column 'areaha' (the columns are: code, name, area_ha)");
+    EPV_ASSERT_OK(ctx, epv__csv_next(ctx, c));
+    CU_ASSERT_STRING_EQUAL(epv__csv_field(c, cn), "x, \"y\"");
+    double v = 0;
+    EPV_ASSERT_OK(ctx, epv__csv_double(ctx, c, ca, 0, 10, &v));
+    CU_ASSERT_EQUAL(v, 1.5);
+    EPV_ASSERT_OK(ctx, epv__csv_next(ctx, c));
+    CU_ASSERT_EQUAL(epv__csv_line(c), 5);
+    CU_ASSERT_STRING_EQUAL(epv__csv_field(c, cn), "two\nlines");
+    EPV_ASSERT_STATUS(ctx, epv__csv_double(ctx, c, ca, 0, 1, &v), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "t.csv:5: column 'area_ha': 2 is outside [0, 1]");
+    EPV_ASSERT_OK(ctx, epv__csv_next(ctx, c));
+    CU_ASSERT_EQUAL(epv__csv_line(c), 7);
+    CU_ASSERT_STRING_EQUAL(epv__csv_field(c, cn), "\xE5\xB9\xB3\xE6\x98\x8C");
+    CU_ASSERT_EQUAL(epv__csv_next(ctx, c), EPV_ITEROVER);
+    epv__csv_free(c);
+
+    /* GB18030 when declared: 平昌 is C6 BD B2 FD */
+    const char gb[] = "code,name\nx,\xC6\xBD\xB2\xFD\n";
+    EPV_ASSERT_OK(ctx, epv__csv_open_memory(ctx, gb, sizeof gb - 1, "gb.csv", "GB18030", &c));
+    EPV_ASSERT_OK(ctx, epv__csv_next(ctx, c));
+    CU_ASSERT_STRING_EQUAL(epv__csv_field(c, 1), "\xE5\xB9\xB3\xE6\x98\x8C");
+    epv__csv_free(c);
+    /* ... and refused as UTF-8, naming the line */
+    EPV_ASSERT_STATUS(ctx, epv__csv_open_memory(ctx, gb, sizeof gb - 1, "gb.csv", NULL, &c), EPV_EPARSE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "gb.csv:2: invalid UTF-8");
+    CU_ASSERT_PTR_NULL(c);
+
+    struct { const char *text, *msg; } bad[] = {
+        { "a,b\n1,2\n3\n", "t.csv:3: 1 fields, the header has 2" },
+        { "a,b\n1,\"2\n", "t.csv:2: column 2: quoted field not closed" },
+        { "a,b\n1,x\"y\n", "t.csv:2: column 2: quote inside an unquoted field" },
+        { "a,b\n1,\"x\"y\n", "t.csv:2: column 2: text after a closing quote" },
+        { "a,a\n1,2\n", "column 'a' appears twice" },
+        { "a,,c\n1,2,3\n", "column 2 has an empty name" },
+        { "", "no header row" },
+        { "a\rb\n", "bare carriage return" },
+    };
+    for (size_t i = 0; i < EPV__ARRAY_LEN(bad); i++) {
+        c = NULL;
+        EPV_ASSERT_STATUS(ctx, epv__csv_open_memory(ctx, bad[i].text, strlen(bad[i].text), "t.csv", NULL, &c),
+                          epv_ctx_errcode(ctx) ? epv_ctx_errcode(ctx) : EPV_EPARSE);
+        CU_ASSERT_PTR_NULL(c);
+        EPV_ASSERT_ERRMSG_HAS(ctx, bad[i].msg);
+    }
+    const char nul[] = "a,b\n1,\0\n";
+    EPV_ASSERT_STATUS(ctx, epv__csv_open_memory(ctx, nul, sizeof nul - 1, "t.csv", NULL, &c), EPV_EPARSE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "t.csv:2: NUL byte");
+    EPV_ASSERT_STATUS(ctx, epv__csv_open_file(ctx, "/nonexistent/x.csv", NULL, &c), EPV_EIO);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "/nonexistent/x.csv: cannot open");
+}
+
 int main(void)
 {
     if (epv_ctx_new(&ctx)) return 2;
@@ -191,6 +325,9 @@ int main(void)
         { "xml safety", test_xml_safety },
         { "xml attributes", test_xml_attributes },
         { "parallel_for", test_parallel_for },
+        { "struct versions", test_struct_versions },
+        { "progress and callbacks", test_progress },
+        { "strict csv", test_csv },
         CU_TEST_INFO_NULL,
     };
     int rc = epv_test_main("core", tests);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Forest module: volume -> biomass -> carbon (BEF, Fang), allometric plots, IPCC Tier 1 gain,
  * gain-loss, stock difference and the Tier 1 transition.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* GEP module: quantity formulas, valuation with dated prices and deflators, accounts and
  * aggregation, the equivalent-factor method and the integrity checks. Expected numbers come
  * from published accounts and papers (cited next to each) or are hand calculations of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* GEP module files: tree extension, input files (good and every bad case of the issue),
  * deflator CSV, and the XML/CSV/SVG writers validated against their schema. */
 #include "test_util.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* GEP uncertainty: Approach 1 (IPCC 2006 Vol. 1 ch. 3, Eq. 3.1 and 3.2) on account totals,
  * Approach 2 (Monte Carlo) against it, correlated prices, threads, bad input. */
 #include "test_util.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Growth curves (growth module): evaluation, growth rates, fitting and every error path.
  *
  * Published references used below:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #define _GNU_SOURCE
 /* Ledger rules: accounts, projects, periods, verifications, issuance with buffer, transfer,
  * retirement, cancellation, reversal, request ids, queries, and the integrity invariants of

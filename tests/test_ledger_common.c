@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared by the ledger test programs (included, not compiled on its own): temporary files,
  * a standard small ledger, state digests for "nothing changed" assertions. */
 #include <stdio.h>

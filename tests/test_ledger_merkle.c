@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #define _GNU_SOURCE
 /* RFC 6962 Merkle trees: tree heads, audit paths and consistency proofs checked against the
  * known-answer vectors of the Certificate Transparency reference implementation,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #define _GNU_SOURCE
 /* XML export and import of a whole ledger: round trip to an identical state and head; edited,
  * truncated, malformed or non-integer input refused with the file, line and attribute named,

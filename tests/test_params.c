@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Parameter tables: the shipped default table, lookups, overrides, merges and bad input.
  *
  * Expected values below are the numbers printed in the cited sources, typed from the

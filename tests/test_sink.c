@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Project-level estimation (sink module).
  *
  * Expected values are computed here, independently of the library, from the methodology

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of the applied uncertainty of project net removals (lib/sink_unc.c) and of the
  * per-value uncertainties in the parameter table. Iteration counts stay small: the suite
  * also runs under valgrind. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Uncertainty: Approach 1 propagation, t values, sampling design, deductions.
  * The Monte Carlo tests are in test_uncertainty_mc.c; this file holds main(). */
 #include "test_util.h"

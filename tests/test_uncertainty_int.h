@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared between the two source files of tests/test_uncertainty. */
 #ifndef TEST_UNCERTAINTY_INT_H
 #define TEST_UNCERTAINTY_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Monte Carlo (IPCC Approach 2) tests. Iteration counts stay modest: the suite also runs
  * under valgrind. Tolerances are stated in standard errors of the estimate checked. */
 #define _POSIX_C_SOURCE 200809L

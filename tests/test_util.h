@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared helpers for the CUnit test programs: a main that turns failures into the exit
  * status (CUnit's own run function returns 0 even when assertions fail), relative-tolerance
  * comparisons that print both numbers, and paths into the source tree. */

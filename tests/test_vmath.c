@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Batch math kernels against the C library's exp, expm1 and log (glibc's, which are within
  * one ulp of the exact values), over the ranges growth curves use; and the batch forms
  * against the scalar forms, which must agree bit for bit. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /**
  * @file epv/common.h
  * @brief Version query, status codes, the library context and shared value types.
@@ -58,7 +59,10 @@ enum epv_status {
     EPV_EBUSY = -17,       /**< the store is locked by another writer */
     EPV_EREADONLY = -18,   /**< the store is read-only */
     EPV_ENOSPACE = -19,    /**< disk full */
-    EPV_EUNSUPPORTED = -20 /**< feature or file version not supported */
+    EPV_EUNSUPPORTED = -20, /**< feature or file version not supported */
+    EPV_ECANCELLED = -21,  /**< the progress callback asked to stop; nothing was changed */
+    EPV_ECALLBACK = -22,   /**< a caller-supplied callback reported a failure */
+    EPV_EVERSION = -23     /**< a versioned struct carries a version this library does not know */
 };
 
 /** Largest error-message length kept by a context, including the terminating NUL. */
@@ -67,13 +71,30 @@ enum epv_status {
 /** Opaque library context: last error, allocator, random seed, thread count. */
 typedef struct epv_ctx epv_ctx;
 
+/**
+ * Progress and cancellation, one type for every long operation (ledger open and verification,
+ * imports, Monte Carlo runs, spatial runs). Set it on the context with epv_ctx_set_progress().
+ * @param fraction how much is done, 0..1, never decreasing within one operation.
+ * @param message short UTF-8 text naming the current step (never NULL, may be "").
+ * @param payload the pointer given to epv_ctx_set_progress().
+ * @return 0 to go on; any other value cancels: the operation undoes what it had begun and
+ *         returns ::EPV_ECANCELLED, leaving nothing half-done.
+ * Called only from the thread that called the library function, never from a worker.
+ */
+typedef int (*epv_progress_fn)(double fraction, const char *message, void *payload);
+
+/** Version of ::epv_allocator this header describes. */
+#define EPV_ALLOCATOR_VERSION 1
 /** Allocator hooks. All three must be set; `payload` is passed back last. */
 typedef struct epv_allocator {
+    unsigned int version; /**< ::EPV_ALLOCATOR_VERSION */
     void *(*malloc_fn)(size_t size, void *payload);
     void *(*realloc_fn)(void *ptr, size_t size, void *payload);
     void (*free_fn)(void *ptr, void *payload);
     void *payload;
 } epv_allocator;
+/** Initialiser of ::epv_allocator: the version set, every hook NULL. */
+#define EPV_ALLOCATOR_INIT { EPV_ALLOCATOR_VERSION, NULL, NULL, NULL, NULL }
 
 /** Library version as "major.minor.patch" (of the library actually linked). */
 EPV_API const char *epv_version(void);
@@ -89,7 +110,13 @@ EPV_API const char *epv_strerror(int status);
  * @return ::EPV_OK or ::EPV_ENOMEM / ::EPV_EINVAL.
  */
 EPV_API int epv_ctx_new(epv_ctx **out);
-/** Create a context using the given allocator (copied). */
+/**
+ * Initialise an ::epv_allocator for `version` (function twin of ::EPV_ALLOCATOR_INIT).
+ * @param ctx may be NULL; receives the message of an error.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EVERSION naming the struct and both versions.
+ */
+EPV_API int epv_allocator_init(epv_ctx *ctx, epv_allocator *alloc, unsigned int version);
+/** Create a context using the given allocator (copied; its version must be known). */
 EPV_API int epv_ctx_new_with_allocator(epv_ctx **out, const epv_allocator *alloc);
 /** Free a context. NULL is a no-op. */
 EPV_API void epv_ctx_free(epv_ctx *ctx);
@@ -110,6 +137,11 @@ EPV_API epv_u64 epv_ctx_seed(const epv_ctx *ctx);
 EPV_API int epv_ctx_set_threads(epv_ctx *ctx, int nthreads);
 /** Number of worker threads in use (resolved, >= 1). */
 EPV_API int epv_ctx_threads(const epv_ctx *ctx);
+/**
+ * Report progress of long operations run with this context to `fn` (NULL: no reports).
+ * `payload` is passed back as the callback's last argument.
+ */
+EPV_API int epv_ctx_set_progress(epv_ctx *ctx, epv_progress_fn fn, void *payload);
 
 /** A calendar date (proleptic Gregorian). Plain value type. */
 typedef struct epv_date {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /**
  * @file epv/forest.h
  * @brief Stand and stratum carbon: volume → biomass → carbon → CO2e, pools, IPCC methods.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /**
  * @file epv/gep.h
  * @brief GEP (gross ecosystem product, 生态产品总值) accounts: category tree, physical

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /**
  * @file epv/growth.h
  * @brief Stand growth curves: evaluation and fitting to plot data.

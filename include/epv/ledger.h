@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /**
  * @file epv/ledger.h
  * @brief CCER-style credit registry: projects, monitoring periods, verifications, accounts,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /**
  * @file epv/params.h
  * @brief Reference parameter tables as data: species parameters and IPCC Tier-1 defaults.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /**
  * @file epv/sink.h
  * @brief Project-level forest carbon sink estimation after the CCER forestry methodologies.

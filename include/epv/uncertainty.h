@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /**
  * @file epv/uncertainty.h
  * @brief Uncertainty of any result: IPCC Approach 1 (propagation), Approach 2 (Monte Carlo

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /**
  * @file epv/units.h
  * @brief Units used in ecological accounting and conversions between them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /**
  * @file epv/xmlio.h
  * @brief Safe reading of libepv's XML formats and access to their XSD schemas.

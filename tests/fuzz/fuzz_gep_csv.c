@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: deflator CSV reader. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: GEP input reader (schema/gep_input.xsd), then valuation, checks and totals
  * on whatever loaded. */
 #include <stddef.h>

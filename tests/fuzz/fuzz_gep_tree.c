@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: GEP category tree reader (schema/gep_tree.xsd). */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: GEP uncertainty table reader (schema/gep_unc.xsd), then lookups of every
  * entry on whatever loaded. */
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: importing a whole ledger from XML (into an in-memory SQLite database). Any
  * input must either be refused with an error or give a ledger that verifies. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: parameter tables from untrusted bytes. Loads the input as a table; when it
  * loads, walks every row and exercises lookups and an override, so code behind a
  * successful load is fuzzed too. Must never crash, leak or read out of bounds. */

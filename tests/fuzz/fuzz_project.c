@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: project files (schema/project.xsd) through the loader and, when they load,
  * the estimation, so every accepted file also estimates without crashing. */
 #include <epv.h>

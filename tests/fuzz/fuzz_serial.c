@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: the serial-string parser and formatter. Input: the serial text, or a template
  * line, a newline and the text. Anything that parses must format back to the same text and
  * parse again to the same fields. */

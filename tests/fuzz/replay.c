@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Replays a fuzz target over its corpus directory (FUZZ_CORPUS, set at compile time) so
  * every input that ever crashed or was interesting keeps being run by make check.
  * The target itself is the libFuzzer entry point LLVMFuzzerTestOneInput. */
