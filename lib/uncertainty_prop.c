@@ -323,3 +323,5 @@ int epv_sampling_deduction(epv_ctx *ctx, const epv_deduction_band *bands, size_t
                       "(%.4g%%); more sample plots are needed",
                       u_pct, bands[nbands - 1].upper_pct);
 }
+
+EPV__DEFINE_INIT(epv_unc_interval, EPV_UNC_INTERVAL_VERSION, EPV_UNC_INTERVAL_INIT)

@@ -20,6 +20,7 @@
 #define EPV_UNCERTAINTY_H
 
 #include "epv/common.h"
+#include "epv/unc.h"
 
 #ifdef __cplusplus
 extern "C" {
