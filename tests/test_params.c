@@ -26,7 +26,7 @@ static void test_default_loads(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(def);
     CU_ASSERT_EQUAL(epv_params_species_count(def), 20);
     CU_ASSERT_EQUAL(epv_params_ipcc_growth_count(def), 3);
-    CU_ASSERT_EQUAL(epv_params_source_count(def), 7); /* 5 value sources + 2 uncertainty sources */
+    CU_ASSERT_EQUAL(epv_params_source_count(def), 8); /* 6 value sources + 2 uncertainty sources */
     /* Every row cites a declared source, and every shipped row is flagged provisional. */
     for (size_t i = 0; i < epv_params_species_count(def); i++) {
         epv_species s;
@@ -240,7 +240,7 @@ static void test_merge(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
     EPV_ASSERT_OK(ctx, epv_params_merge_file(ctx, p, epv_test_path("tests/data/params/merge_ok.xml")));
     CU_ASSERT_EQUAL(epv_params_species_count(p), 21);
-    CU_ASSERT_EQUAL(epv_params_source_count(p), 8);
+    CU_ASSERT_EQUAL(epv_params_source_count(p), 9);
     epv_species s;
     const char *src;
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, p, "杉木", &s));
@@ -265,7 +265,7 @@ static void test_merge_all_or_nothing(void)
                       EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "merge_bad.xml:9: species 'test_pine': carbon_fraction");
     CU_ASSERT_EQUAL(epv_params_species_count(p), 20);
-    CU_ASSERT_EQUAL(epv_params_source_count(p), 7);
+    CU_ASSERT_EQUAL(epv_params_source_count(p), 8);
     epv_species s;
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, p, "杉木", &s));
     CU_ASSERT_EQUAL(s.wood_density, 0.307);
@@ -347,6 +347,7 @@ static void teardown_all(void)
 static void test_sichuan_species_values(void);
 static void test_sichuan_fang_values(void);
 static void test_sichuan_group_rows(void);
+static void test_sichuan_cross_check(void);
 
 int main(void)
 {
@@ -369,6 +370,7 @@ int main(void)
         { "Sichuan species rows equal the cited table", test_sichuan_species_values },
         { "Fang pairs of more forest types", test_sichuan_fang_values },
         { "member species take their inventory group's row", test_sichuan_group_rows },
+        { "new rows against an independent published table", test_sichuan_cross_check },
         CU_TEST_INFO_NULL,
     };
     int rc = epv_test_main("params", tests);
@@ -472,24 +474,40 @@ static void test_sichuan_fang_values(void)
 
 static void test_sichuan_group_rows(void)
 {
-    /* 桤木 and 刺槐 have no row of their own in the guideline's table; they take the row of the
-     * inventory group they are coded in (桤木 其它软阔类, 刺槐 其它硬阔类; source
-     * ghg_prov_2011_group), so each must equal its group row value for value. */
+    /* 桤木 has no row of its own in the guideline's table; it takes the row of the inventory
+     * group it is coded in (其它软阔类; source ghg_prov_2011_group), value for value. */
     expect_row("alnus_cremastogyne", "桤木", "Alnus cremastogyne", 0, 0.443, 1.586, 0.289, 0.485,
                "ghg_prov_2011_group");
-    expect_row("robinia_pseudoacacia", "刺槐", "Robinia pseudoacacia", 0, 0.598, 1.674, 0.261, 0.483,
-               "ghg_prov_2011_group");
-    static const char *const pairs[][2] = { { "alnus_cremastogyne", "soft_broadleaf" },
-                                            { "robinia_pseudoacacia", "hard_broadleaf" } };
-    for (size_t i = 0; i < 2; i++) {
-        epv_species m, g;
-        EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, def, pairs[i][0], &m));
-        EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, def, pairs[i][1], &g));
-        CU_ASSERT_EQUAL(m.wood_density, g.wood_density);
-        CU_ASSERT_EQUAL(m.bef, g.bef);
-        CU_ASSERT_EQUAL(m.root_shoot, g.root_shoot);
-        CU_ASSERT_EQUAL(m.carbon_fraction, g.carbon_fraction);
-    }
+    epv_species m, g;
+    EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, def, "alnus_cremastogyne", &m));
+    EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, def, "soft_broadleaf", &g));
+    CU_ASSERT_EQUAL(m.wood_density, g.wood_density);
+    CU_ASSERT_EQUAL(m.bef, g.bef);
+    CU_ASSERT_EQUAL(m.root_shoot, g.root_shoot);
+    CU_ASSERT_EQUAL(m.carbon_fraction, g.carbon_fraction);
+    /* 刺槐: D and BEF of its group 其它硬阔类 (ghg_prov_2011_group); R and CF its own, from
+     * Scientific Reports 13 (2023), doi:10.1038/s41598-023-44097-4, Table 2, row Robinia:
+     * d0 (CF) 0.4838, RSR 0.2767 -- each value with its own source. */
+    EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, def, "刺槐", &m));
+    EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, def, "hard_broadleaf", &g));
+    CU_ASSERT_STRING_EQUAL(m.code, "robinia_pseudoacacia");
+    CU_ASSERT_EQUAL(m.wood_density, g.wood_density);
+    CU_ASSERT_EQUAL(m.bef, g.bef);
+    EPV_ASSERT_CLOSE(m.wood_density, 0.598, 1e-12);
+    EPV_ASSERT_CLOSE(m.bef, 1.674, 1e-12);
+    EPV_ASSERT_CLOSE(m.root_shoot, 0.2767, 1e-12);
+    EPV_ASSERT_CLOSE(m.carbon_fraction, 0.4838, 1e-12);
+    CU_ASSERT_EQUAL(m.provisional, 1); /* D and BEF are unchecked */
+    const char *src = NULL;
+    EPV_ASSERT_OK(ctx, epv_params_species_value_source(ctx, def, "刺槐", "wood_density", &src));
+    CU_ASSERT(src && strcmp(src, "ghg_prov_2011_group") == 0);
+    EPV_ASSERT_OK(ctx, epv_params_species_value_source(ctx, def, "刺槐", "root_shoot", &src));
+    CU_ASSERT(src && strcmp(src, "sci_rep_2023_t2") == 0);
+    EPV_ASSERT_OK(ctx, epv_params_species_value_source(ctx, def, "刺槐", "carbon_fraction", &src));
+    CU_ASSERT(src && strcmp(src, "sci_rep_2023_t2") == 0);
+    epv_source cit;
+    EPV_ASSERT_OK(ctx, epv_params_source_find(ctx, def, "sci_rep_2023_t2", &cit));
+    CU_ASSERT_PTR_NOT_NULL(strstr(cit.citation, "10.1038/s41598-023-44097-4"));
     /* The documentation-only attribute `group` is accepted by the schema in a user's file. */
     const char *doc = "<params version=\"1\"><sources><source id=\"s\">A survey.</source></sources>"
                       "<species code=\"x\" name_zh=\"甲\" name_en=\"X\" conifer=\"false\" wood_density=\"0.5\""
@@ -498,4 +516,31 @@ static void test_sichuan_group_rows(void)
     EPV_ASSERT_OK(ctx, epv_params_load_memory(ctx, doc, strlen(doc), "group", &p));
     CU_ASSERT_EQUAL(epv_params_species_count(p), 1);
     epv_params_free(p);
+}
+
+static void test_sichuan_cross_check(void)
+{
+    /* An independent check of the provisional guideline values: Scientific Reports 13 (2023),
+     * doi:10.1038/s41598-023-44097-4, Table 2 gives CF (column d0) and RSR by forest type,
+     * fitted to national forest inventory data (a different source and method, so values
+     * differ; read from the published table). The guideline's CF must lie within 10% and its
+     * R within 30% of those -- wide enough for the two methods, narrow enough to catch a
+     * slipped digit or a column swap (R 0.0146, CF 0.0511, R and CF exchanged). */
+    static const struct {
+        const char *code;
+        double cf, rsr; /* Table 2 row */
+    } rows[] = {
+        { "pinus_yunnanensis", 0.5047, 0.1830 }, /* row Yunnan pine */
+        { "abies", 0.4951, 0.2223 },             /* row Fir (冷杉) */
+        { "picea", 0.4901, 0.2514 },             /* row Spruce */
+        { "soft_broadleaf", 0.4873, 0.2572 },    /* row Other soft-broad */
+        { "hard_broadleaf", 0.4856, 0.2690 },    /* row Other hard-broad */
+        { "alnus_cremastogyne", 0.4873, 0.2572 } /* its group's row, Other soft-broad */
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        epv_species s;
+        EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, def, rows[i].code, &s));
+        EPV_ASSERT_CLOSE(s.carbon_fraction, rows[i].cf, 0.10);
+        EPV_ASSERT_CLOSE(s.root_shoot, rows[i].rsr, 0.30);
+    }
 }
