@@ -51,11 +51,13 @@ static void test_default_table(void)
     /* Lower DBH bound: AR-CM-002-V01's definition of 竹林 (culms of at least 2 cm DBH). */
     CU_ASSERT_EQUAL(s.dbh_min_cm, 2.0);
     CU_ASSERT_STRING_EQUAL(s.range_source, "ar_cm_002_def");
-    /* CF: IPCC 2006 Vol. 4 Table 4.3, tropical and subtropical, 0.47. No R is shipped. */
+    /* CF: IPCC 2006 Vol. 4 Table 4.3, tropical and subtropical, 0.47. R: Ouyang et al. (2022)
+     * Forest Ecol. Manage. 119885, abstract: average root-to-shoot ratio of moso bamboo
+     * stands 0.37 (+/- 0.07). */
     CU_ASSERT_EQUAL(s.carbon_fraction, 0.47);
     CU_ASSERT_STRING_EQUAL(s.carbon_fraction_source, "ipcc2006_v4_t43");
-    CU_ASSERT(isnan(s.root_shoot));
-    CU_ASSERT_STRING_EQUAL(s.root_shoot_source, "");
+    CU_ASSERT_EQUAL(s.root_shoot, 0.37);
+    CU_ASSERT_STRING_EQUAL(s.root_shoot_source, "ouyang_2022");
     const char *cit = NULL;
     EPV_ASSERT_OK(ctx, epv_bamboo_source_citation(ctx, def, "zhou_jiang_2004", &cit));
     CU_ASSERT(cit && strstr(cit, "747.787") && strstr(cit, "林业科学"));
@@ -83,6 +85,13 @@ static void test_zhou2004_culms(void)
     EPV_ASSERT_OK(ctx, epv_bamboo_culm_biomass(ctx, def, "毛竹", d2, a2, 3, m2));
     CU_ASSERT(m2[0] < m2[1] && m2[1] < m2[2]);
     CU_ASSERT(m[0] > 3.772);
+    /* Plausibility against measured culms: Ouyang et al. (2022), abstract, mean above-ground
+     * biomass of 147 harvested moso culms 12.8 +/- 6.9 kg (Jiangxi). A culm of the common
+     * size (DBH 8-11 cm, 1-2 度) must fall within that mean +/- one SD (5.9-19.7 kg); this
+     * tests the equation's scale (kg, not g or t; D in cm), not its fit. */
+    double dt[] = { 8, 10, 11, 10 }, at[] = { 2, 2, 2, 1 }, mt[4];
+    EPV_ASSERT_OK(ctx, epv_bamboo_culm_biomass(ctx, def, "毛竹", dt, at, 4, mt));
+    for (int i = 0; i < 4; i++) CU_ASSERT(mt[i] >= 12.8 - 6.9 && mt[i] <= 12.8 + 6.9);
 }
 
 static void test_age_class(void)
@@ -110,10 +119,10 @@ static void test_plot(void)
     for (int i = 0; i < 4; i++) sum += zhou2004_printed(dbh[i], age[i]);
     epv_bamboo_options o = EPV_BAMBOO_OPTIONS_INIT;
     epv_bamboo_plot p = EPV_BAMBOO_PLOT_INIT;
-    /* The shipped row has no R: a missing value is an error, never 0. */
-    EPV_ASSERT_STATUS(ctx, epv_bamboo_plot_estimate(ctx, def, "毛竹", dbh, age, 4, 100, &o, &p), EPV_EINVAL);
-    EPV_ASSERT_ERRMSG_HAS(ctx, "root_shoot");
-    CU_ASSERT_EQUAL(p.agb_t_ha, 0.0); /* untouched */
+    /* Defaults: R 0.37 and CF 0.47 from the row. */
+    EPV_ASSERT_OK(ctx, epv_bamboo_plot_estimate(ctx, def, "毛竹", dbh, age, 4, 100, NULL, &p));
+    EPV_ASSERT_CLOSE(p.carbon_t_ha, sum / 1000 * 100 * 1.37 * 0.47, 1e-13);
+    CU_ASSERT_EQUAL(p.root_shoot, 0.37);
     o.root_shoot = 0.25; /* caller's value */
     EPV_ASSERT_OK(ctx, epv_bamboo_plot_estimate(ctx, def, "毛竹", dbh, age, 4, 100, &o, &p));
     /* Per hectare: × 10000/100; kg → t; bgb = agb·R; C = (agb+bgb)·CF; CO2 = C·44/12. */
@@ -180,6 +189,22 @@ static void test_user_table(void)
     /* (5 + 20) kg on 50 m² = 5 t/ha above ground; R 0.5, CF 0.5 from the row. */
     EPV_ASSERT_CLOSE(p.agb_t_ha, 5.0, 1e-15);
     EPV_ASSERT_CLOSE(p.carbon_t_ha, 3.75, 1e-15);
+    epv_bamboo_free(t);
+    /* A row without R: the plot estimate refuses (a missing value is an error, never 0)
+     * until the caller gives one. */
+    const char *nor = "<bamboo version=\"1\"><sources><source id=\"s\">S.</source></sources>"
+                      "<species code=\"x\" name_zh=\"x\" name_en=\"x\" model=\"power\" a=\"0.2\" b=\"2\""
+                      " dbh_min=\"1\" dbh_max=\"20\" source=\"s\" carbon_fraction=\"0.5\""
+                      " carbon_fraction_source=\"s\"/></bamboo>";
+    EPV_ASSERT_OK(ctx, epv_bamboo_load_memory(ctx, nor, strlen(nor), "nor", &t));
+    p.agb_t_ha = -1;
+    EPV_ASSERT_STATUS(ctx, epv_bamboo_plot_estimate(ctx, t, "x", dbh, NULL, 2, 50, NULL, &p), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "species 'x': root_shoot: the table gives none");
+    CU_ASSERT_EQUAL(p.agb_t_ha, -1.0); /* untouched */
+    epv_bamboo_options o = EPV_BAMBOO_OPTIONS_INIT;
+    o.root_shoot = 0.4;
+    EPV_ASSERT_OK(ctx, epv_bamboo_plot_estimate(ctx, t, "x", dbh, NULL, 2, 50, &o, &p));
+    EPV_ASSERT_CLOSE(p.bgb_t_ha, 2.0, 1e-15);
     epv_bamboo_free(t);
 }
 
