@@ -115,12 +115,11 @@ static int bad_row(struct rd *R, xmlNodePtr n, const char *code, const char *fie
 static int check_row(struct rd *R, xmlNodePtr n, const epv_bamboo_species *s)
 {
     const char *k = s->code;
+    /* zhou2004 uses a-f, power only a and b. */
     const struct {
         const char *field;
         double v;
-        int need;
-    } coef[] = { { "a", s->a, 1 }, { "b", s->b, 1 }, { "c", s->c, 1 }, { "d", s->d, 1 }, { "e", s->e, 1 },
-                 { "f", s->f, 1 } };
+    } coef[] = { { "a", s->a }, { "b", s->b }, { "c", s->c }, { "d", s->d }, { "e", s->e }, { "f", s->f } };
     size_t ncoef = s->model == EPV_BAMBOO_MODEL_ZHOU2004 ? 6 : 2;
     for (size_t i = 0; i < 6; i++) {
         if (i < ncoef && !isfinite(coef[i].v))
