@@ -18,8 +18,12 @@
 #include "epv/params.h"
 #include "epv/growth.h"
 #include "epv/forest.h"
+#include "epv/project.h"
 #include "epv/sink.h"
 #include "epv/uncertainty.h"
+#include "epv/unc.h"
+#include "epv/mc.h"
+#include "epv/sampling.h"
 #include "epv/gep.h"
 #include "epv/ledger.h"
 

@@ -4,7 +4,7 @@
 #define EPV_UNCERTAINTY_INT_H
 
 #include "common_int.h"
-#include "epv/uncertainty.h"
+#include "epv/mc.h"
 
 /* Iterations per random stream. Fixed, so results do not depend on the thread count;
  * changing it changes every Monte Carlo result (documented in doc/uncertainty.md). */
@@ -38,8 +38,13 @@ struct epv_mc {
     size_t iters, n_out;
 };
 
+/* The 64-bit seed of block b's stream (a bijection of b for a given seed). */
+uint64_t epv__mc_block_seed(uint64_t seed, uint64_t block);
 /* Forget the results of the last run. */
 void epv__mc_drop_results(epv_mc *mc);
+/* Summary of a checked output, without the relative-bound checks of epv_mc_summarize
+ * (u_*_pct are HUGE_VAL when the mean is 0). */
+void epv__mc_summary(const epv_mc *mc, size_t output, epv_mc_summary *out);
 /* Check output index after a run; records the error. */
 int epv__mc_check_output(epv_mc *mc, size_t output);
 

@@ -22,14 +22,14 @@ static double schumacher(double a, double b, double t) { return t <= 0 ? 0 : a *
 
 /* t CO2 per m³ of stem volume by the BEF method: D · BEF · (1 + R) · CF · 44/12
  * (IPCC 2006 Vol. 4 eq. 2.8 with BCEF = D · BEF). */
-static double co2_per_m3(const epv_species *s)
+static double co2_per_m3(const epv_params_species *s)
 {
     return s->wood_density * s->bef * (1 + s->root_shoot) * s->carbon_fraction * 44.0 / 12.0;
 }
 
 static epv_stratum fir_stratum(const char *id, double area_ha, int planted)
 {
-    epv_stratum s = epv_stratum_default();
+    epv_stratum s = EPV_STRATUM_INIT;
     snprintf(s.id, sizeof s.id, "%s", id);
     snprintf(s.species, sizeof s.species, "杉木");
     s.area_ha = area_ha;
@@ -42,7 +42,7 @@ static epv_stratum fir_stratum(const char *id, double area_ha, int planted)
 
 static void test_single_stratum_removals(void)
 {
-    epv_species fir;
+    epv_params_species fir = EPV_PARAMS_SPECIES_INIT;
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, params, "杉木", &fir));
     epv_project *p = NULL;
     EPV_ASSERT_OK(ctx, epv_project_new(ctx, "fir", EPV_PROJECT_AFFORESTATION, 2021, 20, &p));
@@ -53,7 +53,7 @@ static void test_single_stratum_removals(void)
     CU_ASSERT_EQUAL_FATAL(epv_sink_result_years(r), 20);
     double k = co2_per_m3(&fir) * 100, cumulative = 0;
     for (int i = 0; i < 20; i++) {
-        epv_sink_year y;
+        epv_sink_year y = EPV_SINK_YEAR_INIT;
         EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r, (size_t)i, &y));
         int age = i + 1; /* planted at the start of 2021: age 1 at the end of 2021 */
         double expect = k * (schumacher(300, 20, age) - schumacher(300, 20, age - 1));
@@ -64,19 +64,19 @@ static void test_single_stratum_removals(void)
         EPV_ASSERT_CLOSE(y.stock_tco2, k * schumacher(300, 20, age), 1e-9);
         EPV_ASSERT_CLOSE(y.cumulative_net_tco2, cumulative, 1e-9);
     }
-    epv_sink_period per;
+    epv_sink_period per = EPV_SINK_PERIOD_INIT;
     EPV_ASSERT_OK(ctx, epv_sink_result_period(ctx, r, 2021, 2040, &per));
     EPV_ASSERT_CLOSE(per.net_removals_tco2, k * schumacher(300, 20, 20), 1e-9);
     EPV_ASSERT_CLOSE(per.mean_net_tco2_yr, k * schumacher(300, 20, 20) / 20, 1e-9);
     EPV_ASSERT_STATUS(ctx, epv_sink_result_period(ctx, r, 2030, 2041, &per), EPV_ERANGE);
     EPV_ASSERT_STATUS(ctx, epv_sink_result_period(ctx, r, 2031, 2030, &per), EPV_ERANGE);
     /* Projection beyond the crediting period for planning: the first 20 years are unchanged. */
-    epv_sink_options opt = epv_sink_options_default();
+    epv_sink_options opt = EPV_SINK_OPTIONS_INIT;
     opt.years = 60;
     epv_sink_result *r60 = NULL;
     EPV_ASSERT_OK(ctx, epv_sink_estimate_ex(ctx, p, NULL, &opt, &r60));
     CU_ASSERT_EQUAL(epv_sink_result_years(r60), 60);
-    epv_sink_year y20, y60;
+    epv_sink_year y20 = EPV_SINK_YEAR_INIT, y60 = EPV_SINK_YEAR_INIT;
     EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r60, 19, &y20));
     EPV_ASSERT_CLOSE(y20.cumulative_net_tco2, k * schumacher(300, 20, 20), 1e-9);
     EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r60, 59, &y60));
@@ -93,7 +93,7 @@ static void test_single_stratum_removals(void)
 
 static void test_emissions_baseline_leakage(void)
 {
-    epv_species fir;
+    epv_params_species fir = EPV_PARAMS_SPECIES_INIT;
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, params, "杉木", &fir));
     epv_project *p = NULL;
     EPV_ASSERT_OK(ctx, epv_project_new(ctx, "fir", EPV_PROJECT_AFFORESTATION, 2021, 20, &p));
@@ -109,7 +109,7 @@ static void test_emissions_baseline_leakage(void)
     double k = co2_per_m3(&fir) * 50;
     /* CDM AR-Tool14: B_shrub = (1 + 0.40) · 0.2 · 0.10 · 100 = 2.8 t d.m./ha; × 0.47 × 44/12. */
     double shrub = 2.8 * 0.47 * 44.0 / 12.0 * 50;
-    epv_sink_year y;
+    epv_sink_year y = EPV_SINK_YEAR_INIT;
     EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r, 0, &y)); /* 2021: not planted yet */
     EPV_ASSERT_NEAR(y.project_removals_tco2, 0, 1e-12);
     EPV_ASSERT_CLOSE(y.baseline_removals_tco2, 25, 1e-12);
@@ -143,7 +143,7 @@ static void test_emissions_baseline_leakage(void)
 
 static void test_forest_management_baseline(void)
 {
-    epv_species fir;
+    epv_params_species fir = EPV_PARAMS_SPECIES_INIT;
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, params, "杉木", &fir));
     epv_project *p = NULL;
     EPV_ASSERT_OK(ctx, epv_project_new(ctx, "fm", EPV_PROJECT_FOREST_MANAGEMENT, 2021, 30, &p));
@@ -157,7 +157,7 @@ static void test_forest_management_baseline(void)
     epv_sink_result *r = NULL;
     EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, params, &r));
     double k = co2_per_m3(&fir) * 10;
-    epv_sink_year y;
+    epv_sink_year y = EPV_SINK_YEAR_INIT;
     EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r, 0, &y)); /* 2021: age 21 */
     double proj = k * (schumacher(360, 20, 21) - schumacher(360, 20, 20));
     double base = k * (schumacher(300, 20, 21) - schumacher(300, 20, 20));
@@ -181,7 +181,7 @@ static void test_soil_transition(void)
     EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &s));
     epv_sink_result *r = NULL;
     EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, NULL, &r));
-    epv_sink_year y;
+    epv_sink_year y = EPV_SINK_YEAR_INIT;
     /* IPCC 2006 Vol. 4 eq. 2.25 with D = 20 years: (60 − 40)/20 = 1 t C/ha/yr = 44/12 t CO2. */
     EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r, 5, &y));
     EPV_ASSERT_CLOSE(y.project_removals_tco2, 44.0 / 12.0, 1e-6);
@@ -208,12 +208,12 @@ static void test_threads_do_not_change_results(void)
     EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, 1));
     EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, NULL, &r1));
     EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, 2));
-    epv_sink_options opt = epv_sink_options_default();
+    epv_sink_options opt = EPV_SINK_OPTIONS_INIT;
     opt.keep_strata = 0;
     EPV_ASSERT_OK(ctx, epv_sink_estimate_ex(ctx, p, NULL, &opt, &r2));
     EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, 1));
     for (size_t i = 0; i < 40; i++) {
-        epv_sink_year a, b;
+        epv_sink_year a = EPV_SINK_YEAR_INIT, b = EPV_SINK_YEAR_INIT;
         EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r1, i, &a));
         EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r2, i, &b));
         /* Bit-identical, field by field (the struct has padding). */
@@ -224,7 +224,7 @@ static void test_threads_do_not_change_results(void)
         CU_ASSERT_EQUAL(memcmp(&a.project_removals_tco2, &b.project_removals_tco2, sizeof(double)), 0);
     }
     /* Per-stratum figures add up to the totals. */
-    epv_sink_year tot, one;
+    epv_sink_year tot = EPV_SINK_YEAR_INIT, one = EPV_SINK_YEAR_INIT;
     EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r1, 10, &tot));
     double sum = 0;
     for (size_t s = 0; s < 300; s++) {
@@ -244,13 +244,12 @@ static void test_plausibility_pingchang(void)
      * (shared/references.md, "The seeds' figures"). IPCC 2006 Vol. 4 Table 4.9: plantation,
      * Asia, subtropical humid, other broadleaf: G_W 8.0 (4.2–15.2) t d.m./ha/yr; with
      * R = 0.23 and CF = 0.47 that is 8.0 · 1.23 · 0.47 · 44/12 = 16.96 t CO2/ha/yr. */
-    epv_ipcc_growth g;
-    memset(&g, 0, sizeof g);
+    epv_params_ipcc_growth g = EPV_PARAMS_IPCC_GROWTH_INIT;
     g.growth_t_dm_ha_yr = 8.0;
     g.growth_min = 4.2;
     g.growth_max = 15.2;
     g.root_shoot = 0.23;
-    epv_sink_plausibility pl;
+    epv_sink_plausibility pl = EPV_SINK_PLAUSIBILITY_INIT;
     EPV_ASSERT_OK(ctx, epv_sink_plausibility_check(ctx, 158400, epv_mu_to_ha(264100), &g, 0.47, &pl));
     EPV_ASSERT_CLOSE(pl.claimed_tco2_ha_yr, 9.0, 0.001);
     EPV_ASSERT_CLOSE(pl.ipcc_tco2_ha_yr, 16.96, 0.001);
@@ -343,7 +342,7 @@ static void test_pingchang_file_and_outputs(void)
     EPV_ASSERT_CLOSE(epv_project_area_ha(p), 264100.0 / 15.0, 1e-9);
     CU_ASSERT_EQUAL(epv_project_crediting_years(p), 30);
     CU_ASSERT_EQUAL(epv_project_period_count(p), 5);
-    epv_project_claim c;
+    epv_project_claim c = EPV_PROJECT_CLAIM_INIT;
     EPV_ASSERT_OK(ctx, epv_project_claim_at(ctx, p, 0, &c));
     EPV_ASSERT_CLOSE(c.tco2_per_year, 158400, 0);
     epv_sink_result *r = NULL;

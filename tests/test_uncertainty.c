@@ -122,8 +122,8 @@ static void test_stratified_freese(void)
 {
     double w[1] = { 1 }, N[1] = { 100 };
     size_t counts[1] = { 20 };
-    epv_sampling_estimate e;
-    EPV_ASSERT_OK(ctx, epv_sampling_stratified(ctx, w, freese, counts, 1, N, 0.95, &e));
+    epv_sampling_estimate e = EPV_SAMPLING_ESTIMATE_INIT;
+    EPV_ASSERT_OK(ctx, epv_sampling_stratified(ctx, w, freese, counts, 1, N, 0.95, 0, &e));
     EPV_ASSERT_CLOSE(e.mean, 10.7, 1e-12);
     EPV_ASSERT_NEAR(e.se, 0.734, 5e-4);
     EPV_ASSERT_NEAR(100 * e.se, 73.4, 0.05);
@@ -132,7 +132,7 @@ static void test_stratified_freese(void)
     EPV_ASSERT_NEAR(e.t, 2.093, 5e-4);
     EPV_ASSERT_CLOSE(e.precision_pct, e.t * e.se / 10.7 * 100, 1e-12);
     /* Without the correction the standard error is s / sqrt(n) = sqrt(13.4842 / 20). */
-    EPV_ASSERT_OK(ctx, epv_sampling_stratified(ctx, w, freese, counts, 1, NULL, 0.95, &e));
+    EPV_ASSERT_OK(ctx, epv_sampling_stratified(ctx, w, freese, counts, 1, NULL, 0.95, 0, &e));
     EPV_ASSERT_CLOSE(e.se, sqrt(13.4842 / 20), 1e-5);
 }
 
@@ -142,8 +142,8 @@ static void test_stratified_two(void)
      * and the variance sum w_h^2 s_h^2 / n_h (Cochran 1977, eq. 5.1 and 5.6 without fpc). */
     double w[2] = { 0.3, 0.7 };
     size_t counts[2] = { 10, 10 };
-    epv_sampling_estimate e;
-    EPV_ASSERT_OK(ctx, epv_sampling_stratified(ctx, w, freese, counts, 2, NULL, 0.90, &e));
+    epv_sampling_estimate e = EPV_SAMPLING_ESTIMATE_INIT;
+    EPV_ASSERT_OK(ctx, epv_sampling_stratified(ctx, w, freese, counts, 2, NULL, 0.90, 0, &e));
     double m1 = 0, m2 = 0, v1 = 0, v2 = 0;
     for (int i = 0; i < 10; i++) m1 += freese[i] / 10, m2 += freese[10 + i] / 10;
     for (int i = 0; i < 10; i++) {
@@ -157,7 +157,7 @@ static void test_stratified_two(void)
 
 static void test_plots_needed(void)
 {
-    epv_sampling_size sz;
+    epv_sampling_size sz = EPV_SAMPLING_SIZE_INIT;
     double t;
     EPV_ASSERT_OK(ctx, epv_sampling_t_value(ctx, 0.90, 0, &t));
     /* One stratum, large N: n = (t s / E)^2 (AR-Tool03; Freese 1962 "n = t^2 s^2 / E^2"). With
@@ -187,7 +187,7 @@ static void test_plots_needed(void)
     }
     EPV_ASSERT_CLOSE(t * sqrt(var), E, 1e-9);
     /* finite population needs fewer plots */
-    epv_sampling_size fin;
+    epv_sampling_size fin = EPV_SAMPLING_SIZE_INIT;
     EPV_ASSERT_OK(ctx, epv_sampling_plots_needed(ctx, w, s, 3, 500, t, E, &fin, NULL));
     CU_ASSERT(fin.n_exact < sz.n_exact);
 }
@@ -195,7 +195,7 @@ static void test_plots_needed(void)
 static void test_sampling_errors(void)
 {
     double w[2] = { 0.5, 0.4 }, s[2] = { 1, 2 }, t = 1.645;
-    epv_sampling_size sz;
+    epv_sampling_size sz = EPV_SAMPLING_SIZE_INIT;
     EPV_ASSERT_STATUS(ctx, epv_sampling_plots_needed(ctx, w, s, 2, 0, t, 1, &sz, NULL), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "sum to");
     double w2[2] = { 0.5, 0.5 }, s0[2] = { 1, 0 };
@@ -209,14 +209,14 @@ static void test_sampling_errors(void)
     EPV_ASSERT_STATUS(ctx, epv_sampling_plots_needed(ctx, w2, s, 2, -3, t, 1, &sz, NULL), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "N:");
     size_t counts[2] = { 10, 1 };
-    epv_sampling_estimate e;
-    EPV_ASSERT_STATUS(ctx, epv_sampling_stratified(ctx, w2, freese, counts, 2, NULL, 0.9, &e), EPV_ERANGE);
+    epv_sampling_estimate e = EPV_SAMPLING_ESTIMATE_INIT;
+    EPV_ASSERT_STATUS(ctx, epv_sampling_stratified(ctx, w2, freese, counts, 2, NULL, 0.9, 0, &e), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "counts[1]");
     size_t c2[2] = { 10, 10 };
     double Nh[2] = { 100, 5 };
-    EPV_ASSERT_STATUS(ctx, epv_sampling_stratified(ctx, w2, freese, c2, 2, Nh, 0.9, &e), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_sampling_stratified(ctx, w2, freese, c2, 2, Nh, 0.9, 0, &e), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "N_h[1]");
-    EPV_ASSERT_STATUS(ctx, epv_sampling_stratified(ctx, w2, freese, c2, 2, NULL, 90, &e), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_sampling_stratified(ctx, w2, freese, c2, 2, NULL, 90, 0, &e), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "confidence");
     double nh[2];
     EPV_ASSERT_STATUS(ctx, epv_sampling_neyman(ctx, w2, s, 2, 0, nh), EPV_ERANGE);
@@ -227,33 +227,42 @@ static void test_deductions(void)
 {
     /* Default table: PROVISIONAL (shared/references.md quotes it second-hand). The test checks
      * the table lookup rule, not the values' authority. */
-    const epv_deduction_band *bands;
+    const double *upper = NULL, *ded = NULL;
+    const char *source = NULL;
+    int provisional = 0;
     size_t n;
-    epv_sampling_default_deductions(&bands, &n);
+    epv_sampling_default_deductions(&upper, &ded, &n, &source, &provisional);
     CU_ASSERT_EQUAL(n, 3);
+    /* The table is marked provisional, and says so in its source. */
+    CU_ASSERT_EQUAL(provisional, 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(source);
+    CU_ASSERT_PTR_NOT_NULL(strstr(source, "PROVISIONAL"));
+    EPV_ASSERT_NEAR(upper[2], 30, 0);
+    EPV_ASSERT_NEAR(ded[1], 6, 0);
     double d;
-    EPV_ASSERT_OK(ctx, epv_sampling_deduction(ctx, NULL, 0, 8.5, &d));
+    EPV_ASSERT_OK(ctx, epv_sampling_deduction(ctx, NULL, NULL, 0, 8.5, &d));
     EPV_ASSERT_NEAR(d, 0, 0);
-    EPV_ASSERT_OK(ctx, epv_sampling_deduction(ctx, NULL, 0, 10.0, &d));
+    EPV_ASSERT_OK(ctx, epv_sampling_deduction(ctx, NULL, NULL, 0, 10.0, &d));
     EPV_ASSERT_NEAR(d, 0, 0);
-    EPV_ASSERT_OK(ctx, epv_sampling_deduction(ctx, NULL, 0, 15, &d));
+    EPV_ASSERT_OK(ctx, epv_sampling_deduction(ctx, NULL, NULL, 0, 15, &d));
     EPV_ASSERT_NEAR(d, 6, 0);
-    EPV_ASSERT_OK(ctx, epv_sampling_deduction(ctx, NULL, 0, 29.9, &d));
+    EPV_ASSERT_OK(ctx, epv_sampling_deduction(ctx, NULL, NULL, 0, 29.9, &d));
     EPV_ASSERT_NEAR(d, 11, 0);
-    EPV_ASSERT_STATUS(ctx, epv_sampling_deduction(ctx, NULL, 0, 31, &d), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_sampling_deduction(ctx, NULL, NULL, 0, 31, &d), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "more sample plots");
-    epv_deduction_band mine[2] = { { 15, 0 }, { 40, 25 } };
-    EPV_ASSERT_OK(ctx, epv_sampling_deduction(ctx, mine, 2, 15, &d));
+    double mu[2] = { 15, 40 }, md[2] = { 0, 25 };
+    EPV_ASSERT_OK(ctx, epv_sampling_deduction(ctx, mu, md, 2, 15, &d));
     EPV_ASSERT_NEAR(d, 0, 0);
-    EPV_ASSERT_OK(ctx, epv_sampling_deduction(ctx, mine, 2, 39, &d));
+    EPV_ASSERT_OK(ctx, epv_sampling_deduction(ctx, mu, md, 2, 39, &d));
     EPV_ASSERT_NEAR(d, 25, 0);
-    epv_deduction_band bad[2] = { { 15, 0 }, { 10, 25 } };
-    EPV_ASSERT_STATUS(ctx, epv_sampling_deduction(ctx, bad, 2, 5, &d), EPV_ERANGE);
-    EPV_ASSERT_ERRMSG_HAS(ctx, "bands[1]");
-    epv_deduction_band bad2[1] = { { 15, 120 } };
-    EPV_ASSERT_STATUS(ctx, epv_sampling_deduction(ctx, bad2, 1, 5, &d), EPV_ERANGE);
+    double bu[2] = { 15, 10 }, bd[2] = { 0, 25 };
+    EPV_ASSERT_STATUS(ctx, epv_sampling_deduction(ctx, bu, bd, 2, 5, &d), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "upper_pct[1]");
+    double b2u[1] = { 15 }, b2d[1] = { 120 };
+    EPV_ASSERT_STATUS(ctx, epv_sampling_deduction(ctx, b2u, b2d, 1, 5, &d), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "deduction_pct");
-    EPV_ASSERT_STATUS(ctx, epv_sampling_deduction(ctx, NULL, 0, -1, &d), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_sampling_deduction(ctx, mu, NULL, 2, 5, &d), EPV_EINVAL);
+    EPV_ASSERT_STATUS(ctx, epv_sampling_deduction(ctx, NULL, NULL, 0, -1, &d), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "u_pct");
 }
 

@@ -34,7 +34,7 @@ static int sum_model(const double *in, size_t nin, double *out, size_t nout, voi
 
 static void check_moments(epv_mc *mc, size_t j, double mu, double sigma)
 {
-    epv_mc_summary s;
+    epv_mc_summary s = EPV_MC_SUMMARY_INIT;
     EPV_ASSERT_OK(ctx, epv_mc_summarize(mc, j, &s));
     /* mean within 5 standard errors; sd within 4% (about 5 SE for these shapes at n = 20000) */
     EPV_ASSERT_NEAR(s.mean, mu, 5 * sigma / sqrt((double)N_MOM));
@@ -71,7 +71,7 @@ void mc_test_moments(void)
     check_moments(mc, 3, 3.5, 3 / sqrt(12.0));
     check_moments(mc, 4, 4.0 / 3, sqrt(7.0 / 18));
     check_moments(mc, 5, sqrt(2 / PI_), sqrt(1 - 2 / PI_));
-    epv_mc_summary s;
+    epv_mc_summary s = EPV_MC_SUMMARY_INIT;
     EPV_ASSERT_OK(ctx, epv_mc_summarize(mc, 5, &s));
     CU_ASSERT(s.min >= 0);
     EPV_ASSERT_OK(ctx, epv_mc_summarize(mc, 6, &s));
@@ -97,7 +97,7 @@ void mc_test_approach2_vs_1(void)
         EPV_ASSERT_OK(ctx, epv_mc_add_input(mc, "term", &d, 0, NULL));
     }
     EPV_ASSERT_OK(ctx, epv_mc_run(mc, N_MOM, 1, sum_model, NULL));
-    epv_mc_summary s;
+    epv_mc_summary s = EPV_MC_SUMMARY_INIT;
     EPV_ASSERT_OK(ctx, epv_mc_summarize(mc, 0, &s));
     EPV_ASSERT_NEAR(s.mean, 180, 5 * s.sd / sqrt((double)N_MOM));
     /* The 2.5/97.5 percentiles of n = 20000 normal draws have a standard error of about
@@ -252,7 +252,7 @@ void mc_test_results(void)
     EPV_ASSERT_NEAR(q[1], 0, 0.05);
     EPV_ASSERT_NEAR(q[2], 1.644854, 0.08);
     EPV_ASSERT_NEAR(q[3], 1.959964, 0.1);
-    epv_mc_summary s;
+    epv_mc_summary s = EPV_MC_SUMMARY_INIT;
     EPV_ASSERT_OK(ctx, epv_mc_summarize(mc, 0, &s));
     CU_ASSERT_EQUAL(s.p2_5, q[0]);
     CU_ASSERT_EQUAL(s.p97_5, q[3]);
@@ -278,7 +278,7 @@ void mc_test_svg(void)
     int fd = mkstemp(path);
     CU_ASSERT_FATAL(fd >= 0);
     close(fd);
-    EPV_ASSERT_OK(ctx, epv_mc_histogram_svg(mc, 0, 30, "Removals <t CO2e>", "t CO2e", path));
+    EPV_ASSERT_OK(ctx, epv_mc_write_histogram_svg(mc, 0, 30, "Removals <t CO2e>", "t CO2e", path));
     FILE *f = fopen(path, "r");
     char buf[8192] = { 0 };
     size_t got = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
@@ -288,7 +288,7 @@ void mc_test_svg(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "&lt;t CO2e&gt;")); /* title escaped */
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "</svg>"));
     remove(path);
-    EPV_ASSERT_STATUS(ctx, epv_mc_histogram_svg(mc, 0, 30, NULL, NULL, "/nonexistent-dir/x.svg"),
+    EPV_ASSERT_STATUS(ctx, epv_mc_write_histogram_svg(mc, 0, 30, NULL, NULL, "/nonexistent-dir/x.svg"),
                       EPV_EIO);
     EPV_ASSERT_ERRMSG_HAS(ctx, "/nonexistent-dir/x.svg");
     epv_mc_free(mc);
@@ -356,7 +356,7 @@ void mc_test_errors(void)
     CU_ASSERT_EQUAL(epv_mc_n_inputs(mc), 0); /* nothing was added by the failures */
 
     /* results before any run */
-    epv_mc_summary s;
+    epv_mc_summary s = EPV_MC_SUMMARY_INIT;
     EPV_ASSERT_STATUS(ctx, epv_mc_summarize(mc, 0, &s), EPV_ESTATE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "epv_mc_run");
     /* no inputs */
@@ -383,8 +383,8 @@ void mc_test_errors(void)
     EPV_ASSERT_STATUS(ctx, epv_mc_run(mc, 10, 0, identity, NULL), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "n_outputs");
     EPV_ASSERT_STATUS(ctx, epv_mc_run(mc, 10, 1, NULL, NULL), EPV_EINVAL);
-    /* the model's own error comes back with the iteration */
-    EPV_ASSERT_STATUS(ctx, epv_mc_run(mc, 1000, 1, failing_model, NULL), EPV_EDOMAIN);
+    /* a failing model is EPV_ECALLBACK with its return value and the iteration */
+    EPV_ASSERT_STATUS(ctx, epv_mc_run(mc, 1000, 1, failing_model, NULL), EPV_ECALLBACK);
     EPV_ASSERT_ERRMSG_HAS(ctx, "model callback returned");
     EPV_ASSERT_ERRMSG_HAS(ctx, "iteration");
     /* non-finite output named */
