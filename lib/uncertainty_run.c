@@ -438,3 +438,23 @@ int epv_mc_column(epv_mc *mc, size_t output, const double **values, size_t *n)
     *n = mc->iters;
     return EPV_OK;
 }
+
+/* ---- the generators, for their known-answer tests ------------------------------------------ */
+
+uint64_t epv__splitmix64(uint64_t x) { return splitmix64(x); }
+
+uint64_t epv__xoshiro256ss_next(uint64_t state[4])
+{
+    xoshiro_state st;
+    memcpy(st.s, state, sizeof st.s);
+    uint64_t r = xoshiro_next(&st);
+    memcpy(state, st.s, sizeof st.s);
+    return r;
+}
+
+void epv__xoshiro256ss_seed(uint64_t state[4], uint64_t seed)
+{
+    xoshiro_state st;
+    xoshiro_seed(&st, seed);
+    memcpy(state, st.s, sizeof st.s);
+}

@@ -377,6 +377,188 @@ static void test_pingchang_file_and_outputs(void)
     epv_project_free(p);
 }
 
+/* Bulk access: every column, totals and per stratum, equals the per-value getters; years
+ * are the calendar years; pointers stay valid for the result's life. */
+static void test_columns(void)
+{
+    epv_project *p = NULL;
+    EPV_ASSERT_OK(ctx, epv_project_new(ctx, "cols", EPV_PROJECT_AFFORESTATION, 2021, 30, &p));
+    epv_stratum a = fir_stratum("a", 120, 2021), b = fir_stratum("b", 80, 2023);
+    b.shrub_crown_cover = 0.3;
+    b.shrub_forest_biomass_t_ha = 60;
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &a));
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &b));
+    EPV_ASSERT_OK(ctx, epv_project_set_leakage(ctx, p, 0.05));
+    epv_sink_result *r = NULL;
+    EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, params, &r));
+    size_t ny = epv_sink_result_years(r);
+    const epv_i64 *years = NULL;
+    size_t n = 0;
+    EPV_ASSERT_OK(ctx, epv_sink_result_years_i64(ctx, r, &years, &n));
+    CU_ASSERT_EQUAL_FATAL(n, ny);
+    CU_ASSERT_EQUAL(years[0], 2021);
+    CU_ASSERT_EQUAL(years[ny - 1], 2050);
+    for (int c = EPV_SINK_COL_STOCK; c <= EPV_SINK_COL_CUMULATIVE_NET; c++) {
+        const double *v = NULL, *v2 = NULL, *m = NULL;
+        size_t ns = 0, nyy = 0;
+        EPV_ASSERT_OK(ctx, epv_sink_result_column(ctx, r, (epv_sink_col)c, &v, &n));
+        CU_ASSERT_EQUAL_FATAL(n, ny);
+        EPV_ASSERT_OK(ctx, epv_sink_result_column(ctx, r, (epv_sink_col)c, &v2, &n));
+        CU_ASSERT(v == v2); /* made once, kept with the result */
+        EPV_ASSERT_OK(ctx, epv_sink_result_stratum_column(ctx, r, (epv_sink_col)c, &m, &ns, &nyy));
+        CU_ASSERT_EQUAL_FATAL(ns, 2);
+        CU_ASSERT_EQUAL_FATAL(nyy, ny);
+        for (size_t i = 0; i < ny; i++) {
+            epv_sink_year y = EPV_SINK_YEAR_INIT;
+            EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r, i, &y));
+            CU_ASSERT_EQUAL(years[i], y.year);
+            double want[8] = { 0, y.stock_tco2, y.project_removals_tco2, y.project_emissions_tco2,
+                               y.baseline_removals_tco2, y.leakage_tco2, y.net_removals_tco2,
+                               y.cumulative_net_tco2 };
+            CU_ASSERT_EQUAL(v[i], want[c]); /* bitwise: the same sums in the same order */
+            for (size_t s = 0; s < 2; s++) {
+                epv_sink_year sy = EPV_SINK_YEAR_INIT;
+                EPV_ASSERT_OK(ctx, epv_sink_result_stratum_year(ctx, r, s, i, &sy));
+                double sw[8] = { 0, sy.stock_tco2, sy.project_removals_tco2, sy.project_emissions_tco2,
+                                 sy.baseline_removals_tco2, sy.leakage_tco2, sy.net_removals_tco2,
+                                 sy.cumulative_net_tco2 };
+                CU_ASSERT_EQUAL(m[s * ny + i], sw[c]);
+            }
+        }
+    }
+    /* Bad arguments: unknown column, NULLs, a totals-only result. */
+    const double *v = NULL;
+    size_t ns, nyy;
+    EPV_ASSERT_STATUS(ctx, epv_sink_result_column(ctx, r, (epv_sink_col)0, &v, &n), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "col");
+    EPV_ASSERT_STATUS(ctx, epv_sink_result_column(ctx, r, (epv_sink_col)8, &v, &n), EPV_EINVAL);
+    EPV_ASSERT_STATUS(ctx, epv_sink_result_column(ctx, NULL, EPV_SINK_COL_STOCK, &v, &n), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "result");
+    EPV_ASSERT_STATUS(ctx, epv_sink_result_column(ctx, r, EPV_SINK_COL_STOCK, NULL, &n), EPV_EINVAL);
+    EPV_ASSERT_STATUS(ctx, epv_sink_result_stratum_column(ctx, r, EPV_SINK_COL_STOCK, &v, NULL, &nyy), EPV_EINVAL);
+    EPV_ASSERT_STATUS(ctx, epv_sink_result_years_i64(ctx, r, NULL, &n), EPV_EINVAL);
+    epv_sink_result_free(r);
+    epv_sink_options o = EPV_SINK_OPTIONS_INIT;
+    o.keep_strata = 0;
+    EPV_ASSERT_OK(ctx, epv_sink_estimate_ex(ctx, p, params, &o, &r));
+    EPV_ASSERT_OK(ctx, epv_sink_result_column(ctx, r, EPV_SINK_COL_NET_REMOVALS, &v, &n));
+    EPV_ASSERT_STATUS(ctx, epv_sink_result_stratum_column(ctx, r, EPV_SINK_COL_STOCK, &v, &ns, &nyy), EPV_ESTATE);
+    epv_sink_result_free(r);
+    epv_project_free(p);
+}
+
+/* Every versioned struct of params, growth, forest, project and sink: the _init function
+ * writes the _INIT macro's value for version 1, and refuses versions 0 and 2 naming the
+ * struct and both versions, and a NULL pointer. */
+#define INIT_CASE(type, M)                                                                         \
+    do {                                                                                           \
+        static const type want = M##_INIT;                                                         \
+        type got;                                                                                  \
+        memset(&got, 0x5a, sizeof got);                                                            \
+        EPV_ASSERT_OK(ctx, type##_init(ctx, &got, M##_VERSION));                                   \
+        CU_ASSERT_EQUAL(got.version, M##_VERSION);                                                 \
+        if (strcmp(#type, "epv_params_species") != 0)                                              \
+            CU_ASSERT(memcmp(&got, &want, sizeof got) == 0);                                       \
+        EPV_ASSERT_STATUS(ctx, type##_init(ctx, &got, 0), EPV_EVERSION);                           \
+        EPV_ASSERT_ERRMSG_HAS(ctx, #type);                                                         \
+        EPV_ASSERT_STATUS(ctx, type##_init(ctx, &got, M##_VERSION + 1), EPV_EVERSION);             \
+        EPV_ASSERT_ERRMSG_HAS(ctx, "version 2");                                                   \
+        EPV_ASSERT_ERRMSG_HAS(ctx, "1 to 1");                                                      \
+        EPV_ASSERT_STATUS(ctx, type##_init(ctx, NULL, M##_VERSION), EPV_EINVAL);                   \
+        CU_ASSERT_EQUAL(type##_init(NULL, &got, 7), EPV_EVERSION);                                 \
+    } while (0)
+
+static void test_versioned_inits(void)
+{
+    INIT_CASE(epv_params_species, EPV_PARAMS_SPECIES);
+    INIT_CASE(epv_params_ipcc_growth, EPV_PARAMS_IPCC_GROWTH);
+    INIT_CASE(epv_params_source, EPV_PARAMS_SOURCE);
+    INIT_CASE(epv_params_value_uncertainty, EPV_PARAMS_VALUE_UNCERTAINTY);
+    INIT_CASE(epv_growth_curve, EPV_GROWTH_CURVE);
+    INIT_CASE(epv_growth_fit, EPV_GROWTH_FIT);
+    INIT_CASE(epv_forest_stand_carbon, EPV_FOREST_STAND_CARBON);
+    INIT_CASE(epv_forest_stratum_stock, EPV_FOREST_STRATUM_STOCK);
+    INIT_CASE(epv_forest_allometry_power, EPV_FOREST_ALLOMETRY_POWER);
+    INIT_CASE(epv_forest_gain_loss_input, EPV_FOREST_GAIN_LOSS_INPUT);
+    INIT_CASE(epv_forest_gain_loss_result, EPV_FOREST_GAIN_LOSS_RESULT);
+    INIT_CASE(epv_stratum, EPV_STRATUM);
+    INIT_CASE(epv_project_period, EPV_PROJECT_PERIOD);
+    INIT_CASE(epv_project_claim, EPV_PROJECT_CLAIM);
+    INIT_CASE(epv_sink_year, EPV_SINK_YEAR);
+    INIT_CASE(epv_sink_period, EPV_SINK_PERIOD);
+    INIT_CASE(epv_sink_options, EPV_SINK_OPTIONS);
+    INIT_CASE(epv_sink_plausibility, EPV_SINK_PLAUSIBILITY);
+    INIT_CASE(epv_sink_unc_options, EPV_SINK_UNC_OPTIONS);
+    INIT_CASE(epv_sink_unc_result, EPV_SINK_UNC_RESULT);
+    INIT_CASE(epv_sink_sampling, EPV_SINK_SAMPLING);
+    INIT_CASE(epv_mc_dist, EPV_MC_DIST);
+    INIT_CASE(epv_mc_summary, EPV_MC_SUMMARY);
+    INIT_CASE(epv_sampling_size, EPV_SAMPLING_SIZE);
+    INIT_CASE(epv_sampling_estimate, EPV_SAMPLING_ESTIMATE);
+    /* The species twin also marks the Fang coefficients absent, which C89 cannot. */
+    epv_params_species sp;
+    EPV_ASSERT_OK(ctx, epv_params_species_init(ctx, &sp, 1));
+    CU_ASSERT(isnan(sp.fang_a) && isnan(sp.fang_b));
+    CU_ASSERT_EQUAL(sp.code[0], '\0');
+}
+
+/* Functions check the version of the structs they take, in and out, before anything else. */
+static void test_versions_checked(void)
+{
+    epv_project *p = NULL;
+    EPV_ASSERT_OK(ctx, epv_project_new(ctx, "v", EPV_PROJECT_AFFORESTATION, 2021, 30, &p));
+    epv_stratum raw;
+    memset(&raw, 0, sizeof raw);
+    EPV_ASSERT_STATUS(ctx, epv_project_add_stratum(ctx, p, params, &raw), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "epv_stratum: version 0");
+    epv_stratum s = fir_stratum("a", 10, 2021);
+    s.curve.version = 0; /* a curve filled by hand without its _INIT */
+    EPV_ASSERT_STATUS(ctx, epv_project_add_stratum(ctx, p, params, &s), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "curve");
+    CU_ASSERT_EQUAL(epv_project_stratum_count(p), 0);
+    s = fir_stratum("a", 10, 2021);
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &s));
+    epv_stratum got;
+    memset(&got, 0, sizeof got);
+    EPV_ASSERT_STATUS(ctx, epv_project_stratum_at(ctx, p, 0, &got), EPV_EVERSION);
+    got.version = 99;
+    EPV_ASSERT_STATUS(ctx, epv_project_stratum_at(ctx, p, 0, &got), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "version 99");
+    epv_sink_options o;
+    memset(&o, 0, sizeof o);
+    epv_sink_result *r = NULL;
+    EPV_ASSERT_STATUS(ctx, epv_sink_estimate_ex(ctx, p, params, &o, &r), EPV_EVERSION);
+    CU_ASSERT_PTR_NULL(r);
+    EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, params, &r));
+    epv_sink_year y;
+    memset(&y, 0, sizeof y);
+    EPV_ASSERT_STATUS(ctx, epv_sink_result_year(ctx, r, 0, &y), EPV_EVERSION);
+    EPV_ASSERT_STATUS(ctx, epv_sink_result_stratum_year(ctx, r, 0, 0, &y), EPV_EVERSION);
+    epv_sink_period per;
+    memset(&per, 0, sizeof per);
+    EPV_ASSERT_STATUS(ctx, epv_sink_result_period(ctx, r, 2021, 2025, &per), EPV_EVERSION);
+    epv_sink_unc_options uo;
+    memset(&uo, 0, sizeof uo);
+    epv_sink_unc_result ur = EPV_SINK_UNC_RESULT_INIT;
+    EPV_ASSERT_STATUS(ctx, epv_sink_unc_approach1(ctx, p, params, 2021, 2050, &uo, &ur), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "epv_sink_unc_options");
+    epv_params_species sp;
+    memset(&sp, 0, sizeof sp);
+    EPV_ASSERT_STATUS(ctx, epv_params_species_find(ctx, params, "杉木", &sp), EPV_EVERSION);
+    epv_forest_gain_loss_input gi = EPV_FOREST_GAIN_LOSS_INPUT_INIT;
+    epv_forest_gain_loss_result gr;
+    memset(&gr, 0, sizeof gr);
+    EPV_ASSERT_STATUS(ctx, epv_forest_gain_loss(ctx, &gi, &gr), EPV_EVERSION);
+    epv_growth_curve c;
+    memset(&c, 0, sizeof c);
+    c.model = EPV_GROWTH_RICHARDS;
+    c.a = 300, c.b = 0.05, c.c = 2;
+    double v;
+    EPV_ASSERT_STATUS(ctx, epv_growth_eval(ctx, &c, 10, &v), EPV_EVERSION);
+    epv_sink_result_free(r);
+    epv_project_free(p);
+}
+
 int main(void)
 {
     if (epv_ctx_new(&ctx)) return 2;
@@ -394,6 +576,9 @@ int main(void)
         { "bad input", test_bad_input },
         { "bad files", test_bad_files },
         { "Pingchang file and outputs", test_pingchang_file_and_outputs },
+        { "bulk columns equal the getters", test_columns },
+        { "versioned struct initialisers", test_versioned_inits },
+        { "versions checked on entry", test_versions_checked },
         CU_TEST_INFO_NULL,
     };
     int rc = epv_test_main("sink", tests);

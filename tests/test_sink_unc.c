@@ -337,6 +337,65 @@ static void test_bad_input(void)
     epv_project_free(p);
 }
 
+struct cancel_at {
+    int calls, stop_at;
+};
+
+static int cancel_cb(double fraction, const char *message, void *payload)
+{
+    (void)fraction;
+    (void)message;
+    struct cancel_at *c = payload;
+    c->calls++;
+    return c->stop_at > 0 && c->calls >= c->stop_at;
+}
+
+/* Approach 2 reports progress through the context and a cancellation leaves nothing: the
+ * output struct is untouched and no draws are handed back. Overflowing inputs are refused. */
+static void test_approach2_progress_cancel(void)
+{
+    epv_project *p = fir_project(2, params);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    epv_sink_unc_options o = EPV_SINK_UNC_OPTIONS_INIT;
+    o.area_u_pct = 5;
+    o.curve_u_pct = 10;
+    o.iterations = 40 * 512;
+    struct cancel_at c = { 0, 0 };
+    EPV_ASSERT_OK(ctx, epv_ctx_set_progress(ctx, cancel_cb, &c));
+    epv_sink_unc_result r = EPV_SINK_UNC_RESULT_INIT;
+    EPV_ASSERT_OK(ctx, epv_sink_unc_approach2(ctx, p, params, 2021, 2050, &o, &r, NULL));
+    CU_ASSERT(c.calls >= 3);
+    CU_ASSERT_EQUAL(r.net.draws, 40 * 512);
+    c.calls = 0;
+    c.stop_at = 2;
+    epv_sink_unc_result r2 = EPV_SINK_UNC_RESULT_INIT;
+    epv_mc *draws = (epv_mc *)&c; /* must be reset to NULL */
+    EPV_ASSERT_STATUS(ctx, epv_sink_unc_approach2(ctx, p, params, 2021, 2050, &o, &r2, &draws), EPV_ECANCELLED);
+    CU_ASSERT_PTR_NULL(draws);
+    epv_sink_unc_result fresh = EPV_SINK_UNC_RESULT_INIT;
+    CU_ASSERT(memcmp(&r2, &fresh, sizeof r2) == 0);
+    EPV_ASSERT_OK(ctx, epv_ctx_set_progress(ctx, NULL, NULL));
+    /* Approach 1: an area so large that the propagated variance overflows (U% is bounded by
+     * 200, so only the values can overflow): a clear error, never inf or 0%. */
+    epv_project *huge = NULL;
+    EPV_ASSERT_OK(ctx, epv_project_new(ctx, "huge", EPV_PROJECT_AFFORESTATION, 2021, 30, &huge));
+    epv_stratum hs = fir("h", 1e200);
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, huge, params, &hs));
+    EPV_ASSERT_STATUS(ctx, epv_sink_unc_approach1(ctx, huge, params, 2021, 2050, &o, &r2), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "overflows");
+    CU_ASSERT(memcmp(&r2, &fresh, sizeof r2) == 0);
+    epv_project_free(huge);
+    /* NULLs and uninitialised outputs. */
+    o.area_u_pct = 5;
+    EPV_ASSERT_STATUS(ctx, epv_sink_unc_approach2(ctx, p, params, 2021, 2050, &o, NULL, NULL), EPV_EINVAL);
+    EPV_ASSERT_STATUS(ctx, epv_sink_unc_approach1(ctx, NULL, params, 2021, 2050, &o, &r2), EPV_EINVAL);
+    epv_sink_unc_result raw;
+    memset(&raw, 0, sizeof raw);
+    EPV_ASSERT_STATUS(ctx, epv_sink_unc_approach1(ctx, p, params, 2021, 2050, &o, &raw), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "epv_sink_unc_result");
+    epv_project_free(p);
+}
+
 int main(void)
 {
     if (epv_ctx_new(&ctx)) return 2;
@@ -352,6 +411,7 @@ int main(void)
         { "Approach 2 identical on 1 and 2 threads", test_threads_identical },
         { "sampling design (AR-Tool03)", test_sampling_design },
         { "bad input", test_bad_input },
+        { "Approach 2 progress and cancellation, overflow", test_approach2_progress_cancel },
         CU_TEST_INFO_NULL,
     };
     int rc = epv_test_main("sink_unc", tests);
