@@ -7,6 +7,7 @@
  * BDR_SF 0.10, CF_s 0.47), IPCC 2006's 20-year soil transition, and Pingchang's published
  * figures. Growth curves use the Schumacher form V = a·e^(−b/t), whose values are easy to
  * compute by hand. */
+#define _DEFAULT_SOURCE /* mkdtemp */
 #include "test_util.h"
 #include "epv.h"
 #include "xml_int.h"
@@ -559,6 +560,239 @@ static void test_versions_checked(void)
     epv_project_free(p);
 }
 
+/* NULL where an object or a pointer is required: EPV_EINVAL (with a message when there is a
+ * context), never a crash; getters return 0, NULL or the first enum value; _free(NULL) is a
+ * no-op. Walks the public functions of params, growth, forest, project, sink, unc, mc and
+ * sampling. */
+#define NULLCASE(call) EPV_ASSERT_STATUS(ctx, call, EPV_EINVAL)
+static void test_null_walk(void)
+{
+    epv_params_species sp = EPV_PARAMS_SPECIES_INIT;
+    epv_params_ipcc_growth ig = EPV_PARAMS_IPCC_GROWTH_INIT;
+    epv_params_source so = EPV_PARAMS_SOURCE_INIT;
+    epv_params_value_uncertainty vu = EPV_PARAMS_VALUE_UNCERTAINTY_INIT;
+    epv_params *tp = NULL;
+    const char *src = NULL;
+    NULLCASE(epv_params_load_default(ctx, NULL));
+    NULLCASE(epv_params_load_file(ctx, NULL, &tp));
+    NULLCASE(epv_params_load_file(ctx, "x.xml", NULL));
+    NULLCASE(epv_params_load_memory(ctx, NULL, 3, "m", &tp));
+    NULLCASE(epv_params_merge_file(ctx, NULL, "x.xml"));
+    NULLCASE(epv_params_merge_file(ctx, params, NULL));
+    epv_params_free(NULL);
+    CU_ASSERT_EQUAL(epv_params_species_count(NULL), 0);
+    NULLCASE(epv_params_species_at(ctx, NULL, 0, &sp));
+    NULLCASE(epv_params_species_at(ctx, params, 0, NULL));
+    NULLCASE(epv_params_species_find(ctx, NULL, "杉木", &sp));
+    NULLCASE(epv_params_species_find(ctx, params, NULL, &sp));
+    NULLCASE(epv_params_species_find(ctx, params, "杉木", NULL));
+    NULLCASE(epv_params_species_set(ctx, NULL, &sp));
+    NULLCASE(epv_params_species_set(ctx, params, NULL));
+    NULLCASE(epv_params_species_override(ctx, NULL, "杉木", "bef", 1.5, "x"));
+    NULLCASE(epv_params_species_override(ctx, params, NULL, "bef", 1.5, "x"));
+    NULLCASE(epv_params_species_override(ctx, params, "杉木", NULL, 1.5, "x"));
+    NULLCASE(epv_params_species_value_source(ctx, NULL, "杉木", "bef", &src));
+    NULLCASE(epv_params_species_value_source(ctx, params, "杉木", "bef", NULL));
+    NULLCASE(epv_params_species_uncertainty(ctx, NULL, "杉木", "bef", &vu));
+    NULLCASE(epv_params_species_uncertainty(ctx, params, "杉木", "bef", NULL));
+    NULLCASE(epv_params_species_set_uncertainty(ctx, NULL, "杉木", "bef", 5, "x", 1));
+    NULLCASE(epv_params_species_set_uncertainty(ctx, params, NULL, "bef", 5, "x", 1));
+    CU_ASSERT_EQUAL(epv_params_ipcc_growth_count(NULL), 0);
+    NULLCASE(epv_params_ipcc_growth_at(ctx, NULL, 0, &ig));
+    NULLCASE(epv_params_ipcc_growth_at(ctx, params, 0, NULL));
+    NULLCASE(epv_params_ipcc_growth_find(ctx, NULL, "a", "b", "c", &ig));
+    NULLCASE(epv_params_ipcc_growth_find(ctx, params, NULL, "b", "c", &ig));
+    NULLCASE(epv_params_ipcc_growth_find(ctx, params, "a", "b", "c", NULL));
+    CU_ASSERT_EQUAL(epv_params_source_count(NULL), 0);
+    NULLCASE(epv_params_source_at(ctx, NULL, 0, &so));
+    NULLCASE(epv_params_source_at(ctx, params, 0, NULL));
+    NULLCASE(epv_params_source_find(ctx, NULL, "x", &so));
+    NULLCASE(epv_params_source_find(ctx, params, NULL, &so));
+    NULLCASE(epv_params_source_find(ctx, params, "x", NULL));
+
+    epv_growth_curve gc = EPV_GROWTH_CURVE_INIT;
+    epv_growth_fit gf = EPV_GROWTH_FIT_INIT;
+    epv_growth_model gm;
+    double d, ages[2] = { 1, 2 }, ys[2];
+    gc.a = 300, gc.b = 0.05, gc.c = 2;
+    CU_ASSERT_PTR_NULL(epv_growth_model_name((epv_growth_model)0));
+    NULLCASE(epv_growth_model_from_name(ctx, NULL, &gm));
+    NULLCASE(epv_growth_model_from_name(ctx, "richards", NULL));
+    NULLCASE(epv_growth_curve_check(ctx, NULL));
+    NULLCASE(epv_growth_eval(ctx, NULL, 1, &d));
+    NULLCASE(epv_growth_eval(ctx, &gc, 1, NULL));
+    NULLCASE(epv_growth_eval_many(ctx, NULL, ages, 2, ys));
+    NULLCASE(epv_growth_eval_many(ctx, &gc, NULL, 2, ys));
+    NULLCASE(epv_growth_eval_many(ctx, &gc, ages, 2, NULL));
+    NULLCASE(epv_growth_rate(ctx, NULL, 1, &d));
+    NULLCASE(epv_growth_rate(ctx, &gc, 1, NULL));
+    NULLCASE(epv_growth_fit_data(ctx, EPV_GROWTH_RICHARDS, NULL, ys, 2, NULL, &gf));
+    NULLCASE(epv_growth_fit_data(ctx, EPV_GROWTH_RICHARDS, ages, NULL, 2, NULL, &gf));
+    NULLCASE(epv_growth_fit_data(ctx, EPV_GROWTH_RICHARDS, ages, ys, 2, NULL, NULL));
+    CU_ASSERT_EQUAL(epv_growth_fit_data(NULL, EPV_GROWTH_RICHARDS, ages, ys, 2, NULL, &gf), EPV_EINVAL);
+
+    EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, params, "杉木", &sp));
+    epv_forest_stand_carbon sc = EPV_FOREST_STAND_CARBON_INIT;
+    epv_forest_stratum_stock ss = EPV_FOREST_STRATUM_STOCK_INIT;
+    epv_forest_gain_loss_input gi = EPV_FOREST_GAIN_LOSS_INPUT_INIT;
+    epv_forest_gain_loss_result gr = EPV_FOREST_GAIN_LOSS_RESULT_INIT;
+    epv_forest_allometry_power pw = EPV_FOREST_ALLOMETRY_POWER_INIT;
+    NULLCASE(epv_forest_carbon_from_volume(ctx, NULL, EPV_FOREST_BIOMASS_BEF, 10, &sc));
+    NULLCASE(epv_forest_carbon_from_volume(ctx, &sp, EPV_FOREST_BIOMASS_BEF, 10, NULL));
+    NULLCASE(epv_forest_co2_per_volume(ctx, NULL, EPV_FOREST_BIOMASS_BEF, &d));
+    NULLCASE(epv_forest_co2_per_volume(ctx, &sp, EPV_FOREST_BIOMASS_BEF, NULL));
+    NULLCASE(epv_forest_stratum_carbon(ctx, NULL, EPV_FOREST_BIOMASS_BEF, 10, 1, &ss));
+    NULLCASE(epv_forest_stratum_carbon(ctx, &sp, EPV_FOREST_BIOMASS_BEF, 10, 1, NULL));
+    CU_ASSERT_EQUAL(epv_forest_allometry_power_fn(10, 5, &d, NULL), EPV_EINVAL);
+    CU_ASSERT_EQUAL(epv_forest_allometry_power_fn(10, 5, NULL, &pw), EPV_EINVAL);
+    NULLCASE(epv_forest_carbon_from_trees(ctx, NULL, NULL, ages, NULL, 2, 0.04, 0.2, 0.5, &sc));
+    NULLCASE(epv_forest_carbon_from_trees(ctx, epv_forest_allometry_power_fn, &pw, NULL, NULL, 2, 0.04, 0.2, 0.5, &sc));
+    NULLCASE(epv_forest_carbon_from_trees(ctx, epv_forest_allometry_power_fn, &pw, ages, NULL, 2, 0.04, 0.2, 0.5, NULL));
+    NULLCASE(epv_forest_tier1_gain(ctx, NULL, 1, 0.5, &d));
+    NULLCASE(epv_forest_tier1_gain(ctx, &ig, 1, 0.5, NULL));
+    NULLCASE(epv_forest_gain_loss(ctx, NULL, &gr));
+    NULLCASE(epv_forest_gain_loss(ctx, &gi, NULL));
+    NULLCASE(epv_forest_stock_difference(ctx, 1, 2, 0, 1, NULL));
+
+    epv_project *p = NULL;
+    epv_stratum st = fir_stratum("n", 10, 2021);
+    epv_project_period pp = EPV_PROJECT_PERIOD_INIT;
+    epv_project_claim pc = EPV_PROJECT_CLAIM_INIT;
+    NULLCASE(epv_project_new(ctx, NULL, EPV_PROJECT_AFFORESTATION, 2021, 30, &p));
+    NULLCASE(epv_project_new(ctx, "n", EPV_PROJECT_AFFORESTATION, 2021, 30, NULL));
+    epv_project_free(NULL);
+    NULLCASE(epv_project_load_file(ctx, NULL, params, &p));
+    NULLCASE(epv_project_load_file(ctx, "x.xml", params, NULL));
+    NULLCASE(epv_project_load_memory(ctx, NULL, 3, "m", params, &p));
+    NULLCASE(epv_project_add_stratum(ctx, NULL, params, &st));
+    EPV_ASSERT_OK(ctx, epv_project_new(ctx, "n", EPV_PROJECT_AFFORESTATION, 2021, 30, &p));
+    NULLCASE(epv_project_add_stratum(ctx, p, params, NULL));
+    NULLCASE(epv_project_add_stratum(ctx, p, NULL, &st));
+    NULLCASE(epv_project_add_disturbance(ctx, NULL, "n", 2025, 0.5));
+    NULLCASE(epv_project_add_disturbance(ctx, p, NULL, 2025, 0.5));
+    NULLCASE(epv_project_set_leakage(ctx, NULL, 0.1));
+    CU_ASSERT_PTR_NULL(epv_project_name(NULL));
+    CU_ASSERT_EQUAL(epv_project_start_year(NULL), 0);
+    CU_ASSERT_EQUAL(epv_project_crediting_years(NULL), 0);
+    CU_ASSERT_EQUAL(epv_project_stratum_count(NULL), 0);
+    CU_ASSERT_EQUAL(epv_project_period_count(NULL), 0);
+    CU_ASSERT_EQUAL(epv_project_claim_count(NULL), 0);
+    EPV_ASSERT_NEAR(epv_project_area_ha(NULL), 0, 0);
+    (void)epv_project_kind_of(NULL);
+    NULLCASE(epv_project_stratum_at(ctx, NULL, 0, &st));
+    NULLCASE(epv_project_stratum_at(ctx, p, 0, NULL));
+    NULLCASE(epv_project_period_at(ctx, NULL, 0, &pp));
+    NULLCASE(epv_project_period_at(ctx, p, 0, NULL));
+    NULLCASE(epv_project_claim_at(ctx, NULL, 0, &pc));
+    NULLCASE(epv_project_claim_at(ctx, p, 0, NULL));
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &st));
+
+    epv_sink_result *r = NULL;
+    epv_sink_options so2 = EPV_SINK_OPTIONS_INIT;
+    epv_sink_year y = EPV_SINK_YEAR_INIT;
+    epv_sink_period per = EPV_SINK_PERIOD_INIT;
+    epv_sink_plausibility pl = EPV_SINK_PLAUSIBILITY_INIT;
+    epv_sink_unc_options uo = EPV_SINK_UNC_OPTIONS_INIT;
+    epv_sink_unc_result ur = EPV_SINK_UNC_RESULT_INIT;
+    epv_sink_sampling sg = EPV_SINK_SAMPLING_INIT;
+    double cv = 30;
+    NULLCASE(epv_sink_estimate(ctx, NULL, params, &r));
+    NULLCASE(epv_sink_estimate(ctx, p, params, NULL));
+    NULLCASE(epv_sink_estimate_ex(ctx, p, params, NULL, &r));
+    CU_ASSERT_EQUAL(epv_sink_estimate(NULL, p, params, &r), EPV_EINVAL);
+    EPV_ASSERT_OK(ctx, epv_sink_estimate_ex(ctx, p, params, &so2, &r));
+    epv_sink_result_free(NULL);
+    CU_ASSERT_EQUAL(epv_sink_result_years(NULL), 0);
+    NULLCASE(epv_sink_result_year(ctx, NULL, 0, &y));
+    NULLCASE(epv_sink_result_year(ctx, r, 0, NULL));
+    NULLCASE(epv_sink_result_stratum_year(ctx, NULL, 0, 0, &y));
+    NULLCASE(epv_sink_result_stratum_year(ctx, r, 0, 0, NULL));
+    NULLCASE(epv_sink_result_period(ctx, NULL, 2021, 2022, &per));
+    NULLCASE(epv_sink_result_period(ctx, r, 2021, 2022, NULL));
+    NULLCASE(epv_sink_result_write_csv(ctx, NULL, "x.csv"));
+    NULLCASE(epv_sink_result_write_csv(ctx, r, NULL));
+    NULLCASE(epv_sink_result_write_svg(ctx, NULL, "x.svg", "t", 0, NULL));
+    NULLCASE(epv_sink_result_write_svg(ctx, r, NULL, "t", 0, NULL));
+    NULLCASE(epv_sink_plausibility_check(ctx, 1, 1, NULL, 0.47, &pl));
+    NULLCASE(epv_sink_plausibility_check(ctx, 1, 1, &ig, 0.47, NULL));
+    NULLCASE(epv_sink_unc_approach1(ctx, NULL, params, 2021, 2030, &uo, &ur));
+    NULLCASE(epv_sink_unc_approach1(ctx, p, NULL, 2021, 2030, &uo, &ur));
+    NULLCASE(epv_sink_unc_approach1(ctx, p, params, 2021, 2030, NULL, &ur));
+    NULLCASE(epv_sink_unc_approach1(ctx, p, params, 2021, 2030, &uo, NULL));
+    NULLCASE(epv_sink_unc_approach2(ctx, NULL, params, 2021, 2030, &uo, &ur, NULL));
+    NULLCASE(epv_sink_unc_approach2(ctx, p, params, 2021, 2030, NULL, &ur, NULL));
+    NULLCASE(epv_sink_sampling_design(ctx, NULL, params, 2025, &cv, 0.9, 10, 0, &sg, NULL));
+    NULLCASE(epv_sink_sampling_design(ctx, p, params, 2025, NULL, 0.9, 10, 0, &sg, NULL));
+    NULLCASE(epv_sink_sampling_design(ctx, p, params, 2025, &cv, 0.9, 10, 0, NULL, NULL));
+    epv_sink_result_free(r);
+    epv_project_free(p);
+
+    double u[2] = { 1, 2 }, lo, hi;
+    NULLCASE(epv_unc_product(ctx, NULL, 2, &d));
+    NULLCASE(epv_unc_product(ctx, u, 2, NULL));
+    NULLCASE(epv_unc_sum(ctx, NULL, u, 2, &d));
+    NULLCASE(epv_unc_sum(ctx, u, NULL, 2, &d));
+    NULLCASE(epv_unc_product_asym(ctx, NULL, u, 2, &lo, &hi));
+    NULLCASE(epv_unc_sum_asym(ctx, u, u, NULL, 2, &lo, &hi));
+    NULLCASE(epv_unc_from_sd(ctx, 1, 1, 0.95, NULL));
+
+    epv_mc *mc = NULL;
+    epv_mc_dist md = epv_mc_dist_normal(1, 0.1);
+    epv_mc_summary ms = EPV_MC_SUMMARY_INIT;
+    epv_i64 counts[2];
+    size_t idx[2] = { 0, 1 };
+    NULLCASE(epv_mc_new(ctx, NULL));
+    CU_ASSERT_EQUAL(epv_mc_new(NULL, &mc), EPV_EINVAL);
+    epv_mc_free(NULL);
+    CU_ASSERT_EQUAL(epv_mc_add_input(NULL, "x", &md, 0, NULL), EPV_EINVAL);
+    CU_ASSERT_EQUAL(epv_mc_add_mvnormal(NULL, "x", 2, u, u, 0, NULL), EPV_EINVAL);
+    CU_ASSERT_EQUAL(epv_mc_set_correlation(NULL, idx, 2, u), EPV_EINVAL);
+    CU_ASSERT_EQUAL(epv_mc_n_inputs(NULL), 0);
+    CU_ASSERT_EQUAL(epv_mc_run(NULL, 10, 1, NULL, NULL), EPV_EINVAL);
+    CU_ASSERT_EQUAL(epv_mc_summarize(NULL, 0, &ms), EPV_EINVAL);
+    CU_ASSERT_EQUAL(epv_mc_percentiles(NULL, 0, u, 2, ys), EPV_EINVAL);
+    CU_ASSERT_EQUAL(epv_mc_histogram(NULL, 0, 2, 0, 0, counts), EPV_EINVAL);
+    CU_ASSERT_EQUAL(epv_mc_samples(NULL, 0, ys, 2), EPV_EINVAL);
+    CU_ASSERT_EQUAL(epv_mc_write_histogram_svg(NULL, 0, 2, NULL, NULL, "x.svg"), EPV_EINVAL);
+    EPV_ASSERT_OK(ctx, epv_mc_new(ctx, &mc));
+    NULLCASE(epv_mc_add_input(mc, NULL, &md, 0, NULL));
+    NULLCASE(epv_mc_add_input(mc, "x", NULL, 0, NULL));
+    NULLCASE(epv_mc_add_mvnormal(mc, NULL, 2, u, u, 0, NULL));
+    NULLCASE(epv_mc_add_mvnormal(mc, "x", 2, NULL, u, 0, NULL));
+    NULLCASE(epv_mc_set_correlation(mc, NULL, 2, u));
+    NULLCASE(epv_mc_set_correlation(mc, idx, 2, NULL));
+    EPV_ASSERT_OK(ctx, epv_mc_add_input(mc, "x", &md, 0, NULL));
+    NULLCASE(epv_mc_run(mc, 10, 1, NULL, NULL));
+    NULLCASE(epv_mc_summarize(mc, 0, NULL));
+    NULLCASE(epv_mc_percentiles(mc, 0, NULL, 2, ys));
+    NULLCASE(epv_mc_percentiles(mc, 0, u, 2, NULL));
+    NULLCASE(epv_mc_histogram(mc, 0, 2, 0, 0, NULL));
+    NULLCASE(epv_mc_samples(mc, 0, NULL, 2));
+    NULLCASE(epv_mc_write_histogram_svg(mc, 0, 2, NULL, NULL, NULL));
+    epv_mc_free(mc);
+
+    double w[1] = { 1 }, s1[1] = { 2 }, sx = 10, sx2 = 60;
+    size_t cnt[1] = { 2 };
+    epv_i64 n1[1] = { 2 };
+    epv_sampling_size sz = EPV_SAMPLING_SIZE_INIT;
+    epv_sampling_estimate se = EPV_SAMPLING_ESTIMATE_INIT;
+    NULLCASE(epv_sampling_t_value(ctx, 0.9, 10, NULL));
+    NULLCASE(epv_sampling_plots_needed(ctx, NULL, s1, 1, 0, 1.645, 1, &sz, NULL));
+    NULLCASE(epv_sampling_plots_needed(ctx, w, NULL, 1, 0, 1.645, 1, &sz, NULL));
+    NULLCASE(epv_sampling_plots_needed(ctx, w, s1, 1, 0, 1.645, 1, NULL, NULL));
+    NULLCASE(epv_sampling_neyman(ctx, NULL, s1, 1, 10, ys));
+    NULLCASE(epv_sampling_neyman(ctx, w, s1, 1, 10, NULL));
+    NULLCASE(epv_sampling_stratified(ctx, NULL, ages, cnt, 1, NULL, 0.9, 0, &se));
+    NULLCASE(epv_sampling_stratified(ctx, w, NULL, cnt, 1, NULL, 0.9, 0, &se));
+    NULLCASE(epv_sampling_stratified(ctx, w, ages, NULL, 1, NULL, 0.9, 0, &se));
+    NULLCASE(epv_sampling_stratified(ctx, w, ages, cnt, 1, NULL, 0.9, 0, NULL));
+    NULLCASE(epv_sampling_stratified_sums(ctx, w, NULL, &sx, &sx2, 1, NULL, 0.9, 0, &se));
+    NULLCASE(epv_sampling_stratified_sums(ctx, w, n1, NULL, &sx2, 1, NULL, 0.9, 0, &se));
+    NULLCASE(epv_sampling_stratified_sums(ctx, w, n1, &sx, NULL, 1, NULL, 0.9, 0, &se));
+    NULLCASE(epv_sampling_deduction(ctx, NULL, NULL, 0, 5, NULL));
+    epv_sampling_default_deductions(NULL, NULL, NULL, NULL, NULL);
+}
+
 int main(void)
 {
     if (epv_ctx_new(&ctx)) return 2;
@@ -579,6 +813,7 @@ int main(void)
         { "bulk columns equal the getters", test_columns },
         { "versioned struct initialisers", test_versioned_inits },
         { "versions checked on entry", test_versions_checked },
+        { "NULL arguments", test_null_walk },
         CU_TEST_INFO_NULL,
     };
     int rc = epv_test_main("sink", tests);
