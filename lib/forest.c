@@ -51,6 +51,7 @@ static int volume_model_of(epv_ctx *ctx, const epv_params_species *sp, epv_fores
 {
     int rc;
     if (!sp) return epv__error(ctx, EPV_EINVAL, "species: NULL argument");
+    if ((rc = epv__check_version(ctx, "epv_params_species", sp, EPV_PARAMS_SPECIES_VERSION))) return rc;
     if ((rc = check_param(ctx, sp, "root_shoot", sp->root_shoot, 0, 0, EPV__FOREST_RS_MAX, "")) ||
         (rc = check_param(ctx, sp, "carbon_fraction", sp->carbon_fraction, 0, 1, 1, "t C/t d.m.")))
         return rc;

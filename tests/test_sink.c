@@ -546,6 +546,12 @@ static void test_versions_checked(void)
     epv_params_species sp;
     memset(&sp, 0, sizeof sp);
     EPV_ASSERT_STATUS(ctx, epv_params_species_find(ctx, params, "杉木", &sp), EPV_EVERSION);
+    epv_params_species raw_sp = EPV_PARAMS_SPECIES_INIT;
+    EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, params, "杉木", &raw_sp));
+    raw_sp.version = 0;
+    epv_forest_stand_carbon stc = EPV_FOREST_STAND_CARBON_INIT;
+    EPV_ASSERT_STATUS(ctx, epv_forest_carbon_from_volume(ctx, &raw_sp, EPV_FOREST_BIOMASS_BEF, 100, &stc), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "epv_params_species");
     epv_forest_gain_loss_input gi = EPV_FOREST_GAIN_LOSS_INPUT_INIT;
     epv_forest_gain_loss_result gr;
     memset(&gr, 0, sizeof gr);
