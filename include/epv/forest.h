@@ -46,9 +46,9 @@ typedef enum epv_forest_biomass_method {
     EPV_FOREST_BIOMASS_FANG = 2 /**< Fang's continuous BEF a · V + b */
 } epv_forest_biomass_method;
 
-/** Tree biomass and carbon of a stand, per hectare. */
 /** Version of ::epv_forest_stand_carbon this header describes. */
 #define EPV_FOREST_STAND_CARBON_VERSION 1
+/** Tree biomass and carbon of a stand, per hectare. */
 typedef struct epv_forest_stand_carbon {
     unsigned int version; /**< ::EPV_FOREST_STAND_CARBON_VERSION */
     double agb_t_ha;     /**< above-ground biomass, t dry matter/ha */
@@ -85,9 +85,9 @@ EPV_API int epv_forest_carbon_from_volume(epv_ctx *ctx, const epv_params_species
 EPV_API int epv_forest_co2_per_volume(epv_ctx *ctx, const epv_params_species *species,
                                       epv_forest_biomass_method method, double *tco2_per_m3);
 
-/** Tree biomass and carbon of a whole stratum (per-hectare values times its area). */
 /** Version of ::epv_forest_stratum_stock this header describes. */
 #define EPV_FOREST_STRATUM_STOCK_VERSION 1
+/** Tree biomass and carbon of a whole stratum (per-hectare values times its area). */
 typedef struct epv_forest_stratum_stock {
     unsigned int version; /**< ::EPV_FOREST_STRATUM_STOCK_VERSION */
     double area_ha;  /**< the stratum's area, ha */
@@ -118,12 +118,14 @@ EPV_API int epv_forest_stratum_carbon(epv_ctx *ctx, const epv_params_species *sp
  */
 typedef int (*epv_forest_allometric_fn)(double dbh_cm, double height_m, double *agb_kg, void *payload);
 
-/** Power-law allometry agb_kg = a · DBH^b · H^c, a ready-made ::epv_forest_allometric_fn payload. */
 /** Version of ::epv_forest_allometry_power this header describes. */
 #define EPV_FOREST_ALLOMETRY_POWER_VERSION 1
+/** Power-law allometry agb_kg = a · DBH^b · H^c, a ready-made ::epv_forest_allometric_fn payload. */
 typedef struct epv_forest_allometry_power {
     unsigned int version; /**< ::EPV_FOREST_ALLOMETRY_POWER_VERSION */
-    double a, b, c; /**< coefficients of agb_kg = a · DBH^b · H^c */
+    double a; /**< coefficient a of agb_kg = a · DBH^b · H^c (> 0) */
+    double b; /**< exponent b of DBH */
+    double c; /**< exponent c of H (0: no height) */
 } epv_forest_allometry_power;
 /** Initialiser of ::epv_forest_allometry_power. */
 #define EPV_FOREST_ALLOMETRY_POWER_INIT { EPV_FOREST_ALLOMETRY_POWER_VERSION, 0.0, 0.0, 0.0 }
@@ -162,9 +164,9 @@ EPV_API int epv_forest_carbon_from_trees(epv_ctx *ctx, epv_forest_allometric_fn 
 EPV_API int epv_forest_tier1_gain(epv_ctx *ctx, const epv_params_ipcc_growth *growth, double area_ha,
                                   double carbon_fraction, double *gain_tc_yr);
 
-/** Inputs of the IPCC gain-loss method for one stratum and year (unused terms 0). */
 /** Version of ::epv_forest_gain_loss_input this header describes. */
 #define EPV_FOREST_GAIN_LOSS_INPUT_VERSION 1
+/** Inputs of the IPCC gain-loss method for one stratum and year (unused terms 0). */
 typedef struct epv_forest_gain_loss_input {
     unsigned int version; /**< ::EPV_FOREST_GAIN_LOSS_INPUT_VERSION */
     double area_ha;                 /**< A */
@@ -186,15 +188,15 @@ typedef struct epv_forest_gain_loss_input {
 /** Function twin of ::EPV_FOREST_GAIN_LOSS_INPUT_INIT; ::EPV_EVERSION for an unknown version. */
 EPV_API int epv_forest_gain_loss_input_init(epv_ctx *ctx, epv_forest_gain_loss_input *x, unsigned int version);
 
-/** Results of the gain-loss method, t C/yr. */
 /** Version of ::epv_forest_gain_loss_result this header describes. */
 #define EPV_FOREST_GAIN_LOSS_RESULT_VERSION 1
+/** Results of the gain-loss method, t C/yr. */
 typedef struct epv_forest_gain_loss_result {
     unsigned int version; /**< ::EPV_FOREST_GAIN_LOSS_RESULT_VERSION */
-    double gain_tc_yr;
-    double loss_wood_tc_yr;
-    double loss_fuelwood_tc_yr;
-    double loss_disturbance_tc_yr;
+    double gain_tc_yr;             /**< ΔC_G, eq. 2.9 */
+    double loss_wood_tc_yr;        /**< L_wood-removals, eq. 2.12 */
+    double loss_fuelwood_tc_yr;    /**< L_fuelwood, eq. 2.13 */
+    double loss_disturbance_tc_yr; /**< L_disturbance, eq. 2.14 */
     double net_tc_yr; /**< gain − losses */
 } epv_forest_gain_loss_result;
 /** Initialiser of ::epv_forest_gain_loss_result. */

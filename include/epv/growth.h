@@ -43,7 +43,7 @@ typedef struct epv_growth_curve {
     unsigned int version;   /**< ::EPV_GROWTH_CURVE_VERSION */
     epv_growth_model model; /**< the model family */
     double a; /**< asymptote, in the unit of y */
-    double b;
+    double b; /**< rate (Schumacher: shape) parameter */
     double c; /**< ignored by Schumacher */
 } epv_growth_curve;
 /** Initialiser of ::epv_growth_curve (a Richards curve with zero parameters: set them). */

@@ -41,7 +41,10 @@ typedef enum epv_mc_dist_type {
 typedef struct epv_mc_dist {
     unsigned int version;  /**< ::EPV_MC_DIST_VERSION */
     epv_mc_dist_type type; /**< the family */
-    double a, b, c, d;     /**< parameters (see ::epv_mc_dist_type) */
+    double a;              /**< first parameter (see ::epv_mc_dist_type) */
+    double b;              /**< second parameter */
+    double c;              /**< third parameter */
+    double d;              /**< fourth parameter */
 } epv_mc_dist;
 /** Initialiser of ::epv_mc_dist: a constant 0. */
 #define EPV_MC_DIST_INIT { EPV_MC_DIST_VERSION, EPV_MC_DIST_CONSTANT, 0.0, 0.0, 0.0, 0.0 }
@@ -70,13 +73,19 @@ EPV_API int epv_mc_new(epv_ctx *ctx, epv_mc **out);
 /** Free. NULL is a no-op. */
 EPV_API void epv_mc_free(epv_mc *mc);
 
-/** Value constructors (function twins of struct literals, for bindings); the version is set. */
+/** A normal distribution (value constructor, the twin of a struct literal; version set). */
 EPV_API epv_mc_dist epv_mc_dist_normal(double mean, double sd);
+/** A lognormal distribution given the mean and sd of the variable itself. */
 EPV_API epv_mc_dist epv_mc_dist_lognormal(double mean, double sd);
+/** A lognormal distribution given mu and sigma of ln(variable). */
 EPV_API epv_mc_dist epv_mc_dist_lognormal_log(double mu, double sigma);
+/** A uniform distribution on [lower, upper]. */
 EPV_API epv_mc_dist epv_mc_dist_uniform(double lower, double upper);
+/** A triangular distribution. */
 EPV_API epv_mc_dist epv_mc_dist_triangular(double lower, double mode, double upper);
+/** A normal truncated to [lower, upper] (-HUGE_VAL/HUGE_VAL: no bound). */
 EPV_API epv_mc_dist epv_mc_dist_trunc_normal(double mean, double sd, double lower, double upper);
+/** A constant (no uncertainty). */
 EPV_API epv_mc_dist epv_mc_dist_constant(double value);
 
 /**
@@ -134,10 +143,12 @@ EPV_API int epv_mc_run(epv_mc *mc, size_t iterations, size_t n_outputs, epv_mc_m
 typedef struct epv_mc_summary {
     unsigned int version;  /**< ::EPV_MC_SUMMARY_VERSION */
     size_t n;              /**< iterations */
-    double mean;
+    double mean;           /**< mean of the draws */
     double sd;             /**< sample standard deviation (n - 1) */
-    double min, max;
-    double p2_5, p97_5;    /**< 2.5 and 97.5 percentiles (linear interpolation) */
+    double min;            /**< smallest draw */
+    double max;            /**< largest draw */
+    double p2_5;           /**< 2.5 percentile (linear interpolation) */
+    double p97_5;          /**< 97.5 percentile (linear interpolation) */
     double u_lower_pct;    /**< (mean - p2_5) / |mean| * 100 (IPCC-style, lower side) */
     double u_upper_pct;    /**< (p97_5 - mean) / |mean| * 100 */
 } epv_mc_summary;

@@ -108,7 +108,8 @@ EPV_API double epv_project_area_ha(const epv_project *project);
 /** A monitoring period read from a project file; written by the library. */
 typedef struct epv_project_period {
     unsigned int version;      /**< ::EPV_PROJECT_PERIOD_VERSION */
-    int first_year, last_year; /**< inclusive calendar years */
+    int first_year;            /**< first calendar year (inclusive) */
+    int last_year;             /**< last calendar year (inclusive) */
 } epv_project_period;
 /** Initialiser of ::epv_project_period. */
 #define EPV_PROJECT_PERIOD_INIT { EPV_PROJECT_PERIOD_VERSION, 0, 0 }

@@ -46,13 +46,16 @@
 extern "C" {
 #endif
 
-/** Shortest and longest crediting period accepted for forestry projects, years. */
+/** Shortest crediting period accepted for forestry projects, years. */
 #define EPV_SINK_CREDITING_MIN_YEARS 20
+/** Longest crediting period accepted for forestry projects, years. */
 #define EPV_SINK_CREDITING_MAX_YEARS 40
 
-/** AR-Tool14 defaults for shrubs: root:shoot R_s, BDR_SF, carbon fraction CF_s. */
+/** AR-Tool14 default for shrubs: root:shoot ratio R_s. */
 #define EPV_SINK_SHRUB_ROOT_SHOOT 0.40
+/** AR-Tool14 default for shrubs: BDR_SF, shrub biomass per unit crown cover relative to forest. */
 #define EPV_SINK_SHRUB_BDR_SF 0.10
+/** AR-Tool14 default for shrubs: carbon fraction CF_s. */
 #define EPV_SINK_SHRUB_CARBON_FRACTION 0.47
 
 /** Version of ::epv_sink_year this header describes. */
@@ -79,13 +82,14 @@ EPV_API int epv_sink_year_init(epv_ctx *ctx, epv_sink_year *x, unsigned int vers
 /** Totals over a span of years; written by the library. */
 typedef struct epv_sink_period {
     unsigned int version;           /**< ::EPV_SINK_PERIOD_VERSION */
-    int first_year, last_year;      /**< inclusive calendar years */
+    int first_year;                 /**< first calendar year (inclusive) */
+    int last_year;                  /**< last calendar year (inclusive) */
     double net_removals_tco2;       /**< Σ ΔC_net */
     double mean_net_tco2_yr;        /**< Σ ΔC_net / number of years */
-    double project_removals_tco2;
-    double project_emissions_tco2;
-    double baseline_removals_tco2;
-    double leakage_tco2;
+    double project_removals_tco2;   /**< Σ ΔC_P */
+    double project_emissions_tco2;  /**< Σ GHG_E */
+    double baseline_removals_tco2;  /**< Σ ΔC_BSL */
+    double leakage_tco2;            /**< Σ LK */
 } epv_sink_period;
 /** Initialiser of ::epv_sink_period. */
 #define EPV_SINK_PERIOD_INIT { EPV_SINK_PERIOD_VERSION, 0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 }
@@ -248,7 +252,8 @@ EPV_API int epv_sink_unc_options_init(epv_ctx *ctx, epv_sink_unc_options *x, uns
 /** Uncertainty of the net removals over a span of years (Approach 1 or 2); written by the library. */
 typedef struct epv_sink_unc_result {
     unsigned int version;   /**< ::EPV_SINK_UNC_RESULT_VERSION */
-    int first_year, last_year; /**< the span, inclusive calendar years */
+    int first_year;         /**< first year of the span (inclusive) */
+    int last_year;          /**< last year of the span (inclusive) */
     epv_unc_interval net;   /**< Σ ΔC_net over the span, t CO2e, with its 95% interval
                                  (Approach 1: estimate ± U%; Approach 2: mean of the draws and
                                  their 2.5 and 97.5 percentiles) */

@@ -32,7 +32,8 @@ typedef struct epv_unc_interval {
     unsigned int version;  /**< ::EPV_UNC_INTERVAL_VERSION */
     int method;            /**< ::epv_unc_method */
     double estimate;       /**< the central estimate (Approach 2: the mean of the draws) */
-    double lower, upper;   /**< bounds of the 95% interval, unit of the estimate */
+    double lower;          /**< lower bound of the 95% interval, unit of the estimate */
+    double upper;          /**< upper bound of the 95% interval, unit of the estimate */
     double u_lower_pct;    /**< (estimate - lower) / |estimate| * 100 */
     double u_upper_pct;    /**< (upper - estimate) / |estimate| * 100 */
     epv_i64 draws;         /**< Monte Carlo draws (0 for Approach 1) */
