@@ -30,7 +30,7 @@ static double uniform(unsigned long long *s)
 
 static double run(epv_ctx *ctx, const epv_project *p, int threads, double *total, int reps)
 {
-    epv_sink_options opt = epv_sink_options_default();
+    epv_sink_options opt = EPV_SINK_OPTIONS_INIT;
     opt.years = YEARS;
     opt.keep_strata = 0;
     epv_ctx_set_threads(ctx, threads);
@@ -44,7 +44,7 @@ static double run(epv_ctx *ctx, const epv_project *p, int threads, double *total
         }
         double t = now() - t0;
         if (t < best) best = t;
-        epv_sink_year y;
+        epv_sink_year y = EPV_SINK_YEAR_INIT;
         epv_sink_result_year(ctx, res, YEARS - 1, &y);
         *total = y.cumulative_net_tco2;
         epv_sink_result_free(res);
@@ -69,8 +69,8 @@ int main(int argc, char **argv)
     size_t nsp = epv_params_species_count(params);
     unsigned long long seed = 42;
     for (long i = 0; i < n; i++) {
-        epv_stratum s = epv_stratum_default();
-        epv_species sp;
+        epv_stratum s = EPV_STRATUM_INIT;
+        epv_params_species sp = EPV_PARAMS_SPECIES_INIT;
         epv_params_species_at(ctx, params, (size_t)i % nsp, &sp);
         snprintf(s.id, sizeof s.id, "s%ld", i);
         snprintf(s.species, sizeof s.species, "%s", sp.code);

@@ -45,7 +45,7 @@ static int project_model(const double *in, size_t nin, double *out, size_t nout,
     memset(out, 0, nout * sizeof *out);
     for (size_t s = 0; s < NSTRATA; s++) {
         const double *p = in + s * PER;
-        epv_growth_curve curve = { EPV_GROWTH_RICHARDS, p[1], p[2], p[3] };
+        epv_growth_curve curve = { EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_RICHARDS, p[1], p[2], p[3] };
         int rc = epv_growth_eval_many(ctx, &curve, ages, nout + 1, v);
         if (rc) return rc;
         double k = p[0] * p[4] * p[5] * 1.25 * 0.47 * 44.0 / 12.0;

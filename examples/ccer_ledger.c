@@ -57,7 +57,8 @@ static int estimate_periods(epv_ctx *ctx, const char *project_xml, int nperiods,
         rc = EPV_EINVAL;
     }
     for (int k = 0; !rc && k < nperiods; k++) {
-        epv_sink_period sp;
+        epv_sink_period sp = EPV_SINK_PERIOD_INIT;
+        periods[k] = (epv_project_period)EPV_PROJECT_PERIOD_INIT;
         rc = check(ctx, epv_project_period_at(ctx, p, (size_t)k, &periods[k]), "period");
         if (!rc) rc = check(ctx, epv_sink_result_period(ctx, r, periods[k].first_year, periods[k].last_year, &sp), "period");
         if (!rc) net_tco2e[k] = sp.net_removals_tco2;

@@ -53,7 +53,7 @@ static void print_years(epv_ctx *ctx, const epv_sink_result *r)
 {
     printf("  year   stock    removals emissions baseline leakage     net   cumulative   (万 t CO2e)\n");
     for (size_t i = 0; i < epv_sink_result_years(r); i++) {
-        epv_sink_year y;
+        epv_sink_year y = EPV_SINK_YEAR_INIT;
         if (epv_sink_result_year(ctx, r, i, &y)) return;
         printf("  %d %8.2f %9.3f %9.3f %8.3f %7.3f %8.3f %11.2f\n", y.year, wan(y.stock_tco2),
                wan(y.project_removals_tco2), wan(y.project_emissions_tco2), wan(y.baseline_removals_tco2),
@@ -65,15 +65,15 @@ static void print_years(epv_ctx *ctx, const epv_sink_result *r)
 static void compare_claims(epv_ctx *ctx, const epv_project *p, const epv_sink_result *r, const epv_params *params)
 {
     int first = epv_project_start_year(p), n = epv_project_crediting_years(p);
-    epv_sink_period whole, early;
+    epv_sink_period whole = EPV_SINK_PERIOD_INIT, early = EPV_SINK_PERIOD_INIT;
     if (epv_sink_result_period(ctx, r, first, first + n - 1, &whole) ||
         epv_sink_result_period(ctx, r, first, first + 9, &early))
         return;
-    epv_ipcc_growth g;
+    epv_params_ipcc_growth g = EPV_PARAMS_IPCC_GROWTH_INIT;
     int have_ipcc = epv_params_ipcc_growth_find(ctx, params, IPCC_ZONE, IPCC_REGION, IPCC_TYPE, &g) == 0;
     double area = epv_project_area_ha(p);
     for (size_t k = 0; k < epv_project_claim_count(p); k++) {
-        epv_project_claim c;
+        epv_project_claim c = EPV_PROJECT_CLAIM_INIT;
         if (epv_project_claim_at(ctx, p, k, &c)) return;
         printf("\n  Published figure: %s\n    %.2f万 t CO2/yr over %.1f ha (%.2f万亩) = %.2f t CO2/ha/yr\n"
                "    [source: %s]\n",
@@ -88,7 +88,7 @@ static void compare_claims(epv_ctx *ctx, const epv_project *p, const epv_sink_re
         double peak = 0;
         int peak_year = first;
         for (size_t i = 0; i < epv_sink_result_years(r); i++) {
-            epv_sink_year y;
+            epv_sink_year y = EPV_SINK_YEAR_INIT;
             if (epv_sink_result_year(ctx, r, i, &y)) return;
             if (!reach && y.net_removals_tco2 >= c.tco2_per_year) reach = y.year;
             if (y.net_removals_tco2 > peak) {
@@ -104,7 +104,7 @@ static void compare_claims(epv_ctx *ctx, const epv_project *p, const epv_sink_re
         printf("    deductions over the period: project emissions %.2f万 t, baseline %.2f万 t, leakage %.2f万 t\n",
                wan(whole.project_emissions_tco2), wan(whole.baseline_removals_tco2), wan(whole.leakage_tco2));
         if (have_ipcc) {
-            epv_sink_plausibility pl;
+            epv_sink_plausibility pl = EPV_SINK_PLAUSIBILITY_INIT;
             if (epv_sink_plausibility_check(ctx, c.tco2_per_year, c.area_ha, &g, IPCC_CARBON_FRACTION, &pl) == 0)
                 printf("    IPCC Tier 1 (%s, %s, %s): G_W %.1f t d.m./ha/yr -> %.1f t CO2/ha/yr (range %.1f-%.1f);\n"
                        "    the published figure lies %s that range.\n",
@@ -131,31 +131,38 @@ static int report_uncertainty(epv_ctx *ctx, const epv_params *params, const epv_
                               const char *stem)
 {
     int first = epv_project_start_year(p), n = epv_project_crediting_years(p), last = first + n - 1;
-    epv_sink_unc_options o = epv_sink_unc_options_default();
-    epv_sink_unc_result a1;
-    epv_sink_mc_result a2;
+    epv_sink_unc_options o = EPV_SINK_UNC_OPTIONS_INIT;
+    epv_sink_unc_result a1 = EPV_SINK_UNC_RESULT_INIT;
+    epv_sink_unc_result a2 = EPV_SINK_UNC_RESULT_INIT;
     char svg[4096];
     o.area_u_pct = AREA_U_PCT;
     o.curve_u_pct = CURVE_U_PCT;
     o.iterations = MC_ITERATIONS;
     snprintf(svg, sizeof svg, "%s/%s_mc.svg", outdir, stem);
-    o.histogram_svg = svg;
-    int rc = epv_sink_uncertainty(ctx, p, params, first, last, &o, &a1);
+    int rc = epv_sink_unc_approach1(ctx, p, params, first, last, &o, &a1);
     if (rc) return fail(ctx, "uncertainty (Approach 1)", rc);
-    if ((rc = epv_sink_uncertainty_mc(ctx, p, params, first, last, &o, &a2)))
+    epv_mc *draws = NULL;
+    if ((rc = epv_sink_unc_approach2(ctx, p, params, first, last, &o, &a2, &draws)))
         return fail(ctx, "uncertainty (Approach 2)", rc);
+    /* The model returns the draws; the program writes the chart. */
+    char title[300];
+    snprintf(title, sizeof title, "%s: net removals %d-%d (%lld draws)", epv_project_name(p), first, last,
+             (long long)a2.net.draws);
+    rc = epv_mc_write_histogram_svg(draws, 0, 40, title, "t CO2e", svg);
+    epv_mc_free(draws);
+    if (rc) return fail(ctx, "histogram", rc);
     printf("\n  Uncertainty of the crediting-period mean net removals %d-%d (95%% interval, 万 t CO2e/yr):\n"
            "    inputs: species values with the U%% of the parameter table (provisional, doc/params.md);\n"
            "    areas U %.0f%%, growth curves U %.0f%% (illustrative)\n",
            first, last, AREA_U_PCT, CURVE_U_PCT);
     printf("    Approach 1 (IPCC Eq. 3.1/3.2): %6.2f  ±%.1f%%  [%6.2f, %6.2f]   (areas %.1f%%, curves %.1f%%,"
            " species values %.1f%%)\n",
-           wan(a1.mean_tco2_yr), a1.u_pct, wan(a1.lower_tco2 / n), wan(a1.upper_tco2 / n), a1.u_area_pct,
+           wan(a1.mean_tco2_yr), a1.net.u_upper_pct, wan(a1.net.lower / n), wan(a1.net.upper / n), a1.u_area_pct,
            a1.u_curve_pct, a1.u_params_pct);
-    printf("    Approach 2 (Monte Carlo, %zu draws, seed %llu): mean %6.2f, sd %.2f, 2.5-97.5%% [%6.2f, %6.2f]"
+    printf("    Approach 2 (Monte Carlo, %lld draws, seed %llu): mean %6.2f, sd %.2f, 2.5-97.5%% [%6.2f, %6.2f]"
            " (-%.1f%%/+%.1f%%)\n",
-           a2.iterations, (unsigned long long)epv_ctx_seed(ctx), wan(a2.mean_tco2 / n), wan(a2.sd_tco2 / n),
-           wan(a2.p2_5_tco2 / n), wan(a2.p97_5_tco2 / n), a2.u_lower_pct, a2.u_upper_pct);
+           (long long)a2.net.draws, (unsigned long long)epv_ctx_seed(ctx), wan(a2.net.estimate / n), wan(a2.sd_tco2 / n),
+           wan(a2.net.lower / n), wan(a2.net.upper / n), a2.net.u_lower_pct, a2.net.u_upper_pct);
     printf("    histogram of the Monte Carlo draws: %s\n", svg);
 
     size_t ns = epv_project_stratum_count(p);
@@ -169,9 +176,9 @@ static int report_uncertainty(epv_ctx *ctx, const epv_params *params, const epv_
     }
     for (size_t i = 0; i < ns; i++) cv[i] = PLOT_CV_PCT;
     int year = first + 4;
-    epv_project_period mp;
+    epv_project_period mp = EPV_PROJECT_PERIOD_INIT;
     if (epv_project_period_count(p) > 0 && epv_project_period_at(ctx, p, 0, &mp) == 0) year = mp.last_year;
-    epv_sink_sampling sd;
+    epv_sink_sampling sd = EPV_SINK_SAMPLING_INIT;
     rc = epv_sink_sampling_design(ctx, p, params, year, cv, 0.90, 10.0, PLOT_AREA_HA, &sd, nh);
     if (rc) {
         free(cv);
@@ -183,7 +190,7 @@ static int report_uncertainty(epv_ctx *ctx, const epv_params *params, const epv_
            "    plots of %.4f ha; expected mean stock %.1f t CO2e/ha)\n   ",
            year, (long long)sd.n, sd.t, PLOT_CV_PCT, PLOT_AREA_HA, sd.mean_tco2_ha);
     for (size_t i = 0; i < ns; i++) {
-        epv_stratum st;
+        epv_stratum st = EPV_STRATUM_INIT;
         if (epv_project_stratum_at(ctx, p, i, &st) == 0) printf(" %s %lld;", st.id, (long long)nh[i]);
     }
     printf("\n");
@@ -210,8 +217,8 @@ static int run_project(epv_ctx *ctx, const epv_params *params, const char *path,
     print_years(ctx, r);
     printf("\n  Monitoring periods:\n");
     for (size_t i = 0; i < epv_project_period_count(p); i++) {
-        epv_project_period mp;
-        epv_sink_period sp;
+        epv_project_period mp = EPV_PROJECT_PERIOD_INIT;
+        epv_sink_period sp = EPV_SINK_PERIOD_INIT;
         if (epv_project_period_at(ctx, p, i, &mp) ||
             epv_sink_result_period(ctx, r, mp.first_year, mp.last_year, &sp))
             break;
@@ -229,7 +236,7 @@ static int run_project(epv_ctx *ctx, const epv_params *params, const char *path,
     snprintf(svg, sizeof svg, "%s/%s.svg", outdir, stem);
     double reference = 0;
     const char *label = NULL;
-    epv_project_claim c;
+    epv_project_claim c = EPV_PROJECT_CLAIM_INIT;
     if (epv_project_claim_count(p) > 0 && epv_project_claim_at(ctx, p, 0, &c) == 0) {
         reference = c.tco2_per_year;
         label = "published figure, flat rate";

@@ -35,7 +35,7 @@ typedef struct volume_model {
 
 /* One species parameter: NaN means "not given" (EINVAL), otherwise it must lie in [lo, hi]
  * (lo excluded when lo_open). */
-static int check_param(epv_ctx *ctx, const epv_species *sp, const char *field, double v, double lo,
+static int check_param(epv_ctx *ctx, const epv_params_species *sp, const char *field, double v, double lo,
                        int lo_open, double hi, const char *unit)
 {
     if (isnan(v))
@@ -47,17 +47,18 @@ static int check_param(epv_ctx *ctx, const epv_species *sp, const char *field, d
     return EPV_OK;
 }
 
-static int volume_model_of(epv_ctx *ctx, const epv_species *sp, epv_biomass_method method, volume_model *m)
+static int volume_model_of(epv_ctx *ctx, const epv_params_species *sp, epv_forest_biomass_method method, volume_model *m)
 {
     int rc;
     if (!sp) return epv__error(ctx, EPV_EINVAL, "species: NULL argument");
+    if ((rc = epv__check_version(ctx, "epv_params_species", sp, EPV_PARAMS_SPECIES_VERSION))) return rc;
     if ((rc = check_param(ctx, sp, "root_shoot", sp->root_shoot, 0, 0, EPV__FOREST_RS_MAX, "")) ||
         (rc = check_param(ctx, sp, "carbon_fraction", sp->carbon_fraction, 0, 1, 1, "t C/t d.m.")))
         return rc;
     m->r = sp->root_shoot;
     m->cf = sp->carbon_fraction;
     switch (method) {
-    case EPV_BIOMASS_BEF:
+    case EPV_FOREST_BIOMASS_BEF:
         if ((rc = check_param(ctx, sp, "wood_density", sp->wood_density, 0, 1, EPV__FOREST_DENSITY_MAX,
                               "t/m³")) ||
             (rc = check_param(ctx, sp, "bef", sp->bef, EPV__FOREST_BEF_MIN, 0, EPV__FOREST_BEF_MAX, "")))
@@ -66,7 +67,7 @@ static int volume_model_of(epv_ctx *ctx, const epv_species *sp, epv_biomass_meth
         m->slope = sp->wood_density * sp->bef * (1 + sp->root_shoot);
         m->intercept = 0;
         return EPV_OK;
-    case EPV_BIOMASS_FANG:
+    case EPV_FOREST_BIOMASS_FANG:
         if ((rc = check_param(ctx, sp, "fang_a", sp->fang_a, 0, 1, EPV__FOREST_FANG_A_MAX, "t/m³")) ||
             (rc = check_param(ctx, sp, "fang_b", sp->fang_b, -EPV__FOREST_FANG_B_MAX, 0, EPV__FOREST_FANG_B_MAX,
                               "t/ha")))
@@ -86,7 +87,7 @@ static int check_volume(epv_ctx *ctx, double v)
     return epv__check_nonneg(ctx, v, "volume_m3_ha");
 }
 
-static void stand_from_model(const volume_model *m, double volume_m3_ha, epv_stand_carbon *out)
+static void stand_from_model(const volume_model *m, double volume_m3_ha, epv_forest_stand_carbon *out)
 {
     double total = m->slope * volume_m3_ha + m->intercept;
     if (total < 0) total = 0; /* Fang's line with b < 0 below V = -b/a: no stand, no biomass */
@@ -96,15 +97,16 @@ static void stand_from_model(const volume_model *m, double volume_m3_ha, epv_sta
     out->co2_t_ha = epv_c_to_co2(out->carbon_tc_ha);
 }
 
-EPV_API int epv_forest_carbon_from_volume(epv_ctx *ctx, const epv_species *species,
-                                          epv_biomass_method method, double volume_m3_ha,
-                                          epv_stand_carbon *out)
+EPV_API int epv_forest_carbon_from_volume(epv_ctx *ctx, const epv_params_species *species,
+                                          epv_forest_biomass_method method, double volume_m3_ha,
+                                          epv_forest_stand_carbon *out)
 {
     volume_model m;
     int rc;
     if (!out) return epv__error(ctx, EPV_EINVAL, "carbon_from_volume: NULL output");
+    { int rcv = epv__check_version(ctx, "epv_forest_stand_carbon", out, EPV_FOREST_STAND_CARBON_VERSION); if (rcv) return rcv; }
     if ((rc = check_volume(ctx, volume_m3_ha)) || (rc = volume_model_of(ctx, species, method, &m))) return rc;
-    if (method == EPV_BIOMASS_BEF) {
+    if (method == EPV_FOREST_BIOMASS_BEF) {
         /* Keep the IPCC order of operations: B_AG = V · D · BEF, B_BG = B_AG · R. */
         out->agb_t_ha = volume_m3_ha * species->wood_density * species->bef;
         out->bgb_t_ha = out->agb_t_ha * species->root_shoot;
@@ -116,8 +118,8 @@ EPV_API int epv_forest_carbon_from_volume(epv_ctx *ctx, const epv_species *speci
     return EPV_OK;
 }
 
-EPV_API int epv_forest_co2_per_volume(epv_ctx *ctx, const epv_species *species,
-                                      epv_biomass_method method, double *tco2_per_m3)
+EPV_API int epv_forest_co2_per_volume(epv_ctx *ctx, const epv_params_species *species,
+                                      epv_forest_biomass_method method, double *tco2_per_m3)
 {
     volume_model m;
     int rc;
@@ -127,13 +129,14 @@ EPV_API int epv_forest_co2_per_volume(epv_ctx *ctx, const epv_species *species,
     return EPV_OK;
 }
 
-EPV_API int epv_forest_stratum_carbon(epv_ctx *ctx, const epv_species *species,
-                                      epv_biomass_method method, double volume_m3_ha,
-                                      double area_ha, epv_stratum_carbon *out)
+EPV_API int epv_forest_stratum_carbon(epv_ctx *ctx, const epv_params_species *species,
+                                      epv_forest_biomass_method method, double volume_m3_ha,
+                                      double area_ha, epv_forest_stratum_stock *out)
 {
-    epv_stand_carbon c;
+    epv_forest_stand_carbon c = EPV_FOREST_STAND_CARBON_INIT;
     int rc;
     if (!out) return epv__error(ctx, EPV_EINVAL, "stratum_carbon: NULL output");
+    { int rcv = epv__check_version(ctx, "epv_forest_stratum_stock", out, EPV_FOREST_STRATUM_STOCK_VERSION); if (rcv) return rcv; }
     if (isnan(area_ha)) return epv__error(ctx, EPV_ERANGE, "area_ha: value is not a number");
     if ((rc = epv__check_nonneg(ctx, area_ha, "area_ha")) ||
         (rc = epv_forest_carbon_from_volume(ctx, species, method, volume_m3_ha, &c)))
@@ -146,10 +149,11 @@ EPV_API int epv_forest_stratum_carbon(epv_ctx *ctx, const epv_species *species,
     return EPV_OK;
 }
 
-EPV_API int epv_allometry_power_fn(double dbh_cm, double height_m, double *agb_kg, void *payload)
+EPV_API int epv_forest_allometry_power_fn(double dbh_cm, double height_m, double *agb_kg, void *payload)
 {
-    const epv_allometry_power *p = payload;
+    const epv_forest_allometry_power *p = payload;
     if (!p || !agb_kg) return EPV_EINVAL;
+    if (p->version < 1 || p->version > EPV_FOREST_ALLOMETRY_POWER_VERSION) return EPV_EVERSION;
     if (!isfinite(p->a) || !isfinite(p->b) || !isfinite(p->c) || p->a <= 0) return EPV_EINVAL;
     if (!isfinite(dbh_cm) || dbh_cm < 0) return EPV_ERANGE;
     double v = p->a * pow(dbh_cm, p->b);
@@ -169,14 +173,15 @@ static int check_tree_dim(epv_ctx *ctx, size_t i, const char *field, double v)
     return EPV_OK;
 }
 
-EPV_API int epv_forest_carbon_from_trees(epv_ctx *ctx, epv_allometric_fn fn, void *payload,
+EPV_API int epv_forest_carbon_from_trees(epv_ctx *ctx, epv_forest_allometric_fn fn, void *payload,
                                          const double *dbh_cm, const double *height_m,
                                          size_t ntrees, double plot_area_ha, double root_shoot,
-                                         double carbon_fraction, epv_stand_carbon *out)
+                                         double carbon_fraction, epv_forest_stand_carbon *out)
 {
     int rc;
     if (!fn || !out || (ntrees > 0 && !dbh_cm))
         return epv__error(ctx, EPV_EINVAL, "carbon_from_trees: NULL argument (fn, dbh_cm or out)");
+    { int rcv = epv__check_version(ctx, "epv_forest_stand_carbon", out, EPV_FOREST_STAND_CARBON_VERSION); if (rcv) return rcv; }
     if (isnan(plot_area_ha)) return epv__error(ctx, EPV_ERANGE, "plot_area_ha: value is not a number");
     if ((rc = epv__check_positive(ctx, plot_area_ha, "plot_area_ha"))) return rc;
     if (isnan(root_shoot)) return epv__error(ctx, EPV_ERANGE, "root_shoot: value is not a number");
@@ -194,9 +199,9 @@ EPV_API int epv_forest_carbon_from_trees(epv_ctx *ctx, epv_allometric_fn fn, voi
         double h = height_m ? height_m[i] : NAN, kg = NAN;
         rc = fn(dbh_cm[i], h, &kg, payload);
         if (rc) {
-            if (rc > 0) rc = EPV_EINVAL;
-            return epv__error(ctx, rc, "tree %zu (dbh_cm %g, height_m %g): allometric function failed: %s", i,
-                              dbh_cm[i], h, epv_strerror(rc));
+            char where[160];
+            epv__snprintf_c(where, sizeof where, "tree %zu (dbh_cm %g, height_m %g)", i, dbh_cm[i], h);
+            return epv__callback_failed(ctx, "allometric function", rc, where);
         }
         if (!isfinite(kg) || kg < 0)
             return epv__error(ctx, EPV_EDOMAIN, "tree %zu (dbh_cm %g, height_m %g): allometric function gave %g kg",
@@ -210,3 +215,7 @@ EPV_API int epv_forest_carbon_from_trees(epv_ctx *ctx, epv_allometric_fn fn, voi
     out->co2_t_ha = epv_c_to_co2(out->carbon_tc_ha);
     return EPV_OK;
 }
+
+EPV__DEFINE_INIT(epv_forest_stand_carbon, EPV_FOREST_STAND_CARBON_VERSION, EPV_FOREST_STAND_CARBON_INIT)
+EPV__DEFINE_INIT(epv_forest_stratum_stock, EPV_FOREST_STRATUM_STOCK_VERSION, EPV_FOREST_STRATUM_STOCK_INIT)
+EPV__DEFINE_INIT(epv_forest_allometry_power, EPV_FOREST_ALLOMETRY_POWER_VERSION, EPV_FOREST_ALLOMETRY_POWER_INIT)

@@ -13,11 +13,12 @@ static int nonneg(epv_ctx *ctx, double v, const char *field)
     return epv__check_nonneg(ctx, v, field);
 }
 
-EPV_API int epv_forest_tier1_gain(epv_ctx *ctx, const epv_ipcc_growth *growth, double area_ha,
+EPV_API int epv_forest_tier1_gain(epv_ctx *ctx, const epv_params_ipcc_growth *growth, double area_ha,
                                   double carbon_fraction, double *gain_tc_yr)
 {
     int rc;
     if (!growth || !gain_tc_yr) return epv__error(ctx, EPV_EINVAL, "tier1_gain: NULL argument");
+    { int rcv = epv__check_version(ctx, "epv_params_ipcc_growth", growth, EPV_PARAMS_IPCC_GROWTH_VERSION); if (rcv) return rcv; }
     if ((rc = nonneg(ctx, area_ha, "area_ha")) ||
         (rc = nonneg(ctx, growth->growth_t_dm_ha_yr, "growth_t_dm_ha_yr")))
         return rc;
@@ -34,10 +35,12 @@ EPV_API int epv_forest_tier1_gain(epv_ctx *ctx, const epv_ipcc_growth *growth, d
     return EPV_OK;
 }
 
-EPV_API int epv_forest_gain_loss(epv_ctx *ctx, const epv_gain_loss_input *in, epv_gain_loss_result *out)
+EPV_API int epv_forest_gain_loss(epv_ctx *ctx, const epv_forest_gain_loss_input *in, epv_forest_gain_loss_result *out)
 {
     int rc;
     if (!in || !out) return epv__error(ctx, EPV_EINVAL, "gain_loss: NULL argument");
+    { int rcv = epv__check_version(ctx, "epv_forest_gain_loss_input", in, EPV_FOREST_GAIN_LOSS_INPUT_VERSION); if (rcv) return rcv; }
+    { int rcv = epv__check_version(ctx, "epv_forest_gain_loss_result", out, EPV_FOREST_GAIN_LOSS_RESULT_VERSION); if (rcv) return rcv; }
     if ((rc = nonneg(ctx, in->area_ha, "area_ha")) ||
         (rc = nonneg(ctx, in->growth_t_dm_ha_yr, "growth_t_dm_ha_yr")) ||
         (rc = nonneg(ctx, in->increment_m3_ha_yr, "increment_m3_ha_yr")) ||
@@ -70,7 +73,7 @@ EPV_API int epv_forest_gain_loss(epv_ctx *ctx, const epv_gain_loss_input *in, ep
     double r1 = 1 + in->root_shoot, cf = in->carbon_fraction;
     double g_total = in->growth_t_dm_ha_yr > 0 ? in->growth_t_dm_ha_yr * r1
                                                : in->increment_m3_ha_yr * in->bcef_i * r1; /* eq. 2.10 */
-    epv_gain_loss_result r;
+    epv_forest_gain_loss_result r = EPV_FOREST_GAIN_LOSS_RESULT_INIT;
     r.gain_tc_yr = in->area_ha * g_total * cf;                                               /* eq. 2.9 */
     r.loss_wood_tc_yr = in->wood_removals_m3_yr * in->bcef_r * r1 * cf;                      /* eq. 2.12 */
     r.loss_fuelwood_tc_yr = (in->fuelwood_trees_m3_yr * in->bcef_r * r1 + in->fuelwood_part_t_dm_yr) * cf; /* eq. 2.13 */
@@ -117,3 +120,6 @@ EPV_API int epv_forest_transition(epv_ctx *ctx, double initial_tc_ha, double fin
     if (annual_change_tc_ha) *annual_change_tc_ha = years_since_conversion < transition_years ? rate : 0.0;
     return EPV_OK;
 }
+
+EPV__DEFINE_INIT(epv_forest_gain_loss_input, EPV_FOREST_GAIN_LOSS_INPUT_VERSION, EPV_FOREST_GAIN_LOSS_INPUT_INIT)
+EPV__DEFINE_INIT(epv_forest_gain_loss_result, EPV_FOREST_GAIN_LOSS_RESULT_VERSION, EPV_FOREST_GAIN_LOSS_RESULT_INIT)

@@ -279,7 +279,7 @@ EPV_API int epv_gep_unc_approach2(epv_ctx *ctx, const epv_gep_account *acc, cons
     }
     if (!rc) rc = epv_mc_run(mc, o.iterations, EPV_GEP_UNC_NTOTALS, model, &p);
     for (int k = 0; k < EPV_GEP_UNC_NTOTALS && !rc; k++) {
-        epv_mc_summary s;
+        epv_mc_summary s = EPV_MC_SUMMARY_INIT;
         double pct[2] = { o.lower_pct, o.upper_pct }, q[2];
         if ((rc = epv_mc_summarize(mc, (size_t)k, &s)) || (rc = epv_mc_percentiles(mc, (size_t)k, pct, 2, q))) break;
         r.value_yuan[k] = p.value[k];
@@ -291,7 +291,7 @@ EPV_API int epv_gep_unc_approach2(epv_ctx *ctx, const epv_gep_account *acc, cons
     if (!rc && o.svg_path) {
         char title[EPV_GEP_TEXT_MAX + 64];
         snprintf(title, sizeof title, "GEP of %s in %d, Monte Carlo (%zu draws)", region, year, o.iterations);
-        rc = epv_mc_histogram_svg(mc, 0, o.svg_bins, title, "yuan", o.svg_path);
+        rc = epv_mc_write_histogram_svg(mc, 0, o.svg_bins, title, "yuan", o.svg_path);
     }
     r.iterations = o.iterations;
     epv_mc_free(mc);

@@ -181,6 +181,7 @@ static int check_param(epv_ctx *ctx, const char *model, const char *name, double
 EPV_API int epv_growth_curve_check(epv_ctx *ctx, const epv_growth_curve *curve)
 {
     if (!curve) return epv__error(ctx, EPV_EINVAL, "growth curve: NULL pointer");
+    { int rcv = epv__check_version(ctx, "epv_growth_curve", curve, EPV_GROWTH_CURVE_VERSION); if (rcv) return rcv; }
     if (!epv__growth_model_known(curve->model))
         return epv__error(ctx, EPV_EINVAL, "model: %d is not a growth model", (int)curve->model);
     const char *name = model_names[curve->model];
@@ -196,6 +197,7 @@ EPV_API int epv_growth_curve_check(epv_ctx *ctx, const epv_growth_curve *curve)
 static int check_call(epv_ctx *ctx, const epv_growth_curve *curve, double age, const void *out)
 {
     if (!curve || !out) return epv__error(ctx, EPV_EINVAL, "growth curve: NULL argument");
+    { int rcv = epv__check_version(ctx, "epv_growth_curve", curve, EPV_GROWTH_CURVE_VERSION); if (rcv) return rcv; }
     if (!epv__growth_model_known(curve->model))
         return epv__error(ctx, EPV_EINVAL, "model: %d is not a growth model", (int)curve->model);
     return epv__check_nonneg(ctx, age, "age");
@@ -268,3 +270,6 @@ EPV_API int epv_growth_rate(epv_ctx *ctx, const epv_growth_curve *curve, double 
     *out = r;
     return EPV_OK;
 }
+
+EPV__DEFINE_INIT(epv_growth_curve, EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_CURVE_INIT)
+EPV__DEFINE_INIT(epv_growth_fit, EPV_GROWTH_FIT_VERSION, EPV_GROWTH_FIT_INIT)

@@ -299,6 +299,8 @@ EPV_API int epv_growth_fit_data(epv_ctx *ctx, epv_growth_model model, const doub
     if (!ctx) return EPV_EINVAL;
     if (!out || (n > 0 && (!age || !y)))
         return epv__error(ctx, EPV_EINVAL, "growth fit: NULL argument");
+    { int rcv = epv__check_version(ctx, "epv_growth_fit", out, EPV_GROWTH_FIT_VERSION); if (rcv) return rcv; }
+    if (start) { int rcv = epv__check_version(ctx, "epv_growth_curve", start, EPV_GROWTH_CURVE_VERSION); if (rcv) { epv__error_prefix(ctx, "start"); return rcv; } }
     if (!epv__growth_model_known(model))
         return epv__error(ctx, EPV_EINVAL, "model: %d is not a growth model", (int)model);
     fit_data d = { model, epv_growth_model_nparams(model), n, age, y };
@@ -474,6 +476,8 @@ static int solve(epv_ctx *ctx, const fit_data *d, const double *x0, scratch *s, 
 
     epv_growth_fit r;
     memset(&r, 0, sizeof r);
+    r.version = EPV_GROWTH_FIT_VERSION;
+    r.curve.version = EPV_GROWTH_CURVE_VERSION;
     r.curve.model = d->model;
     r.curve.a = fa;
     r.curve.b = fb;

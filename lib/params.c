@@ -96,7 +96,7 @@ void epv__params_swap_free(epv_params *dst, epv_params *src)
 
 /* ---- sources --------------------------------------------------------------------- */
 
-const epv_source *epv__params_source(const epv_params *p, const char *id)
+const epv_params_source *epv__params_source(const epv_params *p, const char *id)
 {
     for (size_t i = 0; i < p->nsources; i++)
         if (strcmp(p->sources[i].id, id) == 0) return &p->sources[i];
@@ -189,7 +189,7 @@ int epv__params_check_species(epv_ctx *ctx, const epv_params *p, const struct ep
 {
     char pre[300];
     where_prefix(where, pre, sizeof pre);
-    const epv_species *s = &r->pub;
+    const epv_params_species *s = &r->pub;
     int rc;
     if ((rc = check_id(ctx, pre, "species", s->code, "code", s->code))) return rc;
     const char *k = s->code;
@@ -234,7 +234,7 @@ int epv__params_check_species(epv_ctx *ctx, const epv_params *p, const struct ep
     return EPV_OK;
 }
 
-int epv__params_check_growth(epv_ctx *ctx, const epv_params *p, const epv_ipcc_growth *g, struct epv__where where)
+int epv__params_check_growth(epv_ctx *ctx, const epv_params *p, const epv_params_ipcc_growth *g, struct epv__where where)
 {
     char pre[300], key[3 * EPV_PARAMS_NAME_MAX + 4];
     where_prefix(where, pre, sizeof pre);
@@ -275,10 +275,10 @@ struct epv__species_row *epv__params_species_row(const epv_params *p, const char
     return NULL;
 }
 
-epv_ipcc_growth *epv__params_growth_row(const epv_params *p, const char *zone, const char *region, const char *type)
+epv_params_ipcc_growth *epv__params_growth_row(const epv_params *p, const char *zone, const char *region, const char *type)
 {
     for (size_t i = 0; i < p->ngrowth; i++) {
-        epv_ipcc_growth *g = &p->growth[i];
+        epv_params_ipcc_growth *g = &p->growth[i];
         if (strcmp(g->zone, zone) == 0 && strcmp(g->region, region) == 0 && strcmp(g->forest_type, type) == 0)
             return g;
     }
@@ -298,9 +298,9 @@ int epv__params_put_species(epv_ctx *ctx, epv_params *p, const struct epv__speci
     return EPV_OK;
 }
 
-int epv__params_put_growth(epv_ctx *ctx, epv_params *p, const epv_ipcc_growth *g)
+int epv__params_put_growth(epv_ctx *ctx, epv_params *p, const epv_params_ipcc_growth *g)
 {
-    epv_ipcc_growth *old = epv__params_growth_row(p, g->zone, g->region, g->forest_type);
+    epv_params_ipcc_growth *old = epv__params_growth_row(p, g->zone, g->region, g->forest_type);
     if (old) {
         *old = *g;
         return EPV_OK;
@@ -314,12 +314,14 @@ int epv__params_put_growth(epv_ctx *ctx, epv_params *p, const epv_ipcc_growth *g
 
 EPV_API size_t epv_params_species_count(const epv_params *params) { return params ? params->nspecies : 0; }
 
-EPV_API int epv_params_species_at(epv_ctx *ctx, const epv_params *params, size_t i, epv_species *out)
+EPV_API int epv_params_species_at(epv_ctx *ctx, const epv_params *params, size_t i, epv_params_species *out)
 {
     if (!params || !out) return epv__error(ctx, EPV_EINVAL, "species_at: NULL argument");
+    { int rcv = epv__check_version(ctx, "epv_params_species", out, EPV_PARAMS_SPECIES_VERSION); if (rcv) return rcv; }
     if (i >= params->nspecies)
         return epv__error(ctx, EPV_ERANGE, "species_at: index %zu is out of range (%zu rows)", i, params->nspecies);
     *out = params->species[i].pub;
+    out->version = EPV_PARAMS_SPECIES_VERSION;
     return EPV_OK;
 }
 
@@ -346,18 +348,21 @@ static struct epv__species_row *find_species(const epv_params *p, const char *ke
     return NULL;
 }
 
-EPV_API int epv_params_species_find(epv_ctx *ctx, const epv_params *params, const char *key, epv_species *out)
+EPV_API int epv_params_species_find(epv_ctx *ctx, const epv_params *params, const char *key, epv_params_species *out)
 {
     if (!params || !key || !out) return epv__error(ctx, EPV_EINVAL, "species: NULL argument");
+    { int rcv = epv__check_version(ctx, "epv_params_species", out, EPV_PARAMS_SPECIES_VERSION); if (rcv) return rcv; }
     const struct epv__species_row *r = find_species(params, key);
     if (!r) return epv__error(ctx, EPV_ENOTFOUND, "species: unknown '%.80s'", key);
     *out = r->pub;
+    out->version = EPV_PARAMS_SPECIES_VERSION;
     return EPV_OK;
 }
 
-EPV_API int epv_params_species_set(epv_ctx *ctx, epv_params *params, const epv_species *row)
+EPV_API int epv_params_species_set(epv_ctx *ctx, epv_params *params, const epv_params_species *row)
 {
     if (!params || !row) return epv__error(ctx, EPV_EINVAL, "species_set: NULL argument");
+    { int rcv = epv__check_version(ctx, "epv_params_species", row, EPV_PARAMS_SPECIES_VERSION); if (rcv) return rcv; }
     struct epv__species_row r;
     memset(&r, 0, sizeof r);
     r.pub = *row;
@@ -429,45 +434,53 @@ EPV_API int epv_params_species_value_source(epv_ctx *ctx, const epv_params *para
 
 EPV_API size_t epv_params_ipcc_growth_count(const epv_params *params) { return params ? params->ngrowth : 0; }
 
-EPV_API int epv_params_ipcc_growth_at(epv_ctx *ctx, const epv_params *params, size_t i, epv_ipcc_growth *out)
+EPV_API int epv_params_ipcc_growth_at(epv_ctx *ctx, const epv_params *params, size_t i, epv_params_ipcc_growth *out)
 {
     if (!params || !out) return epv__error(ctx, EPV_EINVAL, "ipcc_growth_at: NULL argument");
+    { int rcv = epv__check_version(ctx, "epv_params_ipcc_growth", out, EPV_PARAMS_IPCC_GROWTH_VERSION); if (rcv) return rcv; }
     if (i >= params->ngrowth)
         return epv__error(ctx, EPV_ERANGE, "ipcc_growth_at: index %zu is out of range (%zu rows)", i, params->ngrowth);
     *out = params->growth[i];
+    out->version = EPV_PARAMS_IPCC_GROWTH_VERSION;
     return EPV_OK;
 }
 
 EPV_API int epv_params_ipcc_growth_find(epv_ctx *ctx, const epv_params *params, const char *zone, const char *region,
-                                        const char *forest_type, epv_ipcc_growth *out)
+                                        const char *forest_type, epv_params_ipcc_growth *out)
 {
     if (!params || !zone || !region || !forest_type || !out)
         return epv__error(ctx, EPV_EINVAL, "ipcc_growth: NULL argument");
-    const epv_ipcc_growth *g = epv__params_growth_row(params, zone, region, forest_type);
+    { int rcv = epv__check_version(ctx, "epv_params_ipcc_growth", out, EPV_PARAMS_IPCC_GROWTH_VERSION); if (rcv) return rcv; }
+    const epv_params_ipcc_growth *g = epv__params_growth_row(params, zone, region, forest_type);
     if (!g)
         return epv__error(ctx, EPV_ENOTFOUND, "ipcc_growth: no row for zone '%.60s', region '%.60s', forest_type '%.60s'",
                           zone, region, forest_type);
     *out = *g;
+    out->version = EPV_PARAMS_IPCC_GROWTH_VERSION;
     return EPV_OK;
 }
 
 EPV_API size_t epv_params_source_count(const epv_params *params) { return params ? params->nsources : 0; }
 
-EPV_API int epv_params_source_at(epv_ctx *ctx, const epv_params *params, size_t i, epv_source *out)
+EPV_API int epv_params_source_at(epv_ctx *ctx, const epv_params *params, size_t i, epv_params_source *out)
 {
     if (!params || !out) return epv__error(ctx, EPV_EINVAL, "source_at: NULL argument");
+    { int rcv = epv__check_version(ctx, "epv_params_source", out, EPV_PARAMS_SOURCE_VERSION); if (rcv) return rcv; }
     if (i >= params->nsources)
         return epv__error(ctx, EPV_ERANGE, "source_at: index %zu is out of range (%zu sources)", i, params->nsources);
     *out = params->sources[i];
+    out->version = EPV_PARAMS_SOURCE_VERSION;
     return EPV_OK;
 }
 
-EPV_API int epv_params_source_find(epv_ctx *ctx, const epv_params *params, const char *id, epv_source *out)
+EPV_API int epv_params_source_find(epv_ctx *ctx, const epv_params *params, const char *id, epv_params_source *out)
 {
     if (!params || !id || !out) return epv__error(ctx, EPV_EINVAL, "source: NULL argument");
-    const epv_source *s = epv__params_source(params, id);
+    { int rcv = epv__check_version(ctx, "epv_params_source", out, EPV_PARAMS_SOURCE_VERSION); if (rcv) return rcv; }
+    const epv_params_source *s = epv__params_source(params, id);
     if (!s) return epv__error(ctx, EPV_ENOTFOUND, "source: unknown '%.80s'", id);
     *out = *s;
+    out->version = EPV_PARAMS_SOURCE_VERSION;
     return EPV_OK;
 }
 
@@ -501,10 +514,11 @@ int epv__params_set_u(epv_ctx *ctx, const epv_params *p, struct epv__species_row
 }
 
 EPV_API int epv_params_species_uncertainty(epv_ctx *ctx, const epv_params *params, const char *species,
-                                           const char *field, epv_value_uncertainty *out)
+                                           const char *field, epv_params_value_uncertainty *out)
 {
     if (!params || !species || !field || !out)
         return epv__error(ctx, EPV_EINVAL, "species_uncertainty: NULL argument");
+    { int rcv = epv__check_version(ctx, "epv_params_value_uncertainty", out, EPV_PARAMS_VALUE_UNCERTAINTY_VERSION); if (rcv) return rcv; }
     const struct epv__species_row *r = find_species(params, species);
     if (!r) return epv__error(ctx, EPV_ENOTFOUND, "species: unknown '%.80s'", species);
     int f = epv__params_field_index(field);
@@ -534,5 +548,25 @@ EPV_API int epv_params_species_set_uncertainty(epv_ctx *ctx, epv_params *params,
     int rc = epv__params_set_u(ctx, params, &c, f, u_pct, source, provisional, w);
     if (rc) return rc;
     *r = c;
+    return EPV_OK;
+}
+
+/* ---- versioned structs ------------------------------------------------------------------ */
+
+EPV__DEFINE_INIT(epv_params_ipcc_growth, EPV_PARAMS_IPCC_GROWTH_VERSION, EPV_PARAMS_IPCC_GROWTH_INIT)
+EPV__DEFINE_INIT(epv_params_source, EPV_PARAMS_SOURCE_VERSION, EPV_PARAMS_SOURCE_INIT)
+EPV__DEFINE_INIT(epv_params_value_uncertainty, EPV_PARAMS_VALUE_UNCERTAINTY_VERSION,
+                 EPV_PARAMS_VALUE_UNCERTAINTY_INIT)
+
+/* The species initialiser also marks the Fang coefficients absent (NaN), which the C89
+ * macro cannot express. */
+EPV_API int epv_params_species_init(epv_ctx *ctx, epv_params_species *x, unsigned int version)
+{
+    static const epv_params_species init_value = EPV_PARAMS_SPECIES_INIT;
+    int rc = epv__struct_init(ctx, "epv_params_species", x, &init_value, sizeof init_value, version,
+                              EPV_PARAMS_SPECIES_VERSION);
+    if (rc) return rc;
+    x->fang_a = NAN;
+    x->fang_b = NAN;
     return EPV_OK;
 }

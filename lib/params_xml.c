@@ -134,7 +134,7 @@ static int load_sources(struct load *L, xmlNodePtr sources)
 static int read_species(struct load *L, xmlNodePtr n, struct epv__species_row *r)
 {
     memset(r, 0, sizeof *r);
-    epv_species *s = &r->pub;
+    epv_params_species *s = &r->pub;
     int rc;
     if ((rc = get_str(L, n, "species", "?", "code", 1, s->code))) return rc;
     const char *k = s->code;
@@ -163,7 +163,7 @@ static int read_species(struct load *L, xmlNodePtr n, struct epv__species_row *r
     return epv__params_check_species(L->ctx, L->p, r, w);
 }
 
-static int read_growth(struct load *L, xmlNodePtr n, epv_ipcc_growth *g)
+static int read_growth(struct load *L, xmlNodePtr n, epv_params_ipcc_growth *g)
 {
     memset(g, 0, sizeof *g);
     int rc;
@@ -239,7 +239,7 @@ static int load_rows(struct load *L, xmlNodePtr root)
             if ((rc = seen_check(L, &sp, &nsp, &capsp, "species", r.pub.code, "code", line_of(n)))) break;
             rc = epv__params_put_species(L->ctx, L->p, &r);
         } else if (epv__xml_is(n, "ipcc_growth")) {
-            epv_ipcc_growth g;
+            epv_params_ipcc_growth g;
             if ((rc = read_growth(L, n, &g))) break;
             char key[3 * EPV_PARAMS_NAME_MAX];
             snprintf(key, sizeof key, "%s/%s/%s", g.zone, g.region, g.forest_type);

@@ -13,15 +13,13 @@
 /* IPCC Tier 1 default transition time for soil carbon of land converted to forest, years. */
 #define SINK_SOC_TRANSITION_YEARS 20.0
 
-EPV_API epv_stratum epv_stratum_default(void)
-{
-    epv_stratum s;
-    memset(&s, 0, sizeof s);
-    s.method = EPV_BIOMASS_BEF;
-    s.curve.model = EPV_GROWTH_RICHARDS;
-    s.baseline_curve.model = EPV_GROWTH_RICHARDS;
-    return s;
-}
+EPV__DEFINE_INIT(epv_stratum, EPV_STRATUM_VERSION, EPV_STRATUM_INIT)
+EPV__DEFINE_INIT(epv_project_period, EPV_PROJECT_PERIOD_VERSION, EPV_PROJECT_PERIOD_INIT)
+EPV__DEFINE_INIT(epv_project_claim, EPV_PROJECT_CLAIM_VERSION, EPV_PROJECT_CLAIM_INIT)
+EPV__DEFINE_INIT(epv_sink_year, EPV_SINK_YEAR_VERSION, EPV_SINK_YEAR_INIT)
+EPV__DEFINE_INIT(epv_sink_period, EPV_SINK_PERIOD_VERSION, EPV_SINK_PERIOD_INIT)
+EPV__DEFINE_INIT(epv_sink_options, EPV_SINK_OPTIONS_VERSION, EPV_SINK_OPTIONS_INIT)
+EPV__DEFINE_INIT(epv_sink_plausibility, EPV_SINK_PLAUSIBILITY_VERSION, EPV_SINK_PLAUSIBILITY_INIT)
 
 EPV_API int epv_project_new(epv_ctx *ctx, const char *name, epv_project_kind kind, int start_year,
                             int crediting_years, epv_project **out)
@@ -112,11 +110,12 @@ static int resolve_stratum(epv_ctx *ctx, const epv_project *p, const epv_params 
         return epv__error(ctx, EPV_ERANGE,
                           "stratum '%s': planting_year: %d is long before the start %d of an afforestation project",
                           id, s->planting_year, p->start_year);
-    if (s->method != EPV_BIOMASS_BEF && s->method != EPV_BIOMASS_FANG)
+    if (s->method != EPV_FOREST_BIOMASS_BEF && s->method != EPV_FOREST_BIOMASS_FANG)
         return epv__error(ctx, EPV_EINVAL, "stratum '%s': method: %d is not a known method", id, (int)s->method);
     if (!params) return epv__error(ctx, EPV_EINVAL, "stratum '%s': no parameter table given", id);
     memset(out, 0, sizeof *out);
     out->s = *s;
+    out->species.version = EPV_PARAMS_SPECIES_VERSION;
     if ((rc = epv_params_species_find(ctx, params, s->species, &out->species))) {
         epv__error_prefix(ctx, "stratum '%s'", id);
         return rc;
@@ -176,6 +175,12 @@ static int rehash(epv_ctx *ctx, epv_project *p, size_t nslots)
 EPV_API int epv_project_add_stratum(epv_ctx *ctx, epv_project *p, const epv_params *params, const epv_stratum *s)
 {
     if (!p || !s) return epv__error(ctx, EPV_EINVAL, "add_stratum: NULL argument");
+    { int rcv = epv__check_version(ctx, "epv_stratum", s, EPV_STRATUM_VERSION); if (rcv) return rcv; }
+    if (s->curve.version < 1 || s->curve.version > EPV_GROWTH_CURVE_VERSION ||
+        s->baseline_curve.version < 1 || s->baseline_curve.version > EPV_GROWTH_CURVE_VERSION)
+        return epv__error(ctx, EPV_EVERSION, "stratum '%.63s': curve or baseline_curve: version %u/%u is not "
+                          "1..%u (start from EPV_STRATUM_INIT)", s->id, s->curve.version,
+                          s->baseline_curve.version, EPV_GROWTH_CURVE_VERSION);
     size_t existing;
     if (memchr(s->id, '\0', sizeof s->id) && find_stratum(p, s->id, &existing))
         return epv__error(ctx, EPV_EEXISTS, "stratum '%s': id used twice", s->id);
@@ -281,6 +286,7 @@ EPV_API double epv_project_area_ha(const epv_project *p)
 EPV_API int epv_project_stratum_at(epv_ctx *ctx, const epv_project *p, size_t i, epv_stratum *out)
 {
     if (!p || !out) return epv__error(ctx, EPV_EINVAL, "stratum_at: NULL argument");
+    { int rcv = epv__check_version(ctx, "epv_stratum", out, EPV_STRATUM_VERSION); if (rcv) return rcv; }
     if (i >= p->nstrata) return epv__error(ctx, EPV_ERANGE, "stratum index %zu: project has %zu strata", i, p->nstrata);
     *out = p->strata[i].s;
     return EPV_OK;
@@ -289,14 +295,17 @@ EPV_API int epv_project_stratum_at(epv_ctx *ctx, const epv_project *p, size_t i,
 EPV_API int epv_project_period_at(epv_ctx *ctx, const epv_project *p, size_t i, epv_project_period *out)
 {
     if (!p || !out) return epv__error(ctx, EPV_EINVAL, "period_at: NULL argument");
+    { int rcv = epv__check_version(ctx, "epv_project_period", out, EPV_PROJECT_PERIOD_VERSION); if (rcv) return rcv; }
     if (i >= p->nperiods) return epv__error(ctx, EPV_ERANGE, "period index %zu: project has %zu", i, p->nperiods);
     *out = p->periods[i];
+    out->version = EPV_PROJECT_PERIOD_VERSION;
     return EPV_OK;
 }
 
 EPV_API int epv_project_claim_at(epv_ctx *ctx, const epv_project *p, size_t i, epv_project_claim *out)
 {
     if (!p || !out) return epv__error(ctx, EPV_EINVAL, "claim_at: NULL argument");
+    { int rcv = epv__check_version(ctx, "epv_project_claim", out, EPV_PROJECT_CLAIM_VERSION); if (rcv) return rcv; }
     if (i >= p->nclaims) return epv__error(ctx, EPV_ERANGE, "claim index %zu: project has %zu", i, p->nclaims);
     out->label = p->claims[i].label;
     out->source = p->claims[i].source;
@@ -412,11 +421,6 @@ static int estimate_range(size_t begin, size_t end, int worker, void *payload)
     return rc;
 }
 
-EPV_API epv_sink_options epv_sink_options_default(void)
-{
-    epv_sink_options o = { 0, 1 };
-    return o;
-}
 
 /* Longest projection accepted, years (planning horizons beyond crediting periods). */
 #define SINK_MAX_YEARS 200
@@ -426,6 +430,7 @@ EPV_API int epv_sink_estimate_ex(epv_ctx *ctx, const epv_project *p, const epv_p
 {
     if (!ctx || !p || !out || !options) return epv__error(ctx, EPV_EINVAL, "estimate: NULL argument");
     *out = NULL;
+    { int rcv = epv__check_version(ctx, "epv_sink_options", options, EPV_SINK_OPTIONS_VERSION); if (rcv) return rcv; }
     if (p->nstrata == 0) return epv__error(ctx, EPV_ESTATE, "project '%s': has no strata", p->name);
     if (options->years < 0 || options->years > SINK_MAX_YEARS)
         return epv__error(ctx, EPV_ERANGE, "options.years: %d is outside 0-%d", options->years, SINK_MAX_YEARS);
@@ -445,6 +450,11 @@ EPV_API int epv_sink_estimate_ex(epv_ctx *ctx, const epv_project *p, const epv_p
     r->nyears = ny;
     r->nstrata = ns;
     r->leakage_fraction = p->leakage_fraction;
+    pthread_mutex_init(&r->lock, NULL);
+    r->lock_made = 1;
+    r->years = epv__malloc(ctx, ny * sizeof *r->years);
+    if (!r->years) goto fail;
+    for (size_t i = 0; i < ny; i++) r->years[i] = (epv_i64)r->start_year + (epv_i64)i;
     r->total = epv__calloc(ctx, ny * SINK_NCOMP, sizeof(double));
     r->stratum_ids = epv__calloc(ctx, ns, sizeof *r->stratum_ids);
     blocks = epv__calloc(ctx, nblocks * ny * SINK_NCOMP, sizeof(double));
@@ -498,7 +508,7 @@ fail:
 
 EPV_API int epv_sink_estimate(epv_ctx *ctx, const epv_project *p, const epv_params *params, epv_sink_result **out)
 {
-    epv_sink_options o = epv_sink_options_default();
+    epv_sink_options o = EPV_SINK_OPTIONS_INIT;
     return epv_sink_estimate_ex(ctx, p, params, &o, out);
 }
 
@@ -508,6 +518,12 @@ EPV_API void epv_sink_result_free(epv_sink_result *r)
     epv__free(r->ctx, r->total);
     epv__free(r->ctx, r->per_stratum);
     epv__free(r->ctx, r->stratum_ids);
+    epv__free(r->ctx, r->years);
+    for (int c = 0; c < SINK_NCOL; c++) {
+        epv__free(r->ctx, r->col_total[c]);
+        epv__free(r->ctx, r->col_strata[c]);
+    }
+    if (r->lock_made) pthread_mutex_destroy(&r->lock);
     epv__free(r->ctx, r);
 }
 
@@ -528,9 +544,10 @@ void epv__sink_fill_year(const epv_sink_result *r, const double *c, size_t i, do
 static int fill_series(epv_ctx *ctx, const epv_sink_result *r, const double *series, size_t i, epv_sink_year *out)
 {
     if (!r || !out) return epv__error(ctx, EPV_EINVAL, "result: NULL argument");
+    { int rcv = epv__check_version(ctx, "epv_sink_year", out, EPV_SINK_YEAR_VERSION); if (rcv) return rcv; }
     if (i >= r->nyears) return epv__error(ctx, EPV_ERANGE, "year index %zu: result has %zu years", i, r->nyears);
     double cumulative = 0;
-    epv_sink_year y;
+    epv_sink_year y = EPV_SINK_YEAR_INIT;
     for (size_t k = 0; k <= i; k++) {
         epv__sink_fill_year(r, series + k * SINK_NCOMP, k, cumulative, &y);
         cumulative = y.cumulative_net_tco2;
@@ -547,7 +564,7 @@ EPV_API int epv_sink_result_year(epv_ctx *ctx, const epv_sink_result *r, size_t 
 EPV_API int epv_sink_result_stratum_year(epv_ctx *ctx, const epv_sink_result *r, size_t stratum, size_t i,
                                          epv_sink_year *out)
 {
-    if (!r) return epv__error(ctx, EPV_EINVAL, "result: NULL argument");
+    if (!r || !out) return epv__error(ctx, EPV_EINVAL, "result: NULL argument");
     if (!r->per_stratum)
         return epv__error(ctx, EPV_ESTATE, "result: per-stratum figures were not kept (epv_sink_estimate_totals)");
     if (stratum >= r->nstrata)
@@ -559,11 +576,13 @@ EPV_API int epv_sink_result_period(epv_ctx *ctx, const epv_sink_result *r, int f
                                    epv_sink_period *out)
 {
     if (!r || !out) return epv__error(ctx, EPV_EINVAL, "period: NULL argument");
+    { int rcv = epv__check_version(ctx, "epv_sink_period", out, EPV_SINK_PERIOD_VERSION); if (rcv) return rcv; }
     int end = r->start_year + (int)r->nyears - 1;
     if (first_year > last_year || first_year < r->start_year || last_year > end)
         return epv__error(ctx, EPV_ERANGE, "period %d-%d: not within the crediting period %d-%d", first_year,
                           last_year, r->start_year, end);
     memset(out, 0, sizeof *out);
+    out->version = EPV_SINK_PERIOD_VERSION;
     out->first_year = first_year;
     out->last_year = last_year;
     for (int y = first_year; y <= last_year; y++) {
@@ -579,11 +598,13 @@ EPV_API int epv_sink_result_period(epv_ctx *ctx, const epv_sink_result *r, int f
 }
 
 EPV_API int epv_sink_plausibility_check(epv_ctx *ctx, double claimed_tco2_yr, double area_ha,
-                                        const epv_ipcc_growth *g, double carbon_fraction,
+                                        const epv_params_ipcc_growth *g, double carbon_fraction,
                                         epv_sink_plausibility *out)
 {
     int rc;
     if (!g || !out) return epv__error(ctx, EPV_EINVAL, "plausibility: NULL argument");
+    { int rcv = epv__check_version(ctx, "epv_params_ipcc_growth", g, EPV_PARAMS_IPCC_GROWTH_VERSION); if (rcv) return rcv; }
+    { int rcv = epv__check_version(ctx, "epv_sink_plausibility", out, EPV_SINK_PLAUSIBILITY_VERSION); if (rcv) return rcv; }
     if ((rc = epv__check_nonneg(ctx, claimed_tco2_yr, "claimed_tco2_yr")) ||
         (rc = epv__check_positive(ctx, area_ha, "area_ha")) ||
         (rc = epv__check_positive(ctx, carbon_fraction, "carbon_fraction")) ||
@@ -599,5 +620,103 @@ EPV_API int epv_sink_plausibility_check(epv_ctx *ctx, double claimed_tco2_yr, do
     out->position = out->claimed_tco2_ha_yr < out->ipcc_low_tco2_ha_yr    ? -1
                     : out->claimed_tco2_ha_yr > out->ipcc_high_tco2_ha_yr ? 1
                                                                           : 0;
+    return EPV_OK;
+}
+
+/* ---- bulk access --------------------------------------------------------------------------- */
+
+/* Column c (an epv_sink_col) of a series comp[nyears][SINK_NCOMP] into dst[nyears]. */
+static void column_of(const double *comp, size_t ny, int c, double *dst)
+{
+    double cum = 0;
+    for (size_t i = 0; i < ny; i++) {
+        const double *v = comp + i * SINK_NCOMP;
+        double net = v[SINK_PROJECT] - v[SINK_EMISSIONS] - v[SINK_BASELINE] - v[SINK_LEAKAGE];
+        cum += net;
+        switch (c) {
+        case EPV_SINK_COL_STOCK: dst[i] = v[SINK_STOCK]; break;
+        case EPV_SINK_COL_PROJECT_REMOVALS: dst[i] = v[SINK_PROJECT]; break;
+        case EPV_SINK_COL_PROJECT_EMISSIONS: dst[i] = v[SINK_EMISSIONS]; break;
+        case EPV_SINK_COL_BASELINE_REMOVALS: dst[i] = v[SINK_BASELINE]; break;
+        case EPV_SINK_COL_LEAKAGE: dst[i] = v[SINK_LEAKAGE]; break;
+        case EPV_SINK_COL_NET_REMOVALS: dst[i] = net; break;
+        default: dst[i] = cum; break; /* EPV_SINK_COL_CUMULATIVE_NET */
+        }
+    }
+}
+
+static int check_col(epv_ctx *ctx, epv_sink_col col)
+{
+    if ((int)col < EPV_SINK_COL_STOCK || (int)col > EPV_SINK_COL_CUMULATIVE_NET)
+        return epv__error(ctx, EPV_EINVAL, "col: %d is not an epv_sink_col", (int)col);
+    return EPV_OK;
+}
+
+/* Columns are made on first request and kept with the result (under its lock: a result is
+ * read-only for its users, who may share it between threads). */
+EPV_API int epv_sink_result_column(epv_ctx *ctx, const epv_sink_result *result, epv_sink_col col,
+                                   const double **values, size_t *n)
+{
+    EPV__NEED(ctx, result, "result");
+    EPV__NEED(ctx, values, "values");
+    EPV__NEED(ctx, n, "n");
+    int rc = check_col(ctx, col);
+    if (rc) return rc;
+    epv_sink_result *r = (epv_sink_result *)result;
+    pthread_mutex_lock(&r->lock);
+    double **slot = &r->col_total[col];
+    if (!*slot) {
+        double *v = epv__malloc(r->ctx, (r->nyears ? r->nyears : 1) * sizeof *v);
+        if (v) column_of(r->total, r->nyears, (int)col, v);
+        *slot = v;
+    }
+    const double *v = *slot;
+    pthread_mutex_unlock(&r->lock);
+    if (!v) return epv__error(ctx, EPV_ENOMEM, "result column: out of memory");
+    *values = v;
+    *n = r->nyears;
+    return EPV_OK;
+}
+
+EPV_API int epv_sink_result_stratum_column(epv_ctx *ctx, const epv_sink_result *result,
+                                           epv_sink_col col, const double **values,
+                                           size_t *nstrata, size_t *nyears)
+{
+    EPV__NEED(ctx, result, "result");
+    EPV__NEED(ctx, values, "values");
+    EPV__NEED(ctx, nstrata, "nstrata");
+    EPV__NEED(ctx, nyears, "nyears");
+    int rc = check_col(ctx, col);
+    if (rc) return rc;
+    if (!result->per_stratum)
+        return epv__error(ctx, EPV_ESTATE, "result: per-stratum figures were not kept (options.keep_strata = 0)");
+    epv_sink_result *r = (epv_sink_result *)result;
+    size_t ny = r->nyears, ns = r->nstrata;
+    pthread_mutex_lock(&r->lock);
+    double **slot = &r->col_strata[col];
+    if (!*slot) {
+        double *v = epv__malloc(r->ctx, (ns * ny > 0 ? ns * ny : 1) * sizeof *v);
+        if (v)
+            for (size_t s = 0; s < ns; s++)
+                column_of(r->per_stratum + s * ny * SINK_NCOMP, ny, (int)col, v + s * ny);
+        *slot = v;
+    }
+    const double *v = *slot;
+    pthread_mutex_unlock(&r->lock);
+    if (!v) return epv__error(ctx, EPV_ENOMEM, "result stratum column: out of memory");
+    *values = v;
+    *nstrata = ns;
+    *nyears = ny;
+    return EPV_OK;
+}
+
+EPV_API int epv_sink_result_years_i64(epv_ctx *ctx, const epv_sink_result *result,
+                                      const epv_i64 **years, size_t *n)
+{
+    EPV__NEED(ctx, result, "result");
+    EPV__NEED(ctx, years, "years");
+    EPV__NEED(ctx, n, "n");
+    *years = result->years;
+    *n = result->nyears;
     return EPV_OK;
 }

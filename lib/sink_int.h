@@ -4,6 +4,8 @@
 #ifndef EPV_SINK_INT_H
 #define EPV_SINK_INT_H
 
+#include <pthread.h>
+
 #include "common_int.h"
 #include "epv/sink.h"
 
@@ -12,7 +14,7 @@ enum { SINK_STOCK, SINK_PROJECT, SINK_EMISSIONS, SINK_BASELINE, SINK_LEAKAGE, SI
 
 struct sink_stratum {
     epv_stratum s;
-    epv_species species;
+    epv_params_species species;
     double co2_per_m3_ha; /* d(tree CO2 t/ha)/d(volume m³/ha): both methods are affine in V, so
                            * the slope is all stock changes counted from planting need */
     double shrub_tco2_ha; /* pre-existing shrub carbon cleared at planting, t CO2/ha */
@@ -55,6 +57,13 @@ struct epv_sink_result {
     double *total;       /* [nyears][SINK_NCOMP] */
     double *per_stratum; /* [nstrata][nyears][SINK_NCOMP], or NULL for totals-only results */
     char (*stratum_ids)[64];
+    epv_i64 *years;      /* [nyears] calendar years */
+    /* columns made on request (epv_sink_result_column), indexed by epv_sink_col */
+#define SINK_NCOL (EPV_SINK_COL_CUMULATIVE_NET + 1)
+    double *col_total[SINK_NCOL];  /* [nyears] */
+    double *col_strata[SINK_NCOL]; /* [nstrata][nyears] */
+    pthread_mutex_t lock;
+    int lock_made;
 };
 
 int epv__sink_claim_add(epv_ctx *ctx, epv_project *p, const char *label, double tco2_per_year,

@@ -49,7 +49,7 @@ static int read_curve(epv_ctx *ctx, const char *file, xmlNodePtr n, epv_growth_c
 
 static int read_stratum(epv_ctx *ctx, const char *file, xmlNodePtr n, epv_project *p, const epv_params *params)
 {
-    epv_stratum s = epv_stratum_default();
+    epv_stratum s = EPV_STRATUM_INIT;
     char *text = NULL;
     int rc;
     if ((rc = epv__xml_attr_str(ctx, file, n, "id", 1, &text))) return rc;
@@ -67,7 +67,7 @@ static int read_stratum(epv_ctx *ctx, const char *file, xmlNodePtr n, epv_projec
     text = NULL; /* an absent optional attribute leaves text untouched (freed above) */
     if ((rc = epv__xml_attr_str(ctx, file, n, "method", 0, &text))) return rc;
     if (text) {
-        s.method = strcmp(text, "fang") == 0 ? EPV_BIOMASS_FANG : EPV_BIOMASS_BEF;
+        s.method = strcmp(text, "fang") == 0 ? EPV_FOREST_BIOMASS_FANG : EPV_FOREST_BIOMASS_BEF;
         epv__free(ctx, text);
     }
     xmlNodePtr c = epv__xml_child(n, "curve");

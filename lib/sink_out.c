@@ -29,7 +29,7 @@ EPV_API int epv_sink_result_write_csv(epv_ctx *ctx, const epv_sink_result *r, co
     fputc('\n', f);
     double cumulative = 0;
     for (size_t i = 0; i < r->nyears; i++) {
-        epv_sink_year y;
+        epv_sink_year y = EPV_SINK_YEAR_INIT;
         epv__sink_fill_year(r, r->total + i * SINK_NCOMP, i, cumulative, &y);
         cumulative = y.cumulative_net_tco2;
         fprintf(f, "%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f", y.year, y.stock_tco2, y.project_removals_tco2,
@@ -37,7 +37,7 @@ EPV_API int epv_sink_result_write_csv(epv_ctx *ctx, const epv_sink_result *r, co
                 y.cumulative_net_tco2);
         if (r->per_stratum)
             for (size_t s = 0; s < r->nstrata; s++) {
-                epv_sink_year sy;
+                epv_sink_year sy = EPV_SINK_YEAR_INIT;
                 epv__sink_fill_year(r, r->per_stratum + (s * r->nyears + i) * SINK_NCOMP, i, 0, &sy);
                 fprintf(f, ",%.3f", sy.net_removals_tco2);
             }
@@ -64,7 +64,7 @@ EPV_API int epv_sink_result_write_svg(epv_ctx *ctx, const epv_sink_result *r, co
     if (!cum) return EPV_ENOMEM;
     double c = 0, ymax = 0, ymin = 0;
     for (size_t i = 0; i < n; i++) {
-        epv_sink_year y;
+        epv_sink_year y = EPV_SINK_YEAR_INIT;
         epv__sink_fill_year(r, r->total + i * SINK_NCOMP, i, c, &y);
         c = cum[i] = y.cumulative_net_tco2;
         if (c > ymax) ymax = c;

@@ -23,13 +23,13 @@
 enum { P_D, P_BEF, P_R, P_CF, P_FANG_A, P_N };
 static const char *const pfield[P_N] = { "wood_density", "bef", "root_shoot", "carbon_fraction", "fang_a" };
 
-static int uses(epv_biomass_method m, int f)
+static int uses(epv_forest_biomass_method m, int f)
 {
-    if (m == EPV_BIOMASS_FANG) return f == P_FANG_A || f == P_CF;
+    if (m == EPV_FOREST_BIOMASS_FANG) return f == P_FANG_A || f == P_CF;
     return f != P_FANG_A;
 }
 
-static double pvalue(const epv_species *sp, int f)
+static double pvalue(const epv_params_species *sp, int f)
 {
     switch (f) {
     case P_D: return sp->wood_density;
@@ -40,7 +40,7 @@ static double pvalue(const epv_species *sp, int f)
     }
 }
 
-static void pset(epv_species *sp, int f, double v)
+static void pset(epv_params_species *sp, int f, double v)
 {
     switch (f) {
     case P_D: sp->wood_density = v; break;
@@ -55,28 +55,22 @@ static void pset(epv_species *sp, int f, double v)
  * V·D·BEF·(1+R)·CF·44/12; Fang: a·V·CF·44/12), written out here because drawn values are
  * not range-checked beyond non-negativity (a draw of BEF just below 1 is a legitimate
  * sample of a normal with a 30% U). */
-static double slope_of(const epv_species *sp, epv_biomass_method m)
+static double slope_of(const epv_params_species *sp, epv_forest_biomass_method m)
 {
-    if (m == EPV_BIOMASS_FANG) return epv_c_to_co2(sp->fang_a * sp->carbon_fraction);
+    if (m == EPV_FOREST_BIOMASS_FANG) return epv_c_to_co2(sp->fang_a * sp->carbon_fraction);
     return epv_c_to_co2(sp->wood_density * sp->bef * (1 + sp->root_shoot) * sp->carbon_fraction);
 }
 
 /* Relative sensitivity of the slope to a value: 1 for the factors of the product, R/(1+R)
  * for the root:shoot ratio (it enters as 1 + R). */
-static double elasticity(const epv_species *sp, int f)
+static double elasticity(const epv_params_species *sp, int f)
 {
     return f == P_R ? sp->root_shoot / (1 + sp->root_shoot) : 1.0;
 }
 
-EPV_API epv_sink_unc_options epv_sink_unc_options_default(void)
-{
-    epv_sink_unc_options o;
-    memset(&o, 0, sizeof o);
-    o.param_u_pct_default = NAN;
-    o.iterations = 2000;
-    o.histogram_bins = 40;
-    return o;
-}
+EPV__DEFINE_INIT(epv_sink_unc_options, EPV_SINK_UNC_OPTIONS_VERSION, EPV_SINK_UNC_OPTIONS_INIT)
+EPV__DEFINE_INIT(epv_sink_unc_result, EPV_SINK_UNC_RESULT_VERSION, EPV_SINK_UNC_RESULT_INIT)
+EPV__DEFINE_INIT(epv_sink_sampling, EPV_SINK_SAMPLING_VERSION, EPV_SINK_SAMPLING_INIT)
 
 /* ---- shared set-up -------------------------------------------------------------------- */
 
@@ -88,7 +82,7 @@ struct unc_setup {
     size_t nyears, first_idx;     /* model years from the start year; span starts at first_idx */
     double *area_u, *curve_u;     /* per stratum U% */
     size_t nspec;                 /* distinct species */
-    epv_species *spec;            /* their central values */
+    epv_params_species *spec;            /* their central values */
     size_t *spec_of;              /* stratum -> species index */
     double (*spec_u)[P_N];        /* U% per species and value (0: none used) */
     double *scratch;              /* 3 (nyears+1) + nyears·SINK_NCOMP doubles */
@@ -124,6 +118,7 @@ static int setup(epv_ctx *ctx, const epv_project *p, const epv_params *params, i
     memset(u, 0, sizeof *u);
     u->ctx = ctx;
     if (!ctx || !p || !params || !o) return epv__error(ctx, EPV_EINVAL, "uncertainty: NULL argument");
+    { int rcv = epv__check_version(ctx, "epv_sink_unc_options", o, EPV_SINK_UNC_OPTIONS_VERSION); if (rcv) return rcv; }
     if (p->nstrata == 0) return epv__error(ctx, EPV_ESTATE, "project '%s': has no strata", p->name);
     int end = p->start_year + p->crediting_years - 1;
     if (first_year > last_year || first_year < p->start_year || last_year > end)
@@ -132,7 +127,9 @@ static int setup(epv_ctx *ctx, const epv_project *p, const epv_params *params, i
     int rc;
     if ((rc = check_u(ctx, o->area_u_pct, "area_u_pct", NULL)) || (rc = check_u(ctx, o->curve_u_pct, "curve_u_pct", NULL)))
         return rc;
-    if (!isnan(o->param_u_pct_default) && (rc = check_u(ctx, o->param_u_pct_default, "param_u_pct_default", NULL)))
+    if (isnan(o->param_u_pct_default))
+        return epv__error(ctx, EPV_ERANGE, "param_u_pct_default: NaN (give a U%% >= 0, or -1: a missing one is an error)");
+    if (o->param_u_pct_default >= 0 && (rc = check_u(ctx, o->param_u_pct_default, "param_u_pct_default", NULL)))
         return rc;
     size_t ns = p->nstrata;
     u->p = p;
@@ -170,10 +167,10 @@ static int setup(epv_ctx *ctx, const epv_project *p, const epv_params *params, i
         u->spec_of[i] = k;
         for (int f = 0; f < P_N; f++) {
             if (!uses(st->s.method, f) || u->spec_u[k][f] > 0) continue;
-            epv_value_uncertainty vu;
+            epv_params_value_uncertainty vu = EPV_PARAMS_VALUE_UNCERTAINTY_INIT;
             if (epv_params_species_uncertainty(ctx, params, st->species.code, pfield[f], &vu) == 0) {
                 u->spec_u[k][f] = vu.u_pct;
-            } else if (!isnan(o->param_u_pct_default)) {
+            } else if (o->param_u_pct_default >= 0) {
                 u->spec_u[k][f] = o->param_u_pct_default;
             } else {
                 rc = epv__error(ctx, EPV_ENOTFOUND,
@@ -214,10 +211,11 @@ static double *curve_param(epv_growth_curve *c, int j) { return j == 0 ? &c->a :
 
 /* ---- Approach 1 --------------------------------------------------------------------------- */
 
-EPV_API int epv_sink_uncertainty(epv_ctx *ctx, const epv_project *p, const epv_params *params, int first_year,
+EPV_API int epv_sink_unc_approach1(epv_ctx *ctx, const epv_project *p, const epv_params *params, int first_year,
                                  int last_year, const epv_sink_unc_options *o, epv_sink_unc_result *out)
 {
     if (!out) return epv__error(ctx, EPV_EINVAL, "uncertainty: NULL output");
+    { int rcv = epv__check_version(ctx, "epv_sink_unc_result", out, EPV_SINK_UNC_RESULT_VERSION); if (rcv) return rcv; }
     struct unc_setup u;
     int rc = setup(ctx, p, params, first_year, last_year, o, &u);
     if (rc) return rc;
@@ -306,17 +304,32 @@ EPV_API int epv_sink_uncertainty(epv_ctx *ctx, const epv_project *p, const epv_p
             rc = epv__error(ctx, EPV_EDOMAIN, "period %d-%d: net removals are 0, so a relative uncertainty is undefined",
                             first_year, last_year);
         } else {
-            memset(out, 0, sizeof *out);
-            out->first_year = first_year;
-            out->last_year = last_year;
-            out->net_tco2 = net;
-            out->mean_tco2_yr = net / (last_year - first_year + 1);
-            out->u_pct = sqrt(var_area + var_curve + var_params) / fabs(net);
-            out->u_area_pct = sqrt(var_area) / fabs(net);
-            out->u_curve_pct = sqrt(var_curve) / fabs(net);
-            out->u_params_pct = sqrt(var_params) / fabs(net);
-            out->lower_tco2 = net - fabs(net) * out->u_pct / 100;
-            out->upper_tco2 = net + fabs(net) * out->u_pct / 100;
+            double var = var_area + var_curve + var_params;
+            double u_pct = sqrt(var) / fabs(net);
+            if (!isfinite(net) || !isfinite(var) || !isfinite(u_pct)) {
+                rc = epv__error(ctx, EPV_ERANGE,
+                                "period %d-%d: the propagated uncertainty overflows (net %g t CO2e, "
+                                "variance %g); Approach 1 cannot combine these inputs",
+                                first_year, last_year, net, var);
+            } else {
+                epv_sink_unc_result r = EPV_SINK_UNC_RESULT_INIT;
+                r.first_year = first_year;
+                r.last_year = last_year;
+                r.net.method = EPV_UNC_APPROACH1;
+                r.net.estimate = net;
+                r.net.lower = net - fabs(net) * u_pct / 100;
+                r.net.upper = net + fabs(net) * u_pct / 100;
+                r.net.u_lower_pct = u_pct;
+                r.net.u_upper_pct = u_pct;
+                r.net.draws = 0;
+                r.mean_tco2_yr = net / (last_year - first_year + 1);
+                r.central_tco2 = net;
+                r.sd_tco2 = fabs(net) * u_pct / (100 * Z95);
+                r.u_area_pct = sqrt(var_area) / fabs(net);
+                r.u_curve_pct = sqrt(var_curve) / fabs(net);
+                r.u_params_pct = sqrt(var_params) / fabs(net);
+                *out = r;
+            }
         }
     }
     epv__free(ctx, shared);
@@ -345,7 +358,7 @@ static int mc_model(const double *x, size_t nin, double *y, size_t nout, void *p
     const struct unc_setup *u = job->u;
     epv_ctx ctx = job->base;
     double *scratch = epv__malloc(&ctx, scratch_len(u->nyears) * sizeof(double));
-    epv_species *sp = epv__malloc(&ctx, u->nspec * sizeof *sp);
+    epv_params_species *sp = epv__malloc(&ctx, u->nspec * sizeof *sp);
     if (!scratch || !sp) {
         epv__free(&ctx, scratch);
         epv__free(&ctx, sp);
@@ -392,13 +405,16 @@ static int add_normal(epv_mc *mc, const char *name, double mean, double u_pct, s
     return epv_mc_add_input(mc, name, &d, EPV_MC_NONNEG, index);
 }
 
-EPV_API int epv_sink_uncertainty_mc(epv_ctx *ctx, const epv_project *p, const epv_params *params, int first_year,
-                                    int last_year, const epv_sink_unc_options *o, epv_sink_mc_result *out)
+EPV_API int epv_sink_unc_approach2(epv_ctx *ctx, const epv_project *p, const epv_params *params, int first_year,
+                                   int last_year, const epv_sink_unc_options *o, epv_sink_unc_result *out,
+                                   epv_mc **draws)
 {
-    if (!out) return epv__error(ctx, EPV_EINVAL, "uncertainty_mc: NULL output");
-    if (o && o->iterations == 0) return epv__error(ctx, EPV_ERANGE, "iterations: must be at least 1, not 0");
-    if (o && o->histogram_svg && o->histogram_bins == 0)
-        return epv__error(ctx, EPV_ERANGE, "histogram_bins: must be at least 1, not 0");
+    if (draws) *draws = NULL;
+    if (!out) return epv__error(ctx, EPV_EINVAL, "unc_approach2: NULL output");
+    { int rcv = epv__check_version(ctx, "epv_sink_unc_result", out, EPV_SINK_UNC_RESULT_VERSION); if (rcv) return rcv; }
+    if (o && o->version && o->iterations < 2)
+        return epv__error(ctx, EPV_ERANGE, "iterations: %zu draw%s cannot show any spread; at least 2 are needed",
+                          o->iterations, o->iterations == 1 ? "" : "s");
     struct unc_setup u;
     int rc = setup(ctx, p, params, first_year, last_year, o, &u);
     if (rc) return rc;
@@ -465,29 +481,46 @@ EPV_API int epv_sink_uncertainty_mc(epv_ctx *ctx, const epv_project *p, const ep
     rc = epv_mc_run(mc, o->iterations, 1, mc_model, &job);
     if (rc) {
         size_t f = atomic_load(&job.failed);
-        if (f != NONE)
-            epv__error_prefix(ctx, "stratum '%s': a drawn area or growth curve was refused by the model", u.strata[f].s.id);
+        if (f != NONE && rc == EPV_ECALLBACK) {
+            /* our own model refused a draw: a domain error, not a caller's callback */
+            char msg[EPV_ERRMSG_MAX];
+            snprintf(msg, sizeof msg, "%s", epv_ctx_errmsg(ctx));
+            rc = epv__error(ctx, EPV_EDOMAIN, "stratum '%s': a drawn area or growth curve was refused by the model (%s)",
+                            u.strata[f].s.id, msg);
+        }
         goto done;
     }
-    epv_mc_summary sm;
+    epv_mc_summary sm = EPV_MC_SUMMARY_INIT;
     if ((rc = epv_mc_summarize(mc, 0, &sm))) goto done;
-    if (o->histogram_svg) {
-        char title[300];
-        snprintf(title, sizeof title, "%s: net removals %d-%d (%zu draws)", p->name, first_year, last_year,
-                 o->iterations);
-        if ((rc = epv_mc_histogram_svg(mc, 0, o->histogram_bins, title, "t CO2e", o->histogram_svg))) goto done;
+    if (!isfinite(sm.u_lower_pct) || !isfinite(sm.u_upper_pct)) {
+        rc = epv__error(ctx, EPV_EDOMAIN,
+                        "period %d-%d: the mean of the drawn net removals (%g t CO2e) is too close to 0 "
+                        "for a relative uncertainty (U%% overflows)", first_year, last_year, sm.mean);
+        goto done;
     }
-    memset(out, 0, sizeof *out);
-    out->first_year = first_year;
-    out->last_year = last_year;
-    out->iterations = sm.n;
-    out->central_tco2 = central;
-    out->mean_tco2 = sm.mean;
-    out->sd_tco2 = sm.sd;
-    out->p2_5_tco2 = sm.p2_5;
-    out->p97_5_tco2 = sm.p97_5;
-    out->u_lower_pct = sm.u_lower_pct;
-    out->u_upper_pct = sm.u_upper_pct;
+    {
+        epv_sink_unc_result r = EPV_SINK_UNC_RESULT_INIT;
+        r.first_year = first_year;
+        r.last_year = last_year;
+        r.net.method = EPV_UNC_APPROACH2;
+        r.net.estimate = sm.mean;
+        r.net.lower = sm.p2_5;
+        r.net.upper = sm.p97_5;
+        r.net.u_lower_pct = sm.u_lower_pct;
+        r.net.u_upper_pct = sm.u_upper_pct;
+        r.net.draws = (epv_i64)sm.n;
+        r.mean_tco2_yr = sm.mean / (last_year - first_year + 1);
+        r.central_tco2 = central;
+        r.sd_tco2 = sm.sd;
+        r.u_area_pct = -1;
+        r.u_curve_pct = -1;
+        r.u_params_pct = -1;
+        *out = r;
+    }
+    if (draws) {
+        *draws = mc;
+        mc = NULL;
+    }
 done:
     epv_mc_free(mc);
     epv__free(ctx, job.spec_in);
@@ -505,6 +538,7 @@ EPV_API int epv_sink_sampling_design(epv_ctx *ctx, const epv_project *p, const e
                                      double plot_area_ha, epv_sink_sampling *out, epv_i64 *n_h)
 {
     if (!ctx || !p || !cv_pct || !out) return epv__error(ctx, EPV_EINVAL, "sampling_design: NULL argument");
+    { int rcv = epv__check_version(ctx, "epv_sink_sampling", out, EPV_SINK_SAMPLING_VERSION); if (rcv) return rcv; }
     if (p->nstrata == 0) return epv__error(ctx, EPV_ESTATE, "project '%s': has no strata", p->name);
     int end = p->start_year + p->crediting_years - 1;
     if (year < p->start_year || year > end)
@@ -549,7 +583,7 @@ EPV_API int epv_sink_sampling_design(epv_ctx *ctx, const epv_project *p, const e
         mean += w[i] * mu[i];
     }
     if (rc) goto done;
-    epv_sampling_size sz;
+    epv_sampling_size sz = EPV_SAMPLING_SIZE_INIT;
     double N = plot_area_ha > 0 ? area / plot_area_ha : 0;
     if ((rc = epv_sampling_plots_needed(ctx, w, s, ns, N, t, precision_pct / 100 * mean, &sz, n_h))) goto done;
     out->year = year;

@@ -4,7 +4,7 @@
 #define EPV_UNCERTAINTY_INT_H
 
 #include "common_int.h"
-#include "epv/uncertainty.h"
+#include "epv/mc.h"
 
 /* Iterations per random stream. Fixed, so results do not depend on the thread count;
  * changing it changes every Monte Carlo result (documented in doc/uncertainty.md). */
@@ -38,8 +38,19 @@ struct epv_mc {
     size_t iters, n_out;
 };
 
+/* The 64-bit seed of block b's stream (a bijection of b for a given seed). */
+uint64_t epv__mc_block_seed(uint64_t seed, uint64_t block);
+/* The generators behind the streams, exposed for their known-answer tests: one SplitMix64
+ * output for state x (mix of x + golden gamma), one xoshiro256** step, and the SplitMix64
+ * fill of a xoshiro256** state from a 64-bit seed. */
+uint64_t epv__splitmix64(uint64_t x);
+uint64_t epv__xoshiro256ss_next(uint64_t state[4]);
+void epv__xoshiro256ss_seed(uint64_t state[4], uint64_t seed);
 /* Forget the results of the last run. */
 void epv__mc_drop_results(epv_mc *mc);
+/* Summary of a checked output, without the relative-bound checks of epv_mc_summarize
+ * (u_*_pct are HUGE_VAL when the mean is 0). */
+void epv__mc_summary(const epv_mc *mc, size_t output, epv_mc_summary *out);
 /* Check output index after a run; records the error. */
 int epv__mc_check_output(epv_mc *mc, size_t output);
 

@@ -25,37 +25,37 @@
 
 epv_mc_dist epv_mc_dist_normal(double mean, double sd)
 {
-    epv_mc_dist d = { EPV_DIST_NORMAL, mean, sd, 0, 0 };
+    epv_mc_dist d = { EPV_MC_DIST_VERSION, EPV_MC_DIST_NORMAL, mean, sd, 0, 0 };
     return d;
 }
 epv_mc_dist epv_mc_dist_lognormal(double mean, double sd)
 {
-    epv_mc_dist d = { EPV_DIST_LOGNORMAL, mean, sd, 0, 0 };
+    epv_mc_dist d = { EPV_MC_DIST_VERSION, EPV_MC_DIST_LOGNORMAL, mean, sd, 0, 0 };
     return d;
 }
 epv_mc_dist epv_mc_dist_lognormal_log(double mu, double sigma)
 {
-    epv_mc_dist d = { EPV_DIST_LOGNORMAL_LOG, mu, sigma, 0, 0 };
+    epv_mc_dist d = { EPV_MC_DIST_VERSION, EPV_MC_DIST_LOGNORMAL_LOG, mu, sigma, 0, 0 };
     return d;
 }
 epv_mc_dist epv_mc_dist_uniform(double lower, double upper)
 {
-    epv_mc_dist d = { EPV_DIST_UNIFORM, lower, upper, 0, 0 };
+    epv_mc_dist d = { EPV_MC_DIST_VERSION, EPV_MC_DIST_UNIFORM, lower, upper, 0, 0 };
     return d;
 }
 epv_mc_dist epv_mc_dist_triangular(double lower, double mode, double upper)
 {
-    epv_mc_dist d = { EPV_DIST_TRIANGULAR, lower, mode, upper, 0 };
+    epv_mc_dist d = { EPV_MC_DIST_VERSION, EPV_MC_DIST_TRIANGULAR, lower, mode, upper, 0 };
     return d;
 }
 epv_mc_dist epv_mc_dist_trunc_normal(double mean, double sd, double lower, double upper)
 {
-    epv_mc_dist d = { EPV_DIST_TRUNC_NORMAL, mean, sd, lower, upper };
+    epv_mc_dist d = { EPV_MC_DIST_VERSION, EPV_MC_DIST_TRUNC_NORMAL, mean, sd, lower, upper };
     return d;
 }
 epv_mc_dist epv_mc_dist_constant(double value)
 {
-    epv_mc_dist d = { EPV_DIST_CONSTANT, value, 0, 0, 0 };
+    epv_mc_dist d = { EPV_MC_DIST_VERSION, EPV_MC_DIST_CONSTANT, value, 0, 0, 0 };
     return d;
 }
 
@@ -70,14 +70,14 @@ static int prepare_input(epv_ctx *ctx, const char *name, const epv_mc_dist *d, i
     in->flags = flags;
     in->group = -1;
     switch (d->type) {
-    case EPV_DIST_NORMAL:
+    case EPV_MC_DIST_NORMAL:
         if (!isfinite(a)) return epv__error(ctx, EPV_ERANGE, "input '%s': mean %g is not finite", name, a);
         if (!isfinite(b) || b <= 0)
             return epv__error(ctx, EPV_ERANGE, "input '%s': standard deviation %g must be positive", name, b);
         if (nonneg && a < 0)
             return epv__error(ctx, EPV_ERANGE, "input '%s': declared non-negative but its mean is %g", name, a);
         break;
-    case EPV_DIST_LOGNORMAL:
+    case EPV_MC_DIST_LOGNORMAL:
         if (!isfinite(a) || a <= 0)
             return epv__error(ctx, EPV_ERANGE, "input '%s': lognormal mean %g must be positive", name, a);
         if (!isfinite(b) || b <= 0)
@@ -87,26 +87,26 @@ static int prepare_input(epv_ctx *ctx, const char *name, const epv_mc_dist *d, i
         in->sigma = sqrt(log1p((b / a) * (b / a)));
         in->mu = log(a) - in->sigma * in->sigma / 2;
         break;
-    case EPV_DIST_LOGNORMAL_LOG:
+    case EPV_MC_DIST_LOGNORMAL_LOG:
         if (!isfinite(a)) return epv__error(ctx, EPV_ERANGE, "input '%s': mu %g is not finite", name, a);
         if (!isfinite(b) || b <= 0)
             return epv__error(ctx, EPV_ERANGE, "input '%s': sigma %g must be positive", name, b);
         in->mu = a;
         in->sigma = b;
         break;
-    case EPV_DIST_UNIFORM:
+    case EPV_MC_DIST_UNIFORM:
         if (!isfinite(a) || !isfinite(b) || !(a < b))
             return epv__error(ctx, EPV_ERANGE, "input '%s': uniform bounds [%g, %g] need lower < upper", name, a, b);
         if (nonneg && a < 0)
             return epv__error(ctx, EPV_ERANGE, "input '%s': declared non-negative but the uniform lower bound is %g", name, a);
         break;
-    case EPV_DIST_TRIANGULAR:
+    case EPV_MC_DIST_TRIANGULAR:
         if (!isfinite(a) || !isfinite(b) || !isfinite(c) || !(a <= b && b <= c && a < c))
             return epv__error(ctx, EPV_ERANGE, "input '%s': triangular (%g, %g, %g) needs lower <= mode <= upper, lower < upper", name, a, b, c);
         if (nonneg && a < 0)
             return epv__error(ctx, EPV_ERANGE, "input '%s': declared non-negative but the triangular lower bound is %g", name, a);
         break;
-    case EPV_DIST_TRUNC_NORMAL: {
+    case EPV_MC_DIST_TRUNC_NORMAL: {
         if (!isfinite(a)) return epv__error(ctx, EPV_ERANGE, "input '%s': mean %g is not finite", name, a);
         if (!isfinite(b) || b <= 0)
             return epv__error(ctx, EPV_ERANGE, "input '%s': standard deviation %g must be positive", name, b);
@@ -129,7 +129,7 @@ static int prepare_input(epv_ctx *ctx, const char *name, const epv_mc_dist *d, i
             return epv__error(ctx, EPV_ERANGE, "input '%s': truncation interval [%g, %g] has no probability mass", name, c, e);
         break;
     }
-    case EPV_DIST_CONSTANT:
+    case EPV_MC_DIST_CONSTANT:
         if (!isfinite(a)) return epv__error(ctx, EPV_ERANGE, "input '%s': value %g is not finite", name, a);
         if (nonneg && a < 0)
             return epv__error(ctx, EPV_ERANGE, "input '%s': declared non-negative but is %g", name, a);
@@ -185,6 +185,13 @@ int epv_mc_add_input(epv_mc *mc, const char *name, const epv_mc_dist *dist, int 
     if (!mc) return EPV_EINVAL;
     epv_ctx *ctx = mc->ctx;
     if (!name || !dist) return epv__error(ctx, EPV_EINVAL, "epv_mc_add_input: NULL name or distribution");
+    {
+        int rcv = epv__check_version(ctx, "epv_mc_dist", dist, EPV_MC_DIST_VERSION);
+        if (rcv) {
+            epv__error_prefix(ctx, "input '%s'", name);
+            return rcv;
+        }
+    }
     if (flags & ~EPV_MC_NONNEG)
         return epv__error(ctx, EPV_EINVAL, "input '%s': unknown flags 0x%x", name, (unsigned)flags);
     epv__mc_input in;
@@ -403,3 +410,6 @@ int epv__mc_check_output(epv_mc *mc, size_t output)
         return epv__error(mc->ctx, EPV_ERANGE, "output: %zu is not below the %zu outputs", output, mc->n_out);
     return EPV_OK;
 }
+
+EPV__DEFINE_INIT(epv_mc_dist, EPV_MC_DIST_VERSION, EPV_MC_DIST_INIT)
+EPV__DEFINE_INIT(epv_mc_summary, EPV_MC_SUMMARY_VERSION, EPV_MC_SUMMARY_INIT)

@@ -14,7 +14,18 @@
 
 #include "uncertainty_int.h"
 
-/* SplitMix64 (Steele, Lea & Flood 2014): decorrelates the seeds of neighbouring blocks. */
+/* ---- random streams -----------------------------------------------------------------------
+ * One stream per block of EPV__MC_BLOCK iterations, so results do not depend on the thread
+ * count. Each stream is xoshiro256** (Blackman & Vigna 2018, "Scrambled linear pseudorandom
+ * number generators"; period 2^256 - 1) whose 256-bit state is filled by SplitMix64 (Steele,
+ * Lea & Flood 2014) from a 64-bit block seed. The block seed is
+ *     splitmix64(seed ^ splitmix64(block)),
+ * a bijection of the block number for a given seed (every step of SplitMix64 is invertible),
+ * so two blocks never get the same seed, and the first state word, splitmix64 of that seed,
+ * differs too: two blocks never start from the same state. (The 0.1 runner seeded MT19937
+ * with 32 bits per block, so at 10^7 draws two blocks shared a stream with a few percent
+ * probability.) The generator is wrapped as a GSL generator type so GSL's samplers
+ * (ziggurat normal) draw from it. */
 static uint64_t splitmix64(uint64_t x)
 {
     x += UINT64_C(0x9E3779B97F4A7C15);
@@ -22,6 +33,49 @@ static uint64_t splitmix64(uint64_t x)
     x = (x ^ (x >> 27)) * UINT64_C(0x94D049BB133111EB);
     return x ^ (x >> 31);
 }
+
+typedef struct xoshiro_state {
+    uint64_t s[4];
+} xoshiro_state;
+
+static inline uint64_t rotl64(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static inline uint64_t xoshiro_next(xoshiro_state *st)
+{
+    uint64_t *s = st->s;
+    uint64_t result = rotl64(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl64(s[3], 45);
+    return result;
+}
+
+/* Fill the state from a 64-bit seed by SplitMix64's sequence seed + k*gamma, k = 1..4. */
+static void xoshiro_seed(xoshiro_state *st, uint64_t seed)
+{
+    for (int k = 0; k < 4; k++) {
+        st->s[k] = splitmix64(seed);
+        seed += UINT64_C(0x9E3779B97F4A7C15);
+    }
+}
+
+uint64_t epv__mc_block_seed(uint64_t seed, uint64_t block)
+{
+    return splitmix64(seed ^ splitmix64(block));
+}
+
+static void xo_set(void *state, unsigned long seed) { xoshiro_seed(state, (uint64_t)seed); }
+/* GSL integer outputs are 32 bits wide (the upper half, the best bits of xoshiro256**). */
+static unsigned long xo_get(void *state) { return (unsigned long)(xoshiro_next(state) >> 32); }
+static double xo_get_double(void *state) { return (double)(xoshiro_next(state) >> 11) * 0x1.0p-53; }
+
+static const gsl_rng_type xoshiro_type = {
+    "epv_xoshiro256starstar", 0xffffffffUL, 0, sizeof(xoshiro_state), xo_set, xo_get, xo_get_double
+};
 
 typedef struct worker_state {
     gsl_rng *rng;
@@ -31,6 +85,7 @@ typedef struct worker_state {
     double *out; /* outputs of one iteration */
     /* first error met by this worker (errors are not written to the shared ctx from threads) */
     int code;
+    int callback_rc; /* the model's own return value when code is EPV_ECALLBACK */
     char msg[EPV_ERRMSG_MAX];
 } worker_state;
 
@@ -42,6 +97,7 @@ typedef struct run_args {
     worker_state *ws;
     double *res;
     uint64_t seed;
+    size_t block0; /* first block of the current round */
 } run_args;
 
 static double triangular_inv(double a, double m, double c, double u)
@@ -71,10 +127,10 @@ static double transform(const epv__mc_input *in, double v, int is_normal)
 {
     const epv_mc_dist *d = &in->dist;
     switch (d->type) {
-    case EPV_DIST_NORMAL: return d->a + d->b * v;
-    case EPV_DIST_LOGNORMAL:
-    case EPV_DIST_LOGNORMAL_LOG: return exp(in->mu + in->sigma * v);
-    case EPV_DIST_CONSTANT: return d->a;
+    case EPV_MC_DIST_NORMAL: return d->a + d->b * v;
+    case EPV_MC_DIST_LOGNORMAL:
+    case EPV_MC_DIST_LOGNORMAL_LOG: return exp(in->mu + in->sigma * v);
+    case EPV_MC_DIST_CONSTANT: return d->a;
     default: break;
     }
     double u = is_normal ? gsl_cdf_ugaussian_P(v) : v;
@@ -82,17 +138,17 @@ static double transform(const epv__mc_input *in, double v, int is_normal)
     if (u <= 0) u = 0x1p-60;
     if (u >= 1) u = 1 - 0x1p-53;
     switch (d->type) {
-    case EPV_DIST_UNIFORM: return d->a + (d->b - d->a) * u;
-    case EPV_DIST_TRIANGULAR: return triangular_inv(d->a, d->b, d->c, u);
-    case EPV_DIST_TRUNC_NORMAL: return trunc_normal_inv(in, u);
+    case EPV_MC_DIST_UNIFORM: return d->a + (d->b - d->a) * u;
+    case EPV_MC_DIST_TRIANGULAR: return triangular_inv(d->a, d->b, d->c, u);
+    case EPV_MC_DIST_TRUNC_NORMAL: return trunc_normal_inv(in, u);
     default: return NAN;
     }
 }
 
 static int needs_normal(const epv__mc_input *in)
 {
-    return in->group >= 0 || in->dist.type == EPV_DIST_NORMAL ||
-           in->dist.type == EPV_DIST_LOGNORMAL || in->dist.type == EPV_DIST_LOGNORMAL_LOG;
+    return in->group >= 0 || in->dist.type == EPV_MC_DIST_NORMAL ||
+           in->dist.type == EPV_MC_DIST_LOGNORMAL || in->dist.type == EPV_MC_DIST_LOGNORMAL_LOG;
 }
 
 static int run_one(run_args *a, worker_state *w, size_t it)
@@ -102,7 +158,7 @@ static int run_one(run_args *a, worker_state *w, size_t it)
     /* 1. one variate per input, in input order */
     for (size_t i = 0; i < n; i++) {
         const epv__mc_input *in = &mc->in[i];
-        if (in->dist.type == EPV_DIST_CONSTANT && in->group < 0)
+        if (in->dist.type == EPV_MC_DIST_CONSTANT && in->group < 0)
             w->z[i] = 0;
         else if (needs_normal(in))
             w->z[i] = gsl_ran_gaussian_ziggurat(w->rng, 1.0);
@@ -136,9 +192,11 @@ static int run_one(run_args *a, worker_state *w, size_t it)
     /* 4. model */
     int rc = a->model(w->x, n, w->out, a->n_out, a->payload);
     if (rc != 0) {
-        w->code = rc < 0 ? rc : EPV_EDOMAIN;
-        epv__snprintf_c(w->msg, sizeof w->msg, "model callback returned %d (%s) in iteration %zu", rc,
-                 epv_strerror(rc), it);
+        /* A caller's callback failed (a binding's exception): never a draw. */
+        w->code = EPV_ECALLBACK;
+        w->callback_rc = rc;
+        epv__snprintf_c(w->msg, sizeof w->msg, "iteration %zu of %zu (%zu outputs)", it, a->iters,
+                        a->n_out);
         return w->code;
     }
     for (size_t j = 0; j < a->n_out; j++) {
@@ -157,10 +215,9 @@ static int run_blocks(size_t begin, size_t end, int worker, void *payload)
 {
     run_args *a = payload;
     worker_state *w = &a->ws[worker];
-    for (size_t b = begin; b < end; b++) {
-        /* Block b's stream depends only on the seed and b. MT19937 takes a 32-bit seed. */
-        uint64_t s = splitmix64(a->seed ^ splitmix64((uint64_t)b));
-        gsl_rng_set(w->rng, (unsigned long)(s & 0xffffffffu));
+    for (size_t b = a->block0 + begin; b < a->block0 + end; b++) {
+        /* Block b's stream depends only on the seed and b (all 64 bits of both). */
+        xoshiro_seed(w->rng->state, epv__mc_block_seed(a->seed, (uint64_t)b));
         size_t i0 = b * EPV__MC_BLOCK, i1 = i0 + EPV__MC_BLOCK;
         if (i1 > a->iters) i1 = a->iters;
         for (size_t it = i0; it < i1; it++) {
@@ -177,8 +234,10 @@ int epv_mc_run(epv_mc *mc, size_t iterations, size_t n_outputs, epv_mc_model_fn 
     if (!mc) return EPV_EINVAL;
     epv_ctx *ctx = mc->ctx;
     if (!model) return epv__error(ctx, EPV_EINVAL, "epv_mc_run: NULL model");
-    if (iterations == 0)
-        return epv__error(ctx, EPV_ERANGE, "iterations: must be at least 1, not 0");
+    if (iterations < 2)
+        return epv__error(ctx, EPV_ERANGE,
+                          "iterations: %zu draw%s cannot show any spread; at least 2 are needed",
+                          iterations, iterations == 1 ? "" : "s");
     if (n_outputs == 0) return epv__error(ctx, EPV_ERANGE, "n_outputs: the model must have at least 1 output");
     if (mc->n_in == 0) return epv__error(ctx, EPV_ESTATE, "Monte Carlo: no inputs added");
     if (iterations > ((size_t)-1) / sizeof(double) / n_outputs / 2)
@@ -193,7 +252,9 @@ int epv_mc_run(epv_mc *mc, size_t iterations, size_t n_outputs, epv_mc_model_fn 
     for (size_t g = 0; g < mc->n_groups; g++)
         if (mc->groups[g].k > maxk) maxk = mc->groups[g].k;
 
-    run_args a = { mc, iterations, n_outputs, model, payload, NULL, NULL, epv_ctx_seed(ctx) };
+    /* All or nothing: whatever happens, an earlier run's results are gone. */
+    epv__mc_drop_results(mc);
+    run_args a = { mc, iterations, n_outputs, model, payload, NULL, NULL, epv_ctx_seed(ctx), 0 };
     int rc = EPV_OK;
     a.res = epv__malloc(ctx, iterations * n_outputs * sizeof(double));
     a.ws = epv__calloc(ctx, (size_t)nworkers, sizeof *a.ws);
@@ -203,7 +264,7 @@ int epv_mc_run(epv_mc *mc, size_t iterations, size_t n_outputs, epv_mc_model_fn 
     }
     for (int k = 0; k < nworkers; k++) {
         worker_state *w = &a.ws[k];
-        w->rng = gsl_rng_alloc(gsl_rng_mt19937);
+        w->rng = gsl_rng_alloc(&xoshiro_type);
         w->z = epv__malloc(ctx, mc->n_in * sizeof(double));
         w->x = epv__malloc(ctx, mc->n_in * sizeof(double));
         w->tmp = epv__malloc(ctx, maxk * sizeof(double));
@@ -213,18 +274,31 @@ int epv_mc_run(epv_mc *mc, size_t iterations, size_t n_outputs, epv_mc_model_fn 
             goto out;
         }
     }
-    rc = epv__parallel_for(ctx, nblocks, nworkers, run_blocks, &a);
-    if (rc) {
-        /* Workers stop at their first error and cover contiguous blocks, so the lowest
-         * worker with an error holds the earliest failing iteration, whatever the threads. */
-        for (int k = 0; k < nworkers; k++) {
-            if (a.ws[k].code) {
-                epv__error(ctx, a.ws[k].code, "%s", a.ws[k].msg);
-                rc = a.ws[k].code;
+    /* Rounds of blocks: progress is reported from this (the calling) thread between rounds,
+     * after the workers have joined; workers never call it. Without a progress callback the
+     * whole run is one round. Rounds do not change the streams, so results are the same. */
+    size_t round = ctx->progress ? (size_t)nworkers * 16 : nblocks;
+    if ((rc = epv__progress(ctx, 0.0, "Monte Carlo"))) goto out;
+    for (size_t b0 = 0; b0 < nblocks; b0 += round) {
+        size_t nb = nblocks - b0 < round ? nblocks - b0 : round;
+        a.block0 = b0;
+        rc = epv__parallel_for(ctx, nb, nworkers, run_blocks, &a);
+        if (rc) {
+            /* Workers stop at their first error and cover contiguous blocks, so the lowest
+             * worker with an error holds the earliest failing iteration, whatever the threads. */
+            for (int k = 0; k < nworkers; k++) {
+                worker_state *w = &a.ws[k];
+                if (!w->code) continue;
+                if (w->code == EPV_ECALLBACK)
+                    rc = epv__callback_failed(ctx, "Monte Carlo model callback", w->callback_rc, w->msg);
+                else
+                    rc = epv__error(ctx, w->code, "%s", w->msg);
                 break;
             }
+            goto out;
         }
-        goto out;
+        double done = (double)(b0 + nb) / (double)nblocks;
+        if ((rc = epv__progress(ctx, done * 0.99, "Monte Carlo draws"))) goto out;
     }
     double *sorted = epv__malloc(ctx, iterations * n_outputs * sizeof(double));
     if (!sorted) {
@@ -233,7 +307,10 @@ int epv_mc_run(epv_mc *mc, size_t iterations, size_t n_outputs, epv_mc_model_fn 
     }
     memcpy(sorted, a.res, iterations * n_outputs * sizeof(double));
     for (size_t j = 0; j < n_outputs; j++) gsl_sort(sorted + j * iterations, 1, iterations);
-    epv__mc_drop_results(mc);
+    if ((rc = epv__progress(ctx, 1.0, "Monte Carlo done"))) {
+        epv__free(ctx, sorted);
+        goto out;
+    }
     mc->res = a.res;
     mc->sorted = sorted;
     a.res = NULL;
@@ -256,25 +333,41 @@ out:
 
 /* ---- results ----------------------------------------------------------------------------- */
 
-int epv_mc_summarize(epv_mc *mc, size_t output, epv_mc_summary *out)
+void epv__mc_summary(const epv_mc *mc, size_t output, epv_mc_summary *out)
 {
-    if (!mc) return EPV_EINVAL;
-    if (!out) return epv__error(mc->ctx, EPV_EINVAL, "epv_mc_summarize: NULL output");
-    int rc = epv__mc_check_output(mc, output);
-    if (rc) return rc;
     const double *col = mc->res + output * mc->iters;
     const double *srt = mc->sorted + output * mc->iters;
     size_t n = mc->iters;
     double mean = gsl_stats_mean(col, 1, n);
-    out->n = n;
-    out->mean = mean;
-    out->sd = n > 1 ? gsl_stats_sd_m(col, 1, n, mean) : 0;
-    out->min = srt[0];
-    out->max = srt[n - 1];
-    out->p2_5 = gsl_stats_quantile_from_sorted_data(srt, 1, n, 0.025);
-    out->p97_5 = gsl_stats_quantile_from_sorted_data(srt, 1, n, 0.975);
-    out->u_lower_pct = mean != 0 ? (mean - out->p2_5) / fabs(mean) * 100 : HUGE_VAL;
-    out->u_upper_pct = mean != 0 ? (out->p97_5 - mean) / fabs(mean) * 100 : HUGE_VAL;
+    epv_mc_summary s = EPV_MC_SUMMARY_INIT;
+    s.n = n;
+    s.mean = mean;
+    s.sd = n > 1 ? gsl_stats_sd_m(col, 1, n, mean) : 0;
+    s.min = srt[0];
+    s.max = srt[n - 1];
+    s.p2_5 = gsl_stats_quantile_from_sorted_data(srt, 1, n, 0.025);
+    s.p97_5 = gsl_stats_quantile_from_sorted_data(srt, 1, n, 0.975);
+    s.u_lower_pct = mean != 0 ? (mean - s.p2_5) / fabs(mean) * 100 : HUGE_VAL;
+    s.u_upper_pct = mean != 0 ? (s.p97_5 - mean) / fabs(mean) * 100 : HUGE_VAL;
+    *out = s;
+}
+
+int epv_mc_summarize(epv_mc *mc, size_t output, epv_mc_summary *out)
+{
+    if (!mc) return EPV_EINVAL;
+    if (!out) return epv__error(mc->ctx, EPV_EINVAL, "epv_mc_summarize: NULL output");
+    int rc = epv__check_version(mc->ctx, "epv_mc_summary", out, EPV_MC_SUMMARY_VERSION);
+    if (rc) return rc;
+    rc = epv__mc_check_output(mc, output);
+    if (rc) return rc;
+    epv_mc_summary s;
+    epv__mc_summary(mc, output, &s);
+    if (!isfinite(s.mean) || !isfinite(s.sd))
+        return epv__error(mc->ctx, EPV_ERANGE,
+                          "output %zu: the mean or standard deviation of the draws overflows", output);
+    /* A mean of 0 leaves the relative bounds undefined (HUGE_VAL, documented); a caller that
+     * reports U% must refuse it, as epv_sink_unc_approach2() does. */
+    *out = s;
     return EPV_OK;
 }
 
@@ -332,4 +425,36 @@ int epv_mc_samples(epv_mc *mc, size_t output, double *buf, size_t bufsize)
         return epv__error(mc->ctx, EPV_ERANGE, "bufsize: %zu is smaller than the %zu iterations", bufsize, mc->iters);
     memcpy(buf, mc->res + output * mc->iters, mc->iters * sizeof *buf);
     return EPV_OK;
+}
+
+int epv_mc_column(epv_mc *mc, size_t output, const double **values, size_t *n)
+{
+    if (!mc) return EPV_EINVAL;
+    EPV__NEED(mc->ctx, values, "values");
+    EPV__NEED(mc->ctx, n, "n");
+    int rc = epv__mc_check_output(mc, output);
+    if (rc) return rc;
+    *values = mc->res + output * mc->iters;
+    *n = mc->iters;
+    return EPV_OK;
+}
+
+/* ---- the generators, for their known-answer tests ------------------------------------------ */
+
+uint64_t epv__splitmix64(uint64_t x) { return splitmix64(x); }
+
+uint64_t epv__xoshiro256ss_next(uint64_t state[4])
+{
+    xoshiro_state st;
+    memcpy(st.s, state, sizeof st.s);
+    uint64_t r = xoshiro_next(&st);
+    memcpy(state, st.s, sizeof st.s);
+    return r;
+}
+
+void epv__xoshiro256ss_seed(uint64_t state[4], uint64_t seed)
+{
+    xoshiro_state st;
+    xoshiro_seed(&st, seed);
+    memcpy(state, st.s, sizeof st.s);
 }

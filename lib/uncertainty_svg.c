@@ -23,17 +23,17 @@ static const char *readable(double v, char buf[32])
     return buf;
 }
 
-int epv_mc_histogram_svg(epv_mc *mc, size_t output, size_t nbins, const char *title,
-                         const char *unit, const char *path)
+int epv_mc_write_histogram_svg(epv_mc *mc, size_t output, size_t nbins, const char *title,
+                               const char *unit, const char *path)
 {
     if (!mc) return EPV_EINVAL;
     epv_ctx *ctx = mc->ctx;
     if (!path || nbins == 0 || nbins > 10000)
-        return epv__error(ctx, EPV_EINVAL, "epv_mc_histogram_svg: NULL path or nbins not in 1..10000");
+        return epv__error(ctx, EPV_EINVAL, "epv_mc_write_histogram_svg: NULL path or nbins not in 1..10000");
     int rc = epv__mc_check_output(mc, output);
     if (rc) return rc;
-    epv_mc_summary s;
-    rc = epv_mc_summarize(mc, output, &s);
+    epv_mc_summary s = EPV_MC_SUMMARY_INIT;
+    epv__mc_summary(mc, output, &s); /* a chart needs no relative bounds, so a mean of 0 is fine */
     if (rc) return rc;
     epv_i64 *counts = epv__calloc(ctx, nbins, sizeof *counts);
     if (!counts) return EPV_ENOMEM;

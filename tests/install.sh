@@ -23,7 +23,7 @@ int main(void)
 {
     epv_ctx *ctx;
     epv_params *params;
-    epv_species s;
+    epv_params_species s = EPV_PARAMS_SPECIES_INIT;
     if (epv_ctx_new(&ctx) || epv_params_load_default(ctx, &params)) return 1;
     if (epv_params_species_find(ctx, params, "杉木", &s)) return 1;
     printf("libepv %s: %s wood density %.3f t/m3\n", epv_version(), s.name_en, s.wood_density);

@@ -111,7 +111,7 @@ static void test_eval_gompertz_r(void)
     static const double r_db3[] = { 0.1531221, 0.7036230, 0.7795153, 0.3233828,
                                     -0.7914802, -2.4251586, -4.2605728, -5.9597255 };
     const double x0 = dnase_x0(), b2 = 2.3, b3 = 0.7;
-    epv_growth_curve g = { EPV_GROWTH_GOMPERTZ, 4.5, b2 * pow(b3, x0), -log(b3) };
+    epv_growth_curve g = { EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_GOMPERTZ, 4.5, b2 * pow(b3, x0), -log(b3) };
     double t[16], y[16];
     dnase_ages(t);
     EPV_ASSERT_OK(ctx, epv_growth_eval_many(ctx, &g, t, 16, y));
@@ -132,14 +132,14 @@ static void test_eval_gompertz_r(void)
 static void test_eval_logistic_nist(void)
 {
     /* [NIST-Rat42]: the certified parameters give the certified residual sum of squares. */
-    epv_growth_curve c = { EPV_GROWTH_LOGISTIC, RAT42_B1, exp(RAT42_B2), RAT42_B3 };
+    epv_growth_curve c = { EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_LOGISTIC, RAT42_B1, exp(RAT42_B2), RAT42_B3 };
     EPV_ASSERT_CLOSE(sum_sq(&c, rat42_x, rat42_y, 9), RAT42_RSS, 1e-9);
 }
 
 static void test_eval_richards_nist(void)
 {
     /* [NIST-BoxBOD]: Richards with c = 1 is b1 (1 − e^(−b2 x)); certified RSS. */
-    epv_growth_curve c = { EPV_GROWTH_RICHARDS, BOXBOD_B1, BOXBOD_B2, 1.0 };
+    epv_growth_curve c = { EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_RICHARDS, BOXBOD_B1, BOXBOD_B2, 1.0 };
     EPV_ASSERT_CLOSE(sum_sq(&c, boxbod_x, boxbod_y, 6), BOXBOD_RSS, 1e-9);
     double v = -1;
     EPV_ASSERT_OK(ctx, epv_growth_eval(ctx, &c, 0.0, &v));
@@ -151,7 +151,7 @@ static void test_eval_korf_schumacher(void)
     /* No published Korf or Schumacher fit could be verified (see doc/growth.md); these are
      * the models' defining identities: Korf with c = 1 is Schumacher, Schumacher at t = b
      * is a/e, and both start at 0. */
-    epv_growth_curve k = { EPV_GROWTH_KORF, 250, 12, 1 }, s = { EPV_GROWTH_SCHUMACHER, 250, 12, 0 };
+    epv_growth_curve k = { EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_KORF, 250, 12, 1 }, s = { EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_SCHUMACHER, 250, 12, 0 };
     for (double t = 0; t <= 60; t += 7.5) {
         double vk, vs;
         EPV_ASSERT_OK(ctx, epv_growth_eval(ctx, &k, t, &vk));
@@ -194,16 +194,16 @@ static void test_rates(void)
      * logistic t* = ln b / c, rate a c / 4; Gompertz t* = ln b / c, rate a c / e;
      * Richards t* = ln c / b, rate a b (1 − 1/c)^(c−1); Schumacher t* = b / 2, rate 4a/(b e²);
      * Korf t* = (b c / (c + 1))^(1/c), rate from y b c t^(−c−1). */
-    epv_growth_curve lg = { EPV_GROWTH_LOGISTIC, RAT42_B1, exp(RAT42_B2), RAT42_B3 };
+    epv_growth_curve lg = { EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_LOGISTIC, RAT42_B1, exp(RAT42_B2), RAT42_B3 };
     EPV_ASSERT_CLOSE(rate_at(&lg, RAT42_B2 / RAT42_B3), RAT42_B1 * RAT42_B3 / 4, 1e-12);
-    epv_growth_curve gz = { EPV_GROWTH_GOMPERTZ, 4.5, 3.2, 0.35 };
+    epv_growth_curve gz = { EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_GOMPERTZ, 4.5, 3.2, 0.35 };
     EPV_ASSERT_CLOSE(rate_at(&gz, log(3.2) / 0.35), 4.5 * 0.35 / exp(1.0), 1e-12);
-    epv_growth_curve rc = { EPV_GROWTH_RICHARDS, 300, 0.08, 3.5 };
+    epv_growth_curve rc = { EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_RICHARDS, 300, 0.08, 3.5 };
     EPV_ASSERT_CLOSE(rate_at(&rc, log(3.5) / 0.08), 300 * 0.08 * pow(1 - 1 / 3.5, 2.5), 1e-12);
-    epv_growth_curve sc = { EPV_GROWTH_SCHUMACHER, 300, 20, 0 };
+    epv_growth_curve sc = { EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_SCHUMACHER, 300, 20, 0 };
     EPV_ASSERT_CLOSE(rate_at(&sc, 10), 4 * 300 / (20 * exp(2.0)), 1e-12);
     CU_ASSERT_EQUAL(rate_at(&sc, 0), 0.0);
-    epv_growth_curve kf = { EPV_GROWTH_KORF, 500, 15, 0.8 };
+    epv_growth_curve kf = { EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_KORF, 500, 15, 0.8 };
     CU_ASSERT_EQUAL(rate_at(&kf, 0), 0.0);
     double tk = pow(15 * 0.8 / 1.8, 1 / 0.8), rk = rate_at(&kf, tk);
     CU_ASSERT(rk > rate_at(&kf, tk * 0.99) && rk > rate_at(&kf, tk * 1.01));
@@ -240,10 +240,10 @@ static void check_rat42(const epv_growth_fit *f)
 
 static void test_fit_rat42(void)
 {
-    epv_growth_fit f;
+    epv_growth_fit f = EPV_GROWTH_FIT_INIT;
     /* NIST's two starting points, then our automatic start. */
-    epv_growth_curve s1 = { EPV_GROWTH_LOGISTIC, 100, exp(1.0), 0.1 };
-    epv_growth_curve s2 = { EPV_GROWTH_LOGISTIC, 75, exp(2.5), 0.07 };
+    epv_growth_curve s1 = { EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_LOGISTIC, 100, exp(1.0), 0.1 };
+    epv_growth_curve s2 = { EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_LOGISTIC, 75, exp(2.5), 0.07 };
     EPV_ASSERT_OK(ctx, epv_growth_fit_data(ctx, EPV_GROWTH_LOGISTIC, rat42_x, rat42_y, 9, &s1, &f));
     check_rat42(&f);
     EPV_ASSERT_OK(ctx, epv_growth_fit_data(ctx, EPV_GROWTH_LOGISTIC, rat42_x, rat42_y, 9, &s2, &f));
@@ -259,7 +259,7 @@ static void test_fit_gompertz_r(void)
      * b3 0.71647 (SE 0.02206), residual standard error 0.02684 on 13 degrees of freedom. */
     double t[16];
     dnase_ages(t);
-    epv_growth_fit f;
+    epv_growth_fit f = EPV_GROWTH_FIT_INIT;
     EPV_ASSERT_OK(ctx, epv_growth_fit_data(ctx, EPV_GROWTH_GOMPERTZ, t, dnase_y, 16, NULL, &f));
     const double x0 = dnase_x0();
     double b3 = exp(-f.curve.c), b2 = f.curve.b * exp(f.curve.c * x0);
@@ -281,10 +281,10 @@ static void test_fit_recovers_boxbod_curve(void)
     /* Exact values of the certified [NIST-BoxBOD] curve (a Richards curve with c = 1) at
      * ages 1..12: a 3-parameter Richards fit must find the curve again, with R² = 1. */
     double t[12], y[12];
-    epv_growth_curve c = { EPV_GROWTH_RICHARDS, BOXBOD_B1, BOXBOD_B2, 1.0 };
+    epv_growth_curve c = { EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_RICHARDS, BOXBOD_B1, BOXBOD_B2, 1.0 };
     for (int i = 0; i < 12; i++) t[i] = i + 1;
     EPV_ASSERT_OK(ctx, epv_growth_eval_many(ctx, &c, t, 12, y));
-    epv_growth_fit f;
+    epv_growth_fit f = EPV_GROWTH_FIT_INIT;
     EPV_ASSERT_OK(ctx, epv_growth_fit_data(ctx, EPV_GROWTH_RICHARDS, t, y, 12, NULL, &f));
     EPV_ASSERT_CLOSE(f.curve.a, BOXBOD_B1, 1e-7);
     EPV_ASSERT_CLOSE(f.curve.b, BOXBOD_B2, 1e-7);
@@ -299,7 +299,7 @@ static void test_fit_statistics_definitions(void)
      * curve, the covariance symmetric with se² on its diagonal, and the solution a
      * stationary point of the sum of squares (one-sided steps do not lower it). */
     for (int m = 1; m <= 5; m++) {
-        epv_growth_fit f;
+        epv_growth_fit f = EPV_GROWTH_FIT_INIT;
         int rc = epv_growth_fit_data(ctx, (epv_growth_model)m, rat42_x, rat42_y, 9, NULL, &f);
         EPV_ASSERT_STATUS(ctx, rc, 0);
         if (rc) continue;
@@ -333,7 +333,7 @@ static void test_fit_statistics_definitions(void)
 
 static void test_curve_check_errors(void)
 {
-    epv_growth_curve c = { EPV_GROWTH_RICHARDS, 300, 0.05, 2 };
+    epv_growth_curve c = { EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_RICHARDS, 300, 0.05, 2 };
     EPV_ASSERT_OK(ctx, epv_growth_curve_check(ctx, &c));
     c.a = -1;
     EPV_ASSERT_STATUS(ctx, epv_growth_curve_check(ctx, &c), EPV_EDOMAIN);
@@ -354,7 +354,7 @@ static void test_curve_check_errors(void)
 
 static void test_eval_errors(void)
 {
-    epv_growth_curve c = { EPV_GROWTH_LOGISTIC, 10, 2, 0.1 };
+    epv_growth_curve c = { EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_LOGISTIC, 10, 2, 0.1 };
     double v = 42;
     EPV_ASSERT_STATUS(ctx, epv_growth_eval(ctx, &c, -1, &v), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "age: -1 is negative");
@@ -377,7 +377,7 @@ static void test_eval_errors(void)
     EPV_ASSERT_ERRMSG_HAS(ctx, "ages[2]: age: -3 is negative");
     EPV_ASSERT_OK(ctx, epv_growth_eval_many(ctx, &c, NULL, 0, NULL));
     /* Non-finite values: a Richards curve with b < 0 has a negative base. */
-    epv_growth_curve r = { EPV_GROWTH_RICHARDS, 100, -0.1, 1.5 };
+    epv_growth_curve r = { EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_RICHARDS, 100, -0.1, 1.5 };
     EPV_ASSERT_STATUS(ctx, epv_growth_eval(ctx, &r, 5, &v), EPV_EDOMAIN);
     EPV_ASSERT_ERRMSG_HAS(ctx, "age 5: the richards curve");
     EPV_ASSERT_ERRMSG_HAS(ctx, "not finite");
@@ -396,8 +396,7 @@ static void test_eval_errors(void)
 
 static epv_growth_fit sentinel(void)
 {
-    epv_growth_fit f;
-    memset(&f, 0, sizeof f);
+    epv_growth_fit f = EPV_GROWTH_FIT_INIT;
     f.r2 = 12345;
     f.n = 777;
     return f;
@@ -444,10 +443,10 @@ static void test_fit_errors(void)
     expect_fit_error(EPV_GROWTH_LOGISTIC, t, zeros, 9, NULL, EPV_ESINGULAR, "y: all values are zero");
     expect_fit_error(EPV_GROWTH_LOGISTIC, t, flat, 9, NULL, EPV_ESINGULAR, "y: all values are equal");
     /* An invalid start. */
-    epv_growth_curve bad = { EPV_GROWTH_LOGISTIC, 70, -1, 0.05 };
+    epv_growth_curve bad = { EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_LOGISTIC, 70, -1, 0.05 };
     expect_fit_error(EPV_GROWTH_LOGISTIC, t, y, 9, &bad, EPV_EDOMAIN, "start: b: -1");
     /* A start where y does not depend on b at the data's ages (e^(−c t) underflows). */
-    epv_growth_curve flatstart = { EPV_GROWTH_LOGISTIC, 70, 1, 1e3 };
+    epv_growth_curve flatstart = { EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_LOGISTIC, 70, 1, 1e3 };
     expect_fit_error(EPV_GROWTH_LOGISTIC, t, y, 9, &flatstart, EPV_ESINGULAR,
                      "does not depend on b");
     /* Non-convergence: the Korf curve's asymptote runs off to infinity on the DNase data. */
@@ -456,13 +455,13 @@ static void test_fit_errors(void)
     expect_fit_error(EPV_GROWTH_KORF, dt, dnase_y, 16, NULL, EPV_ENOCONV, "did not converge");
     /* Non-convergence from bad starts: a Richards start whose asymptote runs off (200
      * iterations used up), and a logistic start so far off that no step helps. */
-    epv_growth_curve far = { EPV_GROWTH_RICHARDS, 1e4, 0.5, 1e-3 };
+    epv_growth_curve far = { EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_RICHARDS, 1e4, 0.5, 1e-3 };
     expect_fit_error(EPV_GROWTH_RICHARDS, t, y, 9, &far, EPV_ENOCONV, "did not converge in 200 iterations");
-    epv_growth_curve lost = { EPV_GROWTH_LOGISTIC, 1e6, 1e-6, 10 };
+    epv_growth_curve lost = { EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_LOGISTIC, 1e6, 1e-6, 10 };
     expect_fit_error(EPV_GROWTH_LOGISTIC, t, y, 9, &lost, EPV_ENOCONV, "made no progress");
     /* A start from which the solver slides to a degenerate point (c -> 0, a flat curve)
      * where the Jacobian loses rank. */
-    epv_growth_curve ones = { EPV_GROWTH_GOMPERTZ, 1, 1, 1 };
+    epv_growth_curve ones = { EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_GOMPERTZ, 1, 1, 1 };
     expect_fit_error(EPV_GROWTH_GOMPERTZ, t, y, 9, &ones, EPV_ESINGULAR, "rank-deficient at the solution");
     /* Unknown model and NULL arguments. */
     expect_fit_error((epv_growth_model)6, t, y, 9, NULL, EPV_EINVAL, "model: 6");

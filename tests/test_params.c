@@ -29,28 +29,28 @@ static void test_default_loads(void)
     CU_ASSERT_EQUAL(epv_params_source_count(def), 8); /* 6 value sources + 2 uncertainty sources */
     /* Every row cites a declared source, and every shipped row is flagged provisional. */
     for (size_t i = 0; i < epv_params_species_count(def); i++) {
-        epv_species s;
-        epv_source src;
+        epv_params_species s = EPV_PARAMS_SPECIES_INIT;
+        epv_params_source src = EPV_PARAMS_SOURCE_INIT;
         EPV_ASSERT_OK(ctx, epv_params_species_at(ctx, def, i, &s));
         EPV_ASSERT_OK(ctx, epv_params_source_find(ctx, def, s.source, &src));
         CU_ASSERT(strlen(src.citation) > 20);
         CU_ASSERT_EQUAL(s.provisional, 1);
     }
     for (size_t i = 0; i < epv_params_ipcc_growth_count(def); i++) {
-        epv_ipcc_growth g;
-        epv_source src;
+        epv_params_ipcc_growth g = EPV_PARAMS_IPCC_GROWTH_INIT;
+        epv_params_source src = EPV_PARAMS_SOURCE_INIT;
         EPV_ASSERT_OK(ctx, epv_params_ipcc_growth_at(ctx, def, i, &g));
         EPV_ASSERT_OK(ctx, epv_params_source_find(ctx, def, g.source, &src));
         CU_ASSERT_EQUAL(g.provisional, 1);
     }
-    epv_species s;
+    epv_params_species s = EPV_PARAMS_SPECIES_INIT;
     EPV_ASSERT_STATUS(ctx, epv_params_species_at(ctx, def, 20, &s), EPV_ERANGE);
 }
 
 /* One species row against the printed table. */
 static void expect_species(const char *code, const char *zh, int conifer, double d, double bef, double r, double cf)
 {
-    epv_species s;
+    epv_params_species s = EPV_PARAMS_SPECIES_INIT;
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, def, code, &s));
     CU_ASSERT_STRING_EQUAL(s.code, code);
     CU_ASSERT_STRING_EQUAL(s.name_zh, zh);
@@ -79,7 +79,7 @@ static void test_species_values(void)
 
 static void expect_fang(const char *code, double a, double b)
 {
-    epv_species s;
+    epv_params_species s = EPV_PARAMS_SPECIES_INIT;
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, def, code, &s));
     EPV_ASSERT_CLOSE(s.fang_a, a, 1e-12);
     EPV_ASSERT_CLOSE(s.fang_b, b, 1e-12);
@@ -96,7 +96,7 @@ static void test_fang_values(void)
     expect_fang("cupressus_funebris", 0.6129, 46.145);
     expect_fang("quercus", 1.3288, -3.8999);
     /* No Fang pair is shipped where none was quoted: NaN and no source. */
-    epv_species s;
+    epv_params_species s = EPV_PARAMS_SPECIES_INIT;
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, def, "populus", &s));
     CU_ASSERT(isnan(s.fang_a) && isnan(s.fang_b));
     CU_ASSERT_STRING_EQUAL(s.fang_source, "");
@@ -104,7 +104,7 @@ static void test_fang_values(void)
 
 static void test_ipcc_growth_values(void)
 {
-    epv_ipcc_growth g;
+    epv_params_ipcc_growth g = EPV_PARAMS_IPCC_GROWTH_INIT;
     /* IPCC 2006 Vol. 4 ch. 4 Table 4.10, subtropical humid forest, Asia, plantation
      * (broadleaf/other): 8.0 t d.m./ha/yr, range 4.2-15.2 (quoted second-hand). R from
      * Table 4.4, subtropical humid forest, above-ground biomass < 125 t/ha: 0.20. */
@@ -131,7 +131,7 @@ static void test_ipcc_growth_values(void)
 
 static void test_lookups(void)
 {
-    epv_species s;
+    epv_params_species s = EPV_PARAMS_SPECIES_INIT;
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, def, "马尾松", &s));
     CU_ASSERT_STRING_EQUAL(s.code, "pinus_massoniana");
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, def, "Cunninghamia lanceolata", &s));
@@ -141,7 +141,7 @@ static void test_lookups(void)
     /* Unknown species: its own status and the key in the message. */
     EPV_ASSERT_STATUS(ctx, epv_params_species_find(ctx, def, "银杏", &s), EPV_ENOTFOUND);
     EPV_ASSERT_ERRMSG_HAS(ctx, "species: unknown '银杏'");
-    epv_source src;
+    epv_params_source src = EPV_PARAMS_SOURCE_INIT;
     EPV_ASSERT_OK(ctx, epv_params_source_find(ctx, def, "ipcc2006_v4_ch4", &src));
     CU_ASSERT_PTR_NOT_NULL(strstr(src.citation, "Table 4.4"));
     EPV_ASSERT_STATUS(ctx, epv_params_source_find(ctx, def, "nope", &src), EPV_ENOTFOUND);
@@ -159,7 +159,7 @@ static void test_override(void)
 {
     epv_params *p = fresh();
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-    epv_species s;
+    epv_params_species s = EPV_PARAMS_SPECIES_INIT;
     const char *src;
     EPV_ASSERT_OK(ctx, epv_params_species_override(ctx, p, "杉木", "wood_density", 0.33, "ipcc2006_v4_ch4"));
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, p, "cunninghamia_lanceolata", &s));
@@ -197,8 +197,7 @@ static void test_set(void)
 {
     epv_params *p = fresh();
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-    epv_species s;
-    memset(&s, 0, sizeof s);
+    epv_params_species s = EPV_PARAMS_SPECIES_INIT;
     strcpy(s.code, "test_pine");
     strcpy(s.name_zh, "试松");
     strcpy(s.name_en, "Test pine");
@@ -224,7 +223,7 @@ static void test_set(void)
     s.wood_density = 0.45;
     EPV_ASSERT_OK(ctx, epv_params_species_set(ctx, p, &s)); /* replaces */
     CU_ASSERT_EQUAL(epv_params_species_count(p), 21);
-    epv_species got;
+    epv_params_species got = EPV_PARAMS_SPECIES_INIT;
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, p, "Test Pine", &got));
     CU_ASSERT_EQUAL(got.wood_density, 0.45);
     CU_ASSERT_EQUAL(got.fang_b, 10);
@@ -241,7 +240,7 @@ static void test_merge(void)
     EPV_ASSERT_OK(ctx, epv_params_merge_file(ctx, p, epv_test_path("tests/data/params/merge_ok.xml")));
     CU_ASSERT_EQUAL(epv_params_species_count(p), 21);
     CU_ASSERT_EQUAL(epv_params_source_count(p), 9);
-    epv_species s;
+    epv_params_species s = EPV_PARAMS_SPECIES_INIT;
     const char *src;
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, p, "杉木", &s));
     CU_ASSERT_EQUAL(s.wood_density, 0.35);
@@ -266,7 +265,7 @@ static void test_merge_all_or_nothing(void)
     EPV_ASSERT_ERRMSG_HAS(ctx, "merge_bad.xml:9: species 'test_pine': carbon_fraction");
     CU_ASSERT_EQUAL(epv_params_species_count(p), 20);
     CU_ASSERT_EQUAL(epv_params_source_count(p), 8);
-    epv_species s;
+    epv_params_species s = EPV_PARAMS_SPECIES_INIT;
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, p, "杉木", &s));
     CU_ASSERT_EQUAL(s.wood_density, 0.307);
     CU_ASSERT_EQUAL(s.fang_a, 0.3999);
@@ -274,7 +273,7 @@ static void test_merge_all_or_nothing(void)
     EPV_ASSERT_STATUS(ctx, epv_params_merge_file(ctx, p, epv_test_path("tests/data/params/merge_citation_clash.xml")),
                       EPV_EEXISTS);
     EPV_ASSERT_ERRMSG_HAS(ctx, "merge_citation_clash.xml:4: source 'fang2001'");
-    epv_source src;
+    epv_params_source src = EPV_PARAMS_SOURCE_INIT;
     EPV_ASSERT_OK(ctx, epv_params_source_find(ctx, p, "fang2001", &src));
     CU_ASSERT_PTR_NOT_NULL(strstr(src.citation, "Science"));
     /* Missing file. */
@@ -324,7 +323,7 @@ static void test_memory(void)
     EPV_ASSERT_OK(ctx, epv_params_load_memory(ctx, ok, strlen(ok), "inline", &p));
     CU_ASSERT_EQUAL(epv_params_ipcc_growth_count(p), 1);
     CU_ASSERT_EQUAL(epv_params_species_count(p), 0);
-    epv_ipcc_growth g;
+    epv_params_ipcc_growth g = EPV_PARAMS_IPCC_GROWTH_INIT;
     EPV_ASSERT_OK(ctx, epv_params_ipcc_growth_at(ctx, p, 0, &g));
     CU_ASSERT_EQUAL(g.growth_t_dm_ha_yr, 3.5);
     CU_ASSERT(isnan(g.root_shoot));
@@ -388,7 +387,7 @@ int main(void)
 static void expect_row(const char *code, const char *zh, const char *en, int conifer, double d, double bef,
                        double r, double cf, const char *source)
 {
-    epv_species s;
+    epv_params_species s = EPV_PARAMS_SPECIES_INIT;
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, def, code, &s));
     CU_ASSERT_STRING_EQUAL(s.name_zh, zh);
     CU_ASSERT_STRING_EQUAL(s.name_en, en);
@@ -407,7 +406,7 @@ static void expect_row(const char *code, const char *zh, const char *en, int con
         CU_ASSERT(src && strcmp(src, source) == 0);
     }
     /* Found by its Chinese and English names too. */
-    epv_species by;
+    epv_params_species by = EPV_PARAMS_SPECIES_INIT;
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, def, zh, &by));
     CU_ASSERT_STRING_EQUAL(by.code, code);
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, def, en, &by));
@@ -456,7 +455,7 @@ static void test_sichuan_fang_values(void)
     expect_fang("mixed_broadleaf", 0.6255, 91.0013);
     expect_fang("mixed_conifer_broadleaf", 0.8136, 18.466);
     /* Fang's pair for P. yunnanensis is the one row it shares with P. massoniana. */
-    epv_species a, b;
+    epv_params_species a = EPV_PARAMS_SPECIES_INIT, b = EPV_PARAMS_SPECIES_INIT;
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, def, "pinus_yunnanensis", &a));
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, def, "pinus_massoniana", &b));
     CU_ASSERT_EQUAL(a.fang_a, b.fang_a);
@@ -465,7 +464,7 @@ static void test_sichuan_fang_values(void)
     static const char *const none[] = { "cinnamomum_camphora", "phoebe_zhennan", "alnus_cremastogyne",
                                         "robinia_pseudoacacia", "soft_broadleaf", "hard_broadleaf" };
     for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
-        epv_species s;
+        epv_params_species s = EPV_PARAMS_SPECIES_INIT;
         EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, def, none[i], &s));
         CU_ASSERT(isnan(s.fang_a) && isnan(s.fang_b));
         CU_ASSERT_STRING_EQUAL(s.fang_source, "");
@@ -478,7 +477,7 @@ static void test_sichuan_group_rows(void)
      * group it is coded in (其它软阔类; source ghg_prov_2011_group), value for value. */
     expect_row("alnus_cremastogyne", "桤木", "Alnus cremastogyne", 0, 0.443, 1.586, 0.289, 0.485,
                "ghg_prov_2011_group");
-    epv_species m, g;
+    epv_params_species m = EPV_PARAMS_SPECIES_INIT, g = EPV_PARAMS_SPECIES_INIT;
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, def, "alnus_cremastogyne", &m));
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, def, "soft_broadleaf", &g));
     CU_ASSERT_EQUAL(m.wood_density, g.wood_density);
@@ -538,7 +537,7 @@ static void test_sichuan_cross_check(void)
         { "alnus_cremastogyne", 0.4873, 0.2572 } /* its group's row, Other soft-broad */
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        epv_species s;
+        epv_params_species s = EPV_PARAMS_SPECIES_INIT;
         EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, def, rows[i].code, &s));
         EPV_ASSERT_CLOSE(s.carbon_fraction, rows[i].cf, 0.10);
         EPV_ASSERT_CLOSE(s.root_shoot, rows[i].rsr, 0.30);

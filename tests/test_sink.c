@@ -7,6 +7,7 @@
  * BDR_SF 0.10, CF_s 0.47), IPCC 2006's 20-year soil transition, and Pingchang's published
  * figures. Growth curves use the Schumacher form V = a·e^(−b/t), whose values are easy to
  * compute by hand. */
+#define _DEFAULT_SOURCE /* mkdtemp */
 #include "test_util.h"
 #include "epv.h"
 #include "xml_int.h"
@@ -22,14 +23,14 @@ static double schumacher(double a, double b, double t) { return t <= 0 ? 0 : a *
 
 /* t CO2 per m³ of stem volume by the BEF method: D · BEF · (1 + R) · CF · 44/12
  * (IPCC 2006 Vol. 4 eq. 2.8 with BCEF = D · BEF). */
-static double co2_per_m3(const epv_species *s)
+static double co2_per_m3(const epv_params_species *s)
 {
     return s->wood_density * s->bef * (1 + s->root_shoot) * s->carbon_fraction * 44.0 / 12.0;
 }
 
 static epv_stratum fir_stratum(const char *id, double area_ha, int planted)
 {
-    epv_stratum s = epv_stratum_default();
+    epv_stratum s = EPV_STRATUM_INIT;
     snprintf(s.id, sizeof s.id, "%s", id);
     snprintf(s.species, sizeof s.species, "杉木");
     s.area_ha = area_ha;
@@ -42,7 +43,7 @@ static epv_stratum fir_stratum(const char *id, double area_ha, int planted)
 
 static void test_single_stratum_removals(void)
 {
-    epv_species fir;
+    epv_params_species fir = EPV_PARAMS_SPECIES_INIT;
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, params, "杉木", &fir));
     epv_project *p = NULL;
     EPV_ASSERT_OK(ctx, epv_project_new(ctx, "fir", EPV_PROJECT_AFFORESTATION, 2021, 20, &p));
@@ -53,7 +54,7 @@ static void test_single_stratum_removals(void)
     CU_ASSERT_EQUAL_FATAL(epv_sink_result_years(r), 20);
     double k = co2_per_m3(&fir) * 100, cumulative = 0;
     for (int i = 0; i < 20; i++) {
-        epv_sink_year y;
+        epv_sink_year y = EPV_SINK_YEAR_INIT;
         EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r, (size_t)i, &y));
         int age = i + 1; /* planted at the start of 2021: age 1 at the end of 2021 */
         double expect = k * (schumacher(300, 20, age) - schumacher(300, 20, age - 1));
@@ -64,19 +65,19 @@ static void test_single_stratum_removals(void)
         EPV_ASSERT_CLOSE(y.stock_tco2, k * schumacher(300, 20, age), 1e-9);
         EPV_ASSERT_CLOSE(y.cumulative_net_tco2, cumulative, 1e-9);
     }
-    epv_sink_period per;
+    epv_sink_period per = EPV_SINK_PERIOD_INIT;
     EPV_ASSERT_OK(ctx, epv_sink_result_period(ctx, r, 2021, 2040, &per));
     EPV_ASSERT_CLOSE(per.net_removals_tco2, k * schumacher(300, 20, 20), 1e-9);
     EPV_ASSERT_CLOSE(per.mean_net_tco2_yr, k * schumacher(300, 20, 20) / 20, 1e-9);
     EPV_ASSERT_STATUS(ctx, epv_sink_result_period(ctx, r, 2030, 2041, &per), EPV_ERANGE);
     EPV_ASSERT_STATUS(ctx, epv_sink_result_period(ctx, r, 2031, 2030, &per), EPV_ERANGE);
     /* Projection beyond the crediting period for planning: the first 20 years are unchanged. */
-    epv_sink_options opt = epv_sink_options_default();
+    epv_sink_options opt = EPV_SINK_OPTIONS_INIT;
     opt.years = 60;
     epv_sink_result *r60 = NULL;
     EPV_ASSERT_OK(ctx, epv_sink_estimate_ex(ctx, p, NULL, &opt, &r60));
     CU_ASSERT_EQUAL(epv_sink_result_years(r60), 60);
-    epv_sink_year y20, y60;
+    epv_sink_year y20 = EPV_SINK_YEAR_INIT, y60 = EPV_SINK_YEAR_INIT;
     EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r60, 19, &y20));
     EPV_ASSERT_CLOSE(y20.cumulative_net_tco2, k * schumacher(300, 20, 20), 1e-9);
     EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r60, 59, &y60));
@@ -93,7 +94,7 @@ static void test_single_stratum_removals(void)
 
 static void test_emissions_baseline_leakage(void)
 {
-    epv_species fir;
+    epv_params_species fir = EPV_PARAMS_SPECIES_INIT;
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, params, "杉木", &fir));
     epv_project *p = NULL;
     EPV_ASSERT_OK(ctx, epv_project_new(ctx, "fir", EPV_PROJECT_AFFORESTATION, 2021, 20, &p));
@@ -109,7 +110,7 @@ static void test_emissions_baseline_leakage(void)
     double k = co2_per_m3(&fir) * 50;
     /* CDM AR-Tool14: B_shrub = (1 + 0.40) · 0.2 · 0.10 · 100 = 2.8 t d.m./ha; × 0.47 × 44/12. */
     double shrub = 2.8 * 0.47 * 44.0 / 12.0 * 50;
-    epv_sink_year y;
+    epv_sink_year y = EPV_SINK_YEAR_INIT;
     EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r, 0, &y)); /* 2021: not planted yet */
     EPV_ASSERT_NEAR(y.project_removals_tco2, 0, 1e-12);
     EPV_ASSERT_CLOSE(y.baseline_removals_tco2, 25, 1e-12);
@@ -143,7 +144,7 @@ static void test_emissions_baseline_leakage(void)
 
 static void test_forest_management_baseline(void)
 {
-    epv_species fir;
+    epv_params_species fir = EPV_PARAMS_SPECIES_INIT;
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, params, "杉木", &fir));
     epv_project *p = NULL;
     EPV_ASSERT_OK(ctx, epv_project_new(ctx, "fm", EPV_PROJECT_FOREST_MANAGEMENT, 2021, 30, &p));
@@ -157,7 +158,7 @@ static void test_forest_management_baseline(void)
     epv_sink_result *r = NULL;
     EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, params, &r));
     double k = co2_per_m3(&fir) * 10;
-    epv_sink_year y;
+    epv_sink_year y = EPV_SINK_YEAR_INIT;
     EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r, 0, &y)); /* 2021: age 21 */
     double proj = k * (schumacher(360, 20, 21) - schumacher(360, 20, 20));
     double base = k * (schumacher(300, 20, 21) - schumacher(300, 20, 20));
@@ -181,7 +182,7 @@ static void test_soil_transition(void)
     EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &s));
     epv_sink_result *r = NULL;
     EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, NULL, &r));
-    epv_sink_year y;
+    epv_sink_year y = EPV_SINK_YEAR_INIT;
     /* IPCC 2006 Vol. 4 eq. 2.25 with D = 20 years: (60 − 40)/20 = 1 t C/ha/yr = 44/12 t CO2. */
     EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r, 5, &y));
     EPV_ASSERT_CLOSE(y.project_removals_tco2, 44.0 / 12.0, 1e-6);
@@ -208,12 +209,12 @@ static void test_threads_do_not_change_results(void)
     EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, 1));
     EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, NULL, &r1));
     EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, 2));
-    epv_sink_options opt = epv_sink_options_default();
+    epv_sink_options opt = EPV_SINK_OPTIONS_INIT;
     opt.keep_strata = 0;
     EPV_ASSERT_OK(ctx, epv_sink_estimate_ex(ctx, p, NULL, &opt, &r2));
     EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, 1));
     for (size_t i = 0; i < 40; i++) {
-        epv_sink_year a, b;
+        epv_sink_year a = EPV_SINK_YEAR_INIT, b = EPV_SINK_YEAR_INIT;
         EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r1, i, &a));
         EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r2, i, &b));
         /* Bit-identical, field by field (the struct has padding). */
@@ -224,7 +225,7 @@ static void test_threads_do_not_change_results(void)
         CU_ASSERT_EQUAL(memcmp(&a.project_removals_tco2, &b.project_removals_tco2, sizeof(double)), 0);
     }
     /* Per-stratum figures add up to the totals. */
-    epv_sink_year tot, one;
+    epv_sink_year tot = EPV_SINK_YEAR_INIT, one = EPV_SINK_YEAR_INIT;
     EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r1, 10, &tot));
     double sum = 0;
     for (size_t s = 0; s < 300; s++) {
@@ -244,13 +245,12 @@ static void test_plausibility_pingchang(void)
      * (shared/references.md, "The seeds' figures"). IPCC 2006 Vol. 4 Table 4.9: plantation,
      * Asia, subtropical humid, other broadleaf: G_W 8.0 (4.2–15.2) t d.m./ha/yr; with
      * R = 0.23 and CF = 0.47 that is 8.0 · 1.23 · 0.47 · 44/12 = 16.96 t CO2/ha/yr. */
-    epv_ipcc_growth g;
-    memset(&g, 0, sizeof g);
+    epv_params_ipcc_growth g = EPV_PARAMS_IPCC_GROWTH_INIT;
     g.growth_t_dm_ha_yr = 8.0;
     g.growth_min = 4.2;
     g.growth_max = 15.2;
     g.root_shoot = 0.23;
-    epv_sink_plausibility pl;
+    epv_sink_plausibility pl = EPV_SINK_PLAUSIBILITY_INIT;
     EPV_ASSERT_OK(ctx, epv_sink_plausibility_check(ctx, 158400, epv_mu_to_ha(264100), &g, 0.47, &pl));
     EPV_ASSERT_CLOSE(pl.claimed_tco2_ha_yr, 9.0, 0.001);
     EPV_ASSERT_CLOSE(pl.ipcc_tco2_ha_yr, 16.96, 0.001);
@@ -343,7 +343,7 @@ static void test_pingchang_file_and_outputs(void)
     EPV_ASSERT_CLOSE(epv_project_area_ha(p), 264100.0 / 15.0, 1e-9);
     CU_ASSERT_EQUAL(epv_project_crediting_years(p), 30);
     CU_ASSERT_EQUAL(epv_project_period_count(p), 5);
-    epv_project_claim c;
+    epv_project_claim c = EPV_PROJECT_CLAIM_INIT;
     EPV_ASSERT_OK(ctx, epv_project_claim_at(ctx, p, 0, &c));
     EPV_ASSERT_CLOSE(c.tco2_per_year, 158400, 0);
     epv_sink_result *r = NULL;
@@ -378,6 +378,427 @@ static void test_pingchang_file_and_outputs(void)
     epv_project_free(p);
 }
 
+/* Bulk access: every column, totals and per stratum, equals the per-value getters; years
+ * are the calendar years; pointers stay valid for the result's life. */
+static void test_columns(void)
+{
+    epv_project *p = NULL;
+    EPV_ASSERT_OK(ctx, epv_project_new(ctx, "cols", EPV_PROJECT_AFFORESTATION, 2021, 30, &p));
+    epv_stratum a = fir_stratum("a", 120, 2021), b = fir_stratum("b", 80, 2023);
+    b.shrub_crown_cover = 0.3;
+    b.shrub_forest_biomass_t_ha = 60;
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &a));
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &b));
+    EPV_ASSERT_OK(ctx, epv_project_set_leakage(ctx, p, 0.05));
+    epv_sink_result *r = NULL;
+    EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, params, &r));
+    size_t ny = epv_sink_result_years(r);
+    const epv_i64 *years = NULL;
+    size_t n = 0;
+    EPV_ASSERT_OK(ctx, epv_sink_result_years_i64(ctx, r, &years, &n));
+    CU_ASSERT_EQUAL_FATAL(n, ny);
+    CU_ASSERT_EQUAL(years[0], 2021);
+    CU_ASSERT_EQUAL(years[ny - 1], 2050);
+    for (int c = EPV_SINK_COL_STOCK; c <= EPV_SINK_COL_CUMULATIVE_NET; c++) {
+        const double *v = NULL, *v2 = NULL, *m = NULL;
+        size_t ns = 0, nyy = 0;
+        EPV_ASSERT_OK(ctx, epv_sink_result_column(ctx, r, (epv_sink_col)c, &v, &n));
+        CU_ASSERT_EQUAL_FATAL(n, ny);
+        EPV_ASSERT_OK(ctx, epv_sink_result_column(ctx, r, (epv_sink_col)c, &v2, &n));
+        CU_ASSERT(v == v2); /* made once, kept with the result */
+        EPV_ASSERT_OK(ctx, epv_sink_result_stratum_column(ctx, r, (epv_sink_col)c, &m, &ns, &nyy));
+        CU_ASSERT_EQUAL_FATAL(ns, 2);
+        CU_ASSERT_EQUAL_FATAL(nyy, ny);
+        for (size_t i = 0; i < ny; i++) {
+            epv_sink_year y = EPV_SINK_YEAR_INIT;
+            EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r, i, &y));
+            CU_ASSERT_EQUAL(years[i], y.year);
+            double want[8] = { 0, y.stock_tco2, y.project_removals_tco2, y.project_emissions_tco2,
+                               y.baseline_removals_tco2, y.leakage_tco2, y.net_removals_tco2,
+                               y.cumulative_net_tco2 };
+            CU_ASSERT_EQUAL(v[i], want[c]); /* bitwise: the same sums in the same order */
+            for (size_t s = 0; s < 2; s++) {
+                epv_sink_year sy = EPV_SINK_YEAR_INIT;
+                EPV_ASSERT_OK(ctx, epv_sink_result_stratum_year(ctx, r, s, i, &sy));
+                double sw[8] = { 0, sy.stock_tco2, sy.project_removals_tco2, sy.project_emissions_tco2,
+                                 sy.baseline_removals_tco2, sy.leakage_tco2, sy.net_removals_tco2,
+                                 sy.cumulative_net_tco2 };
+                CU_ASSERT_EQUAL(m[s * ny + i], sw[c]);
+            }
+        }
+    }
+    /* Bad arguments: unknown column, NULLs, a totals-only result. */
+    const double *v = NULL;
+    size_t ns, nyy;
+    EPV_ASSERT_STATUS(ctx, epv_sink_result_column(ctx, r, (epv_sink_col)0, &v, &n), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "col");
+    EPV_ASSERT_STATUS(ctx, epv_sink_result_column(ctx, r, (epv_sink_col)8, &v, &n), EPV_EINVAL);
+    EPV_ASSERT_STATUS(ctx, epv_sink_result_column(ctx, NULL, EPV_SINK_COL_STOCK, &v, &n), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "result");
+    EPV_ASSERT_STATUS(ctx, epv_sink_result_column(ctx, r, EPV_SINK_COL_STOCK, NULL, &n), EPV_EINVAL);
+    EPV_ASSERT_STATUS(ctx, epv_sink_result_stratum_column(ctx, r, EPV_SINK_COL_STOCK, &v, NULL, &nyy), EPV_EINVAL);
+    EPV_ASSERT_STATUS(ctx, epv_sink_result_years_i64(ctx, r, NULL, &n), EPV_EINVAL);
+    epv_sink_result_free(r);
+    epv_sink_options o = EPV_SINK_OPTIONS_INIT;
+    o.keep_strata = 0;
+    EPV_ASSERT_OK(ctx, epv_sink_estimate_ex(ctx, p, params, &o, &r));
+    EPV_ASSERT_OK(ctx, epv_sink_result_column(ctx, r, EPV_SINK_COL_NET_REMOVALS, &v, &n));
+    EPV_ASSERT_STATUS(ctx, epv_sink_result_stratum_column(ctx, r, EPV_SINK_COL_STOCK, &v, &ns, &nyy), EPV_ESTATE);
+    epv_sink_result_free(r);
+    epv_project_free(p);
+}
+
+/* Every versioned struct of params, growth, forest, project and sink: the _init function
+ * writes the _INIT macro's value for version 1, and refuses versions 0 and 2 naming the
+ * struct and both versions, and a NULL pointer. */
+#define INIT_CASE(type, M)                                                                         \
+    do {                                                                                           \
+        static const type want = M##_INIT;                                                         \
+        type got;                                                                                  \
+        memset(&got, 0x5a, sizeof got);                                                            \
+        EPV_ASSERT_OK(ctx, type##_init(ctx, &got, M##_VERSION));                                   \
+        CU_ASSERT_EQUAL(got.version, M##_VERSION);                                                 \
+        if (strcmp(#type, "epv_params_species") != 0)                                              \
+            CU_ASSERT(memcmp(&got, &want, sizeof got) == 0);                                       \
+        EPV_ASSERT_STATUS(ctx, type##_init(ctx, &got, 0), EPV_EVERSION);                           \
+        EPV_ASSERT_ERRMSG_HAS(ctx, #type);                                                         \
+        EPV_ASSERT_STATUS(ctx, type##_init(ctx, &got, M##_VERSION + 1), EPV_EVERSION);             \
+        EPV_ASSERT_ERRMSG_HAS(ctx, "version 2");                                                   \
+        EPV_ASSERT_ERRMSG_HAS(ctx, "1 to 1");                                                      \
+        EPV_ASSERT_STATUS(ctx, type##_init(ctx, NULL, M##_VERSION), EPV_EINVAL);                   \
+        CU_ASSERT_EQUAL(type##_init(NULL, &got, 7), EPV_EVERSION);                                 \
+    } while (0)
+
+static void test_versioned_inits(void)
+{
+    INIT_CASE(epv_params_species, EPV_PARAMS_SPECIES);
+    INIT_CASE(epv_params_ipcc_growth, EPV_PARAMS_IPCC_GROWTH);
+    INIT_CASE(epv_params_source, EPV_PARAMS_SOURCE);
+    INIT_CASE(epv_params_value_uncertainty, EPV_PARAMS_VALUE_UNCERTAINTY);
+    INIT_CASE(epv_growth_curve, EPV_GROWTH_CURVE);
+    INIT_CASE(epv_growth_fit, EPV_GROWTH_FIT);
+    INIT_CASE(epv_forest_stand_carbon, EPV_FOREST_STAND_CARBON);
+    INIT_CASE(epv_forest_stratum_stock, EPV_FOREST_STRATUM_STOCK);
+    INIT_CASE(epv_forest_allometry_power, EPV_FOREST_ALLOMETRY_POWER);
+    INIT_CASE(epv_forest_gain_loss_input, EPV_FOREST_GAIN_LOSS_INPUT);
+    INIT_CASE(epv_forest_gain_loss_result, EPV_FOREST_GAIN_LOSS_RESULT);
+    INIT_CASE(epv_stratum, EPV_STRATUM);
+    INIT_CASE(epv_project_period, EPV_PROJECT_PERIOD);
+    INIT_CASE(epv_project_claim, EPV_PROJECT_CLAIM);
+    INIT_CASE(epv_sink_year, EPV_SINK_YEAR);
+    INIT_CASE(epv_sink_period, EPV_SINK_PERIOD);
+    INIT_CASE(epv_sink_options, EPV_SINK_OPTIONS);
+    INIT_CASE(epv_sink_plausibility, EPV_SINK_PLAUSIBILITY);
+    INIT_CASE(epv_sink_unc_options, EPV_SINK_UNC_OPTIONS);
+    INIT_CASE(epv_sink_unc_result, EPV_SINK_UNC_RESULT);
+    INIT_CASE(epv_sink_sampling, EPV_SINK_SAMPLING);
+    INIT_CASE(epv_mc_dist, EPV_MC_DIST);
+    INIT_CASE(epv_mc_summary, EPV_MC_SUMMARY);
+    INIT_CASE(epv_sampling_size, EPV_SAMPLING_SIZE);
+    INIT_CASE(epv_sampling_estimate, EPV_SAMPLING_ESTIMATE);
+    /* The species twin also marks the Fang coefficients absent, which C89 cannot. */
+    epv_params_species sp;
+    EPV_ASSERT_OK(ctx, epv_params_species_init(ctx, &sp, 1));
+    CU_ASSERT(isnan(sp.fang_a) && isnan(sp.fang_b));
+    CU_ASSERT_EQUAL(sp.code[0], '\0');
+}
+
+/* Functions check the version of the structs they take, in and out, before anything else. */
+static void test_versions_checked(void)
+{
+    epv_project *p = NULL;
+    EPV_ASSERT_OK(ctx, epv_project_new(ctx, "v", EPV_PROJECT_AFFORESTATION, 2021, 30, &p));
+    epv_stratum raw;
+    memset(&raw, 0, sizeof raw);
+    EPV_ASSERT_STATUS(ctx, epv_project_add_stratum(ctx, p, params, &raw), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "epv_stratum: version 0");
+    epv_stratum s = fir_stratum("a", 10, 2021);
+    s.curve.version = 0; /* a curve filled by hand without its _INIT */
+    EPV_ASSERT_STATUS(ctx, epv_project_add_stratum(ctx, p, params, &s), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "curve");
+    CU_ASSERT_EQUAL(epv_project_stratum_count(p), 0);
+    s = fir_stratum("a", 10, 2021);
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &s));
+    epv_stratum got;
+    memset(&got, 0, sizeof got);
+    EPV_ASSERT_STATUS(ctx, epv_project_stratum_at(ctx, p, 0, &got), EPV_EVERSION);
+    got.version = 99;
+    EPV_ASSERT_STATUS(ctx, epv_project_stratum_at(ctx, p, 0, &got), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "version 99");
+    epv_sink_options o;
+    memset(&o, 0, sizeof o);
+    epv_sink_result *r = NULL;
+    EPV_ASSERT_STATUS(ctx, epv_sink_estimate_ex(ctx, p, params, &o, &r), EPV_EVERSION);
+    CU_ASSERT_PTR_NULL(r);
+    EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, params, &r));
+    epv_sink_year y;
+    memset(&y, 0, sizeof y);
+    EPV_ASSERT_STATUS(ctx, epv_sink_result_year(ctx, r, 0, &y), EPV_EVERSION);
+    EPV_ASSERT_STATUS(ctx, epv_sink_result_stratum_year(ctx, r, 0, 0, &y), EPV_EVERSION);
+    epv_sink_period per;
+    memset(&per, 0, sizeof per);
+    EPV_ASSERT_STATUS(ctx, epv_sink_result_period(ctx, r, 2021, 2025, &per), EPV_EVERSION);
+    epv_sink_unc_options uo;
+    memset(&uo, 0, sizeof uo);
+    epv_sink_unc_result ur = EPV_SINK_UNC_RESULT_INIT;
+    EPV_ASSERT_STATUS(ctx, epv_sink_unc_approach1(ctx, p, params, 2021, 2050, &uo, &ur), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "epv_sink_unc_options");
+    epv_params_species sp;
+    memset(&sp, 0, sizeof sp);
+    EPV_ASSERT_STATUS(ctx, epv_params_species_find(ctx, params, "杉木", &sp), EPV_EVERSION);
+    epv_params_species raw_sp = EPV_PARAMS_SPECIES_INIT;
+    EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, params, "杉木", &raw_sp));
+    raw_sp.version = 0;
+    epv_forest_stand_carbon stc = EPV_FOREST_STAND_CARBON_INIT;
+    EPV_ASSERT_STATUS(ctx, epv_forest_carbon_from_volume(ctx, &raw_sp, EPV_FOREST_BIOMASS_BEF, 100, &stc), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "epv_params_species");
+    epv_forest_gain_loss_input gi = EPV_FOREST_GAIN_LOSS_INPUT_INIT;
+    epv_forest_gain_loss_result gr;
+    memset(&gr, 0, sizeof gr);
+    EPV_ASSERT_STATUS(ctx, epv_forest_gain_loss(ctx, &gi, &gr), EPV_EVERSION);
+    epv_growth_curve c;
+    memset(&c, 0, sizeof c);
+    c.model = EPV_GROWTH_RICHARDS;
+    c.a = 300, c.b = 0.05, c.c = 2;
+    double v;
+    EPV_ASSERT_STATUS(ctx, epv_growth_eval(ctx, &c, 10, &v), EPV_EVERSION);
+    epv_sink_result_free(r);
+    epv_project_free(p);
+}
+
+/* NULL where an object or a pointer is required: EPV_EINVAL (with a message when there is a
+ * context), never a crash; getters return 0, NULL or the first enum value; _free(NULL) is a
+ * no-op. Walks the public functions of params, growth, forest, project, sink, unc, mc and
+ * sampling. */
+#define NULLCASE(call) EPV_ASSERT_STATUS(ctx, call, EPV_EINVAL)
+static void test_null_walk(void)
+{
+    epv_params_species sp = EPV_PARAMS_SPECIES_INIT;
+    epv_params_ipcc_growth ig = EPV_PARAMS_IPCC_GROWTH_INIT;
+    epv_params_source so = EPV_PARAMS_SOURCE_INIT;
+    epv_params_value_uncertainty vu = EPV_PARAMS_VALUE_UNCERTAINTY_INIT;
+    epv_params *tp = NULL;
+    const char *src = NULL;
+    NULLCASE(epv_params_load_default(ctx, NULL));
+    NULLCASE(epv_params_load_file(ctx, NULL, &tp));
+    NULLCASE(epv_params_load_file(ctx, "x.xml", NULL));
+    NULLCASE(epv_params_load_memory(ctx, NULL, 3, "m", &tp));
+    NULLCASE(epv_params_merge_file(ctx, NULL, "x.xml"));
+    NULLCASE(epv_params_merge_file(ctx, params, NULL));
+    epv_params_free(NULL);
+    CU_ASSERT_EQUAL(epv_params_species_count(NULL), 0);
+    NULLCASE(epv_params_species_at(ctx, NULL, 0, &sp));
+    NULLCASE(epv_params_species_at(ctx, params, 0, NULL));
+    NULLCASE(epv_params_species_find(ctx, NULL, "杉木", &sp));
+    NULLCASE(epv_params_species_find(ctx, params, NULL, &sp));
+    NULLCASE(epv_params_species_find(ctx, params, "杉木", NULL));
+    NULLCASE(epv_params_species_set(ctx, NULL, &sp));
+    NULLCASE(epv_params_species_set(ctx, params, NULL));
+    NULLCASE(epv_params_species_override(ctx, NULL, "杉木", "bef", 1.5, "x"));
+    NULLCASE(epv_params_species_override(ctx, params, NULL, "bef", 1.5, "x"));
+    NULLCASE(epv_params_species_override(ctx, params, "杉木", NULL, 1.5, "x"));
+    NULLCASE(epv_params_species_value_source(ctx, NULL, "杉木", "bef", &src));
+    NULLCASE(epv_params_species_value_source(ctx, params, "杉木", "bef", NULL));
+    NULLCASE(epv_params_species_uncertainty(ctx, NULL, "杉木", "bef", &vu));
+    NULLCASE(epv_params_species_uncertainty(ctx, params, "杉木", "bef", NULL));
+    NULLCASE(epv_params_species_set_uncertainty(ctx, NULL, "杉木", "bef", 5, "x", 1));
+    NULLCASE(epv_params_species_set_uncertainty(ctx, params, NULL, "bef", 5, "x", 1));
+    CU_ASSERT_EQUAL(epv_params_ipcc_growth_count(NULL), 0);
+    NULLCASE(epv_params_ipcc_growth_at(ctx, NULL, 0, &ig));
+    NULLCASE(epv_params_ipcc_growth_at(ctx, params, 0, NULL));
+    NULLCASE(epv_params_ipcc_growth_find(ctx, NULL, "a", "b", "c", &ig));
+    NULLCASE(epv_params_ipcc_growth_find(ctx, params, NULL, "b", "c", &ig));
+    NULLCASE(epv_params_ipcc_growth_find(ctx, params, "a", "b", "c", NULL));
+    CU_ASSERT_EQUAL(epv_params_source_count(NULL), 0);
+    NULLCASE(epv_params_source_at(ctx, NULL, 0, &so));
+    NULLCASE(epv_params_source_at(ctx, params, 0, NULL));
+    NULLCASE(epv_params_source_find(ctx, NULL, "x", &so));
+    NULLCASE(epv_params_source_find(ctx, params, NULL, &so));
+    NULLCASE(epv_params_source_find(ctx, params, "x", NULL));
+
+    epv_growth_curve gc = EPV_GROWTH_CURVE_INIT;
+    epv_growth_fit gf = EPV_GROWTH_FIT_INIT;
+    epv_growth_model gm;
+    double d, ages[2] = { 1, 2 }, ys[2];
+    gc.a = 300, gc.b = 0.05, gc.c = 2;
+    CU_ASSERT_PTR_NULL(epv_growth_model_name((epv_growth_model)0));
+    NULLCASE(epv_growth_model_from_name(ctx, NULL, &gm));
+    NULLCASE(epv_growth_model_from_name(ctx, "richards", NULL));
+    NULLCASE(epv_growth_curve_check(ctx, NULL));
+    NULLCASE(epv_growth_eval(ctx, NULL, 1, &d));
+    NULLCASE(epv_growth_eval(ctx, &gc, 1, NULL));
+    NULLCASE(epv_growth_eval_many(ctx, NULL, ages, 2, ys));
+    NULLCASE(epv_growth_eval_many(ctx, &gc, NULL, 2, ys));
+    NULLCASE(epv_growth_eval_many(ctx, &gc, ages, 2, NULL));
+    NULLCASE(epv_growth_rate(ctx, NULL, 1, &d));
+    NULLCASE(epv_growth_rate(ctx, &gc, 1, NULL));
+    NULLCASE(epv_growth_fit_data(ctx, EPV_GROWTH_RICHARDS, NULL, ys, 2, NULL, &gf));
+    NULLCASE(epv_growth_fit_data(ctx, EPV_GROWTH_RICHARDS, ages, NULL, 2, NULL, &gf));
+    NULLCASE(epv_growth_fit_data(ctx, EPV_GROWTH_RICHARDS, ages, ys, 2, NULL, NULL));
+    CU_ASSERT_EQUAL(epv_growth_fit_data(NULL, EPV_GROWTH_RICHARDS, ages, ys, 2, NULL, &gf), EPV_EINVAL);
+
+    EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, params, "杉木", &sp));
+    epv_forest_stand_carbon sc = EPV_FOREST_STAND_CARBON_INIT;
+    epv_forest_stratum_stock ss = EPV_FOREST_STRATUM_STOCK_INIT;
+    epv_forest_gain_loss_input gi = EPV_FOREST_GAIN_LOSS_INPUT_INIT;
+    epv_forest_gain_loss_result gr = EPV_FOREST_GAIN_LOSS_RESULT_INIT;
+    epv_forest_allometry_power pw = EPV_FOREST_ALLOMETRY_POWER_INIT;
+    NULLCASE(epv_forest_carbon_from_volume(ctx, NULL, EPV_FOREST_BIOMASS_BEF, 10, &sc));
+    NULLCASE(epv_forest_carbon_from_volume(ctx, &sp, EPV_FOREST_BIOMASS_BEF, 10, NULL));
+    NULLCASE(epv_forest_co2_per_volume(ctx, NULL, EPV_FOREST_BIOMASS_BEF, &d));
+    NULLCASE(epv_forest_co2_per_volume(ctx, &sp, EPV_FOREST_BIOMASS_BEF, NULL));
+    NULLCASE(epv_forest_stratum_carbon(ctx, NULL, EPV_FOREST_BIOMASS_BEF, 10, 1, &ss));
+    NULLCASE(epv_forest_stratum_carbon(ctx, &sp, EPV_FOREST_BIOMASS_BEF, 10, 1, NULL));
+    CU_ASSERT_EQUAL(epv_forest_allometry_power_fn(10, 5, &d, NULL), EPV_EINVAL);
+    CU_ASSERT_EQUAL(epv_forest_allometry_power_fn(10, 5, NULL, &pw), EPV_EINVAL);
+    NULLCASE(epv_forest_carbon_from_trees(ctx, NULL, NULL, ages, NULL, 2, 0.04, 0.2, 0.5, &sc));
+    NULLCASE(epv_forest_carbon_from_trees(ctx, epv_forest_allometry_power_fn, &pw, NULL, NULL, 2, 0.04, 0.2, 0.5, &sc));
+    NULLCASE(epv_forest_carbon_from_trees(ctx, epv_forest_allometry_power_fn, &pw, ages, NULL, 2, 0.04, 0.2, 0.5, NULL));
+    NULLCASE(epv_forest_tier1_gain(ctx, NULL, 1, 0.5, &d));
+    NULLCASE(epv_forest_tier1_gain(ctx, &ig, 1, 0.5, NULL));
+    NULLCASE(epv_forest_gain_loss(ctx, NULL, &gr));
+    NULLCASE(epv_forest_gain_loss(ctx, &gi, NULL));
+    NULLCASE(epv_forest_stock_difference(ctx, 1, 2, 0, 1, NULL));
+
+    epv_project *p = NULL;
+    epv_stratum st = fir_stratum("n", 10, 2021);
+    epv_project_period pp = EPV_PROJECT_PERIOD_INIT;
+    epv_project_claim pc = EPV_PROJECT_CLAIM_INIT;
+    NULLCASE(epv_project_new(ctx, NULL, EPV_PROJECT_AFFORESTATION, 2021, 30, &p));
+    NULLCASE(epv_project_new(ctx, "n", EPV_PROJECT_AFFORESTATION, 2021, 30, NULL));
+    epv_project_free(NULL);
+    NULLCASE(epv_project_load_file(ctx, NULL, params, &p));
+    NULLCASE(epv_project_load_file(ctx, "x.xml", params, NULL));
+    NULLCASE(epv_project_load_memory(ctx, NULL, 3, "m", params, &p));
+    NULLCASE(epv_project_add_stratum(ctx, NULL, params, &st));
+    EPV_ASSERT_OK(ctx, epv_project_new(ctx, "n", EPV_PROJECT_AFFORESTATION, 2021, 30, &p));
+    NULLCASE(epv_project_add_stratum(ctx, p, params, NULL));
+    NULLCASE(epv_project_add_stratum(ctx, p, NULL, &st));
+    NULLCASE(epv_project_add_disturbance(ctx, NULL, "n", 2025, 0.5));
+    NULLCASE(epv_project_add_disturbance(ctx, p, NULL, 2025, 0.5));
+    NULLCASE(epv_project_set_leakage(ctx, NULL, 0.1));
+    CU_ASSERT_PTR_NULL(epv_project_name(NULL));
+    CU_ASSERT_EQUAL(epv_project_start_year(NULL), 0);
+    CU_ASSERT_EQUAL(epv_project_crediting_years(NULL), 0);
+    CU_ASSERT_EQUAL(epv_project_stratum_count(NULL), 0);
+    CU_ASSERT_EQUAL(epv_project_period_count(NULL), 0);
+    CU_ASSERT_EQUAL(epv_project_claim_count(NULL), 0);
+    EPV_ASSERT_NEAR(epv_project_area_ha(NULL), 0, 0);
+    (void)epv_project_kind_of(NULL);
+    NULLCASE(epv_project_stratum_at(ctx, NULL, 0, &st));
+    NULLCASE(epv_project_stratum_at(ctx, p, 0, NULL));
+    NULLCASE(epv_project_period_at(ctx, NULL, 0, &pp));
+    NULLCASE(epv_project_period_at(ctx, p, 0, NULL));
+    NULLCASE(epv_project_claim_at(ctx, NULL, 0, &pc));
+    NULLCASE(epv_project_claim_at(ctx, p, 0, NULL));
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &st));
+
+    epv_sink_result *r = NULL;
+    epv_sink_options so2 = EPV_SINK_OPTIONS_INIT;
+    epv_sink_year y = EPV_SINK_YEAR_INIT;
+    epv_sink_period per = EPV_SINK_PERIOD_INIT;
+    epv_sink_plausibility pl = EPV_SINK_PLAUSIBILITY_INIT;
+    epv_sink_unc_options uo = EPV_SINK_UNC_OPTIONS_INIT;
+    epv_sink_unc_result ur = EPV_SINK_UNC_RESULT_INIT;
+    epv_sink_sampling sg = EPV_SINK_SAMPLING_INIT;
+    double cv = 30;
+    NULLCASE(epv_sink_estimate(ctx, NULL, params, &r));
+    NULLCASE(epv_sink_estimate(ctx, p, params, NULL));
+    NULLCASE(epv_sink_estimate_ex(ctx, p, params, NULL, &r));
+    CU_ASSERT_EQUAL(epv_sink_estimate(NULL, p, params, &r), EPV_EINVAL);
+    EPV_ASSERT_OK(ctx, epv_sink_estimate_ex(ctx, p, params, &so2, &r));
+    epv_sink_result_free(NULL);
+    CU_ASSERT_EQUAL(epv_sink_result_years(NULL), 0);
+    NULLCASE(epv_sink_result_year(ctx, NULL, 0, &y));
+    NULLCASE(epv_sink_result_year(ctx, r, 0, NULL));
+    NULLCASE(epv_sink_result_stratum_year(ctx, NULL, 0, 0, &y));
+    NULLCASE(epv_sink_result_stratum_year(ctx, r, 0, 0, NULL));
+    NULLCASE(epv_sink_result_period(ctx, NULL, 2021, 2022, &per));
+    NULLCASE(epv_sink_result_period(ctx, r, 2021, 2022, NULL));
+    NULLCASE(epv_sink_result_write_csv(ctx, NULL, "x.csv"));
+    NULLCASE(epv_sink_result_write_csv(ctx, r, NULL));
+    NULLCASE(epv_sink_result_write_svg(ctx, NULL, "x.svg", "t", 0, NULL));
+    NULLCASE(epv_sink_result_write_svg(ctx, r, NULL, "t", 0, NULL));
+    NULLCASE(epv_sink_plausibility_check(ctx, 1, 1, NULL, 0.47, &pl));
+    NULLCASE(epv_sink_plausibility_check(ctx, 1, 1, &ig, 0.47, NULL));
+    NULLCASE(epv_sink_unc_approach1(ctx, NULL, params, 2021, 2030, &uo, &ur));
+    NULLCASE(epv_sink_unc_approach1(ctx, p, NULL, 2021, 2030, &uo, &ur));
+    NULLCASE(epv_sink_unc_approach1(ctx, p, params, 2021, 2030, NULL, &ur));
+    NULLCASE(epv_sink_unc_approach1(ctx, p, params, 2021, 2030, &uo, NULL));
+    NULLCASE(epv_sink_unc_approach2(ctx, NULL, params, 2021, 2030, &uo, &ur, NULL));
+    NULLCASE(epv_sink_unc_approach2(ctx, p, params, 2021, 2030, NULL, &ur, NULL));
+    NULLCASE(epv_sink_sampling_design(ctx, NULL, params, 2025, &cv, 0.9, 10, 0, &sg, NULL));
+    NULLCASE(epv_sink_sampling_design(ctx, p, params, 2025, NULL, 0.9, 10, 0, &sg, NULL));
+    NULLCASE(epv_sink_sampling_design(ctx, p, params, 2025, &cv, 0.9, 10, 0, NULL, NULL));
+    epv_sink_result_free(r);
+    epv_project_free(p);
+
+    double u[2] = { 1, 2 }, lo, hi;
+    NULLCASE(epv_unc_product(ctx, NULL, 2, &d));
+    NULLCASE(epv_unc_product(ctx, u, 2, NULL));
+    NULLCASE(epv_unc_sum(ctx, NULL, u, 2, &d));
+    NULLCASE(epv_unc_sum(ctx, u, NULL, 2, &d));
+    NULLCASE(epv_unc_product_asym(ctx, NULL, u, 2, &lo, &hi));
+    NULLCASE(epv_unc_sum_asym(ctx, u, u, NULL, 2, &lo, &hi));
+    NULLCASE(epv_unc_from_sd(ctx, 1, 1, 0.95, NULL));
+
+    epv_mc *mc = NULL;
+    epv_mc_dist md = epv_mc_dist_normal(1, 0.1);
+    epv_mc_summary ms = EPV_MC_SUMMARY_INIT;
+    epv_i64 counts[2];
+    size_t idx[2] = { 0, 1 };
+    NULLCASE(epv_mc_new(ctx, NULL));
+    CU_ASSERT_EQUAL(epv_mc_new(NULL, &mc), EPV_EINVAL);
+    epv_mc_free(NULL);
+    CU_ASSERT_EQUAL(epv_mc_add_input(NULL, "x", &md, 0, NULL), EPV_EINVAL);
+    CU_ASSERT_EQUAL(epv_mc_add_mvnormal(NULL, "x", 2, u, u, 0, NULL), EPV_EINVAL);
+    CU_ASSERT_EQUAL(epv_mc_set_correlation(NULL, idx, 2, u), EPV_EINVAL);
+    CU_ASSERT_EQUAL(epv_mc_n_inputs(NULL), 0);
+    CU_ASSERT_EQUAL(epv_mc_run(NULL, 10, 1, NULL, NULL), EPV_EINVAL);
+    CU_ASSERT_EQUAL(epv_mc_summarize(NULL, 0, &ms), EPV_EINVAL);
+    CU_ASSERT_EQUAL(epv_mc_percentiles(NULL, 0, u, 2, ys), EPV_EINVAL);
+    CU_ASSERT_EQUAL(epv_mc_histogram(NULL, 0, 2, 0, 0, counts), EPV_EINVAL);
+    CU_ASSERT_EQUAL(epv_mc_samples(NULL, 0, ys, 2), EPV_EINVAL);
+    CU_ASSERT_EQUAL(epv_mc_write_histogram_svg(NULL, 0, 2, NULL, NULL, "x.svg"), EPV_EINVAL);
+    EPV_ASSERT_OK(ctx, epv_mc_new(ctx, &mc));
+    NULLCASE(epv_mc_add_input(mc, NULL, &md, 0, NULL));
+    NULLCASE(epv_mc_add_input(mc, "x", NULL, 0, NULL));
+    NULLCASE(epv_mc_add_mvnormal(mc, NULL, 2, u, u, 0, NULL));
+    NULLCASE(epv_mc_add_mvnormal(mc, "x", 2, NULL, u, 0, NULL));
+    NULLCASE(epv_mc_set_correlation(mc, NULL, 2, u));
+    NULLCASE(epv_mc_set_correlation(mc, idx, 2, NULL));
+    EPV_ASSERT_OK(ctx, epv_mc_add_input(mc, "x", &md, 0, NULL));
+    NULLCASE(epv_mc_run(mc, 10, 1, NULL, NULL));
+    NULLCASE(epv_mc_summarize(mc, 0, NULL));
+    NULLCASE(epv_mc_percentiles(mc, 0, NULL, 2, ys));
+    NULLCASE(epv_mc_percentiles(mc, 0, u, 2, NULL));
+    NULLCASE(epv_mc_histogram(mc, 0, 2, 0, 0, NULL));
+    NULLCASE(epv_mc_samples(mc, 0, NULL, 2));
+    NULLCASE(epv_mc_write_histogram_svg(mc, 0, 2, NULL, NULL, NULL));
+    epv_mc_free(mc);
+
+    double w[1] = { 1 }, s1[1] = { 2 }, sx = 10, sx2 = 60;
+    size_t cnt[1] = { 2 };
+    epv_i64 n1[1] = { 2 };
+    epv_sampling_size sz = EPV_SAMPLING_SIZE_INIT;
+    epv_sampling_estimate se = EPV_SAMPLING_ESTIMATE_INIT;
+    NULLCASE(epv_sampling_t_value(ctx, 0.9, 10, NULL));
+    NULLCASE(epv_sampling_plots_needed(ctx, NULL, s1, 1, 0, 1.645, 1, &sz, NULL));
+    NULLCASE(epv_sampling_plots_needed(ctx, w, NULL, 1, 0, 1.645, 1, &sz, NULL));
+    NULLCASE(epv_sampling_plots_needed(ctx, w, s1, 1, 0, 1.645, 1, NULL, NULL));
+    NULLCASE(epv_sampling_neyman(ctx, NULL, s1, 1, 10, ys));
+    NULLCASE(epv_sampling_neyman(ctx, w, s1, 1, 10, NULL));
+    NULLCASE(epv_sampling_stratified(ctx, NULL, ages, cnt, 1, NULL, 0.9, 0, &se));
+    NULLCASE(epv_sampling_stratified(ctx, w, NULL, cnt, 1, NULL, 0.9, 0, &se));
+    NULLCASE(epv_sampling_stratified(ctx, w, ages, NULL, 1, NULL, 0.9, 0, &se));
+    NULLCASE(epv_sampling_stratified(ctx, w, ages, cnt, 1, NULL, 0.9, 0, NULL));
+    NULLCASE(epv_sampling_stratified_sums(ctx, w, NULL, &sx, &sx2, 1, NULL, 0.9, 0, &se));
+    NULLCASE(epv_sampling_stratified_sums(ctx, w, n1, NULL, &sx2, 1, NULL, 0.9, 0, &se));
+    NULLCASE(epv_sampling_stratified_sums(ctx, w, n1, &sx, NULL, 1, NULL, 0.9, 0, &se));
+    NULLCASE(epv_sampling_deduction(ctx, NULL, NULL, 0, 5, NULL));
+    epv_sampling_default_deductions(NULL, NULL, NULL, NULL, NULL);
+}
+
 int main(void)
 {
     if (epv_ctx_new(&ctx)) return 2;
@@ -395,6 +816,10 @@ int main(void)
         { "bad input", test_bad_input },
         { "bad files", test_bad_files },
         { "Pingchang file and outputs", test_pingchang_file_and_outputs },
+        { "bulk columns equal the getters", test_columns },
+        { "versioned struct initialisers", test_versioned_inits },
+        { "versions checked on entry", test_versions_checked },
+        { "NULL arguments", test_null_walk },
         CU_TEST_INFO_NULL,
     };
     int rc = epv_test_main("sink", tests);

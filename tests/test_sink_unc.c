@@ -19,7 +19,7 @@ static epv_params *params;
 /* A Richards stand of Chinese fir (杉木, BEF method), planted at the start of the project. */
 static epv_stratum fir(const char *id, double area_ha)
 {
-    epv_stratum s = epv_stratum_default();
+    epv_stratum s = EPV_STRATUM_INIT;
     snprintf(s.id, sizeof s.id, "%s", id);
     snprintf(s.species, sizeof s.species, "杉木");
     s.area_ha = area_ha;
@@ -49,14 +49,14 @@ static epv_project *fir_project(int nstrata, const epv_params *table)
 
 static double u_of(const char *species, const char *field)
 {
-    epv_value_uncertainty vu;
+    epv_params_value_uncertainty vu = EPV_PARAMS_VALUE_UNCERTAINTY_INIT;
     if (epv_params_species_uncertainty(ctx, params, species, field, &vu)) return NAN;
     return vu.u_pct;
 }
 
 static void test_params_uncertainty(void)
 {
-    epv_value_uncertainty vu;
+    epv_params_value_uncertainty vu = EPV_PARAMS_VALUE_UNCERTAINTY_INIT;
     /* IPCC 2006 Vol. 4 Table 4.3: carbon fraction 0.47, range 0.44-0.49 -> 0.025/0.47 = 5.3%
      * (stored as provisional: not re-checked against the PDF). */
     EPV_ASSERT_OK(ctx, epv_params_species_uncertainty(ctx, params, "杉木", "carbon_fraction", &vu));
@@ -109,38 +109,38 @@ static void test_approach1_single_product(void)
 {
     epv_project *p = fir_project(1, params);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-    epv_species sp;
+    epv_params_species sp = EPV_PARAMS_SPECIES_INIT;
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, params, "杉木", &sp));
-    epv_sink_unc_options o = epv_sink_unc_options_default();
+    epv_sink_unc_options o = EPV_SINK_UNC_OPTIONS_INIT;
     o.area_u_pct = 5;
     o.curve_u_pct = 10;
-    epv_sink_unc_result r;
-    EPV_ASSERT_OK(ctx, epv_sink_uncertainty(ctx, p, params, 2021, 2050, &o, &r));
+    epv_sink_unc_result r = EPV_SINK_UNC_RESULT_INIT;
+    EPV_ASSERT_OK(ctx, epv_sink_unc_approach1(ctx, p, params, 2021, 2050, &o, &r));
     double ur = u_of("杉木", "root_shoot") * sp.root_shoot / (1 + sp.root_shoot);
     double u[6] = { 5, 10, u_of("杉木", "wood_density"), u_of("杉木", "bef"), ur, u_of("杉木", "carbon_fraction") };
     double expect = 0;
     for (int i = 0; i < 6; i++) expect += u[i] * u[i];
-    EPV_ASSERT_CLOSE(r.u_pct, sqrt(expect), 1e-6);
+    EPV_ASSERT_CLOSE(r.net.u_upper_pct, sqrt(expect), 1e-6);
     /* The same through the uncertainty module's Eq. 3.1. */
     double eq31;
     EPV_ASSERT_OK(ctx, epv_unc_product(ctx, u, 6, &eq31));
-    EPV_ASSERT_CLOSE(r.u_pct, eq31, 1e-6);
+    EPV_ASSERT_CLOSE(r.net.u_upper_pct, eq31, 1e-6);
     EPV_ASSERT_CLOSE(r.u_area_pct, 5, 1e-9);
     EPV_ASSERT_CLOSE(r.u_curve_pct, 10, 1e-6);
     epv_sink_result *est = NULL;
-    epv_sink_period per;
+    epv_sink_period per = EPV_SINK_PERIOD_INIT;
     EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, params, &est));
     EPV_ASSERT_OK(ctx, epv_sink_result_period(ctx, est, 2021, 2050, &per));
-    EPV_ASSERT_CLOSE(r.net_tco2, per.net_removals_tco2, 1e-12);
-    EPV_ASSERT_CLOSE(r.upper_tco2 - r.net_tco2, r.net_tco2 * r.u_pct / 100, 1e-12);
+    EPV_ASSERT_CLOSE(r.net.estimate, per.net_removals_tco2, 1e-12);
+    EPV_ASSERT_CLOSE(r.net.upper - r.net.estimate, r.net.estimate * r.net.u_upper_pct / 100, 1e-12);
 
     /* A curve covariance with only var(a) = (a·U/196)² is the same 10% on the curve. */
     double sd_a = 300 * 10 / (100 * 1.959963984540054);
     double cov[9] = { sd_a * sd_a, 0, 0, 0, 0, 0, 0, 0, 0 };
     const double *covs[1] = { cov };
     o.stratum_curve_cov = covs;
-    epv_sink_unc_result rc2;
-    EPV_ASSERT_OK(ctx, epv_sink_uncertainty(ctx, p, params, 2021, 2050, &o, &rc2));
+    epv_sink_unc_result rc2 = EPV_SINK_UNC_RESULT_INIT;
+    EPV_ASSERT_OK(ctx, epv_sink_unc_approach1(ctx, p, params, 2021, 2050, &o, &rc2));
     EPV_ASSERT_CLOSE(rc2.u_curve_pct, 10, 1e-4);
     epv_sink_result_free(est);
     epv_project_free(p);
@@ -153,12 +153,12 @@ static void test_approach1_shared_species(void)
     epv_project *p1 = fir_project(1, params), *p2 = fir_project(2, params);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p2);
-    epv_sink_unc_options o = epv_sink_unc_options_default();
+    epv_sink_unc_options o = EPV_SINK_UNC_OPTIONS_INIT;
     o.area_u_pct = 8;
-    epv_sink_unc_result a, b;
-    EPV_ASSERT_OK(ctx, epv_sink_uncertainty(ctx, p1, params, 2021, 2035, &o, &a));
-    EPV_ASSERT_OK(ctx, epv_sink_uncertainty(ctx, p2, params, 2021, 2035, &o, &b));
-    EPV_ASSERT_CLOSE(b.net_tco2, 2 * a.net_tco2, 1e-12);
+    epv_sink_unc_result a = EPV_SINK_UNC_RESULT_INIT, b = EPV_SINK_UNC_RESULT_INIT;
+    EPV_ASSERT_OK(ctx, epv_sink_unc_approach1(ctx, p1, params, 2021, 2035, &o, &a));
+    EPV_ASSERT_OK(ctx, epv_sink_unc_approach1(ctx, p2, params, 2021, 2035, &o, &b));
+    EPV_ASSERT_CLOSE(b.net.estimate, 2 * a.net.estimate, 1e-12);
     EPV_ASSERT_CLOSE(b.u_area_pct, 8 / sqrt(2.0), 1e-9);
     EPV_ASSERT_CLOSE(b.u_params_pct, a.u_params_pct, 1e-9);
     epv_project_free(p1);
@@ -177,22 +177,24 @@ static void test_approach2_converges(void)
         EPV_ASSERT_OK(ctx, epv_params_species_set_uncertainty(ctx, t, "杉木", fields[f], 2, "ipcc2006_v4_ch4_ranges", 1));
     epv_project *p = fir_project(3, t);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-    epv_sink_unc_options o = epv_sink_unc_options_default();
+    epv_sink_unc_options o = EPV_SINK_UNC_OPTIONS_INIT;
     o.area_u_pct = 2;
     o.curve_u_pct = 2;
     o.iterations = 1000;
-    epv_sink_unc_result a1;
-    epv_sink_mc_result a2;
+    epv_sink_unc_result a1 = EPV_SINK_UNC_RESULT_INIT;
+    epv_sink_unc_result a2 = EPV_SINK_UNC_RESULT_INIT;
     EPV_ASSERT_OK(ctx, epv_ctx_set_seed(ctx, 20240501));
-    EPV_ASSERT_OK(ctx, epv_sink_uncertainty(ctx, p, t, 2021, 2050, &o, &a1));
-    EPV_ASSERT_OK(ctx, epv_sink_uncertainty_mc(ctx, p, t, 2021, 2050, &o, &a2));
-    CU_ASSERT_EQUAL(a2.iterations, 1000);
-    EPV_ASSERT_CLOSE(a2.central_tco2, a1.net_tco2, 1e-12);
-    double sd1 = a1.net_tco2 * a1.u_pct / (100 * 1.959963984540054);
+    EPV_ASSERT_OK(ctx, epv_sink_unc_approach1(ctx, p, t, 2021, 2050, &o, &a1));
+    EPV_ASSERT_OK(ctx, epv_sink_unc_approach2(ctx, p, t, 2021, 2050, &o, &a2, NULL));
+    CU_ASSERT_EQUAL(a2.net.draws, 1000);
+    CU_ASSERT_EQUAL(a2.net.method, EPV_UNC_APPROACH2);
+    CU_ASSERT_EQUAL(a1.net.method, EPV_UNC_APPROACH1);
+    EPV_ASSERT_CLOSE(a2.central_tco2, a1.net.estimate, 1e-12);
+    double sd1 = a1.net.estimate * a1.net.u_upper_pct / (100 * 1.959963984540054);
     double rel = 1 / sqrt(2.0 * 999);
     EPV_ASSERT_CLOSE(a2.sd_tco2, sd1, 3 * rel);
-    EPV_ASSERT_NEAR(a2.mean_tco2, a1.net_tco2, 3 * sd1 / sqrt(1000.0));
-    CU_ASSERT(a2.p2_5_tco2 < a2.mean_tco2 && a2.mean_tco2 < a2.p97_5_tco2);
+    EPV_ASSERT_NEAR(a2.net.estimate, a1.net.estimate, 3 * sd1 / sqrt(1000.0));
+    CU_ASSERT(a2.net.lower < a2.net.estimate && a2.net.estimate < a2.net.upper);
     epv_project_free(p);
     epv_params_free(t);
 }
@@ -205,7 +207,7 @@ static void test_threads_identical(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
     double cov[9] = { 100, 0.001, 0, 0.001, 1e-6, 0, 0, 0, 0.0025 };
     const double *covs[2] = { cov, NULL };
-    epv_sink_unc_options o = epv_sink_unc_options_default();
+    epv_sink_unc_options o = EPV_SINK_UNC_OPTIONS_INIT;
     o.area_u_pct = 5;
     o.curve_u_pct = 10;
     o.stratum_curve_cov = covs;
@@ -214,15 +216,25 @@ static void test_threads_identical(void)
     int fd = mkstemp(svg);
     CU_ASSERT_FATAL(fd >= 0);
     close(fd);
-    o.histogram_svg = svg;
-    epv_sink_mc_result r1, r2;
+    epv_sink_unc_result r1 = EPV_SINK_UNC_RESULT_INIT, r2 = EPV_SINK_UNC_RESULT_INIT;
+    epv_mc *d1 = NULL, *d2 = NULL;
     EPV_ASSERT_OK(ctx, epv_ctx_set_seed(ctx, 7));
     EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, 1));
-    EPV_ASSERT_OK(ctx, epv_sink_uncertainty_mc(ctx, p, params, 2021, 2050, &o, &r1));
+    EPV_ASSERT_OK(ctx, epv_sink_unc_approach2(ctx, p, params, 2021, 2050, &o, &r1, &d1));
     EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, 2));
-    o.histogram_svg = NULL;
-    EPV_ASSERT_OK(ctx, epv_sink_uncertainty_mc(ctx, p, params, 2021, 2050, &o, &r2));
+    EPV_ASSERT_OK(ctx, epv_sink_unc_approach2(ctx, p, params, 2021, 2050, &o, &r2, &d2));
     CU_ASSERT(memcmp(&r1, &r2, sizeof r1) == 0);
+    /* The draws come back with the result; the caller writes the chart. */
+    const double *v1 = NULL, *v2 = NULL;
+    size_t n1 = 0, n2 = 0;
+    EPV_ASSERT_OK(ctx, epv_mc_column(d1, 0, &v1, &n1));
+    EPV_ASSERT_OK(ctx, epv_mc_column(d2, 0, &v2, &n2));
+    CU_ASSERT_EQUAL(n1, 1100);
+    CU_ASSERT_EQUAL_FATAL(n1, n2);
+    CU_ASSERT(memcmp(v1, v2, n1 * sizeof *v1) == 0);
+    EPV_ASSERT_OK(ctx, epv_mc_write_histogram_svg(d1, 0, 40, "net removals", "t CO2e", svg));
+    epv_mc_free(d1);
+    epv_mc_free(d2);
     FILE *f = fopen(svg, "r");
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
     char head[64] = "";
@@ -241,7 +253,7 @@ static void test_sampling_design(void)
     epv_project *p = fir_project(1, params);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
     double cv = 30;
-    epv_sink_sampling sd;
+    epv_sink_sampling sd = EPV_SINK_SAMPLING_INIT;
     epv_i64 nh[1];
     EPV_ASSERT_OK(ctx, epv_sink_sampling_design(ctx, p, params, 2030, &cv, 0.90, 10, 0, &sd, nh));
     EPV_ASSERT_CLOSE(sd.t, 1.6448536269514722, 1e-9);
@@ -263,28 +275,31 @@ static void test_bad_input(void)
 {
     epv_project *p = fir_project(1, params);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-    epv_sink_unc_options o = epv_sink_unc_options_default();
-    epv_sink_unc_result a1;
-    epv_sink_mc_result a2;
+    epv_sink_unc_options o = EPV_SINK_UNC_OPTIONS_INIT;
+    epv_sink_unc_result a1 = EPV_SINK_UNC_RESULT_INIT;
+    epv_sink_unc_result a2 = EPV_SINK_UNC_RESULT_INIT;
     o.iterations = 50;
     /* Non-positive standard deviations: a negative U% names the option or the stratum. */
     o.area_u_pct = -1;
-    EPV_ASSERT_STATUS(ctx, epv_sink_uncertainty(ctx, p, params, 2021, 2050, &o, &a1), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_sink_unc_approach1(ctx, p, params, 2021, 2050, &o, &a1), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "area_u_pct");
     o.area_u_pct = 0;
     double cu[1] = { NAN };
     o.stratum_curve_u_pct = cu;
-    EPV_ASSERT_STATUS(ctx, epv_sink_uncertainty_mc(ctx, p, params, 2021, 2050, &o, &a2), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_sink_unc_approach2(ctx, p, params, 2021, 2050, &o, &a2, NULL), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "stratum 's1': curve u_pct");
     o.stratum_curve_u_pct = NULL;
-    /* Zero iterations. */
+    /* Zero iterations, and one: a single draw has no spread. */
     o.iterations = 0;
-    EPV_ASSERT_STATUS(ctx, epv_sink_uncertainty_mc(ctx, p, params, 2021, 2050, &o, &a2), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_sink_unc_approach2(ctx, p, params, 2021, 2050, &o, &a2, NULL), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "iterations");
+    o.iterations = 1;
+    EPV_ASSERT_STATUS(ctx, epv_sink_unc_approach2(ctx, p, params, 2021, 2050, &o, &a2, NULL), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "at least 2");
     o.iterations = 200;
     /* A distribution that yields negative areas: U 150% -> sd 0.77 × area. */
     o.area_u_pct = 150;
-    EPV_ASSERT_STATUS(ctx, epv_sink_uncertainty_mc(ctx, p, params, 2021, 2050, &o, &a2), EPV_EDOMAIN);
+    EPV_ASSERT_STATUS(ctx, epv_sink_unc_approach2(ctx, p, params, 2021, 2050, &o, &a2, NULL), EPV_EDOMAIN);
     EPV_ASSERT_ERRMSG_HAS(ctx, "stratum 's1' area_ha");
     EPV_ASSERT_ERRMSG_HAS(ctx, "negative");
     o.area_u_pct = 5;
@@ -292,25 +307,25 @@ static void test_bad_input(void)
     double cov[9] = { 1, 2, 0, 2, 1, 0, 0, 0, 1 };
     const double *covs[1] = { cov };
     o.stratum_curve_cov = covs;
-    EPV_ASSERT_STATUS(ctx, epv_sink_uncertainty_mc(ctx, p, params, 2021, 2050, &o, &a2), EPV_EDOMAIN);
+    EPV_ASSERT_STATUS(ctx, epv_sink_unc_approach2(ctx, p, params, 2021, 2050, &o, &a2, NULL), EPV_EDOMAIN);
     EPV_ASSERT_ERRMSG_HAS(ctx, "stratum 's1'");
     o.stratum_curve_cov = NULL;
     /* Span outside the crediting period. */
-    EPV_ASSERT_STATUS(ctx, epv_sink_uncertainty(ctx, p, params, 2020, 2050, &o, &a1), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_sink_unc_approach1(ctx, p, params, 2020, 2050, &o, &a1), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "2020");
     /* A species value without a recorded uncertainty, and no default. */
     epv_params *t = NULL;
     EPV_ASSERT_OK(ctx, epv_params_load_default(ctx, &t));
     EPV_ASSERT_OK(ctx, epv_params_species_override(ctx, t, "杉木", "bef", 1.6, "ccer_ar_cm_001"));
-    EPV_ASSERT_STATUS(ctx, epv_sink_uncertainty(ctx, p, t, 2021, 2050, &o, &a1), EPV_ENOTFOUND);
+    EPV_ASSERT_STATUS(ctx, epv_sink_unc_approach1(ctx, p, t, 2021, 2050, &o, &a1), EPV_ENOTFOUND);
     EPV_ASSERT_ERRMSG_HAS(ctx, "cunninghamia_lanceolata");
     EPV_ASSERT_ERRMSG_HAS(ctx, "bef");
     o.param_u_pct_default = 25;
-    EPV_ASSERT_OK(ctx, epv_sink_uncertainty(ctx, p, t, 2021, 2050, &o, &a1));
+    EPV_ASSERT_OK(ctx, epv_sink_unc_approach1(ctx, p, t, 2021, 2050, &o, &a1));
     epv_params_free(t);
     /* Sampling: percentages outside (0, 100) and non-positive CVs. */
     double cv = 30, zero = 0;
-    epv_sink_sampling sd;
+    epv_sink_sampling sd = EPV_SINK_SAMPLING_INIT;
     EPV_ASSERT_STATUS(ctx, epv_sink_sampling_design(ctx, p, params, 2030, &cv, 0.90, 100, 0, &sd, NULL), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "precision_pct");
     EPV_ASSERT_STATUS(ctx, epv_sink_sampling_design(ctx, p, params, 2030, &cv, 0.90, 0, 0, &sd, NULL), EPV_ERANGE);
@@ -319,6 +334,65 @@ static void test_bad_input(void)
     EPV_ASSERT_ERRMSG_HAS(ctx, "cv_pct[0]");
     EPV_ASSERT_STATUS(ctx, epv_sink_sampling_design(ctx, p, params, 2030, &cv, 1.5, 10, 0, &sd, NULL), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "confidence");
+    epv_project_free(p);
+}
+
+struct cancel_at {
+    int calls, stop_at;
+};
+
+static int cancel_cb(double fraction, const char *message, void *payload)
+{
+    (void)fraction;
+    (void)message;
+    struct cancel_at *c = payload;
+    c->calls++;
+    return c->stop_at > 0 && c->calls >= c->stop_at;
+}
+
+/* Approach 2 reports progress through the context and a cancellation leaves nothing: the
+ * output struct is untouched and no draws are handed back. Overflowing inputs are refused. */
+static void test_approach2_progress_cancel(void)
+{
+    epv_project *p = fir_project(2, params);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    epv_sink_unc_options o = EPV_SINK_UNC_OPTIONS_INIT;
+    o.area_u_pct = 5;
+    o.curve_u_pct = 10;
+    o.iterations = 40 * 512;
+    struct cancel_at c = { 0, 0 };
+    EPV_ASSERT_OK(ctx, epv_ctx_set_progress(ctx, cancel_cb, &c));
+    epv_sink_unc_result r = EPV_SINK_UNC_RESULT_INIT;
+    EPV_ASSERT_OK(ctx, epv_sink_unc_approach2(ctx, p, params, 2021, 2050, &o, &r, NULL));
+    CU_ASSERT(c.calls >= 3);
+    CU_ASSERT_EQUAL(r.net.draws, 40 * 512);
+    c.calls = 0;
+    c.stop_at = 2;
+    epv_sink_unc_result r2 = EPV_SINK_UNC_RESULT_INIT;
+    epv_mc *draws = (epv_mc *)&c; /* must be reset to NULL */
+    EPV_ASSERT_STATUS(ctx, epv_sink_unc_approach2(ctx, p, params, 2021, 2050, &o, &r2, &draws), EPV_ECANCELLED);
+    CU_ASSERT_PTR_NULL(draws);
+    epv_sink_unc_result fresh = EPV_SINK_UNC_RESULT_INIT;
+    CU_ASSERT(memcmp(&r2, &fresh, sizeof r2) == 0);
+    EPV_ASSERT_OK(ctx, epv_ctx_set_progress(ctx, NULL, NULL));
+    /* Approach 1: an area so large that the propagated variance overflows (U% is bounded by
+     * 200, so only the values can overflow): a clear error, never inf or 0%. */
+    epv_project *huge = NULL;
+    EPV_ASSERT_OK(ctx, epv_project_new(ctx, "huge", EPV_PROJECT_AFFORESTATION, 2021, 30, &huge));
+    epv_stratum hs = fir("h", 1e200);
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, huge, params, &hs));
+    EPV_ASSERT_STATUS(ctx, epv_sink_unc_approach1(ctx, huge, params, 2021, 2050, &o, &r2), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "overflows");
+    CU_ASSERT(memcmp(&r2, &fresh, sizeof r2) == 0);
+    epv_project_free(huge);
+    /* NULLs and uninitialised outputs. */
+    o.area_u_pct = 5;
+    EPV_ASSERT_STATUS(ctx, epv_sink_unc_approach2(ctx, p, params, 2021, 2050, &o, NULL, NULL), EPV_EINVAL);
+    EPV_ASSERT_STATUS(ctx, epv_sink_unc_approach1(ctx, NULL, params, 2021, 2050, &o, &r2), EPV_EINVAL);
+    epv_sink_unc_result raw;
+    memset(&raw, 0, sizeof raw);
+    EPV_ASSERT_STATUS(ctx, epv_sink_unc_approach1(ctx, p, params, 2021, 2050, &o, &raw), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "epv_sink_unc_result");
     epv_project_free(p);
 }
 
@@ -337,6 +411,7 @@ int main(void)
         { "Approach 2 identical on 1 and 2 threads", test_threads_identical },
         { "sampling design (AR-Tool03)", test_sampling_design },
         { "bad input", test_bad_input },
+        { "Approach 2 progress and cancellation, overflow", test_approach2_progress_cancel },
         CU_TEST_INFO_NULL,
     };
     int rc = epv_test_main("sink_unc", tests);

@@ -122,8 +122,8 @@ static void test_stratified_freese(void)
 {
     double w[1] = { 1 }, N[1] = { 100 };
     size_t counts[1] = { 20 };
-    epv_sampling_estimate e;
-    EPV_ASSERT_OK(ctx, epv_sampling_stratified(ctx, w, freese, counts, 1, N, 0.95, &e));
+    epv_sampling_estimate e = EPV_SAMPLING_ESTIMATE_INIT;
+    EPV_ASSERT_OK(ctx, epv_sampling_stratified(ctx, w, freese, counts, 1, N, 0.95, 0, &e));
     EPV_ASSERT_CLOSE(e.mean, 10.7, 1e-12);
     EPV_ASSERT_NEAR(e.se, 0.734, 5e-4);
     EPV_ASSERT_NEAR(100 * e.se, 73.4, 0.05);
@@ -132,7 +132,7 @@ static void test_stratified_freese(void)
     EPV_ASSERT_NEAR(e.t, 2.093, 5e-4);
     EPV_ASSERT_CLOSE(e.precision_pct, e.t * e.se / 10.7 * 100, 1e-12);
     /* Without the correction the standard error is s / sqrt(n) = sqrt(13.4842 / 20). */
-    EPV_ASSERT_OK(ctx, epv_sampling_stratified(ctx, w, freese, counts, 1, NULL, 0.95, &e));
+    EPV_ASSERT_OK(ctx, epv_sampling_stratified(ctx, w, freese, counts, 1, NULL, 0.95, 0, &e));
     EPV_ASSERT_CLOSE(e.se, sqrt(13.4842 / 20), 1e-5);
 }
 
@@ -142,8 +142,8 @@ static void test_stratified_two(void)
      * and the variance sum w_h^2 s_h^2 / n_h (Cochran 1977, eq. 5.1 and 5.6 without fpc). */
     double w[2] = { 0.3, 0.7 };
     size_t counts[2] = { 10, 10 };
-    epv_sampling_estimate e;
-    EPV_ASSERT_OK(ctx, epv_sampling_stratified(ctx, w, freese, counts, 2, NULL, 0.90, &e));
+    epv_sampling_estimate e = EPV_SAMPLING_ESTIMATE_INIT;
+    EPV_ASSERT_OK(ctx, epv_sampling_stratified(ctx, w, freese, counts, 2, NULL, 0.90, 0, &e));
     double m1 = 0, m2 = 0, v1 = 0, v2 = 0;
     for (int i = 0; i < 10; i++) m1 += freese[i] / 10, m2 += freese[10 + i] / 10;
     for (int i = 0; i < 10; i++) {
@@ -157,7 +157,7 @@ static void test_stratified_two(void)
 
 static void test_plots_needed(void)
 {
-    epv_sampling_size sz;
+    epv_sampling_size sz = EPV_SAMPLING_SIZE_INIT;
     double t;
     EPV_ASSERT_OK(ctx, epv_sampling_t_value(ctx, 0.90, 0, &t));
     /* One stratum, large N: n = (t s / E)^2 (AR-Tool03; Freese 1962 "n = t^2 s^2 / E^2"). With
@@ -187,7 +187,7 @@ static void test_plots_needed(void)
     }
     EPV_ASSERT_CLOSE(t * sqrt(var), E, 1e-9);
     /* finite population needs fewer plots */
-    epv_sampling_size fin;
+    epv_sampling_size fin = EPV_SAMPLING_SIZE_INIT;
     EPV_ASSERT_OK(ctx, epv_sampling_plots_needed(ctx, w, s, 3, 500, t, E, &fin, NULL));
     CU_ASSERT(fin.n_exact < sz.n_exact);
 }
@@ -195,7 +195,7 @@ static void test_plots_needed(void)
 static void test_sampling_errors(void)
 {
     double w[2] = { 0.5, 0.4 }, s[2] = { 1, 2 }, t = 1.645;
-    epv_sampling_size sz;
+    epv_sampling_size sz = EPV_SAMPLING_SIZE_INIT;
     EPV_ASSERT_STATUS(ctx, epv_sampling_plots_needed(ctx, w, s, 2, 0, t, 1, &sz, NULL), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "sum to");
     double w2[2] = { 0.5, 0.5 }, s0[2] = { 1, 0 };
@@ -209,14 +209,14 @@ static void test_sampling_errors(void)
     EPV_ASSERT_STATUS(ctx, epv_sampling_plots_needed(ctx, w2, s, 2, -3, t, 1, &sz, NULL), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "N:");
     size_t counts[2] = { 10, 1 };
-    epv_sampling_estimate e;
-    EPV_ASSERT_STATUS(ctx, epv_sampling_stratified(ctx, w2, freese, counts, 2, NULL, 0.9, &e), EPV_ERANGE);
+    epv_sampling_estimate e = EPV_SAMPLING_ESTIMATE_INIT;
+    EPV_ASSERT_STATUS(ctx, epv_sampling_stratified(ctx, w2, freese, counts, 2, NULL, 0.9, 0, &e), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "counts[1]");
     size_t c2[2] = { 10, 10 };
     double Nh[2] = { 100, 5 };
-    EPV_ASSERT_STATUS(ctx, epv_sampling_stratified(ctx, w2, freese, c2, 2, Nh, 0.9, &e), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_sampling_stratified(ctx, w2, freese, c2, 2, Nh, 0.9, 0, &e), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "N_h[1]");
-    EPV_ASSERT_STATUS(ctx, epv_sampling_stratified(ctx, w2, freese, c2, 2, NULL, 90, &e), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_sampling_stratified(ctx, w2, freese, c2, 2, NULL, 90, 0, &e), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "confidence");
     double nh[2];
     EPV_ASSERT_STATUS(ctx, epv_sampling_neyman(ctx, w2, s, 2, 0, nh), EPV_ERANGE);
@@ -227,37 +227,143 @@ static void test_deductions(void)
 {
     /* Default table: PROVISIONAL (shared/references.md quotes it second-hand). The test checks
      * the table lookup rule, not the values' authority. */
-    const epv_deduction_band *bands;
+    const double *upper = NULL, *ded = NULL;
+    const char *source = NULL;
+    int provisional = 0;
     size_t n;
-    epv_sampling_default_deductions(&bands, &n);
+    epv_sampling_default_deductions(&upper, &ded, &n, &source, &provisional);
     CU_ASSERT_EQUAL(n, 3);
+    /* The table is marked provisional, and says so in its source. */
+    CU_ASSERT_EQUAL(provisional, 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(source);
+    CU_ASSERT_PTR_NOT_NULL(strstr(source, "PROVISIONAL"));
+    EPV_ASSERT_NEAR(upper[2], 30, 0);
+    EPV_ASSERT_NEAR(ded[1], 6, 0);
     double d;
-    EPV_ASSERT_OK(ctx, epv_sampling_deduction(ctx, NULL, 0, 8.5, &d));
+    EPV_ASSERT_OK(ctx, epv_sampling_deduction(ctx, NULL, NULL, 0, 8.5, &d));
     EPV_ASSERT_NEAR(d, 0, 0);
-    EPV_ASSERT_OK(ctx, epv_sampling_deduction(ctx, NULL, 0, 10.0, &d));
+    EPV_ASSERT_OK(ctx, epv_sampling_deduction(ctx, NULL, NULL, 0, 10.0, &d));
     EPV_ASSERT_NEAR(d, 0, 0);
-    EPV_ASSERT_OK(ctx, epv_sampling_deduction(ctx, NULL, 0, 15, &d));
+    EPV_ASSERT_OK(ctx, epv_sampling_deduction(ctx, NULL, NULL, 0, 15, &d));
     EPV_ASSERT_NEAR(d, 6, 0);
-    EPV_ASSERT_OK(ctx, epv_sampling_deduction(ctx, NULL, 0, 29.9, &d));
+    EPV_ASSERT_OK(ctx, epv_sampling_deduction(ctx, NULL, NULL, 0, 29.9, &d));
     EPV_ASSERT_NEAR(d, 11, 0);
-    EPV_ASSERT_STATUS(ctx, epv_sampling_deduction(ctx, NULL, 0, 31, &d), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_sampling_deduction(ctx, NULL, NULL, 0, 31, &d), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "more sample plots");
-    epv_deduction_band mine[2] = { { 15, 0 }, { 40, 25 } };
-    EPV_ASSERT_OK(ctx, epv_sampling_deduction(ctx, mine, 2, 15, &d));
+    double mu[2] = { 15, 40 }, md[2] = { 0, 25 };
+    EPV_ASSERT_OK(ctx, epv_sampling_deduction(ctx, mu, md, 2, 15, &d));
     EPV_ASSERT_NEAR(d, 0, 0);
-    EPV_ASSERT_OK(ctx, epv_sampling_deduction(ctx, mine, 2, 39, &d));
+    EPV_ASSERT_OK(ctx, epv_sampling_deduction(ctx, mu, md, 2, 39, &d));
     EPV_ASSERT_NEAR(d, 25, 0);
-    epv_deduction_band bad[2] = { { 15, 0 }, { 10, 25 } };
-    EPV_ASSERT_STATUS(ctx, epv_sampling_deduction(ctx, bad, 2, 5, &d), EPV_ERANGE);
-    EPV_ASSERT_ERRMSG_HAS(ctx, "bands[1]");
-    epv_deduction_band bad2[1] = { { 15, 120 } };
-    EPV_ASSERT_STATUS(ctx, epv_sampling_deduction(ctx, bad2, 1, 5, &d), EPV_ERANGE);
+    double bu[2] = { 15, 10 }, bd[2] = { 0, 25 };
+    EPV_ASSERT_STATUS(ctx, epv_sampling_deduction(ctx, bu, bd, 2, 5, &d), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "upper_pct[1]");
+    double b2u[1] = { 15 }, b2d[1] = { 120 };
+    EPV_ASSERT_STATUS(ctx, epv_sampling_deduction(ctx, b2u, b2d, 1, 5, &d), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "deduction_pct");
-    EPV_ASSERT_STATUS(ctx, epv_sampling_deduction(ctx, NULL, 0, -1, &d), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_sampling_deduction(ctx, mu, NULL, 2, 5, &d), EPV_EINVAL);
+    EPV_ASSERT_STATUS(ctx, epv_sampling_deduction(ctx, NULL, NULL, 0, -1, &d), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "u_pct");
 }
 
+/* The Freese (1962) sample again, from its sufficient statistics: n = 20, Σx = 214,
+ * Σx² = 2546 (so s² = (2546 − 214²/20)/19 = 13.4842, Freese's figure). The estimate must equal
+ * the one from the plot values, and reproduce Freese's standard error 0.734. */
+static void test_stratified_sums(void)
+{
+    double w[1] = { 1 }, N[1] = { 100 };
+    size_t counts[1] = { 20 };
+    double sx = 0, sx2 = 0;
+    for (int i = 0; i < 20; i++) sx += freese[i], sx2 += freese[i] * freese[i];
+    EPV_ASSERT_NEAR(sx, 214, 0);
+    EPV_ASSERT_NEAR(sx2, 2546, 0);
+    epv_i64 n[1] = { 20 };
+    epv_sampling_estimate a = EPV_SAMPLING_ESTIMATE_INIT, b = EPV_SAMPLING_ESTIMATE_INIT;
+    EPV_ASSERT_OK(ctx, epv_sampling_stratified(ctx, w, freese, counts, 1, N, 0.95, 0, &a));
+    EPV_ASSERT_OK(ctx, epv_sampling_stratified_sums(ctx, w, n, &sx, &sx2, 1, N, 0.95, 0, &b));
+    EPV_ASSERT_CLOSE(b.mean, 10.7, 1e-12);
+    EPV_ASSERT_NEAR(b.se, 0.734, 5e-4);
+    EPV_ASSERT_CLOSE(b.se, a.se, 1e-12);
+    EPV_ASSERT_CLOSE(b.t, a.t, 1e-15);
+    CU_ASSERT_EQUAL(b.n, 20);
+    /* Two strata from sums = two strata from values (Cochran eq. 5.1, 5.6). */
+    double w2[2] = { 0.3, 0.7 }, s2x[2] = { 0, 0 }, s2x2[2] = { 0, 0 };
+    size_t c2[2] = { 10, 10 };
+    epv_i64 n2[2] = { 10, 10 };
+    for (int i = 0; i < 20; i++) s2x[i / 10] += freese[i], s2x2[i / 10] += freese[i] * freese[i];
+    EPV_ASSERT_OK(ctx, epv_sampling_stratified(ctx, w2, freese, c2, 2, NULL, 0.90, 0, &a));
+    EPV_ASSERT_OK(ctx, epv_sampling_stratified_sums(ctx, w2, n2, s2x, s2x2, 2, NULL, 0.90, 0, &b));
+    EPV_ASSERT_CLOSE(b.mean, a.mean, 1e-12);
+    EPV_ASSERT_CLOSE(b.se, a.se, 1e-12);
+    EPV_ASSERT_CLOSE(b.precision_pct, a.precision_pct, 1e-12);
+    /* A t value given by the caller (e.g. a methodology's fixed 1.645) replaces the computed
+     * one: the half-width is t·se. */
+    EPV_ASSERT_OK(ctx, epv_sampling_stratified_sums(ctx, w2, n2, s2x, s2x2, 2, NULL, 0.90, 1.645, &b));
+    EPV_ASSERT_NEAR(b.t, 1.645, 0);
+    EPV_ASSERT_CLOSE(b.half_width, 1.645 * a.se, 1e-12);
+    EPV_ASSERT_OK(ctx, epv_sampling_stratified(ctx, w2, freese, c2, 2, NULL, 0.90, 2.0, &a));
+    EPV_ASSERT_CLOSE(a.half_width, 2.0 * a.se, 1e-15);
+    EPV_ASSERT_STATUS(ctx, epv_sampling_stratified(ctx, w2, freese, c2, 2, NULL, 0.90, -1, &a), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "t_value");
+    /* Bad sums: fewer than two plots, Σx² too small for Σx, non-finite. */
+    epv_i64 one[1] = { 1 };
+    EPV_ASSERT_STATUS(ctx, epv_sampling_stratified_sums(ctx, w, one, &sx, &sx2, 1, NULL, 0.9, 0, &b), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "n[0]");
+    double small = 2000;
+    EPV_ASSERT_STATUS(ctx, epv_sampling_stratified_sums(ctx, w, n, &sx, &small, 1, NULL, 0.9, 0, &b), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "stratum 0");
+    double inf = HUGE_VAL;
+    EPV_ASSERT_STATUS(ctx, epv_sampling_stratified_sums(ctx, w, n, &inf, &sx2, 1, NULL, 0.9, 0, &b), EPV_ERANGE);
+    /* Identical values: Σx² = (Σx)²/n exactly up to rounding, s² = 0, not an error. */
+    double cx = 20 * 0.1, cx2 = 20 * 0.1 * 0.1;
+    EPV_ASSERT_OK(ctx, epv_sampling_stratified_sums(ctx, w, n, &cx, &cx2, 1, NULL, 0.9, 0, &b));
+    EPV_ASSERT_NEAR(b.se, 0, 1e-9);
+    /* An uninitialised output struct is refused. */
+    epv_sampling_estimate raw;
+    memset(&raw, 0, sizeof raw);
+    EPV_ASSERT_STATUS(ctx, epv_sampling_stratified_sums(ctx, w, n, &sx, &sx2, 1, NULL, 0.9, 0, &raw), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "epv_sampling_estimate");
+}
+
+/* Approach 1 refuses inputs whose combination overflows, instead of returning inf or 0%. */
+static void test_approach1_overflow(void)
+{
+    double u;
+    double big[2] = { 1e200, 1e200 };
+    EPV_ASSERT_STATUS(ctx, epv_unc_product(ctx, big, 2, &u), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "overflows");
+    double x[2] = { 1e300, 1e300 }, up[2] = { 50, 50 };
+    EPV_ASSERT_STATUS(ctx, epv_unc_sum(ctx, x, up, 2, &u), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "overflows");
+    double y[2] = { 1.7e308, 1.7e308 }, small_u[2] = { 1e-300, 1e-300 };
+    EPV_ASSERT_STATUS(ctx, epv_unc_sum(ctx, y, small_u, 2, &u), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "sum overflows");
+    /* A sum that is tiny but not 0: U% would be infinite. */
+    double z[2] = { 1e300, -1e300 * (1 - 0x1p-52) }, uz[2] = { 100, 100 };
+    EPV_ASSERT_STATUS(ctx, epv_unc_sum(ctx, z, uz, 2, &u), EPV_ERANGE);
+    /* cancellation: the sum is 2^-52 of the terms, and U·x / sum exceeds the largest double */
+    double tiny[2] = { 1e-140, -1e-140 * (1 - 0x1p-52) }, ut[2] = { 1e293, 1e293 };
+    EPV_ASSERT_STATUS(ctx, epv_unc_sum(ctx, tiny, ut, 2, &u), EPV_EDOMAIN);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "too close to 0");
+    EPV_ASSERT_STATUS(ctx, epv_unc_from_sd(ctx, 1e-320, 1e300, 0.95, &u), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "overflows");
+    /* versioned outputs of the sampling functions */
+    double wv[1] = { 1 }, sv[1] = { 5 };
+    epv_sampling_size raw;
+    memset(&raw, 0, sizeof raw);
+    EPV_ASSERT_STATUS(ctx, epv_sampling_plots_needed(ctx, wv, sv, 1, 0, 1.645, 1, &raw, NULL), EPV_EVERSION);
+    EPV_ASSERT_OK(ctx, epv_sampling_size_init(ctx, &raw, EPV_SAMPLING_SIZE_VERSION));
+    EPV_ASSERT_OK(ctx, epv_sampling_plots_needed(ctx, wv, sv, 1, 0, 1.645, 1, &raw, NULL));
+    EPV_ASSERT_STATUS(ctx, epv_sampling_size_init(ctx, &raw, 9), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "epv_sampling_size");
+    epv_sampling_estimate e;
+    EPV_ASSERT_STATUS(ctx, epv_sampling_estimate_init(ctx, &e, 0), EPV_EVERSION);
+    EPV_ASSERT_STATUS(ctx, epv_sampling_estimate_init(ctx, NULL, 1), EPV_EINVAL);
+}
+
 static CU_TestInfo tests[] = {
+    { "stratified estimate from sums, caller's t", test_stratified_sums },
+    { "Approach 1 refuses overflow", test_approach1_overflow },
     { "Approach 1 products (Eq. 3.1)", test_product },
     { "Approach 1 sums (Eq. 3.2)", test_sum },
     { "Approach 1 asymmetric bounds", test_asym },

@@ -15,6 +15,12 @@ void mc_test_correlation(void);
 void mc_test_results(void);
 void mc_test_svg(void);
 void mc_test_errors(void);
+void mc_test_generators(void);
+void mc_test_block_seeds(void);
+void mc_test_threads_any(void);
+void mc_test_callback_failure(void);
+void mc_test_progress_cancel(void);
+void mc_test_column_and_versions(void);
 
 #define MC_TESTS                                                                                   \
     { "Monte Carlo: moments of every distribution", mc_test_moments },                            \
@@ -24,6 +30,12 @@ void mc_test_errors(void);
     { "Monte Carlo: correlated inputs", mc_test_correlation },                                    \
     { "Monte Carlo: percentiles and histogram", mc_test_results },                                \
     { "Monte Carlo: SVG histogram", mc_test_svg },                                                \
-    { "Monte Carlo: bad input", mc_test_errors }
+    { "Monte Carlo: bad input", mc_test_errors },                                                 \
+    { "Monte Carlo: SplitMix64 and xoshiro256** known answers", mc_test_generators },             \
+    { "Monte Carlo: block seeds never collide", mc_test_block_seeds },                            \
+    { "Monte Carlo: 1 to 4 threads bit-identical", mc_test_threads_any },                         \
+    { "Monte Carlo: failing callback is EPV_ECALLBACK", mc_test_callback_failure },               \
+    { "Monte Carlo: progress and cancellation", mc_test_progress_cancel },                        \
+    { "Monte Carlo: column, two draws, versions", mc_test_column_and_versions }
 
 #endif

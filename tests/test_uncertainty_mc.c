@@ -5,6 +5,9 @@
 #include "test_util.h"
 #include "test_uncertainty_int.h"
 #include "epv/uncertainty.h"
+#include "uncertainty_int.h"
+
+#include <pthread.h>
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -34,7 +37,7 @@ static int sum_model(const double *in, size_t nin, double *out, size_t nout, voi
 
 static void check_moments(epv_mc *mc, size_t j, double mu, double sigma)
 {
-    epv_mc_summary s;
+    epv_mc_summary s = EPV_MC_SUMMARY_INIT;
     EPV_ASSERT_OK(ctx, epv_mc_summarize(mc, j, &s));
     /* mean within 5 standard errors; sd within 4% (about 5 SE for these shapes at n = 20000) */
     EPV_ASSERT_NEAR(s.mean, mu, 5 * sigma / sqrt((double)N_MOM));
@@ -71,7 +74,7 @@ void mc_test_moments(void)
     check_moments(mc, 3, 3.5, 3 / sqrt(12.0));
     check_moments(mc, 4, 4.0 / 3, sqrt(7.0 / 18));
     check_moments(mc, 5, sqrt(2 / PI_), sqrt(1 - 2 / PI_));
-    epv_mc_summary s;
+    epv_mc_summary s = EPV_MC_SUMMARY_INIT;
     EPV_ASSERT_OK(ctx, epv_mc_summarize(mc, 5, &s));
     CU_ASSERT(s.min >= 0);
     EPV_ASSERT_OK(ctx, epv_mc_summarize(mc, 6, &s));
@@ -97,7 +100,7 @@ void mc_test_approach2_vs_1(void)
         EPV_ASSERT_OK(ctx, epv_mc_add_input(mc, "term", &d, 0, NULL));
     }
     EPV_ASSERT_OK(ctx, epv_mc_run(mc, N_MOM, 1, sum_model, NULL));
-    epv_mc_summary s;
+    epv_mc_summary s = EPV_MC_SUMMARY_INIT;
     EPV_ASSERT_OK(ctx, epv_mc_summarize(mc, 0, &s));
     EPV_ASSERT_NEAR(s.mean, 180, 5 * s.sd / sqrt((double)N_MOM));
     /* The 2.5/97.5 percentiles of n = 20000 normal draws have a standard error of about
@@ -252,7 +255,7 @@ void mc_test_results(void)
     EPV_ASSERT_NEAR(q[1], 0, 0.05);
     EPV_ASSERT_NEAR(q[2], 1.644854, 0.08);
     EPV_ASSERT_NEAR(q[3], 1.959964, 0.1);
-    epv_mc_summary s;
+    epv_mc_summary s = EPV_MC_SUMMARY_INIT;
     EPV_ASSERT_OK(ctx, epv_mc_summarize(mc, 0, &s));
     CU_ASSERT_EQUAL(s.p2_5, q[0]);
     CU_ASSERT_EQUAL(s.p97_5, q[3]);
@@ -278,7 +281,7 @@ void mc_test_svg(void)
     int fd = mkstemp(path);
     CU_ASSERT_FATAL(fd >= 0);
     close(fd);
-    EPV_ASSERT_OK(ctx, epv_mc_histogram_svg(mc, 0, 30, "Removals <t CO2e>", "t CO2e", path));
+    EPV_ASSERT_OK(ctx, epv_mc_write_histogram_svg(mc, 0, 30, "Removals <t CO2e>", "t CO2e", path));
     FILE *f = fopen(path, "r");
     char buf[8192] = { 0 };
     size_t got = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
@@ -288,7 +291,7 @@ void mc_test_svg(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "&lt;t CO2e&gt;")); /* title escaped */
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "</svg>"));
     remove(path);
-    EPV_ASSERT_STATUS(ctx, epv_mc_histogram_svg(mc, 0, 30, NULL, NULL, "/nonexistent-dir/x.svg"),
+    EPV_ASSERT_STATUS(ctx, epv_mc_write_histogram_svg(mc, 0, 30, NULL, NULL, "/nonexistent-dir/x.svg"),
                       EPV_EIO);
     EPV_ASSERT_ERRMSG_HAS(ctx, "/nonexistent-dir/x.svg");
     epv_mc_free(mc);
@@ -356,7 +359,7 @@ void mc_test_errors(void)
     CU_ASSERT_EQUAL(epv_mc_n_inputs(mc), 0); /* nothing was added by the failures */
 
     /* results before any run */
-    epv_mc_summary s;
+    epv_mc_summary s = EPV_MC_SUMMARY_INIT;
     EPV_ASSERT_STATUS(ctx, epv_mc_summarize(mc, 0, &s), EPV_ESTATE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "epv_mc_run");
     /* no inputs */
@@ -383,8 +386,8 @@ void mc_test_errors(void)
     EPV_ASSERT_STATUS(ctx, epv_mc_run(mc, 10, 0, identity, NULL), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "n_outputs");
     EPV_ASSERT_STATUS(ctx, epv_mc_run(mc, 10, 1, NULL, NULL), EPV_EINVAL);
-    /* the model's own error comes back with the iteration */
-    EPV_ASSERT_STATUS(ctx, epv_mc_run(mc, 1000, 1, failing_model, NULL), EPV_EDOMAIN);
+    /* a failing model is EPV_ECALLBACK with its return value and the iteration */
+    EPV_ASSERT_STATUS(ctx, epv_mc_run(mc, 1000, 1, failing_model, NULL), EPV_ECALLBACK);
     EPV_ASSERT_ERRMSG_HAS(ctx, "model callback returned");
     EPV_ASSERT_ERRMSG_HAS(ctx, "iteration");
     /* non-finite output named */
@@ -454,4 +457,230 @@ void mc_test_errors(void)
     CU_ASSERT_EQUAL(epv_mc_n_inputs(mc), 3); /* failed calls added nothing */
     epv_mc_free(mc);
     epv_mc_free(NULL);
+}
+
+/* ---- 0.2: streams, callbacks, progress and cancellation, bulk access ----------------------- */
+
+void mc_test_generators(void)
+{
+    /* SplitMix64 (Steele, Lea & Flood 2014) seeded with 1234567: the first five outputs as
+     * published on Rosetta Code, "Pseudo-random numbers/Splitmix64". Output k is the mix of
+     * seed + k·gamma, which epv__splitmix64 computes from seed + (k-1)·gamma. */
+    static const uint64_t sm[5] = { UINT64_C(6457827717110365317), UINT64_C(3203168211198807973),
+                                    UINT64_C(9817491932198370423), UINT64_C(4593380528125082431),
+                                    UINT64_C(16408922859458223821) };
+    uint64_t x = 1234567;
+    for (int k = 0; k < 5; k++) {
+        CU_ASSERT_EQUAL(epv__splitmix64(x), sm[k]);
+        x += UINT64_C(0x9E3779B97F4A7C15);
+    }
+    /* The state of a stream is those SplitMix64 outputs in order. */
+    uint64_t st[4];
+    epv__xoshiro256ss_seed(st, 1234567);
+    for (int k = 0; k < 4; k++) CU_ASSERT_EQUAL(st[k], sm[k]);
+    /* xoshiro256** (Blackman & Vigna 2018) from the state {1, 2, 3, 4}: the reference
+     * implementation's first ten outputs, as the rand_xoshiro crate's test lists them. */
+    static const uint64_t xs[10] = { UINT64_C(11520), UINT64_C(0), UINT64_C(1509978240),
+                                     UINT64_C(1215971899390074240), UINT64_C(1216172134540287360),
+                                     UINT64_C(607988272756665600), UINT64_C(16172922978634559625),
+                                     UINT64_C(8476171486693032832), UINT64_C(10595114339597558777),
+                                     UINT64_C(2904607092377533576) };
+    uint64_t s[4] = { 1, 2, 3, 4 };
+    for (int k = 0; k < 10; k++) CU_ASSERT_EQUAL(epv__xoshiro256ss_next(s), xs[k]);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+void mc_test_block_seeds(void)
+{
+    /* Block seeds are a bijection of the block number: 10^5 blocks (5·10^7 draws) under one
+     * seed never share a seed (the 0.1 runner's 32-bit seeds collided with probability ~69%
+     * at this count: 1 - exp(-n²/2^33)). Seeds 0 and 1 give different streams too. */
+    const size_t n = 100000;
+    uint64_t *v = malloc(n * sizeof *v);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+    for (uint64_t seed = 0; seed < 2; seed++) {
+        for (size_t b = 0; b < n; b++) v[b] = epv__mc_block_seed(seed, b);
+        qsort(v, n, sizeof *v, cmp_u64);
+        size_t dup = 0;
+        for (size_t b = 1; b < n; b++) dup += v[b] == v[b - 1];
+        CU_ASSERT_EQUAL(dup, 0);
+    }
+    CU_ASSERT_NOT_EQUAL(epv__mc_block_seed(0, 5), epv__mc_block_seed(1, 5));
+    free(v);
+}
+
+static int count_progress(double fraction, const char *message, void *payload)
+{
+    (void)fraction;
+    (void)message;
+    ++*(int *)payload;
+    return 0;
+}
+
+void mc_test_threads_any(void)
+{
+    int reports = 0;
+    /* Bit-identical for 1, 2, 3 and 4 threads (uneven splits of 7 blocks and a partial one),
+     * with and without a progress callback (which runs the blocks in rounds). */
+    const size_t n = 3700;
+    double *ref = malloc(n * 4 * sizeof *ref), *got = malloc(n * 4 * sizeof *got);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ref);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+    EPV_ASSERT_OK(ctx, epv_ctx_set_seed(ctx, UINT64_C(0xFEEDFACECAFEBEEF)));
+    for (int pass = 0; pass < 2; pass++) {
+        for (int threads = 1; threads <= 4; threads++) {
+            EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, threads));
+            epv_mc *mc = make_mixed();
+            CU_ASSERT_PTR_NOT_NULL_FATAL(mc);
+            EPV_ASSERT_OK(ctx, epv_mc_run(mc, n, 4, richards_model, NULL));
+            for (size_t j = 0; j < 4; j++)
+                EPV_ASSERT_OK(ctx, epv_mc_samples(mc, j, (threads == 1 && pass == 0 ? ref : got) + j * n, n));
+            if (threads > 1 || pass > 0) CU_ASSERT_EQUAL(memcmp(ref, got, n * 4 * sizeof *ref), 0);
+            epv_mc_free(mc);
+        }
+        EPV_ASSERT_OK(ctx, epv_ctx_set_progress(ctx, count_progress, &reports));
+    }
+    CU_ASSERT(reports > 0);
+    EPV_ASSERT_OK(ctx, epv_ctx_set_progress(ctx, NULL, NULL));
+    EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, 1));
+    free(ref);
+    free(got);
+}
+
+/* A model that fails from a given iteration on, as a binding's exception would. */
+static int raising_model(const double *in, size_t nin, double *out, size_t nout, void *payload)
+{
+    (void)nin;
+    (void)nout;
+    (void)payload;
+    out[0] = in[0];
+    return in[0] > 2.5 ? 1 : 0; /* positive: not even an epv status */
+}
+
+void mc_test_callback_failure(void)
+{
+    epv_mc *mc = NULL;
+    EPV_ASSERT_OK(ctx, epv_mc_new(ctx, &mc));
+    epv_mc_dist d = epv_mc_dist_normal(0, 1);
+    EPV_ASSERT_OK(ctx, epv_mc_add_input(mc, "z", &d, 0, NULL));
+    EPV_ASSERT_OK(ctx, epv_mc_run(mc, 100, 1, identity, NULL));
+    /* A failing callback is never a draw: EPV_ECALLBACK naming the return value and the
+     * iteration, and no results (the earlier run's are gone too). */
+    for (int threads = 1; threads <= 2; threads++) {
+        EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, threads));
+        EPV_ASSERT_STATUS(ctx, epv_mc_run(mc, 5000, 1, raising_model, NULL), EPV_ECALLBACK);
+        EPV_ASSERT_ERRMSG_HAS(ctx, "returned 1");
+        EPV_ASSERT_ERRMSG_HAS(ctx, "iteration");
+        epv_mc_summary s = EPV_MC_SUMMARY_INIT;
+        EPV_ASSERT_STATUS(ctx, epv_mc_summarize(mc, 0, &s), EPV_ESTATE);
+        const double *v = NULL;
+        size_t nv = 7;
+        EPV_ASSERT_STATUS(ctx, epv_mc_column(mc, 0, &v, &nv), EPV_ESTATE);
+        CU_ASSERT_PTR_NULL(v);
+    }
+    EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, 1));
+    epv_mc_free(mc);
+}
+
+struct progress_log {
+    pthread_t caller;
+    int calls, wrong_thread, decreasing, stop_at;
+    double last;
+};
+
+static int progress_cb(double fraction, const char *message, void *payload)
+{
+    struct progress_log *pl = payload;
+    if (!pthread_equal(pthread_self(), pl->caller)) pl->wrong_thread++;
+    if (fraction < pl->last) pl->decreasing++;
+    if (!message) pl->wrong_thread++;
+    pl->last = fraction;
+    pl->calls++;
+    return pl->stop_at > 0 && pl->calls >= pl->stop_at;
+}
+
+void mc_test_progress_cancel(void)
+{
+    struct progress_log pl = { pthread_self(), 0, 0, 0, 0, 0.0 };
+    EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, 2));
+    EPV_ASSERT_OK(ctx, epv_ctx_set_progress(ctx, progress_cb, &pl));
+    epv_mc *mc = make_mixed();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mc);
+    /* 200 blocks: several rounds, so several reports, all from this thread, never decreasing,
+     * ending at 1. */
+    EPV_ASSERT_OK(ctx, epv_mc_run(mc, 200 * 512, 1, richards_model, NULL));
+    CU_ASSERT(pl.calls >= 4);
+    CU_ASSERT_EQUAL(pl.wrong_thread, 0);
+    CU_ASSERT_EQUAL(pl.decreasing, 0);
+    EPV_ASSERT_NEAR(pl.last, 1.0, 0);
+    /* Cancelling at the second report: EPV_ECANCELLED and no results at all. */
+    pl.calls = 0;
+    pl.last = 0;
+    pl.stop_at = 2;
+    EPV_ASSERT_STATUS(ctx, epv_mc_run(mc, 200 * 512, 1, richards_model, NULL), EPV_ECANCELLED);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "cancelled");
+    CU_ASSERT_EQUAL(pl.calls, 2);
+    epv_mc_summary s = EPV_MC_SUMMARY_INIT;
+    EPV_ASSERT_STATUS(ctx, epv_mc_summarize(mc, 0, &s), EPV_ESTATE);
+    /* Cancelling at the very last report (after all draws) still keeps nothing. */
+    pl.calls = 0;
+    pl.last = 0;
+    pl.stop_at = 0;
+    EPV_ASSERT_OK(ctx, epv_mc_run(mc, 3 * 512, 1, richards_model, NULL));
+    int total = pl.calls;
+    pl.calls = 0;
+    pl.last = 0;
+    pl.stop_at = total;
+    EPV_ASSERT_STATUS(ctx, epv_mc_run(mc, 3 * 512, 1, richards_model, NULL), EPV_ECANCELLED);
+    EPV_ASSERT_STATUS(ctx, epv_mc_summarize(mc, 0, &s), EPV_ESTATE);
+    epv_mc_free(mc);
+    EPV_ASSERT_OK(ctx, epv_ctx_set_progress(ctx, NULL, NULL));
+    EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, 1));
+}
+
+void mc_test_column_and_versions(void)
+{
+    epv_mc *mc = make_mixed();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mc);
+    /* fewer than two draws is an error */
+    EPV_ASSERT_STATUS(ctx, epv_mc_run(mc, 1, 1, richards_model, NULL), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "at least 2");
+    EPV_ASSERT_OK(ctx, epv_mc_run(mc, 777, 2, richards_model, NULL));
+    /* the column is the copy, without copying */
+    const double *v = NULL;
+    size_t n = 0;
+    EPV_ASSERT_OK(ctx, epv_mc_column(mc, 1, &v, &n));
+    CU_ASSERT_EQUAL_FATAL(n, 777);
+    double *copy = malloc(n * sizeof *copy);
+    EPV_ASSERT_OK(ctx, epv_mc_samples(mc, 1, copy, n));
+    CU_ASSERT_EQUAL(memcmp(v, copy, n * sizeof *v), 0);
+    free(copy);
+    EPV_ASSERT_STATUS(ctx, epv_mc_column(mc, 2, &v, &n), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_mc_column(mc, 0, NULL, &n), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "values");
+    EPV_ASSERT_STATUS(ctx, epv_mc_column(mc, 0, &v, NULL), EPV_EINVAL);
+    CU_ASSERT_EQUAL(epv_mc_column(NULL, 0, &v, &n), EPV_EINVAL);
+    /* versioned structs: an uninitialised summary or distribution is refused */
+    epv_mc_summary s;
+    memset(&s, 0, sizeof s);
+    EPV_ASSERT_STATUS(ctx, epv_mc_summarize(mc, 0, &s), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "epv_mc_summary");
+    epv_mc_dist d;
+    memset(&d, 0, sizeof d);
+    d.type = EPV_MC_DIST_NORMAL;
+    d.b = 1;
+    EPV_ASSERT_STATUS(ctx, epv_mc_add_input(mc, "raw", &d, 0, NULL), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "raw");
+    EPV_ASSERT_OK(ctx, epv_mc_dist_init(ctx, &d, EPV_MC_DIST_VERSION));
+    CU_ASSERT_EQUAL(d.type, EPV_MC_DIST_CONSTANT);
+    EPV_ASSERT_STATUS(ctx, epv_mc_dist_init(ctx, &d, 2), EPV_EVERSION);
+    EPV_ASSERT_STATUS(ctx, epv_mc_summary_init(ctx, &s, 0), EPV_EVERSION);
+    EPV_ASSERT_OK(ctx, epv_mc_summary_init(ctx, &s, 1));
+    CU_ASSERT_EQUAL(s.version, EPV_MC_SUMMARY_VERSION);
+    epv_mc_free(mc);
 }

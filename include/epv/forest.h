@@ -41,18 +41,25 @@ extern "C" {
 #define EPV_FOREST_TRANSITION_YEARS 20.0
 
 /** How stem volume becomes biomass. Values fixed. */
-typedef enum epv_biomass_method {
-    EPV_BIOMASS_BEF = 1, /**< V · D · BEF, roots by R */
-    EPV_BIOMASS_FANG = 2 /**< Fang's continuous BEF a · V + b */
-} epv_biomass_method;
+typedef enum epv_forest_biomass_method {
+    EPV_FOREST_BIOMASS_BEF = 1, /**< V · D · BEF, roots by R */
+    EPV_FOREST_BIOMASS_FANG = 2 /**< Fang's continuous BEF a · V + b */
+} epv_forest_biomass_method;
 
+/** Version of ::epv_forest_stand_carbon this header describes. */
+#define EPV_FOREST_STAND_CARBON_VERSION 1
 /** Tree biomass and carbon of a stand, per hectare. */
-typedef struct epv_stand_carbon {
+typedef struct epv_forest_stand_carbon {
+    unsigned int version; /**< ::EPV_FOREST_STAND_CARBON_VERSION */
     double agb_t_ha;     /**< above-ground biomass, t dry matter/ha */
     double bgb_t_ha;     /**< below-ground biomass, t dry matter/ha */
     double carbon_tc_ha; /**< tree carbon (above + below ground), t C/ha */
     double co2_t_ha;     /**< the same as CO2, t CO2/ha */
-} epv_stand_carbon;
+} epv_forest_stand_carbon;
+/** Initialiser of ::epv_forest_stand_carbon. */
+#define EPV_FOREST_STAND_CARBON_INIT { EPV_FOREST_STAND_CARBON_VERSION, 0.0, 0.0, 0.0, 0.0 }
+/** Function twin of ::EPV_FOREST_STAND_CARBON_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_forest_stand_carbon_init(epv_ctx *ctx, epv_forest_stand_carbon *x, unsigned int version);
 
 /**
  * Tree carbon per hectare from stem volume (m³/ha) for a species.
@@ -65,9 +72,9 @@ typedef struct epv_stand_carbon {
  *         range, ::EPV_EINVAL when the species lacks the method's parameters (NaN, e.g. no
  *         Fang coefficients), a NULL argument or an unknown method.
  */
-EPV_API int epv_forest_carbon_from_volume(epv_ctx *ctx, const epv_species *species,
-                                          epv_biomass_method method, double volume_m3_ha,
-                                          epv_stand_carbon *out);
+EPV_API int epv_forest_carbon_from_volume(epv_ctx *ctx, const epv_params_species *species,
+                                          epv_forest_biomass_method method, double volume_m3_ha,
+                                          epv_forest_stand_carbon *out);
 
 /**
  * CO2 per m³ of stem-volume CHANGE, t CO2/m³: D · BEF · (1 + R) · CF · 44/12 (BEF method) or
@@ -75,26 +82,33 @@ EPV_API int epv_forest_carbon_from_volume(epv_ctx *ctx, const epv_species *speci
  * the biomass is positive; use it for stock changes between two volumes.
  * Errors as epv_forest_carbon_from_volume().
  */
-EPV_API int epv_forest_co2_per_volume(epv_ctx *ctx, const epv_species *species,
-                                      epv_biomass_method method, double *tco2_per_m3);
+EPV_API int epv_forest_co2_per_volume(epv_ctx *ctx, const epv_params_species *species,
+                                      epv_forest_biomass_method method, double *tco2_per_m3);
 
+/** Version of ::epv_forest_stratum_stock this header describes. */
+#define EPV_FOREST_STRATUM_STOCK_VERSION 1
 /** Tree biomass and carbon of a whole stratum (per-hectare values times its area). */
-typedef struct epv_stratum_carbon {
+typedef struct epv_forest_stratum_stock {
+    unsigned int version; /**< ::EPV_FOREST_STRATUM_STOCK_VERSION */
     double area_ha;  /**< the stratum's area, ha */
     double agb_t;    /**< above-ground biomass, t dry matter */
     double bgb_t;    /**< below-ground biomass, t dry matter */
     double carbon_tc;/**< tree carbon, t C */
     double co2_t;    /**< the same as CO2, t CO2 */
-} epv_stratum_carbon;
+} epv_forest_stratum_stock;
+/** Initialiser of ::epv_forest_stratum_stock. */
+#define EPV_FOREST_STRATUM_STOCK_INIT { EPV_FOREST_STRATUM_STOCK_VERSION, 0.0, 0.0, 0.0, 0.0, 0.0 }
+/** Function twin of ::EPV_FOREST_STRATUM_STOCK_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_forest_stratum_stock_init(epv_ctx *ctx, epv_forest_stratum_stock *x, unsigned int version);
 
 /**
  * Tree carbon of a stratum of area_ha (>= 0) from its mean stem volume per hectare: the
  * per-hectare result of epv_forest_carbon_from_volume() multiplied by the area.
  * @return as epv_forest_carbon_from_volume(), and ::EPV_ERANGE for a negative or NaN area.
  */
-EPV_API int epv_forest_stratum_carbon(epv_ctx *ctx, const epv_species *species,
-                                      epv_biomass_method method, double volume_m3_ha,
-                                      double area_ha, epv_stratum_carbon *out);
+EPV_API int epv_forest_stratum_carbon(epv_ctx *ctx, const epv_params_species *species,
+                                      epv_forest_biomass_method method, double volume_m3_ha,
+                                      double area_ha, epv_forest_stratum_stock *out);
 
 /**
  * Per-tree biomass function for the allometric method: writes the tree's above-ground
@@ -102,20 +116,29 @@ EPV_API int epv_forest_stratum_carbon(epv_ctx *ctx, const epv_species *species,
  * (a positive return is treated as ::EPV_EINVAL). height_m is NaN when the caller gave no
  * heights. Called from the caller's thread, once per tree, in order.
  */
-typedef int (*epv_allometric_fn)(double dbh_cm, double height_m, double *agb_kg, void *payload);
+typedef int (*epv_forest_allometric_fn)(double dbh_cm, double height_m, double *agb_kg, void *payload);
 
-/** Power-law allometry agb_kg = a · DBH^b · H^c, a ready-made ::epv_allometric_fn payload. */
-typedef struct epv_allometry_power {
-    double a, b, c;
-} epv_allometry_power;
+/** Version of ::epv_forest_allometry_power this header describes. */
+#define EPV_FOREST_ALLOMETRY_POWER_VERSION 1
+/** Power-law allometry agb_kg = a · DBH^b · H^c, a ready-made ::epv_forest_allometric_fn payload. */
+typedef struct epv_forest_allometry_power {
+    unsigned int version; /**< ::EPV_FOREST_ALLOMETRY_POWER_VERSION */
+    double a; /**< coefficient a of agb_kg = a · DBH^b · H^c (> 0) */
+    double b; /**< exponent b of DBH */
+    double c; /**< exponent c of H (0: no height) */
+} epv_forest_allometry_power;
+/** Initialiser of ::epv_forest_allometry_power. */
+#define EPV_FOREST_ALLOMETRY_POWER_INIT { EPV_FOREST_ALLOMETRY_POWER_VERSION, 0.0, 0.0, 0.0 }
+/** Function twin of ::EPV_FOREST_ALLOMETRY_POWER_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_forest_allometry_power_init(epv_ctx *ctx, epv_forest_allometry_power *x, unsigned int version);
 
 /**
- * ::epv_allometric_fn for an ::epv_allometry_power payload (a > 0, all finite). H^c is left
+ * ::epv_forest_allometric_fn for an ::epv_forest_allometry_power payload (a > 0, all finite). H^c is left
  * out when c == 0, so DBH-only equations need no height.
  * @return ::EPV_OK, ::EPV_EINVAL for a NULL or invalid payload or pointer, ::EPV_ERANGE for
  *         a negative or NaN DBH or height (or a missing height with c != 0).
  */
-EPV_API int epv_allometry_power_fn(double dbh_cm, double height_m, double *agb_kg, void *payload);
+EPV_API int epv_forest_allometry_power_fn(double dbh_cm, double height_m, double *agb_kg, void *payload);
 
 /**
  * Tree carbon per hectare from a plot's trees with an allometric equation:
@@ -129,20 +152,23 @@ EPV_API int epv_allometry_power_fn(double dbh_cm, double height_m, double *agb_k
  *         "tree i" with its dbh_cm/height_m; the callback's own code, with a message naming
  *         the tree; ::EPV_EDOMAIN if the callback returns a negative or non-finite biomass.
  */
-EPV_API int epv_forest_carbon_from_trees(epv_ctx *ctx, epv_allometric_fn fn, void *payload,
+EPV_API int epv_forest_carbon_from_trees(epv_ctx *ctx, epv_forest_allometric_fn fn, void *payload,
                                          const double *dbh_cm, const double *height_m,
                                          size_t ntrees, double plot_area_ha, double root_shoot,
-                                         double carbon_fraction, epv_stand_carbon *out);
+                                         double carbon_fraction, epv_forest_stand_carbon *out);
 
 /**
  * IPCC Tier 1 annual carbon gain ΔC_G = A · G_W · (1 + R) · CF, t C/yr (Vol. 4 eq. 2.9 and
  * 2.10), with G_W and R from the growth row (R must not be NaN).
  */
-EPV_API int epv_forest_tier1_gain(epv_ctx *ctx, const epv_ipcc_growth *growth, double area_ha,
+EPV_API int epv_forest_tier1_gain(epv_ctx *ctx, const epv_params_ipcc_growth *growth, double area_ha,
                                   double carbon_fraction, double *gain_tc_yr);
 
+/** Version of ::epv_forest_gain_loss_input this header describes. */
+#define EPV_FOREST_GAIN_LOSS_INPUT_VERSION 1
 /** Inputs of the IPCC gain-loss method for one stratum and year (unused terms 0). */
-typedef struct epv_gain_loss_input {
+typedef struct epv_forest_gain_loss_input {
+    unsigned int version; /**< ::EPV_FOREST_GAIN_LOSS_INPUT_VERSION */
     double area_ha;                 /**< A */
     double growth_t_dm_ha_yr;       /**< G_W above-ground growth (Tier 1); or 0 with the next two */
     double increment_m3_ha_yr;      /**< I_V net annual volume increment (Tier 2) */
@@ -156,16 +182,27 @@ typedef struct epv_gain_loss_input {
     double disturbance_area_ha;     /**< A_disturbance */
     double disturbance_biomass_t_ha;/**< B_W, above-ground biomass of the disturbed area */
     double disturbance_fraction;    /**< f_d, fraction of biomass lost */
-} epv_gain_loss_input;
+} epv_forest_gain_loss_input;
+/** Initialiser of ::epv_forest_gain_loss_input. */
+#define EPV_FOREST_GAIN_LOSS_INPUT_INIT { EPV_FOREST_GAIN_LOSS_INPUT_VERSION, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 }
+/** Function twin of ::EPV_FOREST_GAIN_LOSS_INPUT_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_forest_gain_loss_input_init(epv_ctx *ctx, epv_forest_gain_loss_input *x, unsigned int version);
 
+/** Version of ::epv_forest_gain_loss_result this header describes. */
+#define EPV_FOREST_GAIN_LOSS_RESULT_VERSION 1
 /** Results of the gain-loss method, t C/yr. */
-typedef struct epv_gain_loss_result {
-    double gain_tc_yr;
-    double loss_wood_tc_yr;
-    double loss_fuelwood_tc_yr;
-    double loss_disturbance_tc_yr;
+typedef struct epv_forest_gain_loss_result {
+    unsigned int version; /**< ::EPV_FOREST_GAIN_LOSS_RESULT_VERSION */
+    double gain_tc_yr;             /**< ΔC_G, eq. 2.9 */
+    double loss_wood_tc_yr;        /**< L_wood-removals, eq. 2.12 */
+    double loss_fuelwood_tc_yr;    /**< L_fuelwood, eq. 2.13 */
+    double loss_disturbance_tc_yr; /**< L_disturbance, eq. 2.14 */
     double net_tc_yr; /**< gain − losses */
-} epv_gain_loss_result;
+} epv_forest_gain_loss_result;
+/** Initialiser of ::epv_forest_gain_loss_result. */
+#define EPV_FOREST_GAIN_LOSS_RESULT_INIT { EPV_FOREST_GAIN_LOSS_RESULT_VERSION, 0.0, 0.0, 0.0, 0.0, 0.0 }
+/** Function twin of ::EPV_FOREST_GAIN_LOSS_RESULT_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_forest_gain_loss_result_init(epv_ctx *ctx, epv_forest_gain_loss_result *x, unsigned int version);
 
 /**
  * IPCC gain-loss method (Vol. 4 eq. 2.7, 2.9–2.14):
@@ -177,7 +214,7 @@ typedef struct epv_gain_loss_result {
  * Every input must be finite and >= 0; 0 < CF <= 1; f_d <= 1; G_W and I_V are alternatives
  * (both > 0 is ::EPV_EINVAL); a BCEF must be > 0 when its volume is.
  */
-EPV_API int epv_forest_gain_loss(epv_ctx *ctx, const epv_gain_loss_input *in, epv_gain_loss_result *out);
+EPV_API int epv_forest_gain_loss(epv_ctx *ctx, const epv_forest_gain_loss_input *in, epv_forest_gain_loss_result *out);
 
 /**
  * IPCC stock-difference method (Vol. 4 eq. 2.8): (C_t2 − C_t1) / (t2 − t1), t C/yr.

@@ -36,16 +36,26 @@ typedef enum epv_growth_model {
     EPV_GROWTH_GOMPERTZ = 5
 } epv_growth_model;
 
-/** A growth curve: model and parameters. Plain value type. */
+/** Version of ::epv_growth_curve this header describes. */
+#define EPV_GROWTH_CURVE_VERSION 1
+/** A growth curve: model and parameters. */
 typedef struct epv_growth_curve {
-    epv_growth_model model;
+    unsigned int version;   /**< ::EPV_GROWTH_CURVE_VERSION */
+    epv_growth_model model; /**< the model family */
     double a; /**< asymptote, in the unit of y */
-    double b;
+    double b; /**< rate (Schumacher: shape) parameter */
     double c; /**< ignored by Schumacher */
 } epv_growth_curve;
+/** Initialiser of ::epv_growth_curve (a Richards curve with zero parameters: set them). */
+#define EPV_GROWTH_CURVE_INIT { EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_RICHARDS, 0.0, 0.0, 0.0 }
+/** Function twin of ::EPV_GROWTH_CURVE_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_growth_curve_init(epv_ctx *ctx, epv_growth_curve *x, unsigned int version);
 
-/** Result of a fit. */
+/** Version of ::epv_growth_fit this header describes. */
+#define EPV_GROWTH_FIT_VERSION 1
+/** Result of a fit; written by the library. */
 typedef struct epv_growth_fit {
+    unsigned int version;   /**< ::EPV_GROWTH_FIT_VERSION */
     epv_growth_curve curve; /**< fitted parameters */
     double se[3];           /**< standard errors of a, b, c (c: 0 for Schumacher) */
     double cov[3][3];       /**< covariance of (a, b, c), scaled by the residual variance */
@@ -54,6 +64,11 @@ typedef struct epv_growth_fit {
     size_t n;               /**< number of points used */
     int iterations;         /**< solver iterations */
 } epv_growth_fit;
+/** Initialiser of ::epv_growth_fit. */
+#define EPV_GROWTH_FIT_INIT { EPV_GROWTH_FIT_VERSION, EPV_GROWTH_CURVE_INIT, { 0.0, 0.0, 0.0 }, \
+    { { 0.0 } }, 0.0, 0.0, 0, 0 }
+/** Function twin of ::EPV_GROWTH_FIT_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_growth_fit_init(epv_ctx *ctx, epv_growth_fit *x, unsigned int version);
 
 /** Name of a model ("richards", "logistic", "korf", "schumacher", "gompertz"); NULL if unknown. */
 EPV_API const char *epv_growth_model_name(epv_growth_model model);

@@ -36,8 +36,11 @@ extern "C" {
 /** Longest code, name or source id kept in a row, including the NUL. */
 #define EPV_PARAMS_NAME_MAX 64
 
-/** Parameters of one tree species (or species group). Plain value type. */
-typedef struct epv_species {
+/** Version of ::epv_params_species this header describes. */
+#define EPV_PARAMS_SPECIES_VERSION 1
+/** Parameters of one tree species (or species group); filled by the caller or the library. */
+typedef struct epv_params_species {
+    unsigned int version;              /**< ::EPV_PARAMS_SPECIES_VERSION */
     char code[EPV_PARAMS_NAME_MAX];    /**< stable ASCII id, e.g. "cunninghamia_lanceolata" */
     char name_zh[EPV_PARAMS_NAME_MAX]; /**< Chinese name, UTF-8, e.g. "杉木" */
     char name_en[EPV_PARAMS_NAME_MAX]; /**< English or Latin name */
@@ -53,10 +56,19 @@ typedef struct epv_species {
                                                 with its own source: epv_params_species_value_source()) */
     char fang_source[EPV_PARAMS_NAME_MAX]; /**< source id of the Fang coefficients ("" if none) */
     int provisional;                   /**< 1 if not yet verified against the primary source */
-} epv_species;
+} epv_params_species;
+/** Initialiser of ::epv_params_species: empty strings, zero values, no Fang coefficients
+ *  (the Fang fields must be set to NaN by the caller when a row has none). */
+#define EPV_PARAMS_SPECIES_INIT { EPV_PARAMS_SPECIES_VERSION, "", "", "", 0, 0.0, 0.0, 0.0, 0.0, \
+    0.0, 0.0, "", "", 0 }
+/** Function twin of ::EPV_PARAMS_SPECIES_INIT (which also sets fang_a and fang_b to NaN). */
+EPV_API int epv_params_species_init(epv_ctx *ctx, epv_params_species *x, unsigned int version);
 
+/** Version of ::epv_params_ipcc_growth this header describes. */
+#define EPV_PARAMS_IPCC_GROWTH_VERSION 1
 /** IPCC Tier-1 above-ground biomass growth default for a zone and forest type. */
-typedef struct epv_ipcc_growth {
+typedef struct epv_params_ipcc_growth {
+    unsigned int version;                  /**< ::EPV_PARAMS_IPCC_GROWTH_VERSION */
     char zone[EPV_PARAMS_NAME_MAX];        /**< climate domain/ecological zone, e.g. "subtropical_humid" */
     char region[EPV_PARAMS_NAME_MAX];      /**< continent, e.g. "asia" */
     char forest_type[EPV_PARAMS_NAME_MAX]; /**< e.g. "plantation_broadleaf", "natural_le20y", "natural_gt20y" */
@@ -66,13 +78,24 @@ typedef struct epv_ipcc_growth {
     double root_shoot;                     /**< default R for this type (NaN if none) */
     char source[EPV_PARAMS_NAME_MAX];      /**< source id */
     int provisional;                       /**< 1 if not yet verified against the primary source */
-} epv_ipcc_growth;
+} epv_params_ipcc_growth;
+/** Initialiser of ::epv_params_ipcc_growth. */
+#define EPV_PARAMS_IPCC_GROWTH_INIT { EPV_PARAMS_IPCC_GROWTH_VERSION, "", "", "", 0.0, 0.0, 0.0, 0.0, "", 0 }
+/** Function twin of ::EPV_PARAMS_IPCC_GROWTH_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_params_ipcc_growth_init(epv_ctx *ctx, epv_params_ipcc_growth *x, unsigned int version);
 
-/** A bibliographic source referenced by rows. Strings owned by the table. */
-typedef struct epv_source {
+/** Version of ::epv_params_source this header describes. */
+#define EPV_PARAMS_SOURCE_VERSION 1
+/** A bibliographic source referenced by rows; written by the library. Strings owned by the table. */
+typedef struct epv_params_source {
+    unsigned int version; /**< ::EPV_PARAMS_SOURCE_VERSION */
     const char *id;       /**< key used by rows */
     const char *citation; /**< full citation, UTF-8 */
-} epv_source;
+} epv_params_source;
+/** Initialiser of ::epv_params_source. */
+#define EPV_PARAMS_SOURCE_INIT { EPV_PARAMS_SOURCE_VERSION, NULL, NULL }
+/** Function twin of ::EPV_PARAMS_SOURCE_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_params_source_init(epv_ctx *ctx, epv_params_source *x, unsigned int version);
 
 /** Opaque parameter table: species rows, IPCC growth rows and their sources. */
 typedef struct epv_params epv_params;
@@ -95,16 +118,16 @@ EPV_API void epv_params_free(epv_params *params);
 /** Number of species rows. */
 EPV_API size_t epv_params_species_count(const epv_params *params);
 /** Copy species row i into *out. ::EPV_ERANGE if i is out of range. */
-EPV_API int epv_params_species_at(epv_ctx *ctx, const epv_params *params, size_t i, epv_species *out);
+EPV_API int epv_params_species_at(epv_ctx *ctx, const epv_params *params, size_t i, epv_params_species *out);
 /**
  * Find a species by code, Chinese name or English name (tried in that order; code and
  * Chinese name match exactly, the English name ignoring ASCII case).
  * @return ::EPV_OK or ::EPV_ENOTFOUND ("species: unknown 'x'").
  */
 EPV_API int epv_params_species_find(epv_ctx *ctx, const epv_params *params, const char *key,
-                                    epv_species *out);
+                                    epv_params_species *out);
 /** Add a row or replace the row with the same code, after range checks on every value. */
-EPV_API int epv_params_species_set(epv_ctx *ctx, epv_params *params, const epv_species *row);
+EPV_API int epv_params_species_set(epv_ctx *ctx, epv_params *params, const epv_params_species *row);
 /**
  * Override one value of one species: field is "wood_density", "bef", "root_shoot",
  * "carbon_fraction", "fang_a" or "fang_b"; `source` names where the new value comes from.
@@ -126,14 +149,22 @@ EPV_API int epv_params_species_value_source(epv_ctx *ctx, const epv_params *para
 /**
  * Uncertainty of one parameter value, kept beside the value with its own source
  * (file: `<uncertainty species="..." field="..." u_pct="..." source="..."/>` after the
- * species rows). Plain value type; `source` is owned by the table.
+ * species rows); written by the library; `source` is owned by the table.
  */
-typedef struct epv_value_uncertainty {
+typedef struct epv_params_value_uncertainty {
+    unsigned int version; /**< ::EPV_PARAMS_VALUE_UNCERTAINTY_VERSION */
     double u_pct;       /**< U%: half-width of the 95% interval in percent of the value (IPCC
                              2006 Vol. 1 ch. 3), e.g. 5.3 for ±5.3% */
     const char *source; /**< source id of the uncertainty (valid until the table is modified) */
     int provisional;    /**< 1 if not yet verified against the primary source */
-} epv_value_uncertainty;
+} epv_params_value_uncertainty;
+/** Version of ::epv_params_value_uncertainty this header describes. */
+#define EPV_PARAMS_VALUE_UNCERTAINTY_VERSION 1
+/** Initialiser of ::epv_params_value_uncertainty. */
+#define EPV_PARAMS_VALUE_UNCERTAINTY_INIT { EPV_PARAMS_VALUE_UNCERTAINTY_VERSION, 0.0, NULL, 0 }
+/** Function twin of ::EPV_PARAMS_VALUE_UNCERTAINTY_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_params_value_uncertainty_init(epv_ctx *ctx, epv_params_value_uncertainty *x,
+                                              unsigned int version);
 
 /**
  * Uncertainty recorded for one value of one species (field as in
@@ -144,7 +175,7 @@ typedef struct epv_value_uncertainty {
  *         ::EPV_EINVAL for an unknown field.
  */
 EPV_API int epv_params_species_uncertainty(epv_ctx *ctx, const epv_params *params, const char *species,
-                                           const char *field, epv_value_uncertainty *out);
+                                           const char *field, epv_params_value_uncertainty *out);
 /**
  * Record (or replace) the uncertainty of one value: u_pct in (0, 200] percent, `source` a
  * declared source id. On error nothing changes.
@@ -157,19 +188,19 @@ EPV_API int epv_params_species_set_uncertainty(epv_ctx *ctx, epv_params *params,
 EPV_API size_t epv_params_ipcc_growth_count(const epv_params *params);
 /** Copy IPCC growth row i into *out. */
 EPV_API int epv_params_ipcc_growth_at(epv_ctx *ctx, const epv_params *params, size_t i,
-                                      epv_ipcc_growth *out);
+                                      epv_params_ipcc_growth *out);
 /** Find the IPCC growth row for zone, region and forest type (exact codes). */
 EPV_API int epv_params_ipcc_growth_find(epv_ctx *ctx, const epv_params *params, const char *zone,
                                         const char *region, const char *forest_type,
-                                        epv_ipcc_growth *out);
+                                        epv_params_ipcc_growth *out);
 
 /** Number of sources. */
 EPV_API size_t epv_params_source_count(const epv_params *params);
 /** Source i (strings valid while the table lives and is not modified). */
-EPV_API int epv_params_source_at(epv_ctx *ctx, const epv_params *params, size_t i, epv_source *out);
+EPV_API int epv_params_source_at(epv_ctx *ctx, const epv_params *params, size_t i, epv_params_source *out);
 /** Find a source by id. */
 EPV_API int epv_params_source_find(epv_ctx *ctx, const epv_params *params, const char *id,
-                                   epv_source *out);
+                                   epv_params_source *out);
 
 #ifdef __cplusplus
 }

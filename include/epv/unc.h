@@ -32,7 +32,8 @@ typedef struct epv_unc_interval {
     unsigned int version;  /**< ::EPV_UNC_INTERVAL_VERSION */
     int method;            /**< ::epv_unc_method */
     double estimate;       /**< the central estimate (Approach 2: the mean of the draws) */
-    double lower, upper;   /**< bounds of the 95% interval, unit of the estimate */
+    double lower;          /**< lower bound of the 95% interval, unit of the estimate */
+    double upper;          /**< upper bound of the 95% interval, unit of the estimate */
     double u_lower_pct;    /**< (estimate - lower) / |estimate| * 100 */
     double u_upper_pct;    /**< (upper - estimate) / |estimate| * 100 */
     epv_i64 draws;         /**< Monte Carlo draws (0 for Approach 1) */
@@ -42,6 +43,53 @@ typedef struct epv_unc_interval {
 #define EPV_UNC_INTERVAL_INIT { EPV_UNC_INTERVAL_VERSION, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0 }
 /** Function twin of ::EPV_UNC_INTERVAL_INIT; ::EPV_EVERSION for an unknown version. */
 EPV_API int epv_unc_interval_init(epv_ctx *ctx, epv_unc_interval *x, unsigned int version);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Approach 1: error propagation (IPCC 2006 Vol. 1 ch. 3, Eq. 3.1 and 3.2)                      */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * Combined U% of a product of uncorrelated quantities (IPCC 2006 Vol. 1 Eq. 3.1):
+ * U = sqrt(sum U_i^2). Valid for U_i below about 60% (the Guidelines' own caveat); use
+ * Approach 2 beyond that. (Threshold recalled from the text, sd/mean < 0.3; not re-checked.)
+ * @param u_pct n uncertainties in percent (finite, >= 0).
+ * @param[out] out_u_pct combined uncertainty, percent.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL, n == 0), ::EPV_ERANGE naming the index "u_pct[i]",
+ *         or when the combination overflows (a clear error instead of an infinite U%).
+ */
+EPV_API int epv_unc_product(epv_ctx *ctx, const double *u_pct, size_t n, double *out_u_pct);
+
+/**
+ * Combined U% of a sum (or difference: give negative values) of uncorrelated quantities
+ * (IPCC 2006 Vol. 1 Eq. 3.2): U = sqrt(sum (U_i x_i)^2) / |sum x_i|.
+ * @param values n estimates x_i (finite; any sign).
+ * @param u_pct n uncertainties in percent of |x_i| (finite, >= 0).
+ * @return ::EPV_OK, ::EPV_EINVAL, ::EPV_ERANGE naming the index or when a product U_i x_i or
+ *         the sum overflows; ::EPV_EDOMAIN if the sum is 0 (or so small that U% overflows).
+ */
+EPV_API int epv_unc_sum(epv_ctx *ctx, const double *values, const double *u_pct, size_t n,
+                        double *out_u_pct);
+
+/**
+ * Asymmetric ranges: Eq. 3.1 applied separately to the lower and to the upper percentages
+ * (lower = how far below the estimate the 2.5 percentile lies, in % of the estimate).
+ * This separate-bounds reading is an approximation documented in doc/uncertainty.md; for
+ * strongly skewed inputs Approach 2 is the method the Guidelines recommend.
+ */
+EPV_API int epv_unc_product_asym(epv_ctx *ctx, const double *u_lower_pct,
+                                 const double *u_upper_pct, size_t n, double *out_lower_pct,
+                                 double *out_upper_pct);
+/** Asymmetric ranges for sums: Eq. 3.2 applied separately to the lower and upper bounds. */
+EPV_API int epv_unc_sum_asym(epv_ctx *ctx, const double *values, const double *u_lower_pct,
+                             const double *u_upper_pct, size_t n, double *out_lower_pct,
+                             double *out_upper_pct);
+
+/**
+ * U% of a normally distributed estimate: z * sd / |mean| * 100, z the two-sided normal
+ * quantile for `confidence` (0 < confidence < 1; 0.95 gives z = 1.959964).
+ */
+EPV_API int epv_unc_from_sd(epv_ctx *ctx, double mean, double sd, double confidence,
+                            double *out_u_pct);
 
 #ifdef __cplusplus
 }

@@ -14,9 +14,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (epv_ctx_new(&ctx)) return 0;
     epv_params *p = NULL;
     if (epv_params_load_memory(ctx, (const char *)data, size, "fuzz", &p) == 0) {
-        epv_species s;
-        epv_ipcc_growth g;
-        epv_source src;
+        epv_params_species s = EPV_PARAMS_SPECIES_INIT;
+        epv_params_ipcc_growth g = EPV_PARAMS_IPCC_GROWTH_INIT;
+        epv_params_source src = EPV_PARAMS_SOURCE_INIT;
         for (size_t i = 0; i < epv_params_species_count(p); i++)
             if (epv_params_species_at(ctx, p, i, &s) == 0) {
                 const char *vs;

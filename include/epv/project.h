@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/**
+ * @file epv/project.h
+ * @brief Forestry project definitions (strata, disturbances, monitoring periods, claims),
+ *        the input of the sink module (epv/sink.h).
+ *
+ * A project (afforestation after CCER-14-001-V01 / AR-CM-001-V01, or forest management after
+ * AR-CM-003-V01) is a set of strata. Each stratum has a species, an area, a planting year
+ * and a stem-volume growth curve (m³/ha against age); forest-management strata also carry
+ * the baseline curve the stand would follow without the project.
+ *
+ * Threads: a project is read-only for every function taking it `const`.
+ */
+#ifndef EPV_PROJECT_H
+#define EPV_PROJECT_H
+
+#include "epv/common.h"
+#include "epv/params.h"
+#include "epv/growth.h"
+#include "epv/forest.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Kind of project, after the methodology family it follows. Values fixed. */
+typedef enum epv_project_kind {
+    EPV_PROJECT_AFFORESTATION = 1,    /**< CCER-14-001-V01 / AR-CM-001: new forest on non-forest land */
+    EPV_PROJECT_FOREST_MANAGEMENT = 2 /**< AR-CM-003: improved management of existing forest */
+} epv_project_kind;
+
+/** Version of ::epv_stratum this header describes. */
+#define EPV_STRATUM_VERSION 1
+/** One stratum; strings are copied when added to a project. */
+typedef struct epv_stratum {
+    unsigned int version;       /**< ::EPV_STRATUM_VERSION */
+    char id[64];                /**< unique within the project */
+    char species[64];           /**< species code, Chinese or English name in the parameter table */
+    double area_ha;             /**< area, ha (> 0) */
+    int planting_year;          /**< calendar year the stand was planted (or established) */
+    epv_forest_biomass_method method;  /**< volume to biomass method */
+    epv_growth_curve curve;     /**< project volume curve, m³/ha against age */
+    int has_baseline_curve;     /**< 1: baseline_curve is the without-project volume curve */
+    epv_growth_curve baseline_curve; /**< baseline volume curve (forest management) */
+    double baseline_tco2_ha_yr; /**< other baseline removals, t CO2e/ha/yr (e.g. growing shrubs) */
+    double shrub_crown_cover;   /**< pre-existing shrub crown cover, 0..1, cleared at planting */
+    double shrub_forest_biomass_t_ha; /**< B_forest, default above-ground forest biomass for the region */
+    double soc_initial_tc_ha;   /**< soil organic carbon before conversion, t C/ha (0 and 0: not counted) */
+    double soc_final_tc_ha;     /**< soil organic carbon reached after the transition, t C/ha */
+} epv_stratum;
+
+/**
+ * Initialiser of ::epv_stratum: neutral defaults (BEF method, no baseline, no shrubs, no
+ * soil); id, species, area, planting year and curve are the caller's to set.
+ */
+#define EPV_STRATUM_INIT { EPV_STRATUM_VERSION, "", "", 0.0, 0, EPV_FOREST_BIOMASS_BEF, \
+    EPV_GROWTH_CURVE_INIT, 0, EPV_GROWTH_CURVE_INIT, 0.0, 0.0, 0.0, 0.0, 0.0 }
+/** Function twin of ::EPV_STRATUM_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_stratum_init(epv_ctx *ctx, epv_stratum *x, unsigned int version);
+
+/** Opaque project definition. */
+typedef struct epv_project epv_project;
+
+/**
+ * Create an empty project.
+ * @param crediting_years 20..40 (::EPV_ERANGE otherwise).
+ */
+EPV_API int epv_project_new(epv_ctx *ctx, const char *name, epv_project_kind kind, int start_year,
+                            int crediting_years, epv_project **out);
+/** Free a project. NULL is a no-op. */
+EPV_API void epv_project_free(epv_project *project);
+/**
+ * Load a project from XML (schema/project.xsd). Species are resolved against `params`;
+ * unknown species, negative or NaN areas, ages or volumes, a growth curve that goes
+ * negative and a crediting period outside 20–40 years are errors naming file, line and field.
+ */
+EPV_API int epv_project_load_file(epv_ctx *ctx, const char *path, const epv_params *params,
+                                  epv_project **out);
+/** Like epv_project_load_file() from a buffer; `name` is used in messages. */
+EPV_API int epv_project_load_memory(epv_ctx *ctx, const char *buf, size_t len, const char *name,
+                                    const epv_params *params, epv_project **out);
+/** Add a stratum after checking it (species resolved against params; version checked). All or nothing. */
+EPV_API int epv_project_add_stratum(epv_ctx *ctx, epv_project *project, const epv_params *params,
+                                    const epv_stratum *stratum);
+/** Record a disturbance: in `year`, `fraction` (0..1] of the stratum's tree carbon is lost. */
+EPV_API int epv_project_add_disturbance(epv_ctx *ctx, epv_project *project, const char *stratum_id,
+                                        int year, double fraction);
+/** Set the leakage fraction (0..1; default 0 as in AR-CM-001). */
+EPV_API int epv_project_set_leakage(epv_ctx *ctx, epv_project *project, double fraction);
+
+/** Project name (owned by the project). */
+EPV_API const char *epv_project_name(const epv_project *project);
+/** Project kind. */
+EPV_API epv_project_kind epv_project_kind_of(const epv_project *project);
+/** First calendar year of the crediting period. */
+EPV_API int epv_project_start_year(const epv_project *project);
+/** Length of the crediting period, years. */
+EPV_API int epv_project_crediting_years(const epv_project *project);
+/** Number of strata. */
+EPV_API size_t epv_project_stratum_count(const epv_project *project);
+/** Copy stratum i into *out (initialised with ::EPV_STRATUM_INIT). */
+EPV_API int epv_project_stratum_at(epv_ctx *ctx, const epv_project *project, size_t i, epv_stratum *out);
+/** Total area of all strata, ha. */
+EPV_API double epv_project_area_ha(const epv_project *project);
+
+/** Version of ::epv_project_period this header describes. */
+#define EPV_PROJECT_PERIOD_VERSION 1
+/** A monitoring period read from a project file; written by the library. */
+typedef struct epv_project_period {
+    unsigned int version;      /**< ::EPV_PROJECT_PERIOD_VERSION */
+    int first_year;            /**< first calendar year (inclusive) */
+    int last_year;             /**< last calendar year (inclusive) */
+} epv_project_period;
+/** Initialiser of ::epv_project_period. */
+#define EPV_PROJECT_PERIOD_INIT { EPV_PROJECT_PERIOD_VERSION, 0, 0 }
+/** Function twin of ::EPV_PROJECT_PERIOD_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_project_period_init(epv_ctx *ctx, epv_project_period *x, unsigned int version);
+/** Number of monitoring periods declared in the project file. */
+EPV_API size_t epv_project_period_count(const epv_project *project);
+/** Monitoring period i. */
+EPV_API int epv_project_period_at(epv_ctx *ctx, const epv_project *project, size_t i, epv_project_period *out);
+
+/** Version of ::epv_project_claim this header describes. */
+#define EPV_PROJECT_CLAIM_VERSION 1
+/** A published or claimed annual removal figure to compare the estimate with; written by the library. */
+typedef struct epv_project_claim {
+    unsigned int version;  /**< ::EPV_PROJECT_CLAIM_VERSION */
+    const char *label;     /**< e.g. "county figure" (owned by the project) */
+    double tco2_per_year;  /**< claimed removals, t CO2/yr */
+    double area_ha;        /**< area the claim is for, ha */
+    const char *source;    /**< citation (owned by the project) */
+} epv_project_claim;
+/** Initialiser of ::epv_project_claim. */
+#define EPV_PROJECT_CLAIM_INIT { EPV_PROJECT_CLAIM_VERSION, NULL, 0.0, 0.0, NULL }
+/** Function twin of ::EPV_PROJECT_CLAIM_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_project_claim_init(epv_ctx *ctx, epv_project_claim *x, unsigned int version);
+/** Number of claims declared in the project file. */
+EPV_API size_t epv_project_claim_count(const epv_project *project);
+/** Claim i. */
+EPV_API int epv_project_claim_at(epv_ctx *ctx, const epv_project *project, size_t i, epv_project_claim *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* EPV_PROJECT_H */

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/**
+ * @file epv/sampling.h
+ * @brief Sampling design for monitoring plots (CDM A/R methodological tools, AR-Tool03 form)
+ *        and the precision achieved by a stratified inventory.
+ *
+ * Threads: all functions are reentrant.
+ */
+#ifndef EPV_SAMPLING_H
+#define EPV_SAMPLING_H
+
+#include "epv/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Two-sided Student's t value for `confidence` (0 < confidence < 1) and `dof` degrees of
+ * freedom (gsl_cdf_tdist_Pinv); dof <= 0 means infinite degrees of freedom (the normal
+ * value: 1.6449 at 90%), which is what AR-Tool03 prescribes for the sample size.
+ */
+EPV_API int epv_sampling_t_value(epv_ctx *ctx, double confidence, double dof, double *out);
+
+/** Version of ::epv_sampling_size this header describes. */
+#define EPV_SAMPLING_SIZE_VERSION 1
+/** Result of a sample-size calculation; written by the library. */
+typedef struct epv_sampling_size {
+    unsigned int version; /**< ::EPV_SAMPLING_SIZE_VERSION */
+    double n_exact; /**< n from the equation, before rounding */
+    epv_i64 n;      /**< ceil(n_exact), at least 1 */
+} epv_sampling_size;
+/** Initialiser of ::epv_sampling_size. */
+#define EPV_SAMPLING_SIZE_INIT { EPV_SAMPLING_SIZE_VERSION, 0.0, 0 }
+/** Function twin of ::EPV_SAMPLING_SIZE_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_sampling_size_init(epv_ctx *ctx, epv_sampling_size *x, unsigned int version);
+
+/**
+ * Number of sample plots for a target precision (CDM AR-Tool03 form):
+ *   finite:  n = (N t)^2 (sum w_h s_h)^2 / [(N E)^2 + N t^2 sum w_h s_h^2]
+ *   large N: n = (t sum w_h s_h / E)^2
+ * @param w stratum weights w_h = A_h / A (>= 0, summing to 1 within 1e-6).
+ * @param s stratum standard deviations of the plot variable (> 0), same unit as E.
+ * @param N number of possible plots in the whole area (A / plot area); 0 = infinite.
+ * @param t t value (epv_sampling_t_value(ctx, 0.90, 0, &t) for the CCER rule).
+ * @param E allowable error, absolute, unit of s (e.g. 10% of the expected mean).
+ * @param n_h if non-NULL, receives the Neyman allocation n_h = ceil(n_exact w_h s_h / sum w_h s_h).
+ */
+EPV_API int epv_sampling_plots_needed(epv_ctx *ctx, const double *w, const double *s,
+                                      size_t nstrata, double N, double t, double E,
+                                      epv_sampling_size *out, epv_i64 *n_h);
+
+/**
+ * Neyman allocation of n plots: n_h = n w_h s_h / sum w_h s_h, as reals (callers round).
+ */
+EPV_API int epv_sampling_neyman(epv_ctx *ctx, const double *w, const double *s, size_t nstrata,
+                                double n, double *n_h);
+
+/** Version of ::epv_sampling_estimate this header describes. */
+#define EPV_SAMPLING_ESTIMATE_VERSION 1
+/** Result of a stratified estimate; written by the library. */
+typedef struct epv_sampling_estimate {
+    unsigned int version; /**< ::EPV_SAMPLING_ESTIMATE_VERSION */
+    double mean;          /**< stratified mean sum w_h ybar_h (unit of the plot values) */
+    double se;            /**< its standard error sqrt(sum w_h^2 s_h^2 / n_h (1 - n_h/N_h)) */
+    epv_i64 n;            /**< total plots */
+    double dof;           /**< n - number of strata */
+    double t;             /**< two-sided t at `confidence` and dof, or the caller's t */
+    double half_width;    /**< t * se */
+    double precision_pct; /**< half_width / |mean| * 100: the uncertainty achieved */
+} epv_sampling_estimate;
+/** Initialiser of ::epv_sampling_estimate. */
+#define EPV_SAMPLING_ESTIMATE_INIT { EPV_SAMPLING_ESTIMATE_VERSION, 0.0, 0.0, 0, 0.0, 0.0, 0.0, 0.0 }
+/** Function twin of ::EPV_SAMPLING_ESTIMATE_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_sampling_estimate_init(epv_ctx *ctx, epv_sampling_estimate *x, unsigned int version);
+
+/**
+ * Stratified mean and its standard error from plot data (Cochran 1977 ch. 5; Freese 1962).
+ * @param w stratum weights (area shares, summing to 1).
+ * @param values all plot values, stratum by stratum (counts[0] values of stratum 0 first).
+ * @param counts plots per stratum (each >= 2).
+ * @param N_h possible plots per stratum for the finite-population correction, or NULL (none).
+ * @param confidence e.g. 0.90; t uses n - L degrees of freedom (as AR-Tool14 prescribes).
+ * @param t_value the caller's t (> 0, e.g. a methodology's fixed 1.645), or 0 to compute it
+ *        from `confidence` and n - L degrees of freedom.
+ * @return ::EPV_OK; ::EPV_ERANGE naming the stratum or argument; ::EPV_EDOMAIN if the mean
+ *         is 0 or so small that the precision overflows.
+ */
+EPV_API int epv_sampling_stratified(epv_ctx *ctx, const double *w, const double *values,
+                                    const size_t *counts, size_t nstrata, const double *N_h,
+                                    double confidence, double t_value, epv_sampling_estimate *out);
+
+/**
+ * The same estimate from each stratum's sufficient statistics instead of the plot values:
+ * n_h plots, their sum Σx and sum of squares Σx² (s_h² = (Σx² − (Σx)²/n_h)/(n_h − 1)), e.g.
+ * from a database query over millions of plots.
+ * @param n plots per stratum (each >= 2); @param sum_x Σx per stratum; @param sum_x2 Σx² per
+ *        stratum (finite; a variance below zero beyond rounding is an error naming the stratum).
+ * Other parameters and errors as epv_sampling_stratified().
+ */
+EPV_API int epv_sampling_stratified_sums(epv_ctx *ctx, const double *w, const epv_i64 *n,
+                                         const double *sum_x, const double *sum_x2, size_t nstrata,
+                                         const double *N_h, double confidence, double t_value,
+                                         epv_sampling_estimate *out);
+
+/**
+ * The built-in deduction table, as two parallel arrays: uncertainties up to upper_pct[i]
+ * (inclusive) lose deduction_pct[i] percent of the estimate (<= 10% -> 0, <= 20% -> 6%,
+ * <= 30% -> 11%). PROVISIONAL: quoted second-hand (shared/references.md), no primary clause
+ * verified; `*provisional` is set to 1 and `*source` says so. Pass the applicable
+ * methodology's table to epv_sampling_deduction() for a claim.
+ * @param[out] upper_pct, deduction_pct receive pointers to static read-only arrays; n their
+ *        length; source (may be NULL) a static citation; provisional (may be NULL) 1 if unverified.
+ */
+EPV_API void epv_sampling_default_deductions(const double **upper_pct, const double **deduction_pct,
+                                             size_t *n, const char **source, int *provisional);
+
+/**
+ * Deduction for an achieved uncertainty: the first band whose upper bound is >= u_pct.
+ * Bands must have increasing upper bounds. Beyond the last band: ::EPV_ERANGE (more plots
+ * are needed). upper_pct == NULL and deduction_pct == NULL use the built-in (provisional)
+ * table.
+ */
+EPV_API int epv_sampling_deduction(epv_ctx *ctx, const double *upper_pct, const double *deduction_pct,
+                                   size_t nbands, double u_pct, double *out_deduction_pct);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* EPV_SAMPLING_H */
