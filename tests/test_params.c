@@ -434,7 +434,7 @@ static void test_sichuan_species_values(void)
     expect_row("mixed_conifer_broadleaf", "针阔混", "Mixed conifer-broadleaf forest", 0, 0.486, 1.656, 0.248,
                0.498, "ghg_prov_2011");
     /* Every new source id is declared with a citation naming the guideline. */
-    epv_source src;
+    epv_params_source src = EPV_PARAMS_SOURCE_INIT;
     EPV_ASSERT_OK(ctx, epv_params_source_find(ctx, def, "ghg_prov_2011", &src));
     CU_ASSERT_PTR_NOT_NULL(strstr(src.citation, "省级温室气体清单编制指南"));
     EPV_ASSERT_OK(ctx, epv_params_source_find(ctx, def, "ghg_prov_2011_group", &src));
@@ -504,7 +504,7 @@ static void test_sichuan_group_rows(void)
     CU_ASSERT(src && strcmp(src, "sci_rep_2023_t2") == 0);
     EPV_ASSERT_OK(ctx, epv_params_species_value_source(ctx, def, "刺槐", "carbon_fraction", &src));
     CU_ASSERT(src && strcmp(src, "sci_rep_2023_t2") == 0);
-    epv_source cit;
+    epv_params_source cit = EPV_PARAMS_SOURCE_INIT;
     EPV_ASSERT_OK(ctx, epv_params_source_find(ctx, def, "sci_rep_2023_t2", &cit));
     CU_ASSERT_PTR_NOT_NULL(strstr(cit.citation, "10.1038/s41598-023-44097-4"));
     /* The documentation-only attribute `group` is accepted by the schema in a user's file. */
