@@ -618,6 +618,87 @@ static void test_writers(void)
     epv_inventory_factors_free(f);
 }
 
+static void test_batch(void)
+{
+    /* The batch path gives the object path's totals: two units, three years, four sources. */
+    const char *codes[4] = { "diesel", "electricity_grid", "enteric_goat", "cement_clinker" };
+    static const char *sects[4] = { "energy", "indirect", "agriculture", "industrial_processes" };
+    static const char *grids[4] = { NULL, "national", NULL, NULL };
+    static const char *subs[4] = { "transport", "industry", NULL, NULL };
+    static const char *units[4] = { "t", "MWh", "head", "t" };
+    epv_i64 years[2] = { 2021, 2022 };
+    double act[2 * 2 * 4], gdp[4] = { 1000, 1100, 2000, 2100 };
+    for (int i = 0; i < 16; i++) act[i] = 10 + 7 * i;
+    act[5] = 0;
+    epv_inventory_batch b = EPV_INVENTORY_BATCH_INIT;
+    b.nunits = 2;
+    b.nyears = 2;
+    b.nsources = 4;
+    b.years = years;
+    b.codes = codes;
+    b.sectors = sects;
+    b.grids = grids;
+    double tot[4], sec[20], inten[4];
+    EPV_ASSERT_OK(ctx, epv_inventory_batch_compute(ctx, F, &b, act, gdp, tot, sec, inten));
+    for (int u = 0; u < 2; u++) {
+        epv_inventory *inv = new_inv();
+        for (int y = 0; y < 2; y++) {
+            for (int s = 0; s < 4; s++) {
+                char id[32];
+                snprintf(id, sizeof id, "%d/%d", y, s);
+                add(inv, id, (int)years[y], sects[s], subs[s], NULL, codes[s], act[(u * 2 + y) * 4 + s], units[s], grids[s]);
+            }
+            epv_inventory_economy e = EPV_INVENTORY_ECONOMY_INIT;
+            e.year = (int)years[y];
+            e.gdp = gdp[u * 2 + y];
+            e.document = "gdp";
+            EPV_ASSERT_OK(ctx, epv_inventory_add_economy(ctx, inv, &e));
+        }
+        epv_inventory_result *r = NULL;
+        EPV_ASSERT_OK(ctx, epv_inventory_compute(ctx, inv, NULL, &r));
+        const double *c, *ci;
+        size_t n;
+        EPV_ASSERT_OK(ctx, epv_inventory_result_column(ctx, r, EPV_INVENTORY_COL_TCO2E, &c, &n));
+        EPV_ASSERT_OK(ctx, epv_inventory_result_column(ctx, r, EPV_INVENTORY_COL_CO2_INTENSITY, &ci, &n));
+        for (int y = 0; y < 2; y++) {
+            EPV_ASSERT_CLOSE(tot[u * 2 + y], c[y], 1e-14);
+            EPV_ASSERT_CLOSE(inten[u * 2 + y], ci[y], 1e-14);
+            epv_inventory_query q = EPV_INVENTORY_QUERY_INIT;
+            epv_inventory_total t = EPV_INVENTORY_TOTAL_INIT;
+            q.year = (int)years[y];
+            q.sector = "agriculture";
+            EPV_ASSERT_OK(ctx, epv_inventory_result_total(ctx, r, &q, &t));
+            EPV_ASSERT_CLOSE(sec[(u * 2 + y) * 5 + 3], t.t_co2e, 1e-14);
+        }
+        epv_inventory_result_free(r);
+        epv_inventory_free(inv);
+    }
+    size_t idx[4], n;
+    EPV_ASSERT_OK(ctx, epv_inventory_batch_trace(ctx, &b, act, 0, 1, NULL, idx, 4, &n));
+    CU_ASSERT_EQUAL(n, 3); /* source 1 of unit 0, year 2022 has no activity */
+    CU_ASSERT(idx[0] == 0 && idx[1] == 2 && idx[2] == 3);
+    EPV_ASSERT_OK(ctx, epv_inventory_batch_trace(ctx, &b, act, 1, 0, "indirect", idx, 4, &n));
+    CU_ASSERT(n == 1 && idx[0] == 1);
+    /* bad input: named, every output zeroed */
+    act[13] = -1;
+    EPV_ASSERT_STATUS(ctx, epv_inventory_batch_compute(ctx, F, &b, act, gdp, tot, sec, inten), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "activity[unit 1][year 2022][source 1 'electricity_grid']");
+    CU_ASSERT(tot[0] == 0 && sec[3] == 0 && inten[0] == 0);
+    act[13] = 1;
+    years[1] = 2030;
+    EPV_ASSERT_STATUS(ctx, epv_inventory_batch_compute(ctx, F, &b, act, gdp, tot, sec, inten), EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "2030");
+    years[1] = 2022;
+    codes[2] = "goat";
+    EPV_ASSERT_STATUS(ctx, epv_inventory_batch_compute(ctx, F, &b, act, gdp, tot, sec, inten), EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "known: coal_bituminous");
+    codes[2] = "enteric_goat";
+    b.version = 0;
+    EPV_ASSERT_STATUS(ctx, epv_inventory_batch_compute(ctx, F, &b, act, gdp, tot, sec, inten), EPV_EVERSION);
+    EPV_ASSERT_STATUS(ctx, epv_inventory_batch_compute(ctx, F, NULL, act, gdp, tot, sec, inten), EPV_EINVAL);
+    EPV_ASSERT_STATUS(ctx, epv_inventory_batch_init(ctx, &b, 9), EPV_EVERSION);
+}
+
 int main(void)
 {
     if (epv_ctx_new(&ctx)) return 2;
@@ -637,6 +718,7 @@ int main(void)
         { "BOM and XML", test_bom_and_xml },
         { "versions, NULLs, progress", test_versions_nulls_progress },
         { "writers", test_writers },
+        { "batch of many counties", test_batch },
         CU_TEST_INFO_NULL,
     };
     int rc = epv_test_main("inventory", tests);

@@ -491,6 +491,54 @@ EPV_API int epv_inventory_unc_approach2(epv_ctx *ctx, const epv_inventory_result
                                         const epv_inventory_unc_options *opts,
                                         epv_unc_interval *out);
 
+/* ---- many units at once (provincial scale) -------------------------------------------- */
+
+/** Version of ::epv_inventory_batch this header describes. */
+#define EPV_INVENTORY_BATCH_VERSION 1
+/**
+ * The layout of a batch: nunits units (counties) x nyears years x nsources sources, each
+ * source a factor code in a sector (its activity is in the factor's unit).
+ */
+typedef struct epv_inventory_batch {
+    unsigned int version;        /**< ::EPV_INVENTORY_BATCH_VERSION */
+    size_t nunits, nyears, nsources;
+    const epv_i64 *years;        /**< nyears years */
+    const char *const *codes;    /**< nsources factor codes */
+    const char *const *sectors;  /**< nsources sectors (must match each code's) */
+    const char *const *grids;    /**< nsources grid regions (NULL entries for non-grid codes);
+                                      NULL if no source is grid electricity */
+    int gwp;                     /**< ::epv_inventory_gwp */
+} epv_inventory_batch;
+/** Initialiser of ::epv_inventory_batch (AR5). */
+#define EPV_INVENTORY_BATCH_INIT { EPV_INVENTORY_BATCH_VERSION, 0, 0, 0, NULL, NULL, NULL, NULL, EPV_INVENTORY_GWP_AR5 }
+/** Function twin of ::EPV_INVENTORY_BATCH_INIT. */
+EPV_API int epv_inventory_batch_init(epv_ctx *ctx, epv_inventory_batch *x, unsigned int version);
+
+/**
+ * Inventories of many units in one pass over arrays (the same factors, GWP and rules as
+ * epv_inventory_compute(), without per-record documents).
+ * @param activity nunits x nyears x nsources (row-major), each finite and >= 0.
+ * @param gdp nunits x nyears GDP (10^4 CNY), or NULL (then co2_intensity must be NULL).
+ * @param[out] total_tco2e nunits x nyears totals, t CO2e.
+ * @param[out] sector_tco2e NULL or nunits x nyears x 5 totals by sector (energy, indirect,
+ *             industrial_processes, agriculture, waste).
+ * @param[out] co2_intensity NULL or nunits x nyears energy-related t CO2 per 10^4 CNY.
+ * @return ::EPV_OK; unknown code or sector (listing the known ones), a grid year missing, a
+ *         negative or non-finite activity (naming unit, year and source): an error, and every
+ *         output zeroed (no partial totals). Reports progress; cancellable.
+ */
+EPV_API int epv_inventory_batch_compute(epv_ctx *ctx, const epv_inventory_factors *f,
+                                        const epv_inventory_batch *b, const double *activity,
+                                        const double *gdp, double *total_tco2e,
+                                        double *sector_tco2e, double *co2_intensity);
+/**
+ * Trace of a batch figure: the sources of `sector` (NULL: all) with non-zero activity for
+ * unit u in year index y. `*n` receives the count; a `cap` below it is ::EPV_ERANGE.
+ */
+EPV_API int epv_inventory_batch_trace(epv_ctx *ctx, const epv_inventory_batch *b,
+                                      const double *activity, size_t u, size_t y,
+                                      const char *sector, size_t *idx, size_t cap, size_t *n);
+
 /* ---- writers ----------------------------------------------------------------------------- */
 
 /** CSV of emissions by year and sector (t CO2e) with totals, GDP, energy, intensities and GWP. */
