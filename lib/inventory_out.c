@@ -144,11 +144,11 @@ static double nice_max(double v)
     return 10 * p;
 }
 
-static void y_axis(FILE *f, double L, double T, double pw, double ph, double lo, double hi, const char *label)
+static void y_axis(FILE *f, double L, double T, double pw, double ph, double lo, double hi, int ndiv, const char *label)
 {
     char b[32];
-    for (int k = 0; k <= 4; k++) {
-        double v = lo + (hi - lo) * k / 4, y = T + ph - ph * k / 4;
+    for (int k = 0; k <= ndiv; k++) {
+        double v = lo + (hi - lo) * k / ndiv, y = T + ph - ph * k / ndiv;
         fprintf(f, "<line x1=\"%g\" y1=\"%.2f\" x2=\"%g\" y2=\"%.2f\" stroke=\"#ddd\"/>\n", L, y, L + pw, y);
         fprintf(f, "<text x=\"%g\" y=\"%.2f\" text-anchor=\"end\">%s</text>\n", L - 4, y + 4, axis(v, b));
     }
@@ -185,7 +185,7 @@ EPV_API int epv_inventory_result_write_sectors_svg(epv_ctx *ctx, const epv_inven
     FILE *f = out.f;
     const double W = 760, H = 440, L = 70, R = 250, T = 40, B = 40, pw = W - L - R, ph = H - T - B;
     svg_head(f, W, H, title);
-    y_axis(f, L, T, pw, ph, 0, top, "万 t CO2e (10^4 t CO2e)");
+    y_axis(f, L, T, pw, ph, 0, top, 4, "万 t CO2e (10^4 t CO2e)");
     double bw = pw / (double)r->ny;
     for (size_t y = 0; y < r->ny; y++) {
         double base = 0;
@@ -236,7 +236,7 @@ EPV_API int epv_inventory_result_write_target_svg(epv_ctx *ctx, const epv_invent
     FILE *f = out.f;
     const double W = 640, H = 400, L = 70, R = 20, T = 40, B = 60, pw = W - L - R, ph = H - T - B;
     svg_head(f, W, H, title);
-    y_axis(f, L, T, pw, ph, 0, top,
+    y_axis(f, L, T, pw, ph, 0, top, 4,
            t->col == EPV_INVENTORY_COL_CO2_INTENSITY ? "t CO2/万元 (t CO2 per 10^4 CNY)" : "tce/万元 (tce per 10^4 CNY)");
 #define XP(yr) (L + pw * (double)((yr) - y0) / (double)(y1 - y0))
 #define YP(val) (T + ph - ph * (val) / top)
@@ -255,8 +255,12 @@ EPV_API int epv_inventory_result_write_target_svg(epv_ctx *ctx, const epv_invent
         fprintf(f, "<text x=\"%.2f\" y=\"%g\" text-anchor=\"middle\">%lld</text>\n", XP(r->years[y]), T + ph + 16,
                 (long long)r->years[y]);
     }
-    fprintf(f, "<text x=\"%g\" y=\"%g\">实际 observed; 需年均 required %.2f%%/yr; 已实现 achieved %.2f%%/yr</text>\n",
-            L, H - 14, p.required_rate_pct, p.achieved_rate_pct);
+    if (p.latest_year < t->target_year)
+        fprintf(f, "<text x=\"%g\" y=\"%g\">实际 observed; 需年均 required %.2f%%/yr; 已实现 achieved %.2f%%/yr</text>\n",
+                L, H - 14, p.required_rate_pct, p.achieved_rate_pct);
+    else
+        fprintf(f, "<text x=\"%g\" y=\"%g\">实际 observed %d: %+.1f%% (%s); 已实现 achieved %.2f%%/yr</text>\n", L, H - 14,
+                p.latest_year, p.change_pct, p.met ? "达标 met" : "未达标 not met", p.achieved_rate_pct);
 #undef XP
 #undef YP
     fprintf(f, "</svg>\n");
@@ -280,16 +284,18 @@ EPV_API int epv_inventory_write_balance_svg(epv_ctx *ctx, const epv_i64 *years, 
         hi = fmax(hi, fmax(emissions[i], net[i].upper));
         lo = fmin(lo, fmin(-removals[i], net[i].lower));
     }
+    /* ticks every hi/4 above zero, as many below as the removals and intervals need */
     hi = nice_max(hi / 1e4);
-    lo = -nice_max(-lo / 1e4);
-    if (lo == -1 && hi > 10) lo = -hi / 4;
+    int below = (int)ceil(-lo / 1e4 / (hi / 4));
+    if (below < 1) below = 1;
+    lo = -below * hi / 4;
     epv__out out;
     int rc = epv__out_open(ctx, path, &out);
     if (rc) return rc;
     FILE *f = out.f;
     const double W = 680, H = 420, L = 70, R = 170, T = 40, B = 40, pw = W - L - R, ph = H - T - B;
     svg_head(f, W, H, title);
-    y_axis(f, L, T, pw, ph, lo, hi, "万 t CO2e (10^4 t CO2e)");
+    y_axis(f, L, T, pw, ph, lo, hi, 4 + below, "万 t CO2e (10^4 t CO2e)");
 #define YP(val) (T + ph - ph * ((val) / 1e4 - lo) / (hi - lo))
     double bw = pw / (double)n;
     fprintf(f, "<line x1=\"%g\" y1=\"%.2f\" x2=\"%g\" y2=\"%.2f\" stroke=\"black\"/>\n", L, YP(0), L + pw, YP(0));

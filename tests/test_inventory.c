@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <locale.h>
 
 #include <epv.h>
 #include "test_util.h"
@@ -549,7 +550,8 @@ static void test_versions_nulls_progress(void)
     uo.version = 2;
     EPV_ASSERT_STATUS(ctx, epv_inventory_unc_approach1(ctx, r, &uo, &iv), EPV_EVERSION);
     /* NULLs name the function and argument */
-    EPV_ASSERT_STATUS(ctx, epv_inventory_compute(ctx, NULL, NULL, &r), EPV_EINVAL);
+    epv_inventory_result *r_null = NULL;
+    EPV_ASSERT_STATUS(ctx, epv_inventory_compute(ctx, NULL, NULL, &r_null), EPV_EINVAL);
     EPV_ASSERT_ERRMSG_HAS(ctx, "epv_inventory_compute: inv is NULL");
     EPV_ASSERT_STATUS(ctx, epv_inventory_add_record(ctx, inv, NULL), EPV_EINVAL);
     EPV_ASSERT_STATUS(ctx, epv_inventory_load_csv(ctx, inv, NULL), EPV_EINVAL);
@@ -594,9 +596,14 @@ static void test_writers(void)
     FILE *fp = fopen(p, "r");
     char line[1024];
     int nl = 0;
-    while (fp && fgets(line, sizeof line, fp)) nl++;
+    int dots = 0;
+    while (fp && fgets(line, sizeof line, fp)) {
+        nl++;
+        if (nl == 2) dots = strstr(line, ".") != NULL && strstr(line, ",,") == NULL;
+    }
     if (fp) fclose(fp);
     CU_ASSERT_EQUAL(nl, 8);
+    CU_ASSERT(dots); /* numbers written with '.' decimals whatever LC_NUMERIC says */
     remove(p);
     snprintf(p, sizeof p, "%s/s.svg", dir);
     EPV_ASSERT_OK(ctx, epv_inventory_result_write_sectors_svg(ctx, r, "排放 & <test>", p));
@@ -701,6 +708,20 @@ static void test_batch(void)
 
 int main(void)
 {
+    /* tests/inventory_locale.sh runs this program under a comma-decimal locale */
+    const char *loc = getenv("EPV_TEST_LOCALE");
+    if (loc && !setlocale(LC_ALL, loc)) {
+        fprintf(stderr, "cannot set locale %s\n", loc);
+        return 2;
+    }
+    if (loc) {
+        char probe[16];
+        snprintf(probe, sizeof probe, "%.1f", 1.5);
+        if (strcmp(probe, "1,5")) {
+            fprintf(stderr, "locale %s does not use a decimal comma\n", loc);
+            return 2;
+        }
+    }
     if (epv_ctx_new(&ctx)) return 2;
     if (epv_inventory_factors_load_default(ctx, &F)) {
         fprintf(stderr, "cannot load factor tables: %s\n", epv_ctx_errmsg(ctx));
