@@ -114,23 +114,25 @@ EPV_API int epv_inventory_batch_compute(epv_ctx *ctx, const epv_inventory_factor
             double tot = 0, co2 = 0, st[5];
             int bad = 0;
             for (int k = 0; k < 5; k++) {
-                double s0 = 0, s1 = 0, c0 = 0, c1 = 0;
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0, c0 = 0, c1 = 0;
                 size_t j = beg[k], end = beg[k + 1];
-                for (; j + 1 < end; j += 2) {
-                    double a0 = a[ord[j]], a1 = a[ord[j + 1]];
-                    bad |= !(a0 >= 0) | !(a1 >= 0);
+                for (; j + 3 < end; j += 4) {
+                    double a0 = a[ord[j]], a1 = a[ord[j + 1]], a2 = a[ord[j + 2]], a3 = a[ord[j + 3]];
+                    bad |= !(a0 >= 0) | !(a1 >= 0) | !(a2 >= 0) | !(a3 >= 0);
                     s0 += a0 * g[j];
                     s1 += a1 * g[j + 1];
-                    c0 += a0 * c[j];
-                    c1 += a1 * c[j + 1];
+                    s2 += a2 * g[j + 2];
+                    s3 += a3 * g[j + 3];
+                    c0 += a0 * c[j] + a1 * c[j + 1];
+                    c1 += a2 * c[j + 2] + a3 * c[j + 3];
                 }
-                if (j < end) {
+                for (; j < end; j++) {
                     double a0 = a[ord[j]];
                     bad |= !(a0 >= 0);
                     s0 += a0 * g[j];
                     c0 += a0 * c[j];
                 }
-                st[k] = s0 + s1;
+                st[k] = (s0 + s1) + (s2 + s3);
                 tot += st[k];
                 co2 += c0 + c1;
             }
