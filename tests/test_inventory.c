@@ -236,6 +236,33 @@ static void test_lmdi(void)
     EPV_ASSERT_OK(ctx, epv_inventory_lmdi(ctx, 2, 2, a0, aT, eff));
     EPV_ASSERT_NEAR(eff[0], 30, 1e-12);
     EPV_ASSERT_NEAR(eff[1], 0, 1e-12);
+    /* A published worked decomposition: the LMDIR package (M. Heun, an R implementation of
+     * Ang 2005), tests/testthat/test_lmdi.R, two subcategories x three factors over 1971-1974,
+     * additive effects 1971->1972 (69.79006598, -9.455125793, 39.66505981), 1972->1973
+     * (42.96021467, -34.31902656, 50.3588119), 1973->1974 (54.01064234, -9.021284671,
+     * 54.01064234); and its zero-value cases (after Ang, Zhang and Choi 1998 Table 2 and Wood
+     * and Lenzen 2006): x0[0][0] = 0 gives subcategory 1 the row (60, 0, 0); xT[1][2] = 0 gives
+     * subcategory 2 the row (0, 0, -60). */
+    static const double X[4][6] = { { 1, 10, 2, 4, 5, 3 }, { 4, 5, 3, 5, 6, 4 }, { 8, 2, 4, 5, 7, 5 },
+                                     { 10, 1, 5, 6, 8, 6 } };
+    static const double published[3][3] = { { 69.79006598, -9.455125793, 39.66505981 },
+                                            { 42.96021467, -34.31902656, 50.3588119 },
+                                            { 54.01064234, -9.021284671, 54.01064234 } };
+    for (int t = 0; t < 3; t++) {
+        double e3[3];
+        EPV_ASSERT_OK(ctx, epv_inventory_lmdi(ctx, 2, 3, X[t], X[t + 1], e3));
+        for (int k = 0; k < 3; k++) EPV_ASSERT_CLOSE(e3[k], published[t][k], 1e-8);
+    }
+    double z0[6] = { 0, 10, 2, 4, 5, 3 }, zT[6] = { 4, 5, 3, 5, 6, 0 }, e3[3];
+    /* one category at a time, so each row of the published Z matrices is checked */
+    EPV_ASSERT_OK(ctx, epv_inventory_lmdi(ctx, 1, 3, z0, X[1], e3));
+    EPV_ASSERT_NEAR(e3[0], 60, 1e-12);
+    EPV_ASSERT_NEAR(e3[1], 0, 1e-12);
+    EPV_ASSERT_NEAR(e3[2], 0, 1e-12);
+    EPV_ASSERT_OK(ctx, epv_inventory_lmdi(ctx, 1, 3, X[0] + 3, zT + 3, e3));
+    EPV_ASSERT_NEAR(e3[0], 0, 1e-12);
+    EPV_ASSERT_NEAR(e3[1], 0, 1e-12);
+    EPV_ASSERT_NEAR(e3[2], -60, 1e-12);
     double bad[4] = { -1, 1, 1, 1 };
     EPV_ASSERT_STATUS(ctx, epv_inventory_lmdi(ctx, 2, 2, bad, aT, eff), EPV_ERANGE);
 
