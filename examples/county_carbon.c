@@ -143,10 +143,15 @@ int main(int argc, char **argv)
     for (int k = 0; k < 2; k++) {
         epv_inventory_progress p = EPV_INVENTORY_PROGRESS_INIT;
         if ((rc = epv_inventory_result_progress(ctx, r, &tg[k], &p))) return fail(ctx, "progress", rc);
-        printf("  %s: 2020 %.4f -> %d %.4f (%+.1f%%), target %.4f (-%g%%): %s; achieved %.2f%%/yr, "
-               "required %.2f%%/yr\n",
+        printf("  %s: 2020 %.4f -> %d %.4f (%+.1f%%), target %.4f (-%g%%): %s; achieved %.2f%%/yr",
                tname[k], p.base_intensity, p.latest_year, p.latest_intensity, p.change_pct, p.target_intensity,
-               tg[k].reduction_pct, p.met ? "MET" : "not met", p.achieved_rate_pct, p.required_rate_pct);
+               tg[k].reduction_pct, p.met ? "MET" : "not met", p.achieved_rate_pct);
+        if (p.latest_year < tg[k].target_year)
+            printf(", required %.2f%%/yr to %d\n", p.required_rate_pct, tg[k].target_year);
+        else
+            printf(" (-%g%% over five years needs %.2f%%/yr)\n", tg[k].reduction_pct,
+                   (pow(1 - tg[k].reduction_pct / 100, 1.0 / (tg[k].target_year - tg[k].base_year)) - 1) * 100);
+
     }
     const double *col;
     size_t nc;
@@ -154,7 +159,7 @@ int main(int argc, char **argv)
     epv_inventory_result_column(ctx, r, EPV_INVENTORY_COL_TCO2, &col, &nc);
     if ((rc = epv_inventory_find_peak(ctx, years, col, nc, 1.0, &pk))) return fail(ctx, "peak", rc);
     printf("  energy CO2 peak: %lld at %.2f万 t (%s)\n", (long long)pk.year, wan(pk.value),
-           pk.peaked ? "peaked: later years stay >1% below" : "not peaked");
+           pk.peaked ? "peaked: the last year is more than 1% below it" : "not peaked");
     epv_inventory_result_column(ctx, r, EPV_INVENTORY_COL_TCO2E, &col, &nc);
     epv_inventory_find_peak(ctx, years, col, nc, 1.0, &pk);
     printf("  all-gas peak: %lld at %.2f万 t CO2e (%s)\n", (long long)pk.year, wan(pk.value),

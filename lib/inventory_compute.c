@@ -573,10 +573,11 @@ EPV_API int epv_inventory_find_peak(epv_ctx *ctx, const epv_i64 *years, const do
             return epv__error(ctx, EPV_EINVAL, "epv_inventory_find_peak: years[%zu] not after years[%zu]", i, i - 1);
         if (values[i] > values[m]) m = i;
     }
-    int peaked = m + 1 < n;
+    /* Peaked: the maximum lies before the last year and the path has come down from it by
+     * more than the tolerance by its last year (a plateau within the tolerance is not a peak;
+     * a later value equal to the maximum keeps the first one, and the last value decides). */
     double limit = values[m] - fabs(values[m]) * tolerance_pct / 100;
-    for (size_t i = m + 1; i < n && peaked; i++)
-        if (values[i] > limit) peaked = 0;
+    int peaked = m + 1 < n && values[n - 1] < limit;
     out->year = years[m];
     out->value = values[m];
     out->peaked = peaked;

@@ -346,6 +346,11 @@ static void test_targets_and_peak(void)
     CU_ASSERT_EQUAL(pk.year, 2022);
     EPV_ASSERT_OK(ctx, epv_inventory_find_peak(ctx, years, plateau, 6, 1, &pk));
     CU_ASSERT_EQUAL(pk.peaked, 0);
+    CU_ASSERT_EQUAL(pk.year, 2022); /* the first of two equal maxima */
+    /* a year just below the maximum after it does not hide a later decline */
+    double shoulder[6] = { 1, 3, 5, 4.98, 4.5, 4.0 };
+    EPV_ASSERT_OK(ctx, epv_inventory_find_peak(ctx, years, shoulder, 6, 1, &pk));
+    CU_ASSERT_EQUAL(pk.peaked, 1);
     EPV_ASSERT_STATUS(ctx, epv_inventory_find_peak(ctx, years, rising, 1, 1, &pk), EPV_EINVAL);
 }
 

@@ -420,8 +420,8 @@ typedef struct epv_inventory_peak {
     unsigned int version; /**< ::EPV_INVENTORY_PEAK_VERSION */
     epv_i64 year;         /**< year of the maximum */
     double value;
-    int peaked;           /**< 1 if the maximum lies before the last year and every later
-                               value stays below it by at least `tolerance_pct` */
+    int peaked;           /**< 1 if the maximum lies before the last year and the last
+                               value is below it by more than `tolerance_pct` percent */
 } epv_inventory_peak;
 /** Initialiser of ::epv_inventory_peak. */
 #define EPV_INVENTORY_PEAK_INIT { EPV_INVENTORY_PEAK_VERSION, 0, 0.0, 0 }
