@@ -657,6 +657,53 @@ static void test_writers(void)
     epv_inventory_factors_free(f);
 }
 
+static void test_custom_factors(void)
+{
+    epv_inventory_factors *f = NULL;
+    EPV_ASSERT_OK(ctx, epv_inventory_factors_load_default(ctx, &f));
+    size_t n0 = epv_inventory_factors_count(f);
+    EPV_ASSERT_OK(ctx, epv_inventory_factors_load_csv(ctx, f, epv_test_path("tests/data/inventory/extra_factors.csv")));
+    CU_ASSERT_EQUAL(epv_inventory_factors_count(f), n0 + 2);
+    epv_inventory_factor x = EPV_INVENTORY_FACTOR_INIT;
+    EPV_ASSERT_OK(ctx, epv_inventory_factors_find(ctx, f, "coal_test", &x));
+    EPV_ASSERT_CLOSE(x.value, 20 * 25 / 1000.0 * 0.9 * 44 / 12, 1e-14); /* Vol. 2 Eq. 1.1 */
+    EPV_ASSERT_OK(ctx, epv_inventory_factors_find(ctx, f, "biogas_flare", &x));
+    EPV_ASSERT_CLOSE(x.value, 0.005, 0);
+    CU_ASSERT_EQUAL(x.gas, EPV_INVENTORY_CH4);
+    CU_ASSERT_EQUAL(x.provisional, 1);
+    /* a duplicate code: error on its line, nothing added */
+    EPV_ASSERT_STATUS(ctx, epv_inventory_factors_load_csv(ctx, f, epv_test_path("tests/data/inventory/dup_factor.csv")),
+                      EPV_EEXISTS);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "dup_factor.csv:4");
+    CU_ASSERT_EQUAL(epv_inventory_factors_count(f), n0 + 2);
+    EPV_ASSERT_STATUS(ctx, epv_inventory_factors_find(ctx, f, "new_code", &x), EPV_ENOTFOUND);
+    /* grid rows: a year given twice */
+    EPV_ASSERT_STATUS(ctx, epv_inventory_factors_load_grid_csv(ctx, f, epv_test_path("data/inventory/grid.csv")),
+                      EPV_EEXISTS);
+    double v, u;
+    EPV_ASSERT_OK(ctx, epv_inventory_factors_grid(ctx, f, "national", 2022, &v, &u));
+    EPV_ASSERT_CLOSE(v, 0.5703, 0);
+    EPV_ASSERT_STATUS(ctx, epv_inventory_factors_grid(ctx, f, "national", 2019, &v, &u), EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "years held: 2021, 2022");
+    /* economy: GDP must be > 0, named by file, line and column; nothing added */
+    epv_inventory *inv = NULL;
+    EPV_ASSERT_OK(ctx, epv_inventory_new(ctx, f, "t", &inv));
+    EPV_ASSERT_STATUS(ctx, epv_inventory_load_economy_csv(ctx, inv, epv_test_path("tests/data/inventory/bad_economy.csv")),
+                      EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "bad_economy.csv:4");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "column 'gdp'");
+    add(inv, "a", 2020, "energy", "transport", NULL, "diesel", 1, "t", NULL);
+    epv_inventory_result *r = NULL;
+    EPV_ASSERT_OK(ctx, epv_inventory_compute(ctx, inv, NULL, &r));
+    const double *g;
+    size_t n;
+    EPV_ASSERT_OK(ctx, epv_inventory_result_column(ctx, r, EPV_INVENTORY_COL_GDP, &g, &n));
+    CU_ASSERT(n == 1 && isnan(g[0])); /* the 2020 row of the bad file was not kept */
+    epv_inventory_result_free(r);
+    epv_inventory_free(inv);
+    epv_inventory_factors_free(f);
+}
+
 static void test_batch(void)
 {
     /* The batch path gives the object path's totals: two units, three years, four sources. */
@@ -772,6 +819,7 @@ int main(void)
         { "versions, NULLs, progress", test_versions_nulls_progress },
         { "writers", test_writers },
         { "batch of many counties", test_batch },
+        { "custom factor tables and economy errors", test_custom_factors },
         CU_TEST_INFO_NULL,
     };
     int rc = epv_test_main("inventory", tests);
