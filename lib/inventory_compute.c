@@ -118,6 +118,8 @@ EPV_API int epv_inventory_compute(epv_ctx *ctx, const epv_inventory *inv, const 
     r->ctx = ctx;
     r->inv = inv;
     r->gwp = opts->gwp;
+    r->nf0 = f->nf;
+    r->ng0 = f->ng;
     size_t n = r->n = inv->nr;
     size_t m = n ? n : 1;
     r->factor = epv__malloc(ctx, m * sizeof(double));
@@ -148,7 +150,7 @@ EPV_API int epv_inventory_compute(epv_ctx *ctx, const epv_inventory *inv, const 
             u = g->u_pct;
             src = g->source;
             prov = g->provisional;
-            group = f->nf + (size_t)(g - f->g);
+            group = f->nf + (size_t)(g - f->g); /* grid rows after the factor rows */
         }
         r->factor[i] = v;
         r->fac_u[i] = u;
@@ -636,7 +638,7 @@ EPV_API int epv_inventory_unc_approach1(epv_ctx *ctx, const epv_inventory_result
     int rc = epv__check_version(ctx, "epv_unc_interval", out, EPV_UNC_INTERVAL_VERSION);
     double removed, var;
     if (rc || (rc = unc_prepare(ctx, r, opts, &removed, &var))) return rc;
-    size_t ngroups = r->inv->f->nf + r->inv->f->ng;
+    size_t ngroups = r->nf0 + r->ng0;
     double *ef = epv__calloc(ctx, ngroups ? ngroups : 1, sizeof *ef);
     if (!ef) return EPV_ENOMEM;
     double e = 0;
@@ -650,7 +652,7 @@ EPV_API int epv_inventory_unc_approach1(epv_ctx *ctx, const epv_inventory_result
     }
     for (size_t g = 0; g < ngroups; g++) {
         /* factor errors: one per factor, shared by its records */
-        double u = g < r->inv->f->nf ? r->inv->f->f[g].u_pct : r->inv->f->g[g - r->inv->f->nf].u_pct;
+        double u = g < r->nf0 ? r->inv->f->f[g].u_pct : r->inv->f->g[g - r->nf0].u_pct;
         double h = u / 100 * ef[g];
         var += h * h;
     }
@@ -711,7 +713,7 @@ EPV_API int epv_inventory_unc_approach2(epv_ctx *ctx, const epv_inventory_result
     if (rc || (rc = unc_prepare(ctx, r, opts, &removed, &var))) return rc;
     if (opts->draws < 100 || opts->draws > 100000000)
         return epv__error(ctx, EPV_EINVAL, "epv_inventory_unc_approach2: draws %zu not in 100..1e8", opts->draws);
-    size_t ngroups = r->inv->f->nf + r->inv->f->ng, nsel = 0;
+    size_t ngroups = r->nf0 + r->ng0, nsel = 0;
     size_t *sel = epv__malloc(ctx, (r->n ? r->n : 1) * sizeof *sel);
     double *gm = epv__malloc(ctx, (ngroups ? ngroups : 1) * sizeof *gm);
     double *draw = epv__malloc(ctx, opts->draws * sizeof *draw);
@@ -725,7 +727,7 @@ EPV_API int epv_inventory_unc_approach2(epv_ctx *ctx, const epv_inventory_result
     double sum = 0;
     for (size_t d = 0; d < opts->draws; d++) {
         for (size_t g = 0; g < ngroups; g++)
-            gm[g] = mult(&s, g < r->inv->f->nf ? r->inv->f->f[g].u_pct : r->inv->f->g[g - r->inv->f->nf].u_pct);
+            gm[g] = mult(&s, g < r->nf0 ? r->inv->f->f[g].u_pct : r->inv->f->g[g - r->nf0].u_pct);
         double e = 0;
         for (size_t k = 0; k < nsel; k++) {
             size_t i = sel[k];

@@ -64,6 +64,7 @@ struct epv_inventory_result {
     double *tce;     /* per record */
     const char **fsource;
     size_t *fgroup;  /* factor group (fully correlated factor error): factor or grid row */
+    size_t nf0, ng0; /* factor and grid rows when computed (tables may grow later) */
     int *fprov;
     /* per-year columns */
     epv_i64 *years;
