@@ -408,6 +408,26 @@ static void test_uncertainty(void)
     EPV_ASSERT_OK(ctx, epv_inventory_unc_approach1(ctx, r2, &o2, &i1));
     double E = 2 * la.t_co2e / 2, h = sqrt(pow(0.02 * E, 2) + 2 * pow(0.05 * E / 2, 2));
     EPV_ASSERT_CLOSE(i1.upper - i1.estimate, h, 1e-9);
+    /* forest sink and other removals together: net subtracts both, half-widths add in quadrature */
+    epv_i64 oy[2] = { 2021, 2022 };
+    double ov[2] = { 10, 400 };
+    epv_inventory_removal two[2] = { EPV_INVENTORY_REMOVAL_INIT, EPV_INVENTORY_REMOVAL_INIT };
+    two[0] = s;
+    two[1].name = "other removals";
+    two[1].years = oy;
+    two[1].tco2e = ov;
+    two[1].n = 2;
+    two[1].u_pct = 50;
+    o.removals = two;
+    o.nremovals = 2;
+    epv_unc_interval i3 = EPV_UNC_INTERVAL_INIT;
+    EPV_ASSERT_OK(ctx, epv_inventory_unc_approach1(ctx, r, &o, &i3));
+    EPV_ASSERT_CLOSE(i3.estimate, la.t_co2e + lb.t_co2e - 1000 - 400, 1e-12);
+    double vals4[4] = { la.t_co2e, lb.t_co2e, -1000, -400 }, us4[4] = { ua, ub, 30, 50 }, u4;
+    EPV_ASSERT_OK(ctx, epv_unc_sum(ctx, vals4, us4, 4, &u4));
+    EPV_ASSERT_CLOSE(i3.u_upper_pct, u4, 1e-9);
+    o.removals = &s;
+    o.nremovals = 1;
     /* a removal without the year */
     sy[0] = 2021;
     EPV_ASSERT_STATUS(ctx, epv_inventory_unc_approach1(ctx, r, &o, &i1), EPV_ENOTFOUND);
