@@ -27,5 +27,6 @@
 #include "epv/gep.h"
 #include "epv/ledger.h"
 #include "epv/bamboo.h"
+#include "epv/inventory.h"
 
 #endif /* EPV_H */
