@@ -19,7 +19,6 @@ unsigned long long cli_seed;
 int cli_seed_given;
 int cli_threads = -1;
 const char *cli_record;
-int cli_csv_bom, cli_csv_names;
 
 const char *cli_name(void) { return prog; }
 
@@ -37,12 +36,10 @@ static const char common_options[] =
     "  --seed=N       seed of the random draws (Monte Carlo); the same seed gives the same output\n"
     "  --threads=N    worker threads (0 = all cores); results never depend on it\n"
     "  --record=FILE  where to write the run record (JSON: versions, input digests, seed)\n"
-    "  --csv-bom      start CSV files with a UTF-8 byte order mark (for Excel)\n"
-    "  --csv-names    add Chinese names beside codes in CSV files\n"
     "  --help         show this help and exit\n"
     "  --version      show the program's and libepv's version and exit\n";
 
-static const char valid_options[] = "--seed=N, --threads=N, --record=FILE, --csv-bom, --csv-names, --help, --version";
+static const char valid_options[] = "--seed=N, --threads=N, --record=FILE, --help, --version";
 
 int cli_start(int argc, char **argv, const cli_info *info)
 {
@@ -83,10 +80,6 @@ int cli_start(int argc, char **argv, const cli_info *info)
                 cli_threads = (int)x;
         } else if (strncmp(a, "--record=", 9) == 0 && a[9]) {
             cli_record = a + 9;
-        } else if (strcmp(a, "--csv-bom") == 0) {
-            cli_csv_bom = 1;
-        } else if (strcmp(a, "--csv-names") == 0) {
-            cli_csv_names = 1;
         } else {
             exit(cli_usage_error("unknown option '%s' (valid: %s)", a, valid_options));
         }

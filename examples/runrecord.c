@@ -116,9 +116,7 @@ int rr_write(runrecord *r, const epv_ctx *ctx, const char *path)
         if (k) fputs(", ", f);
         js(f, r->argv[k]);
     }
-    fprintf(f, "],\n  \"options\": {\"csv_bom\": %s, \"csv_names\": %s},\n  \"seed\": %llu,\n  \"threads\": %d,\n"
-               "  \"methods\": [",
-            cli_csv_bom ? "true" : "false", cli_csv_names ? "true" : "false", (unsigned long long)epv_ctx_seed(ctx),
+    fprintf(f, "],\n  \"seed\": %llu,\n  \"threads\": %d,\n  \"methods\": [", (unsigned long long)epv_ctx_seed(ctx),
             epv_ctx_threads(ctx));
     for (size_t k = 0; k < r->nm; k++) {
         fputs(k ? ",\n    {\"name\": " : "\n    {\"name\": ", f);
