@@ -110,8 +110,10 @@ int main(int argc, char **argv)
     epv_gep_unc *unc = NULL;
     int status = 1;
     if (epv_ctx_new(&ctx)) return 1;
-    if (cli_threads >= 0) epv_ctx_set_threads(ctx, cli_threads);
-    if (cli_seed_given) epv_ctx_set_seed(ctx, cli_seed);
+    if (cli_apply(ctx, 1)) {
+        epv_ctx_free(ctx);
+        return 1;
+    }
     record = rr_new(cli_name(), argc, argv);
     rr_method(record, "GEP accounting specification (NDRC and NBS)", "2022");
     rr_method(record, "GB/T 46869 GEP accounting", "2025");

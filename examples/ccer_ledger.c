@@ -108,8 +108,10 @@ int main(int argc, char **argv)
     epv_ctx *ctx = NULL;
     epv_ledger *l = NULL;
     if (epv_ctx_new(&ctx) != EPV_OK) return 1;
-    if (cli_threads >= 0) epv_ctx_set_threads(ctx, cli_threads);
-    if (cli_seed_given) epv_ctx_set_seed(ctx, cli_seed);
+    if (cli_apply(ctx, 1)) {
+        epv_ctx_free(ctx);
+        return 1;
+    }
     runrecord *record = rr_new(cli_name(), argc, argv);
     rr_method(record, "CCER-14-001 afforestation", "V01");
     rr_method(record, "CCER registry rules: serial blocks, forestry buffer", "2023");

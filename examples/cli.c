@@ -19,6 +19,7 @@ unsigned long long cli_seed;
 int cli_seed_given;
 int cli_threads = -1;
 const char *cli_record;
+unsigned int cli_csv_flags;
 
 const char *cli_name(void) { return prog; }
 
@@ -36,10 +37,12 @@ static const char common_options[] =
     "  --seed=N       seed of the random draws (Monte Carlo); the same seed gives the same output\n"
     "  --threads=N    worker threads (0 = all cores); results never depend on it\n"
     "  --record=FILE  where to write the run record (JSON: versions, input digests, seed)\n"
+    "  --csv-bom      start CSV files with a UTF-8 byte order mark (for Excel on Chinese Windows)\n"
+    "  --csv-names    add Chinese and English names beside codes in CSV files\n"
     "  --help         show this help and exit\n"
     "  --version      show the program's and libepv's version and exit\n";
 
-static const char valid_options[] = "--seed=N, --threads=N, --record=FILE, --help, --version";
+static const char valid_options[] = "--seed=N, --threads=N, --record=FILE, --csv-bom, --csv-names, --help, --version";
 
 int cli_start(int argc, char **argv, const cli_info *info)
 {
@@ -80,6 +83,10 @@ int cli_start(int argc, char **argv, const cli_info *info)
                 cli_threads = (int)x;
         } else if (strncmp(a, "--record=", 9) == 0 && a[9]) {
             cli_record = a + 9;
+        } else if (strcmp(a, "--csv-bom") == 0) {
+            cli_csv_flags |= EPV_CSVOUT_BOM;
+        } else if (strcmp(a, "--csv-names") == 0) {
+            cli_csv_flags |= EPV_CSVOUT_NAMES;
         } else {
             exit(cli_usage_error("unknown option '%s' (valid: %s)", a, valid_options));
         }
@@ -87,6 +94,16 @@ int cli_start(int argc, char **argv, const cli_info *info)
     for (; i < argc; i++) argv[out++] = argv[i];
     argv[out] = NULL;
     return out;
+}
+
+int cli_apply(epv_ctx *ctx, int default_threads)
+{
+    epv_csvout_options o = EPV_CSVOUT_OPTIONS_INIT;
+    o.flags = cli_csv_flags;
+    if (epv_ctx_set_threads(ctx, cli_threads < 0 ? default_threads : cli_threads) ||
+        (cli_seed_given && epv_ctx_set_seed(ctx, cli_seed)) || epv_csvout_set(ctx, &o))
+        return cli_error("options: %s", epv_ctx_errmsg(ctx));
+    return 0;
 }
 
 int cli_usage_error(const char *fmt, ...)

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <epv.h>
+
 /* What an example says about itself. */
 typedef struct cli_info {
     const char *synopsis; /* arguments after the program name, e.g. "PROJECT.xml OUTDIR" */
@@ -21,8 +23,8 @@ typedef struct cli_info {
 const char *cli_name(void);
 /* Set the name, answer --help/--version (stdout, exit 0). Returns the index of the first
  * argument that is not an option handled here. Options it knows: --help, --version,
- * --seed=N, --threads=N, --record=FILE; "--" ends
- * options. Unknown
+ * --seed=N, --threads=N, --record=FILE, --csv-bom,
+ * --csv-names; "--" ends options. Unknown
  * options are refused (exit 2) with the list of valid ones. */
 int cli_start(int argc, char **argv, const cli_info *info);
 /* Options parsed by cli_start (defaults: seed 0 = the library's default, threads -1 = the
@@ -31,6 +33,10 @@ extern unsigned long long cli_seed;
 extern int cli_seed_given;
 extern int cli_threads;
 extern const char *cli_record;
+extern unsigned int cli_csv_flags; /* EPV_CSVOUT_BOM, EPV_CSVOUT_NAMES */
+/* Apply the options to a new context: threads (default_threads when not given), seed, CSV
+ * options. Returns 0, or 1 after a message. */
+int cli_apply(epv_ctx *ctx, int default_threads);
 /* "prog: message" + usage line on stderr; returns 2 (exit status for usage errors). */
 int cli_usage_error(const char *fmt, ...)
 #if defined(__GNUC__)

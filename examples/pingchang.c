@@ -313,8 +313,10 @@ int main(int argc, char **argv)
     epv_ctx *ctx = NULL;
     epv_params *params = NULL;
     if (epv_ctx_new(&ctx)) return 1;
-    epv_ctx_set_threads(ctx, cli_threads < 0 ? 0 : cli_threads);
-    if (cli_seed_given) epv_ctx_set_seed(ctx, cli_seed);
+    if (cli_apply(ctx, 0)) {
+        epv_ctx_free(ctx);
+        return 1;
+    }
     record = rr_new(cli_name(), argc, argv);
     rr_method(record, "IPCC 2006 Guidelines Vol. 4 AFOLU (gain-loss, Approach 1 and 2 uncertainty)", "2006");
     rr_method(record, "CCER-14-001 afforestation", "V01");

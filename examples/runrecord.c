@@ -116,7 +116,12 @@ int rr_write(runrecord *r, const epv_ctx *ctx, const char *path)
         if (k) fputs(", ", f);
         js(f, r->argv[k]);
     }
-    fprintf(f, "],\n  \"seed\": %llu,\n  \"threads\": %d,\n  \"methods\": [", (unsigned long long)epv_ctx_seed(ctx),
+    epv_csvout_options co = EPV_CSVOUT_OPTIONS_INIT;
+    epv_csvout_get(ctx, &co);
+    fprintf(f, "],\n  \"options\": [%s%s%s],\n  \"seed\": %llu,\n  \"threads\": %d,\n  \"methods\": [",
+            co.flags & EPV_CSVOUT_BOM ? "\"--csv-bom\"" : "",
+            (co.flags & EPV_CSVOUT_BOM) && (co.flags & EPV_CSVOUT_NAMES) ? ", " : "",
+            co.flags & EPV_CSVOUT_NAMES ? "\"--csv-names\"" : "", (unsigned long long)epv_ctx_seed(ctx),
             epv_ctx_threads(ctx));
     for (size_t k = 0; k < r->nm; k++) {
         fputs(k ? ",\n    {\"name\": " : "\n    {\"name\": ", f);

@@ -161,7 +161,12 @@ EPV_API int epv_gep_account_write_csv(epv_ctx *ctx, const epv_gep_account *acc, 
     int rc = epv__out_open(ctx, path, &out);
     FILE *f = out.f;
     if (rc) return rc;
-    fputs("region,ecosystem,indicator,year,quantity,unit,value_current_yuan,value_constant_yuan\n", f);
+    epv__out_csv_start(ctx, &out);
+    int names = epv__out_csv_names(ctx);
+    fputs(names ? "region,region_name,ecosystem,indicator,indicator_name_zh,indicator_name_en,year,quantity,unit,"
+                  "value_current_yuan,value_constant_yuan\n"
+                : "region,ecosystem,indicator,year,quantity,unit,value_current_yuan,value_constant_yuan\n",
+          f);
     for (int y = 0; y < acc->nyears; y++)
         for (size_t i = 0; i < acc->nind; i++) {
             const double *b = acc->q[(size_t)y * acc->nind + i];
@@ -173,8 +178,21 @@ EPV_API int epv_gep_account_write_csv(epv_ctx *ctx, const epv_gep_account *acc, 
                     double q = b[r * acc->neco + e];
                     if (q == 0) continue;
                     epv__out_csv_field(f, acc->regions[r].code);
+                    if (names) {
+                        fputc(',', f);
+                        epv__out_csv_field(f, acc->regions[r].name);
+                    }
                     fputc(',', f);
                     epv__out_csv_field(f, acc->eco[e]);
+                    if (names) {
+                        fprintf(f, ",%s,", acc->tree->nodes[i].code);
+                        epv__out_csv_field(f, acc->tree->nodes[i].name_zh);
+                        fputc(',', f);
+                        epv__out_csv_field(f, acc->tree->nodes[i].name_en);
+                        fprintf(f, ",%d,%.17g,%s,%.17g,%.17g\n", acc->first_year + y, q,
+                                epv_unit_symbol(acc->tree->nodes[i].unit), q * pc, q * pk);
+                        continue;
+                    }
                     fprintf(f, ",%s,%d,%.17g,%s,%.17g,%.17g\n", acc->tree->nodes[i].code, acc->first_year + y, q,
                             epv_unit_symbol(acc->tree->nodes[i].unit), q * pc, q * pk);
                 }

@@ -19,6 +19,7 @@ EPV_API int epv_sink_result_write_csv(epv_ctx *ctx, const epv_sink_result *r, co
     int rc = epv__out_open(ctx, path, &out);
     if (rc) return rc;
     FILE *f = out.f;
+    epv__out_csv_start(ctx, &out);
     fputs("year,stock_tco2,project_removals_tco2,project_emissions_tco2,baseline_removals_tco2,"
           "leakage_tco2,net_removals_tco2,cumulative_net_tco2",
           f);

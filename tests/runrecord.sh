@@ -10,7 +10,7 @@ b=$top_builddir/examples; d=$top_srcdir/data/examples
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail=0
 "$b/pingchang" --seed=7 --threads=2 "$d/pingchang.xml" "$d/pingchang_management.xml" "$tmp/a" > /dev/null || fail=1
-"$b/bazhong_gep" --seed=11 "$tmp/g" "$d" > /dev/null || fail=1
+"$b/bazhong_gep" --seed=11 --csv-bom --csv-names "$tmp/g" "$d" > /dev/null || fail=1
 "$b/ccer_ledger" --seed=3 "$d/pingchang.xml" "$tmp/l/ledger.db" > /dev/null || fail=1
 python3 - "$b" "$tmp" <<'PY' || fail=1
 import hashlib, json, os, subprocess, sys
@@ -20,7 +20,7 @@ bad = 0
 for rec_path, outarg in ((tmp + "/a/pingchang_run.json", -1), (tmp + "/g/bazhong_gep_run.json", 0),
                          (tmp + "/l/ledger.db.run.json", None)):
     rec = json.load(open(rec_path, encoding="utf-8"))
-    for k in ("libepv_version", "methods", "parameter_tables_sha256", "inputs", "outputs", "seed", "threads"):
+    for k in ("options", "libepv_version", "methods", "parameter_tables_sha256", "inputs", "outputs", "seed", "threads"):
         if k not in rec: print("FAIL: %s: no %s" % (rec_path, k)); bad = 1
     if len(rec["parameter_tables_sha256"]) != 64 or not rec["methods"] or not rec["outputs"]:
         print("FAIL: %s: empty digest, methods or outputs" % rec_path); bad = 1
@@ -32,7 +32,7 @@ for rec_path, outarg in ((tmp + "/a/pingchang_run.json", -1), (tmp + "/g/bazhong
         args[-1] = os.path.join(new, os.path.basename(args[-1]))
     else:
         args[outarg] = new
-    cmd = [os.path.join(bindir, rec["program"]), "--seed=%d" % rec["seed"], "--threads=%d" % rec["threads"]] + args
+    cmd = [os.path.join(bindir, rec["program"]), "--seed=%d" % rec["seed"], "--threads=%d" % rec["threads"]] + rec["options"] + args
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     for o in rec["outputs"]:
         again = os.path.join(new, os.path.basename(o["path"]))
