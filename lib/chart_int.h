@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "epv/uncertainty.h"
+
 /* font-family attribute value: CJK fonts of Linux, Windows and macOS, then sans-serif. */
 #define EPV__CHART_FONTS \
     "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
@@ -28,5 +30,11 @@ void epv__chart_open(FILE *f, double w, double h, int font_size);
 /* One legend entry at (x, y): a swatch (line when dashed >= 0, else a filled square) in
  * `colour` and the escaped label; returns the x where the next entry may start. */
 double epv__chart_legend(FILE *f, double x, double y, const char *colour, int line, int dashed, const char *label);
+
+/* epv_mc_histogram_svg with the axis in display units: every value shown is value * scale
+ * (e.g. 1e-4 / years for 万 t a year from a total in t), so the chart matches the terminal.
+ * Defined in uncertainty_svg.c. */
+int epv__mc_histogram_svg_scaled(epv_mc *mc, size_t output, size_t nbins, const char *title, const char *unit,
+                                 double scale, const char *path);
 
 #endif

@@ -6,6 +6,7 @@
  * the estimate's own figure. See doc/sink.md, "Uncertainty". */
 #include "config.h"
 #include "sink_int.h"
+#include "chart_int.h"
 #include "epv/uncertainty.h"
 #include "epv/units.h"
 
@@ -475,7 +476,11 @@ EPV_API int epv_sink_uncertainty_mc(epv_ctx *ctx, const epv_project *p, const ep
         char title[300];
         snprintf(title, sizeof title, "%s: net removals %d-%d (%zu draws)", p->name, first_year, last_year,
                  o->iterations);
-        if ((rc = epv_mc_histogram_svg(mc, 0, o->histogram_bins, title, "t CO2e", o->histogram_svg))) goto done;
+        /* Same basis as the crediting-period mean printed beside it: 万 t CO2e a year. */
+        if ((rc = epv__mc_histogram_svg_scaled(mc, 0, o->histogram_bins, title,
+                                               "mean net removals, 10^4 t CO2e/yr (万 t CO2e/年)",
+                                               1e-4 / (double)(last_year - first_year + 1), o->histogram_svg)))
+            goto done;
     }
     memset(out, 0, sizeof *out);
     out->first_year = first_year;

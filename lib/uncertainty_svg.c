@@ -16,6 +16,12 @@
 int epv_mc_histogram_svg(epv_mc *mc, size_t output, size_t nbins, const char *title,
                          const char *unit, const char *path)
 {
+    return epv__mc_histogram_svg_scaled(mc, output, nbins, title, unit, 1.0, path);
+}
+
+int epv__mc_histogram_svg_scaled(epv_mc *mc, size_t output, size_t nbins, const char *title, const char *unit,
+                                 double scale, const char *path)
+{
     if (!mc) return EPV_EINVAL;
     epv_ctx *ctx = mc->ctx;
     if (!path || nbins == 0 || nbins > 10000)
@@ -25,6 +31,8 @@ int epv_mc_histogram_svg(epv_mc *mc, size_t output, size_t nbins, const char *ti
     epv_mc_summary s;
     rc = epv_mc_summarize(mc, output, &s);
     if (rc) return rc;
+    if (!(scale > 0) || !isfinite(scale))
+        return epv__error(ctx, EPV_EINVAL, "epv_mc_histogram_svg: scale %g is not positive and finite", scale);
     epv_i64 *counts = epv__calloc(ctx, nbins, sizeof *counts);
     if (!counts) return EPV_ENOMEM;
     double lo = s.min, hi = s.max > s.min ? s.max : s.min + 1;
@@ -72,10 +80,11 @@ int epv_mc_histogram_svg(epv_mc *mc, size_t output, size_t nbins, const char *ti
     }
     char b1[48], b2[48], b3[48];
     /* x ticks: nice numbers inside [lo, hi], grouped digits */
-    double t0, t1, xs = epv__chart_ticks(lo, hi, 5, &t0, &t1);
+    double dlo = lo * scale, dhi = hi * scale; /* axis in display units */
+    double t0, t1, xs = epv__chart_ticks(dlo, dhi, 5, &t0, &t1);
     for (double v = t0; v <= t1 + xs / 2; v += xs) {
-        if (v < lo - xs * 1e-9 || v > hi + xs * 1e-9) continue;
-        double x = L + pw * (v - lo) / (hi - lo);
+        if (v < dlo - xs * 1e-9 || v > dhi + xs * 1e-9) continue;
+        double x = L + pw * (v - dlo) / (dhi - dlo);
         fprintf(f, "<line x1=\"%.2f\" y1=\"%g\" x2=\"%.2f\" y2=\"%g\" stroke=\"black\"/>\n", x, T + ph, x, T + ph + 4);
         fprintf(f, "<text x=\"%.2f\" y=\"%g\" text-anchor=\"middle\">%s</text>\n", x, T + ph + 16,
                 epv__chart_num(v, epv__chart_decimals(xs), b1, sizeof b1));
@@ -88,10 +97,11 @@ int epv_mc_histogram_svg(epv_mc *mc, size_t output, size_t nbins, const char *ti
         fprintf(f, "<text x=\"%g\" y=\"%.2f\" text-anchor=\"end\">%s</text>\n", L - 6, y + 4,
                 epv__chart_num(v, 0, b1, sizeof b1));
     }
-    fprintf(f, "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">", L + pw / 2, H - 14);
+    fprintf(f, "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">", L + pw / 2, H - 24);
     epv__out_xml_text(f, unit ? unit : "value");
-    fprintf(f, " (n = %zu, mean %s, 95%% interval %s to %s)</text>\n", s.n, epv__chart_num(s.mean, -1, b1, sizeof b1),
-            epv__chart_num(s.p2_5, -1, b2, sizeof b2), epv__chart_num(s.p97_5, -1, b3, sizeof b3));
+    fprintf(f, "</text>\n<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">n = %zu, mean %s, 95%% interval %s to %s</text>\n",
+            L + pw / 2, H - 8, s.n, epv__chart_num(s.mean * scale, -1, b1, sizeof b1),
+            epv__chart_num(s.p2_5 * scale, -1, b2, sizeof b2), epv__chart_num(s.p97_5 * scale, -1, b3, sizeof b3));
     fprintf(f, "<text x=\"12\" y=\"%g\" transform=\"rotate(-90 12 %g)\" text-anchor=\"middle\">"
                "draws per bin</text>\n",
             T + ph / 2, T + ph / 2);
