@@ -16,7 +16,8 @@ pcdir=$(dirname "$(find "$dest" -name epv.pc | head -1)")
 # (each test on its own line: under set -e a failure inside an && list does not stop the script)
 for f in include/epv.h include/epv/sink.h include/epv/version.h share/libepv/schema/project.xsd \
          share/libepv/params/species.xml share/libepv/examples/pingchang.xml share/libepv/examples/bazhong_gep.xml \
-         bin/pingchang bin/bazhong_gep bin/ccer_ledger; do
+         bin/pingchang bin/bazhong_gep bin/ccer_ledger share/man/man1/pingchang.1 share/man/man1/bazhong_gep.1 \
+         share/man/man1/ccer_ledger.1 share/doc/libepv/README.md share/doc/libepv/NEWS; do
   [ -f "$root/$f" ] || { echo "install: $f not installed"; exit 1; }
 done
 [ ! -e "$root/share/libepv/data" ] || { echo "install: data files under share/libepv/data/ (extra data/)"; exit 1; }
