@@ -45,8 +45,18 @@ grep -q "is a forest-management project.*first argument must be the afforestatio
 # Run from another directory, data found without a DATADIR; nested output directory created.
 (cd "$tmp" && "$b/bazhong_gep" deep/er/out > gep.txt 2> gep.err) || bad "bazhong_gep from $tmp: $(cat "$tmp/gep.err")"
 [ -s "$tmp/deep/er/out/bazhong_gep.csv" ] || bad "bazhong_gep did not write into a new nested directory"
+"$b/ccer_ledger" "$d/pingchang.xml" "$tmp/new/dir/l.db" > /dev/null 2> "$tmp/err" || bad "ccer_ledger into a new directory: $(cat "$tmp/err")"
+[ -s "$tmp/new/dir/l.db" ] || bad "ccer_ledger did not create the ledger's directory"
+"$b/ccer_ledger" "$d/pingchang.xml" "$tmp/new/dir/l.db" > /dev/null 2> "$tmp/err" && bad "existing ledger accepted"
+grep -q "already exists; give the name of a new ledger file" "$tmp/err" || bad "existing ledger message: $(cat "$tmp/err")"
+# Bad option values say what was expected.
+"$b/pingchang" --threads=many "$d/pingchang.xml" "$tmp/o" 2> "$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "'many' is not a thread count from 0 to 4096" "$tmp/err" || bad "--threads=many: $rc $(cat "$tmp/err")"
 # EPV_DATADIR is honoured (and a wrong one lists where it looked).
-mkdir "$tmp/empty"
+mkdir "$tmp/empty" "$tmp/dd"
+cp "$d"/bazhong_gep* "$d"/shenzhen_2020_published.xml "$tmp/dd/"
+(cd / && EPV_DATADIR=$tmp/dd "$b/bazhong_gep" "$tmp/o4" > "$tmp/o4.txt" 2>&1) || bad "EPV_DATADIR: $(cat "$tmp/o4.txt")"
+grep -q "\"path\": \"$tmp/dd/bazhong_gep.xml\"" "$tmp/o4/bazhong_gep_run.json" || bad "EPV_DATADIR not used first"
 EPV_DATADIR=$tmp/empty "$b/bazhong_gep" "$tmp/o3" "$tmp/empty" > /dev/null 2> "$tmp/err" && bad "empty DATADIR accepted"
 grep -q "cannot find the example data file bazhong_gep.xml; looked in:" "$tmp/err" || bad "data search message: $(cat "$tmp/err")"
 # Tables: no %g exponents; grouped digits; columns after Chinese names line up by display width.
