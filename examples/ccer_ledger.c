@@ -114,7 +114,7 @@ int main(int argc, char **argv)
     }
     runrecord *record = rr_new(cli_name(), argc, argv);
     rr_method(record, "CCER-14-001 afforestation", "V01");
-    rr_method(record, "CCER registry rules: serial blocks, forestry buffer", "2023");
+    rr_method(record, "CCER-style registry: serial blocks, forestry buffer (doc/ledger.md)", "libepv " EPV_VERSION_STRING);
     rr_method(record, "RFC 6962 Merkle tree", "2013");
     rr_input(record, argv[1]);
     epv_project_period mp[2];

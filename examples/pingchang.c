@@ -321,8 +321,8 @@ int main(int argc, char **argv)
     rr_method(record, "IPCC 2006 Guidelines Vol. 4 AFOLU (gain-loss, Approach 1 and 2 uncertainty)", "2006");
     rr_method(record, "CCER-14-001 afforestation", "V01");
     rr_method(record, "AR-CM-003 forest management", "V01");
-    rr_method(record, "CDM AR-Tool14 shrubs", "V04.2");
-    rr_method(record, "CDM AR-Tool03 sample plots", "V02.1.0");
+    rr_method(record, "CDM AR-Tool14 shrubs (form in doc/sink.md)", "version not pinned");
+    rr_method(record, "CDM AR-Tool03 sample plots (form in doc/uncertainty.md)", "version not pinned");
     for (int k = 1; k + 1 < argc; k++) rr_input(record, argv[k]);
     int rc = epv_params_load_default(ctx, &params);
     if (rc) {
