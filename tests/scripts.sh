@@ -20,21 +20,28 @@ cp "$src/build" "$t/scripts/build"
 touch -d '2020-01-01' "$t/configure.ac" "$t/Makefile.am" "$t/Makefile.in"
 cat > "$t/configure" <<'STUB'
 #!/bin/sh
-echo "$*" >> ../configure.calls
+printf '[%s]' "$@" >> ../configure.calls; echo >> ../configure.calls
 echo "all:" > Makefile
 STUB
 chmod +x "$t/configure"
 printf '#!/bin/sh\nexit 0\n' > "$tmp/bin/make"; chmod +x "$tmp/bin/make"
 calls() { wc -l < "$t/configure.calls" 2>/dev/null || echo 0; }
 PATH=$tmp/bin:$PATH "$t/scripts/build" --prefix=/a > /dev/null || bad "build --prefix=/a failed"
-[ "$(calls)" -eq 1 ] && grep -q -- '-q --prefix=/a' "$t/configure.calls" || bad "first build did not configure with --prefix=/a"
+[ "$(calls)" -eq 1 ] && grep -qx -- '\[-q\]\[--prefix=/a\]' "$t/configure.calls" || bad "first build did not configure with --prefix=/a"
 PATH=$tmp/bin:$PATH "$t/scripts/build" > /dev/null || bad "build failed"
 [ "$(calls)" -eq 1 ] || bad "build without options reconfigured"
 PATH=$tmp/bin:$PATH "$t/scripts/build" --prefix=/b > "$tmp/out" || bad "build --prefix=/b failed"
-[ "$(calls)" -eq 2 ] && tail -1 "$t/configure.calls" | grep -q -- '--prefix=/b' || bad "build --prefix=/b ignored once _build exists"
+[ "$(calls)" -eq 2 ] && tail -1 "$t/configure.calls" | grep -qx -- '\[-q\]\[--prefix=/b\]' || bad "build --prefix=/b ignored once _build exists"
 grep -q "reconfiguring" "$tmp/out" || bad "build did not say it reconfigures"
 PATH=$tmp/bin:$PATH "$t/scripts/build" --prefix=/b > /dev/null
 [ "$(calls)" -eq 2 ] || bad "same options reconfigured again"
+# Options with spaces and quotes survive a reconfigure triggered by a newer configure.
+PATH=$tmp/bin:$PATH "$t/scripts/build" "CFLAGS=-O2 -g" "X=it's" > /dev/null
+tail -1 "$t/configure.calls" | grep -qx -- "\[-q\]\[CFLAGS=-O2 -g\]\[X=it's\]" || bad "options with spaces: $(tail -1 "$t/configure.calls")"
+sleep 1; touch "$t/configure"
+PATH=$tmp/bin:$PATH "$t/scripts/build" > /dev/null
+[ "$(calls)" -eq 4 ] && tail -1 "$t/configure.calls" | grep -qx -- "\[-q\]\[CFLAGS=-O2 -g\]\[X=it's\]" ||
+  bad "reconfigure after configure changed lost the options: $(tail -1 "$t/configure.calls")"
 
 # --- scripts/timed-test
 sh "$src/timed-test" sh -c 'exit 3' tests/thing 9> "$tmp/fd9"; rc=$?
