@@ -22,6 +22,8 @@ for f in include/epv.h include/epv/sink.h include/epv/version.h share/libepv/sch
 done
 [ ! -e "$root/share/libepv/data" ] || { echo "install: data files under share/libepv/data/ (extra data/)"; exit 1; }
 ls "$root"/lib*/libepv.so* >/dev/null
+# The installed example programs run and answer --version.
+LD_LIBRARY_PATH=$(dirname "$(ls "$root"/lib*/libepv.so | head -1)") "$root/bin/pingchang" --version | grep -q '^pingchang (libepv) '
 cat > "$dest/prog.c" <<'PROG'
 #include <epv.h>
 #include <stdio.h>
