@@ -42,6 +42,5 @@ struct epv_mc {
 void epv__mc_drop_results(epv_mc *mc);
 /* Check output index after a run; records the error. */
 int epv__mc_check_output(epv_mc *mc, size_t output);
-/* epv__mc_histogram_svg_scaled: see chart_int.h */
 
 #endif
