@@ -69,7 +69,8 @@ static int estimate_periods(epv_ctx *ctx, const char *project_xml, int nperiods,
     epv_project *p = NULL;
     epv_sink_result *r = NULL;
     int rc = check(ctx, epv_params_load_default(ctx, &params), "parameters");
-    if (!rc) rc = check(ctx, epv_project_load_file(ctx, project_xml, params, &p), project_xml);
+    if (!rc && (rc = check(ctx, epv_project_load_file(ctx, project_xml, params, &p), project_xml)))
+        cli_list_species(ctx, params);
     if (!rc) rc = check(ctx, epv_sink_estimate(ctx, p, params, &r), "estimate");
     if (!rc && epv_project_period_count(p) < (size_t)nperiods) {
         fprintf(stderr, "ccer_ledger: %s declares fewer than %d monitoring periods\n", project_xml, nperiods);

@@ -327,3 +327,16 @@ const char *cli_group(double v, int decimals, char *buf, size_t n)
     snprintf(buf, n, "%s", out);
     return buf;
 }
+
+void cli_list_species(epv_ctx *ctx, const epv_params *params)
+{
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", epv_ctx_errmsg(ctx));
+    if (!strstr(msg, "species") || !params) return;
+    fprintf(stderr, "%s: known species (code, name):", prog);
+    for (size_t i = 0; i < epv_params_species_count(params); i++) {
+        epv_species s;
+        if (epv_params_species_at(ctx, params, i, &s) == 0) fprintf(stderr, "%s %s %s", i ? "," : "", s.code, s.name_zh);
+    }
+    fputc('\n', stderr);
+}

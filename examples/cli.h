@@ -66,4 +66,8 @@ void cli_pad(FILE *f, const char *s, int width, int right);
 /* v with `decimals` decimals and thousands grouped by commas ("4,812,345,678.90"). */
 const char *cli_group(double v, int decimals, char *buf, size_t n);
 
+/* After a failed project load whose message is about a species: list the known species
+ * (code and Chinese name) on stderr. */
+void cli_list_species(epv_ctx *ctx, const epv_params *params);
+
 #endif

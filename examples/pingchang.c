@@ -56,19 +56,6 @@ static int fail(epv_ctx *ctx, const char *what, int rc)
     return 1;
 }
 
-/* After a failed project load: when a species was not found, list the known ones. */
-static void list_species(epv_ctx *ctx, const epv_params *params)
-{
-    char msg[1024];
-    snprintf(msg, sizeof msg, "%s", epv_ctx_errmsg(ctx));
-    if (!strstr(msg, "species")) return;
-    fprintf(stderr, "%s: known species (code, name):", cli_name());
-    for (size_t i = 0; i < epv_params_species_count(params); i++) {
-        epv_species s;
-        if (epv_params_species_at(ctx, params, i, &s) == 0) fprintf(stderr, "%s %s %s", i ? "," : "", s.code, s.name_zh);
-    }
-    fputc('\n', stderr);
-}
 
 static double wan(double t) { return t / 1e4; }
 
@@ -224,7 +211,7 @@ static int run_project(epv_ctx *ctx, const epv_params *params, const char *path,
     int rc = epv_project_load_file(ctx, path, params, &p);
     if (rc) {
         fail(ctx, path, rc);
-        list_species(ctx, params);
+        cli_list_species(ctx, params);
         return 1;
     }
     double area = epv_project_area_ha(p);

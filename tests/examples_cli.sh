@@ -37,6 +37,8 @@ grep -qi "input/output error" "$tmp/err" && bad "missing file called an I/O erro
 # Unknown species: the known ones are listed.
 "$b/pingchang" "$top_srcdir/tests/data/sink/unknown_species.xml" "$tmp/o" > /dev/null 2> "$tmp/err" && bad "unknown species accepted"
 grep -q "known species (code, name):.*cunninghamia_lanceolata 杉木" "$tmp/err" || bad "species not listed: $(cat "$tmp/err")"
+"$b/ccer_ledger" "$top_srcdir/tests/data/sink/unknown_species.xml" "$tmp/u.db" > /dev/null 2> "$tmp/err" && bad "ccer_ledger: unknown species accepted"
+grep -q "known species (code, name):.*pinus_massoniana 马尾松" "$tmp/err" || bad "ccer_ledger: species not listed: $(cat "$tmp/err")"
 # Swapped project files are refused, nothing written.
 "$b/pingchang" "$d/pingchang_management.xml" "$d/pingchang.xml" "$tmp/swap" > /dev/null 2> "$tmp/err" && bad "swapped inputs accepted"
 grep -q "is a forest-management project.*first argument must be the afforestation project" "$tmp/err" ||
