@@ -8,15 +8,32 @@
  *
  * Usage: bazhong_gep OUTDIR [DATADIR]   (DATADIR defaults to data/examples) */
 #include <epv.h>
+#include "cli.h"
+#include "runrecord.h"
 
 #include <stdio.h>
 #include <string.h>
 
 static int fail(epv_ctx *ctx, const char *what)
 {
-    fprintf(stderr, "bazhong_gep: %s: %s\n", what, epv_ctx_errmsg(ctx));
+    fprintf(stderr, "%s: %s: %s\n", cli_name(), what, epv_ctx_errmsg(ctx));
     return 1;
 }
+
+/* 亿元 with grouped digits, e.g. "1,234.56". */
+static const char *yi(double yuan, char *buf) { return cli_group(yuan / 1e8, 2, buf, 48); }
+
+static const cli_info info = {
+    "OUTDIR [DATADIR]",
+    "A two-county GEP account for Bazhong (illustrative inputs): values by region, ecosystem and\n"
+    "indicator at current and constant 2020 prices, the volume/price decomposition, an\n"
+    "equivalent-factor cross-check, integrity checks on it and on Shenzhen's published 2020\n"
+    "account, 95% intervals by IPCC Approach 1 and 2. Writes into OUTDIR (created if needed):\n"
+    "bazhong_gep.xml, bazhong_gep.csv, bazhong_gep_pingchang_2020.svg, bazhong_gep_mc_2021.svg and\n"
+    "bazhong_gep_run.json (the run record). DATADIR holds bazhong_gep.xml, bazhong_gep_cpi.csv,\n"
+    "bazhong_gep_unc.xml and shenzhen_2020_published.xml; without it they are looked up as below.",
+    NULL
+};
 
 static void print_findings(epv_ctx *ctx, const epv_gep_account *acc)
 {
@@ -53,10 +70,12 @@ static int print_intervals(epv_ctx *ctx, const epv_gep_account *acc, const epv_g
     printf("\n95%% intervals, %s %d (2020 prices, 亿元): Approach 1 (IPCC Eq. 3.1/3.2) | Approach 2 (Monte Carlo, %zu draws)\n",
            region, year, a2.iterations);
     printf("  %-13s %9s %8s %19s | %9s %9s %19s\n", "total", "value", "U%", "interval", "mean", "sd", "2.5-97.5 pct");
-    for (int k = 0; k < EPV_GEP_UNC_NTOTALS; k++)
-        printf("  %-13s %9.2f %7.1f%% [%8.2f, %8.2f] | %9.2f %9.2f [%8.2f, %8.2f]\n", names[k], a1.value_yuan[k] / 1e8,
-               a1.u_pct[k], a1.lower_yuan[k] / 1e8, a1.upper_yuan[k] / 1e8, a2.mean_yuan[k] / 1e8, a2.sd_yuan[k] / 1e8,
-               a2.lower_yuan[k] / 1e8, a2.upper_yuan[k] / 1e8);
+    for (int k = 0; k < EPV_GEP_UNC_NTOTALS; k++) {
+        char b[8][48];
+        printf("  %-13s %9s %7.1f%% [%8s, %8s] | %9s %9s [%8s, %8s]\n", names[k], yi(a1.value_yuan[k], b[0]),
+               a1.u_pct[k], yi(a1.lower_yuan[k], b[1]), yi(a1.upper_yuan[k], b[2]), yi(a2.mean_yuan[k], b[3]),
+               yi(a2.sd_yuan[k], b[4]), yi(a2.lower_yuan[k], b[5]), yi(a2.upper_yuan[k], b[6]));
+    }
     return 0;
 }
 
@@ -67,12 +86,23 @@ static void path_join(char *buf, size_t n, const char *dir, const char *file)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s OUTDIR [DATADIR]\n", argv[0]);
-        return 2;
-    }
-    const char *outdir = argv[1], *datadir = argc > 2 ? argv[2] : "data/examples";
+    argc = cli_start(argc, argv, &info);
+    if (argc < 2 || argc > 3)
+        return cli_usage_error("expected an output directory and optionally a data directory, got %d argument(s)",
+                               argc - 1);
+    const char *outdir = argv[1], *datadir = argc > 2 ? argv[2] : NULL;
     char path[4096];
+    runrecord *record = NULL;
+    /* Every input is found (and checked for its kind) before anything is computed. */
+    static const char *const inputs[] = { "bazhong_gep.xml", "bazhong_gep_cpi.csv", "bazhong_gep_unc.xml",
+                                          "shenzhen_2020_published.xml" };
+    static const char *const roots[] = { "gepInput", NULL, "gepUncertainty", "gepInput" };
+    char found[4][4096];
+    for (int k = 0; k < 4; k++) {
+        if (cli_find_data(datadir, inputs[k], found[k], sizeof found[k])) return 1;
+        if (roots[k] && cli_check_xml(found[k], roots[k], NULL, 0)) return 1;
+    }
+    if (cli_mkdirs(outdir)) return 1;
     epv_ctx *ctx = NULL;
     epv_gep_tree *tree = NULL;
     epv_gep_input *in = NULL, *sz = NULL;
@@ -80,18 +110,29 @@ int main(int argc, char **argv)
     epv_gep_unc *unc = NULL;
     int status = 1;
     if (epv_ctx_new(&ctx)) return 1;
+    if (cli_apply(ctx, 1)) {
+        epv_ctx_free(ctx);
+        return 1;
+    }
+    record = rr_new(cli_name(), argc, argv);
+    rr_method(record, "GEP accounting specification (NDRC and NBS)", "2022");
+    rr_method(record, "GB/T 46869 GEP accounting", "2025");
+    rr_method(record, "equivalent factors (Xie et al.)", "2015");
+    rr_method(record, "IPCC 2006 Vol. 1 ch. 3 uncertainty, Approach 1 and 2", "2006");
+    for (int k = 0; k < 4; k++) rr_input(record, found[k]);
     if (epv_gep_tree_load_default(ctx, &tree)) { fail(ctx, "tree"); goto done; }
-    path_join(path, sizeof path, datadir, "bazhong_gep.xml");
+    snprintf(path, sizeof path, "%s", found[0]);
     if (epv_gep_input_load_file(ctx, tree, path, &in)) { fail(ctx, "input"); goto done; }
-    path_join(path, sizeof path, datadir, "bazhong_gep_cpi.csv");
+    snprintf(path, sizeof path, "%s", found[1]);
     if (epv_gep_deflator_load_csv(ctx, path, &cpi)) { fail(ctx, "deflator"); goto done; }
     epv_gep_account *acc = epv_gep_input_account(in);
     int py = epv_gep_input_price_year(in);
     if (epv_gep_account_value(ctx, acc, epv_gep_input_prices(in), cpi, py)) { fail(ctx, "valuation"); goto done; }
 
     printf("GEP account, Bazhong (two counties), illustrative inputs; money in 亿元 (10^8 yuan)\n");
-    printf("%-10s %4s %10s %10s %10s %10s %12s %8s\n", "region", "year", "provision", "regulating", "cultural",
-           "GEP", "GEP@2020", "GEP/GDP");
+    cli_pad(stdout, "region", 34, 0);
+    printf(" %4s %10s %10s %10s %10s %12s %8s\n", "year", "provision", "regulating", "cultural", "GEP", "GEP@2020",
+           "GEP/GDP");
     for (size_t r = 0; r < epv_gep_account_region_count(acc); r++) {
         epv_gep_region g;
         epv_gep_account_region_at(ctx, acc, r, &g);
@@ -103,8 +144,11 @@ int main(int argc, char **argv)
             epv_gep_account_total(ctx, acc, g.code, NULL, NULL, y, EPV_GEP_CURRENT, &gep);
             epv_gep_account_total(ctx, acc, g.code, NULL, NULL, y, EPV_GEP_CONSTANT, &gk);
             epv_gep_account_gep_gdp(ctx, acc, g.code, y, &ratio);
-            printf("%-10s %4d %10.2f %10.2f %10.2f %10.2f %12.2f %8.2f\n", g.code, y, p / 1e8, rg / 1e8, cu / 1e8,
-                   gep / 1e8, gk / 1e8, ratio);
+            char label[256], b[5][48];
+            snprintf(label, sizeof label, "%s %s", g.name, g.code);
+            cli_pad(stdout, label, 34, 0);
+            printf(" %4d %10s %10s %10s %10s %12s %8.2f\n", y, yi(p, b[0]), yi(rg, b[1]), yi(cu, b[2]), yi(gep, b[3]),
+                   yi(gk, b[4]), ratio);
         }
     }
     printf("\nPingchang 2020 by indicator (quantity in the indicator's unit, value at current prices)\n");
@@ -114,8 +158,13 @@ int main(int argc, char **argv)
         epv_gep_tree_at(ctx, tree, i, &ind);
         if (!ind.leaf || epv_gep_account_quantity(ctx, acc, "pingchang", NULL, ind.code, 2020, &q) || q == 0) continue;
         epv_gep_account_total(ctx, acc, "pingchang", NULL, ind.code, 2020, EPV_GEP_CURRENT, &v);
-        printf("  %-22s %-20s %14.6g %-6s %10.4f 亿元%s\n", ind.code, ind.name_zh, q, epv_unit_symbol(ind.unit), v / 1e8,
-               ind.final_service ? "" : "  (intermediate: not in GEP)");
+        char bq[48];
+        printf("  ");
+        cli_pad(stdout, ind.name_zh, 16, 0);
+        printf(" ");
+        cli_pad(stdout, ind.code, 22, 0);
+        printf(" %18s %-6s %10.4f 亿元%s\n", cli_group(q, q < 100 ? 2 : 0, bq, sizeof bq), epv_unit_symbol(ind.unit),
+               v / 1e8, ind.final_service ? "" : "  (intermediate: not in GEP)");
     }
     epv_gep_change ch;
     if (epv_gep_account_change(ctx, acc, "bazhong", 2020, 2021, &ch)) { fail(ctx, "change"); goto done; }
@@ -128,13 +177,16 @@ int main(int argc, char **argv)
     epv_gep_ef_standard_equivalent(ctx, 5500, 2.6, &se);
     epv_gep_ef_value(ctx, "forest_mixed", 120280, se, &ef_forest);
     epv_gep_ef_value(ctx, "cropland_dry", 70000, se, &ef_crop);
-    printf("\nEquivalent-factor route, Pingchang: standard equivalent %.2f yuan/ha; forest %.2f 亿元, cropland %.2f 亿元\n",
-           se, ef_forest / 1e8, ef_crop / 1e8);
+    {
+        char b[3][48];
+        printf("\nEquivalent-factor route, Pingchang: standard equivalent %s yuan/ha; forest %s 亿元, cropland %s 亿元\n",
+               cli_group(se, 2, b[0], sizeof b[0]), yi(ef_forest, b[1]), yi(ef_crop, b[2]));
+    }
 
     printf("\nIntegrity checks, Bazhong account:\n");
     print_findings(ctx, acc);
 
-    path_join(path, sizeof path, datadir, "bazhong_gep_unc.xml");
+    snprintf(path, sizeof path, "%s", found[2]);
     if (epv_gep_unc_load_file(ctx, tree, path, &unc)) { fail(ctx, "uncertainty table"); goto done; }
     path_join(path, sizeof path, outdir, "bazhong_gep_mc_2021.svg");
     printf("\nUncertainty: inputs' U%% from bazhong_gep_unc.xml (ILLUSTRATIVE unless marked); a unit price is shared\n"
@@ -150,8 +202,17 @@ int main(int argc, char **argv)
     path_join(path, sizeof path, outdir, "bazhong_gep_pingchang_2020.svg");
     if (epv_gep_account_write_svg(ctx, acc, "pingchang", 2020, path)) { fail(ctx, "write svg"); goto done; }
     printf("\nwrote %s/bazhong_gep.xml, bazhong_gep.csv, bazhong_gep_pingchang_2020.svg\n", outdir);
+    {
+        static const char *const outs[] = { "bazhong_gep_mc_2021.svg", "bazhong_gep.xml", "bazhong_gep.csv",
+                                            "bazhong_gep_pingchang_2020.svg" };
+        for (int k = 0; k < 4; k++) {
+            char o[4200];
+            snprintf(o, sizeof o, "%s/%s", outdir, outs[k]);
+            rr_output(record, o);
+        }
+    }
 
-    path_join(path, sizeof path, datadir, "shenzhen_2020_published.xml");
+    snprintf(path, sizeof path, "%s", found[3]);
     if (epv_gep_input_load_file(ctx, tree, path, &sz)) { fail(ctx, "shenzhen"); goto done; }
     double q;
     epv_gep_account_quantity(ctx, epv_gep_input_account(sz), "shenzhen", NULL, "water_conservation", 2020, &q);
@@ -159,8 +220,12 @@ int main(int argc, char **argv)
            q / 1e8, q * 6.11 / 1e8);
     printf("Integrity checks, Shenzhen 2020 published account:\n");
     print_findings(ctx, epv_gep_input_account(sz));
-    status = 0;
+    if (cli_record) snprintf(path, sizeof path, "%s", cli_record);
+    else path_join(path, sizeof path, outdir, "bazhong_gep_run.json");
+    status = rr_write(record, ctx, path);
+    if (!status) printf("\nrun record: %s\n", path);
 done:
+    rr_free(record);
     epv_gep_unc_free(unc);
     epv_gep_input_free(sz);
     epv_gep_input_free(in);

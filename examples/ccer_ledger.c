@@ -10,14 +10,33 @@
  *
  * Usage: ccer_ledger PROJECT_XML LEDGER_FILE   (the ledger file must not exist yet) */
 #include <epv.h>
+#include "cli.h"
+#include "runrecord.h"
+
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int check(epv_ctx *ctx, int rc, const char *what)
 {
-    if (rc != EPV_OK) fprintf(stderr, "ccer_ledger: %s: %s (%s)\n", what, epv_ctx_errmsg(ctx), epv_strerror(rc));
+    if (rc != EPV_OK) {
+        const char *msg = epv_ctx_errmsg(ctx);
+        if (strstr(msg, what) == msg) fprintf(stderr, "%s: %s\n", cli_name(), msg);
+        else fprintf(stderr, "%s: %s: %s\n", cli_name(), what, msg);
+    }
     return rc;
 }
+
+static const cli_info info = {
+    "PROJECT.xml LEDGER_FILE",
+    "From sink to credit: estimates the carbon-sink project PROJECT.xml (e.g. the shipped\n"
+    "pingchang.xml), then creates the CCER-style registry LEDGER_FILE (SQLite; it must not exist\n"
+    "yet; its directory is created if needed), verifies and issues the first two monitoring\n"
+    "periods with the forestry buffer withheld, transfers, retires with a certificate, reverses\n"
+    "a fire loss out of the buffer, prints balances and one serial's history, and verifies the\n"
+    "file with a Merkle inclusion proof. The run record goes to LEDGER_FILE.run.json.",
+    NULL
+};
 
 static int print_event(const epv_ledger_event *e, void *payload)
 {
@@ -50,7 +69,8 @@ static int estimate_periods(epv_ctx *ctx, const char *project_xml, int nperiods,
     epv_project *p = NULL;
     epv_sink_result *r = NULL;
     int rc = check(ctx, epv_params_load_default(ctx, &params), "parameters");
-    if (!rc) rc = check(ctx, epv_project_load_file(ctx, project_xml, params, &p), project_xml);
+    if (!rc && (rc = check(ctx, epv_project_load_file(ctx, project_xml, params, &p), project_xml)))
+        cli_list_species(ctx, params);
     if (!rc) rc = check(ctx, epv_sink_estimate(ctx, p, params, &r), "estimate");
     if (!rc && epv_project_period_count(p) < (size_t)nperiods) {
         fprintf(stderr, "ccer_ledger: %s declares fewer than %d monitoring periods\n", project_xml, nperiods);
@@ -71,17 +91,38 @@ static int estimate_periods(epv_ctx *ctx, const char *project_xml, int nperiods,
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s PROJECT_XML LEDGER_FILE\n", argv[0]);
-        return 2;
-    }
+    argc = cli_start(argc, argv, &info);
+    if (argc != 3) return cli_usage_error("expected 2 arguments (project file, ledger file), got %d", argc - 1);
     const char *path = argv[2];
+    if (cli_check_xml(argv[1], "project", NULL, 0)) return 1;
+    struct stat st;
+    if (stat(path, &st) == 0)
+        return cli_error("%s already exists; give the name of a new ledger file (this example creates one)", path);
+    {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", path);
+        char *slash = strrchr(dir, '/');
+        if (slash && slash != dir) {
+            *slash = 0;
+            if (cli_mkdirs(dir)) return 1;
+        }
+    }
     epv_ctx *ctx = NULL;
     epv_ledger *l = NULL;
     if (epv_ctx_new(&ctx) != EPV_OK) return 1;
+    if (cli_apply(ctx, 1)) {
+        epv_ctx_free(ctx);
+        return 1;
+    }
+    runrecord *record = rr_new(cli_name(), argc, argv);
+    rr_method(record, "CCER-14-001 afforestation", "V01");
+    rr_method(record, "CCER-style registry: serial blocks, forestry buffer (doc/ledger.md)", "libepv " EPV_VERSION_STRING);
+    rr_method(record, "RFC 6962 Merkle tree", "2013");
+    rr_input(record, argv[1]);
     epv_project_period mp[2];
     double net[2];
     if (estimate_periods(ctx, argv[1], 2, mp, net)) {
+        rr_free(record);
         epv_ctx_free(ctx);
         return 1;
     }
@@ -204,9 +245,18 @@ int main(int argc, char **argv)
     printf("...\nretirement entry %lld inclusion proof (%zu hashes): %s\n", (long long)cert, plen,
            epv_merkle_verify_inclusion(leaf, (size_t)(cert - 1), (size_t)entries, proof, plen, root) ? "valid" : "INVALID");
     epv_ledger_close(l);
-    epv_ctx_free(ctx);
-    return 0;
+    {
+        char rpath[4200];
+        if (cli_record) snprintf(rpath, sizeof rpath, "%s", cli_record);
+        else snprintf(rpath, sizeof rpath, "%s.run.json", path);
+        rr_output(record, path);
+        int st2 = rr_write(record, ctx, rpath);
+        rr_free(record);
+        epv_ctx_free(ctx);
+        return st2;
+    }
 fail:
+    rr_free(record);
     epv_ledger_close(l);
     epv_ctx_free(ctx);
     return 1;

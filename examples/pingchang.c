@@ -10,12 +10,12 @@
  * Uses only the public API (<epv.h>). */
 #define _POSIX_C_SOURCE 200809L
 #include <epv.h>
+#include "cli.h"
+#include "runrecord.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <errno.h>
-#include <sys/stat.h>
 
 /* IPCC 2006 Vol. 4 Table 4.9/4.10 row used for the plausibility check, and the IPCC
  * default carbon fraction (Table 4.3). */
@@ -41,11 +41,21 @@
 #define PLOT_CV_PCT 30.0
 #define PLOT_AREA_HA 0.0667
 
+static runrecord *record;
+static char svg_mc_path[4096];
+
 static int fail(epv_ctx *ctx, const char *what, int rc)
 {
-    fprintf(stderr, "pingchang: %s: %s (%s)\n", what, epv_ctx_errmsg(ctx), epv_strerror(rc));
+    const char *msg = epv_ctx_errmsg(ctx);
+    /* The library's message already names the file; do not repeat it. */
+    if (strstr(msg, what) == msg)
+        fprintf(stderr, "%s: %s\n", cli_name(), msg);
+    else
+        fprintf(stderr, "%s: %s: %s\n", cli_name(), what, msg);
+    (void)rc;
     return 1;
 }
+
 
 static double wan(double t) { return t / 1e4; }
 
@@ -139,6 +149,7 @@ static int report_uncertainty(epv_ctx *ctx, const epv_params *params, const epv_
     o.curve_u_pct = CURVE_U_PCT;
     o.iterations = MC_ITERATIONS;
     snprintf(svg, sizeof svg, "%s/%s_mc.svg", outdir, stem);
+    snprintf(svg_mc_path, sizeof svg_mc_path, "%s", svg);
     int rc = epv_sink_unc_approach1(ctx, p, params, first, last, &o, &a1);
     if (rc) return fail(ctx, "uncertainty (Approach 1)", rc);
     epv_mc *draws = NULL;
@@ -148,7 +159,9 @@ static int report_uncertainty(epv_ctx *ctx, const epv_params *params, const epv_
     char title[300];
     snprintf(title, sizeof title, "%s: net removals %d-%d (%lld draws)", epv_project_name(p), first, last,
              (long long)a2.net.draws);
-    rc = epv_mc_write_histogram_svg(draws, 0, 40, title, "t CO2e", svg);
+    /* Same basis as the crediting-period mean printed below: 万 t CO2e a year. */
+    rc = epv_mc_write_histogram_svg(draws, 0, 40, title, "mean net removals, 10^4 t CO2e/yr (万 t CO2e/年)",
+                                    1e-4 / (double)n, svg);
     epv_mc_free(draws);
     if (rc) return fail(ctx, "histogram", rc);
     printf("\n  Uncertainty of the crediting-period mean net removals %d-%d (95%% interval, 万 t CO2e/yr):\n"
@@ -205,7 +218,11 @@ static int run_project(epv_ctx *ctx, const epv_params *params, const char *path,
     epv_project *p = NULL;
     epv_sink_result *r = NULL;
     int rc = epv_project_load_file(ctx, path, params, &p);
-    if (rc) return fail(ctx, path, rc);
+    if (rc) {
+        fail(ctx, path, rc);
+        cli_list_species(ctx, params);
+        return 1;
+    }
     double area = epv_project_area_ha(p);
     printf("\n== %s\n   %zu strata, %.1f ha (%.2f万亩), crediting period %d-%d\n", epv_project_name(p),
            epv_project_stratum_count(p), area, epv_ha_to_mu(area) / 1e4, epv_project_start_year(p),
@@ -248,38 +265,82 @@ static int run_project(epv_ctx *ctx, const epv_params *params, const char *path,
         return fail(ctx, "write", rc);
     }
     printf("\n  wrote %s and %s\n", csv, svg);
+    rr_output(record, csv);
+    rr_output(record, svg);
+    rr_output(record, svg_mc_path);
     epv_sink_result_free(r);
     epv_project_free(p);
     return 0;
 }
 
+static const cli_info info = {
+    "AFFORESTATION.xml [MANAGEMENT.xml] OUTDIR",
+    "Pingchang forest carbon calculator: models an afforestation project (kind=\"afforestation\") and\n"
+    "optionally a forest-management project (kind=\"forest-management\") with libepv, prints yearly\n"
+    "and period net removals beside the published figures in the project files, 95% intervals by\n"
+    "IPCC Approach 1 and 2 and a monitoring sample size, and writes into OUTDIR (created if needed):\n"
+    "  pingchang_afforestation.csv/.svg/_mc.svg, pingchang_management.csv/.svg/_mc.svg (named by\n"
+    "  the kind read from each file) and pingchang_run.json (the run record).\n"
+    "The shipped inputs are data/examples/pingchang.xml and pingchang_management.xml (installed\n"
+    "under $(pkgdatadir)/examples).",
+    NULL
+};
+
 int main(int argc, char **argv)
 {
-    if (argc != 3 && argc != 4) {
-        fprintf(stderr, "usage: %s AFFORESTATION.xml [MANAGEMENT.xml] OUTDIR\n", argv[0]);
-        return 2;
-    }
+    argc = cli_start(argc, argv, &info);
+    if (argc != 3 && argc != 4)
+        return cli_usage_error("expected 2 or 3 arguments (project files, then the output directory), got %d", argc - 1);
     const char *outdir = argv[argc - 1];
-    if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "pingchang: %s: cannot create the output directory: %s\n", outdir, strerror(errno));
-        return 1;
+    /* Each file's kind decides its output names; the order of the usage line is checked so a
+     * swapped pair is refused rather than reported under the wrong heading. */
+    static const char *const want[2] = { "afforestation", "forest-management" };
+    const char *stems[2] = { NULL, NULL };
+    for (int k = 0; k + 2 < argc; k++) {
+        char kind[64];
+        if (cli_check_xml(argv[1 + k], "project", kind, sizeof kind)) return 1;
+        if (strcmp(kind, want[k]) != 0)
+            return cli_usage_error("%s is a %s project (kind=\"%s\"); the %s argument must be the %s project "
+                                   "(valid kinds: afforestation, forest-management)",
+                                   argv[1 + k], kind[0] ? kind : "(no kind)", kind, k ? "second" : "first", want[k]);
+        stems[k] = k ? "pingchang_management" : "pingchang_afforestation";
     }
+    if (cli_mkdirs(outdir)) return 1;
     epv_ctx *ctx = NULL;
     epv_params *params = NULL;
     if (epv_ctx_new(&ctx)) return 1;
-    epv_ctx_set_threads(ctx, 0);
+    if (cli_apply(ctx, 0)) {
+        epv_ctx_free(ctx);
+        return 1;
+    }
+    record = rr_new(cli_name(), argc, argv);
+    rr_method(record, "IPCC 2006 Guidelines Vol. 4 AFOLU (gain-loss, Approach 1 and 2 uncertainty)", "2006");
+    rr_method(record, "CCER-14-001 afforestation", "V01");
+    rr_method(record, "AR-CM-003 forest management", "V01");
+    rr_method(record, "CDM AR-Tool14 shrubs (form in doc/sink.md)", "version not pinned");
+    rr_method(record, "CDM AR-Tool03 sample plots (form in doc/uncertainty.md)", "version not pinned");
+    for (int k = 1; k + 1 < argc; k++) rr_input(record, argv[k]);
     int rc = epv_params_load_default(ctx, &params);
     if (rc) {
         fail(ctx, "parameters", rc);
         epv_ctx_free(ctx);
+        rr_free(record);
         return 1;
     }
     printf("libepv %s: Pingchang forest carbon sink (IPCC 2006 AFOLU, CCER forestry methodologies)\n",
            epv_version());
     printf("species parameters: libepv default table (%zu species; sources in doc/params.md)\n",
            epv_params_species_count(params));
-    int status = run_project(ctx, params, argv[1], outdir, "pingchang_afforestation");
-    if (!status && argc == 4) status = run_project(ctx, params, argv[2], outdir, "pingchang_management");
+    int status = run_project(ctx, params, argv[1], outdir, stems[0]);
+    if (!status && argc == 4) status = run_project(ctx, params, argv[2], outdir, stems[1]);
+    if (!status) {
+        char path[4200];
+        if (cli_record) snprintf(path, sizeof path, "%s", cli_record);
+        else snprintf(path, sizeof path, "%s/pingchang_run.json", outdir);
+        status = rr_write(record, ctx, path);
+        if (!status) printf("\nrun record: %s\n", path);
+    }
+    rr_free(record);
     epv_params_free(params);
     epv_ctx_free(ctx);
     return status;

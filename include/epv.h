@@ -28,5 +28,6 @@
 #include "epv/ledger.h"
 #include "epv/bamboo.h"
 #include "epv/inventory.h"
+#include "epv/csvout.h"
 
 #endif /* EPV_H */

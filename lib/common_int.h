@@ -17,6 +17,7 @@ struct epv_ctx {
     int nthreads;
     epv_progress_fn progress;
     void *progress_payload;
+    unsigned int csv_flags; /* EPV_CSVOUT_* (csvout.h), read by the CSV writers */
 };
 
 #if defined(__GNUC__)

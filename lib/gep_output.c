@@ -4,6 +4,7 @@
 #include "config.h"
 #include "gep_int.h"
 #include "textout_int.h"
+#include "chart_int.h"
 
 #include <errno.h>
 #include <math.h>
@@ -160,7 +161,12 @@ EPV_API int epv_gep_account_write_csv(epv_ctx *ctx, const epv_gep_account *acc, 
     int rc = epv__out_open(ctx, path, &out);
     FILE *f = out.f;
     if (rc) return rc;
-    fputs("region,ecosystem,indicator,year,quantity,unit,value_current_yuan,value_constant_yuan\n", f);
+    epv__out_csv_start(ctx, &out);
+    int names = epv__out_csv_names(ctx);
+    fputs(names ? "region,region_name,ecosystem,indicator,indicator_name_zh,indicator_name_en,year,quantity,unit,"
+                  "value_current_yuan,value_constant_yuan\n"
+                : "region,ecosystem,indicator,year,quantity,unit,value_current_yuan,value_constant_yuan\n",
+          f);
     for (int y = 0; y < acc->nyears; y++)
         for (size_t i = 0; i < acc->nind; i++) {
             const double *b = acc->q[(size_t)y * acc->nind + i];
@@ -172,8 +178,21 @@ EPV_API int epv_gep_account_write_csv(epv_ctx *ctx, const epv_gep_account *acc, 
                     double q = b[r * acc->neco + e];
                     if (q == 0) continue;
                     epv__out_csv_field(f, acc->regions[r].code);
+                    if (names) {
+                        fputc(',', f);
+                        epv__out_csv_field(f, acc->regions[r].name);
+                    }
                     fputc(',', f);
                     epv__out_csv_field(f, acc->eco[e]);
+                    if (names) {
+                        fprintf(f, ",%s,", acc->tree->nodes[i].code);
+                        epv__out_csv_field(f, acc->tree->nodes[i].name_zh);
+                        fputc(',', f);
+                        epv__out_csv_field(f, acc->tree->nodes[i].name_en);
+                        fprintf(f, ",%d,%.17g,%s,%.17g,%.17g\n", acc->first_year + y, q,
+                                epv_unit_symbol(acc->tree->nodes[i].unit), q * pc, q * pk);
+                        continue;
+                    }
                     fprintf(f, ",%s,%d,%.17g,%s,%.17g,%.17g\n", acc->tree->nodes[i].code, acc->first_year + y, q,
                             epv_unit_symbol(acc->tree->nodes[i].unit), q * pc, q * pk);
                 }
@@ -204,11 +223,15 @@ EPV_API int epv_gep_account_write_svg(epv_ctx *ctx, const epv_gep_account *acc, 
     if ((rc = epv__out_open(ctx, path, &out))) return rc;
     FILE *f = out.f;
     const int row = 22, top = 50, left = 260, width = 420;
-    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%zu\" font-family=\"sans-serif\" font-size=\"12\">\n",
-            left + width + 120, top + n * row + 30);
+    epv__chart_open(f, left + width + 140, (double)(top + n * row + 40), 12);
     fprintf(f, "  <title>GEP composition</title>\n  <text x=\"10\" y=\"20\" font-size=\"15\">GEP ");
-    epv__out_xml_text(f, region);
-    fprintf(f, " %d: %.2f 亿元 (current prices)</text>\n", year, gep / 1e8);
+    /* The region's name (the code only when it has none). */
+    const char *rname = region;
+    for (size_t r = 0; r < acc->nreg; r++)
+        if (strcmp(acc->regions[r].code, region) == 0 && acc->regions[r].name[0]) rname = acc->regions[r].name;
+    epv__out_xml_text(f, rname);
+    char num[48];
+    fprintf(f, " %d: %s 亿元 (10^8 yuan, current prices)</text>\n", year, epv__chart_num(gep / 1e8, 2, num, sizeof num));
     static const char *colour[] = { "#999", "#d08c2b", "#2b7bd0", "#3aa655" };
     size_t k = 0;
     for (size_t i = 0; i < acc->nind; i++) {
@@ -224,11 +247,14 @@ EPV_API int epv_gep_account_write_svg(epv_ctx *ctx, const epv_gep_account *acc, 
         epv__out_xml_text(f, ind->name_en);
         fprintf(f, "</text>\n  <rect x=\"%d\" y=\"%zu\" width=\"%.2f\" height=\"%d\" fill=\"%s\"/>\n", left, yy, w, row - 6,
                 colour[(unsigned)ind->category < 4 ? ind->category : 0]);
-        fprintf(f, "  <text x=\"%.2f\" y=\"%zu\">%.2f 亿元 (%.1f%%)</text>\n", left + w + 4, yy + 14, v / 1e8,
-                gep != 0 ? 100.0 * v / gep : 0.0);
+        fprintf(f, "  <text x=\"%.2f\" y=\"%zu\">%s 亿元 (%.1f%%)</text>\n", left + w + 4, yy + 14,
+                epv__chart_num(v / 1e8, 2, num, sizeof num), gep != 0 ? 100.0 * v / gep : 0.0);
         k++;
     }
-    fprintf(f, "  <text x=\"10\" y=\"%zu\" fill=\"#555\">provisioning: orange, regulating: blue, cultural: green</text>\n</svg>\n",
-            top + n * row + 20);
+    double lx = 10, ly = (double)(top + n * row + 24);
+    lx = epv__chart_legend(f, lx, ly, colour[1], 0, 0, "物质产品 provisioning");
+    lx = epv__chart_legend(f, lx, ly, colour[2], 0, 0, "调节服务 regulating");
+    epv__chart_legend(f, lx, ly, colour[3], 0, 0, "文化服务 cultural");
+    fputs("</svg>\n", f);
     return epv__out_close(ctx, &out, rc);
 }

@@ -8,6 +8,7 @@
  * one input per cell. */
 #include "config.h"
 #include "gep_int.h"
+#include "chart_int.h"
 #include "epv/uncertainty.h"
 
 #include <math.h>
@@ -290,8 +291,10 @@ EPV_API int epv_gep_unc_approach2(epv_ctx *ctx, const epv_gep_account *acc, cons
     }
     if (!rc && o.svg_path) {
         char title[EPV_GEP_TEXT_MAX + 64];
-        snprintf(title, sizeof title, "GEP of %s in %d, Monte Carlo (%zu draws)", region, year, o.iterations);
-        rc = epv_mc_write_histogram_svg(mc, 0, o.svg_bins, title, "yuan", o.svg_path);
+        long ri = epv__gep_region_index(NULL, acc, region, 0);
+        snprintf(title, sizeof title, "GEP of %s in %d, Monte Carlo (%zu draws)",
+                 ri >= 0 && acc->regions[ri].name[0] ? acc->regions[ri].name : region, year, o.iterations);
+        rc = epv_mc_write_histogram_svg(mc, 0, o.svg_bins, title, "GEP, 10^8 yuan (亿元)", 1e-8, o.svg_path);
     }
     r.iterations = o.iterations;
     epv_mc_free(mc);

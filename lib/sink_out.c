@@ -5,6 +5,7 @@
 #include "config.h"
 #include "sink_int.h"
 #include "textout_int.h"
+#include "chart_int.h"
 
 #include <errno.h>
 #include <math.h>
@@ -18,6 +19,7 @@ EPV_API int epv_sink_result_write_csv(epv_ctx *ctx, const epv_sink_result *r, co
     int rc = epv__out_open(ctx, path, &out);
     if (rc) return rc;
     FILE *f = out.f;
+    epv__out_csv_start(ctx, &out);
     fputs("year,stock_tco2,project_removals_tco2,project_emissions_tco2,baseline_removals_tco2,"
           "leakage_tco2,net_removals_tco2,cumulative_net_tco2",
           f);
@@ -46,13 +48,6 @@ EPV_API int epv_sink_result_write_csv(epv_ctx *ctx, const epv_sink_result *r, co
     return epv__out_close(ctx, &out, EPV_OK);
 }
 
-/* A "nice" axis step (1, 2 or 5 × 10^k) giving about `ticks` intervals up to max. */
-static double nice_step(double max, int ticks)
-{
-    double raw = max / ticks, mag = pow(10, floor(log10(raw))), n = raw / mag;
-    return (n <= 1 ? 1 : n <= 2 ? 2 : n <= 5 ? 5 : 10) * mag;
-}
-
 EPV_API int epv_sink_result_write_svg(epv_ctx *ctx, const epv_sink_result *r, const char *path, const char *title,
                                       double reference_tco2_yr, const char *reference_label)
 {
@@ -77,8 +72,8 @@ EPV_API int epv_sink_result_write_svg(epv_ctx *ctx, const epv_sink_result *r, co
     ymax /= scale;
     ymin /= scale;
     if (ymax <= ymin) ymax = ymin + 1;
-    double step = nice_step(ymax - ymin, 6);
-    double top = ceil(ymax / step) * step, bottom = floor(ymin / step) * step;
+    double top, bottom;
+    double step = epv__chart_ticks(ymin, ymax, 6, &bottom, &top);
     const double W = 760, H = 460, L = 90, R = 30, T = 50, B = 60;
     double pw = W - L - R, ph = H - T - B;
 #define XPOS(i) (L + pw * (n > 1 ? (double)(i) / (double)(n - 1) : 0.5))
@@ -90,40 +85,43 @@ EPV_API int epv_sink_result_write_svg(epv_ctx *ctx, const epv_sink_result *r, co
         return rc;
     }
     FILE *f = out.f;
-    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-               "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
-               "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
-            W, H, W, H);
+    epv__chart_open(f, W, H, 12);
     fprintf(f, "<text x=\"%.0f\" y=\"28\" font-size=\"16\" font-weight=\"bold\">", L);
     epv__out_xml_text(f, title ? title : "Cumulative net removals");
     fputs("</text>\n", f);
     for (double v = bottom; v <= top + step / 2; v += step) {
         fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", L, YPOS(v), W - R, YPOS(v));
-        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%g</text>\n", L - 6, YPOS(v) + 4, v);
+        char num[48];
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", L - 6, YPOS(v) + 4,
+                epv__chart_num(v, epv__chart_decimals(step), num, sizeof num));
     }
+    /* Year ticks on round years (every xstep), the first and the last year of the data, and
+     * no two ticks closer than half a step. */
     size_t xstep = n > 20 ? 5 : n > 10 ? 2 : 1;
-    for (size_t i = 0; i < n; i += xstep)
-        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>\n", XPOS(i), T + ph + 18,
-                r->start_year + (int)i);
+    for (size_t i = 0; i < n; i++) {
+        int year = r->start_year + (int)i;
+        int ends = i == 0 || i == n - 1;
+        if (!ends && (year % (int)xstep != 0 || 2 * i < xstep || 2 * (n - 1 - i) < xstep)) continue;
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\"/>\n", XPOS(i), T + ph,
+                XPOS(i), T + ph + 4);
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>\n", XPOS(i), T + ph + 18, year);
+    }
     fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\"/>\n", L, T + ph, W - R, T + ph);
     fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\"/>\n", L, T, L, T + ph);
     fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">year</text>\n", L + pw / 2, H - 15);
     fprintf(f, "<text transform=\"translate(22 %.1f) rotate(-90)\" text-anchor=\"middle\">"
-               "cumulative net removals (10^4 t CO2e, 万吨)</text>\n",
+               "cumulative net removals (10^4 t CO2e = 万 t CO2e)</text>\n",
             T + ph / 2);
     if (reference_tco2_yr > 0) {
         fprintf(f, "<polyline fill=\"none\" stroke=\"#d62728\" stroke-width=\"2\" stroke-dasharray=\"6 4\" points=\"");
         for (size_t i = 0; i < n; i++) fprintf(f, "%.1f,%.1f ", XPOS(i), YPOS(reference_tco2_yr * (double)(i + 1) / scale));
         fputs("\"/>\n", f);
-        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#d62728\">", L + 10, T + 34);
-        epv__out_xml_text(f, reference_label ? reference_label : "reference");
-        fputs("</text>\n", f);
+        epv__chart_legend(f, L + 10, T + 34, "#d62728", 1, 1, reference_label ? reference_label : "reference");
     }
     fputs("<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2.5\" points=\"", f);
     for (size_t i = 0; i < n; i++) fprintf(f, "%.1f,%.1f ", XPOS(i), YPOS(cum[i] / scale));
     fputs("\"/>\n", f);
-    fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#1f77b4\">libepv estimate (net of baseline, emissions, leakage)</text>\n",
-            L + 10, T + 16);
+    epv__chart_legend(f, L + 10, T + 16, "#1f77b4", 1, 0, "libepv estimate (net of baseline, emissions, leakage)");
     fputs("</svg>\n", f);
 #undef XPOS
 #undef YPOS

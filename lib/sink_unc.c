@@ -6,6 +6,7 @@
  * the estimate's own figure. See doc/sink.md, "Uncertainty". */
 #include "config.h"
 #include "sink_int.h"
+#include "chart_int.h"
 #include "epv/uncertainty.h"
 #include "epv/units.h"
 

@@ -2,6 +2,7 @@
 /* Shared file-writing helpers (see textout_int.h). */
 #include "config.h"
 #include "textout_int.h"
+#include "epv/csvout.h"
 
 #include <errno.h>
 #include <string.h>
@@ -58,3 +59,33 @@ void epv__out_csv_field(FILE *f, const char *s)
     }
     fputc('"', f);
 }
+
+EPV__DEFINE_INIT(epv_csvout_options, EPV_CSVOUT_OPTIONS_VERSION, EPV_CSVOUT_OPTIONS_INIT)
+
+EPV_API int epv_csvout_set(epv_ctx *ctx, const epv_csvout_options *opts)
+{
+    if (!ctx) return EPV_EINVAL;
+    EPV__NEED(ctx, opts, "opts");
+    int rc = epv__check_version(ctx, "epv_csvout_options", opts, EPV_CSVOUT_OPTIONS_VERSION);
+    if (rc) return rc;
+    if (opts->flags & ~(EPV_CSVOUT_BOM | EPV_CSVOUT_NAMES))
+        return epv__error(ctx, EPV_EINVAL, "epv_csvout_set: flags 0x%x: unknown bits (valid: EPV_CSVOUT_BOM, EPV_CSVOUT_NAMES)",
+                          opts->flags);
+    ctx->csv_flags = opts->flags;
+    return EPV_OK;
+}
+
+EPV_API int epv_csvout_get(const epv_ctx *ctx, epv_csvout_options *out)
+{
+    if (!ctx || !out) return EPV_EINVAL;
+    out->version = EPV_CSVOUT_OPTIONS_VERSION;
+    out->flags = ctx->csv_flags;
+    return EPV_OK;
+}
+
+void epv__out_csv_start(const epv_ctx *ctx, epv__out *out)
+{
+    if (ctx && (ctx->csv_flags & EPV_CSVOUT_BOM) && out->f) fputs("\xEF\xBB\xBF", out->f);
+}
+
+int epv__out_csv_names(const epv_ctx *ctx) { return ctx && (ctx->csv_flags & EPV_CSVOUT_NAMES); }

@@ -23,6 +23,10 @@ int epv__out_open(epv_ctx *ctx, const char *path, epv__out *out);
 int epv__out_close(epv_ctx *ctx, epv__out *out, int rc);
 /* Text with &, <, > and " escaped for XML character data and attribute values. */
 void epv__out_xml_text(FILE *f, const char *s);
+/* Start a CSV file: the UTF-8 byte order mark when the context asks for it (csvout.h). */
+void epv__out_csv_start(const epv_ctx *ctx, epv__out *out);
+/* Non-zero when the context asks for name columns beside codes. */
+int epv__out_csv_names(const epv_ctx *ctx);
 /* One CSV field, quoted when it holds a comma, quote or line break (RFC 4180). */
 void epv__out_csv_field(FILE *f, const char *s);
 

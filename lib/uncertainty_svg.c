@@ -11,20 +11,10 @@
 
 #include "uncertainty_int.h"
 #include "textout_int.h"
+#include "chart_int.h"
 
-/* A number as people read it on a chart: whole numbers above 100 (no exponent), three
- * significant digits below. */
-static const char *readable(double v, char buf[32])
-{
-    if (fabs(v) >= 100 && fabs(v) < 1e15)
-        epv__snprintf_c(buf, 32, "%.0f", v);
-    else
-        epv__snprintf_c(buf, 32, "%.3g", v);
-    return buf;
-}
-
-int epv_mc_write_histogram_svg(epv_mc *mc, size_t output, size_t nbins, const char *title,
-                               const char *unit, const char *path)
+EPV_API int epv_mc_write_histogram_svg(epv_mc *mc, size_t output, size_t nbins, const char *title,
+                                       const char *unit, double scale, const char *path)
 {
     if (!mc) return EPV_EINVAL;
     epv_ctx *ctx = mc->ctx;
@@ -35,6 +25,8 @@ int epv_mc_write_histogram_svg(epv_mc *mc, size_t output, size_t nbins, const ch
     epv_mc_summary s = EPV_MC_SUMMARY_INIT;
     epv__mc_summary(mc, output, &s); /* a chart needs no relative bounds, so a mean of 0 is fine */
     if (rc) return rc;
+    if (!(scale > 0) || !isfinite(scale))
+        return epv__error(ctx, EPV_EINVAL, "epv_mc_histogram_svg: scale %g is not positive and finite", scale);
     epv_i64 *counts = epv__calloc(ctx, nbins, sizeof *counts);
     if (!counts) return EPV_ENOMEM;
     double lo = s.min, hi = s.max > s.min ? s.max : s.min + 1;
@@ -55,11 +47,7 @@ int epv_mc_write_histogram_svg(epv_mc *mc, size_t output, size_t nbins, const ch
     FILE *f = out.f;
     const double W = 640, H = 400, L = 60, R = 20, T = 40, B = 60;
     const double pw = W - L - R, ph = H - T - B;
-    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-               "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%g\" height=\"%g\" "
-               "viewBox=\"0 0 %g %g\" font-family=\"sans-serif\" font-size=\"12\">\n",
-            W, H, W, H);
-    fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
+    epv__chart_open(f, W, H, 12);
     /* Left-aligned and small enough that long project names fit the width. */
     fprintf(f, "<text x=\"%g\" y=\"24\" text-anchor=\"start\" font-size=\"13\">", 10.0);
     epv__out_xml_text(f, title ? title : "Monte Carlo");
@@ -84,14 +72,31 @@ int epv_mc_write_histogram_svg(epv_mc *mc, size_t output, size_t nbins, const ch
         fprintf(f, "<text x=\"%.2f\" y=\"%g\" text-anchor=\"middle\" fill=\"#c0392b\">%s</text>\n",
                 x, T - 4, labels[m]);
     }
-    char b1[32], b2[32], b3[32];
-    fprintf(f, "<text x=\"%g\" y=\"%g\" text-anchor=\"start\">%s</text>\n", L, T + ph + 16, readable(lo, b1));
-    fprintf(f, "<text x=\"%g\" y=\"%g\" text-anchor=\"end\">%s</text>\n", L + pw, T + ph + 16, readable(hi, b2));
-    fprintf(f, "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">", L + pw / 2, H - 14);
+    char b1[48], b2[48], b3[48];
+    /* x ticks: nice numbers inside [lo, hi], grouped digits */
+    double dlo = lo * scale, dhi = hi * scale; /* axis in display units */
+    double t0, t1, xs = epv__chart_ticks(dlo, dhi, 5, &t0, &t1);
+    for (double v = t0; v <= t1 + xs / 2; v += xs) {
+        if (v < dlo - xs * 1e-9 || v > dhi + xs * 1e-9) continue;
+        double x = L + pw * (v - dlo) / (dhi - dlo);
+        fprintf(f, "<line x1=\"%.2f\" y1=\"%g\" x2=\"%.2f\" y2=\"%g\" stroke=\"black\"/>\n", x, T + ph, x, T + ph + 4);
+        fprintf(f, "<text x=\"%.2f\" y=\"%g\" text-anchor=\"middle\">%s</text>\n", x, T + ph + 16,
+                epv__chart_num(v, epv__chart_decimals(xs), b1, sizeof b1));
+    }
+    /* y ticks: draws per bin */
+    double c0, c1, cs = epv__chart_ticks(0, (double)cmax, 5, &c0, &c1);
+    for (double v = 0; v <= (double)cmax + cs * 1e-9; v += cs) {
+        double y = T + ph - ph * v / (double)cmax;
+        fprintf(f, "<line x1=\"%g\" y1=\"%.2f\" x2=\"%g\" y2=\"%.2f\" stroke=\"black\"/>\n", L - 4, y, L, y);
+        fprintf(f, "<text x=\"%g\" y=\"%.2f\" text-anchor=\"end\">%s</text>\n", L - 6, y + 4,
+                epv__chart_num(v, 0, b1, sizeof b1));
+    }
+    fprintf(f, "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">", L + pw / 2, H - 24);
     epv__out_xml_text(f, unit ? unit : "value");
-    fprintf(f, " (n = %zu, mean %s, 95%% interval %s to %s)</text>\n", s.n, readable(s.mean, b1), readable(s.p2_5, b2),
-            readable(s.p97_5, b3));
-    fprintf(f, "<text x=\"14\" y=\"%g\" transform=\"rotate(-90 14 %g)\" text-anchor=\"middle\">"
+    fprintf(f, "</text>\n<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">n = %zu, mean %s, 95%% interval %s to %s</text>\n",
+            L + pw / 2, H - 8, s.n, epv__chart_num(s.mean * scale, -1, b1, sizeof b1),
+            epv__chart_num(s.p2_5 * scale, -1, b2, sizeof b2), epv__chart_num(s.p97_5 * scale, -1, b3, sizeof b3));
+    fprintf(f, "<text x=\"12\" y=\"%g\" transform=\"rotate(-90 12 %g)\" text-anchor=\"middle\">"
                "draws per bin</text>\n",
             T + ph / 2, T + ph / 2);
     fprintf(f, "</svg>\n");

@@ -13,9 +13,17 @@ make -s -C "$top_builddir" install DESTDIR="$dest" >/dev/null
 prefix=$(sed -n 's/^prefix=//p' "$top_builddir/epv.pc")
 root="$dest$prefix"
 pcdir=$(dirname "$(find "$dest" -name epv.pc | head -1)")
-[ -f "$root/include/epv.h" ] && [ -f "$root/include/epv/sink.h" ] && [ -f "$root/include/epv/version.h" ]
+# (each test on its own line: under set -e a failure inside an && list does not stop the script)
+for f in include/epv.h include/epv/sink.h include/epv/version.h share/libepv/schema/project.xsd \
+         share/libepv/params/species.xml share/libepv/examples/pingchang.xml share/libepv/examples/bazhong_gep.xml \
+         bin/pingchang bin/bazhong_gep bin/ccer_ledger share/man/man1/pingchang.1 share/man/man1/bazhong_gep.1 \
+         share/man/man1/ccer_ledger.1 share/doc/libepv/README.md share/doc/libepv/NEWS; do
+  [ -f "$root/$f" ] || { echo "install: $f not installed"; exit 1; }
+done
+[ ! -e "$root/share/libepv/data" ] || { echo "install: data files under share/libepv/data/ (extra data/)"; exit 1; }
 ls "$root"/lib*/libepv.so* >/dev/null
-[ -f "$root/share/libepv/schema/project.xsd" ] && [ -f "$root/share/libepv/params/species.xml" ]
+# The installed example programs run and answer --version.
+LD_LIBRARY_PATH=$(dirname "$(ls "$root"/lib*/libepv.so | head -1)") "$root/bin/pingchang" --version | grep -q '^pingchang (libepv) '
 cat > "$dest/prog.c" <<'PROG'
 #include <epv.h>
 #include <stdio.h>

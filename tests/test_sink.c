@@ -759,7 +759,7 @@ static void test_null_walk(void)
     CU_ASSERT_EQUAL(epv_mc_percentiles(NULL, 0, u, 2, ys), EPV_EINVAL);
     CU_ASSERT_EQUAL(epv_mc_histogram(NULL, 0, 2, 0, 0, counts), EPV_EINVAL);
     CU_ASSERT_EQUAL(epv_mc_samples(NULL, 0, ys, 2), EPV_EINVAL);
-    CU_ASSERT_EQUAL(epv_mc_write_histogram_svg(NULL, 0, 2, NULL, NULL, "x.svg"), EPV_EINVAL);
+    CU_ASSERT_EQUAL(epv_mc_write_histogram_svg(NULL, 0, 2, NULL, NULL, 1.0, "x.svg"), EPV_EINVAL);
     EPV_ASSERT_OK(ctx, epv_mc_new(ctx, &mc));
     NULLCASE(epv_mc_add_input(mc, NULL, &md, 0, NULL));
     NULLCASE(epv_mc_add_input(mc, "x", NULL, 0, NULL));
@@ -774,7 +774,7 @@ static void test_null_walk(void)
     NULLCASE(epv_mc_percentiles(mc, 0, u, 2, NULL));
     NULLCASE(epv_mc_histogram(mc, 0, 2, 0, 0, NULL));
     NULLCASE(epv_mc_samples(mc, 0, NULL, 2));
-    NULLCASE(epv_mc_write_histogram_svg(mc, 0, 2, NULL, NULL, NULL));
+    NULLCASE(epv_mc_write_histogram_svg(mc, 0, 2, NULL, NULL, 1.0, NULL));
     epv_mc_free(mc);
 
     double w[1] = { 1 }, s1[1] = { 2 }, sx = 10, sx2 = 60;

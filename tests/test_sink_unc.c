@@ -232,7 +232,7 @@ static void test_threads_identical(void)
     CU_ASSERT_EQUAL(n1, 1100);
     CU_ASSERT_EQUAL_FATAL(n1, n2);
     CU_ASSERT(memcmp(v1, v2, n1 * sizeof *v1) == 0);
-    EPV_ASSERT_OK(ctx, epv_mc_write_histogram_svg(d1, 0, 40, "net removals", "t CO2e", svg));
+    EPV_ASSERT_OK(ctx, epv_mc_write_histogram_svg(d1, 0, 40, "net removals", "t CO2e", 1.0, svg));
     epv_mc_free(d1);
     epv_mc_free(d2);
     FILE *f = fopen(svg, "r");

@@ -281,7 +281,7 @@ void mc_test_svg(void)
     int fd = mkstemp(path);
     CU_ASSERT_FATAL(fd >= 0);
     close(fd);
-    EPV_ASSERT_OK(ctx, epv_mc_write_histogram_svg(mc, 0, 30, "Removals <t CO2e>", "t CO2e", path));
+    EPV_ASSERT_OK(ctx, epv_mc_write_histogram_svg(mc, 0, 30, "Removals <t CO2e>", "t CO2e", 1.0, path));
     FILE *f = fopen(path, "r");
     char buf[8192] = { 0 };
     size_t got = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
@@ -291,7 +291,7 @@ void mc_test_svg(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "&lt;t CO2e&gt;")); /* title escaped */
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "</svg>"));
     remove(path);
-    EPV_ASSERT_STATUS(ctx, epv_mc_write_histogram_svg(mc, 0, 30, NULL, NULL, "/nonexistent-dir/x.svg"),
+    EPV_ASSERT_STATUS(ctx, epv_mc_write_histogram_svg(mc, 0, 30, NULL, NULL, 1.0, "/nonexistent-dir/x.svg"),
                       EPV_EIO);
     EPV_ASSERT_ERRMSG_HAS(ctx, "/nonexistent-dir/x.svg");
     epv_mc_free(mc);

@@ -190,9 +190,11 @@ EPV_API int epv_mc_column(epv_mc *mc, size_t output, const double **values, size
 /**
  * Write a histogram of output j as an SVG bar chart (UTF-8 text) at `path`.
  * @param title chart title (may be NULL); @param unit axis label (may be NULL).
+ * @param scale every value is shown as value * scale (e.g. 1e-4 / years to show a total in t
+ *        as 万 t a year, the basis a program prints beside it); 1 shows the draws as they are.
  */
 EPV_API int epv_mc_write_histogram_svg(epv_mc *mc, size_t output, size_t nbins, const char *title,
-                                       const char *unit, const char *path);
+                                       const char *unit, double scale, const char *path);
 
 #ifdef __cplusplus
 }
