@@ -335,7 +335,7 @@ void cli_list_species(epv_ctx *ctx, const epv_params *params)
     if (!strstr(msg, "species") || !params) return;
     fprintf(stderr, "%s: known species (code, name):", prog);
     for (size_t i = 0; i < epv_params_species_count(params); i++) {
-        epv_species s;
+        epv_params_species s = EPV_PARAMS_SPECIES_INIT;
         if (epv_params_species_at(ctx, params, i, &s) == 0) fprintf(stderr, "%s %s %s", i ? "," : "", s.code, s.name_zh);
     }
     fputc('\n', stderr);
