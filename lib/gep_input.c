@@ -76,8 +76,7 @@ static int qset(struct rd *d, xmlNodePtr n, const struct loc *l, const char *ind
 
 static int do_price(struct rd *d, xmlNodePtr n)
 {
-    epv_gep_price p;
-    memset(&p, 0, sizeof p);
+    epv_gep_price p = EPV_GEP_PRICE_INIT;
     char cur[32], per[32], method[32];
     int rc;
     if ((rc = sattr(d, n, "indicator", 1, p.indicator, sizeof p.indicator)) || (rc = sattr(d, n, "currency", 1, cur, sizeof cur)) ||
@@ -107,10 +106,24 @@ static int do_price(struct rd *d, xmlNodePtr n)
 
 static int do_soil_price(struct rd *d, xmlNodePtr n)
 {
-    epv_gep_soil_value_params s;
-    epv_gep_price p;
-    memset(&p, 0, sizeof p);
+    epv_gep_soil_value_params s = EPV_GEP_SOIL_VALUE_PARAMS_INIT;
+    epv_gep_soil_value sv = EPV_GEP_SOIL_VALUE_INIT;
+    epv_gep_price p = EPV_GEP_PRICE_INIT;
+    char kind[2][32] = { "treatment", "treatment" };
+    static const char *const kattr[2] = { "nPriceKind", "pPriceKind" };
+    epv_gep_nutrient_price *kdst[2] = { &s.n_price_kind, &s.p_price_kind };
     int rc;
+    /* What each nutrient price is: a fertiliser price or a treatment cost. Files of 0.1 carry
+     * treatment costs (N 875, P 2800 yuan/t, references.md) and no kind: treatment. */
+    for (int k = 0; k < 2; k++) {
+        if ((rc = sattr(d, n, kattr[k], 0, kind[k], sizeof kind[k]))) return rc;
+        if (!kind[k][0]) strcpy(kind[k], "treatment");
+        if (strcmp(kind[k], "fertiliser") == 0) *kdst[k] = EPV_GEP_NUTRIENT_FERTILISER;
+        else if (strcmp(kind[k], "treatment") == 0) *kdst[k] = EPV_GEP_NUTRIENT_TREATMENT;
+        else
+            return epv__xml_error_at(d->ctx, EPV_EINVAL, d->file, n, "attribute '%s': '%s' is neither 'fertiliser' nor 'treatment'",
+                                     kattr[k], kind[k]);
+    }
     if ((rc = dattr(d, n, "siltFraction", &s.silt_fraction)) || (rc = dattr(d, n, "densityTM3", &s.soil_density_t_m3)) ||
         (rc = dattr(d, n, "dredgingYuanM3", &s.dredging_yuan_m3)) || (rc = dattr(d, n, "nFraction", &s.n_fraction)) ||
         (rc = dattr(d, n, "pFraction", &s.p_fraction)) || (rc = dattr(d, n, "nPriceYuanT", &s.n_price_yuan_t)) ||
@@ -119,7 +132,8 @@ static int do_soil_price(struct rd *d, xmlNodePtr n)
     if (!epv__xml_has(n, "baseYear"))
         return epv__xml_error_at(d->ctx, EPV_EINVAL, d->file, n, "attribute 'baseYear' is missing: soil price is undated");
     if ((rc = iattr(d, n, "baseYear", 1, &p.base_year))) return rc;
-    if ((rc = at(d, n, epv_gep_soil_unit_value(d->ctx, &s, &p.yuan_per_unit)))) return rc;
+    if ((rc = at(d, n, epv_gep_soil_unit_value(d->ctx, &s, &sv)))) return rc;
+    p.yuan_per_unit = sv.total_yuan_t;
     strcpy(p.indicator, "soil_retention");
     p.unit = EPV_UNIT_T;
     p.method = EPV_GEP_REPLACEMENT_COST;
@@ -291,7 +305,7 @@ static int read_doc(struct rd *d, xmlDocPtr doc)
     size_t i = 0;
     for (xmlNodePtr n = epv__xml_child(root, "region"); n && !rc; n = epv__xml_next(n, "region"), i++) {
         epv_gep_region *g = &regs[i];
-        g->area_ha = 0;
+        *g = (epv_gep_region)EPV_GEP_REGION_INIT;
         if ((rc = sattr(d, n, "code", 1, g->code, sizeof g->code)) || (rc = sattr(d, n, "name", 1, g->name, sizeof g->name)) ||
             (rc = sattr(d, n, "parent", 0, g->parent, sizeof g->parent)))
             break;

@@ -29,9 +29,14 @@ EPV_API void epv_gep_prices_free(epv_gep_prices *prices)
     epv__free(prices->ctx, prices);
 }
 
+EPV__DEFINE_INIT(epv_gep_price, EPV_GEP_PRICE_VERSION, EPV_GEP_PRICE_INIT)
+
 EPV_API int epv_gep_prices_set(epv_ctx *ctx, epv_gep_prices *prices, const epv_gep_price *price)
 {
-    if (!prices || !price) return epv__error(ctx, EPV_EINVAL, "gep prices: NULL argument");
+    EPV__NEED(ctx, prices, "prices");
+    EPV__NEED(ctx, price, "price");
+    int vrc = epv__check_version(ctx, "epv_gep_price", price, EPV_GEP_PRICE_VERSION);
+    if (vrc) return vrc;
     if (!memchr(price->indicator, '\0', sizeof price->indicator))
         return epv__error(ctx, EPV_EINVAL, "price: indicator code is not terminated");
     long i = epv__gep_tree_index(prices->tree, price->indicator);
@@ -57,6 +62,7 @@ EPV_API int epv_gep_prices_set(epv_ctx *ctx, epv_gep_prices *prices, const epv_g
     epv_gep_price row = *price;
     row.yuan_per_unit = price->yuan_per_unit * per;
     row.unit = ind->unit;
+    row.version = EPV_GEP_PRICE_VERSION;
     row.source[sizeof row.source - 1] = '\0';
     for (size_t k = 0; k < prices->n; k++)
         if (strcmp(prices->rows[k].indicator, row.indicator) == 0) {
@@ -70,7 +76,12 @@ EPV_API int epv_gep_prices_set(epv_ctx *ctx, epv_gep_prices *prices, const epv_g
 
 EPV_API int epv_gep_prices_find(epv_ctx *ctx, const epv_gep_prices *prices, const char *indicator, epv_gep_price *out)
 {
-    if (!prices || !indicator) return epv__error(ctx, EPV_EINVAL, "gep prices: NULL argument");
+    EPV__NEED(ctx, prices, "prices");
+    EPV__NEED(ctx, indicator, "indicator");
+    if (out) {
+        int rc = epv__check_version(ctx, "epv_gep_price", out, EPV_GEP_PRICE_VERSION);
+        if (rc) return rc;
+    }
     for (size_t k = 0; k < prices->n; k++)
         if (strcmp(prices->rows[k].indicator, indicator) == 0) {
             if (out) *out = prices->rows[k];

@@ -32,7 +32,7 @@ static void test_tree_merge(void)
     EPV_ASSERT_STATUS(ctx, epv_gep_tree_find(ctx, t, "new_one", NULL), EPV_ENOTFOUND);
     EPV_ASSERT_OK(ctx, epv_gep_tree_merge_file(ctx, t, epv_test_path("tests/data/gep/province_extra.xml")));
     CU_ASSERT_EQUAL(epv_gep_tree_count(t), n + 2);
-    epv_gep_indicator ind;
+    epv_gep_indicator ind = EPV_GEP_INDICATOR_INIT;
     EPV_ASSERT_OK(ctx, epv_gep_tree_find(ctx, t, "giant_panda_habitat", &ind));
     CU_ASSERT_EQUAL(ind.category, EPV_GEP_REGULATING);
     CU_ASSERT_EQUAL(ind.unit, EPV_UNIT_HA);
