@@ -148,6 +148,17 @@ int main(int argc, char **argv)
            "the 2003/2008 1/7 rule would give %.2f); forest %.2f 亿元, cropland %.2f 亿元\n",
            se, se17, ef_forest / 1e8, ef_crop / 1e8);
 
+    /* Carbon over time, valued as InVEST's carbon model does (price per t C, discount rate,
+     * rate of change of the price): present value at 2020 of the carbon fixed in 2020-2021.
+     * ILLUSTRATIVE price (about 60 yuan/t CO2 = 220 yuan/t C) and a 4% discount rate. */
+    epv_gep_carbon_valuation cv = EPV_GEP_CARBON_VALUATION_INIT;
+    double cpv;
+    cv.price_per_t_c = 220;
+    cv.discount_rate_pct = 4;
+    if (epv_gep_account_carbon_value(ctx, acc, "pingchang", &cv, &cpv)) { fail(ctx, "carbon value"); goto done; }
+    printf("\nPingchang carbon fixation 2020-2021 valued over time (InVEST method, 220 yuan/t C, r 4%%, c 0): "
+           "%.4f 亿元 at 2020\n", cpv / 1e8);
+
     printf("\nIntegrity checks, Bazhong account:\n");
     print_findings(ctx, acc);
 

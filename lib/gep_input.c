@@ -140,6 +140,24 @@ static int do_soil_price(struct rd *d, xmlNodePtr n)
     return at(d, n, epv_gep_prices_set(d->ctx, d->in->prices, &p));
 }
 
+static int do_sand_price(struct rd *d, xmlNodePtr n)
+{
+    epv_gep_price p = EPV_GEP_PRICE_INIT;
+    double rho, h, c;
+    int rc;
+    if ((rc = dattr(d, n, "densityTM3", &rho)) || (rc = dattr(d, n, "depthM", &h)) || (rc = dattr(d, n, "costYuanM2", &c)) ||
+        (rc = sattr(d, n, "source", 1, p.source, sizeof p.source)))
+        return rc;
+    if (!epv__xml_has(n, "baseYear"))
+        return epv__xml_error_at(d->ctx, EPV_EINVAL, d->file, n, "attribute 'baseYear' is missing: sand price is undated");
+    if ((rc = iattr(d, n, "baseYear", 1, &p.base_year))) return rc;
+    if ((rc = at(d, n, epv_gep_sand_unit_value(d->ctx, rho, h, c, &p.yuan_per_unit)))) return rc;
+    strcpy(p.indicator, "wind_erosion_control");
+    p.unit = EPV_UNIT_T;
+    p.method = EPV_GEP_REPLACEMENT_COST;
+    return at(d, n, epv_gep_prices_set(d->ctx, d->in->prices, &p));
+}
+
 static int do_element(struct rd *d, xmlNodePtr n)
 {
     epv_ctx *ctx = d->ctx;
@@ -151,6 +169,7 @@ static int do_element(struct rd *d, xmlNodePtr n)
     int rc, y;
     if (epv__xml_is(n, "price")) return do_price(d, n);
     if (epv__xml_is(n, "soilPrice")) return do_soil_price(d, n);
+    if (epv__xml_is(n, "sandPrice")) return do_sand_price(d, n);
     if (epv__xml_is(n, "deflator")) {
         if ((rc = iattr(d, n, "year", 1, &y)) || (rc = dattr(d, n, "index", &a))) return rc;
         if (!d->in->deflator && (rc = epv_gep_deflator_new(ctx, &d->in->deflator))) return rc;

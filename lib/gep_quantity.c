@@ -80,6 +80,19 @@ EPV_API int epv_gep_soil_unit_value(epv_ctx *ctx, const epv_gep_soil_value_param
     return EPV_OK;
 }
 
+EPV_API int epv_gep_sand_unit_value(epv_ctx *ctx, double density_t_m3, double depth_m, double cost_yuan_m2,
+                                    double *yuan_per_t)
+{
+    EPV__NEED(ctx, yuan_per_t, "yuan_per_t");
+    const double v[] = { density_t_m3, depth_m, cost_yuan_m2 };
+    static const char *const nm[] = { "density_t_m3", "depth_m", "cost_yuan_m2" };
+    for (int i = 0; i < 3; i++)
+        if (!isfinite(v[i]) || v[i] <= 0) return epv__error(ctx, EPV_ERANGE, "%s: %g must be finite and positive", nm[i], v[i]);
+    /* a tonne of sand covers 1/(ρ h) m² to depth h; removing it costs c per m² */
+    *yuan_per_t = cost_yuan_m2 / (density_t_m3 * depth_m);
+    return EPV_OK;
+}
+
 /* ---- equivalent-factor method ------------------------------------------------------- */
 
 static const char *const ef_services[11] = {

@@ -83,6 +83,13 @@ static void test_soil_value(void)
     EPV_ASSERT_CLOSE(v.n_yuan_t, 0.875, 1e-12);
     EPV_ASSERT_CLOSE(v.p_yuan_t, 1.4, 1e-12);
     EPV_ASSERT_CLOSE(v.total_yuan_t, 5.275, 1e-12);
+    /* sand fixation: the published ρ 1.28 t/m³, h 0.1 m, c 3.75 yuan/m² (references.md section
+     * 2): 3.75 / (1.28 × 0.1) = 29.296875 yuan/t */
+    double sv;
+    EPV_ASSERT_OK(ctx, epv_gep_sand_unit_value(ctx, 1.28, 0.1, 3.75, &sv));
+    EPV_ASSERT_CLOSE(sv, 29.296875, 1e-12);
+    EPV_ASSERT_STATUS(ctx, epv_gep_sand_unit_value(ctx, 1.28, 0, 3.75, &sv), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "depth_m");
     p.soil_density_t_m3 = 0;
     EPV_ASSERT_STATUS(ctx, epv_gep_soil_unit_value(ctx, &p, &v), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "soil_density_t_m3");
@@ -322,6 +329,68 @@ static void test_carbon_oxygen_node(void)
     epv_gep_account_free(acc);
 }
 
+/* Carbon value over time after InVEST's Carbon model, against InVEST's own test values
+ * (natcap/invest, tests/test_carbon.py) and its documented equation (User's Guide, "Carbon",
+ * eq. carbon_value): value = V s/(q − p) Σ_{t=0}^{q−p−1} 1/((1 + r/100)^t (1 + c/100)^t). */
+static void test_carbon_value(void)
+{
+    setup();
+    epv_gep_carbon_valuation v = EPV_GEP_CARBON_VALUATION_INIT;
+    double out[2];
+    /* test_calculate_valuation_constant: 2010 → 2012, r 50%, c 5%, V 50 per t C:
+     * 50/2 × (1 + 1/(1.5 × 1.05)) = 25 × 1.634921 = 40.87302 for 1 t C */
+    v.price_per_t_c = 50;
+    v.discount_rate_pct = 50;
+    v.price_change_pct = 5;
+    const double one[] = { 1.0 };
+    EPV_ASSERT_OK(ctx, epv_gep_carbon_value_change(ctx, &v, 1, one, 2010, 2012, out));
+    EPV_ASSERT_NEAR(out[0], 40.87302, 5e-6);
+    /* test_carbon_full: 1 m² pixels (10⁻⁴ ha) losing 58 and 78 t C/ha between 2016 and 2030,
+     * V 43, r −7.1%, c 2.8%: npv_fut −0.3422078 and npv_redd −0.4602106 per pixel */
+    v.price_per_t_c = 43;
+    v.discount_rate_pct = -7.1;
+    v.price_change_pct = 2.8;
+    const double loss[] = { -58e-4, -78e-4 };
+    EPV_ASSERT_OK(ctx, epv_gep_carbon_value_change(ctx, &v, 2, loss, 2016, 2030, out));
+    EPV_ASSERT_NEAR(out[0], -0.3422078, 1e-6);
+    EPV_ASSERT_NEAR(out[1], -0.4602106, 1e-6);
+    /* test_carbon_zero_rates: no discounting, −58 × 10⁻⁴ × 43 = −0.2494 */
+    v.discount_rate_pct = v.price_change_pct = 0;
+    EPV_ASSERT_OK(ctx, epv_gep_carbon_value_change(ctx, &v, 1, loss, 2016, 2030, out));
+    EPV_ASSERT_NEAR(out[0], -0.2494, 1e-6);
+    /* a stream of s/(q − p) each year is the same stock change */
+    v.price_per_t_c = 50;
+    v.discount_rate_pct = 50;
+    v.price_change_pct = 5;
+    const double stream[] = { 0.5, 0.5 };
+    double pv;
+    EPV_ASSERT_OK(ctx, epv_gep_carbon_value_stream(ctx, &v, 2, stream, &pv));
+    EPV_ASSERT_NEAR(pv, 40.87302, 5e-6);
+    /* bad input */
+    EPV_ASSERT_STATUS(ctx, epv_gep_carbon_value_change(ctx, &v, 1, one, 2012, 2012, out), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "year1");
+    v.discount_rate_pct = -100;
+    EPV_ASSERT_STATUS(ctx, epv_gep_carbon_value_stream(ctx, &v, 2, stream, &pv), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "discount_rate_pct");
+    v.version = 0;
+    EPV_ASSERT_STATUS(ctx, epv_gep_carbon_value_stream(ctx, &v, 2, stream, &pv), EPV_EVERSION);
+
+    /* GEP's carbon indicator over an account's years: 44 t CO2 (12 t C) fixed in 2020 and
+     * 88 t CO2 (24 t C) in 2021, V 100 per t C, r 5%, c 0: 100 × (12 + 24/1.05) = 3485.714 */
+    epv_gep_region r = { EPV_GEP_REGION_VERSION, "x", "X", "", 0 };
+    const char *eco[] = { "forest" };
+    epv_gep_account *acc;
+    EPV_ASSERT_OK(ctx, epv_gep_account_new(ctx, &acc, tree, &r, 1, eco, 1, 2020, 2));
+    EPV_ASSERT_OK(ctx, epv_gep_account_set_quantity(ctx, acc, "x", "forest", "carbon_fixation", 2020, 44, EPV_UNIT_T_CO2E));
+    EPV_ASSERT_OK(ctx, epv_gep_account_set_quantity(ctx, acc, "x", "forest", "carbon_fixation", 2021, 88, EPV_UNIT_T_CO2E));
+    epv_gep_carbon_valuation w = EPV_GEP_CARBON_VALUATION_INIT;
+    w.price_per_t_c = 100;
+    w.discount_rate_pct = 5;
+    EPV_ASSERT_OK(ctx, epv_gep_account_carbon_value(ctx, acc, "x", &w, &pv));
+    EPV_ASSERT_CLOSE(pv, 100 * (12 + 24 / 1.05), 1e-12);
+    epv_gep_account_free(acc);
+}
+
 static void test_aggregation(void)
 {
     setup();
@@ -529,6 +598,7 @@ int main(void)
         { "Shenzhen water conservation", test_shenzhen_water_conservation },
         { "checks on a published account", test_checks_published },
         { "aggregation, inflows, change", test_aggregation },
+        { "carbon value over time (InVEST)", test_carbon_value },
         { "combined carbon and oxygen node, 亿t", test_carbon_oxygen_node },
         { "bad account input", test_bad_account_input },
         { "checks on a computed account", test_checks_computed },

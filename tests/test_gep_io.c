@@ -115,6 +115,37 @@ static void test_bad_inputs(void)
     EPV_ASSERT_ERRMSG_HAS(ctx, "DOCTYPE");
 }
 
+/* Prices built from their parts in an input file: sand (ρ, h, c) and soil (sediment, N, P with
+ * the kind of each nutrient price). */
+static void test_built_prices(void)
+{
+    setup();
+    const char *doc = "<gepInput version='1' firstYear='2020' years='1' priceYear='2020'>"
+                      "<region code='a' name='A'/><ecosystem code='desert'/>"
+                      "<sandPrice baseYear='2020' densityTM3='1.28' depthM='0.1' costYuanM2='3.75' source='refs'/>"
+                      "<soilPrice baseYear='2020' siltFraction='0.24' densityTM3='1.2' dredgingYuanM3='15' nFraction='0.001'"
+                      " pFraction='0.0005' nPriceYuanT='875' pPriceYuanT='2800' nPriceKind='treatment' pPriceKind='fertiliser'"
+                      " source='t'/></gepInput>";
+    epv_gep_input *in = NULL;
+    EPV_ASSERT_OK(ctx, epv_gep_input_load_memory(ctx, tree, doc, strlen(doc), "built.xml", &in));
+    epv_gep_price p = EPV_GEP_PRICE_INIT;
+    /* 3.75 / (1.28 × 0.1) = 29.296875 yuan/t (published ρ, h, c: references.md section 2) */
+    EPV_ASSERT_OK(ctx, epv_gep_prices_find(ctx, epv_gep_input_prices(in), "wind_erosion_control", &p));
+    EPV_ASSERT_CLOSE(p.yuan_per_unit, 29.296875, 1e-12);
+    /* 0.24/1.2 × 15 + 0.001 × 875 + 0.0005 × 2800 = 3 + 0.875 + 1.4 */
+    EPV_ASSERT_OK(ctx, epv_gep_prices_find(ctx, epv_gep_input_prices(in), "soil_retention", &p));
+    EPV_ASSERT_CLOSE(p.yuan_per_unit, 5.275, 1e-12);
+    epv_gep_input_free(in);
+    const char *bad = "<gepInput version='1' firstYear='2020' years='1' priceYear='2020'>"
+                      "<region code='a' name='A'/><ecosystem code='desert'/>\n"
+                      "<sandPrice baseYear='2020' densityTM3='1.28' depthM='0' costYuanM2='3.75' source='refs'/></gepInput>";
+    in = NULL;
+    EPV_ASSERT_STATUS(ctx, epv_gep_input_load_memory(ctx, tree, bad, strlen(bad), "bad.xml", &in), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "bad.xml:2");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "depth_m");
+    CU_ASSERT_PTR_NULL(in);
+}
+
 static void test_small_input(void)
 {
     setup();
@@ -205,6 +236,7 @@ int main(void)
         { "deflator CSV", test_deflator_csv },
         { "bad input files", test_bad_inputs },
         { "small input and writers", test_small_input },
+        { "prices built from parts", test_built_prices },
         { "example input", test_example_input },
         { "teardown", test_zz_teardown },
         CU_TEST_INFO_NULL,

@@ -177,6 +177,15 @@ EPV_API int epv_gep_soil_value_init(epv_ctx *ctx, epv_gep_soil_value *x, unsigne
  */
 EPV_API int epv_gep_soil_unit_value(epv_ctx *ctx, const epv_gep_soil_value_params *p, epv_gep_soil_value *out);
 
+/**
+ * Sand fixation unit value (yuan per t of sand fixed) by the cost of removing the sand that
+ * would otherwise cover land: V = Q/(ρ·h)·c per tonne, i.e. c / (ρ × h), with ρ the sand
+ * density (t/m³, 1.28 in published accounts), h the depth it would cover (m, 0.1) and c the
+ * removal cost per m² (yuan/m², 3.75) (references.md section 2). All > 0 and finite.
+ */
+EPV_API int epv_gep_sand_unit_value(epv_ctx *ctx, double density_t_m3, double depth_m, double cost_yuan_m2,
+                                    double *yuan_per_t);
+
 /** Opaque price table (prices keyed by indicator code). */
 typedef struct epv_gep_prices epv_gep_prices;
 /** Empty table checked against a tree (the tree must outlive the table). */
@@ -215,6 +224,45 @@ EPV_API int epv_gep_deflator_load_csv_memory(epv_ctx *ctx, const char *buf, size
 /** Convert a money amount from from_year prices to to_year prices: v × I(to) / I(from). */
 EPV_API int epv_gep_deflate(epv_ctx *ctx, const epv_gep_deflator *d, double yuan, int from_year,
                             int to_year, double *out_yuan);
+
+/* ---- carbon value over time (InVEST's carbon model valuation) ------------------------- */
+
+/** Version of ::epv_gep_carbon_valuation this header describes. */
+#define EPV_GEP_CARBON_VALUATION_VERSION 1
+/**
+ * Parameters of carbon valuation over time, as the InVEST Carbon Storage and Sequestration
+ * model documents them (Natural Capital Project, InVEST User's Guide, "Carbon", eq.
+ * carbon_value): V the price per t of elemental carbon (t C, not CO2), r the yearly market
+ * discount rate (%) and c the yearly rate of change of the carbon price (%), which InVEST
+ * applies as a second discount factor: c > 0 means carbon sequestered later is worth less.
+ */
+typedef struct epv_gep_carbon_valuation {
+    unsigned int version;     /**< ::EPV_GEP_CARBON_VALUATION_VERSION */
+    double price_per_t_c;     /**< V: money per t C (yuan, or any currency), finite */
+    double discount_rate_pct; /**< r: % per year (> −100; 0 = no discounting) */
+    double price_change_pct;  /**< c: % per year (> −100) */
+} epv_gep_carbon_valuation;
+/** Initialiser of ::epv_gep_carbon_valuation (price still to be set; no discounting). */
+#define EPV_GEP_CARBON_VALUATION_INIT { EPV_GEP_CARBON_VALUATION_VERSION, 0.0, 0.0, 0.0 }
+/** Function twin of ::EPV_GEP_CARBON_VALUATION_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_gep_carbon_valuation_init(epv_ctx *ctx, epv_gep_carbon_valuation *x, unsigned int version);
+
+/**
+ * Value of a carbon stock change between two years, per cell (InVEST): the change s (t C,
+ * negative for a loss) is taken as sequestered evenly over the q − p years and each year's
+ * share discounted, value = V × s/(q − p) × Σ_{t=0}^{q−p−1} 1 / ((1 + r/100)^t (1 + c/100)^t).
+ * year1 > year0. NaN cells give NaN. Writes n values to `out` (may not alias the input).
+ */
+EPV_API int epv_gep_carbon_value_change(epv_ctx *ctx, const epv_gep_carbon_valuation *v, size_t n,
+                                        const double *delta_t_c, int year0, int year1, double *out);
+
+/**
+ * Present value of a stream of carbon sequestered each year: s_t t C in year t (t = 0 the
+ * base year, nyears values), value = Σ_t V × s_t / ((1 + r/100)^t (1 + c/100)^t). A stream of
+ * s/(q − p) each year is the stock change of epv_gep_carbon_value_change().
+ */
+EPV_API int epv_gep_carbon_value_stream(epv_ctx *ctx, const epv_gep_carbon_valuation *v, size_t nyears,
+                                        const double *t_c_per_year, double *value);
 
 /* ---- equivalent-factor method (Xie Gaodi et al. 2015) ------------------------------- */
 
@@ -409,6 +457,15 @@ EPV_API int epv_gep_change_init(epv_ctx *ctx, epv_gep_change *x, unsigned int ve
 /** Decompose the change of GEP in a region between year0 and year1. */
 EPV_API int epv_gep_account_change(epv_ctx *ctx, const epv_gep_account *acc, const char *region, int year0,
                                    int year1, epv_gep_change *out);
+
+/**
+ * GEP's carbon indicator over time: the present value, at the account's first year, of the
+ * carbon fixation (indicator "carbon_fixation", t CO2e, converted to t C by 12/44) recorded
+ * in `region` (any level, all ecosystems) in every year of the account, by
+ * epv_gep_carbon_value_stream(). Years without a record count 0.
+ */
+EPV_API int epv_gep_account_carbon_value(epv_ctx *ctx, const epv_gep_account *acc, const char *region,
+                                         const epv_gep_carbon_valuation *v, double *value);
 
 /* ---- integrity checks ---------------------------------------------------------------- */
 
