@@ -74,6 +74,80 @@ static int qset(struct rd *d, xmlNodePtr n, const struct loc *l, const char *ind
     return at(d, n, epv_gep_account_set_quantity(d->ctx, d->in->acc, l->region, l->eco, ind, l->year, v, u));
 }
 
+/* Add a model's result to what the cell already holds (transpiration and evaporation, or the
+ * flood components, may both fall in one region, ecosystem and year). */
+static int qadd(struct rd *d, xmlNodePtr n, const struct loc *l, const char *ind, double v, epv_unit u)
+{
+    double have = 0;
+    int rc = at(d, n, epv_gep_account_quantity(d->ctx, d->in->acc, l->region, l->eco, ind, l->year, &have));
+    if (rc) return rc;
+    return qset(d, n, l, ind, have + v, u);
+}
+
+/* The specification's models with inputs on one element (one cell: n = 1, area in ha). */
+static int do_model(struct rd *d, xmlNodePtr n, int *done)
+{
+    epv_ctx *ctx = d->ctx;
+    struct loc l;
+    memset(&l, 0, sizeof l);
+    double v[8], out, m2;
+    int rc;
+    *done = 1;
+#define ATTRS(...)                                                                                 \
+    do {                                                                                           \
+        static const char *const names_[] = { __VA_ARGS__ };                                       \
+        if ((rc = loc(d, n, &l))) return rc;                                                       \
+        for (size_t k_ = 0; k_ < sizeof names_ / sizeof names_[0]; k_++)                          \
+            if ((rc = dattr(d, n, names_[k_], &v[k_]))) return rc;                                 \
+    } while (0)
+    if (epv__xml_is(n, "climateTranspiration")) {
+        ATTRS("areaHa", "eppKjM2Day", "days", "eer");
+        m2 = v[0] * 1e4;
+        if ((rc = at(d, n, epv_gep_model_climate_transpiration(ctx, 1, &v[1], &m2, &v[2], v[3], &out)))) return rc;
+        return qadd(d, n, &l, "climate_regulation", out, EPV_UNIT_KWH);
+    }
+    if (epv__xml_is(n, "climateEvaporation")) {
+        ATTRS("waterAreaHa", "evapMm", "latentHeatKjKg", "eer");
+        double y = 0;
+        if (epv__xml_has(n, "humidifierKwhM3") && (rc = dattr(d, n, "humidifierKwhM3", &y))) return rc;
+        m2 = v[0] * 1e4;
+        if ((rc = at(d, n, epv_gep_model_climate_evaporation(ctx, 1, &v[1], &m2, v[2], v[3], y, &out)))) return rc;
+        return qadd(d, n, &l, "climate_regulation", out, EPV_UNIT_KWH);
+    }
+    if (epv__xml_is(n, "floodVegetation")) {
+        ATTRS("areaHa", "stormPrecipMm", "stormRunoffMm");
+        m2 = v[0] * 1e4;
+        if ((rc = at(d, n, epv_gep_model_flood_vegetation(ctx, 1, &v[1], &v[2], &m2, &out)))) return rc;
+        return qadd(d, n, &l, "flood_regulation", out, EPV_UNIT_M3);
+    }
+    if (epv__xml_is(n, "floodReservoir")) {
+        ATTRS("capacityM3");
+        double share = 0.35; /* the specification's national share of capacity used for floods */
+        if (epv__xml_has(n, "floodShare") && (rc = dattr(d, n, "floodShare", &share))) return rc;
+        if ((rc = at(d, n, epv_gep_model_flood_reservoir(ctx, 1, &v[0], share, &out)))) return rc;
+        return qadd(d, n, &l, "flood_regulation", out, EPV_UNIT_M3);
+    }
+    if (epv__xml_is(n, "floodMarsh")) {
+        ATTRS("areaHa", "soilDepthM", "bulkDensityTM3", "saturatedWater", "naturalWater", "surfaceDepthM");
+        m2 = v[0] * 1e4;
+        if ((rc = at(d, n, epv_gep_model_flood_marsh(ctx, 1, &m2, &v[1], &v[2], &v[3], &v[4], &v[5], &out)))) return rc;
+        return qadd(d, n, &l, "flood_regulation", out, EPV_UNIT_M3);
+    }
+    if (epv__xml_is(n, "sandFixation")) {
+        ATTRS("areaHa", "wf", "ef", "scf", "kRough", "c", "zM");
+        m2 = v[0] * 1e4;
+        if ((rc = at(d, n, epv_gep_model_sand_fixation(ctx, 1, &v[1], &v[2], &v[3], &v[4], &v[5], v[6], &m2, NULL, NULL, &out))))
+            return rc;
+        if (out < 0)
+            return epv__xml_error_at(ctx, EPV_ERANGE, d->file, n,
+                                     "RWEQ gives actual loss above the bare-soil potential (%g t): check c and zM", -out);
+        return qadd(d, n, &l, "wind_erosion_control", out, EPV_UNIT_T);
+    }
+#undef ATTRS
+    *done = 0;
+    return EPV_OK;
+}
+
 static int do_price(struct rd *d, xmlNodePtr n)
 {
     epv_gep_price p = EPV_GEP_PRICE_INIT;
@@ -167,6 +241,8 @@ static int do_element(struct rd *d, xmlNodePtr n)
     char ind[EPV_GEP_CODE_MAX], unit[32], from[EPV_GEP_CODE_MAX];
     double a, b, c, e, f, g;
     int rc, y;
+    int model_done;
+    if ((rc = do_model(d, n, &model_done)) || model_done) return rc;
     if (epv__xml_is(n, "price")) return do_price(d, n);
     if (epv__xml_is(n, "soilPrice")) return do_soil_price(d, n);
     if (epv__xml_is(n, "sandPrice")) return do_sand_price(d, n);

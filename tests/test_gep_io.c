@@ -146,6 +146,57 @@ static void test_built_prices(void)
     CU_ASSERT_PTR_NULL(in);
 }
 
+/* The specification's model elements go through the same per-cell functions as
+ * tests/test_gep_model.c (same inputs, same hand-checked results), and components of one
+ * indicator in one cell add up. */
+static void test_model_elements(void)
+{
+    setup();
+    const char *doc =
+        "<gepInput version='1' firstYear='2020' years='1' priceYear='2020'>"
+        "<region code='a' name='A'/><ecosystem code='forest'/><ecosystem code='water'/><ecosystem code='desert'/>"
+        "<climateTranspiration region='a' ecosystem='forest' year='2020' areaHa='100' eppKjM2Day='1000' days='100' eer='3'/>"
+        "<climateEvaporation region='a' ecosystem='water' year='2020' waterAreaHa='1' evapMm='1000' latentHeatKjKg='2450' eer='3'/>"
+        "<climateEvaporation region='a' ecosystem='water' year='2020' waterAreaHa='1' evapMm='1000' latentHeatKjKg='2450'"
+        " eer='3' humidifierKwhM3='0.5'/>"
+        "<floodVegetation region='a' ecosystem='forest' year='2020' areaHa='100' stormPrecipMm='200' stormRunoffMm='50'/>"
+        "<floodReservoir region='a' ecosystem='water' year='2020' capacityM3='2e6'/>"
+        "<floodMarsh region='a' ecosystem='water' year='2020' areaHa='1' soilDepthM='0.5' bulkDensityTM3='1.2'"
+        " saturatedWater='0.6' naturalWater='0.4' surfaceDepthM='0.3'/>"
+        "<sandFixation region='a' ecosystem='desert' year='2020' areaHa='1' wf='10' ef='0.5' scf='0.8' kRough='0.5' c='0.1' zM='50'/>"
+        "</gepInput>";
+    epv_gep_input *in = NULL;
+    EPV_ASSERT_OK(ctx, epv_gep_input_load_memory(ctx, tree, doc, strlen(doc), "models.xml", &in));
+    epv_gep_account *acc = epv_gep_input_account(in);
+    double q;
+    /* 1000 kJ/(m²·d) × 10⁶ m² × 100 d / 10800 = 9.259259×10⁶ kWh */
+    EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "a", "forest", "climate_regulation", 2020, &q));
+    EPV_ASSERT_CLOSE(q, 1e11 / 10800.0, 1e-12);
+    /* two evaporation elements on one cell add: 2 × 2.268519×10⁶ + 5000 kWh */
+    EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "a", "water", "climate_regulation", 2020, &q));
+    EPV_ASSERT_CLOSE(q, 2 * 2.45e10 / 10800.0 + 5000, 1e-12);
+    /* flood: vegetation 1.5×10⁵ m³ on forest; reservoir 0.35 × 2×10⁶ + marsh 4200 m³ on water */
+    EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "a", "forest", "flood_regulation", 2020, &q));
+    EPV_ASSERT_CLOSE(q, 1.5e5, 1e-12);
+    EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "a", "water", "flood_regulation", 2020, &q));
+    EPV_ASSERT_CLOSE(q, 7e5 + 4200, 1e-12);
+    /* RWEQ on 1 ha: 13.45285 − 0.283202 = 13.16964 t (arithmetic in tests/test_gep_model.c) */
+    EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "a", "desert", "wind_erosion_control", 2020, &q));
+    EPV_ASSERT_CLOSE(q, 13.16964, 1e-6);
+    epv_gep_input_free(in);
+    /* a bad model input names file, line, element and argument; nothing is left */
+    const char *bad = "<gepInput version='1' firstYear='2020' years='1' priceYear='2020'>"
+                      "<region code='a' name='A'/><ecosystem code='forest'/>\n"
+                      "<floodVegetation region='a' ecosystem='forest' year='2020' areaHa='100' stormPrecipMm='50'"
+                      " stormRunoffMm='200'/></gepInput>";
+    in = NULL;
+    EPV_ASSERT_STATUS(ctx, epv_gep_input_load_memory(ctx, tree, bad, strlen(bad), "bad.xml", &in), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "bad.xml:2");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "floodVegetation");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "storm_runoff_mm");
+    CU_ASSERT_PTR_NULL(in);
+}
+
 static void test_small_input(void)
 {
     setup();
@@ -237,6 +288,7 @@ int main(void)
         { "bad input files", test_bad_inputs },
         { "small input and writers", test_small_input },
         { "prices built from parts", test_built_prices },
+        { "model elements use the per-cell models", test_model_elements },
         { "example input", test_example_input },
         { "teardown", test_zz_teardown },
         CU_TEST_INFO_NULL,
