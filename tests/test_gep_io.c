@@ -197,6 +197,52 @@ static void test_model_elements(void)
     CU_ASSERT_PTR_NULL(in);
 }
 
+/* CSV tables: tests/data/gep/csv_small holds the account of small.xml (plus one water
+ * balance), read through the strict CSV reader and the same checks as XML. */
+static void test_csv_tables(void)
+{
+    setup();
+    epv_gep_input *in = NULL;
+    EPV_ASSERT_OK(ctx, epv_gep_input_load_csv_dir(ctx, tree, epv_test_path("tests/data/gep/csv_small"), NULL, &in));
+    epv_gep_account *acc = epv_gep_input_account(in);
+    double q;
+    /* the emission cap as in small.xml: 150 + 50 t capacity against 100 t emitted → 75 + 25 */
+    EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "a", "forest", "air_so2", 2020, &q));
+    EPV_ASSERT_CLOSE(q, 75, 1e-12);
+    /* water balance: (1200 − 300 − 600) mm over 100 ha = 3×10⁵ m³ */
+    EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "b", "forest", "water_conservation", 2020, &q));
+    EPV_ASSERT_CLOSE(q, 3e5, 1e-12);
+    epv_gep_region r = EPV_GEP_REGION_INIT;
+    EPV_ASSERT_OK(ctx, epv_gep_account_region_at(ctx, acc, 1, &r));
+    CU_ASSERT_STRING_EQUAL(r.code, "a"); /* the BOM of region.csv is not part of the header */
+    EPV_ASSERT_CLOSE(r.area_ha, 100, 1e-12);
+    epv_gep_price p = EPV_GEP_PRICE_INIT;
+    EPV_ASSERT_OK(ctx, epv_gep_prices_find(ctx, epv_gep_input_prices(in), "air_so2", &p));
+    CU_ASSERT_STRING_EQUAL(p.source, "refs, section 2"); /* a quoted field with a comma */
+    epv_gep_input_free(in);
+    /* a negative rainfall on line 4 of waterBalance.csv (a blank line before it) */
+    in = (epv_gep_input *)1;
+    CU_ASSERT(epv_gep_input_load_csv_dir(ctx, tree, epv_test_path("tests/data/gep/csv_bad"), NULL, &in) < 0);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "waterBalance.csv:4:");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "column 'precipMm'");
+    CU_ASSERT_PTR_NULL(in);
+    /* a column that is no attribute of the element: refused by the schema, named, with the line */
+    EPV_ASSERT_STATUS(ctx, epv_gep_input_load_csv_dir(ctx, tree, epv_test_path("tests/data/gep/csv_badcol"), NULL, &in),
+                      EPV_ESCHEMA);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "waterBalance.csv:2:");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "rainMm");
+    /* GB18030 when declared: the county's Chinese name arrives as UTF-8 */
+    EPV_ASSERT_OK(ctx, epv_gep_input_load_csv_dir(ctx, tree, epv_test_path("tests/data/gep/csv_gb18030"), "GB18030", &in));
+    r = (epv_gep_region)EPV_GEP_REGION_INIT;
+    EPV_ASSERT_OK(ctx, epv_gep_account_region_at(ctx, epv_gep_input_account(in), 0, &r));
+    CU_ASSERT_STRING_EQUAL(r.name, "平昌县");
+    epv_gep_input_free(in);
+    in = NULL;
+    /* a missing required table */
+    EPV_ASSERT_STATUS(ctx, epv_gep_input_load_csv_dir(ctx, tree, epv_test_path("tests/data/gep"), NULL, &in), EPV_EIO);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "gepInput.csv");
+}
+
 static void test_small_input(void)
 {
     setup();
@@ -289,6 +335,7 @@ int main(void)
         { "small input and writers", test_small_input },
         { "prices built from parts", test_built_prices },
         { "model elements use the per-cell models", test_model_elements },
+        { "CSV tables", test_csv_tables },
         { "example input", test_example_input },
         { "teardown", test_zz_teardown },
         CU_TEST_INFO_NULL,

@@ -515,6 +515,20 @@ EPV_API int epv_gep_input_load_file(epv_ctx *ctx, const epv_gep_tree *tree, cons
 /** Like epv_gep_input_load_file() for a buffer. */
 EPV_API int epv_gep_input_load_memory(epv_ctx *ctx, const epv_gep_tree *tree, const char *buf, size_t len,
                                       const char *name, epv_gep_input **out);
+/**
+ * Load an input from CSV tables in a directory: one table per element of
+ * schema/gep_input.xsd, named `<element>.csv` (`region.csv`, `ecosystem.csv`, `price.csv`,
+ * `quantity.csv`, `waterBalance.csv`, ...), whose header names the element's attributes
+ * (e.g. `region,ecosystem,year,areaHa,precipMm,runoffMm,etMm`); an empty field leaves the
+ * attribute out. `gepInput.csv` holds one row with `firstYear,years,priceYear`;
+ * `gepInput.csv`, `region.csv` and `ecosystem.csv` are required, the other tables optional.
+ * Tables are UTF-8 with or without a BOM, or GB18030 when `encoding` says so (NULL: UTF-8),
+ * and are read with the strict CSV reader; every row is then checked exactly as the XML
+ * element would be (schema and values). Errors name the table file, its line and the
+ * column. All or nothing. Reports progress through the context's callback.
+ */
+EPV_API int epv_gep_input_load_csv_dir(epv_ctx *ctx, const epv_gep_tree *tree, const char *dir,
+                                       const char *encoding, epv_gep_input **out);
 /** Free the bundle and everything in it. NULL is a no-op. */
 EPV_API void epv_gep_input_free(epv_gep_input *in);
 /** The account (owned by the bundle). */
