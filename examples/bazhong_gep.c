@@ -129,6 +129,13 @@ int main(int argc, char **argv)
         printf("  %-22s %-20s %14.6g %-6s %10.4f 亿元%s\n", ind.code, ind.name_zh, q, epv_unit_symbol(ind.unit), v / 1e8,
                ind.final_service ? "" : "  (intermediate: not in GEP)");
     }
+    epv_gep_soil_split soil = EPV_GEP_SOIL_SPLIT_INIT;
+    if (epv_gep_account_soil_value(ctx, acc, epv_gep_input_prices(in), "pingchang", 2020, EPV_GEP_CURRENT, &soil)) {
+        fail(ctx, "soil split");
+        goto done;
+    }
+    printf("  soil retention %.4f 亿元 = sediment %.4f + N %.4f + P %.4f (N and P at treatment costs)\n",
+           soil.total_yuan / 1e8, soil.sediment_yuan / 1e8, soil.n_yuan / 1e8, soil.p_yuan / 1e8);
     epv_gep_change ch = EPV_GEP_CHANGE_INIT;
     if (epv_gep_account_change(ctx, acc, "bazhong", 2020, 2021, &ch)) { fail(ctx, "change"); goto done; }
     printf("\nBazhong GEP 2020 -> 2021: %.2f -> %.2f 亿元 = volume %+.2f + price %+.2f - inflow change %+.2f\n",

@@ -137,6 +137,31 @@ EPV_API int epv_gep_account_gep_table(epv_ctx *ctx, const epv_gep_account *acc, 
     return epv__progress(ctx, 1.0, "gep table done");
 }
 
+EPV__DEFINE_INIT(epv_gep_soil_split, EPV_GEP_SOIL_SPLIT_VERSION, EPV_GEP_SOIL_SPLIT_INIT)
+
+EPV_API int epv_gep_account_soil_value(epv_ctx *ctx, const epv_gep_account *acc, const epv_gep_prices *prices,
+                                       const char *region, int year, epv_gep_basis basis, epv_gep_soil_split *out)
+{
+    EPV__NEED(ctx, acc, "acc");
+    EPV__NEED(ctx, prices, "prices");
+    EPV__NEED(ctx, out, "out");
+    int rc = epv__check_version(ctx, "epv_gep_soil_split", out, EPV_GEP_SOIL_SPLIT_VERSION);
+    if (rc || (rc = check_valued(ctx, acc))) return rc;
+    if (!prices->has_soil || !(prices->soil.total_yuan_t > 0))
+        return epv__error(ctx, EPV_ENOTFOUND,
+                          "prices: soil retention's price was not built from its parts (epv_gep_prices_set_soil)");
+    double total;
+    if ((rc = epv_gep_account_total(ctx, acc, region, NULL, "soil_retention", year, basis, &total))) return rc;
+    const epv_gep_soil_value *s = &prices->soil;
+    epv_gep_soil_split r = EPV_GEP_SOIL_SPLIT_INIT;
+    r.sediment_yuan = total * (s->sediment_yuan_t / s->total_yuan_t);
+    r.n_yuan = total * (s->n_yuan_t / s->total_yuan_t);
+    r.p_yuan = total * (s->p_yuan_t / s->total_yuan_t);
+    r.total_yuan = total;
+    *out = r;
+    return EPV_OK;
+}
+
 EPV_API size_t epv_gep_account_indicator_count(const epv_gep_account *acc) { return acc ? acc->nind : 0; }
 
 EPV_API int epv_gep_account_copy_values(epv_ctx *ctx, const epv_gep_account *acc, epv_gep_values what, double *buf,

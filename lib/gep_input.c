@@ -181,7 +181,6 @@ static int do_price(struct rd *d, xmlNodePtr n)
 static int do_soil_price(struct rd *d, xmlNodePtr n)
 {
     epv_gep_soil_value_params s = EPV_GEP_SOIL_VALUE_PARAMS_INIT;
-    epv_gep_soil_value sv = EPV_GEP_SOIL_VALUE_INIT;
     epv_gep_price p = EPV_GEP_PRICE_INIT;
     char kind[2][32] = { "treatment", "treatment" };
     static const char *const kattr[2] = { "nPriceKind", "pPriceKind" };
@@ -206,12 +205,7 @@ static int do_soil_price(struct rd *d, xmlNodePtr n)
     if (!epv__xml_has(n, "baseYear"))
         return epv__xml_error_at(d->ctx, EPV_EINVAL, d->file, n, "attribute 'baseYear' is missing: soil price is undated");
     if ((rc = iattr(d, n, "baseYear", 1, &p.base_year))) return rc;
-    if ((rc = at(d, n, epv_gep_soil_unit_value(d->ctx, &s, &sv)))) return rc;
-    p.yuan_per_unit = sv.total_yuan_t;
-    strcpy(p.indicator, "soil_retention");
-    p.unit = EPV_UNIT_T;
-    p.method = EPV_GEP_REPLACEMENT_COST;
-    return at(d, n, epv_gep_prices_set(d->ctx, d->in->prices, &p));
+    return at(d, n, epv_gep_prices_set_soil(d->ctx, d->in->prices, &s, p.base_year, p.source));
 }
 
 static int do_sand_price(struct rd *d, xmlNodePtr n)

@@ -75,6 +75,26 @@ EPV_API int epv_gep_prices_set(epv_ctx *ctx, epv_gep_prices *prices, const epv_g
     return EPV_OK;
 }
 
+EPV_API int epv_gep_prices_set_soil(epv_ctx *ctx, epv_gep_prices *prices, const epv_gep_soil_value_params *params,
+                                    int base_year, const char *source)
+{
+    EPV__NEED(ctx, prices, "prices");
+    epv_gep_soil_value v = EPV_GEP_SOIL_VALUE_INIT;
+    int rc = epv_gep_soil_unit_value(ctx, params, &v);
+    if (rc) return rc;
+    epv_gep_price p = EPV_GEP_PRICE_INIT;
+    strcpy(p.indicator, "soil_retention");
+    p.yuan_per_unit = v.total_yuan_t;
+    p.unit = EPV_UNIT_T;
+    p.base_year = base_year;
+    p.method = EPV_GEP_REPLACEMENT_COST;
+    if (source) snprintf(p.source, sizeof p.source, "%s", source);
+    if ((rc = epv_gep_prices_set(ctx, prices, &p))) return rc;
+    prices->soil = v;
+    prices->has_soil = 1;
+    return EPV_OK;
+}
+
 EPV_API int epv_gep_prices_find(epv_ctx *ctx, const epv_gep_prices *prices, const char *indicator, epv_gep_price *out)
 {
     EPV__NEED(ctx, prices, "prices");

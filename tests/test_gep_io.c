@@ -135,6 +135,17 @@ static void test_built_prices(void)
     /* 0.24/1.2 × 15 + 0.001 × 875 + 0.0005 × 2800 = 3 + 0.875 + 1.4 */
     EPV_ASSERT_OK(ctx, epv_gep_prices_find(ctx, epv_gep_input_prices(in), "soil_retention", &p));
     EPV_ASSERT_CLOSE(p.yuan_per_unit, 5.275, 1e-12);
+    /* a valued account splits its soil retention value in the same shares: 1000 t retained
+     * → 5275 yuan = sediment 3000 + N 875 + P 1400 */
+    epv_gep_account *acc = epv_gep_input_account(in);
+    EPV_ASSERT_OK(ctx, epv_gep_account_set_quantity(ctx, acc, "a", "desert", "soil_retention", 2020, 1000, EPV_UNIT_T));
+    EPV_ASSERT_OK(ctx, epv_gep_account_value(ctx, acc, epv_gep_input_prices(in), NULL, 2020));
+    epv_gep_soil_split sp = EPV_GEP_SOIL_SPLIT_INIT;
+    EPV_ASSERT_OK(ctx, epv_gep_account_soil_value(ctx, acc, epv_gep_input_prices(in), "a", 2020, EPV_GEP_CURRENT, &sp));
+    EPV_ASSERT_CLOSE(sp.total_yuan, 5275, 1e-12);
+    EPV_ASSERT_CLOSE(sp.sediment_yuan, 3000, 1e-12);
+    EPV_ASSERT_CLOSE(sp.n_yuan, 875, 1e-12);
+    EPV_ASSERT_CLOSE(sp.p_yuan, 1400, 1e-12);
     epv_gep_input_free(in);
     const char *bad = "<gepInput version='1' firstYear='2020' years='1' priceYear='2020'>"
                       "<region code='a' name='A'/><ecosystem code='desert'/>\n"

@@ -197,6 +197,14 @@ EPV_API void epv_gep_prices_free(epv_gep_prices *prices);
  * negative price, ::EPV_EINVAL missing base_year, ::EPV_EUNITS unit of another dimension.
  */
 EPV_API int epv_gep_prices_set(epv_ctx *ctx, epv_gep_prices *prices, const epv_gep_price *price);
+/**
+ * Set soil retention's price from its parts (epv_gep_soil_unit_value()): the price is their
+ * total, dated `base_year`, method replacement cost; the table keeps the parts so that
+ * epv_gep_account_soil_value() can split a valued account's soil retention into sediment, N
+ * and P. `source` may be NULL.
+ */
+EPV_API int epv_gep_prices_set_soil(epv_ctx *ctx, epv_gep_prices *prices, const epv_gep_soil_value_params *params,
+                                    int base_year, const char *source);
 /** Find the price of an indicator. */
 EPV_API int epv_gep_prices_find(epv_ctx *ctx, const epv_gep_prices *prices, const char *indicator,
                                 epv_gep_price *out);
@@ -397,6 +405,29 @@ typedef enum epv_gep_basis {
     EPV_GEP_CURRENT = 0, /**< current prices of each year */
     EPV_GEP_CONSTANT = 1 /**< constant prices of the valuation's price_year */
 } epv_gep_basis;
+
+/** Version of ::epv_gep_soil_split this header describes. */
+#define EPV_GEP_SOIL_SPLIT_VERSION 1
+/** Soil retention value of a region and year in its parts (yuan); written by the library. */
+typedef struct epv_gep_soil_split {
+    unsigned int version; /**< ::EPV_GEP_SOIL_SPLIT_VERSION */
+    double sediment_yuan; /**< 减少泥沙淤积: silt not deposited, at the dredging cost */
+    double n_yuan;        /**< N kept on the land */
+    double p_yuan;        /**< P kept on the land */
+    double total_yuan;    /**< the account's soil_retention value (= the sum of the three) */
+} epv_gep_soil_split;
+/** Initialiser of ::epv_gep_soil_split. */
+#define EPV_GEP_SOIL_SPLIT_INIT { EPV_GEP_SOIL_SPLIT_VERSION, 0.0, 0.0, 0.0, 0.0 }
+/** Function twin of ::EPV_GEP_SOIL_SPLIT_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_gep_soil_split_init(epv_ctx *ctx, epv_gep_soil_split *x, unsigned int version);
+/**
+ * Split the soil retention value of `region` (any level, all ecosystems) in `year` into
+ * sediment, N and P, in the shares of the parts set with epv_gep_prices_set_soil() on
+ * `prices` (the table the account was valued with). ::EPV_ESTATE if the account is not
+ * valued, ::EPV_ENOTFOUND if soil retention's price was not built from its parts.
+ */
+EPV_API int epv_gep_account_soil_value(epv_ctx *ctx, const epv_gep_account *acc, const epv_gep_prices *prices,
+                                       const char *region, int year, epv_gep_basis basis, epv_gep_soil_split *out);
 
 /**
  * Value (yuan) of `node` (leaf, group, category, or NULL/"gep" for GEP) in `region` (any
