@@ -63,7 +63,10 @@ EPV_API int epv_gep_account_new(epv_ctx *ctx, epv_gep_account **out, const epv_g
                                 const epv_gep_region *regions, size_t nregions, const char *const *ecosystems,
                                 size_t necosystems, int first_year, int nyears)
 {
-    if (!out || !tree || !regions || !ecosystems) return epv__error(ctx, EPV_EINVAL, "gep account: NULL argument");
+    EPV__NEED(ctx, out, "out");
+    EPV__NEED(ctx, tree, "tree");
+    EPV__NEED(ctx, regions, "regions");
+    EPV__NEED(ctx, ecosystems, "ecosystems");
     *out = NULL;
     if (nregions == 0) return epv__error(ctx, EPV_EINVAL, "regions: at least one region is needed");
     if (necosystems == 0) return epv__error(ctx, EPV_EINVAL, "ecosystems: at least one ecosystem type is needed");
@@ -212,7 +215,7 @@ EPV_API int epv_gep_account_set_quantity(epv_ctx *ctx, epv_gep_account *acc, con
                                          const char *ecosystem, const char *indicator, int year, double value,
                                          epv_unit unit)
 {
-    if (!acc) return epv__error(ctx, EPV_EINVAL, "gep account: NULL argument");
+    EPV__NEED(ctx, acc, "acc");
     long r = epv__gep_region_index(ctx, acc, region, 1);
     if (r < 0) return EPV_ENOTFOUND;
     long e = epv__gep_eco_index(ctx, acc, ecosystem, 1);
@@ -240,7 +243,8 @@ EPV_API int epv_gep_account_set_quantity(epv_ctx *ctx, epv_gep_account *acc, con
 EPV_API int epv_gep_account_set_quantities(epv_ctx *ctx, epv_gep_account *acc, const char *indicator, int year,
                                            const double *values)
 {
-    if (!acc || !values) return epv__error(ctx, EPV_EINVAL, "gep account: NULL argument");
+    EPV__NEED(ctx, acc, "acc");
+    EPV__NEED(ctx, values, "values");
     long i = leaf_indicator(ctx, acc, indicator);
     if (i < 0) return i == -1 ? EPV_ENOTFOUND : EPV_EINVAL;
     int y = year_index(ctx, acc, year);
@@ -266,7 +270,8 @@ EPV_API int epv_gep_account_set_quantities(epv_ctx *ctx, epv_gep_account *acc, c
 EPV_API int epv_gep_account_quantity(epv_ctx *ctx, const epv_gep_account *acc, const char *region,
                                      const char *ecosystem, const char *indicator, int year, double *out)
 {
-    if (!acc || !out) return epv__error(ctx, EPV_EINVAL, "gep account: NULL argument");
+    EPV__NEED(ctx, acc, "acc");
+    EPV__NEED(ctx, out, "out");
     long r = epv__gep_region_index(ctx, acc, region, 1);
     if (r < 0) return EPV_ENOTFOUND;
     long e = -1;
@@ -289,7 +294,7 @@ EPV_API int epv_gep_account_quantity(epv_ctx *ctx, const epv_gep_account *acc, c
 EPV_API int epv_gep_account_set_ecosystem_area(epv_ctx *ctx, epv_gep_account *acc, const char *region,
                                                const char *ecosystem, int year, double area_ha)
 {
-    if (!acc) return epv__error(ctx, EPV_EINVAL, "gep account: NULL argument");
+    EPV__NEED(ctx, acc, "acc");
     long r = epv__gep_region_index(ctx, acc, region, 1);
     if (r < 0) return EPV_ENOTFOUND;
     long e = epv__gep_eco_index(ctx, acc, ecosystem, 1);
@@ -306,7 +311,7 @@ EPV_API int epv_gep_account_set_ecosystem_area(epv_ctx *ctx, epv_gep_account *ac
 
 EPV_API int epv_gep_account_set_gdp(epv_ctx *ctx, epv_gep_account *acc, const char *region, int year, double gdp_yuan)
 {
-    if (!acc) return epv__error(ctx, EPV_EINVAL, "gep account: NULL argument");
+    EPV__NEED(ctx, acc, "acc");
     long r = epv__gep_region_index(ctx, acc, region, 1);
     if (r < 0) return EPV_ENOTFOUND;
     int y = year_index(ctx, acc, year);
@@ -319,7 +324,7 @@ EPV_API int epv_gep_account_set_gdp(epv_ctx *ctx, epv_gep_account *acc, const ch
 EPV_API int epv_gep_account_set_emission(epv_ctx *ctx, epv_gep_account *acc, const char *region,
                                          const char *indicator, int year, double emission_t)
 {
-    if (!acc) return epv__error(ctx, EPV_EINVAL, "gep account: NULL argument");
+    EPV__NEED(ctx, acc, "acc");
     long r = epv__gep_region_index(ctx, acc, region, 1);
     if (r < 0) return EPV_ENOTFOUND;
     long i = leaf_indicator(ctx, acc, indicator);
@@ -341,7 +346,7 @@ EPV_API int epv_gep_account_set_emission(epv_ctx *ctx, epv_gep_account *acc, con
 EPV_API int epv_gep_account_add_inflow(epv_ctx *ctx, epv_gep_account *acc, const char *region,
                                        const char *from_region, const char *indicator, int year, double value_yuan)
 {
-    if (!acc) return epv__error(ctx, EPV_EINVAL, "gep account: NULL argument");
+    EPV__NEED(ctx, acc, "acc");
     long r = epv__gep_region_index(ctx, acc, region, 1);
     if (r < 0) return EPV_ENOTFOUND;
     long from = -1;
@@ -360,7 +365,8 @@ EPV_API int epv_gep_account_add_inflow(epv_ctx *ctx, epv_gep_account *acc, const
 EPV_API int epv_gep_account_set_reported(epv_ctx *ctx, epv_gep_account *acc, const char *region, const char *node,
                                          int year, double value_yuan)
 {
-    if (!acc || !node) return epv__error(ctx, EPV_EINVAL, "gep account: NULL argument");
+    EPV__NEED(ctx, acc, "acc");
+    EPV__NEED(ctx, node, "node");
     long r = epv__gep_region_index(ctx, acc, region, 1);
     if (r < 0) return EPV_ENOTFOUND;
     long i;
@@ -382,7 +388,7 @@ EPV_API int epv_gep_account_set_reported(epv_ctx *ctx, epv_gep_account *acc, con
 EPV_API int epv_gep_account_set_reported_price(epv_ctx *ctx, epv_gep_account *acc, const char *indicator, int year,
                                                double yuan_per_unit, int price_year)
 {
-    if (!acc) return epv__error(ctx, EPV_EINVAL, "gep account: NULL argument");
+    EPV__NEED(ctx, acc, "acc");
     long i = leaf_indicator(ctx, acc, indicator);
     if (i < 0) return i == -1 ? EPV_ENOTFOUND : EPV_EINVAL;
     if (year_index(ctx, acc, year) < 0) return EPV_ERANGE;

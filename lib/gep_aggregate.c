@@ -55,7 +55,8 @@ static int check_valued(epv_ctx *ctx, const epv_gep_account *acc)
 EPV_API int epv_gep_account_total(epv_ctx *ctx, const epv_gep_account *acc, const char *region, const char *ecosystem,
                                   const char *node, int year, epv_gep_basis basis, double *yuan)
 {
-    if (!acc || !yuan) return epv__error(ctx, EPV_EINVAL, "gep account: NULL argument");
+    EPV__NEED(ctx, acc, "acc");
+    EPV__NEED(ctx, yuan, "yuan");
     int rc = check_valued(ctx, acc);
     if (rc) return rc;
     long x = epv__gep_region_index(ctx, acc, region, 1);
@@ -128,7 +129,8 @@ static int table_years(size_t begin, size_t end, int worker, void *payload)
 
 EPV_API int epv_gep_account_gep_table(epv_ctx *ctx, const epv_gep_account *acc, epv_gep_basis basis, double *out)
 {
-    if (!acc || !out) return epv__error(ctx, EPV_EINVAL, "gep account: NULL argument");
+    EPV__NEED(ctx, acc, "acc");
+    EPV__NEED(ctx, out, "out");
     int rc = check_valued(ctx, acc);
     if (rc) return rc;
     if ((rc = epv__progress(ctx, 0.0, "gep table"))) return rc;
@@ -203,7 +205,8 @@ EPV_API int epv_gep_account_copy_values(epv_ctx *ctx, const epv_gep_account *acc
 EPV_API int epv_gep_account_gep_gdp(epv_ctx *ctx, const epv_gep_account *acc, const char *region, int year,
                                     double *ratio)
 {
-    if (!acc || !ratio) return epv__error(ctx, EPV_EINVAL, "gep account: NULL argument");
+    EPV__NEED(ctx, acc, "acc");
+    EPV__NEED(ctx, ratio, "ratio");
     double gep;
     int rc = epv_gep_account_total(ctx, acc, region, NULL, NULL, year, EPV_GEP_CURRENT, &gep);
     if (rc) return rc;

@@ -239,7 +239,8 @@ static int check_areas(epv_ctx *ctx, const epv_gep_account *acc, epv_gep_finding
 
 EPV_API int epv_gep_check(epv_ctx *ctx, const epv_gep_account *acc, epv_gep_findings **out)
 {
-    if (!acc || !out) return epv__error(ctx, EPV_EINVAL, "gep check: NULL argument");
+    EPV__NEED(ctx, acc, "acc");
+    EPV__NEED(ctx, out, "out");
     *out = NULL;
     epv_gep_findings *f = epv__calloc(ctx, 1, sizeof *f);
     if (!f) return EPV_ENOMEM;

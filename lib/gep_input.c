@@ -437,7 +437,9 @@ static int load(epv_ctx *ctx, const epv_gep_tree *tree, xmlDocPtr doc, const cha
 
 EPV_API int epv_gep_input_load_file(epv_ctx *ctx, const epv_gep_tree *tree, const char *path, epv_gep_input **out)
 {
-    if (!out || !tree || !path) return epv__error(ctx, EPV_EINVAL, "gep input: NULL argument");
+    EPV__NEED(ctx, out, "out");
+    EPV__NEED(ctx, tree, "tree");
+    EPV__NEED(ctx, path, "path");
     *out = NULL;
     xmlDocPtr doc;
     int rc = epv__xml_load_file(ctx, path, INPUT_SCHEMA, &doc);
@@ -450,7 +452,8 @@ EPV_API int epv_gep_input_load_file(epv_ctx *ctx, const epv_gep_tree *tree, cons
 EPV_API int epv_gep_input_load_memory(epv_ctx *ctx, const epv_gep_tree *tree, const char *buf, size_t len,
                                       const char *name, epv_gep_input **out)
 {
-    if (!out || !tree) return epv__error(ctx, EPV_EINVAL, "gep input: NULL argument");
+    EPV__NEED(ctx, out, "out");
+    EPV__NEED(ctx, tree, "tree");
     *out = NULL;
     if (!name) name = "(buffer)";
     xmlDocPtr doc;

@@ -68,7 +68,7 @@ static void supply_table(FILE *f, const epv_gep_account *acc, size_t r, int y, e
 
 EPV_API int epv_gep_account_write_xml(epv_ctx *ctx, const epv_gep_account *acc, const char *path)
 {
-    if (!acc) return epv__error(ctx, EPV_EINVAL, "gep write: NULL account");
+    EPV__NEED(ctx, acc, "acc");
     if (!acc->valued) return epv__error(ctx, EPV_ESTATE, "gep account: not valued (call epv_gep_account_value first)");
     if (acc->neco > 4096) return epv__error(ctx, EPV_ERANGE, "gep write: too many ecosystems");
     epv__out out;
@@ -154,7 +154,7 @@ EPV_API int epv_gep_account_write_xml(epv_ctx *ctx, const epv_gep_account *acc, 
 
 EPV_API int epv_gep_account_write_csv(epv_ctx *ctx, const epv_gep_account *acc, const char *path)
 {
-    if (!acc) return epv__error(ctx, EPV_EINVAL, "gep write: NULL account");
+    EPV__NEED(ctx, acc, "acc");
     if (!acc->valued) return epv__error(ctx, EPV_ESTATE, "gep account: not valued (call epv_gep_account_value first)");
     epv__out out;
     int rc = epv__out_open(ctx, path, &out);
@@ -185,7 +185,7 @@ EPV_API int epv_gep_account_write_csv(epv_ctx *ctx, const epv_gep_account *acc, 
 EPV_API int epv_gep_account_write_svg(epv_ctx *ctx, const epv_gep_account *acc, const char *region, int year,
                                       const char *path)
 {
-    if (!acc) return epv__error(ctx, EPV_EINVAL, "gep write: NULL account");
+    EPV__NEED(ctx, acc, "acc");
     double gep;
     int rc = epv_gep_account_total(ctx, acc, region, NULL, NULL, year, EPV_GEP_CURRENT, &gep);
     if (rc) return rc;

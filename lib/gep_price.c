@@ -15,7 +15,8 @@
 
 EPV_API int epv_gep_prices_new(epv_ctx *ctx, const epv_gep_tree *tree, epv_gep_prices **out)
 {
-    if (!out || !tree) return epv__error(ctx, EPV_EINVAL, "gep prices: NULL argument");
+    EPV__NEED(ctx, out, "out");
+    EPV__NEED(ctx, tree, "tree");
     *out = epv__calloc(ctx, 1, sizeof **out);
     if (!*out) return EPV_ENOMEM;
     (*out)->ctx = ctx;
@@ -117,7 +118,7 @@ EPV_API size_t epv_gep_prices_count(const epv_gep_prices *prices) { return price
 
 EPV_API int epv_gep_deflator_new(epv_ctx *ctx, epv_gep_deflator **out)
 {
-    if (!out) return epv__error(ctx, EPV_EINVAL, "deflator: NULL argument");
+    EPV__NEED(ctx, out, "out");
     *out = epv__calloc(ctx, 1, sizeof **out);
     if (!*out) return EPV_ENOMEM;
     (*out)->ctx = ctx;
@@ -141,7 +142,7 @@ static long defl_find(const epv_gep_deflator *d, int year)
 
 EPV_API int epv_gep_deflator_set(epv_ctx *ctx, epv_gep_deflator *d, int year, double index)
 {
-    if (!d) return epv__error(ctx, EPV_EINVAL, "deflator: NULL argument");
+    EPV__NEED(ctx, d, "d");
     if (year < YEAR_MIN || year > YEAR_MAX) return epv__error(ctx, EPV_ERANGE, "deflator: year %d out of range", year);
     if (!isfinite(index) || index <= 0)
         return epv__error(ctx, EPV_ERANGE, "deflator: index %g for year %d must be positive", index, year);
@@ -162,7 +163,8 @@ EPV_API int epv_gep_deflator_set(epv_ctx *ctx, epv_gep_deflator *d, int year, do
 
 EPV_API int epv_gep_deflator_get(epv_ctx *ctx, const epv_gep_deflator *d, int year, double *index)
 {
-    if (!d || !index) return epv__error(ctx, EPV_EINVAL, "deflator: NULL argument");
+    EPV__NEED(ctx, d, "d");
+    EPV__NEED(ctx, index, "index");
     long i = defl_find(d, year);
     if (i < 0) return epv__error(ctx, EPV_ENOTFOUND, "deflator: no index for year %d", year);
     *index = d->index[i];
@@ -172,7 +174,7 @@ EPV_API int epv_gep_deflator_get(epv_ctx *ctx, const epv_gep_deflator *d, int ye
 EPV_API int epv_gep_deflate(epv_ctx *ctx, const epv_gep_deflator *d, double yuan, int from_year, int to_year,
                             double *out_yuan)
 {
-    if (!out_yuan) return epv__error(ctx, EPV_EINVAL, "deflate: NULL output");
+    EPV__NEED(ctx, out_yuan, "out_yuan");
     if (from_year == to_year) {
         *out_yuan = yuan;
         return EPV_OK;

@@ -26,7 +26,7 @@ static int nonneg_all(epv_ctx *ctx, const double *v, const char *const *names, s
 
 EPV_API int epv_gep_oxygen_from_co2(epv_ctx *ctx, double co2_t, double *o2_t)
 {
-    if (!o2_t) return epv__error(ctx, EPV_EINVAL, "oxygen: NULL output");
+    EPV__NEED(ctx, o2_t, "o2_t");
     if (epv__check_finite(ctx, co2_t, "co2_t")) return EPV_EINVAL;
     if (epv__check_nonneg(ctx, co2_t, "co2_t")) return EPV_ERANGE;
     *o2_t = epv_co2_to_o2(co2_t);
@@ -37,7 +37,7 @@ EPV_API int epv_gep_pest_control_ha(epv_ctx *ctx, double affected_ha, double tre
 {
     const double v[] = { affected_ha, treated_ha };
     static const char *const nm[] = { "affected_ha", "treated_ha" };
-    if (!out_ha) return epv__error(ctx, EPV_EINVAL, "pest control: NULL output");
+    EPV__NEED(ctx, out_ha, "out_ha");
     int rc = nonneg_all(ctx, v, nm, 2);
     if (rc) return rc;
     if (treated_ha > affected_ha)
@@ -141,7 +141,7 @@ static long ef_eco(epv_ctx *ctx, const char *eco)
 
 EPV_API int epv_gep_ef_factor(epv_ctx *ctx, const char *ecosystem, const char *service, double *factor)
 {
-    if (!factor) return epv__error(ctx, EPV_EINVAL, "equivalent factor: NULL output");
+    EPV__NEED(ctx, factor, "factor");
     long e = ef_eco(ctx, ecosystem);
     if (e < 0) return EPV_ENOTFOUND;
     for (size_t s = 0; service && s < EPV__ARRAY_LEN(ef_services); s++)
@@ -179,7 +179,7 @@ EPV_API int epv_gep_ef_standard_equivalent_grain_1_7(epv_ctx *ctx, double grain_
 {
     const double v[] = { grain_yield_kg_ha, grain_price_yuan_kg };
     static const char *const nm[] = { "grain_yield_kg_ha", "grain_price_yuan_kg" };
-    if (!yuan_per_ha) return epv__error(ctx, EPV_EINVAL, "standard equivalent: NULL output");
+    EPV__NEED(ctx, yuan_per_ha, "yuan_per_ha");
     int rc = nonneg_all(ctx, v, nm, 2);
     if (rc) return rc;
     /* Xie et al. 2003/2008: the natural food production of 1 ha of cropland without human
@@ -192,7 +192,7 @@ EPV_API int epv_gep_ef_value(epv_ctx *ctx, const char *ecosystem, double area_ha
 {
     const double v[] = { area_ha, se_yuan_per_ha };
     static const char *const nm[] = { "area_ha", "se_yuan_per_ha" };
-    if (!yuan) return epv__error(ctx, EPV_EINVAL, "equivalent value: NULL output");
+    EPV__NEED(ctx, yuan, "yuan");
     int rc = nonneg_all(ctx, v, nm, 2);
     if (rc) return rc;
     long e = ef_eco(ctx, ecosystem);

@@ -133,7 +133,8 @@ static int load_doc(epv_ctx *ctx, xmlDocPtr doc, const char *name, epv_gep_tree 
 
 EPV_API int epv_gep_tree_load_file(epv_ctx *ctx, const char *path, epv_gep_tree **out)
 {
-    if (!out || !path) return epv__error(ctx, EPV_EINVAL, "gep tree: NULL argument");
+    EPV__NEED(ctx, out, "out");
+    EPV__NEED(ctx, path, "path");
     *out = NULL;
     xmlDocPtr doc;
     int rc = epv__xml_load_file(ctx, path, TREE_SCHEMA, &doc);
@@ -146,7 +147,7 @@ EPV_API int epv_gep_tree_load_file(epv_ctx *ctx, const char *path, epv_gep_tree 
 EPV_API int epv_gep_tree_load_memory(epv_ctx *ctx, const char *buf, size_t len, const char *name,
                                      epv_gep_tree **out)
 {
-    if (!out) return epv__error(ctx, EPV_EINVAL, "gep tree: NULL argument");
+    EPV__NEED(ctx, out, "out");
     *out = NULL;
     if (!name) name = "(buffer)";
     xmlDocPtr doc;
@@ -167,7 +168,8 @@ EPV_API int epv_gep_tree_load_default(epv_ctx *ctx, epv_gep_tree **out)
 
 EPV_API int epv_gep_tree_merge_file(epv_ctx *ctx, epv_gep_tree *tree, const char *path)
 {
-    if (!tree || !path) return epv__error(ctx, EPV_EINVAL, "gep tree: NULL argument");
+    EPV__NEED(ctx, tree, "tree");
+    EPV__NEED(ctx, path, "path");
     xmlDocPtr doc;
     int rc = epv__xml_load_file(ctx, path, TREE_SCHEMA, &doc);
     if (rc) return rc;

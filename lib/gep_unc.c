@@ -66,7 +66,8 @@ static int build_plan(epv_ctx *ctx, const epv_gep_account *acc, const epv_gep_un
     static const char *nodes[EPV_GEP_UNC_NTOTALS] = { NULL, "provisioning", "regulating", "cultural" };
     memset(p, 0, sizeof *p);
     p->ctx = ctx;
-    if (!acc || !unc) return epv__error(ctx, EPV_EINVAL, "gep uncertainty: NULL argument");
+    EPV__NEED(ctx, acc, "acc");
+    EPV__NEED(ctx, unc, "unc");
     if (acc->tree != unc->tree) return epv__error(ctx, EPV_EINVAL, "gep uncertainty: table and account use different trees");
     if (basis != EPV_GEP_CURRENT && basis != EPV_GEP_CONSTANT) return epv__error(ctx, EPV_EINVAL, "basis: unknown value %d", (int)basis);
     int rc;

@@ -13,7 +13,8 @@
 
 EPV_API int epv_gep_unc_new(epv_ctx *ctx, const epv_gep_tree *tree, epv_gep_unc **out)
 {
-    if (!out || !tree) return epv__error(ctx, EPV_EINVAL, "gep uncertainty: NULL argument");
+    EPV__NEED(ctx, out, "out");
+    EPV__NEED(ctx, tree, "tree");
     *out = NULL;
     epv_gep_unc *u = epv__calloc(ctx, 1, sizeof *u);
     if (!u) return EPV_ENOMEM;
@@ -190,7 +191,9 @@ static int load(epv_ctx *ctx, const epv_gep_tree *tree, xmlDocPtr doc, const cha
 
 EPV_API int epv_gep_unc_load_file(epv_ctx *ctx, const epv_gep_tree *tree, const char *path, epv_gep_unc **out)
 {
-    if (!out || !tree || !path) return epv__error(ctx, EPV_EINVAL, "gep uncertainty: NULL argument");
+    EPV__NEED(ctx, out, "out");
+    EPV__NEED(ctx, tree, "tree");
+    EPV__NEED(ctx, path, "path");
     *out = NULL;
     xmlDocPtr doc;
     int rc = epv__xml_load_file(ctx, path, UNC_SCHEMA, &doc);
@@ -203,7 +206,9 @@ EPV_API int epv_gep_unc_load_file(epv_ctx *ctx, const epv_gep_tree *tree, const 
 EPV_API int epv_gep_unc_load_memory(epv_ctx *ctx, const epv_gep_tree *tree, const char *buf, size_t len,
                                     const char *name, epv_gep_unc **out)
 {
-    if (!out || !tree || !buf) return epv__error(ctx, EPV_EINVAL, "gep uncertainty: NULL argument");
+    EPV__NEED(ctx, out, "out");
+    EPV__NEED(ctx, tree, "tree");
+    EPV__NEED(ctx, buf, "buf");
     *out = NULL;
     if (!name) name = "(buffer)";
     xmlDocPtr doc;

@@ -296,6 +296,33 @@ static void test_checks_published(void)
 /* A two-county province: aggregation, inflows, intermediate services, GEP/GDP, change split. */
 /* A published account that reports carbon fixation and oxygen release as one figure (固碳释氧)
  * records it on the combined node; its parts, where given, must add up to it. Hand figures. */
+/* NULL where an object is required: EPV_EINVAL naming the function and the argument. */
+static void test_nulls(void)
+{
+    setup();
+    double v;
+    EPV_ASSERT_STATUS(ctx, epv_gep_account_total(ctx, NULL, "a", NULL, NULL, 2020, EPV_GEP_CURRENT, &v), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "epv_gep_account_total: acc is NULL");
+    EPV_ASSERT_STATUS(ctx, epv_gep_tree_at(ctx, tree, 0, NULL), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "out");
+    EPV_ASSERT_STATUS(ctx, epv_gep_oxygen_from_co2(ctx, 1, NULL), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "o2_t");
+    EPV_ASSERT_STATUS(ctx, epv_gep_prices_new(ctx, NULL, NULL), EPV_EINVAL);
+    EPV_ASSERT_STATUS(ctx, epv_gep_check(ctx, NULL, NULL), EPV_EINVAL);
+    EPV_ASSERT_STATUS(ctx, epv_gep_account_copy_values(ctx, NULL, EPV_GEP_VALUES_QUANTITY, NULL, 0, NULL), EPV_EINVAL);
+    EPV_ASSERT_STATUS(ctx, epv_gep_model_carbon_oxygen(ctx, 1, NULL, NULL, &v, NULL), EPV_EINVAL);
+    epv_gep_indicator bad = EPV_GEP_INDICATOR_INIT;
+    bad.version = 7;
+    EPV_ASSERT_STATUS(ctx, epv_gep_tree_at(ctx, tree, 0, &bad), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "epv_gep_indicator");
+    EPV_ASSERT_STATUS(ctx, epv_gep_region_init(ctx, NULL, 1), EPV_EINVAL);
+    epv_gep_region r;
+    EPV_ASSERT_STATUS(ctx, epv_gep_region_init(ctx, &r, 2), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "epv_gep_region");
+    EPV_ASSERT_OK(ctx, epv_gep_region_init(ctx, &r, EPV_GEP_REGION_VERSION));
+    CU_ASSERT_EQUAL(r.version, EPV_GEP_REGION_VERSION);
+}
+
 static void test_carbon_oxygen_node(void)
 {
     setup();
@@ -600,6 +627,7 @@ int main(void)
         { "aggregation, inflows, change", test_aggregation },
         { "carbon value over time (InVEST)", test_carbon_value },
         { "combined carbon and oxygen node, 亿t", test_carbon_oxygen_node },
+        { "NULLs and versions", test_nulls },
         { "bad account input", test_bad_account_input },
         { "checks on a computed account", test_checks_computed },
         { "teardown", test_zz_teardown },
