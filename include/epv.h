@@ -25,6 +25,7 @@
 #include "epv/mc.h"
 #include "epv/sampling.h"
 #include "epv/gep.h"
+#include "epv/gep_model.h"
 #include "epv/ledger.h"
 #include "epv/bamboo.h"
 #include "epv/inventory.h"

@@ -32,4 +32,11 @@ void epv__chart_open(FILE *f, double w, double h, int font_size);
 double epv__chart_legend(FILE *f, double x, double y, const char *colour, int line, int dashed, const char *label);
 
 
+/* The one histogram renderer for Monte Carlo draws (uncertainty_svg.c): nbins bars between
+ * the smallest and largest draw, mean and 2.5/97.5 percentile markers, axes in display units
+ * (value * scale) with nice ticks and grouped digits. Used by epv_mc_write_histogram_svg and
+ * epv_gep_unc_write_histogram_svg. */
+int epv__histogram_svg(epv_ctx *ctx, const double *draws, size_t n, size_t nbins, const char *title,
+                       const char *unit, double scale, const char *path);
+
 #endif

@@ -17,6 +17,7 @@ struct rd {
     epv_gep_input *in;
     /* pollutant capacities, capped at the region's emissions after the whole file is read */
     struct cap { size_t region, eco, ind; int year; double t; xmlNodePtr node; } *caps;
+    double *capbuf; /* 2 × ncap scratch for epv_gep_model_emission_cap */
     size_t ncap, capcap;
 };
 
@@ -73,10 +74,83 @@ static int qset(struct rd *d, xmlNodePtr n, const struct loc *l, const char *ind
     return at(d, n, epv_gep_account_set_quantity(d->ctx, d->in->acc, l->region, l->eco, ind, l->year, v, u));
 }
 
+/* Add a model's result to what the cell already holds (transpiration and evaporation, or the
+ * flood components, may both fall in one region, ecosystem and year). */
+static int qadd(struct rd *d, xmlNodePtr n, const struct loc *l, const char *ind, double v, epv_unit u)
+{
+    double have = 0;
+    int rc = at(d, n, epv_gep_account_quantity(d->ctx, d->in->acc, l->region, l->eco, ind, l->year, &have));
+    if (rc) return rc;
+    return qset(d, n, l, ind, have + v, u);
+}
+
+/* The specification's models with inputs on one element (one cell: n = 1, area in ha). */
+static int do_model(struct rd *d, xmlNodePtr n, int *done)
+{
+    epv_ctx *ctx = d->ctx;
+    struct loc l;
+    memset(&l, 0, sizeof l);
+    double v[8], out, m2;
+    int rc;
+    *done = 1;
+#define ATTRS(...)                                                                                 \
+    do {                                                                                           \
+        static const char *const names_[] = { __VA_ARGS__ };                                       \
+        if ((rc = loc(d, n, &l))) return rc;                                                       \
+        for (size_t k_ = 0; k_ < sizeof names_ / sizeof names_[0]; k_++)                          \
+            if ((rc = dattr(d, n, names_[k_], &v[k_]))) return rc;                                 \
+    } while (0)
+    if (epv__xml_is(n, "climateTranspiration")) {
+        ATTRS("areaHa", "eppKjM2Day", "days", "eer");
+        m2 = v[0] * 1e4;
+        if ((rc = at(d, n, epv_gep_model_climate_transpiration(ctx, 1, &v[1], &m2, &v[2], v[3], &out)))) return rc;
+        return qadd(d, n, &l, "climate_regulation", out, EPV_UNIT_KWH);
+    }
+    if (epv__xml_is(n, "climateEvaporation")) {
+        ATTRS("waterAreaHa", "evapMm", "latentHeatKjKg", "eer");
+        double y = 0;
+        if (epv__xml_has(n, "humidifierKwhM3") && (rc = dattr(d, n, "humidifierKwhM3", &y))) return rc;
+        m2 = v[0] * 1e4;
+        if ((rc = at(d, n, epv_gep_model_climate_evaporation(ctx, 1, &v[1], &m2, v[2], v[3], y, &out)))) return rc;
+        return qadd(d, n, &l, "climate_regulation", out, EPV_UNIT_KWH);
+    }
+    if (epv__xml_is(n, "floodVegetation")) {
+        ATTRS("areaHa", "stormPrecipMm", "stormRunoffMm");
+        m2 = v[0] * 1e4;
+        if ((rc = at(d, n, epv_gep_model_flood_vegetation(ctx, 1, &v[1], &v[2], &m2, &out)))) return rc;
+        return qadd(d, n, &l, "flood_regulation", out, EPV_UNIT_M3);
+    }
+    if (epv__xml_is(n, "floodReservoir")) {
+        ATTRS("capacityM3");
+        double share = 0.35; /* the specification's national share of capacity used for floods */
+        if (epv__xml_has(n, "floodShare") && (rc = dattr(d, n, "floodShare", &share))) return rc;
+        if ((rc = at(d, n, epv_gep_model_flood_reservoir(ctx, 1, &v[0], share, &out)))) return rc;
+        return qadd(d, n, &l, "flood_regulation", out, EPV_UNIT_M3);
+    }
+    if (epv__xml_is(n, "floodMarsh")) {
+        ATTRS("areaHa", "soilDepthM", "bulkDensityTM3", "saturatedWater", "naturalWater", "surfaceDepthM");
+        m2 = v[0] * 1e4;
+        if ((rc = at(d, n, epv_gep_model_flood_marsh(ctx, 1, &m2, &v[1], &v[2], &v[3], &v[4], &v[5], &out)))) return rc;
+        return qadd(d, n, &l, "flood_regulation", out, EPV_UNIT_M3);
+    }
+    if (epv__xml_is(n, "sandFixation")) {
+        ATTRS("areaHa", "wf", "ef", "scf", "kRough", "c", "zM");
+        m2 = v[0] * 1e4;
+        if ((rc = at(d, n, epv_gep_model_sand_fixation(ctx, 1, &v[1], &v[2], &v[3], &v[4], &v[5], v[6], &m2, NULL, NULL, &out))))
+            return rc;
+        if (out < 0)
+            return epv__xml_error_at(ctx, EPV_ERANGE, d->file, n,
+                                     "RWEQ gives actual loss above the bare-soil potential (%g t): check c and zM", -out);
+        return qadd(d, n, &l, "wind_erosion_control", out, EPV_UNIT_T);
+    }
+#undef ATTRS
+    *done = 0;
+    return EPV_OK;
+}
+
 static int do_price(struct rd *d, xmlNodePtr n)
 {
-    epv_gep_price p;
-    memset(&p, 0, sizeof p);
+    epv_gep_price p = EPV_GEP_PRICE_INIT;
     char cur[32], per[32], method[32];
     int rc;
     if ((rc = sattr(d, n, "indicator", 1, p.indicator, sizeof p.indicator)) || (rc = sattr(d, n, "currency", 1, cur, sizeof cur)) ||
@@ -106,10 +180,23 @@ static int do_price(struct rd *d, xmlNodePtr n)
 
 static int do_soil_price(struct rd *d, xmlNodePtr n)
 {
-    epv_gep_soil_value_params s;
-    epv_gep_price p;
-    memset(&p, 0, sizeof p);
+    epv_gep_soil_value_params s = EPV_GEP_SOIL_VALUE_PARAMS_INIT;
+    epv_gep_price p = EPV_GEP_PRICE_INIT;
+    char kind[2][32] = { "treatment", "treatment" };
+    static const char *const kattr[2] = { "nPriceKind", "pPriceKind" };
+    epv_gep_nutrient_price *kdst[2] = { &s.n_price_kind, &s.p_price_kind };
     int rc;
+    /* What each nutrient price is: a fertiliser price or a treatment cost. Files of 0.1 carry
+     * treatment costs (N 875, P 2800 yuan/t, references.md) and no kind: treatment. */
+    for (int k = 0; k < 2; k++) {
+        if ((rc = sattr(d, n, kattr[k], 0, kind[k], sizeof kind[k]))) return rc;
+        if (!kind[k][0]) strcpy(kind[k], "treatment");
+        if (strcmp(kind[k], "fertiliser") == 0) *kdst[k] = EPV_GEP_NUTRIENT_FERTILISER;
+        else if (strcmp(kind[k], "treatment") == 0) *kdst[k] = EPV_GEP_NUTRIENT_TREATMENT;
+        else
+            return epv__xml_error_at(d->ctx, EPV_EINVAL, d->file, n, "attribute '%s': '%s' is neither 'fertiliser' nor 'treatment'",
+                                     kattr[k], kind[k]);
+    }
     if ((rc = dattr(d, n, "siltFraction", &s.silt_fraction)) || (rc = dattr(d, n, "densityTM3", &s.soil_density_t_m3)) ||
         (rc = dattr(d, n, "dredgingYuanM3", &s.dredging_yuan_m3)) || (rc = dattr(d, n, "nFraction", &s.n_fraction)) ||
         (rc = dattr(d, n, "pFraction", &s.p_fraction)) || (rc = dattr(d, n, "nPriceYuanT", &s.n_price_yuan_t)) ||
@@ -118,8 +205,22 @@ static int do_soil_price(struct rd *d, xmlNodePtr n)
     if (!epv__xml_has(n, "baseYear"))
         return epv__xml_error_at(d->ctx, EPV_EINVAL, d->file, n, "attribute 'baseYear' is missing: soil price is undated");
     if ((rc = iattr(d, n, "baseYear", 1, &p.base_year))) return rc;
-    if ((rc = at(d, n, epv_gep_soil_unit_value(d->ctx, &s, &p.yuan_per_unit)))) return rc;
-    strcpy(p.indicator, "soil_retention");
+    return at(d, n, epv_gep_prices_set_soil(d->ctx, d->in->prices, &s, p.base_year, p.source));
+}
+
+static int do_sand_price(struct rd *d, xmlNodePtr n)
+{
+    epv_gep_price p = EPV_GEP_PRICE_INIT;
+    double rho, h, c;
+    int rc;
+    if ((rc = dattr(d, n, "densityTM3", &rho)) || (rc = dattr(d, n, "depthM", &h)) || (rc = dattr(d, n, "costYuanM2", &c)) ||
+        (rc = sattr(d, n, "source", 1, p.source, sizeof p.source)))
+        return rc;
+    if (!epv__xml_has(n, "baseYear"))
+        return epv__xml_error_at(d->ctx, EPV_EINVAL, d->file, n, "attribute 'baseYear' is missing: sand price is undated");
+    if ((rc = iattr(d, n, "baseYear", 1, &p.base_year))) return rc;
+    if ((rc = at(d, n, epv_gep_sand_unit_value(d->ctx, rho, h, c, &p.yuan_per_unit)))) return rc;
+    strcpy(p.indicator, "wind_erosion_control");
     p.unit = EPV_UNIT_T;
     p.method = EPV_GEP_REPLACEMENT_COST;
     return at(d, n, epv_gep_prices_set(d->ctx, d->in->prices, &p));
@@ -134,8 +235,11 @@ static int do_element(struct rd *d, xmlNodePtr n)
     char ind[EPV_GEP_CODE_MAX], unit[32], from[EPV_GEP_CODE_MAX];
     double a, b, c, e, f, g;
     int rc, y;
+    int model_done;
+    if ((rc = do_model(d, n, &model_done)) || model_done) return rc;
     if (epv__xml_is(n, "price")) return do_price(d, n);
     if (epv__xml_is(n, "soilPrice")) return do_soil_price(d, n);
+    if (epv__xml_is(n, "sandPrice")) return do_sand_price(d, n);
     if (epv__xml_is(n, "deflator")) {
         if ((rc = iattr(d, n, "year", 1, &y)) || (rc = dattr(d, n, "index", &a))) return rc;
         if (!d->in->deflator && (rc = epv_gep_deflator_new(ctx, &d->in->deflator))) return rc;
@@ -169,23 +273,27 @@ static int do_element(struct rd *d, xmlNodePtr n)
         if ((rc = loc(d, n, &l)) || (rc = dattr(d, n, "areaHa", &a)) || (rc = dattr(d, n, "precipMm", &b)) ||
             (rc = dattr(d, n, "runoffMm", &c)) || (rc = dattr(d, n, "etMm", &e)))
             return rc;
-        double q;
-        if ((rc = at(d, n, epv_gep_water_conservation_m3(ctx, a, b, c, e, &q)))) return rc;
-        return qset(d, n, &l, "water_conservation", q, EPV_UNIT_M3);
+        double q, m2 = a * 1e4;
+        if ((rc = at(d, n, epv_gep_model_water_conservation(ctx, 1, &b, &c, &e, &m2, &q)))) return rc;
+        /* a deficit conserves nothing: recorded as 0, not as negative supply (our choice) */
+        return qset(d, n, &l, "water_conservation", q > 0 ? q : 0.0, EPV_UNIT_M3);
     }
     if (epv__xml_is(n, "soilLoss")) {
         double p;
         if ((rc = loc(d, n, &l)) || (rc = dattr(d, n, "areaHa", &a)) || (rc = dattr(d, n, "r", &b)) ||
             (rc = dattr(d, n, "k", &c)) || (rc = dattr(d, n, "ls", &e)) || (rc = dattr(d, n, "c", &f)) || (rc = dattr(d, n, "p", &g)))
             return rc;
-        if ((rc = at(d, n, epv_gep_soil_retention_t(ctx, a, b, c, e, f, g, &p)))) return rc;
+        if ((rc = at(d, n, epv_gep_model_soil_retention(ctx, 1, &b, &c, &e, &f, &g, &a, NULL, NULL, &p)))) return rc;
         return qset(d, n, &l, "soil_retention", p, EPV_UNIT_T);
     }
     if (epv__xml_is(n, "nep") || epv__xml_is(n, "co2")) {
         double co2, o2;
         int nep = epv__xml_is(n, "nep");
         if ((rc = loc(d, n, &l)) || (rc = dattr(d, n, nep ? "tC" : "t", &a))) return rc;
-        if (nep) rc = epv_gep_carbon_from_nep(ctx, a, &co2, &o2);
+        double one_ha = 1.0;
+        if (nep && a < 0)
+            return epv__xml_error_at(ctx, EPV_ERANGE, d->file, n, "attribute 'tC': %g is negative (a source, not a fixation)", a);
+        if (nep) rc = epv_gep_model_carbon_oxygen(ctx, 1, &a, &one_ha, &co2, &o2);
         else {
             co2 = a;
             rc = epv_gep_oxygen_from_co2(ctx, a, &o2);
@@ -199,7 +307,8 @@ static int do_element(struct rd *d, xmlNodePtr n)
         if ((rc = loc(d, n, &l)) || (rc = dattr(d, n, "waterM3", &a)) || (rc = dattr(d, n, "latentHeatJPerG", &b)) ||
             (rc = dattr(d, n, "eer", &c)))
             return rc;
-        if ((rc = at(d, n, epv_gep_climate_regulation_kwh(ctx, a, b, c, &kwh)))) return rc;
+        /* the simplified formula of version 0.1 (J/g = kJ/kg), under its own name */
+        if ((rc = at(d, n, epv_gep_model_climate_simplified(ctx, 1, &a, b, c, &kwh)))) return rc;
         return qset(d, n, &l, "climate_regulation", kwh, EPV_UNIT_KWH);
     }
     if (epv__xml_is(n, "pollutant")) {
@@ -240,20 +349,28 @@ static int do_element(struct rd *d, xmlNodePtr n)
 static int apply_caps(struct rd *d)
 {
     epv_gep_account *acc = d->in->acc;
+    int rc;
+    if (!d->ncap) return EPV_OK;
+    d->capbuf = epv__calloc(d->ctx, 2 * d->ncap, sizeof *d->capbuf);
+    if (!d->capbuf) return EPV_ENOMEM;
     for (size_t k = 0; k < d->ncap; k++) {
         struct cap *c = &d->caps[k];
-        double em = NAN, total = 0;
+        double em = NAN;
         for (size_t j = 0; j < acc->nemis; j++)
             if (acc->emis[j].region == c->region && acc->emis[j].ind == c->ind && acc->emis[j].year == c->year) em = acc->emis[j].t;
         if (isnan(em))
             return epv__xml_error_at(d->ctx, EPV_ENOTFOUND, d->file, c->node,
                                      "no <emission> for '%s' in region '%s' in %d: purification must be capped at emissions",
                                      d->tree->nodes[c->ind].code, acc->regions[c->region].code, c->year);
+        /* the cells of this region, pollutant and year, capped together */
+        size_t m = 0, self = 0;
         for (size_t j = 0; j < d->ncap; j++)
-            if (d->caps[j].region == c->region && d->caps[j].ind == c->ind && d->caps[j].year == c->year) total += d->caps[j].t;
-        double capped;
-        epv_gep_pollutant_absorbed_t(d->ctx, total, em, &capped);
-        double share = total > 0 ? c->t / total * capped : 0;
+            if (d->caps[j].region == c->region && d->caps[j].ind == c->ind && d->caps[j].year == c->year) {
+                if (j == k) self = m;
+                d->capbuf[m++] = d->caps[j].t;
+            }
+        if ((rc = epv_gep_model_emission_cap(d->ctx, m, d->capbuf, em, d->capbuf + d->ncap))) return rc;
+        double share = d->capbuf[d->ncap + self];
         acc->q[(size_t)(c->year - acc->first_year) * acc->nind + c->ind][c->region * acc->neco + c->eco] = share;
     }
     return EPV_OK;
@@ -277,7 +394,7 @@ static int read_doc(struct rd *d, xmlDocPtr doc)
     size_t i = 0;
     for (xmlNodePtr n = epv__xml_child(root, "region"); n && !rc; n = epv__xml_next(n, "region"), i++) {
         epv_gep_region *g = &regs[i];
-        g->area_ha = 0;
+        *g = (epv_gep_region)EPV_GEP_REGION_INIT;
         if ((rc = sattr(d, n, "code", 1, g->code, sizeof g->code)) || (rc = sattr(d, n, "name", 1, g->name, sizeof g->name)) ||
             (rc = sattr(d, n, "parent", 0, g->parent, sizeof g->parent)))
             break;
@@ -306,9 +423,10 @@ static int load(epv_ctx *ctx, const epv_gep_tree *tree, xmlDocPtr doc, const cha
     epv_gep_input *in = epv__calloc(ctx, 1, sizeof *in);
     if (!in) return EPV_ENOMEM;
     in->ctx = ctx;
-    struct rd d = { ctx, name, tree, in, NULL, 0, 0 };
+    struct rd d = { ctx, name, tree, in, NULL, NULL, 0, 0 };
     int rc = read_doc(&d, doc);
     epv__free(ctx, d.caps);
+    epv__free(ctx, d.capbuf);
     if (rc) {
         epv_gep_input_free(in);
         return rc;
@@ -319,7 +437,9 @@ static int load(epv_ctx *ctx, const epv_gep_tree *tree, xmlDocPtr doc, const cha
 
 EPV_API int epv_gep_input_load_file(epv_ctx *ctx, const epv_gep_tree *tree, const char *path, epv_gep_input **out)
 {
-    if (!out || !tree || !path) return epv__error(ctx, EPV_EINVAL, "gep input: NULL argument");
+    EPV__NEED(ctx, out, "out");
+    EPV__NEED(ctx, tree, "tree");
+    EPV__NEED(ctx, path, "path");
     *out = NULL;
     xmlDocPtr doc;
     int rc = epv__xml_load_file(ctx, path, INPUT_SCHEMA, &doc);
@@ -332,7 +452,8 @@ EPV_API int epv_gep_input_load_file(epv_ctx *ctx, const epv_gep_tree *tree, cons
 EPV_API int epv_gep_input_load_memory(epv_ctx *ctx, const epv_gep_tree *tree, const char *buf, size_t len,
                                       const char *name, epv_gep_input **out)
 {
-    if (!out || !tree) return epv__error(ctx, EPV_EINVAL, "gep input: NULL argument");
+    EPV__NEED(ctx, out, "out");
+    EPV__NEED(ctx, tree, "tree");
     *out = NULL;
     if (!name) name = "(buffer)";
     xmlDocPtr doc;

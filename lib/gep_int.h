@@ -5,6 +5,7 @@
 
 #include "common_int.h"
 #include "epv/gep.h"
+#include "epv/gep_model.h"
 
 struct epv_gep_tree {
     epv_ctx *ctx;
@@ -17,6 +18,8 @@ struct epv_gep_prices {
     const epv_gep_tree *tree;
     epv_gep_price *rows;
     size_t n, cap;
+    int has_soil;                /* soil_retention's price was built from its parts */
+    epv_gep_soil_value soil;     /* those parts (yuan per t at the price's base year) */
 };
 
 struct epv_gep_deflator {

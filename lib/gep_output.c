@@ -69,7 +69,7 @@ static void supply_table(FILE *f, const epv_gep_account *acc, size_t r, int y, e
 
 EPV_API int epv_gep_account_write_xml(epv_ctx *ctx, const epv_gep_account *acc, const char *path)
 {
-    if (!acc) return epv__error(ctx, EPV_EINVAL, "gep write: NULL account");
+    EPV__NEED(ctx, acc, "acc");
     if (!acc->valued) return epv__error(ctx, EPV_ESTATE, "gep account: not valued (call epv_gep_account_value first)");
     if (acc->neco > 4096) return epv__error(ctx, EPV_ERANGE, "gep write: too many ecosystems");
     epv__out out;
@@ -155,7 +155,7 @@ EPV_API int epv_gep_account_write_xml(epv_ctx *ctx, const epv_gep_account *acc, 
 
 EPV_API int epv_gep_account_write_csv(epv_ctx *ctx, const epv_gep_account *acc, const char *path)
 {
-    if (!acc) return epv__error(ctx, EPV_EINVAL, "gep write: NULL account");
+    EPV__NEED(ctx, acc, "acc");
     if (!acc->valued) return epv__error(ctx, EPV_ESTATE, "gep account: not valued (call epv_gep_account_value first)");
     epv__out out;
     int rc = epv__out_open(ctx, path, &out);
@@ -204,7 +204,7 @@ EPV_API int epv_gep_account_write_csv(epv_ctx *ctx, const epv_gep_account *acc, 
 EPV_API int epv_gep_account_write_svg(epv_ctx *ctx, const epv_gep_account *acc, const char *region, int year,
                                       const char *path)
 {
-    if (!acc) return epv__error(ctx, EPV_EINVAL, "gep write: NULL account");
+    EPV__NEED(ctx, acc, "acc");
     double gep;
     int rc = epv_gep_account_total(ctx, acc, region, NULL, NULL, year, EPV_GEP_CURRENT, &gep);
     if (rc) return rc;
@@ -257,4 +257,13 @@ EPV_API int epv_gep_account_write_svg(epv_ctx *ctx, const epv_gep_account *acc, 
     epv__chart_legend(f, lx, ly, colour[3], 0, 0, "文化服务 cultural");
     fputs("</svg>\n", f);
     return epv__out_close(ctx, &out, rc);
+}
+
+/* A histogram of Monte Carlo draws: the writer the caller calls after Approach 2 (no model
+ * writes a file); the same renderer as every other histogram. */
+EPV_API int epv_gep_unc_write_histogram_svg(epv_ctx *ctx, const double *draws, size_t n, size_t bins,
+                                            const char *title, const char *unit, double scale,
+                                            const char *path)
+{
+    return epv__histogram_svg(ctx, draws, n, bins, title, unit, scale, path);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Physical quantities of regulating services and the equivalent-factor method.
- * Formulas: NDRC & NBS 生态产品总值核算规范（试行） (2022), as summarised in doc/gep.md. */
+/* Scalar quantities that are not per-cell models (oxygen from a given CO2, pest control,
+ * the soil unit value) and the equivalent-factor method. The specification's per-cell models
+ * are in lib/gep_model.c (epv/gep_model.h). */
 #include "config.h"
 #include "gep_int.h"
 
@@ -23,106 +24,12 @@ static int nonneg_all(epv_ctx *ctx, const double *v, const char *const *names, s
     return EPV_OK;
 }
 
-EPV_API int epv_gep_water_conservation_m3(epv_ctx *ctx, double area_ha, double precip_mm, double runoff_mm,
-                                          double et_mm, double *out_m3)
-{
-    const double v[] = { area_ha, precip_mm, runoff_mm, et_mm };
-    static const char *const nm[] = { "area_ha", "precip_mm", "runoff_mm", "et_mm" };
-    if (!out_m3) return epv__error(ctx, EPV_EINVAL, "water conservation: NULL output");
-    int rc = nonneg_all(ctx, v, nm, 4);
-    if (rc) return rc;
-    /* mm over ha: 1 mm × 1 ha = 10 m³. A deficit conserves nothing (it is not negative supply). */
-    double bal = precip_mm - runoff_mm - et_mm;
-    *out_m3 = bal > 0 ? bal * 10.0 * area_ha : 0.0;
-    return EPV_OK;
-}
-
-EPV_API int epv_gep_soil_retention_t(epv_ctx *ctx, double area_ha, double r, double k, double ls, double c,
-                                     double p, double *out_t)
-{
-    const double v[] = { area_ha, r, k, ls, c, p };
-    static const char *const nm[] = { "area_ha", "R", "K", "LS", "C", "P" };
-    if (!out_t) return epv__error(ctx, EPV_EINVAL, "soil retention: NULL output");
-    int rc = nonneg_all(ctx, v, nm, 6);
-    if (rc) return rc;
-    if (c > 1) return epv__error(ctx, EPV_ERANGE, "C: %g is above 1", c);
-    if (p > 1) return epv__error(ctx, EPV_ERANGE, "P: %g is above 1", p);
-    /* potential (bare soil) R·K·LS minus actual R·K·LS·C·P, per ha, times the area */
-    *out_t = r * k * ls * (1.0 - c * p) * area_ha;
-    return EPV_OK;
-}
-
-EPV_API int epv_gep_wind_erosion_t(epv_ctx *ctx, double potential_t, double actual_t, double *out_t)
-{
-    const double v[] = { potential_t, actual_t };
-    static const char *const nm[] = { "potential_t", "actual_t" };
-    if (!out_t) return epv__error(ctx, EPV_EINVAL, "wind erosion: NULL output");
-    int rc = nonneg_all(ctx, v, nm, 2);
-    if (rc) return rc;
-    if (actual_t > potential_t)
-        return epv__error(ctx, EPV_EDOMAIN, "actual_t: %g exceeds potential_t %g (RWEQ potential is bare soil)", actual_t,
-                          potential_t);
-    *out_t = potential_t - actual_t;
-    return EPV_OK;
-}
-
-EPV_API int epv_gep_flood_storage_m3(epv_ctx *ctx, double lake_m3, double reservoir_capacity_m3,
-                                     double reservoir_factor, double marsh_m3, double *out_m3)
-{
-    const double v[] = { lake_m3, reservoir_capacity_m3, reservoir_factor, marsh_m3 };
-    static const char *const nm[] = { "lake_m3", "reservoir_capacity_m3", "reservoir_factor", "marsh_m3" };
-    if (!out_m3) return epv__error(ctx, EPV_EINVAL, "flood storage: NULL output");
-    int rc = nonneg_all(ctx, v, nm, 4);
-    if (rc) return rc;
-    if (reservoir_factor > 1) return epv__error(ctx, EPV_ERANGE, "reservoir_factor: %g is above 1", reservoir_factor);
-    *out_m3 = lake_m3 + reservoir_factor * reservoir_capacity_m3 + marsh_m3;
-    return EPV_OK;
-}
-
-EPV_API int epv_gep_pollutant_absorbed_t(epv_ctx *ctx, double capacity_t, double emission_t, double *out_t)
-{
-    const double v[] = { capacity_t, emission_t };
-    static const char *const nm[] = { "capacity_t", "emission_t" };
-    if (!out_t) return epv__error(ctx, EPV_EINVAL, "pollutant: NULL output");
-    int rc = nonneg_all(ctx, v, nm, 2);
-    if (rc) return rc;
-    /* An ecosystem cannot clean more than was emitted into it. */
-    *out_t = capacity_t < emission_t ? capacity_t : emission_t;
-    return EPV_OK;
-}
-
-EPV_API int epv_gep_carbon_from_nep(epv_ctx *ctx, double nep_tc, double *co2_t, double *o2_t)
-{
-    if (!co2_t || !o2_t) return epv__error(ctx, EPV_EINVAL, "carbon: NULL output");
-    if (epv__check_finite(ctx, nep_tc, "nep_tc")) return EPV_EINVAL;
-    if (epv__check_nonneg(ctx, nep_tc, "nep_tc")) return EPV_ERANGE;
-    double co2 = epv_c_to_co2(nep_tc);
-    *co2_t = co2;
-    *o2_t = epv_co2_to_o2(co2);
-    return EPV_OK;
-}
-
 EPV_API int epv_gep_oxygen_from_co2(epv_ctx *ctx, double co2_t, double *o2_t)
 {
-    if (!o2_t) return epv__error(ctx, EPV_EINVAL, "oxygen: NULL output");
+    EPV__NEED(ctx, o2_t, "o2_t");
     if (epv__check_finite(ctx, co2_t, "co2_t")) return EPV_EINVAL;
     if (epv__check_nonneg(ctx, co2_t, "co2_t")) return EPV_ERANGE;
     *o2_t = epv_co2_to_o2(co2_t);
-    return EPV_OK;
-}
-
-EPV_API int epv_gep_climate_regulation_kwh(epv_ctx *ctx, double water_m3, double latent_heat_j_per_g, double eer,
-                                           double *out_kwh)
-{
-    const double v[] = { water_m3, latent_heat_j_per_g };
-    static const char *const nm[] = { "water_m3", "latent_heat_j_per_g" };
-    if (!out_kwh) return epv__error(ctx, EPV_EINVAL, "climate regulation: NULL output");
-    int rc = nonneg_all(ctx, v, nm, 2);
-    if (rc) return rc;
-    if (epv__check_finite(ctx, eer, "eer")) return EPV_EINVAL;
-    if (epv__check_positive(ctx, eer, "eer")) return EPV_ERANGE;
-    /* 1 m³ of water = 10⁶ g; 1 kWh = 3.6×10⁶ J; an air conditioner moves EER J of heat per J used. */
-    *out_kwh = water_m3 * 1e6 * latent_heat_j_per_g / 3.6e6 / eer;
     return EPV_OK;
 }
 
@@ -130,7 +37,7 @@ EPV_API int epv_gep_pest_control_ha(epv_ctx *ctx, double affected_ha, double tre
 {
     const double v[] = { affected_ha, treated_ha };
     static const char *const nm[] = { "affected_ha", "treated_ha" };
-    if (!out_ha) return epv__error(ctx, EPV_EINVAL, "pest control: NULL output");
+    EPV__NEED(ctx, out_ha, "out_ha");
     int rc = nonneg_all(ctx, v, nm, 2);
     if (rc) return rc;
     if (treated_ha > affected_ha)
@@ -139,9 +46,23 @@ EPV_API int epv_gep_pest_control_ha(epv_ctx *ctx, double affected_ha, double tre
     return EPV_OK;
 }
 
-EPV_API int epv_gep_soil_unit_value(epv_ctx *ctx, const epv_gep_soil_value_params *p, double *yuan_per_t)
+EPV__DEFINE_INIT(epv_gep_soil_value_params, EPV_GEP_SOIL_VALUE_PARAMS_VERSION, EPV_GEP_SOIL_VALUE_PARAMS_INIT)
+EPV__DEFINE_INIT(epv_gep_soil_value, EPV_GEP_SOIL_VALUE_VERSION, EPV_GEP_SOIL_VALUE_INIT)
+
+EPV_API int epv_gep_soil_unit_value(epv_ctx *ctx, const epv_gep_soil_value_params *p, epv_gep_soil_value *out)
 {
-    if (!p || !yuan_per_t) return epv__error(ctx, EPV_EINVAL, "soil value: NULL argument");
+    EPV__NEED(ctx, p, "p");
+    EPV__NEED(ctx, out, "out");
+    int vrc;
+    if ((vrc = epv__check_version(ctx, "epv_gep_soil_value_params", p, EPV_GEP_SOIL_VALUE_PARAMS_VERSION)) ||
+        (vrc = epv__check_version(ctx, "epv_gep_soil_value", out, EPV_GEP_SOIL_VALUE_VERSION)))
+        return vrc;
+    const epv_gep_nutrient_price kinds[2] = { p->n_price_kind, p->p_price_kind };
+    static const char *const knames[2] = { "n_price_kind", "p_price_kind" };
+    for (int k = 0; k < 2; k++)
+        if (kinds[k] != EPV_GEP_NUTRIENT_FERTILISER && kinds[k] != EPV_GEP_NUTRIENT_TREATMENT)
+            return epv__error(ctx, EPV_EINVAL,
+                              "soil value: %s: say whether the price is a fertiliser price or a treatment cost", knames[k]);
     const double v[] = { p->silt_fraction, p->soil_density_t_m3, p->dredging_yuan_m3, p->n_fraction,
                          p->p_fraction, p->n_price_yuan_t, p->p_price_yuan_t };
     static const char *const nm[] = { "silt_fraction", "soil_density_t_m3", "dredging_yuan_m3", "n_fraction",
@@ -150,10 +71,25 @@ EPV_API int epv_gep_soil_unit_value(epv_ctx *ctx, const epv_gep_soil_value_param
     if (rc) return rc;
     if (epv__check_positive(ctx, p->soil_density_t_m3, "soil_density_t_m3")) return EPV_ERANGE;
     if (p->silt_fraction > 1) return epv__error(ctx, EPV_ERANGE, "silt_fraction: %g is above 1", p->silt_fraction);
-    /* silt: share deposited, as volume (t / (t/m³)), at the dredging cost; nutrients: N and P
-     * carried by each tonne, at fertiliser prices. */
-    *yuan_per_t = p->silt_fraction / p->soil_density_t_m3 * p->dredging_yuan_m3 +
-                  p->n_fraction * p->n_price_yuan_t + p->p_fraction * p->p_price_yuan_t;
+    /* sediment: share deposited, as volume (t / (t/m³)), at the dredging cost; nutrients: N
+     * and P carried by each tonne, at the price whose kind the caller stated. */
+    out->sediment_yuan_t = p->silt_fraction / p->soil_density_t_m3 * p->dredging_yuan_m3;
+    out->n_yuan_t = p->n_fraction * p->n_price_yuan_t;
+    out->p_yuan_t = p->p_fraction * p->p_price_yuan_t;
+    out->total_yuan_t = out->sediment_yuan_t + out->n_yuan_t + out->p_yuan_t;
+    return EPV_OK;
+}
+
+EPV_API int epv_gep_sand_unit_value(epv_ctx *ctx, double density_t_m3, double depth_m, double cost_yuan_m2,
+                                    double *yuan_per_t)
+{
+    EPV__NEED(ctx, yuan_per_t, "yuan_per_t");
+    const double v[] = { density_t_m3, depth_m, cost_yuan_m2 };
+    static const char *const nm[] = { "density_t_m3", "depth_m", "cost_yuan_m2" };
+    for (int i = 0; i < 3; i++)
+        if (!isfinite(v[i]) || v[i] <= 0) return epv__error(ctx, EPV_ERANGE, "%s: %g must be finite and positive", nm[i], v[i]);
+    /* a tonne of sand covers 1/(ρ h) m² to depth h; removing it costs c per m² */
+    *yuan_per_t = cost_yuan_m2 / (density_t_m3 * depth_m);
     return EPV_OK;
 }
 
@@ -205,7 +141,7 @@ static long ef_eco(epv_ctx *ctx, const char *eco)
 
 EPV_API int epv_gep_ef_factor(epv_ctx *ctx, const char *ecosystem, const char *service, double *factor)
 {
-    if (!factor) return epv__error(ctx, EPV_EINVAL, "equivalent factor: NULL output");
+    EPV__NEED(ctx, factor, "factor");
     long e = ef_eco(ctx, ecosystem);
     if (e < 0) return EPV_ENOTFOUND;
     for (size_t s = 0; service && s < EPV__ARRAY_LEN(ef_services); s++)
@@ -216,16 +152,38 @@ EPV_API int epv_gep_ef_factor(epv_ctx *ctx, const char *ecosystem, const char *s
     return epv__error(ctx, EPV_ENOTFOUND, "service: unknown equivalent-factor service '%.60s'", service ? service : "(null)");
 }
 
-EPV_API int epv_gep_ef_standard_equivalent(epv_ctx *ctx, double grain_yield_kg_ha, double grain_price_yuan_kg,
-                                           double *yuan_per_ha)
+EPV_API int epv_gep_ef_standard_equivalent(epv_ctx *ctx, size_t n, const double *sown_area,
+                                           const double *net_profit_yuan_ha, double *yuan_per_ha)
+{
+    EPV__NEED(ctx, sown_area, "sown_area");
+    EPV__NEED(ctx, net_profit_yuan_ha, "net_profit_yuan_ha");
+    EPV__NEED(ctx, yuan_per_ha, "yuan_per_ha");
+    if (n < 1) return epv__error(ctx, EPV_EINVAL, "standard equivalent: n: at least one crop is needed");
+    double area = 0, sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(sown_area[i]) || sown_area[i] < 0)
+            return epv__error(ctx, EPV_ERANGE, "sown_area[%zu]: %g is negative or not finite", i, sown_area[i]);
+        if (!isfinite(net_profit_yuan_ha[i]))
+            return epv__error(ctx, EPV_ERANGE, "net_profit_yuan_ha[%zu]: not finite", i);
+        area += sown_area[i];
+        sum += sown_area[i] * net_profit_yuan_ha[i];
+    }
+    if (!(area > 0)) return epv__error(ctx, EPV_ERANGE, "sown_area: the areas add up to 0");
+    /* Xie et al. 2015: D = S_r F_r + S_w F_w + S_c F_c with S the shares of the sown area. */
+    *yuan_per_ha = sum / area;
+    return EPV_OK;
+}
+
+EPV_API int epv_gep_ef_standard_equivalent_grain_1_7(epv_ctx *ctx, double grain_yield_kg_ha, double grain_price_yuan_kg,
+                                                     double *yuan_per_ha)
 {
     const double v[] = { grain_yield_kg_ha, grain_price_yuan_kg };
     static const char *const nm[] = { "grain_yield_kg_ha", "grain_price_yuan_kg" };
-    if (!yuan_per_ha) return epv__error(ctx, EPV_EINVAL, "standard equivalent: NULL output");
+    EPV__NEED(ctx, yuan_per_ha, "yuan_per_ha");
     int rc = nonneg_all(ctx, v, nm, 2);
     if (rc) return rc;
-    /* One equivalent is the natural food production of 1 ha of cropland, taken as 1/7 of
-     * the value of its grain yield (Xie et al.). */
+    /* Xie et al. 2003/2008: the natural food production of 1 ha of cropland without human
+     * input is taken as 1/7 of the value of its actual grain yield. */
     *yuan_per_ha = grain_yield_kg_ha * grain_price_yuan_kg / 7.0;
     return EPV_OK;
 }
@@ -234,7 +192,7 @@ EPV_API int epv_gep_ef_value(epv_ctx *ctx, const char *ecosystem, double area_ha
 {
     const double v[] = { area_ha, se_yuan_per_ha };
     static const char *const nm[] = { "area_ha", "se_yuan_per_ha" };
-    if (!yuan) return epv__error(ctx, EPV_EINVAL, "equivalent value: NULL output");
+    EPV__NEED(ctx, yuan, "yuan");
     int rc = nonneg_all(ctx, v, nm, 2);
     if (rc) return rc;
     long e = ef_eco(ctx, ecosystem);

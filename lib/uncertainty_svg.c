@@ -7,34 +7,71 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "uncertainty_int.h"
 #include "textout_int.h"
 #include "chart_int.h"
 
-EPV_API int epv_mc_write_histogram_svg(epv_mc *mc, size_t output, size_t nbins, const char *title,
-                                       const char *unit, double scale, const char *path)
+static int cmp_double(const void *a, const void *b)
 {
-    if (!mc) return EPV_EINVAL;
-    epv_ctx *ctx = mc->ctx;
-    if (!path || nbins == 0 || nbins > 10000)
-        return epv__error(ctx, EPV_EINVAL, "epv_mc_write_histogram_svg: NULL path or nbins not in 1..10000");
-    int rc = epv__mc_check_output(mc, output);
-    if (rc) return rc;
-    epv_mc_summary s = EPV_MC_SUMMARY_INIT;
-    epv__mc_summary(mc, output, &s); /* a chart needs no relative bounds, so a mean of 0 is fine */
-    if (rc) return rc;
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Linear interpolation between order statistics (NumPy's default, R type 7). */
+static double sorted_pct(const double *v, size_t n, double p)
+{
+    double h = (double)(n - 1) * p / 100.0;
+    size_t i = (size_t)h;
+    if (i + 1 >= n) return v[n - 1];
+    return v[i] + (h - (double)i) * (v[i + 1] - v[i]);
+}
+
+/* The one histogram renderer: Monte Carlo draws of any module (mc handles, GEP totals). */
+int epv__histogram_svg(epv_ctx *ctx, const double *draws, size_t n, size_t nbins, const char *title,
+                       const char *unit, double scale, const char *path)
+{
+    EPV__NEED(ctx, draws, "draws");
+    EPV__NEED(ctx, path, "path");
+    if (n < 2) return epv__error(ctx, EPV_EINVAL, "histogram: %zu draws, at least 2 are needed", n);
+    if (nbins == 0 || nbins > 10000)
+        return epv__error(ctx, EPV_ERANGE, "histogram: nbins %zu is outside 1..10000", nbins);
     if (!(scale > 0) || !isfinite(scale))
-        return epv__error(ctx, EPV_EINVAL, "epv_mc_histogram_svg: scale %g is not positive and finite", scale);
+        return epv__error(ctx, EPV_EINVAL, "histogram: scale %g is not positive and finite", scale);
+    double *v = epv__malloc(ctx, n * sizeof *v);
     epv_i64 *counts = epv__calloc(ctx, nbins, sizeof *counts);
-    if (!counts) return EPV_ENOMEM;
-    double lo = s.min, hi = s.max > s.min ? s.max : s.min + 1;
-    rc = epv_mc_histogram(mc, output, nbins, lo, hi, counts);
-    if (rc) {
+    if (!v || !counts) {
+        epv__free(ctx, v);
         epv__free(ctx, counts);
-        return rc;
+        return EPV_ENOMEM;
     }
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(draws[i])) {
+            epv__free(ctx, v);
+            epv__free(ctx, counts);
+            return epv__error(ctx, EPV_ERANGE, "histogram: draws[%zu] is not finite", i);
+        }
+        v[i] = draws[i];
+        sum += draws[i];
+    }
+    qsort(v, n, sizeof *v, cmp_double);
+    epv_mc_summary s = EPV_MC_SUMMARY_INIT;
+    s.n = n;
+    s.mean = sum / (double)n;
+    s.min = v[0];
+    s.max = v[n - 1];
+    s.p2_5 = sorted_pct(v, n, 2.5);
+    s.p97_5 = sorted_pct(v, n, 97.5);
+    double lo = s.min, hi = s.max > s.min ? s.max : s.min + 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t b = (size_t)((v[i] - lo) / (hi - lo) * (double)nbins);
+        counts[b >= nbins ? nbins - 1 : b]++;
+    }
+    epv__free(ctx, v);
+    int rc;
     epv_i64 cmax = 1;
     for (size_t b = 0; b < nbins; b++)
         if (counts[b] > cmax) cmax = counts[b];
@@ -103,4 +140,16 @@ EPV_API int epv_mc_write_histogram_svg(epv_mc *mc, size_t output, size_t nbins, 
     rc = epv__out_close(ctx, &out, EPV_OK);
     epv__free(ctx, counts);
     return rc;
+}
+
+EPV_API int epv_mc_write_histogram_svg(epv_mc *mc, size_t output, size_t nbins, const char *title,
+                                       const char *unit, double scale, const char *path)
+{
+    if (!mc) return EPV_EINVAL;
+    int rc = epv__mc_check_output(mc, output);
+    if (rc) return rc;
+    const double *draws;
+    size_t n;
+    if ((rc = epv_mc_column(mc, output, &draws, &n))) return rc;
+    return epv__histogram_svg(mc->ctx, draws, n, nbins, title, unit, scale, path);
 }
