@@ -189,7 +189,7 @@ int main(int argc, char **argv)
         fail(ctx, "soil split");
         goto done;
     }
-    printf("  soil retention %.4f 亿元 = sediment %.4f + N %.4f + P %.4f (N and P at treatment costs)\n",
+    printf("  -> soil retention %.4f 亿元 = sediment %.4f + N %.4f + P %.4f (N and P at treatment costs)\n",
            soil.total_yuan / 1e8, soil.sediment_yuan / 1e8, soil.n_yuan / 1e8, soil.p_yuan / 1e8);
     epv_gep_change ch = EPV_GEP_CHANGE_INIT;
     if (epv_gep_account_change(ctx, acc, "bazhong", 2020, 2021, &ch)) { fail(ctx, "change"); goto done; }
@@ -207,11 +207,11 @@ int main(int argc, char **argv)
     epv_gep_ef_value(ctx, "forest_mixed", 120280, se, &ef_forest);
     epv_gep_ef_value(ctx, "cropland_dry", 70000, se, &ef_crop);
     {
-        char b[3][48];
+        char b[4][48];
         printf("\nEquivalent-factor route, Pingchang: standard equivalent %s yuan/ha (net profit of grain, Xie 2015; "
                "the 2003/2008 1/7 rule would give %s); forest %s 亿元, cropland %s 亿元\n",
                cli_group(se, 2, b[0], sizeof b[0]), cli_group(se17, 2, b[1], sizeof b[1]), yi(ef_forest, b[2]),
-               yi(ef_crop, b[2 - 1]));
+               yi(ef_crop, b[3]));
     }
 
     /* Carbon over time, valued as InVEST's carbon model does (price per t C, discount rate,

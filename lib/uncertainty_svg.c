@@ -40,37 +40,37 @@ int epv__histogram_svg(epv_ctx *ctx, const double *draws, size_t n, size_t nbins
         return epv__error(ctx, EPV_ERANGE, "histogram: nbins %zu is outside 1..10000", nbins);
     if (!(scale > 0) || !isfinite(scale))
         return epv__error(ctx, EPV_EINVAL, "histogram: scale %g is not positive and finite", scale);
-    double *v = epv__malloc(ctx, n * sizeof *v);
+    double *sorted = epv__malloc(ctx, n * sizeof *sorted); /* sorted copy, freed before drawing */
     epv_i64 *counts = epv__calloc(ctx, nbins, sizeof *counts);
-    if (!v || !counts) {
-        epv__free(ctx, v);
+    if (!sorted || !counts) {
+        epv__free(ctx, sorted);
         epv__free(ctx, counts);
         return EPV_ENOMEM;
     }
     double sum = 0;
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(draws[i])) {
-            epv__free(ctx, v);
+            epv__free(ctx, sorted);
             epv__free(ctx, counts);
             return epv__error(ctx, EPV_ERANGE, "histogram: draws[%zu] is not finite", i);
         }
-        v[i] = draws[i];
+        sorted[i] = draws[i];
         sum += draws[i];
     }
-    qsort(v, n, sizeof *v, cmp_double);
+    qsort(sorted, n, sizeof *sorted, cmp_double);
     epv_mc_summary s = EPV_MC_SUMMARY_INIT;
     s.n = n;
     s.mean = sum / (double)n;
-    s.min = v[0];
-    s.max = v[n - 1];
-    s.p2_5 = sorted_pct(v, n, 2.5);
-    s.p97_5 = sorted_pct(v, n, 97.5);
+    s.min = sorted[0];
+    s.max = sorted[n - 1];
+    s.p2_5 = sorted_pct(sorted, n, 2.5);
+    s.p97_5 = sorted_pct(sorted, n, 97.5);
     double lo = s.min, hi = s.max > s.min ? s.max : s.min + 1;
     for (size_t i = 0; i < n; i++) {
-        size_t b = (size_t)((v[i] - lo) / (hi - lo) * (double)nbins);
+        size_t b = (size_t)((sorted[i] - lo) / (hi - lo) * (double)nbins);
         counts[b >= nbins ? nbins - 1 : b]++;
     }
-    epv__free(ctx, v);
+    epv__free(ctx, sorted);
     int rc;
     epv_i64 cmax = 1;
     for (size_t b = 0; b < nbins; b++)
@@ -146,6 +146,7 @@ EPV_API int epv_mc_write_histogram_svg(epv_mc *mc, size_t output, size_t nbins, 
                                        const char *unit, double scale, const char *path)
 {
     if (!mc) return EPV_EINVAL;
+    EPV__NEED(mc->ctx, path, "path");
     int rc = epv__mc_check_output(mc, output);
     if (rc) return rc;
     const double *draws;
