@@ -77,6 +77,9 @@ struct epv_ledger {
     int readonly;
     int in_batch;
     int replaying; /* applying journal entries during verification or import */
+    /* Read snapshots: depth of nested epv__lg_read_begin() calls, and whether the outermost
+     * one opened the read transaction (0 when it ran inside a write transaction). */
+    int rdepth, rd_own;
     int64_t ev_n;  /* events written by the current entry */
     /* prepared statement cache keyed by the SQL text's address */
     const char *stmt_sql[EPV__L_NSTMT];
@@ -112,6 +115,12 @@ int epv__lg_load_config(epv_ledger *l);
 /* Run one operation in its own transaction (or savepoint inside a batch). */
 int epv__lg_run(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES]);
 sqlite3 *epv__ledger_db(epv_ledger *l);
+/* One read snapshot: every statement between epv__lg_read_begin() and epv__lg_read_end() sees
+ * the same committed state (a deferred SQLite transaction; in WAL mode writers do not block
+ * it). Nested calls share the outermost snapshot; inside a write transaction (a batch) they do
+ * nothing. epv__lg_read_end() returns rc, or the error of ending the snapshot if rc is 0. */
+int epv__lg_read_begin(epv_ledger *l);
+int epv__lg_read_end(epv_ledger *l, int rc);
 
 /* ---- journal (ledger_journal.c) ---- */
 int epv__lg_encode(epv_ctx *ctx, const struct epv__lop *op, unsigned char **out, size_t *len);

@@ -573,7 +573,9 @@ int epv__lg_digest(epv_ledger *l, unsigned char out[32])
 EPV_API int epv_ledger_head(epv_ledger *l, epv_i64 *entries_out, unsigned char *hash_out)
 {
     if (!l) return EPV_EINVAL;
-    int rc = epv__lg_load_head(l);
+    int rc = epv__lg_read_begin(l);
+    if (rc) return rc;
+    rc = epv__lg_read_end(l, epv__lg_load_head(l));
     if (rc) return rc;
     if (entries_out) *entries_out = l->head_seq;
     if (hash_out) memcpy(hash_out, l->head_hash, 32);
@@ -584,7 +586,9 @@ EPV_API int epv_ledger_verify_chain(epv_ledger *l, epv_i64 *entries_out)
 {
     if (!l) return EPV_EINVAL;
     int64_t n = 0;
-    int rc = epv__lg_verify_chain(l, &n);
+    int rc = epv__lg_read_begin(l);
+    if (rc) return rc;
+    rc = epv__lg_read_end(l, epv__lg_verify_chain(l, &n));
     if (entries_out) *entries_out = n;
     return rc;
 }
@@ -592,14 +596,19 @@ EPV_API int epv_ledger_verify_chain(epv_ledger *l, epv_i64 *entries_out)
 EPV_API int epv_ledger_verify(epv_ledger *l)
 {
     if (!l) return EPV_EINVAL;
-    int rc = epv__lg_verify_chain(l, NULL);
+    /* chain walk, head, replay and invariants all read the same snapshot */
+    int rc = epv__lg_read_begin(l);
+    if (rc) return rc;
+    rc = epv__lg_verify_chain(l, NULL);
     if (!rc) rc = epv__lg_verify_replay(l);
     if (!rc) rc = epv__lg_check_invariants(l);
-    return rc;
+    return epv__lg_read_end(l, rc);
 }
 
 EPV_API int epv_ledger_state_digest(epv_ledger *l, unsigned char *digest_out)
 {
     if (!l || !digest_out) return EPV_EINVAL;
-    return epv__lg_digest(l, digest_out);
+    int rc = epv__lg_read_begin(l);
+    if (rc) return rc;
+    return epv__lg_read_end(l, epv__lg_digest(l, digest_out));
 }

@@ -212,7 +212,7 @@ EPV_API int epv_merkle_verify_consistency(size_t m, size_t n, const unsigned cha
 }
 
 /* Leaf hashes of the first `size` journal entries (allocated with the ctx allocator). */
-static int ledger_leaves(epv_ledger *l, int64_t size, unsigned char **out)
+static int ledger_leaves_snap(epv_ledger *l, int64_t size, unsigned char **out)
 {
     *out = NULL;
     int64_t n;
@@ -256,6 +256,14 @@ static int ledger_leaves(epv_ledger *l, int64_t size, unsigned char **out)
     }
     *out = leaves;
     return EPV_OK;
+}
+
+/* Head and journal read in one snapshot. */
+static int ledger_leaves(epv_ledger *l, int64_t size, unsigned char **out)
+{
+    int rc = epv__lg_read_begin(l);
+    if (rc) return rc;
+    return epv__lg_read_end(l, ledger_leaves_snap(l, size, out));
 }
 
 EPV_API int epv_ledger_leaf_hash(epv_ledger *l, epv_i64 entry, unsigned char *out)

@@ -48,7 +48,7 @@ EPV_API int epv_ledger_balance(epv_ledger *l, const char *account, const char *p
     return rc;
 }
 
-EPV_API int epv_ledger_totals_get(epv_ledger *l, const char *project, int vintage,
+static int epv_ledger_totals_get_snap(epv_ledger *l, const char *project, int vintage,
                                   epv_ledger_totals *out)
 {
     if (!l || !out) return EPV_EINVAL;
@@ -86,7 +86,17 @@ EPV_API int epv_ledger_totals_get(epv_ledger *l, const char *project, int vintag
     return rc == SQLITE_ROW ? EPV_OK : epv__lg_sqlerr(l, rc, "totals");
 }
 
-EPV_API int epv_ledger_blocks(epv_ledger *l, const char *project, const char *account,
+/* In one read snapshot. */
+EPV_API int epv_ledger_totals_get(epv_ledger *l, const char *project, int vintage,
+                                  epv_ledger_totals *out)
+{
+    if (!l || !out) return EPV_EINVAL;
+    int rc = epv__lg_read_begin(l);
+    if (rc) return rc;
+    return epv__lg_read_end(l, epv_ledger_totals_get_snap(l, project, vintage, out));
+}
+
+static int epv_ledger_blocks_snap(epv_ledger *l, const char *project, const char *account,
                               epv_ledger_block_fn fn, void *payload)
 {
     if (!l || !fn) return EPV_EINVAL;
@@ -117,7 +127,17 @@ EPV_API int epv_ledger_blocks(epv_ledger *l, const char *project, const char *ac
     return ret;
 }
 
-EPV_API int epv_ledger_serial_history(epv_ledger *l, const char *project, epv_i64 serial,
+/* In one read snapshot. */
+EPV_API int epv_ledger_blocks(epv_ledger *l, const char *project, const char *account,
+                              epv_ledger_block_fn fn, void *payload)
+{
+    if (!l || !fn) return EPV_EINVAL;
+    int rc = epv__lg_read_begin(l);
+    if (rc) return rc;
+    return epv__lg_read_end(l, epv_ledger_blocks_snap(l, project, account, fn, payload));
+}
+
+static int epv_ledger_serial_history_snap(epv_ledger *l, const char *project, epv_i64 serial,
                                       epv_ledger_event_fn fn, void *payload)
 {
     if (!l || !fn) return EPV_EINVAL;
@@ -152,7 +172,17 @@ EPV_API int epv_ledger_serial_history(epv_ledger *l, const char *project, epv_i6
     return ret;
 }
 
-EPV_API int epv_ledger_certificate_get(epv_ledger *l, epv_i64 number,
+/* In one read snapshot. */
+EPV_API int epv_ledger_serial_history(epv_ledger *l, const char *project, epv_i64 serial,
+                                      epv_ledger_event_fn fn, void *payload)
+{
+    if (!l || !fn) return EPV_EINVAL;
+    int rc = epv__lg_read_begin(l);
+    if (rc) return rc;
+    return epv__lg_read_end(l, epv_ledger_serial_history_snap(l, project, serial, fn, payload));
+}
+
+static int epv_ledger_certificate_get_snap(epv_ledger *l, epv_i64 number,
                                        epv_ledger_certificate_fn fn, void *payload)
 {
     if (!l || !fn) return EPV_EINVAL;
@@ -180,6 +210,16 @@ EPV_API int epv_ledger_certificate_get(epv_ledger *l, epv_i64 number,
     }
     sqlite3_finalize(st);
     return ret;
+}
+
+/* In one read snapshot. */
+EPV_API int epv_ledger_certificate_get(epv_ledger *l, epv_i64 number,
+                                       epv_ledger_certificate_fn fn, void *payload)
+{
+    if (!l || !fn) return EPV_EINVAL;
+    int rc = epv__lg_read_begin(l);
+    if (rc) return rc;
+    return epv__lg_read_end(l, epv_ledger_certificate_get_snap(l, number, fn, payload));
 }
 
 EPV_API int epv_ledger_block_serial(epv_ledger *l, const epv_ledger_block *b, char *buf,

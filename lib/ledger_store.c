@@ -113,6 +113,34 @@ int epv__lg_exec(epv_ledger *l, const char *sql)
     return rc == SQLITE_OK ? EPV_OK : epv__lg_sqlerr(l, rc, sql);
 }
 
+int epv__lg_read_begin(epv_ledger *l)
+{
+    if (l->rdepth++ > 0) return EPV_OK;
+    l->rd_own = 0;
+    if (!sqlite3_get_autocommit(l->db)) return EPV_OK; /* inside a write transaction */
+    /* A deferred transaction: the snapshot is taken by the first read and kept to the end. */
+    int rc = sqlite3_exec(l->db, "BEGIN DEFERRED", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        l->rdepth--;
+        return epv__lg_sqlerr(l, rc, "starting a read snapshot");
+    }
+    l->rd_own = 1;
+    return EPV_OK;
+}
+
+int epv__lg_read_end(epv_ledger *l, int rc)
+{
+    if (l->rdepth <= 0 || --l->rdepth > 0 || !l->rd_own) return rc;
+    l->rd_own = 0;
+    /* nothing was written: ending the snapshot cannot lose anything */
+    int src = sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
+    if (src != SQLITE_OK) {
+        if (!sqlite3_get_autocommit(l->db)) sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+        if (!rc) rc = epv__lg_sqlerr(l, src, "ending a read snapshot");
+    }
+    return rc;
+}
+
 EPV_API void epv_ledger_config_default(epv_ledger_config *cfg)
 {
     if (!cfg) return;
@@ -220,6 +248,19 @@ int epv__lg_load_config(epv_ledger *l)
     return EPV_OK;
 }
 
+EPV_API int epv_ledger_snapshot_begin(epv_ledger *l)
+{
+    if (!l) return EPV_EINVAL;
+    return epv__lg_read_begin(l);
+}
+
+EPV_API int epv_ledger_snapshot_end(epv_ledger *l)
+{
+    if (!l) return EPV_EINVAL;
+    if (l->rdepth <= 0) return epv__error(l->ctx, EPV_ESTATE, "ledger: no snapshot is open");
+    return epv__lg_read_end(l, EPV_OK);
+}
+
 /* Roll back without letting the rollback's own status replace the operation's error. */
 static const char *const sql_savepoint = "SAVEPOINT op";
 static const char *const sql_release = "RELEASE op";
@@ -264,6 +305,9 @@ int epv__lg_run(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRE
     if (l->readonly)
         return epv__error(l->ctx, EPV_EREADONLY, "ledger: opened read-only; '%s' refused",
                           epv__lkinds[op->kind].name);
+    if (l->rdepth)
+        return epv__error(l->ctx, EPV_ESTATE, "ledger: '%s' refused inside a query callback",
+                          epv__lkinds[op->kind].name);
     int rc = run_cached(l, l->in_batch ? sql_savepoint : sql_begin);
     if (rc) return rc;
     int64_t saved_seq = l->head_seq;
@@ -303,6 +347,8 @@ EPV_API int epv_ledger_batch_begin(epv_ledger *l)
     if (!l) return EPV_EINVAL;
     if (l->readonly) return epv__error(l->ctx, EPV_EREADONLY, "ledger: opened read-only");
     if (l->in_batch) return epv__error(l->ctx, EPV_ESTATE, "ledger: a batch is already open");
+    if (l->rdepth)
+        return epv__error(l->ctx, EPV_ESTATE, "ledger: no batch can begin inside a query callback");
     epv__lg_cache_clear(l);
     int rc = epv__lg_exec(l, "BEGIN IMMEDIATE");
     if (!rc) rc = epv__lg_load_head(l);
@@ -362,6 +408,24 @@ static void remove_files(const char *path)
     unlink(buf);
 }
 
+static int quick_check(epv_ledger *l)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(l->db, "PRAGMA quick_check", -1, &st, NULL);
+    if (rc != SQLITE_OK) return epv__lg_sqlerr(l, rc, "SQLite integrity check");
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const char *r = (const char *)sqlite3_column_text(st, 0);
+        rc = (!r || strcmp(r, "ok"))
+                 ? epv__error(l->ctx, EPV_ECORRUPT, "SQLite integrity check: %s", r ? r : "?")
+                 : EPV_OK;
+    } else {
+        rc = epv__lg_sqlerr(l, rc, "SQLite integrity check");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* Create a new file: schema and genesis entry in one transaction. */
 static int create_file(epv_ledger *l, const epv_ledger_config *cfg)
 {
@@ -416,25 +480,19 @@ EPV_API int epv_ledger_open(epv_ctx *ctx, const char *path, unsigned flags,
             return rc;
         }
     } else {
-        if (!l->readonly) rc = epv__lg_exec(l, "PRAGMA journal_mode=WAL");
-        if (!rc) rc = epv__lg_exec(l, "PRAGMA synchronous=FULL");
-        if (!rc && !(flags & EPV_LEDGER_NO_REPLAY)) {
-            {
-                sqlite3_stmt *st = NULL;
-                if (sqlite3_prepare_v2(l->db, "PRAGMA quick_check", -1, &st, NULL) == SQLITE_OK &&
-                    sqlite3_step(st) == SQLITE_ROW) {
-                    const char *r = (const char *)sqlite3_column_text(st, 0);
-                    if (!r || strcmp(r, "ok"))
-                        rc = epv__error(ctx, EPV_ECORRUPT, "SQLite integrity check: %s",
-                                        r ? r : "?");
-                }
-                sqlite3_finalize(st);
-            }
+        /* Everything is checked in one read snapshot, before anything is written: a file that
+         * is rejected is left byte for byte as it was (no switch to WAL, no growth). */
+        rc = epv__lg_read_begin(l);
+        if (!rc) {
+            if (!(flags & EPV_LEDGER_NO_REPLAY)) rc = quick_check(l);
+            if (!rc) rc = epv__lg_load_config(l);
+            if (!rc) rc = epv__lg_verify_chain(l, NULL);
+            if (!rc && !(flags & EPV_LEDGER_NO_REPLAY)) rc = epv__lg_verify_replay(l);
+            if (!rc && !(flags & EPV_LEDGER_NO_REPLAY)) rc = epv__lg_check_invariants(l);
+            rc = epv__lg_read_end(l, rc);
         }
-        if (!rc) rc = epv__lg_load_config(l);
-        if (!rc) rc = epv__lg_verify_chain(l, NULL);
-        if (!rc && !(flags & EPV_LEDGER_NO_REPLAY)) rc = epv__lg_verify_replay(l);
-        if (!rc && !(flags & EPV_LEDGER_NO_REPLAY)) rc = epv__lg_check_invariants(l);
+        if (!rc && !l->readonly) rc = epv__lg_exec(l, "PRAGMA journal_mode=WAL");
+        if (!rc) rc = epv__lg_exec(l, "PRAGMA synchronous=FULL");
         if (rc) {
             /* A ledger that fails is never used: report it as corrupt with the reason. */
             if (rc == EPV_EIO || rc == EPV_EPARSE || rc == EPV_ESCHEMA) rc = EPV_ECORRUPT;

@@ -48,7 +48,7 @@ static void put_escaped(FILE *f, const char *s)
     }
 }
 
-EPV_API int epv_ledger_export_xml(epv_ledger *l, const char *xml_path)
+static int epv_ledger_export_xml_snap(epv_ledger *l, const char *xml_path)
 {
     if (!l || !xml_path) return EPV_EINVAL;
     int64_t n;
@@ -109,6 +109,15 @@ EPV_API int epv_ledger_export_xml(epv_ledger *l, const char *xml_path)
     if (!err && rename(tmp, xml_path) != 0) err = epv__error(l->ctx, EPV_EIO, "%s: cannot rename: %s", xml_path, strerror(errno));
     if (err) unlink(tmp);
     return err;
+}
+
+/* In one read snapshot. */
+EPV_API int epv_ledger_export_xml(epv_ledger *l, const char *xml_path)
+{
+    if (!l || !xml_path) return EPV_EINVAL;
+    int rc = epv__lg_read_begin(l);
+    if (rc) return rc;
+    return epv__lg_read_end(l, epv_ledger_export_xml_snap(l, xml_path));
 }
 
 static int unhex(const char *s, unsigned char *out)

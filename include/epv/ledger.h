@@ -17,8 +17,11 @@
  * entity, project ids) are 1..64 characters from [A-Za-z0-9_.]; free text (names, reasons,
  * beneficiaries, verifier, report ids) is 1..256 bytes of UTF-8 without control characters.
  *
- * Threads: an ::epv_ledger handle is used by one thread at a time. Several processes may open
- * the same file; SQLite serialises writers (a busy writer is ::EPV_EBUSY after a timeout).
+ * Threads and processes: an ::epv_ledger handle is used by one thread at a time. Several
+ * processes may open the same file. Every open, verification and query reads one consistent
+ * snapshot (see epv_ledger_snapshot_begin()), so a concurrent writer never makes a good file
+ * look corrupt. Writers are serialised by SQLite; a writer, or a reader meeting a lock, waits
+ * at most 5 s (SQLite's busy timeout) and then fails with ::EPV_EBUSY, changing nothing.
  * The pure functions (serial parsing, Merkle verification) are thread-safe.
  */
 #ifndef EPV_LEDGER_H
@@ -107,6 +110,20 @@ EPV_API void epv_ledger_close(epv_ledger *l);
 EPV_API int epv_ledger_batch_begin(epv_ledger *l);
 EPV_API int epv_ledger_batch_commit(epv_ledger *l);
 EPV_API int epv_ledger_batch_rollback(epv_ledger *l);
+
+/**
+ * Read snapshots. Each query, verification and open reads one consistent snapshot of the
+ * file on its own, whatever other processes write meanwhile. To make several calls see the
+ * same state (a balance and a total, say), put them between epv_ledger_snapshot_begin() and
+ * epv_ledger_snapshot_end(): they then all read the state committed when the first of them
+ * read. Writers are not blocked (WAL); writes through this handle inside a snapshot, or
+ * from a query's callback, are refused with ::EPV_ESTATE. Snapshots nest; inside a batch
+ * they read the batch's own state.
+ * @return ::EPV_OK; ::EPV_EBUSY if the file stayed locked past the busy bound (5 s).
+ */
+EPV_API int epv_ledger_snapshot_begin(epv_ledger *l);
+/** End the snapshot begun by the matching epv_ledger_snapshot_begin(). ::EPV_ESTATE if none. */
+EPV_API int epv_ledger_snapshot_end(epv_ledger *l);
 
 /* ---- accounts --------------------------------------------------------------------------- */
 
