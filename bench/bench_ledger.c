@@ -123,8 +123,8 @@ int main(int argc, char **argv)
         snprintf(ent, sizeof ent, "Buyer %d", b);
         if (epv_ledger_account_open(l, req, acct, ent)) return die(ctx, "account");
     }
-    epv_ledger_project p = { "P1", "bench", "CCER-14-001-V01", "OWNER", { 2021, 1, 1 }, { 2050, 12, 31 }, 1, -1 };
-    epv_ledger_verification v = { "P1", 1, "R1", "V", 900000000000LL, 0, { 2022, 1, 1 } };
+    epv_ledger_project p = { EPV_LEDGER_PROJECT_VERSION, "P1", "bench", "CCER-14-001-V01", "OWNER", { 2021, 1, 1 }, { 2050, 12, 31 }, 1, -1 };
+    epv_ledger_verification v = { EPV_LEDGER_VERIFICATION_VERSION, "P1", 1, "R1", "V", 900000000000LL, 0, { 2022, 1, 1 } };
     if (epv_ledger_project_register(l, "p", &p) ||
         epv_ledger_period_add(l, "m", "P1", (epv_date){ 2021, 1, 1 }, (epv_date){ 2021, 12, 31 }, NULL) ||
         epv_ledger_verification_add(l, "v", &v))
@@ -141,7 +141,7 @@ int main(int argc, char **argv)
         snprintf(req, sizeof req, "q%ld", k);
         int slot = (int)(k % 10);
         int rc;
-        epv_ledger_units u = { "P1", 0, 0, 0, 0 };
+        epv_ledger_units u = { EPV_LEDGER_UNITS_VERSION, "P1", 0, 0, 0, 0 };
         if (slot == 0 || owner < 5) {
             rc = epv_ledger_issue(l, req, "R1", 100, NULL);
             owner += 80;

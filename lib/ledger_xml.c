@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ledger_int.h"
+#include "ledger_verify_int.h"
 #include "xml_int.h"
 
 #define LEDGER_XSD "schema/ledger.xsd"
@@ -63,7 +63,7 @@ static int epv_ledger_export_xml_snap(epv_ledger *l, const char *xml_path)
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ledger format=\"%d\" entries=\"%lld\" head=\"%s\">\n",
             EPV__L_FORMAT_VERSION, (long long)n, hh);
     sqlite3_stmt *st = NULL;
-    rc = sqlite3_prepare_v2(l->db, "SELECT seq, body, hash FROM journal ORDER BY seq", -1, &st, NULL);
+    rc = sqlite3_prepare_v2(l->st.db, "SELECT seq, body, hash FROM journal ORDER BY seq", -1, &st, NULL);
     if (rc != SQLITE_OK) {
         fclose(f);
         unlink(tmp);
@@ -279,7 +279,7 @@ EPV_API int epv_ledger_import_xml_memory(epv_ctx *ctx, const char *buf, size_t l
         rc = epv__lg_exec(l, "PRAGMA journal_mode=WAL");
         if (!rc) rc = epv__lg_exec(l, "PRAGMA synchronous=FULL");
         if (!rc) rc = epv__lg_exec(l, "BEGIN IMMEDIATE");
-        if (!rc) rc = epv__lg_create_schema(l);
+        if (!rc) rc = epv__ls_create_schema(&l->st);
         if (!rc) rc = import_doc(ctx, doc, name, l);
         if (!rc) rc = epv__lg_flush_head(l);
         if (!rc) rc = epv__lg_exec(l, "COMMIT");
@@ -288,7 +288,7 @@ EPV_API int epv_ledger_import_xml_memory(epv_ctx *ctx, const char *buf, size_t l
     }
     xmlFreeDoc(doc);
     if (rc) {
-        if (l && !sqlite3_get_autocommit(l->db)) sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+        if (l && !sqlite3_get_autocommit(l->st.db)) sqlite3_exec(l->st.db, "ROLLBACK", NULL, NULL, NULL);
         epv__lg_free(l);
         remove_files(ledger_path);
         return rc;

@@ -69,8 +69,8 @@ static void writer(const char *path, int w)
         }
         /* the writer's own view after each step (inside its batch: the batch's state) */
         epv_i64 x = 0, y = 0;
-        if (epv_ledger_snapshot_begin(l) || epv_ledger_balance(l, a, "P1", 0, EPV_UNIT_HELD, &x) ||
-            epv_ledger_balance(l, b, "P1", 0, EPV_UNIT_HELD, &y) || x + y != PAIR_UNITS || epv_ledger_snapshot_end(l)) {
+        if (epv_ledger_snapshot_begin(l) || epv_ledger_balance(l, a, "P1", 0, EPV_LEDGER_HELD, &x) ||
+            epv_ledger_balance(l, b, "P1", 0, EPV_LEDGER_HELD, &y) || x + y != PAIR_UNITS || epv_ledger_snapshot_end(l)) {
             fprintf(stderr, "writer %d op %d: pair holds %lld\n", w, k, (long long)(x + y));
             _exit(5);
         }
@@ -83,7 +83,7 @@ static void writer(const char *path, int w)
 
 static int totals_ok(epv_ledger *l)
 {
-    epv_ledger_totals t;
+    epv_ledger_totals t = EPV_LEDGER_TOTALS_INIT;
     if (epv_ledger_totals_get(l, NULL, 0, &t)) return 0;
     return t.issued == t.held + t.buffer + t.retired + t.cancelled && t.issued == 950;
 }
@@ -95,8 +95,8 @@ static int pairs_ok(epv_ledger *l)
         epv_i64 x, y;
         acct_name(a, sizeof a, w, 0);
         acct_name(b, sizeof b, w, 1);
-        if (epv_ledger_balance(l, a, "P1", 0, EPV_UNIT_HELD, &x) ||
-            epv_ledger_balance(l, b, "P1", 0, EPV_UNIT_HELD, &y) || x + y != PAIR_UNITS)
+        if (epv_ledger_balance(l, a, "P1", 0, EPV_LEDGER_HELD, &x) ||
+            epv_ledger_balance(l, b, "P1", 0, EPV_LEDGER_HELD, &y) || x + y != PAIR_UNITS)
             return 0;
     }
     return 1;
@@ -240,7 +240,7 @@ static void test_concurrent(void)
         }
         /* an even number of moves leaves each pair as it began */
         epv_i64 x = 0;
-        EPV_ASSERT_OK(ctx, epv_ledger_balance(l, a, "P1", 0, EPV_UNIT_HELD, &x));
+        EPV_ASSERT_OK(ctx, epv_ledger_balance(l, a, "P1", 0, EPV_LEDGER_HELD, &x));
         CU_ASSERT_EQUAL(x, nops % 2 ? 0 : PAIR_UNITS);
     }
     epv_i64 n2 = 0;

@@ -28,6 +28,7 @@
 #define EPV_LEDGER_H
 
 #include "epv/common.h"
+#include "epv/merkle.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -48,30 +49,31 @@ enum epv_ledger_open_flags {
 
 /** Account states. Closed is final. */
 enum epv_ledger_account_status {
-    EPV_ACCOUNT_OPEN = 0,       /**< may send and receive */
-    EPV_ACCOUNT_RESTRICTED = 1, /**< may receive, may not send, retire or cancel */
-    EPV_ACCOUNT_FROZEN = 2,     /**< neither sends nor receives (e.g. court order) */
-    EPV_ACCOUNT_CLOSED = 3      /**< final; only an empty account can be closed */
+    EPV_LEDGER_ACCOUNT_OPEN = 0,       /**< may send and receive */
+    EPV_LEDGER_ACCOUNT_RESTRICTED = 1, /**< may receive, may not send, retire or cancel */
+    EPV_LEDGER_ACCOUNT_FROZEN = 2,     /**< neither sends nor receives (e.g. court order) */
+    EPV_LEDGER_ACCOUNT_CLOSED = 3      /**< final; only an empty account can be closed */
 };
 
 /** Project states. Cancelled and revoked are final. */
 enum epv_ledger_project_status {
-    EPV_PROJECT_ACTIVE = 0,    /**< registered, may be verified and issued */
-    EPV_PROJECT_SUSPENDED = 1, /**< no verification or issuance until reactivated */
-    EPV_PROJECT_CANCELLED = 2, /**< withdrawn; can never be registered again (Art. 16) */
-    EPV_PROJECT_REVOKED = 3    /**< revoked for fraud (Art. 43); cancel the units separately */
+    EPV_LEDGER_PROJECT_ACTIVE = 0,    /**< registered, may be verified and issued */
+    EPV_LEDGER_PROJECT_SUSPENDED = 1, /**< no verification or issuance until reactivated */
+    EPV_LEDGER_PROJECT_CANCELLED = 2, /**< withdrawn; can never be registered again (Art. 16) */
+    EPV_LEDGER_PROJECT_REVOKED = 3    /**< revoked for fraud (Art. 43); cancel the units separately */
 };
 
 /** Unit states. Retired and cancelled are final. */
 enum epv_ledger_unit_status {
-    EPV_UNIT_HELD = 0,     /**< held in a holder account */
-    EPV_UNIT_BUFFER = 1,   /**< held in the programme buffer account; never transferable */
-    EPV_UNIT_RETIRED = 2,  /**< retired for an offset (注销 for use), with a certificate */
-    EPV_UNIT_CANCELLED = 3 /**< cancelled (voluntary, forced, or a buffer reversal) */
+    EPV_LEDGER_HELD = 0,     /**< held in a holder account */
+    EPV_LEDGER_BUFFER = 1,   /**< held in the programme buffer account; never transferable */
+    EPV_LEDGER_RETIRED = 2,  /**< retired for an offset (注销 for use), with a certificate */
+    EPV_LEDGER_CANCELLED = 3 /**< cancelled (voluntary, forced, or a buffer reversal) */
 };
 
 /** Programme settings, fixed when the file is created (stored in the first journal entry). */
 typedef struct epv_ledger_config {
+    unsigned int version; /**< ::EPV_LEDGER_CONFIG_VERSION (set by the _INIT macro or epv_ledger_config_init()) */
     /** Programme name in serials and certificates, an identifier; default "CCER". */
     const char *programme;
     /** Serial template (see epv_ledger_serial_parse()); NULL for the default. */
@@ -84,9 +86,14 @@ typedef struct epv_ledger_config {
      * each tranche is applied for within 5 years of its start); default 1. */
     int ccer_date_rules;
 } epv_ledger_config;
+/** Current version of ::epv_ledger_config. */
+#define EPV_LEDGER_CONFIG_VERSION 1
+/** Initialiser of ::epv_ledger_config with its defaults. */
+#define EPV_LEDGER_CONFIG_INIT { EPV_LEDGER_CONFIG_VERSION, "CCER", NULL, 2000, 1 }
+/** Function twin of ::EPV_LEDGER_CONFIG_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_config_init(epv_ctx *ctx, epv_ledger_config *x, unsigned int version);
 
-/** Fill cfg with the defaults above. */
-EPV_API void epv_ledger_config_default(epv_ledger_config *cfg);
 
 /**
  * Open (or with ::EPV_LEDGER_CREATE create) a ledger file. On open the journal's hash chain
@@ -141,6 +148,7 @@ EPV_API int epv_ledger_account_set_status(epv_ledger *l, const char *request_id,
 
 /** A project to register. Strings are copied. */
 typedef struct epv_ledger_project {
+    unsigned int version; /**< ::EPV_LEDGER_PROJECT_VERSION (set by the _INIT macro or epv_ledger_project_init()) */
     const char *id;            /**< identifier, unique for ever */
     const char *name;          /**< free text */
     const char *methodology;   /**< e.g. "CCER-14-001-V01" */
@@ -150,6 +158,13 @@ typedef struct epv_ledger_project {
     int forestry;              /**< 1: non-permanence buffer applies */
     int buffer_bp;             /**< buffer in basis points, or -1 for the programme default */
 } epv_ledger_project;
+/** Current version of ::epv_ledger_project. */
+#define EPV_LEDGER_PROJECT_VERSION 1
+/** Initialiser of ::epv_ledger_project with its defaults. */
+#define EPV_LEDGER_PROJECT_INIT { EPV_LEDGER_PROJECT_VERSION, NULL, NULL, NULL, NULL, { 0, 0, 0 }, { 0, 0, 0 }, 0, -1 }
+/** Function twin of ::EPV_LEDGER_PROJECT_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_project_init(epv_ctx *ctx, epv_ledger_project *x, unsigned int version);
 
 EPV_API int epv_ledger_project_register(epv_ledger *l, const char *request_id,
                                         const epv_ledger_project *p);
@@ -166,6 +181,7 @@ EPV_API int epv_ledger_period_add(epv_ledger *l, const char *request_id, const c
 
 /** A verification of one monitoring period. */
 typedef struct epv_ledger_verification {
+    unsigned int version; /**< ::EPV_LEDGER_VERIFICATION_VERSION (set by the _INIT macro or epv_ledger_verification_init()) */
     const char *project;     /**< project id */
     int period;              /**< monitoring period number */
     const char *report_id;   /**< unique across the ledger */
@@ -174,6 +190,13 @@ typedef struct epv_ledger_verification {
     epv_i64 deduction_tco2e; /**< uncertainty or other deductions, whole t CO2e, >= 0 */
     epv_date applied;        /**< date the tranche is applied for (>= period end) */
 } epv_ledger_verification;
+/** Current version of ::epv_ledger_verification. */
+#define EPV_LEDGER_VERIFICATION_VERSION 1
+/** Initialiser of ::epv_ledger_verification with its defaults. */
+#define EPV_LEDGER_VERIFICATION_INIT { EPV_LEDGER_VERIFICATION_VERSION, NULL, 0, NULL, NULL, 0, 0, { 0, 0, 0 } }
+/** Function twin of ::EPV_LEDGER_VERIFICATION_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_verification_init(epv_ctx *ctx, epv_ledger_verification *x, unsigned int version);
 
 /** Record a verification (one per period; the report id is unique). */
 EPV_API int epv_ledger_verification_add(epv_ledger *l, const char *request_id,
@@ -181,12 +204,20 @@ EPV_API int epv_ledger_verification_add(epv_ledger *l, const char *request_id,
 
 /** Result of an issuance. */
 typedef struct epv_ledger_issuance {
+    unsigned int version; /**< ::EPV_LEDGER_ISSUANCE_VERSION (set by the _INIT macro or epv_ledger_issuance_init()) */
     epv_i64 serial_start;  /**< first serial of the whole issuance */
     epv_i64 serial_end;    /**< last serial (buffer units are the tail) */
     epv_i64 holder_units;  /**< units credited to the project owner */
     epv_i64 buffer_units;  /**< units withheld into the buffer account */
     int vintage;           /**< year of the monitoring period's end */
 } epv_ledger_issuance;
+/** Current version of ::epv_ledger_issuance. */
+#define EPV_LEDGER_ISSUANCE_VERSION 1
+/** Initialiser of ::epv_ledger_issuance with its defaults. */
+#define EPV_LEDGER_ISSUANCE_INIT { EPV_LEDGER_ISSUANCE_VERSION, 0, 0, 0, 0, 0 }
+/** Function twin of ::EPV_LEDGER_ISSUANCE_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_issuance_init(epv_ctx *ctx, epv_ledger_issuance *x, unsigned int version);
 
 /**
  * Issue credits against a verification: `quantity_tco2e` units (0: all that remain of
@@ -222,12 +253,20 @@ EPV_API int epv_ledger_tonnes_floor(epv_ctx *ctx, double tco2e, epv_i64 *out);
  * [serial_start, serial_end] that the account must hold entirely.
  */
 typedef struct epv_ledger_units {
+    unsigned int version; /**< ::EPV_LEDGER_UNITS_VERSION (set by the _INIT macro or epv_ledger_units_init()) */
     const char *project;  /**< project id (required) */
     int vintage;          /**< vintage year, 0 for any */
     epv_i64 count;        /**< units to take (count mode), > 0 */
     epv_i64 serial_start; /**< range mode: first serial (> 0) */
     epv_i64 serial_end;   /**< range mode: last serial (>= serial_start) */
 } epv_ledger_units;
+/** Current version of ::epv_ledger_units. */
+#define EPV_LEDGER_UNITS_VERSION 1
+/** Initialiser of ::epv_ledger_units with its defaults. */
+#define EPV_LEDGER_UNITS_INIT { EPV_LEDGER_UNITS_VERSION, NULL, 0, 0, 0, 0 }
+/** Function twin of ::EPV_LEDGER_UNITS_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_units_init(epv_ctx *ctx, epv_ledger_units *x, unsigned int version);
 
 /** Move held units between two different open accounts. Buffer units never move. */
 EPV_API int epv_ledger_transfer(epv_ledger *l, const char *request_id, const char *from,
@@ -262,18 +301,27 @@ EPV_API int epv_ledger_balance(epv_ledger *l, const char *account, const char *p
 
 /** Conservation totals for a project (NULL: all) and vintage (0: all). */
 typedef struct epv_ledger_totals {
+    unsigned int version; /**< ::EPV_LEDGER_TOTALS_VERSION (set by the _INIT macro or epv_ledger_totals_init()) */
     epv_i64 issued;    /**< ever issued (holder + buffer) */
     epv_i64 held;      /**< held in holder accounts */
     epv_i64 buffer;    /**< held in the buffer account */
     epv_i64 retired;   /**< retired */
     epv_i64 cancelled; /**< cancelled (including reversals) */
 } epv_ledger_totals;
+/** Current version of ::epv_ledger_totals. */
+#define EPV_LEDGER_TOTALS_VERSION 1
+/** Initialiser of ::epv_ledger_totals with its defaults. */
+#define EPV_LEDGER_TOTALS_INIT { EPV_LEDGER_TOTALS_VERSION, 0, 0, 0, 0, 0 }
+/** Function twin of ::EPV_LEDGER_TOTALS_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_totals_init(epv_ctx *ctx, epv_ledger_totals *x, unsigned int version);
 EPV_API int epv_ledger_totals_get(epv_ledger *l, const char *project, int vintage,
                                   epv_ledger_totals *out);
 
 /** One block of consecutive serials with identical attributes. Strings valid during the
  * callback only. */
 typedef struct epv_ledger_block {
+    unsigned int version; /**< ::EPV_LEDGER_BLOCK_VERSION (set by the _INIT macro or epv_ledger_block_init()) */
     const char *project;
     epv_i64 serial_start;
     epv_i64 serial_end;
@@ -284,6 +332,13 @@ typedef struct epv_ledger_block {
     int status;          /**< ::epv_ledger_unit_status */
     epv_i64 certificate; /**< retirement/cancellation entry number, 0 if none */
 } epv_ledger_block;
+/** Current version of ::epv_ledger_block. */
+#define EPV_LEDGER_BLOCK_VERSION 1
+/** Initialiser of ::epv_ledger_block with its defaults. */
+#define EPV_LEDGER_BLOCK_INIT { EPV_LEDGER_BLOCK_VERSION, NULL, 0, 0, 0, 0, 0, NULL, 0, 0 }
+/** Function twin of ::EPV_LEDGER_BLOCK_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_block_init(epv_ctx *ctx, epv_ledger_block *x, unsigned int version);
 /** Callback: return 0 to go on, anything else stops and is returned. */
 typedef int (*epv_ledger_block_fn)(const epv_ledger_block *b, void *payload);
 /** Visit blocks in (project, serial) order; NULL project or account: any. */
@@ -292,6 +347,7 @@ EPV_API int epv_ledger_blocks(epv_ledger *l, const char *project, const char *ac
 
 /** One event in a serial's history. Strings valid during the callback only. */
 typedef struct epv_ledger_event {
+    unsigned int version; /**< ::EPV_LEDGER_EVENT_VERSION (set by the _INIT macro or epv_ledger_event_init()) */
     epv_i64 entry;       /**< journal entry number */
     const char *kind;    /**< "issue", "split", "transfer", "retire", "cancel", "reverse" */
     epv_i64 serial_start; /**< block touched (for "split": the parent block) */
@@ -300,6 +356,13 @@ typedef struct epv_ledger_event {
     const char *to_account;   /**< "" if none */
     int status;          /**< unit status after the event */
 } epv_ledger_event;
+/** Current version of ::epv_ledger_event. */
+#define EPV_LEDGER_EVENT_VERSION 1
+/** Initialiser of ::epv_ledger_event with its defaults. */
+#define EPV_LEDGER_EVENT_INIT { EPV_LEDGER_EVENT_VERSION, 0, NULL, 0, 0, NULL, NULL, 0 }
+/** Function twin of ::EPV_LEDGER_EVENT_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_event_init(epv_ctx *ctx, epv_ledger_event *x, unsigned int version);
 typedef int (*epv_ledger_event_fn)(const epv_ledger_event *e, void *payload);
 /** Every issuance, split, transfer, retirement, cancellation that touched one serial, in
  * order. ::EPV_ENOTFOUND if the serial was never issued. */
@@ -308,6 +371,7 @@ EPV_API int epv_ledger_serial_history(epv_ledger *l, const char *project, epv_i6
 
 /** A retirement certificate record. */
 typedef struct epv_ledger_certificate {
+    unsigned int version; /**< ::EPV_LEDGER_CERTIFICATE_VERSION (set by the _INIT macro or epv_ledger_certificate_init()) */
     epv_i64 number;
     const char *account;
     const char *beneficiary;
@@ -316,6 +380,13 @@ typedef struct epv_ledger_certificate {
     const char *project;
     epv_i64 units;
 } epv_ledger_certificate;
+/** Current version of ::epv_ledger_certificate. */
+#define EPV_LEDGER_CERTIFICATE_VERSION 1
+/** Initialiser of ::epv_ledger_certificate with its defaults. */
+#define EPV_LEDGER_CERTIFICATE_INIT { EPV_LEDGER_CERTIFICATE_VERSION, 0, NULL, NULL, NULL, { 0, 0, 0 }, NULL, 0 }
+/** Function twin of ::EPV_LEDGER_CERTIFICATE_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_certificate_init(epv_ctx *ctx, epv_ledger_certificate *x, unsigned int version);
 typedef int (*epv_ledger_certificate_fn)(const epv_ledger_certificate *c, void *payload);
 EPV_API int epv_ledger_certificate_get(epv_ledger *l, epv_i64 number,
                                        epv_ledger_certificate_fn fn, void *payload);
@@ -324,6 +395,7 @@ EPV_API int epv_ledger_certificate_get(epv_ledger *l, epv_i64 number,
 
 /** A parsed serial string. */
 typedef struct epv_ledger_serial {
+    unsigned int version; /**< ::EPV_LEDGER_SERIAL_VERSION (set by the _INIT macro or epv_ledger_serial_init()) */
     char programme[65];
     char project[65];
     int vintage;
@@ -331,6 +403,13 @@ typedef struct epv_ledger_serial {
     epv_i64 serial_start;
     epv_i64 serial_end;
 } epv_ledger_serial;
+/** Current version of ::epv_ledger_serial. */
+#define EPV_LEDGER_SERIAL_VERSION 1
+/** Initialiser of ::epv_ledger_serial with its defaults. */
+#define EPV_LEDGER_SERIAL_INIT { EPV_LEDGER_SERIAL_VERSION, "", "", 0, 0, 0, 0 }
+/** Function twin of ::EPV_LEDGER_SERIAL_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_serial_init(epv_ctx *ctx, epv_ledger_serial *x, unsigned int version);
 
 /** The default serial template, Verra-like:
  * "{batch}-{start}-{end}-{programme}-{project}-{vintage}". */
@@ -363,29 +442,6 @@ EPV_API int epv_ledger_verify(epv_ledger *l);
 EPV_API int epv_ledger_verify_chain(epv_ledger *l, epv_i64 *entries_out);
 /** SHA-256 digest of the derived state (for comparing two ledgers or before/after). */
 EPV_API int epv_ledger_state_digest(epv_ledger *l, unsigned char *digest_out);
-
-/** RFC 6962 leaf hash SHA-256(0x00 || data). */
-EPV_API int epv_merkle_leaf_hash(const void *data, size_t len, unsigned char *out);
-/** RFC 6962 tree head of n leaf hashes (n = 0: SHA-256 of the empty string). */
-EPV_API int epv_merkle_root(epv_ctx *ctx, const unsigned char *leaf_hashes, size_t n,
-                            unsigned char *out);
-/** Audit path of leaf `index` (0-based) in a tree of n leaves; proof has room for `cap`
- * hashes; *len_out gets the count. */
-EPV_API int epv_merkle_inclusion_proof(epv_ctx *ctx, const unsigned char *leaf_hashes,
-                                       size_t n, size_t index, unsigned char *proof,
-                                       size_t cap, size_t *len_out);
-/** 1 if the proof shows leaf_hash at index in the tree of size n with the given root. */
-EPV_API int epv_merkle_verify_inclusion(const unsigned char *leaf_hash, size_t index, size_t n,
-                                        const unsigned char *proof, size_t len,
-                                        const unsigned char *root);
-/** Consistency proof between tree sizes m <= n (RFC 6962 section 2.1.2). */
-EPV_API int epv_merkle_consistency_proof(epv_ctx *ctx, const unsigned char *leaf_hashes,
-                                         size_t m, size_t n, unsigned char *proof, size_t cap,
-                                         size_t *len_out);
-/** 1 if the proof shows the tree of size m (root1) is a prefix of the tree of size n (root2). */
-EPV_API int epv_merkle_verify_consistency(size_t m, size_t n, const unsigned char *root1,
-                                          const unsigned char *root2,
-                                          const unsigned char *proof, size_t len);
 
 /** Leaf hash of journal entry `entry` (1-based): the leaf data is the entry's canonical
  * encoding (see doc/ledger.md). */

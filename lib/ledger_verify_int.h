@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Verification layer (ledger_verify.c): beside the operations, above storage. Used by the
+ * handle (open), XML import and the public verification calls. */
+#ifndef EPV_LEDGER_VERIFY_INT_H
+#define EPV_LEDGER_VERIFY_INT_H
+
+#include "ledger_int.h"
+
+/* Walk the whole chain (numbering, links, hashes) and compare its end with the head row. */
+int epv__lg_verify_chain(epv_ledger *l, int64_t *entries);
+/* Replay the journal into an in-memory ledger and compare the state digests. */
+int epv__lg_verify_replay(epv_ledger *l);
+/* SHA-256 of every derived table in key order. */
+int epv__lg_digest(epv_ledger *l, unsigned char out[32]);
+/* The SQL integrity invariants (doc/ledger.md table). */
+int epv__lg_check_invariants(epv_ledger *l);
+
+#endif
