@@ -301,9 +301,9 @@ EPV_API int epv_ledger_open(epv_ctx *ctx, const char *path, unsigned flags,
         if (!rc) {
             if (!(flags & EPV_LEDGER_NO_REPLAY)) rc = epv__ls_quick_check(&l->st);
             if (!rc) rc = epv__lg_load_config(l);
-            if (!rc) rc = epv__lg_verify_chain(l, NULL);
-            if (!rc && !(flags & EPV_LEDGER_NO_REPLAY)) rc = epv__lg_verify_replay(l);
-            if (!rc && !(flags & EPV_LEDGER_NO_REPLAY)) rc = epv__lg_check_invariants(l);
+            if (!rc)
+                rc = (flags & EPV_LEDGER_NO_REPLAY) ? epv__lg_verify_chain(l, NULL)
+                                                    : epv__lg_verify_full(l);
             rc = epv__lg_read_end(l, rc);
         }
         if (!rc) rc = epv__ls_durable(&l->st);

@@ -24,10 +24,29 @@ static void put_u64(unsigned char *p, uint64_t v)
 typedef int (*entry_fn)(epv_ledger *l, int64_t seq, const unsigned char *body, size_t len,
                         void *payload);
 
-static int walk_chain(epv_ledger *l, int64_t *entries, entry_fn fn, void *payload)
+/* Progress of a walk over `total` entries, mapped to [lo, hi]; reported every 4096 entries
+ * (and at the start), so the callback costs nothing measurable. */
+struct walk_progress {
+    double lo, hi;
+    int64_t total;
+    const char *msg;
+};
+
+/* The journal's req column must be the request id inside the hashed body (u8 version, u8
+ * kind, u32 length, id), so the column is covered by the hash too. */
+static int req_matches(const unsigned char *body, size_t len, const unsigned char *req, size_t rlen)
+{
+    if (len < 6) return 0;
+    size_t n = ((size_t)body[2] << 24) | ((size_t)body[3] << 16) | ((size_t)body[4] << 8) | body[5];
+    return n == rlen && n <= len - 6 && (n == 0 || memcmp(body + 6, req, n) == 0);
+}
+
+static int walk_chain(epv_ledger *l, int64_t *entries, entry_fn fn, void *payload,
+                      const struct walk_progress *wp)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(l->st.db, "SELECT seq, kind, body, prev_hash, hash FROM journal ORDER BY seq",
+    int rc = sqlite3_prepare_v2(l->st.db,
+                                "SELECT seq, kind, body, prev_hash, hash, req FROM journal ORDER BY seq",
                                 -1, &st, NULL);
     if (rc != SQLITE_OK) return epv__lg_sqlerr(l, rc, "reading the journal");
     unsigned char prev[32], h[32];
@@ -58,6 +77,19 @@ static int walk_chain(epv_ledger *l, int64_t *entries, entry_fn fn, void *payloa
                              (long long)seq);
             break;
         }
+        if (sqlite3_column_type(st, 5) != SQLITE_TEXT ||
+            !req_matches(body, len, sqlite3_column_text(st, 5), (size_t)sqlite3_column_bytes(st, 5))) {
+            err = epv__error(l->ctx, EPV_ECORRUPT,
+                             "journal entry %lld: request id column differs from the hashed body",
+                             (long long)seq);
+            break;
+        }
+        if (wp && (seq & 4095) == 1 &&
+            (err = epv__progress(l->ctx,
+                                 wp->lo + (wp->hi - wp->lo) * (double)(seq - 1) /
+                                              (double)(wp->total > 0 ? wp->total : 1),
+                                 wp->msg)))
+            break;
         if (fn && (err = fn(l, seq, body, len, payload))) break;
         memcpy(prev, h, 32);
         expect++;
@@ -83,7 +115,25 @@ static int walk_chain(epv_ledger *l, int64_t *entries, entry_fn fn, void *payloa
     return err;
 }
 
-int epv__lg_verify_chain(epv_ledger *l, int64_t *entries) { return walk_chain(l, entries, NULL, NULL); }
+/* Number of entries the head row claims (for progress fractions only). */
+static int64_t head_count(epv_ledger *l)
+{
+    int64_t saved = l->head_seq;
+    unsigned char h[32];
+    memcpy(h, l->head_hash, 32);
+    int64_t n = epv__lg_load_head(l) ? 0 : l->head_seq;
+    if (l->in_batch) {
+        l->head_seq = saved;
+        memcpy(l->head_hash, h, 32);
+    }
+    return n;
+}
+
+int epv__lg_verify_chain(epv_ledger *l, int64_t *entries)
+{
+    struct walk_progress wp = { 0.0, 1.0, head_count(l), "checking the hash chain" };
+    return walk_chain(l, entries, NULL, NULL, &wp);
+}
 
 static int replay_one(epv_ledger *l, int64_t seq, const unsigned char *body, size_t len, void *payload)
 {
@@ -109,7 +159,8 @@ static int replay_one(epv_ledger *l, int64_t seq, const unsigned char *body, siz
     return rc;
 }
 
-int epv__lg_verify_replay(epv_ledger *l)
+/* Replay into a fresh in-memory ledger; the walk checks the chain and head at the same time. */
+static int verify_replay(epv_ledger *l, const struct walk_progress *wp)
 {
     epv_ledger *m;
     int rc = epv__lg_open_db(l->ctx, ":memory:", EPV_LEDGER_CREATE, &m);
@@ -118,7 +169,7 @@ int epv__lg_verify_replay(epv_ledger *l)
     rc = epv__lg_reqset_new(m);
     if (!rc) rc = epv__ls_create_schema(&m->st);
     if (!rc) rc = epv__lg_exec(m, "BEGIN");
-    if (!rc) rc = walk_chain(l, NULL, replay_one, m);
+    if (!rc) rc = walk_chain(l, NULL, replay_one, m, wp);
     if (!rc) rc = epv__lg_flush_head(m);
     if (!rc) rc = epv__lg_exec(m, "COMMIT");
     unsigned char a[32], b[32];
@@ -127,6 +178,22 @@ int epv__lg_verify_replay(epv_ledger *l)
     if (!rc && memcmp(a, b, 32))
         rc = epv__error(l->ctx, EPV_ECORRUPT, "derived state differs from a replay of the journal");
     epv__lg_free(m);
+    return rc;
+}
+
+int epv__lg_verify_replay(epv_ledger *l)
+{
+    struct walk_progress wp = { 0.0, 0.9, head_count(l), "replaying the journal" };
+    return verify_replay(l, &wp);
+}
+
+int epv__lg_verify_full(epv_ledger *l)
+{
+    struct walk_progress wp = { 0.0, 0.9, head_count(l), "replaying the journal" };
+    int rc = verify_replay(l, &wp);
+    if (!rc) rc = epv__progress(l->ctx, 0.95, "checking invariants");
+    if (!rc) rc = epv__lg_check_invariants(l);
+    if (!rc) rc = epv__progress(l->ctx, 1.0, "verified");
     return rc;
 }
 
@@ -242,10 +309,7 @@ EPV_API int epv_ledger_verify(epv_ledger *l)
     /* chain walk, head, replay and invariants all read the same snapshot */
     int rc = epv__lg_read_begin(l);
     if (rc) return rc;
-    rc = epv__lg_verify_chain(l, NULL);
-    if (!rc) rc = epv__lg_verify_replay(l);
-    if (!rc) rc = epv__lg_check_invariants(l);
-    return epv__lg_read_end(l, rc);
+    return epv__lg_read_end(l, epv__lg_verify_full(l));
 }
 
 EPV_API int epv_ledger_state_digest(epv_ledger *l, unsigned char *digest_out)

@@ -10,6 +10,9 @@
 int epv__lg_verify_chain(epv_ledger *l, int64_t *entries);
 /* Replay the journal into an in-memory ledger and compare the state digests. */
 int epv__lg_verify_replay(epv_ledger *l);
+/* Everything: chain, head, replay, state digest, invariants, in one walk of the journal, with
+ * progress on the context (EPV_ECANCELLED if the callback stops it; nothing is changed). */
+int epv__lg_verify_full(epv_ledger *l);
 /* SHA-256 of every derived table in key order. */
 int epv__lg_digest(epv_ledger *l, unsigned char out[32]);
 /* The SQL integrity invariants (doc/ledger.md table). */
