@@ -124,7 +124,10 @@ static int epv_ledger_blocks_snap(epv_ledger *l, const char *project, const char
         b.account = (const char *)sqlite3_column_text(st, 5);
         b.status = sqlite3_column_int(st, 6);
         b.certificate = sqlite3_column_int64(st, 7);
-        if ((ret = fn(&b, payload)) != 0) break;
+        if ((ret = fn(&b, payload)) != 0) {
+            ret = epv__callback_failed(l->ctx, "epv_ledger_block_fn", ret, "epv_ledger_blocks");
+            break;
+        }
     }
     if (!ret && rc != SQLITE_DONE) ret = epv__lg_sqlerr(l, rc, "blocks");
     sqlite3_finalize(st);
@@ -167,7 +170,10 @@ static int epv_ledger_serial_history_snap(epv_ledger *l, const char *project, ep
         e.to_account = (const char *)sqlite3_column_text(st, 5);
         e.status = sqlite3_column_int(st, 6);
         n++;
-        if ((ret = fn(&e, payload)) != 0) break;
+        if ((ret = fn(&e, payload)) != 0) {
+            ret = epv__callback_failed(l->ctx, "epv_ledger_event_fn", ret, "epv_ledger_serial_history");
+            break;
+        }
     }
     if (!ret && rc != SQLITE_DONE) ret = epv__lg_sqlerr(l, rc, "history");
     sqlite3_finalize(st);
@@ -209,6 +215,7 @@ static int epv_ledger_certificate_get_snap(epv_ledger *l, epv_i64 number,
         c.project = (const char *)sqlite3_column_text(st, 4);
         c.units = sqlite3_column_int64(st, 5);
         ret = fn(&c, payload);
+        if (ret) ret = epv__callback_failed(l->ctx, "epv_ledger_certificate_fn", ret, "epv_ledger_certificate_get");
     } else if (rc == SQLITE_DONE) {
         ret = epv__error(l->ctx, EPV_ENOTFOUND, "certificate: no certificate %lld", (long long)number);
     } else {

@@ -1000,6 +1000,68 @@ static void test_two_handles(void)
     epv_ledger_close(b);
 }
 
+/* The bulk tables hold exactly what the visiting queries give, column by column. */
+static void test_tables(void)
+{
+    epv_ledger *l = fresh_setup("tables.db");
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i1", "R1", 0, NULL));
+    epv_ledger_units u = tl_range("P1", 101, 200);
+    EPV_ASSERT_OK(ctx, epv_ledger_transfer(l, "t1", "OWNER", "BUYER", &u));
+    u = tl_range("P1", 150, 159);
+    EPV_ASSERT_OK(ctx, epv_ledger_retire(l, "r1", "BUYER", &u, "B", "offset", tl_d(2024, 1, 1), NULL));
+    struct collect c;
+    memset(&c, 0, sizeof c);
+    EPV_ASSERT_OK(ctx, epv_ledger_blocks(l, "P1", NULL, collect_block, &c));
+    epv_ledger_table *t = NULL;
+    EPV_ASSERT_OK(ctx, epv_ledger_blocks_table(l, "P1", NULL, &t));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT_EQUAL(epv_ledger_table_rows(t), (size_t)c.n);
+    CU_ASSERT_EQUAL(c.n, 6); /* 1-100, 101-149, 150-159 retired, 160-200, 201-760, buffer */
+    const epv_i64 *s0, *e0, *cnt, *st;
+    const char *const *acct;
+    size_t n;
+    EPV_ASSERT_OK(ctx, epv_ledger_table_column(ctx, t, EPV_LEDGER_BLOCK_COL_SERIAL_START, &s0, &n));
+    EPV_ASSERT_OK(ctx, epv_ledger_table_column(ctx, t, EPV_LEDGER_BLOCK_COL_SERIAL_END, &e0, &n));
+    EPV_ASSERT_OK(ctx, epv_ledger_table_column(ctx, t, EPV_LEDGER_BLOCK_COL_COUNT, &cnt, &n));
+    EPV_ASSERT_OK(ctx, epv_ledger_table_column(ctx, t, EPV_LEDGER_BLOCK_COL_STATUS, &st, &n));
+    EPV_ASSERT_OK(ctx, epv_ledger_table_texts(ctx, t, EPV_LEDGER_BLOCK_TEXT_ACCOUNT, &acct, &n));
+    CU_ASSERT_EQUAL(n, (size_t)c.n);
+    for (size_t k = 0; k < n && k < 64; k++) {
+        CU_ASSERT_EQUAL(s0[k], c.s[k]);
+        CU_ASSERT_EQUAL(e0[k], c.e[k]);
+        CU_ASSERT_EQUAL(cnt[k], c.e[k] - c.s[k] + 1);
+        CU_ASSERT_EQUAL(st[k], c.status[k]);
+        CU_ASSERT_STRING_EQUAL(acct[k], c.acct[k]);
+    }
+    EPV_ASSERT_STATUS(ctx, epv_ledger_table_column(ctx, t, 7, &s0, &n), EPV_EINVAL);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_table_texts(ctx, t, 2, &acct, &n), EPV_EINVAL);
+    epv_ledger_table_free(t);
+    /* serial 155: issued, split twice (transfer, retirement), transferred, retired */
+    EPV_ASSERT_OK(ctx, epv_ledger_history_table(l, "P1", 155, &t));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    const char *const *kind, *const *to;
+    const epv_i64 *entry;
+    EPV_ASSERT_OK(ctx, epv_ledger_table_texts(ctx, t, EPV_LEDGER_EVENT_TEXT_KIND, &kind, &n));
+    EPV_ASSERT_OK(ctx, epv_ledger_table_texts(ctx, t, EPV_LEDGER_EVENT_TEXT_TO, &to, &n));
+    EPV_ASSERT_OK(ctx, epv_ledger_table_column(ctx, t, EPV_LEDGER_EVENT_COL_ENTRY, &entry, &n));
+    CU_ASSERT(n >= 3);
+    if (n >= 3) {
+        CU_ASSERT_STRING_EQUAL(kind[0], "issue");
+        CU_ASSERT_STRING_EQUAL(kind[n - 1], "retire");
+        for (size_t k = 1; k < n; k++) CU_ASSERT(entry[k] >= entry[k - 1]);
+        int transferred = 0;
+        for (size_t k = 0; k < n; k++) transferred |= !strcmp(kind[k], "transfer") && !strcmp(to[k], "BUYER");
+        CU_ASSERT(transferred);
+    }
+    epv_ledger_table_free(t);
+    t = NULL;
+    EPV_ASSERT_STATUS(ctx, epv_ledger_history_table(l, "P1", 5000, &t), EPV_ENOTFOUND);
+    CU_ASSERT_PTR_NULL(t);
+    CU_ASSERT_EQUAL(epv_ledger_table_rows(NULL), 0u);
+    epv_ledger_table_free(NULL);
+    epv_ledger_close(l);
+}
+
 /* Every ledger struct carries its version; the _init twins equal the macros; unknown or
  * missing versions are refused naming the struct (issue 8 item 2). */
 static void test_versions(void)
@@ -1088,6 +1150,7 @@ int main(void)
         { "batches: cached rows and the chain head", test_batch_cache_and_head },
         { "two handles on one file", test_two_handles },
         { "versioned structs", test_versions },
+        { "bulk tables of blocks and history", test_tables },
         CU_TEST_INFO_NULL,
     };
     int rc = epv_test_main("ledger", tests);

@@ -339,7 +339,8 @@ typedef struct epv_ledger_block {
 /** Function twin of ::EPV_LEDGER_BLOCK_INIT (for bindings): fills *x for `version`.
  * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
 EPV_API int epv_ledger_block_init(epv_ctx *ctx, epv_ledger_block *x, unsigned int version);
-/** Callback: return 0 to go on, anything else stops and is returned. */
+/** Callback: return 0 to go on; anything else stops the query, which returns ::EPV_ECALLBACK
+ * ("<callback> returned <rc>: <function>"). */
 typedef int (*epv_ledger_block_fn)(const epv_ledger_block *b, void *payload);
 /** Visit blocks in (project, serial) order; NULL project or account: any. */
 EPV_API int epv_ledger_blocks(epv_ledger *l, const char *project, const char *account,
@@ -363,6 +364,7 @@ typedef struct epv_ledger_event {
 /** Function twin of ::EPV_LEDGER_EVENT_INIT (for bindings): fills *x for `version`.
  * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
 EPV_API int epv_ledger_event_init(epv_ctx *ctx, epv_ledger_event *x, unsigned int version);
+/** Callback for each event: 0 goes on; anything else stops with ::EPV_ECALLBACK. */
 typedef int (*epv_ledger_event_fn)(const epv_ledger_event *e, void *payload);
 /** Every issuance, split, transfer, retirement, cancellation that touched one serial, in
  * order. ::EPV_ENOTFOUND if the serial was never issued. */
@@ -390,6 +392,70 @@ EPV_API int epv_ledger_certificate_init(epv_ctx *ctx, epv_ledger_certificate *x,
 typedef int (*epv_ledger_certificate_fn)(const epv_ledger_certificate *c, void *payload);
 EPV_API int epv_ledger_certificate_get(epv_ledger *l, epv_i64 number,
                                        epv_ledger_certificate_fn fn, void *payload);
+
+/* ---- bulk results ------------------------------------------------------------------------ */
+
+/** A table of results held by the library (blocks, or a serial's history): integer and text
+ * columns as arrays, valid until epv_ledger_table_free(). Read in one snapshot. */
+typedef struct epv_ledger_table epv_ledger_table;
+
+/** Integer columns of a block table (values fixed; new ones are only appended). */
+enum epv_ledger_block_col {
+    EPV_LEDGER_BLOCK_COL_SERIAL_START = 0, /**< first serial */
+    EPV_LEDGER_BLOCK_COL_SERIAL_END = 1,   /**< last serial */
+    EPV_LEDGER_BLOCK_COL_COUNT = 2,        /**< units in the block */
+    EPV_LEDGER_BLOCK_COL_VINTAGE = 3,      /**< vintage year */
+    EPV_LEDGER_BLOCK_COL_ISSUANCE = 4,     /**< journal entry of the issuance */
+    EPV_LEDGER_BLOCK_COL_STATUS = 5,       /**< ::epv_ledger_unit_status */
+    EPV_LEDGER_BLOCK_COL_CERTIFICATE = 6   /**< retirement/cancellation entry, 0 if none */
+};
+/** Text columns of a block table. */
+enum epv_ledger_block_text {
+    EPV_LEDGER_BLOCK_TEXT_PROJECT = 0, /**< project id */
+    EPV_LEDGER_BLOCK_TEXT_ACCOUNT = 1  /**< holding account */
+};
+/** Integer columns of a history table. */
+enum epv_ledger_event_col {
+    EPV_LEDGER_EVENT_COL_ENTRY = 0,        /**< journal entry number */
+    EPV_LEDGER_EVENT_COL_SERIAL_START = 1, /**< block touched: first serial */
+    EPV_LEDGER_EVENT_COL_SERIAL_END = 2,   /**< block touched: last serial */
+    EPV_LEDGER_EVENT_COL_STATUS = 3        /**< unit status after the event */
+};
+/** Text columns of a history table. */
+enum epv_ledger_event_text {
+    EPV_LEDGER_EVENT_TEXT_KIND = 0, /**< "issue", "split", "transfer", "retire", "cancel", "reverse" */
+    EPV_LEDGER_EVENT_TEXT_FROM = 1, /**< from account, "" if none */
+    EPV_LEDGER_EVENT_TEXT_TO = 2    /**< to account, "" if none */
+};
+
+/**
+ * All blocks in (project, serial) order as one table (NULL project or account: any); the
+ * bulk twin of epv_ledger_blocks().
+ * @param[out] out the table, free with epv_ledger_table_free(); NULL on failure.
+ */
+EPV_API int epv_ledger_blocks_table(epv_ledger *l, const char *project, const char *account,
+                                    epv_ledger_table **out);
+/**
+ * A serial's whole history as one table; the bulk twin of epv_ledger_serial_history().
+ * ::EPV_ENOTFOUND if the serial was never issued.
+ */
+EPV_API int epv_ledger_history_table(epv_ledger *l, const char *project, epv_i64 serial,
+                                     epv_ledger_table **out);
+/** Number of rows (0 for NULL). */
+EPV_API size_t epv_ledger_table_rows(const epv_ledger_table *t);
+/**
+ * An integer column (::epv_ledger_block_col or ::epv_ledger_event_col by the table's kind):
+ * `*values` points to `*n` values valid for the table's life.
+ * @return ::EPV_OK; ::EPV_EINVAL for NULL arguments or a column the table does not have.
+ */
+EPV_API int epv_ledger_table_column(epv_ctx *ctx, const epv_ledger_table *t, int col,
+                                    const epv_i64 **values, size_t *n);
+/** A text column (::epv_ledger_block_text or ::epv_ledger_event_text): `*values` points to
+ * `*n` NUL-terminated strings valid for the table's life. */
+EPV_API int epv_ledger_table_texts(epv_ctx *ctx, const epv_ledger_table *t, int col,
+                                   const char *const **values, size_t *n);
+/** Free a table. NULL is a no-op. */
+EPV_API void epv_ledger_table_free(epv_ledger_table *t);
 
 /* ---- serials ----------------------------------------------------------------------------- */
 
