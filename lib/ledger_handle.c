@@ -274,7 +274,8 @@ EPV_API int epv_ledger_open(epv_ctx *ctx, const char *path, unsigned flags,
     if (!out) return epv__error(ctx, EPV_EINVAL, "ledger_open: out is NULL");
     *out = NULL;
     if (!path || !*path) return epv__error(ctx, EPV_EINVAL, "ledger_open: path is empty");
-    if (flags & ~(unsigned)(EPV_LEDGER_CREATE | EPV_LEDGER_READONLY | EPV_LEDGER_NO_REPLAY))
+    if (flags & ~(unsigned)(EPV_LEDGER_CREATE | EPV_LEDGER_READONLY | EPV_LEDGER_NO_REPLAY |
+                            EPV_LEDGER_FULL_VERIFY))
         return epv__error(ctx, EPV_EINVAL, "ledger_open: flags: unknown bits 0x%x", flags);
     if (cfg) {
         int vrc = epv__check_version(ctx, "epv_ledger_config", cfg, EPV_LEDGER_CONFIG_VERSION);
@@ -299,11 +300,16 @@ EPV_API int epv_ledger_open(epv_ctx *ctx, const char *path, unsigned flags,
          * is rejected is left byte for byte as it was (no switch to WAL, no growth). */
         rc = epv__lg_read_begin(l);
         if (!rc) {
-            if (!(flags & EPV_LEDGER_NO_REPLAY)) rc = epv__ls_quick_check(&l->st);
-            if (!rc) rc = epv__lg_load_config(l);
-            if (!rc)
-                rc = (flags & EPV_LEDGER_NO_REPLAY) ? epv__lg_verify_chain(l, NULL)
-                                                    : epv__lg_verify_full(l);
+            int fast = 0;
+            rc = epv__lg_load_config(l);
+            if (!rc && (flags & EPV_LEDGER_NO_REPLAY)) {
+                rc = epv__lg_verify_chain(l, NULL);
+            } else if (!rc) {
+                /* from the last verified checkpoint, unless a full verification is asked */
+                if (!(flags & EPV_LEDGER_FULL_VERIFY)) rc = epv__lg_verify_since_checkpoint(l, &fast);
+                if (!rc && !fast) rc = epv__ls_quick_check(&l->st);
+                if (!rc && !fast) rc = epv__lg_verify_full(l);
+            }
             rc = epv__lg_read_end(l, rc);
         }
         if (!rc) rc = epv__ls_durable(&l->st);
@@ -332,3 +338,64 @@ EPV_API void epv_ledger_close(epv_ledger *l)
 }
 
 sqlite3 *epv__ledger_db(epv_ledger *l) { return l ? l->st.db : NULL; }
+
+EPV_API int epv_ledger_checkpoint(epv_ledger *l, epv_i64 *seq_out)
+{
+    if (!l) return EPV_EINVAL;
+    if (l->st.readonly) return epv__error(l->ctx, EPV_EREADONLY, "ledger: opened read-only; checkpoint refused");
+    if (l->in_batch || l->st.rdepth)
+        return epv__error(l->ctx, EPV_ESTATE, "ledger: no checkpoint inside a batch or a snapshot");
+    /* the write lock first: nobody writes between the verification and the record */
+    int rc = epv__lg_exec(l, "BEGIN IMMEDIATE");
+    if (rc) return rc;
+    epv__lg_cache_clear(l);
+    rc = epv__lg_exec(l, EPV__LS_CHECKPOINTS_SQL);
+    if (!rc) rc = epv__lg_verify_full(l);
+    unsigned char state[32];
+    if (!rc) rc = epv__lg_load_head(l);
+    if (!rc) rc = epv__lg_digest(l, state);
+    if (!rc) {
+        static const char *const sql = "INSERT OR REPLACE INTO checkpoints(seq, head, state) VALUES (?, ?, ?)";
+        sqlite3_stmt *st = epv__lg_stmt(l, sql);
+        if (!st) {
+            rc = epv_ctx_errcode(l->ctx);
+        } else {
+            sqlite3_bind_int64(st, 1, l->head_seq);
+            sqlite3_bind_blob(st, 2, l->head_hash, 32, SQLITE_STATIC);
+            sqlite3_bind_blob(st, 3, state, 32, SQLITE_STATIC);
+            int src = sqlite3_step(st);
+            sqlite3_reset(st);
+            if (src != SQLITE_DONE) rc = epv__lg_sqlerr(l, src, "recording the checkpoint");
+        }
+    }
+    if (!rc) rc = epv__lg_exec(l, "COMMIT");
+    if (rc) {
+        epv__ls_rollback(&l->st);
+        epv__lg_load_head(l);
+        return rc;
+    }
+    if (seq_out) *seq_out = l->head_seq;
+    return EPV_OK;
+}
+
+EPV_API int epv_ledger_checkpoint_last(epv_ledger *l, epv_i64 *seq_out, unsigned char *head_out,
+                                       unsigned char *state_out)
+{
+    if (!l) return EPV_EINVAL;
+    EPV__NEED(l->ctx, seq_out, "seq_out");
+    int rc = epv__lg_read_begin(l);
+    if (rc) return rc;
+    struct epv__lcheckpoint *cp = NULL;
+    size_t n = 0;
+    rc = epv__lg_checkpoints(l, &cp, &n);
+    rc = epv__lg_read_end(l, rc);
+    if (rc) return rc;
+    *seq_out = 0;
+    if (n) {
+        *seq_out = cp[n - 1].seq;
+        if (head_out) memcpy(head_out, cp[n - 1].head, 32);
+        if (state_out) memcpy(state_out, cp[n - 1].state, 32);
+    }
+    epv__free(l->ctx, cp);
+    return EPV_OK;
+}

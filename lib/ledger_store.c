@@ -55,7 +55,8 @@ static const char *const schema_sql =
     "CREATE TABLE events(seq INTEGER NOT NULL, n INTEGER NOT NULL, project TEXT NOT NULL,"
     " start INTEGER NOT NULL, end INTEGER NOT NULL CHECK (end >= start), kind TEXT NOT NULL,"
     " from_acct TEXT NOT NULL, to_acct TEXT NOT NULL, status INTEGER NOT NULL,"
-    " PRIMARY KEY(project, start, seq, n)) STRICT, WITHOUT ROWID;";
+    " PRIMARY KEY(project, start, seq, n)) STRICT, WITHOUT ROWID;"
+    EPV__LS_CHECKPOINTS_SQL;
 
 int epv__ls_sqlerr(struct epv__lstore *s, int rc, const char *what)
 {
@@ -216,4 +217,17 @@ int epv__ls_quick_check(struct epv__lstore *s)
     }
     sqlite3_finalize(st);
     return rc;
+}
+
+int epv__ls_has_table(struct epv__lstore *s, const char *name)
+{
+    sqlite3_stmt *st = NULL;
+    int has = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", -1,
+                           &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        has = sqlite3_step(st) == SQLITE_ROW;
+    }
+    sqlite3_finalize(st);
+    return has;
 }

@@ -14,6 +14,16 @@
 /* Busy bound: a lock attempt waits at most this long (SQLite's busy timeout), then EPV_EBUSY. */
 #define EPV__LS_BUSY_MS 5000
 
+/* Verified checkpoints: height, chain head and state digest after a full verification. Not a
+ * derived table (not in the state digest). Older files get it with their first checkpoint. */
+#define EPV__LS_CHECKPOINTS_SQL                                                              \
+    "CREATE TABLE IF NOT EXISTS checkpoints(seq INTEGER PRIMARY KEY CHECK (seq >= 1),"         \
+    " head BLOB NOT NULL CHECK (length(head) = 32), state BLOB NOT NULL CHECK (length(state) = 32)) STRICT;"
+
+/* 1 if the file has a table of that name (0 on any error). */
+struct epv__lstore;
+int epv__ls_has_table(struct epv__lstore *s, const char *name);
+
 struct epv__lstore {
     epv_ctx *ctx;
     sqlite3 *db;

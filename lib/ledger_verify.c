@@ -41,17 +41,23 @@ static int req_matches(const unsigned char *body, size_t len, const unsigned cha
     return n == rlen && n <= len - 6 && (n == 0 || memcmp(body + 6, req, n) == 0);
 }
 
-static int walk_chain(epv_ledger *l, int64_t *entries, entry_fn fn, void *payload,
-                      const struct walk_progress *wp)
+/* Walk from entry from_seq + 1 (from_seq = 0: the whole journal; otherwise from_hash is the
+ * verified hash of entry from_seq). */
+static int walk_chain_from(epv_ledger *l, int64_t from_seq, const unsigned char *from_hash,
+                           int64_t *entries, entry_fn fn, void *payload,
+                           const struct walk_progress *wp)
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(l->st.db,
-                                "SELECT seq, kind, body, prev_hash, hash, req FROM journal ORDER BY seq",
+                                "SELECT seq, kind, body, prev_hash, hash, req FROM journal WHERE seq > ?"
+                                " ORDER BY seq",
                                 -1, &st, NULL);
     if (rc != SQLITE_OK) return epv__lg_sqlerr(l, rc, "reading the journal");
+    sqlite3_bind_int64(st, 1, from_seq);
     unsigned char prev[32], h[32];
     memset(prev, 0, 32);
-    int64_t expect = 1;
+    if (from_seq > 0) memcpy(prev, from_hash, 32);
+    int64_t expect = from_seq + 1;
     int err = EPV_OK;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t seq = sqlite3_column_int64(st, 0);
@@ -84,10 +90,10 @@ static int walk_chain(epv_ledger *l, int64_t *entries, entry_fn fn, void *payloa
                              (long long)seq);
             break;
         }
-        if (wp && (seq & 4095) == 1 &&
+        if (wp && ((seq - from_seq) & 4095) == 1 &&
             (err = epv__progress(l->ctx,
-                                 wp->lo + (wp->hi - wp->lo) * (double)(seq - 1) /
-                                              (double)(wp->total > 0 ? wp->total : 1),
+                                 wp->lo + (wp->hi - wp->lo) * (double)(seq - from_seq - 1) /
+                                              (double)(wp->total - from_seq > 0 ? wp->total - from_seq : 1),
                                  wp->msg)))
             break;
         if (fn && (err = fn(l, seq, body, len, payload))) break;
@@ -115,6 +121,12 @@ static int walk_chain(epv_ledger *l, int64_t *entries, entry_fn fn, void *payloa
     return err;
 }
 
+static int walk_chain(epv_ledger *l, int64_t *entries, entry_fn fn, void *payload,
+                      const struct walk_progress *wp)
+{
+    return walk_chain_from(l, 0, NULL, entries, fn, payload, wp);
+}
+
 /* Number of entries the head row claims (for progress fractions only). */
 static int64_t head_count(epv_ledger *l)
 {
@@ -135,9 +147,17 @@ int epv__lg_verify_chain(epv_ledger *l, int64_t *entries)
     return walk_chain(l, entries, NULL, NULL, &wp);
 }
 
+/* A replay, and the checkpoints it must pass through (ascending). */
+struct replay {
+    epv_ledger *m;
+    struct epv__lcheckpoint *cp;
+    size_t ncp, next;
+};
+
 static int replay_one(epv_ledger *l, int64_t seq, const unsigned char *body, size_t len, void *payload)
 {
-    epv_ledger *m = payload;
+    struct replay *rp = payload;
+    epv_ledger *m = rp->m;
     struct epv__lop op;
     char *arena;
     int rc = epv__lg_decode(l->ctx, body, len, &op, &arena);
@@ -156,6 +176,17 @@ static int replay_one(epv_ledger *l, int64_t seq, const unsigned char *body, siz
         rc = EPV_ECORRUPT;
     }
     epv__free(l->ctx, arena);
+    /* a checkpoint at this height must be what the replay has here: same head, same state */
+    while (!rc && rp->next < rp->ncp && rp->cp[rp->next].seq <= seq) {
+        const struct epv__lcheckpoint *c = &rp->cp[rp->next++];
+        unsigned char d[32];
+        if (c->seq != seq) continue; /* beyond the journal: reported after the walk */
+        rc = epv__lg_digest(m, d);
+        if (!rc && (memcmp(c->head, m->head_hash, 32) || memcmp(c->state, d, 32)))
+            rc = epv__error(l->ctx, EPV_ECORRUPT,
+                            "checkpoint at entry %lld differs from a replay of the journal (%s)",
+                            (long long)seq, memcmp(c->head, m->head_hash, 32) ? "head" : "state");
+    }
     return rc;
 }
 
@@ -163,13 +194,25 @@ static int replay_one(epv_ledger *l, int64_t seq, const unsigned char *body, siz
 static int verify_replay(epv_ledger *l, const struct walk_progress *wp)
 {
     epv_ledger *m;
-    int rc = epv__lg_open_db(l->ctx, ":memory:", EPV_LEDGER_CREATE, &m);
+    struct replay rp = { NULL, NULL, 0, 0 };
+    int rc = epv__lg_checkpoints(l, &rp.cp, &rp.ncp);
     if (rc) return rc;
+    rc = epv__lg_open_db(l->ctx, ":memory:", EPV_LEDGER_CREATE, &m);
+    if (rc) {
+        epv__free(l->ctx, rp.cp);
+        return rc;
+    }
+    rp.m = m;
     m->replaying = 1;
     rc = epv__lg_reqset_new(m);
     if (!rc) rc = epv__ls_create_schema(&m->st);
     if (!rc) rc = epv__lg_exec(m, "BEGIN");
-    if (!rc) rc = walk_chain(l, NULL, replay_one, m, wp);
+    if (!rc) rc = walk_chain(l, NULL, replay_one, &rp, wp);
+    if (!rc && rp.next < rp.ncp)
+        rc = epv__error(l->ctx, EPV_ECORRUPT,
+                        "checkpoint at entry %lld is beyond the journal (truncated)",
+                        (long long)rp.cp[rp.next].seq);
+    epv__free(l->ctx, rp.cp);
     if (!rc) rc = epv__lg_flush_head(m);
     if (!rc) rc = epv__lg_exec(m, "COMMIT");
     unsigned char a[32], b[32];
@@ -185,6 +228,76 @@ int epv__lg_verify_replay(epv_ledger *l)
 {
     struct walk_progress wp = { 0.0, 0.9, head_count(l), "replaying the journal" };
     return verify_replay(l, &wp);
+}
+
+int epv__lg_checkpoints(epv_ledger *l, struct epv__lcheckpoint **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!epv__ls_has_table(&l->st, "checkpoints")) return EPV_OK;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(l->st.db, "SELECT seq, head, state FROM checkpoints ORDER BY seq", -1,
+                                &st, NULL);
+    if (rc != SQLITE_OK) return epv__lg_sqlerr(l, rc, "reading checkpoints");
+    size_t cap = 0;
+    int err = EPV_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (epv__grow(l->ctx, (void **)out, &cap, *n + 1, sizeof **out)) {
+            err = EPV_ENOMEM;
+            break;
+        }
+        struct epv__lcheckpoint *c = &(*out)[*n];
+        c->seq = sqlite3_column_int64(st, 0);
+        if (sqlite3_column_bytes(st, 1) != 32 || sqlite3_column_bytes(st, 2) != 32) {
+            err = epv__error(l->ctx, EPV_ECORRUPT, "checkpoint %lld is malformed", (long long)c->seq);
+            break;
+        }
+        memcpy(c->head, sqlite3_column_blob(st, 1), 32);
+        memcpy(c->state, sqlite3_column_blob(st, 2), 32);
+        (*n)++;
+    }
+    if (!err && rc != SQLITE_DONE) err = epv__lg_sqlerr(l, rc, "reading checkpoints");
+    sqlite3_finalize(st);
+    if (err) {
+        epv__free(l->ctx, *out);
+        *out = NULL;
+        *n = 0;
+    }
+    return err;
+}
+
+int epv__lg_verify_since_checkpoint(epv_ledger *l, int *used)
+{
+    *used = 0;
+    struct epv__lcheckpoint *cp;
+    size_t n;
+    int rc = epv__lg_checkpoints(l, &cp, &n);
+    if (rc || n == 0) return rc;
+    struct epv__lcheckpoint c = cp[n - 1];
+    epv__free(l->ctx, cp);
+    *used = 1;
+    /* the checkpoint must sit on the journal: entry c.seq has exactly that hash */
+    sqlite3_stmt *st = NULL;
+    rc = sqlite3_prepare_v2(l->st.db, "SELECT hash FROM journal WHERE seq = ?", -1, &st, NULL);
+    if (rc != SQLITE_OK) return epv__lg_sqlerr(l, rc, "reading the journal");
+    sqlite3_bind_int64(st, 1, c.seq);
+    rc = sqlite3_step(st);
+    int err = EPV_OK;
+    if (rc == SQLITE_DONE)
+        err = epv__error(l->ctx, EPV_ECORRUPT, "journal truncated: checkpoint at entry %lld, no such entry",
+                         (long long)c.seq);
+    else if (rc != SQLITE_ROW)
+        err = epv__lg_sqlerr(l, rc, "reading the journal");
+    else if (sqlite3_column_bytes(st, 0) != 32 || memcmp(sqlite3_column_blob(st, 0), c.head, 32))
+        err = epv__error(l->ctx, EPV_ECORRUPT,
+                         "journal entry %lld differs from its verified checkpoint (entry or checkpoint altered)",
+                         (long long)c.seq);
+    sqlite3_finalize(st);
+    if (err) return err;
+    struct walk_progress wp = { 0.0, 1.0, head_count(l), "checking entries since the last checkpoint" };
+    rc = walk_chain_from(l, c.seq, c.head, NULL, NULL, NULL, &wp);
+    if (!rc) rc = epv__progress(l->ctx, 1.0, "verified since the last checkpoint");
+    return rc;
 }
 
 int epv__lg_verify_full(epv_ledger *l)

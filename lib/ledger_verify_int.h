@@ -6,6 +6,18 @@
 
 #include "ledger_int.h"
 
+/* A verified checkpoint: height, chain head there, state digest there. */
+struct epv__lcheckpoint {
+    int64_t seq;
+    unsigned char head[32];
+    unsigned char state[32];
+};
+/* All checkpoints in ascending order (allocated; *n = 0 and NULL when there are none). */
+int epv__lg_checkpoints(epv_ledger *l, struct epv__lcheckpoint **out, size_t *n);
+/* Fast check from the last checkpoint: that entry's hash equals the checkpoint's head, the
+ * chain from there to the head row verifies. *used = 0 (and nothing checked) without a
+ * checkpoint. */
+int epv__lg_verify_since_checkpoint(epv_ledger *l, int *used);
 /* Walk the whole chain (numbering, links, hashes) and compare its end with the head row. */
 int epv__lg_verify_chain(epv_ledger *l, int64_t *entries);
 /* Replay the journal into an in-memory ledger and compare the state digests. */

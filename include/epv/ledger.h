@@ -44,7 +44,8 @@ typedef struct epv_ledger epv_ledger;
 enum epv_ledger_open_flags {
     EPV_LEDGER_CREATE = 1,   /**< create the file if missing (with the given config) */
     EPV_LEDGER_READONLY = 2, /**< open read-only; every operation fails with ::EPV_EREADONLY */
-    EPV_LEDGER_NO_REPLAY = 4 /**< on open verify only the hash chain and head, not the replay */
+    EPV_LEDGER_NO_REPLAY = 4,  /**< on open verify only the hash chain and head, not the replay */
+    EPV_LEDGER_FULL_VERIFY = 8 /**< on open verify everything even when a checkpoint exists */
 };
 
 /** Account states. Closed is final. */
@@ -96,10 +97,18 @@ EPV_API int epv_ledger_config_init(epv_ctx *ctx, epv_ledger_config *x, unsigned 
 
 
 /**
- * Open (or with ::EPV_LEDGER_CREATE create) a ledger file. On open the journal's hash chain
- * is checked against the stored head, and unless ::EPV_LEDGER_NO_REPLAY is given the derived
- * tables are compared with a replay of the journal and the integrity invariants are checked.
- * A file that fails is ::EPV_ECORRUPT and is not opened.
+ * Open (or with ::EPV_LEDGER_CREATE create) a ledger file, verifying it in one snapshot
+ * before anything is written:
+ * - with a verified checkpoint (epv_ledger_checkpoint()) and without
+ *   ::EPV_LEDGER_FULL_VERIFY: the checkpoint's entry must carry the checkpoint's hash and the
+ *   chain from there to the stored head must verify; the cost is the entries since the
+ *   checkpoint (derived tables are then checked by epv_ledger_verify() on demand);
+ * - otherwise (no checkpoint, or ::EPV_LEDGER_FULL_VERIFY): SQLite's quick_check, the whole
+ *   chain, a replay of the journal compared with the derived tables (and with every
+ *   checkpoint on the way), and the integrity invariants;
+ * - with ::EPV_LEDGER_NO_REPLAY: the whole chain and the head only.
+ * Progress is reported on the context's callback; a cancelled open is ::EPV_ECANCELLED. A file
+ * that fails is ::EPV_ECORRUPT, is not opened, and is left byte for byte as it was.
  * @param cfg settings for a new file (NULL: defaults); ignored when the file exists.
  * @param[out] out the handle; NULL on failure. Free with epv_ledger_close().
  */
@@ -502,10 +511,25 @@ EPV_API int epv_ledger_block_serial(epv_ledger *l, const epv_ledger_block *b, ch
 
 /** Number of journal entries and the chain head hash (32 bytes, may be NULL). */
 EPV_API int epv_ledger_head(epv_ledger *l, epv_i64 *entries_out, unsigned char *hash_out);
-/** Full check: hash chain, head, replay equals derived state, invariants (::EPV_ECORRUPT). */
+/** Full check: hash chain, head, replay equals derived state (and every checkpoint),
+ * invariants (::EPV_ECORRUPT). Reports progress; ::EPV_ECANCELLED if stopped. */
 EPV_API int epv_ledger_verify(epv_ledger *l);
 /** Check only the hash chain (fast). */
 EPV_API int epv_ledger_verify_chain(epv_ledger *l, epv_i64 *entries_out);
+/**
+ * Verify the whole ledger (as epv_ledger_verify()) under the write lock and record a verified
+ * checkpoint: the entry count, the chain head and the state digest there. Later opens start
+ * from the last checkpoint. Not inside a batch or snapshot (::EPV_ESTATE); read-only handles
+ * ::EPV_EREADONLY. Reports progress; cancelled, nothing is recorded.
+ * @param[out] seq_out the checkpoint's entry count (may be NULL).
+ */
+EPV_API int epv_ledger_checkpoint(epv_ledger *l, epv_i64 *seq_out);
+/**
+ * The last checkpoint: its entry count (0 if there is none), chain head and state digest
+ * (32 bytes each; either may be NULL).
+ */
+EPV_API int epv_ledger_checkpoint_last(epv_ledger *l, epv_i64 *seq_out, unsigned char *head_out,
+                                       unsigned char *state_out);
 /** SHA-256 digest of the derived state (for comparing two ledgers or before/after). */
 EPV_API int epv_ledger_state_digest(epv_ledger *l, unsigned char *digest_out);
 
