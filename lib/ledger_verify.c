@@ -191,12 +191,28 @@ static int replay_one(epv_ledger *l, int64_t seq, const unsigned char *body, siz
 }
 
 /* Replay into a fresh in-memory ledger; the walk checks the chain and head at the same time. */
-static int verify_replay(epv_ledger *l, const struct walk_progress *wp)
+static int verify_replay(epv_ledger *l, const struct walk_progress *wp,
+                         const struct epv__lcheckpoint *extra)
 {
     epv_ledger *m;
     struct replay rp = { NULL, NULL, 0, 0 };
     int rc = epv__lg_checkpoints(l, &rp.cp, &rp.ncp);
     if (rc) return rc;
+    if (extra) {
+        /* one more checkpoint to pass (an anchor), in its place in the ascending list */
+        size_t cap = rp.ncp;
+        if (epv__grow(l->ctx, (void **)&rp.cp, &cap, rp.ncp + 1, sizeof *rp.cp)) {
+            epv__free(l->ctx, rp.cp);
+            return EPV_ENOMEM;
+        }
+        size_t k = rp.ncp;
+        while (k > 0 && rp.cp[k - 1].seq > extra->seq) {
+            rp.cp[k] = rp.cp[k - 1];
+            k--;
+        }
+        rp.cp[k] = *extra;
+        rp.ncp++;
+    }
     rc = epv__lg_open_db(l->ctx, ":memory:", EPV_LEDGER_CREATE, &m);
     if (rc) {
         epv__free(l->ctx, rp.cp);
@@ -227,7 +243,7 @@ static int verify_replay(epv_ledger *l, const struct walk_progress *wp)
 int epv__lg_verify_replay(epv_ledger *l)
 {
     struct walk_progress wp = { 0.0, 0.9, head_count(l), "replaying the journal" };
-    return verify_replay(l, &wp);
+    return verify_replay(l, &wp, NULL);
 }
 
 int epv__lg_checkpoints(epv_ledger *l, struct epv__lcheckpoint **out, size_t *n)
@@ -300,10 +316,12 @@ int epv__lg_verify_since_checkpoint(epv_ledger *l, int *used)
     return rc;
 }
 
-int epv__lg_verify_full(epv_ledger *l)
+int epv__lg_verify_full(epv_ledger *l) { return epv__lg_verify_full_with(l, NULL); }
+
+int epv__lg_verify_full_with(epv_ledger *l, const struct epv__lcheckpoint *extra)
 {
     struct walk_progress wp = { 0.0, 0.9, head_count(l), "replaying the journal" };
-    int rc = verify_replay(l, &wp);
+    int rc = verify_replay(l, &wp, extra);
     if (!rc) rc = epv__progress(l->ctx, 0.95, "checking invariants");
     if (!rc) rc = epv__lg_check_invariants(l);
     if (!rc) rc = epv__progress(l->ctx, 1.0, "verified");

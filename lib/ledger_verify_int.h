@@ -12,6 +12,7 @@ struct epv__lcheckpoint {
     unsigned char head[32];
     unsigned char state[32];
 };
+
 /* All checkpoints in ascending order (allocated; *n = 0 and NULL when there are none). */
 int epv__lg_checkpoints(epv_ledger *l, struct epv__lcheckpoint **out, size_t *n);
 /* Fast check from the last checkpoint: that entry's hash equals the checkpoint's head, the
@@ -25,6 +26,8 @@ int epv__lg_verify_replay(epv_ledger *l);
 /* Everything: chain, head, replay, state digest, invariants, in one walk of the journal, with
  * progress on the context (EPV_ECANCELLED if the callback stops it; nothing is changed). */
 int epv__lg_verify_full(epv_ledger *l);
+/* The same, passing one more checkpoint (an outside anchor) that the replay must match. */
+int epv__lg_verify_full_with(epv_ledger *l, const struct epv__lcheckpoint *extra);
 /* SHA-256 of every derived table in key order. */
 int epv__lg_digest(epv_ledger *l, unsigned char out[32]);
 /* The SQL integrity invariants (doc/ledger.md table). */

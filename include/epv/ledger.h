@@ -546,6 +546,41 @@ EPV_API int epv_ledger_inclusion_proof(epv_ledger *l, epv_i64 entry, epv_i64 siz
 EPV_API int epv_ledger_consistency_proof(epv_ledger *l, epv_i64 old_size, epv_i64 new_size,
                                          unsigned char *proof, size_t cap, size_t *len_out);
 
+/* ---- anchored history ------------------------------------------------------------------ */
+
+/** Length of an Ed25519 private key (seed) or public key in bytes. */
+#define EPV_LEDGER_KEY_LEN 32
+
+/** Generate an Ed25519 key pair (OpenSSL) for signing anchors: 32-byte private key (keep it
+ * secret) and 32-byte public key (give it to those who keep the anchors). */
+EPV_API int epv_ledger_keygen(epv_ctx *ctx, unsigned char *private_key, unsigned char *public_key);
+/** The Ed25519 public key (32 bytes) of a 32-byte private key. */
+EPV_API int epv_ledger_public_key(epv_ctx *ctx, const unsigned char *private_key,
+                                  unsigned char *public_key);
+/**
+ * Record a verified checkpoint (epv_ledger_checkpoint(): full verification under the write
+ * lock) and write it, signed with Ed25519, as a small text file for an outside party to keep:
+ * programme, entry count n, chain head, RFC 6962 tree head of entries 1..n, state digest,
+ * public key, signature (format in doc/ledger.md). Written under a temporary name and renamed.
+ * @param private_key 32-byte Ed25519 private key.
+ * @param[out] entries_out n (may be NULL).
+ */
+EPV_API int epv_ledger_anchor_export(epv_ledger *l, const unsigned char *private_key,
+                                     const char *anchor_path, epv_i64 *entries_out);
+/**
+ * Check the ledger against an anchor kept outside: the anchor must be signed by
+ * `public_key` (the key the checking party trusts, 32 bytes); the ledger must have at least
+ * the anchored entries, its full replay must pass through the anchored height with the
+ * anchored head and state, and the tree head of the first n entries must be the anchored one.
+ * This catches what no check inside the file can: truncation, rollback to an older copy and
+ * a chain rewritten with recomputed hashes. Reports progress (a full verification).
+ * @return ::EPV_OK; ::EPV_ECORRUPT naming what differs (signature, key, entries, history);
+ * ::EPV_EPARSE for a malformed anchor file (naming the line); ::EPV_ECANCELLED.
+ * @param[out] entries_out the ledger's entry count (may be NULL).
+ */
+EPV_API int epv_ledger_anchor_verify(epv_ledger *l, const char *anchor_path,
+                                     const unsigned char *public_key, epv_i64 *entries_out);
+
 /* ---- export / import ---------------------------------------------------------------------- */
 
 /** Write the whole journal as XML (schema ledger.xsd), with entry hashes and the head. */
