@@ -6,7 +6,8 @@
  * sink module, and the net removals of its first two monitoring periods (2021-2025,
  * 2026-2030) are verified and issued. The example then walks the registry through a transfer
  * to a buyer, a retirement for an offset, a fire loss reversed out of the buffer, balances,
- * one serial's history, and a full verification of the file with a Merkle inclusion proof.
+ * one serial's history, a full verification of the file with a Merkle inclusion proof, and a
+ * signed anchor (verified checkpoint) written beside the ledger as LEDGER_FILE.anchor.
  *
  * Usage: ccer_ledger PROJECT_XML LEDGER_FILE   (the ledger file must not exist yet) */
 #include <epv.h>
@@ -128,8 +129,7 @@ int main(int argc, char **argv)
     }
 
     /* Programme settings: default serial format, 20% forestry buffer, CCER date rules on. */
-    epv_ledger_config cfg;
-    epv_ledger_config_default(&cfg);
+    epv_ledger_config cfg = EPV_LEDGER_CONFIG_INIT;
     if (check(ctx, epv_ledger_open(ctx, path, EPV_LEDGER_CREATE, &cfg, &l), "create")) goto fail;
     {
         epv_i64 n;
@@ -144,8 +144,7 @@ int main(int argc, char **argv)
     if (check(ctx, epv_ledger_account_open(l, "acct-owner", "PINGCHANG_FOREST", "Pingchang county afforestation owner"), "account") ||
         check(ctx, epv_ledger_account_open(l, "acct-buyer", "BUYER", "Example buyer (Bazhong)"), "account"))
         goto fail;
-    epv_ledger_project p;
-    memset(&p, 0, sizeof p);
+    epv_ledger_project p = EPV_LEDGER_PROJECT_INIT;
     p.id = "PINGCHANG_AR";
     p.name = "Pingchang afforestation, 26.41万亩 (17,606.7 ha)";
     p.methodology = "CCER-14-001-V01";
@@ -157,7 +156,7 @@ int main(int argc, char **argv)
     if (check(ctx, epv_ledger_project_register(l, "project", &p), "register")) goto fail;
 
     /* The first two monitoring periods of the project file, applied for as soon as they end. */
-    epv_ledger_issuance is[2];
+    epv_ledger_issuance is[2] = { EPV_LEDGER_ISSUANCE_INIT, EPV_LEDGER_ISSUANCE_INIT };
     for (int k = 0; k < 2; k++) {
         char req[32], report[48];
         int num;
@@ -181,8 +180,7 @@ int main(int argc, char **argv)
     }
 
     /* A buyer acquires 50,000 t of the first period's vintage and retires 20,000 t for an offset. */
-    epv_ledger_units u;
-    memset(&u, 0, sizeof u);
+    epv_ledger_units u = EPV_LEDGER_UNITS_INIT;
     u.project = "PINGCHANG_AR";
     u.vintage = is[0].vintage;
     u.count = 50000;
@@ -203,7 +201,7 @@ int main(int argc, char **argv)
            (long long)shortfall);
 
     /* Repeating a request changes nothing. */
-    if (check(ctx, epv_ledger_transfer(l, "sale-1", "PINGCHANG_FOREST", "BUYER", &(epv_ledger_units){ "PINGCHANG_AR", is[0].vintage, 50000, 0, 0 }),
+    if (check(ctx, epv_ledger_transfer(l, "sale-1", "PINGCHANG_FOREST", "BUYER", &(epv_ledger_units){ EPV_LEDGER_UNITS_VERSION, "PINGCHANG_AR", is[0].vintage, 50000, 0, 0 }),
               "repeat"))
         goto fail;
 
@@ -211,14 +209,14 @@ int main(int argc, char **argv)
     struct print_ctx pc = { l };
     if (check(ctx, epv_ledger_blocks(l, "PINGCHANG_AR", NULL, print_block, &pc), "blocks")) goto fail;
 
-    epv_ledger_totals t;
+    epv_ledger_totals t = EPV_LEDGER_TOTALS_INIT;
     if (check(ctx, epv_ledger_totals_get(l, "PINGCHANG_AR", 0, &t), "totals")) goto fail;
     printf("\ntotals: issued %lld = held %lld + buffer %lld + retired %lld + cancelled %lld: %s\n", (long long)t.issued,
            (long long)t.held, (long long)t.buffer, (long long)t.retired, (long long)t.cancelled,
            t.issued == t.held + t.buffer + t.retired + t.cancelled ? "conservation ok" : "CONSERVATION BROKEN");
     epv_i64 owner_units, buyer_units;
-    epv_ledger_balance(l, "PINGCHANG_FOREST", NULL, 0, EPV_UNIT_HELD, &owner_units);
-    epv_ledger_balance(l, "BUYER", NULL, 0, EPV_UNIT_HELD, &buyer_units);
+    epv_ledger_balance(l, "PINGCHANG_FOREST", NULL, 0, EPV_LEDGER_HELD, &owner_units);
+    epv_ledger_balance(l, "BUYER", NULL, 0, EPV_LEDGER_HELD, &buyer_units);
     printf("balances: PINGCHANG_FOREST holds %lld, BUYER holds %lld\n", (long long)owner_units, (long long)buyer_units);
 
     epv_i64 serial = is[0].serial_start;
@@ -244,6 +242,23 @@ int main(int argc, char **argv)
     for (int k = 0; k < 8; k++) printf("%02x", root[k]);
     printf("...\nretirement entry %lld inclusion proof (%zu hashes): %s\n", (long long)cert, plen,
            epv_merkle_verify_inclusion(leaf, (size_t)(cert - 1), (size_t)entries, proof, plen, root) ? "valid" : "INVALID");
+
+    /* Anchor the history outside the file: a verified checkpoint signed with Ed25519, in a
+     * small file for a third party to keep (it catches a rollback or a rewritten chain that
+     * the file alone cannot show). Later opens start from this checkpoint. */
+    epv_ledger_close(l);
+    l = NULL;
+    unsigned char sk[EPV_LEDGER_KEY_LEN], pk[EPV_LEDGER_KEY_LEN];
+    char anchor[4096];
+    epv_i64 anchored = 0;
+    snprintf(anchor, sizeof anchor, "%s.anchor", path);
+    if (check(ctx, epv_ledger_open(ctx, path, 0, NULL, &l), "reopen") ||
+        check(ctx, epv_ledger_keygen(ctx, sk, pk), "signing key") ||
+        check(ctx, epv_ledger_anchor_export(l, sk, anchor, &anchored), "anchor") ||
+        check(ctx, epv_ledger_anchor_verify(l, anchor, pk, NULL), "anchor check"))
+        goto fail;
+    printf("anchor: %lld entries signed (Ed25519) in %s; ledger checked against it: ok\n", (long long)anchored,
+           anchor);
     epv_ledger_close(l);
     {
         char rpath[4200];

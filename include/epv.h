@@ -30,5 +30,6 @@
 #include "epv/bamboo.h"
 #include "epv/inventory.h"
 #include "epv/csvout.h"
+#include "epv/merkle.h"
 
 #endif /* EPV_H */

@@ -201,6 +201,7 @@ static int apply_genesis(epv_ledger *l, const struct epv__lop *op, int64_t seq)
     if (strlen(op->s[0]) > 32) return epv__error(l->ctx, EPV_EINVAL, "programme: longer than 32 characters");
     epv_ledger_serial probe;
     memset(&probe, 0, sizeof probe);
+    probe.version = EPV_LEDGER_SERIAL_VERSION;
     char buf[512];
     snprintf(probe.programme, sizeof probe.programme, "%s", op->s[0]);
     snprintf(probe.project, sizeof probe.project, "P");
@@ -282,7 +283,7 @@ static int apply_account_status(epv_ledger *l, const struct epv__lop *op)
     static const char *const upd = "UPDATE accounts SET status = ? WHERE id = ?";
     int rc = epv__lg_check_id(l->ctx, op->s[0], "account");
     if (rc) return rc;
-    if (op->i[0] < EPV_ACCOUNT_OPEN || op->i[0] > EPV_ACCOUNT_CLOSED)
+    if (op->i[0] < EPV_LEDGER_ACCOUNT_OPEN || op->i[0] > EPV_LEDGER_ACCOUNT_CLOSED)
         return epv__error(l->ctx, EPV_EINVAL, "status: %lld is not an account status", (long long)op->i[0]);
     int cur, kind;
     rc = epv__lg_account_status(l, op->s[0], &cur, &kind);
@@ -290,9 +291,9 @@ static int apply_account_status(epv_ledger *l, const struct epv__lop *op)
     if (rc) return rc;
     if (kind == 1)
         return epv__error(l->ctx, EPV_ESTATE, "account: the buffer account's status cannot change");
-    if (cur == EPV_ACCOUNT_CLOSED)
+    if (cur == EPV_LEDGER_ACCOUNT_CLOSED)
         return epv__error(l->ctx, EPV_ESTATE, "account: '%s' is closed (final)", op->s[0]);
-    if (op->i[0] == EPV_ACCOUNT_CLOSED) {
+    if (op->i[0] == EPV_LEDGER_ACCOUNT_CLOSED) {
         sqlite3_stmt *st = epv__lg_stmt(l, held);
         if (!st) return epv_ctx_errcode(l->ctx);
         sqlite3_bind_text(st, 1, op->s[0], -1, SQLITE_STATIC);
@@ -336,7 +337,7 @@ static int apply_project_register(epv_ledger *l, const struct epv__lop *op)
         return epv__error(l->ctx, rc, "owner_account: '%s' does not exist", op->s[3]);
     if (rc) return rc;
     if (kind == 1) return epv__error(l->ctx, EPV_ESTATE, "owner_account: the buffer account cannot own a project");
-    if (st_acct == EPV_ACCOUNT_CLOSED)
+    if (st_acct == EPV_LEDGER_ACCOUNT_CLOSED)
         return epv__error(l->ctx, EPV_ESTATE, "owner_account: '%s' is closed", op->s[3]);
     sqlite3_stmt *st = epv__lg_stmt(l, q);
     if (!st) return epv_ctx_errcode(l->ctx);
@@ -371,11 +372,11 @@ static int apply_project_status(epv_ledger *l, const struct epv__lop *op)
     static const char *const upd = "UPDATE projects SET status = ? WHERE id = ?";
     int cur, rc = project_status(l, op->s[0], "project", &cur, NULL, NULL);
     if (rc) return rc;
-    if (op->i[0] < EPV_PROJECT_ACTIVE || op->i[0] > EPV_PROJECT_REVOKED)
+    if (op->i[0] < EPV_LEDGER_PROJECT_ACTIVE || op->i[0] > EPV_LEDGER_PROJECT_REVOKED)
         return epv__error(l->ctx, EPV_EINVAL, "status: %lld is not a project status", (long long)op->i[0]);
-    if (cur == EPV_PROJECT_CANCELLED || cur == EPV_PROJECT_REVOKED)
+    if (cur == EPV_LEDGER_PROJECT_CANCELLED || cur == EPV_LEDGER_PROJECT_REVOKED)
         return epv__error(l->ctx, EPV_ESTATE, "project: '%s' is %s (final)", op->s[0],
-                          cur == EPV_PROJECT_CANCELLED ? "cancelled" : "revoked");
+                          cur == EPV_LEDGER_PROJECT_CANCELLED ? "cancelled" : "revoked");
     sqlite3_stmt *st = epv__lg_stmt(l, upd);
     if (!st) return epv_ctx_errcode(l->ctx);
     sqlite3_bind_int64(st, 1, op->i[0]);
@@ -394,7 +395,7 @@ static int apply_period_add(epv_ledger *l, const struct epv__lop *op, int64_t re
     int64_t cs, ce;
     int rc = project_status(l, op->s[0], "project", &status, &cs, &ce);
     if (rc) return rc;
-    if (status != EPV_PROJECT_ACTIVE)
+    if (status != EPV_LEDGER_PROJECT_ACTIVE)
         return epv__error(l->ctx, EPV_ESTATE, "project: '%s' is not active", op->s[0]);
     if ((rc = check_days(l->ctx, op->i[0], "start")) || (rc = check_days(l->ctx, op->i[1], "end")))
         return rc;
@@ -455,7 +456,7 @@ static int apply_verify(epv_ledger *l, const struct epv__lop *op)
     int status;
     int rc = project_status(l, op->s[0], "project", &status, NULL, NULL);
     if (rc) return rc;
-    if (status != EPV_PROJECT_ACTIVE)
+    if (status != EPV_LEDGER_PROJECT_ACTIVE)
         return epv__error(l->ctx, EPV_ESTATE, "project: '%s' is not active", op->s[0]);
     if ((rc = epv__lg_check_text(l->ctx, op->s[1], "report_id")) ||
         (rc = epv__lg_check_text(l->ctx, op->s[2], "verifier")))

@@ -238,7 +238,7 @@ static int move_range(epv_ledger *l, int64_t seq, const struct piece *pc, const 
         sqlite3_bind_text(st, 5, project, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 6, s);
         if ((rc = step_done(l, st, "moving units"))) return rc;
-        if (sqlite3_changes(l->db) != 1)
+        if (sqlite3_changes(l->st.db) != 1)
             return epv__error(l->ctx, EPV_ECORRUPT, "ledger: block %lld of '%s' vanished", (long long)s, project);
         if ((rc = insert_block(l, project, e + 1, pc->be, pc->vintage, pc->iss, from, pc->status, pc->cert)) ||
             (rc = event(l, seq, project, s, pc->be, "split", from, from, pc->status)) ||
@@ -274,7 +274,7 @@ static int check_sender(epv_ledger *l, const char *acct, const char *field)
     if (kind == 1)
         return epv__error(l->ctx, EPV_ESTATE, "%s: buffer units cannot be moved by any holder", field);
     static const char *const names[] = { "open", "restricted", "frozen", "closed" };
-    if (status != EPV_ACCOUNT_OPEN)
+    if (status != EPV_LEDGER_ACCOUNT_OPEN)
         return epv__error(l->ctx, EPV_ESTATE, "%s: account '%s' is %s", field, acct, names[status & 3]);
     return EPV_OK;
 }
@@ -289,9 +289,9 @@ static int check_receiver(epv_ledger *l, const char *acct, const char *field)
     if (rc) return rc;
     if (kind == 1)
         return epv__error(l->ctx, EPV_ESTATE, "%s: the buffer account receives only withholdings", field);
-    if (status == EPV_ACCOUNT_FROZEN || status == EPV_ACCOUNT_CLOSED)
+    if (status == EPV_LEDGER_ACCOUNT_FROZEN || status == EPV_LEDGER_ACCOUNT_CLOSED)
         return epv__error(l->ctx, EPV_ESTATE, "%s: account '%s' is %s", field, acct,
-                          status == EPV_ACCOUNT_FROZEN ? "frozen" : "closed");
+                          status == EPV_LEDGER_ACCOUNT_FROZEN ? "frozen" : "closed");
     return EPV_OK;
 }
 
@@ -338,7 +338,7 @@ static int select_units(epv_ledger *l, const char *acct, const char *project, in
             /* a whole block, or the head of one: the pieces that come before it move to
              * another account or status, so they never merge into it */
             if (pieces_add_head(l->ctx, out, project, bs, bs + take - 1, be, sqlite3_column_int64(st, 2),
-                                sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4), EPV_UNIT_HELD)) {
+                                sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4), EPV_LEDGER_HELD)) {
                 sqlite3_reset(st);
                 return EPV_ENOMEM;
             }
@@ -373,13 +373,13 @@ static int select_units(epv_ledger *l, const char *acct, const char *project, in
             int bst = sqlite3_column_int(st, 4);
             const char *why = NULL;
             if (bs > next) why = "not issued";
-            else if (bst == EPV_UNIT_RETIRED) why = "already retired";
-            else if (bst == EPV_UNIT_CANCELLED) why = "cancelled";
-            else if (bst == EPV_UNIT_BUFFER) why = "buffer units";
+            else if (bst == EPV_LEDGER_RETIRED) why = "already retired";
+            else if (bst == EPV_LEDGER_CANCELLED) why = "cancelled";
+            else if (bst == EPV_LEDGER_BUFFER) why = "buffer units";
             else if (strcmp(ba, acct)) why = "held by another account";
             else if (vintage && sqlite3_column_int64(st, 2) != vintage) why = "of another vintage";
             if (why) {
-                int code = (bst == EPV_UNIT_RETIRED || bst == EPV_UNIT_CANCELLED || bst == EPV_UNIT_BUFFER) &&
+                int code = (bst == EPV_LEDGER_RETIRED || bst == EPV_LEDGER_CANCELLED || bst == EPV_LEDGER_BUFFER) &&
                                    bs <= next
                                ? EPV_ESTATE
                                : EPV_EBALANCE;
@@ -438,14 +438,14 @@ int epv__lg_apply_units(epv_ledger *l, const struct epv__lop *op, int64_t seq, i
     rc = select_units(l, acct, project, op->i[0], op->i[1], op->i[2], op->i[3], &p, &total);
     for (size_t k = 0; k < p.n && !rc; k++) {
         if (op->kind == EPV__L_TRANSFER)
-            rc = move_range(l, seq, &p.v[k], to, EPV_UNIT_HELD, 0,
+            rc = move_range(l, seq, &p.v[k], to, EPV_LEDGER_HELD, 0,
                             "transfer", acct);
         else if (op->kind == EPV__L_RETIRE)
-            rc = move_range(l, seq, &p.v[k], acct, EPV_UNIT_RETIRED,
+            rc = move_range(l, seq, &p.v[k], acct, EPV_LEDGER_RETIRED,
                             seq, "retire", acct);
         else
             rc = move_range(l, seq, &p.v[k], acct,
-                            EPV_UNIT_CANCELLED, seq, "cancel", acct);
+                            EPV_LEDGER_CANCELLED, seq, "cancel", acct);
     }
     epv__free(l->ctx, p.v);
     if (rc) return rc;
@@ -502,7 +502,7 @@ int epv__lg_apply_issue(epv_ledger *l, const struct epv__lop *op, int64_t seq, i
     int forestry = sqlite3_column_int(st, 7);
     int64_t bp = sqlite3_column_int64(st, 8), next = sqlite3_column_int64(st, 9);
     sqlite3_reset(st);
-    if (pstatus != EPV_PROJECT_ACTIVE)
+    if (pstatus != EPV_LEDGER_PROJECT_ACTIVE)
         return epv__error(l->ctx, EPV_ESTATE, "project: '%s' is not active; no issuance", project);
     if ((rc = check_receiver(l, owner, "owner_account"))) return rc;
     int64_t remaining = verified - deduction - issued;
@@ -519,15 +519,15 @@ int epv__lg_apply_issue(epv_ledger *l, const struct epv__lop *op, int64_t seq, i
     int64_t b = forestry ? (q * bp + 9999) / 10000 : 0;
     int64_t s = next, e = next + q - 1;
     if (q - b > 0) {
-        if ((rc = insert_block(l, project, s, e - b, vintage, seq, owner, EPV_UNIT_HELD, 0)) ||
-            (rc = event(l, seq, project, s, e - b, "issue", "", owner, EPV_UNIT_HELD)))
+        if ((rc = insert_block(l, project, s, e - b, vintage, seq, owner, EPV_LEDGER_HELD, 0)) ||
+            (rc = event(l, seq, project, s, e - b, "issue", "", owner, EPV_LEDGER_HELD)))
             return rc;
     }
     if (b > 0) {
         if ((rc = insert_block(l, project, e - b + 1, e, vintage, seq, EPV_LEDGER_BUFFER_ACCOUNT,
-                               EPV_UNIT_BUFFER, 0)) ||
+                               EPV_LEDGER_BUFFER, 0)) ||
             (rc = event(l, seq, project, e - b + 1, e, "issue", "", EPV_LEDGER_BUFFER_ACCOUNT,
-                        EPV_UNIT_BUFFER)))
+                        EPV_LEDGER_BUFFER)))
             return rc;
     }
     st = epv__lg_stmt(l, upd_v);
@@ -595,7 +595,7 @@ int epv__lg_apply_reverse(epv_ledger *l, const struct epv__lop *op, int64_t seq,
             int64_t take = be - bs + 1 < need ? be - bs + 1 : need;
             if (pieces_add_head(l->ctx, &p, (const char *)sqlite3_column_text(st, 0), bs, bs + take - 1, be,
                                 sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
-                                sqlite3_column_int64(st, 5), EPV_UNIT_BUFFER)) {
+                                sqlite3_column_int64(st, 5), EPV_LEDGER_BUFFER)) {
                 rc = EPV_ENOMEM;
                 break;
             }
@@ -607,7 +607,7 @@ int epv__lg_apply_reverse(epv_ledger *l, const struct epv__lop *op, int64_t seq,
         if (rc) break;
     }
     for (size_t k = 0; k < p.n && !rc; k++)
-        rc = move_range(l, seq, &p.v[k], EPV_LEDGER_BUFFER_ACCOUNT, EPV_UNIT_CANCELLED, seq, "reverse",
+        rc = move_range(l, seq, &p.v[k], EPV_LEDGER_BUFFER_ACCOUNT, EPV_LEDGER_CANCELLED, seq, "reverse",
                         EPV_LEDGER_BUFFER_ACCOUNT);
     epv__free(l->ctx, p.v);
     if (rc) return rc;

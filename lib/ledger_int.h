@@ -8,9 +8,8 @@
 #ifndef EPV_LEDGER_INT_H
 #define EPV_LEDGER_INT_H
 
-#include <sqlite3.h>
 #include <stdint.h>
-#include "common_int.h"
+#include "ledger_store_int.h"
 #include "epv/ledger.h"
 
 enum epv__lkind {
@@ -55,7 +54,6 @@ struct epv__lkind_info {
 };
 extern const struct epv__lkind_info epv__lkinds[EPV__L_KIND_MAX + 1];
 
-#define EPV__L_NSTMT 128 /* open-addressed by the SQL text's address; more slots than statements */
 #define EPV__L_NCACHE 64 /* direct-mapped row caches (accounts, projects) */
 
 /* Cached rows of accounts and projects. Valid only inside the current write transaction:
@@ -73,14 +71,10 @@ struct epv__lproj_cache {
 
 struct epv_ledger {
     epv_ctx *ctx;
-    sqlite3 *db;
-    int readonly;
+    struct epv__lstore st; /* the storage layer: SQLite connection, statements, snapshots */
     int in_batch;
     int replaying; /* applying journal entries during verification or import */
     int64_t ev_n;  /* events written by the current entry */
-    /* prepared statement cache keyed by the SQL text's address */
-    const char *stmt_sql[EPV__L_NSTMT];
-    sqlite3_stmt *stmt[EPV__L_NSTMT];
     /* head of the chain, valid inside a write transaction */
     int64_t head_seq;
     unsigned char head_hash[32];
@@ -101,12 +95,18 @@ struct epv_ledger {
     struct epv__lproj_cache pcache[EPV__L_NCACHE];
 };
 
-/* ---- store (ledger_store.c) ---- */
-int epv__lg_sqlerr(epv_ledger *l, int rc, const char *what);
-sqlite3_stmt *epv__lg_stmt(epv_ledger *l, const char *sql);
-int epv__lg_exec(epv_ledger *l, const char *sql);
+/* ---- storage, through the handle's store ---- */
+static inline int epv__lg_sqlerr(epv_ledger *l, int rc, const char *what)
+{
+    return epv__ls_sqlerr(&l->st, rc, what);
+}
+static inline sqlite3_stmt *epv__lg_stmt(epv_ledger *l, const char *sql) { return epv__ls_stmt(&l->st, sql); }
+static inline int epv__lg_exec(epv_ledger *l, const char *sql) { return epv__ls_exec(&l->st, sql); }
+static inline int epv__lg_read_begin(epv_ledger *l) { return epv__ls_read_begin(&l->st); }
+static inline int epv__lg_read_end(epv_ledger *l, int rc) { return epv__ls_read_end(&l->st, rc); }
+
+/* ---- handle (ledger_handle.c) ---- */
 int epv__lg_open_db(epv_ctx *ctx, const char *path, unsigned flags, epv_ledger **out);
-int epv__lg_create_schema(epv_ledger *l);
 void epv__lg_free(epv_ledger *l);
 int epv__lg_load_config(epv_ledger *l);
 /* Run one operation in its own transaction (or savepoint inside a batch). */
@@ -125,12 +125,11 @@ int epv__lg_entry_hash(epv_ledger *l, const unsigned char prev[32], int64_t seq,
 /* Request check, apply, journal append; inside a transaction. */
 int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES]);
 int epv__lg_load_head(epv_ledger *l);
+/* Start a replay's in-memory set of request ids (freed with the handle). */
+int epv__lg_reqset_new(epv_ledger *l);
 void epv__lg_reqset_free(epv_ledger *l);
 /* Write the in-memory head to the head row if it is behind (inside the open transaction). */
 int epv__lg_flush_head(epv_ledger *l);
-int epv__lg_verify_chain(epv_ledger *l, int64_t *entries);
-int epv__lg_verify_replay(epv_ledger *l);
-int epv__lg_digest(epv_ledger *l, unsigned char out[32]);
 
 /* ---- apply (ledger_apply.c, ledger_blocks.c) ---- */
 int epv__lg_apply(epv_ledger *l, const struct epv__lop *op, int64_t seq,
@@ -152,8 +151,5 @@ int epv__lg_project_get(epv_ledger *l, const char *project, int *status, int *fo
                         int64_t *cstart, int64_t *cend);
 void epv__lg_cache_clear(epv_ledger *l);
 void epv__lg_days_to_date(int64_t days, epv_date *d);
-
-/* ---- queries (ledger_query.c) ---- */
-int epv__lg_check_invariants(epv_ledger *l);
 
 #endif

@@ -192,6 +192,12 @@ struct epv__lreqset {
     size_t blen, bcap;
 };
 
+int epv__lg_reqset_new(epv_ledger *l)
+{
+    l->reqset = epv__calloc(l->ctx, 1, sizeof *l->reqset);
+    return l->reqset ? EPV_OK : EPV_ENOMEM;
+}
+
 void epv__lg_reqset_free(epv_ledger *l)
 {
     struct epv__lreqset *r = l->reqset;
@@ -364,242 +370,15 @@ sqlfail:
     goto out;
 }
 
-/* Walk the journal in order, checking numbering, links and hashes; calls fn for each
- * decoded entry if given. */
-typedef int (*entry_fn)(epv_ledger *l, int64_t seq, const unsigned char *body, size_t len,
-                        void *payload);
-
-static int walk_chain(epv_ledger *l, int64_t *entries, entry_fn fn, void *payload)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(l->db, "SELECT seq, kind, body, prev_hash, hash FROM journal ORDER BY seq",
-                                -1, &st, NULL);
-    if (rc != SQLITE_OK) return epv__lg_sqlerr(l, rc, "reading the journal");
-    unsigned char prev[32], h[32];
-    memset(prev, 0, 32);
-    int64_t expect = 1;
-    int err = EPV_OK;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t seq = sqlite3_column_int64(st, 0);
-        const unsigned char *body = sqlite3_column_blob(st, 2);
-        size_t len = (size_t)sqlite3_column_bytes(st, 2);
-        if (seq != expect) {
-            err = epv__error(l->ctx, EPV_ECORRUPT, "journal: entry %lld is missing", (long long)expect);
-            break;
-        }
-        if (sqlite3_column_bytes(st, 3) != 32 || memcmp(sqlite3_column_blob(st, 3), prev, 32)) {
-            err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: prev_hash does not link",
-                             (long long)seq);
-            break;
-        }
-        if (!body || len < 2 || sqlite3_column_int(st, 1) != body[1]) {
-            err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: kind does not match body",
-                             (long long)seq);
-            break;
-        }
-        if ((err = epv__lg_entry_hash(l, prev, seq, body, len, h))) break;
-        if (sqlite3_column_bytes(st, 4) != 32 || memcmp(sqlite3_column_blob(st, 4), h, 32)) {
-            err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: hash mismatch (entry altered)",
-                             (long long)seq);
-            break;
-        }
-        if (fn && (err = fn(l, seq, body, len, payload))) break;
-        memcpy(prev, h, 32);
-        expect++;
-    }
-    if (!err && rc != SQLITE_DONE) err = epv__lg_sqlerr(l, rc, "reading the journal");
-    sqlite3_finalize(st);
-    if (err) return err;
-    int64_t n = expect - 1;
-    if (n == 0) return epv__error(l->ctx, EPV_ECORRUPT, "journal is empty (no genesis entry)");
-    int64_t saved_seq = l->head_seq;
-    unsigned char saved[32];
-    memcpy(saved, l->head_hash, 32);
-    err = epv__lg_load_head(l);
-    if (!err && (l->head_seq != n || memcmp(l->head_hash, prev, 32)))
-        err = epv__error(l->ctx, EPV_ECORRUPT,
-                         "journal truncated or head altered: head says %lld entries, chain has %lld",
-                         (long long)l->head_seq, (long long)n);
-    if (err && l->in_batch) {
-        l->head_seq = saved_seq;
-        memcpy(l->head_hash, saved, 32);
-    }
-    if (entries) *entries = n;
-    return err;
-}
-
-int epv__lg_verify_chain(epv_ledger *l, int64_t *entries) { return walk_chain(l, entries, NULL, NULL); }
-
-static int replay_one(epv_ledger *l, int64_t seq, const unsigned char *body, size_t len, void *payload)
-{
-    epv_ledger *m = payload;
-    struct epv__lop op;
-    char *arena;
-    int rc = epv__lg_decode(l->ctx, body, len, &op, &arena);
-    if (rc) {
-        epv__error_prefix(l->ctx, "journal entry %lld", (long long)seq);
-        return rc;
-    }
-    int64_t res[EPV__L_NRES];
-    rc = epv__lg_step(m, &op, res);
-    if (!rc && m->head_seq != seq)
-        rc = epv__error(l->ctx, EPV_ECORRUPT, "entry numbering differs on replay");
-    if (!rc && op.kind == EPV__L_GENESIS) rc = epv__lg_load_config(m);
-    if (rc) {
-        epv__error_prefix(l->ctx, "journal entry %lld (%s) does not replay", (long long)seq,
-                          epv__lkinds[op.kind].name);
-        rc = EPV_ECORRUPT;
-    }
-    epv__free(l->ctx, arena);
-    return rc;
-}
-
-int epv__lg_verify_replay(epv_ledger *l)
-{
-    epv_ledger *m;
-    int rc = epv__lg_open_db(l->ctx, ":memory:", EPV_LEDGER_CREATE, &m);
-    if (rc) return rc;
-    m->replaying = 1;
-    m->reqset = epv__calloc(l->ctx, 1, sizeof *m->reqset);
-    rc = m->reqset ? epv__lg_create_schema(m) : EPV_ENOMEM;
-    if (!rc) rc = epv__lg_exec(m, "BEGIN");
-    if (!rc) rc = walk_chain(l, NULL, replay_one, m);
-    if (!rc) rc = epv__lg_flush_head(m);
-    if (!rc) rc = epv__lg_exec(m, "COMMIT");
-    unsigned char a[32], b[32];
-    if (!rc) rc = epv__lg_digest(l, a);
-    if (!rc) rc = epv__lg_digest(m, b);
-    if (!rc && memcmp(a, b, 32))
-        rc = epv__error(l->ctx, EPV_ECORRUPT, "derived state differs from a replay of the journal");
-    epv__lg_free(m);
-    return rc;
-}
-
-/* The digest's byte stream goes through a buffer: one EVP_DigestUpdate per 8 KiB instead of
- * one or two per column (the bytes hashed, and so the digest, are the same). */
-struct dbuf {
-    EVP_MD_CTX *md;
-    size_t n;
-    unsigned char b[8192];
-};
-
-static void dbuf_flush(struct dbuf *d)
-{
-    if (d->n) EVP_DigestUpdate(d->md, d->b, d->n);
-    d->n = 0;
-}
-
-static void dbuf_put(struct dbuf *d, const void *p, size_t n)
-{
-    if (n > sizeof d->b - d->n) {
-        dbuf_flush(d);
-        if (n > sizeof d->b) {
-            EVP_DigestUpdate(d->md, p, n);
-            return;
-        }
-    }
-    memcpy(d->b + d->n, p, n);
-    d->n += n;
-}
-
-/* Digest of every derived table in key order, column types included. */
-int epv__lg_digest(epv_ledger *l, unsigned char out[32])
-{
-    static const char *const tables[] = {
-        "SELECT * FROM head ORDER BY id",
-        "SELECT * FROM meta ORDER BY key",
-        "SELECT * FROM requests ORDER BY req",
-        "SELECT * FROM accounts ORDER BY id",
-        "SELECT * FROM projects ORDER BY id",
-        "SELECT * FROM periods ORDER BY project, num",
-        "SELECT * FROM verifications ORDER BY report",
-        "SELECT * FROM issuances ORDER BY seq",
-        "SELECT * FROM blocks ORDER BY project, start",
-        "SELECT * FROM totals ORDER BY project, vintage",
-        "SELECT * FROM retirements ORDER BY cert",
-        "SELECT * FROM events ORDER BY project, start, seq, n",
-    };
-    int hrc = epv__lg_flush_head(l); /* the head row must be current (inside a batch) */
-    if (hrc) return hrc;
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    if (!md || EVP_DigestInit_ex(md, l->md_alg, NULL) != 1) {
-        EVP_MD_CTX_free(md);
-        return epv__error(l->ctx, EPV_ENOMEM, "ledger: SHA-256 failed");
-    }
-    int err = EPV_OK;
-    struct dbuf db;
-    db.md = md;
-    db.n = 0;
-    for (size_t t = 0; t < EPV__ARRAY_LEN(tables) && !err; t++) {
-        sqlite3_stmt *st = NULL;
-        int rc = sqlite3_prepare_v2(l->db, tables[t], -1, &st, NULL);
-        if (rc != SQLITE_OK) {
-            err = epv__lg_sqlerr(l, rc, "state digest");
-            break;
-        }
-        dbuf_put(&db, tables[t], strlen(tables[t]) + 1);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            int nc = sqlite3_column_count(st);
-            for (int c = 0; c < nc; c++) {
-                unsigned char tag[9];
-                int ty = sqlite3_column_type(st, c);
-                tag[0] = (unsigned char)ty;
-                if (ty == SQLITE_INTEGER) {
-                    put_u64(tag + 1, (uint64_t)sqlite3_column_int64(st, c));
-                    dbuf_put(&db, tag, 9);
-                } else if (ty == SQLITE_TEXT || ty == SQLITE_BLOB) {
-                    const void *p = ty == SQLITE_TEXT ? (const void *)sqlite3_column_text(st, c)
-                                                      : sqlite3_column_blob(st, c);
-                    int n = sqlite3_column_bytes(st, c);
-                    put_u64(tag + 1, (uint64_t)n);
-                    dbuf_put(&db, tag, 9);
-                    if (n) dbuf_put(&db, p, (size_t)n);
-                } else {
-                    dbuf_put(&db, tag, 1);
-                }
-            }
-        }
-        if (rc != SQLITE_DONE) err = epv__lg_sqlerr(l, rc, "state digest");
-        sqlite3_finalize(st);
-    }
-    unsigned int olen;
-    dbuf_flush(&db);
-    if (!err && EVP_DigestFinal_ex(md, out, &olen) != 1)
-        err = epv__error(l->ctx, EPV_ENOMEM, "ledger: SHA-256 failed");
-    EVP_MD_CTX_free(md);
-    return err;
-}
-
 EPV_API int epv_ledger_head(epv_ledger *l, epv_i64 *entries_out, unsigned char *hash_out)
 {
     if (!l) return EPV_EINVAL;
-    int rc = epv__lg_load_head(l);
+    int rc = epv__lg_read_begin(l);
+    if (rc) return rc;
+    rc = epv__lg_read_end(l, epv__lg_load_head(l));
     if (rc) return rc;
     if (entries_out) *entries_out = l->head_seq;
     if (hash_out) memcpy(hash_out, l->head_hash, 32);
     return EPV_OK;
 }
 
-EPV_API int epv_ledger_verify_chain(epv_ledger *l, epv_i64 *entries_out)
-{
-    if (!l) return EPV_EINVAL;
-    int64_t n = 0;
-    int rc = epv__lg_verify_chain(l, &n);
-    if (entries_out) *entries_out = n;
-    return rc;
-}
-
-EPV_API int epv_ledger_verify(epv_ledger *l)
-{
-    if (!l) return EPV_EINVAL;
-    int rc = epv__lg_verify_chain(l, NULL);
-    if (!rc) rc = epv__lg_verify_replay(l);
-    if (!rc) rc = epv__lg_check_invariants(l);
-    return rc;
-}
-
-EPV_API int epv_ledger_state_digest(epv_ledger *l, unsigned char *digest_out)
-{
-    if (!l || !digest_out) return EPV_EINVAL;
-    return epv__lg_digest(l, digest_out);
-}

@@ -58,6 +58,10 @@ EPV_API int epv_ledger_project_register(epv_ledger *l, const char *request_id,
                                         const epv_ledger_project *p)
 {
     NEED(l);
+    if (p) {
+        int vrc = epv__check_version(l->ctx, "epv_ledger_project", p, EPV_LEDGER_PROJECT_VERSION);
+        if (vrc) return vrc;
+    }
     if (!p) return epv__error(l->ctx, EPV_EINVAL, "project: NULL");
     struct epv__lop op = mk(EPV__L_PROJECT_REGISTER, request_id);
     int rc;
@@ -109,6 +113,10 @@ EPV_API int epv_ledger_verification_add(epv_ledger *l, const char *request_id,
                                         const epv_ledger_verification *v)
 {
     NEED(l);
+    if (v) {
+        int vrc = epv__check_version(l->ctx, "epv_ledger_verification", v, EPV_LEDGER_VERIFICATION_VERSION);
+        if (vrc) return vrc;
+    }
     if (!v) return epv__error(l->ctx, EPV_EINVAL, "verification: NULL");
     if (!v->project) return epv__error(l->ctx, EPV_EINVAL, "project: missing");
     if (!v->report_id) return epv__error(l->ctx, EPV_EINVAL, "report_id: missing");
@@ -129,6 +137,10 @@ EPV_API int epv_ledger_issue(epv_ledger *l, const char *request_id, const char *
                              epv_i64 quantity_tco2e, epv_ledger_issuance *out)
 {
     NEED(l);
+    if (out) {
+        int vrc = epv__check_version(l->ctx, "epv_ledger_issuance", out, EPV_LEDGER_ISSUANCE_VERSION);
+        if (vrc) return vrc;
+    }
     if (!report_id) return epv__error(l->ctx, EPV_EINVAL, "report_id: missing");
     struct epv__lop op = mk(EPV__L_ISSUE, request_id);
     int64_t res[EPV__L_NRES];
@@ -162,6 +174,10 @@ EPV_API int epv_ledger_issue_from_removals(epv_ledger *l, const char *request_id
                                            epv_date applied, epv_ledger_issuance *out)
 {
     NEED(l);
+    if (out) {
+        int vrc = epv__check_version(l->ctx, "epv_ledger_issuance", out, EPV_LEDGER_ISSUANCE_VERSION);
+        if (vrc) return vrc;
+    }
     epv_i64 verified, deduction;
     int rc = epv__lg_check_req(l->ctx, request_id);
     if (rc) return rc;
@@ -186,9 +202,9 @@ EPV_API int epv_ledger_issue_from_removals(epv_ledger *l, const char *request_id
     char r1[EPV__L_MAX_REQ + 1], r2[EPV__L_MAX_REQ + 1];
     snprintf(r1, sizeof r1, "%s/verify", request_id);
     snprintf(r2, sizeof r2, "%s/issue", request_id);
-    epv_ledger_verification v = { project, period, report_id, verifier, verified, deduction, applied };
+    epv_ledger_verification v = { EPV_LEDGER_VERIFICATION_VERSION, project, period, report_id, verifier, verified, deduction, applied };
     /* Both operations or neither: a batch of their own, or a savepoint inside the caller's. */
-    int own_batch = !l->in_batch && !l->readonly;
+    int own_batch = !l->in_batch && !l->st.readonly;
     int nested = l->in_batch;
     if (own_batch && (rc = epv_ledger_batch_begin(l))) return rc;
     if (nested && (rc = epv__lg_exec(l, "SAVEPOINT pair"))) return rc;
@@ -202,7 +218,7 @@ EPV_API int epv_ledger_issue_from_removals(epv_ledger *l, const char *request_id
         snprintf(msg, sizeof msg, "%s", epv_ctx_errmsg(l->ctx));
         if (own_batch) epv_ledger_batch_rollback(l);
         if (nested) {
-            sqlite3_exec(l->db, "ROLLBACK TO pair; RELEASE pair", NULL, NULL, NULL);
+            sqlite3_exec(l->st.db, "ROLLBACK TO pair; RELEASE pair", NULL, NULL, NULL);
             epv__lg_cache_clear(l);
             /* the head row may lag inside a batch: restore the head from memory instead */
             l->head_seq = saved_seq;
@@ -222,6 +238,8 @@ static int units_op(epv_ledger *l, struct epv__lop *op, const epv_ledger_units *
                     int iidx)
 {
     if (!u) return epv__error(l->ctx, EPV_EINVAL, "units: NULL");
+    int rc = epv__check_version(l->ctx, "epv_ledger_units", u, EPV_LEDGER_UNITS_VERSION);
+    if (rc) return rc;
     if (!u->project) return epv__error(l->ctx, EPV_EINVAL, "project: missing");
     op->s[sidx] = u->project;
     op->i[iidx] = u->vintage;
@@ -295,3 +313,13 @@ EPV_API int epv_ledger_reverse(epv_ledger *l, const char *request_id, const char
     }
     return rc;
 }
+
+EPV__DEFINE_INIT(epv_ledger_project, EPV_LEDGER_PROJECT_VERSION, EPV_LEDGER_PROJECT_INIT)
+EPV__DEFINE_INIT(epv_ledger_verification, EPV_LEDGER_VERIFICATION_VERSION, EPV_LEDGER_VERIFICATION_INIT)
+EPV__DEFINE_INIT(epv_ledger_issuance, EPV_LEDGER_ISSUANCE_VERSION, EPV_LEDGER_ISSUANCE_INIT)
+EPV__DEFINE_INIT(epv_ledger_units, EPV_LEDGER_UNITS_VERSION, EPV_LEDGER_UNITS_INIT)
+EPV__DEFINE_INIT(epv_ledger_totals, EPV_LEDGER_TOTALS_VERSION, EPV_LEDGER_TOTALS_INIT)
+EPV__DEFINE_INIT(epv_ledger_block, EPV_LEDGER_BLOCK_VERSION, EPV_LEDGER_BLOCK_INIT)
+EPV__DEFINE_INIT(epv_ledger_event, EPV_LEDGER_EVENT_VERSION, EPV_LEDGER_EVENT_INIT)
+EPV__DEFINE_INIT(epv_ledger_certificate, EPV_LEDGER_CERTIFICATE_VERSION, EPV_LEDGER_CERTIFICATE_INIT)
+EPV__DEFINE_INIT(epv_ledger_serial, EPV_LEDGER_SERIAL_VERSION, EPV_LEDGER_SERIAL_INIT)

@@ -11,7 +11,7 @@
 
 static int prep(epv_ledger *l, const char *sql, sqlite3_stmt **st)
 {
-    int rc = sqlite3_prepare_v2(l->db, sql, -1, st, NULL);
+    int rc = sqlite3_prepare_v2(l->st.db, sql, -1, st, NULL);
     return rc == SQLITE_OK ? EPV_OK : epv__lg_sqlerr(l, rc, "query");
 }
 
@@ -25,7 +25,7 @@ EPV_API int epv_ledger_balance(epv_ledger *l, const char *account, const char *p
                                int vintage, int status, epv_i64 *units_out)
 {
     if (!l || !units_out) return EPV_EINVAL;
-    if (status < -1 || status > EPV_UNIT_CANCELLED)
+    if (status < -1 || status > EPV_LEDGER_CANCELLED)
         return epv__error(l->ctx, EPV_EINVAL, "status: %d is not a unit status or -1", status);
     sqlite3_stmt *st;
     int rc = prep(l,
@@ -48,11 +48,12 @@ EPV_API int epv_ledger_balance(epv_ledger *l, const char *account, const char *p
     return rc;
 }
 
-EPV_API int epv_ledger_totals_get(epv_ledger *l, const char *project, int vintage,
+static int epv_ledger_totals_get_snap(epv_ledger *l, const char *project, int vintage,
                                   epv_ledger_totals *out)
 {
     if (!l || !out) return EPV_EINVAL;
     memset(out, 0, sizeof *out);
+    out->version = EPV_LEDGER_TOTALS_VERSION;
     sqlite3_stmt *st;
     int rc = prep(l,
                   "SELECT status, SUM(end - start + 1) FROM blocks WHERE (?1 IS NULL OR project = ?1)"
@@ -64,9 +65,9 @@ EPV_API int epv_ledger_totals_get(epv_ledger *l, const char *project, int vintag
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t n = sqlite3_column_int64(st, 1);
         switch (sqlite3_column_int(st, 0)) {
-        case EPV_UNIT_HELD: out->held = n; break;
-        case EPV_UNIT_BUFFER: out->buffer = n; break;
-        case EPV_UNIT_RETIRED: out->retired = n; break;
+        case EPV_LEDGER_HELD: out->held = n; break;
+        case EPV_LEDGER_BUFFER: out->buffer = n; break;
+        case EPV_LEDGER_RETIRED: out->retired = n; break;
         default: out->cancelled = n; break;
         }
     }
@@ -86,7 +87,19 @@ EPV_API int epv_ledger_totals_get(epv_ledger *l, const char *project, int vintag
     return rc == SQLITE_ROW ? EPV_OK : epv__lg_sqlerr(l, rc, "totals");
 }
 
-EPV_API int epv_ledger_blocks(epv_ledger *l, const char *project, const char *account,
+/* In one read snapshot. */
+EPV_API int epv_ledger_totals_get(epv_ledger *l, const char *project, int vintage,
+                                  epv_ledger_totals *out)
+{
+    if (!l || !out) return EPV_EINVAL;
+    int rc = epv__check_version(l->ctx, "epv_ledger_totals", out, EPV_LEDGER_TOTALS_VERSION);
+    if (rc) return rc;
+    rc = epv__lg_read_begin(l);
+    if (rc) return rc;
+    return epv__lg_read_end(l, epv_ledger_totals_get_snap(l, project, vintage, out));
+}
+
+static int epv_ledger_blocks_snap(epv_ledger *l, const char *project, const char *account,
                               epv_ledger_block_fn fn, void *payload)
 {
     if (!l || !fn) return EPV_EINVAL;
@@ -101,6 +114,7 @@ EPV_API int epv_ledger_blocks(epv_ledger *l, const char *project, const char *ac
     int ret = EPV_OK;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         epv_ledger_block b;
+        b.version = EPV_LEDGER_BLOCK_VERSION;
         b.project = (const char *)sqlite3_column_text(st, 0);
         b.serial_start = sqlite3_column_int64(st, 1);
         b.serial_end = sqlite3_column_int64(st, 2);
@@ -110,14 +124,27 @@ EPV_API int epv_ledger_blocks(epv_ledger *l, const char *project, const char *ac
         b.account = (const char *)sqlite3_column_text(st, 5);
         b.status = sqlite3_column_int(st, 6);
         b.certificate = sqlite3_column_int64(st, 7);
-        if ((ret = fn(&b, payload)) != 0) break;
+        if ((ret = fn(&b, payload)) != 0) {
+            ret = epv__callback_failed(l->ctx, "epv_ledger_block_fn", ret, "epv_ledger_blocks");
+            break;
+        }
     }
     if (!ret && rc != SQLITE_DONE) ret = epv__lg_sqlerr(l, rc, "blocks");
     sqlite3_finalize(st);
     return ret;
 }
 
-EPV_API int epv_ledger_serial_history(epv_ledger *l, const char *project, epv_i64 serial,
+/* In one read snapshot. */
+EPV_API int epv_ledger_blocks(epv_ledger *l, const char *project, const char *account,
+                              epv_ledger_block_fn fn, void *payload)
+{
+    if (!l || !fn) return EPV_EINVAL;
+    int rc = epv__lg_read_begin(l);
+    if (rc) return rc;
+    return epv__lg_read_end(l, epv_ledger_blocks_snap(l, project, account, fn, payload));
+}
+
+static int epv_ledger_serial_history_snap(epv_ledger *l, const char *project, epv_i64 serial,
                                       epv_ledger_event_fn fn, void *payload)
 {
     if (!l || !fn) return EPV_EINVAL;
@@ -134,6 +161,7 @@ EPV_API int epv_ledger_serial_history(epv_ledger *l, const char *project, epv_i6
     int ret = EPV_OK, n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         epv_ledger_event e;
+        e.version = EPV_LEDGER_EVENT_VERSION;
         e.entry = sqlite3_column_int64(st, 0);
         e.kind = (const char *)sqlite3_column_text(st, 1);
         e.serial_start = sqlite3_column_int64(st, 2);
@@ -142,7 +170,10 @@ EPV_API int epv_ledger_serial_history(epv_ledger *l, const char *project, epv_i6
         e.to_account = (const char *)sqlite3_column_text(st, 5);
         e.status = sqlite3_column_int(st, 6);
         n++;
-        if ((ret = fn(&e, payload)) != 0) break;
+        if ((ret = fn(&e, payload)) != 0) {
+            ret = epv__callback_failed(l->ctx, "epv_ledger_event_fn", ret, "epv_ledger_serial_history");
+            break;
+        }
     }
     if (!ret && rc != SQLITE_DONE) ret = epv__lg_sqlerr(l, rc, "history");
     sqlite3_finalize(st);
@@ -152,7 +183,17 @@ EPV_API int epv_ledger_serial_history(epv_ledger *l, const char *project, epv_i6
     return ret;
 }
 
-EPV_API int epv_ledger_certificate_get(epv_ledger *l, epv_i64 number,
+/* In one read snapshot. */
+EPV_API int epv_ledger_serial_history(epv_ledger *l, const char *project, epv_i64 serial,
+                                      epv_ledger_event_fn fn, void *payload)
+{
+    if (!l || !fn) return EPV_EINVAL;
+    int rc = epv__lg_read_begin(l);
+    if (rc) return rc;
+    return epv__lg_read_end(l, epv_ledger_serial_history_snap(l, project, serial, fn, payload));
+}
+
+static int epv_ledger_certificate_get_snap(epv_ledger *l, epv_i64 number,
                                        epv_ledger_certificate_fn fn, void *payload)
 {
     if (!l || !fn) return EPV_EINVAL;
@@ -165,6 +206,7 @@ EPV_API int epv_ledger_certificate_get(epv_ledger *l, epv_i64 number,
     int ret;
     if (rc == SQLITE_ROW) {
         epv_ledger_certificate c;
+        c.version = EPV_LEDGER_CERTIFICATE_VERSION;
         c.number = number;
         c.account = (const char *)sqlite3_column_text(st, 0);
         c.beneficiary = (const char *)sqlite3_column_text(st, 1);
@@ -173,6 +215,7 @@ EPV_API int epv_ledger_certificate_get(epv_ledger *l, epv_i64 number,
         c.project = (const char *)sqlite3_column_text(st, 4);
         c.units = sqlite3_column_int64(st, 5);
         ret = fn(&c, payload);
+        if (ret) ret = epv__callback_failed(l->ctx, "epv_ledger_certificate_fn", ret, "epv_ledger_certificate_get");
     } else if (rc == SQLITE_DONE) {
         ret = epv__error(l->ctx, EPV_ENOTFOUND, "certificate: no certificate %lld", (long long)number);
     } else {
@@ -182,12 +225,25 @@ EPV_API int epv_ledger_certificate_get(epv_ledger *l, epv_i64 number,
     return ret;
 }
 
+/* In one read snapshot. */
+EPV_API int epv_ledger_certificate_get(epv_ledger *l, epv_i64 number,
+                                       epv_ledger_certificate_fn fn, void *payload)
+{
+    if (!l || !fn) return EPV_EINVAL;
+    int rc = epv__lg_read_begin(l);
+    if (rc) return rc;
+    return epv__lg_read_end(l, epv_ledger_certificate_get_snap(l, number, fn, payload));
+}
+
 EPV_API int epv_ledger_block_serial(epv_ledger *l, const epv_ledger_block *b, char *buf,
                                     size_t bufsize)
 {
     if (!l || !b || !b->project) return EPV_EINVAL;
+    int rc = epv__check_version(l->ctx, "epv_ledger_block", b, EPV_LEDGER_BLOCK_VERSION);
+    if (rc) return rc;
     epv_ledger_serial s;
     memset(&s, 0, sizeof s);
+    s.version = EPV_LEDGER_SERIAL_VERSION;
     snprintf(s.programme, sizeof s.programme, "%s", l->programme);
     snprintf(s.project, sizeof s.project, "%s", b->project);
     s.vintage = b->vintage;
@@ -197,67 +253,3 @@ EPV_API int epv_ledger_block_serial(epv_ledger *l, const epv_ledger_block *b, ch
     return epv_ledger_serial_format(l->ctx, l->serial_format, &s, buf, bufsize);
 }
 
-/* Each query returns a row only when an invariant is broken; the text says which. */
-static const struct {
-    const char *what;
-    const char *sql;
-} checks[] = {
-    /* Aggregates are joined rather than correlated, so each check is one pass over blocks. */
-    { "1 conservation: issued differs from held + buffer + retired + cancelled",
-      "SELECT t.project, t.vintage FROM totals t LEFT JOIN (SELECT project, vintage, SUM(end - start + 1) AS n"
-      " FROM blocks GROUP BY project, vintage) b ON b.project = t.project AND b.vintage = t.vintage"
-      " WHERE COALESCE(b.n, 0) <> t.issued LIMIT 1" },
-    { "1 conservation: units without an issuance total",
-      "SELECT b.project, b.start FROM blocks b WHERE NOT EXISTS (SELECT 1 FROM totals t WHERE"
-      " t.project = b.project AND t.vintage = b.vintage) LIMIT 1" },
-    { "2 block count below 1", "SELECT project, start FROM blocks WHERE end < start OR start < 1 LIMIT 1" },
-    { "3 overlapping serial ranges",
-      "SELECT project, start FROM (SELECT project, start, LAG(end) OVER (PARTITION BY project ORDER BY start)"
-      " AS pe FROM blocks) WHERE pe >= start LIMIT 1" },
-    /* with ranges disjoint, equal length and equal bounds mean an exact cover */
-    { "3 an issuance's blocks do not cover its range exactly",
-      "SELECT i.seq, 0 FROM issuances i LEFT JOIN (SELECT project, issuance, SUM(end - start + 1) AS n,"
-      " MIN(start) AS lo, MAX(end) AS hi FROM blocks GROUP BY project, issuance) b"
-      " ON b.project = i.project AND b.issuance = i.seq"
-      " WHERE b.n IS NULL OR b.n <> i.end - i.start + 1 OR b.lo <> i.start OR b.hi <> i.end LIMIT 1" },
-    { "3 units of no recorded issuance",
-      "SELECT b.project, b.start FROM blocks b WHERE NOT EXISTS (SELECT 1 FROM issuances i"
-      " WHERE i.seq = b.issuance AND i.project = b.project AND i.vintage = b.vintage) LIMIT 1" },
-    { "3 serials at or beyond the project's next serial",
-      "SELECT b.project, b.end FROM blocks b JOIN projects p ON p.id = b.project WHERE b.end >= p.next_serial LIMIT 1" },
-    { "7 overlapping monitoring periods",
-      "SELECT a.project, a.num FROM periods a JOIN periods b ON a.project = b.project AND a.num < b.num"
-      " AND a.start <= b.end AND b.start <= a.end LIMIT 1" },
-    { "7 issued above verified - deductions",
-      "SELECT v.report, v.issued FROM verifications v LEFT JOIN (SELECT report, SUM(end - start + 1) AS n"
-      " FROM issuances GROUP BY report) i ON i.report = v.report"
-      " WHERE v.issued > v.verified - v.deduction OR v.issued <> COALESCE(i.n, 0) LIMIT 1" },
-    { "8 buffer units outside the buffer account, or holder units inside it",
-      "SELECT project, start FROM blocks WHERE (status = 1 AND account <> '" EPV_LEDGER_BUFFER_ACCOUNT "')"
-      " OR (account = '" EPV_LEDGER_BUFFER_ACCOUNT "' AND status IN (0, 2)) LIMIT 1" },
-    { "12 units held by an unknown account",
-      "SELECT b.project, b.start FROM blocks b WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = b.account) LIMIT 1" },
-    { "12 units held by a closed account",
-      "SELECT b.project, b.start FROM blocks b JOIN accounts a ON a.id = b.account WHERE a.status = 3"
-      " AND b.status IN (0, 1) LIMIT 1" },
-};
-
-int epv__lg_check_invariants(epv_ledger *l)
-{
-    for (size_t k = 0; k < EPV__ARRAY_LEN(checks); k++) {
-        sqlite3_stmt *st;
-        int rc = prep(l, checks[k].sql, &st);
-        if (rc) return rc;
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-            char a[80];
-            snprintf(a, sizeof a, "%s", sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "");
-            long long b = sqlite3_column_int64(st, 1);
-            sqlite3_finalize(st);
-            return epv__error(l->ctx, EPV_ECORRUPT, "invariant %s (at %s, %lld)", checks[k].what, a, b);
-        }
-        sqlite3_finalize(st);
-        if (rc != SQLITE_DONE) return epv__lg_sqlerr(l, rc, "invariant check");
-    }
-    return EPV_OK;
-}

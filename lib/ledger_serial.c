@@ -85,6 +85,8 @@ EPV_API int epv_ledger_serial_format(epv_ctx *ctx, const char *format, const epv
                                      char *buf, size_t bufsize)
 {
     if (!s || !buf || !bufsize) return epv__error(ctx, EPV_EINVAL, "serial_format: NULL argument");
+    int vrc = epv__check_version(ctx, "epv_ledger_serial", s, EPV_LEDGER_SERIAL_VERSION);
+    if (vrc) return vrc;
     struct tok t[32];
     int nt, rc = tokenize(ctx, format ? format : EPV_LEDGER_SERIAL_DEFAULT, t, &nt);
     if (rc) return rc;
@@ -134,11 +136,14 @@ EPV_API int epv_ledger_serial_parse(epv_ctx *ctx, const char *format, const char
                                     epv_ledger_serial *out)
 {
     if (!text || !out) return epv__error(ctx, EPV_EINVAL, "serial: NULL argument");
+    int vrc = epv__check_version(ctx, "epv_ledger_serial", out, EPV_LEDGER_SERIAL_VERSION);
+    if (vrc) return vrc;
     struct tok t[32];
     int nt, rc = tokenize(ctx, format ? format : EPV_LEDGER_SERIAL_DEFAULT, t, &nt);
     if (rc) return rc;
     epv_ledger_serial r;
     memset(&r, 0, sizeof r);
+    r.version = EPV_LEDGER_SERIAL_VERSION;
     r.vintage = 0;
     r.batch = 0;
     const char *p = text;

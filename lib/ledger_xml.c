@@ -5,14 +5,19 @@
  * (names from epv__lkinds; dates as YYYY-MM-DD), its sequence number and its hash. Import
  * replays the entries into a new file in one transaction, recomputing every hash: a file whose
  * entries or hashes were edited is refused, and nothing is left behind. */
+#define _POSIX_C_SOURCE 200809L /* kill, link */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "ledger_int.h"
+#include "ledger_verify_int.h"
 #include "xml_int.h"
 
 #define LEDGER_XSD "schema/ledger.xsd"
@@ -48,7 +53,7 @@ static void put_escaped(FILE *f, const char *s)
     }
 }
 
-EPV_API int epv_ledger_export_xml(epv_ledger *l, const char *xml_path)
+static int epv_ledger_export_xml_snap(epv_ledger *l, const char *xml_path)
 {
     if (!l || !xml_path) return EPV_EINVAL;
     int64_t n;
@@ -63,7 +68,7 @@ EPV_API int epv_ledger_export_xml(epv_ledger *l, const char *xml_path)
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ledger format=\"%d\" entries=\"%lld\" head=\"%s\">\n",
             EPV__L_FORMAT_VERSION, (long long)n, hh);
     sqlite3_stmt *st = NULL;
-    rc = sqlite3_prepare_v2(l->db, "SELECT seq, body, hash FROM journal ORDER BY seq", -1, &st, NULL);
+    rc = sqlite3_prepare_v2(l->st.db, "SELECT seq, body, hash FROM journal ORDER BY seq", -1, &st, NULL);
     if (rc != SQLITE_OK) {
         fclose(f);
         unlink(tmp);
@@ -109,6 +114,15 @@ EPV_API int epv_ledger_export_xml(epv_ledger *l, const char *xml_path)
     if (!err && rename(tmp, xml_path) != 0) err = epv__error(l->ctx, EPV_EIO, "%s: cannot rename: %s", xml_path, strerror(errno));
     if (err) unlink(tmp);
     return err;
+}
+
+/* In one read snapshot. */
+EPV_API int epv_ledger_export_xml(epv_ledger *l, const char *xml_path)
+{
+    if (!l || !xml_path) return EPV_EINVAL;
+    int rc = epv__lg_read_begin(l);
+    if (rc) return rc;
+    return epv__lg_read_end(l, epv_ledger_export_xml_snap(l, xml_path));
 }
 
 static int unhex(const char *s, unsigned char *out)
@@ -200,6 +214,42 @@ static void remove_files(const char *path)
     unlink(buf);
     snprintf(buf, sizeof buf, "%s-shm", path);
     unlink(buf);
+    snprintf(buf, sizeof buf, "%s-journal", path);
+    unlink(buf);
+}
+
+/* An import builds "<ledger_path>.import-<pid>" and links it to ledger_path only when it is
+ * complete, so a killed import never leaves a file at ledger_path. Its temporary file is
+ * removed by the next import to the same path (when that pid is gone). */
+#define IMPORT_TAG ".import-"
+
+static void remove_stale_imports(const char *ledger_path)
+{
+    char dir[4096], base[1024];
+    const char *slash = strrchr(ledger_path, '/');
+    if (slash) {
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - ledger_path), ledger_path);
+        if (!dir[0]) snprintf(dir, sizeof dir, "/");
+        snprintf(base, sizeof base, "%s" IMPORT_TAG, slash + 1);
+    } else {
+        snprintf(dir, sizeof dir, ".");
+        snprintf(base, sizeof base, "%s" IMPORT_TAG, ledger_path);
+    }
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    size_t bl = strlen(base);
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, base, bl)) continue;
+        char *end;
+        long pid = strtol(e->d_name + bl, &end, 10);
+        if (pid <= 0 || end == e->d_name + bl || (*end && *end != '-')) continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue; /* still running */
+        char full[8192];
+        snprintf(full, sizeof full, "%s/%s", dir, e->d_name);
+        unlink(full);
+    }
+    closedir(d);
 }
 
 static int import_doc(epv_ctx *ctx, xmlDocPtr doc, const char *name, epv_ledger *l)
@@ -222,6 +272,10 @@ static int import_doc(epv_ctx *ctx, xmlDocPtr doc, const char *name, epv_ledger 
     l->replaying = 1;
     int64_t expect = 1;
     for (xmlNodePtr e = epv__xml_child(root, "entry"); e && !rc; e = epv__xml_next(e, "entry"), expect++) {
+        if ((expect & 1023) == 1 &&
+            (rc = epv__progress(ctx, 0.95 * (double)(expect - 1) / (double)(want_n > 0 ? want_n : 1),
+                                "importing entries")))
+            break;
         struct epv__lop op;
         char *strs[1 + EPV__L_NS] = { 0 };
         int64_t seq, res[EPV__L_NRES];
@@ -259,29 +313,55 @@ EPV_API int epv_ledger_import_xml_memory(epv_ctx *ctx, const char *buf, size_t l
     *out = NULL;
     if (!buf || !ledger_path) return epv__error(ctx, EPV_EINVAL, "import: NULL argument");
     if (!name) name = "(buffer)";
-    if (strcmp(ledger_path, ":memory:") && access(ledger_path, F_OK) == 0)
+    int in_memory = !strcmp(ledger_path, ":memory:");
+    if (!in_memory && access(ledger_path, F_OK) == 0)
         return epv__error(ctx, EPV_EEXISTS, "%s: ledger file already exists", ledger_path);
+    char tmp[4096];
+    if (in_memory) {
+        snprintf(tmp, sizeof tmp, ":memory:");
+    } else {
+        remove_stale_imports(ledger_path);
+        if ((size_t)snprintf(tmp, sizeof tmp, "%s" IMPORT_TAG "%ld", ledger_path, (long)getpid()) >= sizeof tmp)
+            return epv__error(ctx, EPV_EINVAL, "%s: path too long", ledger_path);
+        remove_files(tmp);
+    }
     xmlDocPtr doc = NULL;
     int rc = epv__xml_load_memory(ctx, buf, len, name, LEDGER_XSD, &doc);
     if (rc) return rc;
     epv_ledger *l = NULL;
-    rc = epv__lg_open_db(ctx, ledger_path, EPV_LEDGER_CREATE, &l);
+    rc = epv__lg_open_db(ctx, tmp, EPV_LEDGER_CREATE, &l);
     if (!rc) {
-        rc = epv__lg_exec(l, "PRAGMA journal_mode=WAL");
+        /* built privately: rollback journal in memory, pages synced at the commit */
+        rc = epv__lg_exec(l, "PRAGMA journal_mode=MEMORY");
         if (!rc) rc = epv__lg_exec(l, "PRAGMA synchronous=FULL");
         if (!rc) rc = epv__lg_exec(l, "BEGIN IMMEDIATE");
-        if (!rc) rc = epv__lg_create_schema(l);
+        if (!rc) rc = epv__ls_create_schema(&l->st);
         if (!rc) rc = import_doc(ctx, doc, name, l);
         if (!rc) rc = epv__lg_flush_head(l);
+        if (!rc) rc = epv__progress(ctx, 0.97, "committing");
         if (!rc) rc = epv__lg_exec(l, "COMMIT");
-        if (!rc) rc = epv__lg_load_config(l);
-        if (!rc) rc = epv__lg_load_head(l);
     }
     xmlFreeDoc(doc);
-    if (rc) {
-        if (l && !sqlite3_get_autocommit(l->db)) sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+    if (!rc && !in_memory) {
+        /* complete: publish it under its name (never over an existing file), then reopen */
         epv__lg_free(l);
-        remove_files(ledger_path);
+        l = NULL;
+        if (link(tmp, ledger_path) != 0)
+            rc = errno == EEXIST ? epv__error(ctx, EPV_EEXISTS, "%s: ledger file already exists", ledger_path)
+                                 : epv__error(ctx, EPV_EIO, "%s: cannot create: %s", ledger_path, strerror(errno));
+        remove_files(tmp);
+        if (!rc) {
+            rc = epv__lg_open_db(ctx, ledger_path, 0, &l);
+            if (!rc) rc = epv__ls_durable(&l->st);
+            if (rc) remove_files(ledger_path);
+        }
+    }
+    if (!rc) rc = epv__lg_load_config(l);
+    if (!rc) rc = epv__lg_load_head(l);
+    if (rc) {
+        if (l) epv__ls_rollback(&l->st);
+        epv__lg_free(l);
+        if (!in_memory) remove_files(tmp);
         return rc;
     }
     *out = l;

@@ -19,6 +19,8 @@ expect "conservation ok"
 expect "retire .*serials 1-20000 .*BUYER -> BUYER"
 expect "chain and replay ok"
 expect "inclusion proof (.* hashes): valid"
+expect "anchor: [0-9]* entries signed (Ed25519) in .*; ledger checked against it: ok"
+grep -q '^signature [0-9a-f]\{128\}$' "$dir/pingchang.db.anchor" || { echo "anchor file lacks its signature"; fail=1; }
 # verified = floor(estimate); buffer = ceil(20% of verified); owner + buffer = verified
 awk '/^period [12] / {
        est = $6; ver = $9; owner = $(NF-8); buf = $(NF-4);

@@ -35,7 +35,7 @@ static epv_ledger *fresh_setup(const char *name)
 /* Checks every derived-state invariant through the public API plus the internal checker. */
 static void assert_invariants(epv_ledger *l)
 {
-    epv_ledger_totals t;
+    epv_ledger_totals t = EPV_LEDGER_TOTALS_INIT;
     EPV_ASSERT_OK(ctx, epv_ledger_totals_get(l, NULL, 0, &t));
     /* invariant 1: issued = held + buffer + retired + cancelled */
     CU_ASSERT_EQUAL(t.issued, t.held + t.buffer + t.retired + t.cancelled);
@@ -65,14 +65,13 @@ static void test_create_reopen(void)
     epv_ledger_close(l);
     epv_ledger_close(NULL);
     /* bad configuration leaves no file behind */
-    epv_ledger_config cfg;
-    epv_ledger_config_default(&cfg);
+    epv_ledger_config cfg = EPV_LEDGER_CONFIG_INIT;
     cfg.forestry_buffer_bp = 10001;
     const char *q = tl_path("badcfg.db");
     EPV_ASSERT_STATUS(ctx, epv_ledger_open(ctx, q, EPV_LEDGER_CREATE, &cfg, &l), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "forestry_buffer_bp");
     CU_ASSERT_NOT_EQUAL(access(q, F_OK), 0);
-    epv_ledger_config_default(&cfg);
+    cfg.forestry_buffer_bp = 2000;
     cfg.serial_format = "{start}{end}-{project}";
     EPV_ASSERT_STATUS(ctx, epv_ledger_open(ctx, q, EPV_LEDGER_CREATE, &cfg, &l), EPV_EINVAL);
     EPV_ASSERT_ERRMSG_HAS(ctx, "serial_format");
@@ -94,10 +93,10 @@ static void test_accounts(void)
     EPV_ASSERT_ERRMSG_HAS(ctx, "entity");
     EPV_ASSERT_STATUS(ctx, epv_ledger_account_open(l, "x 5", "D", "D Co."), EPV_EINVAL);
     EPV_ASSERT_ERRMSG_HAS(ctx, "request_id");
-    EPV_ASSERT_STATUS(ctx, epv_ledger_account_set_status(l, "x6", EPV_LEDGER_BUFFER_ACCOUNT, EPV_ACCOUNT_FROZEN),
+    EPV_ASSERT_STATUS(ctx, epv_ledger_account_set_status(l, "x6", EPV_LEDGER_BUFFER_ACCOUNT, EPV_LEDGER_ACCOUNT_FROZEN),
                       EPV_ESTATE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "buffer");
-    EPV_ASSERT_STATUS(ctx, epv_ledger_account_set_status(l, "x7", "NOBODY", EPV_ACCOUNT_FROZEN), EPV_ENOTFOUND);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_account_set_status(l, "x7", "NOBODY", EPV_LEDGER_ACCOUNT_FROZEN), EPV_ENOTFOUND);
     EPV_ASSERT_ERRMSG_HAS(ctx, "account");
     EPV_ASSERT_STATUS(ctx, epv_ledger_account_set_status(l, "x8", "BUYER", 7), EPV_EINVAL);
     EPV_ASSERT_ERRMSG_HAS(ctx, "status");
@@ -105,14 +104,14 @@ static void test_accounts(void)
     /* holding units: cannot close */
     EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i1", "R1", 0, NULL));
     EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
-    EPV_ASSERT_STATUS(ctx, epv_ledger_account_set_status(l, "c1", "OWNER", EPV_ACCOUNT_CLOSED), EPV_ESTATE);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_account_set_status(l, "c1", "OWNER", EPV_LEDGER_ACCOUNT_CLOSED), EPV_ESTATE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "still holds");
     CU_ASSERT(tl_digest_eq(l, d));
     /* an empty account closes, and closed is final */
     EPV_ASSERT_OK(ctx, epv_ledger_account_open(l, "a3", "EMPTY", "Empty Co."));
-    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "c2", "EMPTY", EPV_ACCOUNT_CLOSED));
+    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "c2", "EMPTY", EPV_LEDGER_ACCOUNT_CLOSED));
     EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
-    EPV_ASSERT_STATUS(ctx, epv_ledger_account_set_status(l, "c3", "EMPTY", EPV_ACCOUNT_OPEN), EPV_ESTATE);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_account_set_status(l, "c3", "EMPTY", EPV_LEDGER_ACCOUNT_OPEN), EPV_ESTATE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "closed");
     CU_ASSERT(tl_digest_eq(l, d));
     assert_invariants(l);
@@ -124,8 +123,7 @@ static void test_projects_periods(void)
     epv_ledger *l = fresh_setup("projects.db");
     unsigned char d[32];
     EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
-    epv_ledger_project p;
-    memset(&p, 0, sizeof p);
+    epv_ledger_project p = EPV_LEDGER_PROJECT_INIT;
     p.id = "P1";
     p.name = "again";
     p.methodology = "CCER-14-001-V01";
@@ -184,28 +182,27 @@ static void test_projects_periods(void)
     EPV_ASSERT_OK(ctx, epv_ledger_period_add(l, "m9", "P3", tl_d(2020, 9, 23), tl_d(2021, 6, 30), NULL));
 
     /* lifecycle: suspended projects take no periods; cancelled is final (Art. 16) */
-    EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s1", "P3", EPV_PROJECT_SUSPENDED));
+    EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s1", "P3", EPV_LEDGER_PROJECT_SUSPENDED));
     EPV_ASSERT_STATUS(ctx, epv_ledger_period_add(l, "m10", "P3", tl_d(2021, 7, 1), tl_d(2021, 8, 1), NULL),
                       EPV_ESTATE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "not active");
-    EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s2", "P3", EPV_PROJECT_ACTIVE));
-    EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s3", "P3", EPV_PROJECT_CANCELLED));
-    EPV_ASSERT_STATUS(ctx, epv_ledger_project_set_status(l, "s4", "P3", EPV_PROJECT_ACTIVE), EPV_ESTATE);
+    EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s2", "P3", EPV_LEDGER_PROJECT_ACTIVE));
+    EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s3", "P3", EPV_LEDGER_PROJECT_CANCELLED));
+    EPV_ASSERT_STATUS(ctx, epv_ledger_project_set_status(l, "s4", "P3", EPV_LEDGER_PROJECT_ACTIVE), EPV_ESTATE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "final");
     EPV_ASSERT_STATUS(ctx, epv_ledger_project_register(l, "r7", &p), EPV_EEXISTS);
     assert_invariants(l);
     epv_ledger_close(l);
 
     /* the date rules can be switched off by the registry */
-    epv_ledger_config cfg;
-    epv_ledger_config_default(&cfg);
+    epv_ledger_config cfg = EPV_LEDGER_CONFIG_INIT;
     cfg.ccer_date_rules = 0;
     EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, tl_path("norules.db"), EPV_LEDGER_CREATE, &cfg, &l));
     EPV_ASSERT_OK(ctx, epv_ledger_account_open(l, "a", "O", "O"));
     p.owner_account = "O";
     EPV_ASSERT_OK(ctx, epv_ledger_project_register(l, "r", &p));
     EPV_ASSERT_OK(ctx, epv_ledger_period_add(l, "m", "P3", tl_d(2019, 1, 1), tl_d(2019, 12, 31), NULL));
-    epv_ledger_verification v = { "P3", 1, "OLD", "V", 10, 0, { 2026, 1, 1 } };
+    epv_ledger_verification v = { EPV_LEDGER_VERIFICATION_VERSION, "P3", 1, "OLD", "V", 10, 0, { 2026, 1, 1 } };
     EPV_ASSERT_OK(ctx, epv_ledger_verification_add(l, "v", &v));
     epv_ledger_close(l);
 }
@@ -216,7 +213,7 @@ static void test_verifications(void)
     EPV_ASSERT_OK(ctx, epv_ledger_period_add(l, "m2", "P1", tl_d(2022, 1, 1), tl_d(2022, 12, 31), NULL));
     unsigned char d[32];
     EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
-    epv_ledger_verification v = { "P1", 2, "R1", "Verifier B", 500, 0, { 2023, 3, 1 } };
+    epv_ledger_verification v = { EPV_LEDGER_VERIFICATION_VERSION, "P1", 2, "R1", "Verifier B", 500, 0, { 2023, 3, 1 } };
     EPV_ASSERT_STATUS(ctx, epv_ledger_verification_add(l, "v2", &v), EPV_EEXISTS);
     EPV_ASSERT_ERRMSG_HAS(ctx, "report_id");
     v.report_id = "R2";
@@ -256,7 +253,7 @@ static void test_issue_buffer(void)
     epv_ledger *l = fresh_setup("issue.db");
     unsigned char d[32];
     EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
-    epv_ledger_issuance is;
+    epv_ledger_issuance is = EPV_LEDGER_ISSUANCE_INIT;
     /* invariant 7: issued <= verified - deductions (1000 - 50 = 950) */
     EPV_ASSERT_STATUS(ctx, epv_ledger_issue(l, "i0", "R1", 951, &is), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "quantity_tco2e");
@@ -284,30 +281,30 @@ static void test_issue_buffer(void)
     EPV_ASSERT_STATUS(ctx, epv_ledger_issue(l, "i3", "R1", 1, &is), EPV_ERANGE);
     CU_ASSERT(tl_digest_eq(l, d));
     epv_i64 n;
-    EPV_ASSERT_OK(ctx, epv_ledger_balance(l, "OWNER", "P1", 0, EPV_UNIT_HELD, &n));
+    EPV_ASSERT_OK(ctx, epv_ledger_balance(l, "OWNER", "P1", 0, EPV_LEDGER_HELD, &n));
     CU_ASSERT_EQUAL(n, 760);
-    EPV_ASSERT_OK(ctx, epv_ledger_balance(l, EPV_LEDGER_BUFFER_ACCOUNT, "P1", 2021, EPV_UNIT_BUFFER, &n));
+    EPV_ASSERT_OK(ctx, epv_ledger_balance(l, EPV_LEDGER_BUFFER_ACCOUNT, "P1", 2021, EPV_LEDGER_BUFFER, &n));
     CU_ASSERT_EQUAL(n, 190);
     /* a rounding case: 7 t at 20% gives 1.4 -> 2 buffer units (rounded up, never short) */
     EPV_ASSERT_OK(ctx, epv_ledger_period_add(l, "m2", "P1", tl_d(2022, 1, 1), tl_d(2022, 12, 31), NULL));
-    epv_ledger_verification v = { "P1", 2, "R2", "V", 7, 0, { 2023, 1, 1 } };
+    epv_ledger_verification v = { EPV_LEDGER_VERIFICATION_VERSION, "P1", 2, "R2", "V", 7, 0, { 2023, 1, 1 } };
     EPV_ASSERT_OK(ctx, epv_ledger_verification_add(l, "v2", &v));
     EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i4", "R2", 0, &is));
     CU_ASSERT_EQUAL(is.buffer_units, 2);
     CU_ASSERT_EQUAL(is.vintage, 2022);
     /* suspended projects are not issued */
     EPV_ASSERT_OK(ctx, epv_ledger_period_add(l, "m3", "P1", tl_d(2023, 1, 1), tl_d(2023, 12, 31), NULL));
-    epv_ledger_verification v3 = { "P1", 3, "R3", "V", 70, 0, { 2024, 1, 1 } };
+    epv_ledger_verification v3 = { EPV_LEDGER_VERIFICATION_VERSION, "P1", 3, "R3", "V", 70, 0, { 2024, 1, 1 } };
     EPV_ASSERT_OK(ctx, epv_ledger_verification_add(l, "v3", &v3));
-    EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s1", "P1", EPV_PROJECT_SUSPENDED));
+    EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s1", "P1", EPV_LEDGER_PROJECT_SUSPENDED));
     EPV_ASSERT_STATUS(ctx, epv_ledger_issue(l, "i5", "R3", 0, &is), EPV_ESTATE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "not active");
-    epv_ledger_verification v4 = { "P1", 3, "R4", "V", 70, 0, { 2024, 1, 1 } };
+    epv_ledger_verification v4 = { EPV_LEDGER_VERIFICATION_VERSION, "P1", 3, "R4", "V", 70, 0, { 2024, 1, 1 } };
     EPV_ASSERT_STATUS(ctx, epv_ledger_verification_add(l, "v4", &v4), EPV_ESTATE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "project");
     /* an owner frozen by a court receives no issuance */
-    EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s2", "P1", EPV_PROJECT_ACTIVE));
-    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "f1", "OWNER", EPV_ACCOUNT_FROZEN));
+    EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s2", "P1", EPV_LEDGER_PROJECT_ACTIVE));
+    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "f1", "OWNER", EPV_LEDGER_ACCOUNT_FROZEN));
     EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
     EPV_ASSERT_STATUS(ctx, epv_ledger_issue(l, "i6", "R3", 0, &is), EPV_ESTATE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "owner_account");
@@ -369,7 +366,7 @@ static void test_transfer_rules(void)
     u = tl_count("P1", 100);
     EPV_ASSERT_OK(ctx, epv_ledger_transfer(l, "t1", "OWNER", "BUYER", &u));
     epv_i64 n;
-    EPV_ASSERT_OK(ctx, epv_ledger_balance(l, "BUYER", "P1", 0, EPV_UNIT_HELD, &n));
+    EPV_ASSERT_OK(ctx, epv_ledger_balance(l, "BUYER", "P1", 0, EPV_LEDGER_HELD, &n));
     CU_ASSERT_EQUAL(n, 100);
     u = tl_range("P1", 1, 1);
     EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
@@ -377,7 +374,7 @@ static void test_transfer_rules(void)
     EPV_ASSERT_ERRMSG_HAS(ctx, "another account");
 
     /* invariant 12: frozen or closed accounts neither send nor receive; restricted only receive */
-    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "f1", "BUYER", EPV_ACCOUNT_FROZEN));
+    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "f1", "BUYER", EPV_LEDGER_ACCOUNT_FROZEN));
     EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
     u = tl_count("P1", 1);
     EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t3", "BUYER", "THIRD", &u), EPV_ESTATE);
@@ -385,7 +382,7 @@ static void test_transfer_rules(void)
     EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t4", "OWNER", "BUYER", &u), EPV_ESTATE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "frozen");
     CU_ASSERT(tl_digest_eq(l, d));
-    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "f2", "BUYER", EPV_ACCOUNT_RESTRICTED));
+    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "f2", "BUYER", EPV_LEDGER_ACCOUNT_RESTRICTED));
     EPV_ASSERT_OK(ctx, epv_ledger_transfer(l, "t5", "OWNER", "BUYER", &u));
     EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
     EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t6", "BUYER", "THIRD", &u), EPV_ESTATE);
@@ -396,7 +393,7 @@ static void test_transfer_rules(void)
     EPV_ASSERT_STATUS(ctx, epv_ledger_cancel(l, "t7b", "BUYER", &u, "x"), EPV_ESTATE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "restricted");
     CU_ASSERT(tl_digest_eq(l, d));
-    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "c1", "THIRD", EPV_ACCOUNT_CLOSED));
+    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "c1", "THIRD", EPV_LEDGER_ACCOUNT_CLOSED));
     EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
     EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t8", "OWNER", "THIRD", &u), EPV_ESTATE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "closed");
@@ -502,7 +499,7 @@ static void test_retire_cancel(void)
     /* cancel: voluntary cancellation, final too */
     u2.count = 10;
     EPV_ASSERT_OK(ctx, epv_ledger_cancel(l, "c1", "BUYER", &u2, "voluntary cancellation"));
-    epv_ledger_totals t;
+    epv_ledger_totals t = EPV_LEDGER_TOTALS_INIT;
     EPV_ASSERT_OK(ctx, epv_ledger_totals_get(l, "P1", 2021, &t));
     CU_ASSERT_EQUAL(t.issued, 950);
     CU_ASSERT_EQUAL(t.retired, 30);
@@ -533,14 +530,13 @@ static void test_reverse(void)
     EPV_ASSERT_OK(ctx, epv_ledger_reverse(l, "x2", "P1", 100, tl_d(2024, 5, 1), &cancelled, &shortfall));
     CU_ASSERT_EQUAL(cancelled, 40);
     CU_ASSERT_EQUAL(shortfall, 60);
-    epv_ledger_totals t;
+    epv_ledger_totals t = EPV_LEDGER_TOTALS_INIT;
     EPV_ASSERT_OK(ctx, epv_ledger_totals_get(l, "P1", 0, &t));
     CU_ASSERT_EQUAL(t.buffer, 0);
     CU_ASSERT_EQUAL(t.cancelled, 190);
     CU_ASSERT_EQUAL(t.held, 760);
     /* non-forestry projects have no buffer */
-    epv_ledger_project p;
-    memset(&p, 0, sizeof p);
+    epv_ledger_project p = EPV_LEDGER_PROJECT_INIT;
     p.id = "E1";
     p.name = "energy";
     p.methodology = "CCER-01";
@@ -559,7 +555,7 @@ static void test_request_ids(void)
 {
     /* invariant 9: a repeated request id is a no-op returning the original result */
     epv_ledger *l = fresh_setup("requests.db");
-    epv_ledger_issuance a, b;
+    epv_ledger_issuance a = EPV_LEDGER_ISSUANCE_INIT, b = EPV_LEDGER_ISSUANCE_INIT;
     EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i1", "R1", 100, &a));
     epv_i64 n1, n2;
     unsigned char d[32];
@@ -622,8 +618,7 @@ static void test_history_and_serials(void)
     memset(&c, 0, sizeof c);
     EPV_ASSERT_OK(ctx, epv_ledger_blocks(l, "P1", "BUYER", collect_block, &c));
     CU_ASSERT_EQUAL(c.n, 3);
-    epv_ledger_block b;
-    memset(&b, 0, sizeof b);
+    epv_ledger_block b = EPV_LEDGER_BLOCK_INIT;
     b.project = "P1";
     b.serial_start = 41;
     b.serial_end = 60;
@@ -632,7 +627,7 @@ static void test_history_and_serials(void)
     char buf[200];
     EPV_ASSERT_OK(ctx, epv_ledger_block_serial(l, &b, buf, sizeof buf));
     CU_ASSERT_STRING_EQUAL(buf, "6-41-60-CCER-P1-2021");
-    epv_ledger_serial s;
+    epv_ledger_serial s = EPV_LEDGER_SERIAL_INIT;
     EPV_ASSERT_OK(ctx, epv_ledger_serial_parse(ctx, NULL, buf, &s));
     CU_ASSERT(s.batch == 6 && s.serial_start == 41 && s.serial_end == 60 && s.vintage == 2021);
     CU_ASSERT_STRING_EQUAL(s.project, "P1");
@@ -642,7 +637,7 @@ static void test_history_and_serials(void)
 
 static void test_serial_parse_strict(void)
 {
-    epv_ledger_serial s;
+    epv_ledger_serial s = EPV_LEDGER_SERIAL_INIT;
     static const struct {
         const char *text, *field;
     } bad[] = {
@@ -671,8 +666,7 @@ static void test_serial_parse_strict(void)
     CU_ASSERT_EQUAL(s.serial_end, INT64_MAX);
     /* a custom template, Verra-like with literal text */
     const char *fmt = "{batch}-{start}-{end}-VCS-VCU-{project}-VER-{vintage}";
-    epv_ledger_serial in;
-    memset(&in, 0, sizeof in);
+    epv_ledger_serial in = EPV_LEDGER_SERIAL_INIT;
     snprintf(in.project, sizeof in.project, "1529");
     in.vintage = 2021;
     in.batch = 9853;
@@ -697,7 +691,7 @@ static void test_sink_to_credit(void)
     EPV_ASSERT_OK(ctx, epv_ledger_period_add(l, "m2", "P1", tl_d(2022, 1, 1), tl_d(2022, 12, 31), NULL));
     unsigned char d[32];
     EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
-    epv_ledger_issuance is;
+    epv_ledger_issuance is = EPV_LEDGER_ISSUANCE_INIT;
     epv_date ap = tl_d(2023, 2, 1);
     EPV_ASSERT_STATUS(ctx, epv_ledger_issue_from_removals(l, "s1", "P1", 2, "R2", "V", NAN, 0, ap, &is), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "net_removals_tco2e");
@@ -733,8 +727,7 @@ static void test_multi_project_pool(void)
     /* The pooled buffer: a loss larger than the project's own buffer draws on the pool */
     epv_ledger *l = fresh_setup("pool.db");
     EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i1", "R1", 0, NULL)); /* P1 buffer 190 */
-    epv_ledger_project p;
-    memset(&p, 0, sizeof p);
+    epv_ledger_project p = EPV_LEDGER_PROJECT_INIT;
     p.id = "P2";
     p.name = "second";
     p.methodology = "CCER-14-002-V01";
@@ -745,9 +738,9 @@ static void test_multi_project_pool(void)
     p.buffer_bp = 1000; /* 10% override */
     EPV_ASSERT_OK(ctx, epv_ledger_project_register(l, "p2", &p));
     EPV_ASSERT_OK(ctx, epv_ledger_period_add(l, "m", "P2", tl_d(2021, 1, 1), tl_d(2021, 12, 31), NULL));
-    epv_ledger_verification v = { "P2", 1, "Q1", "V", 500, 0, { 2022, 1, 1 } };
+    epv_ledger_verification v = { EPV_LEDGER_VERIFICATION_VERSION, "P2", 1, "Q1", "V", 500, 0, { 2022, 1, 1 } };
     EPV_ASSERT_OK(ctx, epv_ledger_verification_add(l, "v", &v));
-    epv_ledger_issuance is;
+    epv_ledger_issuance is = EPV_LEDGER_ISSUANCE_INIT;
     EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i2", "Q1", 0, &is));
     CU_ASSERT_EQUAL(is.buffer_units, 50);
     CU_ASSERT_EQUAL(is.serial_start, 1); /* one sequence per project */
@@ -755,9 +748,9 @@ static void test_multi_project_pool(void)
     EPV_ASSERT_OK(ctx, epv_ledger_reverse(l, "x", "P2", 70, tl_d(2024, 1, 1), &c, &s));
     CU_ASSERT_EQUAL(c, 70);
     epv_i64 n;
-    EPV_ASSERT_OK(ctx, epv_ledger_balance(l, NULL, "P2", 0, EPV_UNIT_BUFFER, &n));
+    EPV_ASSERT_OK(ctx, epv_ledger_balance(l, NULL, "P2", 0, EPV_LEDGER_BUFFER, &n));
     CU_ASSERT_EQUAL(n, 0);
-    EPV_ASSERT_OK(ctx, epv_ledger_balance(l, NULL, "P1", 0, EPV_UNIT_BUFFER, &n));
+    EPV_ASSERT_OK(ctx, epv_ledger_balance(l, NULL, "P1", 0, EPV_LEDGER_BUFFER, &n));
     CU_ASSERT_EQUAL(n, 170);
     assert_invariants(l);
     epv_ledger_close(l);
@@ -793,6 +786,9 @@ static void test_tamper(void)
         { "UPDATE blocks SET account = 'OWNER' WHERE account = 'BUYER'", "replay" },
         { "UPDATE totals SET issued = issued + 1", "replay" },
         { "DELETE FROM requests WHERE req = 't1'", "replay" },
+        /* the req column is covered by the hash through the body it must match */
+        { "DROP TRIGGER journal_no_update; UPDATE journal SET req = 'forged' WHERE seq = 3",
+          "request id column" },
     };
     char copy[1100], cmd[2300];
     snprintf(copy, sizeof copy, "%s.copy", path);
@@ -889,7 +885,7 @@ static void test_batch(void)
     EPV_ASSERT_OK(ctx, epv_ledger_batch_begin(l));
     EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i4", "R1", 100, NULL));
     EPV_ASSERT_OK(ctx, epv_ledger_batch_rollback(l));
-    epv_ledger_totals t;
+    epv_ledger_totals t = EPV_LEDGER_TOTALS_INIT;
     EPV_ASSERT_OK(ctx, epv_ledger_totals_get(l, NULL, 0, &t));
     CU_ASSERT_EQUAL(t.issued, 200);
     EPV_ASSERT_OK(ctx, epv_ledger_verify(l));
@@ -915,16 +911,16 @@ static void test_batch_cache_and_head(void)
     epv_ledger_units u = tl_count("P1", 5);
     EPV_ASSERT_OK(ctx, epv_ledger_transfer(l, "t1", "OWNER", "BUYER", &u));
     /* a status change inside the batch is seen by the very next operation */
-    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "f1", "BUYER", EPV_ACCOUNT_FROZEN));
+    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "f1", "BUYER", EPV_LEDGER_ACCOUNT_FROZEN));
     EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t2", "OWNER", "BUYER", &u), EPV_ESTATE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "frozen");
     EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t3", "BUYER", "OWNER", &u), EPV_ESTATE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "from");
-    EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s1", "P1", EPV_PROJECT_SUSPENDED));
+    EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s1", "P1", EPV_LEDGER_PROJECT_SUSPENDED));
     EPV_ASSERT_STATUS(ctx, epv_ledger_issue(l, "i2", "R1", 10, NULL), EPV_ESTATE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "project");
-    EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s2", "P1", EPV_PROJECT_ACTIVE));
-    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "f2", "BUYER", EPV_ACCOUNT_OPEN));
+    EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s2", "P1", EPV_LEDGER_PROJECT_ACTIVE));
+    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "f2", "BUYER", EPV_LEDGER_ACCOUNT_OPEN));
     /* the head read inside the batch is the batch's own, and the chain reaches it */
     EPV_ASSERT_OK(ctx, epv_ledger_head(l, &n1, h1));
     CU_ASSERT_EQUAL(n1, n0 + 6);
@@ -933,7 +929,7 @@ static void test_batch_cache_and_head(void)
     CU_ASSERT_EQUAL(chain, n1);
     /* a failed operation and a failed pair leave the head where it was */
     EPV_ASSERT_STATUS(ctx, epv_ledger_issue(l, "i3", "R1", 100000, NULL), EPV_ERANGE);
-    epv_ledger_issuance is;
+    epv_ledger_issuance is = EPV_LEDGER_ISSUANCE_INIT;
     EPV_ASSERT_STATUS(ctx, epv_ledger_issue_from_removals(l, "s3", "P1", 1, "R1", "V", 100.5, 0,
                                                           tl_d(2022, 3, 1), &is),
                       EPV_EEXISTS);
@@ -966,7 +962,7 @@ static void test_batch_cache_and_head(void)
     EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, EPV_LEDGER_NO_REPLAY, NULL, &b));
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
     EPV_ASSERT_OK(ctx, epv_ledger_transfer(l, "t6", "OWNER", "BUYER", &u));
-    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(b, "f3", "BUYER", EPV_ACCOUNT_FROZEN));
+    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(b, "f3", "BUYER", EPV_LEDGER_ACCOUNT_FROZEN));
     EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t7", "OWNER", "BUYER", &u), EPV_ESTATE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "frozen");
     EPV_ASSERT_OK(ctx, epv_ledger_batch_begin(l));
@@ -1004,6 +1000,132 @@ static void test_two_handles(void)
     epv_ledger_close(b);
 }
 
+/* The bulk tables hold exactly what the visiting queries give, column by column. */
+static void test_tables(void)
+{
+    epv_ledger *l = fresh_setup("tables.db");
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i1", "R1", 0, NULL));
+    epv_ledger_units u = tl_range("P1", 101, 200);
+    EPV_ASSERT_OK(ctx, epv_ledger_transfer(l, "t1", "OWNER", "BUYER", &u));
+    u = tl_range("P1", 150, 159);
+    EPV_ASSERT_OK(ctx, epv_ledger_retire(l, "r1", "BUYER", &u, "B", "offset", tl_d(2024, 1, 1), NULL));
+    struct collect c;
+    memset(&c, 0, sizeof c);
+    EPV_ASSERT_OK(ctx, epv_ledger_blocks(l, "P1", NULL, collect_block, &c));
+    epv_ledger_table *t = NULL;
+    EPV_ASSERT_OK(ctx, epv_ledger_blocks_table(l, "P1", NULL, &t));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT_EQUAL(epv_ledger_table_rows(t), (size_t)c.n);
+    CU_ASSERT_EQUAL(c.n, 6); /* 1-100, 101-149, 150-159 retired, 160-200, 201-760, buffer */
+    const epv_i64 *s0, *e0, *cnt, *st;
+    const char *const *acct;
+    size_t n;
+    EPV_ASSERT_OK(ctx, epv_ledger_table_column(ctx, t, EPV_LEDGER_BLOCK_COL_SERIAL_START, &s0, &n));
+    EPV_ASSERT_OK(ctx, epv_ledger_table_column(ctx, t, EPV_LEDGER_BLOCK_COL_SERIAL_END, &e0, &n));
+    EPV_ASSERT_OK(ctx, epv_ledger_table_column(ctx, t, EPV_LEDGER_BLOCK_COL_COUNT, &cnt, &n));
+    EPV_ASSERT_OK(ctx, epv_ledger_table_column(ctx, t, EPV_LEDGER_BLOCK_COL_STATUS, &st, &n));
+    EPV_ASSERT_OK(ctx, epv_ledger_table_texts(ctx, t, EPV_LEDGER_BLOCK_TEXT_ACCOUNT, &acct, &n));
+    CU_ASSERT_EQUAL(n, (size_t)c.n);
+    for (size_t k = 0; k < n && k < 64; k++) {
+        CU_ASSERT_EQUAL(s0[k], c.s[k]);
+        CU_ASSERT_EQUAL(e0[k], c.e[k]);
+        CU_ASSERT_EQUAL(cnt[k], c.e[k] - c.s[k] + 1);
+        CU_ASSERT_EQUAL(st[k], c.status[k]);
+        CU_ASSERT_STRING_EQUAL(acct[k], c.acct[k]);
+    }
+    EPV_ASSERT_STATUS(ctx, epv_ledger_table_column(ctx, t, 7, &s0, &n), EPV_EINVAL);
+    EPV_ASSERT_STATUS(ctx, epv_ledger_table_texts(ctx, t, 2, &acct, &n), EPV_EINVAL);
+    epv_ledger_table_free(t);
+    /* serial 155: issued, split twice (transfer, retirement), transferred, retired */
+    EPV_ASSERT_OK(ctx, epv_ledger_history_table(l, "P1", 155, &t));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    const char *const *kind, *const *to;
+    const epv_i64 *entry;
+    EPV_ASSERT_OK(ctx, epv_ledger_table_texts(ctx, t, EPV_LEDGER_EVENT_TEXT_KIND, &kind, &n));
+    EPV_ASSERT_OK(ctx, epv_ledger_table_texts(ctx, t, EPV_LEDGER_EVENT_TEXT_TO, &to, &n));
+    EPV_ASSERT_OK(ctx, epv_ledger_table_column(ctx, t, EPV_LEDGER_EVENT_COL_ENTRY, &entry, &n));
+    CU_ASSERT(n >= 3);
+    if (n >= 3) {
+        CU_ASSERT_STRING_EQUAL(kind[0], "issue");
+        CU_ASSERT_STRING_EQUAL(kind[n - 1], "retire");
+        for (size_t k = 1; k < n; k++) CU_ASSERT(entry[k] >= entry[k - 1]);
+        int transferred = 0;
+        for (size_t k = 0; k < n; k++) transferred |= !strcmp(kind[k], "transfer") && !strcmp(to[k], "BUYER");
+        CU_ASSERT(transferred);
+    }
+    epv_ledger_table_free(t);
+    t = NULL;
+    EPV_ASSERT_STATUS(ctx, epv_ledger_history_table(l, "P1", 5000, &t), EPV_ENOTFOUND);
+    CU_ASSERT_PTR_NULL(t);
+    CU_ASSERT_EQUAL(epv_ledger_table_rows(NULL), 0u);
+    epv_ledger_table_free(NULL);
+    epv_ledger_close(l);
+}
+
+/* Every ledger struct carries its version; the _init twins equal the macros; unknown or
+ * missing versions are refused naming the struct (issue 8 item 2). */
+static void test_versions(void)
+{
+#define SAME_AS_MACRO(x, up)                                                                   \
+    do {                                                                                   \
+        epv_ledger_##x a, b;                                                               \
+        memset(&a, 0x00, sizeof a);                                                        \
+        memset(&b, 0x5a, sizeof b);                                                        \
+        EPV_ASSERT_OK(ctx, epv_ledger_##x##_init(ctx, &a, EPV_LEDGER_##up##_VERSION));     \
+        EPV_ASSERT_OK(ctx, epv_ledger_##x##_init(ctx, &b, EPV_LEDGER_##up##_VERSION));     \
+        CU_ASSERT_EQUAL(memcmp(&a, &b, sizeof a), 0); /* every byte set */                 \
+        epv_ledger_##x m = EPV_LEDGER_##up##_INIT;                                         \
+        CU_ASSERT_EQUAL(a.version, m.version);                                             \
+        CU_ASSERT_EQUAL(a.version, 1u);                                                    \
+        EPV_ASSERT_STATUS(ctx, epv_ledger_##x##_init(ctx, &b, EPV_LEDGER_##up##_VERSION + 1), \
+                          EPV_EVERSION);                                                   \
+        EPV_ASSERT_ERRMSG_HAS(ctx, "epv_ledger_" #x);                                      \
+    } while (0)
+    SAME_AS_MACRO(config, CONFIG);
+    SAME_AS_MACRO(project, PROJECT);
+    SAME_AS_MACRO(verification, VERIFICATION);
+    SAME_AS_MACRO(issuance, ISSUANCE);
+    SAME_AS_MACRO(units, UNITS);
+    SAME_AS_MACRO(totals, TOTALS);
+    SAME_AS_MACRO(block, BLOCK);
+    SAME_AS_MACRO(event, EVENT);
+    SAME_AS_MACRO(certificate, CERTIFICATE);
+    SAME_AS_MACRO(serial, SERIAL);
+#undef SAME_AS_MACRO
+    /* defaults live in the macro (and so in the function): CCER, 20% forestry buffer, CCER
+     * date rules on; a project's buffer defaults to the programme's */
+    epv_ledger_config cfg;
+    EPV_ASSERT_OK(ctx, epv_ledger_config_init(NULL, &cfg, EPV_LEDGER_CONFIG_VERSION));
+    epv_ledger_project pj;
+    EPV_ASSERT_OK(ctx, epv_ledger_project_init(ctx, &pj, 1));
+    CU_ASSERT_EQUAL(pj.buffer_bp, -1);
+    CU_ASSERT_STRING_EQUAL(cfg.programme, "CCER");
+    CU_ASSERT_EQUAL(cfg.forestry_buffer_bp, 2000);
+    CU_ASSERT_EQUAL(cfg.ccer_date_rules, 1);
+    epv_ledger *l = NULL;
+    cfg.version = 0; /* never initialised */
+    const char *q = tl_path("versions.db");
+    EPV_ASSERT_STATUS(ctx, epv_ledger_open(ctx, q, EPV_LEDGER_CREATE, &cfg, &l), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "epv_ledger_config");
+    CU_ASSERT_NOT_EQUAL(access(q, F_OK), 0);
+    l = fresh_setup("versions2.db");
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i1", "R1", 0, NULL));
+    unsigned char d[32];
+    EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
+    epv_ledger_units u = tl_count("P1", 5);
+    u.version = 7; /* from a newer library */
+    EPV_ASSERT_STATUS(ctx, epv_ledger_transfer(l, "t1", "OWNER", "BUYER", &u), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "version 7");
+    epv_ledger_totals t = EPV_LEDGER_TOTALS_INIT;
+    t.version = 0;
+    EPV_ASSERT_STATUS(ctx, epv_ledger_totals_get(l, NULL, 0, &t), EPV_EVERSION);
+    epv_ledger_issuance is = EPV_LEDGER_ISSUANCE_INIT;
+    is.version = 0;
+    EPV_ASSERT_STATUS(ctx, epv_ledger_issue(l, "i2", "R1", 1, &is), EPV_EVERSION);
+    CU_ASSERT(tl_digest_eq(l, d));
+    epv_ledger_close(l);
+}
+
 int main(void)
 {
     if (epv_ctx_new(&ctx)) return 2;
@@ -1027,6 +1149,8 @@ int main(void)
         { "batches", test_batch },
         { "batches: cached rows and the chain head", test_batch_cache_and_head },
         { "two handles on one file", test_two_handles },
+        { "versioned structs", test_versions },
+        { "bulk tables of blocks and history", test_tables },
         CU_TEST_INFO_NULL,
     };
     int rc = epv_test_main("ledger", tests);

@@ -64,8 +64,7 @@ TL_UNUSED static epv_date tl_d(int y, int m, int d)
 
 TL_UNUSED static epv_ledger_units tl_count(const char *project, epv_i64 n)
 {
-    epv_ledger_units u;
-    memset(&u, 0, sizeof u);
+    epv_ledger_units u = EPV_LEDGER_UNITS_INIT;
     u.project = project;
     u.count = n;
     return u;
@@ -73,8 +72,7 @@ TL_UNUSED static epv_ledger_units tl_count(const char *project, epv_i64 n)
 
 TL_UNUSED static epv_ledger_units tl_range(const char *project, epv_i64 s, epv_i64 e)
 {
-    epv_ledger_units u;
-    memset(&u, 0, sizeof u);
+    epv_ledger_units u = EPV_LEDGER_UNITS_INIT;
     u.project = project;
     u.serial_start = s;
     u.serial_end = e;
@@ -87,8 +85,7 @@ TL_UNUSED static epv_ledger_units tl_range(const char *project, epv_i64 s, epv_i
 TL_UNUSED static int tl_setup(epv_ledger *l)
 {
     int rc = 0;
-    epv_ledger_project p;
-    memset(&p, 0, sizeof p);
+    epv_ledger_project p = EPV_LEDGER_PROJECT_INIT;
     p.id = "P1";
     p.name = "Pingchang afforestation";
     p.methodology = "CCER-14-001-V01";
@@ -97,7 +94,7 @@ TL_UNUSED static int tl_setup(epv_ledger *l)
     p.crediting_end = tl_d(2050, 12, 31);
     p.forestry = 1;
     p.buffer_bp = -1;
-    epv_ledger_verification v = { "P1", 1, "R1", "Verifier A", 1000, 50, { 2022, 3, 1 } };
+    epv_ledger_verification v = { EPV_LEDGER_VERIFICATION_VERSION, "P1", 1, "R1", "Verifier A", 1000, 50, { 2022, 3, 1 } };
     rc |= epv_ledger_account_open(l, "a1", "OWNER", "Pingchang Forestry Co.");
     rc |= epv_ledger_account_open(l, "a2", "BUYER", "Buyer Ltd.");
     rc |= epv_ledger_project_register(l, "p1", &p);

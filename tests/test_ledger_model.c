@@ -66,10 +66,10 @@ static int64_t m_count(int p, int owner, int status)
     return n;
 }
 
-static int can_send(int a) { return M->acct_status[a] == EPV_ACCOUNT_OPEN; }
+static int can_send(int a) { return M->acct_status[a] == EPV_LEDGER_ACCOUNT_OPEN; }
 static int can_receive(int a)
 {
-    return M->acct_status[a] == EPV_ACCOUNT_OPEN || M->acct_status[a] == EPV_ACCOUNT_RESTRICTED;
+    return M->acct_status[a] == EPV_LEDGER_ACCOUNT_OPEN || M->acct_status[a] == EPV_LEDGER_ACCOUNT_RESTRICTED;
 }
 
 static void setup_model_ledger(epv_ledger *l)
@@ -81,8 +81,7 @@ static void setup_model_ledger(epv_ledger *l)
         EPV_ASSERT_OK(ctx, epv_ledger_account_open(l, req, acct_id[a], ent));
     }
     for (int p = 0; p < NPROJ; p++) {
-        epv_ledger_project pr;
-        memset(&pr, 0, sizeof pr);
+        epv_ledger_project pr = EPV_LEDGER_PROJECT_INIT;
         pr.id = proj_id[p];
         pr.name = "model project";
         pr.methodology = "CCER-14-001-V01";
@@ -98,7 +97,7 @@ static void setup_model_ledger(epv_ledger *l)
         EPV_ASSERT_OK(ctx, epv_ledger_period_add(l, req, proj_id[p], tl_d(2021, 1, 1), tl_d(2021, 12, 31), NULL));
         snprintf(req, sizeof req, "ver%d", p);
         snprintf(rep, sizeof rep, "REP%d", p);
-        epv_ledger_verification v = { proj_id[p], 1, rep, "V", 150000, 0, { 2022, 1, 1 } };
+        epv_ledger_verification v = { EPV_LEDGER_VERIFICATION_VERSION, proj_id[p], 1, rep, "V", 150000, 0, { 2022, 1, 1 } };
         EPV_ASSERT_OK(ctx, epv_ledger_verification_add(l, req, &v));
     }
 }
@@ -109,14 +108,14 @@ static int check_against_model(epv_ledger *l)
     for (int p = 0; p < NPROJ; p++) {
         epv_i64 n;
         for (int a = 0; a < NACCT; a++) {
-            epv_ledger_balance(l, acct_id[a], proj_id[p], 0, EPV_UNIT_HELD, &n);
-            ok &= n == m_count(p, a, EPV_UNIT_HELD);
+            epv_ledger_balance(l, acct_id[a], proj_id[p], 0, EPV_LEDGER_HELD, &n);
+            ok &= n == m_count(p, a, EPV_LEDGER_HELD);
         }
-        epv_ledger_totals t;
+        epv_ledger_totals t = EPV_LEDGER_TOTALS_INIT;
         epv_ledger_totals_get(l, proj_id[p], 0, &t);
-        ok &= t.buffer == m_count(p, -1, EPV_UNIT_BUFFER);
-        ok &= t.retired == m_count(p, -1, EPV_UNIT_RETIRED);
-        ok &= t.cancelled == m_count(p, -1, EPV_UNIT_CANCELLED);
+        ok &= t.buffer == m_count(p, -1, EPV_LEDGER_BUFFER);
+        ok &= t.retired == m_count(p, -1, EPV_LEDGER_RETIRED);
+        ok &= t.cancelled == m_count(p, -1, EPV_LEDGER_CANCELLED);
         ok &= t.issued == M->next[p] - 1;
         ok &= t.issued == t.held + t.buffer + t.retired + t.cancelled;
     }
@@ -142,7 +141,7 @@ static int random_step(epv_ledger *l, int step, char *last_req, int *last_kind)
     if (kind == 9 && last_req[0]) {
         /* repeat the last successful issuance: same result, nothing changes (inv. 9);
          * the same id with other arguments is refused, nothing changes */
-        epv_ledger_issuance is;
+        epv_ledger_issuance is = EPV_LEDGER_ISSUANCE_INIT;
         rc = epv_ledger_issue(l, last_req, last_rep, last_q, &is);
         if (rc != EPV_OK || is.serial_start != last_start || !tl_digest_eq(l, before)) return 0;
         rc = epv_ledger_issue(l, last_req, last_rep, last_q + 1, &is);
@@ -154,14 +153,14 @@ static int random_step(epv_ledger *l, int step, char *last_req, int *last_kind)
         const char *rep = p == 0 ? "REP0" : "REP1";
         valid = q >= 1 && q <= M->remaining[p] && can_receive(p) && M->next[p] + q - 1 <= MAXSER;
         if (!valid && q >= 1 && q <= M->remaining[p] && M->next[p] + q - 1 > MAXSER) return 1; /* out of model room */
-        epv_ledger_issuance is;
+        epv_ledger_issuance is = EPV_LEDGER_ISSUANCE_INIT;
         rc = epv_ledger_issue(l, req, rep, q <= 0 ? (q == 0 ? -1 : q) : q, &is);
         if (valid && rc == EPV_OK) {
             int64_t buf = p == 0 ? (q * 2000 + 9999) / 10000 : 0;
             for (int64_t s = M->next[p]; s < M->next[p] + q; s++) {
                 int tail = s >= M->next[p] + q - buf;
                 M->owner[p][s] = (signed char)(tail ? BUF_OWNER : p);
-                M->status[p][s] = (signed char)(tail ? EPV_UNIT_BUFFER : EPV_UNIT_HELD);
+                M->status[p][s] = (signed char)(tail ? EPV_LEDGER_BUFFER : EPV_LEDGER_HELD);
             }
             if (is.serial_start != M->next[p] || is.buffer_units != buf) return 0;
             snprintf(last_req, 32, "%s", req);
@@ -174,8 +173,7 @@ static int random_step(epv_ledger *l, int step, char *last_req, int *last_kind)
     } else if (kind <= 5) { /* transfer / retire / cancel, by count or range */
         int op = kind <= 2 ? 0 : kind <= 4 ? 1 : 2; /* transfer, retire, cancel */
         int by_range = (int)rint_(0, 1);
-        epv_ledger_units u;
-        memset(&u, 0, sizeof u);
+        epv_ledger_units u = EPV_LEDGER_UNITS_INIT;
         u.project = proj_id[p];
         int64_t s0 = 0, s1 = 0;
         if (by_range) {
@@ -196,13 +194,13 @@ static int random_step(epv_ledger *l, int step, char *last_req, int *last_kind)
         if (by_range) {
             if (s0 < 1 || s1 < s0) units_ok = 0;
             for (int64_t s = s0; units_ok && s <= s1; s++) {
-                if (s >= M->next[p] || M->owner[p][s] != a || M->status[p][s] != EPV_UNIT_HELD) units_ok = 0;
+                if (s >= M->next[p] || M->owner[p][s] != a || M->status[p][s] != EPV_LEDGER_HELD) units_ok = 0;
                 else picked[np++] = s;
             }
         } else {
             if (u.count < 1) units_ok = 0;
             for (int64_t s = 1; units_ok && s < M->next[p] && np < u.count; s++)
-                if (M->owner[p][s] == a && M->status[p][s] == EPV_UNIT_HELD) picked[np++] = s;
+                if (M->owner[p][s] == a && M->status[p][s] == EPV_LEDGER_HELD) picked[np++] = s;
             if (units_ok && np < u.count) units_ok = 0;
         }
         valid = sender_ok && units_ok;
@@ -213,7 +211,7 @@ static int random_step(epv_ledger *l, int step, char *last_req, int *last_kind)
             for (int64_t k = 0; k < np; k++) {
                 int64_t s = picked[k];
                 if (op == 0) M->owner[p][s] = (signed char)b;
-                else M->status[p][s] = (signed char)(op == 1 ? EPV_UNIT_RETIRED : EPV_UNIT_CANCELLED);
+                else M->status[p][s] = (signed char)(op == 1 ? EPV_LEDGER_RETIRED : EPV_LEDGER_CANCELLED);
             }
     } else if (kind == 6) { /* reversal */
         int64_t loss = rint_(0, 8) == 0 ? rint_(-1, 0) : rint_(1, 120);
@@ -223,18 +221,18 @@ static int random_step(epv_ledger *l, int step, char *last_req, int *last_kind)
         if (valid && rc == EPV_OK) {
             int64_t need = loss;
             for (int64_t s = 1; s < M->next[0] && need > 0; s++)
-                if (M->status[0][s] == EPV_UNIT_BUFFER) {
-                    M->status[0][s] = EPV_UNIT_CANCELLED;
+                if (M->status[0][s] == EPV_LEDGER_BUFFER) {
+                    M->status[0][s] = EPV_LEDGER_CANCELLED;
                     need--;
                 }
             if (c != loss - need || sf != need) return 0;
         }
     } else { /* account status: open, restrict, freeze; rarely close */
         int st = (int)rint_(0, 2);
-        if (rint_(0, 30) == 0) st = EPV_ACCOUNT_CLOSED;
+        if (rint_(0, 30) == 0) st = EPV_LEDGER_ACCOUNT_CLOSED;
         int64_t held = 0;
-        for (int pp = 0; pp < NPROJ; pp++) held += m_count(pp, a, EPV_UNIT_HELD);
-        valid = M->acct_status[a] != EPV_ACCOUNT_CLOSED && (st != EPV_ACCOUNT_CLOSED || held == 0);
+        for (int pp = 0; pp < NPROJ; pp++) held += m_count(pp, a, EPV_LEDGER_HELD);
+        valid = M->acct_status[a] != EPV_LEDGER_ACCOUNT_CLOSED && (st != EPV_LEDGER_ACCOUNT_CLOSED || held == 0);
         rc = epv_ledger_account_set_status(l, req, acct_id[a], st);
         if (valid && rc == EPV_OK) M->acct_status[a] = st;
     }
@@ -340,7 +338,7 @@ static void test_crash(void)
         EPV_ASSERT_OK(ctx, epv_ledger_head(l, &n, NULL));
         CU_ASSERT(n >= prev);
         prev = n;
-        epv_ledger_totals t;
+        epv_ledger_totals t = EPV_LEDGER_TOTALS_INIT;
         EPV_ASSERT_OK(ctx, epv_ledger_totals_get(l, NULL, 0, &t));
         CU_ASSERT_EQUAL(t.issued, t.held + t.buffer + t.retired + t.cancelled);
         epv_ledger_close(l);

@@ -21,8 +21,8 @@ static void build(epv_ledger *l)
     u = tl_count("P1", 5);
     EPV_ASSERT_OK(ctx, epv_ledger_cancel(l, "c1", "BUYER", &u, "voluntary"));
     EPV_ASSERT_OK(ctx, epv_ledger_reverse(l, "x1", "P1", 25, tl_d(2024, 8, 1), NULL, NULL));
-    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "f1", "BUYER", EPV_ACCOUNT_FROZEN));
-    EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s1", "P1", EPV_PROJECT_SUSPENDED));
+    EPV_ASSERT_OK(ctx, epv_ledger_account_set_status(l, "f1", "BUYER", EPV_LEDGER_ACCOUNT_FROZEN));
+    EPV_ASSERT_OK(ctx, epv_ledger_project_set_status(l, "s1", "P1", EPV_LEDGER_PROJECT_SUSPENDED));
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -151,7 +151,7 @@ static void test_committed_export(void)
     epv_ledger *b = NULL;
     EPV_ASSERT_OK(ctx, epv_ledger_import_xml(ctx, epv_test_path("tests/data/ledger/small.xml"), tl_path("c.db"), &b));
     if (!b) return;
-    epv_ledger_totals t;
+    epv_ledger_totals t = EPV_LEDGER_TOTALS_INIT;
     EPV_ASSERT_OK(ctx, epv_ledger_totals_get(b, "P1", 2021, &t));
     /* the export's story: 950 issued, 190 to the buffer, 30 retired, 5 cancelled, 25 lost */
     CU_ASSERT_EQUAL(t.issued, 950);

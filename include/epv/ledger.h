@@ -17,14 +17,18 @@
  * entity, project ids) are 1..64 characters from [A-Za-z0-9_.]; free text (names, reasons,
  * beneficiaries, verifier, report ids) is 1..256 bytes of UTF-8 without control characters.
  *
- * Threads: an ::epv_ledger handle is used by one thread at a time. Several processes may open
- * the same file; SQLite serialises writers (a busy writer is ::EPV_EBUSY after a timeout).
+ * Threads and processes: an ::epv_ledger handle is used by one thread at a time. Several
+ * processes may open the same file. Every open, verification and query reads one consistent
+ * snapshot (see epv_ledger_snapshot_begin()), so a concurrent writer never makes a good file
+ * look corrupt. Writers are serialised by SQLite; a writer, or a reader meeting a lock, waits
+ * at most 5 s (SQLite's busy timeout) and then fails with ::EPV_EBUSY, changing nothing.
  * The pure functions (serial parsing, Merkle verification) are thread-safe.
  */
 #ifndef EPV_LEDGER_H
 #define EPV_LEDGER_H
 
 #include "epv/common.h"
+#include "epv/merkle.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -40,35 +44,37 @@ typedef struct epv_ledger epv_ledger;
 enum epv_ledger_open_flags {
     EPV_LEDGER_CREATE = 1,   /**< create the file if missing (with the given config) */
     EPV_LEDGER_READONLY = 2, /**< open read-only; every operation fails with ::EPV_EREADONLY */
-    EPV_LEDGER_NO_REPLAY = 4 /**< on open verify only the hash chain and head, not the replay */
+    EPV_LEDGER_NO_REPLAY = 4,  /**< on open verify only the hash chain and head, not the replay */
+    EPV_LEDGER_FULL_VERIFY = 8 /**< on open verify everything even when a checkpoint exists */
 };
 
 /** Account states. Closed is final. */
 enum epv_ledger_account_status {
-    EPV_ACCOUNT_OPEN = 0,       /**< may send and receive */
-    EPV_ACCOUNT_RESTRICTED = 1, /**< may receive, may not send, retire or cancel */
-    EPV_ACCOUNT_FROZEN = 2,     /**< neither sends nor receives (e.g. court order) */
-    EPV_ACCOUNT_CLOSED = 3      /**< final; only an empty account can be closed */
+    EPV_LEDGER_ACCOUNT_OPEN = 0,       /**< may send and receive */
+    EPV_LEDGER_ACCOUNT_RESTRICTED = 1, /**< may receive, may not send, retire or cancel */
+    EPV_LEDGER_ACCOUNT_FROZEN = 2,     /**< neither sends nor receives (e.g. court order) */
+    EPV_LEDGER_ACCOUNT_CLOSED = 3      /**< final; only an empty account can be closed */
 };
 
 /** Project states. Cancelled and revoked are final. */
 enum epv_ledger_project_status {
-    EPV_PROJECT_ACTIVE = 0,    /**< registered, may be verified and issued */
-    EPV_PROJECT_SUSPENDED = 1, /**< no verification or issuance until reactivated */
-    EPV_PROJECT_CANCELLED = 2, /**< withdrawn; can never be registered again (Art. 16) */
-    EPV_PROJECT_REVOKED = 3    /**< revoked for fraud (Art. 43); cancel the units separately */
+    EPV_LEDGER_PROJECT_ACTIVE = 0,    /**< registered, may be verified and issued */
+    EPV_LEDGER_PROJECT_SUSPENDED = 1, /**< no verification or issuance until reactivated */
+    EPV_LEDGER_PROJECT_CANCELLED = 2, /**< withdrawn; can never be registered again (Art. 16) */
+    EPV_LEDGER_PROJECT_REVOKED = 3    /**< revoked for fraud (Art. 43); cancel the units separately */
 };
 
 /** Unit states. Retired and cancelled are final. */
 enum epv_ledger_unit_status {
-    EPV_UNIT_HELD = 0,     /**< held in a holder account */
-    EPV_UNIT_BUFFER = 1,   /**< held in the programme buffer account; never transferable */
-    EPV_UNIT_RETIRED = 2,  /**< retired for an offset (注销 for use), with a certificate */
-    EPV_UNIT_CANCELLED = 3 /**< cancelled (voluntary, forced, or a buffer reversal) */
+    EPV_LEDGER_HELD = 0,     /**< held in a holder account */
+    EPV_LEDGER_BUFFER = 1,   /**< held in the programme buffer account; never transferable */
+    EPV_LEDGER_RETIRED = 2,  /**< retired for an offset (注销 for use), with a certificate */
+    EPV_LEDGER_CANCELLED = 3 /**< cancelled (voluntary, forced, or a buffer reversal) */
 };
 
 /** Programme settings, fixed when the file is created (stored in the first journal entry). */
 typedef struct epv_ledger_config {
+    unsigned int version; /**< ::EPV_LEDGER_CONFIG_VERSION (set by the _INIT macro or epv_ledger_config_init()) */
     /** Programme name in serials and certificates, an identifier; default "CCER". */
     const char *programme;
     /** Serial template (see epv_ledger_serial_parse()); NULL for the default. */
@@ -81,15 +87,28 @@ typedef struct epv_ledger_config {
      * each tranche is applied for within 5 years of its start); default 1. */
     int ccer_date_rules;
 } epv_ledger_config;
+/** Current version of ::epv_ledger_config. */
+#define EPV_LEDGER_CONFIG_VERSION 1
+/** Initialiser of ::epv_ledger_config with its defaults. */
+#define EPV_LEDGER_CONFIG_INIT { EPV_LEDGER_CONFIG_VERSION, "CCER", NULL, 2000, 1 }
+/** Function twin of ::EPV_LEDGER_CONFIG_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_config_init(epv_ctx *ctx, epv_ledger_config *x, unsigned int version);
 
-/** Fill cfg with the defaults above. */
-EPV_API void epv_ledger_config_default(epv_ledger_config *cfg);
 
 /**
- * Open (or with ::EPV_LEDGER_CREATE create) a ledger file. On open the journal's hash chain
- * is checked against the stored head, and unless ::EPV_LEDGER_NO_REPLAY is given the derived
- * tables are compared with a replay of the journal and the integrity invariants are checked.
- * A file that fails is ::EPV_ECORRUPT and is not opened.
+ * Open (or with ::EPV_LEDGER_CREATE create) a ledger file, verifying it in one snapshot
+ * before anything is written:
+ * - with a verified checkpoint (epv_ledger_checkpoint()) and without
+ *   ::EPV_LEDGER_FULL_VERIFY: the checkpoint's entry must carry the checkpoint's hash and the
+ *   chain from there to the stored head must verify; the cost is the entries since the
+ *   checkpoint (derived tables are then checked by epv_ledger_verify() on demand);
+ * - otherwise (no checkpoint, or ::EPV_LEDGER_FULL_VERIFY): SQLite's quick_check, the whole
+ *   chain, a replay of the journal compared with the derived tables (and with every
+ *   checkpoint on the way), and the integrity invariants;
+ * - with ::EPV_LEDGER_NO_REPLAY: the whole chain and the head only.
+ * Progress is reported on the context's callback; a cancelled open is ::EPV_ECANCELLED. A file
+ * that fails is ::EPV_ECORRUPT, is not opened, and is left byte for byte as it was.
  * @param cfg settings for a new file (NULL: defaults); ignored when the file exists.
  * @param[out] out the handle; NULL on failure. Free with epv_ledger_close().
  */
@@ -108,6 +127,20 @@ EPV_API int epv_ledger_batch_begin(epv_ledger *l);
 EPV_API int epv_ledger_batch_commit(epv_ledger *l);
 EPV_API int epv_ledger_batch_rollback(epv_ledger *l);
 
+/**
+ * Read snapshots. Each query, verification and open reads one consistent snapshot of the
+ * file on its own, whatever other processes write meanwhile. To make several calls see the
+ * same state (a balance and a total, say), put them between epv_ledger_snapshot_begin() and
+ * epv_ledger_snapshot_end(): they then all read the state committed when the first of them
+ * read. Writers are not blocked (WAL); writes through this handle inside a snapshot, or
+ * from a query's callback, are refused with ::EPV_ESTATE. Snapshots nest; inside a batch
+ * they read the batch's own state.
+ * @return ::EPV_OK; ::EPV_EBUSY if the file stayed locked past the busy bound (5 s).
+ */
+EPV_API int epv_ledger_snapshot_begin(epv_ledger *l);
+/** End the snapshot begun by the matching epv_ledger_snapshot_begin(). ::EPV_ESTATE if none. */
+EPV_API int epv_ledger_snapshot_end(epv_ledger *l);
+
 /* ---- accounts --------------------------------------------------------------------------- */
 
 /** Name of the programme's buffer account (created with the file; no holder moves from it). */
@@ -124,6 +157,7 @@ EPV_API int epv_ledger_account_set_status(epv_ledger *l, const char *request_id,
 
 /** A project to register. Strings are copied. */
 typedef struct epv_ledger_project {
+    unsigned int version; /**< ::EPV_LEDGER_PROJECT_VERSION (set by the _INIT macro or epv_ledger_project_init()) */
     const char *id;            /**< identifier, unique for ever */
     const char *name;          /**< free text */
     const char *methodology;   /**< e.g. "CCER-14-001-V01" */
@@ -133,6 +167,13 @@ typedef struct epv_ledger_project {
     int forestry;              /**< 1: non-permanence buffer applies */
     int buffer_bp;             /**< buffer in basis points, or -1 for the programme default */
 } epv_ledger_project;
+/** Current version of ::epv_ledger_project. */
+#define EPV_LEDGER_PROJECT_VERSION 1
+/** Initialiser of ::epv_ledger_project with its defaults. */
+#define EPV_LEDGER_PROJECT_INIT { EPV_LEDGER_PROJECT_VERSION, NULL, NULL, NULL, NULL, { 0, 0, 0 }, { 0, 0, 0 }, 0, -1 }
+/** Function twin of ::EPV_LEDGER_PROJECT_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_project_init(epv_ctx *ctx, epv_ledger_project *x, unsigned int version);
 
 EPV_API int epv_ledger_project_register(epv_ledger *l, const char *request_id,
                                         const epv_ledger_project *p);
@@ -149,6 +190,7 @@ EPV_API int epv_ledger_period_add(epv_ledger *l, const char *request_id, const c
 
 /** A verification of one monitoring period. */
 typedef struct epv_ledger_verification {
+    unsigned int version; /**< ::EPV_LEDGER_VERIFICATION_VERSION (set by the _INIT macro or epv_ledger_verification_init()) */
     const char *project;     /**< project id */
     int period;              /**< monitoring period number */
     const char *report_id;   /**< unique across the ledger */
@@ -157,6 +199,13 @@ typedef struct epv_ledger_verification {
     epv_i64 deduction_tco2e; /**< uncertainty or other deductions, whole t CO2e, >= 0 */
     epv_date applied;        /**< date the tranche is applied for (>= period end) */
 } epv_ledger_verification;
+/** Current version of ::epv_ledger_verification. */
+#define EPV_LEDGER_VERIFICATION_VERSION 1
+/** Initialiser of ::epv_ledger_verification with its defaults. */
+#define EPV_LEDGER_VERIFICATION_INIT { EPV_LEDGER_VERIFICATION_VERSION, NULL, 0, NULL, NULL, 0, 0, { 0, 0, 0 } }
+/** Function twin of ::EPV_LEDGER_VERIFICATION_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_verification_init(epv_ctx *ctx, epv_ledger_verification *x, unsigned int version);
 
 /** Record a verification (one per period; the report id is unique). */
 EPV_API int epv_ledger_verification_add(epv_ledger *l, const char *request_id,
@@ -164,12 +213,20 @@ EPV_API int epv_ledger_verification_add(epv_ledger *l, const char *request_id,
 
 /** Result of an issuance. */
 typedef struct epv_ledger_issuance {
+    unsigned int version; /**< ::EPV_LEDGER_ISSUANCE_VERSION (set by the _INIT macro or epv_ledger_issuance_init()) */
     epv_i64 serial_start;  /**< first serial of the whole issuance */
     epv_i64 serial_end;    /**< last serial (buffer units are the tail) */
     epv_i64 holder_units;  /**< units credited to the project owner */
     epv_i64 buffer_units;  /**< units withheld into the buffer account */
     int vintage;           /**< year of the monitoring period's end */
 } epv_ledger_issuance;
+/** Current version of ::epv_ledger_issuance. */
+#define EPV_LEDGER_ISSUANCE_VERSION 1
+/** Initialiser of ::epv_ledger_issuance with its defaults. */
+#define EPV_LEDGER_ISSUANCE_INIT { EPV_LEDGER_ISSUANCE_VERSION, 0, 0, 0, 0, 0 }
+/** Function twin of ::EPV_LEDGER_ISSUANCE_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_issuance_init(epv_ctx *ctx, epv_ledger_issuance *x, unsigned int version);
 
 /**
  * Issue credits against a verification: `quantity_tco2e` units (0: all that remain of
@@ -205,12 +262,20 @@ EPV_API int epv_ledger_tonnes_floor(epv_ctx *ctx, double tco2e, epv_i64 *out);
  * [serial_start, serial_end] that the account must hold entirely.
  */
 typedef struct epv_ledger_units {
+    unsigned int version; /**< ::EPV_LEDGER_UNITS_VERSION (set by the _INIT macro or epv_ledger_units_init()) */
     const char *project;  /**< project id (required) */
     int vintage;          /**< vintage year, 0 for any */
     epv_i64 count;        /**< units to take (count mode), > 0 */
     epv_i64 serial_start; /**< range mode: first serial (> 0) */
     epv_i64 serial_end;   /**< range mode: last serial (>= serial_start) */
 } epv_ledger_units;
+/** Current version of ::epv_ledger_units. */
+#define EPV_LEDGER_UNITS_VERSION 1
+/** Initialiser of ::epv_ledger_units with its defaults. */
+#define EPV_LEDGER_UNITS_INIT { EPV_LEDGER_UNITS_VERSION, NULL, 0, 0, 0, 0 }
+/** Function twin of ::EPV_LEDGER_UNITS_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_units_init(epv_ctx *ctx, epv_ledger_units *x, unsigned int version);
 
 /** Move held units between two different open accounts. Buffer units never move. */
 EPV_API int epv_ledger_transfer(epv_ledger *l, const char *request_id, const char *from,
@@ -245,18 +310,27 @@ EPV_API int epv_ledger_balance(epv_ledger *l, const char *account, const char *p
 
 /** Conservation totals for a project (NULL: all) and vintage (0: all). */
 typedef struct epv_ledger_totals {
+    unsigned int version; /**< ::EPV_LEDGER_TOTALS_VERSION (set by the _INIT macro or epv_ledger_totals_init()) */
     epv_i64 issued;    /**< ever issued (holder + buffer) */
     epv_i64 held;      /**< held in holder accounts */
     epv_i64 buffer;    /**< held in the buffer account */
     epv_i64 retired;   /**< retired */
     epv_i64 cancelled; /**< cancelled (including reversals) */
 } epv_ledger_totals;
+/** Current version of ::epv_ledger_totals. */
+#define EPV_LEDGER_TOTALS_VERSION 1
+/** Initialiser of ::epv_ledger_totals with its defaults. */
+#define EPV_LEDGER_TOTALS_INIT { EPV_LEDGER_TOTALS_VERSION, 0, 0, 0, 0, 0 }
+/** Function twin of ::EPV_LEDGER_TOTALS_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_totals_init(epv_ctx *ctx, epv_ledger_totals *x, unsigned int version);
 EPV_API int epv_ledger_totals_get(epv_ledger *l, const char *project, int vintage,
                                   epv_ledger_totals *out);
 
 /** One block of consecutive serials with identical attributes. Strings valid during the
  * callback only. */
 typedef struct epv_ledger_block {
+    unsigned int version; /**< ::EPV_LEDGER_BLOCK_VERSION (set by the _INIT macro or epv_ledger_block_init()) */
     const char *project;
     epv_i64 serial_start;
     epv_i64 serial_end;
@@ -267,7 +341,15 @@ typedef struct epv_ledger_block {
     int status;          /**< ::epv_ledger_unit_status */
     epv_i64 certificate; /**< retirement/cancellation entry number, 0 if none */
 } epv_ledger_block;
-/** Callback: return 0 to go on, anything else stops and is returned. */
+/** Current version of ::epv_ledger_block. */
+#define EPV_LEDGER_BLOCK_VERSION 1
+/** Initialiser of ::epv_ledger_block with its defaults. */
+#define EPV_LEDGER_BLOCK_INIT { EPV_LEDGER_BLOCK_VERSION, NULL, 0, 0, 0, 0, 0, NULL, 0, 0 }
+/** Function twin of ::EPV_LEDGER_BLOCK_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_block_init(epv_ctx *ctx, epv_ledger_block *x, unsigned int version);
+/** Callback: return 0 to go on; anything else stops the query, which returns ::EPV_ECALLBACK
+ * ("<callback> returned <rc>: <function>"). */
 typedef int (*epv_ledger_block_fn)(const epv_ledger_block *b, void *payload);
 /** Visit blocks in (project, serial) order; NULL project or account: any. */
 EPV_API int epv_ledger_blocks(epv_ledger *l, const char *project, const char *account,
@@ -275,6 +357,7 @@ EPV_API int epv_ledger_blocks(epv_ledger *l, const char *project, const char *ac
 
 /** One event in a serial's history. Strings valid during the callback only. */
 typedef struct epv_ledger_event {
+    unsigned int version; /**< ::EPV_LEDGER_EVENT_VERSION (set by the _INIT macro or epv_ledger_event_init()) */
     epv_i64 entry;       /**< journal entry number */
     const char *kind;    /**< "issue", "split", "transfer", "retire", "cancel", "reverse" */
     epv_i64 serial_start; /**< block touched (for "split": the parent block) */
@@ -283,6 +366,14 @@ typedef struct epv_ledger_event {
     const char *to_account;   /**< "" if none */
     int status;          /**< unit status after the event */
 } epv_ledger_event;
+/** Current version of ::epv_ledger_event. */
+#define EPV_LEDGER_EVENT_VERSION 1
+/** Initialiser of ::epv_ledger_event with its defaults. */
+#define EPV_LEDGER_EVENT_INIT { EPV_LEDGER_EVENT_VERSION, 0, NULL, 0, 0, NULL, NULL, 0 }
+/** Function twin of ::EPV_LEDGER_EVENT_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_event_init(epv_ctx *ctx, epv_ledger_event *x, unsigned int version);
+/** Callback for each event: 0 goes on; anything else stops with ::EPV_ECALLBACK. */
 typedef int (*epv_ledger_event_fn)(const epv_ledger_event *e, void *payload);
 /** Every issuance, split, transfer, retirement, cancellation that touched one serial, in
  * order. ::EPV_ENOTFOUND if the serial was never issued. */
@@ -291,6 +382,7 @@ EPV_API int epv_ledger_serial_history(epv_ledger *l, const char *project, epv_i6
 
 /** A retirement certificate record. */
 typedef struct epv_ledger_certificate {
+    unsigned int version; /**< ::EPV_LEDGER_CERTIFICATE_VERSION (set by the _INIT macro or epv_ledger_certificate_init()) */
     epv_i64 number;
     const char *account;
     const char *beneficiary;
@@ -299,14 +391,86 @@ typedef struct epv_ledger_certificate {
     const char *project;
     epv_i64 units;
 } epv_ledger_certificate;
+/** Current version of ::epv_ledger_certificate. */
+#define EPV_LEDGER_CERTIFICATE_VERSION 1
+/** Initialiser of ::epv_ledger_certificate with its defaults. */
+#define EPV_LEDGER_CERTIFICATE_INIT { EPV_LEDGER_CERTIFICATE_VERSION, 0, NULL, NULL, NULL, { 0, 0, 0 }, NULL, 0 }
+/** Function twin of ::EPV_LEDGER_CERTIFICATE_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_certificate_init(epv_ctx *ctx, epv_ledger_certificate *x, unsigned int version);
 typedef int (*epv_ledger_certificate_fn)(const epv_ledger_certificate *c, void *payload);
 EPV_API int epv_ledger_certificate_get(epv_ledger *l, epv_i64 number,
                                        epv_ledger_certificate_fn fn, void *payload);
+
+/* ---- bulk results ------------------------------------------------------------------------ */
+
+/** A table of results held by the library (blocks, or a serial's history): integer and text
+ * columns as arrays, valid until epv_ledger_table_free(). Read in one snapshot. */
+typedef struct epv_ledger_table epv_ledger_table;
+
+/** Integer columns of a block table (values fixed; new ones are only appended). */
+enum epv_ledger_block_col {
+    EPV_LEDGER_BLOCK_COL_SERIAL_START = 0, /**< first serial */
+    EPV_LEDGER_BLOCK_COL_SERIAL_END = 1,   /**< last serial */
+    EPV_LEDGER_BLOCK_COL_COUNT = 2,        /**< units in the block */
+    EPV_LEDGER_BLOCK_COL_VINTAGE = 3,      /**< vintage year */
+    EPV_LEDGER_BLOCK_COL_ISSUANCE = 4,     /**< journal entry of the issuance */
+    EPV_LEDGER_BLOCK_COL_STATUS = 5,       /**< ::epv_ledger_unit_status */
+    EPV_LEDGER_BLOCK_COL_CERTIFICATE = 6   /**< retirement/cancellation entry, 0 if none */
+};
+/** Text columns of a block table. */
+enum epv_ledger_block_text {
+    EPV_LEDGER_BLOCK_TEXT_PROJECT = 0, /**< project id */
+    EPV_LEDGER_BLOCK_TEXT_ACCOUNT = 1  /**< holding account */
+};
+/** Integer columns of a history table. */
+enum epv_ledger_event_col {
+    EPV_LEDGER_EVENT_COL_ENTRY = 0,        /**< journal entry number */
+    EPV_LEDGER_EVENT_COL_SERIAL_START = 1, /**< block touched: first serial */
+    EPV_LEDGER_EVENT_COL_SERIAL_END = 2,   /**< block touched: last serial */
+    EPV_LEDGER_EVENT_COL_STATUS = 3        /**< unit status after the event */
+};
+/** Text columns of a history table. */
+enum epv_ledger_event_text {
+    EPV_LEDGER_EVENT_TEXT_KIND = 0, /**< "issue", "split", "transfer", "retire", "cancel", "reverse" */
+    EPV_LEDGER_EVENT_TEXT_FROM = 1, /**< from account, "" if none */
+    EPV_LEDGER_EVENT_TEXT_TO = 2    /**< to account, "" if none */
+};
+
+/**
+ * All blocks in (project, serial) order as one table (NULL project or account: any); the
+ * bulk twin of epv_ledger_blocks().
+ * @param[out] out the table, free with epv_ledger_table_free(); NULL on failure.
+ */
+EPV_API int epv_ledger_blocks_table(epv_ledger *l, const char *project, const char *account,
+                                    epv_ledger_table **out);
+/**
+ * A serial's whole history as one table; the bulk twin of epv_ledger_serial_history().
+ * ::EPV_ENOTFOUND if the serial was never issued.
+ */
+EPV_API int epv_ledger_history_table(epv_ledger *l, const char *project, epv_i64 serial,
+                                     epv_ledger_table **out);
+/** Number of rows (0 for NULL). */
+EPV_API size_t epv_ledger_table_rows(const epv_ledger_table *t);
+/**
+ * An integer column (::epv_ledger_block_col or ::epv_ledger_event_col by the table's kind):
+ * `*values` points to `*n` values valid for the table's life.
+ * @return ::EPV_OK; ::EPV_EINVAL for NULL arguments or a column the table does not have.
+ */
+EPV_API int epv_ledger_table_column(epv_ctx *ctx, const epv_ledger_table *t, int col,
+                                    const epv_i64 **values, size_t *n);
+/** A text column (::epv_ledger_block_text or ::epv_ledger_event_text): `*values` points to
+ * `*n` NUL-terminated strings valid for the table's life. */
+EPV_API int epv_ledger_table_texts(epv_ctx *ctx, const epv_ledger_table *t, int col,
+                                   const char *const **values, size_t *n);
+/** Free a table. NULL is a no-op. */
+EPV_API void epv_ledger_table_free(epv_ledger_table *t);
 
 /* ---- serials ----------------------------------------------------------------------------- */
 
 /** A parsed serial string. */
 typedef struct epv_ledger_serial {
+    unsigned int version; /**< ::EPV_LEDGER_SERIAL_VERSION (set by the _INIT macro or epv_ledger_serial_init()) */
     char programme[65];
     char project[65];
     int vintage;
@@ -314,6 +478,13 @@ typedef struct epv_ledger_serial {
     epv_i64 serial_start;
     epv_i64 serial_end;
 } epv_ledger_serial;
+/** Current version of ::epv_ledger_serial. */
+#define EPV_LEDGER_SERIAL_VERSION 1
+/** Initialiser of ::epv_ledger_serial with its defaults. */
+#define EPV_LEDGER_SERIAL_INIT { EPV_LEDGER_SERIAL_VERSION, "", "", 0, 0, 0, 0 }
+/** Function twin of ::EPV_LEDGER_SERIAL_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_serial_init(epv_ctx *ctx, epv_ledger_serial *x, unsigned int version);
 
 /** The default serial template, Verra-like:
  * "{batch}-{start}-{end}-{programme}-{project}-{vintage}". */
@@ -340,35 +511,27 @@ EPV_API int epv_ledger_block_serial(epv_ledger *l, const epv_ledger_block *b, ch
 
 /** Number of journal entries and the chain head hash (32 bytes, may be NULL). */
 EPV_API int epv_ledger_head(epv_ledger *l, epv_i64 *entries_out, unsigned char *hash_out);
-/** Full check: hash chain, head, replay equals derived state, invariants (::EPV_ECORRUPT). */
+/** Full check: hash chain, head, replay equals derived state (and every checkpoint),
+ * invariants (::EPV_ECORRUPT). Reports progress; ::EPV_ECANCELLED if stopped. */
 EPV_API int epv_ledger_verify(epv_ledger *l);
 /** Check only the hash chain (fast). */
 EPV_API int epv_ledger_verify_chain(epv_ledger *l, epv_i64 *entries_out);
+/**
+ * Verify the whole ledger (as epv_ledger_verify()) under the write lock and record a verified
+ * checkpoint: the entry count, the chain head and the state digest there. Later opens start
+ * from the last checkpoint. Not inside a batch or snapshot (::EPV_ESTATE); read-only handles
+ * ::EPV_EREADONLY. Reports progress; cancelled, nothing is recorded.
+ * @param[out] seq_out the checkpoint's entry count (may be NULL).
+ */
+EPV_API int epv_ledger_checkpoint(epv_ledger *l, epv_i64 *seq_out);
+/**
+ * The last checkpoint: its entry count (0 if there is none), chain head and state digest
+ * (32 bytes each; either may be NULL).
+ */
+EPV_API int epv_ledger_checkpoint_last(epv_ledger *l, epv_i64 *seq_out, unsigned char *head_out,
+                                       unsigned char *state_out);
 /** SHA-256 digest of the derived state (for comparing two ledgers or before/after). */
 EPV_API int epv_ledger_state_digest(epv_ledger *l, unsigned char *digest_out);
-
-/** RFC 6962 leaf hash SHA-256(0x00 || data). */
-EPV_API int epv_merkle_leaf_hash(const void *data, size_t len, unsigned char *out);
-/** RFC 6962 tree head of n leaf hashes (n = 0: SHA-256 of the empty string). */
-EPV_API int epv_merkle_root(epv_ctx *ctx, const unsigned char *leaf_hashes, size_t n,
-                            unsigned char *out);
-/** Audit path of leaf `index` (0-based) in a tree of n leaves; proof has room for `cap`
- * hashes; *len_out gets the count. */
-EPV_API int epv_merkle_inclusion_proof(epv_ctx *ctx, const unsigned char *leaf_hashes,
-                                       size_t n, size_t index, unsigned char *proof,
-                                       size_t cap, size_t *len_out);
-/** 1 if the proof shows leaf_hash at index in the tree of size n with the given root. */
-EPV_API int epv_merkle_verify_inclusion(const unsigned char *leaf_hash, size_t index, size_t n,
-                                        const unsigned char *proof, size_t len,
-                                        const unsigned char *root);
-/** Consistency proof between tree sizes m <= n (RFC 6962 section 2.1.2). */
-EPV_API int epv_merkle_consistency_proof(epv_ctx *ctx, const unsigned char *leaf_hashes,
-                                         size_t m, size_t n, unsigned char *proof, size_t cap,
-                                         size_t *len_out);
-/** 1 if the proof shows the tree of size m (root1) is a prefix of the tree of size n (root2). */
-EPV_API int epv_merkle_verify_consistency(size_t m, size_t n, const unsigned char *root1,
-                                          const unsigned char *root2,
-                                          const unsigned char *proof, size_t len);
 
 /** Leaf hash of journal entry `entry` (1-based): the leaf data is the entry's canonical
  * encoding (see doc/ledger.md). */
@@ -382,6 +545,41 @@ EPV_API int epv_ledger_inclusion_proof(epv_ledger *l, epv_i64 entry, epv_i64 siz
 /** Consistency proof between the first `old_size` and the first `new_size` entries. */
 EPV_API int epv_ledger_consistency_proof(epv_ledger *l, epv_i64 old_size, epv_i64 new_size,
                                          unsigned char *proof, size_t cap, size_t *len_out);
+
+/* ---- anchored history ------------------------------------------------------------------ */
+
+/** Length of an Ed25519 private key (seed) or public key in bytes. */
+#define EPV_LEDGER_KEY_LEN 32
+
+/** Generate an Ed25519 key pair (OpenSSL) for signing anchors: 32-byte private key (keep it
+ * secret) and 32-byte public key (give it to those who keep the anchors). */
+EPV_API int epv_ledger_keygen(epv_ctx *ctx, unsigned char *private_key, unsigned char *public_key);
+/** The Ed25519 public key (32 bytes) of a 32-byte private key. */
+EPV_API int epv_ledger_public_key(epv_ctx *ctx, const unsigned char *private_key,
+                                  unsigned char *public_key);
+/**
+ * Record a verified checkpoint (epv_ledger_checkpoint(): full verification under the write
+ * lock) and write it, signed with Ed25519, as a small text file for an outside party to keep:
+ * programme, entry count n, chain head, RFC 6962 tree head of entries 1..n, state digest,
+ * public key, signature (format in doc/ledger.md). Written under a temporary name and renamed.
+ * @param private_key 32-byte Ed25519 private key.
+ * @param[out] entries_out n (may be NULL).
+ */
+EPV_API int epv_ledger_anchor_export(epv_ledger *l, const unsigned char *private_key,
+                                     const char *anchor_path, epv_i64 *entries_out);
+/**
+ * Check the ledger against an anchor kept outside: the anchor must be signed by
+ * `public_key` (the key the checking party trusts, 32 bytes); the ledger must have at least
+ * the anchored entries, its full replay must pass through the anchored height with the
+ * anchored head and state, and the tree head of the first n entries must be the anchored one.
+ * This catches what no check inside the file can: truncation, rollback to an older copy and
+ * a chain rewritten with recomputed hashes. Reports progress (a full verification).
+ * @return ::EPV_OK; ::EPV_ECORRUPT naming what differs (signature, key, entries, history);
+ * ::EPV_EPARSE for a malformed anchor file (naming the line); ::EPV_ECANCELLED.
+ * @param[out] entries_out the ledger's entry count (may be NULL).
+ */
+EPV_API int epv_ledger_anchor_verify(epv_ledger *l, const char *anchor_path,
+                                     const unsigned char *public_key, epv_i64 *entries_out);
 
 /* ---- export / import ---------------------------------------------------------------------- */
 

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     epv_ledger *l = NULL;
     if (epv_ledger_import_xml_memory(ctx, (const char *)data, size, "fuzz.xml", ":memory:", &l) == EPV_OK) {
         if (!l || epv_ledger_verify(l) != EPV_OK) abort();
-        epv_ledger_totals t;
+        epv_ledger_totals t = EPV_LEDGER_TOTALS_INIT;
         if (epv_ledger_totals_get(l, NULL, 0, &t) != EPV_OK) abort();
         if (t.issued != t.held + t.buffer + t.retired + t.cancelled) abort();
     } else if (l) {

@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     epv_ctx *ctx = NULL;
     if (epv_ctx_new(&ctx) == EPV_OK) {
-        epv_ledger_serial s, s2;
+        epv_ledger_serial s = EPV_LEDGER_SERIAL_INIT, s2 = EPV_LEDGER_SERIAL_INIT;
         if (strlen(text) == (size_t)(buf + size - text) && epv_ledger_serial_parse(ctx, fmt, text, &s) == EPV_OK) {
             char out[512];
             /* fields absent from the template keep neutral values the formatter accepts */

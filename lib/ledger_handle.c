@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The ledger handle: open (create, or verify an existing file), close, programme settings,
+ * running one operation atomically, batches and read snapshots. Above the storage layer
+ * (ledger_store.c), the operations (ledger_journal.c, ledger_apply.c, ledger_blocks.c) and
+ * verification (ledger_verify.c). */
+#include "config.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ledger_verify_int.h"
+
+EPV__DEFINE_INIT(epv_ledger_config, EPV_LEDGER_CONFIG_VERSION, EPV_LEDGER_CONFIG_INIT)
+
+int epv__lg_open_db(epv_ctx *ctx, const char *path, unsigned flags, epv_ledger **out)
+{
+    *out = NULL;
+    epv_ledger *l = epv__calloc(ctx, 1, sizeof *l);
+    if (!l) return EPV_ENOMEM;
+    l->ctx = ctx;
+    int rc = epv__ls_open(ctx, &l->st, path, (flags & EPV_LEDGER_READONLY) != 0,
+                          (flags & EPV_LEDGER_CREATE) != 0);
+    if (rc) {
+        epv__free(ctx, l);
+        return rc;
+    }
+    l->md = EVP_MD_CTX_new();
+    l->md_alg = EVP_MD_fetch(NULL, "SHA256", NULL);
+    if (!l->md || !l->md_alg) {
+        epv__lg_free(l);
+        return epv__error(ctx, EPV_ENOMEM, "ledger: cannot set up SHA-256");
+    }
+    *out = l;
+    return EPV_OK;
+}
+
+void epv__lg_free(epv_ledger *l)
+{
+    if (!l) return;
+    epv__ls_close(&l->st);
+    if (l->md) EVP_MD_CTX_free(l->md);
+    if (l->md_alg) EVP_MD_free(l->md_alg);
+    epv__free(l->ctx, l->serial_format);
+    epv__lg_reqset_free(l);
+    epv__free(l->ctx, l);
+}
+
+int epv__lg_load_config(epv_ledger *l)
+{
+    static const char *const sql = "SELECT key, ival, tval FROM meta";
+    sqlite3_stmt *st = epv__lg_stmt(l, sql);
+    if (!st) return epv_ctx_errcode(l->ctx);
+    int rc, seen = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *k = (const char *)sqlite3_column_text(st, 0);
+        int64_t iv = sqlite3_column_int64(st, 1);
+        const char *tv = (const char *)sqlite3_column_text(st, 2);
+        if (!k || !tv) continue;
+        if (!strcmp(k, "programme")) {
+            snprintf(l->programme, sizeof l->programme, "%s", tv);
+            seen |= 1;
+        } else if (!strcmp(k, "serial_format")) {
+            epv__free(l->ctx, l->serial_format);
+            l->serial_format = epv__strdup(l->ctx, tv);
+            if (!l->serial_format) return EPV_ENOMEM;
+            seen |= 2;
+        } else if (!strcmp(k, "buffer_bp")) {
+            l->buffer_bp = (int)iv;
+            seen |= 4;
+        } else if (!strcmp(k, "date_rules")) {
+            l->date_rules = (int)iv;
+            seen |= 8;
+        } else if (!strcmp(k, "format_version")) {
+            if (iv != EPV__L_FORMAT_VERSION) {
+                sqlite3_reset(st);
+                return epv__error(l->ctx, EPV_EUNSUPPORTED,
+                                  "ledger: file format version %lld is not supported",
+                                  (long long)iv);
+            }
+            seen |= 16;
+        }
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return epv__lg_sqlerr(l, rc, "reading settings");
+    if (seen != 31) return epv__error(l->ctx, EPV_ECORRUPT, "ledger: settings are incomplete");
+    return EPV_OK;
+}
+
+EPV_API int epv_ledger_snapshot_begin(epv_ledger *l)
+{
+    if (!l) return EPV_EINVAL;
+    return epv__lg_read_begin(l);
+}
+
+EPV_API int epv_ledger_snapshot_end(epv_ledger *l)
+{
+    if (!l) return EPV_EINVAL;
+    if (l->st.rdepth <= 0) return epv__error(l->ctx, EPV_ESTATE, "ledger: no snapshot is open");
+    return epv__lg_read_end(l, EPV_OK);
+}
+
+/* Roll back without letting the rollback's own status replace the operation's error. */
+static const char *const sql_savepoint = "SAVEPOINT op";
+static const char *const sql_release = "RELEASE op";
+static const char *const sql_rollback_to = "ROLLBACK TO op";
+static const char *const sql_begin = "BEGIN IMMEDIATE";
+static const char *const sql_commit = "COMMIT";
+
+static int run_cached(epv_ledger *l, const char *sql) { return epv__ls_run(&l->st, sql); }
+
+static void rollback_quiet(epv_ledger *l)
+{
+    epv__lg_cache_clear(l);
+    /* In a batch the caller restores the in-memory head and the row is rewritten before the
+     * commit; a whole rollback leaves the committed row, which the next operation re-reads. */
+    l->head_dirty = l->in_batch;
+    if (l->in_batch) {
+        sqlite3_stmt *st = epv__lg_stmt(l, sql_rollback_to);
+        if (st) {
+            sqlite3_step(st);
+            sqlite3_reset(st);
+        }
+        st = epv__lg_stmt(l, sql_release);
+        if (st) {
+            sqlite3_step(st);
+            sqlite3_reset(st);
+        }
+    } else if (!sqlite3_get_autocommit(l->st.db)) {
+        sqlite3_exec(l->st.db, "ROLLBACK", NULL, NULL, NULL);
+    }
+}
+
+int epv__lg_run(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES])
+{
+    if (l->st.readonly)
+        return epv__error(l->ctx, EPV_EREADONLY, "ledger: opened read-only; '%s' refused",
+                          epv__lkinds[op->kind].name);
+    if (l->st.rdepth)
+        return epv__error(l->ctx, EPV_ESTATE, "ledger: '%s' refused inside a query callback",
+                          epv__lkinds[op->kind].name);
+    int rc = run_cached(l, l->in_batch ? sql_savepoint : sql_begin);
+    if (rc) return rc;
+    int64_t saved_seq = l->head_seq;
+    unsigned char saved_hash[32];
+    memcpy(saved_hash, l->head_hash, 32);
+    /* Another process may have written since our last transaction: re-read the head and
+     * forget cached rows. */
+    if (!l->in_batch) {
+        epv__lg_cache_clear(l);
+        rc = epv__lg_load_head(l);
+    }
+    if (!rc) rc = epv__lg_step(l, op, res);
+    if (!rc) {
+        if (l->in_batch) {
+            rc = run_cached(l, sql_release);
+        } else {
+            sqlite3_stmt *st = epv__lg_stmt(l, sql_commit);
+            if (!st) {
+                rc = epv_ctx_errcode(l->ctx);
+            } else {
+                int src = sqlite3_step(st);
+                sqlite3_reset(st);
+                if (src != SQLITE_DONE) rc = epv__lg_sqlerr(l, src, "commit");
+            }
+        }
+    }
+    if (rc) {
+        rollback_quiet(l);
+        l->head_seq = saved_seq;
+        memcpy(l->head_hash, saved_hash, 32);
+    }
+    return rc;
+}
+
+EPV_API int epv_ledger_batch_begin(epv_ledger *l)
+{
+    if (!l) return EPV_EINVAL;
+    if (l->st.readonly) return epv__error(l->ctx, EPV_EREADONLY, "ledger: opened read-only");
+    if (l->in_batch) return epv__error(l->ctx, EPV_ESTATE, "ledger: a batch is already open");
+    if (l->st.rdepth)
+        return epv__error(l->ctx, EPV_ESTATE, "ledger: no batch can begin inside a query callback");
+    epv__lg_cache_clear(l);
+    int rc = epv__lg_exec(l, "BEGIN IMMEDIATE");
+    if (!rc) rc = epv__lg_load_head(l);
+    if (rc) {
+        if (!sqlite3_get_autocommit(l->st.db)) sqlite3_exec(l->st.db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    l->in_batch = 1;
+    return EPV_OK;
+}
+
+EPV_API int epv_ledger_batch_commit(epv_ledger *l)
+{
+    if (!l) return EPV_EINVAL;
+    if (!l->in_batch) return epv__error(l->ctx, EPV_ESTATE, "ledger: no batch is open");
+    int rc = epv__lg_flush_head(l);
+    if (rc) {
+        /* the batch cannot be committed without its head: undo all of it */
+        l->in_batch = 0;
+        sqlite3_exec(l->st.db, "ROLLBACK", NULL, NULL, NULL);
+        l->head_dirty = 0;
+        epv__lg_cache_clear(l);
+        epv__lg_load_head(l);
+        return rc;
+    }
+    l->in_batch = 0;
+    rc = sqlite3_exec(l->st.db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        int e = epv__lg_sqlerr(l, rc, "batch commit");
+        l->head_dirty = 0;
+        epv__lg_cache_clear(l);
+        if (!sqlite3_get_autocommit(l->st.db)) sqlite3_exec(l->st.db, "ROLLBACK", NULL, NULL, NULL);
+        epv__lg_load_head(l);
+        return e;
+    }
+    return EPV_OK;
+}
+
+EPV_API int epv_ledger_batch_rollback(epv_ledger *l)
+{
+    if (!l) return EPV_EINVAL;
+    if (!l->in_batch) return epv__error(l->ctx, EPV_ESTATE, "ledger: no batch is open");
+    l->in_batch = 0;
+    sqlite3_exec(l->st.db, "ROLLBACK", NULL, NULL, NULL);
+    l->head_dirty = 0;
+    epv__lg_cache_clear(l);
+    return epv__lg_load_head(l);
+}
+
+static void remove_files(const char *path)
+{
+    char buf[4096];
+    unlink(path);
+    snprintf(buf, sizeof buf, "%s-wal", path);
+    unlink(buf);
+    snprintf(buf, sizeof buf, "%s-shm", path);
+    unlink(buf);
+}
+
+/* Create a new file: schema and genesis entry in one transaction. */
+static int create_file(epv_ledger *l, const epv_ledger_config *cfg)
+{
+    static const epv_ledger_config def = EPV_LEDGER_CONFIG_INIT;
+    if (!cfg) cfg = &def;
+    int rc = epv__ls_durable(&l->st);
+    if (!rc) rc = epv__lg_exec(l, "BEGIN IMMEDIATE");
+    if (rc) return rc;
+    rc = epv__ls_create_schema(&l->st);
+    if (!rc) {
+        struct epv__lop op = { EPV__L_GENESIS, "genesis", { 0 }, { 0 } };
+        op.s[0] = cfg->programme;
+        op.s[1] = cfg->serial_format ? cfg->serial_format : EPV_LEDGER_SERIAL_DEFAULT;
+        op.i[0] = cfg->forestry_buffer_bp;
+        op.i[1] = cfg->ccer_date_rules;
+        op.i[2] = EPV__L_FORMAT_VERSION;
+        int64_t res[EPV__L_NRES];
+        rc = epv__lg_step(l, &op, res);
+    }
+    if (!rc) {
+        int src = sqlite3_exec(l->st.db, "COMMIT", NULL, NULL, NULL);
+        if (src != SQLITE_OK) rc = epv__lg_sqlerr(l, src, "commit");
+    }
+    if (rc && !sqlite3_get_autocommit(l->st.db)) sqlite3_exec(l->st.db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+EPV_API int epv_ledger_open(epv_ctx *ctx, const char *path, unsigned flags,
+                            const epv_ledger_config *cfg, epv_ledger **out)
+{
+    if (!out) return epv__error(ctx, EPV_EINVAL, "ledger_open: out is NULL");
+    *out = NULL;
+    if (!path || !*path) return epv__error(ctx, EPV_EINVAL, "ledger_open: path is empty");
+    if (flags & ~(unsigned)(EPV_LEDGER_CREATE | EPV_LEDGER_READONLY | EPV_LEDGER_NO_REPLAY |
+                            EPV_LEDGER_FULL_VERIFY))
+        return epv__error(ctx, EPV_EINVAL, "ledger_open: flags: unknown bits 0x%x", flags);
+    if (cfg) {
+        int vrc = epv__check_version(ctx, "epv_ledger_config", cfg, EPV_LEDGER_CONFIG_VERSION);
+        if (vrc) return vrc;
+    }
+    int exists = access(path, F_OK) == 0;
+    if (!exists && (!(flags & EPV_LEDGER_CREATE) || (flags & EPV_LEDGER_READONLY)))
+        return epv__error(ctx, EPV_ENOTFOUND, "%s: no such ledger file", path);
+    epv_ledger *l;
+    int rc = epv__lg_open_db(ctx, path, exists ? flags & ~(unsigned)EPV_LEDGER_CREATE : flags, &l);
+    if (rc) return rc;
+    if (!exists) {
+        rc = create_file(l, cfg);
+        if (rc) {
+            epv__error_prefix(ctx, "%s", path);
+            epv__lg_free(l);
+            remove_files(path);
+            return rc;
+        }
+    } else {
+        /* Everything is checked in one read snapshot, before anything is written: a file that
+         * is rejected is left byte for byte as it was (no switch to WAL, no growth). */
+        rc = epv__lg_read_begin(l);
+        if (!rc) {
+            int fast = 0;
+            rc = epv__lg_load_config(l);
+            if (!rc && (flags & EPV_LEDGER_NO_REPLAY)) {
+                rc = epv__lg_verify_chain(l, NULL);
+            } else if (!rc) {
+                /* from the last verified checkpoint, unless a full verification is asked */
+                if (!(flags & EPV_LEDGER_FULL_VERIFY)) rc = epv__lg_verify_since_checkpoint(l, &fast);
+                if (!rc && !fast) rc = epv__ls_quick_check(&l->st);
+                if (!rc && !fast) rc = epv__lg_verify_full(l);
+            }
+            rc = epv__lg_read_end(l, rc);
+        }
+        if (!rc) rc = epv__ls_durable(&l->st);
+        if (rc) {
+            /* A ledger that fails is never used: report it as corrupt with the reason. */
+            if (rc == EPV_EIO || rc == EPV_EPARSE || rc == EPV_ESCHEMA) rc = EPV_ECORRUPT;
+            epv__error_prefix(ctx, "%s", path);
+            if (epv_ctx_errcode(ctx) != rc) {
+                char msg[EPV_ERRMSG_MAX];
+                snprintf(msg, sizeof msg, "%s", epv_ctx_errmsg(ctx));
+                epv__error(ctx, rc, "%s", msg);
+            }
+            epv__lg_free(l);
+            return rc;
+        }
+    }
+    *out = l;
+    return EPV_OK;
+}
+
+EPV_API void epv_ledger_close(epv_ledger *l)
+{
+    if (!l) return;
+    if (l->in_batch) sqlite3_exec(l->st.db, "ROLLBACK", NULL, NULL, NULL);
+    epv__lg_free(l);
+}
+
+sqlite3 *epv__ledger_db(epv_ledger *l) { return l ? l->st.db : NULL; }
+
+EPV_API int epv_ledger_checkpoint(epv_ledger *l, epv_i64 *seq_out)
+{
+    if (!l) return EPV_EINVAL;
+    if (l->st.readonly) return epv__error(l->ctx, EPV_EREADONLY, "ledger: opened read-only; checkpoint refused");
+    if (l->in_batch || l->st.rdepth)
+        return epv__error(l->ctx, EPV_ESTATE, "ledger: no checkpoint inside a batch or a snapshot");
+    /* the write lock first: nobody writes between the verification and the record */
+    int rc = epv__lg_exec(l, "BEGIN IMMEDIATE");
+    if (rc) return rc;
+    epv__lg_cache_clear(l);
+    rc = epv__lg_exec(l, EPV__LS_CHECKPOINTS_SQL);
+    if (!rc) rc = epv__lg_verify_full(l);
+    unsigned char state[32];
+    if (!rc) rc = epv__lg_load_head(l);
+    if (!rc) rc = epv__lg_digest(l, state);
+    if (!rc) {
+        static const char *const sql = "INSERT OR REPLACE INTO checkpoints(seq, head, state) VALUES (?, ?, ?)";
+        sqlite3_stmt *st = epv__lg_stmt(l, sql);
+        if (!st) {
+            rc = epv_ctx_errcode(l->ctx);
+        } else {
+            sqlite3_bind_int64(st, 1, l->head_seq);
+            sqlite3_bind_blob(st, 2, l->head_hash, 32, SQLITE_STATIC);
+            sqlite3_bind_blob(st, 3, state, 32, SQLITE_STATIC);
+            int src = sqlite3_step(st);
+            sqlite3_reset(st);
+            if (src != SQLITE_DONE) rc = epv__lg_sqlerr(l, src, "recording the checkpoint");
+        }
+    }
+    if (!rc) rc = epv__lg_exec(l, "COMMIT");
+    if (rc) {
+        epv__ls_rollback(&l->st);
+        epv__lg_load_head(l);
+        return rc;
+    }
+    if (seq_out) *seq_out = l->head_seq;
+    return EPV_OK;
+}
+
+EPV_API int epv_ledger_checkpoint_last(epv_ledger *l, epv_i64 *seq_out, unsigned char *head_out,
+                                       unsigned char *state_out)
+{
+    if (!l) return EPV_EINVAL;
+    EPV__NEED(l->ctx, seq_out, "seq_out");
+    int rc = epv__lg_read_begin(l);
+    if (rc) return rc;
+    struct epv__lcheckpoint *cp = NULL;
+    size_t n = 0;
+    rc = epv__lg_checkpoints(l, &cp, &n);
+    rc = epv__lg_read_end(l, rc);
+    if (rc) return rc;
+    *seq_out = 0;
+    if (n) {
+        *seq_out = cp[n - 1].seq;
+        if (head_out) memcpy(head_out, cp[n - 1].head, 32);
+        if (state_out) memcpy(state_out, cp[n - 1].state, 32);
+    }
+    epv__free(l->ctx, cp);
+    return EPV_OK;
+}

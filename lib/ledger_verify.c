@@ -1,0 +1,523 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Verification, beside the operations: the chain walk (numbering, links, hashes, head), the
+ * replay of the journal into an in-memory copy through the operations' own code, the state
+ * digest of the derived tables and the integrity invariants. Reads only; every public entry
+ * point reads one snapshot. */
+#include "config.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ledger_verify_int.h"
+
+static void put_u64(unsigned char *p, uint64_t v)
+{
+    for (int k = 7; k >= 0; k--) {
+        p[k] = (unsigned char)v;
+        v >>= 8;
+    }
+}
+
+/* Walk the journal in order, checking numbering, links and hashes; calls fn for each
+ * decoded entry if given. */
+typedef int (*entry_fn)(epv_ledger *l, int64_t seq, const unsigned char *body, size_t len,
+                        void *payload);
+
+/* Progress of a walk over `total` entries, mapped to [lo, hi]; reported every 4096 entries
+ * (and at the start), so the callback costs nothing measurable. */
+struct walk_progress {
+    double lo, hi;
+    int64_t total;
+    const char *msg;
+};
+
+/* The journal's req column must be the request id inside the hashed body (u8 version, u8
+ * kind, u32 length, id), so the column is covered by the hash too. */
+static int req_matches(const unsigned char *body, size_t len, const unsigned char *req, size_t rlen)
+{
+    if (len < 6) return 0;
+    size_t n = ((size_t)body[2] << 24) | ((size_t)body[3] << 16) | ((size_t)body[4] << 8) | body[5];
+    return n == rlen && n <= len - 6 && (n == 0 || memcmp(body + 6, req, n) == 0);
+}
+
+/* Walk from entry from_seq + 1 (from_seq = 0: the whole journal; otherwise from_hash is the
+ * verified hash of entry from_seq). */
+static int walk_chain_from(epv_ledger *l, int64_t from_seq, const unsigned char *from_hash,
+                           int64_t *entries, entry_fn fn, void *payload,
+                           const struct walk_progress *wp)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(l->st.db,
+                                "SELECT seq, kind, body, prev_hash, hash, req FROM journal WHERE seq > ?"
+                                " ORDER BY seq",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK) return epv__lg_sqlerr(l, rc, "reading the journal");
+    sqlite3_bind_int64(st, 1, from_seq);
+    unsigned char prev[32], h[32];
+    memset(prev, 0, 32);
+    if (from_seq > 0) memcpy(prev, from_hash, 32);
+    int64_t expect = from_seq + 1;
+    int err = EPV_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t seq = sqlite3_column_int64(st, 0);
+        const unsigned char *body = sqlite3_column_blob(st, 2);
+        size_t len = (size_t)sqlite3_column_bytes(st, 2);
+        if (seq != expect) {
+            err = epv__error(l->ctx, EPV_ECORRUPT, "journal: entry %lld is missing", (long long)expect);
+            break;
+        }
+        if (sqlite3_column_bytes(st, 3) != 32 || memcmp(sqlite3_column_blob(st, 3), prev, 32)) {
+            err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: prev_hash does not link",
+                             (long long)seq);
+            break;
+        }
+        if (!body || len < 2 || sqlite3_column_int(st, 1) != body[1]) {
+            err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: kind does not match body",
+                             (long long)seq);
+            break;
+        }
+        if ((err = epv__lg_entry_hash(l, prev, seq, body, len, h))) break;
+        if (sqlite3_column_bytes(st, 4) != 32 || memcmp(sqlite3_column_blob(st, 4), h, 32)) {
+            err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: hash mismatch (entry altered)",
+                             (long long)seq);
+            break;
+        }
+        if (sqlite3_column_type(st, 5) != SQLITE_TEXT ||
+            !req_matches(body, len, sqlite3_column_text(st, 5), (size_t)sqlite3_column_bytes(st, 5))) {
+            err = epv__error(l->ctx, EPV_ECORRUPT,
+                             "journal entry %lld: request id column differs from the hashed body",
+                             (long long)seq);
+            break;
+        }
+        if (wp && ((seq - from_seq) & 4095) == 1 &&
+            (err = epv__progress(l->ctx,
+                                 wp->lo + (wp->hi - wp->lo) * (double)(seq - from_seq - 1) /
+                                              (double)(wp->total - from_seq > 0 ? wp->total - from_seq : 1),
+                                 wp->msg)))
+            break;
+        if (fn && (err = fn(l, seq, body, len, payload))) break;
+        memcpy(prev, h, 32);
+        expect++;
+    }
+    if (!err && rc != SQLITE_DONE) err = epv__lg_sqlerr(l, rc, "reading the journal");
+    sqlite3_finalize(st);
+    if (err) return err;
+    int64_t n = expect - 1;
+    if (n == 0) return epv__error(l->ctx, EPV_ECORRUPT, "journal is empty (no genesis entry)");
+    int64_t saved_seq = l->head_seq;
+    unsigned char saved[32];
+    memcpy(saved, l->head_hash, 32);
+    err = epv__lg_load_head(l);
+    if (!err && (l->head_seq != n || memcmp(l->head_hash, prev, 32)))
+        err = epv__error(l->ctx, EPV_ECORRUPT,
+                         "journal truncated or head altered: head says %lld entries, chain has %lld",
+                         (long long)l->head_seq, (long long)n);
+    if (err && l->in_batch) {
+        l->head_seq = saved_seq;
+        memcpy(l->head_hash, saved, 32);
+    }
+    if (entries) *entries = n;
+    return err;
+}
+
+static int walk_chain(epv_ledger *l, int64_t *entries, entry_fn fn, void *payload,
+                      const struct walk_progress *wp)
+{
+    return walk_chain_from(l, 0, NULL, entries, fn, payload, wp);
+}
+
+/* Number of entries the head row claims (for progress fractions only). */
+static int64_t head_count(epv_ledger *l)
+{
+    int64_t saved = l->head_seq;
+    unsigned char h[32];
+    memcpy(h, l->head_hash, 32);
+    int64_t n = epv__lg_load_head(l) ? 0 : l->head_seq;
+    if (l->in_batch) {
+        l->head_seq = saved;
+        memcpy(l->head_hash, h, 32);
+    }
+    return n;
+}
+
+int epv__lg_verify_chain(epv_ledger *l, int64_t *entries)
+{
+    struct walk_progress wp = { 0.0, 1.0, head_count(l), "checking the hash chain" };
+    return walk_chain(l, entries, NULL, NULL, &wp);
+}
+
+/* A replay, and the checkpoints it must pass through (ascending). */
+struct replay {
+    epv_ledger *m;
+    struct epv__lcheckpoint *cp;
+    size_t ncp, next;
+};
+
+static int replay_one(epv_ledger *l, int64_t seq, const unsigned char *body, size_t len, void *payload)
+{
+    struct replay *rp = payload;
+    epv_ledger *m = rp->m;
+    struct epv__lop op;
+    char *arena;
+    int rc = epv__lg_decode(l->ctx, body, len, &op, &arena);
+    if (rc) {
+        epv__error_prefix(l->ctx, "journal entry %lld", (long long)seq);
+        return rc;
+    }
+    int64_t res[EPV__L_NRES];
+    rc = epv__lg_step(m, &op, res);
+    if (!rc && m->head_seq != seq)
+        rc = epv__error(l->ctx, EPV_ECORRUPT, "entry numbering differs on replay");
+    if (!rc && op.kind == EPV__L_GENESIS) rc = epv__lg_load_config(m);
+    if (rc) {
+        epv__error_prefix(l->ctx, "journal entry %lld (%s) does not replay", (long long)seq,
+                          epv__lkinds[op.kind].name);
+        rc = EPV_ECORRUPT;
+    }
+    epv__free(l->ctx, arena);
+    /* a checkpoint at this height must be what the replay has here: same head, same state */
+    while (!rc && rp->next < rp->ncp && rp->cp[rp->next].seq <= seq) {
+        const struct epv__lcheckpoint *c = &rp->cp[rp->next++];
+        unsigned char d[32];
+        if (c->seq != seq) continue; /* beyond the journal: reported after the walk */
+        rc = epv__lg_digest(m, d);
+        if (!rc && (memcmp(c->head, m->head_hash, 32) || memcmp(c->state, d, 32)))
+            rc = epv__error(l->ctx, EPV_ECORRUPT,
+                            "checkpoint at entry %lld differs from a replay of the journal (%s)",
+                            (long long)seq, memcmp(c->head, m->head_hash, 32) ? "head" : "state");
+    }
+    return rc;
+}
+
+/* Replay into a fresh in-memory ledger; the walk checks the chain and head at the same time. */
+static int verify_replay(epv_ledger *l, const struct walk_progress *wp,
+                         const struct epv__lcheckpoint *extra)
+{
+    epv_ledger *m;
+    struct replay rp = { NULL, NULL, 0, 0 };
+    int rc = epv__lg_checkpoints(l, &rp.cp, &rp.ncp);
+    if (rc) return rc;
+    if (extra) {
+        /* one more checkpoint to pass (an anchor), in its place in the ascending list */
+        size_t cap = rp.ncp;
+        if (epv__grow(l->ctx, (void **)&rp.cp, &cap, rp.ncp + 1, sizeof *rp.cp)) {
+            epv__free(l->ctx, rp.cp);
+            return EPV_ENOMEM;
+        }
+        size_t k = rp.ncp;
+        while (k > 0 && rp.cp[k - 1].seq > extra->seq) {
+            rp.cp[k] = rp.cp[k - 1];
+            k--;
+        }
+        rp.cp[k] = *extra;
+        rp.ncp++;
+    }
+    rc = epv__lg_open_db(l->ctx, ":memory:", EPV_LEDGER_CREATE, &m);
+    if (rc) {
+        epv__free(l->ctx, rp.cp);
+        return rc;
+    }
+    rp.m = m;
+    m->replaying = 1;
+    rc = epv__lg_reqset_new(m);
+    if (!rc) rc = epv__ls_create_schema(&m->st);
+    if (!rc) rc = epv__lg_exec(m, "BEGIN");
+    if (!rc) rc = walk_chain(l, NULL, replay_one, &rp, wp);
+    if (!rc && rp.next < rp.ncp)
+        rc = epv__error(l->ctx, EPV_ECORRUPT,
+                        "checkpoint at entry %lld is beyond the journal (truncated)",
+                        (long long)rp.cp[rp.next].seq);
+    epv__free(l->ctx, rp.cp);
+    if (!rc) rc = epv__lg_flush_head(m);
+    if (!rc) rc = epv__lg_exec(m, "COMMIT");
+    unsigned char a[32], b[32];
+    if (!rc) rc = epv__lg_digest(l, a);
+    if (!rc) rc = epv__lg_digest(m, b);
+    if (!rc && memcmp(a, b, 32))
+        rc = epv__error(l->ctx, EPV_ECORRUPT, "derived state differs from a replay of the journal");
+    epv__lg_free(m);
+    return rc;
+}
+
+int epv__lg_verify_replay(epv_ledger *l)
+{
+    struct walk_progress wp = { 0.0, 0.9, head_count(l), "replaying the journal" };
+    return verify_replay(l, &wp, NULL);
+}
+
+int epv__lg_checkpoints(epv_ledger *l, struct epv__lcheckpoint **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!epv__ls_has_table(&l->st, "checkpoints")) return EPV_OK;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(l->st.db, "SELECT seq, head, state FROM checkpoints ORDER BY seq", -1,
+                                &st, NULL);
+    if (rc != SQLITE_OK) return epv__lg_sqlerr(l, rc, "reading checkpoints");
+    size_t cap = 0;
+    int err = EPV_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (epv__grow(l->ctx, (void **)out, &cap, *n + 1, sizeof **out)) {
+            err = EPV_ENOMEM;
+            break;
+        }
+        struct epv__lcheckpoint *c = &(*out)[*n];
+        c->seq = sqlite3_column_int64(st, 0);
+        if (sqlite3_column_bytes(st, 1) != 32 || sqlite3_column_bytes(st, 2) != 32) {
+            err = epv__error(l->ctx, EPV_ECORRUPT, "checkpoint %lld is malformed", (long long)c->seq);
+            break;
+        }
+        memcpy(c->head, sqlite3_column_blob(st, 1), 32);
+        memcpy(c->state, sqlite3_column_blob(st, 2), 32);
+        (*n)++;
+    }
+    if (!err && rc != SQLITE_DONE) err = epv__lg_sqlerr(l, rc, "reading checkpoints");
+    sqlite3_finalize(st);
+    if (err) {
+        epv__free(l->ctx, *out);
+        *out = NULL;
+        *n = 0;
+    }
+    return err;
+}
+
+int epv__lg_verify_since_checkpoint(epv_ledger *l, int *used)
+{
+    *used = 0;
+    struct epv__lcheckpoint *cp;
+    size_t n;
+    int rc = epv__lg_checkpoints(l, &cp, &n);
+    if (rc || n == 0) return rc;
+    struct epv__lcheckpoint c = cp[n - 1];
+    epv__free(l->ctx, cp);
+    *used = 1;
+    /* the checkpoint must sit on the journal: entry c.seq has exactly that hash */
+    sqlite3_stmt *st = NULL;
+    rc = sqlite3_prepare_v2(l->st.db, "SELECT hash FROM journal WHERE seq = ?", -1, &st, NULL);
+    if (rc != SQLITE_OK) return epv__lg_sqlerr(l, rc, "reading the journal");
+    sqlite3_bind_int64(st, 1, c.seq);
+    rc = sqlite3_step(st);
+    int err = EPV_OK;
+    if (rc == SQLITE_DONE)
+        err = epv__error(l->ctx, EPV_ECORRUPT, "journal truncated: checkpoint at entry %lld, no such entry",
+                         (long long)c.seq);
+    else if (rc != SQLITE_ROW)
+        err = epv__lg_sqlerr(l, rc, "reading the journal");
+    else if (sqlite3_column_bytes(st, 0) != 32 || memcmp(sqlite3_column_blob(st, 0), c.head, 32))
+        err = epv__error(l->ctx, EPV_ECORRUPT,
+                         "journal entry %lld differs from its verified checkpoint (entry or checkpoint altered)",
+                         (long long)c.seq);
+    sqlite3_finalize(st);
+    if (err) return err;
+    struct walk_progress wp = { 0.0, 1.0, head_count(l), "checking entries since the last checkpoint" };
+    rc = walk_chain_from(l, c.seq, c.head, NULL, NULL, NULL, &wp);
+    if (!rc) rc = epv__progress(l->ctx, 1.0, "verified since the last checkpoint");
+    return rc;
+}
+
+int epv__lg_verify_full(epv_ledger *l) { return epv__lg_verify_full_with(l, NULL); }
+
+int epv__lg_verify_full_with(epv_ledger *l, const struct epv__lcheckpoint *extra)
+{
+    struct walk_progress wp = { 0.0, 0.9, head_count(l), "replaying the journal" };
+    int rc = verify_replay(l, &wp, extra);
+    if (!rc) rc = epv__progress(l->ctx, 0.95, "checking invariants");
+    if (!rc) rc = epv__lg_check_invariants(l);
+    if (!rc) rc = epv__progress(l->ctx, 1.0, "verified");
+    return rc;
+}
+
+/* The digest's byte stream goes through a buffer: one EVP_DigestUpdate per 8 KiB instead of
+ * one or two per column (the bytes hashed, and so the digest, are the same). */
+struct dbuf {
+    EVP_MD_CTX *md;
+    size_t n;
+    unsigned char b[8192];
+};
+
+static void dbuf_flush(struct dbuf *d)
+{
+    if (d->n) EVP_DigestUpdate(d->md, d->b, d->n);
+    d->n = 0;
+}
+
+static void dbuf_put(struct dbuf *d, const void *p, size_t n)
+{
+    if (n > sizeof d->b - d->n) {
+        dbuf_flush(d);
+        if (n > sizeof d->b) {
+            EVP_DigestUpdate(d->md, p, n);
+            return;
+        }
+    }
+    memcpy(d->b + d->n, p, n);
+    d->n += n;
+}
+
+/* Digest of every derived table in key order, column types included. */
+int epv__lg_digest(epv_ledger *l, unsigned char out[32])
+{
+    static const char *const tables[] = {
+        "SELECT * FROM head ORDER BY id",
+        "SELECT * FROM meta ORDER BY key",
+        "SELECT * FROM requests ORDER BY req",
+        "SELECT * FROM accounts ORDER BY id",
+        "SELECT * FROM projects ORDER BY id",
+        "SELECT * FROM periods ORDER BY project, num",
+        "SELECT * FROM verifications ORDER BY report",
+        "SELECT * FROM issuances ORDER BY seq",
+        "SELECT * FROM blocks ORDER BY project, start",
+        "SELECT * FROM totals ORDER BY project, vintage",
+        "SELECT * FROM retirements ORDER BY cert",
+        "SELECT * FROM events ORDER BY project, start, seq, n",
+    };
+    int hrc = epv__lg_flush_head(l); /* the head row must be current (inside a batch) */
+    if (hrc) return hrc;
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (!md || EVP_DigestInit_ex(md, l->md_alg, NULL) != 1) {
+        EVP_MD_CTX_free(md);
+        return epv__error(l->ctx, EPV_ENOMEM, "ledger: SHA-256 failed");
+    }
+    int err = EPV_OK;
+    struct dbuf db;
+    db.md = md;
+    db.n = 0;
+    for (size_t t = 0; t < EPV__ARRAY_LEN(tables) && !err; t++) {
+        sqlite3_stmt *st = NULL;
+        int rc = sqlite3_prepare_v2(l->st.db, tables[t], -1, &st, NULL);
+        if (rc != SQLITE_OK) {
+            err = epv__lg_sqlerr(l, rc, "state digest");
+            break;
+        }
+        dbuf_put(&db, tables[t], strlen(tables[t]) + 1);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            int nc = sqlite3_column_count(st);
+            for (int c = 0; c < nc; c++) {
+                unsigned char tag[9];
+                int ty = sqlite3_column_type(st, c);
+                tag[0] = (unsigned char)ty;
+                if (ty == SQLITE_INTEGER) {
+                    put_u64(tag + 1, (uint64_t)sqlite3_column_int64(st, c));
+                    dbuf_put(&db, tag, 9);
+                } else if (ty == SQLITE_TEXT || ty == SQLITE_BLOB) {
+                    const void *p = ty == SQLITE_TEXT ? (const void *)sqlite3_column_text(st, c)
+                                                      : sqlite3_column_blob(st, c);
+                    int n = sqlite3_column_bytes(st, c);
+                    put_u64(tag + 1, (uint64_t)n);
+                    dbuf_put(&db, tag, 9);
+                    if (n) dbuf_put(&db, p, (size_t)n);
+                } else {
+                    dbuf_put(&db, tag, 1);
+                }
+            }
+        }
+        if (rc != SQLITE_DONE) err = epv__lg_sqlerr(l, rc, "state digest");
+        sqlite3_finalize(st);
+    }
+    unsigned int olen;
+    dbuf_flush(&db);
+    if (!err && EVP_DigestFinal_ex(md, out, &olen) != 1)
+        err = epv__error(l->ctx, EPV_ENOMEM, "ledger: SHA-256 failed");
+    EVP_MD_CTX_free(md);
+    return err;
+}
+
+EPV_API int epv_ledger_verify_chain(epv_ledger *l, epv_i64 *entries_out)
+{
+    if (!l) return EPV_EINVAL;
+    int64_t n = 0;
+    int rc = epv__lg_read_begin(l);
+    if (rc) return rc;
+    rc = epv__lg_read_end(l, epv__lg_verify_chain(l, &n));
+    if (entries_out) *entries_out = n;
+    return rc;
+}
+
+EPV_API int epv_ledger_verify(epv_ledger *l)
+{
+    if (!l) return EPV_EINVAL;
+    /* chain walk, head, replay and invariants all read the same snapshot */
+    int rc = epv__lg_read_begin(l);
+    if (rc) return rc;
+    return epv__lg_read_end(l, epv__lg_verify_full(l));
+}
+
+EPV_API int epv_ledger_state_digest(epv_ledger *l, unsigned char *digest_out)
+{
+    if (!l || !digest_out) return EPV_EINVAL;
+    int rc = epv__lg_read_begin(l);
+    if (rc) return rc;
+    return epv__lg_read_end(l, epv__lg_digest(l, digest_out));
+}
+
+static int prep(epv_ledger *l, const char *sql, sqlite3_stmt **st)
+{
+    int rc = sqlite3_prepare_v2(l->st.db, sql, -1, st, NULL);
+    return rc == SQLITE_OK ? EPV_OK : epv__lg_sqlerr(l, rc, "query");
+}
+
+/* Each query returns a row only when an invariant is broken; the text says which. */
+static const struct {
+    const char *what;
+    const char *sql;
+} checks[] = {
+    /* Aggregates are joined rather than correlated, so each check is one pass over blocks. */
+    { "1 conservation: issued differs from held + buffer + retired + cancelled",
+      "SELECT t.project, t.vintage FROM totals t LEFT JOIN (SELECT project, vintage, SUM(end - start + 1) AS n"
+      " FROM blocks GROUP BY project, vintage) b ON b.project = t.project AND b.vintage = t.vintage"
+      " WHERE COALESCE(b.n, 0) <> t.issued LIMIT 1" },
+    { "1 conservation: units without an issuance total",
+      "SELECT b.project, b.start FROM blocks b WHERE NOT EXISTS (SELECT 1 FROM totals t WHERE"
+      " t.project = b.project AND t.vintage = b.vintage) LIMIT 1" },
+    { "2 block count below 1", "SELECT project, start FROM blocks WHERE end < start OR start < 1 LIMIT 1" },
+    { "3 overlapping serial ranges",
+      "SELECT project, start FROM (SELECT project, start, LAG(end) OVER (PARTITION BY project ORDER BY start)"
+      " AS pe FROM blocks) WHERE pe >= start LIMIT 1" },
+    /* with ranges disjoint, equal length and equal bounds mean an exact cover */
+    { "3 an issuance's blocks do not cover its range exactly",
+      "SELECT i.seq, 0 FROM issuances i LEFT JOIN (SELECT project, issuance, SUM(end - start + 1) AS n,"
+      " MIN(start) AS lo, MAX(end) AS hi FROM blocks GROUP BY project, issuance) b"
+      " ON b.project = i.project AND b.issuance = i.seq"
+      " WHERE b.n IS NULL OR b.n <> i.end - i.start + 1 OR b.lo <> i.start OR b.hi <> i.end LIMIT 1" },
+    { "3 units of no recorded issuance",
+      "SELECT b.project, b.start FROM blocks b WHERE NOT EXISTS (SELECT 1 FROM issuances i"
+      " WHERE i.seq = b.issuance AND i.project = b.project AND i.vintage = b.vintage) LIMIT 1" },
+    { "3 serials at or beyond the project's next serial",
+      "SELECT b.project, b.end FROM blocks b JOIN projects p ON p.id = b.project WHERE b.end >= p.next_serial LIMIT 1" },
+    { "7 overlapping monitoring periods",
+      "SELECT a.project, a.num FROM periods a JOIN periods b ON a.project = b.project AND a.num < b.num"
+      " AND a.start <= b.end AND b.start <= a.end LIMIT 1" },
+    { "7 issued above verified - deductions",
+      "SELECT v.report, v.issued FROM verifications v LEFT JOIN (SELECT report, SUM(end - start + 1) AS n"
+      " FROM issuances GROUP BY report) i ON i.report = v.report"
+      " WHERE v.issued > v.verified - v.deduction OR v.issued <> COALESCE(i.n, 0) LIMIT 1" },
+    { "8 buffer units outside the buffer account, or holder units inside it",
+      "SELECT project, start FROM blocks WHERE (status = 1 AND account <> '" EPV_LEDGER_BUFFER_ACCOUNT "')"
+      " OR (account = '" EPV_LEDGER_BUFFER_ACCOUNT "' AND status IN (0, 2)) LIMIT 1" },
+    { "12 units held by an unknown account",
+      "SELECT b.project, b.start FROM blocks b WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = b.account) LIMIT 1" },
+    { "12 units held by a closed account",
+      "SELECT b.project, b.start FROM blocks b JOIN accounts a ON a.id = b.account WHERE a.status = 3"
+      " AND b.status IN (0, 1) LIMIT 1" },
+};
+
+int epv__lg_check_invariants(epv_ledger *l)
+{
+    for (size_t k = 0; k < EPV__ARRAY_LEN(checks); k++) {
+        sqlite3_stmt *st;
+        int rc = prep(l, checks[k].sql, &st);
+        if (rc) return rc;
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            char a[80];
+            snprintf(a, sizeof a, "%s", sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "");
+            long long b = sqlite3_column_int64(st, 1);
+            sqlite3_finalize(st);
+            return epv__error(l->ctx, EPV_ECORRUPT, "invariant %s (at %s, %lld)", checks[k].what, a, b);
+        }
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE) return epv__lg_sqlerr(l, rc, "invariant check");
+    }
+    return EPV_OK;
+}

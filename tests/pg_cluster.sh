@@ -1,0 +1,51 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# A throwaway PostgreSQL cluster for tests (issue 11 item 2): `tests/pg_cluster.sh CMD ARGS...`
+# runs CMD with PGHOST (a Unix socket in a fresh temporary directory), PGPORT, PGUSER and
+# PGDATABASE pointing at a new cluster, then stops it and removes the directory, also when
+# CMD fails or the script is interrupted (trap). PostgreSQL refuses to run as root, and CI
+# runs as root: as root the cluster runs as the unprivileged user `nobody` (override with
+# EPV_PG_USER). No TCP port is opened (listen_addresses=''). Exit status: CMD's; 77 (skip)
+# when the PostgreSQL server binaries are not installed.
+set -u
+bindir=${EPV_PG_BINDIR:-}
+if [ -z "$bindir" ]; then
+  for d in /usr/lib/postgresql/*/bin; do [ -x "$d/initdb" ] && bindir=$d; done
+fi
+if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ] || [ ! -x "$bindir/pg_ctl" ]; then
+  echo "pg_cluster: PostgreSQL server binaries not found (Debian package postgresql)" >&2
+  exit 77
+fi
+[ $# -ge 1 ] || { echo "usage: pg_cluster.sh CMD [ARGS...]" >&2; exit 2; }
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/epv_pg_XXXXXX") || exit 1
+if [ "$(id -u)" -eq 0 ]; then
+  pguser=${EPV_PG_USER:-nobody}
+  chown "$pguser" "$dir" || { rmdir "$dir"; exit 1; }
+  as_pg() { runuser -u "$pguser" -- "$@"; }
+else
+  pguser=$(id -un)
+  as_pg() { "$@"; }
+fi
+chmod 0755 "$dir"
+port=${EPV_PG_PORT:-55432}
+
+cleanup() {
+  if [ -f "$dir/data/postmaster.pid" ]; then
+    as_pg "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1
+  fi
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+as_pg "$bindir/initdb" -D "$dir/data" -U "$pguser" --auth=trust -E UTF8 --locale=C >"$dir/initdb.log" 2>&1 || {
+  echo "pg_cluster: initdb failed:" >&2; cat "$dir/initdb.log" >&2; exit 1; }
+as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+  -o "-c listen_addresses='' -k $dir -p $port -c fsync=on" start >/dev/null 2>&1 || {
+  echo "pg_cluster: server did not start:" >&2; cat "$dir/server.log" >&2; exit 1; }
+
+PGHOST=$dir PGPORT=$port PGUSER=$pguser PGDATABASE=postgres
+export PGHOST PGPORT PGUSER PGDATABASE
+"$@"
