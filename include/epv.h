@@ -22,5 +22,6 @@
 #include "epv/uncertainty.h"
 #include "epv/gep.h"
 #include "epv/ledger.h"
+#include "epv/spatial.h"
 
 #endif /* EPV_H */

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The LS factor of RUSLE from a DEM, and cell areas on the ellipsoid. */
+#include <math.h>
+#include <string.h>
+
+#include "spatial_int.h"
+
+/* AH703 (Renard et al. 1997) eqs. 4-1 to 4-5, after McCool et al. (1987, 1989):
+ * beta = (sin t / 0.0896) / (3 sin^0.8 t + 0.56), m = beta / (1 + beta),
+ * L = (lambda / 22.13)^m, S = 10.8 sin t + 0.03 (s < 9 %), 16.8 sin t - 0.50 (s >= 9 %). */
+double epv__sp_ls_from_slope(double sin_t, double tan_t, double slope_length_m)
+{
+    double s = tan_t < 0.09 ? 10.8 * sin_t + 0.03 : 16.8 * sin_t - 0.50;
+    if (sin_t <= 0) return s; /* flat: beta = 0, m = 0, L = 1 */
+    double beta = (sin_t / 0.0896) / (3.0 * pow(sin_t, 0.8) + 0.56);
+    double m = beta / (1.0 + beta);
+    return pow(slope_length_m / 22.13, m) * s;
+}
+
+void epv__sp_ls_window(size_t rows, size_t cols, const double *win, const double *dx_row, double dy,
+                       double slope_length_m, double *out)
+{
+    size_t w = cols + 2;
+    for (size_t r = 0; r < rows; r++) {
+        const double *up = win + r * w, *mid = up + w, *dn = mid + w;
+        double dx = dx_row[r];
+        for (size_t c = 0; c < cols; c++) {
+            double e = mid[c + 1];
+            if (isnan(e)) {
+                out[r * cols + c] = NAN;
+                continue;
+            }
+            /* Horn (1981): a b c / d e f / g h i, nodata neighbours take e. */
+            double a = up[c], b = up[c + 1], cc = up[c + 2];
+            double d = mid[c], f = mid[c + 2];
+            double g = dn[c], h = dn[c + 1], i = dn[c + 2];
+            if (isnan(a)) a = e;
+            if (isnan(b)) b = e;
+            if (isnan(cc)) cc = e;
+            if (isnan(d)) d = e;
+            if (isnan(f)) f = e;
+            if (isnan(g)) g = e;
+            if (isnan(h)) h = e;
+            if (isnan(i)) i = e;
+            double dzdx = ((cc + 2 * f + i) - (a + 2 * d + g)) / (8 * dx);
+            double dzdy = ((g + 2 * h + i) - (a + 2 * b + cc)) / (8 * dy);
+            double t = sqrt(dzdx * dzdx + dzdy * dzdy); /* tan theta */
+            double sin_t = t / sqrt(1 + t * t);
+            out[r * cols + c] = epv__sp_ls_from_slope(sin_t, t, slope_length_m);
+        }
+    }
+}
+
+EPV_API int epv_spatial_ls_rusle(epv_ctx *ctx, size_t nrows, size_t ncols, const double *dem,
+                                 double dx_m, double dy_m, double slope_length_m, double *out_ls)
+{
+    EPV__NEED(ctx, dem, "dem");
+    EPV__NEED(ctx, out_ls, "out_ls");
+    if (!(dx_m > 0) || !(dy_m > 0) || !isfinite(dx_m) || !isfinite(dy_m))
+        return epv__error(ctx, EPV_ERANGE, "epv_spatial_ls_rusle: cell size %g x %g m is not positive",
+                          dx_m, dy_m);
+    if (!(slope_length_m > 0) || !isfinite(slope_length_m))
+        return epv__error(ctx, EPV_ERANGE, "epv_spatial_ls_rusle: slope_length_m %g is not positive",
+                          slope_length_m);
+    if (nrows == 0 || ncols == 0) return EPV_OK;
+    if (nrows > SIZE_MAX / 8 / (ncols + 2) / 2)
+        return epv__error(ctx, EPV_ERANGE, "epv_spatial_ls_rusle: %zu x %zu cells is too large", nrows, ncols);
+    size_t w = ncols + 2;
+    double *win = epv__malloc(ctx, (nrows + 2) * w * sizeof *win);
+    double *dx = epv__malloc(ctx, nrows * sizeof *dx);
+    if (!win || !dx) {
+        epv__free(ctx, win);
+        epv__free(ctx, dx);
+        return EPV_ENOMEM;
+    }
+    for (size_t r = 0; r < nrows + 2; r++) {
+        size_t sr = r == 0 ? 0 : (r == nrows + 1 ? nrows - 1 : r - 1);
+        memcpy(win + r * w + 1, dem + sr * ncols, ncols * sizeof *win);
+        win[r * w] = win[r * w + 1];
+        win[r * w + ncols + 1] = win[r * w + ncols];
+    }
+    for (size_t r = 0; r < nrows; r++) dx[r] = dx_m;
+    epv__sp_ls_window(nrows, ncols, win, dx, dy_m, slope_length_m, out_ls);
+    epv__free(ctx, win);
+    epv__free(ctx, dx);
+    return EPV_OK;
+}
+
+/* Snyder (1987) eq. 3-12: q = (1 - e^2) [sin phi / (1 - e^2 sin^2 phi)
+ *                               - 1/(2e) ln((1 - e sin phi) / (1 + e sin phi))]. */
+double epv__sp_q(double s, double e)
+{
+    if (e == 0) return 2 * s;
+    double e2 = e * e;
+    return (1 - e2) * (s / (1 - e2 * s * s) - 1 / (2 * e) * log((1 - e * s) / (1 + e * s)));
+}
+
+EPV_API int epv_spatial_cell_area_geographic(epv_ctx *ctx, double lat1, double lat2, double dlon,
+                                             double a, double invf, double *out_m2)
+{
+    EPV__NEED(ctx, out_m2, "out_m2");
+    if (!isfinite(lat1) || !isfinite(lat2) || fabs(lat1) > 90 || fabs(lat2) > 90)
+        return epv__error(ctx, EPV_ERANGE, "epv_spatial_cell_area_geographic: latitude %g or %g outside -90..90",
+                          lat1, lat2);
+    if (!isfinite(dlon) || dlon < 0 || dlon > 360)
+        return epv__error(ctx, EPV_ERANGE, "epv_spatial_cell_area_geographic: dlon %g outside 0..360", dlon);
+    if (!(a > 0) || !isfinite(a) || !(invf == 0 || invf > 1) || !isfinite(invf))
+        return epv__error(ctx, EPV_ERANGE, "epv_spatial_cell_area_geographic: ellipsoid a=%g invf=%g", a, invf);
+    double f = invf == 0 ? 0 : 1 / invf;
+    double e = sqrt(f * (2 - f));
+    const double d2r = 3.14159265358979323846 / 180;
+    double q1 = epv__sp_q(sin(lat1 * d2r), e), q2 = epv__sp_q(sin(lat2 * d2r), e);
+    *out_m2 = a * a / 2 * dlon * d2r * fabs(q2 - q1);
+    return EPV_OK;
+}
