@@ -21,6 +21,7 @@
 #include "epv/sink.h"
 #include "epv/uncertainty.h"
 #include "epv/gep.h"
+#include "epv/gep_model.h"
 #include "epv/ledger.h"
 #include "epv/spatial.h"
 

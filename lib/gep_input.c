@@ -17,6 +17,7 @@ struct rd {
     epv_gep_input *in;
     /* pollutant capacities, capped at the region's emissions after the whole file is read */
     struct cap { size_t region, eco, ind; int year; double t; xmlNodePtr node; } *caps;
+    double *capbuf; /* 2 × ncap scratch for epv_gep_model_emission_cap */
     size_t ncap, capcap;
 };
 
@@ -169,23 +170,27 @@ static int do_element(struct rd *d, xmlNodePtr n)
         if ((rc = loc(d, n, &l)) || (rc = dattr(d, n, "areaHa", &a)) || (rc = dattr(d, n, "precipMm", &b)) ||
             (rc = dattr(d, n, "runoffMm", &c)) || (rc = dattr(d, n, "etMm", &e)))
             return rc;
-        double q;
-        if ((rc = at(d, n, epv_gep_water_conservation_m3(ctx, a, b, c, e, &q)))) return rc;
-        return qset(d, n, &l, "water_conservation", q, EPV_UNIT_M3);
+        double q, m2 = a * 1e4;
+        if ((rc = at(d, n, epv_gep_model_water_conservation(ctx, 1, &b, &c, &e, &m2, &q)))) return rc;
+        /* a deficit conserves nothing: recorded as 0, not as negative supply (our choice) */
+        return qset(d, n, &l, "water_conservation", q > 0 ? q : 0.0, EPV_UNIT_M3);
     }
     if (epv__xml_is(n, "soilLoss")) {
         double p;
         if ((rc = loc(d, n, &l)) || (rc = dattr(d, n, "areaHa", &a)) || (rc = dattr(d, n, "r", &b)) ||
             (rc = dattr(d, n, "k", &c)) || (rc = dattr(d, n, "ls", &e)) || (rc = dattr(d, n, "c", &f)) || (rc = dattr(d, n, "p", &g)))
             return rc;
-        if ((rc = at(d, n, epv_gep_soil_retention_t(ctx, a, b, c, e, f, g, &p)))) return rc;
+        if ((rc = at(d, n, epv_gep_model_soil_retention(ctx, 1, &b, &c, &e, &f, &g, &a, NULL, NULL, &p)))) return rc;
         return qset(d, n, &l, "soil_retention", p, EPV_UNIT_T);
     }
     if (epv__xml_is(n, "nep") || epv__xml_is(n, "co2")) {
         double co2, o2;
         int nep = epv__xml_is(n, "nep");
         if ((rc = loc(d, n, &l)) || (rc = dattr(d, n, nep ? "tC" : "t", &a))) return rc;
-        if (nep) rc = epv_gep_carbon_from_nep(ctx, a, &co2, &o2);
+        double one_ha = 1.0;
+        if (nep && a < 0)
+            return epv__xml_error_at(ctx, EPV_ERANGE, d->file, n, "attribute 'tC': %g is negative (a source, not a fixation)", a);
+        if (nep) rc = epv_gep_model_carbon_oxygen(ctx, 1, &a, &one_ha, &co2, &o2);
         else {
             co2 = a;
             rc = epv_gep_oxygen_from_co2(ctx, a, &o2);
@@ -199,7 +204,8 @@ static int do_element(struct rd *d, xmlNodePtr n)
         if ((rc = loc(d, n, &l)) || (rc = dattr(d, n, "waterM3", &a)) || (rc = dattr(d, n, "latentHeatJPerG", &b)) ||
             (rc = dattr(d, n, "eer", &c)))
             return rc;
-        if ((rc = at(d, n, epv_gep_climate_regulation_kwh(ctx, a, b, c, &kwh)))) return rc;
+        /* the simplified formula of version 0.1 (J/g = kJ/kg), under its own name */
+        if ((rc = at(d, n, epv_gep_model_climate_simplified(ctx, 1, &a, b, c, &kwh)))) return rc;
         return qset(d, n, &l, "climate_regulation", kwh, EPV_UNIT_KWH);
     }
     if (epv__xml_is(n, "pollutant")) {
@@ -240,20 +246,28 @@ static int do_element(struct rd *d, xmlNodePtr n)
 static int apply_caps(struct rd *d)
 {
     epv_gep_account *acc = d->in->acc;
+    int rc;
+    if (!d->ncap) return EPV_OK;
+    d->capbuf = epv__calloc(d->ctx, 2 * d->ncap, sizeof *d->capbuf);
+    if (!d->capbuf) return EPV_ENOMEM;
     for (size_t k = 0; k < d->ncap; k++) {
         struct cap *c = &d->caps[k];
-        double em = NAN, total = 0;
+        double em = NAN;
         for (size_t j = 0; j < acc->nemis; j++)
             if (acc->emis[j].region == c->region && acc->emis[j].ind == c->ind && acc->emis[j].year == c->year) em = acc->emis[j].t;
         if (isnan(em))
             return epv__xml_error_at(d->ctx, EPV_ENOTFOUND, d->file, c->node,
                                      "no <emission> for '%s' in region '%s' in %d: purification must be capped at emissions",
                                      d->tree->nodes[c->ind].code, acc->regions[c->region].code, c->year);
+        /* the cells of this region, pollutant and year, capped together */
+        size_t m = 0, self = 0;
         for (size_t j = 0; j < d->ncap; j++)
-            if (d->caps[j].region == c->region && d->caps[j].ind == c->ind && d->caps[j].year == c->year) total += d->caps[j].t;
-        double capped;
-        epv_gep_pollutant_absorbed_t(d->ctx, total, em, &capped);
-        double share = total > 0 ? c->t / total * capped : 0;
+            if (d->caps[j].region == c->region && d->caps[j].ind == c->ind && d->caps[j].year == c->year) {
+                if (j == k) self = m;
+                d->capbuf[m++] = d->caps[j].t;
+            }
+        if ((rc = epv_gep_model_emission_cap(d->ctx, m, d->capbuf, em, d->capbuf + d->ncap))) return rc;
+        double share = d->capbuf[d->ncap + self];
         acc->q[(size_t)(c->year - acc->first_year) * acc->nind + c->ind][c->region * acc->neco + c->eco] = share;
     }
     return EPV_OK;
@@ -306,9 +320,10 @@ static int load(epv_ctx *ctx, const epv_gep_tree *tree, xmlDocPtr doc, const cha
     epv_gep_input *in = epv__calloc(ctx, 1, sizeof *in);
     if (!in) return EPV_ENOMEM;
     in->ctx = ctx;
-    struct rd d = { ctx, name, tree, in, NULL, 0, 0 };
+    struct rd d = { ctx, name, tree, in, NULL, NULL, 0, 0 };
     int rc = read_doc(&d, doc);
     epv__free(ctx, d.caps);
+    epv__free(ctx, d.capbuf);
     if (rc) {
         epv_gep_input_free(in);
         return rc;

@@ -5,6 +5,7 @@
 
 #include "common_int.h"
 #include "epv/gep.h"
+#include "epv/gep_model.h"
 
 struct epv_gep_tree {
     epv_ctx *ctx;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Physical quantities of regulating services and the equivalent-factor method.
- * Formulas: NDRC & NBS 生态产品总值核算规范（试行） (2022), as summarised in doc/gep.md. */
+/* Scalar quantities that are not per-cell models (oxygen from a given CO2, pest control,
+ * the soil unit value) and the equivalent-factor method. The specification's per-cell models
+ * are in lib/gep_model.c (epv/gep_model.h). */
 #include "config.h"
 #include "gep_int.h"
 
@@ -23,106 +24,12 @@ static int nonneg_all(epv_ctx *ctx, const double *v, const char *const *names, s
     return EPV_OK;
 }
 
-EPV_API int epv_gep_water_conservation_m3(epv_ctx *ctx, double area_ha, double precip_mm, double runoff_mm,
-                                          double et_mm, double *out_m3)
-{
-    const double v[] = { area_ha, precip_mm, runoff_mm, et_mm };
-    static const char *const nm[] = { "area_ha", "precip_mm", "runoff_mm", "et_mm" };
-    if (!out_m3) return epv__error(ctx, EPV_EINVAL, "water conservation: NULL output");
-    int rc = nonneg_all(ctx, v, nm, 4);
-    if (rc) return rc;
-    /* mm over ha: 1 mm × 1 ha = 10 m³. A deficit conserves nothing (it is not negative supply). */
-    double bal = precip_mm - runoff_mm - et_mm;
-    *out_m3 = bal > 0 ? bal * 10.0 * area_ha : 0.0;
-    return EPV_OK;
-}
-
-EPV_API int epv_gep_soil_retention_t(epv_ctx *ctx, double area_ha, double r, double k, double ls, double c,
-                                     double p, double *out_t)
-{
-    const double v[] = { area_ha, r, k, ls, c, p };
-    static const char *const nm[] = { "area_ha", "R", "K", "LS", "C", "P" };
-    if (!out_t) return epv__error(ctx, EPV_EINVAL, "soil retention: NULL output");
-    int rc = nonneg_all(ctx, v, nm, 6);
-    if (rc) return rc;
-    if (c > 1) return epv__error(ctx, EPV_ERANGE, "C: %g is above 1", c);
-    if (p > 1) return epv__error(ctx, EPV_ERANGE, "P: %g is above 1", p);
-    /* potential (bare soil) R·K·LS minus actual R·K·LS·C·P, per ha, times the area */
-    *out_t = r * k * ls * (1.0 - c * p) * area_ha;
-    return EPV_OK;
-}
-
-EPV_API int epv_gep_wind_erosion_t(epv_ctx *ctx, double potential_t, double actual_t, double *out_t)
-{
-    const double v[] = { potential_t, actual_t };
-    static const char *const nm[] = { "potential_t", "actual_t" };
-    if (!out_t) return epv__error(ctx, EPV_EINVAL, "wind erosion: NULL output");
-    int rc = nonneg_all(ctx, v, nm, 2);
-    if (rc) return rc;
-    if (actual_t > potential_t)
-        return epv__error(ctx, EPV_EDOMAIN, "actual_t: %g exceeds potential_t %g (RWEQ potential is bare soil)", actual_t,
-                          potential_t);
-    *out_t = potential_t - actual_t;
-    return EPV_OK;
-}
-
-EPV_API int epv_gep_flood_storage_m3(epv_ctx *ctx, double lake_m3, double reservoir_capacity_m3,
-                                     double reservoir_factor, double marsh_m3, double *out_m3)
-{
-    const double v[] = { lake_m3, reservoir_capacity_m3, reservoir_factor, marsh_m3 };
-    static const char *const nm[] = { "lake_m3", "reservoir_capacity_m3", "reservoir_factor", "marsh_m3" };
-    if (!out_m3) return epv__error(ctx, EPV_EINVAL, "flood storage: NULL output");
-    int rc = nonneg_all(ctx, v, nm, 4);
-    if (rc) return rc;
-    if (reservoir_factor > 1) return epv__error(ctx, EPV_ERANGE, "reservoir_factor: %g is above 1", reservoir_factor);
-    *out_m3 = lake_m3 + reservoir_factor * reservoir_capacity_m3 + marsh_m3;
-    return EPV_OK;
-}
-
-EPV_API int epv_gep_pollutant_absorbed_t(epv_ctx *ctx, double capacity_t, double emission_t, double *out_t)
-{
-    const double v[] = { capacity_t, emission_t };
-    static const char *const nm[] = { "capacity_t", "emission_t" };
-    if (!out_t) return epv__error(ctx, EPV_EINVAL, "pollutant: NULL output");
-    int rc = nonneg_all(ctx, v, nm, 2);
-    if (rc) return rc;
-    /* An ecosystem cannot clean more than was emitted into it. */
-    *out_t = capacity_t < emission_t ? capacity_t : emission_t;
-    return EPV_OK;
-}
-
-EPV_API int epv_gep_carbon_from_nep(epv_ctx *ctx, double nep_tc, double *co2_t, double *o2_t)
-{
-    if (!co2_t || !o2_t) return epv__error(ctx, EPV_EINVAL, "carbon: NULL output");
-    if (epv__check_finite(ctx, nep_tc, "nep_tc")) return EPV_EINVAL;
-    if (epv__check_nonneg(ctx, nep_tc, "nep_tc")) return EPV_ERANGE;
-    double co2 = epv_c_to_co2(nep_tc);
-    *co2_t = co2;
-    *o2_t = epv_co2_to_o2(co2);
-    return EPV_OK;
-}
-
 EPV_API int epv_gep_oxygen_from_co2(epv_ctx *ctx, double co2_t, double *o2_t)
 {
     if (!o2_t) return epv__error(ctx, EPV_EINVAL, "oxygen: NULL output");
     if (epv__check_finite(ctx, co2_t, "co2_t")) return EPV_EINVAL;
     if (epv__check_nonneg(ctx, co2_t, "co2_t")) return EPV_ERANGE;
     *o2_t = epv_co2_to_o2(co2_t);
-    return EPV_OK;
-}
-
-EPV_API int epv_gep_climate_regulation_kwh(epv_ctx *ctx, double water_m3, double latent_heat_j_per_g, double eer,
-                                           double *out_kwh)
-{
-    const double v[] = { water_m3, latent_heat_j_per_g };
-    static const char *const nm[] = { "water_m3", "latent_heat_j_per_g" };
-    if (!out_kwh) return epv__error(ctx, EPV_EINVAL, "climate regulation: NULL output");
-    int rc = nonneg_all(ctx, v, nm, 2);
-    if (rc) return rc;
-    if (epv__check_finite(ctx, eer, "eer")) return EPV_EINVAL;
-    if (epv__check_positive(ctx, eer, "eer")) return EPV_ERANGE;
-    /* 1 m³ of water = 10⁶ g; 1 kWh = 3.6×10⁶ J; an air conditioner moves EER J of heat per J used. */
-    *out_kwh = water_m3 * 1e6 * latent_heat_j_per_g / 3.6e6 / eer;
     return EPV_OK;
 }
 

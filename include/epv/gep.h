@@ -86,43 +86,14 @@ EPV_API int epv_gep_tree_at(epv_ctx *ctx, const epv_gep_tree *tree, size_t i, ep
 EPV_API int epv_gep_tree_find(epv_ctx *ctx, const epv_gep_tree *tree, const char *code,
                               epv_gep_indicator *out);
 
-/* ---- physical quantities (pure functions, thread-safe) ------------------------------ */
+/* ---- physical quantities ------------------------------------------------------------
+ * The specification's per-cell models (water conservation, soil retention, carbon and
+ * oxygen, climate regulation, flood regulation, purification capped at emissions, sand
+ * fixation) are in epv/gep_model.h, as functions over arrays of cells; the input reader
+ * calls the same functions for each table row. */
 
-/**
- * Water conservation by water balance: Q = (P − R − ET) × A, in m³/yr.
- * @param area_ha ecosystem area (ha); @param precip_mm precipitation; @param runoff_mm storm
- * runoff; @param et_mm evapotranspiration (all mm/yr). A negative balance gives 0.
- */
-EPV_API int epv_gep_water_conservation_m3(epv_ctx *ctx, double area_ha, double precip_mm,
-                                          double runoff_mm, double et_mm, double *out_m3);
-/**
- * Soil retention by USLE: potential R·K·LS minus actual R·K·LS·C·P, i.e. R·K·LS·(1 − C·P),
- * times the area. R in MJ·mm/(ha·h·yr), K in t·ha·h/(ha·MJ·mm), LS, C, P dimensionless
- * (C and P in [0, 1]). Result in t/yr.
- */
-EPV_API int epv_gep_soil_retention_t(epv_ctx *ctx, double area_ha, double r, double k, double ls,
-                                     double c, double p, double *out_t);
-/** Wind-erosion control: potential − actual soil loss (RWEQ outputs, t/yr). ::EPV_EDOMAIN if actual > potential. */
-EPV_API int epv_gep_wind_erosion_t(epv_ctx *ctx, double potential_t, double actual_t, double *out_t);
-/**
- * Flood regulation storage: lakes + reservoir_factor × reservoir capacity + marshes (m³).
- * reservoir_factor is the share of capacity used for flood control (0.35 in published
- * accounts, see doc/gep.md).
- */
-EPV_API int epv_gep_flood_storage_m3(epv_ctx *ctx, double lake_m3, double reservoir_capacity_m3,
-                                     double reservoir_factor, double marsh_m3, double *out_m3);
-/** Pollutant absorbed: min(capacity, emission), both t/yr: purification never exceeds emissions. */
-EPV_API int epv_gep_pollutant_absorbed_t(epv_ctx *ctx, double capacity_t, double emission_t, double *out_t);
-/** Carbon fixation and oxygen release from NEP (t C/yr): CO2 = 44/12·NEP, O2 = 32/44·CO2 (t/yr). */
-EPV_API int epv_gep_carbon_from_nep(epv_ctx *ctx, double nep_tc, double *co2_t, double *o2_t);
 /** Oxygen released with a CO2 fixation supplied by the caller (e.g. the forest module), t/yr. */
 EPV_API int epv_gep_oxygen_from_co2(epv_ctx *ctx, double co2_t, double *o2_t);
-/**
- * Climate regulation: energy (kWh) an air conditioner would use to evaporate the water that
- * plants transpire and water surfaces evaporate: m³ × 10⁶ g × latent heat (J/g) / 3.6×10⁶ / EER.
- */
-EPV_API int epv_gep_climate_regulation_kwh(epv_ctx *ctx, double water_m3, double latent_heat_j_per_g,
-                                           double eer, double *out_kwh);
 /** Pest control: area affected by pests that recovered without treatment (ha). */
 EPV_API int epv_gep_pest_control_ha(epv_ctx *ctx, double affected_ha, double treated_ha, double *out_ha);
 

@@ -54,6 +54,109 @@ EPV_API int epv_gep_model_carbon_oxygen(epv_ctx *ctx, size_t n, const double *ne
                                         const double *area_ha, double *out_co2_t,
                                         double *out_o2_t);
 
+/**
+ * Climate regulation, plant transpiration (植被蒸腾消耗的能量) as the specification writes it:
+ * E_pt = EPP × S × D / (3600 × r), in kWh per year per cell, with EPP the heat consumed by
+ * transpiration per unit area and day (kJ/(m²·d)), S the vegetated area (m²; the
+ * specification writes km² × 10⁶), D the days a year on which air conditioning would run
+ * (days above 26 °C) and r the energy efficiency ratio of an air conditioner (3.0 in the
+ * specification). EPP ≥ 0, area ≥ 0, days in 0..366; eer > 0 (scalar).
+ */
+EPV_API int epv_gep_model_climate_transpiration(epv_ctx *ctx, size_t n, const double *epp_kj_m2_day,
+                                                const double *area_m2, const double *days, double eer,
+                                                double *out_kwh);
+
+/**
+ * Climate regulation, water-surface evaporation (水面蒸发消耗的能量) as the specification writes
+ * it: E_we = E_w × q × 10³ / (3600 × r) + E_w × y, in kWh per year per cell, with the
+ * evaporated water E_w = evap_mm × 10⁻³ × water_area_m2 (m³), q the latent heat of
+ * vaporisation (kJ/kg; 2450 near 20 °C), r the energy efficiency ratio (scalar, > 0) and y
+ * the electricity a humidifier needs to turn 1 m³ of water into vapour (kWh/m³; the
+ * specification counts it only on days with relative humidity below 45%: pass 0 otherwise).
+ * latent_heat_kj_kg, eer and humidifier_kwh_m3 are scalars.
+ */
+EPV_API int epv_gep_model_climate_evaporation(epv_ctx *ctx, size_t n, const double *evap_mm,
+                                              const double *water_area_m2, double latent_heat_kj_kg,
+                                              double eer, double humidifier_kwh_m3, double *out_kwh);
+
+/**
+ * The simplified climate-regulation formula of version 0.1, under its own name (it is NOT
+ * the specification's: it prices a volume of transpired or evaporated water at its latent
+ * heat, with no days, no per-ecosystem EPP and no humidifier term):
+ * E = W × 10³ kg/m³ × q / 3600 / r (kWh per cell), W in m³, q in kJ/kg, r > 0 (scalars).
+ */
+EPV_API int epv_gep_model_climate_simplified(epv_ctx *ctx, size_t n, const double *water_m3,
+                                             double latent_heat_kj_kg, double eer, double *out_kwh);
+
+/**
+ * Flood regulation by vegetation (植被洪水调蓄): C_v = (P_h − R_f) × A × 10⁻³ (m³ per cell),
+ * P_h the heavy-rain (暴雨) precipitation and R_f the storm runoff of those events (mm/yr),
+ * A the area (m²). R_f > P_h is ::EPV_ERANGE.
+ */
+EPV_API int epv_gep_model_flood_vegetation(epv_ctx *ctx, size_t n, const double *storm_precip_mm,
+                                           const double *storm_runoff_mm, const double *area_m2,
+                                           double *out_m3);
+
+/**
+ * Flood regulation by reservoirs (水库洪水调蓄): C_r = f × V (m³ per reservoir), V the total
+ * capacity (m³), f the share used for flood control (the specification's national figure
+ * is 0.35; scalar in 0..1).
+ */
+EPV_API int epv_gep_model_flood_reservoir(epv_ctx *ctx, size_t n, const double *capacity_m3,
+                                          double flood_share, double *out_m3);
+
+/**
+ * Flood regulation by marshes (沼泽洪水调蓄): soil storage plus surface retention,
+ * C_m = S × h × ρ_s × (F − E) / ρ_w + S × H (m³ per cell), S the marsh area (m²), h the
+ * soil depth (m), ρ_s the soil bulk density (t/m³), F and E the saturated and the natural
+ * soil water content (mass fractions, 0..1, E ≤ F), ρ_w = 1 t/m³, H the depth of surface
+ * water the marsh can hold (m).
+ */
+EPV_API int epv_gep_model_flood_marsh(epv_ctx *ctx, size_t n, const double *area_m2,
+                                      const double *soil_depth_m, const double *bulk_density_t_m3,
+                                      const double *saturated_water, const double *natural_water,
+                                      const double *surface_depth_m, double *out_m3);
+
+/**
+ * Purification capacity of a cell (air: SO2, NOx, dust; water: COD, NH3-N, TP):
+ * Q = rate × area (t/yr), rate in t/(ha·yr), area in ha.
+ */
+EPV_API int epv_gep_model_purification_capacity(epv_ctx *ctx, size_t n, const double *rate_t_per_ha,
+                                                const double *area_ha, double *out_t);
+
+/**
+ * Cap purification at emissions (净化量不超过排放量): the n cells (one region, one pollutant,
+ * one year) together may not clean more than was emitted. If Σ capacity > emission each cell
+ * is scaled by emission / Σ capacity, so that together they clean exactly the emission;
+ * otherwise each keeps its capacity. emission_t is a scalar ≥ 0. A NaN cell is NaN on output
+ * and left out of the sum.
+ */
+EPV_API int epv_gep_model_emission_cap(epv_ctx *ctx, size_t n, const double *capacity_t,
+                                       double emission_t, double *out_t);
+
+/**
+ * Sand fixation (防风固沙) by the Revised Wind Erosion Equation (Fryrear et al. 1998, RWEQ,
+ * USDA-ARS; as used by the specification): potential minus actual soil loss.
+ * Q_max = 109.8 × (WF × EF × SCF × K′ × C) (kg/m), s = 150.71 × (WF × EF × SCF × K′ × C)^−0.3711 (m),
+ * loss SL = 2z/s² × Q_max × exp(−(z/s)²) (kg/m²) at the downwind distance z (m); the
+ * potential loss uses C = 1 (bare soil). Fixed = (SL_potential − SL_actual) × area (t/yr,
+ * area in m², 10⁻³ t/kg). WF weather factor (kg/m), EF erodible fraction, SCF soil crust
+ * factor, K′ roughness factor, C vegetation factor (EF, SCF, K′, C in 0..1), z > 0 (scalar).
+ * out_potential_t and out_actual_t may be NULL.
+ */
+EPV_API int epv_gep_model_sand_fixation(epv_ctx *ctx, size_t n, const double *wf_kg_m,
+                                        const double *ef, const double *scf, const double *k_rough,
+                                        const double *c, double z_m, const double *area_m2,
+                                        double *out_potential_t, double *out_actual_t,
+                                        double *out_fixed_t);
+
+/**
+ * Sand fixation from losses already computed by an RWEQ run: potential − actual (t/yr per
+ * cell). actual > potential is ::EPV_ERANGE (the potential is bare soil).
+ */
+EPV_API int epv_gep_model_sand_fixation_losses(epv_ctx *ctx, size_t n, const double *potential_t,
+                                               const double *actual_t, double *out_fixed_t);
+
 #ifdef __cplusplus
 }
 #endif
