@@ -131,7 +131,7 @@ static int open_grid(sp_run *s)
             rc = epv__error(ctx, EPV_EINVAL, "%s (%s): the raster has no band", s->path[i], in_field[i]);
         else if (GDALGetGeoTransform(ds, gt) != CE_None)
             rc = epv__error(ctx, EPV_EINVAL, "%s (%s): the raster has no geotransform", s->path[i], in_field[i]);
-        else if (!srs || OSRIsEmpty(srs))
+        else if (!srs || !GDALGetProjectionRef(ds) || !*GDALGetProjectionRef(ds))
             rc = epv__error(ctx, EPV_EINVAL, "%s (%s): the raster has no CRS", s->path[i], in_field[i]);
         else if (gt[2] != 0 || gt[4] != 0)
             rc = epv__error(ctx, EPV_EUNSUPPORTED, "%s (%s): rotated grids are not supported", s->path[i],
@@ -602,17 +602,10 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
         if ((rc = read_window(wk, s, IN_DEM, hr0, hc0, hh, hw, tmp)) ||
             (rc = clean(wk, s, IN_DEM, tmp, hh, hw, hr0, hc0)))
             return rc;
-        for (size_t r = 0; r < h + 2; r++) {
-            long gr = (long)r0 + (long)r - 1;
-            if (gr < (long)hr0) gr = (long)hr0;
-            if (gr >= (long)hr1) gr = (long)hr1 - 1;
-            for (size_t c = 0; c < W; c++) {
-                long gc = (long)c0 + (long)c - 1;
-                if (gc < (long)hc0) gc = (long)hc0;
-                if (gc >= (long)hc1) gc = (long)hc1 - 1;
-                wk->dem[r * W + c] = tmp[(size_t)(gr - (long)hr0) * hw + (size_t)(gc - (long)hc0)];
-            }
-        }
+        for (size_t r = 0; r < h + 2; r++)
+            for (size_t c = 0; c < W; c++)
+                wk->dem[r * W + c] = epv__sp_dem_at(tmp, hw, (long)hr0, (long)hr1, (long)hc0, (long)hc1,
+                                                    (long)r0 + (long)r - 1, (long)c0 + (long)c - 1);
         epv__sp_ls_window(h, w, wk->dem, s->row_dx + r0, s->dy, s->slope_len, col[EPV_SPATIAL_LS]);
         for (size_t i = 0; i < n; i++) {
             int k = wk->cls[i];
@@ -1001,8 +994,10 @@ static int run_common(epv_ctx *ctx, const epv_spatial_options *o, int part, int 
     if (rc == EPV_OK && nout) {
         for (size_t k = 0; k < nout; k++) {
             CPLErrorReset();
-            if (GDALClose(ods[k]) != CE_None) rc = rc ? rc : gdal_error(ctx, EPV_EIO, "cannot write", opaths[k]);
+            GDALFlushCache(ods[k]);
+            GDALClose(ods[k]);
             ods[k] = NULL;
+            if (CPLGetLastErrorType() >= CE_Failure) rc = rc ? rc : gdal_error(ctx, EPV_EIO, "cannot write", opaths[k]);
         }
         for (size_t k = 0; k < nout && rc == EPV_OK; k++)
             if (rename(tmp[k], opaths[k]) != 0) rc = epv__error(ctx, EPV_EIO, "%s: cannot rename the finished raster", opaths[k]);

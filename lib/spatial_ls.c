@@ -17,6 +17,23 @@ double epv__sp_ls_from_slope(double sin_t, double tan_t, double slope_length_m)
     return pow(slope_length_m / 22.13, m) * s;
 }
 
+double epv__sp_dem_at(const double *win, size_t w, long r0, long r1, long c0, long c1, long r, long c)
+{
+    if (r < r0) return r1 - r0 > 1 ? 2 * epv__sp_dem_at(win, w, r0, r1, c0, c1, r0, c) -
+                                         epv__sp_dem_at(win, w, r0, r1, c0, c1, r0 + 1, c)
+                                   : epv__sp_dem_at(win, w, r0, r1, c0, c1, r0, c);
+    if (r >= r1) return r1 - r0 > 1 ? 2 * epv__sp_dem_at(win, w, r0, r1, c0, c1, r1 - 1, c) -
+                                          epv__sp_dem_at(win, w, r0, r1, c0, c1, r1 - 2, c)
+                                    : epv__sp_dem_at(win, w, r0, r1, c0, c1, r1 - 1, c);
+    if (c < c0) return c1 - c0 > 1 ? 2 * epv__sp_dem_at(win, w, r0, r1, c0, c1, r, c0) -
+                                         epv__sp_dem_at(win, w, r0, r1, c0, c1, r, c0 + 1)
+                                   : epv__sp_dem_at(win, w, r0, r1, c0, c1, r, c0);
+    if (c >= c1) return c1 - c0 > 1 ? 2 * epv__sp_dem_at(win, w, r0, r1, c0, c1, r, c1 - 1) -
+                                          epv__sp_dem_at(win, w, r0, r1, c0, c1, r, c1 - 2)
+                                    : epv__sp_dem_at(win, w, r0, r1, c0, c1, r, c1 - 1);
+    return win[(size_t)(r - r0) * w + (size_t)(c - c0)];
+}
+
 void epv__sp_ls_window(size_t rows, size_t cols, const double *win, const double *dx_row, double dy,
                        double slope_length_m, double *out)
 {
@@ -73,12 +90,9 @@ EPV_API int epv_spatial_ls_rusle(epv_ctx *ctx, size_t nrows, size_t ncols, const
         epv__free(ctx, dx);
         return EPV_ENOMEM;
     }
-    for (size_t r = 0; r < nrows + 2; r++) {
-        size_t sr = r == 0 ? 0 : (r == nrows + 1 ? nrows - 1 : r - 1);
-        memcpy(win + r * w + 1, dem + sr * ncols, ncols * sizeof *win);
-        win[r * w] = win[r * w + 1];
-        win[r * w + ncols + 1] = win[r * w + ncols];
-    }
+    for (size_t r = 0; r < nrows + 2; r++)
+        for (size_t c = 0; c < w; c++)
+            win[r * w + c] = epv__sp_dem_at(dem, ncols, 0, (long)nrows, 0, (long)ncols, (long)r - 1, (long)c - 1);
     for (size_t r = 0; r < nrows; r++) dx[r] = dx_m;
     epv__sp_ls_window(nrows, ncols, win, dx, dy_m, slope_length_m, out_ls);
     epv__free(ctx, win);

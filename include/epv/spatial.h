@@ -203,8 +203,8 @@ EPV_API int epv_spatial_cell_area_geographic(epv_ctx *ctx, double lat1_deg, doub
 
 /**
  * RUSLE LS factor of every cell of a nrows x ncols DEM (row-major, north up):
- * slope theta by Horn (1981) from the 3x3 neighbourhood (edges and NaN neighbours take the
- * centre's value), S = 10.8 sin(theta) + 0.03 below 9 % slope, 16.8 sin(theta) - 0.50 from
+ * slope theta by Horn (1981) from the 3x3 neighbourhood (beyond the grid's border the DEM is
+ * extrapolated linearly, 2 z(edge) - z(inside); NaN neighbours take the centre's value), S = 10.8 sin(theta) + 0.03 below 9 % slope, 16.8 sin(theta) - 0.50 from
  * 9 % (AH703 eqs. 4-4, 4-5), L = (lambda / 22.13)^m with m = beta / (1 + beta),
  * beta = (sin(theta) / 0.0896) / (3 sin(theta)^0.8 + 0.56) (eqs. 4-1 to 4-3).
  * @param dx_m, dy_m cell width and height in metres.
