@@ -588,6 +588,9 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
         if ((rc = epv_gep_model_water_conservation(ctx, n, p, wk->runoff, wk->in[IN_ET], wk->area_m2,
                                                    col[EPV_SPATIAL_WATER_CONSERVATION])))
             goto model_error;
+        if (!s->o->keep_negative_water)
+            for (size_t i = 0; i < n; i++)
+                if (col[EPV_SPATIAL_WATER_CONSERVATION][i] < 0) col[EPV_SPATIAL_WATER_CONSERVATION][i] = 0;
     }
     if (s->has[EPV_SPATIAL_EVAPOTRANSPIRATION]) {
         const double *et = wk->in[IN_ET];

@@ -9,6 +9,7 @@
 
 #include <gdal.h>
 #include <ogr_api.h>
+#include <ogr_srs_api.h>
 
 #include "epv/xmlio.h"
 #include "spatial_int.h"
@@ -465,20 +466,20 @@ EPV_API int epv_spatial_result_write_csv(epv_ctx *ctx, const epv_spatial_result 
 
 /* ---------------------------------------------------------------- SVG choropleth */
 
-static void svg_ring(FILE *f, OGRGeometryH ring, double x0, double y1, double sc)
+static void svg_ring(FILE *f, OGRGeometryH ring, double x0, double y1, double sc, double kx)
 {
     int n = OGR_G_GetPointCount(ring);
     for (int k = 0; k < n; k++)
-        fprintf(f, "%s%.2f %.2f", k ? " L" : "M", (OGR_G_GetX(ring, k) - x0) * sc, (y1 - OGR_G_GetY(ring, k)) * sc);
+        fprintf(f, "%s%.2f %.2f", k ? " L" : "M", (OGR_G_GetX(ring, k) - x0) * sc * kx, (y1 - OGR_G_GetY(ring, k)) * sc);
     fprintf(f, " Z ");
 }
-static void svg_geom(FILE *f, OGRGeometryH g, double x0, double y1, double sc)
+static void svg_geom(FILE *f, OGRGeometryH g, double x0, double y1, double sc, double kx)
 {
     OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
     if (t == wkbPolygon)
-        for (int k = 0; k < OGR_G_GetGeometryCount(g); k++) svg_ring(f, OGR_G_GetGeometryRef(g, k), x0, y1, sc);
+        for (int k = 0; k < OGR_G_GetGeometryCount(g); k++) svg_ring(f, OGR_G_GetGeometryRef(g, k), x0, y1, sc, kx);
     else if (t == wkbMultiPolygon || t == wkbGeometryCollection)
-        for (int k = 0; k < OGR_G_GetGeometryCount(g); k++) svg_geom(f, OGR_G_GetGeometryRef(g, k), x0, y1, sc);
+        for (int k = 0; k < OGR_G_GetGeometryCount(g); k++) svg_geom(f, OGR_G_GetGeometryRef(g, k), x0, y1, sc, kx);
 }
 
 static int cmp_d(const void *a, const void *b)
@@ -534,7 +535,11 @@ EPV_API int epv_spatial_write_choropleth_svg(epv_ctx *ctx, const char *zones, co
         for (int k = 0; k <= 5; k++) br[k] = s[(n - 1) * (size_t)k / 5];
         epv__free(ctx, s);
     }
-    double wpx = 640, sc = wpx / (env.MaxX - env.MinX > 0 ? env.MaxX - env.MinX : 1);
+    /* longitude/latitude: shrink x by cos(mid latitude) so the map is not stretched */
+    OGRSpatialReferenceH lsrs = OGR_L_GetSpatialRef(lyr);
+    double kx = 1;
+    if (lsrs && OSRIsGeographic(lsrs)) kx = cos((env.MinY + env.MaxY) / 2 * 3.14159265358979323846 / 180);
+    double wpx = 640, sc = wpx / ((env.MaxX - env.MinX) * kx > 0 ? (env.MaxX - env.MinX) * kx : 1);
     double hpx = (env.MaxY - env.MinY) * sc;
     epv__out o;
     if ((rc = epv__out_open(ctx, path, &o))) {
@@ -543,7 +548,7 @@ EPV_API int epv_spatial_write_choropleth_svg(epv_ctx *ctx, const char *zones, co
     }
     FILE *f = o.f;
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-               "height=\"%.0f\" viewBox=\"-10 -40 %.0f %.0f\" font-family=\"sans-serif\">\n",
+               "height=\"%.0f\" viewBox=\"-10 -40 %.0f %.0f\" font-family=\"Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif\">\n",
             wpx + 230, hpx + 60, wpx + 230, hpx + 60);
     fprintf(f, "<text x=\"0\" y=\"-15\" font-size=\"16\">");
     epv__out_xml_text(f, title ? title : "");
@@ -564,7 +569,7 @@ EPV_API int epv_spatial_write_choropleth_svg(epv_ctx *ctx, const char *zones, co
         }
         if (g) {
             fprintf(f, "<path fill=\"%s\" d=\"", fill);
-            svg_geom(f, g, env.MinX, env.MaxY, sc);
+            svg_geom(f, g, env.MinX, env.MaxY, sc, kx);
             fprintf(f, "\"><title>");
             epv__out_xml_text(f, code);
             if (i < n) fprintf(f, ": %.6g %s", values[i], unit ? unit : "");

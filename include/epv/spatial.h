@@ -95,11 +95,13 @@ typedef struct epv_spatial_options {
     double slope_length_m;     /**< RUSLE slope length lambda, m (0: one cell width) */
     int tile_rows;             /**< tile height, pixels (default 256) */
     int tile_cols;             /**< tile width, pixels (default 256) */
+    int keep_negative_water;   /**< 0 (default): a pixel whose water balance is negative conserves
+                                    0 m3 (the GEP account takes no negative quantity); 1: keep it */
 } epv_spatial_options;
 /** Initialiser of ::epv_spatial_options with the defaults. */
 #define EPV_SPATIAL_OPTIONS_INIT                                                                 \
     { EPV_SPATIAL_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,     \
-      NULL, NULL, NULL, 0.0, 256, 256 }
+      NULL, NULL, NULL, 0.0, 256, 256, 0 }
 /** Function twin of ::EPV_SPATIAL_OPTIONS_INIT (ctx may be NULL). */
 EPV_API int epv_spatial_options_init(epv_ctx *ctx, epv_spatial_options *opts, unsigned int version);
 
