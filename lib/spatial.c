@@ -41,6 +41,7 @@ typedef struct sp_worker {
     GDALDatasetH ds[NIN];
     OGRGeometryH *geoms;
     size_t cap; /* cells per tile buffer */
+    double *scratch; /* 3 x cap */
     double *lc, *dem, *in[NIN], *area_m2, *area_ha, *runoff, *cf, *pf, *nepv, *col[EPV_SPATIAL_LS + 1];
     int32_t *cls, *zone;
     /* tile partial sums */
@@ -609,7 +610,7 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
             for (size_t c = 0; c < W; c++)
                 wk->dem[r * W + c] = epv__sp_dem_at(tmp, hw, (long)hr0, (long)hr1, (long)hc0, (long)hc1,
                                                     (long)r0 + (long)r - 1, (long)c0 + (long)c - 1);
-        epv__sp_ls_window(h, w, wk->dem, s->row_dx + r0, s->dy, s->slope_len, col[EPV_SPATIAL_LS]);
+        epv__sp_ls_window(h, w, wk->dem, s->row_dx + r0, s->dy, s->slope_len, col[EPV_SPATIAL_LS], wk->scratch);
         for (size_t i = 0; i < n; i++) {
             int k = wk->cls[i];
             wk->cf[i] = k >= 0 ? s->usle_c[k] : NAN;
@@ -658,6 +659,10 @@ static int wave_fn(size_t begin, size_t end, int worker, void *payload)
     sp_worker *wk = &wv->s->wk[worker];
     for (size_t i = begin; i < end; i++) {
         int rc = compute_tile(wv->s, wk, wv->tiles[wv->first + i]);
+        /* drop the tile's blocks from GDAL's cache: each block is read once (the DEM's halo
+         * rows twice), so caching them would only make memory grow with the raster */
+        for (int k = 0; k < NIN; k++)
+            if (wk->ds[k]) GDALFlushRasterCache(GDALGetRasterBand(wk->ds[k], 1));
         if (rc) return rc;
     }
     return EPV_OK;
@@ -695,8 +700,8 @@ static int worker_init(sp_run *s, sp_worker *wk)
         if (!(wk->geoms[k] = OGR_G_Clone(s->geoms[k]))) return EPV_ENOMEM;
     size_t cap = (s->tr + 2) * (s->tc + 2);
     wk->cap = cap;
-    /* one slab: 22 double arrays and 2 int32 arrays, then the tile sums */
-    size_t nd = 13 + (EPV_SPATIAL_LS + 1);
+    /* one slab: 25 double arrays and 2 int32 arrays, then the tile sums */
+    size_t nd = 16 + (EPV_SPATIAL_LS + 1);
     size_t ncell = s->ncell;
     size_t bytes = nd * cap * sizeof(double) + 2 * cap * sizeof(int32_t) + ncell * EPV_SPATIAL_NCOLS * sizeof(double) +
                    ncell * sizeof(uint32_t) + ncell;
@@ -717,6 +722,7 @@ static int worker_init(sp_run *s, sp_worker *wk)
     wk->cf = d, d += cap;
     wk->pf = d, d += cap;
     wk->nepv = d, d += cap;
+    wk->scratch = d, d += 3 * cap;
     wk->part = d, d += ncell * EPV_SPATIAL_NCOLS;
     wk->cls = (int32_t *)d;
     wk->zone = wk->cls + cap;
@@ -888,6 +894,7 @@ static int run_tiles(sp_run *s, size_t g0, size_t g1, epv_spatial_result *res, i
                     rc = gdal_error(ctx, EPV_EIO, "cannot write", "output raster");
                     goto done;
                 }
+                GDALFlushRasterCache(ob);
             }
             /* a group ends: add it to the total (and keep it) */
             if ((t + 1) % EPV_SPATIAL_GROUP_TILES == 0 || t + 1 == s->ntiles) {

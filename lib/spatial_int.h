@@ -30,13 +30,12 @@ struct epv_spatial_result {
 /* Slope (Horn 1981) and RUSLE LS for the inner cells of a window with a one-cell halo:
  * win is (rows + 2) x (cols + 2); dx per inner row (metres), dy metres. */
 void epv__sp_ls_window(size_t rows, size_t cols, const double *win, const double *dx_row, double dy,
-                       double slope_length_m, double *out);
+                       double slope_length_m, double *out, double *scratch /* 3 x rows x cols */);
 /* Elevation at global (r, c) from a window holding rows [r0, r1) and columns [c0, c1) (row
  * length w): inside the window the value; beyond the window's edge (which must be the grid's
  * edge) extrapolated linearly, 2 z(edge) - z(next inside), or the edge value when the grid is
  * one cell wide, so that Horn's slope is exact on a plane up to the border. */
 double epv__sp_dem_at(const double *win, size_t w, long r0, long r1, long c0, long c1, long r, long c);
-double epv__sp_ls_from_slope(double sin_theta, double tan_theta, double slope_length_m);
 /* Authalic q(phi) of Snyder (1987) eq. 3-12 for eccentricity e (q = 2 sin phi for e = 0). */
 double epv__sp_q(double sin_phi, double e);
 

@@ -4,19 +4,9 @@
 #include <string.h>
 
 #include "spatial_int.h"
+#include "vmath_int.h"
 
-/* AH703 (Renard et al. 1997) eqs. 4-1 to 4-5, after McCool et al. (1987, 1989):
- * beta = (sin t / 0.0896) / (3 sin^0.8 t + 0.56), m = beta / (1 + beta),
- * L = (lambda / 22.13)^m, S = 10.8 sin t + 0.03 (s < 9 %), 16.8 sin t - 0.50 (s >= 9 %). */
-double epv__sp_ls_from_slope(double sin_t, double tan_t, double slope_length_m)
-{
-    double s = tan_t < 0.09 ? 10.8 * sin_t + 0.03 : 16.8 * sin_t - 0.50;
-    if (sin_t <= 0) return s; /* flat: beta = 0, m = 0, L = 1 */
-    double beta = (sin_t / 0.0896) / (3.0 * pow(sin_t, 0.8) + 0.56);
-    double m = beta / (1.0 + beta);
-    return pow(slope_length_m / 22.13, m) * s;
-}
-
+/* RUSLE LS after AH703 (Renard et al. 1997) eqs. 4-1 to 4-5, McCool et al. (1987, 1989). */
 double epv__sp_dem_at(const double *win, size_t w, long r0, long r1, long c0, long c1, long r, long c)
 {
     if (r < r0) return r1 - r0 > 1 ? 2 * epv__sp_dem_at(win, w, r0, r1, c0, c1, r0, c) -
@@ -35,16 +25,20 @@ double epv__sp_dem_at(const double *win, size_t w, long r0, long r1, long c0, lo
 }
 
 void epv__sp_ls_window(size_t rows, size_t cols, const double *win, const double *dx_row, double dy,
-                       double slope_length_m, double *out)
+                       double slope_length_m, double *out, double *scratch)
 {
-    size_t w = cols + 2;
+    size_t w = cols + 2, n = rows * cols;
+    double *sn = scratch, *a1 = scratch + n, *a2 = scratch + 2 * n;
+    /* pass 1: Horn's slope, sin(theta) and S per cell */
     for (size_t r = 0; r < rows; r++) {
         const double *up = win + r * w, *mid = up + w, *dn = mid + w;
         double dx = dx_row[r];
         for (size_t c = 0; c < cols; c++) {
+            size_t k = r * cols + c;
             double e = mid[c + 1];
             if (isnan(e)) {
-                out[r * cols + c] = NAN;
+                out[k] = NAN;
+                sn[k] = 1; /* any positive value: the result stays NaN */
                 continue;
             }
             /* Horn (1981): a b c / d e f / g h i, nodata neighbours take e. */
@@ -62,10 +56,25 @@ void epv__sp_ls_window(size_t rows, size_t cols, const double *win, const double
             double dzdx = ((cc + 2 * f + i) - (a + 2 * d + g)) / (8 * dx);
             double dzdy = ((g + 2 * h + i) - (a + 2 * b + cc)) / (8 * dy);
             double t = sqrt(dzdx * dzdx + dzdy * dzdy); /* tan theta */
-            double sin_t = t / sqrt(1 + t * t);
-            out[r * cols + c] = epv__sp_ls_from_slope(sin_t, t, slope_length_m);
+            double st = t / sqrt(1 + t * t);
+            out[k] = t < 0.09 ? 10.8 * st + 0.03 : 16.8 * st - 0.50; /* S, AH703 eqs. 4-4, 4-5 */
+            sn[k] = st;
         }
     }
+    /* pass 2 (batch exp and log): L = (lambda / 22.13)^m, m = beta / (1 + beta),
+     * beta = (sin / 0.0896) / (3 sin^0.8 + 0.56) (AH703 eqs. 4-1 to 4-3) */
+    double lnl = log(slope_length_m / 22.13);
+    for (size_t k = 0; k < n; k++) a1[k] = sn[k] > 0 ? sn[k] : 1;
+    epv__log_batch(a1, a2, n);
+    for (size_t k = 0; k < n; k++) a2[k] *= 0.8;
+    epv__exp_batch(a2, a1, n); /* sin^0.8 */
+    for (size_t k = 0; k < n; k++) {
+        double beta = (sn[k] / 0.0896) / (3.0 * a1[k] + 0.56);
+        a2[k] = beta / (1.0 + beta) * lnl;
+    }
+    epv__exp_batch(a2, a1, n);
+    for (size_t k = 0; k < n; k++)
+        if (sn[k] > 0) out[k] *= a1[k]; /* flat: beta = 0, m = 0, L = 1 */
 }
 
 EPV_API int epv_spatial_ls_rusle(epv_ctx *ctx, size_t nrows, size_t ncols, const double *dem,
@@ -80,12 +89,14 @@ EPV_API int epv_spatial_ls_rusle(epv_ctx *ctx, size_t nrows, size_t ncols, const
         return epv__error(ctx, EPV_ERANGE, "epv_spatial_ls_rusle: slope_length_m %g is not positive",
                           slope_length_m);
     if (nrows == 0 || ncols == 0) return EPV_OK;
-    if (nrows > SIZE_MAX / 8 / (ncols + 2) / 2)
+    if (nrows > SIZE_MAX / 32 / (ncols + 2) / 2)
         return epv__error(ctx, EPV_ERANGE, "epv_spatial_ls_rusle: %zu x %zu cells is too large", nrows, ncols);
     size_t w = ncols + 2;
     double *win = epv__malloc(ctx, (nrows + 2) * w * sizeof *win);
     double *dx = epv__malloc(ctx, nrows * sizeof *dx);
-    if (!win || !dx) {
+    double *scratch = epv__malloc(ctx, 3 * nrows * ncols * sizeof *scratch);
+    if (!win || !dx || !scratch) {
+        epv__free(ctx, scratch);
         epv__free(ctx, win);
         epv__free(ctx, dx);
         return EPV_ENOMEM;
@@ -94,7 +105,8 @@ EPV_API int epv_spatial_ls_rusle(epv_ctx *ctx, size_t nrows, size_t ncols, const
         for (size_t c = 0; c < w; c++)
             win[r * w + c] = epv__sp_dem_at(dem, ncols, 0, (long)nrows, 0, (long)ncols, (long)r - 1, (long)c - 1);
     for (size_t r = 0; r < nrows; r++) dx[r] = dx_m;
-    epv__sp_ls_window(nrows, ncols, win, dx, dy_m, slope_length_m, out_ls);
+    epv__sp_ls_window(nrows, ncols, win, dx, dy_m, slope_length_m, out_ls, scratch);
+    epv__free(ctx, scratch);
     epv__free(ctx, win);
     epv__free(ctx, dx);
     return EPV_OK;

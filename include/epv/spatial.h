@@ -17,11 +17,11 @@
  * and a slope length given by the caller (see epv_spatial_ls_rusle()).
  *
  * Processing is tile by tile. Memory bound of a run, whatever the raster size:
- *   threads x (tile_rows + 2) x (tile_cols + 2) x 184 bytes  (input and output buffers)
- * + (threads + 2) x regions x ecosystems x 64 bytes          (zonal partial sums)
+ *   threads x (tile_rows + 2) x (tile_cols + 2) x 208 bytes  (input and output buffers)
+ * + (threads + 2) x regions x ecosystems x 72 bytes          (zonal partial sums)
  * + the region polygons (held once per thread)
  * + GDAL's block cache (GDAL_CACHEMAX, 5% of RAM by default).
- * With the defaults (256 x 256 tiles) that is about 12.2 MB per thread plus the tables.
+ * With the defaults (256 x 256 tiles) that is about 13.8 MB per thread plus the tables.
  *
  * Determinism: tiles are numbered row-major; a tile's sums are taken in pixel order, a
  * group of EPV_SPATIAL_GROUP_TILES consecutive tiles is summed in tile order, and the total
