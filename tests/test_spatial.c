@@ -295,6 +295,22 @@ static void test_services_by_hand(void)
     free(wc);
     free(ls);
     epv_spatial_result_free(r);
+
+    /* A negative water balance: ET 1500 mm at (0,0) gives 1000 - 100 - 1500 = -600 mm.
+     * Default: the pixel conserves 0, A forest = (0 + 490 + 500) x 10 = 9,900 m3;
+     * keep_negative_water: (-600 + 490 + 500) x 10 = 3,900 m3. */
+    double et_hi[9];
+    memcpy(et_hi, ET3, sizeof et_hi);
+    et_hi[0] = 1500;
+    raster("et_hi.tif", 3, 3, et_hi, X0, Y0, PX, 32648, 0, 0);
+    o.et = tp("et_hi.tif");
+    EPV_ASSERT_OK(ctx, epv_spatial_run(ctx, &o, &r));
+    EPV_ASSERT_CLOSE(value(ctx, r, EPV_SPATIAL_WATER_CONSERVATION, A, FOREST), 9900, 1e-12);
+    epv_spatial_result_free(r);
+    o.keep_negative_water = 1;
+    EPV_ASSERT_OK(ctx, epv_spatial_run(ctx, &o, &r));
+    EPV_ASSERT_CLOSE(value(ctx, r, EPV_SPATIAL_WATER_CONSERVATION, A, FOREST), 3900, 1e-12);
+    epv_spatial_result_free(r);
     epv_ctx_free(ctx);
 }
 
