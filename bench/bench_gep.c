@@ -48,6 +48,7 @@ int main(int argc, char **argv)
     size_t nreg = 1 + NPROV + NCOUNTY;
     epv_gep_region *regs = calloc(nreg, sizeof *regs);
     int *parent = malloc(nreg * sizeof *parent);
+    for (size_t r = 0; r < nreg; r++) epv_gep_region_init(ctx, &regs[r], EPV_GEP_REGION_VERSION);
     snprintf(regs[0].code, sizeof regs[0].code, "CN");
     parent[0] = -1;
     for (int p = 0; p < NPROV; p++) {
@@ -88,11 +89,10 @@ int main(int argc, char **argv)
     double price[64];
     int base[64], final[64];
     for (size_t i = 0; i < nt; i++) {
-        epv_gep_indicator ind;
+        epv_gep_indicator ind = EPV_GEP_INDICATOR_INIT;
         epv_gep_tree_at(ctx, tree, i, &ind);
         if (!ind.leaf) continue;
-        epv_gep_price p;
-        memset(&p, 0, sizeof p);
+        epv_gep_price p = EPV_GEP_PRICE_INIT;
         snprintf(p.indicator, sizeof p.indicator, "%s", ind.code);
         p.unit = ind.unit;
         int money = epv_unit_dimension(ind.unit) == EPV_DIM_MONEY;

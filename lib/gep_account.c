@@ -6,6 +6,7 @@
 #include "gep_int.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 long epv__gep_region_index(epv_ctx *ctx, const epv_gep_account *acc, const char *code, int report)
@@ -71,6 +72,12 @@ EPV_API int epv_gep_account_new(epv_ctx *ctx, epv_gep_account **out, const epv_g
         return epv__error(ctx, EPV_ERANGE, "first_year: %d out of range", first_year);
     if (nregions > ((size_t)1 << 24) || necosystems > 4096)
         return epv__error(ctx, EPV_ERANGE, "account: too many regions or ecosystems");
+    for (size_t i = 0; i < nregions; i++)
+        if (epv__check_version(ctx, "epv_gep_region", &regions[i], EPV_GEP_REGION_VERSION)) {
+            char msg[EPV_ERRMSG_MAX];
+            snprintf(msg, sizeof msg, "%s", epv_ctx_errmsg(ctx));
+            return epv__error(ctx, EPV_EVERSION, "regions[%zu]: %s", i, msg);
+        }
     epv_gep_account *a = epv__calloc(ctx, 1, sizeof *a);
     if (!a) return EPV_ENOMEM;
     a->ctx = ctx;
@@ -157,9 +164,14 @@ EPV_API int epv_gep_account_first_year(const epv_gep_account *acc) { return acc 
 EPV_API int epv_gep_account_year_count(const epv_gep_account *acc) { return acc ? acc->nyears : 0; }
 EPV_API int epv_gep_account_price_year(const epv_gep_account *acc) { return acc && acc->valued ? acc->price_year : 0; }
 
+EPV__DEFINE_INIT(epv_gep_region, EPV_GEP_REGION_VERSION, EPV_GEP_REGION_INIT)
+
 EPV_API int epv_gep_account_region_at(epv_ctx *ctx, const epv_gep_account *acc, size_t i, epv_gep_region *out)
 {
-    if (!acc || !out) return epv__error(ctx, EPV_EINVAL, "gep account: NULL argument");
+    EPV__NEED(ctx, acc, "acc");
+    EPV__NEED(ctx, out, "out");
+    int rc = epv__check_version(ctx, "epv_gep_region", out, EPV_GEP_REGION_VERSION);
+    if (rc) return rc;
     if (i >= acc->nreg) return epv__error(ctx, EPV_ERANGE, "region index %zu out of range", i);
     *out = acc->regions[i];
     return EPV_OK;
@@ -386,7 +398,12 @@ EPV_API int epv_gep_account_set_reported_price(epv_ctx *ctx, epv_gep_account *ac
 EPV_API int epv_gep_account_value(epv_ctx *ctx, epv_gep_account *acc, const epv_gep_prices *prices,
                                   const epv_gep_deflator *deflator, int price_year)
 {
-    if (!acc || !prices) return epv__error(ctx, EPV_EINVAL, "gep account: NULL argument");
+    EPV__NEED(ctx, acc, "acc");
+    EPV__NEED(ctx, prices, "prices");
+    {
+        int prc = epv__progress(ctx, 0.0, "gep valuation");
+        if (prc) return prc;
+    }
     if (prices->tree != acc->tree) return epv__error(ctx, EPV_EINVAL, "prices: built on another category tree");
     if (price_year < 1900 || price_year > 2200) return epv__error(ctx, EPV_ERANGE, "price_year: %d out of range", price_year);
     size_t n = acc->nind * (size_t)acc->nyears;
@@ -400,7 +417,7 @@ EPV_API int epv_gep_account_value(epv_ctx *ctx, epv_gep_account *acc, const epv_
             if (acc->q[(size_t)y * acc->nind + i]) used = 1;
         }
         if (!used || !ind->leaf) continue;
-        epv_gep_price p;
+        epv_gep_price p = EPV_GEP_PRICE_INIT;
         int money = epv_unit_dimension(ind->unit) == EPV_DIM_MONEY;
         if (money) {
             /* Quantities already in money are at current prices of their own year. */

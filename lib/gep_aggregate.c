@@ -131,8 +131,73 @@ EPV_API int epv_gep_account_gep_table(epv_ctx *ctx, const epv_gep_account *acc, 
     if (!acc || !out) return epv__error(ctx, EPV_EINVAL, "gep account: NULL argument");
     int rc = check_valued(ctx, acc);
     if (rc) return rc;
+    if ((rc = epv__progress(ctx, 0.0, "gep table"))) return rc;
     struct table_job job = { acc, basis, out };
-    return epv__parallel_for(ctx, (size_t)acc->nyears, epv_ctx_threads(ctx), table_years, &job);
+    if ((rc = epv__parallel_for(ctx, (size_t)acc->nyears, epv_ctx_threads(ctx), table_years, &job))) return rc;
+    return epv__progress(ctx, 1.0, "gep table done");
+}
+
+EPV__DEFINE_INIT(epv_gep_soil_split, EPV_GEP_SOIL_SPLIT_VERSION, EPV_GEP_SOIL_SPLIT_INIT)
+
+EPV_API int epv_gep_account_soil_value(epv_ctx *ctx, const epv_gep_account *acc, const epv_gep_prices *prices,
+                                       const char *region, int year, epv_gep_basis basis, epv_gep_soil_split *out)
+{
+    EPV__NEED(ctx, acc, "acc");
+    EPV__NEED(ctx, prices, "prices");
+    EPV__NEED(ctx, out, "out");
+    int rc = epv__check_version(ctx, "epv_gep_soil_split", out, EPV_GEP_SOIL_SPLIT_VERSION);
+    if (rc || (rc = check_valued(ctx, acc))) return rc;
+    if (!prices->has_soil || !(prices->soil.total_yuan_t > 0))
+        return epv__error(ctx, EPV_ENOTFOUND,
+                          "prices: soil retention's price was not built from its parts (epv_gep_prices_set_soil)");
+    double total;
+    if ((rc = epv_gep_account_total(ctx, acc, region, NULL, "soil_retention", year, basis, &total))) return rc;
+    const epv_gep_soil_value *s = &prices->soil;
+    epv_gep_soil_split r = EPV_GEP_SOIL_SPLIT_INIT;
+    r.sediment_yuan = total * (s->sediment_yuan_t / s->total_yuan_t);
+    r.n_yuan = total * (s->n_yuan_t / s->total_yuan_t);
+    r.p_yuan = total * (s->p_yuan_t / s->total_yuan_t);
+    r.total_yuan = total;
+    *out = r;
+    return EPV_OK;
+}
+
+EPV_API size_t epv_gep_account_indicator_count(const epv_gep_account *acc) { return acc ? acc->nind : 0; }
+
+EPV_API int epv_gep_account_copy_values(epv_ctx *ctx, const epv_gep_account *acc, epv_gep_values what, double *buf,
+                                        size_t cap, size_t *n)
+{
+    EPV__NEED(ctx, acc, "acc");
+    EPV__NEED(ctx, n, "n");
+    if (what != EPV_GEP_VALUES_QUANTITY && what != EPV_GEP_VALUES_CURRENT && what != EPV_GEP_VALUES_CONSTANT)
+        return epv__error(ctx, EPV_EINVAL, "what: unknown value %d", (int)what);
+    int rc;
+    if (what != EPV_GEP_VALUES_QUANTITY && (rc = check_valued(ctx, acc))) return rc;
+    size_t block = acc->nreg * acc->neco, need = (size_t)acc->nyears * acc->nind * block;
+    *n = need;
+    if (!buf || cap < need)
+        return epv__error(ctx, EPV_ERANGE, "buf: room for %zu values, the account table has %zu", buf ? cap : 0, need);
+    epv_gep_basis basis = what == EPV_GEP_VALUES_CONSTANT ? EPV_GEP_CONSTANT : EPV_GEP_CURRENT;
+    for (size_t y = 0; y < (size_t)acc->nyears; y++)
+        for (size_t i = 0; i < acc->nind; i++) {
+            double *dst = buf + (y * acc->nind + i) * block;
+            const double *b = acc->q[y * acc->nind + i];
+            if (!b || !acc->tree->nodes[i].leaf) {
+                for (size_t k = 0; k < block; k++) dst[k] = NAN;
+                continue;
+            }
+            double p = what == EPV_GEP_VALUES_QUANTITY ? 1.0 : price_of(acc, i, (int)y, basis);
+            for (size_t k = 0; k < block; k++) dst[k] = 0;
+            for (size_t r = 0; r < acc->nreg; r++) {
+                if (!acc->is_leaf[r]) continue;
+                for (size_t e = 0; e < acc->neco; e++) {
+                    double v = b[r * acc->neco + e] * p;
+                    /* the leaf and every region above it (parents come before children) */
+                    for (long a = (long)r; a >= 0; a = acc->parent[a]) dst[(size_t)a * acc->neco + e] += v;
+                }
+            }
+        }
+    return EPV_OK;
 }
 
 EPV_API int epv_gep_account_gep_gdp(epv_ctx *ctx, const epv_gep_account *acc, const char *region, int year,
@@ -149,13 +214,17 @@ EPV_API int epv_gep_account_gep_gdp(epv_ctx *ctx, const epv_gep_account *acc, co
     return EPV_OK;
 }
 
+EPV__DEFINE_INIT(epv_gep_change, EPV_GEP_CHANGE_VERSION, EPV_GEP_CHANGE_INIT)
+
 EPV_API int epv_gep_account_change(epv_ctx *ctx, const epv_gep_account *acc, const char *region, int year0, int year1,
                                    epv_gep_change *out)
 {
-    if (!acc || !out) return epv__error(ctx, EPV_EINVAL, "gep account: NULL argument");
-    epv_gep_change c;
-    memset(&c, 0, sizeof c);
-    int rc = epv_gep_account_total(ctx, acc, region, NULL, NULL, year0, EPV_GEP_CURRENT, &c.value0_yuan);
+    EPV__NEED(ctx, acc, "acc");
+    EPV__NEED(ctx, out, "out");
+    int rc = epv__check_version(ctx, "epv_gep_change", out, EPV_GEP_CHANGE_VERSION);
+    if (rc) return rc;
+    epv_gep_change c = EPV_GEP_CHANGE_INIT;
+    rc = epv_gep_account_total(ctx, acc, region, NULL, NULL, year0, EPV_GEP_CURRENT, &c.value0_yuan);
     if (!rc) rc = epv_gep_account_total(ctx, acc, region, NULL, NULL, year1, EPV_GEP_CURRENT, &c.value1_yuan);
     if (rc) return rc;
     long x = epv__gep_region_index(ctx, acc, region, 1);

@@ -260,11 +260,17 @@ EPV_API int epv_gep_check(epv_ctx *ctx, const epv_gep_account *acc, epv_gep_find
 
 EPV_API size_t epv_gep_findings_count(const epv_gep_findings *f) { return f ? f->n : 0; }
 
+EPV__DEFINE_INIT(epv_gep_finding, EPV_GEP_FINDING_VERSION, EPV_GEP_FINDING_INIT)
+
 EPV_API int epv_gep_findings_at(epv_ctx *ctx, const epv_gep_findings *f, size_t i, epv_gep_finding *out)
 {
-    if (!f || !out) return epv__error(ctx, EPV_EINVAL, "findings: NULL argument");
+    EPV__NEED(ctx, f, "findings");
+    EPV__NEED(ctx, out, "out");
+    int rc = epv__check_version(ctx, "epv_gep_finding", out, EPV_GEP_FINDING_VERSION);
+    if (rc) return rc;
     if (i >= f->n) return epv__error(ctx, EPV_ERANGE, "findings: index %zu out of range", i);
     *out = f->items[i];
+    out->version = EPV_GEP_FINDING_VERSION;
     return EPV_OK;
 }
 

@@ -74,10 +74,83 @@ static int qset(struct rd *d, xmlNodePtr n, const struct loc *l, const char *ind
     return at(d, n, epv_gep_account_set_quantity(d->ctx, d->in->acc, l->region, l->eco, ind, l->year, v, u));
 }
 
+/* Add a model's result to what the cell already holds (transpiration and evaporation, or the
+ * flood components, may both fall in one region, ecosystem and year). */
+static int qadd(struct rd *d, xmlNodePtr n, const struct loc *l, const char *ind, double v, epv_unit u)
+{
+    double have = 0;
+    int rc = at(d, n, epv_gep_account_quantity(d->ctx, d->in->acc, l->region, l->eco, ind, l->year, &have));
+    if (rc) return rc;
+    return qset(d, n, l, ind, have + v, u);
+}
+
+/* The specification's models with inputs on one element (one cell: n = 1, area in ha). */
+static int do_model(struct rd *d, xmlNodePtr n, int *done)
+{
+    epv_ctx *ctx = d->ctx;
+    struct loc l;
+    memset(&l, 0, sizeof l);
+    double v[8], out, m2;
+    int rc;
+    *done = 1;
+#define ATTRS(...)                                                                                 \
+    do {                                                                                           \
+        static const char *const names_[] = { __VA_ARGS__ };                                       \
+        if ((rc = loc(d, n, &l))) return rc;                                                       \
+        for (size_t k_ = 0; k_ < sizeof names_ / sizeof names_[0]; k_++)                          \
+            if ((rc = dattr(d, n, names_[k_], &v[k_]))) return rc;                                 \
+    } while (0)
+    if (epv__xml_is(n, "climateTranspiration")) {
+        ATTRS("areaHa", "eppKjM2Day", "days", "eer");
+        m2 = v[0] * 1e4;
+        if ((rc = at(d, n, epv_gep_model_climate_transpiration(ctx, 1, &v[1], &m2, &v[2], v[3], &out)))) return rc;
+        return qadd(d, n, &l, "climate_regulation", out, EPV_UNIT_KWH);
+    }
+    if (epv__xml_is(n, "climateEvaporation")) {
+        ATTRS("waterAreaHa", "evapMm", "latentHeatKjKg", "eer");
+        double y = 0;
+        if (epv__xml_has(n, "humidifierKwhM3") && (rc = dattr(d, n, "humidifierKwhM3", &y))) return rc;
+        m2 = v[0] * 1e4;
+        if ((rc = at(d, n, epv_gep_model_climate_evaporation(ctx, 1, &v[1], &m2, v[2], v[3], y, &out)))) return rc;
+        return qadd(d, n, &l, "climate_regulation", out, EPV_UNIT_KWH);
+    }
+    if (epv__xml_is(n, "floodVegetation")) {
+        ATTRS("areaHa", "stormPrecipMm", "stormRunoffMm");
+        m2 = v[0] * 1e4;
+        if ((rc = at(d, n, epv_gep_model_flood_vegetation(ctx, 1, &v[1], &v[2], &m2, &out)))) return rc;
+        return qadd(d, n, &l, "flood_regulation", out, EPV_UNIT_M3);
+    }
+    if (epv__xml_is(n, "floodReservoir")) {
+        ATTRS("capacityM3");
+        double share = 0.35; /* the specification's national share of capacity used for floods */
+        if (epv__xml_has(n, "floodShare") && (rc = dattr(d, n, "floodShare", &share))) return rc;
+        if ((rc = at(d, n, epv_gep_model_flood_reservoir(ctx, 1, &v[0], share, &out)))) return rc;
+        return qadd(d, n, &l, "flood_regulation", out, EPV_UNIT_M3);
+    }
+    if (epv__xml_is(n, "floodMarsh")) {
+        ATTRS("areaHa", "soilDepthM", "bulkDensityTM3", "saturatedWater", "naturalWater", "surfaceDepthM");
+        m2 = v[0] * 1e4;
+        if ((rc = at(d, n, epv_gep_model_flood_marsh(ctx, 1, &m2, &v[1], &v[2], &v[3], &v[4], &v[5], &out)))) return rc;
+        return qadd(d, n, &l, "flood_regulation", out, EPV_UNIT_M3);
+    }
+    if (epv__xml_is(n, "sandFixation")) {
+        ATTRS("areaHa", "wf", "ef", "scf", "kRough", "c", "zM");
+        m2 = v[0] * 1e4;
+        if ((rc = at(d, n, epv_gep_model_sand_fixation(ctx, 1, &v[1], &v[2], &v[3], &v[4], &v[5], v[6], &m2, NULL, NULL, &out))))
+            return rc;
+        if (out < 0)
+            return epv__xml_error_at(ctx, EPV_ERANGE, d->file, n,
+                                     "RWEQ gives actual loss above the bare-soil potential (%g t): check c and zM", -out);
+        return qadd(d, n, &l, "wind_erosion_control", out, EPV_UNIT_T);
+    }
+#undef ATTRS
+    *done = 0;
+    return EPV_OK;
+}
+
 static int do_price(struct rd *d, xmlNodePtr n)
 {
-    epv_gep_price p;
-    memset(&p, 0, sizeof p);
+    epv_gep_price p = EPV_GEP_PRICE_INIT;
     char cur[32], per[32], method[32];
     int rc;
     if ((rc = sattr(d, n, "indicator", 1, p.indicator, sizeof p.indicator)) || (rc = sattr(d, n, "currency", 1, cur, sizeof cur)) ||
@@ -107,10 +180,23 @@ static int do_price(struct rd *d, xmlNodePtr n)
 
 static int do_soil_price(struct rd *d, xmlNodePtr n)
 {
-    epv_gep_soil_value_params s;
-    epv_gep_price p;
-    memset(&p, 0, sizeof p);
+    epv_gep_soil_value_params s = EPV_GEP_SOIL_VALUE_PARAMS_INIT;
+    epv_gep_price p = EPV_GEP_PRICE_INIT;
+    char kind[2][32] = { "treatment", "treatment" };
+    static const char *const kattr[2] = { "nPriceKind", "pPriceKind" };
+    epv_gep_nutrient_price *kdst[2] = { &s.n_price_kind, &s.p_price_kind };
     int rc;
+    /* What each nutrient price is: a fertiliser price or a treatment cost. Files of 0.1 carry
+     * treatment costs (N 875, P 2800 yuan/t, references.md) and no kind: treatment. */
+    for (int k = 0; k < 2; k++) {
+        if ((rc = sattr(d, n, kattr[k], 0, kind[k], sizeof kind[k]))) return rc;
+        if (!kind[k][0]) strcpy(kind[k], "treatment");
+        if (strcmp(kind[k], "fertiliser") == 0) *kdst[k] = EPV_GEP_NUTRIENT_FERTILISER;
+        else if (strcmp(kind[k], "treatment") == 0) *kdst[k] = EPV_GEP_NUTRIENT_TREATMENT;
+        else
+            return epv__xml_error_at(d->ctx, EPV_EINVAL, d->file, n, "attribute '%s': '%s' is neither 'fertiliser' nor 'treatment'",
+                                     kattr[k], kind[k]);
+    }
     if ((rc = dattr(d, n, "siltFraction", &s.silt_fraction)) || (rc = dattr(d, n, "densityTM3", &s.soil_density_t_m3)) ||
         (rc = dattr(d, n, "dredgingYuanM3", &s.dredging_yuan_m3)) || (rc = dattr(d, n, "nFraction", &s.n_fraction)) ||
         (rc = dattr(d, n, "pFraction", &s.p_fraction)) || (rc = dattr(d, n, "nPriceYuanT", &s.n_price_yuan_t)) ||
@@ -119,8 +205,22 @@ static int do_soil_price(struct rd *d, xmlNodePtr n)
     if (!epv__xml_has(n, "baseYear"))
         return epv__xml_error_at(d->ctx, EPV_EINVAL, d->file, n, "attribute 'baseYear' is missing: soil price is undated");
     if ((rc = iattr(d, n, "baseYear", 1, &p.base_year))) return rc;
-    if ((rc = at(d, n, epv_gep_soil_unit_value(d->ctx, &s, &p.yuan_per_unit)))) return rc;
-    strcpy(p.indicator, "soil_retention");
+    return at(d, n, epv_gep_prices_set_soil(d->ctx, d->in->prices, &s, p.base_year, p.source));
+}
+
+static int do_sand_price(struct rd *d, xmlNodePtr n)
+{
+    epv_gep_price p = EPV_GEP_PRICE_INIT;
+    double rho, h, c;
+    int rc;
+    if ((rc = dattr(d, n, "densityTM3", &rho)) || (rc = dattr(d, n, "depthM", &h)) || (rc = dattr(d, n, "costYuanM2", &c)) ||
+        (rc = sattr(d, n, "source", 1, p.source, sizeof p.source)))
+        return rc;
+    if (!epv__xml_has(n, "baseYear"))
+        return epv__xml_error_at(d->ctx, EPV_EINVAL, d->file, n, "attribute 'baseYear' is missing: sand price is undated");
+    if ((rc = iattr(d, n, "baseYear", 1, &p.base_year))) return rc;
+    if ((rc = at(d, n, epv_gep_sand_unit_value(d->ctx, rho, h, c, &p.yuan_per_unit)))) return rc;
+    strcpy(p.indicator, "wind_erosion_control");
     p.unit = EPV_UNIT_T;
     p.method = EPV_GEP_REPLACEMENT_COST;
     return at(d, n, epv_gep_prices_set(d->ctx, d->in->prices, &p));
@@ -135,8 +235,11 @@ static int do_element(struct rd *d, xmlNodePtr n)
     char ind[EPV_GEP_CODE_MAX], unit[32], from[EPV_GEP_CODE_MAX];
     double a, b, c, e, f, g;
     int rc, y;
+    int model_done;
+    if ((rc = do_model(d, n, &model_done)) || model_done) return rc;
     if (epv__xml_is(n, "price")) return do_price(d, n);
     if (epv__xml_is(n, "soilPrice")) return do_soil_price(d, n);
+    if (epv__xml_is(n, "sandPrice")) return do_sand_price(d, n);
     if (epv__xml_is(n, "deflator")) {
         if ((rc = iattr(d, n, "year", 1, &y)) || (rc = dattr(d, n, "index", &a))) return rc;
         if (!d->in->deflator && (rc = epv_gep_deflator_new(ctx, &d->in->deflator))) return rc;
@@ -291,7 +394,7 @@ static int read_doc(struct rd *d, xmlDocPtr doc)
     size_t i = 0;
     for (xmlNodePtr n = epv__xml_child(root, "region"); n && !rc; n = epv__xml_next(n, "region"), i++) {
         epv_gep_region *g = &regs[i];
-        g->area_ha = 0;
+        *g = (epv_gep_region)EPV_GEP_REGION_INIT;
         if ((rc = sattr(d, n, "code", 1, g->code, sizeof g->code)) || (rc = sattr(d, n, "name", 1, g->name, sizeof g->name)) ||
             (rc = sattr(d, n, "parent", 0, g->parent, sizeof g->parent)))
             break;

@@ -18,6 +18,8 @@ struct epv_gep_prices {
     const epv_gep_tree *tree;
     epv_gep_price *rows;
     size_t n, cap;
+    int has_soil;                /* soil_retention's price was built from its parts */
+    epv_gep_soil_value soil;     /* those parts (yuan per t at the price's base year) */
 };
 
 struct epv_gep_deflator {

@@ -232,3 +232,58 @@ EPV_API int epv_gep_account_write_svg(epv_ctx *ctx, const epv_gep_account *acc, 
             top + n * row + 20);
     return epv__out_close(ctx, &out, rc);
 }
+
+/* A histogram of Monte Carlo draws: the writer the caller calls after Approach 2 (no model
+ * writes a file). Bars between the smallest and largest draw, counts on the y axis. */
+EPV_API int epv_gep_unc_write_histogram_svg(epv_ctx *ctx, const double *draws, size_t n, size_t bins,
+                                            const char *title, const char *unit, const char *path)
+{
+    EPV__NEED(ctx, draws, "draws");
+    EPV__NEED(ctx, path, "path");
+    if (n < 2) return epv__error(ctx, EPV_EINVAL, "n: %zu draws, at least 2 are needed for a histogram", n);
+    if (bins < 1 || bins > 10000) return epv__error(ctx, EPV_ERANGE, "bins: %zu outside 1..10000", bins);
+    double lo = draws[0], hi = draws[0];
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(draws[i])) return epv__error(ctx, EPV_ERANGE, "draws[%zu] is not finite", i);
+        if (draws[i] < lo) lo = draws[i];
+        if (draws[i] > hi) hi = draws[i];
+    }
+    size_t *count = epv__calloc(ctx, bins, sizeof *count);
+    if (!count) return EPV_ENOMEM;
+    double span = hi > lo ? hi - lo : 1.0;
+    size_t maxc = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t b = (size_t)((draws[i] - lo) / span * (double)bins);
+        if (b >= bins) b = bins - 1;
+        if (++count[b] > maxc) maxc = count[b];
+    }
+    epv__out out;
+    int rc = epv__out_open(ctx, path, &out);
+    if (rc) {
+        epv__free(ctx, count);
+        return rc;
+    }
+    FILE *f = out.f;
+    const int left = 60, top = 40, width = 600, height = 300;
+    const double bw = (double)width / (double)bins;
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+               "font-family=\"sans-serif\" font-size=\"12\">\n  <title>",
+            left + width + 20, top + height + 50);
+    epv__out_xml_text(f, title ? title : "Monte Carlo draws");
+    fputs("</title>\n  <text x=\"10\" y=\"20\" font-size=\"15\">", f);
+    epv__out_xml_text(f, title ? title : "Monte Carlo draws");
+    fputs("</text>\n", f);
+    for (size_t b = 0; b < bins; b++) {
+        double h = maxc ? (double)count[b] / (double)maxc * height : 0;
+        fprintf(f, "  <rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"#2b7bd0\"/>\n", left + b * bw,
+                top + height - h, bw > 1 ? bw - 1 : bw, h);
+    }
+    fprintf(f, "  <line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", left, top + height, left + width, top + height);
+    fprintf(f, "  <text x=\"%d\" y=\"%d\">%.6g</text>\n  <text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.6g</text>\n", left,
+            top + height + 16, lo, left + width, top + height + 16, hi);
+    fprintf(f, "  <text x=\"%d\" y=\"%d\" text-anchor=\"middle\">", left + width / 2, top + height + 36);
+    epv__out_xml_text(f, unit ? unit : "");
+    fprintf(f, " (%zu draws, highest bar %zu)</text>\n</svg>\n", n, maxc);
+    epv__free(ctx, count);
+    return epv__out_close(ctx, &out, rc);
+}

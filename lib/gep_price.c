@@ -2,6 +2,7 @@
 /* Dated unit prices and deflator series (CSV reader). */
 #include "config.h"
 #include "gep_int.h"
+#include "csv_int.h"
 
 #include <errno.h>
 #include <math.h>
@@ -29,9 +30,14 @@ EPV_API void epv_gep_prices_free(epv_gep_prices *prices)
     epv__free(prices->ctx, prices);
 }
 
+EPV__DEFINE_INIT(epv_gep_price, EPV_GEP_PRICE_VERSION, EPV_GEP_PRICE_INIT)
+
 EPV_API int epv_gep_prices_set(epv_ctx *ctx, epv_gep_prices *prices, const epv_gep_price *price)
 {
-    if (!prices || !price) return epv__error(ctx, EPV_EINVAL, "gep prices: NULL argument");
+    EPV__NEED(ctx, prices, "prices");
+    EPV__NEED(ctx, price, "price");
+    int vrc = epv__check_version(ctx, "epv_gep_price", price, EPV_GEP_PRICE_VERSION);
+    if (vrc) return vrc;
     if (!memchr(price->indicator, '\0', sizeof price->indicator))
         return epv__error(ctx, EPV_EINVAL, "price: indicator code is not terminated");
     long i = epv__gep_tree_index(prices->tree, price->indicator);
@@ -57,6 +63,7 @@ EPV_API int epv_gep_prices_set(epv_ctx *ctx, epv_gep_prices *prices, const epv_g
     epv_gep_price row = *price;
     row.yuan_per_unit = price->yuan_per_unit * per;
     row.unit = ind->unit;
+    row.version = EPV_GEP_PRICE_VERSION;
     row.source[sizeof row.source - 1] = '\0';
     for (size_t k = 0; k < prices->n; k++)
         if (strcmp(prices->rows[k].indicator, row.indicator) == 0) {
@@ -68,9 +75,34 @@ EPV_API int epv_gep_prices_set(epv_ctx *ctx, epv_gep_prices *prices, const epv_g
     return EPV_OK;
 }
 
+EPV_API int epv_gep_prices_set_soil(epv_ctx *ctx, epv_gep_prices *prices, const epv_gep_soil_value_params *params,
+                                    int base_year, const char *source)
+{
+    EPV__NEED(ctx, prices, "prices");
+    epv_gep_soil_value v = EPV_GEP_SOIL_VALUE_INIT;
+    int rc = epv_gep_soil_unit_value(ctx, params, &v);
+    if (rc) return rc;
+    epv_gep_price p = EPV_GEP_PRICE_INIT;
+    strcpy(p.indicator, "soil_retention");
+    p.yuan_per_unit = v.total_yuan_t;
+    p.unit = EPV_UNIT_T;
+    p.base_year = base_year;
+    p.method = EPV_GEP_REPLACEMENT_COST;
+    if (source) snprintf(p.source, sizeof p.source, "%s", source);
+    if ((rc = epv_gep_prices_set(ctx, prices, &p))) return rc;
+    prices->soil = v;
+    prices->has_soil = 1;
+    return EPV_OK;
+}
+
 EPV_API int epv_gep_prices_find(epv_ctx *ctx, const epv_gep_prices *prices, const char *indicator, epv_gep_price *out)
 {
-    if (!prices || !indicator) return epv__error(ctx, EPV_EINVAL, "gep prices: NULL argument");
+    EPV__NEED(ctx, prices, "prices");
+    EPV__NEED(ctx, indicator, "indicator");
+    if (out) {
+        int rc = epv__check_version(ctx, "epv_gep_price", out, EPV_GEP_PRICE_VERSION);
+        if (rc) return rc;
+    }
     for (size_t k = 0; k < prices->n; k++)
         if (strcmp(prices->rows[k].indicator, indicator) == 0) {
             if (out) *out = prices->rows[k];
@@ -155,66 +187,38 @@ EPV_API int epv_gep_deflate(epv_ctx *ctx, const epv_gep_deflator *d, double yuan
     return EPV_OK;
 }
 
-/* CSV: "year,index" header, rows of integer year and positive number; blank lines and lines
- * starting with '#' are skipped. Strict: every field whole, no stray columns. */
-EPV_API int epv_gep_deflator_load_csv_memory(epv_ctx *ctx, const char *buf, size_t len, const char *name,
-                                             epv_gep_deflator **out)
+/* CSV through the library's strict reader (lib/csv_int.h): header "year,index" (exactly these
+ * two columns), integer years, positive indices; blank lines skipped, '#' comments before the
+ * header. Errors name the file, line and column. */
+static int deflator_from_csv(epv_ctx *ctx, epv__csv *c, epv_gep_deflator **out)
 {
-    if (!out || (!buf && len)) return epv__error(ctx, EPV_EINVAL, "deflator: NULL argument");
-    *out = NULL;
-    if (!name) name = "(buffer)";
-    if (memchr(buf, '\0', len)) return epv__error(ctx, EPV_EPARSE, "%s: contains NUL bytes", name);
+    size_t cy, ci;
+    int rc;
+    if ((rc = epv__csv_col(ctx, c, "year", 1, &cy)) || (rc = epv__csv_col(ctx, c, "index", 1, &ci))) {
+        char msg[EPV_ERRMSG_MAX];
+        snprintf(msg, sizeof msg, "%s", epv_ctx_errmsg(ctx));
+        return epv__error(ctx, EPV_EPARSE, "%s (header 'year,index' expected)", msg);
+    }
+    if (epv__csv_ncols(c) != 2)
+        return epv__error(ctx, EPV_EPARSE, "%s:1: header must be 'year,index' (%zu columns)", epv__csv_name(c),
+                          epv__csv_ncols(c));
     epv_gep_deflator *d;
-    int rc = epv_gep_deflator_new(ctx, &d);
-    if (rc) return rc;
-    size_t pos = 0, line = 0;
-    int header = 0;
-    char tmp[128];
-    while (pos < len && rc == 0) {
-        size_t end = pos;
-        while (end < len && buf[end] != '\n') end++;
-        line++;
-        size_t l = end - pos;
-        if (l && buf[pos + l - 1] == '\r') l--;
-        const char *s = buf + pos;
-        pos = end + 1;
-        if (l == 0 || s[0] == '#') continue;
-        if (l >= sizeof tmp) {
-            rc = epv__error(ctx, EPV_EPARSE, "%s:%zu: line too long", name, line);
-            break;
-        }
-        memcpy(tmp, s, l);
-        tmp[l] = '\0';
-        if (!header) {
-            if (strcmp(tmp, "year,index") != 0)
-                rc = epv__error(ctx, EPV_EPARSE, "%s:%zu: header must be 'year,index'", name, line);
-            header = 1;
-            continue;
-        }
-        char *comma = strchr(tmp, ',');
-        if (!comma || strchr(comma + 1, ',')) {
-            rc = epv__error(ctx, EPV_EPARSE, "%s:%zu: expected 2 columns 'year,index'", name, line);
-            break;
-        }
-        *comma = '\0';
+    if ((rc = epv_gep_deflator_new(ctx, &d))) return rc;
+    while ((rc = epv__csv_next(ctx, c)) == EPV_OK) {
         int64_t y;
         double v;
-        if (epv__parse_i64(tmp, &y) || y < YEAR_MIN || y > YEAR_MAX) {
-            rc = epv__error(ctx, EPV_EPARSE, "%s:%zu: column 'year': '%.20s' is not a year", name, line, tmp);
-            break;
-        }
-        if (epv__parse_double(comma + 1, &v) || v <= 0) {
-            rc = epv__error(ctx, EPV_EPARSE, "%s:%zu: column 'index': '%.20s' is not a positive number", name, line,
-                            comma + 1);
+        if ((rc = epv__csv_i64(ctx, c, cy, YEAR_MIN, YEAR_MAX, &y)) || (rc = epv__csv_double(ctx, c, ci, 0, 1e300, &v))) break;
+        if (v <= 0) {
+            rc = epv__csv_error(ctx, c, ci, EPV_EPARSE, "%g is not a positive number", v);
             break;
         }
         if (defl_find(d, (int)y) >= 0) {
-            rc = epv__error(ctx, EPV_EEXISTS, "%s:%zu: column 'year': %d appears twice", name, line, (int)y);
+            rc = epv__csv_error(ctx, c, cy, EPV_EEXISTS, "%d appears twice", (int)y);
             break;
         }
-        rc = epv_gep_deflator_set(ctx, d, (int)y, v);
+        if ((rc = epv_gep_deflator_set(ctx, d, (int)y, v))) break;
     }
-    if (!rc && !header) rc = epv__error(ctx, EPV_EPARSE, "%s: empty file (header 'year,index' expected)", name);
+    if (rc == EPV_ITEROVER) rc = EPV_OK;
     if (rc) {
         epv_gep_deflator_free(d);
         return rc;
@@ -223,36 +227,27 @@ EPV_API int epv_gep_deflator_load_csv_memory(epv_ctx *ctx, const char *buf, size
     return EPV_OK;
 }
 
+EPV_API int epv_gep_deflator_load_csv_memory(epv_ctx *ctx, const char *buf, size_t len, const char *name,
+                                             epv_gep_deflator **out)
+{
+    EPV__NEED(ctx, out, "out");
+    *out = NULL;
+    if (!buf && len) return epv__error(ctx, EPV_EINVAL, "%s: buf is NULL", __func__);
+    epv__csv *c = NULL;
+    int rc = epv__csv_open_memory(ctx, buf ? buf : "", len, name ? name : "(buffer)", NULL, &c);
+    if (!rc) rc = deflator_from_csv(ctx, c, out);
+    epv__csv_free(c);
+    return rc;
+}
+
 EPV_API int epv_gep_deflator_load_csv(epv_ctx *ctx, const char *path, epv_gep_deflator **out)
 {
-    if (!out || !path) return epv__error(ctx, EPV_EINVAL, "deflator: NULL argument");
+    EPV__NEED(ctx, out, "out");
+    EPV__NEED(ctx, path, "path");
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) return epv__error(ctx, EPV_EIO, "%s: cannot open: %s", path, strerror(errno));
-    size_t cap = 4096, n = 0;
-    char *buf = epv__malloc(ctx, cap);
-    int rc = buf ? 0 : EPV_ENOMEM;
-    while (!rc) {
-        if (n == cap) {
-            if (cap >= (1u << 24)) {
-                rc = epv__error(ctx, EPV_EPARSE, "%s: file too large", path);
-                break;
-            }
-            char *nb = epv__realloc(ctx, buf, cap * 2);
-            if (!nb) {
-                rc = EPV_ENOMEM;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        if (got == 0) break;
-        n += got;
-    }
-    if (!rc && ferror(f)) rc = epv__error(ctx, EPV_EIO, "%s: read error", path);
-    fclose(f);
-    if (!rc) rc = epv_gep_deflator_load_csv_memory(ctx, buf, n, path, out);
-    epv__free(ctx, buf);
+    epv__csv *c = NULL;
+    int rc = epv__csv_open_file(ctx, path, NULL, &c);
+    if (!rc) rc = deflator_from_csv(ctx, c, out);
+    epv__csv_free(c);
     return rc;
 }

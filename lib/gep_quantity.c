@@ -46,9 +46,23 @@ EPV_API int epv_gep_pest_control_ha(epv_ctx *ctx, double affected_ha, double tre
     return EPV_OK;
 }
 
-EPV_API int epv_gep_soil_unit_value(epv_ctx *ctx, const epv_gep_soil_value_params *p, double *yuan_per_t)
+EPV__DEFINE_INIT(epv_gep_soil_value_params, EPV_GEP_SOIL_VALUE_PARAMS_VERSION, EPV_GEP_SOIL_VALUE_PARAMS_INIT)
+EPV__DEFINE_INIT(epv_gep_soil_value, EPV_GEP_SOIL_VALUE_VERSION, EPV_GEP_SOIL_VALUE_INIT)
+
+EPV_API int epv_gep_soil_unit_value(epv_ctx *ctx, const epv_gep_soil_value_params *p, epv_gep_soil_value *out)
 {
-    if (!p || !yuan_per_t) return epv__error(ctx, EPV_EINVAL, "soil value: NULL argument");
+    EPV__NEED(ctx, p, "p");
+    EPV__NEED(ctx, out, "out");
+    int vrc;
+    if ((vrc = epv__check_version(ctx, "epv_gep_soil_value_params", p, EPV_GEP_SOIL_VALUE_PARAMS_VERSION)) ||
+        (vrc = epv__check_version(ctx, "epv_gep_soil_value", out, EPV_GEP_SOIL_VALUE_VERSION)))
+        return vrc;
+    const epv_gep_nutrient_price kinds[2] = { p->n_price_kind, p->p_price_kind };
+    static const char *const knames[2] = { "n_price_kind", "p_price_kind" };
+    for (int k = 0; k < 2; k++)
+        if (kinds[k] != EPV_GEP_NUTRIENT_FERTILISER && kinds[k] != EPV_GEP_NUTRIENT_TREATMENT)
+            return epv__error(ctx, EPV_EINVAL,
+                              "soil value: %s: say whether the price is a fertiliser price or a treatment cost", knames[k]);
     const double v[] = { p->silt_fraction, p->soil_density_t_m3, p->dredging_yuan_m3, p->n_fraction,
                          p->p_fraction, p->n_price_yuan_t, p->p_price_yuan_t };
     static const char *const nm[] = { "silt_fraction", "soil_density_t_m3", "dredging_yuan_m3", "n_fraction",
@@ -57,10 +71,25 @@ EPV_API int epv_gep_soil_unit_value(epv_ctx *ctx, const epv_gep_soil_value_param
     if (rc) return rc;
     if (epv__check_positive(ctx, p->soil_density_t_m3, "soil_density_t_m3")) return EPV_ERANGE;
     if (p->silt_fraction > 1) return epv__error(ctx, EPV_ERANGE, "silt_fraction: %g is above 1", p->silt_fraction);
-    /* silt: share deposited, as volume (t / (t/m³)), at the dredging cost; nutrients: N and P
-     * carried by each tonne, at fertiliser prices. */
-    *yuan_per_t = p->silt_fraction / p->soil_density_t_m3 * p->dredging_yuan_m3 +
-                  p->n_fraction * p->n_price_yuan_t + p->p_fraction * p->p_price_yuan_t;
+    /* sediment: share deposited, as volume (t / (t/m³)), at the dredging cost; nutrients: N
+     * and P carried by each tonne, at the price whose kind the caller stated. */
+    out->sediment_yuan_t = p->silt_fraction / p->soil_density_t_m3 * p->dredging_yuan_m3;
+    out->n_yuan_t = p->n_fraction * p->n_price_yuan_t;
+    out->p_yuan_t = p->p_fraction * p->p_price_yuan_t;
+    out->total_yuan_t = out->sediment_yuan_t + out->n_yuan_t + out->p_yuan_t;
+    return EPV_OK;
+}
+
+EPV_API int epv_gep_sand_unit_value(epv_ctx *ctx, double density_t_m3, double depth_m, double cost_yuan_m2,
+                                    double *yuan_per_t)
+{
+    EPV__NEED(ctx, yuan_per_t, "yuan_per_t");
+    const double v[] = { density_t_m3, depth_m, cost_yuan_m2 };
+    static const char *const nm[] = { "density_t_m3", "depth_m", "cost_yuan_m2" };
+    for (int i = 0; i < 3; i++)
+        if (!isfinite(v[i]) || v[i] <= 0) return epv__error(ctx, EPV_ERANGE, "%s: %g must be finite and positive", nm[i], v[i]);
+    /* a tonne of sand covers 1/(ρ h) m² to depth h; removing it costs c per m² */
+    *yuan_per_t = cost_yuan_m2 / (density_t_m3 * depth_m);
     return EPV_OK;
 }
 
@@ -123,16 +152,38 @@ EPV_API int epv_gep_ef_factor(epv_ctx *ctx, const char *ecosystem, const char *s
     return epv__error(ctx, EPV_ENOTFOUND, "service: unknown equivalent-factor service '%.60s'", service ? service : "(null)");
 }
 
-EPV_API int epv_gep_ef_standard_equivalent(epv_ctx *ctx, double grain_yield_kg_ha, double grain_price_yuan_kg,
-                                           double *yuan_per_ha)
+EPV_API int epv_gep_ef_standard_equivalent(epv_ctx *ctx, size_t n, const double *sown_area,
+                                           const double *net_profit_yuan_ha, double *yuan_per_ha)
+{
+    EPV__NEED(ctx, sown_area, "sown_area");
+    EPV__NEED(ctx, net_profit_yuan_ha, "net_profit_yuan_ha");
+    EPV__NEED(ctx, yuan_per_ha, "yuan_per_ha");
+    if (n < 1) return epv__error(ctx, EPV_EINVAL, "standard equivalent: n: at least one crop is needed");
+    double area = 0, sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(sown_area[i]) || sown_area[i] < 0)
+            return epv__error(ctx, EPV_ERANGE, "sown_area[%zu]: %g is negative or not finite", i, sown_area[i]);
+        if (!isfinite(net_profit_yuan_ha[i]))
+            return epv__error(ctx, EPV_ERANGE, "net_profit_yuan_ha[%zu]: not finite", i);
+        area += sown_area[i];
+        sum += sown_area[i] * net_profit_yuan_ha[i];
+    }
+    if (!(area > 0)) return epv__error(ctx, EPV_ERANGE, "sown_area: the areas add up to 0");
+    /* Xie et al. 2015: D = S_r F_r + S_w F_w + S_c F_c with S the shares of the sown area. */
+    *yuan_per_ha = sum / area;
+    return EPV_OK;
+}
+
+EPV_API int epv_gep_ef_standard_equivalent_grain_1_7(epv_ctx *ctx, double grain_yield_kg_ha, double grain_price_yuan_kg,
+                                                     double *yuan_per_ha)
 {
     const double v[] = { grain_yield_kg_ha, grain_price_yuan_kg };
     static const char *const nm[] = { "grain_yield_kg_ha", "grain_price_yuan_kg" };
     if (!yuan_per_ha) return epv__error(ctx, EPV_EINVAL, "standard equivalent: NULL output");
     int rc = nonneg_all(ctx, v, nm, 2);
     if (rc) return rc;
-    /* One equivalent is the natural food production of 1 ha of cropland, taken as 1/7 of
-     * the value of its grain yield (Xie et al.). */
+    /* Xie et al. 2003/2008: the natural food production of 1 ha of cropland without human
+     * input is taken as 1/7 of the value of its actual grain yield. */
     *yuan_per_ha = grain_yield_kg_ha * grain_price_yuan_kg / 7.0;
     return EPV_OK;
 }

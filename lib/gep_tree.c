@@ -72,8 +72,7 @@ static int parse_nodes(epv_ctx *ctx, const char *file, xmlDocPtr doc, epv_gep_tr
 {
     xmlNodePtr root = xmlDocGetRootElement(doc);
     for (xmlNodePtr n = epv__xml_child(root, "node"); n; n = epv__xml_next(n, "node")) {
-        epv_gep_indicator ind;
-        memset(&ind, 0, sizeof ind);
+        epv_gep_indicator ind = EPV_GEP_INDICATOR_INIT;
         char cat[32], unit[32], method[32], fin[8], capped[8];
         int rc;
         if ((rc = str_attr(ctx, file, n, "code", ind.code, sizeof ind.code)) ||
@@ -188,19 +187,33 @@ EPV_API void epv_gep_tree_free(epv_gep_tree *tree)
 
 EPV_API size_t epv_gep_tree_count(const epv_gep_tree *tree) { return tree ? tree->n : 0; }
 
+EPV__DEFINE_INIT(epv_gep_indicator, EPV_GEP_INDICATOR_VERSION, EPV_GEP_INDICATOR_INIT)
+
 EPV_API int epv_gep_tree_at(epv_ctx *ctx, const epv_gep_tree *tree, size_t i, epv_gep_indicator *out)
 {
-    if (!tree || !out) return epv__error(ctx, EPV_EINVAL, "gep tree: NULL argument");
+    EPV__NEED(ctx, tree, "tree");
+    EPV__NEED(ctx, out, "out");
+    int rc = epv__check_version(ctx, "epv_gep_indicator", out, EPV_GEP_INDICATOR_VERSION);
+    if (rc) return rc;
     if (i >= tree->n) return epv__error(ctx, EPV_ERANGE, "gep tree: index %zu out of range (%zu nodes)", i, tree->n);
     *out = tree->nodes[i];
+    out->version = EPV_GEP_INDICATOR_VERSION;
     return EPV_OK;
 }
 
 EPV_API int epv_gep_tree_find(epv_ctx *ctx, const epv_gep_tree *tree, const char *code, epv_gep_indicator *out)
 {
-    if (!tree || !code) return epv__error(ctx, EPV_EINVAL, "gep tree: NULL argument");
+    EPV__NEED(ctx, tree, "tree");
+    EPV__NEED(ctx, code, "code");
+    if (out) {
+        int rc = epv__check_version(ctx, "epv_gep_indicator", out, EPV_GEP_INDICATOR_VERSION);
+        if (rc) return rc;
+    }
     long i = epv__gep_tree_index(tree, code);
     if (i < 0) return epv__error(ctx, EPV_ENOTFOUND, "indicator: unknown code '%.60s'", code);
-    if (out) *out = tree->nodes[i];
+    if (out) {
+        *out = tree->nodes[i];
+        out->version = EPV_GEP_INDICATOR_VERSION;
+    }
     return EPV_OK;
 }

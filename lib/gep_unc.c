@@ -176,35 +176,55 @@ static int total_u(epv_ctx *ctx, const struct plan *p, int k, double *out)
     return rc;
 }
 
-EPV_API int epv_gep_unc_approach1(epv_ctx *ctx, const epv_gep_account *acc, const epv_gep_unc *unc,
-                                  const char *region, int year, epv_gep_basis basis, epv_gep_unc_a1 *out)
+EPV__DEFINE_INIT(epv_gep_unc_options, EPV_GEP_UNC_OPTIONS_VERSION, EPV_GEP_UNC_OPTIONS_INIT)
+
+/* Arguments common to both approaches: objects, options, and every output interval. */
+static int check_args(epv_ctx *ctx, const epv_gep_account *acc, const epv_gep_unc *unc, const epv_gep_unc_options *o,
+                      epv_unc_interval *out)
 {
-    if (!out) return epv__error(ctx, EPV_EINVAL, "gep uncertainty: NULL argument");
+    EPV__NEED(ctx, acc, "acc");
+    EPV__NEED(ctx, unc, "unc");
+    EPV__NEED(ctx, o, "opts");
+    EPV__NEED(ctx, out, "out");
+    int rc = epv__check_version(ctx, "epv_gep_unc_options", o, EPV_GEP_UNC_OPTIONS_VERSION);
+    if (rc) return rc;
+    if (!o->region) return epv__error(ctx, EPV_EINVAL, "epv_gep_unc_options: region is NULL");
+    for (int k = 0; k < EPV_GEP_UNC_NTOTALS; k++)
+        if ((rc = epv__check_version(ctx, "epv_unc_interval", &out[k], EPV_UNC_INTERVAL_VERSION))) return rc;
+    return EPV_OK;
+}
+
+static void set_interval(epv_unc_interval *iv, int method, double est, double lo, double hi, epv_i64 draws)
+{
+    iv->method = method;
+    iv->estimate = est;
+    iv->lower = lo;
+    iv->upper = hi;
+    iv->u_lower_pct = est != 0 ? (est - lo) / fabs(est) * 100 : NAN;
+    iv->u_upper_pct = est != 0 ? (hi - est) / fabs(est) * 100 : NAN;
+    iv->draws = draws;
+}
+
+EPV_API int epv_gep_unc_approach1(epv_ctx *ctx, const epv_gep_account *acc, const epv_gep_unc *unc,
+                                  const epv_gep_unc_options *opts, epv_unc_interval *out)
+{
+    int rc = check_args(ctx, acc, unc, opts, out);
+    if (rc) return rc;
     struct plan p;
-    epv_gep_unc_a1 r;
-    int rc = build_plan(ctx, acc, unc, region, year, basis, &p);
+    double u[EPV_GEP_UNC_NTOTALS];
+    rc = build_plan(ctx, acc, unc, opts->region, opts->year, opts->basis, &p);
+    for (int k = 0; k < EPV_GEP_UNC_NTOTALS && !rc; k++) rc = total_u(ctx, &p, k, &u[k]);
     for (int k = 0; k < EPV_GEP_UNC_NTOTALS && !rc; k++) {
-        r.value_yuan[k] = p.value[k];
-        rc = total_u(ctx, &p, k, &r.u_pct[k]);
-        r.lower_yuan[k] = p.value[k] - fabs(p.value[k]) * r.u_pct[k] / 100;
-        r.upper_yuan[k] = p.value[k] + fabs(p.value[k]) * r.u_pct[k] / 100;
+        double v = p.value[k], h = fabs(v) * u[k] / 100;
+        set_interval(&out[k], EPV_UNC_APPROACH1, v, v - h, v + h, 0);
+        /* an empty subtotal is exact (U 0), a zero total has no relative U (NaN) */
+        out[k].u_lower_pct = out[k].u_upper_pct = u[k];
     }
     plan_free(&p);
-    if (!rc) *out = r;
     return rc;
 }
 
 /* ---- Approach 2 ------------------------------------------------------------------------ */
-
-EPV_API void epv_gep_unc_mc_options_default(epv_gep_unc_mc_options *opt)
-{
-    if (!opt) return;
-    opt->iterations = 10000;
-    opt->lower_pct = 2.5;
-    opt->upper_pct = 97.5;
-    opt->svg_path = NULL;
-    opt->svg_bins = 40;
-}
 
 /* Relative factor with mean 1 whose central 95% is +-U (see gep.h for each shape). */
 static epv_mc_dist factor_dist(const struct factor *f)
@@ -240,34 +260,31 @@ static int model(const double *in, size_t nin, double *out, size_t nout, void *p
     return 0;
 }
 
-static int check_options(epv_ctx *ctx, const epv_gep_unc_mc_options *o)
+static int check_options(epv_ctx *ctx, const epv_gep_unc_options *o)
 {
-    if (o->iterations < 1) return epv__error(ctx, EPV_EINVAL, "iterations: must be at least 1 (got 0)");
+    if (o->iterations < 2)
+        return epv__error(ctx, EPV_EINVAL, "iterations: must be at least 2 (got %zu): one draw has no spread", o->iterations);
     if (!(o->lower_pct > 0 && o->lower_pct < 100))
         return epv__error(ctx, EPV_ERANGE, "lower_pct: percentile %g outside (0, 100)", o->lower_pct);
     if (!(o->upper_pct > 0 && o->upper_pct < 100))
         return epv__error(ctx, EPV_ERANGE, "upper_pct: percentile %g outside (0, 100)", o->upper_pct);
     if (!(o->lower_pct < o->upper_pct))
         return epv__error(ctx, EPV_ERANGE, "lower_pct: %g not below upper_pct %g", o->lower_pct, o->upper_pct);
-    if (o->svg_path && o->svg_bins < 1) return epv__error(ctx, EPV_EINVAL, "svg_bins: must be at least 1");
     return EPV_OK;
 }
 
 EPV_API int epv_gep_unc_approach2(epv_ctx *ctx, const epv_gep_account *acc, const epv_gep_unc *unc,
-                                  const char *region, int year, epv_gep_basis basis,
-                                  const epv_gep_unc_mc_options *opt, epv_gep_unc_a2 *out)
+                                  const epv_gep_unc_options *opts, epv_unc_interval *out)
 {
-    if (!out) return epv__error(ctx, EPV_EINVAL, "gep uncertainty: NULL argument");
-    epv_gep_unc_mc_options o;
-    epv_gep_unc_mc_options_default(&o);
-    if (opt) o = *opt;
-    int rc = check_options(ctx, &o);
+    int rc = check_args(ctx, acc, unc, opts, out);
     if (rc) return rc;
+    const epv_gep_unc_options o = *opts;
+    if ((rc = check_options(ctx, &o))) return rc;
     struct plan p;
     epv_mc *mc = NULL;
-    epv_gep_unc_a2 r;
-    memset(&r, 0, sizeof r);
-    rc = build_plan(ctx, acc, unc, region, year, basis, &p);
+    epv_unc_interval r[EPV_GEP_UNC_NTOTALS];
+    rc = build_plan(ctx, acc, unc, o.region, o.year, o.basis, &p);
+    if (!rc) rc = epv__progress(ctx, 0.0, "gep uncertainty: Monte Carlo");
     if (!rc) rc = epv_mc_new(ctx, &mc);
     for (size_t i = 0; i < p.nf && !rc; i++) {
         epv_mc_dist d = factor_dist(&p.f[i]);
@@ -282,20 +299,14 @@ EPV_API int epv_gep_unc_approach2(epv_ctx *ctx, const epv_gep_account *acc, cons
         epv_mc_summary s;
         double pct[2] = { o.lower_pct, o.upper_pct }, q[2];
         if ((rc = epv_mc_summarize(mc, (size_t)k, &s)) || (rc = epv_mc_percentiles(mc, (size_t)k, pct, 2, q))) break;
-        r.value_yuan[k] = p.value[k];
-        r.mean_yuan[k] = s.mean;
-        r.sd_yuan[k] = s.sd;
-        r.lower_yuan[k] = q[0];
-        r.upper_yuan[k] = q[1];
+        r[k] = out[k];
+        set_interval(&r[k], EPV_UNC_APPROACH2, s.mean, q[0], q[1], (epv_i64)o.iterations);
     }
-    if (!rc && o.svg_path) {
-        char title[EPV_GEP_TEXT_MAX + 64];
-        snprintf(title, sizeof title, "GEP of %s in %d, Monte Carlo (%zu draws)", region, year, o.iterations);
-        rc = epv_mc_histogram_svg(mc, 0, o.svg_bins, title, "yuan", o.svg_path);
-    }
-    r.iterations = o.iterations;
+    if (!rc) rc = epv__progress(ctx, 1.0, "gep uncertainty: Monte Carlo done");
+    if (!rc && o.gep_draws) rc = epv_mc_samples(mc, 0, o.gep_draws, o.iterations);
     epv_mc_free(mc);
     plan_free(&p);
-    if (!rc) *out = r;
+    if (!rc)
+        for (int k = 0; k < EPV_GEP_UNC_NTOTALS; k++) out[k] = r[k];
     return rc;
 }

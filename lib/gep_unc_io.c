@@ -54,9 +54,14 @@ static int check_pct(epv_ctx *ctx, const char *ind, const char *field, double pc
     return EPV_OK;
 }
 
+EPV__DEFINE_INIT(epv_gep_unc_input, EPV_GEP_UNC_INPUT_VERSION, EPV_GEP_UNC_INPUT_INIT)
+
 EPV_API int epv_gep_unc_set(epv_ctx *ctx, epv_gep_unc *unc, const epv_gep_unc_input *in)
 {
-    if (!unc || !in) return epv__error(ctx, EPV_EINVAL, "gep uncertainty: NULL argument");
+    EPV__NEED(ctx, unc, "unc");
+    EPV__NEED(ctx, in, "in");
+    int vrc = epv__check_version(ctx, "epv_gep_unc_input", in, EPV_GEP_UNC_INPUT_VERSION);
+    if (vrc) return vrc;
     if (!memchr(in->indicator, '\0', sizeof in->indicator) || !memchr(in->source, '\0', sizeof in->source))
         return epv__error(ctx, EPV_EINVAL, "uncertainty: indicator or source not NUL-terminated");
     long i = epv__gep_tree_index(unc->tree, in->indicator);
@@ -84,7 +89,11 @@ EPV_API int epv_gep_unc_set(epv_ctx *ctx, epv_gep_unc *unc, const epv_gep_unc_in
 
 EPV_API int epv_gep_unc_find(epv_ctx *ctx, const epv_gep_unc *unc, const char *indicator, epv_gep_unc_input *out)
 {
-    if (!unc || !indicator || !out) return epv__error(ctx, EPV_EINVAL, "gep uncertainty: NULL argument");
+    EPV__NEED(ctx, unc, "unc");
+    EPV__NEED(ctx, indicator, "indicator");
+    EPV__NEED(ctx, out, "out");
+    int vrc = epv__check_version(ctx, "epv_gep_unc_input", out, EPV_GEP_UNC_INPUT_VERSION);
+    if (vrc) return vrc;
     long k = find_row(unc, indicator);
     if (k < 0) return epv__error(ctx, EPV_ENOTFOUND, "uncertainty: no entry for indicator '%.60s'", indicator);
     *out = unc->rows[k];
@@ -132,7 +141,7 @@ static int corr_attr(epv_ctx *ctx, const char *file, xmlNodePtr n, const char *a
 /* One <uncertainty>: a missing U% means exact; a given U% without a shape is normal. */
 static int read_row(epv_ctx *ctx, const char *file, xmlNodePtr n, epv_gep_unc_input *r)
 {
-    memset(r, 0, sizeof *r);
+    *r = (epv_gep_unc_input)EPV_GEP_UNC_INPUT_INIT;
     r->quantity_corr = EPV_GEP_UNC_INDEPENDENT;
     r->price_corr = EPV_GEP_UNC_FULL;
     int rc;

@@ -46,6 +46,7 @@ static const struct unit_row units[] = {
     { EPV_UNIT_WAN_T_CO2E, EPV_DIM_MASS_CO2, "wan_tCO2e", 1e4 },
     { EPV_UNIT_M, EPV_DIM_LENGTH, "m", 1.0 },
     { EPV_UNIT_MM, EPV_DIM_LENGTH, "mm", 1e-3 },
+    { EPV_UNIT_YI_T, EPV_DIM_MASS, "yi_t", 1e8 },
 };
 
 static const struct unit_row *find_unit(epv_unit u)

@@ -7,6 +7,7 @@
 #include "epv.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 static epv_ctx *ctx;
 static epv_gep_tree *tree;
@@ -21,7 +22,7 @@ static void test_tree(void)
 {
     setup();
     CU_ASSERT_PTR_NOT_NULL_FATAL(tree);
-    epv_gep_indicator ind;
+    epv_gep_indicator ind = EPV_GEP_INDICATOR_INIT;
     EPV_ASSERT_OK(ctx, epv_gep_tree_find(ctx, tree, "water_conservation", &ind));
     CU_ASSERT_STRING_EQUAL(ind.name_zh, "水源涵养");
     CU_ASSERT_EQUAL(ind.category, EPV_GEP_REGULATING);
@@ -62,15 +63,43 @@ static void test_quantities(void)
 static void test_soil_value(void)
 {
     setup();
-    /* hand check with the published parameters λ 0.24, ρ 1.2 t/m³, c 15 yuan/m³ (silt part
-     * 3.0 yuan/t) plus 0.001 t N × 875 + 0.0005 t P × 2800 (2.275 yuan/t) = 5.275 yuan/t */
-    epv_gep_soil_value_params p = { 0.24, 1.2, 15, 0.001, 0.0005, 875, 2800 };
-    double v;
+    /* hand check with the published parameters λ 0.24, ρ 1.2 t/m³, c 15 yuan/m³: sediment
+     * 0.24 / 1.2 × 15 = 3.0 yuan/t; N 0.001 t × 875 yuan/t = 0.875 and P 0.0005 t × 2800 =
+     * 1.4 yuan/t (875 and 2800 are the treatment costs of references.md section 2): 5.275. */
+    epv_gep_soil_value_params p = EPV_GEP_SOIL_VALUE_PARAMS_INIT;
+    epv_gep_soil_value v = EPV_GEP_SOIL_VALUE_INIT;
+    p.soil_density_t_m3 = 1.2;
+    p.dredging_yuan_m3 = 15;
+    p.n_fraction = 0.001;
+    p.p_fraction = 0.0005;
+    p.n_price_yuan_t = 875;
+    p.p_price_yuan_t = 2800;
+    /* a nutrient price must say what it is */
+    EPV_ASSERT_STATUS(ctx, epv_gep_soil_unit_value(ctx, &p, &v), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "n_price_kind");
+    p.n_price_kind = p.p_price_kind = EPV_GEP_NUTRIENT_TREATMENT;
     EPV_ASSERT_OK(ctx, epv_gep_soil_unit_value(ctx, &p, &v));
-    EPV_ASSERT_CLOSE(v, 5.275, 1e-12);
+    EPV_ASSERT_CLOSE(v.sediment_yuan_t, 3.0, 1e-12);
+    EPV_ASSERT_CLOSE(v.n_yuan_t, 0.875, 1e-12);
+    EPV_ASSERT_CLOSE(v.p_yuan_t, 1.4, 1e-12);
+    EPV_ASSERT_CLOSE(v.total_yuan_t, 5.275, 1e-12);
+    /* sand fixation: the published ρ 1.28 t/m³, h 0.1 m, c 3.75 yuan/m² (references.md section
+     * 2): 3.75 / (1.28 × 0.1) = 29.296875 yuan/t */
+    double sv;
+    EPV_ASSERT_OK(ctx, epv_gep_sand_unit_value(ctx, 1.28, 0.1, 3.75, &sv));
+    EPV_ASSERT_CLOSE(sv, 29.296875, 1e-12);
+    EPV_ASSERT_STATUS(ctx, epv_gep_sand_unit_value(ctx, 1.28, 0, 3.75, &sv), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "depth_m");
     p.soil_density_t_m3 = 0;
     EPV_ASSERT_STATUS(ctx, epv_gep_soil_unit_value(ctx, &p, &v), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "soil_density_t_m3");
+    /* an uninitialised struct (version 0) is refused with a hint */
+    epv_gep_soil_value_params z;
+    memset(&z, 0, sizeof z);
+    EPV_ASSERT_STATUS(ctx, epv_gep_soil_unit_value(ctx, &z, &v), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "epv_gep_soil_value_params");
+    EPV_ASSERT_STATUS(ctx, epv_gep_soil_value_params_init(ctx, &z, 99), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "99");
 }
 
 static void test_equivalent_factor(void)
@@ -80,8 +109,20 @@ static void test_equivalent_factor(void)
     /* 1990-2015 mean grain yield 4600.89 kg/hm² at 2.28 yuan/kg gives one equivalent of
      * 1498.58 yuan/hm² (中国城镇化进程对生态系统服务价值的影响, quoting Xie Gaodi's 1/7 rule;
      * seen at mtoou.info/tubiao/414421.html). */
-    EPV_ASSERT_OK(ctx, epv_gep_ef_standard_equivalent(ctx, 4600.89, 2.28, &se));
+    EPV_ASSERT_OK(ctx, epv_gep_ef_standard_equivalent_grain_1_7(ctx, 4600.89, 2.28, &se));
     EPV_ASSERT_NEAR(se, 1498.58, 0.005);
+    /* Xie et al. 2015's own definition, D = Σ S_i F_i over rice, wheat and maize with S_i the
+     * shares of their sown area and F_i their net profit per ha. No published set of
+     * components was found to reproduce the paper's figure (references.md: about 3406.5
+     * yuan/hm², unverified), so a hand check: areas 30, 24, 36 (shares 1/3, 4/15, 2/5),
+     * profits 3000, 1500, 2500 yuan/ha → 1000 + 400 + 1000 = 2400 yuan/ha. */
+    const double sown[] = { 30, 24, 36 }, profit[] = { 3000, 1500, 2500 };
+    double d15;
+    EPV_ASSERT_OK(ctx, epv_gep_ef_standard_equivalent(ctx, 3, sown, profit, &d15));
+    EPV_ASSERT_CLOSE(d15, 2400, 1e-12);
+    const double nosown[] = { 0, 0, 0 };
+    EPV_ASSERT_STATUS(ctx, epv_gep_ef_standard_equivalent(ctx, 3, nosown, profit, &d15), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "sown_area");
     CU_ASSERT_EQUAL(epv_gep_ef_service_count(), 11);
     CU_ASSERT_EQUAL(epv_gep_ef_ecosystem_count(), 14);
     /* Factors: Xie et al. 2015 table, PROVISIONAL (not yet checked against the paper): only
@@ -103,10 +144,10 @@ static void test_prices_and_deflator(void)
     epv_gep_deflator *d;
     EPV_ASSERT_OK(ctx, epv_gep_prices_new(ctx, tree, &pr));
     EPV_ASSERT_OK(ctx, epv_gep_deflator_new(ctx, &d));
-    epv_gep_price p = { "water_conservation", 6.11, EPV_UNIT_M3, 2005, EPV_GEP_SHADOW_PROJECT, "refs" };
+    epv_gep_price p = { EPV_GEP_PRICE_VERSION, "water_conservation", 6.11, EPV_UNIT_M3, 2005, EPV_GEP_SHADOW_PROJECT, "refs" };
     EPV_ASSERT_OK(ctx, epv_gep_prices_set(ctx, pr, &p));
     /* per 万 m³ converts to per m³ */
-    epv_gep_price w = { "water_supply", 26000, EPV_UNIT_WAN_M3, 2020, EPV_GEP_MARKET_PRICE, "refs" }, got;
+    epv_gep_price w = { EPV_GEP_PRICE_VERSION, "water_supply", 26000, EPV_UNIT_WAN_M3, 2020, EPV_GEP_MARKET_PRICE, "refs" }, got = EPV_GEP_PRICE_INIT;
     EPV_ASSERT_OK(ctx, epv_gep_prices_set(ctx, pr, &w));
     EPV_ASSERT_OK(ctx, epv_gep_prices_find(ctx, pr, "water_supply", &got));
     EPV_ASSERT_CLOSE(got.yuan_per_unit, 2.6, 1e-12);
@@ -150,7 +191,7 @@ static void test_prices_and_deflator(void)
 static void test_shenzhen_water_conservation(void)
 {
     setup();
-    epv_gep_region r = { "shenzhen", "深圳市", "", 0 };
+    epv_gep_region r = { EPV_GEP_REGION_VERSION, "shenzhen", "深圳市", "", 0 };
     const char *eco[] = { "all" };
     epv_gep_account *acc;
     epv_gep_prices *pr;
@@ -159,7 +200,7 @@ static void test_shenzhen_water_conservation(void)
     EPV_ASSERT_OK(ctx, epv_gep_account_set_quantity(ctx, acc, "shenzhen", "all", "water_conservation", 2020, 19.18,
                                                     EPV_UNIT_YI_M3));
     EPV_ASSERT_OK(ctx, epv_gep_prices_new(ctx, tree, &pr));
-    epv_gep_price p = { "water_conservation", 6.11, EPV_UNIT_M3, 2005, EPV_GEP_SHADOW_PROJECT, "Shenzhen 2020" };
+    epv_gep_price p = { EPV_GEP_PRICE_VERSION, "water_conservation", 6.11, EPV_UNIT_M3, 2005, EPV_GEP_SHADOW_PROJECT, "Shenzhen 2020" };
     EPV_ASSERT_OK(ctx, epv_gep_prices_set(ctx, pr, &p));
     EPV_ASSERT_OK(ctx, epv_gep_deflator_new(ctx, &d));
     /* a deflator missing the price's base year: clear error, account stays unvalued */
@@ -193,7 +234,7 @@ static void test_shenzhen_water_conservation(void)
 
 static epv_gep_finding find_check(const epv_gep_findings *f, const char *check, size_t *count)
 {
-    epv_gep_finding x, hit;
+    epv_gep_finding x = EPV_GEP_FINDING_INIT, hit = EPV_GEP_FINDING_INIT;
     memset(&hit, 0, sizeof hit);
     *count = 0;
     for (size_t i = 0; i < epv_gep_findings_count(f); i++) {
@@ -211,7 +252,7 @@ static epv_gep_finding find_check(const epv_gep_findings *f, const char *check, 
 static void test_checks_published(void)
 {
     setup();
-    epv_gep_region r = { "shenzhen", "深圳市", "", 0 };
+    epv_gep_region r = { EPV_GEP_REGION_VERSION, "shenzhen", "深圳市", "", 0 };
     const char *eco[] = { "all" };
     epv_gep_account *acc;
     EPV_ASSERT_OK(ctx, epv_gep_account_new(ctx, &acc, tree, &r, 1, eco, 1, 2020, 1));
@@ -253,11 +294,108 @@ static void test_checks_published(void)
 }
 
 /* A two-county province: aggregation, inflows, intermediate services, GEP/GDP, change split. */
+/* A published account that reports carbon fixation and oxygen release as one figure (固碳释氧)
+ * records it on the combined node; its parts, where given, must add up to it. Hand figures. */
+static void test_carbon_oxygen_node(void)
+{
+    setup();
+    epv_gep_indicator ind = EPV_GEP_INDICATOR_INIT;
+    EPV_ASSERT_OK(ctx, epv_gep_tree_find(ctx, tree, "carbon_oxygen", &ind));
+    CU_ASSERT_FALSE(ind.leaf);
+    CU_ASSERT_STRING_EQUAL(ind.parent, "regulating");
+    EPV_ASSERT_OK(ctx, epv_gep_tree_find(ctx, tree, "oxygen_release", &ind));
+    CU_ASSERT_STRING_EQUAL(ind.parent, "carbon_oxygen");
+    epv_gep_region r = { EPV_GEP_REGION_VERSION, "x", "X", "", 0 };
+    const char *eco[] = { "all" };
+    epv_gep_account *acc;
+    EPV_ASSERT_OK(ctx, epv_gep_account_new(ctx, &acc, tree, &r, 1, eco, 1, 2020, 1));
+    EPV_ASSERT_OK(ctx, epv_gep_account_set_reported(ctx, acc, "x", "carbon_oxygen", 2020, 10e8));
+    EPV_ASSERT_OK(ctx, epv_gep_account_set_reported(ctx, acc, "x", "carbon_fixation", 2020, 6e8));
+    EPV_ASSERT_OK(ctx, epv_gep_account_set_reported(ctx, acc, "x", "oxygen_release", 2020, 5e8));
+    epv_gep_findings *f;
+    size_t n;
+    EPV_ASSERT_OK(ctx, epv_gep_check(ctx, acc, &f));
+    epv_gep_finding x = find_check(f, "sum", &n);
+    CU_ASSERT_EQUAL(n, 1); /* 6 + 5 ≠ 10 */
+    EPV_ASSERT_CLOSE(x.actual, 11e8, 1e-12);
+    epv_gep_findings_free(f);
+    /* 亿t: 2.5 亿t of soil is 2.5×10⁸ t */
+    double t;
+    EPV_ASSERT_OK(ctx, epv_unit_convert(ctx, 2.5, EPV_UNIT_YI_T, EPV_UNIT_T, &t));
+    EPV_ASSERT_CLOSE(t, 2.5e8, 1e-12);
+    epv_unit u;
+    EPV_ASSERT_OK(ctx, epv_unit_from_symbol(ctx, "yi_t", &u));
+    CU_ASSERT_EQUAL(u, EPV_UNIT_YI_T);
+    epv_gep_account_free(acc);
+}
+
+/* Carbon value over time after InVEST's Carbon model, against InVEST's own test values
+ * (natcap/invest, tests/test_carbon.py) and its documented equation (User's Guide, "Carbon",
+ * eq. carbon_value): value = V s/(q − p) Σ_{t=0}^{q−p−1} 1/((1 + r/100)^t (1 + c/100)^t). */
+static void test_carbon_value(void)
+{
+    setup();
+    epv_gep_carbon_valuation v = EPV_GEP_CARBON_VALUATION_INIT;
+    double out[2];
+    /* test_calculate_valuation_constant: 2010 → 2012, r 50%, c 5%, V 50 per t C:
+     * 50/2 × (1 + 1/(1.5 × 1.05)) = 25 × 1.634921 = 40.87302 for 1 t C */
+    v.price_per_t_c = 50;
+    v.discount_rate_pct = 50;
+    v.price_change_pct = 5;
+    const double one[] = { 1.0 };
+    EPV_ASSERT_OK(ctx, epv_gep_carbon_value_change(ctx, &v, 1, one, 2010, 2012, out));
+    EPV_ASSERT_NEAR(out[0], 40.87302, 5e-6);
+    /* test_carbon_full: 1 m² pixels (10⁻⁴ ha) losing 58 and 78 t C/ha between 2016 and 2030,
+     * V 43, r −7.1%, c 2.8%: npv_fut −0.3422078 and npv_redd −0.4602106 per pixel */
+    v.price_per_t_c = 43;
+    v.discount_rate_pct = -7.1;
+    v.price_change_pct = 2.8;
+    const double loss[] = { -58e-4, -78e-4 };
+    EPV_ASSERT_OK(ctx, epv_gep_carbon_value_change(ctx, &v, 2, loss, 2016, 2030, out));
+    EPV_ASSERT_NEAR(out[0], -0.3422078, 1e-6);
+    EPV_ASSERT_NEAR(out[1], -0.4602106, 1e-6);
+    /* test_carbon_zero_rates: no discounting, −58 × 10⁻⁴ × 43 = −0.2494 */
+    v.discount_rate_pct = v.price_change_pct = 0;
+    EPV_ASSERT_OK(ctx, epv_gep_carbon_value_change(ctx, &v, 1, loss, 2016, 2030, out));
+    EPV_ASSERT_NEAR(out[0], -0.2494, 1e-6);
+    /* a stream of s/(q − p) each year is the same stock change */
+    v.price_per_t_c = 50;
+    v.discount_rate_pct = 50;
+    v.price_change_pct = 5;
+    const double stream[] = { 0.5, 0.5 };
+    double pv;
+    EPV_ASSERT_OK(ctx, epv_gep_carbon_value_stream(ctx, &v, 2, stream, &pv));
+    EPV_ASSERT_NEAR(pv, 40.87302, 5e-6);
+    /* bad input */
+    EPV_ASSERT_STATUS(ctx, epv_gep_carbon_value_change(ctx, &v, 1, one, 2012, 2012, out), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "year1");
+    v.discount_rate_pct = -100;
+    EPV_ASSERT_STATUS(ctx, epv_gep_carbon_value_stream(ctx, &v, 2, stream, &pv), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "discount_rate_pct");
+    v.version = 0;
+    EPV_ASSERT_STATUS(ctx, epv_gep_carbon_value_stream(ctx, &v, 2, stream, &pv), EPV_EVERSION);
+
+    /* GEP's carbon indicator over an account's years: 44 t CO2 (12 t C) fixed in 2020 and
+     * 88 t CO2 (24 t C) in 2021, V 100 per t C, r 5%, c 0: 100 × (12 + 24/1.05) = 3485.714 */
+    epv_gep_region r = { EPV_GEP_REGION_VERSION, "x", "X", "", 0 };
+    const char *eco[] = { "forest" };
+    epv_gep_account *acc;
+    EPV_ASSERT_OK(ctx, epv_gep_account_new(ctx, &acc, tree, &r, 1, eco, 1, 2020, 2));
+    EPV_ASSERT_OK(ctx, epv_gep_account_set_quantity(ctx, acc, "x", "forest", "carbon_fixation", 2020, 44, EPV_UNIT_T_CO2E));
+    EPV_ASSERT_OK(ctx, epv_gep_account_set_quantity(ctx, acc, "x", "forest", "carbon_fixation", 2021, 88, EPV_UNIT_T_CO2E));
+    epv_gep_carbon_valuation w = EPV_GEP_CARBON_VALUATION_INIT;
+    w.price_per_t_c = 100;
+    w.discount_rate_pct = 5;
+    EPV_ASSERT_OK(ctx, epv_gep_account_carbon_value(ctx, acc, "x", &w, &pv));
+    EPV_ASSERT_CLOSE(pv, 100 * (12 + 24 / 1.05), 1e-12);
+    epv_gep_account_free(acc);
+}
+
 static void test_aggregation(void)
 {
     setup();
-    epv_gep_region r[] = { { "prov", "Province", "", 300 }, { "c1", "County 1", "prov", 100 },
-                           { "c2", "County 2", "prov", 200 } };
+    epv_gep_region r[] = { { EPV_GEP_REGION_VERSION, "prov", "Province", "", 300 }, { EPV_GEP_REGION_VERSION, "c1", "County 1", "prov", 100 },
+                           { EPV_GEP_REGION_VERSION, "c2", "County 2", "prov", 200 } };
     const char *eco[] = { "forest", "wetland" };
     epv_gep_account *acc;
     epv_gep_prices *pr;
@@ -267,8 +405,8 @@ static void test_aggregation(void)
     EPV_ASSERT_OK(ctx, epv_gep_deflator_new(ctx, &d));
     EPV_ASSERT_OK(ctx, epv_gep_deflator_set(ctx, d, 2020, 100));
     EPV_ASSERT_OK(ctx, epv_gep_deflator_set(ctx, d, 2021, 110));
-    epv_gep_price pw = { "water_supply", 2.0, EPV_UNIT_M3, 2020, EPV_GEP_MARKET_PRICE, "t" };
-    epv_gep_price pn = { "nutrient_retention", 100, EPV_UNIT_T, 2020, EPV_GEP_REPLACEMENT_COST, "t" };
+    epv_gep_price pw = { EPV_GEP_PRICE_VERSION, "water_supply", 2.0, EPV_UNIT_M3, 2020, EPV_GEP_MARKET_PRICE, "t" };
+    epv_gep_price pn = { EPV_GEP_PRICE_VERSION, "nutrient_retention", 100, EPV_UNIT_T, 2020, EPV_GEP_REPLACEMENT_COST, "t" };
     EPV_ASSERT_OK(ctx, epv_gep_prices_set(ctx, pr, &pw));
     EPV_ASSERT_OK(ctx, epv_gep_prices_set(ctx, pr, &pn));
     /* quantities only on leaves */
@@ -311,7 +449,7 @@ static void test_aggregation(void)
     EPV_ASSERT_ERRMSG_HAS(ctx, "gdp");
     /* change 2020 → 2021 in the province: 350 m³ at 2.0 → 320 m³ at 2.2 (CPI +10%);
      * volume (320−350)·2.0 = −60, price 320·0.2 = +64, inflow −10: 690 → 704 */
-    epv_gep_change ch;
+    epv_gep_change ch = EPV_GEP_CHANGE_INIT;
     EPV_ASSERT_OK(ctx, epv_gep_account_change(ctx, acc, "prov", 2020, 2021, &ch));
     EPV_ASSERT_CLOSE(ch.volume_yuan, -60, 1e-12);
     EPV_ASSERT_CLOSE(ch.price_yuan, 64, 1e-12);
@@ -320,6 +458,33 @@ static void test_aggregation(void)
     /* constant 2020 prices: 2021 water at 2.0 */
     EPV_ASSERT_OK(ctx, epv_gep_account_total(ctx, acc, "prov", NULL, NULL, 2021, EPV_GEP_CONSTANT, &v));
     EPV_ASSERT_CLOSE(v, 640, 1e-12);
+
+    /* the whole table in one call: 2 years × nind × 3 regions × 2 ecosystems */
+    size_t nind = epv_gep_account_indicator_count(acc), need = 0;
+    CU_ASSERT_EQUAL(nind, epv_gep_tree_count(tree));
+    EPV_ASSERT_STATUS(ctx, epv_gep_account_copy_values(ctx, acc, EPV_GEP_VALUES_CURRENT, NULL, 0, &need), EPV_ERANGE);
+    CU_ASSERT_EQUAL(need, 2 * nind * 3 * 2);
+    double *all = calloc(need, sizeof *all), *q = calloc(need, sizeof *q);
+    EPV_ASSERT_STATUS(ctx, epv_gep_account_copy_values(ctx, acc, EPV_GEP_VALUES_CURRENT, all, need - 1, &need), EPV_ERANGE);
+    CU_ASSERT_EQUAL(all[0], 0); /* nothing written */
+    EPV_ASSERT_OK(ctx, epv_gep_account_copy_values(ctx, acc, EPV_GEP_VALUES_CURRENT, all, need, &need));
+    EPV_ASSERT_OK(ctx, epv_gep_account_copy_values(ctx, acc, EPV_GEP_VALUES_QUANTITY, q, need, &need));
+    epv_gep_indicator wi = EPV_GEP_INDICATOR_INIT;
+    size_t iw = 0;
+    for (size_t i = 0; i < nind; i++) {
+        EPV_ASSERT_OK(ctx, epv_gep_tree_at(ctx, tree, i, &wi));
+        if (strcmp(wi.code, "water_supply") == 0) iw = i;
+    }
+#define AT(y, i, r, e) ((((size_t)(y) * nind + (i)) * 3 + (r)) * 2 + (e))
+    /* hand check: c1 forest 2020 = 100 m³ × 2 = 200; the province's forest = (100 + 200) × 2 */
+    EPV_ASSERT_CLOSE(q[AT(0, iw, 1, 0)], 100, 1e-12);
+    EPV_ASSERT_CLOSE(all[AT(0, iw, 1, 0)], 200, 1e-12);
+    EPV_ASSERT_CLOSE(all[AT(0, iw, 0, 0)], 600, 1e-12);
+    EPV_ASSERT_CLOSE(all[AT(1, iw, 1, 0)], 120 * 2.2, 1e-12); /* 2021 at 2021 prices */
+    CU_ASSERT(isnan(all[AT(0, 0, 0, 0)]));                    /* a category node */
+#undef AT
+    free(all);
+    free(q);
     epv_gep_deflator_free(d);
     epv_gep_prices_free(pr);
     epv_gep_account_free(acc);
@@ -328,7 +493,7 @@ static void test_aggregation(void)
 static void test_bad_account_input(void)
 {
     setup();
-    epv_gep_region r[] = { { "a", "A", "", 100 }, { "b", "B", "a", 50 } };
+    epv_gep_region r[] = { { EPV_GEP_REGION_VERSION, "a", "A", "", 100 }, { EPV_GEP_REGION_VERSION, "b", "B", "a", 50 } };
     const char *eco[] = { "forest" };
     epv_gep_account *acc = NULL;
     /* negative region area */
@@ -380,7 +545,7 @@ static void test_bad_account_input(void)
 static void test_checks_computed(void)
 {
     setup();
-    epv_gep_region r[] = { { "a", "A", "", 100 } };
+    epv_gep_region r[] = { { EPV_GEP_REGION_VERSION, "a", "A", "", 100 } };
     const char *eco[] = { "forest", "wetland" };
     epv_gep_account *acc;
     EPV_ASSERT_OK(ctx, epv_gep_account_new(ctx, &acc, tree, r, 1, eco, 2, 2020, 1));
@@ -433,6 +598,8 @@ int main(void)
         { "Shenzhen water conservation", test_shenzhen_water_conservation },
         { "checks on a published account", test_checks_published },
         { "aggregation, inflows, change", test_aggregation },
+        { "carbon value over time (InVEST)", test_carbon_value },
+        { "combined carbon and oxygen node, 亿t", test_carbon_oxygen_node },
         { "bad account input", test_bad_account_input },
         { "checks on a computed account", test_checks_computed },
         { "teardown", test_zz_teardown },

@@ -32,7 +32,7 @@ static void test_tree_merge(void)
     EPV_ASSERT_STATUS(ctx, epv_gep_tree_find(ctx, t, "new_one", NULL), EPV_ENOTFOUND);
     EPV_ASSERT_OK(ctx, epv_gep_tree_merge_file(ctx, t, epv_test_path("tests/data/gep/province_extra.xml")));
     CU_ASSERT_EQUAL(epv_gep_tree_count(t), n + 2);
-    epv_gep_indicator ind;
+    epv_gep_indicator ind = EPV_GEP_INDICATOR_INIT;
     EPV_ASSERT_OK(ctx, epv_gep_tree_find(ctx, t, "giant_panda_habitat", &ind));
     CU_ASSERT_EQUAL(ind.category, EPV_GEP_REGULATING);
     CU_ASSERT_EQUAL(ind.unit, EPV_UNIT_HA);
@@ -113,6 +113,145 @@ static void test_bad_inputs(void)
     static const char doctype[] = "<!DOCTYPE x [<!ENTITY e 'x'>]><gepInput/>";
     EPV_ASSERT_STATUS(ctx, epv_gep_input_load_memory(ctx, tree, doctype, sizeof doctype - 1, "d.xml", &in), EPV_EPARSE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "DOCTYPE");
+}
+
+/* Prices built from their parts in an input file: sand (ρ, h, c) and soil (sediment, N, P with
+ * the kind of each nutrient price). */
+static void test_built_prices(void)
+{
+    setup();
+    const char *doc = "<gepInput version='1' firstYear='2020' years='1' priceYear='2020'>"
+                      "<region code='a' name='A'/><ecosystem code='desert'/>"
+                      "<sandPrice baseYear='2020' densityTM3='1.28' depthM='0.1' costYuanM2='3.75' source='refs'/>"
+                      "<soilPrice baseYear='2020' siltFraction='0.24' densityTM3='1.2' dredgingYuanM3='15' nFraction='0.001'"
+                      " pFraction='0.0005' nPriceYuanT='875' pPriceYuanT='2800' nPriceKind='treatment' pPriceKind='fertiliser'"
+                      " source='t'/></gepInput>";
+    epv_gep_input *in = NULL;
+    EPV_ASSERT_OK(ctx, epv_gep_input_load_memory(ctx, tree, doc, strlen(doc), "built.xml", &in));
+    epv_gep_price p = EPV_GEP_PRICE_INIT;
+    /* 3.75 / (1.28 × 0.1) = 29.296875 yuan/t (published ρ, h, c: references.md section 2) */
+    EPV_ASSERT_OK(ctx, epv_gep_prices_find(ctx, epv_gep_input_prices(in), "wind_erosion_control", &p));
+    EPV_ASSERT_CLOSE(p.yuan_per_unit, 29.296875, 1e-12);
+    /* 0.24/1.2 × 15 + 0.001 × 875 + 0.0005 × 2800 = 3 + 0.875 + 1.4 */
+    EPV_ASSERT_OK(ctx, epv_gep_prices_find(ctx, epv_gep_input_prices(in), "soil_retention", &p));
+    EPV_ASSERT_CLOSE(p.yuan_per_unit, 5.275, 1e-12);
+    /* a valued account splits its soil retention value in the same shares: 1000 t retained
+     * → 5275 yuan = sediment 3000 + N 875 + P 1400 */
+    epv_gep_account *acc = epv_gep_input_account(in);
+    EPV_ASSERT_OK(ctx, epv_gep_account_set_quantity(ctx, acc, "a", "desert", "soil_retention", 2020, 1000, EPV_UNIT_T));
+    EPV_ASSERT_OK(ctx, epv_gep_account_value(ctx, acc, epv_gep_input_prices(in), NULL, 2020));
+    epv_gep_soil_split sp = EPV_GEP_SOIL_SPLIT_INIT;
+    EPV_ASSERT_OK(ctx, epv_gep_account_soil_value(ctx, acc, epv_gep_input_prices(in), "a", 2020, EPV_GEP_CURRENT, &sp));
+    EPV_ASSERT_CLOSE(sp.total_yuan, 5275, 1e-12);
+    EPV_ASSERT_CLOSE(sp.sediment_yuan, 3000, 1e-12);
+    EPV_ASSERT_CLOSE(sp.n_yuan, 875, 1e-12);
+    EPV_ASSERT_CLOSE(sp.p_yuan, 1400, 1e-12);
+    epv_gep_input_free(in);
+    const char *bad = "<gepInput version='1' firstYear='2020' years='1' priceYear='2020'>"
+                      "<region code='a' name='A'/><ecosystem code='desert'/>\n"
+                      "<sandPrice baseYear='2020' densityTM3='1.28' depthM='0' costYuanM2='3.75' source='refs'/></gepInput>";
+    in = NULL;
+    EPV_ASSERT_STATUS(ctx, epv_gep_input_load_memory(ctx, tree, bad, strlen(bad), "bad.xml", &in), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "bad.xml:2");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "depth_m");
+    CU_ASSERT_PTR_NULL(in);
+}
+
+/* The specification's model elements go through the same per-cell functions as
+ * tests/test_gep_model.c (same inputs, same hand-checked results), and components of one
+ * indicator in one cell add up. */
+static void test_model_elements(void)
+{
+    setup();
+    const char *doc =
+        "<gepInput version='1' firstYear='2020' years='1' priceYear='2020'>"
+        "<region code='a' name='A'/><ecosystem code='forest'/><ecosystem code='water'/><ecosystem code='desert'/>"
+        "<climateTranspiration region='a' ecosystem='forest' year='2020' areaHa='100' eppKjM2Day='1000' days='100' eer='3'/>"
+        "<climateEvaporation region='a' ecosystem='water' year='2020' waterAreaHa='1' evapMm='1000' latentHeatKjKg='2450' eer='3'/>"
+        "<climateEvaporation region='a' ecosystem='water' year='2020' waterAreaHa='1' evapMm='1000' latentHeatKjKg='2450'"
+        " eer='3' humidifierKwhM3='0.5'/>"
+        "<floodVegetation region='a' ecosystem='forest' year='2020' areaHa='100' stormPrecipMm='200' stormRunoffMm='50'/>"
+        "<floodReservoir region='a' ecosystem='water' year='2020' capacityM3='2e6'/>"
+        "<floodMarsh region='a' ecosystem='water' year='2020' areaHa='1' soilDepthM='0.5' bulkDensityTM3='1.2'"
+        " saturatedWater='0.6' naturalWater='0.4' surfaceDepthM='0.3'/>"
+        "<sandFixation region='a' ecosystem='desert' year='2020' areaHa='1' wf='10' ef='0.5' scf='0.8' kRough='0.5' c='0.1' zM='50'/>"
+        "</gepInput>";
+    epv_gep_input *in = NULL;
+    EPV_ASSERT_OK(ctx, epv_gep_input_load_memory(ctx, tree, doc, strlen(doc), "models.xml", &in));
+    epv_gep_account *acc = epv_gep_input_account(in);
+    double q;
+    /* 1000 kJ/(m²·d) × 10⁶ m² × 100 d / 10800 = 9.259259×10⁶ kWh */
+    EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "a", "forest", "climate_regulation", 2020, &q));
+    EPV_ASSERT_CLOSE(q, 1e11 / 10800.0, 1e-12);
+    /* two evaporation elements on one cell add: 2 × 2.268519×10⁶ + 5000 kWh */
+    EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "a", "water", "climate_regulation", 2020, &q));
+    EPV_ASSERT_CLOSE(q, 2 * 2.45e10 / 10800.0 + 5000, 1e-12);
+    /* flood: vegetation 1.5×10⁵ m³ on forest; reservoir 0.35 × 2×10⁶ + marsh 4200 m³ on water */
+    EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "a", "forest", "flood_regulation", 2020, &q));
+    EPV_ASSERT_CLOSE(q, 1.5e5, 1e-12);
+    EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "a", "water", "flood_regulation", 2020, &q));
+    EPV_ASSERT_CLOSE(q, 7e5 + 4200, 1e-12);
+    /* RWEQ on 1 ha: 13.45285 − 0.283202 = 13.16964 t (arithmetic in tests/test_gep_model.c) */
+    EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "a", "desert", "wind_erosion_control", 2020, &q));
+    EPV_ASSERT_CLOSE(q, 13.16964, 1e-6);
+    epv_gep_input_free(in);
+    /* a bad model input names file, line, element and argument; nothing is left */
+    const char *bad = "<gepInput version='1' firstYear='2020' years='1' priceYear='2020'>"
+                      "<region code='a' name='A'/><ecosystem code='forest'/>\n"
+                      "<floodVegetation region='a' ecosystem='forest' year='2020' areaHa='100' stormPrecipMm='50'"
+                      " stormRunoffMm='200'/></gepInput>";
+    in = NULL;
+    EPV_ASSERT_STATUS(ctx, epv_gep_input_load_memory(ctx, tree, bad, strlen(bad), "bad.xml", &in), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "bad.xml:2");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "floodVegetation");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "storm_runoff_mm");
+    CU_ASSERT_PTR_NULL(in);
+}
+
+/* CSV tables: tests/data/gep/csv_small holds the account of small.xml (plus one water
+ * balance), read through the strict CSV reader and the same checks as XML. */
+static void test_csv_tables(void)
+{
+    setup();
+    epv_gep_input *in = NULL;
+    EPV_ASSERT_OK(ctx, epv_gep_input_load_csv_dir(ctx, tree, epv_test_path("tests/data/gep/csv_small"), NULL, &in));
+    epv_gep_account *acc = epv_gep_input_account(in);
+    double q;
+    /* the emission cap as in small.xml: 150 + 50 t capacity against 100 t emitted → 75 + 25 */
+    EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "a", "forest", "air_so2", 2020, &q));
+    EPV_ASSERT_CLOSE(q, 75, 1e-12);
+    /* water balance: (1200 − 300 − 600) mm over 100 ha = 3×10⁵ m³ */
+    EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "b", "forest", "water_conservation", 2020, &q));
+    EPV_ASSERT_CLOSE(q, 3e5, 1e-12);
+    epv_gep_region r = EPV_GEP_REGION_INIT;
+    EPV_ASSERT_OK(ctx, epv_gep_account_region_at(ctx, acc, 1, &r));
+    CU_ASSERT_STRING_EQUAL(r.code, "a"); /* the BOM of region.csv is not part of the header */
+    EPV_ASSERT_CLOSE(r.area_ha, 100, 1e-12);
+    epv_gep_price p = EPV_GEP_PRICE_INIT;
+    EPV_ASSERT_OK(ctx, epv_gep_prices_find(ctx, epv_gep_input_prices(in), "air_so2", &p));
+    CU_ASSERT_STRING_EQUAL(p.source, "refs, section 2"); /* a quoted field with a comma */
+    epv_gep_input_free(in);
+    /* a negative rainfall on line 4 of waterBalance.csv (a blank line before it) */
+    in = (epv_gep_input *)1;
+    CU_ASSERT(epv_gep_input_load_csv_dir(ctx, tree, epv_test_path("tests/data/gep/csv_bad"), NULL, &in) < 0);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "waterBalance.csv:4:");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "column 'precipMm'");
+    CU_ASSERT_PTR_NULL(in);
+    /* a column that is no attribute of the element: refused by the schema, named, with the line */
+    EPV_ASSERT_STATUS(ctx, epv_gep_input_load_csv_dir(ctx, tree, epv_test_path("tests/data/gep/csv_badcol"), NULL, &in),
+                      EPV_ESCHEMA);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "waterBalance.csv:2:");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "rainMm");
+    /* GB18030 when declared: the county's Chinese name arrives as UTF-8 */
+    EPV_ASSERT_OK(ctx, epv_gep_input_load_csv_dir(ctx, tree, epv_test_path("tests/data/gep/csv_gb18030"), "GB18030", &in));
+    r = (epv_gep_region)EPV_GEP_REGION_INIT;
+    EPV_ASSERT_OK(ctx, epv_gep_account_region_at(ctx, epv_gep_input_account(in), 0, &r));
+    CU_ASSERT_STRING_EQUAL(r.name, "平昌县");
+    epv_gep_input_free(in);
+    in = NULL;
+    /* a missing required table */
+    EPV_ASSERT_STATUS(ctx, epv_gep_input_load_csv_dir(ctx, tree, epv_test_path("tests/data/gep"), NULL, &in), EPV_EIO);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "gepInput.csv");
 }
 
 static void test_small_input(void)
@@ -205,6 +344,9 @@ int main(void)
         { "deflator CSV", test_deflator_csv },
         { "bad input files", test_bad_inputs },
         { "small input and writers", test_small_input },
+        { "prices built from parts", test_built_prices },
+        { "model elements use the per-cell models", test_model_elements },
+        { "CSV tables", test_csv_tables },
         { "example input", test_example_input },
         { "teardown", test_zz_teardown },
         CU_TEST_INFO_NULL,

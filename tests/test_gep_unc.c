@@ -7,6 +7,9 @@
 
 #include <math.h>
 #include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 static epv_ctx *ctx;
 static epv_gep_tree *tree;
@@ -15,7 +18,8 @@ static epv_gep_tree *tree;
  * prices are 2020 prices so no deflator is involved. */
 static epv_gep_account *make_account(void)
 {
-    epv_gep_region r[3] = { { "city", "City", "", 0 }, { "a", "A", "city", 0 }, { "b", "B", "city", 0 } };
+    epv_gep_region r[3] = { { EPV_GEP_REGION_VERSION, "city", "City", "", 0 }, { EPV_GEP_REGION_VERSION, "a", "A", "city", 0 },
+                            { EPV_GEP_REGION_VERSION, "b", "B", "city", 0 } };
     const char *eco[2] = { "forest", "cropland" };
     epv_gep_account *acc = NULL;
     EPV_ASSERT_OK(ctx, epv_gep_account_new(ctx, &acc, tree, r, 3, eco, 2, 2020, 1));
@@ -25,8 +29,8 @@ static epv_gep_account *make_account(void)
 static void value(epv_gep_account *acc)
 {
     epv_gep_prices *pr = NULL;
-    epv_gep_price w = { "water_conservation", 2.0, EPV_UNIT_M3, 2020, EPV_GEP_SHADOW_PROJECT, "test" };
-    epv_gep_price s = { "air_so2", 1000.0, EPV_UNIT_T, 2020, EPV_GEP_REPLACEMENT_COST, "test" };
+    epv_gep_price w = { EPV_GEP_PRICE_VERSION, "water_conservation", 2.0, EPV_UNIT_M3, 2020, EPV_GEP_SHADOW_PROJECT, "test" };
+    epv_gep_price s = { EPV_GEP_PRICE_VERSION, "air_so2", 1000.0, EPV_UNIT_T, 2020, EPV_GEP_REPLACEMENT_COST, "test" };
     EPV_ASSERT_OK(ctx, epv_gep_prices_new(ctx, tree, &pr));
     EPV_ASSERT_OK(ctx, epv_gep_prices_set(ctx, pr, &w));
     EPV_ASSERT_OK(ctx, epv_gep_prices_set(ctx, pr, &s));
@@ -36,8 +40,7 @@ static void value(epv_gep_account *acc)
 
 static epv_gep_unc_input row(const char *ind, double uq, int qcorr, double up, int pcorr)
 {
-    epv_gep_unc_input u;
-    memset(&u, 0, sizeof u);
+    epv_gep_unc_input u = EPV_GEP_UNC_INPUT_INIT;
     strcpy(u.indicator, ind);
     u.quantity_pct = uq;
     u.quantity_shape = uq > 0 ? EPV_GEP_UNC_NORMAL : EPV_GEP_UNC_EXACT;
@@ -58,6 +61,41 @@ static epv_gep_unc *table1(const char *ind, double uq, int qcorr, double up, int
     return u;
 }
 
+/* Approach 1 and 2 on a region and year into fresh intervals (indexed by epv_gep_unc_total). */
+static int run1(const epv_gep_account *acc, const epv_gep_unc *u, const char *region, epv_gep_basis basis,
+              epv_unc_interval *r)
+{
+    epv_gep_unc_options o = EPV_GEP_UNC_OPTIONS_INIT;
+    o.region = region;
+    o.year = 2020;
+    o.basis = basis;
+    for (int k = 0; k < EPV_GEP_UNC_NTOTALS; k++) r[k] = (epv_unc_interval)EPV_UNC_INTERVAL_INIT;
+    return epv_gep_unc_approach1(ctx, acc, u, &o, r);
+}
+
+/* Approach 2 with `n` draws; the draws of the GEP total go to `draws` (may be NULL). */
+static int run2(const epv_gep_account *acc, const epv_gep_unc *u, const char *region, size_t n, epv_unc_interval *r,
+              double *draws)
+{
+    epv_gep_unc_options o = EPV_GEP_UNC_OPTIONS_INIT;
+    o.region = region;
+    o.year = 2020;
+    o.iterations = n;
+    o.gep_draws = draws;
+    for (int k = 0; k < EPV_GEP_UNC_NTOTALS; k++) r[k] = (epv_unc_interval)EPV_UNC_INTERVAL_INIT;
+    return epv_gep_unc_approach2(ctx, acc, u, &o, r);
+}
+
+/* Sample standard deviation of n draws. */
+static double sd_of(const double *x, size_t n)
+{
+    double m = 0, s = 0;
+    for (size_t i = 0; i < n; i++) m += x[i];
+    m /= (double)n;
+    for (size_t i = 0; i < n; i++) s += (x[i] - m) * (x[i] - m);
+    return sqrt(s / (double)(n - 1));
+}
+
 static void test_product(void)
 {
     /* value = quantity x price with U 5% and 7%: IPCC 2006 Vol. 1 Eq. 3.1,
@@ -67,14 +105,14 @@ static void test_product(void)
     EPV_ASSERT_OK(ctx, epv_gep_account_set_quantity(ctx, acc, "a", "forest", "water_conservation", 2020, 1e6, EPV_UNIT_M3));
     value(acc);
     epv_gep_unc *u = table1("water_conservation", 5, EPV_GEP_UNC_INDEPENDENT, 7, EPV_GEP_UNC_FULL);
-    epv_gep_unc_a1 r;
-    EPV_ASSERT_OK(ctx, epv_gep_unc_approach1(ctx, acc, u, "a", 2020, EPV_GEP_CURRENT, &r));
-    EPV_ASSERT_CLOSE(r.value_yuan[EPV_GEP_UNC_GEP], 2e6, 1e-12);
-    EPV_ASSERT_CLOSE(r.u_pct[EPV_GEP_UNC_GEP], 8.602325, 1e-6);
-    EPV_ASSERT_CLOSE(r.u_pct[EPV_GEP_UNC_REGULATING], 8.602325, 1e-6);
-    EPV_ASSERT_NEAR(r.u_pct[EPV_GEP_UNC_PROVISIONING], 0, 0); /* empty subtotal */
-    EPV_ASSERT_CLOSE(r.lower_yuan[0], 2e6 * (1 - 0.08602325), 1e-6);
-    EPV_ASSERT_CLOSE(r.upper_yuan[0], 2e6 * (1 + 0.08602325), 1e-6);
+    epv_unc_interval r[EPV_GEP_UNC_NTOTALS];
+    EPV_ASSERT_OK(ctx, run1(acc, u, "a", EPV_GEP_CURRENT, r));
+    EPV_ASSERT_CLOSE(r[EPV_GEP_UNC_GEP].estimate, 2e6, 1e-12);
+    EPV_ASSERT_CLOSE(r[EPV_GEP_UNC_GEP].u_upper_pct, 8.602325, 1e-6);
+    EPV_ASSERT_CLOSE(r[EPV_GEP_UNC_REGULATING].u_upper_pct, 8.602325, 1e-6);
+    EPV_ASSERT_NEAR(r[EPV_GEP_UNC_PROVISIONING].u_upper_pct, 0, 0); /* empty subtotal */
+    EPV_ASSERT_CLOSE(r[0].lower, 2e6 * (1 - 0.08602325), 1e-6);
+    EPV_ASSERT_CLOSE(r[0].upper, 2e6 * (1 + 0.08602325), 1e-6);
     epv_gep_unc_free(u);
     epv_gep_account_free(acc);
 }
@@ -90,19 +128,19 @@ static void test_sum(void)
     epv_gep_unc *u = table1("water_conservation", 10, EPV_GEP_UNC_INDEPENDENT, 0, EPV_GEP_UNC_FULL);
     epv_gep_unc_input s = row("air_so2", 20, EPV_GEP_UNC_INDEPENDENT, 0, EPV_GEP_UNC_FULL);
     EPV_ASSERT_OK(ctx, epv_gep_unc_set(ctx, u, &s));
-    epv_gep_unc_a1 r;
-    EPV_ASSERT_OK(ctx, epv_gep_unc_approach1(ctx, acc, u, "a", 2020, EPV_GEP_CURRENT, &r));
-    EPV_ASSERT_CLOSE(r.value_yuan[EPV_GEP_UNC_REGULATING], 150e6, 1e-12);
-    EPV_ASSERT_CLOSE(r.u_pct[EPV_GEP_UNC_REGULATING], 9.428090, 1e-6);
-    EPV_ASSERT_CLOSE(r.u_pct[EPV_GEP_UNC_GEP], 9.428090, 1e-6);
+    epv_unc_interval r[EPV_GEP_UNC_NTOTALS];
+    EPV_ASSERT_OK(ctx, run1(acc, u, "a", EPV_GEP_CURRENT, r));
+    EPV_ASSERT_CLOSE(r[EPV_GEP_UNC_REGULATING].estimate, 150e6, 1e-12);
+    EPV_ASSERT_CLOSE(r[EPV_GEP_UNC_REGULATING].u_upper_pct, 9.428090, 1e-6);
+    EPV_ASSERT_CLOSE(r[EPV_GEP_UNC_GEP].u_upper_pct, 9.428090, 1e-6);
 
     /* A difference: an inflow of 30 million from outside is subtracted, exact (U 0); Eq. 3.2
      * with a negative term (as the Guidelines do for net emissions):
      * sqrt(1000^2 + 1000^2) / 120 = 11.785%. */
     EPV_ASSERT_OK(ctx, epv_gep_account_add_inflow(ctx, acc, "a", NULL, "water_conservation", 2020, 30e6));
-    EPV_ASSERT_OK(ctx, epv_gep_unc_approach1(ctx, acc, u, "a", 2020, EPV_GEP_CURRENT, &r));
-    EPV_ASSERT_CLOSE(r.value_yuan[EPV_GEP_UNC_GEP], 120e6, 1e-12);
-    EPV_ASSERT_CLOSE(r.u_pct[EPV_GEP_UNC_GEP], sqrt(2e6) / 120 , 1e-9); /* 11.785 */
+    EPV_ASSERT_OK(ctx, run1(acc, u, "a", EPV_GEP_CURRENT, r));
+    EPV_ASSERT_CLOSE(r[EPV_GEP_UNC_GEP].estimate, 120e6, 1e-12);
+    EPV_ASSERT_CLOSE(r[EPV_GEP_UNC_GEP].u_upper_pct, sqrt(2e6) / 120 , 1e-9); /* 11.785 */
     epv_gep_unc_free(u);
     epv_gep_account_free(acc);
 }
@@ -117,12 +155,12 @@ static void test_cells(void)
     EPV_ASSERT_OK(ctx, epv_gep_account_set_quantity(ctx, acc, "b", "forest", "water_conservation", 2020, 3e6, EPV_UNIT_M3));
     value(acc);
     epv_gep_unc *u = table1("water_conservation", 10, EPV_GEP_UNC_INDEPENDENT, 20, EPV_GEP_UNC_FULL);
-    epv_gep_unc_a1 r;
-    EPV_ASSERT_OK(ctx, epv_gep_unc_approach1(ctx, acc, u, "city", 2020, EPV_GEP_CONSTANT, &r));
+    epv_unc_interval r[EPV_GEP_UNC_NTOTALS];
+    EPV_ASSERT_OK(ctx, run1(acc, u, "city", EPV_GEP_CONSTANT, r));
     double uq = 10 * sqrt(4.0 + 36.0) / 8;
     EPV_ASSERT_CLOSE(uq, 7.905694, 1e-6);
-    EPV_ASSERT_CLOSE(r.u_pct[EPV_GEP_UNC_GEP], sqrt(uq * uq + 400), 1e-9);
-    EPV_ASSERT_CLOSE(r.u_pct[EPV_GEP_UNC_GEP], 21.50581, 1e-6);
+    EPV_ASSERT_CLOSE(r[EPV_GEP_UNC_GEP].u_upper_pct, sqrt(uq * uq + 400), 1e-9);
+    EPV_ASSERT_CLOSE(r[EPV_GEP_UNC_GEP].u_upper_pct, 21.50581, 1e-6);
     epv_gep_unc_free(u);
     epv_gep_account_free(acc);
 }
@@ -146,21 +184,22 @@ static void test_correlated_price(void)
     epv_gep_account *acc = two_cells();
     epv_gep_unc *full = table1("water_conservation", 0, EPV_GEP_UNC_INDEPENDENT, 20, EPV_GEP_UNC_FULL);
     epv_gep_unc *ind = table1("water_conservation", 0, EPV_GEP_UNC_INDEPENDENT, 20, EPV_GEP_UNC_INDEPENDENT);
-    epv_gep_unc_a1 rf, ri;
-    EPV_ASSERT_OK(ctx, epv_gep_unc_approach1(ctx, acc, full, "a", 2020, EPV_GEP_CURRENT, &rf));
-    EPV_ASSERT_OK(ctx, epv_gep_unc_approach1(ctx, acc, ind, "a", 2020, EPV_GEP_CURRENT, &ri));
-    EPV_ASSERT_CLOSE(rf.u_pct[0], 20.0, 1e-12);
-    EPV_ASSERT_CLOSE(ri.u_pct[0], 20.0 / sqrt(2.0), 1e-12);
+    epv_unc_interval rf[EPV_GEP_UNC_NTOTALS], ri[EPV_GEP_UNC_NTOTALS];
+    EPV_ASSERT_OK(ctx, run1(acc, full, "a", EPV_GEP_CURRENT, rf));
+    EPV_ASSERT_OK(ctx, run1(acc, ind, "a", EPV_GEP_CURRENT, ri));
+    EPV_ASSERT_CLOSE(rf[0].u_upper_pct, 20.0, 1e-12);
+    EPV_ASSERT_CLOSE(ri[0].u_upper_pct, 20.0 / sqrt(2.0), 1e-12);
 
-    epv_gep_unc_mc_options o;
-    epv_gep_unc_mc_options_default(&o);
-    o.iterations = 4000;
-    epv_gep_unc_a2 mf, mi;
-    EPV_ASSERT_OK(ctx, epv_gep_unc_approach2(ctx, acc, full, "a", 2020, EPV_GEP_CURRENT, &o, &mf));
-    EPV_ASSERT_OK(ctx, epv_gep_unc_approach2(ctx, acc, ind, "a", 2020, EPV_GEP_CURRENT, &o, &mi));
+    enum { N = 4000 };
+    static double df[N], di[N];
+    epv_unc_interval mf[EPV_GEP_UNC_NTOTALS], mi[EPV_GEP_UNC_NTOTALS];
+    EPV_ASSERT_OK(ctx, run2(acc, full, "a", N, mf, df));
+    EPV_ASSERT_OK(ctx, run2(acc, ind, "a", N, mi, di));
     /* sd of a sample sd is about sd/sqrt(2n) = 1.1% at n = 4000; the ratio within 5%. */
-    EPV_ASSERT_CLOSE(mf.sd_yuan[0] / mi.sd_yuan[0], sqrt(2.0), 0.05);
-    EPV_ASSERT_CLOSE(mf.sd_yuan[0] * 1.959964 / mf.mean_yuan[0] * 100, 20.0, 0.05);
+    EPV_ASSERT_CLOSE(sd_of(df, N) / sd_of(di, N), sqrt(2.0), 0.05);
+    EPV_ASSERT_CLOSE(sd_of(df, N) * 1.959964 / mf[0].estimate * 100, 20.0, 0.05);
+    CU_ASSERT_EQUAL(mf[0].draws, N);
+    CU_ASSERT_EQUAL(mf[0].method, EPV_UNC_APPROACH2);
     epv_gep_unc_free(full);
     epv_gep_unc_free(ind);
     epv_gep_account_free(acc);
@@ -179,23 +218,22 @@ static void test_mc_converges(void)
     epv_gep_unc *u = table1("water_conservation", 10, EPV_GEP_UNC_INDEPENDENT, 0, EPV_GEP_UNC_FULL);
     epv_gep_unc_input s = row("air_so2", 20, EPV_GEP_UNC_INDEPENDENT, 0, EPV_GEP_UNC_FULL);
     EPV_ASSERT_OK(ctx, epv_gep_unc_set(ctx, u, &s));
-    epv_gep_unc_a1 a1;
-    epv_gep_unc_a2 a2;
-    epv_gep_unc_mc_options o;
-    epv_gep_unc_mc_options_default(&o);
-    o.iterations = 4000;
-    EPV_ASSERT_OK(ctx, epv_gep_unc_approach1(ctx, acc, u, "city", 2020, EPV_GEP_CURRENT, &a1));
-    EPV_ASSERT_OK(ctx, epv_gep_unc_approach2(ctx, acc, u, "city", 2020, EPV_GEP_CURRENT, &o, &a2));
-    double v = a1.value_yuan[0], sd1 = v * a1.u_pct[0] / 100 / 1.959964;
-    EPV_ASSERT_CLOSE(a1.u_pct[0], 9.428090, 1e-6);
-    CU_ASSERT_EQUAL(a2.iterations, 4000);
-    EPV_ASSERT_NEAR(a2.mean_yuan[0], v, 4 * sd1 / sqrt(4000.0));
-    EPV_ASSERT_CLOSE(a2.sd_yuan[0], sd1, 0.05);
-    EPV_ASSERT_NEAR(a2.lower_yuan[0], v - 1.959964 * sd1, 0.2 * sd1);
-    EPV_ASSERT_NEAR(a2.upper_yuan[0], v + 1.959964 * sd1, 0.2 * sd1);
+    epv_unc_interval a1[EPV_GEP_UNC_NTOTALS];
+    epv_unc_interval a2[EPV_GEP_UNC_NTOTALS];
+    enum { N = 4000 };
+    static double d[N];
+    EPV_ASSERT_OK(ctx, run1(acc, u, "city", EPV_GEP_CURRENT, a1));
+    EPV_ASSERT_OK(ctx, run2(acc, u, "city", N, a2, d));
+    double v = a1[0].estimate, sd1 = v * a1[0].u_upper_pct / 100 / 1.959964;
+    EPV_ASSERT_CLOSE(a1[0].u_upper_pct, 9.428090, 1e-6);
+    CU_ASSERT_EQUAL(a2[0].draws, 4000);
+    EPV_ASSERT_NEAR(a2[0].estimate, v, 4 * sd1 / sqrt(4000.0));
+    EPV_ASSERT_CLOSE(sd_of(d, N), sd1, 0.05);
+    EPV_ASSERT_NEAR(a2[0].lower, v - 1.959964 * sd1, 0.2 * sd1);
+    EPV_ASSERT_NEAR(a2[0].upper, v + 1.959964 * sd1, 0.2 * sd1);
     /* The subtotals too (regulating holds both services, provisioning nothing). */
-    EPV_ASSERT_CLOSE(a2.sd_yuan[EPV_GEP_UNC_REGULATING], sd1, 0.05);
-    EPV_ASSERT_NEAR(a2.sd_yuan[EPV_GEP_UNC_PROVISIONING], 0, 0);
+    CU_ASSERT(a2[EPV_GEP_UNC_REGULATING].lower == a2[0].lower && a2[EPV_GEP_UNC_REGULATING].upper == a2[0].upper);
+    CU_ASSERT(a2[EPV_GEP_UNC_PROVISIONING].lower == 0 && a2[EPV_GEP_UNC_PROVISIONING].upper == 0);
     epv_gep_unc_free(u);
     epv_gep_account_free(acc);
 }
@@ -218,17 +256,14 @@ static void test_threads(void)
     s.price_shape = EPV_GEP_UNC_LOGNORMAL;
     EPV_ASSERT_OK(ctx, epv_gep_unc_set(ctx, u, &s));
     CU_ASSERT_EQUAL(epv_gep_unc_count(u), 2);
-    epv_gep_unc_mc_options o;
-    epv_gep_unc_mc_options_default(&o);
-    o.iterations = 3000;
-    epv_gep_unc_a2 r1, r2;
+    epv_unc_interval r1[EPV_GEP_UNC_NTOTALS], r2[EPV_GEP_UNC_NTOTALS];
     EPV_ASSERT_OK(ctx, epv_ctx_set_seed(ctx, 12345));
     EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, 1));
-    EPV_ASSERT_OK(ctx, epv_gep_unc_approach2(ctx, acc, u, "city", 2020, EPV_GEP_CURRENT, &o, &r1));
+    EPV_ASSERT_OK(ctx, run2(acc, u, "city", 3000, r1, NULL));
     EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, 2));
-    EPV_ASSERT_OK(ctx, epv_gep_unc_approach2(ctx, acc, u, "city", 2020, EPV_GEP_CURRENT, &o, &r2));
-    CU_ASSERT(memcmp(&r1, &r2, sizeof r1) == 0);
-    CU_ASSERT(r1.upper_yuan[0] > r1.lower_yuan[0]);
+    EPV_ASSERT_OK(ctx, run2(acc, u, "city", 3000, r2, NULL));
+    CU_ASSERT(memcmp(r1, r2, sizeof r1) == 0);
+    CU_ASSERT(r1[0].upper > r1[0].lower);
     EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, 1));
     epv_gep_unc_free(u);
     epv_gep_account_free(acc);
@@ -240,7 +275,7 @@ static void test_file(void)
     epv_gep_unc *u = NULL;
     EPV_ASSERT_OK(ctx, epv_gep_unc_load_file(ctx, tree, epv_test_path("data/examples/bazhong_gep_unc.xml"), &u));
     CU_ASSERT(epv_gep_unc_count(u) >= 10);
-    epv_gep_unc_input r;
+    epv_gep_unc_input r = EPV_GEP_UNC_INPUT_INIT;
     EPV_ASSERT_OK(ctx, epv_gep_unc_find(ctx, u, "water_conservation", &r));
     CU_ASSERT_EQUAL(r.price_corr, EPV_GEP_UNC_FULL);
     CU_ASSERT(r.source[0] != '\0');
@@ -290,43 +325,52 @@ static void test_bad_input(void)
 
     /* A valued indicator without an entry is named. */
     epv_gep_account *acc = two_cells();
-    epv_gep_unc_a1 a1;
-    epv_gep_unc_a2 a2;
-    EPV_ASSERT_STATUS(ctx, epv_gep_unc_approach1(ctx, acc, u, "a", 2020, EPV_GEP_CURRENT, &a1), EPV_ENOTFOUND);
+    epv_unc_interval a1[EPV_GEP_UNC_NTOTALS];
+    epv_unc_interval a2[EPV_GEP_UNC_NTOTALS];
+    EPV_ASSERT_STATUS(ctx, run1(acc, u, "a", EPV_GEP_CURRENT, a1), EPV_ENOTFOUND);
     EPV_ASSERT_ERRMSG_HAS(ctx, "water_conservation");
-    EPV_ASSERT_STATUS(ctx, epv_gep_unc_approach1(ctx, acc, u, "nowhere", 2020, EPV_GEP_CURRENT, &a1), EPV_ENOTFOUND);
+    EPV_ASSERT_STATUS(ctx, run1(acc, u, "nowhere", EPV_GEP_CURRENT, a1), EPV_ENOTFOUND);
     EPV_ASSERT_ERRMSG_HAS(ctx, "nowhere");
     r = row("water_conservation", 10, 0, 20, 1);
     EPV_ASSERT_OK(ctx, epv_gep_unc_set(ctx, u, &r));
 
-    /* zero iterations, percentiles outside (0, 100) */
-    epv_gep_unc_mc_options o;
-    epv_gep_unc_mc_options_default(&o);
-    o.iterations = 0;
-    EPV_ASSERT_STATUS(ctx, epv_gep_unc_approach2(ctx, acc, u, "a", 2020, EPV_GEP_CURRENT, &o, &a2), EPV_EINVAL);
+    /* fewer than two iterations, percentiles outside (0, 100), version 0, NULLs */
+    epv_gep_unc_options o = EPV_GEP_UNC_OPTIONS_INIT;
+    o.region = "a";
+    o.year = 2020;
+    o.iterations = 1;
+    for (int k = 0; k < EPV_GEP_UNC_NTOTALS; k++) a2[k] = (epv_unc_interval)EPV_UNC_INTERVAL_INIT;
+    EPV_ASSERT_STATUS(ctx, epv_gep_unc_approach2(ctx, acc, u, &o, a2), EPV_EINVAL);
     EPV_ASSERT_ERRMSG_HAS(ctx, "iterations");
-    epv_gep_unc_mc_options_default(&o);
     o.iterations = 100;
     o.lower_pct = 0;
-    EPV_ASSERT_STATUS(ctx, epv_gep_unc_approach2(ctx, acc, u, "a", 2020, EPV_GEP_CURRENT, &o, &a2), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_gep_unc_approach2(ctx, acc, u, &o, a2), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "lower_pct");
     o.lower_pct = 2.5;
     o.upper_pct = 100;
-    EPV_ASSERT_STATUS(ctx, epv_gep_unc_approach2(ctx, acc, u, "a", 2020, EPV_GEP_CURRENT, &o, &a2), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_gep_unc_approach2(ctx, acc, u, &o, a2), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "upper_pct");
+    epv_gep_unc_options zero;
+    memset(&zero, 0, sizeof zero);
+    EPV_ASSERT_STATUS(ctx, epv_gep_unc_approach1(ctx, acc, u, &zero, a2), EPV_EVERSION);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "epv_gep_unc_options");
+    EPV_ASSERT_STATUS(ctx, epv_gep_unc_approach1(ctx, acc, u, &o, NULL), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "out");
+    EPV_ASSERT_STATUS(ctx, epv_gep_unc_approach1(ctx, NULL, u, &o, a2), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "acc");
     /* a uniform price factor reaching below zero (U 96% -> half-width 101%) names the input */
     r.price_shape = EPV_GEP_UNC_UNIFORM;
     r.price_pct = 96;
     EPV_ASSERT_OK(ctx, epv_gep_unc_set(ctx, u, &r));
     o.upper_pct = 97.5;
-    EPV_ASSERT_STATUS(ctx, epv_gep_unc_approach2(ctx, acc, u, "a", 2020, EPV_GEP_CURRENT, &o, &a2), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_gep_unc_approach2(ctx, acc, u, &o, a2), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "water_conservation.price");
     epv_gep_unc_free(u);
 
     /* Not valued. */
     epv_gep_account *raw = make_account();
     u = table1("water_conservation", 10, 0, 20, 1);
-    EPV_ASSERT_STATUS(ctx, epv_gep_unc_approach1(ctx, raw, u, "a", 2020, EPV_GEP_CURRENT, &a1), EPV_ESTATE);
+    EPV_ASSERT_STATUS(ctx, run1(raw, u, "a", EPV_GEP_CURRENT, a1), EPV_ESTATE);
     epv_gep_unc_free(u);
     epv_gep_account_free(raw);
     epv_gep_account_free(acc);
@@ -352,6 +396,52 @@ static void test_bad_input(void)
     CU_ASSERT_PTR_NULL(u);
 }
 
+static int stop_now(double fraction, const char *message, void *payload)
+{
+    (void)fraction;
+    (void)message;
+    ++*(int *)payload;
+    return 1;
+}
+
+static void test_progress_and_histogram(void)
+{
+    /* A progress callback that asks to stop: ECANCELLED, the caller's intervals untouched. */
+    epv_gep_account *acc = two_cells();
+    epv_gep_unc *u = table1("water_conservation", 10, EPV_GEP_UNC_INDEPENDENT, 20, EPV_GEP_UNC_FULL);
+    int calls = 0;
+    epv_unc_interval r[EPV_GEP_UNC_NTOTALS];
+    static double d[500];
+    EPV_ASSERT_OK(ctx, epv_ctx_set_progress(ctx, stop_now, &calls));
+    CU_ASSERT_EQUAL(run2(acc, u, "a", 500, r, d), EPV_ECANCELLED);
+    CU_ASSERT(calls >= 1);
+    CU_ASSERT_EQUAL(r[0].estimate, 0.0);
+    EPV_ASSERT_OK(ctx, epv_ctx_set_progress(ctx, NULL, NULL));
+    /* the draws come back and the separate writer turns them into an SVG */
+    EPV_ASSERT_OK(ctx, run2(acc, u, "a", 500, r, d));
+    double m = 0;
+    for (int i = 0; i < 500; i++) m += d[i] / 500;
+    EPV_ASSERT_CLOSE(m, r[0].estimate, 1e-9); /* the estimate is the mean of the draws */
+    char path[] = "/tmp/epv_gep_hist_XXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT(fd >= 0);
+    if (fd >= 0) close(fd);
+    EPV_ASSERT_OK(ctx, epv_gep_unc_write_histogram_svg(ctx, d, 500, 20, "GEP <a> & b", "yuan", path));
+    FILE *f = fopen(path, "r");
+    char buf[4096] = { 0 };
+    if (f) {
+        CU_ASSERT(fread(buf, 1, sizeof buf - 1, f) > 0);
+        fclose(f);
+    }
+    CU_ASSERT(strstr(buf, "<svg") != NULL);
+    CU_ASSERT(strstr(buf, "GEP &lt;a&gt; &amp; b") != NULL);
+    remove(path);
+    EPV_ASSERT_STATUS(ctx, epv_gep_unc_write_histogram_svg(ctx, d, 1, 20, NULL, NULL, path), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "at least 2");
+    epv_gep_unc_free(u);
+    epv_gep_account_free(acc);
+}
+
 static void test_zz_teardown(void)
 {
     epv_gep_tree_free(tree);
@@ -371,6 +461,7 @@ int main(void)
         { "1 and 2 threads", test_threads },
         { "uncertainty tables from files", test_file },
         { "bad input", test_bad_input },
+        { "progress, cancelling, histogram writer", test_progress_and_histogram },
         { "teardown", test_zz_teardown },
         CU_TEST_INFO_NULL,
     };

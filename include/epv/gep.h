@@ -20,6 +20,7 @@
 
 #include "epv/common.h"
 #include "epv/units.h"
+#include "epv/unc.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,8 +48,11 @@ typedef enum epv_gep_method {
     EPV_GEP_HEDONIC = 5             /**< 享乐价格法 */
 } epv_gep_method;
 
-/** One node of the category tree. Plain value type. */
+/** Version of ::epv_gep_indicator this header describes. */
+#define EPV_GEP_INDICATOR_VERSION 1
+/** One node of the category tree; written by the library (versioned). */
 typedef struct epv_gep_indicator {
+    unsigned int version;           /**< ::EPV_GEP_INDICATOR_VERSION */
     char code[EPV_GEP_CODE_MAX];    /**< stable ASCII code, e.g. "water_conservation" */
     char parent[EPV_GEP_CODE_MAX];  /**< parent code; "" for the three categories */
     char name_zh[EPV_GEP_TEXT_MAX]; /**< Chinese name, UTF-8 */
@@ -60,6 +64,10 @@ typedef struct epv_gep_indicator {
     int final_service;              /**< 1 final (counted in GEP), 0 intermediate (reported only) */
     int capped_by_emission;         /**< 1 if the quantity may not exceed the region's emissions */
 } epv_gep_indicator;
+/** Initialiser of ::epv_gep_indicator. */
+#define EPV_GEP_INDICATOR_INIT { EPV_GEP_INDICATOR_VERSION, "", "", "", "", EPV_GEP_PROVISIONING, EPV_UNIT_NONE, EPV_GEP_METHOD_NONE, 0, 0, 0 }
+/** Function twin of ::EPV_GEP_INDICATOR_INIT (ctx may be NULL); ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_gep_indicator_init(epv_ctx *ctx, epv_gep_indicator *x, unsigned int version);
 
 /** Opaque category tree. */
 typedef struct epv_gep_tree epv_gep_tree;
@@ -80,7 +88,7 @@ EPV_API int epv_gep_tree_merge_file(epv_ctx *ctx, epv_gep_tree *tree, const char
 EPV_API void epv_gep_tree_free(epv_gep_tree *tree);
 /** Number of nodes. */
 EPV_API size_t epv_gep_tree_count(const epv_gep_tree *tree);
-/** Copy node i. ::EPV_ERANGE if out of range. */
+/** Copy node i into `out` (initialised with ::EPV_GEP_INDICATOR_INIT). ::EPV_ERANGE if out of range. */
 EPV_API int epv_gep_tree_at(epv_ctx *ctx, const epv_gep_tree *tree, size_t i, epv_gep_indicator *out);
 /** Find a node by code. ::EPV_ENOTFOUND ("indicator: unknown code 'x'"). */
 EPV_API int epv_gep_tree_find(epv_ctx *ctx, const epv_gep_tree *tree, const char *code,
@@ -99,8 +107,11 @@ EPV_API int epv_gep_pest_control_ha(epv_ctx *ctx, double affected_ha, double tre
 
 /* ---- prices and deflators ------------------------------------------------------------ */
 
-/** One dated unit price. Plain value type. */
+/** Version of ::epv_gep_price this header describes. */
+#define EPV_GEP_PRICE_VERSION 1
+/** One dated unit price; filled by the caller or written by the library (versioned). */
 typedef struct epv_gep_price {
+    unsigned int version;             /**< ::EPV_GEP_PRICE_VERSION */
     char indicator[EPV_GEP_CODE_MAX]; /**< leaf indicator code */
     double yuan_per_unit;             /**< price in yuan per `unit` at base_year prices, >= 0 */
     epv_unit unit;                    /**< quantity unit the price refers to (same dimension as the indicator) */
@@ -108,20 +119,72 @@ typedef struct epv_gep_price {
     epv_gep_method method;            /**< valuation method */
     char source[EPV_GEP_TEXT_MAX];    /**< where the price comes from */
 } epv_gep_price;
+/** Initialiser of ::epv_gep_price (no indicator, price 0, no base year: the caller fills them). */
+#define EPV_GEP_PRICE_INIT { EPV_GEP_PRICE_VERSION, "", 0.0, EPV_UNIT_NONE, 0, EPV_GEP_METHOD_NONE, "" }
+/** Function twin of ::EPV_GEP_PRICE_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_gep_price_init(epv_ctx *ctx, epv_gep_price *x, unsigned int version);
 
-/** Parameters of the soil-retention two-part value (silt dredging plus N and P). */
+/** What a nutrient price in ::epv_gep_soil_value_params stands for. Values fixed. */
+typedef enum epv_gep_nutrient_price {
+    EPV_GEP_NUTRIENT_FERTILISER = 1, /**< price of the nutrient bought as fertiliser (the land keeps it) */
+    EPV_GEP_NUTRIENT_TREATMENT = 2   /**< cost of removing it from water (it would pollute; 面源污染) */
+} epv_gep_nutrient_price;
+
+/** Version of ::epv_gep_soil_value_params this header describes. */
+#define EPV_GEP_SOIL_VALUE_PARAMS_VERSION 1
+/**
+ * Parameters of the soil-retention value in three parts (specification 土壤保持价值 =
+ * 减少泥沙淤积 + 减少面源污染): sediment kept out of reservoirs and rivers at the dredging cost,
+ * and N and P kept on the land, each at a price whose kind is stated. Filled by the caller.
+ */
 typedef struct epv_gep_soil_value_params {
+    unsigned int version;       /**< ::EPV_GEP_SOIL_VALUE_PARAMS_VERSION */
     double silt_fraction;       /**< λ, share of eroded soil deposited as silt (e.g. 0.24) */
-    double soil_density_t_m3;   /**< ρ, bulk density (t/m³) */
+    double soil_density_t_m3;   /**< ρ, bulk density (t/m³), > 0 */
     double dredging_yuan_m3;    /**< c, dredging cost (yuan/m³) */
     double n_fraction;          /**< N content of soil (t N per t soil) */
     double p_fraction;          /**< P content of soil (t P per t soil) */
-    double n_price_yuan_t;      /**< price of N as fertiliser (yuan/t N) */
-    double p_price_yuan_t;      /**< price of P as fertiliser (yuan/t P) */
+    double n_price_yuan_t;      /**< price of N (yuan/t N), of the kind `n_price_kind` */
+    double p_price_yuan_t;      /**< price of P (yuan/t P), of the kind `p_price_kind` */
+    epv_gep_nutrient_price n_price_kind; /**< what n_price_yuan_t is (required) */
+    epv_gep_nutrient_price p_price_kind; /**< what p_price_yuan_t is (required) */
 } epv_gep_soil_value_params;
+/** Initialiser of ::epv_gep_soil_value_params (λ 0.24; everything else for the caller; kinds unset). */
+#define EPV_GEP_SOIL_VALUE_PARAMS_INIT { EPV_GEP_SOIL_VALUE_PARAMS_VERSION, 0.24, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, (epv_gep_nutrient_price)0, (epv_gep_nutrient_price)0 }
+/** Function twin of ::EPV_GEP_SOIL_VALUE_PARAMS_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_gep_soil_value_params_init(epv_ctx *ctx, epv_gep_soil_value_params *x, unsigned int version);
 
-/** Soil retention unit value (yuan per t retained): λ·c/ρ + N·pN + P·pP. */
-EPV_API int epv_gep_soil_unit_value(epv_ctx *ctx, const epv_gep_soil_value_params *p, double *yuan_per_t);
+/** Version of ::epv_gep_soil_value this header describes. */
+#define EPV_GEP_SOIL_VALUE_VERSION 1
+/** Soil retention value per tonne of soil retained, by part (yuan/t); written by the library. */
+typedef struct epv_gep_soil_value {
+    unsigned int version;   /**< ::EPV_GEP_SOIL_VALUE_VERSION */
+    double sediment_yuan_t; /**< λ·c/ρ: silt not deposited, at the dredging cost */
+    double n_yuan_t;        /**< N content × N price */
+    double p_yuan_t;        /**< P content × P price */
+    double total_yuan_t;    /**< sum of the three */
+} epv_gep_soil_value;
+/** Initialiser of ::epv_gep_soil_value. */
+#define EPV_GEP_SOIL_VALUE_INIT { EPV_GEP_SOIL_VALUE_VERSION, 0.0, 0.0, 0.0, 0.0 }
+/** Function twin of ::EPV_GEP_SOIL_VALUE_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_gep_soil_value_init(epv_ctx *ctx, epv_gep_soil_value *x, unsigned int version);
+
+/**
+ * Soil retention value per tonne retained, in its three parts: sediment λ·c/ρ, N content ×
+ * N price, P content × P price. ::EPV_ERANGE for a negative or non-finite parameter, ρ ≤ 0
+ * or λ above 1; ::EPV_EINVAL for a price kind not set (each price must say whether it is a
+ * fertiliser price or a treatment cost).
+ */
+EPV_API int epv_gep_soil_unit_value(epv_ctx *ctx, const epv_gep_soil_value_params *p, epv_gep_soil_value *out);
+
+/**
+ * Sand fixation unit value (yuan per t of sand fixed) by the cost of removing the sand that
+ * would otherwise cover land: V = Q/(ρ·h)·c per tonne, i.e. c / (ρ × h), with ρ the sand
+ * density (t/m³, 1.28 in published accounts), h the depth it would cover (m, 0.1) and c the
+ * removal cost per m² (yuan/m², 3.75) (references.md section 2). All > 0 and finite.
+ */
+EPV_API int epv_gep_sand_unit_value(epv_ctx *ctx, double density_t_m3, double depth_m, double cost_yuan_m2,
+                                    double *yuan_per_t);
 
 /** Opaque price table (prices keyed by indicator code). */
 typedef struct epv_gep_prices epv_gep_prices;
@@ -134,6 +197,14 @@ EPV_API void epv_gep_prices_free(epv_gep_prices *prices);
  * negative price, ::EPV_EINVAL missing base_year, ::EPV_EUNITS unit of another dimension.
  */
 EPV_API int epv_gep_prices_set(epv_ctx *ctx, epv_gep_prices *prices, const epv_gep_price *price);
+/**
+ * Set soil retention's price from its parts (epv_gep_soil_unit_value()): the price is their
+ * total, dated `base_year`, method replacement cost; the table keeps the parts so that
+ * epv_gep_account_soil_value() can split a valued account's soil retention into sediment, N
+ * and P. `source` may be NULL.
+ */
+EPV_API int epv_gep_prices_set_soil(epv_ctx *ctx, epv_gep_prices *prices, const epv_gep_soil_value_params *params,
+                                    int base_year, const char *source);
 /** Find the price of an indicator. */
 EPV_API int epv_gep_prices_find(epv_ctx *ctx, const epv_gep_prices *prices, const char *indicator,
                                 epv_gep_price *out);
@@ -162,6 +233,45 @@ EPV_API int epv_gep_deflator_load_csv_memory(epv_ctx *ctx, const char *buf, size
 EPV_API int epv_gep_deflate(epv_ctx *ctx, const epv_gep_deflator *d, double yuan, int from_year,
                             int to_year, double *out_yuan);
 
+/* ---- carbon value over time (InVEST's carbon model valuation) ------------------------- */
+
+/** Version of ::epv_gep_carbon_valuation this header describes. */
+#define EPV_GEP_CARBON_VALUATION_VERSION 1
+/**
+ * Parameters of carbon valuation over time, as the InVEST Carbon Storage and Sequestration
+ * model documents them (Natural Capital Project, InVEST User's Guide, "Carbon", eq.
+ * carbon_value): V the price per t of elemental carbon (t C, not CO2), r the yearly market
+ * discount rate (%) and c the yearly rate of change of the carbon price (%), which InVEST
+ * applies as a second discount factor: c > 0 means carbon sequestered later is worth less.
+ */
+typedef struct epv_gep_carbon_valuation {
+    unsigned int version;     /**< ::EPV_GEP_CARBON_VALUATION_VERSION */
+    double price_per_t_c;     /**< V: money per t C (yuan, or any currency), finite */
+    double discount_rate_pct; /**< r: % per year (> −100; 0 = no discounting) */
+    double price_change_pct;  /**< c: % per year (> −100) */
+} epv_gep_carbon_valuation;
+/** Initialiser of ::epv_gep_carbon_valuation (price still to be set; no discounting). */
+#define EPV_GEP_CARBON_VALUATION_INIT { EPV_GEP_CARBON_VALUATION_VERSION, 0.0, 0.0, 0.0 }
+/** Function twin of ::EPV_GEP_CARBON_VALUATION_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_gep_carbon_valuation_init(epv_ctx *ctx, epv_gep_carbon_valuation *x, unsigned int version);
+
+/**
+ * Value of a carbon stock change between two years, per cell (InVEST): the change s (t C,
+ * negative for a loss) is taken as sequestered evenly over the q − p years and each year's
+ * share discounted, value = V × s/(q − p) × Σ_{t=0}^{q−p−1} 1 / ((1 + r/100)^t (1 + c/100)^t).
+ * year1 > year0. NaN cells give NaN. Writes n values to `out` (may not alias the input).
+ */
+EPV_API int epv_gep_carbon_value_change(epv_ctx *ctx, const epv_gep_carbon_valuation *v, size_t n,
+                                        const double *delta_t_c, int year0, int year1, double *out);
+
+/**
+ * Present value of a stream of carbon sequestered each year: s_t t C in year t (t = 0 the
+ * base year, nyears values), value = Σ_t V × s_t / ((1 + r/100)^t (1 + c/100)^t). A stream of
+ * s/(q − p) each year is the stock change of epv_gep_carbon_value_change().
+ */
+EPV_API int epv_gep_carbon_value_stream(epv_ctx *ctx, const epv_gep_carbon_valuation *v, size_t nyears,
+                                        const double *t_c_per_year, double *value);
+
 /* ---- equivalent-factor method (Xie Gaodi et al. 2015) ------------------------------- */
 
 /** Number of services (11) and ecosystem types (14) of the equivalent table. */
@@ -173,22 +283,43 @@ EPV_API const char *epv_gep_ef_service_code(size_t i);
 EPV_API const char *epv_gep_ef_ecosystem_code(size_t i);
 /** Equivalent factor of an ecosystem type and service (dimensionless multiple of the standard equivalent). */
 EPV_API int epv_gep_ef_factor(epv_ctx *ctx, const char *ecosystem, const char *service, double *factor);
-/** Standard equivalent (yuan/ha/yr) as 1/7 of the grain yield value: yield (kg/ha) × price (yuan/kg) / 7. */
-EPV_API int epv_gep_ef_standard_equivalent(epv_ctx *ctx, double grain_yield_kg_ha, double grain_price_yuan_kg,
-                                           double *yuan_per_ha);
+/**
+ * Value of one standard equivalent (yuan/ha/yr) as Xie Gaodi et al. 2015 (自然资源学报
+ * 30(8):1243-1254) define it: the net profit of grain per hectare of cropland, weighted by
+ * the sown areas of the grain crops (rice, wheat, maize): D = Σ (S_i / ΣS) × F_i, with S_i
+ * the sown area (any one area unit) and F_i the net profit (yuan/ha; may be negative) of
+ * crop i. n ≥ 1; areas ≥ 0 with a positive sum.
+ */
+EPV_API int epv_gep_ef_standard_equivalent(epv_ctx *ctx, size_t n, const double *sown_area,
+                                           const double *net_profit_yuan_ha, double *yuan_per_ha);
+/**
+ * The older rule, under its own name: one standard equivalent as 1/7 of the value of the
+ * national average grain yield per hectare, yield (kg/ha) × price (yuan/kg) / 7 (Xie Gaodi,
+ * Lu Chunxia, Leng Yunfa et al. 2003, 自然资源学报 18(2):189-196, and the 2008 revision,
+ * 自然资源学报 23(5):911-919). Not the definition of the 2015 table.
+ */
+EPV_API int epv_gep_ef_standard_equivalent_grain_1_7(epv_ctx *ctx, double grain_yield_kg_ha,
+                                                     double grain_price_yuan_kg, double *yuan_per_ha);
 /** Value (yuan/yr) of all services of an area: area × Σ factors × standard equivalent. */
 EPV_API int epv_gep_ef_value(epv_ctx *ctx, const char *ecosystem, double area_ha, double se_yuan_per_ha,
                              double *yuan);
 
 /* ---- accounts ------------------------------------------------------------------------ */
 
-/** A region of an account. Regions form a tree through `parent` (a county's city...). */
+/** Version of ::epv_gep_region this header describes. */
+#define EPV_GEP_REGION_VERSION 1
+/** A region of an account. Regions form a tree through `parent` (a county's city...). Versioned. */
 typedef struct epv_gep_region {
+    unsigned int version;         /**< ::EPV_GEP_REGION_VERSION */
     char code[EPV_GEP_CODE_MAX];  /**< unique code, e.g. an administrative division code */
     char name[EPV_GEP_TEXT_MAX];  /**< display name, UTF-8 */
     char parent[EPV_GEP_CODE_MAX];/**< parent code, "" for a root; parents come before children */
     double area_ha;               /**< land area (ha), >= 0; 0 means unknown */
 } epv_gep_region;
+/** Initialiser of ::epv_gep_region. */
+#define EPV_GEP_REGION_INIT { EPV_GEP_REGION_VERSION, "", "", "", 0.0 }
+/** Function twin of ::EPV_GEP_REGION_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_gep_region_init(epv_ctx *ctx, epv_gep_region *x, unsigned int version);
 
 /** Opaque account. */
 typedef struct epv_gep_account epv_gep_account;
@@ -275,6 +406,29 @@ typedef enum epv_gep_basis {
     EPV_GEP_CONSTANT = 1 /**< constant prices of the valuation's price_year */
 } epv_gep_basis;
 
+/** Version of ::epv_gep_soil_split this header describes. */
+#define EPV_GEP_SOIL_SPLIT_VERSION 1
+/** Soil retention value of a region and year in its parts (yuan); written by the library. */
+typedef struct epv_gep_soil_split {
+    unsigned int version; /**< ::EPV_GEP_SOIL_SPLIT_VERSION */
+    double sediment_yuan; /**< 减少泥沙淤积: silt not deposited, at the dredging cost */
+    double n_yuan;        /**< N kept on the land */
+    double p_yuan;        /**< P kept on the land */
+    double total_yuan;    /**< the account's soil_retention value (= the sum of the three) */
+} epv_gep_soil_split;
+/** Initialiser of ::epv_gep_soil_split. */
+#define EPV_GEP_SOIL_SPLIT_INIT { EPV_GEP_SOIL_SPLIT_VERSION, 0.0, 0.0, 0.0, 0.0 }
+/** Function twin of ::EPV_GEP_SOIL_SPLIT_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_gep_soil_split_init(epv_ctx *ctx, epv_gep_soil_split *x, unsigned int version);
+/**
+ * Split the soil retention value of `region` (any level, all ecosystems) in `year` into
+ * sediment, N and P, in the shares of the parts set with epv_gep_prices_set_soil() on
+ * `prices` (the table the account was valued with). ::EPV_ESTATE if the account is not
+ * valued, ::EPV_ENOTFOUND if soil retention's price was not built from its parts.
+ */
+EPV_API int epv_gep_account_soil_value(epv_ctx *ctx, const epv_gep_account *acc, const epv_gep_prices *prices,
+                                       const char *region, int year, epv_gep_basis basis, epv_gep_soil_split *out);
+
 /**
  * Value (yuan) of `node` (leaf, group, category, or NULL/"gep" for GEP) in `region` (any
  * level) and year. Groups and GEP sum final services only; inflows from outside the region
@@ -289,29 +443,71 @@ EPV_API int epv_gep_account_total(epv_ctx *ctx, const epv_gep_account *acc, cons
  */
 EPV_API int epv_gep_account_gep_table(epv_ctx *ctx, const epv_gep_account *acc, epv_gep_basis basis,
                                       double *out);
+/** Number of indicators on an account's indicator axis: the tree's nodes when the account was made. */
+EPV_API size_t epv_gep_account_indicator_count(const epv_gep_account *acc);
+
+/** What epv_gep_account_copy_values() copies. Values fixed, only appended. */
+typedef enum epv_gep_values {
+    EPV_GEP_VALUES_QUANTITY = 0, /**< physical quantities in each indicator's unit */
+    EPV_GEP_VALUES_CURRENT = 1,  /**< values in yuan at current prices of each year */
+    EPV_GEP_VALUES_CONSTANT = 2  /**< values in yuan at constant prices of the valuation's price_year */
+} epv_gep_values;
+
+/**
+ * The whole account table in one call: nyears × nindicators × nregions × necosystems values
+ * into a caller buffer, index ((y × nind + i) × nreg + r) × neco + e, years from the first
+ * year, indicators in epv_gep_tree_at() order (epv_gep_account_indicator_count()), regions
+ * and ecosystems in account order. A region with sub-regions holds the sum of its leaf
+ * regions; an indicator never recorded in a year (and every group node) is NaN; a cell not
+ * recorded for a recorded indicator-year is 0. `*n` receives the count needed; a `buf`
+ * too small (or NULL) is ::EPV_ERANGE and writes nothing. Money needs a valued account
+ * (::EPV_ESTATE).
+ */
+EPV_API int epv_gep_account_copy_values(epv_ctx *ctx, const epv_gep_account *acc, epv_gep_values what,
+                                        double *buf, size_t cap, size_t *n);
+
 /** GEP / GDP of a region and year (current prices). ::EPV_ENOTFOUND if GDP is not set. */
 EPV_API int epv_gep_account_gep_gdp(epv_ctx *ctx, const epv_gep_account *acc, const char *region, int year,
                                     double *ratio);
 
-/** Change of GEP between two years split into volume and price parts (current prices). */
+/** Version of ::epv_gep_change this header describes. */
+#define EPV_GEP_CHANGE_VERSION 1
+/** Change of GEP between two years split into volume and price parts (current prices). Written by the library. */
 typedef struct epv_gep_change {
+    unsigned int version; /**< ::EPV_GEP_CHANGE_VERSION */
     double value0_yuan;  /**< GEP in year0 */
     double value1_yuan;  /**< GEP in year1 */
     double volume_yuan;  /**< Σ p0·(q1 − q0): quantities changed at year0 prices */
     double price_yuan;   /**< Σ q1·(p1 − p0): prices changed on year1 quantities */
     double inflow_yuan;  /**< change of the subtracted inflows (value1 − value0 = volume + price − inflow) */
 } epv_gep_change;
+/** Initialiser of ::epv_gep_change. */
+#define EPV_GEP_CHANGE_INIT { EPV_GEP_CHANGE_VERSION, 0.0, 0.0, 0.0, 0.0, 0.0 }
+/** Function twin of ::EPV_GEP_CHANGE_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_gep_change_init(epv_ctx *ctx, epv_gep_change *x, unsigned int version);
 /** Decompose the change of GEP in a region between year0 and year1. */
 EPV_API int epv_gep_account_change(epv_ctx *ctx, const epv_gep_account *acc, const char *region, int year0,
                                    int year1, epv_gep_change *out);
+
+/**
+ * GEP's carbon indicator over time: the present value, at the account's first year, of the
+ * carbon fixation (indicator "carbon_fixation", t CO2e, converted to t C by 12/44) recorded
+ * in `region` (any level, all ecosystems) in every year of the account, by
+ * epv_gep_carbon_value_stream(). Years without a record count 0.
+ */
+EPV_API int epv_gep_account_carbon_value(epv_ctx *ctx, const epv_gep_account *acc, const char *region,
+                                         const epv_gep_carbon_valuation *v, double *value);
 
 /* ---- integrity checks ---------------------------------------------------------------- */
 
 /** Severity of a finding. */
 typedef enum epv_gep_severity { EPV_GEP_NOTE = 0, EPV_GEP_WARNING = 1, EPV_GEP_ERROR = 2 } epv_gep_severity;
 
-/** One finding of the integrity checks. Plain value type. */
+/** Version of ::epv_gep_finding this header describes. */
+#define EPV_GEP_FINDING_VERSION 1
+/** One finding of the integrity checks; written by the library (versioned). */
 typedef struct epv_gep_finding {
+    unsigned int version;      /**< ::EPV_GEP_FINDING_VERSION */
     epv_gep_severity severity;
     char check[32];            /**< "sum", "value", "o2_co2", "purification", "price_dated", "area" */
     char where[EPV_GEP_TEXT_MAX]; /**< region / node / year the finding is about */
@@ -319,6 +515,10 @@ typedef struct epv_gep_finding {
     double expected;           /**< what the rule expects */
     double actual;             /**< what the account holds */
 } epv_gep_finding;
+/** Initialiser of ::epv_gep_finding. */
+#define EPV_GEP_FINDING_INIT { EPV_GEP_FINDING_VERSION, EPV_GEP_NOTE, "", "", "", 0.0, 0.0 }
+/** Function twin of ::EPV_GEP_FINDING_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_gep_finding_init(epv_ctx *ctx, epv_gep_finding *x, unsigned int version);
 
 /** Opaque list of findings. */
 typedef struct epv_gep_findings epv_gep_findings;
@@ -346,6 +546,20 @@ EPV_API int epv_gep_input_load_file(epv_ctx *ctx, const epv_gep_tree *tree, cons
 /** Like epv_gep_input_load_file() for a buffer. */
 EPV_API int epv_gep_input_load_memory(epv_ctx *ctx, const epv_gep_tree *tree, const char *buf, size_t len,
                                       const char *name, epv_gep_input **out);
+/**
+ * Load an input from CSV tables in a directory: one table per element of
+ * schema/gep_input.xsd, named `<element>.csv` (`region.csv`, `ecosystem.csv`, `price.csv`,
+ * `quantity.csv`, `waterBalance.csv`, ...), whose header names the element's attributes
+ * (e.g. `region,ecosystem,year,areaHa,precipMm,runoffMm,etMm`); an empty field leaves the
+ * attribute out. `gepInput.csv` holds one row with `firstYear,years,priceYear`;
+ * `gepInput.csv`, `region.csv` and `ecosystem.csv` are required, the other tables optional.
+ * Tables are UTF-8 with or without a BOM, or GB18030 when `encoding` says so (NULL: UTF-8),
+ * and are read with the strict CSV reader; every row is then checked exactly as the XML
+ * element would be (schema and values). Errors name the table file, its line and the
+ * column. All or nothing. Reports progress through the context's callback.
+ */
+EPV_API int epv_gep_input_load_csv_dir(epv_ctx *ctx, const epv_gep_tree *tree, const char *dir,
+                                       const char *encoding, epv_gep_input **out);
 /** Free the bundle and everything in it. NULL is a no-op. */
 EPV_API void epv_gep_input_free(epv_gep_input *in);
 /** The account (owned by the bundle). */
@@ -384,12 +598,16 @@ typedef enum epv_gep_unc_corr {
     EPV_GEP_UNC_FULL = 1         /**< one factor shared by every cell (e.g. one unit price): fully correlated */
 } epv_gep_unc_corr;
 
+/** Version of ::epv_gep_unc_input this header describes. */
+#define EPV_GEP_UNC_INPUT_VERSION 1
 /**
  * Uncertainty of one leaf indicator: relative uncertainty of its quantity and of its unit
  * price, each as U% (half-width of the 95% interval in percent of the value, IPCC 2006
- * Vol. 1 ch. 3). Plain value type. Quantities recorded in money (price 1) give price_pct 0.
+ * Vol. 1 ch. 3). Filled by the caller (versioned). Quantities recorded in money (price 1)
+ * give price_pct 0.
  */
 typedef struct epv_gep_unc_input {
+    unsigned int version;             /**< ::EPV_GEP_UNC_INPUT_VERSION */
     char indicator[EPV_GEP_CODE_MAX]; /**< leaf indicator code */
     double quantity_pct;              /**< U% of each quantity (0 with shape EXACT, else > 0) */
     epv_gep_unc_shape quantity_shape; /**< distribution of the quantity factor */
@@ -399,6 +617,10 @@ typedef struct epv_gep_unc_input {
     epv_gep_unc_corr price_corr;      /**< usually ::EPV_GEP_UNC_FULL: the same price everywhere */
     char source[EPV_GEP_TEXT_MAX];    /**< source id or text; "illus" for an illustrative value (required) */
 } epv_gep_unc_input;
+/** Initialiser of ::epv_gep_unc_input: exact quantity (independent) and exact price (full). */
+#define EPV_GEP_UNC_INPUT_INIT { EPV_GEP_UNC_INPUT_VERSION, "", 0.0, EPV_GEP_UNC_EXACT, EPV_GEP_UNC_INDEPENDENT, 0.0, EPV_GEP_UNC_EXACT, EPV_GEP_UNC_FULL, "" }
+/** Function twin of ::EPV_GEP_UNC_INPUT_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_gep_unc_input_init(epv_ctx *ctx, epv_gep_unc_input *x, unsigned int version);
 
 /** Opaque table of indicator uncertainties (keyed by indicator code). */
 typedef struct epv_gep_unc epv_gep_unc;
@@ -438,56 +660,59 @@ typedef enum epv_gep_unc_total {
     EPV_GEP_UNC_CULTURAL = 3      /**< cultural subtotal */
 } epv_gep_unc_total;
 
-/** Approach 1 result for a region and year. Plain value type. */
-typedef struct epv_gep_unc_a1 {
-    double value_yuan[EPV_GEP_UNC_NTOTALS]; /**< the account's totals (as epv_gep_account_total) */
-    double u_pct[EPV_GEP_UNC_NTOTALS];      /**< U% (95% half-width); 0 for an empty subtotal, NaN if the total is 0 */
-    double lower_yuan[EPV_GEP_UNC_NTOTALS]; /**< value × (1 − U/100) */
-    double upper_yuan[EPV_GEP_UNC_NTOTALS]; /**< value × (1 + U/100) */
-} epv_gep_unc_a1;
+/** Version of ::epv_gep_unc_options this header describes. */
+#define EPV_GEP_UNC_OPTIONS_VERSION 1
+/** What to compute the uncertainty of, and how (Approach 2 members are ignored by Approach 1). */
+typedef struct epv_gep_unc_options {
+    unsigned int version;  /**< ::EPV_GEP_UNC_OPTIONS_VERSION */
+    const char *region;    /**< region code (any level; required) */
+    int year;              /**< account year (required) */
+    epv_gep_basis basis;   /**< current or constant prices (default current) */
+    size_t iterations;     /**< Approach 2: number of draws (>= 2; default 10000) */
+    double lower_pct;      /**< Approach 2: lower percentile reported (0 < p < 100; default 2.5) */
+    double upper_pct;      /**< Approach 2: upper percentile reported (lower < p < 100; default 97.5) */
+    double *gep_draws;     /**< Approach 2: if non-NULL, a caller buffer of `iterations` values
+                                that receives the draws of the GEP total (for
+                                epv_gep_unc_write_histogram_svg()) */
+} epv_gep_unc_options;
+/** Initialiser of ::epv_gep_unc_options (region and year still to be set). */
+#define EPV_GEP_UNC_OPTIONS_INIT { EPV_GEP_UNC_OPTIONS_VERSION, NULL, 0, EPV_GEP_CURRENT, 10000, 2.5, 97.5, NULL }
+/** Function twin of ::EPV_GEP_UNC_OPTIONS_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_gep_unc_options_init(epv_ctx *ctx, epv_gep_unc_options *x, unsigned int version);
 
 /**
  * Approach 1 (IPCC 2006 Vol. 1 Eq. 3.1 and 3.2) on a valued account: for each final
  * indicator, cells sharing a fully correlated factor are summed before that factor is
  * applied (Eq. 3.2 over independent cells, then Eq. 3.1 for quantity × price); indicators
  * are then summed by Eq. 3.2. Inflows and deflators are taken as exact.
- * Every final indicator with a non-zero value in `region` and `year` needs an entry in
+ * `out` is an array of ::EPV_GEP_UNC_NTOTALS intervals (each initialised with
+ * ::EPV_UNC_INTERVAL_INIT), indexed by ::epv_gep_unc_total: estimate = the account's total
+ * (yuan), u_lower_pct = u_upper_pct = U% (0 for an empty subtotal, NaN if the total is 0).
+ * Every final indicator with a non-zero value in the region and year needs an entry in
  * `unc` (::EPV_ENOTFOUND naming it). ::EPV_ESTATE if the account is not valued.
  */
 EPV_API int epv_gep_unc_approach1(epv_ctx *ctx, const epv_gep_account *acc, const epv_gep_unc *unc,
-                                  const char *region, int year, epv_gep_basis basis, epv_gep_unc_a1 *out);
-
-/** Options of Approach 2. Set with epv_gep_unc_mc_options_default() first. */
-typedef struct epv_gep_unc_mc_options {
-    size_t iterations;   /**< number of draws (>= 1; default 10000) */
-    double lower_pct;    /**< lower percentile reported (0 < p < 100; default 2.5) */
-    double upper_pct;    /**< upper percentile reported (lower < p < 100; default 97.5) */
-    const char *svg_path;/**< if non-NULL, write a histogram SVG of the GEP total there */
-    size_t svg_bins;     /**< histogram bins (default 40) */
-} epv_gep_unc_mc_options;
-/** Fill `opt` with the defaults. */
-EPV_API void epv_gep_unc_mc_options_default(epv_gep_unc_mc_options *opt);
-
-/** Approach 2 result for a region and year. Plain value type. */
-typedef struct epv_gep_unc_a2 {
-    size_t iterations;
-    double value_yuan[EPV_GEP_UNC_NTOTALS]; /**< the account's totals (inputs at their means) */
-    double mean_yuan[EPV_GEP_UNC_NTOTALS];
-    double sd_yuan[EPV_GEP_UNC_NTOTALS];    /**< sample standard deviation */
-    double lower_yuan[EPV_GEP_UNC_NTOTALS]; /**< lower_pct percentile (linear interpolation) */
-    double upper_yuan[EPV_GEP_UNC_NTOTALS]; /**< upper_pct percentile */
-} epv_gep_unc_a2;
+                                  const epv_gep_unc_options *opts, epv_unc_interval *out);
 
 /**
  * Approach 2: Monte Carlo (epv_mc) over the same inputs: one relative factor per indicator
  * quantity and price, shared by all cells when its correlation is FULL, one per cell when
  * INDEPENDENT. Reproducible from epv_ctx_seed(); identical whatever epv_ctx_threads().
- * Errors: ::EPV_EINVAL zero iterations, ::EPV_ERANGE percentile outside (0, 100), and those
- * of epv_gep_unc_approach1(); a negative normal draw ::EPV_EDOMAIN naming the input.
+ * `out` as for epv_gep_unc_approach1(), with estimate = mean of the draws, lower/upper the
+ * lower_pct/upper_pct percentiles, draws = iterations. Errors: ::EPV_EINVAL fewer than two
+ * iterations, ::EPV_ERANGE percentile outside (0, 100), and those of
+ * epv_gep_unc_approach1(); a negative normal draw ::EPV_EDOMAIN naming the input.
  */
 EPV_API int epv_gep_unc_approach2(epv_ctx *ctx, const epv_gep_account *acc, const epv_gep_unc *unc,
-                                  const char *region, int year, epv_gep_basis basis,
-                                  const epv_gep_unc_mc_options *opt, epv_gep_unc_a2 *out);
+                                  const epv_gep_unc_options *opts, epv_unc_interval *out);
+
+/**
+ * Write a histogram of Monte Carlo draws (e.g. epv_gep_unc_options.gep_draws) as an SVG bar
+ * chart: `bins` bars (>= 1) between the smallest and largest draw, a title and the unit
+ * label of the x axis (UTF-8). The file is written to a temporary name and renamed.
+ */
+EPV_API int epv_gep_unc_write_histogram_svg(epv_ctx *ctx, const double *draws, size_t n, size_t bins,
+                                            const char *title, const char *unit, const char *path);
 
 #ifdef __cplusplus
 }

@@ -50,7 +50,8 @@ typedef enum epv_unit {
     EPV_UNIT_COUNT = 50, EPV_UNIT_WAN_COUNT = 51,
     EPV_UNIT_T_C = 60, EPV_UNIT_WAN_T_C = 61,
     EPV_UNIT_T_CO2E = 70, EPV_UNIT_WAN_T_CO2E = 71,
-    EPV_UNIT_M = 80, EPV_UNIT_MM = 81
+    EPV_UNIT_M = 80, EPV_UNIT_MM = 81,
+    EPV_UNIT_YI_T = 13 /**< 亿t (10^8 t), as published GEP accounts report soil and sand retained */
 } epv_unit;
 
 /** Convert mu (亩) to hectares. */

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (epv_gep_check(ctx, acc, &f) == 0) epv_gep_findings_free(f);
         if (epv_gep_account_value(ctx, acc, epv_gep_input_prices(in), epv_gep_input_deflator(in),
                                   epv_gep_input_price_year(in)) == 0) {
-            epv_gep_region r;
+            epv_gep_region r = EPV_GEP_REGION_INIT;
             double v;
             int y0 = epv_gep_account_first_year(acc);
             for (size_t i = 0; i < epv_gep_account_region_count(acc); i++)

@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (epv_ctx_new(&ctx)) return 0;
     epv_gep_tree *t = NULL;
     if (epv_gep_tree_load_memory(ctx, (const char *)data, size, "fuzz.xml", &t) == 0) {
-        epv_gep_indicator ind;
+        epv_gep_indicator ind = EPV_GEP_INDICATOR_INIT;
         for (size_t i = 0; i < epv_gep_tree_count(t); i++) epv_gep_tree_at(ctx, t, i, &ind);
     }
     epv_gep_tree_free(t);
