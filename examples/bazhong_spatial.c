@@ -75,6 +75,7 @@ int main(int argc, char **argv)
     o.zones = zones;
     o.code_field = "id"; /* the GeoJSON's feature id: the county's administrative code */
     o.name_field = "name";
+    o.water_ecosystem = "wetland"; /* its ET is water-surface evaporation (climate regulation) */
     o.slope_length_m = 50; /* illustrative hillslope length */
     o.tile_rows = o.tile_cols = 64;
 

@@ -59,6 +59,7 @@ int main(int argc, char **argv)
     o.biophysical = f[6];
     o.zones = f[7];
     o.code_field = "id";
+    o.water_ecosystem = "wetland"; /* its ET is water-surface evaporation (climate regulation) */
     o.slope_length_m = 50;
     o.tile_rows = o.tile_cols = tile;
     int rc = 0;

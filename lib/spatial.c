@@ -771,6 +771,10 @@ static int run_setup(epv_ctx *ctx, const epv_spatial_options *o, sp_run *s)
     if (o->tile_rows < 3 || o->tile_cols < 3 || o->tile_rows > 16384 || o->tile_cols > 16384)
         return epv__error(ctx, EPV_ERANGE, "epv_spatial_options: tile %d x %d outside 3..16384", o->tile_rows,
                           o->tile_cols);
+    if (o->water_ecosystem && (!(o->latent_heat_kj_kg > 0) || !isfinite(o->latent_heat_kj_kg) || !(o->eer > 0) ||
+                               !isfinite(o->eer)))
+        return epv__error(ctx, EPV_ERANGE, "epv_spatial_options: latent_heat_kj_kg %g and eer %g must be positive",
+                          o->latent_heat_kj_kg, o->eer);
     if (!(o->slope_length_m >= 0) || !isfinite(o->slope_length_m))
         return epv__error(ctx, EPV_ERANGE, "epv_spatial_options: slope_length_m %g is negative", o->slope_length_m);
     epv__sp_gdal_init();
@@ -797,6 +801,14 @@ static int run_setup(epv_ctx *ctx, const epv_spatial_options *o, sp_run *s)
         s->has[EPV_SPATIAL_CARBON_FIXATION] = s->has[EPV_SPATIAL_OXYGEN_RELEASE] = col != SIZE_MAX;
     }
     if ((rc = open_grid(s)) || (rc = load_table(s)) || (rc = load_zones(s))) return rc;
+    if (o->water_ecosystem) {
+        size_t j;
+        for (j = 0; j < s->neco; j++)
+            if (!strcmp(s->eco[j], o->water_ecosystem)) break;
+        if (j == s->neco)
+            return epv__error(ctx, EPV_ENOTFOUND, "epv_spatial_options: water_ecosystem '%s' is not an ecosystem of %s",
+                              o->water_ecosystem, o->ecosystem_table ? o->ecosystem_table : o->biophysical);
+    }
     s->tr = (size_t)o->tile_rows;
     s->tc = (size_t)o->tile_cols;
     s->ntx = (s->nx + s->tc - 1) / s->tc;
@@ -814,6 +826,11 @@ static int make_result(sp_run *s, epv_spatial_result **out)
     if (rc) return rc;
     memcpy((*out)->has, s->has, sizeof s->has);
     (*out)->ngroups_total = s->ngroups;
+    if (s->o->water_ecosystem && s->has[EPV_SPATIAL_EVAPOTRANSPIRATION]) {
+        if (!((*out)->water_eco = epv__strdup(s->ctx, s->o->water_ecosystem))) return EPV_ENOMEM;
+        (*out)->latent_heat = s->o->latent_heat_kj_kg;
+        (*out)->eer = s->o->eer;
+    }
     (*out)->nrows = s->ny;
     (*out)->ncols = s->nx;
     return EPV_OK;

@@ -23,6 +23,8 @@ struct epv_spatial_result {
     size_t nrows, ncols;  /* grid size, for merge checks */
     double *total;        /* nreg x neco x NCOLS, column-major by col: total[col*ncell + cell] */
     int part, nparts;     /* nparts 0: a whole run */
+    char *water_eco;      /* climate: ecosystem of water surfaces (NULL: none) */
+    double latent_heat, eer;
     size_t ngroups;       /* kept groups (parts only) */
     epv__sp_group *groups;
 };

@@ -56,6 +56,7 @@ EPV_API void epv_spatial_result_free(epv_spatial_result *r)
     epv__free(ctx, r->reg_name);
     epv__free(ctx, r->eco_code);
     epv__free(ctx, r->total);
+    epv__free(ctx, r->water_eco);
     for (size_t g = 0; g < r->ngroups; g++) {
         epv__free(ctx, r->groups[g].cell);
         epv__free(ctx, r->groups[g].val);
@@ -144,6 +145,13 @@ EPV_API int epv_spatial_result_merge(epv_ctx *ctx, epv_spatial_result *const *pa
         return rc;
     }
     memcpy(r->has, p0->has, sizeof r->has);
+    if (p0->water_eco && !(r->water_eco = epv__strdup(ctx, p0->water_eco))) {
+        epv__free(ctx, all);
+        epv_spatial_result_free(r);
+        return EPV_ENOMEM;
+    }
+    r->latent_heat = p0->latent_heat;
+    r->eer = p0->eer;
     r->ngroups_total = p0->ngroups_total;
     r->nrows = p0->nrows;
     r->ncols = p0->ncols;
@@ -198,6 +206,9 @@ EPV_API int epv_spatial_result_serialize(epv_ctx *ctx, const epv_spatial_result 
     put_u64(&b, (uint64_t)(int64_t)r->part);
     put_u64(&b, (uint64_t)(int64_t)r->nparts);
     for (int c = 0; c <= EPV_SPATIAL_LS; c++) put_u64(&b, (uint64_t)r->has[c]);
+    put_str(&b, r->water_eco ? r->water_eco : "");
+    put(&b, &r->latent_heat, sizeof(double));
+    put(&b, &r->eer, sizeof(double));
     for (size_t i = 0; i < r->nreg; i++) put_str(&b, r->reg_code[i]), put_str(&b, r->reg_name[i]);
     for (size_t j = 0; j < r->neco; j++) put_str(&b, r->eco_code[j]);
     put(&b, r->total, r->nreg * r->neco * EPV_SPATIAL_NCOLS * sizeof(double));
@@ -262,6 +273,13 @@ EPV_API int epv_spatial_result_deserialize(epv_ctx *ctx, const void *buf, size_t
     r->part = (int)(int64_t)get_u64(&d);
     r->nparts = (int)(int64_t)get_u64(&d);
     for (int c = 0; c <= EPV_SPATIAL_LS; c++) r->has[c] = (int)get_u64(&d);
+    r->water_eco = get_str(ctx, &d);
+    get(&d, &r->latent_heat, sizeof(double));
+    get(&d, &r->eer, sizeof(double));
+    if (r->water_eco && !*r->water_eco) {
+        epv__free(ctx, r->water_eco);
+        r->water_eco = NULL;
+    }
     if (d.err || nreg > len || neco > len || (neco && nreg > len / neco)) goto bad;
     r->reg_code = epv__calloc(ctx, nreg + 1, sizeof(char *));
     r->reg_name = epv__calloc(ctx, nreg + 1, sizeof(char *));
@@ -408,6 +426,17 @@ EPV_API int epv_spatial_result_write_gep_input(epv_ctx *ctx, const epv_spatial_r
                 fprintf(f, "\" indicator=\"%s\" year=\"%d\" value=\"%.17g\" unit=\"%s\" source=\"epv_spatial\"/>\n",
                         quantities[q].indicator, year, r->total[(size_t)quantities[q].col * ncell + cell],
                         quantities[q].unit);
+            }
+            if (r->water_eco && !strcmp(r->water_eco, r->eco_code[j]) && area[cell] > 0) {
+                /* area-weighted ET of the water surfaces, mm = m3 / (ha x 10) */
+                double mm = r->total[(size_t)EPV_SPATIAL_EVAPOTRANSPIRATION * ncell + cell] / (area[cell] * 10.0);
+                fprintf(f, "  <climateEvaporation region=\"");
+                epv__out_xml_text(f, r->reg_code[i]);
+                fprintf(f, "\" ecosystem=\"");
+                epv__out_xml_text(f, r->eco_code[j]);
+                fprintf(f, "\" year=\"%d\" waterAreaHa=\"%.17g\" evapMm=\"%.17g\" latentHeatKjKg=\"%.17g\" eer=\"%.17g\" "
+                           "source=\"epv_spatial\"/>\n",
+                        year, area[cell], mm, r->latent_heat, r->eer);
             }
         }
     fprintf(f, "</gepInput>\n");

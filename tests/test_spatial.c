@@ -270,6 +270,29 @@ static void test_services_by_hand(void)
         EPV_ASSERT_CLOSE(q, 13900, 1e-12);
     }
     epv_gep_input_free(in);
+    in = NULL;
+    /* Climate regulation by water-surface evaporation, with cropland standing in for water:
+     * B cropland evaporates (600 + 500) mm x 1 ha x 10 m3/(mm ha) = 11,000 m3 over 2 ha (550 mm);
+     * E = 11,000 m3 x 2450 kJ/kg x 1e3 kg/m3 / (3600 x 3.0) = 2,495,370.37 kWh (specification's
+     * E_we without the humidifier term; the GEP module computes it from the written element). */
+    epv_spatial_result *rw = NULL;
+    o.water_ecosystem = "cropland";
+    EPV_ASSERT_OK(ctx, epv_spatial_run(ctx, &o, &rw));
+    EPV_ASSERT_OK(ctx, epv_spatial_result_write_gep_input(ctx, rw, 2021, NULL, tp("accw.xml")));
+    EPV_ASSERT_OK(ctx, epv_gep_input_load_file(ctx, tree, tp("accw.xml"), &in));
+    if (in) {
+        double q = 0;
+        EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, epv_gep_input_account(in), "B", "cropland",
+                                                    "climate_regulation", 2021, &q));
+        EPV_ASSERT_CLOSE(q, 11000.0 * 2450 * 1e3 / (3600 * 3.0), 1e-12);
+        EPV_ASSERT_CLOSE(q, 2495370.37, 1e-9);
+    }
+    epv_gep_input_free(in);
+    epv_spatial_result_free(rw);
+    o.water_ecosystem = "lake";
+    EPV_ASSERT_STATUS(ctx, epv_spatial_run(ctx, &o, &rw), EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "water_ecosystem 'lake'");
+    o.water_ecosystem = NULL;
     epv_gep_tree_free(tree);
     EPV_ASSERT_OK(ctx, epv_spatial_result_write_csv(ctx, r, tp("acc.csv")));
     FILE *f = fopen(tp("acc.csv"), "r");

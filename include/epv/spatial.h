@@ -97,11 +97,16 @@ typedef struct epv_spatial_options {
     int tile_cols;             /**< tile width, pixels (default 256) */
     int keep_negative_water;   /**< 0 (default): a pixel whose water balance is negative conserves
                                     0 m3 (the GEP account takes no negative quantity); 1: keep it */
+    const char *water_ecosystem; /**< ecosystem whose ET is water-surface evaporation: the account
+                                    input gets a climateEvaporation element per region for it
+                                    (NULL: none; needs `et`) */
+    double latent_heat_kj_kg;  /**< latent heat of vaporisation for it, kJ/kg (default 2450) */
+    double eer;                /**< air conditioner energy efficiency ratio (default 3.0) */
 } epv_spatial_options;
 /** Initialiser of ::epv_spatial_options with the defaults. */
 #define EPV_SPATIAL_OPTIONS_INIT                                                                 \
     { EPV_SPATIAL_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,     \
-      NULL, NULL, NULL, 0.0, 256, 256, 0 }
+      NULL, NULL, NULL, 0.0, 256, 256, 0, NULL, 2450.0, 3.0 }
 /** Function twin of ::EPV_SPATIAL_OPTIONS_INIT (ctx may be NULL). */
 EPV_API int epv_spatial_options_init(epv_ctx *ctx, epv_spatial_options *opts, unsigned int version);
 
@@ -166,7 +171,9 @@ EPV_API int epv_spatial_result_column(epv_ctx *ctx, const epv_spatial_result *r,
 /**
  * Write the result as GEP account input (data/schema/gep_input.xsd): regions with their
  * area, ecosystems, ecosystemArea and one quantity per computed service, region and
- * ecosystem for `year`. `extra_xml` (may be NULL) is a file of further elements of the
+ * ecosystem for `year`; with `water_ecosystem` set, a climateEvaporation element per region
+ * (its area, its area-weighted ET in mm, the run's latent heat and EER) from which the GEP
+ * module computes climate regulation. `extra_xml` (may be NULL) is a file of further elements of the
  * schema's choice group (price, soilPrice, deflator, gdp ...) copied after the ecosystems.
  * The document is validated against the schema before it replaces `path`; nothing is
  * written on error.
