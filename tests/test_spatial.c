@@ -494,6 +494,23 @@ static void test_determinism_and_sums(void)
     EPV_ASSERT_CLOSE(value(ctx, r1, EPV_SPATIAL_PIXELS, 0, 0) + value(ctx, r1, EPV_SPATIAL_PIXELS, 0, 1) +
                          value(ctx, r1, EPV_SPATIAL_PIXELS, 0, 2),
                      70 * BY - 1, 0);
+    /* Tiles read with a one-cell halo: per-pixel LS and soil retention do not depend on the
+     * tile size (32 x 40 above, one 256 x 256 tile here), bit for bit. */
+    {
+        epv_spatial_options big = o;
+        big.tile_rows = big.tile_cols = 256;
+        epv_spatial_col c2[2] = { EPV_SPATIAL_LS, EPV_SPATIAL_SOIL_RETENTION };
+        const char *pa[2] = { tp("ls_a.tif"), tp("sr_a.tif") }, *pb[2] = { tp("ls_b.tif"), tp("sr_b.tif") };
+        EPV_ASSERT_OK(ctx, epv_spatial_write_rasters(ctx, &o, c2, pa, 2));
+        EPV_ASSERT_OK(ctx, epv_spatial_write_rasters(ctx, &big, c2, pb, 2));
+        for (int k = 0; k < 2; k++) {
+            double *va = read_raster(pa[k], BX, BY), *vb = read_raster(pb[k], BX, BY);
+            CU_ASSERT_FATAL(va && vb);
+            CU_ASSERT(memcmp(va, vb, sizeof(double) * BX * BY) == 0);
+            free(va);
+            free(vb);
+        }
+    }
     /* Cancellation: ECANCELLED, no result, no raster left behind. */
     int calls = 0;
     epv_ctx_set_progress(ctx, cancel_at_half, &calls);
@@ -527,6 +544,60 @@ static void expect_bad(epv_ctx *ctx, const epv_spatial_options *o, int code, con
     const char *path = tp("never.tif");
     CU_ASSERT(epv_spatial_write_rasters(ctx, o, &col, &path, 1) == code);
     CU_ASSERT(access(path, F_OK) != 0);
+}
+
+/* Zones in another CRS (WGS84 longitude/latitude) are reprojected onto the UTM grid: the 3x3
+ * case with its two zones given in degrees gives the same sums. */
+static void test_reprojected_zones(void)
+{
+    epv_ctx *ctx;
+    epv_ctx_new(&ctx);
+    make_case3();
+    OGRSpatialReferenceH utm = OSRNewSpatialReference(NULL), geo = OSRNewSpatialReference(NULL);
+    OSRImportFromEPSG(utm, 32648);
+    OSRImportFromEPSG(geo, 4326);
+    OSRSetAxisMappingStrategy(utm, OAMS_TRADITIONAL_GIS_ORDER);
+    OSRSetAxisMappingStrategy(geo, OAMS_TRADITIONAL_GIS_ORDER);
+    OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(utm, geo);
+    double xs[2][5] = { { X0 - 10, X0 + 200, X0 + 200, X0 - 10, X0 - 10 }, { X0 + 200, X0 + 310, X0 + 310, X0 + 200, X0 + 200 } };
+    double ys[5] = { Y0 + 10, Y0 + 10, Y0 - 310, Y0 - 310, Y0 + 10 };
+    char gj[4096];
+    size_t len = (size_t)snprintf(gj, sizeof gj, "{\"type\":\"FeatureCollection\",\"features\":[");
+    for (int z = 0; z < 2; z++) {
+        double x[5], y[5];
+        memcpy(x, xs[z], sizeof x);
+        memcpy(y, ys, sizeof y);
+        OCTTransform(ct, 5, x, y, NULL);
+        len += (size_t)snprintf(gj + len, sizeof gj - len,
+                                "%s{\"type\":\"Feature\",\"properties\":{\"code\":\"%s\",\"name\":\"n\"},\"geometry\":"
+                                "{\"type\":\"Polygon\",\"coordinates\":[[",
+                                z ? "," : "", z ? "B" : "A");
+        for (int k = 0; k < 5; k++) len += (size_t)snprintf(gj + len, sizeof gj - len, "%s[%.12f,%.12f]", k ? "," : "", x[k], y[k]);
+        len += (size_t)snprintf(gj + len, sizeof gj - len, "]]}}");
+    }
+    snprintf(gj + len, sizeof gj - len, "]}\n");
+    text("zones_geo.geojson", gj);
+    OCTDestroyCoordinateTransformation(ct);
+    OSRDestroySpatialReference(utm);
+    OSRDestroySpatialReference(geo);
+    epv_spatial_options o;
+    opts3(&o);
+    epv_spatial_result *a = NULL, *b = NULL;
+    EPV_ASSERT_OK(ctx, epv_spatial_run(ctx, &o, &a));
+    o.zones = tp("zones_geo.geojson");
+    EPV_ASSERT_OK(ctx, epv_spatial_run(ctx, &o, &b));
+    CU_ASSERT_FATAL(a && b);
+    for (int c = 0; c < EPV_SPATIAL_NCOLS; c++) {
+        const double *va, *vb;
+        size_t na, nb;
+        epv_spatial_result_column(ctx, a, c, &va, &na);
+        epv_spatial_result_column(ctx, b, c, &vb, &nb);
+        CU_ASSERT(na == nb && memcmp(va, vb, na * sizeof *va) == 0);
+    }
+    EPV_ASSERT_CLOSE(value(ctx, b, EPV_SPATIAL_WATER_CONSERVATION, 0, 1), 13900, 1e-12);
+    epv_spatial_result_free(a);
+    epv_spatial_result_free(b);
+    epv_ctx_free(ctx);
 }
 
 static void test_bad_inputs(void)
@@ -617,6 +688,7 @@ int main(void)
                             { "3x3 services worked by hand", test_services_by_hand },
                             { "geographic grid", test_geographic },
                             { "determinism, parts, zonal = pixel sums, cancel", test_determinism_and_sums },
+                            { "zones reprojected onto the grid", test_reprojected_zones },
                             { "bad inputs", test_bad_inputs },
                             CU_TEST_INFO_NULL };
     int rc = epv_test_main("spatial", tests);
