@@ -39,6 +39,7 @@ void epv__sp_gdal_init(void) { pthread_once(&gdal_once, gdal_init); }
 typedef struct sp_worker {
     epv_ctx wctx;
     GDALDatasetH ds[NIN];
+    GDALDatasetH mem; /* in-memory raster of a full tile, for rasterising the regions */
     OGRGeometryH *geoms;
     size_t cap; /* cells per tile buffer */
     double *scratch; /* 3 x cap */
@@ -524,8 +525,15 @@ static int rasterize(sp_worker *wk, sp_run *s, size_t r0, size_t c0, size_t h, s
         burn[ng++] = s->burn[k];
     }
     if (ng == 0) return EPV_OK;
-    GDALDatasetH md = GDALCreate(GDALGetDriverByName("MEM"), "", (int)w, (int)h, 1, GDT_Int32, NULL);
+    /* one in-memory raster per worker for full tiles, a temporary one for the grid's edges */
+    int full = h == s->tr && w == s->tc;
+    GDALDatasetH md = full ? wk->mem : NULL;
+    if (!md) md = GDALCreate(GDALGetDriverByName("MEM"), "", (int)w, (int)h, 1, GDT_Int32, NULL);
     if (!md) return gdal_error(&wk->wctx, EPV_EIO, "cannot create an in-memory raster", "zones");
+    if (full) {
+        wk->mem = md;
+        GDALFillRaster(GDALGetRasterBand(md, 1), 0, 0);
+    }
     double tgt[6] = { x0, s->gt[1], 0, y0, 0, s->gt[5] };
     GDALSetGeoTransform(md, tgt);
     int band = 1;
@@ -533,7 +541,7 @@ static int rasterize(sp_worker *wk, sp_run *s, size_t r0, size_t c0, size_t h, s
     CPLErr e = GDALRasterizeGeometries(md, 1, &band, (int)ng, sel, NULL, NULL, burn, NULL, NULL, NULL);
     if (e == CE_None)
         e = GDALRasterIO(GDALGetRasterBand(md, 1), GF_Read, 0, 0, (int)w, (int)h, z, (int)w, (int)h, GDT_Int32, 0, 0);
-    GDALClose(md);
+    if (!full) GDALClose(md);
     if (e != CE_None) return gdal_error(&wk->wctx, EPV_EIO, "cannot rasterise the regions", s->o->zones);
     return EPV_OK;
 }
@@ -674,6 +682,7 @@ static void worker_free(sp_run *s, sp_worker *wk)
 {
     for (int i = 0; i < NIN; i++)
         if (wk->ds[i]) GDALClose(wk->ds[i]);
+    if (wk->mem) GDALClose(wk->mem);
     if (wk->geoms)
         for (size_t k = 0; k < s->ngeoms; k++)
             if (wk->geoms[k]) OGR_G_DestroyGeometry(wk->geoms[k]);
