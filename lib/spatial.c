@@ -91,6 +91,7 @@ typedef struct sp_run {
     int nworkers;
     sp_worker *wk;
     size_t ncell;
+    double *ls_grid; /* whole-grid LS (Desmet & Govers), or NULL */
     /* raster output */
     size_t nout;
     const epv_spatial_col *ocols;
@@ -605,7 +606,10 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
         const double *et = wk->in[IN_ET];
         for (size_t i = 0; i < n; i++) col[EPV_SPATIAL_EVAPOTRANSPIRATION][i] = et[i] * 1e-3 * wk->area_m2[i];
     }
-    if (s->has[EPV_SPATIAL_SOIL_RETENTION]) {
+    if (s->has[EPV_SPATIAL_SOIL_RETENTION] && s->ls_grid) {
+        for (size_t r = 0; r < h; r++)
+            memcpy(col[EPV_SPATIAL_LS] + r * w, s->ls_grid + (r0 + r) * s->nx + c0, w * sizeof(double));
+    } else if (s->has[EPV_SPATIAL_SOIL_RETENTION]) {
         /* DEM window with a one-cell halo, edges replicated */
         size_t hr0 = r0 ? r0 - 1 : 0, hr1 = r0 + h < s->ny ? r0 + h + 1 : s->ny;
         size_t hc0 = c0 ? c0 - 1 : 0, hc1 = c0 + w < s->nx ? c0 + w + 1 : s->nx;
@@ -619,6 +623,8 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
                 wk->dem[r * W + c] = epv__sp_dem_at(tmp, hw, (long)hr0, (long)hr1, (long)hc0, (long)hc1,
                                                     (long)r0 + (long)r - 1, (long)c0 + (long)c - 1);
         epv__sp_ls_window(h, w, wk->dem, s->row_dx + r0, s->dy, s->slope_len, col[EPV_SPATIAL_LS], wk->scratch);
+    }
+    if (s->has[EPV_SPATIAL_SOIL_RETENTION]) {
         for (size_t i = 0; i < n; i++) {
             int k = wk->cls[i];
             wk->cf[i] = k >= 0 ? s->usle_c[k] : NAN;
@@ -767,7 +773,39 @@ static void run_free(sp_run *s)
     epv__free(ctx, s->lut);
     epv__free(ctx, s->row_area);
     epv__free(ctx, s->row_dx);
+    epv__free(ctx, s->ls_grid);
     epv__free(ctx, s->srs_wkt);
+}
+
+/* Desmet & Govers LS over the whole DEM (held in memory), before the tiles. */
+static int flow_ls(sp_run *s)
+{
+    epv_ctx *ctx = s->ctx;
+    if (s->nx > SIZE_MAX / sizeof(double) / s->ny)
+        return epv__error(ctx, EPV_ERANGE, "%s: grid too large", s->path[IN_DEM]);
+    size_t n = s->nx * s->ny;
+    double *dem = epv__malloc(ctx, n * sizeof *dem);
+    if (!dem) return EPV_ENOMEM;
+    GDALDatasetH ds = GDALOpenEx(s->path[IN_DEM], GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+    int rc = EPV_OK;
+    CPLErrorReset();
+    if (!ds || GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Read, 0, 0, (int)s->nx, (int)s->ny, dem, (int)s->nx,
+                            (int)s->ny, GDT_Float64, 0, 0) != CE_None)
+        rc = gdal_error(ctx, EPV_EIO, "cannot read", s->path[IN_DEM]);
+    if (ds) GDALClose(ds);
+    for (size_t i = 0; rc == EPV_OK && i < n; i++) {
+        double x = dem[i];
+        if (s->has_nodata[IN_DEM] && (x == s->nodata[IN_DEM] || (isnan(x) && isnan(s->nodata[IN_DEM])))) dem[i] = NAN;
+        else if (!isfinite(x))
+            rc = epv__error(ctx, EPV_ERANGE, "%s (dem): pixel row %zu, column %zu: value %g is not a number (and not nodata)",
+                            s->path[IN_DEM], i / s->nx, i % s->nx, x);
+    }
+    if (rc == EPV_OK && !(s->ls_grid = epv__malloc(ctx, n * sizeof(double)))) rc = EPV_ENOMEM;
+    if (rc == EPV_OK)
+        rc = epv_spatial_ls_desmet_govers(ctx, s->ny, s->nx, dem, s->row_dx[s->ny / 2], s->dy, s->ls_grid);
+    epv__free(ctx, dem);
+    if (rc == EPV_OK) rc = epv__progress(ctx, 0, "spatial: flow accumulation");
+    return rc;
 }
 
 static int run_setup(epv_ctx *ctx, const epv_spatial_options *o, sp_run *s)
@@ -818,6 +856,7 @@ static int run_setup(epv_ctx *ctx, const epv_spatial_options *o, sp_run *s)
             return epv__error(ctx, EPV_ENOTFOUND, "epv_spatial_options: water_ecosystem '%s' is not an ecosystem of %s",
                               o->water_ecosystem, o->ecosystem_table ? o->ecosystem_table : o->biophysical);
     }
+    if (o->ls_flow_accumulation && s->has[EPV_SPATIAL_SOIL_RETENTION] && (rc = flow_ls(s))) return rc;
     s->tr = (size_t)o->tile_rows;
     s->tc = (size_t)o->tile_cols;
     s->ntx = (s->nx + s->tc - 1) / s->tc;

@@ -177,6 +177,50 @@ static void test_ls_published(void)
     epv_ctx_free(ctx);
 }
 
+/* McCool's m at a slope of gradient g (AH703 eqs. 4-2, 4-3): beta = (sin/0.0896)/(3 sin^0.8 + 0.56),
+ * m = beta/(1 + beta). At 9 %: sin = 0.0896377, sin^0.8 = 0.145208, beta = 1.000421/0.995624
+ * = 1.004818, m = 0.501201. */
+static double m_of(double g)
+{
+    double st = g / sqrt(1 + g * g), beta = (st / 0.0896) / (3 * pow(st, 0.8) + 0.56);
+    return beta / (1 + beta);
+}
+static double m9(void) { return m_of(0.09); }
+
+static void test_ls_desmet_govers(void)
+{
+    epv_ctx *ctx;
+    epv_ctx_new(&ctx);
+    EPV_ASSERT_CLOSE(m9(), 0.501201, 1e-5);
+    /* A uniform 10 % slope (clear of the 9 % switch of S), 10 cells of 10 m rising east, 5 rows.
+     * D8 sends each cell to its west neighbour, so the cell k cells below the ridge drains k
+     * cells: A_in = k x 100 m2, aspect along x (|sin a| + |cos a| = 1). Desmet & Govers' eq. 10
+     * per cell, D = 10 m:  L_k = ((k + 1)^(m+1) - k^(m+1)) x D^m / 22.13^m,
+     * which telescopes: the mean over the 10 cells is (100 / 22.13)^m, the RUSLE L of the whole
+     * 100 m slope (AH703 eq. 4-1; the segment form, eq. 4-6, divides a slope the same way).
+     * S(10 %) = 16.8 x sin(atan 0.1) - 0.50 = 16.8 x 0.0995037 - 0.50 = 1.171663 (AH703 eq. 4-5). */
+    enum { R = 5, C = 10 };
+    double dem[R * C], ls[R * C];
+    for (int i = 0; i < R * C; i++) dem[i] = 0.1 * 10.0 * (i % C);
+    EPV_ASSERT_OK(ctx, epv_spatial_ls_desmet_govers(ctx, R, C, dem, 10, 10, ls));
+    double m = m_of(0.1), s10 = 16.8 * (0.1 / sqrt(1.01)) - 0.50;
+    EPV_ASSERT_CLOSE(s10, 1.171663, 1e-6);
+    for (int r = 0; r < R; r++) {
+        double mean = 0;
+        for (int c = 0; c < C; c++) mean += ls[r * C + c] / C;
+        EPV_ASSERT_CLOSE(mean, pow(100 / 22.13, m) * s10, 1e-12);
+    }
+    /* the ridge cell drains nothing: L = (D / 22.13)^m; the outlet cell drains 9 cells */
+    EPV_ASSERT_CLOSE(ls[C - 1], pow(10 / 22.13, m) * s10, 1e-12);
+    EPV_ASSERT_CLOSE(ls[0], (pow(10, m + 1) - pow(9, m + 1)) * pow(10 / 22.13, m) * s10, 1e-12);
+    /* NaN passes no flow and stays NaN */
+    dem[5] = NAN;
+    EPV_ASSERT_OK(ctx, epv_spatial_ls_desmet_govers(ctx, R, C, dem, 10, 10, ls));
+    CU_ASSERT(isnan(ls[5]));
+    CU_ASSERT(isfinite(ls[4]) && isfinite(ls[6]));
+    epv_ctx_free(ctx);
+}
+
 static void test_cell_area(void)
 {
     epv_ctx *ctx;
@@ -317,6 +361,16 @@ static void test_services_by_hand(void)
     EPV_ASSERT_CLOSE(ls[7], ls9(), 1e-9);
     free(wc);
     free(ls);
+    /* Desmet & Govers in a run: each row of the 3 x 100 m slope has mean L = (300 / 22.13)^m. */
+    o.ls_flow_accumulation = 1;
+    const char *lsdg = tp("ls_dg.tif");
+    epv_spatial_col lscol = EPV_SPATIAL_LS;
+    EPV_ASSERT_OK(ctx, epv_spatial_write_rasters(ctx, &o, &lscol, &lsdg, 1));
+    ls = read_raster(lsdg, 3, 3);
+    CU_ASSERT_FATAL(ls != NULL);
+    EPV_ASSERT_CLOSE((ls[3] + ls[4] + ls[5]) / 3, pow(300 / 22.13, m9()) * ls9(), 1e-12);
+    free(ls);
+    o.ls_flow_accumulation = 0;
     epv_spatial_result_free(r);
 
     /* A negative water balance: ET 1500 mm at (0,0) gives 1000 - 100 - 1500 = -600 mm.
@@ -684,6 +738,7 @@ int main(void)
     snprintf(dir, sizeof dir, "%s/epv_spatial_XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     if (!mkdtemp(dir)) return 2;
     CU_TestInfo tests[] = { { "LS: RUSLE (AH703) with Horn's slope, published values", test_ls_published },
+                            { "LS: Desmet & Govers with D8 flow accumulation", test_ls_desmet_govers },
                             { "cell areas on the WGS84 ellipsoid", test_cell_area },
                             { "3x3 services worked by hand", test_services_by_hand },
                             { "geographic grid", test_geographic },

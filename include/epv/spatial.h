@@ -14,7 +14,8 @@
  * module reads cells, supplies per-class factors and the LS factor, and sums. The LS factor
  * is the RUSLE one (Renard et al. 1997, USDA Agriculture Handbook 703, eqs. 4-1 to 4-5
  * after McCool et al. 1987, 1989) with the slope from the DEM by Horn's (1981) 3x3 method
- * and a slope length given by the caller (see epv_spatial_ls_rusle()).
+ * and a slope length given by the caller (epv_spatial_ls_rusle()) or from D8 flow accumulation
+ * after Desmet & Govers 1996 (epv_spatial_ls_desmet_govers(), option ls_flow_accumulation).
  *
  * Processing is tile by tile. Memory bound of a run, whatever the raster size:
  *   threads x (tile_rows + 2) x (tile_cols + 2) x 208 bytes  (input and output buffers)
@@ -102,11 +103,15 @@ typedef struct epv_spatial_options {
                                     (NULL: none; needs `et`) */
     double latent_heat_kj_kg;  /**< latent heat of vaporisation for it, kJ/kg (default 2450) */
     double eer;                /**< air conditioner energy efficiency ratio (default 3.0) */
+    int ls_flow_accumulation;  /**< 0 (default): LS with the fixed slope_length_m, tile by tile;
+                                    1: Desmet & Govers (1996) with D8 flow accumulation
+                                    (epv_spatial_ls_desmet_govers()) over the whole DEM, held in
+                                    memory (about 48 bytes per pixel on top of the bound above) */
 } epv_spatial_options;
 /** Initialiser of ::epv_spatial_options with the defaults. */
 #define EPV_SPATIAL_OPTIONS_INIT                                                                 \
     { EPV_SPATIAL_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,     \
-      NULL, NULL, NULL, 0.0, 256, 256, 0, NULL, 2450.0, 3.0 }
+      NULL, NULL, NULL, 0.0, 256, 256, 0, NULL, 2450.0, 3.0, 0 }
 /** Function twin of ::EPV_SPATIAL_OPTIONS_INIT (ctx may be NULL). */
 EPV_API int epv_spatial_options_init(epv_ctx *ctx, epv_spatial_options *opts, unsigned int version);
 
@@ -222,6 +227,20 @@ EPV_API int epv_spatial_cell_area_geographic(epv_ctx *ctx, double lat1_deg, doub
  */
 EPV_API int epv_spatial_ls_rusle(epv_ctx *ctx, size_t nrows, size_t ncols, const double *dem,
                                  double dx_m, double dy_m, double slope_length_m, double *out_ls);
+
+/**
+ * LS factor with the slope length from flow accumulation, after Desmet & Govers (1996, J. Soil
+ * and Water Conservation 51(5):427-433, eq. 10), the form InVEST's SDR model uses:
+ * L = ((A_in + D^2)^(m+1) - A_in^(m+1)) / (D^(m+2) x^m 22.13^m), with A_in the area draining
+ * into the cell (m2) by D8 flow to the steepest lower neighbour (O'Callaghan & Mark 1984; no
+ * pit filling: a cell without a lower neighbour passes nothing on), D the cell size
+ * (sqrt(dx dy)), x = |sin a| + |cos a| for the aspect a, m and S as in epv_spatial_ls_rusle().
+ * On a uniform slope of n cells the mean of L is the RUSLE L of the whole slope length n D
+ * (AH703's segment form, eq. 4-6). Needs the whole DEM: memory about 40 bytes per cell.
+ * NaN elevation gives NaN and passes no flow.
+ */
+EPV_API int epv_spatial_ls_desmet_govers(epv_ctx *ctx, size_t nrows, size_t ncols, const double *dem,
+                                         double dx_m, double dy_m, double *out_ls);
 
 #ifdef __cplusplus
 }
