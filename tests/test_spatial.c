@@ -5,6 +5,7 @@
  * parts, and the bad inputs of the issue (each error names the file, field and pixel). */
 #define _GNU_SOURCE 1
 #include <gdal.h>
+#include <gdal_utils.h>
 #include <ogr_srs_api.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -649,8 +650,37 @@ static void test_reprojected_zones(void)
         CU_ASSERT(na == nb && memcmp(va, vb, na * sizeof *va) == 0);
     }
     EPV_ASSERT_CLOSE(value(ctx, b, EPV_SPATIAL_WATER_CONSERVATION, 0, 1), 13900, 1e-12);
+    epv_spatial_result_free(b);
+    b = NULL;
+    /* The same zones as a GeoPackage (any vector format GDAL reads) give the same sums. */
+    GDALDatasetH src = GDALOpenEx(tp("zones.geojson"), GDAL_OF_VECTOR, NULL, NULL, NULL);
+    char *topts[] = { "-f", "GPKG", NULL };
+    GDALVectorTranslateOptions *vto = GDALVectorTranslateOptionsNew(topts, NULL);
+    GDALDatasetH gp = GDALVectorTranslate(tp("zones.gpkg"), NULL, 1, &src, vto, NULL);
+    GDALVectorTranslateOptionsFree(vto);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
+    GDALClose(gp);
+    GDALClose(src);
+    o.zones = tp("zones.gpkg");
+    EPV_ASSERT_OK(ctx, epv_spatial_run(ctx, &o, &b));
+    CU_ASSERT_FATAL(b != NULL);
+    for (int c = 0; c < EPV_SPATIAL_NCOLS; c++) {
+        const double *va, *vb;
+        size_t na, nb;
+        epv_spatial_result_column(ctx, a, c, &va, &na);
+        epv_spatial_result_column(ctx, b, c, &vb, &nb);
+        CU_ASSERT(na == nb && memcmp(va, vb, na * sizeof *va) == 0);
+    }
     epv_spatial_result_free(a);
     epv_spatial_result_free(b);
+    /* A boundary layer without a CRS (a CSV of WKT polygons) is refused, naming the file. */
+    text("zones_nocrs.csv", "WKT,code,name\n\"POLYGON((600000 3500000,600300 3500000,600300 3499700,600000 3499700,"
+                            "600000 3500000))\",A,a\n");
+    o.zones = tp("zones_nocrs.csv");
+    a = NULL;
+    EPV_ASSERT_STATUS(ctx, epv_spatial_run(ctx, &o, &a), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "zones_nocrs.csv");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "no CRS");
     epv_ctx_free(ctx);
 }
 

@@ -27,7 +27,7 @@
  * Determinism: tiles are numbered row-major; a tile's sums are taken in pixel order, a
  * group of EPV_SPATIAL_GROUP_TILES consecutive tiles is summed in tile order, and the total
  * is the sum of the groups in group order. Results are therefore identical for any thread
- * count and for any split into parts (epv_spatial_run_part() + epv_spatial_result_merge(),
+ * count and for any split into parts, for a given tile size (epv_spatial_run_part() + epv_spatial_result_merge(),
  * used by the MPI driver), bit for bit.
  *
  * Cell area: on a projected CRS the cell's |dx x dy| in metres (the CRS's linear unit
