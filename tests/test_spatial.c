@@ -374,6 +374,25 @@ static void test_services_by_hand(void)
     o.ls_flow_accumulation = 0;
     epv_spatial_result_free(r);
 
+    /* NEP from a raster instead of the table, and an erosivity nodata pixel: CO2 of A forest =
+     * 44/12 x (1 + 2 + 3) t C = 22 t; soil retention of A forest loses (0,1): 2 x 120.7096 x 0.99. */
+    {
+        double nep[9] = { 1, 2, 4, 3, 5, 6, 7, 8, 9 }, rr[9];
+        for (int i = 0; i < 9; i++) rr[i] = 4000;
+        rr[1] = -1;
+        raster("nep.tif", 3, 3, nep, X0, Y0, PX, 32648, 0, 0);
+        raster("r_nd.tif", 3, 3, rr, X0, Y0, PX, 32648, 1, -1);
+        epv_spatial_options o2 = o;
+        o2.nep = tp("nep.tif");
+        o2.erosivity = tp("r_nd.tif");
+        EPV_ASSERT_OK(ctx, epv_spatial_run(ctx, &o2, &r));
+        EPV_ASSERT_CLOSE(value(ctx, r, EPV_SPATIAL_CARBON_FIXATION, A, FOREST), 44.0 / 12 * 6, 1e-12);
+        EPV_ASSERT_CLOSE(value(ctx, r, EPV_SPATIAL_OXYGEN_RELEASE, A, CROP), 32.0 / 12 * (5 + 7 + 8), 1e-12);
+        EPV_ASSERT_CLOSE(value(ctx, r, EPV_SPATIAL_SOIL_RETENTION, A, FOREST), 2 * pot * 0.99, 1e-9);
+        EPV_ASSERT_CLOSE(value(ctx, r, EPV_SPATIAL_AREA_HA, A, FOREST), 3.0, 1e-12); /* area unaffected */
+        epv_spatial_result_free(r);
+    }
+
     /* A negative water balance: ET 1500 mm at (0,0) gives 1000 - 100 - 1500 = -600 mm.
      * Default: the pixel conserves 0, A forest = (0 + 490 + 500) x 10 = 9,900 m3;
      * keep_negative_water: (-600 + 490 + 500) x 10 = 3,900 m3. */
