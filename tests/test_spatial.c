@@ -248,6 +248,12 @@ static void test_cell_area(void)
     EPV_ASSERT_OK(ctx, epv_spatial_cell_area_geographic(ctx, 30, 31, 1, 6378137.0, 298.257223563, &a));
     EPV_ASSERT_OK(ctx, epv_spatial_cell_area_geographic(ctx, 30, 31, 1, r2, 0, &sph));
     CU_ASSERT(fabs(a / sph - 1) < 0.004);
+    /* Published lengths of a degree on WGS84 (Wikipedia, "Geographic coordinate system", section
+     * "Length of a degree"): at the equator a degree of latitude is 110.6 km and a degree of
+     * longitude 111.3 km, so the 1 x 1 degree cell 0-1 N is 110.6 x 111.3 = 12,310 km2 (the
+     * cosine of 0.5 degrees changes it by 4e-5), within the rounding of the published lengths. */
+    EPV_ASSERT_OK(ctx, epv_spatial_cell_area_geographic(ctx, 0, 1, 1, 6378137.0, 298.257223563, &a));
+    EPV_ASSERT_CLOSE(a, 110.6e3 * 111.3e3, 1e-3);
     EPV_ASSERT_STATUS(ctx, epv_spatial_cell_area_geographic(ctx, 30, 91, 1, r2, 0, &a), EPV_ERANGE);
     epv_ctx_free(ctx);
 }
