@@ -226,9 +226,9 @@ static void test_cell_area(void)
 {
     epv_ctx *ctx;
     epv_ctx_new(&ctx);
-    /* WGS84: radius of the sphere of equal area R2 = 6,371,007.1809 m (NIMA TR8350.2, 3rd ed. 2000,
-     * table 3.5), so the ellipsoid's surface is 4 pi R2^2 = 5.10065621718e14 m2. The 180 x 360
-     * cells of 1 x 1 degree must add up to it. */
+    /* WGS84: radius of the sphere of equal area R2 = 6,371,007.1809 m (NIMA TR8350.2, 3rd ed.
+     * 2000, derived geometric constants), so the ellipsoid's surface is 4 pi R2^2 =
+     * 5.10065621718e14 m2. The 180 x 360 cells of 1 x 1 degree must add up to it. */
     double tot = 0, a;
     for (int lat = -90; lat < 90; lat++) {
         EPV_ASSERT_OK(ctx, epv_spatial_cell_area_geographic(ctx, lat, lat + 1, 1, 6378137.0, 298.257223563, &a));
