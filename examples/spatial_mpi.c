@@ -6,8 +6,12 @@
  * are identical, bit for bit, to those of `spatial_mpi --serial` (epv_spatial_run) with any
  * number of ranks and threads.
  *
- * Usage: mpirun -n N spatial_mpi OUTPREFIX DATADIR [TILE]   (data set of examples/bazhong_spatial)
- *        spatial_mpi --serial OUTPREFIX DATADIR [TILE]      (one process, no MPI calls) */
+ * Usage: mpirun -n N spatial_mpi OUTPREFIX DATADIR [TILE] [key=value ...]
+ *        spatial_mpi --serial OUTPREFIX DATADIR [TILE] [key=value ...]   (one process, no MPI)
+ * DATADIR holds bazhong_spatial/ (the example's data set); key=value pairs replace its inputs:
+ * landcover, dem, precip, et, erosivity, erodibility, nep, biophysical, zones, code_field,
+ * name_field, water_ecosystem (paths or names; "-" removes an input), so the same driver runs
+ * any data set, e.g. a national one. */
 #include <mpi.h>
 
 #include <epv.h>
@@ -40,7 +44,7 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *prefix = argv[a], *data = argv[a + 1];
-    int tile = argc > a + 2 ? atoi(argv[a + 2]) : 16;
+    int tile = argc > a + 2 && !strchr(argv[a + 2], '=') ? atoi(argv[a + 2]) : 16;
     char f[8][1100];
     const char *names[8] = { "landcover.tif", "dem.tif", "precip.tif", "et.tif", "erosivity.tif", "erodibility.tif",
                              "biophysical.csv", "bazhong_counties.geojson" };
@@ -62,6 +66,25 @@ int main(int argc, char **argv)
     o.water_ecosystem = "wetland"; /* its ET is water-surface evaporation (climate regulation) */
     o.slope_length_m = 50;
     o.tile_rows = o.tile_cols = tile;
+    for (int i = a + 2; i < argc; i++) {
+        char *eq = strchr(argv[i], '=');
+        if (!eq) continue;
+        *eq = 0;
+        const char *v = strcmp(eq + 1, "-") ? eq + 1 : NULL, *k = argv[i];
+        const char **slot = !strcmp(k, "landcover") ? &o.landcover : !strcmp(k, "dem") ? &o.dem
+                          : !strcmp(k, "precip") ? &o.precip : !strcmp(k, "et") ? &o.et
+                          : !strcmp(k, "erosivity") ? &o.erosivity : !strcmp(k, "erodibility") ? &o.erodibility
+                          : !strcmp(k, "nep") ? &o.nep : !strcmp(k, "biophysical") ? &o.biophysical
+                          : !strcmp(k, "zones") ? &o.zones : !strcmp(k, "code_field") ? &o.code_field
+                          : !strcmp(k, "name_field") ? &o.name_field
+                          : !strcmp(k, "water_ecosystem") ? &o.water_ecosystem : NULL;
+        if (!slot) {
+            fprintf(stderr, "spatial_mpi: unknown key '%s'\n", k);
+            epv_ctx_free(ctx);
+            return 2;
+        }
+        *slot = v;
+    }
     int rc = 0;
     if (serial) {
         epv_spatial_result *r = NULL;
