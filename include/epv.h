@@ -31,5 +31,6 @@
 #include "epv/inventory.h"
 #include "epv/csvout.h"
 #include "epv/merkle.h"
+#include "epv/spatial.h"
 
 #endif /* EPV_H */

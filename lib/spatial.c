@@ -1,0 +1,1127 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Spatial runs: rasters read tile by tile through GDAL, services from epv/gep_model.h,
+ * sums by region x ecosystem in a fixed order (see epv/spatial.h, "Determinism"). */
+#define _GNU_SOURCE 1
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <gdal.h>
+#include <gdal_alg.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include "csv_int.h"
+#include "epv/gep_model.h"
+#include "spatial_int.h"
+
+#define SP_PI 3.14159265358979323846
+
+EPV__DEFINE_INIT(epv_spatial_options, EPV_SPATIAL_OPTIONS_VERSION, EPV_SPATIAL_OPTIONS_INIT)
+
+enum { IN_LC, IN_DEM, IN_P, IN_ET, IN_R, IN_K, IN_NEP, NIN };
+static const char *const in_field[NIN] = { "landcover", "dem", "precip", "et", "erosivity",
+                                           "erodibility", "nep" };
+/* Lower bound of each raster's valid values (-HUGE_VAL: any finite value). */
+static const double in_min[NIN] = { -HUGE_VAL, -HUGE_VAL, 0, 0, 0, 0, -HUGE_VAL };
+
+static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
+static void gdal_init(void) { GDALAllRegister(); }
+void epv__sp_gdal_init(void);
+void epv__sp_gdal_init(void) { pthread_once(&gdal_once, gdal_init); }
+
+#define UNK_MAX 32
+
+typedef struct sp_worker {
+    epv_ctx wctx;
+    GDALDatasetH ds[NIN];
+    GDALDatasetH mem; /* in-memory raster of a full tile, for rasterising the regions */
+    OGRGeometryH *geoms;
+    size_t cap; /* cells per tile buffer */
+    double *scratch; /* 3 x cap */
+    double *lc, *dem, *in[NIN], *area_m2, *area_ha, *runoff, *cf, *pf, *nepv, *col[EPV_SPATIAL_LS + 1];
+    int32_t *cls, *zone;
+    /* tile partial sums */
+    double *part;
+    uint32_t *touched;
+    size_t ntouched;
+    unsigned char *mark;
+    /* unknown land-cover codes seen */
+    int64_t unk[UNK_MAX];
+    size_t nunk;
+    size_t unk_row, unk_col;
+    int unk_any;
+    size_t tile, h, w, r0, c0;
+} sp_worker;
+
+typedef struct sp_run {
+    epv_ctx *ctx;
+    const epv_spatial_options *o;
+    const char *path[NIN];
+    int used[NIN];
+    size_t nx, ny;
+    double gt[6];
+    char *srs_wkt;
+    double *row_area, *row_dx, dy;
+    double nodata[NIN];
+    int has_nodata[NIN];
+    /* biophysical classes */
+    size_t ncls;
+    int64_t *code; /* sorted */
+    double *runoff_coef, *usle_c, *usle_p, *nep;
+    int32_t *cls_eco;
+    int64_t lut_min;
+    size_t lut_n;
+    int32_t *lut; /* code - lut_min -> class, -1 unknown */
+    int has[EPV_SPATIAL_LS + 1];
+    /* regions and ecosystems */
+    size_t nreg, neco;
+    char **reg_code, **reg_name, **eco;
+    OGRGeometryH *geoms;
+    OGREnvelope *env;
+    double *burn;
+    size_t ngeoms;
+    /* tiles */
+    size_t tr, tc, ntx, nty, ntiles, ngroups;
+    double slope_len;
+    int nworkers;
+    sp_worker *wk;
+    size_t ncell;
+    double *ls_grid; /* whole-grid LS (Desmet & Govers), or NULL */
+    /* raster output */
+    size_t nout;
+    const epv_spatial_col *ocols;
+    GDALDatasetH *ods;
+} sp_run;
+
+static int gdal_error(epv_ctx *ctx, int code, const char *what, const char *path)
+{
+    const char *m = CPLGetLastErrorMsg();
+    return epv__error(ctx, code, "%s: %s%s%s", path, what, m && *m ? ": " : "", m ? m : "");
+}
+
+/* ---------------------------------------------------------------- grid and inputs */
+
+static int same_gt(const double *a, const double *b)
+{
+    double tol = 1e-9 * (fabs(a[1]) + fabs(a[5]));
+    for (int i = 0; i < 6; i++)
+        if (fabs(a[i] - b[i]) > tol * (i == 0 || i == 3 ? 1e3 : 1)) return 0;
+    return 1;
+}
+
+static int open_grid(sp_run *s)
+{
+    epv_ctx *ctx = s->ctx;
+    OGRSpatialReferenceH ref = NULL;
+    for (int i = 0; i < NIN; i++) {
+        if (!s->used[i]) continue;
+        CPLErrorReset();
+        GDALDatasetH ds = GDALOpenEx(s->path[i], GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+        if (!ds) {
+            if (ref) OSRDestroySpatialReference(ref);
+            return gdal_error(ctx, EPV_EIO, "cannot open raster", s->path[i]);
+        }
+        int rc = EPV_OK;
+        double gt[6];
+        size_t nx = (size_t)GDALGetRasterXSize(ds), ny = (size_t)GDALGetRasterYSize(ds);
+        OGRSpatialReferenceH srs = GDALGetSpatialRef(ds);
+        if (GDALGetRasterCount(ds) < 1)
+            rc = epv__error(ctx, EPV_EINVAL, "%s (%s): the raster has no band", s->path[i], in_field[i]);
+        else if (GDALGetGeoTransform(ds, gt) != CE_None)
+            rc = epv__error(ctx, EPV_EINVAL, "%s (%s): the raster has no geotransform", s->path[i], in_field[i]);
+        else if (!srs || !GDALGetProjectionRef(ds) || !*GDALGetProjectionRef(ds))
+            rc = epv__error(ctx, EPV_EINVAL, "%s (%s): the raster has no CRS", s->path[i], in_field[i]);
+        else if (gt[2] != 0 || gt[4] != 0)
+            rc = epv__error(ctx, EPV_EUNSUPPORTED, "%s (%s): rotated grids are not supported", s->path[i],
+                            in_field[i]);
+        else if (i == IN_LC) {
+            s->nx = nx;
+            s->ny = ny;
+            memcpy(s->gt, gt, sizeof gt);
+            ref = OSRClone(srs);
+            if (!(gt[5] < 0) || !(gt[1] > 0))
+                rc = epv__error(ctx, EPV_EUNSUPPORTED, "%s (landcover): the grid is not north up", s->path[i]);
+        } else if (nx != s->nx || ny != s->ny)
+            rc = epv__error(ctx, EPV_EINVAL, "grid of %s (%s, %zu x %zu) does not match %s (landcover, %zu x %zu)",
+                            s->path[i], in_field[i], nx, ny, s->path[IN_LC], s->nx, s->ny);
+        else if (!same_gt(gt, s->gt))
+            rc = epv__error(ctx, EPV_EINVAL,
+                            "grid of %s (%s, origin %.10g %.10g, pixel %.10g x %.10g) does not match %s "
+                            "(landcover, origin %.10g %.10g, pixel %.10g x %.10g)",
+                            s->path[i], in_field[i], gt[0], gt[3], gt[1], gt[5], s->path[IN_LC], s->gt[0],
+                            s->gt[3], s->gt[1], s->gt[5]);
+        else if (!OSRIsSame(srs, ref))
+            rc = epv__error(ctx, EPV_EINVAL, "CRS of %s (%s) does not match the CRS of %s (landcover)", s->path[i],
+                            in_field[i], s->path[IN_LC]);
+        if (rc == EPV_OK) {
+            int ok = 0;
+            double nd = GDALGetRasterNoDataValue(GDALGetRasterBand(ds, 1), &ok);
+            s->has_nodata[i] = ok;
+            s->nodata[i] = nd;
+        }
+        GDALClose(ds);
+        if (rc) {
+            if (ref) OSRDestroySpatialReference(ref);
+            return rc;
+        }
+    }
+    if (s->nx == 0 || s->ny == 0) {
+        OSRDestroySpatialReference(ref);
+        return epv__error(ctx, EPV_EINVAL, "%s: the raster is empty", s->path[IN_LC]);
+    }
+    /* cell areas and sizes, per row */
+    s->row_area = epv__malloc(ctx, s->ny * sizeof *s->row_area);
+    s->row_dx = epv__malloc(ctx, s->ny * sizeof *s->row_dx);
+    char *wkt = NULL;
+    OSRExportToWkt(ref, &wkt);
+    s->srs_wkt = epv__strdup(ctx, wkt ? wkt : "");
+    CPLFree(wkt);
+    if (!s->row_area || !s->row_dx || !s->srs_wkt) {
+        OSRDestroySpatialReference(ref);
+        return EPV_ENOMEM;
+    }
+    int rc = EPV_OK;
+    if (OSRIsGeographic(ref)) {
+        OGRErr e1, e2;
+        double a = OSRGetSemiMajor(ref, &e1), invf = OSRGetInvFlattening(ref, &e2);
+        if (e1 != OGRERR_NONE || !(a > 0)) a = 6378137.0, invf = 298.257223563;
+        if (e2 != OGRERR_NONE) invf = 298.257223563;
+        double f = invf > 0 ? 1 / invf : 0, e = sqrt(f * (2 - f));
+        double rq = a * sqrt(epv__sp_q(1.0, e) / 2); /* authalic radius, Snyder eq. 3-13 */
+        s->dy = rq * fabs(s->gt[5]) * SP_PI / 180;
+        for (size_t r = 0; r < s->ny && rc == EPV_OK; r++) {
+            double lat1 = s->gt[3] + (double)r * s->gt[5], lat2 = lat1 + s->gt[5];
+            if (fabs(lat1) > 90 || fabs(lat2) > 90) {
+                rc = epv__error(ctx, EPV_ERANGE, "%s: row %zu lies beyond the poles (latitude %g)", s->path[IN_LC], r,
+                                lat2);
+                break;
+            }
+            rc = epv_spatial_cell_area_geographic(ctx, lat1, lat2, s->gt[1], a, invf > 0 ? invf : 0, &s->row_area[r]);
+            s->row_dx[r] = rq * s->gt[1] * SP_PI / 180 * cos((lat1 + lat2) / 2 * SP_PI / 180);
+        }
+    } else {
+        double lin = OSRGetLinearUnits(ref, NULL);
+        if (!(lin > 0)) lin = 1;
+        s->dy = fabs(s->gt[5]) * lin;
+        for (size_t r = 0; r < s->ny; r++) {
+            s->row_area[r] = s->gt[1] * lin * fabs(s->gt[5]) * lin;
+            s->row_dx[r] = s->gt[1] * lin;
+        }
+    }
+    s->slope_len = s->o->slope_length_m > 0 ? s->o->slope_length_m : (s->row_dx[s->ny / 2] + s->dy) / 2;
+    OSRDestroySpatialReference(ref);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- biophysical table */
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int class_of(const sp_run *s, int64_t code)
+{
+    if (s->lut) {
+        if (code < s->lut_min || (uint64_t)(code - s->lut_min) >= s->lut_n) return -1;
+        return s->lut[code - s->lut_min];
+    }
+    size_t lo = 0, hi = s->ncls;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (s->code[mid] < code) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < s->ncls && s->code[lo] == code ? (int)lo : -1;
+}
+
+typedef struct { int64_t code; double v[4]; char *eco; } sp_row;
+static int cmp_row(const void *a, const void *b) { return cmp_i64(&((const sp_row *)a)->code, &((const sp_row *)b)->code); }
+
+static int load_table(sp_run *s)
+{
+    epv_ctx *ctx = s->ctx;
+    const epv_spatial_options *o = s->o;
+    epv__csv *c = NULL, *ec = NULL;
+    sp_row *rows = NULL;
+    size_t n = 0;
+    char **ecos = NULL;
+    int rc = epv__csv_open_file(ctx, o->biophysical, NULL, &c);
+    if (rc) return rc;
+    size_t cl, cv[4], ce = SIZE_MAX;
+    static const char *const vn[4] = { "runoff_coef", "usle_c", "usle_p", "nep_tc_ha" };
+    int need[4] = { s->has[EPV_SPATIAL_WATER_CONSERVATION], s->has[EPV_SPATIAL_SOIL_RETENTION],
+                    s->has[EPV_SPATIAL_SOIL_RETENTION], s->has[EPV_SPATIAL_CARBON_FIXATION] && !o->nep };
+    static const double vmin[4] = { 0, 0, 0, -1000 }, vmax[4] = { 1, 1, 1, 1000 };
+    if ((rc = epv__csv_col(ctx, c, "lucode", 1, &cl))) goto done;
+    for (int k = 0; k < 4; k++)
+        if ((rc = epv__csv_col(ctx, c, vn[k], need[k], &cv[k]))) goto done;
+    if (!o->ecosystem_table && (rc = epv__csv_col(ctx, c, "ecosystem", 1, &ce))) goto done;
+    rows = epv__calloc(ctx, epv__csv_nrows(c) + 1, sizeof *rows);
+    if (!rows) { rc = EPV_ENOMEM; goto done; }
+    while ((rc = epv__csv_next(ctx, c)) == EPV_OK) {
+        sp_row *r = &rows[n];
+        if ((rc = epv__csv_i64(ctx, c, cl, INT32_MIN, INT32_MAX, &r->code))) goto done;
+        for (size_t k = 0; k < n; k++)
+            if (rows[k].code == r->code) {
+                rc = epv__csv_error(ctx, c, cl, EPV_EEXISTS, "lucode %lld appears twice", (long long)r->code);
+                goto done;
+            }
+        for (int k = 0; k < 4; k++) {
+            r->v[k] = NAN;
+            if (need[k] && (rc = epv__csv_double(ctx, c, cv[k], vmin[k], vmax[k], &r->v[k]))) goto done;
+        }
+        if (ce != SIZE_MAX) {
+            const char *t;
+            if ((rc = epv__csv_text(ctx, c, ce, &t))) goto done;
+            if (!(r->eco = epv__strdup(ctx, t))) { rc = EPV_ENOMEM; goto done; }
+        }
+        n++;
+    }
+    if (rc != EPV_ITEROVER) goto done;
+    rc = EPV_OK;
+    if (n == 0) { rc = epv__error(ctx, EPV_EINVAL, "%s: the table has no rows", o->biophysical); goto done; }
+    if (o->ecosystem_table) {
+        size_t el, ee;
+        if ((rc = epv__csv_open_file(ctx, o->ecosystem_table, NULL, &ec))) goto done;
+        if ((rc = epv__csv_col(ctx, ec, "lucode", 1, &el)) || (rc = epv__csv_col(ctx, ec, "ecosystem", 1, &ee)))
+            goto done;
+        while ((rc = epv__csv_next(ctx, ec)) == EPV_OK) {
+            int64_t code;
+            const char *t;
+            if ((rc = epv__csv_i64(ctx, ec, el, INT32_MIN, INT32_MAX, &code)) || (rc = epv__csv_text(ctx, ec, ee, &t)))
+                goto done;
+            for (size_t k = 0; k < n; k++)
+                if (rows[k].code == code) {
+                    if (rows[k].eco) {
+                        rc = epv__csv_error(ctx, ec, el, EPV_EEXISTS, "lucode %lld appears twice", (long long)code);
+                        goto done;
+                    }
+                    if (!(rows[k].eco = epv__strdup(ctx, t))) { rc = EPV_ENOMEM; goto done; }
+                }
+        }
+        if (rc != EPV_ITEROVER) goto done;
+        rc = EPV_OK;
+        for (size_t k = 0; k < n; k++)
+            if (!rows[k].eco) {
+                rc = epv__error(ctx, EPV_ENOTFOUND, "%s: column 'lucode': code %lld of %s has no ecosystem",
+                                o->ecosystem_table, (long long)rows[k].code, o->biophysical);
+                goto done;
+            }
+    }
+    qsort(rows, n, sizeof *rows, cmp_row);
+    /* ecosystems: distinct, sorted */
+    ecos = epv__calloc(ctx, n, sizeof *ecos);
+    if (!ecos) { rc = EPV_ENOMEM; goto done; }
+    for (size_t k = 0; k < n; k++) ecos[k] = rows[k].eco;
+    qsort(ecos, n, sizeof *ecos, cmp_str);
+    size_t ne = 0;
+    for (size_t k = 0; k < n; k++)
+        if (ne == 0 || strcmp(ecos[ne - 1], ecos[k])) ecos[ne++] = ecos[k];
+    s->eco = epv__calloc(ctx, ne, sizeof *s->eco);
+    s->code = epv__calloc(ctx, n, sizeof *s->code);
+    s->runoff_coef = epv__calloc(ctx, n, sizeof(double));
+    s->usle_c = epv__calloc(ctx, n, sizeof(double));
+    s->usle_p = epv__calloc(ctx, n, sizeof(double));
+    s->nep = epv__calloc(ctx, n, sizeof(double));
+    s->cls_eco = epv__calloc(ctx, n, sizeof(int32_t));
+    if (!s->eco || !s->code || !s->runoff_coef || !s->usle_c || !s->usle_p || !s->nep || !s->cls_eco) {
+        rc = EPV_ENOMEM;
+        goto done;
+    }
+    s->neco = ne;
+    for (size_t k = 0; k < ne; k++)
+        if (!(s->eco[k] = epv__strdup(ctx, ecos[k]))) { rc = EPV_ENOMEM; goto done; }
+    s->ncls = n;
+    for (size_t k = 0; k < n; k++) {
+        s->code[k] = rows[k].code;
+        s->runoff_coef[k] = rows[k].v[0];
+        s->usle_c[k] = rows[k].v[1];
+        s->usle_p[k] = rows[k].v[2];
+        s->nep[k] = rows[k].v[3];
+        for (size_t j = 0; j < ne; j++)
+            if (!strcmp(s->eco[j], rows[k].eco)) s->cls_eco[k] = (int32_t)j;
+    }
+    int64_t span = s->code[n - 1] - s->code[0];
+    if (span < 65536) {
+        s->lut_min = s->code[0];
+        s->lut_n = (size_t)span + 1;
+        if (!(s->lut = epv__malloc(ctx, s->lut_n * sizeof *s->lut))) { rc = EPV_ENOMEM; goto done; }
+        for (size_t k = 0; k < s->lut_n; k++) s->lut[k] = -1;
+        for (size_t k = 0; k < n; k++) s->lut[s->code[k] - s->lut_min] = (int32_t)k;
+    }
+done:
+    if (rows)
+        for (size_t k = 0; k <= epv__csv_nrows(c); k++) epv__free(ctx, rows[k].eco);
+    epv__free(ctx, rows);
+    epv__free(ctx, ecos);
+    epv__csv_free(c);
+    epv__csv_free(ec);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- regions */
+
+static int load_zones(sp_run *s)
+{
+    epv_ctx *ctx = s->ctx;
+    const epv_spatial_options *o = s->o;
+    const char *cf = o->code_field ? o->code_field : "code", *nf = o->name_field ? o->name_field : "name";
+    CPLErrorReset();
+    GDALDatasetH ds = GDALOpenEx(o->zones, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!ds) return gdal_error(ctx, EPV_EIO, "cannot open vector data set", o->zones);
+    int rc = EPV_OK;
+    OGRLayerH lyr = o->zones_layer ? GDALDatasetGetLayerByName(ds, o->zones_layer) : GDALDatasetGetLayer(ds, 0);
+    OGRSpatialReferenceH dst = NULL;
+    OGRCoordinateTransformationH ct = NULL;
+    size_t cap = 0;
+    if (!lyr) {
+        rc = epv__error(ctx, EPV_ENOTFOUND, "%s: no layer %s", o->zones, o->zones_layer ? o->zones_layer : "");
+        goto done;
+    }
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
+    int icode = OGR_FD_GetFieldIndex(defn, cf), iname = OGR_FD_GetFieldIndex(defn, nf);
+    if (icode < 0 || iname < 0) {
+        char have[256] = "";
+        size_t len = 0;
+        for (int k = 0; k < OGR_FD_GetFieldCount(defn) && len < sizeof have - 40; k++)
+            len += (size_t)snprintf(have + len, sizeof have - len, "%s%s", k ? ", " : "",
+                                    OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, k)));
+        rc = epv__error(ctx, EPV_ENOTFOUND, "%s: layer %s has no field '%s' (fields: %s)", o->zones,
+                        OGR_L_GetName(lyr), icode < 0 ? cf : nf, have);
+        goto done;
+    }
+    OGRSpatialReferenceH lsrs = OGR_L_GetSpatialRef(lyr);
+    if (!lsrs) {
+        rc = epv__error(ctx, EPV_EINVAL, "%s: layer %s has no CRS", o->zones, OGR_L_GetName(lyr));
+        goto done;
+    }
+    dst = OSRNewSpatialReference(s->srs_wkt);
+    OSRSetAxisMappingStrategy(dst, OAMS_TRADITIONAL_GIS_ORDER);
+    if (!OSRIsSame(lsrs, dst)) {
+        OGRSpatialReferenceH src = OSRClone(lsrs);
+        OSRSetAxisMappingStrategy(src, OAMS_TRADITIONAL_GIS_ORDER);
+        ct = OCTNewCoordinateTransformation(src, dst);
+        OSRDestroySpatialReference(src);
+        if (!ct) {
+            rc = gdal_error(ctx, EPV_EINVAL, "cannot transform the layer to the rasters' CRS", o->zones);
+            goto done;
+        }
+    }
+    OGR_L_ResetReading(lyr);
+    OGRFeatureH f;
+    size_t row = 0;
+    while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
+        row++;
+        const char *code = OGR_F_IsFieldSetAndNotNull(f, icode) ? OGR_F_GetFieldAsString(f, icode) : "";
+        const char *name = OGR_F_IsFieldSetAndNotNull(f, iname) ? OGR_F_GetFieldAsString(f, iname) : "";
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        if (!*code) {
+            rc = epv__error(ctx, EPV_EINVAL, "%s: feature %zu (FID %lld): field '%s' is empty", o->zones, row,
+                            (long long)OGR_F_GetFID(f), cf);
+            OGR_F_Destroy(f);
+            goto done;
+        }
+        size_t k;
+        for (k = 0; k < s->nreg; k++)
+            if (!strcmp(s->reg_code[k], code)) break;
+        if (k == s->nreg) {
+            if (s->nreg >= UINT32_MAX / 2 ||
+                (rc = epv__grow(ctx, (void **)&s->reg_code, &cap, s->nreg + 1, sizeof(char *))) ||
+                !(s->reg_name = epv__realloc(ctx, s->reg_name, cap * sizeof(char *)))) {
+                OGR_F_Destroy(f);
+                rc = rc ? rc : EPV_ENOMEM;
+                goto done;
+            }
+            s->reg_code[k] = epv__strdup(ctx, code);
+            s->reg_name[k] = epv__strdup(ctx, name);
+            s->nreg++;
+            if (!s->reg_code[k] || !s->reg_name[k]) { OGR_F_Destroy(f); rc = EPV_ENOMEM; goto done; }
+        }
+        if (g && !OGR_G_IsEmpty(g)) {
+            OGRGeometryH gc = OGR_G_Clone(g);
+            if (ct && OGR_G_Transform(gc, ct) != OGRERR_NONE) {
+                OGR_G_DestroyGeometry(gc);
+                rc = epv__error(ctx, EPV_EINVAL, "%s: feature %zu (FID %lld): geometry cannot be transformed to the rasters' CRS",
+                                o->zones, row, (long long)OGR_F_GetFID(f));
+                OGR_F_Destroy(f);
+                goto done;
+            }
+            size_t gcap = s->ngeoms;
+            OGRGeometryH *ng = epv__realloc(ctx, s->geoms, (gcap + 1) * sizeof *ng);
+            if (ng) s->geoms = ng;
+            OGREnvelope *ne = ng ? epv__realloc(ctx, s->env, (gcap + 1) * sizeof *ne) : NULL;
+            if (ne) s->env = ne;
+            double *nb = ne ? epv__realloc(ctx, s->burn, (gcap + 1) * sizeof *nb) : NULL;
+            if (!nb) { OGR_G_DestroyGeometry(gc); OGR_F_Destroy(f); rc = EPV_ENOMEM; goto done; }
+            s->burn = nb;
+            s->geoms[gcap] = gc;
+            OGR_G_GetEnvelope(gc, &s->env[gcap]);
+            s->burn[gcap] = (double)(k + 1);
+            s->ngeoms++;
+        }
+        OGR_F_Destroy(f);
+    }
+    if (s->nreg == 0) rc = epv__error(ctx, EPV_EINVAL, "%s: layer %s has no features", o->zones, OGR_L_GetName(lyr));
+done:
+    if (ct) OCTDestroyCoordinateTransformation(ct);
+    if (dst) OSRDestroySpatialReference(dst);
+    GDALClose(ds);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- tiles */
+
+static int read_window(sp_worker *wk, sp_run *s, int i, size_t r0, size_t c0, size_t h, size_t w, double *buf)
+{
+    GDALRasterBandH b = GDALGetRasterBand(wk->ds[i], 1);
+    CPLErrorReset();
+    if (GDALRasterIO(b, GF_Read, (int)c0, (int)r0, (int)w, (int)h, buf, (int)w, (int)h, GDT_Float64, 0, 0) != CE_None)
+        return gdal_error(&wk->wctx, EPV_EIO, "cannot read", s->path[i]);
+    return EPV_OK;
+}
+
+/* Map nodata to NaN; refuse NaN that is not nodata and values below the input's minimum. */
+static int clean(sp_worker *wk, sp_run *s, int i, double *v, size_t h, size_t w, size_t r0, size_t c0)
+{
+    int hn = s->has_nodata[i];
+    double nd = s->nodata[i], lo = in_min[i];
+    for (size_t r = 0; r < h; r++)
+        for (size_t c = 0; c < w; c++) {
+            double x = v[r * w + c];
+            if (hn && (x == nd || (isnan(nd) && isnan(x)))) {
+                v[r * w + c] = NAN;
+                continue;
+            }
+            if (!isfinite(x) || x < lo)
+                return epv__error(&wk->wctx, EPV_ERANGE, "%s (%s): pixel row %zu, column %zu: value %g is %s", s->path[i],
+                                  in_field[i], r0 + r, c0 + c, x, isfinite(x) ? "negative" : "not a number (and not nodata)");
+        }
+    return EPV_OK;
+}
+
+static int rasterize(sp_worker *wk, sp_run *s, size_t r0, size_t c0, size_t h, size_t w)
+{
+    int32_t *z = wk->zone;
+    memset(z, 0, h * w * sizeof *z);
+    double x0 = s->gt[0] + (double)c0 * s->gt[1], x1 = x0 + (double)w * s->gt[1];
+    double y0 = s->gt[3] + (double)r0 * s->gt[5], y1 = y0 + (double)h * s->gt[5];
+    size_t ng = 0;
+    OGRGeometryH *sel = wk->geoms + s->ngeoms; /* second half of the array: the tile's selection */
+    double *burn = (double *)(sel + s->ngeoms);
+    for (size_t k = 0; k < s->ngeoms; k++) {
+        const OGREnvelope *e = &s->env[k];
+        if (e->MaxX < x0 || e->MinX > x1 || e->MaxY < y1 || e->MinY > y0) continue;
+        sel[ng] = wk->geoms[k];
+        burn[ng++] = s->burn[k];
+    }
+    if (ng == 0) return EPV_OK;
+    /* one in-memory raster per worker for full tiles, a temporary one for the grid's edges */
+    int full = h == s->tr && w == s->tc;
+    GDALDatasetH md = full ? wk->mem : NULL;
+    if (!md) md = GDALCreate(GDALGetDriverByName("MEM"), "", (int)w, (int)h, 1, GDT_Int32, NULL);
+    if (!md) return gdal_error(&wk->wctx, EPV_EIO, "cannot create an in-memory raster", "zones");
+    if (full) {
+        wk->mem = md;
+        GDALFillRaster(GDALGetRasterBand(md, 1), 0, 0);
+    }
+    double tgt[6] = { x0, s->gt[1], 0, y0, 0, s->gt[5] };
+    GDALSetGeoTransform(md, tgt);
+    int band = 1;
+    CPLErrorReset();
+    CPLErr e = GDALRasterizeGeometries(md, 1, &band, (int)ng, sel, NULL, NULL, burn, NULL, NULL, NULL);
+    if (e == CE_None)
+        e = GDALRasterIO(GDALGetRasterBand(md, 1), GF_Read, 0, 0, (int)w, (int)h, z, (int)w, (int)h, GDT_Int32, 0, 0);
+    if (!full) GDALClose(md);
+    if (e != CE_None) return gdal_error(&wk->wctx, EPV_EIO, "cannot rasterise the regions", s->o->zones);
+    return EPV_OK;
+}
+
+static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
+{
+    epv_ctx *ctx = &wk->wctx;
+    size_t ty = t / s->ntx, tx = t % s->ntx;
+    size_t r0 = ty * s->tr, c0 = tx * s->tc;
+    size_t h = r0 + s->tr > s->ny ? s->ny - r0 : s->tr, w = c0 + s->tc > s->nx ? s->nx - c0 : s->tc, n = h * w;
+    wk->tile = t, wk->h = h, wk->w = w, wk->r0 = r0, wk->c0 = c0;
+    int rc;
+    if ((rc = read_window(wk, s, IN_LC, r0, c0, h, w, wk->lc))) return rc;
+    for (int i = IN_P; i < NIN; i++)
+        if (s->used[i] && ((rc = read_window(wk, s, i, r0, c0, h, w, wk->in[i])) ||
+                           (rc = clean(wk, s, i, wk->in[i], h, w, r0, c0))))
+            return rc;
+    if ((rc = rasterize(wk, s, r0, c0, h, w))) return rc;
+    /* classes and areas */
+    int hn = s->has_nodata[IN_LC];
+    double nd = s->nodata[IN_LC];
+    for (size_t r = 0; r < h; r++) {
+        double am2 = s->row_area[r0 + r];
+        for (size_t c = 0; c < w; c++) {
+            size_t i = r * w + c;
+            double x = wk->lc[i];
+            int k = -1;
+            if (!(hn && (x == nd || (isnan(nd) && isnan(x))))) {
+                if (!isfinite(x) || x != floor(x) || fabs(x) > 2147483647.0)
+                    return epv__error(ctx, EPV_ERANGE, "%s (landcover): pixel row %zu, column %zu: %g is not an integer code",
+                                      s->path[IN_LC], r0 + r, c0 + c, x);
+                k = class_of(s, (int64_t)x);
+                if (k < 0) {
+                    size_t u;
+                    for (u = 0; u < wk->nunk; u++)
+                        if (wk->unk[u] == (int64_t)x) break;
+                    if (u == wk->nunk && wk->nunk < UNK_MAX) wk->unk[wk->nunk++] = (int64_t)x;
+                    if (!wk->unk_any) wk->unk_any = 1, wk->unk_row = r0 + r, wk->unk_col = c0 + c;
+                }
+            }
+            wk->cls[i] = k;
+            wk->area_m2[i] = k >= 0 ? am2 : NAN;
+            wk->area_ha[i] = k >= 0 ? am2 * 1e-4 : NAN;
+        }
+    }
+    if (wk->unk_any) return EPV_OK; /* reported after the whole grid was seen */
+    double *const *col = wk->col;
+    for (size_t i = 0; i < n; i++) col[EPV_SPATIAL_PIXELS][i] = wk->cls[i] >= 0 ? 1.0 : NAN;
+    memcpy(col[EPV_SPATIAL_AREA_HA], wk->area_ha, n * sizeof(double));
+    if (s->has[EPV_SPATIAL_WATER_CONSERVATION]) {
+        const double *p = wk->in[IN_P];
+        for (size_t i = 0; i < n; i++) wk->runoff[i] = wk->cls[i] >= 0 ? p[i] * s->runoff_coef[wk->cls[i]] : NAN;
+        if ((rc = epv_gep_model_water_conservation(ctx, n, p, wk->runoff, wk->in[IN_ET], wk->area_m2,
+                                                   col[EPV_SPATIAL_WATER_CONSERVATION])))
+            goto model_error;
+        if (!s->o->keep_negative_water)
+            for (size_t i = 0; i < n; i++)
+                if (col[EPV_SPATIAL_WATER_CONSERVATION][i] < 0) col[EPV_SPATIAL_WATER_CONSERVATION][i] = 0;
+    }
+    if (s->has[EPV_SPATIAL_EVAPOTRANSPIRATION]) {
+        const double *et = wk->in[IN_ET];
+        for (size_t i = 0; i < n; i++) col[EPV_SPATIAL_EVAPOTRANSPIRATION][i] = et[i] * 1e-3 * wk->area_m2[i];
+    }
+    if (s->has[EPV_SPATIAL_SOIL_RETENTION] && s->ls_grid) {
+        for (size_t r = 0; r < h; r++)
+            memcpy(col[EPV_SPATIAL_LS] + r * w, s->ls_grid + (r0 + r) * s->nx + c0, w * sizeof(double));
+    } else if (s->has[EPV_SPATIAL_SOIL_RETENTION]) {
+        /* DEM window with a one-cell halo, edges replicated */
+        size_t hr0 = r0 ? r0 - 1 : 0, hr1 = r0 + h < s->ny ? r0 + h + 1 : s->ny;
+        size_t hc0 = c0 ? c0 - 1 : 0, hc1 = c0 + w < s->nx ? c0 + w + 1 : s->nx;
+        size_t hh = hr1 - hr0, hw = hc1 - hc0, W = w + 2;
+        double *tmp = wk->runoff; /* reused: (h + 2) x (w + 2) cells fit in cap */
+        if ((rc = read_window(wk, s, IN_DEM, hr0, hc0, hh, hw, tmp)) ||
+            (rc = clean(wk, s, IN_DEM, tmp, hh, hw, hr0, hc0)))
+            return rc;
+        for (size_t r = 0; r < h + 2; r++)
+            for (size_t c = 0; c < W; c++)
+                wk->dem[r * W + c] = epv__sp_dem_at(tmp, hw, (long)hr0, (long)hr1, (long)hc0, (long)hc1,
+                                                    (long)r0 + (long)r - 1, (long)c0 + (long)c - 1);
+        epv__sp_ls_window(h, w, wk->dem, s->row_dx + r0, s->dy, s->slope_len, col[EPV_SPATIAL_LS], wk->scratch);
+    }
+    if (s->has[EPV_SPATIAL_SOIL_RETENTION]) {
+        for (size_t i = 0; i < n; i++) {
+            int k = wk->cls[i];
+            wk->cf[i] = k >= 0 ? s->usle_c[k] : NAN;
+            wk->pf[i] = k >= 0 ? s->usle_p[k] : NAN;
+        }
+        if ((rc = epv_gep_model_soil_retention(ctx, n, wk->in[IN_R], wk->in[IN_K], col[EPV_SPATIAL_LS], wk->cf, wk->pf,
+                                               wk->area_ha, col[EPV_SPATIAL_SOIL_POTENTIAL], NULL,
+                                               col[EPV_SPATIAL_SOIL_RETENTION])))
+            goto model_error;
+    }
+    if (s->has[EPV_SPATIAL_CARBON_FIXATION]) {
+        const double *nep = wk->in[IN_NEP];
+        if (!s->used[IN_NEP]) {
+            for (size_t i = 0; i < n; i++) wk->nepv[i] = wk->cls[i] >= 0 ? s->nep[wk->cls[i]] : NAN;
+            nep = wk->nepv;
+        }
+        if ((rc = epv_gep_model_carbon_oxygen(ctx, n, nep, wk->area_ha, col[EPV_SPATIAL_CARBON_FIXATION],
+                                              col[EPV_SPATIAL_OXYGEN_RELEASE])))
+            goto model_error;
+    }
+    /* tile sums, pixel order */
+    for (size_t i = 0; i < n; i++) {
+        int k = wk->cls[i];
+        int32_t z = wk->zone[i];
+        if (k < 0 || z <= 0) continue;
+        size_t cell = (size_t)(z - 1) * s->neco + (size_t)s->cls_eco[k];
+        double *p = wk->part + cell * EPV_SPATIAL_NCOLS;
+        if (!wk->mark[cell]) {
+            wk->mark[cell] = 1;
+            wk->touched[wk->ntouched++] = (uint32_t)cell;
+        }
+        for (int cc = 0; cc < EPV_SPATIAL_NCOLS; cc++)
+            if (s->has[cc] && !isnan(col[cc][i])) p[cc] += col[cc][i];
+    }
+    return EPV_OK;
+model_error:
+    epv__error_prefix(ctx, "tile at pixel row %zu, column %zu (%zu x %zu)", r0, c0, h, w);
+    return rc;
+}
+
+typedef struct { sp_run *s; size_t first; size_t count; const size_t *tiles; } sp_wave;
+
+static int wave_fn(size_t begin, size_t end, int worker, void *payload)
+{
+    sp_wave *wv = payload;
+    sp_worker *wk = &wv->s->wk[worker];
+    for (size_t i = begin; i < end; i++) {
+        int rc = compute_tile(wv->s, wk, wv->tiles[wv->first + i]);
+        /* drop the tile's blocks from GDAL's cache: each block is read once (the DEM's halo
+         * rows twice), so caching them would only make memory grow with the raster */
+        for (int k = 0; k < NIN; k++)
+            if (wk->ds[k]) GDALFlushRasterCache(GDALGetRasterBand(wk->ds[k], 1));
+        if (rc) return rc;
+    }
+    return EPV_OK;
+}
+
+/* ---------------------------------------------------------------- run */
+
+static void worker_free(sp_run *s, sp_worker *wk)
+{
+    for (int i = 0; i < NIN; i++)
+        if (wk->ds[i]) GDALClose(wk->ds[i]);
+    if (wk->mem) GDALClose(wk->mem);
+    if (wk->geoms)
+        for (size_t k = 0; k < s->ngeoms; k++)
+            if (wk->geoms[k]) OGR_G_DestroyGeometry(wk->geoms[k]);
+    epv__free(s->ctx, wk->geoms);
+    epv__free(s->ctx, wk->lc);
+}
+
+static int worker_init(sp_run *s, sp_worker *wk)
+{
+    epv_ctx *ctx = s->ctx;
+    wk->wctx = *ctx;
+    wk->wctx.progress = NULL;
+    wk->wctx.errmsg[0] = 0;
+    wk->wctx.errcode = 0;
+    for (int i = 0; i < NIN; i++) {
+        if (!s->used[i]) continue;
+        wk->ds[i] = GDALOpenEx(s->path[i], GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+        if (!wk->ds[i]) return gdal_error(ctx, EPV_EIO, "cannot open raster", s->path[i]);
+    }
+    /* region geometries (own copies) + room for a tile's selection and burn values */
+    wk->geoms = epv__calloc(ctx, 3 * s->ngeoms + 1, sizeof(OGRGeometryH) > sizeof(double) ? sizeof(OGRGeometryH) : sizeof(double));
+    if (!wk->geoms) return EPV_ENOMEM;
+    for (size_t k = 0; k < s->ngeoms; k++)
+        if (!(wk->geoms[k] = OGR_G_Clone(s->geoms[k]))) return EPV_ENOMEM;
+    size_t cap = (s->tr + 2) * (s->tc + 2);
+    wk->cap = cap;
+    /* one slab: 25 double arrays and 2 int32 arrays, then the tile sums */
+    size_t nd = 16 + (EPV_SPATIAL_LS + 1);
+    size_t ncell = s->ncell;
+    size_t bytes = nd * cap * sizeof(double) + 2 * cap * sizeof(int32_t) + ncell * EPV_SPATIAL_NCOLS * sizeof(double) +
+                   ncell * sizeof(uint32_t) + ncell;
+    char *p = epv__calloc(ctx, 1, bytes);
+    if (!p) return EPV_ENOMEM;
+    double *d = (double *)p;
+    wk->lc = d, d += cap;
+    wk->dem = d, d += cap;
+    wk->in[IN_P] = d, d += cap;
+    wk->in[IN_ET] = d, d += cap;
+    wk->in[IN_R] = d, d += cap;
+    wk->in[IN_K] = d, d += cap;
+    wk->in[IN_NEP] = d, d += cap;
+    wk->area_m2 = d, d += cap;
+    wk->area_ha = d, d += cap;
+    wk->runoff = d, d += cap;
+    for (int c = 0; c <= EPV_SPATIAL_LS; c++) wk->col[c] = d, d += cap;
+    wk->cf = d, d += cap;
+    wk->pf = d, d += cap;
+    wk->nepv = d, d += cap;
+    wk->scratch = d, d += 3 * cap;
+    wk->part = d, d += ncell * EPV_SPATIAL_NCOLS;
+    wk->cls = (int32_t *)d;
+    wk->zone = wk->cls + cap;
+    wk->touched = (uint32_t *)(wk->zone + cap);
+    wk->mark = (unsigned char *)(wk->touched + ncell);
+    return EPV_OK;
+}
+
+static void run_free(sp_run *s)
+{
+    epv_ctx *ctx = s->ctx;
+    if (s->wk)
+        for (int w = 0; w < s->nworkers; w++) worker_free(s, &s->wk[w]);
+    epv__free(ctx, s->wk);
+    for (size_t k = 0; k < s->ngeoms; k++) OGR_G_DestroyGeometry(s->geoms[k]);
+    epv__free(ctx, s->geoms);
+    epv__free(ctx, s->env);
+    epv__free(ctx, s->burn);
+    for (size_t k = 0; k < s->nreg; k++) {
+        epv__free(ctx, s->reg_code[k]);
+        epv__free(ctx, s->reg_name[k]);
+    }
+    epv__free(ctx, s->reg_code);
+    epv__free(ctx, s->reg_name);
+    for (size_t k = 0; k < s->neco; k++) epv__free(ctx, s->eco[k]);
+    epv__free(ctx, s->eco);
+    epv__free(ctx, s->code);
+    epv__free(ctx, s->runoff_coef);
+    epv__free(ctx, s->usle_c);
+    epv__free(ctx, s->usle_p);
+    epv__free(ctx, s->nep);
+    epv__free(ctx, s->cls_eco);
+    epv__free(ctx, s->lut);
+    epv__free(ctx, s->row_area);
+    epv__free(ctx, s->row_dx);
+    epv__free(ctx, s->ls_grid);
+    epv__free(ctx, s->srs_wkt);
+}
+
+/* Desmet & Govers LS over the whole DEM (held in memory), before the tiles. */
+static int flow_ls(sp_run *s)
+{
+    epv_ctx *ctx = s->ctx;
+    if (s->nx > SIZE_MAX / sizeof(double) / s->ny)
+        return epv__error(ctx, EPV_ERANGE, "%s: grid too large", s->path[IN_DEM]);
+    size_t n = s->nx * s->ny;
+    double *dem = epv__malloc(ctx, n * sizeof *dem);
+    if (!dem) return EPV_ENOMEM;
+    GDALDatasetH ds = GDALOpenEx(s->path[IN_DEM], GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+    int rc = EPV_OK;
+    CPLErrorReset();
+    if (!ds || GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Read, 0, 0, (int)s->nx, (int)s->ny, dem, (int)s->nx,
+                            (int)s->ny, GDT_Float64, 0, 0) != CE_None)
+        rc = gdal_error(ctx, EPV_EIO, "cannot read", s->path[IN_DEM]);
+    if (ds) GDALClose(ds);
+    for (size_t i = 0; rc == EPV_OK && i < n; i++) {
+        double x = dem[i];
+        if (s->has_nodata[IN_DEM] && (x == s->nodata[IN_DEM] || (isnan(x) && isnan(s->nodata[IN_DEM])))) dem[i] = NAN;
+        else if (!isfinite(x))
+            rc = epv__error(ctx, EPV_ERANGE, "%s (dem): pixel row %zu, column %zu: value %g is not a number (and not nodata)",
+                            s->path[IN_DEM], i / s->nx, i % s->nx, x);
+    }
+    if (rc == EPV_OK && !(s->ls_grid = epv__malloc(ctx, n * sizeof(double)))) rc = EPV_ENOMEM;
+    if (rc == EPV_OK)
+        rc = epv_spatial_ls_desmet_govers(ctx, s->ny, s->nx, dem, s->row_dx[s->ny / 2], s->dy, s->ls_grid);
+    epv__free(ctx, dem);
+    if (rc == EPV_OK) rc = epv__progress(ctx, 0, "spatial: flow accumulation");
+    return rc;
+}
+
+static int run_setup(epv_ctx *ctx, const epv_spatial_options *o, sp_run *s)
+{
+    int rc;
+    if ((rc = epv__check_version(ctx, "epv_spatial_options", o, EPV_SPATIAL_OPTIONS_VERSION))) return rc;
+    EPV__NEED(ctx, o->landcover, "opts->landcover");
+    EPV__NEED(ctx, o->biophysical, "opts->biophysical");
+    EPV__NEED(ctx, o->zones, "opts->zones");
+    if (o->tile_rows < 3 || o->tile_cols < 3 || o->tile_rows > 16384 || o->tile_cols > 16384)
+        return epv__error(ctx, EPV_ERANGE, "epv_spatial_options: tile %d x %d outside 3..16384", o->tile_rows,
+                          o->tile_cols);
+    if (o->water_ecosystem && (!(o->latent_heat_kj_kg > 0) || !isfinite(o->latent_heat_kj_kg) || !(o->eer > 0) ||
+                               !isfinite(o->eer)))
+        return epv__error(ctx, EPV_ERANGE, "epv_spatial_options: latent_heat_kj_kg %g and eer %g must be positive",
+                          o->latent_heat_kj_kg, o->eer);
+    if (!(o->slope_length_m >= 0) || !isfinite(o->slope_length_m))
+        return epv__error(ctx, EPV_ERANGE, "epv_spatial_options: slope_length_m %g is negative", o->slope_length_m);
+    epv__sp_gdal_init();
+    s->ctx = ctx;
+    s->o = o;
+    const char *p[NIN] = { o->landcover, o->dem, o->precip, o->et, o->erosivity, o->erodibility, o->nep };
+    for (int i = 0; i < NIN; i++) s->path[i] = p[i], s->used[i] = p[i] != NULL;
+    s->has[EPV_SPATIAL_AREA_HA] = s->has[EPV_SPATIAL_PIXELS] = 1;
+    s->has[EPV_SPATIAL_WATER_CONSERVATION] = o->precip && o->et;
+    s->has[EPV_SPATIAL_EVAPOTRANSPIRATION] = o->et != NULL;
+    s->has[EPV_SPATIAL_SOIL_RETENTION] = s->has[EPV_SPATIAL_SOIL_POTENTIAL] = s->has[EPV_SPATIAL_LS] =
+        o->dem && o->erosivity && o->erodibility;
+    if (!s->has[EPV_SPATIAL_SOIL_RETENTION]) s->used[IN_DEM] = s->used[IN_R] = s->used[IN_K] = 0;
+    if (!s->has[EPV_SPATIAL_WATER_CONSERVATION]) s->used[IN_P] = 0;
+    s->has[EPV_SPATIAL_CARBON_FIXATION] = s->has[EPV_SPATIAL_OXYGEN_RELEASE] = 1; /* raster or table column */
+    if (!o->nep) {
+        /* carbon from the table only when the column exists */
+        epv__csv *c = NULL;
+        size_t col;
+        if ((rc = epv__csv_open_file(ctx, o->biophysical, NULL, &c))) return rc;
+        rc = epv__csv_col(ctx, c, "nep_tc_ha", 0, &col);
+        epv__csv_free(c);
+        if (rc) return rc;
+        s->has[EPV_SPATIAL_CARBON_FIXATION] = s->has[EPV_SPATIAL_OXYGEN_RELEASE] = col != SIZE_MAX;
+    }
+    if ((rc = open_grid(s)) || (rc = load_table(s)) || (rc = load_zones(s))) return rc;
+    if (o->water_ecosystem) {
+        size_t j;
+        for (j = 0; j < s->neco; j++)
+            if (!strcmp(s->eco[j], o->water_ecosystem)) break;
+        if (j == s->neco)
+            return epv__error(ctx, EPV_ENOTFOUND, "epv_spatial_options: water_ecosystem '%s' is not an ecosystem of %s",
+                              o->water_ecosystem, o->ecosystem_table ? o->ecosystem_table : o->biophysical);
+    }
+    if (o->ls_flow_accumulation && s->has[EPV_SPATIAL_SOIL_RETENTION] && (rc = flow_ls(s))) return rc;
+    s->tr = (size_t)o->tile_rows;
+    s->tc = (size_t)o->tile_cols;
+    s->ntx = (s->nx + s->tc - 1) / s->tc;
+    s->nty = (s->ny + s->tr - 1) / s->tr;
+    s->ntiles = s->ntx * s->nty;
+    s->ngroups = (s->ntiles + EPV_SPATIAL_GROUP_TILES - 1) / EPV_SPATIAL_GROUP_TILES;
+    if (s->nreg > UINT32_MAX / (s->neco + 1)) return epv__error(ctx, EPV_ERANGE, "too many regions x ecosystems");
+    s->ncell = s->nreg * s->neco;
+    return EPV_OK;
+}
+
+static int make_result(sp_run *s, epv_spatial_result **out)
+{
+    int rc = epv__sp_result_new(s->ctx, s->nreg, s->reg_code, s->reg_name, s->neco, s->eco, out);
+    if (rc) return rc;
+    memcpy((*out)->has, s->has, sizeof s->has);
+    (*out)->ngroups_total = s->ngroups;
+    if (s->o->water_ecosystem && s->has[EPV_SPATIAL_EVAPOTRANSPIRATION]) {
+        if (!((*out)->water_eco = epv__strdup(s->ctx, s->o->water_ecosystem))) return EPV_ENOMEM;
+        (*out)->latent_heat = s->o->latent_heat_kj_kg;
+        (*out)->eer = s->o->eer;
+    }
+    (*out)->nrows = s->ny;
+    (*out)->ncols = s->nx;
+    return EPV_OK;
+}
+
+static int unknown_codes(sp_run *s)
+{
+    int64_t all[UNK_MAX];
+    size_t n = 0, row = SIZE_MAX, colm = 0;
+    for (int w = 0; w < s->nworkers; w++) {
+        sp_worker *wk = &s->wk[w];
+        if (!wk->unk_any) continue;
+        if (wk->unk_row < row || (wk->unk_row == row && wk->unk_col < colm)) row = wk->unk_row, colm = wk->unk_col;
+        for (size_t u = 0; u < wk->nunk; u++) {
+            size_t v;
+            for (v = 0; v < n; v++)
+                if (all[v] == wk->unk[u]) break;
+            if (v == n && n < UNK_MAX) all[n++] = wk->unk[u];
+        }
+    }
+    if (n == 0) return EPV_OK;
+    qsort(all, n, sizeof *all, cmp_i64);
+    char list[400] = "";
+    size_t len = 0;
+    for (size_t v = 0; v < n && len < sizeof list - 24; v++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%lld", v ? ", " : "", (long long)all[v]);
+    return epv__error(s->ctx, EPV_ENOTFOUND,
+                      "%s (landcover): land-cover codes absent from %s (column 'lucode'): %s%s (first at pixel row %zu, column %zu)",
+                      s->path[IN_LC], s->o->biophysical, list, n == UNK_MAX ? ", ..." : "", row, colm);
+}
+
+/* Process the tiles of groups [g0, g1): sums into res (whole total, and kept groups when
+ * keep), per-pixel outputs into s->ods. */
+static int run_tiles(sp_run *s, size_t g0, size_t g1, epv_spatial_result *res, int keep)
+{
+    epv_ctx *ctx = s->ctx;
+    size_t t0 = g0 * EPV_SPATIAL_GROUP_TILES, t1 = g1 * EPV_SPATIAL_GROUP_TILES;
+    if (t1 > s->ntiles) t1 = s->ntiles;
+    if (t0 > t1) t0 = t1;
+    size_t ntl = t1 - t0, ncell = s->ncell;
+    int rc = EPV_OK;
+    size_t *tiles = epv__malloc(ctx, (ntl + 1) * sizeof *tiles);
+    double *gacc = epv__calloc(ctx, ncell * EPV_SPATIAL_NCOLS + 1, sizeof *gacc);
+    uint32_t *gtouch = epv__malloc(ctx, (ncell + 1) * sizeof *gtouch);
+    unsigned char *gmark = epv__calloc(ctx, ncell + 1, 1);
+    if (!tiles || !gacc || !gtouch || !gmark) { rc = EPV_ENOMEM; goto done; }
+    for (size_t i = 0; i < ntl; i++) tiles[i] = t0 + i;
+    size_t ngt = 0;
+    int nw = s->nworkers;
+    for (size_t first = 0; first < ntl && rc == EPV_OK; first += (size_t)nw) {
+        size_t cnt = ntl - first < (size_t)nw ? ntl - first : (size_t)nw;
+        sp_wave wv = { s, first, cnt, tiles };
+        rc = epv__parallel_for(ctx, cnt, nw, wave_fn, &wv);
+        if (rc) {
+            for (int w = 0; w < nw; w++)
+                if (s->wk[w].wctx.errcode) {
+                    epv__error(ctx, s->wk[w].wctx.errcode, "%s", s->wk[w].wctx.errmsg);
+                    break;
+                }
+            break;
+        }
+        /* commit in tile order: with cnt <= nw tiles, worker w computed tile first + w */
+        for (size_t w = 0; w < cnt; w++) {
+            sp_worker *wk = &s->wk[w];
+            size_t t = tiles[first + w];
+            for (size_t k = 0; k < wk->ntouched; k++) {
+                uint32_t cell = wk->touched[k];
+                double *src = wk->part + (size_t)cell * EPV_SPATIAL_NCOLS, *dst = gacc + (size_t)cell * EPV_SPATIAL_NCOLS;
+                for (int c = 0; c < EPV_SPATIAL_NCOLS; c++) dst[c] += src[c], src[c] = 0;
+                wk->mark[cell] = 0;
+                if (!gmark[cell]) gmark[cell] = 1, gtouch[ngt++] = cell;
+            }
+            wk->ntouched = 0;
+            for (size_t k = 0; k < s->nout; k++) {
+                GDALRasterBandH ob = GDALGetRasterBand(s->ods[k], 1);
+                if (GDALRasterIO(ob, GF_Write, (int)wk->c0, (int)wk->r0, (int)wk->w, (int)wk->h, wk->col[s->ocols[k]],
+                                 (int)wk->w, (int)wk->h, GDT_Float64, 0, 0) != CE_None) {
+                    rc = gdal_error(ctx, EPV_EIO, "cannot write", "output raster");
+                    goto done;
+                }
+                GDALFlushRasterCache(ob);
+            }
+            /* a group ends: add it to the total (and keep it) */
+            if ((t + 1) % EPV_SPATIAL_GROUP_TILES == 0 || t + 1 == s->ntiles) {
+                if (res) {
+                    if (keep) {
+                        epv__sp_group *g = &res->groups[res->ngroups];
+                        g->id = t / EPV_SPATIAL_GROUP_TILES;
+                        g->ncells = ngt;
+                        g->cell = epv__malloc(ctx, (ngt + 1) * sizeof *g->cell);
+                        g->val = epv__malloc(ctx, (ngt + 1) * EPV_SPATIAL_NCOLS * sizeof *g->val);
+                        if (!g->cell || !g->val) {
+                            epv__free(ctx, g->cell);
+                            epv__free(ctx, g->val);
+                            rc = EPV_ENOMEM;
+                            goto done;
+                        }
+                        res->ngroups++;
+                    }
+                    for (size_t k = 0; k < ngt; k++) {
+                        uint32_t cell = gtouch[k];
+                        double *v = gacc + (size_t)cell * EPV_SPATIAL_NCOLS;
+                        for (int c = 0; c < EPV_SPATIAL_NCOLS; c++) res->total[(size_t)c * ncell + cell] += v[c];
+                        if (keep) {
+                            epv__sp_group *g = &res->groups[res->ngroups - 1];
+                            g->cell[k] = cell;
+                            memcpy(g->val + k * EPV_SPATIAL_NCOLS, v, EPV_SPATIAL_NCOLS * sizeof *v);
+                        }
+                    }
+                }
+                for (size_t k = 0; k < ngt; k++) {
+                    memset(gacc + (size_t)gtouch[k] * EPV_SPATIAL_NCOLS, 0, EPV_SPATIAL_NCOLS * sizeof *gacc);
+                    gmark[gtouch[k]] = 0;
+                }
+                ngt = 0;
+            }
+        }
+        if ((rc = epv__progress(ctx, (double)(first + cnt) / (double)ntl, "spatial: tiles"))) break;
+    }
+    if (rc == EPV_OK) rc = unknown_codes(s);
+done:
+    epv__free(ctx, tiles);
+    epv__free(ctx, gacc);
+    epv__free(ctx, gtouch);
+    epv__free(ctx, gmark);
+    return rc;
+}
+
+static int run_common(epv_ctx *ctx, const epv_spatial_options *o, int part, int nparts, epv_spatial_result **out,
+                      size_t nout, const epv_spatial_col *ocols, const char *const *opaths)
+{
+    sp_run s;
+    memset(&s, 0, sizeof s);
+    epv_spatial_result *res = NULL;
+    GDALDatasetH *ods = NULL;
+    char **tmp = NULL;
+    int rc = run_setup(ctx, o, &s);
+    if (rc) goto done;
+    if (nout) {
+        for (size_t k = 0; k < nout; k++)
+            if ((unsigned)ocols[k] > EPV_SPATIAL_LS || ocols[k] == EPV_SPATIAL_PIXELS || !s.has[ocols[k]]) {
+                rc = epv__error(ctx, EPV_EINVAL, "epv_spatial_write_rasters: service %d is not computed from these inputs",
+                                (int)ocols[k]);
+                goto done;
+            }
+        ods = epv__calloc(ctx, nout, sizeof *ods);
+        tmp = epv__calloc(ctx, nout, sizeof *tmp);
+        if (!ods || !tmp) { rc = EPV_ENOMEM; goto done; }
+        GDALDriverH drv = GDALGetDriverByName("GTiff");
+        char *copt[] = { "TILED=YES", "COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER", NULL };
+        for (size_t k = 0; k < nout; k++) {
+            size_t len = strlen(opaths[k]) + 16;
+            if (!(tmp[k] = epv__malloc(ctx, len))) { rc = EPV_ENOMEM; goto done; }
+            snprintf(tmp[k], len, "%s.tmp.tif", opaths[k]);
+            CPLErrorReset();
+            ods[k] = GDALCreate(drv, tmp[k], (int)s.nx, (int)s.ny, 1, GDT_Float64, copt);
+            if (!ods[k]) { rc = gdal_error(ctx, EPV_EIO, "cannot create", opaths[k]); goto done; }
+            GDALSetGeoTransform(ods[k], s.gt);
+            GDALSetProjection(ods[k], s.srs_wkt);
+            GDALSetRasterNoDataValue(GDALGetRasterBand(ods[k], 1), NAN);
+        }
+        s.nout = nout;
+        s.ocols = ocols;
+        s.ods = ods;
+    }
+    int nw = epv_ctx_threads(ctx);
+    if ((size_t)nw > s.ntiles) nw = (int)s.ntiles;
+    if (nw < 1) nw = 1;
+    s.nworkers = nw;
+    if (!(s.wk = epv__calloc(ctx, (size_t)nw, sizeof *s.wk))) { rc = EPV_ENOMEM; goto done; }
+    for (int w = 0; w < nw; w++)
+        if ((rc = worker_init(&s, &s.wk[w]))) goto done;
+    size_t g0 = 0, g1 = s.ngroups;
+    if (nparts > 0) {
+        g0 = s.ngroups * (size_t)part / (size_t)nparts;
+        g1 = s.ngroups * (size_t)(part + 1) / (size_t)nparts;
+    }
+    if (out) {
+        if ((rc = make_result(&s, &res))) goto done;
+        if (nparts > 0) {
+            res->part = part;
+            res->nparts = nparts;
+            if (!(res->groups = epv__calloc(ctx, g1 - g0 + 1, sizeof *res->groups))) { rc = EPV_ENOMEM; goto done; }
+        }
+    }
+    if ((rc = epv__progress(ctx, 0, "spatial: start"))) goto done;
+    rc = run_tiles(&s, g0, g1, res, nparts > 0);
+    if (rc == EPV_OK && nout) {
+        for (size_t k = 0; k < nout; k++) {
+            CPLErrorReset();
+            GDALFlushCache(ods[k]);
+            GDALClose(ods[k]);
+            ods[k] = NULL;
+            if (CPLGetLastErrorType() >= CE_Failure) rc = rc ? rc : gdal_error(ctx, EPV_EIO, "cannot write", opaths[k]);
+        }
+        for (size_t k = 0; k < nout && rc == EPV_OK; k++)
+            if (rename(tmp[k], opaths[k]) != 0) rc = epv__error(ctx, EPV_EIO, "%s: cannot rename the finished raster", opaths[k]);
+    }
+done:
+    if (ods)
+        for (size_t k = 0; k < nout; k++) {
+            if (ods[k]) GDALClose(ods[k]);
+            if (rc && tmp && tmp[k]) remove(tmp[k]);
+        }
+    if (tmp)
+        for (size_t k = 0; k < nout; k++) epv__free(ctx, tmp[k]);
+    epv__free(ctx, tmp);
+    epv__free(ctx, ods);
+    run_free(&s);
+    if (rc) {
+        epv_spatial_result_free(res);
+        res = NULL;
+    }
+    if (out) *out = res;
+    return rc;
+}
+
+EPV_API int epv_spatial_run(epv_ctx *ctx, const epv_spatial_options *opts, epv_spatial_result **out)
+{
+    EPV__NEED(ctx, out, "out");
+    *out = NULL;
+    EPV__NEED(ctx, opts, "opts");
+    return run_common(ctx, opts, 0, 0, out, 0, NULL, NULL);
+}
+
+EPV_API int epv_spatial_run_part(epv_ctx *ctx, const epv_spatial_options *opts, int part, int nparts,
+                                 epv_spatial_result **out)
+{
+    EPV__NEED(ctx, out, "out");
+    *out = NULL;
+    EPV__NEED(ctx, opts, "opts");
+    if (nparts < 1 || part < 0 || part >= nparts)
+        return epv__error(ctx, EPV_ERANGE, "epv_spatial_run_part: part %d of %d", part, nparts);
+    return run_common(ctx, opts, part, nparts, out, 0, NULL, NULL);
+}
+
+EPV_API int epv_spatial_write_rasters(epv_ctx *ctx, const epv_spatial_options *opts, const epv_spatial_col *cols,
+                                      const char *const *paths, size_t n)
+{
+    EPV__NEED(ctx, opts, "opts");
+    EPV__NEED(ctx, cols, "cols");
+    EPV__NEED(ctx, paths, "paths");
+    for (size_t k = 0; k < n; k++) EPV__NEED(ctx, paths[k], "paths[k]");
+    if (n == 0) return EPV_OK;
+    return run_common(ctx, opts, 0, 0, NULL, n, cols, paths);
+}
