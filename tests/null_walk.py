@@ -24,6 +24,7 @@ ALLOW = {
     "epv_project_crediting_years": "getter (count)",
     "epv_inventory_result_gwp": "getter (the GWP set of a result)",
     "epv_csvout_get": "getter (flags, -1 for NULL)",
+    "epv_spatial_result_has": "predicate: 1 if the result holds the service, 0 otherwise (also for NULL)",
     "epv_merkle_verify_inclusion": "predicate: 1 if the proof holds, 0 otherwise (also for NULL)",
     "epv_merkle_verify_consistency": "predicate: 1 if the proof holds, 0 otherwise (also for NULL)",
 }
