@@ -17,11 +17,8 @@
 #include <errno.h>
 #include <sys/stat.h>
 
-/* IPCC 2006 Vol. 4 Table 4.9/4.10 row used for the plausibility check, and the IPCC
- * default carbon fraction (Table 4.3). */
-#define IPCC_ZONE "subtropical_humid"
-#define IPCC_REGION "asia"
-#define IPCC_TYPE "plantation_broadleaf"
+/* The IPCC default carbon fraction (IPCC 2006 Vol. 4 Table 4.3) for the plausibility check;
+ * its rows (Tables 4.9/4.10, subtropical humid Asia) are picked per stratum by forest type. */
 #define IPCC_CARBON_FRACTION 0.47
 
 /* Uncertainty inputs beyond the parameter table (whose species values carry their own U% and
@@ -69,8 +66,7 @@ static void compare_claims(epv_ctx *ctx, const epv_project *p, const epv_sink_re
     if (epv_sink_result_period(ctx, r, first, first + n - 1, &whole) ||
         epv_sink_result_period(ctx, r, first, first + 9, &early))
         return;
-    epv_params_ipcc_growth g = EPV_PARAMS_IPCC_GROWTH_INIT;
-    int have_ipcc = epv_params_ipcc_growth_find(ctx, params, IPCC_ZONE, IPCC_REGION, IPCC_TYPE, &g) == 0;
+    int have_ipcc = epv_params_ipcc_growth_count(params) > 0;
     double area = epv_project_area_ha(p);
     for (size_t k = 0; k < epv_project_claim_count(p); k++) {
         epv_project_claim c = EPV_PROJECT_CLAIM_INIT;
@@ -104,13 +100,25 @@ static void compare_claims(epv_ctx *ctx, const epv_project *p, const epv_sink_re
         printf("    deductions over the period: project emissions %.2f万 t, baseline %.2f万 t, leakage %.2f万 t\n",
                wan(whole.project_emissions_tco2), wan(whole.baseline_removals_tco2), wan(whole.leakage_tco2));
         if (have_ipcc) {
-            epv_sink_plausibility pl = EPV_SINK_PLAUSIBILITY_INIT;
-            if (epv_sink_plausibility_check(ctx, c.tco2_per_year, c.area_ha, &g, IPCC_CARBON_FRACTION, &pl) == 0)
-                printf("    IPCC Tier 1 (%s, %s, %s): G_W %.1f t d.m./ha/yr -> %.1f t CO2/ha/yr (range %.1f-%.1f);\n"
-                       "    the published figure lies %s that range.\n",
-                       g.zone, g.region, g.forest_type, g.growth_t_dm_ha_yr, pl.ipcc_tco2_ha_yr,
-                       pl.ipcc_low_tco2_ha_yr, pl.ipcc_high_tco2_ha_yr,
-                       pl.position < 0 ? "below" : pl.position > 0 ? "above" : "within");
+            /* Each stratum against the IPCC row of its own forest type, weighted by area; the
+             * claim compared on its stated basis (gross with gross growth, net with net). */
+            epv_sink_plausibility_options po = EPV_SINK_PLAUSIBILITY_OPTIONS_INIT;
+            epv_sink_expectation e = EPV_SINK_EXPECTATION_INIT;
+            epv_project_basis basis = epv_project_claim_basis(p, k);
+            if (basis == EPV_PROJECT_BASIS_UNSTATED) basis = EPV_PROJECT_BASIS_GROSS;
+            po.carbon_fraction = IPCC_CARBON_FRACTION;
+            if (epv_sink_plausibility_project(ctx, p, params, c.tco2_per_year, c.area_ha, basis, &po, &e) == 0)
+                printf("    IPCC Tier 1 (%s, %s; rows by forest type: conifer plantation %.0f%%, broadleaf\n"
+                       "    plantation %.0f%%, natural <=20 y %.0f%%, >20 y %.0f%% of the area): %s expectation\n"
+                       "    %.1f t CO2/ha/yr (range %.1f-%.1f); the published %.1f t CO2/ha/yr (%s) lies %s that range.\n",
+                       po.zone, po.region, 100 * e.share_plantation_conifer, 100 * e.share_plantation_broadleaf,
+                       100 * e.share_natural_le20y, 100 * e.share_natural_gt20y,
+                       basis == EPV_PROJECT_BASIS_NET ? "net" : "gross", e.expected_tco2_ha_yr,
+                       e.expected_low_tco2_ha_yr, e.expected_high_tco2_ha_yr, e.claimed_tco2_ha_yr,
+                       basis == EPV_PROJECT_BASIS_NET ? "net" : "gross",
+                       e.position < 0 ? "below" : e.position > 0 ? "above" : "within");
+            else
+                printf("    IPCC Tier 1 comparison failed: %s\n", epv_ctx_errmsg(ctx));
         }
         if (epv_project_kind_of(p) == EPV_PROJECT_AFFORESTATION)
             printf("    Why they differ: a new plantation removes little while young (sigmoid growth), so a\n"

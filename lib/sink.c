@@ -20,6 +20,8 @@ EPV__DEFINE_INIT(epv_sink_year, EPV_SINK_YEAR_VERSION, EPV_SINK_YEAR_INIT)
 EPV__DEFINE_INIT(epv_sink_period, EPV_SINK_PERIOD_VERSION, EPV_SINK_PERIOD_INIT)
 EPV__DEFINE_INIT(epv_sink_options, EPV_SINK_OPTIONS_VERSION, EPV_SINK_OPTIONS_INIT)
 EPV__DEFINE_INIT(epv_sink_plausibility, EPV_SINK_PLAUSIBILITY_VERSION, EPV_SINK_PLAUSIBILITY_INIT)
+EPV__DEFINE_INIT(epv_sink_plausibility_options, EPV_SINK_PLAUSIBILITY_OPTIONS_VERSION, EPV_SINK_PLAUSIBILITY_OPTIONS_INIT)
+EPV__DEFINE_INIT(epv_sink_expectation, EPV_SINK_EXPECTATION_VERSION, EPV_SINK_EXPECTATION_INIT)
 
 EPV_API int epv_project_new(epv_ctx *ctx, const char *name, epv_project_kind kind, int start_year,
                             int crediting_years, epv_project **out)
@@ -247,7 +249,7 @@ int epv__sink_period_add(epv_ctx *ctx, epv_project *p, int first_year, int last_
 }
 
 int epv__sink_claim_add(epv_ctx *ctx, epv_project *p, const char *label, double tco2_per_year, double area_ha,
-                        const char *source)
+                        const char *source, int basis)
 {
     int rc;
     if ((rc = epv__check_nonneg(ctx, tco2_per_year, "claim tco2-per-year")) ||
@@ -264,6 +266,7 @@ int epv__sink_claim_add(epv_ctx *ctx, epv_project *p, const char *label, double 
     }
     c->tco2_per_year = tco2_per_year;
     c->area_ha = area_ha;
+    c->basis = basis;
     p->nclaims++;
     return EPV_OK;
 }
@@ -275,6 +278,30 @@ EPV_API int epv_project_crediting_years(const epv_project *p) { return p ? p->cr
 EPV_API size_t epv_project_stratum_count(const epv_project *p) { return p ? p->nstrata : 0; }
 EPV_API size_t epv_project_period_count(const epv_project *p) { return p ? p->nperiods : 0; }
 EPV_API size_t epv_project_claim_count(const epv_project *p) { return p ? p->nclaims : 0; }
+
+EPV_API int epv_project_set_stratum_origin(epv_ctx *ctx, epv_project *p, const char *stratum_id,
+                                           epv_project_origin origin)
+{
+    EPV__NEED(ctx, p, "project");
+    EPV__NEED(ctx, stratum_id, "stratum_id");
+    size_t i;
+    if (origin != EPV_PROJECT_PLANTATION && origin != EPV_PROJECT_NATURAL)
+        return epv__error(ctx, EPV_EINVAL, "stratum '%.63s': origin: %d is not a known origin", stratum_id, (int)origin);
+    if (!find_stratum(p, stratum_id, &i))
+        return epv__error(ctx, EPV_ENOTFOUND, "origin: unknown stratum '%.63s'", stratum_id);
+    p->strata[i].natural = origin == EPV_PROJECT_NATURAL;
+    return EPV_OK;
+}
+
+EPV_API epv_project_origin epv_project_stratum_origin(const epv_project *p, size_t i)
+{
+    return p && i < p->nstrata && p->strata[i].natural ? EPV_PROJECT_NATURAL : EPV_PROJECT_PLANTATION;
+}
+
+EPV_API epv_project_basis epv_project_claim_basis(const epv_project *p, size_t i)
+{
+    return p && i < p->nclaims ? (epv_project_basis)p->claims[i].basis : EPV_PROJECT_BASIS_UNSTATED;
+}
 
 EPV_API double epv_project_area_ha(const epv_project *p)
 {
@@ -610,7 +637,11 @@ EPV_API int epv_sink_plausibility_check(epv_ctx *ctx, double claimed_tco2_yr, do
         (rc = epv__check_positive(ctx, carbon_fraction, "carbon_fraction")) ||
         (rc = epv__check_positive(ctx, g->growth_t_dm_ha_yr, "growth_t_dm_ha_yr")))
         return rc;
-    double r = isfinite(g->root_shoot) ? g->root_shoot : 0.0;
+    if (!isfinite(g->root_shoot))
+        return epv__error(ctx, EPV_ENOTFOUND,
+                          "ipcc_growth '%.60s/%.60s/%.60s': root_shoot: missing (a missing ratio is not 0: "
+                          "give the row's value, IPCC 2006 Vol. 4 Table 4.4)", g->zone, g->region, g->forest_type);
+    double r = g->root_shoot;
     /* IPCC 2006 Vol. 4 eq. 2.10 per hectare: G_TOTAL = G_W · (1 + R), carbon by CF, CO2 by 44/12. */
     double per_tdm = (1.0 + r) * carbon_fraction * EPV_CO2_PER_C;
     out->claimed_tco2_ha_yr = claimed_tco2_yr / area_ha;
@@ -718,5 +749,105 @@ EPV_API int epv_sink_result_years_i64(epv_ctx *ctx, const epv_sink_result *resul
     EPV__NEED(ctx, n, "n");
     *years = result->years;
     *n = result->nyears;
+    return EPV_OK;
+}
+
+/* ---- plausibility against the project's own forest types ------------------------------- */
+
+/* IPCC forest-type rows, in the order of epv_sink_expectation's share_* members. */
+static const char *const PLAUS_TYPES[4] = { "plantation_conifer", "plantation_broadleaf", "natural_le20y",
+                                            "natural_gt20y" };
+/* IPCC 2006 Vol. 4 Table 4.9 splits natural forest at 20 years of age. */
+#define PLAUS_NATURAL_AGE_SPLIT 20
+
+EPV_API int epv_sink_plausibility_project(epv_ctx *ctx, const epv_project *p, const epv_params *params,
+                                          double claimed_tco2_yr, double area_ha, epv_project_basis basis,
+                                          const epv_sink_plausibility_options *o, epv_sink_expectation *out)
+{
+    EPV__NEED(ctx, p, "project");
+    EPV__NEED(ctx, params, "params");
+    EPV__NEED(ctx, o, "options");
+    EPV__NEED(ctx, out, "out");
+    int rc;
+    if ((rc = epv__check_version(ctx, "epv_sink_plausibility_options", o, EPV_SINK_PLAUSIBILITY_OPTIONS_VERSION)) ||
+        (rc = epv__check_version(ctx, "epv_sink_expectation", out, EPV_SINK_EXPECTATION_VERSION)))
+        return rc;
+    EPV__NEED(ctx, o->zone, "options->zone");
+    EPV__NEED(ctx, o->region, "options->region");
+    if (basis != EPV_PROJECT_BASIS_GROSS && basis != EPV_PROJECT_BASIS_NET)
+        return epv__error(ctx, EPV_EINVAL, "basis: %d is neither gross (1) nor net (2): say what the claim counts",
+                          (int)basis);
+    if ((rc = epv__check_nonneg(ctx, claimed_tco2_yr, "claimed_tco2_yr")) ||
+        (rc = epv__check_positive(ctx, area_ha, "area_ha")) ||
+        (rc = epv__check_positive(ctx, o->carbon_fraction, "options->carbon_fraction")))
+        return rc;
+    if (p->nstrata == 0) return epv__error(ctx, EPV_ESTATE, "project '%s': has no strata", p->name);
+    int year = o->year ? o->year : p->start_year;
+    epv_params_ipcc_growth rows[4];
+    int have[4] = { 0, 0, 0, 0 };
+    double area[4] = { 0, 0, 0, 0 }, total_area = 0;
+    for (size_t i = 0; i < p->nstrata; i++) {
+        const struct sink_stratum *st = &p->strata[i];
+        epv_params_species sp = EPV_PARAMS_SPECIES_INIT;
+        if ((rc = epv_params_species_find(ctx, params, st->s.species, &sp))) {
+            epv__error_prefix(ctx, "stratum '%s'", st->s.id);
+            return rc;
+        }
+        int age = year - st->s.planting_year + 1;
+        int t = st->natural ? (age <= PLAUS_NATURAL_AGE_SPLIT ? 2 : 3) : (sp.conifer ? 0 : 1);
+        if (!have[t]) {
+            rows[t].version = EPV_PARAMS_IPCC_GROWTH_VERSION;
+            if ((rc = epv_params_ipcc_growth_find(ctx, params, o->zone, o->region, PLAUS_TYPES[t], &rows[t]))) {
+                epv__error_prefix(ctx, "stratum '%s' (%s)", st->s.id, PLAUS_TYPES[t]);
+                return rc;
+            }
+            if (!isfinite(rows[t].root_shoot))
+                return epv__error(ctx, EPV_ENOTFOUND,
+                                  "stratum '%s': ipcc_growth '%.60s/%.60s/%s': root_shoot: missing (a missing ratio "
+                                  "is not 0: give the row's value, IPCC 2006 Vol. 4 Table 4.4)",
+                                  st->s.id, o->zone, o->region, PLAUS_TYPES[t]);
+            have[t] = 1;
+        }
+        area[t] += st->s.area_ha;
+        total_area += st->s.area_ha;
+    }
+    epv_sink_expectation e = EPV_SINK_EXPECTATION_INIT;
+    e.basis = basis;
+    e.claimed_tco2_ha_yr = claimed_tco2_yr / area_ha;
+    for (int t = 0; t < 4; t++) {
+        if (!have[t]) continue;
+        /* IPCC 2006 Vol. 4 eq. 2.10 per hectare: G_TOTAL = G_W · (1 + R), carbon by CF, CO2 by 44/12. */
+        double w = area[t] / total_area, k = (1.0 + rows[t].root_shoot) * o->carbon_fraction * EPV_CO2_PER_C;
+        double g = rows[t].growth_t_dm_ha_yr;
+        double lo = isfinite(rows[t].growth_min) ? rows[t].growth_min : g;
+        double hi = isfinite(rows[t].growth_max) ? rows[t].growth_max : g;
+        e.gross_tco2_ha_yr += w * g * k;
+        e.gross_low_tco2_ha_yr += w * lo * k;
+        e.gross_high_tco2_ha_yr += w * hi * k;
+    }
+    e.share_plantation_conifer = area[0] / total_area;
+    e.share_plantation_broadleaf = area[1] / total_area;
+    e.share_natural_le20y = area[2] / total_area;
+    e.share_natural_gt20y = area[3] / total_area;
+    if (basis == EPV_PROJECT_BASIS_NET) {
+        epv_sink_result *r = NULL;
+        epv_sink_options so = EPV_SINK_OPTIONS_INIT;
+        so.keep_strata = 0;
+        if ((rc = epv_sink_estimate_ex(ctx, p, params, &so, &r))) return rc;
+        double d = 0;
+        for (size_t i = 0; i < r->nyears; i++) {
+            const double *c = r->total + i * SINK_NCOMP;
+            d += c[SINK_EMISSIONS] + c[SINK_BASELINE] + c[SINK_LEAKAGE];
+        }
+        e.deduction_tco2_ha_yr = d / (double)r->nyears / total_area;
+        epv_sink_result_free(r);
+    }
+    e.expected_tco2_ha_yr = e.gross_tco2_ha_yr - e.deduction_tco2_ha_yr;
+    e.expected_low_tco2_ha_yr = e.gross_low_tco2_ha_yr - e.deduction_tco2_ha_yr;
+    e.expected_high_tco2_ha_yr = e.gross_high_tco2_ha_yr - e.deduction_tco2_ha_yr;
+    e.position = e.claimed_tco2_ha_yr < e.expected_low_tco2_ha_yr    ? -1
+                 : e.claimed_tco2_ha_yr > e.expected_high_tco2_ha_yr ? 1
+                                                                     : 0;
+    *out = e;
     return EPV_OK;
 }

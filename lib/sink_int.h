@@ -18,6 +18,7 @@ struct sink_stratum {
     double co2_per_m3_ha; /* d(tree CO2 t/ha)/d(volume m³/ha): both methods are affine in V, so
                            * the slope is all stock changes counted from planting need */
     double shrub_tco2_ha; /* pre-existing shrub carbon cleared at planting, t CO2/ha */
+    int natural;          /* epv_project_origin: 1 natural forest, 0 plantation */
 };
 
 struct sink_disturbance {
@@ -29,6 +30,7 @@ struct sink_disturbance {
 struct sink_claim {
     char *label, *source;
     double tco2_per_year, area_ha;
+    int basis; /* epv_project_basis */
 };
 
 struct epv_project {
@@ -67,7 +69,7 @@ struct epv_sink_result {
 };
 
 int epv__sink_claim_add(epv_ctx *ctx, epv_project *p, const char *label, double tco2_per_year,
-                        double area_ha, const char *source);
+                        double area_ha, const char *source, int basis);
 int epv__sink_period_add(epv_ctx *ctx, epv_project *p, int first_year, int last_year);
 /* One stratum's components for years start_year .. start_year+nyears-1 into
  * comp[nyears][SINK_NCOMP] (zeroed by the caller); scratch ages, vol, bvol hold nyears+1

@@ -86,6 +86,14 @@ static int read_stratum(epv_ctx *ctx, const char *file, xmlNodePtr n, epv_projec
         return rc;
     if ((rc = epv_project_add_stratum(ctx, p, params, &s)))
         return epv__xml_error_at(ctx, rc, file, n, "%s", epv_ctx_errmsg(ctx));
+    text = NULL;
+    if ((rc = epv__xml_attr_str(ctx, file, n, "origin", 0, &text))) return rc;
+    if (text) {
+        rc = epv_project_set_stratum_origin(ctx, p, s.id,
+                                            strcmp(text, "natural") == 0 ? EPV_PROJECT_NATURAL : EPV_PROJECT_PLANTATION);
+        epv__free(ctx, text);
+        if (rc) return epv__xml_error_at(ctx, rc, file, n, "%s", epv_ctx_errmsg(ctx));
+    }
     return EPV_OK;
 }
 
@@ -141,16 +149,21 @@ static int read_project(epv_ctx *ctx, const char *file, xmlDocPtr doc, const epv
         }
     }
     for (xmlNodePtr n = epv__xml_child(root, "claim"); n; n = epv__xml_next(n, "claim")) {
-        char *label = NULL, *source = NULL;
+        char *label = NULL, *source = NULL, *basis = NULL;
         double tco2 = 0, area = 0;
         if (!(rc = epv__xml_attr_str(ctx, file, n, "label", 1, &label)) &&
             !(rc = epv__xml_attr_str(ctx, file, n, "source", 1, &source)) &&
+            !(rc = epv__xml_attr_str(ctx, file, n, "basis", 0, &basis)) &&
             !(rc = epv__xml_attr_double(ctx, file, n, "tco2-per-year", 1, &tco2)) &&
             !(rc = read_area(ctx, file, n, &area)) &&
-            (rc = epv__sink_claim_add(ctx, p, label, tco2, area, source)))
+            (rc = epv__sink_claim_add(ctx, p, label, tco2, area, source,
+                                      !basis                         ? EPV_PROJECT_BASIS_UNSTATED
+                                      : strcmp(basis, "gross") == 0 ? EPV_PROJECT_BASIS_GROSS
+                                                                     : EPV_PROJECT_BASIS_NET)))
             rc = epv__xml_error_at(ctx, rc, file, n, "%s", epv_ctx_errmsg(ctx));
         epv__free(ctx, label);
         epv__free(ctx, source);
+        epv__free(ctx, basis);
         if (rc) goto fail;
     }
     *out = p;

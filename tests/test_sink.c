@@ -239,6 +239,134 @@ static void test_threads_do_not_change_results(void)
     epv_project_free(p);
 }
 
+/* IPCC 2006 Vol. 4 Table 4.9 (natural forest, subtropical humid, Asia: ≤20 y 2.5, >20 y 1.0
+ * t d.m./ha/yr) and Table 4.10 (plantations, "other" species: 8.0, range 4.2–15.2), with the
+ * root:shoot ratios of Table 4.4 (subtropical humid: 0.20 below, 0.24 above 125 t/ha) and
+ * CF 0.47 (Table 4.3), as shipped in data/params/species.xml (rows marked provisional: the
+ * table values could not be checked against the PDF from here; doc/params.md). */
+#define T49_LE20 2.5
+#define T49_GT20 1.0
+#define T410_OTHER 8.0
+#define T410_LOW 4.2
+#define T410_HIGH 15.2
+#define T44_YOUNG 0.20
+#define T44_OLD 0.24
+#define CF_T43 0.47
+
+static void test_plausibility_by_forest_type(void)
+{
+    epv_project *p = NULL;
+    EPV_ASSERT_OK(ctx, epv_project_new(ctx, "mixed", EPV_PROJECT_FOREST_MANAGEMENT, 2021, 20, &p));
+    epv_stratum a = fir_stratum("fir-plantation", 100, 2011);           /* 杉木: conifer plantation */
+    epv_stratum b = fir_stratum("oak-young-natural", 50, 2011);         /* natural, age 11 in 2021 */
+    epv_stratum c = fir_stratum("oak-old-natural", 50, 1981);           /* natural, age 41 in 2021 */
+    snprintf(b.species, sizeof b.species, "栎类");
+    snprintf(c.species, sizeof c.species, "栎类");
+    c.baseline_tco2_ha_yr = 4.0; /* per-hectare baseline removals: 200 t/yr on 50 ha */
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &a));
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &b));
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &c));
+    EPV_ASSERT_OK(ctx, epv_project_set_stratum_origin(ctx, p, "oak-young-natural", EPV_PROJECT_NATURAL));
+    EPV_ASSERT_OK(ctx, epv_project_set_stratum_origin(ctx, p, "oak-old-natural", EPV_PROJECT_NATURAL));
+    CU_ASSERT_EQUAL(epv_project_stratum_origin(p, 0), EPV_PROJECT_PLANTATION);
+    CU_ASSERT_EQUAL(epv_project_stratum_origin(p, 2), EPV_PROJECT_NATURAL);
+    epv_sink_plausibility_options o = EPV_SINK_PLAUSIBILITY_OPTIONS_INIT;
+    epv_sink_expectation e = EPV_SINK_EXPECTATION_INIT;
+    /* Hand arithmetic, area-weighted over 200 ha, each stratum on its own row:
+     * (100·8.0·1.20 + 50·2.5·1.20 + 50·1.0·1.24)/200 · 0.47 · 44/12. */
+    double k = CF_T43 * 44.0 / 12.0;
+    double gross = (100 * T410_OTHER * (1 + T44_YOUNG) + 50 * T49_LE20 * (1 + T44_YOUNG) + 50 * T49_GT20 * (1 + T44_OLD)) /
+                   200 * k;
+    double low = (100 * T410_LOW * (1 + T44_YOUNG) + 50 * T49_LE20 * (1 + T44_YOUNG) + 50 * T49_GT20 * (1 + T44_OLD)) / 200 * k;
+    double high = (100 * T410_HIGH * (1 + T44_YOUNG) + 50 * T49_LE20 * (1 + T44_YOUNG) + 50 * T49_GT20 * (1 + T44_OLD)) / 200 * k;
+    EPV_ASSERT_OK(ctx, epv_sink_plausibility_project(ctx, p, params, 2000, 200, EPV_PROJECT_BASIS_GROSS, &o, &e));
+    EPV_ASSERT_CLOSE(e.gross_tco2_ha_yr, gross, 1e-12);
+    EPV_ASSERT_CLOSE(gross, 10.0987, 1e-4); /* the same sum written out: (960 + 150 + 62)/200 · 1.723333 */
+    EPV_ASSERT_CLOSE(e.gross_low_tco2_ha_yr, low, 1e-12);
+    EPV_ASSERT_CLOSE(e.gross_high_tco2_ha_yr, high, 1e-12);
+    EPV_ASSERT_CLOSE(e.expected_tco2_ha_yr, gross, 1e-12);
+    CU_ASSERT_EQUAL(e.deduction_tco2_ha_yr, 0.0);
+    EPV_ASSERT_CLOSE(e.share_plantation_conifer, 0.5, 1e-15);
+    EPV_ASSERT_CLOSE(e.share_natural_le20y, 0.25, 1e-15);
+    EPV_ASSERT_CLOSE(e.share_natural_gt20y, 0.25, 1e-15);
+    CU_ASSERT_EQUAL(e.share_plantation_broadleaf, 0.0);
+    CU_ASSERT_EQUAL(e.position, 0); /* 10 t CO2/ha/yr */
+    /* In 2031 the young natural stand is 21: it moves to the >20 y row. */
+    o.year = 2031;
+    EPV_ASSERT_OK(ctx, epv_sink_plausibility_project(ctx, p, params, 2000, 200, EPV_PROJECT_BASIS_GROSS, &o, &e));
+    EPV_ASSERT_CLOSE(e.share_natural_gt20y, 0.5, 1e-15);
+    EPV_ASSERT_CLOSE(e.gross_tco2_ha_yr,
+                     (100 * T410_OTHER * (1 + T44_YOUNG) + 100 * T49_GT20 * (1 + T44_OLD)) / 200 * k, 1e-12);
+    o.year = 0;
+    /* Net: the gross expectation less the project's own baseline (200 t/yr over 200 ha = 1.0
+     * t/ha/yr; no emissions, no leakage). */
+    EPV_ASSERT_OK(ctx, epv_sink_plausibility_project(ctx, p, params, 1900, 200, EPV_PROJECT_BASIS_NET, &o, &e));
+    EPV_ASSERT_CLOSE(e.deduction_tco2_ha_yr, 1.0, 1e-12);
+    EPV_ASSERT_CLOSE(e.expected_tco2_ha_yr, gross - 1.0, 1e-12);
+    EPV_ASSERT_CLOSE(e.expected_low_tco2_ha_yr, low - 1.0, 1e-12);
+    CU_ASSERT_EQUAL(e.basis, EPV_PROJECT_BASIS_NET);
+    /* A claim just under the gross low end (6.17 t/ha/yr) is below it as a gross claim and
+     * inside the net range (low end 5.17) as a net claim: the basis decides the comparison. */
+    double claim = (low - 0.5) * 200;
+    EPV_ASSERT_OK(ctx, epv_sink_plausibility_project(ctx, p, params, claim, 200, EPV_PROJECT_BASIS_GROSS, &o, &e));
+    CU_ASSERT_EQUAL(e.position, -1);
+    EPV_ASSERT_OK(ctx, epv_sink_plausibility_project(ctx, p, params, claim, 200, EPV_PROJECT_BASIS_NET, &o, &e));
+    CU_ASSERT_EQUAL(e.position, 0);
+    /* The basis must be said. */
+    EPV_ASSERT_STATUS(ctx, epv_sink_plausibility_project(ctx, p, params, 1, 1, EPV_PROJECT_BASIS_UNSTATED, &o, &e),
+                      EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "basis");
+    /* A zone without rows: an error naming the stratum and the row. */
+    o.zone = "tropical_rain";
+    EPV_ASSERT_STATUS(ctx, epv_sink_plausibility_project(ctx, p, params, 1, 1, EPV_PROJECT_BASIS_GROSS, &o, &e),
+                      EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "fir-plantation");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "plantation_conifer");
+    o.zone = "subtropical_humid";
+    /* A missing root:shoot ratio is an error, never 0. */
+    epv_params *own = NULL;
+    EPV_ASSERT_OK(ctx, epv_params_load_default(ctx, &own));
+    epv_params_ipcc_growth g = EPV_PARAMS_IPCC_GROWTH_INIT;
+    EPV_ASSERT_OK(ctx, epv_params_ipcc_growth_find(ctx, own, "subtropical_humid", "asia", "natural_gt20y", &g));
+    g.root_shoot = NAN;
+    EPV_ASSERT_OK(ctx, epv_params_ipcc_growth_set(ctx, own, &g));
+    EPV_ASSERT_STATUS(ctx, epv_sink_plausibility_project(ctx, p, own, 1, 1, EPV_PROJECT_BASIS_GROSS, &o, &e),
+                      EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "root_shoot");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "oak-old-natural");
+    epv_sink_plausibility pl = EPV_SINK_PLAUSIBILITY_INIT;
+    EPV_ASSERT_STATUS(ctx, epv_sink_plausibility_check(ctx, 1, 1, &g, 0.47, &pl), EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "root_shoot");
+    g.root_shoot = 2.0; /* outside 0–1.5: refused when set */
+    EPV_ASSERT_STATUS(ctx, epv_params_ipcc_growth_set(ctx, own, &g), EPV_ERANGE);
+    epv_params_free(own);
+    epv_project_free(p);
+}
+
+static void test_plausibility_pingchang_file(void)
+{
+    /* The afforestation file: every stratum a plantation, conifers and broadleaves; the county's
+     * 15.84万 t over 26.41万亩 (9.0 t CO2/ha/yr, references.md "The seeds' figures") is a gross
+     * stand sink (basis="gross" in the file). Both shipped plantation rows are Table 4.10's
+     * "other" 8.0 (4.2–15.2), R 0.20: expected 8.0 · 1.20 · 0.47 · 44/12 = 16.544. */
+    epv_project *p = NULL;
+    EPV_ASSERT_OK(ctx, epv_project_load_file(ctx, epv_test_path("data/examples/pingchang.xml"), params, &p));
+    CU_ASSERT_EQUAL_FATAL(epv_project_claim_count(p), 1);
+    CU_ASSERT_EQUAL(epv_project_claim_basis(p, 0), EPV_PROJECT_BASIS_GROSS);
+    epv_project_claim c = EPV_PROJECT_CLAIM_INIT;
+    EPV_ASSERT_OK(ctx, epv_project_claim_at(ctx, p, 0, &c));
+    epv_sink_plausibility_options o = EPV_SINK_PLAUSIBILITY_OPTIONS_INIT;
+    epv_sink_expectation e = EPV_SINK_EXPECTATION_INIT;
+    EPV_ASSERT_OK(ctx, epv_sink_plausibility_project(ctx, p, params, c.tco2_per_year, c.area_ha,
+                                                     epv_project_claim_basis(p, 0), &o, &e));
+    EPV_ASSERT_CLOSE(e.claimed_tco2_ha_yr, 9.0, 0.001);
+    EPV_ASSERT_CLOSE(e.gross_tco2_ha_yr, 16.544, 1e-4);
+    EPV_ASSERT_CLOSE(e.share_plantation_conifer + e.share_plantation_broadleaf, 1.0, 1e-12);
+    CU_ASSERT(e.share_plantation_conifer > 0 && e.share_plantation_broadleaf > 0);
+    CU_ASSERT_EQUAL(e.position, 0);
+    epv_project_free(p);
+}
+
 static void test_plausibility_pingchang(void)
 {
     /* Pingchang: 26.41万亩 (17,606.7 ha) → 15.84万 t CO2/yr, i.e. 9.0 t CO2/ha/yr
@@ -813,6 +941,8 @@ int main(void)
         { "soil transition", test_soil_transition },
         { "threads do not change results", test_threads_do_not_change_results },
         { "plausibility (Pingchang vs IPCC)", test_plausibility_pingchang },
+        { "plausibility by forest type, gross and net", test_plausibility_by_forest_type },
+        { "plausibility of the Pingchang file", test_plausibility_pingchang_file },
         { "bad input", test_bad_input },
         { "bad files", test_bad_files },
         { "Pingchang file and outputs", test_pingchang_file_and_outputs },

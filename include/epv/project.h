@@ -139,6 +139,30 @@ EPV_API size_t epv_project_claim_count(const epv_project *project);
 /** Claim i. */
 EPV_API int epv_project_claim_at(epv_ctx *ctx, const epv_project *project, size_t i, epv_project_claim *out);
 
+/** Origin of a stratum's stand, which picks its IPCC Tier-1 row (plantation rows by conifer or
+ *  broadleaf species, natural rows by age). Values fixed. */
+typedef enum epv_project_origin {
+    EPV_PROJECT_PLANTATION = 0, /**< planted (default) */
+    EPV_PROJECT_NATURAL = 1     /**< natural or naturally regenerated forest */
+} epv_project_origin;
+/**
+ * Set the origin of stratum `stratum_id` (project file: attribute `origin` of `<stratum>`).
+ * @return ::EPV_OK, ::EPV_ENOTFOUND for an unknown stratum, ::EPV_EINVAL for an unknown origin.
+ */
+EPV_API int epv_project_set_stratum_origin(epv_ctx *ctx, epv_project *project, const char *stratum_id,
+                                           epv_project_origin origin);
+/** Origin of stratum i (::EPV_PROJECT_PLANTATION for NULL or an index out of range). */
+EPV_API epv_project_origin epv_project_stratum_origin(const epv_project *project, size_t i);
+
+/** What a claimed figure counts. Values fixed. */
+typedef enum epv_project_basis {
+    EPV_PROJECT_BASIS_UNSTATED = 0, /**< the claim does not say (project file without `basis`) */
+    EPV_PROJECT_BASIS_GROSS = 1,    /**< gross growth of the stands (stock gain, nothing deducted) */
+    EPV_PROJECT_BASIS_NET = 2       /**< net removals: gross minus baseline, emissions and leakage */
+} epv_project_basis;
+/** Basis of claim i (project file: attribute `basis` of `<claim>`, "gross" or "net"). */
+EPV_API epv_project_basis epv_project_claim_basis(const epv_project *project, size_t i);
+
 #ifdef __cplusplus
 }
 #endif
