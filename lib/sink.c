@@ -102,6 +102,21 @@ static int resolve_stratum(epv_ctx *ctx, const epv_project *p, const epv_params 
         epv__error_prefix(ctx, "stratum '%s'", id);
         return rc;
     }
+    {
+        static const struct { const char *field; double max; } bounds[] = {
+            { "area_ha", EPV_PROJECT_AREA_MAX_HA },
+            { "baseline_tco2_ha_yr", EPV_PROJECT_BASELINE_MAX_TCO2_HA_YR },
+            { "shrub_forest_biomass_t_ha", EPV_PROJECT_FOREST_BIOMASS_MAX_T_HA },
+            { "soc_initial_tc_ha", EPV_PROJECT_SOC_MAX_TC_HA },
+            { "soc_final_tc_ha", EPV_PROJECT_SOC_MAX_TC_HA },
+        };
+        const double v[] = { s->area_ha, s->baseline_tco2_ha_yr, s->shrub_forest_biomass_t_ha, s->soc_initial_tc_ha,
+                             s->soc_final_tc_ha };
+        for (size_t b = 0; b < sizeof bounds / sizeof bounds[0]; b++)
+            if (v[b] > bounds[b].max)
+                return epv__error(ctx, EPV_ERANGE, "stratum '%s': %s: %g is above %g (a unit or typing error?)", id,
+                                  bounds[b].field, v[b], bounds[b].max);
+    }
     if (s->shrub_crown_cover > 1)
         return epv__error(ctx, EPV_ERANGE, "stratum '%s': shrub_crown_cover: %g is above 1", id, s->shrub_crown_cover);
     int last_year = p->start_year + p->crediting_years - 1;
@@ -255,6 +270,9 @@ int epv__sink_claim_add(epv_ctx *ctx, epv_project *p, const char *label, double 
     if ((rc = epv__check_nonneg(ctx, tco2_per_year, "claim tco2-per-year")) ||
         (rc = epv__check_positive(ctx, area_ha, "claim area")))
         return rc;
+    if (area_ha > EPV_PROJECT_AREA_MAX_HA)
+        return epv__error(ctx, EPV_ERANGE, "claim area: %g ha is above %g ha (a unit or typing error?)", area_ha,
+                          EPV_PROJECT_AREA_MAX_HA);
     if ((rc = epv__grow(ctx, (void **)&p->claims, &p->cap_claims, p->nclaims + 1, sizeof *p->claims))) return rc;
     struct sink_claim *c = &p->claims[p->nclaims];
     c->label = epv__strdup(ctx, label ? label : "");

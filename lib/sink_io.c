@@ -26,6 +26,11 @@ static int read_area(epv_ctx *ctx, const char *file, xmlNodePtr n, double *area_
         return epv__xml_error_at(ctx, EPV_ERANGE, file, n, "attribute '%s': %g must be greater than zero",
                                  has_ha ? "area-ha" : "area-mu", v);
     *area_ha = has_ha ? v : epv_mu_to_ha(v);
+    if (*area_ha > EPV_PROJECT_AREA_MAX_HA)
+        return epv__xml_error_at(ctx, EPV_ERANGE, file, n,
+                                 "attribute '%s': %g ha is above %g ha, the size order of the largest counties "
+                                 "(a unit or typing error?)",
+                                 has_ha ? "area-ha" : "area-mu", *area_ha, EPV_PROJECT_AREA_MAX_HA);
     return EPV_OK;
 }
 

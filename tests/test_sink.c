@@ -451,6 +451,12 @@ static void test_bad_files(void)
         { "tests/data/sink/undeclared_source.xml", EPV_ESCHEMA, "undeclared_source.xml" },
         { "tests/data/sink/doctype.xml", EPV_EPARSE, "DOCTYPE" },
         { "tests/data/sink/both_areas.xml", EPV_ESCHEMA, "exactly one" },
+        /* upper bounds (issue 10 item 6): file, line and field named */
+        { "tests/data/sink/area_too_large.xml", EPV_ERANGE, "area_too_large.xml:5: <stratum>: attribute 'area-mu'" },
+        { "tests/data/sink/claim_area_too_large.xml", EPV_ERANGE, "claim_area_too_large.xml:8: <claim>: attribute 'area-ha'" },
+        { "tests/data/sink/leakage_above_one.xml", EPV_ERANGE, "leakage_fraction" },
+        { "tests/data/sink/soc_too_large.xml", EPV_ERANGE, "soc_initial_tc_ha: 5000 is above 1500" },
+        { "tests/data/sink/baseline_too_large.xml", EPV_ERANGE, "baseline_too_large.xml:5" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         epv_project *p = (epv_project *)&p; /* must be reset to NULL on failure */

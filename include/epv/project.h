@@ -23,6 +23,20 @@
 extern "C" {
 #endif
 
+/**
+ * Largest area accepted for a stratum or a claim, ha: 10^7 ha = 100,000 km², the size order of
+ * China's largest counties (most are 10^5 ha or less). An area above it is a unit or typing
+ * error (m² or mu given as ha, digits doubled) and is refused naming file, line and field.
+ */
+#define EPV_PROJECT_AREA_MAX_HA 1.0e7
+/** Largest per-hectare baseline rate accepted, t CO2e/ha/yr (the fastest plantations in IPCC
+ *  Table 4.10 stay below about 100). */
+#define EPV_PROJECT_BASELINE_MAX_TCO2_HA_YR 100.0
+/** Largest soil organic carbon stock accepted, t C/ha (organic soils reach several hundred). */
+#define EPV_PROJECT_SOC_MAX_TC_HA 1500.0
+/** Largest above-ground forest biomass B_forest accepted for the shrub rule, t d.m./ha. */
+#define EPV_PROJECT_FOREST_BIOMASS_MAX_T_HA 1000.0
+
 /** Kind of project, after the methodology family it follows. Values fixed. */
 typedef enum epv_project_kind {
     EPV_PROJECT_AFFORESTATION = 1,    /**< CCER-14-001-V01 / AR-CM-001: new forest on non-forest land */
@@ -71,8 +85,10 @@ EPV_API int epv_project_new(epv_ctx *ctx, const char *name, epv_project_kind kin
 EPV_API void epv_project_free(epv_project *project);
 /**
  * Load a project from XML (schema/project.xsd). Species are resolved against `params`;
- * unknown species, negative or NaN areas, ages or volumes, a growth curve that goes
- * negative and a crediting period outside 20–40 years are errors naming file, line and field.
+ * unknown species, negative or NaN areas, ages or volumes, areas above
+ * ::EPV_PROJECT_AREA_MAX_HA, fractions above 1, per-hectare rates and stocks above their
+ * EPV_PROJECT_*_MAX bounds, a growth curve that goes negative and a crediting period outside
+ * 20–40 years are errors naming file, line and field.
  */
 EPV_API int epv_project_load_file(epv_ctx *ctx, const char *path, const epv_params *params,
                                   epv_project **out);
