@@ -12,6 +12,8 @@
 #define SINK_BLOCK 64
 /* IPCC Tier 1 default transition time for soil carbon of land converted to forest, years. */
 #define SINK_SOC_TRANSITION_YEARS 20.0
+/* Largest measured stem volume accepted, m³/ha (the tallest stands hold a few thousand). */
+#define SINK_MAX_START_VOLUME 5000.0
 
 EPV__DEFINE_INIT(epv_stratum, EPV_STRATUM_VERSION, EPV_STRATUM_INIT)
 EPV__DEFINE_INIT(epv_project_period, EPV_PROJECT_PERIOD_VERSION, EPV_PROJECT_PERIOD_INIT)
@@ -22,6 +24,7 @@ EPV__DEFINE_INIT(epv_sink_options, EPV_SINK_OPTIONS_VERSION, EPV_SINK_OPTIONS_IN
 EPV__DEFINE_INIT(epv_sink_plausibility, EPV_SINK_PLAUSIBILITY_VERSION, EPV_SINK_PLAUSIBILITY_INIT)
 EPV__DEFINE_INIT(epv_sink_plausibility_options, EPV_SINK_PLAUSIBILITY_OPTIONS_VERSION, EPV_SINK_PLAUSIBILITY_OPTIONS_INIT)
 EPV__DEFINE_INIT(epv_sink_expectation, EPV_SINK_EXPECTATION_VERSION, EPV_SINK_EXPECTATION_INIT)
+EPV__DEFINE_INIT(epv_project_event, EPV_PROJECT_EVENT_VERSION, EPV_PROJECT_EVENT_INIT)
 
 EPV_API int epv_project_new(epv_ctx *ctx, const char *name, epv_project_kind kind, int start_year,
                             int crediting_years, epv_project **out)
@@ -59,6 +62,7 @@ EPV_API void epv_project_free(epv_project *p)
         epv__free(ctx, p->claims[i].source);
     }
     epv__free(ctx, p->claims);
+    epv__free(ctx, p->events);
     epv__free(ctx, p->periods);
     epv__free(ctx, p->dist);
     epv__free(ctx, p->strata);
@@ -233,6 +237,97 @@ EPV_API int epv_project_add_disturbance(epv_ctx *ctx, epv_project *p, const char
     return EPV_OK;
 }
 
+EPV_API int epv_project_set_start_volume(epv_ctx *ctx, epv_project *p, const char *stratum_id, double volume_m3_ha)
+{
+    EPV__NEED(ctx, p, "project");
+    EPV__NEED(ctx, stratum_id, "stratum_id");
+    size_t i;
+    if (!find_stratum(p, stratum_id, &i))
+        return epv__error(ctx, EPV_ENOTFOUND, "start volume: unknown stratum '%.63s'", stratum_id);
+    if (!isfinite(volume_m3_ha) || volume_m3_ha < 0 || volume_m3_ha > SINK_MAX_START_VOLUME)
+        return epv__error(ctx, EPV_ERANGE, "stratum '%.63s': start_volume_m3_ha: %g is outside 0-%g m3/ha", stratum_id,
+                          volume_m3_ha, SINK_MAX_START_VOLUME);
+    p->strata[i].has_start_volume = 1;
+    p->strata[i].start_volume = volume_m3_ha;
+    return EPV_OK;
+}
+
+EPV_API int epv_project_add_event(epv_ctx *ctx, epv_project *p, const epv_project_event *e)
+{
+    EPV__NEED(ctx, p, "project");
+    EPV__NEED(ctx, e, "event");
+    int rc = epv__check_version(ctx, "epv_project_event", e, EPV_PROJECT_EVENT_VERSION);
+    if (rc) return rc;
+    if (!memchr(e->stratum, '\0', sizeof e->stratum))
+        return epv__error(ctx, EPV_EINVAL, "event: stratum id longer than 63 bytes");
+    size_t i;
+    if (!find_stratum(p, e->stratum, &i))
+        return epv__error(ctx, EPV_ENOTFOUND, "event: unknown stratum '%s'", e->stratum);
+    if (e->kind != EPV_PROJECT_THINNING && e->kind != EPV_PROJECT_HARVEST)
+        return epv__error(ctx, EPV_EINVAL, "event on '%s': kind: %d is neither thinning (1) nor harvest (2)", e->stratum,
+                          (int)e->kind);
+    if (e->scenario < EPV_PROJECT_SCENARIO_PROJECT || e->scenario > EPV_PROJECT_SCENARIO_BOTH)
+        return epv__error(ctx, EPV_EINVAL, "event on '%s': scenario: %d is not project (1), baseline (2) or both (3)",
+                          e->stratum, (int)e->scenario);
+    if ((e->scenario & EPV_PROJECT_SCENARIO_BASELINE) && !p->strata[i].s.has_baseline_curve)
+        return epv__error(ctx, EPV_EINVAL, "event on '%s': a baseline event needs the stratum's baseline curve",
+                          e->stratum);
+    if (e->kind == EPV_PROJECT_THINNING && !(isfinite(e->fraction) && e->fraction > 0 && e->fraction < 1))
+        return epv__error(ctx, EPV_ERANGE, "thinning on '%s': fraction: %g is outside (0, 1) (a removal of the whole "
+                          "stand is a harvest)", e->stratum, e->fraction);
+    if (e->kind == EPV_PROJECT_HARVEST && e->fraction != 1)
+        return epv__error(ctx, EPV_ERANGE, "harvest on '%s': fraction: %g is not 1 (a harvest is a clear-fell; a "
+                          "partial removal is a thinning)", e->stratum, e->fraction);
+    if (e->year < p->start_year || e->year >= p->start_year + p->crediting_years)
+        return epv__error(ctx, EPV_ERANGE, "event on '%s': year: %d is outside the crediting period %d-%d", e->stratum,
+                          e->year, p->start_year, p->start_year + p->crediting_years - 1);
+    if (e->year < p->strata[i].s.planting_year)
+        return epv__error(ctx, EPV_ERANGE, "event on '%s': year: %d is before the planting year %d", e->stratum, e->year,
+                          p->strata[i].s.planting_year);
+    for (size_t k = 0; k < p->nevents; k++)
+        if (p->events[k].stratum == i && p->events[k].year == e->year && (p->events[k].scenario & (int)e->scenario))
+            return epv__error(ctx, EPV_EEXISTS, "event on '%s': a second event in %d in the same scenario", e->stratum,
+                              e->year);
+    if ((rc = epv__grow(ctx, (void **)&p->events, &p->cap_events, p->nevents + 1, sizeof *p->events))) return rc;
+    struct sink_event *x = &p->events[p->nevents++];
+    x->stratum = i;
+    x->year = e->year;
+    x->kind = (int)e->kind;
+    x->scenario = (int)e->scenario;
+    x->fraction = e->fraction;
+    return EPV_OK;
+}
+
+EPV_API size_t epv_project_event_count(const epv_project *p) { return p ? p->nevents : 0; }
+
+EPV_API int epv_project_event_at(epv_ctx *ctx, const epv_project *p, size_t i, epv_project_event *out)
+{
+    EPV__NEED(ctx, p, "project");
+    EPV__NEED(ctx, out, "out");
+    int rc = epv__check_version(ctx, "epv_project_event", out, EPV_PROJECT_EVENT_VERSION);
+    if (rc) return rc;
+    if (i >= p->nevents) return epv__error(ctx, EPV_ERANGE, "event index %zu: project has %zu", i, p->nevents);
+    const struct sink_event *x = &p->events[i];
+    memcpy(out->stratum, p->strata[x->stratum].s.id, sizeof out->stratum);
+    out->year = x->year;
+    out->kind = (epv_project_event_kind)x->kind;
+    out->scenario = (epv_project_scenario)x->scenario;
+    out->fraction = x->fraction;
+    return EPV_OK;
+}
+
+EPV_API int epv_project_set_hwp(epv_ctx *ctx, epv_project *p, double product_fraction, double half_life_years)
+{
+    EPV__NEED(ctx, p, "project");
+    if (!isfinite(product_fraction) || product_fraction < 0 || product_fraction > 1)
+        return epv__error(ctx, EPV_ERANGE, "hwp product_fraction: %g is outside 0-1", product_fraction);
+    if (product_fraction > 0 && !(isfinite(half_life_years) && half_life_years > 0 && half_life_years <= 1000))
+        return epv__error(ctx, EPV_ERANGE, "hwp half_life_years: %g is outside (0, 1000]", half_life_years);
+    p->hwp_fraction = product_fraction;
+    p->hwp_half_life = product_fraction > 0 ? half_life_years : 0;
+    return EPV_OK;
+}
+
 EPV_API int epv_project_set_leakage(epv_ctx *ctx, epv_project *p, double fraction)
 {
     if (!p) return epv__error(ctx, EPV_EINVAL, "set_leakage: NULL project");
@@ -370,11 +465,188 @@ struct estimate_job {
     epv_ctx *worker_ctx;  /* one context per worker for error messages */
 };
 
+/* ---- managed strata: measured start state, thinning and harvest, wood products ---------- */
+
+/* Stem volume counted from planting on a curve: curve(age) - curve(0). */
+static int vol_at(epv_ctx *ctx, const epv_growth_curve *c, double c0, double age, double *v)
+{
+    double x;
+    int rc = epv_growth_eval(ctx, c, age, &x);
+    if (rc) return rc;
+    *v = x - c0;
+    return EPV_OK;
+}
+
+/* Equivalent age: the age at which the curve (counted from planting) holds `target` m³/ha, by
+ * bisection (every shipped model rises monotonically with age). */
+#define SINK_MAX_EQ_AGE 1000.0
+static int equivalent_age(epv_ctx *ctx, const epv_growth_curve *c, double c0, double target, const char *what,
+                          const char *id, double *age)
+{
+    if (target <= 0) {
+        *age = 0;
+        return EPV_OK;
+    }
+    double lo = 0, hi = SINK_MAX_EQ_AGE, v;
+    int rc = vol_at(ctx, c, c0, hi, &v);
+    if (rc) return rc;
+    if (v <= target)
+        return epv__error(ctx, EPV_EDOMAIN, "stratum '%s': %s never reaches the stand's volume %g m3/ha (it holds %g at "
+                          "age %g): the measured state does not fit this curve", id, what, target, v, hi);
+    for (int it = 0; it < 200 && hi - lo > 1e-10; it++) {
+        double mid = 0.5 * (lo + hi);
+        if ((rc = vol_at(ctx, c, c0, mid, &v))) return rc;
+        if (v < target) lo = mid;
+        else hi = mid;
+    }
+    *age = 0.5 * (lo + hi);
+    return EPV_OK;
+}
+
+/* One scenario of a managed stratum, per year: growth, removals (m³/ha of stem) and the stock
+ * left at the end of the year (m³/ha). Events of `scenario_bit` apply; `dist` the project's
+ * disturbances (project scenario only, as fractions removed with no products). */
+static int managed_scenario(epv_ctx *ctx, const epv_project *p, const struct sink_stratum *st, size_t sidx,
+                            const epv_growth_curve *curve, int scenario_bit, size_t nyears, double *growth,
+                            double *removed, double *hwp_removed, double *stock)
+{
+    const epv_stratum *s = &st->s;
+    const char *what = scenario_bit == EPV_PROJECT_SCENARIO_PROJECT ? "the growth curve" : "the baseline curve";
+    double c0;
+    int rc = epv_growth_eval(ctx, curve, 0.0, &c0);
+    if (rc) return rc;
+    double age, v_prev;
+    int planted = p->start_year >= s->planting_year;
+    if (st->has_start_volume && planted) {
+        /* AR-CM-003: start from the state measured at the start of the start year. */
+        if ((rc = equivalent_age(ctx, curve, c0, st->start_volume, what, s->id, &age))) return rc;
+        v_prev = st->start_volume;
+    } else {
+        age = planted ? (double)(p->start_year - s->planting_year) : 0.0;
+        if ((rc = vol_at(ctx, curve, c0, age, &v_prev))) return rc;
+        if (!planted) v_prev = 0;
+    }
+    for (size_t y = 0; y < nyears; y++) {
+        int year = p->start_year + (int)y;
+        growth[y] = removed[y] = hwp_removed[y] = stock[y] = 0;
+        if (year < s->planting_year) continue;
+        age += 1;
+        double v;
+        if ((rc = vol_at(ctx, curve, c0, age, &v))) return rc;
+        growth[y] = v - v_prev;
+        double keep = 1, to_products = 0;
+        int harvest = 0;
+        for (size_t e = 0; e < p->nevents; e++) {
+            const struct sink_event *ev = &p->events[e];
+            if (ev->stratum != sidx || ev->year != year || !(ev->scenario & scenario_bit)) continue;
+            if (ev->kind == EPV_PROJECT_HARVEST) harvest = 1;
+            to_products += keep * ev->fraction;
+            keep *= 1 - ev->fraction;
+        }
+        if (scenario_bit == EPV_PROJECT_SCENARIO_PROJECT)
+            for (size_t d = 0; d < p->ndist; d++)
+                if (p->dist[d].stratum == sidx && p->dist[d].year == year) keep *= 1 - p->dist[d].fraction;
+        removed[y] = (1 - keep) * v;
+        hwp_removed[y] = to_products * v;
+        double left = v - removed[y];
+        if (harvest) {
+            age = 0; /* clear-felled and replanted: the next year is age 1 */
+            left = 0;
+        } else if (keep < 1 && (rc = equivalent_age(ctx, curve, c0, left, what, s->id, &age))) {
+            return rc;
+        }
+        stock[y] = left;
+        v_prev = left;
+    }
+    return EPV_OK;
+}
+
+/* IPCC 2006 Vol. 4 eq. 12.1, first-order decay of a product pool: C(i+1) = e^(-k) C(i) +
+ * [(1 - e^(-k))/k] Inflow(i), k = ln 2 / half-life. Writes the pool's yearly change. */
+static void hwp_pool_change(double half_life, const double *inflow, size_t n, double *change)
+{
+    double k = log(2.0) / half_life, ek = exp(-k), f = (1 - ek) / k, c = 0;
+    for (size_t i = 0; i < n; i++) {
+        double next = ek * c + f * inflow[i];
+        change[i] = next - c;
+        c = next;
+    }
+}
+
+static int stratum_is_managed(const epv_project *p, const struct sink_stratum *st, size_t sidx)
+{
+    if (st->has_start_volume) return 1;
+    for (size_t e = 0; e < p->nevents; e++)
+        if (p->events[e].stratum == sidx) return 1;
+    return 0;
+}
+
+static int managed_stratum_years(epv_ctx *ctx, const epv_project *p, const struct sink_stratum *st, size_t sidx,
+                                 size_t nyears, double *comp)
+{
+    const epv_stratum *s = &st->s;
+    double *buf = epv__calloc(ctx, 10 * nyears, sizeof(double));
+    if (!buf) return EPV_ENOMEM;
+    double *g = buf, *r = g + nyears, *h = r + nyears, *v = h + nyears, *bg = v + nyears, *br = bg + nyears,
+           *bh = br + nyears, *bv = bh + nyears, *pool = bv + nyears, *bpool = pool + nyears;
+    int rc = managed_scenario(ctx, p, st, sidx, &s->curve, EPV_PROJECT_SCENARIO_PROJECT, nyears, g, r, h, v);
+    if (!rc && s->has_baseline_curve)
+        rc = managed_scenario(ctx, p, st, sidx, &s->baseline_curve, EPV_PROJECT_SCENARIO_BASELINE, nyears, bg, br, bh, bv);
+    if (rc) {
+        epv__free(ctx, buf);
+        return rc;
+    }
+    const double k = st->co2_per_m3_ha * s->area_ha;
+    /* Stem carbon entering products: volume × D × CF × 44/12 × share, per stratum. */
+    const double kp = p->hwp_fraction > 0
+                          ? s->area_ha * st->species.wood_density * st->species.carbon_fraction * EPV_CO2_PER_C * p->hwp_fraction
+                          : 0;
+    for (size_t y = 0; y < nyears; y++) {
+        h[y] *= kp;
+        bh[y] *= kp;
+    }
+    if (kp > 0) {
+        hwp_pool_change(p->hwp_half_life, h, nyears, pool);
+        if (s->has_baseline_curve) hwp_pool_change(p->hwp_half_life, bh, nyears, bpool);
+    }
+    int soil = s->soc_initial_tc_ha != 0 || s->soc_final_tc_ha != 0;
+    for (size_t y = 0; y < nyears; y++) {
+        int year = p->start_year + (int)y, age = year - s->planting_year + 1;
+        double *c = comp + y * SINK_NCOMP;
+        c[SINK_BASELINE] = s->baseline_tco2_ha_yr * s->area_ha;
+        if (age <= 0) continue;
+        c[SINK_PROJECT] = k * g[y] + pool[y];
+        c[SINK_EMISSIONS] = k * r[y];
+        if (age == 1) c[SINK_EMISSIONS] += st->shrub_tco2_ha * s->area_ha;
+        c[SINK_STOCK] = k * v[y];
+        if (s->has_baseline_curve) c[SINK_BASELINE] += k * (bg[y] - br[y]) + bpool[y];
+        if (soil) {
+            double st1, st0, chg;
+            if ((rc = epv_forest_transition(ctx, s->soc_initial_tc_ha, s->soc_final_tc_ha, (double)age,
+                                            SINK_SOC_TRANSITION_YEARS, &st1, &chg)) ||
+                (rc = epv_forest_transition(ctx, s->soc_initial_tc_ha, s->soc_final_tc_ha, (double)(age - 1),
+                                            SINK_SOC_TRANSITION_YEARS, &st0, &chg)))
+                break;
+            c[SINK_PROJECT] += epv_c_to_co2(st1 - st0) * s->area_ha;
+            c[SINK_STOCK] += epv_c_to_co2(st1 - s->soc_initial_tc_ha) * s->area_ha;
+        }
+    }
+    epv__free(ctx, buf);
+    if (rc) return rc;
+    for (size_t y = 0; y < nyears; y++) {
+        double *c = comp + y * SINK_NCOMP;
+        double effect = c[SINK_PROJECT] - c[SINK_EMISSIONS] - c[SINK_BASELINE];
+        c[SINK_LEAKAGE] = effect > 0 ? p->leakage_fraction * effect : 0.0;
+    }
+    return EPV_OK;
+}
+
 /* Evaluate one stratum into comp[nyears][SINK_NCOMP] (zeroed by the caller). The scratch
  * buffers hold curve values at ages 0..nyears. */
 int epv__sink_stratum_years(epv_ctx *ctx, const epv_project *p, const struct sink_stratum *st, size_t sidx,
                          size_t nyears, double *ages, double *vol, double *bvol, double *comp)
 {
+    if (stratum_is_managed(p, st, sidx)) return managed_stratum_years(ctx, p, st, sidx, nyears, comp);
     const epv_stratum *s = &st->s;
     /* Age at the end of the first year, and the number of ages to evaluate. */
     int age0 = p->start_year - s->planting_year + 1;

@@ -19,6 +19,14 @@ struct sink_stratum {
                            * the slope is all stock changes counted from planting need */
     double shrub_tco2_ha; /* pre-existing shrub carbon cleared at planting, t CO2/ha */
     int natural;          /* epv_project_origin: 1 natural forest, 0 plantation */
+    int has_start_volume; /* 1: start_volume is the stem volume measured at the start of the start year */
+    double start_volume;  /* m³/ha */
+};
+
+struct sink_event {
+    size_t stratum;
+    int year, kind, scenario;
+    double fraction;
 };
 
 struct sink_disturbance {
@@ -49,6 +57,9 @@ struct epv_project {
     size_t nperiods, cap_periods;
     struct sink_claim *claims;
     size_t nclaims, cap_claims;
+    struct sink_event *events;
+    size_t nevents, cap_events;
+    double hwp_fraction, hwp_half_life; /* harvested wood products; 0: instantaneous oxidation */
 };
 
 struct epv_sink_result {

@@ -91,6 +91,12 @@ static int read_stratum(epv_ctx *ctx, const char *file, xmlNodePtr n, epv_projec
         return rc;
     if ((rc = epv_project_add_stratum(ctx, p, params, &s)))
         return epv__xml_error_at(ctx, rc, file, n, "%s", epv_ctx_errmsg(ctx));
+    if (epv__xml_has(n, "start-volume-m3-ha")) {
+        double v0 = 0;
+        if ((rc = epv__xml_attr_double(ctx, file, n, "start-volume-m3-ha", 1, &v0))) return rc;
+        if ((rc = epv_project_set_start_volume(ctx, p, s.id, v0)))
+            return epv__xml_error_at(ctx, rc, file, n, "attribute 'start-volume-m3-ha': %s", epv_ctx_errmsg(ctx));
+    }
     text = NULL;
     if ((rc = epv__xml_attr_str(ctx, file, n, "origin", 0, &text))) return rc;
     if (text) {
@@ -129,6 +135,16 @@ static int read_project(epv_ctx *ctx, const char *file, xmlDocPtr doc, const epv
         rc = epv__xml_error_at(ctx, rc, file, root, "%s", epv_ctx_errmsg(ctx));
         goto fail;
     }
+    {
+        double hwp = 0, half = 0;
+        if ((rc = epv__xml_attr_double(ctx, file, root, "hwp-fraction", 0, &hwp)) ||
+            (rc = epv__xml_attr_double(ctx, file, root, "hwp-half-life-years", hwp > 0, &half)))
+            goto fail;
+        if ((rc = epv_project_set_hwp(ctx, p, hwp, half))) {
+            rc = epv__xml_error_at(ctx, rc, file, root, "%s", epv_ctx_errmsg(ctx));
+            goto fail;
+        }
+    }
     for (xmlNodePtr n = epv__xml_child(root, "stratum"); n; n = epv__xml_next(n, "stratum"))
         if ((rc = read_stratum(ctx, file, n, p, params))) goto fail;
     for (xmlNodePtr n = epv__xml_child(root, "disturbance"); n; n = epv__xml_next(n, "disturbance")) {
@@ -141,6 +157,29 @@ static int read_project(epv_ctx *ctx, const char *file, xmlDocPtr doc, const epv
             (rc = epv_project_add_disturbance(ctx, p, sid, (int)year, fraction)))
             rc = epv__xml_error_at(ctx, rc, file, n, "%s", epv_ctx_errmsg(ctx));
         epv__free(ctx, sid);
+        if (rc) goto fail;
+    }
+    for (xmlNodePtr n = epv__xml_child(root, "event"); n; n = epv__xml_next(n, "event")) {
+        char *sid = NULL, *ekind = NULL, *scen = NULL;
+        int64_t year = 0;
+        epv_project_event e = EPV_PROJECT_EVENT_INIT;
+        if (!(rc = epv__xml_attr_str(ctx, file, n, "stratum", 1, &sid)) &&
+            !(rc = epv__xml_attr_str(ctx, file, n, "kind", 1, &ekind)) &&
+            !(rc = epv__xml_attr_str(ctx, file, n, "scenario", 1, &scen)) &&
+            !(rc = epv__xml_attr_int(ctx, file, n, "year", 1, &year)) &&
+            !(rc = epv__xml_attr_double(ctx, file, n, "fraction", 1, &e.fraction))) {
+            snprintf(e.stratum, sizeof e.stratum, "%s", sid);
+            e.year = (int)year;
+            e.kind = strcmp(ekind, "harvest") == 0 ? EPV_PROJECT_HARVEST : EPV_PROJECT_THINNING;
+            e.scenario = strcmp(scen, "project") == 0    ? EPV_PROJECT_SCENARIO_PROJECT
+                         : strcmp(scen, "baseline") == 0 ? EPV_PROJECT_SCENARIO_BASELINE
+                                                         : EPV_PROJECT_SCENARIO_BOTH;
+            if ((rc = epv_project_add_event(ctx, p, &e)))
+                rc = epv__xml_error_at(ctx, rc, file, n, "%s", epv_ctx_errmsg(ctx));
+        }
+        epv__free(ctx, sid);
+        epv__free(ctx, ekind);
+        epv__free(ctx, scen);
         if (rc) goto fail;
     }
     for (xmlNodePtr n = epv__xml_child(root, "monitoring-period"); n; n = epv__xml_next(n, "monitoring-period")) {

@@ -367,6 +367,143 @@ static void test_plausibility_pingchang_file(void)
     epv_project_free(p);
 }
 
+/* Forest management after AR-CM-003 (issue 10 item 3): both scenarios start from the state
+ * measured at the start; thinning and harvest are events of either scenario; harvested wood
+ * products decay by IPCC 2006 Vol. 4 eq. 12.1. No worked number of the methodology was found
+ * to test against, so the expectations below are hand arithmetic on the Schumacher curve
+ * V = a·e^(−b/t), whose equivalent age has the closed form t = −b / ln(V/a). */
+static double schumacher_age(double a, double b, double v) { return -b / log(v / a); }
+
+static void test_management_measured_start_and_events(void)
+{
+    epv_params_species fir = EPV_PARAMS_SPECIES_INIT;
+    EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, params, "杉木", &fir));
+    const double k = co2_per_m3(&fir) * 100; /* 100 ha */
+    epv_project *p = NULL;
+    EPV_ASSERT_OK(ctx, epv_project_new(ctx, "fm", EPV_PROJECT_FOREST_MANAGEMENT, 2021, 20, &p));
+    epv_stratum s = fir_stratum("fm", 100, 2001);
+    s.curve.a = 360; /* managed: asymptote 20% above the baseline */
+    s.baseline_curve.model = EPV_GROWTH_SCHUMACHER;
+    s.baseline_curve.a = 300;
+    s.baseline_curve.b = 20;
+    s.has_baseline_curve = 1;
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &s));
+    /* Measured at the start of 2021: the baseline stand at age 20, 300·e^(−1) = 110.364 m³/ha. */
+    const double v0 = 300 * exp(-1.0);
+    EPV_ASSERT_OK(ctx, epv_project_set_start_volume(ctx, p, "fm", v0));
+    epv_sink_result *r = NULL;
+    EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, params, &r));
+    /* The project stand continues on its own curve from its equivalent age
+     * t_p = −20/ln(110.364/360) = 16.916 years, not from age 20 (which would hold 132.4 m³/ha
+     * at once: the retroactive asymptote). The baseline continues from age 20. */
+    double tp = schumacher_age(360, 20, v0), tb = 20;
+    EPV_ASSERT_CLOSE(tp, 16.9159, 1e-4);
+    epv_sink_year y = EPV_SINK_YEAR_INIT;
+    EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r, 0, &y));
+    EPV_ASSERT_CLOSE(y.project_removals_tco2, k * (schumacher(360, 20, tp + 1) - v0), 1e-9);
+    EPV_ASSERT_CLOSE(y.baseline_removals_tco2, k * (schumacher(300, 20, tb + 1) - v0), 1e-9);
+    EPV_ASSERT_CLOSE(y.stock_tco2, k * schumacher(360, 20, tp + 1), 1e-9);
+    CU_ASSERT_EQUAL(y.project_emissions_tco2, 0.0);
+    epv_sink_result_free(r);
+
+    /* A 30% thinning in 2025 in both scenarios, a baseline clear-fell in 2030, products kept
+     * for half the removed stem carbon with the sawnwood half-life of 35 years (IPCC 2013 KP
+     * Supplement Table 2.8.2). */
+    epv_project_event e = EPV_PROJECT_EVENT_INIT;
+    snprintf(e.stratum, sizeof e.stratum, "fm");
+    e.year = 2025;
+    e.fraction = 0.3;
+    EPV_ASSERT_OK(ctx, epv_project_add_event(ctx, p, &e));
+    e.year = 2030;
+    e.kind = EPV_PROJECT_HARVEST;
+    e.scenario = EPV_PROJECT_SCENARIO_BASELINE;
+    e.fraction = 1;
+    EPV_ASSERT_OK(ctx, epv_project_add_event(ctx, p, &e));
+    CU_ASSERT_EQUAL(epv_project_event_count(p), 2);
+    epv_project_event back = EPV_PROJECT_EVENT_INIT;
+    EPV_ASSERT_OK(ctx, epv_project_event_at(ctx, p, 1, &back));
+    CU_ASSERT_EQUAL(back.kind, EPV_PROJECT_HARVEST);
+    CU_ASSERT_STRING_EQUAL(back.stratum, "fm");
+    EPV_ASSERT_OK(ctx, epv_project_set_hwp(ctx, p, 0.5, 35));
+    EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, params, &r));
+    /* Hand arithmetic, year by year (end of year: grow, then remove). */
+    const double kp = 100 * fir.wood_density * fir.carbon_fraction * 44.0 / 12.0 * 0.5; /* products, t CO2 per m³/ha */
+    const double dk = log(2.0) / 35, ek = exp(-dk), fin = (1 - ek) / dk;
+    double ap = tp, ab = tb, vp = v0, vb = v0, pool_p = 0, pool_b = 0;
+    for (int i = 0; i < 20; i++) {
+        int year = 2021 + i;
+        double np = schumacher(360, 20, ap + 1), nb = schumacher(300, 20, ab + 1);
+        double gp = np - vp, gb = nb - vb, rp = 0, rb = 0;
+        ap += 1;
+        ab += 1;
+        if (year == 2025) {
+            rp = 0.3 * np;
+            rb = 0.3 * nb;
+            ap = schumacher_age(360, 20, np - rp);
+            ab = schumacher_age(300, 20, nb - rb);
+        }
+        if (year == 2030) {
+            rb = nb;
+            ab = 0;
+        }
+        double new_p = ek * pool_p + fin * kp * rp, new_b = ek * pool_b + fin * kp * rb;
+        double dpool_p = new_p - pool_p, dpool_b = new_b - pool_b;
+        pool_p = new_p;
+        pool_b = new_b;
+        vp = np - rp;
+        vb = nb - rb;
+        EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r, (size_t)i, &y));
+        EPV_ASSERT_CLOSE(y.project_removals_tco2, k * gp + dpool_p, 1e-9);
+        EPV_ASSERT_NEAR(y.project_emissions_tco2, k * rp, 1e-6);
+        EPV_ASSERT_CLOSE(y.baseline_removals_tco2, k * (gb - rb) + dpool_b, 1e-9);
+        EPV_ASSERT_CLOSE(y.stock_tco2, k * vp, 1e-9);
+    }
+    /* The first year of the product pool by eq. 12.1 alone: (1 − e^(−k))/k · inflow, with
+     * k = ln 2/35 = 0.0198042, 1 − e^(−k) = 0.0196094: 0.990163 of the inflow. */
+    EPV_ASSERT_CLOSE(fin, 0.990163, 1e-6);
+    epv_sink_result_free(r);
+
+    /* Bad events: refused, nothing recorded. */
+    e.kind = EPV_PROJECT_THINNING;
+    e.scenario = EPV_PROJECT_SCENARIO_BOTH;
+    e.year = 2026;
+    e.fraction = 1;
+    EPV_ASSERT_STATUS(ctx, epv_project_add_event(ctx, p, &e), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "harvest");
+    e.kind = EPV_PROJECT_HARVEST;
+    e.fraction = 0.5;
+    EPV_ASSERT_STATUS(ctx, epv_project_add_event(ctx, p, &e), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "thinning");
+    e.kind = EPV_PROJECT_THINNING;
+    e.fraction = 0.2;
+    e.year = 2025;
+    EPV_ASSERT_STATUS(ctx, epv_project_add_event(ctx, p, &e), EPV_EEXISTS);
+    e.year = 2041;
+    EPV_ASSERT_STATUS(ctx, epv_project_add_event(ctx, p, &e), EPV_ERANGE);
+    snprintf(e.stratum, sizeof e.stratum, "nope");
+    EPV_ASSERT_STATUS(ctx, epv_project_add_event(ctx, p, &e), EPV_ENOTFOUND);
+    CU_ASSERT_EQUAL(epv_project_event_count(p), 2);
+    EPV_ASSERT_STATUS(ctx, epv_project_set_hwp(ctx, p, 1.5, 35), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_project_set_hwp(ctx, p, 0.5, 0), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_project_set_start_volume(ctx, p, "fm", -1), EPV_ERANGE);
+    /* A measured volume the project curve never reaches: an error naming the stratum. */
+    EPV_ASSERT_OK(ctx, epv_project_set_start_volume(ctx, p, "fm", 350));
+    EPV_ASSERT_STATUS(ctx, epv_sink_estimate(ctx, p, params, &r), EPV_EDOMAIN);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "'fm'");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "baseline curve");
+    epv_project_free(p);
+    /* A baseline event on a stratum without a baseline curve. */
+    EPV_ASSERT_OK(ctx, epv_project_new(ctx, "aff", EPV_PROJECT_AFFORESTATION, 2021, 20, &p));
+    epv_stratum a = fir_stratum("a", 10, 2021);
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &a));
+    snprintf(e.stratum, sizeof e.stratum, "a");
+    e.year = 2030;
+    e.scenario = EPV_PROJECT_SCENARIO_BASELINE;
+    EPV_ASSERT_STATUS(ctx, epv_project_add_event(ctx, p, &e), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "baseline curve");
+    epv_project_free(p);
+}
+
 static void test_plausibility_pingchang(void)
 {
     /* Pingchang: 26.41万亩 (17,606.7 ha) → 15.84万 t CO2/yr, i.e. 9.0 t CO2/ha/yr
@@ -949,6 +1086,7 @@ int main(void)
         { "plausibility (Pingchang vs IPCC)", test_plausibility_pingchang },
         { "plausibility by forest type, gross and net", test_plausibility_by_forest_type },
         { "plausibility of the Pingchang file", test_plausibility_pingchang_file },
+        { "forest management: measured start, thinning, harvest, products", test_management_measured_start_and_events },
         { "bad input", test_bad_input },
         { "bad files", test_bad_files },
         { "Pingchang file and outputs", test_pingchang_file_and_outputs },

@@ -375,11 +375,13 @@ static void test_approach2_progress_cancel(void)
     epv_sink_unc_result fresh = EPV_SINK_UNC_RESULT_INIT;
     CU_ASSERT(memcmp(&r2, &fresh, sizeof r2) == 0);
     EPV_ASSERT_OK(ctx, epv_ctx_set_progress(ctx, NULL, NULL));
-    /* Approach 1: an area so large that the propagated variance overflows (U% is bounded by
-     * 200, so only the values can overflow): a clear error, never inf or 0%. */
+    /* Approach 1: a curve so large that the propagated variance overflows (U% is bounded by
+     * 200 and areas by EPV_PROJECT_AREA_MAX_HA, so only the curve can overflow): a clear error,
+     * never inf or 0%. */
     epv_project *huge = NULL;
     EPV_ASSERT_OK(ctx, epv_project_new(ctx, "huge", EPV_PROJECT_AFFORESTATION, 2021, 30, &huge));
-    epv_stratum hs = fir("h", 1e200);
+    epv_stratum hs = fir("h", 1e6);
+    hs.curve.a = 1e300;
     EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, huge, params, &hs));
     EPV_ASSERT_STATUS(ctx, epv_sink_unc_approach1(ctx, huge, params, 2021, 2050, &o, &r2), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "overflows");

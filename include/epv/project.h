@@ -179,6 +179,81 @@ typedef enum epv_project_basis {
 /** Basis of claim i (project file: attribute `basis` of `<claim>`, "gross" or "net"). */
 EPV_API epv_project_basis epv_project_claim_basis(const epv_project *project, size_t i);
 
+/* ---- forest management after AR-CM-003: measured start, thinning and harvest, HWP ---------- */
+
+/**
+ * Set the stem volume measured on stratum `stratum_id` at the start of the project's start year,
+ * m³/ha (project file: attribute `start-volume-m3-ha` of `<stratum>`). Both scenarios then start
+ * from this measured state: each continues on its own curve from the age at which that curve
+ * has this volume (its "equivalent age"), so a higher project asymptote never lifts the stock the
+ * stand already holds (AR-CM-003: the project starts from the state measured at its start).
+ * @return ::EPV_OK; ::EPV_ENOTFOUND (stratum); ::EPV_ERANGE for a negative or non-finite volume.
+ *         A volume a curve never reaches is refused when the project is estimated.
+ */
+EPV_API int epv_project_set_start_volume(epv_ctx *ctx, epv_project *project, const char *stratum_id,
+                                         double volume_m3_ha);
+
+/** Kind of a management event. Values fixed. */
+typedef enum epv_project_event_kind {
+    EPV_PROJECT_THINNING = 1, /**< a share of the standing stem volume removed; the stand grows on */
+    EPV_PROJECT_HARVEST = 2   /**< clear-fell of the whole stand (fraction 1), replanted the next year */
+} epv_project_event_kind;
+/** Scenario an event belongs to. Values fixed. */
+typedef enum epv_project_scenario {
+    EPV_PROJECT_SCENARIO_PROJECT = 1,  /**< the project scenario only */
+    EPV_PROJECT_SCENARIO_BASELINE = 2, /**< the baseline (pre-project management) only */
+    EPV_PROJECT_SCENARIO_BOTH = 3      /**< both */
+} epv_project_scenario;
+
+/** Version of ::epv_project_event this header describes. */
+#define EPV_PROJECT_EVENT_VERSION 1
+/** A thinning or harvest at the end of a calendar year (project file: `<event>`). */
+typedef struct epv_project_event {
+    unsigned int version;          /**< ::EPV_PROJECT_EVENT_VERSION */
+    char stratum[64];              /**< id of the stratum */
+    int year;                      /**< calendar year (within the crediting period) */
+    epv_project_event_kind kind;   /**< thinning or harvest */
+    epv_project_scenario scenario; /**< project, baseline or both */
+    double fraction;               /**< share of the standing stem volume removed: thinning (0, 1),
+                                        harvest 1 */
+} epv_project_event;
+/** Initialiser of ::epv_project_event: a thinning in both scenarios; the rest is the caller's. */
+#define EPV_PROJECT_EVENT_INIT { EPV_PROJECT_EVENT_VERSION, "", 0, EPV_PROJECT_THINNING, EPV_PROJECT_SCENARIO_BOTH, 0.0 }
+/** Function twin of ::EPV_PROJECT_EVENT_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_project_event_init(epv_ctx *ctx, epv_project_event *x, unsigned int version);
+/**
+ * Record a thinning or harvest. The removed stem volume V_r (m³/ha) leaves the stand at the end
+ * of the year: its tree carbon (V_r times the stratum's volume-to-CO2 slope, roots and branches
+ * included) is an emission of the scenario, at once (IPCC 2006 Vol. 4 Tier 1: harvested carbon
+ * oxidised in the year of removal) unless harvested wood products are enabled
+ * (epv_project_set_hwp()). The stand then grows on its curve from the equivalent age of the
+ * volume left (a harvest: from age 0 the next year). Baseline events need a baseline curve.
+ * @return ::EPV_OK; ::EPV_ENOTFOUND (stratum); ::EPV_ERANGE (year outside the crediting period,
+ *         fraction outside (0, 1) for a thinning or not 1 for a harvest); ::EPV_EINVAL (kind,
+ *         scenario, a baseline event on a stratum without a baseline curve); ::EPV_EVERSION.
+ */
+EPV_API int epv_project_add_event(epv_ctx *ctx, epv_project *project, const epv_project_event *event);
+/** Number of management events. */
+EPV_API size_t epv_project_event_count(const epv_project *project);
+/** Event i. */
+EPV_API int epv_project_event_at(epv_ctx *ctx, const epv_project *project, size_t i, epv_project_event *out);
+
+/**
+ * Count harvested wood products (project file: attributes `hwp-fraction` and
+ * `hwp-half-life-years` of `<project>`): a share `product_fraction` of the removed stem carbon
+ * (stem volume × basic wood density × CF × 44/12, bark and branches excluded) enters a product
+ * pool that decays by first order, IPCC 2006 Vol. 4 eq. 12.1:
+ * C(i+1) = e^(−k)·C(i) + [(1 − e^(−k))/k]·Inflow(i), k = ln 2 / half-life; the pool's yearly
+ * change counts with its scenario (project removals, or baseline removals). Default 0: all
+ * removed carbon is emitted at once (instantaneous oxidation).
+ * @param product_fraction 0..1 (0 disables the pool).
+ * @param half_life_years > 0 when product_fraction > 0 (IPCC 2013 KP Supplement Table 2.8.2
+ *        defaults: sawnwood 35, wood panels 25, paper 2 years).
+ * @return ::EPV_OK, ::EPV_ERANGE.
+ */
+EPV_API int epv_project_set_hwp(epv_ctx *ctx, epv_project *project, double product_fraction,
+                                double half_life_years);
+
 #ifdef __cplusplus
 }
 #endif
