@@ -126,10 +126,13 @@ static void compare_claims(epv_ctx *ctx, const epv_project *p, const epv_sink_re
                    "    shrubs cleared at planting are an emission; species and site assumptions dominate\n"
                    "    the rest (see the sources in the project file).\n");
         else
-            printf("    Why they differ: a forest-management project is credited only for growth above what\n"
-                   "    the same stands would have grown anyway (the baseline); the published figure matches\n"
-                   "    the stands' gross growth (%.2f万 t/yr here), not the additional removals.\n",
-                   wan(whole.project_removals_tco2 / n));
+            printf("    Why they differ: a forest-management project (AR-CM-003) is credited only for what it\n"
+                   "    adds to the baseline. Per year over the period: gross growth of the managed stands\n"
+                   "    %.2f万 t, minus thinning/harvest emissions %.2f万 t, minus the baseline's own change\n"
+                   "    (its growth less its harvests) %.2f万 t = additional removals %.2f万 t. The published\n"
+                   "    figure is the order of the gross stand sink, not of the additional removals.\n",
+                   wan(whole.project_removals_tco2 / n), wan(whole.project_emissions_tco2 / n),
+                   wan(whole.baseline_removals_tco2 / n), wan(whole.net_removals_tco2 / n));
     }
 }
 

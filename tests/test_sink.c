@@ -504,6 +504,39 @@ static void test_management_measured_start_and_events(void)
     epv_project_free(p);
 }
 
+static void test_management_file(void)
+{
+    /* The rebuilt Pingchang forest-management file: both scenarios start from the measured
+     * stand; the net removals are gross growth − thinning emissions − the baseline's change;
+     * the published 6万 t/yr (6.0 t CO2/ha/yr over 15万亩) is read as a gross figure. */
+    epv_project *p = NULL;
+    EPV_ASSERT_OK(ctx, epv_project_load_file(ctx, epv_test_path("data/examples/pingchang_management.xml"), params, &p));
+    if (!p) return;
+    CU_ASSERT_EQUAL(epv_project_event_count(p), 5);
+    CU_ASSERT_EQUAL(epv_project_claim_basis(p, 0), EPV_PROJECT_BASIS_GROSS);
+    epv_sink_result *r = NULL;
+    EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, params, &r));
+    /* The first year's baseline change of the 柏木 stratum: 6000 ha (90000 mu) on the baseline
+     * Richards curve 212.1·(1 − e^(−0.06 t))^2.5 from its equivalent age of the measured
+     * 86.6 m³/ha, one year on, times the BEF slope of 柏木. */
+    epv_params_species cf = EPV_PARAMS_SPECIES_INIT;
+    EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, params, "柏木", &cf));
+    double t0 = -log(1 - pow(86.6 / 212.1, 1 / 2.5)) / 0.06; /* inverse of the Richards curve */
+    double v1 = 212.1 * pow(1 - exp(-0.06 * (t0 + 1)), 2.5);
+    epv_sink_year y = EPV_SINK_YEAR_INIT;
+    EPV_ASSERT_OK(ctx, epv_sink_result_stratum_year(ctx, r, 0, 0, &y));
+    EPV_ASSERT_CLOSE(y.baseline_removals_tco2, co2_per_m3(&cf) * 6000 * (v1 - 86.6), 1e-6);
+    epv_sink_period w = EPV_SINK_PERIOD_INIT;
+    EPV_ASSERT_OK(ctx, epv_sink_result_period(ctx, r, 2021, 2050, &w));
+    EPV_ASSERT_CLOSE(w.net_removals_tco2,
+                     w.project_removals_tco2 - w.project_emissions_tco2 - w.baseline_removals_tco2 - w.leakage_tco2, 1e-12);
+    CU_ASSERT(w.project_emissions_tco2 > 0);              /* the project's thinnings */
+    CU_ASSERT(w.project_removals_tco2 / 30 > 60000);      /* gross growth above the published figure */
+    CU_ASSERT(w.net_removals_tco2 / 30 < 60000);          /* additional removals below it */
+    epv_sink_result_free(r);
+    epv_project_free(p);
+}
+
 static void test_plausibility_pingchang(void)
 {
     /* Pingchang: 26.41万亩 (17,606.7 ha) → 15.84万 t CO2/yr, i.e. 9.0 t CO2/ha/yr
@@ -594,6 +627,9 @@ static void test_bad_files(void)
         { "tests/data/sink/leakage_above_one.xml", EPV_ERANGE, "leakage_fraction" },
         { "tests/data/sink/soc_too_large.xml", EPV_ERANGE, "soc_initial_tc_ha: 5000 is above 1500" },
         { "tests/data/sink/baseline_too_large.xml", EPV_ERANGE, "baseline_too_large.xml:5" },
+        { "tests/data/sink/event_bad_fraction.xml", EPV_ERANGE, "event_bad_fraction.xml:7" },
+        { "tests/data/sink/event_baseline_without_curve.xml", EPV_EINVAL, "event_baseline_without_curve.xml:7" },
+        { "tests/data/sink/hwp_without_half_life.xml", EPV_ESCHEMA, "hwp-half-life-years" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         epv_project *p = (epv_project *)&p; /* must be reset to NULL on failure */
@@ -1087,6 +1123,7 @@ int main(void)
         { "plausibility by forest type, gross and net", test_plausibility_by_forest_type },
         { "plausibility of the Pingchang file", test_plausibility_pingchang_file },
         { "forest management: measured start, thinning, harvest, products", test_management_measured_start_and_events },
+        { "Pingchang forest-management file", test_management_file },
         { "bad input", test_bad_input },
         { "bad files", test_bad_files },
         { "Pingchang file and outputs", test_pingchang_file_and_outputs },
