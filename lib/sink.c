@@ -193,6 +193,24 @@ static int rehash(epv_ctx *ctx, epv_project *p, size_t nslots)
     return EPV_OK;
 }
 
+void epv__sink_truncate(epv_project *p, size_t n)
+{
+    if (n >= p->nstrata) return;
+    size_t w = 0;
+    for (size_t i = 0; i < p->nevents; i++)
+        if (p->events[i].stratum < n) p->events[w++] = p->events[i];
+    p->nevents = w;
+    w = 0;
+    for (size_t i = 0; i < p->ndist; i++)
+        if (p->dist[i].stratum < n) p->dist[w++] = p->dist[i];
+    p->ndist = w;
+    p->nstrata = n;
+    if (p->nslots) {
+        memset(p->id_slots, 0, p->nslots * sizeof *p->id_slots);
+        for (size_t i = 0; i < p->nstrata; i++) p->id_slots[id_slot(p, p->strata[i].s.id)] = i + 1;
+    }
+}
+
 EPV_API int epv_project_add_stratum(epv_ctx *ctx, epv_project *p, const epv_params *params, const epv_stratum *s)
 {
     if (!p || !s) return epv__error(ctx, EPV_EINVAL, "add_stratum: NULL argument");

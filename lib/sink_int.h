@@ -88,6 +88,9 @@ int epv__sink_period_add(epv_ctx *ctx, epv_project *p, int first_year, int last_
  * estimate and by the uncertainty analysis (sink_unc.c), so both run the same model. */
 int epv__sink_stratum_years(epv_ctx *ctx, const epv_project *p, const struct sink_stratum *st, size_t sidx,
                             size_t nyears, double *ages, double *vol, double *bvol, double *comp);
+/* Drop the strata added after the first n (and their events and disturbances): the undo of a
+ * bulk add that failed half-way. Never allocates, never fails. */
+void epv__sink_truncate(epv_project *p, size_t n);
 void epv__sink_fill_year(const epv_sink_result *r, const double *comp, size_t i, double cumulative,
                          epv_sink_year *out);
 
