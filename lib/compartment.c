@@ -396,7 +396,7 @@ EPV_API int epv_compartment_stratify(epv_ctx *ctx, const epv_compartment_set *se
         if (i % COMP_PROGRESS_EVERY == 0 && (rc = epv__progress(ctx, 0.5 * (double)i / set->n, "compartment: grouping")))
             goto fail;
         const epv_compartment *x = &set->rec[i];
-        int w;
+        int w = 0;
         if ((rc = width_for(ctx, params, r, x->species, x->origin, &w))) goto fail;
         int cls = x->age <= 0 ? 1 : (x->age - 1) / w + 1;
         char buf[160];

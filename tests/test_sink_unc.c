@@ -332,6 +332,9 @@ static void test_bad_input(void)
     EPV_ASSERT_ERRMSG_HAS(ctx, "precision_pct");
     EPV_ASSERT_STATUS(ctx, epv_sink_sampling_design(ctx, p, params, 2030, &zero, 0.90, 10, 0, &sd, NULL), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "cv_pct[0]");
+    double huge_cv = 3000; /* an upper bound too: a CV of 3000% is a typing error */
+    EPV_ASSERT_STATUS(ctx, epv_sink_sampling_design(ctx, p, params, 2030, &huge_cv, 0.90, 10, 0, &sd, NULL), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "500");
     EPV_ASSERT_STATUS(ctx, epv_sink_sampling_design(ctx, p, params, 2030, &cv, 1.5, 10, 0, &sd, NULL), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "confidence");
     epv_project_free(p);

@@ -402,7 +402,7 @@ EPV_API int epv_sink_sampling_init(epv_ctx *ctx, epv_sink_sampling *x, unsigned 
  * (epv_sampling_plots_needed) with Neyman allocation. Stratum h has weight A_h/A, expected
  * stock per hectare μ_h from the estimate at the end of `year`, and standard deviation
  * s_h = CV_h·μ_h; the allowable error is precision_pct·Σ w_h μ_h /100.
- * @param cv_pct per-stratum coefficients of variation of plot stocks, percent (> 0), in
+ * @param cv_pct per-stratum coefficients of variation of plot stocks, percent (0–500], in
  *        project order (their source is the caller's: a pilot inventory or literature).
  * @param plot_area_ha plot size for the finite-population form (N = A/plot_area); 0: infinite.
  * @param n_h if not NULL, receives the plots per stratum (project order).
