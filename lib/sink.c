@@ -270,6 +270,11 @@ EPV_API int epv_project_set_start_volume(epv_ctx *ctx, epv_project *p, const cha
     return EPV_OK;
 }
 
+EPV_API double epv_project_stratum_start_volume(const epv_project *p, size_t i)
+{
+    return p && i < p->nstrata && p->strata[i].has_start_volume ? p->strata[i].start_volume : NAN;
+}
+
 EPV_API int epv_project_add_event(epv_ctx *ctx, epv_project *p, const epv_project_event *e)
 {
     EPV__NEED(ctx, p, "project");

@@ -114,6 +114,8 @@ static void test_stratify_and_trace(void)
         EPV_ASSERT_CLOSE(s.area_ha, 206.5, 1e-12);
         CU_ASSERT_EQUAL(s.planting_year, 2003);
         CU_ASSERT_EQUAL(epv_project_stratum_origin(p, i), EPV_PROJECT_PLANTATION);
+        EPV_ASSERT_CLOSE(epv_project_stratum_start_volume(p, i), (120.5 * 78.0 + 86.0 * 84.5) / 206.5, 1e-12);
+        EPV_ASSERT_CLOSE(epv_project_stratum_start_volume(p, i), 80.707, 1e-4);
     }
     CU_ASSERT(found);
     /* The natural oak stands keep their origin. */

@@ -390,7 +390,10 @@ static void test_management_measured_start_and_events(void)
     EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &s));
     /* Measured at the start of 2021: the baseline stand at age 20, 300·e^(−1) = 110.364 m³/ha. */
     const double v0 = 300 * exp(-1.0);
+    CU_ASSERT(isnan(epv_project_stratum_start_volume(p, 0)));
     EPV_ASSERT_OK(ctx, epv_project_set_start_volume(ctx, p, "fm", v0));
+    CU_ASSERT_EQUAL(epv_project_stratum_start_volume(p, 0), v0);
+    CU_ASSERT(isnan(epv_project_stratum_start_volume(p, 1)));
     epv_sink_result *r = NULL;
     EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, params, &r));
     /* The project stand continues on its own curve from its equivalent age

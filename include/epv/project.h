@@ -193,6 +193,10 @@ EPV_API epv_project_basis epv_project_claim_basis(const epv_project *project, si
 EPV_API int epv_project_set_start_volume(epv_ctx *ctx, epv_project *project, const char *stratum_id,
                                          double volume_m3_ha);
 
+/** Measured start volume of stratum i, m³/ha; NaN when none was set (or for NULL or an index
+ *  out of range). */
+EPV_API double epv_project_stratum_start_volume(const epv_project *project, size_t i);
+
 /** Kind of a management event. Values fixed. */
 typedef enum epv_project_event_kind {
     EPV_PROJECT_THINNING = 1, /**< a share of the standing stem volume removed; the stand grows on */
