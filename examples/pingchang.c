@@ -264,10 +264,66 @@ static int run_project(epv_ctx *ctx, const epv_params *params, const char *path,
     return 0;
 }
 
+/* Sub-compartment records (小班) of an inventory grouped into strata (epv/compartment.h), each
+ * stratum traced back to its records. The inventory and the curves are ILLUSTRATIVE. */
+static int show_inventory(epv_ctx *ctx, const epv_params *params, const char *csv)
+{
+    static const char *const species[5] = { "柏木", "马尾松", "杉木", "桤木", "栎类" };
+    /* Illustrative business-as-usual Richards curves (asymptote, rate, shape), as in the
+     * project files where the species appear there; the others are placeholders. */
+    static const double abc[5][3] = { { 212.1, 0.06, 2.5 }, { 282.8, 0.06, 2.5 }, { 300, 0.08, 2.5 },
+                                      { 200, 0.10, 2.0 }, { 250, 0.04, 2.0 } };
+    epv_compartment_curve curves[5];
+    for (int i = 0; i < 5; i++) {
+        epv_compartment_curve c = EPV_COMPARTMENT_CURVE_INIT;
+        c.species = species[i];
+        c.curve.model = EPV_GROWTH_RICHARDS;
+        c.curve.a = abc[i][0];
+        c.curve.b = abc[i][1];
+        c.curve.c = abc[i][2];
+        curves[i] = c;
+    }
+    epv_compartment_set *set = NULL;
+    epv_project *p = NULL;
+    epv_compartment_map *m = NULL;
+    int rc = epv_compartment_read_csv(ctx, csv, NULL, params, &set);
+    if (!rc) rc = epv_project_new(ctx, "Pingchang inventory (illustrative)", EPV_PROJECT_FOREST_MANAGEMENT, 2021, 30, &p);
+    epv_compartment_rules rules = EPV_COMPARTMENT_RULES_INIT;
+    rules.inventory_year = 2020;
+    rules.curves = curves;
+    rules.ncurves = 5;
+    if (!rc) rc = epv_compartment_stratify(ctx, set, params, &rules, p, &m);
+    if (rc) {
+        fail(ctx, csv, rc);
+    } else {
+        printf("\n== Sub-compartment inventory %s (ILLUSTRATIVE records)\n", csv);
+        printf("   %zu records -> %zu strata (species x origin x age class x site class; age classes 10 y for\n"
+               "   plantations, 20 y for natural stands), %.1f ha\n",
+               epv_compartment_count(set), epv_compartment_map_strata(m), epv_project_area_ha(p));
+        for (size_t i = 0; i < epv_project_stratum_count(p); i++) {
+            epv_stratum st = EPV_STRATUM_INIT;
+            const size_t *idx = NULL;
+            size_t n = 0;
+            if (epv_project_stratum_at(ctx, p, i, &st) || epv_compartment_map_records(ctx, m, st.id, &idx, &n)) break;
+            printf("   %-40s %7.1f ha, planted %d, %6.1f m3/ha:", st.id, st.area_ha, st.planting_year,
+                   epv_project_stratum_start_volume(p, i));
+            for (size_t k = 0; k < n; k++) {
+                epv_compartment r = EPV_COMPARTMENT_INIT;
+                if (epv_compartment_at(ctx, set, idx[k], &r) == 0) printf(" %s (%.1f ha)", r.id, r.area_ha);
+            }
+            printf("\n");
+        }
+    }
+    epv_compartment_map_free(m);
+    epv_project_free(p);
+    epv_compartment_set_free(set);
+    return rc ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 3 && argc != 4) {
-        fprintf(stderr, "usage: %s AFFORESTATION.xml [MANAGEMENT.xml] OUTDIR\n", argv[0]);
+    if (argc < 3 || argc > 5) {
+        fprintf(stderr, "usage: %s AFFORESTATION.xml [MANAGEMENT.xml [INVENTORY.csv]] OUTDIR\n", argv[0]);
         return 2;
     }
     const char *outdir = argv[argc - 1];
@@ -290,7 +346,8 @@ int main(int argc, char **argv)
     printf("species parameters: libepv default table (%zu species; sources in doc/params.md)\n",
            epv_params_species_count(params));
     int status = run_project(ctx, params, argv[1], outdir, "pingchang_afforestation");
-    if (!status && argc == 4) status = run_project(ctx, params, argv[2], outdir, "pingchang_management");
+    if (!status && argc >= 4) status = run_project(ctx, params, argv[2], outdir, "pingchang_management");
+    if (!status && argc == 5) status = show_inventory(ctx, params, argv[3]);
     epv_params_free(params);
     epv_ctx_free(ctx);
     return status;
