@@ -20,6 +20,7 @@
 #include "epv/forest.h"
 #include "epv/project.h"
 #include "epv/sink.h"
+#include "epv/compartment.h"
 #include "epv/uncertainty.h"
 #include "epv/unc.h"
 #include "epv/mc.h"

@@ -445,6 +445,19 @@ EPV_API int epv_params_ipcc_growth_at(epv_ctx *ctx, const epv_params *params, si
     return EPV_OK;
 }
 
+EPV_API int epv_params_ipcc_growth_set(epv_ctx *ctx, epv_params *params, const epv_params_ipcc_growth *row)
+{
+    EPV__NEED(ctx, params, "params");
+    EPV__NEED(ctx, row, "row");
+    { int rcv = epv__check_version(ctx, "epv_params_ipcc_growth", row, EPV_PARAMS_IPCC_GROWTH_VERSION); if (rcv) return rcv; }
+    epv_params_ipcc_growth g = *row;
+    g.version = EPV_PARAMS_IPCC_GROWTH_VERSION;
+    struct epv__where w = { NULL, 0 };
+    int rc = epv__params_check_growth(ctx, params, &g, w);
+    if (rc) return rc;
+    return epv__params_put_growth(ctx, params, &g);
+}
+
 EPV_API int epv_params_ipcc_growth_find(epv_ctx *ctx, const epv_params *params, const char *zone, const char *region,
                                         const char *forest_type, epv_params_ipcc_growth *out)
 {

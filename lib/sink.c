@@ -12,6 +12,8 @@
 #define SINK_BLOCK 64
 /* IPCC Tier 1 default transition time for soil carbon of land converted to forest, years. */
 #define SINK_SOC_TRANSITION_YEARS 20.0
+/* Largest measured stem volume accepted, m³/ha (the tallest stands hold a few thousand). */
+#define SINK_MAX_START_VOLUME 5000.0
 
 EPV__DEFINE_INIT(epv_stratum, EPV_STRATUM_VERSION, EPV_STRATUM_INIT)
 EPV__DEFINE_INIT(epv_project_period, EPV_PROJECT_PERIOD_VERSION, EPV_PROJECT_PERIOD_INIT)
@@ -20,6 +22,9 @@ EPV__DEFINE_INIT(epv_sink_year, EPV_SINK_YEAR_VERSION, EPV_SINK_YEAR_INIT)
 EPV__DEFINE_INIT(epv_sink_period, EPV_SINK_PERIOD_VERSION, EPV_SINK_PERIOD_INIT)
 EPV__DEFINE_INIT(epv_sink_options, EPV_SINK_OPTIONS_VERSION, EPV_SINK_OPTIONS_INIT)
 EPV__DEFINE_INIT(epv_sink_plausibility, EPV_SINK_PLAUSIBILITY_VERSION, EPV_SINK_PLAUSIBILITY_INIT)
+EPV__DEFINE_INIT(epv_sink_plausibility_options, EPV_SINK_PLAUSIBILITY_OPTIONS_VERSION, EPV_SINK_PLAUSIBILITY_OPTIONS_INIT)
+EPV__DEFINE_INIT(epv_sink_expectation, EPV_SINK_EXPECTATION_VERSION, EPV_SINK_EXPECTATION_INIT)
+EPV__DEFINE_INIT(epv_project_event, EPV_PROJECT_EVENT_VERSION, EPV_PROJECT_EVENT_INIT)
 
 EPV_API int epv_project_new(epv_ctx *ctx, const char *name, epv_project_kind kind, int start_year,
                             int crediting_years, epv_project **out)
@@ -57,6 +62,7 @@ EPV_API void epv_project_free(epv_project *p)
         epv__free(ctx, p->claims[i].source);
     }
     epv__free(ctx, p->claims);
+    epv__free(ctx, p->events);
     epv__free(ctx, p->periods);
     epv__free(ctx, p->dist);
     epv__free(ctx, p->strata);
@@ -99,6 +105,21 @@ static int resolve_stratum(epv_ctx *ctx, const epv_project *p, const epv_params 
         (rc = epv__check_nonneg(ctx, s->soc_final_tc_ha, "soc_final_tc_ha"))) {
         epv__error_prefix(ctx, "stratum '%s'", id);
         return rc;
+    }
+    {
+        static const struct { const char *field; double max; } bounds[] = {
+            { "area_ha", EPV_PROJECT_AREA_MAX_HA },
+            { "baseline_tco2_ha_yr", EPV_PROJECT_BASELINE_MAX_TCO2_HA_YR },
+            { "shrub_forest_biomass_t_ha", EPV_PROJECT_FOREST_BIOMASS_MAX_T_HA },
+            { "soc_initial_tc_ha", EPV_PROJECT_SOC_MAX_TC_HA },
+            { "soc_final_tc_ha", EPV_PROJECT_SOC_MAX_TC_HA },
+        };
+        const double v[] = { s->area_ha, s->baseline_tco2_ha_yr, s->shrub_forest_biomass_t_ha, s->soc_initial_tc_ha,
+                             s->soc_final_tc_ha };
+        for (size_t b = 0; b < sizeof bounds / sizeof bounds[0]; b++)
+            if (v[b] > bounds[b].max)
+                return epv__error(ctx, EPV_ERANGE, "stratum '%s': %s: %g is above %g (a unit or typing error?)", id,
+                                  bounds[b].field, v[b], bounds[b].max);
     }
     if (s->shrub_crown_cover > 1)
         return epv__error(ctx, EPV_ERANGE, "stratum '%s': shrub_crown_cover: %g is above 1", id, s->shrub_crown_cover);
@@ -172,6 +193,24 @@ static int rehash(epv_ctx *ctx, epv_project *p, size_t nslots)
     return EPV_OK;
 }
 
+void epv__sink_truncate(epv_project *p, size_t n)
+{
+    if (n >= p->nstrata) return;
+    size_t w = 0;
+    for (size_t i = 0; i < p->nevents; i++)
+        if (p->events[i].stratum < n) p->events[w++] = p->events[i];
+    p->nevents = w;
+    w = 0;
+    for (size_t i = 0; i < p->ndist; i++)
+        if (p->dist[i].stratum < n) p->dist[w++] = p->dist[i];
+    p->ndist = w;
+    p->nstrata = n;
+    if (p->nslots) {
+        memset(p->id_slots, 0, p->nslots * sizeof *p->id_slots);
+        for (size_t i = 0; i < p->nstrata; i++) p->id_slots[id_slot(p, p->strata[i].s.id)] = i + 1;
+    }
+}
+
 EPV_API int epv_project_add_stratum(epv_ctx *ctx, epv_project *p, const epv_params *params, const epv_stratum *s)
 {
     if (!p || !s) return epv__error(ctx, EPV_EINVAL, "add_stratum: NULL argument");
@@ -216,6 +255,102 @@ EPV_API int epv_project_add_disturbance(epv_ctx *ctx, epv_project *p, const char
     return EPV_OK;
 }
 
+EPV_API int epv_project_set_start_volume(epv_ctx *ctx, epv_project *p, const char *stratum_id, double volume_m3_ha)
+{
+    EPV__NEED(ctx, p, "project");
+    EPV__NEED(ctx, stratum_id, "stratum_id");
+    size_t i;
+    if (!find_stratum(p, stratum_id, &i))
+        return epv__error(ctx, EPV_ENOTFOUND, "start volume: unknown stratum '%.63s'", stratum_id);
+    if (!isfinite(volume_m3_ha) || volume_m3_ha < 0 || volume_m3_ha > SINK_MAX_START_VOLUME)
+        return epv__error(ctx, EPV_ERANGE, "stratum '%.63s': start_volume_m3_ha: %g is outside 0-%g m3/ha", stratum_id,
+                          volume_m3_ha, SINK_MAX_START_VOLUME);
+    p->strata[i].has_start_volume = 1;
+    p->strata[i].start_volume = volume_m3_ha;
+    return EPV_OK;
+}
+
+EPV_API double epv_project_stratum_start_volume(const epv_project *p, size_t i)
+{
+    return p && i < p->nstrata && p->strata[i].has_start_volume ? p->strata[i].start_volume : NAN;
+}
+
+EPV_API int epv_project_add_event(epv_ctx *ctx, epv_project *p, const epv_project_event *e)
+{
+    EPV__NEED(ctx, p, "project");
+    EPV__NEED(ctx, e, "event");
+    int rc = epv__check_version(ctx, "epv_project_event", e, EPV_PROJECT_EVENT_VERSION);
+    if (rc) return rc;
+    if (!memchr(e->stratum, '\0', sizeof e->stratum))
+        return epv__error(ctx, EPV_EINVAL, "event: stratum id longer than 63 bytes");
+    size_t i;
+    if (!find_stratum(p, e->stratum, &i))
+        return epv__error(ctx, EPV_ENOTFOUND, "event: unknown stratum '%s'", e->stratum);
+    if (e->kind != EPV_PROJECT_THINNING && e->kind != EPV_PROJECT_HARVEST)
+        return epv__error(ctx, EPV_EINVAL, "event on '%s': kind: %d is neither thinning (1) nor harvest (2)", e->stratum,
+                          (int)e->kind);
+    if (e->scenario < EPV_PROJECT_SCENARIO_PROJECT || e->scenario > EPV_PROJECT_SCENARIO_BOTH)
+        return epv__error(ctx, EPV_EINVAL, "event on '%s': scenario: %d is not project (1), baseline (2) or both (3)",
+                          e->stratum, (int)e->scenario);
+    if ((e->scenario & EPV_PROJECT_SCENARIO_BASELINE) && !p->strata[i].s.has_baseline_curve)
+        return epv__error(ctx, EPV_EINVAL, "event on '%s': a baseline event needs the stratum's baseline curve",
+                          e->stratum);
+    if (e->kind == EPV_PROJECT_THINNING && !(isfinite(e->fraction) && e->fraction > 0 && e->fraction < 1))
+        return epv__error(ctx, EPV_ERANGE, "thinning on '%s': fraction: %g is outside (0, 1) (a removal of the whole "
+                          "stand is a harvest)", e->stratum, e->fraction);
+    if (e->kind == EPV_PROJECT_HARVEST && e->fraction != 1)
+        return epv__error(ctx, EPV_ERANGE, "harvest on '%s': fraction: %g is not 1 (a harvest is a clear-fell; a "
+                          "partial removal is a thinning)", e->stratum, e->fraction);
+    if (e->year < p->start_year || e->year >= p->start_year + p->crediting_years)
+        return epv__error(ctx, EPV_ERANGE, "event on '%s': year: %d is outside the crediting period %d-%d", e->stratum,
+                          e->year, p->start_year, p->start_year + p->crediting_years - 1);
+    if (e->year < p->strata[i].s.planting_year)
+        return epv__error(ctx, EPV_ERANGE, "event on '%s': year: %d is before the planting year %d", e->stratum, e->year,
+                          p->strata[i].s.planting_year);
+    for (size_t k = 0; k < p->nevents; k++)
+        if (p->events[k].stratum == i && p->events[k].year == e->year && (p->events[k].scenario & (int)e->scenario))
+            return epv__error(ctx, EPV_EEXISTS, "event on '%s': a second event in %d in the same scenario", e->stratum,
+                              e->year);
+    if ((rc = epv__grow(ctx, (void **)&p->events, &p->cap_events, p->nevents + 1, sizeof *p->events))) return rc;
+    struct sink_event *x = &p->events[p->nevents++];
+    x->stratum = i;
+    x->year = e->year;
+    x->kind = (int)e->kind;
+    x->scenario = (int)e->scenario;
+    x->fraction = e->fraction;
+    return EPV_OK;
+}
+
+EPV_API size_t epv_project_event_count(const epv_project *p) { return p ? p->nevents : 0; }
+
+EPV_API int epv_project_event_at(epv_ctx *ctx, const epv_project *p, size_t i, epv_project_event *out)
+{
+    EPV__NEED(ctx, p, "project");
+    EPV__NEED(ctx, out, "out");
+    int rc = epv__check_version(ctx, "epv_project_event", out, EPV_PROJECT_EVENT_VERSION);
+    if (rc) return rc;
+    if (i >= p->nevents) return epv__error(ctx, EPV_ERANGE, "event index %zu: project has %zu", i, p->nevents);
+    const struct sink_event *x = &p->events[i];
+    memcpy(out->stratum, p->strata[x->stratum].s.id, sizeof out->stratum);
+    out->year = x->year;
+    out->kind = (epv_project_event_kind)x->kind;
+    out->scenario = (epv_project_scenario)x->scenario;
+    out->fraction = x->fraction;
+    return EPV_OK;
+}
+
+EPV_API int epv_project_set_hwp(epv_ctx *ctx, epv_project *p, double product_fraction, double half_life_years)
+{
+    EPV__NEED(ctx, p, "project");
+    if (!isfinite(product_fraction) || product_fraction < 0 || product_fraction > 1)
+        return epv__error(ctx, EPV_ERANGE, "hwp product_fraction: %g is outside 0-1", product_fraction);
+    if (product_fraction > 0 && !(isfinite(half_life_years) && half_life_years > 0 && half_life_years <= 1000))
+        return epv__error(ctx, EPV_ERANGE, "hwp half_life_years: %g is outside (0, 1000]", half_life_years);
+    p->hwp_fraction = product_fraction;
+    p->hwp_half_life = product_fraction > 0 ? half_life_years : 0;
+    return EPV_OK;
+}
+
 EPV_API int epv_project_set_leakage(epv_ctx *ctx, epv_project *p, double fraction)
 {
     if (!p) return epv__error(ctx, EPV_EINVAL, "set_leakage: NULL project");
@@ -247,12 +382,15 @@ int epv__sink_period_add(epv_ctx *ctx, epv_project *p, int first_year, int last_
 }
 
 int epv__sink_claim_add(epv_ctx *ctx, epv_project *p, const char *label, double tco2_per_year, double area_ha,
-                        const char *source)
+                        const char *source, int basis)
 {
     int rc;
     if ((rc = epv__check_nonneg(ctx, tco2_per_year, "claim tco2-per-year")) ||
         (rc = epv__check_positive(ctx, area_ha, "claim area")))
         return rc;
+    if (area_ha > EPV_PROJECT_AREA_MAX_HA)
+        return epv__error(ctx, EPV_ERANGE, "claim area: %g ha is above %g ha (a unit or typing error?)", area_ha,
+                          EPV_PROJECT_AREA_MAX_HA);
     if ((rc = epv__grow(ctx, (void **)&p->claims, &p->cap_claims, p->nclaims + 1, sizeof *p->claims))) return rc;
     struct sink_claim *c = &p->claims[p->nclaims];
     c->label = epv__strdup(ctx, label ? label : "");
@@ -264,6 +402,7 @@ int epv__sink_claim_add(epv_ctx *ctx, epv_project *p, const char *label, double 
     }
     c->tco2_per_year = tco2_per_year;
     c->area_ha = area_ha;
+    c->basis = basis;
     p->nclaims++;
     return EPV_OK;
 }
@@ -275,6 +414,30 @@ EPV_API int epv_project_crediting_years(const epv_project *p) { return p ? p->cr
 EPV_API size_t epv_project_stratum_count(const epv_project *p) { return p ? p->nstrata : 0; }
 EPV_API size_t epv_project_period_count(const epv_project *p) { return p ? p->nperiods : 0; }
 EPV_API size_t epv_project_claim_count(const epv_project *p) { return p ? p->nclaims : 0; }
+
+EPV_API int epv_project_set_stratum_origin(epv_ctx *ctx, epv_project *p, const char *stratum_id,
+                                           epv_project_origin origin)
+{
+    EPV__NEED(ctx, p, "project");
+    EPV__NEED(ctx, stratum_id, "stratum_id");
+    size_t i;
+    if (origin != EPV_PROJECT_PLANTATION && origin != EPV_PROJECT_NATURAL)
+        return epv__error(ctx, EPV_EINVAL, "stratum '%.63s': origin: %d is not a known origin", stratum_id, (int)origin);
+    if (!find_stratum(p, stratum_id, &i))
+        return epv__error(ctx, EPV_ENOTFOUND, "origin: unknown stratum '%.63s'", stratum_id);
+    p->strata[i].natural = origin == EPV_PROJECT_NATURAL;
+    return EPV_OK;
+}
+
+EPV_API epv_project_origin epv_project_stratum_origin(const epv_project *p, size_t i)
+{
+    return p && i < p->nstrata && p->strata[i].natural ? EPV_PROJECT_NATURAL : EPV_PROJECT_PLANTATION;
+}
+
+EPV_API epv_project_basis epv_project_claim_basis(const epv_project *p, size_t i)
+{
+    return p && i < p->nclaims ? (epv_project_basis)p->claims[i].basis : EPV_PROJECT_BASIS_UNSTATED;
+}
 
 EPV_API double epv_project_area_ha(const epv_project *p)
 {
@@ -325,11 +488,188 @@ struct estimate_job {
     epv_ctx *worker_ctx;  /* one context per worker for error messages */
 };
 
+/* ---- managed strata: measured start state, thinning and harvest, wood products ---------- */
+
+/* Stem volume counted from planting on a curve: curve(age) - curve(0). */
+static int vol_at(epv_ctx *ctx, const epv_growth_curve *c, double c0, double age, double *v)
+{
+    double x;
+    int rc = epv_growth_eval(ctx, c, age, &x);
+    if (rc) return rc;
+    *v = x - c0;
+    return EPV_OK;
+}
+
+/* Equivalent age: the age at which the curve (counted from planting) holds `target` m³/ha, by
+ * bisection (every shipped model rises monotonically with age). */
+#define SINK_MAX_EQ_AGE 1000.0
+static int equivalent_age(epv_ctx *ctx, const epv_growth_curve *c, double c0, double target, const char *what,
+                          const char *id, double *age)
+{
+    if (target <= 0) {
+        *age = 0;
+        return EPV_OK;
+    }
+    double lo = 0, hi = SINK_MAX_EQ_AGE, v;
+    int rc = vol_at(ctx, c, c0, hi, &v);
+    if (rc) return rc;
+    if (v <= target)
+        return epv__error(ctx, EPV_EDOMAIN, "stratum '%s': %s never reaches the stand's volume %g m3/ha (it holds %g at "
+                          "age %g): the measured state does not fit this curve", id, what, target, v, hi);
+    for (int it = 0; it < 200 && hi - lo > 1e-10; it++) {
+        double mid = 0.5 * (lo + hi);
+        if ((rc = vol_at(ctx, c, c0, mid, &v))) return rc;
+        if (v < target) lo = mid;
+        else hi = mid;
+    }
+    *age = 0.5 * (lo + hi);
+    return EPV_OK;
+}
+
+/* One scenario of a managed stratum, per year: growth, removals (m³/ha of stem) and the stock
+ * left at the end of the year (m³/ha). Events of `scenario_bit` apply; `dist` the project's
+ * disturbances (project scenario only, as fractions removed with no products). */
+static int managed_scenario(epv_ctx *ctx, const epv_project *p, const struct sink_stratum *st, size_t sidx,
+                            const epv_growth_curve *curve, int scenario_bit, size_t nyears, double *growth,
+                            double *removed, double *hwp_removed, double *stock)
+{
+    const epv_stratum *s = &st->s;
+    const char *what = scenario_bit == EPV_PROJECT_SCENARIO_PROJECT ? "the growth curve" : "the baseline curve";
+    double c0;
+    int rc = epv_growth_eval(ctx, curve, 0.0, &c0);
+    if (rc) return rc;
+    double age, v_prev;
+    int planted = p->start_year >= s->planting_year;
+    if (st->has_start_volume && planted) {
+        /* AR-CM-003: start from the state measured at the start of the start year. */
+        if ((rc = equivalent_age(ctx, curve, c0, st->start_volume, what, s->id, &age))) return rc;
+        v_prev = st->start_volume;
+    } else {
+        age = planted ? (double)(p->start_year - s->planting_year) : 0.0;
+        if ((rc = vol_at(ctx, curve, c0, age, &v_prev))) return rc;
+        if (!planted) v_prev = 0;
+    }
+    for (size_t y = 0; y < nyears; y++) {
+        int year = p->start_year + (int)y;
+        growth[y] = removed[y] = hwp_removed[y] = stock[y] = 0;
+        if (year < s->planting_year) continue;
+        age += 1;
+        double v;
+        if ((rc = vol_at(ctx, curve, c0, age, &v))) return rc;
+        growth[y] = v - v_prev;
+        double keep = 1, to_products = 0;
+        int harvest = 0;
+        for (size_t e = 0; e < p->nevents; e++) {
+            const struct sink_event *ev = &p->events[e];
+            if (ev->stratum != sidx || ev->year != year || !(ev->scenario & scenario_bit)) continue;
+            if (ev->kind == EPV_PROJECT_HARVEST) harvest = 1;
+            to_products += keep * ev->fraction;
+            keep *= 1 - ev->fraction;
+        }
+        if (scenario_bit == EPV_PROJECT_SCENARIO_PROJECT)
+            for (size_t d = 0; d < p->ndist; d++)
+                if (p->dist[d].stratum == sidx && p->dist[d].year == year) keep *= 1 - p->dist[d].fraction;
+        removed[y] = (1 - keep) * v;
+        hwp_removed[y] = to_products * v;
+        double left = v - removed[y];
+        if (harvest) {
+            age = 0; /* clear-felled and replanted: the next year is age 1 */
+            left = 0;
+        } else if (keep < 1 && (rc = equivalent_age(ctx, curve, c0, left, what, s->id, &age))) {
+            return rc;
+        }
+        stock[y] = left;
+        v_prev = left;
+    }
+    return EPV_OK;
+}
+
+/* IPCC 2006 Vol. 4 eq. 12.1, first-order decay of a product pool: C(i+1) = e^(-k) C(i) +
+ * [(1 - e^(-k))/k] Inflow(i), k = ln 2 / half-life. Writes the pool's yearly change. */
+static void hwp_pool_change(double half_life, const double *inflow, size_t n, double *change)
+{
+    double k = log(2.0) / half_life, ek = exp(-k), f = (1 - ek) / k, c = 0;
+    for (size_t i = 0; i < n; i++) {
+        double next = ek * c + f * inflow[i];
+        change[i] = next - c;
+        c = next;
+    }
+}
+
+static int stratum_is_managed(const epv_project *p, const struct sink_stratum *st, size_t sidx)
+{
+    if (st->has_start_volume) return 1;
+    for (size_t e = 0; e < p->nevents; e++)
+        if (p->events[e].stratum == sidx) return 1;
+    return 0;
+}
+
+static int managed_stratum_years(epv_ctx *ctx, const epv_project *p, const struct sink_stratum *st, size_t sidx,
+                                 size_t nyears, double *comp)
+{
+    const epv_stratum *s = &st->s;
+    double *buf = epv__calloc(ctx, 10 * nyears, sizeof(double));
+    if (!buf) return EPV_ENOMEM;
+    double *g = buf, *r = g + nyears, *h = r + nyears, *v = h + nyears, *bg = v + nyears, *br = bg + nyears,
+           *bh = br + nyears, *bv = bh + nyears, *pool = bv + nyears, *bpool = pool + nyears;
+    int rc = managed_scenario(ctx, p, st, sidx, &s->curve, EPV_PROJECT_SCENARIO_PROJECT, nyears, g, r, h, v);
+    if (!rc && s->has_baseline_curve)
+        rc = managed_scenario(ctx, p, st, sidx, &s->baseline_curve, EPV_PROJECT_SCENARIO_BASELINE, nyears, bg, br, bh, bv);
+    if (rc) {
+        epv__free(ctx, buf);
+        return rc;
+    }
+    const double k = st->co2_per_m3_ha * s->area_ha;
+    /* Stem carbon entering products: volume × D × CF × 44/12 × share, per stratum. */
+    const double kp = p->hwp_fraction > 0
+                          ? s->area_ha * st->species.wood_density * st->species.carbon_fraction * EPV_CO2_PER_C * p->hwp_fraction
+                          : 0;
+    for (size_t y = 0; y < nyears; y++) {
+        h[y] *= kp;
+        bh[y] *= kp;
+    }
+    if (kp > 0) {
+        hwp_pool_change(p->hwp_half_life, h, nyears, pool);
+        if (s->has_baseline_curve) hwp_pool_change(p->hwp_half_life, bh, nyears, bpool);
+    }
+    int soil = s->soc_initial_tc_ha != 0 || s->soc_final_tc_ha != 0;
+    for (size_t y = 0; y < nyears; y++) {
+        int year = p->start_year + (int)y, age = year - s->planting_year + 1;
+        double *c = comp + y * SINK_NCOMP;
+        c[SINK_BASELINE] = s->baseline_tco2_ha_yr * s->area_ha;
+        if (age <= 0) continue;
+        c[SINK_PROJECT] = k * g[y] + pool[y];
+        c[SINK_EMISSIONS] = k * r[y];
+        if (age == 1) c[SINK_EMISSIONS] += st->shrub_tco2_ha * s->area_ha;
+        c[SINK_STOCK] = k * v[y];
+        if (s->has_baseline_curve) c[SINK_BASELINE] += k * (bg[y] - br[y]) + bpool[y];
+        if (soil) {
+            double st1, st0, chg;
+            if ((rc = epv_forest_transition(ctx, s->soc_initial_tc_ha, s->soc_final_tc_ha, (double)age,
+                                            SINK_SOC_TRANSITION_YEARS, &st1, &chg)) ||
+                (rc = epv_forest_transition(ctx, s->soc_initial_tc_ha, s->soc_final_tc_ha, (double)(age - 1),
+                                            SINK_SOC_TRANSITION_YEARS, &st0, &chg)))
+                break;
+            c[SINK_PROJECT] += epv_c_to_co2(st1 - st0) * s->area_ha;
+            c[SINK_STOCK] += epv_c_to_co2(st1 - s->soc_initial_tc_ha) * s->area_ha;
+        }
+    }
+    epv__free(ctx, buf);
+    if (rc) return rc;
+    for (size_t y = 0; y < nyears; y++) {
+        double *c = comp + y * SINK_NCOMP;
+        double effect = c[SINK_PROJECT] - c[SINK_EMISSIONS] - c[SINK_BASELINE];
+        c[SINK_LEAKAGE] = effect > 0 ? p->leakage_fraction * effect : 0.0;
+    }
+    return EPV_OK;
+}
+
 /* Evaluate one stratum into comp[nyears][SINK_NCOMP] (zeroed by the caller). The scratch
  * buffers hold curve values at ages 0..nyears. */
 int epv__sink_stratum_years(epv_ctx *ctx, const epv_project *p, const struct sink_stratum *st, size_t sidx,
                          size_t nyears, double *ages, double *vol, double *bvol, double *comp)
 {
+    if (stratum_is_managed(p, st, sidx)) return managed_stratum_years(ctx, p, st, sidx, nyears, comp);
     const epv_stratum *s = &st->s;
     /* Age at the end of the first year, and the number of ages to evaluate. */
     int age0 = p->start_year - s->planting_year + 1;
@@ -610,7 +950,11 @@ EPV_API int epv_sink_plausibility_check(epv_ctx *ctx, double claimed_tco2_yr, do
         (rc = epv__check_positive(ctx, carbon_fraction, "carbon_fraction")) ||
         (rc = epv__check_positive(ctx, g->growth_t_dm_ha_yr, "growth_t_dm_ha_yr")))
         return rc;
-    double r = isfinite(g->root_shoot) ? g->root_shoot : 0.0;
+    if (!isfinite(g->root_shoot))
+        return epv__error(ctx, EPV_ENOTFOUND,
+                          "ipcc_growth '%.60s/%.60s/%.60s': root_shoot: missing (a missing ratio is not 0: "
+                          "give the row's value, IPCC 2006 Vol. 4 Table 4.4)", g->zone, g->region, g->forest_type);
+    double r = g->root_shoot;
     /* IPCC 2006 Vol. 4 eq. 2.10 per hectare: G_TOTAL = G_W · (1 + R), carbon by CF, CO2 by 44/12. */
     double per_tdm = (1.0 + r) * carbon_fraction * EPV_CO2_PER_C;
     out->claimed_tco2_ha_yr = claimed_tco2_yr / area_ha;
@@ -718,5 +1062,105 @@ EPV_API int epv_sink_result_years_i64(epv_ctx *ctx, const epv_sink_result *resul
     EPV__NEED(ctx, n, "n");
     *years = result->years;
     *n = result->nyears;
+    return EPV_OK;
+}
+
+/* ---- plausibility against the project's own forest types ------------------------------- */
+
+/* IPCC forest-type rows, in the order of epv_sink_expectation's share_* members. */
+static const char *const PLAUS_TYPES[4] = { "plantation_conifer", "plantation_broadleaf", "natural_le20y",
+                                            "natural_gt20y" };
+/* IPCC 2006 Vol. 4 Table 4.9 splits natural forest at 20 years of age. */
+#define PLAUS_NATURAL_AGE_SPLIT 20
+
+EPV_API int epv_sink_plausibility_project(epv_ctx *ctx, const epv_project *p, const epv_params *params,
+                                          double claimed_tco2_yr, double area_ha, epv_project_basis basis,
+                                          const epv_sink_plausibility_options *o, epv_sink_expectation *out)
+{
+    EPV__NEED(ctx, p, "project");
+    EPV__NEED(ctx, params, "params");
+    EPV__NEED(ctx, o, "options");
+    EPV__NEED(ctx, out, "out");
+    int rc;
+    if ((rc = epv__check_version(ctx, "epv_sink_plausibility_options", o, EPV_SINK_PLAUSIBILITY_OPTIONS_VERSION)) ||
+        (rc = epv__check_version(ctx, "epv_sink_expectation", out, EPV_SINK_EXPECTATION_VERSION)))
+        return rc;
+    EPV__NEED(ctx, o->zone, "options->zone");
+    EPV__NEED(ctx, o->region, "options->region");
+    if (basis != EPV_PROJECT_BASIS_GROSS && basis != EPV_PROJECT_BASIS_NET)
+        return epv__error(ctx, EPV_EINVAL, "basis: %d is neither gross (1) nor net (2): say what the claim counts",
+                          (int)basis);
+    if ((rc = epv__check_nonneg(ctx, claimed_tco2_yr, "claimed_tco2_yr")) ||
+        (rc = epv__check_positive(ctx, area_ha, "area_ha")) ||
+        (rc = epv__check_positive(ctx, o->carbon_fraction, "options->carbon_fraction")))
+        return rc;
+    if (p->nstrata == 0) return epv__error(ctx, EPV_ESTATE, "project '%s': has no strata", p->name);
+    int year = o->year ? o->year : p->start_year;
+    epv_params_ipcc_growth rows[4];
+    int have[4] = { 0, 0, 0, 0 };
+    double area[4] = { 0, 0, 0, 0 }, total_area = 0;
+    for (size_t i = 0; i < p->nstrata; i++) {
+        const struct sink_stratum *st = &p->strata[i];
+        epv_params_species sp = EPV_PARAMS_SPECIES_INIT;
+        if ((rc = epv_params_species_find(ctx, params, st->s.species, &sp))) {
+            epv__error_prefix(ctx, "stratum '%s'", st->s.id);
+            return rc;
+        }
+        int age = year - st->s.planting_year + 1;
+        int t = st->natural ? (age <= PLAUS_NATURAL_AGE_SPLIT ? 2 : 3) : (sp.conifer ? 0 : 1);
+        if (!have[t]) {
+            rows[t].version = EPV_PARAMS_IPCC_GROWTH_VERSION;
+            if ((rc = epv_params_ipcc_growth_find(ctx, params, o->zone, o->region, PLAUS_TYPES[t], &rows[t]))) {
+                epv__error_prefix(ctx, "stratum '%s' (%s)", st->s.id, PLAUS_TYPES[t]);
+                return rc;
+            }
+            if (!isfinite(rows[t].root_shoot))
+                return epv__error(ctx, EPV_ENOTFOUND,
+                                  "stratum '%s': ipcc_growth '%.60s/%.60s/%s': root_shoot: missing (a missing ratio "
+                                  "is not 0: give the row's value, IPCC 2006 Vol. 4 Table 4.4)",
+                                  st->s.id, o->zone, o->region, PLAUS_TYPES[t]);
+            have[t] = 1;
+        }
+        area[t] += st->s.area_ha;
+        total_area += st->s.area_ha;
+    }
+    epv_sink_expectation e = EPV_SINK_EXPECTATION_INIT;
+    e.basis = basis;
+    e.claimed_tco2_ha_yr = claimed_tco2_yr / area_ha;
+    for (int t = 0; t < 4; t++) {
+        if (!have[t]) continue;
+        /* IPCC 2006 Vol. 4 eq. 2.10 per hectare: G_TOTAL = G_W · (1 + R), carbon by CF, CO2 by 44/12. */
+        double w = area[t] / total_area, k = (1.0 + rows[t].root_shoot) * o->carbon_fraction * EPV_CO2_PER_C;
+        double g = rows[t].growth_t_dm_ha_yr;
+        double lo = isfinite(rows[t].growth_min) ? rows[t].growth_min : g;
+        double hi = isfinite(rows[t].growth_max) ? rows[t].growth_max : g;
+        e.gross_tco2_ha_yr += w * g * k;
+        e.gross_low_tco2_ha_yr += w * lo * k;
+        e.gross_high_tco2_ha_yr += w * hi * k;
+    }
+    e.share_plantation_conifer = area[0] / total_area;
+    e.share_plantation_broadleaf = area[1] / total_area;
+    e.share_natural_le20y = area[2] / total_area;
+    e.share_natural_gt20y = area[3] / total_area;
+    if (basis == EPV_PROJECT_BASIS_NET) {
+        epv_sink_result *r = NULL;
+        epv_sink_options so = EPV_SINK_OPTIONS_INIT;
+        so.keep_strata = 0;
+        if ((rc = epv_sink_estimate_ex(ctx, p, params, &so, &r))) return rc;
+        double d = 0;
+        for (size_t i = 0; i < r->nyears; i++) {
+            const double *c = r->total + i * SINK_NCOMP;
+            d += c[SINK_EMISSIONS] + c[SINK_BASELINE] + c[SINK_LEAKAGE];
+        }
+        e.deduction_tco2_ha_yr = d / (double)r->nyears / total_area;
+        epv_sink_result_free(r);
+    }
+    e.expected_tco2_ha_yr = e.gross_tco2_ha_yr - e.deduction_tco2_ha_yr;
+    e.expected_low_tco2_ha_yr = e.gross_low_tco2_ha_yr - e.deduction_tco2_ha_yr;
+    e.expected_high_tco2_ha_yr = e.gross_high_tco2_ha_yr - e.deduction_tco2_ha_yr;
+    e.position = e.claimed_tco2_ha_yr < e.expected_low_tco2_ha_yr    ? -1
+                 : e.claimed_tco2_ha_yr > e.expected_high_tco2_ha_yr ? 1
+                                                                     : 0;
+    *out = e;
     return EPV_OK;
 }

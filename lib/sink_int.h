@@ -18,6 +18,15 @@ struct sink_stratum {
     double co2_per_m3_ha; /* d(tree CO2 t/ha)/d(volume m³/ha): both methods are affine in V, so
                            * the slope is all stock changes counted from planting need */
     double shrub_tco2_ha; /* pre-existing shrub carbon cleared at planting, t CO2/ha */
+    int natural;          /* epv_project_origin: 1 natural forest, 0 plantation */
+    int has_start_volume; /* 1: start_volume is the stem volume measured at the start of the start year */
+    double start_volume;  /* m³/ha */
+};
+
+struct sink_event {
+    size_t stratum;
+    int year, kind, scenario;
+    double fraction;
 };
 
 struct sink_disturbance {
@@ -29,6 +38,7 @@ struct sink_disturbance {
 struct sink_claim {
     char *label, *source;
     double tco2_per_year, area_ha;
+    int basis; /* epv_project_basis */
 };
 
 struct epv_project {
@@ -47,6 +57,9 @@ struct epv_project {
     size_t nperiods, cap_periods;
     struct sink_claim *claims;
     size_t nclaims, cap_claims;
+    struct sink_event *events;
+    size_t nevents, cap_events;
+    double hwp_fraction, hwp_half_life; /* harvested wood products; 0: instantaneous oxidation */
 };
 
 struct epv_sink_result {
@@ -67,7 +80,7 @@ struct epv_sink_result {
 };
 
 int epv__sink_claim_add(epv_ctx *ctx, epv_project *p, const char *label, double tco2_per_year,
-                        double area_ha, const char *source);
+                        double area_ha, const char *source, int basis);
 int epv__sink_period_add(epv_ctx *ctx, epv_project *p, int first_year, int last_year);
 /* One stratum's components for years start_year .. start_year+nyears-1 into
  * comp[nyears][SINK_NCOMP] (zeroed by the caller); scratch ages, vol, bvol hold nyears+1
@@ -75,6 +88,9 @@ int epv__sink_period_add(epv_ctx *ctx, epv_project *p, int first_year, int last_
  * estimate and by the uncertainty analysis (sink_unc.c), so both run the same model. */
 int epv__sink_stratum_years(epv_ctx *ctx, const epv_project *p, const struct sink_stratum *st, size_t sidx,
                             size_t nyears, double *ages, double *vol, double *bvol, double *comp);
+/* Drop the strata added after the first n (and their events and disturbances): the undo of a
+ * bulk add that failed half-way. Never allocates, never fails. */
+void epv__sink_truncate(epv_project *p, size_t n);
 void epv__sink_fill_year(const epv_sink_result *r, const double *comp, size_t i, double cumulative,
                          epv_sink_year *out);
 

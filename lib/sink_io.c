@@ -26,6 +26,11 @@ static int read_area(epv_ctx *ctx, const char *file, xmlNodePtr n, double *area_
         return epv__xml_error_at(ctx, EPV_ERANGE, file, n, "attribute '%s': %g must be greater than zero",
                                  has_ha ? "area-ha" : "area-mu", v);
     *area_ha = has_ha ? v : epv_mu_to_ha(v);
+    if (*area_ha > EPV_PROJECT_AREA_MAX_HA)
+        return epv__xml_error_at(ctx, EPV_ERANGE, file, n,
+                                 "attribute '%s': %g ha is above %g ha, the size order of the largest counties "
+                                 "(a unit or typing error?)",
+                                 has_ha ? "area-ha" : "area-mu", *area_ha, EPV_PROJECT_AREA_MAX_HA);
     return EPV_OK;
 }
 
@@ -86,6 +91,20 @@ static int read_stratum(epv_ctx *ctx, const char *file, xmlNodePtr n, epv_projec
         return rc;
     if ((rc = epv_project_add_stratum(ctx, p, params, &s)))
         return epv__xml_error_at(ctx, rc, file, n, "%s", epv_ctx_errmsg(ctx));
+    if (epv__xml_has(n, "start-volume-m3-ha")) {
+        double v0 = 0;
+        if ((rc = epv__xml_attr_double(ctx, file, n, "start-volume-m3-ha", 1, &v0))) return rc;
+        if ((rc = epv_project_set_start_volume(ctx, p, s.id, v0)))
+            return epv__xml_error_at(ctx, rc, file, n, "attribute 'start-volume-m3-ha': %s", epv_ctx_errmsg(ctx));
+    }
+    text = NULL;
+    if ((rc = epv__xml_attr_str(ctx, file, n, "origin", 0, &text))) return rc;
+    if (text) {
+        rc = epv_project_set_stratum_origin(ctx, p, s.id,
+                                            strcmp(text, "natural") == 0 ? EPV_PROJECT_NATURAL : EPV_PROJECT_PLANTATION);
+        epv__free(ctx, text);
+        if (rc) return epv__xml_error_at(ctx, rc, file, n, "%s", epv_ctx_errmsg(ctx));
+    }
     return EPV_OK;
 }
 
@@ -116,6 +135,16 @@ static int read_project(epv_ctx *ctx, const char *file, xmlDocPtr doc, const epv
         rc = epv__xml_error_at(ctx, rc, file, root, "%s", epv_ctx_errmsg(ctx));
         goto fail;
     }
+    {
+        double hwp = 0, half = 0;
+        if ((rc = epv__xml_attr_double(ctx, file, root, "hwp-fraction", 0, &hwp)) ||
+            (rc = epv__xml_attr_double(ctx, file, root, "hwp-half-life-years", hwp > 0, &half)))
+            goto fail;
+        if ((rc = epv_project_set_hwp(ctx, p, hwp, half))) {
+            rc = epv__xml_error_at(ctx, rc, file, root, "%s", epv_ctx_errmsg(ctx));
+            goto fail;
+        }
+    }
     for (xmlNodePtr n = epv__xml_child(root, "stratum"); n; n = epv__xml_next(n, "stratum"))
         if ((rc = read_stratum(ctx, file, n, p, params))) goto fail;
     for (xmlNodePtr n = epv__xml_child(root, "disturbance"); n; n = epv__xml_next(n, "disturbance")) {
@@ -130,6 +159,29 @@ static int read_project(epv_ctx *ctx, const char *file, xmlDocPtr doc, const epv
         epv__free(ctx, sid);
         if (rc) goto fail;
     }
+    for (xmlNodePtr n = epv__xml_child(root, "event"); n; n = epv__xml_next(n, "event")) {
+        char *sid = NULL, *ekind = NULL, *scen = NULL;
+        int64_t year = 0;
+        epv_project_event e = EPV_PROJECT_EVENT_INIT;
+        if (!(rc = epv__xml_attr_str(ctx, file, n, "stratum", 1, &sid)) &&
+            !(rc = epv__xml_attr_str(ctx, file, n, "kind", 1, &ekind)) &&
+            !(rc = epv__xml_attr_str(ctx, file, n, "scenario", 1, &scen)) &&
+            !(rc = epv__xml_attr_int(ctx, file, n, "year", 1, &year)) &&
+            !(rc = epv__xml_attr_double(ctx, file, n, "fraction", 1, &e.fraction))) {
+            snprintf(e.stratum, sizeof e.stratum, "%s", sid);
+            e.year = (int)year;
+            e.kind = strcmp(ekind, "harvest") == 0 ? EPV_PROJECT_HARVEST : EPV_PROJECT_THINNING;
+            e.scenario = strcmp(scen, "project") == 0    ? EPV_PROJECT_SCENARIO_PROJECT
+                         : strcmp(scen, "baseline") == 0 ? EPV_PROJECT_SCENARIO_BASELINE
+                                                         : EPV_PROJECT_SCENARIO_BOTH;
+            if ((rc = epv_project_add_event(ctx, p, &e)))
+                rc = epv__xml_error_at(ctx, rc, file, n, "%s", epv_ctx_errmsg(ctx));
+        }
+        epv__free(ctx, sid);
+        epv__free(ctx, ekind);
+        epv__free(ctx, scen);
+        if (rc) goto fail;
+    }
     for (xmlNodePtr n = epv__xml_child(root, "monitoring-period"); n; n = epv__xml_next(n, "monitoring-period")) {
         int64_t first = 0, last = 0;
         if ((rc = epv__xml_attr_int(ctx, file, n, "first-year", 1, &first)) ||
@@ -141,16 +193,21 @@ static int read_project(epv_ctx *ctx, const char *file, xmlDocPtr doc, const epv
         }
     }
     for (xmlNodePtr n = epv__xml_child(root, "claim"); n; n = epv__xml_next(n, "claim")) {
-        char *label = NULL, *source = NULL;
+        char *label = NULL, *source = NULL, *basis = NULL;
         double tco2 = 0, area = 0;
         if (!(rc = epv__xml_attr_str(ctx, file, n, "label", 1, &label)) &&
             !(rc = epv__xml_attr_str(ctx, file, n, "source", 1, &source)) &&
+            !(rc = epv__xml_attr_str(ctx, file, n, "basis", 0, &basis)) &&
             !(rc = epv__xml_attr_double(ctx, file, n, "tco2-per-year", 1, &tco2)) &&
             !(rc = read_area(ctx, file, n, &area)) &&
-            (rc = epv__sink_claim_add(ctx, p, label, tco2, area, source)))
+            (rc = epv__sink_claim_add(ctx, p, label, tco2, area, source,
+                                      !basis                         ? EPV_PROJECT_BASIS_UNSTATED
+                                      : strcmp(basis, "gross") == 0 ? EPV_PROJECT_BASIS_GROSS
+                                                                     : EPV_PROJECT_BASIS_NET)))
             rc = epv__xml_error_at(ctx, rc, file, n, "%s", epv_ctx_errmsg(ctx));
         epv__free(ctx, label);
         epv__free(ctx, source);
+        epv__free(ctx, basis);
         if (rc) goto fail;
     }
     *out = p;

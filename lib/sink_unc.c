@@ -19,6 +19,9 @@
 /* U% is a 95% half-width: sd = value · U / (100 · z), z = 1.959964 (two-sided 95% normal). */
 #define Z95 1.959963984540054
 #define U_PCT_MAX 200.0
+/* Largest plot-level coefficient of variation accepted, percent: even sparse, patchy stands
+ * stay well below it; a larger value is a unit or typing error. */
+#define SAMPLING_CV_MAX 500.0
 
 /* Species values that enter the CO2-per-volume slope, by biomass method. */
 enum { P_D, P_BEF, P_R, P_CF, P_FANG_A, P_N };
@@ -550,8 +553,8 @@ EPV_API int epv_sink_sampling_design(epv_ctx *ctx, const epv_project *p, const e
         return epv__error(ctx, EPV_ERANGE, "plot_area_ha: %g must be 0 (infinite population) or positive", plot_area_ha);
     size_t ns = p->nstrata, ny = (size_t)(year - p->start_year + 1);
     for (size_t i = 0; i < ns; i++)
-        if (!isfinite(cv_pct[i]) || cv_pct[i] <= 0)
-            return epv__error(ctx, EPV_ERANGE, "cv_pct[%zu] (stratum '%s'): %g must be positive", i, p->strata[i].s.id,
+        if (!isfinite(cv_pct[i]) || cv_pct[i] <= 0 || cv_pct[i] > SAMPLING_CV_MAX)
+            return epv__error(ctx, EPV_ERANGE, "cv_pct[%zu] (stratum '%s'): %g is outside (0, 500] percent", i, p->strata[i].s.id,
                               cv_pct[i]);
     double t;
     int rc = epv_sampling_t_value(ctx, confidence, 0, &t);

@@ -6,10 +6,13 @@ set -eu
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 "$top_builddir/examples/pingchang" "$top_srcdir/data/examples/pingchang.xml" \
-  "$top_srcdir/data/examples/pingchang_management.xml" "$out" > "$out/stdout.txt"
+  "$top_srcdir/data/examples/pingchang_management.xml" "$top_srcdir/data/examples/pingchang_compartments.csv" \
+  "$out" > "$out/stdout.txt"
 cat "$out/stdout.txt"
 grep -q "Published figure: Pingchang county figure for 26.41万亩" "$out/stdout.txt"
 grep -q "Published figure: Pingchang county figure for 15万亩" "$out/stdout.txt"
+grep -q "12 records -> 10 strata" "$out/stdout.txt"
+grep -q "cupressus_funebris/plantation/a2/s2 .* PC-001-01 (120.5 ha) PC-001-02 (86.0 ha)" "$out/stdout.txt"
 grep -q "IPCC Tier 1" "$out/stdout.txt"
 for f in pingchang_afforestation pingchang_management; do
   [ "$(wc -l < "$out/$f.csv")" -eq 31 ] || { echo "$f.csv: expected 31 lines"; exit 1; }

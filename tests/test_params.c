@@ -25,7 +25,7 @@ static void test_default_loads(void)
 {
     CU_ASSERT_PTR_NOT_NULL_FATAL(def);
     CU_ASSERT_EQUAL(epv_params_species_count(def), 20);
-    CU_ASSERT_EQUAL(epv_params_ipcc_growth_count(def), 3);
+    CU_ASSERT_EQUAL(epv_params_ipcc_growth_count(def), 4);
     CU_ASSERT_EQUAL(epv_params_source_count(def), 8); /* 6 value sources + 2 uncertainty sources */
     /* Every row cites a declared source, and every shipped row is flagged provisional. */
     for (size_t i = 0; i < epv_params_species_count(def); i++) {

@@ -239,6 +239,307 @@ static void test_threads_do_not_change_results(void)
     epv_project_free(p);
 }
 
+/* IPCC 2006 Vol. 4 Table 4.9 (natural forest, subtropical humid, Asia: ≤20 y 2.5, >20 y 1.0
+ * t d.m./ha/yr) and Table 4.10 (plantations, "other" species: 8.0, range 4.2–15.2), with the
+ * root:shoot ratios of Table 4.4 (subtropical humid: 0.20 below, 0.24 above 125 t/ha) and
+ * CF 0.47 (Table 4.3), as shipped in data/params/species.xml (rows marked provisional: the
+ * table values could not be checked against the PDF from here; doc/params.md). */
+#define T49_LE20 2.5
+#define T49_GT20 1.0
+#define T410_OTHER 8.0
+#define T410_LOW 4.2
+#define T410_HIGH 15.2
+#define T44_YOUNG 0.20
+#define T44_OLD 0.24
+#define CF_T43 0.47
+
+static void test_plausibility_by_forest_type(void)
+{
+    epv_project *p = NULL;
+    EPV_ASSERT_OK(ctx, epv_project_new(ctx, "mixed", EPV_PROJECT_FOREST_MANAGEMENT, 2021, 20, &p));
+    epv_stratum a = fir_stratum("fir-plantation", 100, 2011);           /* 杉木: conifer plantation */
+    epv_stratum b = fir_stratum("oak-young-natural", 50, 2011);         /* natural, age 11 in 2021 */
+    epv_stratum c = fir_stratum("oak-old-natural", 50, 1981);           /* natural, age 41 in 2021 */
+    snprintf(b.species, sizeof b.species, "栎类");
+    snprintf(c.species, sizeof c.species, "栎类");
+    c.baseline_tco2_ha_yr = 4.0; /* per-hectare baseline removals: 200 t/yr on 50 ha */
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &a));
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &b));
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &c));
+    EPV_ASSERT_OK(ctx, epv_project_set_stratum_origin(ctx, p, "oak-young-natural", EPV_PROJECT_NATURAL));
+    EPV_ASSERT_OK(ctx, epv_project_set_stratum_origin(ctx, p, "oak-old-natural", EPV_PROJECT_NATURAL));
+    CU_ASSERT_EQUAL(epv_project_stratum_origin(p, 0), EPV_PROJECT_PLANTATION);
+    CU_ASSERT_EQUAL(epv_project_stratum_origin(p, 2), EPV_PROJECT_NATURAL);
+    epv_sink_plausibility_options o = EPV_SINK_PLAUSIBILITY_OPTIONS_INIT;
+    epv_sink_expectation e = EPV_SINK_EXPECTATION_INIT;
+    /* Hand arithmetic, area-weighted over 200 ha, each stratum on its own row:
+     * (100·8.0·1.20 + 50·2.5·1.20 + 50·1.0·1.24)/200 · 0.47 · 44/12. */
+    double k = CF_T43 * 44.0 / 12.0;
+    double gross = (100 * T410_OTHER * (1 + T44_YOUNG) + 50 * T49_LE20 * (1 + T44_YOUNG) + 50 * T49_GT20 * (1 + T44_OLD)) /
+                   200 * k;
+    double low = (100 * T410_LOW * (1 + T44_YOUNG) + 50 * T49_LE20 * (1 + T44_YOUNG) + 50 * T49_GT20 * (1 + T44_OLD)) / 200 * k;
+    double high = (100 * T410_HIGH * (1 + T44_YOUNG) + 50 * T49_LE20 * (1 + T44_YOUNG) + 50 * T49_GT20 * (1 + T44_OLD)) / 200 * k;
+    EPV_ASSERT_OK(ctx, epv_sink_plausibility_project(ctx, p, params, 2000, 200, EPV_PROJECT_BASIS_GROSS, &o, &e));
+    EPV_ASSERT_CLOSE(e.gross_tco2_ha_yr, gross, 1e-12);
+    EPV_ASSERT_CLOSE(gross, 10.0987, 1e-4); /* the same sum written out: (960 + 150 + 62)/200 · 1.723333 */
+    EPV_ASSERT_CLOSE(e.gross_low_tco2_ha_yr, low, 1e-12);
+    EPV_ASSERT_CLOSE(e.gross_high_tco2_ha_yr, high, 1e-12);
+    EPV_ASSERT_CLOSE(e.expected_tco2_ha_yr, gross, 1e-12);
+    CU_ASSERT_EQUAL(e.deduction_tco2_ha_yr, 0.0);
+    EPV_ASSERT_CLOSE(e.share_plantation_conifer, 0.5, 1e-15);
+    EPV_ASSERT_CLOSE(e.share_natural_le20y, 0.25, 1e-15);
+    EPV_ASSERT_CLOSE(e.share_natural_gt20y, 0.25, 1e-15);
+    CU_ASSERT_EQUAL(e.share_plantation_broadleaf, 0.0);
+    CU_ASSERT_EQUAL(e.position, 0); /* 10 t CO2/ha/yr */
+    /* In 2031 the young natural stand is 21: it moves to the >20 y row. */
+    o.year = 2031;
+    EPV_ASSERT_OK(ctx, epv_sink_plausibility_project(ctx, p, params, 2000, 200, EPV_PROJECT_BASIS_GROSS, &o, &e));
+    EPV_ASSERT_CLOSE(e.share_natural_gt20y, 0.5, 1e-15);
+    EPV_ASSERT_CLOSE(e.gross_tco2_ha_yr,
+                     (100 * T410_OTHER * (1 + T44_YOUNG) + 100 * T49_GT20 * (1 + T44_OLD)) / 200 * k, 1e-12);
+    o.year = 0;
+    /* Net: the gross expectation less the project's own baseline (200 t/yr over 200 ha = 1.0
+     * t/ha/yr; no emissions, no leakage). */
+    EPV_ASSERT_OK(ctx, epv_sink_plausibility_project(ctx, p, params, 1900, 200, EPV_PROJECT_BASIS_NET, &o, &e));
+    EPV_ASSERT_CLOSE(e.deduction_tco2_ha_yr, 1.0, 1e-12);
+    EPV_ASSERT_CLOSE(e.expected_tco2_ha_yr, gross - 1.0, 1e-12);
+    EPV_ASSERT_CLOSE(e.expected_low_tco2_ha_yr, low - 1.0, 1e-12);
+    CU_ASSERT_EQUAL(e.basis, EPV_PROJECT_BASIS_NET);
+    /* A claim just under the gross low end (6.17 t/ha/yr) is below it as a gross claim and
+     * inside the net range (low end 5.17) as a net claim: the basis decides the comparison. */
+    double claim = (low - 0.5) * 200;
+    EPV_ASSERT_OK(ctx, epv_sink_plausibility_project(ctx, p, params, claim, 200, EPV_PROJECT_BASIS_GROSS, &o, &e));
+    CU_ASSERT_EQUAL(e.position, -1);
+    EPV_ASSERT_OK(ctx, epv_sink_plausibility_project(ctx, p, params, claim, 200, EPV_PROJECT_BASIS_NET, &o, &e));
+    CU_ASSERT_EQUAL(e.position, 0);
+    /* The basis must be said. */
+    EPV_ASSERT_STATUS(ctx, epv_sink_plausibility_project(ctx, p, params, 1, 1, EPV_PROJECT_BASIS_UNSTATED, &o, &e),
+                      EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "basis");
+    /* A zone without rows: an error naming the stratum and the row. */
+    o.zone = "tropical_rain";
+    EPV_ASSERT_STATUS(ctx, epv_sink_plausibility_project(ctx, p, params, 1, 1, EPV_PROJECT_BASIS_GROSS, &o, &e),
+                      EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "fir-plantation");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "plantation_conifer");
+    o.zone = "subtropical_humid";
+    /* A missing root:shoot ratio is an error, never 0. */
+    epv_params *own = NULL;
+    EPV_ASSERT_OK(ctx, epv_params_load_default(ctx, &own));
+    epv_params_ipcc_growth g = EPV_PARAMS_IPCC_GROWTH_INIT;
+    EPV_ASSERT_OK(ctx, epv_params_ipcc_growth_find(ctx, own, "subtropical_humid", "asia", "natural_gt20y", &g));
+    g.root_shoot = NAN;
+    EPV_ASSERT_OK(ctx, epv_params_ipcc_growth_set(ctx, own, &g));
+    EPV_ASSERT_STATUS(ctx, epv_sink_plausibility_project(ctx, p, own, 1, 1, EPV_PROJECT_BASIS_GROSS, &o, &e),
+                      EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "root_shoot");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "oak-old-natural");
+    epv_sink_plausibility pl = EPV_SINK_PLAUSIBILITY_INIT;
+    EPV_ASSERT_STATUS(ctx, epv_sink_plausibility_check(ctx, 1, 1, &g, 0.47, &pl), EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "root_shoot");
+    g.root_shoot = 2.0; /* outside 0–1.5: refused when set */
+    EPV_ASSERT_STATUS(ctx, epv_params_ipcc_growth_set(ctx, own, &g), EPV_ERANGE);
+    epv_params_free(own);
+    epv_project_free(p);
+}
+
+static void test_plausibility_pingchang_file(void)
+{
+    /* The afforestation file: every stratum a plantation, conifers and broadleaves; the county's
+     * 15.84万 t over 26.41万亩 (9.0 t CO2/ha/yr, references.md "The seeds' figures") is a gross
+     * stand sink (basis="gross" in the file). Both shipped plantation rows are Table 4.10's
+     * "other" 8.0 (4.2–15.2), R 0.20: expected 8.0 · 1.20 · 0.47 · 44/12 = 16.544. */
+    epv_project *p = NULL;
+    EPV_ASSERT_OK(ctx, epv_project_load_file(ctx, epv_test_path("data/examples/pingchang.xml"), params, &p));
+    CU_ASSERT_EQUAL_FATAL(epv_project_claim_count(p), 1);
+    CU_ASSERT_EQUAL(epv_project_claim_basis(p, 0), EPV_PROJECT_BASIS_GROSS);
+    epv_project_claim c = EPV_PROJECT_CLAIM_INIT;
+    EPV_ASSERT_OK(ctx, epv_project_claim_at(ctx, p, 0, &c));
+    epv_sink_plausibility_options o = EPV_SINK_PLAUSIBILITY_OPTIONS_INIT;
+    epv_sink_expectation e = EPV_SINK_EXPECTATION_INIT;
+    EPV_ASSERT_OK(ctx, epv_sink_plausibility_project(ctx, p, params, c.tco2_per_year, c.area_ha,
+                                                     epv_project_claim_basis(p, 0), &o, &e));
+    EPV_ASSERT_CLOSE(e.claimed_tco2_ha_yr, 9.0, 0.001);
+    EPV_ASSERT_CLOSE(e.gross_tco2_ha_yr, 16.544, 1e-4);
+    EPV_ASSERT_CLOSE(e.share_plantation_conifer + e.share_plantation_broadleaf, 1.0, 1e-12);
+    CU_ASSERT(e.share_plantation_conifer > 0 && e.share_plantation_broadleaf > 0);
+    CU_ASSERT_EQUAL(e.position, 0);
+    epv_project_free(p);
+}
+
+/* Forest management after AR-CM-003 (issue 10 item 3): both scenarios start from the state
+ * measured at the start; thinning and harvest are events of either scenario; harvested wood
+ * products decay by IPCC 2006 Vol. 4 eq. 12.1. No worked number of the methodology was found
+ * to test against, so the expectations below are hand arithmetic on the Schumacher curve
+ * V = a·e^(−b/t), whose equivalent age has the closed form t = −b / ln(V/a). */
+static double schumacher_age(double a, double b, double v) { return -b / log(v / a); }
+
+static void test_management_measured_start_and_events(void)
+{
+    epv_params_species fir = EPV_PARAMS_SPECIES_INIT;
+    EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, params, "杉木", &fir));
+    const double k = co2_per_m3(&fir) * 100; /* 100 ha */
+    epv_project *p = NULL;
+    EPV_ASSERT_OK(ctx, epv_project_new(ctx, "fm", EPV_PROJECT_FOREST_MANAGEMENT, 2021, 20, &p));
+    epv_stratum s = fir_stratum("fm", 100, 2001);
+    s.curve.a = 360; /* managed: asymptote 20% above the baseline */
+    s.baseline_curve.model = EPV_GROWTH_SCHUMACHER;
+    s.baseline_curve.a = 300;
+    s.baseline_curve.b = 20;
+    s.has_baseline_curve = 1;
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &s));
+    /* Measured at the start of 2021: the baseline stand at age 20, 300·e^(−1) = 110.364 m³/ha. */
+    const double v0 = 300 * exp(-1.0);
+    CU_ASSERT(isnan(epv_project_stratum_start_volume(p, 0)));
+    EPV_ASSERT_OK(ctx, epv_project_set_start_volume(ctx, p, "fm", v0));
+    CU_ASSERT_EQUAL(epv_project_stratum_start_volume(p, 0), v0);
+    CU_ASSERT(isnan(epv_project_stratum_start_volume(p, 1)));
+    epv_sink_result *r = NULL;
+    EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, params, &r));
+    /* The project stand continues on its own curve from its equivalent age
+     * t_p = −20/ln(110.364/360) = 16.916 years, not from age 20 (which would hold 132.4 m³/ha
+     * at once: the retroactive asymptote). The baseline continues from age 20. */
+    double tp = schumacher_age(360, 20, v0), tb = 20;
+    EPV_ASSERT_CLOSE(tp, 16.9159, 1e-4);
+    epv_sink_year y = EPV_SINK_YEAR_INIT;
+    EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r, 0, &y));
+    EPV_ASSERT_CLOSE(y.project_removals_tco2, k * (schumacher(360, 20, tp + 1) - v0), 1e-9);
+    EPV_ASSERT_CLOSE(y.baseline_removals_tco2, k * (schumacher(300, 20, tb + 1) - v0), 1e-9);
+    EPV_ASSERT_CLOSE(y.stock_tco2, k * schumacher(360, 20, tp + 1), 1e-9);
+    CU_ASSERT_EQUAL(y.project_emissions_tco2, 0.0);
+    epv_sink_result_free(r);
+
+    /* A 30% thinning in 2025 in both scenarios, a baseline clear-fell in 2030, products kept
+     * for half the removed stem carbon with the sawnwood half-life of 35 years (IPCC 2013 KP
+     * Supplement Table 2.8.2). */
+    epv_project_event e = EPV_PROJECT_EVENT_INIT;
+    snprintf(e.stratum, sizeof e.stratum, "fm");
+    e.year = 2025;
+    e.fraction = 0.3;
+    EPV_ASSERT_OK(ctx, epv_project_add_event(ctx, p, &e));
+    e.year = 2030;
+    e.kind = EPV_PROJECT_HARVEST;
+    e.scenario = EPV_PROJECT_SCENARIO_BASELINE;
+    e.fraction = 1;
+    EPV_ASSERT_OK(ctx, epv_project_add_event(ctx, p, &e));
+    CU_ASSERT_EQUAL(epv_project_event_count(p), 2);
+    epv_project_event back = EPV_PROJECT_EVENT_INIT;
+    EPV_ASSERT_OK(ctx, epv_project_event_at(ctx, p, 1, &back));
+    CU_ASSERT_EQUAL(back.kind, EPV_PROJECT_HARVEST);
+    CU_ASSERT_STRING_EQUAL(back.stratum, "fm");
+    EPV_ASSERT_OK(ctx, epv_project_set_hwp(ctx, p, 0.5, 35));
+    EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, params, &r));
+    /* Hand arithmetic, year by year (end of year: grow, then remove). */
+    const double kp = 100 * fir.wood_density * fir.carbon_fraction * 44.0 / 12.0 * 0.5; /* products, t CO2 per m³/ha */
+    const double dk = log(2.0) / 35, ek = exp(-dk), fin = (1 - ek) / dk;
+    double ap = tp, ab = tb, vp = v0, vb = v0, pool_p = 0, pool_b = 0;
+    for (int i = 0; i < 20; i++) {
+        int year = 2021 + i;
+        double np = schumacher(360, 20, ap + 1), nb = schumacher(300, 20, ab + 1);
+        double gp = np - vp, gb = nb - vb, rp = 0, rb = 0;
+        ap += 1;
+        ab += 1;
+        if (year == 2025) {
+            rp = 0.3 * np;
+            rb = 0.3 * nb;
+            ap = schumacher_age(360, 20, np - rp);
+            ab = schumacher_age(300, 20, nb - rb);
+        }
+        if (year == 2030) {
+            rb = nb;
+            ab = 0;
+        }
+        double new_p = ek * pool_p + fin * kp * rp, new_b = ek * pool_b + fin * kp * rb;
+        double dpool_p = new_p - pool_p, dpool_b = new_b - pool_b;
+        pool_p = new_p;
+        pool_b = new_b;
+        vp = np - rp;
+        vb = nb - rb;
+        EPV_ASSERT_OK(ctx, epv_sink_result_year(ctx, r, (size_t)i, &y));
+        EPV_ASSERT_CLOSE(y.project_removals_tco2, k * gp + dpool_p, 1e-9);
+        EPV_ASSERT_NEAR(y.project_emissions_tco2, k * rp, 1e-6);
+        EPV_ASSERT_CLOSE(y.baseline_removals_tco2, k * (gb - rb) + dpool_b, 1e-9);
+        EPV_ASSERT_CLOSE(y.stock_tco2, k * vp, 1e-9);
+    }
+    /* The first year of the product pool by eq. 12.1 alone: (1 − e^(−k))/k · inflow, with
+     * k = ln 2/35 = 0.0198042, 1 − e^(−k) = 0.0196094: 0.990163 of the inflow. */
+    EPV_ASSERT_CLOSE(fin, 0.990163, 1e-6);
+    epv_sink_result_free(r);
+
+    /* Bad events: refused, nothing recorded. */
+    e.kind = EPV_PROJECT_THINNING;
+    e.scenario = EPV_PROJECT_SCENARIO_BOTH;
+    e.year = 2026;
+    e.fraction = 1;
+    EPV_ASSERT_STATUS(ctx, epv_project_add_event(ctx, p, &e), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "harvest");
+    e.kind = EPV_PROJECT_HARVEST;
+    e.fraction = 0.5;
+    EPV_ASSERT_STATUS(ctx, epv_project_add_event(ctx, p, &e), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "thinning");
+    e.kind = EPV_PROJECT_THINNING;
+    e.fraction = 0.2;
+    e.year = 2025;
+    EPV_ASSERT_STATUS(ctx, epv_project_add_event(ctx, p, &e), EPV_EEXISTS);
+    e.year = 2041;
+    EPV_ASSERT_STATUS(ctx, epv_project_add_event(ctx, p, &e), EPV_ERANGE);
+    snprintf(e.stratum, sizeof e.stratum, "nope");
+    EPV_ASSERT_STATUS(ctx, epv_project_add_event(ctx, p, &e), EPV_ENOTFOUND);
+    CU_ASSERT_EQUAL(epv_project_event_count(p), 2);
+    EPV_ASSERT_STATUS(ctx, epv_project_set_hwp(ctx, p, 1.5, 35), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_project_set_hwp(ctx, p, 0.5, 0), EPV_ERANGE);
+    EPV_ASSERT_STATUS(ctx, epv_project_set_start_volume(ctx, p, "fm", -1), EPV_ERANGE);
+    /* A measured volume the project curve never reaches: an error naming the stratum. */
+    EPV_ASSERT_OK(ctx, epv_project_set_start_volume(ctx, p, "fm", 350));
+    EPV_ASSERT_STATUS(ctx, epv_sink_estimate(ctx, p, params, &r), EPV_EDOMAIN);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "'fm'");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "baseline curve");
+    epv_project_free(p);
+    /* A baseline event on a stratum without a baseline curve. */
+    EPV_ASSERT_OK(ctx, epv_project_new(ctx, "aff", EPV_PROJECT_AFFORESTATION, 2021, 20, &p));
+    epv_stratum a = fir_stratum("a", 10, 2021);
+    EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &a));
+    snprintf(e.stratum, sizeof e.stratum, "a");
+    e.year = 2030;
+    e.scenario = EPV_PROJECT_SCENARIO_BASELINE;
+    EPV_ASSERT_STATUS(ctx, epv_project_add_event(ctx, p, &e), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "baseline curve");
+    epv_project_free(p);
+}
+
+static void test_management_file(void)
+{
+    /* The rebuilt Pingchang forest-management file: both scenarios start from the measured
+     * stand; the net removals are gross growth − thinning emissions − the baseline's change;
+     * the published 6万 t/yr (6.0 t CO2/ha/yr over 15万亩) is read as a gross figure. */
+    epv_project *p = NULL;
+    EPV_ASSERT_OK(ctx, epv_project_load_file(ctx, epv_test_path("data/examples/pingchang_management.xml"), params, &p));
+    if (!p) return;
+    CU_ASSERT_EQUAL(epv_project_event_count(p), 5);
+    CU_ASSERT_EQUAL(epv_project_claim_basis(p, 0), EPV_PROJECT_BASIS_GROSS);
+    epv_sink_result *r = NULL;
+    EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, params, &r));
+    /* The first year's baseline change of the 柏木 stratum: 6000 ha (90000 mu) on the baseline
+     * Richards curve 212.1·(1 − e^(−0.06 t))^2.5 from its equivalent age of the measured
+     * 86.6 m³/ha, one year on, times the BEF slope of 柏木. */
+    epv_params_species cf = EPV_PARAMS_SPECIES_INIT;
+    EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, params, "柏木", &cf));
+    double t0 = -log(1 - pow(86.6 / 212.1, 1 / 2.5)) / 0.06; /* inverse of the Richards curve */
+    double v1 = 212.1 * pow(1 - exp(-0.06 * (t0 + 1)), 2.5);
+    epv_sink_year y = EPV_SINK_YEAR_INIT;
+    EPV_ASSERT_OK(ctx, epv_sink_result_stratum_year(ctx, r, 0, 0, &y));
+    EPV_ASSERT_CLOSE(y.baseline_removals_tco2, co2_per_m3(&cf) * 6000 * (v1 - 86.6), 1e-6);
+    epv_sink_period w = EPV_SINK_PERIOD_INIT;
+    EPV_ASSERT_OK(ctx, epv_sink_result_period(ctx, r, 2021, 2050, &w));
+    EPV_ASSERT_CLOSE(w.net_removals_tco2,
+                     w.project_removals_tco2 - w.project_emissions_tco2 - w.baseline_removals_tco2 - w.leakage_tco2, 1e-12);
+    CU_ASSERT(w.project_emissions_tco2 > 0);              /* the project's thinnings */
+    CU_ASSERT(w.project_removals_tco2 / 30 > 60000);      /* gross growth above the published figure */
+    CU_ASSERT(w.net_removals_tco2 / 30 < 60000);          /* additional removals below it */
+    epv_sink_result_free(r);
+    epv_project_free(p);
+}
+
 static void test_plausibility_pingchang(void)
 {
     /* Pingchang: 26.41万亩 (17,606.7 ha) → 15.84万 t CO2/yr, i.e. 9.0 t CO2/ha/yr
@@ -323,6 +624,15 @@ static void test_bad_files(void)
         { "tests/data/sink/undeclared_source.xml", EPV_ESCHEMA, "undeclared_source.xml" },
         { "tests/data/sink/doctype.xml", EPV_EPARSE, "DOCTYPE" },
         { "tests/data/sink/both_areas.xml", EPV_ESCHEMA, "exactly one" },
+        /* upper bounds (issue 10 item 6): file, line and field named */
+        { "tests/data/sink/area_too_large.xml", EPV_ERANGE, "area_too_large.xml:5: <stratum>: attribute 'area-mu'" },
+        { "tests/data/sink/claim_area_too_large.xml", EPV_ERANGE, "claim_area_too_large.xml:8: <claim>: attribute 'area-ha'" },
+        { "tests/data/sink/leakage_above_one.xml", EPV_ERANGE, "leakage_fraction" },
+        { "tests/data/sink/soc_too_large.xml", EPV_ERANGE, "soc_initial_tc_ha: 5000 is above 1500" },
+        { "tests/data/sink/baseline_too_large.xml", EPV_ERANGE, "baseline_too_large.xml:5" },
+        { "tests/data/sink/event_bad_fraction.xml", EPV_ERANGE, "event_bad_fraction.xml:7" },
+        { "tests/data/sink/event_baseline_without_curve.xml", EPV_EINVAL, "event_baseline_without_curve.xml:7" },
+        { "tests/data/sink/hwp_without_half_life.xml", EPV_ESCHEMA, "hwp-half-life-years" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         epv_project *p = (epv_project *)&p; /* must be reset to NULL on failure */
@@ -813,6 +1123,10 @@ int main(void)
         { "soil transition", test_soil_transition },
         { "threads do not change results", test_threads_do_not_change_results },
         { "plausibility (Pingchang vs IPCC)", test_plausibility_pingchang },
+        { "plausibility by forest type, gross and net", test_plausibility_by_forest_type },
+        { "plausibility of the Pingchang file", test_plausibility_pingchang_file },
+        { "forest management: measured start, thinning, harvest, products", test_management_measured_start_and_events },
+        { "Pingchang forest-management file", test_management_file },
         { "bad input", test_bad_input },
         { "bad files", test_bad_files },
         { "Pingchang file and outputs", test_pingchang_file_and_outputs },

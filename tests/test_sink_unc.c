@@ -332,6 +332,9 @@ static void test_bad_input(void)
     EPV_ASSERT_ERRMSG_HAS(ctx, "precision_pct");
     EPV_ASSERT_STATUS(ctx, epv_sink_sampling_design(ctx, p, params, 2030, &zero, 0.90, 10, 0, &sd, NULL), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "cv_pct[0]");
+    double huge_cv = 3000; /* an upper bound too: a CV of 3000% is a typing error */
+    EPV_ASSERT_STATUS(ctx, epv_sink_sampling_design(ctx, p, params, 2030, &huge_cv, 0.90, 10, 0, &sd, NULL), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "500");
     EPV_ASSERT_STATUS(ctx, epv_sink_sampling_design(ctx, p, params, 2030, &cv, 1.5, 10, 0, &sd, NULL), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "confidence");
     epv_project_free(p);
@@ -375,11 +378,13 @@ static void test_approach2_progress_cancel(void)
     epv_sink_unc_result fresh = EPV_SINK_UNC_RESULT_INIT;
     CU_ASSERT(memcmp(&r2, &fresh, sizeof r2) == 0);
     EPV_ASSERT_OK(ctx, epv_ctx_set_progress(ctx, NULL, NULL));
-    /* Approach 1: an area so large that the propagated variance overflows (U% is bounded by
-     * 200, so only the values can overflow): a clear error, never inf or 0%. */
+    /* Approach 1: a curve so large that the propagated variance overflows (U% is bounded by
+     * 200 and areas by EPV_PROJECT_AREA_MAX_HA, so only the curve can overflow): a clear error,
+     * never inf or 0%. */
     epv_project *huge = NULL;
     EPV_ASSERT_OK(ctx, epv_project_new(ctx, "huge", EPV_PROJECT_AFFORESTATION, 2021, 30, &huge));
-    epv_stratum hs = fir("h", 1e200);
+    epv_stratum hs = fir("h", 1e6);
+    hs.curve.a = 1e300;
     EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, huge, params, &hs));
     EPV_ASSERT_STATUS(ctx, epv_sink_unc_approach1(ctx, huge, params, 2021, 2050, &o, &r2), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "overflows");

@@ -189,6 +189,12 @@ EPV_API size_t epv_params_ipcc_growth_count(const epv_params *params);
 /** Copy IPCC growth row i into *out. */
 EPV_API int epv_params_ipcc_growth_at(epv_ctx *ctx, const epv_params *params, size_t i,
                                       epv_params_ipcc_growth *out);
+/**
+ * Add an IPCC growth row, or replace the row of the same zone, region and forest type. Checked
+ * as a loaded row is (ranges, a declared source); root_shoot may be NaN (then functions that
+ * need it refuse the row rather than take 0).
+ */
+EPV_API int epv_params_ipcc_growth_set(epv_ctx *ctx, epv_params *params, const epv_params_ipcc_growth *row);
 /** Find the IPCC growth row for zone, region and forest type (exact codes). */
 EPV_API int epv_params_ipcc_growth_find(epv_ctx *ctx, const epv_params *params, const char *zone,
                                         const char *region, const char *forest_type,

@@ -23,6 +23,20 @@
 extern "C" {
 #endif
 
+/**
+ * Largest area accepted for a stratum or a claim, ha: 10^7 ha = 100,000 km², the size order of
+ * China's largest counties (most are 10^5 ha or less). An area above it is a unit or typing
+ * error (m² or mu given as ha, digits doubled) and is refused naming file, line and field.
+ */
+#define EPV_PROJECT_AREA_MAX_HA 1.0e7
+/** Largest per-hectare baseline rate accepted, t CO2e/ha/yr (the fastest plantations in IPCC
+ *  Table 4.10 stay below about 100). */
+#define EPV_PROJECT_BASELINE_MAX_TCO2_HA_YR 100.0
+/** Largest soil organic carbon stock accepted, t C/ha (organic soils reach several hundred). */
+#define EPV_PROJECT_SOC_MAX_TC_HA 1500.0
+/** Largest above-ground forest biomass B_forest accepted for the shrub rule, t d.m./ha. */
+#define EPV_PROJECT_FOREST_BIOMASS_MAX_T_HA 1000.0
+
 /** Kind of project, after the methodology family it follows. Values fixed. */
 typedef enum epv_project_kind {
     EPV_PROJECT_AFFORESTATION = 1,    /**< CCER-14-001-V01 / AR-CM-001: new forest on non-forest land */
@@ -71,8 +85,10 @@ EPV_API int epv_project_new(epv_ctx *ctx, const char *name, epv_project_kind kin
 EPV_API void epv_project_free(epv_project *project);
 /**
  * Load a project from XML (schema/project.xsd). Species are resolved against `params`;
- * unknown species, negative or NaN areas, ages or volumes, a growth curve that goes
- * negative and a crediting period outside 20–40 years are errors naming file, line and field.
+ * unknown species, negative or NaN areas, ages or volumes, areas above
+ * ::EPV_PROJECT_AREA_MAX_HA, fractions above 1, per-hectare rates and stocks above their
+ * EPV_PROJECT_*_MAX bounds, a growth curve that goes negative and a crediting period outside
+ * 20–40 years are errors naming file, line and field.
  */
 EPV_API int epv_project_load_file(epv_ctx *ctx, const char *path, const epv_params *params,
                                   epv_project **out);
@@ -138,6 +154,109 @@ EPV_API int epv_project_claim_init(epv_ctx *ctx, epv_project_claim *x, unsigned 
 EPV_API size_t epv_project_claim_count(const epv_project *project);
 /** Claim i. */
 EPV_API int epv_project_claim_at(epv_ctx *ctx, const epv_project *project, size_t i, epv_project_claim *out);
+
+/** Origin of a stratum's stand, which picks its IPCC Tier-1 row (plantation rows by conifer or
+ *  broadleaf species, natural rows by age). Values fixed. */
+typedef enum epv_project_origin {
+    EPV_PROJECT_PLANTATION = 0, /**< planted (default) */
+    EPV_PROJECT_NATURAL = 1     /**< natural or naturally regenerated forest */
+} epv_project_origin;
+/**
+ * Set the origin of stratum `stratum_id` (project file: attribute `origin` of `<stratum>`).
+ * @return ::EPV_OK, ::EPV_ENOTFOUND for an unknown stratum, ::EPV_EINVAL for an unknown origin.
+ */
+EPV_API int epv_project_set_stratum_origin(epv_ctx *ctx, epv_project *project, const char *stratum_id,
+                                           epv_project_origin origin);
+/** Origin of stratum i (::EPV_PROJECT_PLANTATION for NULL or an index out of range). */
+EPV_API epv_project_origin epv_project_stratum_origin(const epv_project *project, size_t i);
+
+/** What a claimed figure counts. Values fixed. */
+typedef enum epv_project_basis {
+    EPV_PROJECT_BASIS_UNSTATED = 0, /**< the claim does not say (project file without `basis`) */
+    EPV_PROJECT_BASIS_GROSS = 1,    /**< gross growth of the stands (stock gain, nothing deducted) */
+    EPV_PROJECT_BASIS_NET = 2       /**< net removals: gross minus baseline, emissions and leakage */
+} epv_project_basis;
+/** Basis of claim i (project file: attribute `basis` of `<claim>`, "gross" or "net"). */
+EPV_API epv_project_basis epv_project_claim_basis(const epv_project *project, size_t i);
+
+/* ---- forest management after AR-CM-003: measured start, thinning and harvest, HWP ---------- */
+
+/**
+ * Set the stem volume measured on stratum `stratum_id` at the start of the project's start year,
+ * m³/ha (project file: attribute `start-volume-m3-ha` of `<stratum>`). Both scenarios then start
+ * from this measured state: each continues on its own curve from the age at which that curve
+ * has this volume (its "equivalent age"), so a higher project asymptote never lifts the stock the
+ * stand already holds (AR-CM-003: the project starts from the state measured at its start).
+ * @return ::EPV_OK; ::EPV_ENOTFOUND (stratum); ::EPV_ERANGE for a negative or non-finite volume.
+ *         A volume a curve never reaches is refused when the project is estimated.
+ */
+EPV_API int epv_project_set_start_volume(epv_ctx *ctx, epv_project *project, const char *stratum_id,
+                                         double volume_m3_ha);
+
+/** Measured start volume of stratum i, m³/ha; NaN when none was set (or for NULL or an index
+ *  out of range). */
+EPV_API double epv_project_stratum_start_volume(const epv_project *project, size_t i);
+
+/** Kind of a management event. Values fixed. */
+typedef enum epv_project_event_kind {
+    EPV_PROJECT_THINNING = 1, /**< a share of the standing stem volume removed; the stand grows on */
+    EPV_PROJECT_HARVEST = 2   /**< clear-fell of the whole stand (fraction 1), replanted the next year */
+} epv_project_event_kind;
+/** Scenario an event belongs to. Values fixed. */
+typedef enum epv_project_scenario {
+    EPV_PROJECT_SCENARIO_PROJECT = 1,  /**< the project scenario only */
+    EPV_PROJECT_SCENARIO_BASELINE = 2, /**< the baseline (pre-project management) only */
+    EPV_PROJECT_SCENARIO_BOTH = 3      /**< both */
+} epv_project_scenario;
+
+/** Version of ::epv_project_event this header describes. */
+#define EPV_PROJECT_EVENT_VERSION 1
+/** A thinning or harvest at the end of a calendar year (project file: `<event>`). */
+typedef struct epv_project_event {
+    unsigned int version;          /**< ::EPV_PROJECT_EVENT_VERSION */
+    char stratum[64];              /**< id of the stratum */
+    int year;                      /**< calendar year (within the crediting period) */
+    epv_project_event_kind kind;   /**< thinning or harvest */
+    epv_project_scenario scenario; /**< project, baseline or both */
+    double fraction;               /**< share of the standing stem volume removed: thinning (0, 1),
+                                        harvest 1 */
+} epv_project_event;
+/** Initialiser of ::epv_project_event: a thinning in both scenarios; the rest is the caller's. */
+#define EPV_PROJECT_EVENT_INIT { EPV_PROJECT_EVENT_VERSION, "", 0, EPV_PROJECT_THINNING, EPV_PROJECT_SCENARIO_BOTH, 0.0 }
+/** Function twin of ::EPV_PROJECT_EVENT_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_project_event_init(epv_ctx *ctx, epv_project_event *x, unsigned int version);
+/**
+ * Record a thinning or harvest. The removed stem volume V_r (m³/ha) leaves the stand at the end
+ * of the year: its tree carbon (V_r times the stratum's volume-to-CO2 slope, roots and branches
+ * included) is an emission of the scenario, at once (IPCC 2006 Vol. 4 Tier 1: harvested carbon
+ * oxidised in the year of removal) unless harvested wood products are enabled
+ * (epv_project_set_hwp()). The stand then grows on its curve from the equivalent age of the
+ * volume left (a harvest: from age 0 the next year). Baseline events need a baseline curve.
+ * @return ::EPV_OK; ::EPV_ENOTFOUND (stratum); ::EPV_ERANGE (year outside the crediting period,
+ *         fraction outside (0, 1) for a thinning or not 1 for a harvest); ::EPV_EINVAL (kind,
+ *         scenario, a baseline event on a stratum without a baseline curve); ::EPV_EVERSION.
+ */
+EPV_API int epv_project_add_event(epv_ctx *ctx, epv_project *project, const epv_project_event *event);
+/** Number of management events. */
+EPV_API size_t epv_project_event_count(const epv_project *project);
+/** Event i. */
+EPV_API int epv_project_event_at(epv_ctx *ctx, const epv_project *project, size_t i, epv_project_event *out);
+
+/**
+ * Count harvested wood products (project file: attributes `hwp-fraction` and
+ * `hwp-half-life-years` of `<project>`): a share `product_fraction` of the removed stem carbon
+ * (stem volume × basic wood density × CF × 44/12, bark and branches excluded) enters a product
+ * pool that decays by first order, IPCC 2006 Vol. 4 eq. 12.1:
+ * C(i+1) = e^(−k)·C(i) + [(1 − e^(−k))/k]·Inflow(i), k = ln 2 / half-life; the pool's yearly
+ * change counts with its scenario (project removals, or baseline removals). Default 0: all
+ * removed carbon is emitted at once (instantaneous oxidation).
+ * @param product_fraction 0..1 (0 disables the pool).
+ * @param half_life_years > 0 when product_fraction > 0 (IPCC 2013 KP Supplement Table 2.8.2
+ *        defaults: sawnwood 35, wood panels 25, paper 2 years).
+ * @return ::EPV_OK, ::EPV_ERANGE.
+ */
+EPV_API int epv_project_set_hwp(epv_ctx *ctx, epv_project *project, double product_fraction,
+                                double half_life_years);
 
 #ifdef __cplusplus
 }

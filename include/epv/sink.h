@@ -203,11 +203,81 @@ EPV_API int epv_sink_plausibility_init(epv_ctx *ctx, epv_sink_plausibility *x, u
 
 /**
  * Turn a claimed annual sink (t CO2/yr over area_ha) into t CO2/ha/yr and place it against
- * the IPCC Tier 1 growth default for the zone: G_W·(1+R)·CF·44/12.
+ * the IPCC Tier 1 growth default for the zone: G_W·(1+R)·CF·44/12. This compares with ONE
+ * row and with gross growth: for a project, prefer epv_sink_plausibility_project(), which
+ * takes the rows of the project's own forest types and keeps gross and net apart.
+ * @return ::EPV_OK; ::EPV_ENOTFOUND when the row has no root:shoot ratio (never taken as 0).
  */
 EPV_API int epv_sink_plausibility_check(epv_ctx *ctx, double claimed_tco2_yr, double area_ha,
                                         const epv_params_ipcc_growth *growth, double carbon_fraction,
                                         epv_sink_plausibility *out);
+
+/** Version of ::epv_sink_plausibility_options this header describes. */
+#define EPV_SINK_PLAUSIBILITY_OPTIONS_VERSION 1
+/** Options of epv_sink_plausibility_project(). Start from ::EPV_SINK_PLAUSIBILITY_OPTIONS_INIT. */
+typedef struct epv_sink_plausibility_options {
+    unsigned int version;   /**< ::EPV_SINK_PLAUSIBILITY_OPTIONS_VERSION */
+    const char *zone;       /**< IPCC ecological zone of the rows (default "subtropical_humid") */
+    const char *region;     /**< IPCC continent of the rows (default "asia") */
+    double carbon_fraction; /**< CF, t C per t d.m. (default 0.47, IPCC 2006 Vol. 4 Table 4.3) */
+    int year;               /**< calendar year whose stand ages choose the natural-forest rows
+                                 (≤ 20 or > 20 years); 0: the project's start year */
+} epv_sink_plausibility_options;
+/** Initialiser of ::epv_sink_plausibility_options: subtropical humid Asia, CF 0.47, start year. */
+#define EPV_SINK_PLAUSIBILITY_OPTIONS_INIT { EPV_SINK_PLAUSIBILITY_OPTIONS_VERSION, "subtropical_humid", "asia", 0.47, 0 }
+/** Function twin of ::EPV_SINK_PLAUSIBILITY_OPTIONS_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_sink_plausibility_options_init(epv_ctx *ctx, epv_sink_plausibility_options *x, unsigned int version);
+
+/** Version of ::epv_sink_expectation this header describes. */
+#define EPV_SINK_EXPECTATION_VERSION 1
+/** A claim placed against the IPCC rows of a project's own forest types; written by the library.
+ *  All rates in t CO2/ha/yr. */
+typedef struct epv_sink_expectation {
+    unsigned int version;        /**< ::EPV_SINK_EXPECTATION_VERSION */
+    epv_project_basis basis;     /**< the basis compared (gross or net) */
+    double claimed_tco2_ha_yr;   /**< claim per hectare */
+    double gross_tco2_ha_yr;     /**< area-weighted IPCC gross growth Σ A_h·G_W,h·(1+R_h)·CF·44/12 / Σ A_h */
+    double gross_low_tco2_ha_yr; /**< same at the low ends of the rows' ranges */
+    double gross_high_tco2_ha_yr;/**< same at the high ends */
+    double deduction_tco2_ha_yr; /**< net basis: the project's own mean baseline removals + emissions +
+                                      leakage per ha and year over the crediting period; 0 for gross */
+    double expected_tco2_ha_yr;  /**< gross − deduction */
+    double expected_low_tco2_ha_yr;  /**< gross_low − deduction */
+    double expected_high_tco2_ha_yr; /**< gross_high − deduction */
+    double share_plantation_conifer;  /**< area share of strata on the "plantation_conifer" row */
+    double share_plantation_broadleaf;/**< area share on "plantation_broadleaf" */
+    double share_natural_le20y;       /**< area share on "natural_le20y" */
+    double share_natural_gt20y;       /**< area share on "natural_gt20y" */
+    int position;                /**< -1 below the expected range, 0 inside, +1 above */
+} epv_sink_expectation;
+/** Initialiser of ::epv_sink_expectation. */
+#define EPV_SINK_EXPECTATION_INIT { EPV_SINK_EXPECTATION_VERSION, EPV_PROJECT_BASIS_UNSTATED, 0.0, 0.0, 0.0, \
+    0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0 }
+/** Function twin of ::EPV_SINK_EXPECTATION_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_sink_expectation_init(epv_ctx *ctx, epv_sink_expectation *x, unsigned int version);
+
+/**
+ * Place a claimed annual sink against the IPCC Tier-1 rows of the project's OWN forest types,
+ * weighted by area, on the claim's basis (IPCC 2006 Vol. 4 eq. 2.9/2.10: G_TOTAL = G_W·(1+R)).
+ *
+ * Each stratum takes the row of its type: a plantation stratum "plantation_conifer" or
+ * "plantation_broadleaf" after its species' `conifer` flag; a natural stratum
+ * (epv_project_set_stratum_origin) "natural_le20y" or "natural_gt20y" after its age at the end
+ * of `options->year`. The gross expectation is the area-weighted G_W·(1+R_row)·CF·44/12.
+ * A gross claim is compared with it. A net claim is compared with the gross expectation minus
+ * the project's own deductions (mean baseline removals, project emissions and leakage per
+ * hectare and year over the crediting period, from epv_sink_estimate()): a net claim is never
+ * set against gross growth.
+ * @param basis ::EPV_PROJECT_BASIS_GROSS or ::EPV_PROJECT_BASIS_NET (UNSTATED is ::EPV_EINVAL:
+ *        say which).
+ * @return ::EPV_OK; ::EPV_ENOTFOUND naming the stratum and the missing row, or the row and the
+ *         field when its root:shoot ratio is missing (never taken as 0); ::EPV_ERANGE for a
+ *         negative claim, a non-positive area or carbon fraction; ::EPV_EVERSION.
+ */
+EPV_API int epv_sink_plausibility_project(epv_ctx *ctx, const epv_project *project, const epv_params *params,
+                                          double claimed_tco2_yr, double area_ha, epv_project_basis basis,
+                                          const epv_sink_plausibility_options *options,
+                                          epv_sink_expectation *out);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Uncertainty of a project's net removals (lib/sink_unc.c; doc/sink.md "Uncertainty")         */
@@ -332,7 +402,7 @@ EPV_API int epv_sink_sampling_init(epv_ctx *ctx, epv_sink_sampling *x, unsigned 
  * (epv_sampling_plots_needed) with Neyman allocation. Stratum h has weight A_h/A, expected
  * stock per hectare μ_h from the estimate at the end of `year`, and standard deviation
  * s_h = CV_h·μ_h; the allowable error is precision_pct·Σ w_h μ_h /100.
- * @param cv_pct per-stratum coefficients of variation of plot stocks, percent (> 0), in
+ * @param cv_pct per-stratum coefficients of variation of plot stocks, percent (0–500], in
  *        project order (their source is the caller's: a pilot inventory or literature).
  * @param plot_area_ha plot size for the finite-population form (N = A/plot_area); 0: infinite.
  * @param n_h if not NULL, receives the plots per stratum (project order).
