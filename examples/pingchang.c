@@ -366,7 +366,7 @@ int main(int argc, char **argv)
      * swapped pair is refused rather than reported under the wrong heading. */
     static const char *const want[2] = { "afforestation", "forest-management" };
     const char *stems[2] = { NULL, NULL };
-    for (int k = 0; k + 2 < argc; k++) {
+    for (int k = 0; k < 2 && k + 2 < argc; k++) { /* the project files; an inventory CSV may follow */
         char kind[64];
         if (cli_check_xml(argv[1 + k], "project", kind, sizeof kind)) return 1;
         if (strcmp(kind, want[k]) != 0)

@@ -14,6 +14,14 @@ double epv__chart_ticks(double lo, double hi, int want, double *first, double *l
     if (want < 1) want = 1;
     double raw = (hi - lo) / want, mag = pow(10, floor(log10(raw))), r = raw / mag;
     double step = (r <= 1 ? 1 : r <= 2 ? 2 : r <= 5 ? 5 : 10) * mag;
+    /* Rounding the step up can leave only two ticks inside [lo, hi] (0.3..5.9 with step 2):
+     * step down through 5, 2, 1 times a power of ten until at least three fall inside. */
+    for (int guard = 0; guard < 6; guard++) {
+        double inside = floor(hi / step + 1e-9) - ceil(lo / step - 1e-9) + 1;
+        if (inside >= 3 || want < 3) break;
+        double m = pow(10, floor(log10(step) + 1e-9)), q = step / m;
+        step = (q > 4.5 ? 2 : q > 1.5 ? 1 : 0.5) * m;
+    }
     /* A tiny tolerance so that 2050 with step 5 stays 2050, not 2055. */
     *first = floor(lo / step + 1e-9) * step;
     *last = ceil(hi / step - 1e-9) * step;
