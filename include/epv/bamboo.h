@@ -69,12 +69,40 @@ typedef struct epv_bamboo_species {
     char range_source[EPV_BAMBOO_NAME_MAX];    /**< source id of the DBH/age range ("" if none) */
     int provisional;                           /**< 1 if not yet checked against the primary text */
 } epv_bamboo_species;
+/** @var epv_bamboo_species::a
+ *  coefficient a of the model (::epv_bamboo_model), for kg and D in cm. */
+/** @var epv_bamboo_species::b
+ *  coefficient b of the model (exponent of D). */
+/** @var epv_bamboo_species::c
+ *  coefficient c of ::EPV_BAMBOO_MODEL_ZHOU2004 (NaN for other models). */
+/** @var epv_bamboo_species::d
+ *  coefficient d of ::EPV_BAMBOO_MODEL_ZHOU2004, in 度 (NaN for other models). */
+/** @var epv_bamboo_species::e
+ *  coefficient e of ::EPV_BAMBOO_MODEL_ZHOU2004 (NaN for other models). */
+/** @var epv_bamboo_species::f
+ *  coefficient f of ::EPV_BAMBOO_MODEL_ZHOU2004, kg (NaN for other models). */
+/** @var epv_bamboo_species::dbh_min_cm
+ *  smallest DBH the equation accepts, cm. */
+/** @var epv_bamboo_species::dbh_max_cm
+ *  largest DBH the equation accepts, cm. */
+/** @var epv_bamboo_species::age_min
+ *  smallest age class the equation accepts, 度 (NaN for a model without age). */
+/** @var epv_bamboo_species::age_max
+ *  largest age class the equation accepts, 度 (NaN for a model without age). */
 
 /** Initialiser of ::epv_bamboo_species (an empty row; the library fills it). */
 #define EPV_BAMBOO_SPECIES_INIT                                                              \
     { EPV_BAMBOO_SPECIES_VERSION, "", "", "", 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,   \
       0.0, 0.0, 0.0, 0.0, "", "", "", "", 0 }
-/** Function twin of ::EPV_BAMBOO_SPECIES_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_BAMBOO_SPECIES_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_BAMBOO_SPECIES_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_bamboo_species_init(epv_ctx *ctx, epv_bamboo_species *x, unsigned int version);
 
 /** Version of ::epv_bamboo_options this header describes. */
@@ -89,7 +117,15 @@ typedef struct epv_bamboo_options {
 
 /** Defaults: take R and CF from the species row. */
 #define EPV_BAMBOO_OPTIONS_INIT { EPV_BAMBOO_OPTIONS_VERSION, -1.0, -1.0 }
-/** Function twin of ::EPV_BAMBOO_OPTIONS_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_BAMBOO_OPTIONS_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_BAMBOO_OPTIONS_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_bamboo_options_init(epv_ctx *ctx, epv_bamboo_options *x, unsigned int version);
 
 /** Version of ::epv_bamboo_plot this header describes. */
@@ -110,7 +146,15 @@ typedef struct epv_bamboo_plot {
 
 /** Initialiser of ::epv_bamboo_plot. */
 #define EPV_BAMBOO_PLOT_INIT { EPV_BAMBOO_PLOT_VERSION, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_BAMBOO_PLOT_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_BAMBOO_PLOT_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_BAMBOO_PLOT_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_bamboo_plot_init(epv_ctx *ctx, epv_bamboo_plot *x, unsigned int version);
 
 /** Load the table shipped with the library (data/params/bamboo.xml). */

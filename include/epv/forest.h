@@ -58,7 +58,15 @@ typedef struct epv_forest_stand_carbon {
 } epv_forest_stand_carbon;
 /** Initialiser of ::epv_forest_stand_carbon. */
 #define EPV_FOREST_STAND_CARBON_INIT { EPV_FOREST_STAND_CARBON_VERSION, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_FOREST_STAND_CARBON_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_FOREST_STAND_CARBON_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_FOREST_STAND_CARBON_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_forest_stand_carbon_init(epv_ctx *ctx, epv_forest_stand_carbon *x, unsigned int version);
 
 /**
@@ -98,7 +106,15 @@ typedef struct epv_forest_stratum_stock {
 } epv_forest_stratum_stock;
 /** Initialiser of ::epv_forest_stratum_stock. */
 #define EPV_FOREST_STRATUM_STOCK_INIT { EPV_FOREST_STRATUM_STOCK_VERSION, 0.0, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_FOREST_STRATUM_STOCK_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_FOREST_STRATUM_STOCK_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_FOREST_STRATUM_STOCK_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_forest_stratum_stock_init(epv_ctx *ctx, epv_forest_stratum_stock *x, unsigned int version);
 
 /**
@@ -129,7 +145,15 @@ typedef struct epv_forest_allometry_power {
 } epv_forest_allometry_power;
 /** Initialiser of ::epv_forest_allometry_power. */
 #define EPV_FOREST_ALLOMETRY_POWER_INIT { EPV_FOREST_ALLOMETRY_POWER_VERSION, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_FOREST_ALLOMETRY_POWER_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_FOREST_ALLOMETRY_POWER_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_FOREST_ALLOMETRY_POWER_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_forest_allometry_power_init(epv_ctx *ctx, epv_forest_allometry_power *x, unsigned int version);
 
 /**
@@ -185,7 +209,15 @@ typedef struct epv_forest_gain_loss_input {
 } epv_forest_gain_loss_input;
 /** Initialiser of ::epv_forest_gain_loss_input. */
 #define EPV_FOREST_GAIN_LOSS_INPUT_INIT { EPV_FOREST_GAIN_LOSS_INPUT_VERSION, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_FOREST_GAIN_LOSS_INPUT_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_FOREST_GAIN_LOSS_INPUT_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_FOREST_GAIN_LOSS_INPUT_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_forest_gain_loss_input_init(epv_ctx *ctx, epv_forest_gain_loss_input *x, unsigned int version);
 
 /** Version of ::epv_forest_gain_loss_result this header describes. */
@@ -201,7 +233,15 @@ typedef struct epv_forest_gain_loss_result {
 } epv_forest_gain_loss_result;
 /** Initialiser of ::epv_forest_gain_loss_result. */
 #define EPV_FOREST_GAIN_LOSS_RESULT_INIT { EPV_FOREST_GAIN_LOSS_RESULT_VERSION, 0.0, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_FOREST_GAIN_LOSS_RESULT_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_FOREST_GAIN_LOSS_RESULT_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_FOREST_GAIN_LOSS_RESULT_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_forest_gain_loss_result_init(epv_ctx *ctx, epv_forest_gain_loss_result *x, unsigned int version);
 
 /**

@@ -66,7 +66,15 @@ typedef struct epv_gep_indicator {
 } epv_gep_indicator;
 /** Initialiser of ::epv_gep_indicator. */
 #define EPV_GEP_INDICATOR_INIT { EPV_GEP_INDICATOR_VERSION, "", "", "", "", EPV_GEP_PROVISIONING, EPV_UNIT_NONE, EPV_GEP_METHOD_NONE, 0, 0, 0 }
-/** Function twin of ::EPV_GEP_INDICATOR_INIT (ctx may be NULL); ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_GEP_INDICATOR_INIT (ctx may be NULL); ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_GEP_INDICATOR_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_gep_indicator_init(epv_ctx *ctx, epv_gep_indicator *x, unsigned int version);
 
 /** Opaque category tree. */
@@ -121,7 +129,15 @@ typedef struct epv_gep_price {
 } epv_gep_price;
 /** Initialiser of ::epv_gep_price (no indicator, price 0, no base year: the caller fills them). */
 #define EPV_GEP_PRICE_INIT { EPV_GEP_PRICE_VERSION, "", 0.0, EPV_UNIT_NONE, 0, EPV_GEP_METHOD_NONE, "" }
-/** Function twin of ::EPV_GEP_PRICE_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_GEP_PRICE_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_GEP_PRICE_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_gep_price_init(epv_ctx *ctx, epv_gep_price *x, unsigned int version);
 
 /** What a nutrient price in ::epv_gep_soil_value_params stands for. Values fixed. */
@@ -151,7 +167,15 @@ typedef struct epv_gep_soil_value_params {
 } epv_gep_soil_value_params;
 /** Initialiser of ::epv_gep_soil_value_params (λ 0.24; everything else for the caller; kinds unset). */
 #define EPV_GEP_SOIL_VALUE_PARAMS_INIT { EPV_GEP_SOIL_VALUE_PARAMS_VERSION, 0.24, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, (epv_gep_nutrient_price)0, (epv_gep_nutrient_price)0 }
-/** Function twin of ::EPV_GEP_SOIL_VALUE_PARAMS_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_GEP_SOIL_VALUE_PARAMS_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_GEP_SOIL_VALUE_PARAMS_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_gep_soil_value_params_init(epv_ctx *ctx, epv_gep_soil_value_params *x, unsigned int version);
 
 /** Version of ::epv_gep_soil_value this header describes. */
@@ -166,7 +190,15 @@ typedef struct epv_gep_soil_value {
 } epv_gep_soil_value;
 /** Initialiser of ::epv_gep_soil_value. */
 #define EPV_GEP_SOIL_VALUE_INIT { EPV_GEP_SOIL_VALUE_VERSION, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_GEP_SOIL_VALUE_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_GEP_SOIL_VALUE_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_GEP_SOIL_VALUE_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_gep_soil_value_init(epv_ctx *ctx, epv_gep_soil_value *x, unsigned int version);
 
 /**
@@ -252,7 +284,15 @@ typedef struct epv_gep_carbon_valuation {
 } epv_gep_carbon_valuation;
 /** Initialiser of ::epv_gep_carbon_valuation (price still to be set; no discounting). */
 #define EPV_GEP_CARBON_VALUATION_INIT { EPV_GEP_CARBON_VALUATION_VERSION, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_GEP_CARBON_VALUATION_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_GEP_CARBON_VALUATION_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_GEP_CARBON_VALUATION_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_gep_carbon_valuation_init(epv_ctx *ctx, epv_gep_carbon_valuation *x, unsigned int version);
 
 /**
@@ -274,12 +314,29 @@ EPV_API int epv_gep_carbon_value_stream(epv_ctx *ctx, const epv_gep_carbon_valua
 
 /* ---- equivalent-factor method (Xie Gaodi et al. 2015) ------------------------------- */
 
-/** Number of services (11) and ecosystem types (14) of the equivalent table. */
+/**
+ * Number of services of the equivalent table.
+ * @return 11.
+ */
 EPV_API size_t epv_gep_ef_service_count(void);
+/**
+ * Number of ecosystem types of the equivalent table.
+ * @return 14.
+ */
 EPV_API size_t epv_gep_ef_ecosystem_count(void);
-/** Code of service i (e.g. "food_production") or NULL. */
+/**
+ * Code of a service of the equivalent table.
+ * @param i index, 0..epv_gep_ef_service_count() - 1.
+ * @return the code (e.g. "food_production"), a static string owned by the library; NULL if
+ *         `i` is out of range.
+ */
 EPV_API const char *epv_gep_ef_service_code(size_t i);
-/** Code of ecosystem type i (e.g. "forest_broadleaf") or NULL. */
+/**
+ * Code of an ecosystem type of the equivalent table.
+ * @param i index, 0..epv_gep_ef_ecosystem_count() - 1.
+ * @return the code (e.g. "forest_broadleaf"), a static string owned by the library; NULL if
+ *         `i` is out of range.
+ */
 EPV_API const char *epv_gep_ef_ecosystem_code(size_t i);
 /** Equivalent factor of an ecosystem type and service (dimensionless multiple of the standard equivalent). */
 EPV_API int epv_gep_ef_factor(epv_ctx *ctx, const char *ecosystem, const char *service, double *factor);
@@ -318,7 +375,15 @@ typedef struct epv_gep_region {
 } epv_gep_region;
 /** Initialiser of ::epv_gep_region. */
 #define EPV_GEP_REGION_INIT { EPV_GEP_REGION_VERSION, "", "", "", 0.0 }
-/** Function twin of ::EPV_GEP_REGION_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_GEP_REGION_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_GEP_REGION_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_gep_region_init(epv_ctx *ctx, epv_gep_region *x, unsigned int version);
 
 /** Opaque account. */
@@ -327,23 +392,72 @@ typedef struct epv_gep_account epv_gep_account;
 /**
  * Create an account. Quantities are recorded on leaf regions only (regions without
  * children): higher levels are always sums, so nothing is counted twice.
- * @param tree category tree (must outlive the account).
- * @param regions region list, each parent before its children; copied.
- * @param ecosystems ecosystem type codes; copied.
- * @param first_year first year; @param nyears number of years (1..200).
+ * @param ctx context for errors and allocations; must not be NULL and must outlive the
+ *            account (it frees it).
+ * @param[out] out receives the new account (free with epv_gep_account_free()); NULL on
+ *            failure. Must not be NULL.
+ * @param tree category tree (must outlive the account); must not be NULL.
+ * @param regions region list, each parent before its children; copied. Must not be NULL.
+ * @param nregions number of regions, >= 1; codes unique and non-empty, areas finite, >= 0.
+ * @param ecosystems ecosystem type codes; copied. Must not be NULL.
+ * @param necosystems number of ecosystem codes, 1..4096; codes unique, non-empty, shorter
+ *            than ::EPV_GEP_CODE_MAX bytes.
+ * @param first_year first year, >= 1900.
+ * @param nyears number of years (1..200); the last year must be <= 2200.
+ * @return ::EPV_OK; ::EPV_EINVAL (NULL argument, no region or ecosystem, empty or
+ *         unterminated code), ::EPV_ERANGE (years, negative area, too many regions),
+ *         ::EPV_EVERSION (a region's version), ::EPV_EEXISTS (a code twice),
+ *         ::EPV_ENOTFOUND (a parent unknown or after its child), ::EPV_ENOMEM.
  */
 EPV_API int epv_gep_account_new(epv_ctx *ctx, epv_gep_account **out, const epv_gep_tree *tree,
                                 const epv_gep_region *regions, size_t nregions,
                                 const char *const *ecosystems, size_t necosystems, int first_year,
                                 int nyears);
-/** Free an account. NULL is a no-op. */
+/**
+ * Free an account.
+ * @param acc the account; NULL is a no-op.
+ */
 EPV_API void epv_gep_account_free(epv_gep_account *acc);
-/** Number of regions / ecosystems / first year / number of years. */
+/**
+ * Number of regions of an account.
+ * @param acc the account; may be NULL (then 0).
+ * @return the number of regions given to epv_gep_account_new().
+ */
 EPV_API size_t epv_gep_account_region_count(const epv_gep_account *acc);
+/**
+ * Copy region i of an account (in the order given to epv_gep_account_new()).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param acc the account; must not be NULL.
+ * @param i index, 0..epv_gep_account_region_count() - 1.
+ * @param[out] out versioned region (initialised by the caller); written only on success.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EVERSION (version of `out`), ::EPV_ERANGE
+ *         (`i` out of range).
+ */
 EPV_API int epv_gep_account_region_at(epv_ctx *ctx, const epv_gep_account *acc, size_t i, epv_gep_region *out);
+/**
+ * Number of ecosystem types of an account.
+ * @param acc the account; may be NULL (then 0).
+ * @return the number of ecosystem codes given to epv_gep_account_new().
+ */
 EPV_API size_t epv_gep_account_ecosystem_count(const epv_gep_account *acc);
+/**
+ * Code of ecosystem type i of an account (in the order given to epv_gep_account_new()).
+ * @param acc the account; may be NULL (then NULL).
+ * @param i index, 0..epv_gep_account_ecosystem_count() - 1.
+ * @return the code, owned by the account (valid while it lives); NULL if `i` is out of range.
+ */
 EPV_API const char *epv_gep_account_ecosystem_at(const epv_gep_account *acc, size_t i);
+/**
+ * First year of an account.
+ * @param acc the account; may be NULL (then 0).
+ * @return the first year given to epv_gep_account_new().
+ */
 EPV_API int epv_gep_account_first_year(const epv_gep_account *acc);
+/**
+ * Number of years of an account.
+ * @param acc the account; may be NULL (then 0).
+ * @return the number of years given to epv_gep_account_new() (1..200).
+ */
 EPV_API int epv_gep_account_year_count(const epv_gep_account *acc);
 
 /**
@@ -418,7 +532,15 @@ typedef struct epv_gep_soil_split {
 } epv_gep_soil_split;
 /** Initialiser of ::epv_gep_soil_split. */
 #define EPV_GEP_SOIL_SPLIT_INIT { EPV_GEP_SOIL_SPLIT_VERSION, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_GEP_SOIL_SPLIT_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_GEP_SOIL_SPLIT_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_GEP_SOIL_SPLIT_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_gep_soil_split_init(epv_ctx *ctx, epv_gep_soil_split *x, unsigned int version);
 /**
  * Split the soil retention value of `region` (any level, all ecosystems) in `year` into
@@ -483,7 +605,15 @@ typedef struct epv_gep_change {
 } epv_gep_change;
 /** Initialiser of ::epv_gep_change. */
 #define EPV_GEP_CHANGE_INIT { EPV_GEP_CHANGE_VERSION, 0.0, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_GEP_CHANGE_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_GEP_CHANGE_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_GEP_CHANGE_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_gep_change_init(epv_ctx *ctx, epv_gep_change *x, unsigned int version);
 /** Decompose the change of GEP in a region between year0 and year1. */
 EPV_API int epv_gep_account_change(epv_ctx *ctx, const epv_gep_account *acc, const char *region, int year0,
@@ -501,14 +631,18 @@ EPV_API int epv_gep_account_carbon_value(epv_ctx *ctx, const epv_gep_account *ac
 /* ---- integrity checks ---------------------------------------------------------------- */
 
 /** Severity of a finding. */
-typedef enum epv_gep_severity { EPV_GEP_NOTE = 0, EPV_GEP_WARNING = 1, EPV_GEP_ERROR = 2 } epv_gep_severity;
+typedef enum epv_gep_severity {
+    EPV_GEP_NOTE = 0,    /**< for information; nothing to correct */
+    EPV_GEP_WARNING = 1, /**< plausible but worth a look (e.g. an area or value out of the usual) */
+    EPV_GEP_ERROR = 2    /**< the account contradicts itself (sums, O2/CO2, dated prices) */
+} epv_gep_severity;
 
 /** Version of ::epv_gep_finding this header describes. */
 #define EPV_GEP_FINDING_VERSION 1
 /** One finding of the integrity checks; written by the library (versioned). */
 typedef struct epv_gep_finding {
     unsigned int version;      /**< ::EPV_GEP_FINDING_VERSION */
-    epv_gep_severity severity;
+    epv_gep_severity severity; /**< how serious the finding is */
     char check[32];            /**< "sum", "value", "o2_co2", "purification", "price_dated", "area" */
     char where[EPV_GEP_TEXT_MAX]; /**< region / node / year the finding is about */
     char message[256];         /**< human-readable explanation */
@@ -517,7 +651,15 @@ typedef struct epv_gep_finding {
 } epv_gep_finding;
 /** Initialiser of ::epv_gep_finding. */
 #define EPV_GEP_FINDING_INIT { EPV_GEP_FINDING_VERSION, EPV_GEP_NOTE, "", "", "", 0.0, 0.0 }
-/** Function twin of ::EPV_GEP_FINDING_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_GEP_FINDING_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_GEP_FINDING_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_gep_finding_init(epv_ctx *ctx, epv_gep_finding *x, unsigned int version);
 
 /** Opaque list of findings. */
@@ -528,8 +670,26 @@ typedef struct epv_gep_findings epv_gep_findings;
  * account year, ecosystem areas add up to the region's area. An empty list means all passed.
  */
 EPV_API int epv_gep_check(epv_ctx *ctx, const epv_gep_account *acc, epv_gep_findings **out);
+/**
+ * Number of findings of a list.
+ * @param f the list from epv_gep_check(); may be NULL (then 0).
+ * @return the number of findings; 0 when every check passed.
+ */
 EPV_API size_t epv_gep_findings_count(const epv_gep_findings *f);
+/**
+ * Copy finding i of a list (in the order the checks found them).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param f the list; must not be NULL.
+ * @param i index, 0..epv_gep_findings_count() - 1.
+ * @param[out] out versioned finding (initialised by the caller); written only on success.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EVERSION (version of `out`), ::EPV_ERANGE
+ *         (`i` out of range).
+ */
 EPV_API int epv_gep_findings_at(epv_ctx *ctx, const epv_gep_findings *f, size_t i, epv_gep_finding *out);
+/**
+ * Free a list of findings.
+ * @param f the list; NULL is a no-op.
+ */
 EPV_API void epv_gep_findings_free(epv_gep_findings *f);
 
 /* ---- input files --------------------------------------------------------------------- */
@@ -619,7 +779,15 @@ typedef struct epv_gep_unc_input {
 } epv_gep_unc_input;
 /** Initialiser of ::epv_gep_unc_input: exact quantity (independent) and exact price (full). */
 #define EPV_GEP_UNC_INPUT_INIT { EPV_GEP_UNC_INPUT_VERSION, "", 0.0, EPV_GEP_UNC_EXACT, EPV_GEP_UNC_INDEPENDENT, 0.0, EPV_GEP_UNC_EXACT, EPV_GEP_UNC_FULL, "" }
-/** Function twin of ::EPV_GEP_UNC_INPUT_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_GEP_UNC_INPUT_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_GEP_UNC_INPUT_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_gep_unc_input_init(epv_ctx *ctx, epv_gep_unc_input *x, unsigned int version);
 
 /** Opaque table of indicator uncertainties (keyed by indicator code). */
@@ -677,7 +845,15 @@ typedef struct epv_gep_unc_options {
 } epv_gep_unc_options;
 /** Initialiser of ::epv_gep_unc_options (region and year still to be set). */
 #define EPV_GEP_UNC_OPTIONS_INIT { EPV_GEP_UNC_OPTIONS_VERSION, NULL, 0, EPV_GEP_CURRENT, 10000, 2.5, 97.5, NULL }
-/** Function twin of ::EPV_GEP_UNC_OPTIONS_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_GEP_UNC_OPTIONS_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_GEP_UNC_OPTIONS_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_gep_unc_options_init(epv_ctx *ctx, epv_gep_unc_options *x, unsigned int version);
 
 /**

@@ -48,7 +48,15 @@ typedef struct epv_growth_curve {
 } epv_growth_curve;
 /** Initialiser of ::epv_growth_curve (a Richards curve with zero parameters: set them). */
 #define EPV_GROWTH_CURVE_INIT { EPV_GROWTH_CURVE_VERSION, EPV_GROWTH_RICHARDS, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_GROWTH_CURVE_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_GROWTH_CURVE_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_GROWTH_CURVE_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_growth_curve_init(epv_ctx *ctx, epv_growth_curve *x, unsigned int version);
 
 /** Version of ::epv_growth_fit this header describes. */
@@ -67,7 +75,15 @@ typedef struct epv_growth_fit {
 /** Initialiser of ::epv_growth_fit. */
 #define EPV_GROWTH_FIT_INIT { EPV_GROWTH_FIT_VERSION, EPV_GROWTH_CURVE_INIT, { 0.0, 0.0, 0.0 }, \
     { { 0.0 } }, 0.0, 0.0, 0, 0 }
-/** Function twin of ::EPV_GROWTH_FIT_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_GROWTH_FIT_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_GROWTH_FIT_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_growth_fit_init(epv_ctx *ctx, epv_growth_fit *x, unsigned int version);
 
 /** Name of a model ("richards", "logistic", "korf", "schumacher", "gompertz"); NULL if unknown. */

@@ -99,7 +99,15 @@ typedef struct epv_inventory_factor {
 } epv_inventory_factor;
 /** Initialiser of ::epv_inventory_factor. */
 #define EPV_INVENTORY_FACTOR_INIT { EPV_INVENTORY_FACTOR_VERSION, "", "", "", "", 0, 0.0, 0.0, 0.0, 0.0, 0, 0, "" }
-/** Function twin of ::EPV_INVENTORY_FACTOR_INIT. */
+/**
+ * Function twin of ::EPV_INVENTORY_FACTOR_INIT.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_INVENTORY_FACTOR_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_inventory_factor_init(epv_ctx *ctx, epv_inventory_factor *x, unsigned int version);
 /** The factor row `code` (::EPV_ENOTFOUND listing the known codes). */
 EPV_API int epv_inventory_factors_find(epv_ctx *ctx, const epv_inventory_factors *f,
@@ -150,7 +158,15 @@ typedef struct epv_inventory_record {
 } epv_inventory_record;
 /** Initialiser of ::epv_inventory_record (u_pct 5%). */
 #define EPV_INVENTORY_RECORD_INIT { EPV_INVENTORY_RECORD_VERSION, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0.0, NULL, 5.0, NULL }
-/** Function twin of ::EPV_INVENTORY_RECORD_INIT. */
+/**
+ * Function twin of ::EPV_INVENTORY_RECORD_INIT.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_INVENTORY_RECORD_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_inventory_record_init(epv_ctx *ctx, epv_inventory_record *x, unsigned int version);
 /**
  * Add one record after checking it (known sector, subsector and code, listing the known
@@ -165,14 +181,22 @@ EPV_API int epv_inventory_add_record(epv_ctx *ctx, epv_inventory *inv,
 /** The county's economy in one year. */
 typedef struct epv_inventory_economy {
     unsigned int version; /**< ::EPV_INVENTORY_ECONOMY_VERSION */
-    int year;
+    int year;             /**< calendar year the figures are for */
     double gdp;           /**< GDP, 10^4 CNY at constant prices, > 0 */
     double energy_tce;    /**< total energy use, tce; < 0: computed from the records */
     const char *document; /**< source document id (required) */
 } epv_inventory_economy;
 /** Initialiser of ::epv_inventory_economy (energy computed from records). */
 #define EPV_INVENTORY_ECONOMY_INIT { EPV_INVENTORY_ECONOMY_VERSION, 0, 0.0, -1.0, NULL }
-/** Function twin of ::EPV_INVENTORY_ECONOMY_INIT. */
+/**
+ * Function twin of ::EPV_INVENTORY_ECONOMY_INIT.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_INVENTORY_ECONOMY_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_inventory_economy_init(epv_ctx *ctx, epv_inventory_economy *x, unsigned int version);
 /** Set the economy of one year (a year given twice is ::EPV_EEXISTS). */
 EPV_API int epv_inventory_add_economy(epv_ctx *ctx, epv_inventory *inv,
@@ -208,7 +232,15 @@ typedef struct epv_inventory_options {
 } epv_inventory_options;
 /** Initialiser of ::epv_inventory_options: AR5 (the set China's inventories report with). */
 #define EPV_INVENTORY_OPTIONS_INIT { EPV_INVENTORY_OPTIONS_VERSION, EPV_INVENTORY_GWP_AR5 }
-/** Function twin of ::EPV_INVENTORY_OPTIONS_INIT. */
+/**
+ * Function twin of ::EPV_INVENTORY_OPTIONS_INIT.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_INVENTORY_OPTIONS_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_inventory_options_init(epv_ctx *ctx, epv_inventory_options *x, unsigned int version);
 
 /**
@@ -232,16 +264,24 @@ EPV_API int epv_inventory_result_gwp(const epv_inventory_result *r);
 /** Which records a figure covers. NULL or "" members match everything; year 0 all years. */
 typedef struct epv_inventory_query {
     unsigned int version; /**< ::EPV_INVENTORY_QUERY_VERSION */
-    int year;
-    const char *sector;
-    const char *subsector;
-    const char *code;
-    const char *entity;
+    int year;             /**< records of this year only; 0: every year */
+    const char *sector;   /**< records of this sector only (exact match); NULL or "": any */
+    const char *subsector; /**< records of this subsector only (exact match); NULL or "": any */
+    const char *code;     /**< records of this factor code only (exact match); NULL or "": any */
+    const char *entity;   /**< records of this entity only (exact match); NULL or "": any */
     int gas;              /**< 0: all gases in CO2e; else one ::epv_inventory_gas */
 } epv_inventory_query;
 /** Initialiser of ::epv_inventory_query (everything). */
 #define EPV_INVENTORY_QUERY_INIT { EPV_INVENTORY_QUERY_VERSION, 0, NULL, NULL, NULL, NULL, 0 }
-/** Function twin of ::EPV_INVENTORY_QUERY_INIT. */
+/**
+ * Function twin of ::EPV_INVENTORY_QUERY_INIT.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_INVENTORY_QUERY_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_inventory_query_init(epv_ctx *ctx, epv_inventory_query *x, unsigned int version);
 
 /** Version of ::epv_inventory_total this header describes. */
@@ -254,9 +294,23 @@ typedef struct epv_inventory_total {
     size_t records;       /**< number of records contributing */
     int gwp;              /**< ::epv_inventory_gwp used */
 } epv_inventory_total;
+/** @var epv_inventory_total::t_co2
+ *  t CO2 of the matching records (not weighted). */
+/** @var epv_inventory_total::t_ch4
+ *  t CH4 of the matching records (not weighted). */
+/** @var epv_inventory_total::t_n2o
+ *  t N2O of the matching records (not weighted). */
 /** Initialiser of ::epv_inventory_total. */
 #define EPV_INVENTORY_TOTAL_INIT { EPV_INVENTORY_TOTAL_VERSION, 0.0, 0.0, 0.0, 0.0, 0, 0 }
-/** Function twin of ::EPV_INVENTORY_TOTAL_INIT. */
+/**
+ * Function twin of ::EPV_INVENTORY_TOTAL_INIT.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_INVENTORY_TOTAL_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_inventory_total_init(epv_ctx *ctx, epv_inventory_total *x, unsigned int version);
 /**
  * Total of the records matching `q` (NULL: everything). Sums run in record order, so the
@@ -281,7 +335,7 @@ typedef struct epv_inventory_line {
     unsigned int version;   /**< ::EPV_INVENTORY_LINE_VERSION */
     const char *id, *document, *sector, *subsector, *code, *entity, *unit, *grid;
     const char *origin;     /**< "file:line" the record came from, or "api" */
-    int year;
+    int year;               /**< year of the record */
     double amount;          /**< activity, in unit */
     double factor;          /**< t gas per unit applied */
     int gas;                /**< ::epv_inventory_gas of the factor */
@@ -291,9 +345,33 @@ typedef struct epv_inventory_line {
     const char *factor_source; /**< citation of the factor (grid: the grid row's) */
     int provisional;        /**< 1 if the factor is provisional */
 } epv_inventory_line;
+/** @var epv_inventory_line::id
+ *  record id, as given in the record. */
+/** @var epv_inventory_line::document
+ *  id of the document the record came from. */
+/** @var epv_inventory_line::sector
+ *  sector of the record (energy, indirect, industrial_processes, agriculture, waste). */
+/** @var epv_inventory_line::subsector
+ *  subsector the record was computed with (the factor's default when the record gave none). */
+/** @var epv_inventory_line::code
+ *  factor code (fuel or process) of the record. */
+/** @var epv_inventory_line::entity
+ *  facility, enterprise or park; "county" when the record named none. */
+/** @var epv_inventory_line::unit
+ *  unit of `amount` (the factor's unit). */
+/** @var epv_inventory_line::grid
+ *  grid region of electricity records; NULL for other records. */
 /** Initialiser of ::epv_inventory_line. */
 #define EPV_INVENTORY_LINE_INIT { EPV_INVENTORY_LINE_VERSION, "", "", "", "", "", "", "", "", "", 0, 0.0, 0.0, 0, 0.0, 0.0, 0.0, "", 0 }
-/** Function twin of ::EPV_INVENTORY_LINE_INIT. */
+/**
+ * Function twin of ::EPV_INVENTORY_LINE_INIT.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_INVENTORY_LINE_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_inventory_line_init(epv_ctx *ctx, epv_inventory_line *x, unsigned int version);
 /** Number of records in a result. */
 EPV_API size_t epv_inventory_result_records(const epv_inventory_result *r);
@@ -360,11 +438,27 @@ typedef struct epv_inventory_decomposition {
     double total0, total1; /**< t CO2e */
     double activity_effect; /**< t CO2e from changed activity */
     double factor_effect;   /**< t CO2e from changed emission factors (grid, fuel quality) */
-    int gwp;
+    int gwp;                /**< ::epv_inventory_gwp of the result decomposed */
 } epv_inventory_decomposition;
+/** @var epv_inventory_decomposition::year0
+ *  the earlier year of the comparison (as passed to epv_inventory_result_decompose()). */
+/** @var epv_inventory_decomposition::year1
+ *  the later year of the comparison (as passed to epv_inventory_result_decompose()). */
+/** @var epv_inventory_decomposition::total0
+ *  total emissions of year0, t CO2e. */
+/** @var epv_inventory_decomposition::total1
+ *  total emissions of year1, t CO2e; total1 - total0 = activity_effect + factor_effect. */
 /** Initialiser of ::epv_inventory_decomposition. */
 #define EPV_INVENTORY_DECOMPOSITION_INIT { EPV_INVENTORY_DECOMPOSITION_VERSION, 0, 0, 0.0, 0.0, 0.0, 0.0, 0 }
-/** Function twin of ::EPV_INVENTORY_DECOMPOSITION_INIT. */
+/**
+ * Function twin of ::EPV_INVENTORY_DECOMPOSITION_INIT.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_INVENTORY_DECOMPOSITION_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_inventory_decomposition_init(epv_ctx *ctx, epv_inventory_decomposition *x, unsigned int version);
 /**
  * LMDI-I split of total(year1) - total(year0): categories are (sector, subsector, code,
@@ -386,9 +480,21 @@ typedef struct epv_inventory_target {
     int base_year, target_year;
     double reduction_pct; /**< e.g. 18 (CO2 per GDP) or 14 (energy per GDP) */
 } epv_inventory_target;
+/** @var epv_inventory_target::base_year
+ *  year whose intensity the reduction is measured from; must have an intensity. */
+/** @var epv_inventory_target::target_year
+ *  year by which the reduction is due; after base_year. */
 /** Initialiser: CO2 per GDP down 18% from 2020 to 2025. */
 #define EPV_INVENTORY_TARGET_INIT { EPV_INVENTORY_TARGET_VERSION, EPV_INVENTORY_COL_CO2_INTENSITY, 2020, 2025, 18.0 }
-/** Function twin of ::EPV_INVENTORY_TARGET_INIT. */
+/**
+ * Function twin of ::EPV_INVENTORY_TARGET_INIT.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_INVENTORY_TARGET_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_inventory_target_init(epv_ctx *ctx, epv_inventory_target *x, unsigned int version);
 
 /** Version of ::epv_inventory_progress this header describes. */
@@ -398,15 +504,27 @@ typedef struct epv_inventory_progress {
     unsigned int version;   /**< ::EPV_INVENTORY_PROGRESS_VERSION */
     double base_intensity, target_intensity;
     int latest_year;        /**< latest year <= target_year with an intensity */
-    double latest_intensity;
+    double latest_intensity; /**< intensity in latest_year (unit of the target's column) */
     double change_pct;      /**< (latest / base - 1) x 100 */
     double achieved_rate_pct;  /**< mean annual change so far, % per year (geometric) */
     double required_rate_pct;  /**< annual change needed from latest to target, % per year */
     int met;                /**< 1 if latest_intensity <= target_intensity */
 } epv_inventory_progress;
+/** @var epv_inventory_progress::base_intensity
+ *  intensity in the target's base_year (t CO2 or tce per 10^4 CNY, after the target's col). */
+/** @var epv_inventory_progress::target_intensity
+ *  intensity the target allows in target_year: base_intensity x (1 - reduction_pct / 100). */
 /** Initialiser of ::epv_inventory_progress. */
 #define EPV_INVENTORY_PROGRESS_INIT { EPV_INVENTORY_PROGRESS_VERSION, 0.0, 0.0, 0, 0.0, 0.0, 0.0, 0.0, 0 }
-/** Function twin of ::EPV_INVENTORY_PROGRESS_INIT. */
+/**
+ * Function twin of ::EPV_INVENTORY_PROGRESS_INIT.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_INVENTORY_PROGRESS_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_inventory_progress_init(epv_ctx *ctx, epv_inventory_progress *x, unsigned int version);
 /** Progress of `r` toward target `t` (::EPV_ENOTFOUND if the base year has no intensity). */
 EPV_API int epv_inventory_result_progress(epv_ctx *ctx, const epv_inventory_result *r,
@@ -419,13 +537,21 @@ EPV_API int epv_inventory_result_progress(epv_ctx *ctx, const epv_inventory_resu
 typedef struct epv_inventory_peak {
     unsigned int version; /**< ::EPV_INVENTORY_PEAK_VERSION */
     epv_i64 year;         /**< year of the maximum */
-    double value;
+    double value;         /**< the maximum value (at `year`), in the unit of the values given */
     int peaked;           /**< 1 if the maximum lies before the last year and the last
                                value is below it by more than `tolerance_pct` percent */
 } epv_inventory_peak;
 /** Initialiser of ::epv_inventory_peak. */
 #define EPV_INVENTORY_PEAK_INIT { EPV_INVENTORY_PEAK_VERSION, 0, 0.0, 0 }
-/** Function twin of ::EPV_INVENTORY_PEAK_INIT. */
+/**
+ * Function twin of ::EPV_INVENTORY_PEAK_INIT.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_INVENTORY_PEAK_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_inventory_peak_init(epv_ctx *ctx, epv_inventory_peak *x, unsigned int version);
 /**
  * Peak detection on an observed or projected path (years ascending, n >= 2).
@@ -446,14 +572,22 @@ EPV_API int epv_inventory_find_peak(epv_ctx *ctx, const epv_i64 *years, const do
 typedef struct epv_inventory_removal {
     unsigned int version; /**< ::EPV_INVENTORY_REMOVAL_VERSION */
     const char *name;     /**< e.g. "forest sink (Pingchang)" */
-    const epv_i64 *years;
+    const epv_i64 *years; /**< n years, ascending; owned by the caller */
     const double *tco2e;  /**< removals, >= 0 */
-    size_t n;
+    size_t n;             /**< number of entries of `years` and `tco2e` */
     double u_pct;         /**< U% of every value (95% half-width) */
 } epv_inventory_removal;
 /** Initialiser of ::epv_inventory_removal. */
 #define EPV_INVENTORY_REMOVAL_INIT { EPV_INVENTORY_REMOVAL_VERSION, "", NULL, NULL, 0, 0.0 }
-/** Function twin of ::EPV_INVENTORY_REMOVAL_INIT. */
+/**
+ * Function twin of ::EPV_INVENTORY_REMOVAL_INIT.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_INVENTORY_REMOVAL_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_inventory_removal_init(epv_ctx *ctx, epv_inventory_removal *x, unsigned int version);
 
 /** Version of ::epv_inventory_unc_options this header describes. */
@@ -464,14 +598,22 @@ EPV_API int epv_inventory_removal_init(epv_ctx *ctx, epv_inventory_removal *x, u
  */
 typedef struct epv_inventory_unc_options {
     unsigned int version; /**< ::EPV_INVENTORY_UNC_OPTIONS_VERSION */
-    int year;
+    int year;             /**< year whose net balance is estimated; must have data */
     const epv_inventory_removal *removals; /**< array of nremovals (may be NULL if 0) */
-    size_t nremovals;
+    size_t nremovals;     /**< number of removal series (0: emissions alone) */
     size_t draws;         /**< Approach 2: Monte Carlo draws (>= 100) */
 } epv_inventory_unc_options;
 /** Initialiser of ::epv_inventory_unc_options (10,000 draws). */
 #define EPV_INVENTORY_UNC_OPTIONS_INIT { EPV_INVENTORY_UNC_OPTIONS_VERSION, 0, NULL, 0, 10000 }
-/** Function twin of ::EPV_INVENTORY_UNC_OPTIONS_INIT. */
+/**
+ * Function twin of ::EPV_INVENTORY_UNC_OPTIONS_INIT.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_INVENTORY_UNC_OPTIONS_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_inventory_unc_options_init(epv_ctx *ctx, epv_inventory_unc_options *x, unsigned int version);
 
 /**
@@ -509,9 +651,23 @@ typedef struct epv_inventory_batch {
                                       NULL if no source is grid electricity */
     int gwp;                     /**< ::epv_inventory_gwp */
 } epv_inventory_batch;
+/** @var epv_inventory_batch::nunits
+ *  number of units (counties), the slowest index of the arrays. */
+/** @var epv_inventory_batch::nyears
+ *  number of years (entries of `years`), >= 1. */
+/** @var epv_inventory_batch::nsources
+ *  number of sources (entries of `codes`, `sectors`, `grids`), >= 1, the fastest index. */
 /** Initialiser of ::epv_inventory_batch (AR5). */
 #define EPV_INVENTORY_BATCH_INIT { EPV_INVENTORY_BATCH_VERSION, 0, 0, 0, NULL, NULL, NULL, NULL, EPV_INVENTORY_GWP_AR5 }
-/** Function twin of ::EPV_INVENTORY_BATCH_INIT. */
+/**
+ * Function twin of ::EPV_INVENTORY_BATCH_INIT.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_INVENTORY_BATCH_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_inventory_batch_init(epv_ctx *ctx, epv_inventory_batch *x, unsigned int version);
 
 /**

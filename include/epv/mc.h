@@ -48,7 +48,15 @@ typedef struct epv_mc_dist {
 } epv_mc_dist;
 /** Initialiser of ::epv_mc_dist: a constant 0. */
 #define EPV_MC_DIST_INIT { EPV_MC_DIST_VERSION, EPV_MC_DIST_CONSTANT, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_MC_DIST_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_MC_DIST_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_MC_DIST_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_mc_dist_init(epv_ctx *ctx, epv_mc_dist *x, unsigned int version);
 
 /** Flags for epv_mc_add_input(). */
@@ -154,7 +162,15 @@ typedef struct epv_mc_summary {
 } epv_mc_summary;
 /** Initialiser of ::epv_mc_summary. */
 #define EPV_MC_SUMMARY_INIT { EPV_MC_SUMMARY_VERSION, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_MC_SUMMARY_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_MC_SUMMARY_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_MC_SUMMARY_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_mc_summary_init(epv_ctx *ctx, epv_mc_summary *x, unsigned int version);
 
 /**

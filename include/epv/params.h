@@ -61,7 +61,15 @@ typedef struct epv_params_species {
  *  (the Fang fields must be set to NaN by the caller when a row has none). */
 #define EPV_PARAMS_SPECIES_INIT { EPV_PARAMS_SPECIES_VERSION, "", "", "", 0, 0.0, 0.0, 0.0, 0.0, \
     0.0, 0.0, "", "", 0 }
-/** Function twin of ::EPV_PARAMS_SPECIES_INIT (which also sets fang_a and fang_b to NaN). */
+/**
+ * Function twin of ::EPV_PARAMS_SPECIES_INIT (which also sets fang_a and fang_b to NaN).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_PARAMS_SPECIES_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_params_species_init(epv_ctx *ctx, epv_params_species *x, unsigned int version);
 
 /** Version of ::epv_params_ipcc_growth this header describes. */
@@ -81,7 +89,15 @@ typedef struct epv_params_ipcc_growth {
 } epv_params_ipcc_growth;
 /** Initialiser of ::epv_params_ipcc_growth. */
 #define EPV_PARAMS_IPCC_GROWTH_INIT { EPV_PARAMS_IPCC_GROWTH_VERSION, "", "", "", 0.0, 0.0, 0.0, 0.0, "", 0 }
-/** Function twin of ::EPV_PARAMS_IPCC_GROWTH_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_PARAMS_IPCC_GROWTH_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_PARAMS_IPCC_GROWTH_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_params_ipcc_growth_init(epv_ctx *ctx, epv_params_ipcc_growth *x, unsigned int version);
 
 /** Version of ::epv_params_source this header describes. */
@@ -94,7 +110,15 @@ typedef struct epv_params_source {
 } epv_params_source;
 /** Initialiser of ::epv_params_source. */
 #define EPV_PARAMS_SOURCE_INIT { EPV_PARAMS_SOURCE_VERSION, NULL, NULL }
-/** Function twin of ::EPV_PARAMS_SOURCE_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_PARAMS_SOURCE_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_PARAMS_SOURCE_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_params_source_init(epv_ctx *ctx, epv_params_source *x, unsigned int version);
 
 /** Opaque parameter table: species rows, IPCC growth rows and their sources. */

@@ -55,7 +55,15 @@ typedef struct epv_stratum {
  */
 #define EPV_STRATUM_INIT { EPV_STRATUM_VERSION, "", "", 0.0, 0, EPV_FOREST_BIOMASS_BEF, \
     EPV_GROWTH_CURVE_INIT, 0, EPV_GROWTH_CURVE_INIT, 0.0, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_STRATUM_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_STRATUM_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_STRATUM_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_stratum_init(epv_ctx *ctx, epv_stratum *x, unsigned int version);
 
 /** Opaque project definition. */
@@ -113,7 +121,15 @@ typedef struct epv_project_period {
 } epv_project_period;
 /** Initialiser of ::epv_project_period. */
 #define EPV_PROJECT_PERIOD_INIT { EPV_PROJECT_PERIOD_VERSION, 0, 0 }
-/** Function twin of ::EPV_PROJECT_PERIOD_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_PROJECT_PERIOD_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_PROJECT_PERIOD_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_project_period_init(epv_ctx *ctx, epv_project_period *x, unsigned int version);
 /** Number of monitoring periods declared in the project file. */
 EPV_API size_t epv_project_period_count(const epv_project *project);
@@ -132,7 +148,15 @@ typedef struct epv_project_claim {
 } epv_project_claim;
 /** Initialiser of ::epv_project_claim. */
 #define EPV_PROJECT_CLAIM_INIT { EPV_PROJECT_CLAIM_VERSION, NULL, 0.0, 0.0, NULL }
-/** Function twin of ::EPV_PROJECT_CLAIM_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_PROJECT_CLAIM_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_PROJECT_CLAIM_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_project_claim_init(epv_ctx *ctx, epv_project_claim *x, unsigned int version);
 /** Number of claims declared in the project file. */
 EPV_API size_t epv_project_claim_count(const epv_project *project);

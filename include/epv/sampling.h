@@ -32,7 +32,15 @@ typedef struct epv_sampling_size {
 } epv_sampling_size;
 /** Initialiser of ::epv_sampling_size. */
 #define EPV_SAMPLING_SIZE_INIT { EPV_SAMPLING_SIZE_VERSION, 0.0, 0 }
-/** Function twin of ::EPV_SAMPLING_SIZE_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_SAMPLING_SIZE_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_SAMPLING_SIZE_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_sampling_size_init(epv_ctx *ctx, epv_sampling_size *x, unsigned int version);
 
 /**
@@ -71,7 +79,15 @@ typedef struct epv_sampling_estimate {
 } epv_sampling_estimate;
 /** Initialiser of ::epv_sampling_estimate. */
 #define EPV_SAMPLING_ESTIMATE_INIT { EPV_SAMPLING_ESTIMATE_VERSION, 0.0, 0.0, 0, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_SAMPLING_ESTIMATE_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_SAMPLING_ESTIMATE_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_SAMPLING_ESTIMATE_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_sampling_estimate_init(epv_ctx *ctx, epv_sampling_estimate *x, unsigned int version);
 
 /**

@@ -74,7 +74,15 @@ typedef struct epv_sink_year {
 } epv_sink_year;
 /** Initialiser of ::epv_sink_year. */
 #define EPV_SINK_YEAR_INIT { EPV_SINK_YEAR_VERSION, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_SINK_YEAR_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_SINK_YEAR_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_SINK_YEAR_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_sink_year_init(epv_ctx *ctx, epv_sink_year *x, unsigned int version);
 
 /** Version of ::epv_sink_period this header describes. */
@@ -93,7 +101,15 @@ typedef struct epv_sink_period {
 } epv_sink_period;
 /** Initialiser of ::epv_sink_period. */
 #define EPV_SINK_PERIOD_INIT { EPV_SINK_PERIOD_VERSION, 0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_SINK_PERIOD_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_SINK_PERIOD_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_SINK_PERIOD_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_sink_period_init(epv_ctx *ctx, epv_sink_period *x, unsigned int version);
 
 /** Opaque estimation result. */
@@ -118,7 +134,15 @@ typedef struct epv_sink_options {
 
 /** Initialiser of ::epv_sink_options: the crediting period, per-stratum figures kept. */
 #define EPV_SINK_OPTIONS_INIT { EPV_SINK_OPTIONS_VERSION, 0, 1 }
-/** Function twin of ::EPV_SINK_OPTIONS_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_SINK_OPTIONS_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_SINK_OPTIONS_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_sink_options_init(epv_ctx *ctx, epv_sink_options *x, unsigned int version);
 /**
  * Estimate with options: e.g. project beyond the crediting period for planning, or keep
@@ -198,7 +222,15 @@ typedef struct epv_sink_plausibility {
 } epv_sink_plausibility;
 /** Initialiser of ::epv_sink_plausibility. */
 #define EPV_SINK_PLAUSIBILITY_INIT { EPV_SINK_PLAUSIBILITY_VERSION, 0.0, 0.0, 0.0, 0.0, 0 }
-/** Function twin of ::EPV_SINK_PLAUSIBILITY_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_SINK_PLAUSIBILITY_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_SINK_PLAUSIBILITY_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_sink_plausibility_init(epv_ctx *ctx, epv_sink_plausibility *x, unsigned int version);
 
 /**
@@ -244,7 +276,15 @@ typedef struct epv_sink_unc_options {
  */
 #define EPV_SINK_UNC_OPTIONS_INIT { EPV_SINK_UNC_OPTIONS_VERSION, 0.0, 0.0, NULL, NULL, NULL, \
     -1.0, 2000 }
-/** Function twin of ::EPV_SINK_UNC_OPTIONS_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_SINK_UNC_OPTIONS_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_SINK_UNC_OPTIONS_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_sink_unc_options_init(epv_ctx *ctx, epv_sink_unc_options *x, unsigned int version);
 
 /** Version of ::epv_sink_unc_result this header describes. */
@@ -267,7 +307,15 @@ typedef struct epv_sink_unc_result {
 /** Initialiser of ::epv_sink_unc_result. */
 #define EPV_SINK_UNC_RESULT_INIT { EPV_SINK_UNC_RESULT_VERSION, 0, 0, EPV_UNC_INTERVAL_INIT, \
     0.0, 0.0, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_SINK_UNC_RESULT_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_SINK_UNC_RESULT_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_SINK_UNC_RESULT_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_sink_unc_result_init(epv_ctx *ctx, epv_sink_unc_result *x, unsigned int version);
 
 /**
@@ -323,7 +371,15 @@ typedef struct epv_sink_sampling {
 } epv_sink_sampling;
 /** Initialiser of ::epv_sink_sampling. */
 #define EPV_SINK_SAMPLING_INIT { EPV_SINK_SAMPLING_VERSION, 0, 0.0, 0.0, 0.0, 0 }
-/** Function twin of ::EPV_SINK_SAMPLING_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_SINK_SAMPLING_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_SINK_SAMPLING_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_sink_sampling_init(epv_ctx *ctx, epv_sink_sampling *x, unsigned int version);
 
 /**

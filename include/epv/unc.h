@@ -41,7 +41,15 @@ typedef struct epv_unc_interval {
 
 /** Initialiser of ::epv_unc_interval. */
 #define EPV_UNC_INTERVAL_INIT { EPV_UNC_INTERVAL_VERSION, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0 }
-/** Function twin of ::EPV_UNC_INTERVAL_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_UNC_INTERVAL_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_UNC_INTERVAL_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_unc_interval_init(epv_ctx *ctx, epv_unc_interval *x, unsigned int version);
 
 /* ------------------------------------------------------------------------------------------ */
