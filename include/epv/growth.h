@@ -29,11 +29,11 @@ extern "C" {
 
 /** Growth model families. Values fixed. */
 typedef enum epv_growth_model {
-    EPV_GROWTH_RICHARDS = 1,
-    EPV_GROWTH_LOGISTIC = 2,
-    EPV_GROWTH_KORF = 3,
-    EPV_GROWTH_SCHUMACHER = 4,
-    EPV_GROWTH_GOMPERTZ = 5
+    EPV_GROWTH_RICHARDS = 1,   /**< y = a (1 - e^(-b t))^c */
+    EPV_GROWTH_LOGISTIC = 2,   /**< y = a / (1 + b e^(-c t)) */
+    EPV_GROWTH_KORF = 3,       /**< y = a e^(-b t^(-c)) */
+    EPV_GROWTH_SCHUMACHER = 4, /**< y = a e^(-b / t) (two parameters; c ignored) */
+    EPV_GROWTH_GOMPERTZ = 5    /**< y = a e^(-b e^(-c t)) */
 } epv_growth_model;
 
 /** Version of ::epv_growth_curve this header describes. */

@@ -39,9 +39,9 @@ typedef enum epv_inventory_gwp {
 
 /** Gases. Values fixed, only appended. */
 typedef enum epv_inventory_gas {
-    EPV_INVENTORY_CO2 = 1,
-    EPV_INVENTORY_CH4 = 2,
-    EPV_INVENTORY_N2O = 3
+    EPV_INVENTORY_CO2 = 1, /**< carbon dioxide */
+    EPV_INVENTORY_CH4 = 2, /**< methane */
+    EPV_INVENTORY_N2O = 3  /**< nitrous oxide */
 } epv_inventory_gas;
 
 /** Opaque factor tables. */
@@ -381,11 +381,11 @@ EPV_API int epv_inventory_result_line(epv_ctx *ctx, const epv_inventory_result *
 
 /** Levels of the trace hierarchy. Values fixed, only appended. */
 typedef enum epv_inventory_level {
-    EPV_INVENTORY_LEVEL_SECTOR = 1,
-    EPV_INVENTORY_LEVEL_SUBSECTOR = 2,
-    EPV_INVENTORY_LEVEL_CODE = 3,
-    EPV_INVENTORY_LEVEL_ENTITY = 4,
-    EPV_INVENTORY_LEVEL_RECORD = 5
+    EPV_INVENTORY_LEVEL_SECTOR = 1,    /**< by the records' sector */
+    EPV_INVENTORY_LEVEL_SUBSECTOR = 2, /**< by the records' subsector */
+    EPV_INVENTORY_LEVEL_CODE = 3,      /**< by the records' factor code */
+    EPV_INVENTORY_LEVEL_ENTITY = 4,    /**< by the records' entity */
+    EPV_INVENTORY_LEVEL_RECORD = 5     /**< record by record (names are record ids) */
 } epv_inventory_level;
 
 /**
