@@ -159,7 +159,8 @@ EPV_API int epv_bamboo_plot_init(epv_ctx *ctx, epv_bamboo_plot *x, unsigned int 
 
 /**
  * Load the table shipped with the library (data/params/bamboo.xml).
- * @param ctx may be NULL; receives the message of an error.
+ * @param ctx the context the table allocates from; must not be NULL and must outlive the
+ *            table.
  * @param[out] out receives the table (free with epv_bamboo_free()); NULL on failure. Must
  *            not be NULL.
  * @return ::EPV_OK, ::EPV_EINVAL (NULL `out`), ::EPV_ENOTFOUND (resource missing from the
@@ -169,7 +170,8 @@ EPV_API int epv_bamboo_load_default(epv_ctx *ctx, epv_bamboo_table **out);
 /**
  * Load a table from a file validated against schema/bamboo.xsd. Errors name the file, the
  * line, the row and the attribute (`file:line: species 'x': a: ...`); *out is NULL then.
- * @param ctx may be NULL; receives the message of an error.
+ * @param ctx the context the table allocates from; must not be NULL and must outlive the
+ *            table.
  * @param path file name (NUL-terminated); must not be NULL.
  * @param[out] out receives the table (free with epv_bamboo_free()); must not be NULL.
  * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EIO (unreadable), ::EPV_EPARSE (not
@@ -179,7 +181,8 @@ EPV_API int epv_bamboo_load_default(epv_ctx *ctx, epv_bamboo_table **out);
 EPV_API int epv_bamboo_load_file(epv_ctx *ctx, const char *path, epv_bamboo_table **out);
 /**
  * Load a table from a buffer holding the XML of a file (schema/bamboo.xsd).
- * @param ctx may be NULL; receives the message of an error.
+ * @param ctx the context the table allocates from; must not be NULL and must outlive the
+ *            table.
  * @param buf the XML text; need not be NUL-terminated; must not be NULL; not kept.
  * @param len length of `buf` in bytes.
  * @param name name used in error messages in place of a file name; NULL: "(buffer)".

@@ -113,7 +113,7 @@ EPV_API int epv_sampling_estimate_init(epv_ctx *ctx, epv_sampling_estimate *x, u
 
 /**
  * Stratified mean and its standard error from plot data (Cochran 1977 ch. 5; Freese 1962).
- * @param ctx may be NULL; receives the message of an error.
+ * @param ctx the context (scratch memory, messages); must not be NULL.
  * @param w nstrata stratum weights (area shares, summing to 1); must not be NULL.
  * @param values all plot values, stratum by stratum (counts[0] values of stratum 0 first),
  *        finite; must not be NULL.
@@ -137,7 +137,7 @@ EPV_API int epv_sampling_stratified(epv_ctx *ctx, const double *w, const double 
  * The same estimate from each stratum's sufficient statistics instead of the plot values:
  * n_h plots, their sum Σx and sum of squares Σx² (s_h² = (Σx² − (Σx)²/n_h)/(n_h − 1)), e.g.
  * from a database query over millions of plots.
- * @param ctx may be NULL; receives the message of an error.
+ * @param ctx the context (scratch memory, messages); must not be NULL.
  * @param w nstrata stratum weights (area shares, summing to 1); must not be NULL.
  * @param n nstrata plots per stratum (each >= 2); must not be NULL.
  * @param sum_x nstrata sums Σx, one per stratum (finite); must not be NULL.

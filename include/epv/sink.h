@@ -275,7 +275,7 @@ EPV_API int epv_sink_result_write_csv(epv_ctx *ctx, const epv_sink_result *resul
  * Write an SVG line chart of cumulative net removals (t CO2e) against year, with an
  * optional reference line of `reference_tco2_yr` per year (0: none) labelled `reference_label`.
  * The axis is in 10^4 t CO2e. Written through a temporary file renamed into place.
- * @param ctx may be NULL; receives the message of an error.
+ * @param ctx the context (scratch memory, messages); must not be NULL.
  * @param result the result; must not be NULL.
  * @param path file to write; must not be NULL.
  * @param title chart title (UTF-8, escaped); NULL: "Cumulative net removals".
