@@ -751,7 +751,7 @@ EPV_API int epv_gep_account_add_inflow(epv_ctx *ctx, epv_gep_account *acc, const
  * @param region region code (any level unless said otherwise); must not be NULL.
  * @param node code of a tree node, or "gep" for the total; must not be NULL.
  * @param year calendar year within the account's years.
- * @param value_yuan the published value, yuan (finite).
+ * @param value_yuan the published value, yuan (finite, >= 0); a value set again is replaced.
  * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_ENOTFOUND, ::EPV_ERANGE, ::EPV_ENOMEM.
  */
 EPV_API int epv_gep_account_set_reported(epv_ctx *ctx, epv_gep_account *acc, const char *region,
@@ -762,7 +762,7 @@ EPV_API int epv_gep_account_set_reported(epv_ctx *ctx, epv_gep_account *acc, con
  * @param acc the account; must not be NULL.
  * @param indicator indicator code of the tree; must not be NULL.
  * @param year calendar year within the account's years.
- * @param yuan_per_unit the published unit price, yuan per indicator unit (finite).
+ * @param yuan_per_unit the published unit price, yuan per indicator unit (finite, >= 0).
  * @param price_year year of that price; 0 if not stated.
  * @return ::EPV_OK, ::EPV_EINVAL, ::EPV_ENOTFOUND, ::EPV_ERANGE, ::EPV_ENOMEM.
  */
@@ -779,8 +779,8 @@ EPV_API int epv_gep_account_set_reported_price(epv_ctx *ctx, epv_gep_account *ac
  * @param prices the price table (same tree as the account); must not be NULL.
  * @param deflator the deflator; NULL only if no conversion is needed.
  * @param price_year year of the constant prices.
- * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_ENOTFOUND (a price or deflator year missing),
- *         ::EPV_ENOMEM.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL, prices built on another tree), ::EPV_ENOTFOUND (a
+ *         price or deflator year missing), ::EPV_ENOMEM.
  */
 EPV_API int epv_gep_account_value(epv_ctx *ctx, epv_gep_account *acc, const epv_gep_prices *prices,
                                   const epv_gep_deflator *deflator, int price_year);
