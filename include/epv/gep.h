@@ -689,7 +689,8 @@ EPV_API int epv_gep_account_set_quantities(epv_ctx *ctx, epv_gep_account *acc, c
  * @param indicator indicator code of the tree; must not be NULL.
  * @param year calendar year within the account's years.
  * @param[out] out receives the quantity in the indicator's unit; must not be NULL.
- * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_ENOTFOUND.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_ENOTFOUND, ::EPV_ERANGE (year outside the
+ *         account).
  */
 EPV_API int epv_gep_account_quantity(epv_ctx *ctx, const epv_gep_account *acc, const char *region,
                                      const char *ecosystem, const char *indicator, int year, double *out);
@@ -848,7 +849,8 @@ EPV_API int epv_gep_account_soil_value(epv_ctx *ctx, const epv_gep_account *acc,
  * @param year calendar year within the account's years.
  * @param basis ::epv_gep_basis (current or constant prices).
  * @param[out] yuan receives the value, yuan; must not be NULL.
- * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_ESTATE, ::EPV_ENOTFOUND.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_ESTATE, ::EPV_ENOTFOUND, ::EPV_ERANGE (year
+ *         outside the account).
  */
 EPV_API int epv_gep_account_total(epv_ctx *ctx, const epv_gep_account *acc, const char *region,
                                   const char *ecosystem, const char *node, int year, epv_gep_basis basis,
@@ -905,7 +907,8 @@ EPV_API int epv_gep_account_copy_values(epv_ctx *ctx, const epv_gep_account *acc
  * @param region region code (any level unless said otherwise); must not be NULL.
  * @param year calendar year within the account's years.
  * @param[out] ratio receives GEP / GDP (dimensionless); must not be NULL.
- * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_ESTATE, ::EPV_ENOTFOUND.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_ESTATE, ::EPV_ENOTFOUND (GDP not set), ::EPV_ERANGE
+ *         (year outside the account).
  */
 EPV_API int epv_gep_account_gep_gdp(epv_ctx *ctx, const epv_gep_account *acc, const char *region, int year,
                                     double *ratio);
@@ -941,7 +944,8 @@ EPV_API int epv_gep_change_init(epv_ctx *ctx, epv_gep_change *x, unsigned int ve
  * @param year0 the earlier year.
  * @param year1 the later year.
  * @param[out] out versioned result (initialised by the caller); must not be NULL.
- * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EVERSION, ::EPV_ESTATE, ::EPV_ENOTFOUND, ::EPV_ENOMEM.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EVERSION, and the errors of epv_gep_account_total()
+ *         (::EPV_ESTATE, ::EPV_ENOTFOUND, ::EPV_ERANGE).
  */
 EPV_API int epv_gep_account_change(epv_ctx *ctx, const epv_gep_account *acc, const char *region, int year0,
                                    int year1, epv_gep_change *out);
