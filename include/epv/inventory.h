@@ -804,8 +804,9 @@ EPV_API int epv_inventory_unc_options_init(epv_ctx *ctx, epv_inventory_unc_optio
  * @param r the result; must not be NULL.
  * @param opts versioned options (year, removals); must not be NULL.
  * @param[out] out versioned interval, t CO2e (initialised by the caller); must not be NULL.
- * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EVERSION, ::EPV_ENOTFOUND (year or removal
- *         series), ::EPV_ERANGE, ::EPV_EDOMAIN (a net balance of 0), ::EPV_ENOMEM.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL, a removal series with NULL arrays or a bad U%),
+ *         ::EPV_EVERSION, ::EPV_ENOTFOUND (year without data, removal series without the
+ *         year), ::EPV_ERANGE (a removal value), ::EPV_ENOMEM.
  */
 EPV_API int epv_inventory_unc_approach1(epv_ctx *ctx, const epv_inventory_result *r,
                                         const epv_inventory_unc_options *opts,
@@ -816,9 +817,10 @@ EPV_API int epv_inventory_unc_approach1(epv_ctx *ctx, const epv_inventory_result
  * seed from the context, so a run is reproducible. Reports progress; cancellable.
  * @param ctx the context (allocations, seed, progress, messages); must not be NULL.
  * @param r the result; must not be NULL.
- * @param opts versioned options (year, removals, draws >= 100); must not be NULL.
+ * @param opts versioned options (year, removals, draws in 100..10^8); must not be NULL.
  * @param[out] out versioned interval, t CO2e (initialised by the caller); must not be NULL.
- * @return as epv_inventory_unc_approach1(), plus ::EPV_ECANCELLED.
+ * @return as epv_inventory_unc_approach1(), plus ::EPV_EINVAL for draws outside 100..10^8
+ *         and ::EPV_ECANCELLED.
  */
 EPV_API int epv_inventory_unc_approach2(epv_ctx *ctx, const epv_inventory_result *r,
                                         const epv_inventory_unc_options *opts,
