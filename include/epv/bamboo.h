@@ -69,12 +69,40 @@ typedef struct epv_bamboo_species {
     char range_source[EPV_BAMBOO_NAME_MAX];    /**< source id of the DBH/age range ("" if none) */
     int provisional;                           /**< 1 if not yet checked against the primary text */
 } epv_bamboo_species;
+/** @var epv_bamboo_species::a
+ *  coefficient a of the model (::epv_bamboo_model), for kg and D in cm. */
+/** @var epv_bamboo_species::b
+ *  coefficient b of the model (exponent of D). */
+/** @var epv_bamboo_species::c
+ *  coefficient c of ::EPV_BAMBOO_MODEL_ZHOU2004 (NaN for other models). */
+/** @var epv_bamboo_species::d
+ *  coefficient d of ::EPV_BAMBOO_MODEL_ZHOU2004, in 度 (NaN for other models). */
+/** @var epv_bamboo_species::e
+ *  coefficient e of ::EPV_BAMBOO_MODEL_ZHOU2004 (NaN for other models). */
+/** @var epv_bamboo_species::f
+ *  coefficient f of ::EPV_BAMBOO_MODEL_ZHOU2004, kg (NaN for other models). */
+/** @var epv_bamboo_species::dbh_min_cm
+ *  smallest DBH the equation accepts, cm. */
+/** @var epv_bamboo_species::dbh_max_cm
+ *  largest DBH the equation accepts, cm. */
+/** @var epv_bamboo_species::age_min
+ *  smallest age class the equation accepts, 度 (NaN for a model without age). */
+/** @var epv_bamboo_species::age_max
+ *  largest age class the equation accepts, 度 (NaN for a model without age). */
 
 /** Initialiser of ::epv_bamboo_species (an empty row; the library fills it). */
 #define EPV_BAMBOO_SPECIES_INIT                                                              \
     { EPV_BAMBOO_SPECIES_VERSION, "", "", "", 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,   \
       0.0, 0.0, 0.0, 0.0, "", "", "", "", 0 }
-/** Function twin of ::EPV_BAMBOO_SPECIES_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_BAMBOO_SPECIES_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_BAMBOO_SPECIES_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_bamboo_species_init(epv_ctx *ctx, epv_bamboo_species *x, unsigned int version);
 
 /** Version of ::epv_bamboo_options this header describes. */
@@ -89,7 +117,15 @@ typedef struct epv_bamboo_options {
 
 /** Defaults: take R and CF from the species row. */
 #define EPV_BAMBOO_OPTIONS_INIT { EPV_BAMBOO_OPTIONS_VERSION, -1.0, -1.0 }
-/** Function twin of ::EPV_BAMBOO_OPTIONS_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_BAMBOO_OPTIONS_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_BAMBOO_OPTIONS_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_bamboo_options_init(epv_ctx *ctx, epv_bamboo_options *x, unsigned int version);
 
 /** Version of ::epv_bamboo_plot this header describes. */
@@ -110,36 +146,93 @@ typedef struct epv_bamboo_plot {
 
 /** Initialiser of ::epv_bamboo_plot. */
 #define EPV_BAMBOO_PLOT_INIT { EPV_BAMBOO_PLOT_VERSION, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_BAMBOO_PLOT_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_BAMBOO_PLOT_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_BAMBOO_PLOT_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_bamboo_plot_init(epv_ctx *ctx, epv_bamboo_plot *x, unsigned int version);
 
-/** Load the table shipped with the library (data/params/bamboo.xml). */
+/**
+ * Load the table shipped with the library (data/params/bamboo.xml).
+ * @param ctx the context the table allocates from; must not be NULL and must outlive the
+ *            table.
+ * @param[out] out receives the table (free with epv_bamboo_free()); NULL on failure. Must
+ *            not be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `out`), ::EPV_ENOTFOUND (resource missing from the
+ *         library), ::EPV_ENOMEM, or an error of epv_bamboo_load_memory().
+ */
 EPV_API int epv_bamboo_load_default(epv_ctx *ctx, epv_bamboo_table **out);
 /**
  * Load a table from a file validated against schema/bamboo.xsd. Errors name the file, the
  * line, the row and the attribute (`file:line: species 'x': a: ...`); *out is NULL then.
+ * @param ctx the context the table allocates from; must not be NULL and must outlive the
+ *            table.
+ * @param path file name (NUL-terminated); must not be NULL.
+ * @param[out] out receives the table (free with epv_bamboo_free()); must not be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EIO (unreadable), ::EPV_EPARSE (not
+ *         well-formed, bad number), ::EPV_ESCHEMA (invalid against the schema or a value
+ *         out of range), ::EPV_EEXISTS (a species code or source id twice), ::EPV_ENOMEM.
  */
 EPV_API int epv_bamboo_load_file(epv_ctx *ctx, const char *path, epv_bamboo_table **out);
-/** Load a table from a buffer; `name` is used in error messages. */
+/**
+ * Load a table from a buffer holding the XML of a file (schema/bamboo.xsd).
+ * @param ctx the context the table allocates from; must not be NULL and must outlive the
+ *            table.
+ * @param buf the XML text; need not be NUL-terminated; must not be NULL; not kept.
+ * @param len length of `buf` in bytes.
+ * @param name name used in error messages in place of a file name; NULL: "(buffer)".
+ * @param[out] out receives the table (free with epv_bamboo_free()); NULL on failure. Must not
+ *            be NULL.
+ * @return as epv_bamboo_load_file() (without ::EPV_EIO).
+ */
 EPV_API int epv_bamboo_load_memory(epv_ctx *ctx, const char *buf, size_t len, const char *name,
                                    epv_bamboo_table **out);
-/** Free a table. NULL is a no-op. */
+/**
+ * Free a table (strings it returned become invalid).
+ * @param table the table; NULL is a no-op.
+ */
 EPV_API void epv_bamboo_free(epv_bamboo_table *table);
 
-/** Number of species rows (0 for NULL). */
+/**
+ * Number of species rows.
+ * @param table the table; may be NULL (then 0).
+ * @return the number of rows.
+ */
 EPV_API size_t epv_bamboo_species_count(const epv_bamboo_table *table);
-/** Copy row i into *out (initialised by the caller). ::EPV_ERANGE if i is out of range. */
+/**
+ * Copy row i (in file order) into *out.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param table the table; must not be NULL.
+ * @param i row index, 0..epv_bamboo_species_count() - 1.
+ * @param[out] out versioned row, initialised by the caller; its string members are copies.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_ERANGE (`i` out of range), ::EPV_EVERSION.
+ */
 EPV_API int epv_bamboo_species_at(epv_ctx *ctx, const epv_bamboo_table *table, size_t i,
                                   epv_bamboo_species *out);
 /**
  * Find a row by code, Chinese name or English name (code and Chinese name exactly, the
- * English name ignoring ASCII case). ::EPV_ENOTFOUND names the key.
+ * English name ignoring ASCII case).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param table the table; must not be NULL.
+ * @param key code, Chinese name (UTF-8) or English name; must not be NULL.
+ * @param[out] out versioned row, initialised by the caller; written only on success.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_ENOTFOUND (naming the key), ::EPV_EVERSION.
  */
 EPV_API int epv_bamboo_species_find(epv_ctx *ctx, const epv_bamboo_table *table, const char *key,
                                     epv_bamboo_species *out);
 /**
  * Citation of a source id of the table.
- * @param[out] citation receives a string owned by the table (valid while it lives).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param table the table; must not be NULL.
+ * @param id source id, as a row's `source` fields name it; must not be NULL.
+ * @param[out] citation receives a string owned by the table (valid while it lives); must not
+ *            be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_ENOTFOUND (unknown id, named).
  */
 EPV_API int epv_bamboo_source_citation(epv_ctx *ctx, const epv_bamboo_table *table, const char *id,
                                        const char **citation);
@@ -147,13 +240,21 @@ EPV_API int epv_bamboo_source_citation(epv_ctx *ctx, const epv_bamboo_table *tab
 /**
  * Age class in 度 from culm age in years, the way 毛竹 stands are counted: a culm of 1 or 2
  * years is 1 度, 3 or 4 years 2 度, i.e. 度 = (years + 1) / 2 rounded down.
- * @param age_years n ages, each 1..100 years
- * @param[out] du n age classes. On error (::EPV_ERANGE naming the index) nothing is written.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param age_years n ages, each 1..100 years; must not be NULL.
+ * @param n number of culms (0: nothing to do).
+ * @param[out] du n age classes; must not be NULL. On error (::EPV_ERANGE naming the index)
+ *            nothing is written.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_ERANGE.
  */
 EPV_API int epv_bamboo_age_class(epv_ctx *ctx, const int *age_years, size_t n, int *du);
 
 /**
  * Above-ground dry biomass of n culms of one species, in kg each.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param table the table; must not be NULL.
+ * @param species code, Chinese name or English name of the row (as epv_bamboo_species_find()).
+ * @param n number of culms.
  * @param dbh_cm n diameters at breast height (cm), within the row's DBH range
  * @param age_du n age classes (度) for a model with age; NULL for a model without
  * @param[out] agb_kg n results. All or nothing: every input is checked before anything is
@@ -169,11 +270,19 @@ EPV_API int epv_bamboo_culm_biomass(epv_ctx *ctx, const epv_bamboo_table *table,
  * Biomass, carbon and CO2 per hectare of one plot from its culms (every living culm of the
  * plot, measured): above-ground from epv_bamboo_culm_biomass(), below-ground = agb × R,
  * carbon = (agb + bgb) × CF, CO2 = carbon × 44/12.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param table the table; must not be NULL.
+ * @param species code, Chinese name or English name of the row (as epv_bamboo_species_find()).
+ * @param dbh_cm n diameters at breast height (cm), within the row's DBH range; must not be NULL.
+ * @param age_du n age classes (度) for a model with age; NULL for a model without.
+ * @param n number of culms measured on the plot (0: an empty plot, all results 0).
  * @param plot_area_m2 plot area, (0, 1e6] m²
  * @param opts NULL for the defaults (R and CF from the row)
  * @param[out] out versioned result (set its version first); written only on success.
  * @return as epv_bamboo_culm_biomass(); ::EPV_EINVAL also when R or CF is missing from both
- *         the row and the options (a missing value is an error, never 0).
+ *         the row and the options (a missing value is an error, never 0); ::EPV_ERANGE also
+ *         for the plot area, R outside [0, 1.5] or CF outside [0.3, 0.6]; ::EPV_EVERSION for
+ *         `opts` or `out`.
  */
 EPV_API int epv_bamboo_plot_estimate(epv_ctx *ctx, const epv_bamboo_table *table, const char *species,
                                      const double *dbh_cm, const double *age_du, size_t n,

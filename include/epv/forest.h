@@ -58,7 +58,15 @@ typedef struct epv_forest_stand_carbon {
 } epv_forest_stand_carbon;
 /** Initialiser of ::epv_forest_stand_carbon. */
 #define EPV_FOREST_STAND_CARBON_INIT { EPV_FOREST_STAND_CARBON_VERSION, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_FOREST_STAND_CARBON_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_FOREST_STAND_CARBON_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_FOREST_STAND_CARBON_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_forest_stand_carbon_init(epv_ctx *ctx, epv_forest_stand_carbon *x, unsigned int version);
 
 /**
@@ -68,6 +76,13 @@ EPV_API int epv_forest_stand_carbon_init(epv_ctx *ctx, epv_forest_stand_carbon *
  * Accepted parameter ranges: 0 < wood_density <= 1.5 t/m³, 1 <= bef <= 10,
  * 0 <= root_shoot <= 5, 0 < carbon_fraction <= 1, 0 < fang_a <= 10 t/m³,
  * |fang_b| <= 1000 t/ha.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param species the species row (from epv_params_species_find() or filled by the caller);
+ *                must not be NULL; only read.
+ * @param method ::EPV_FOREST_BIOMASS_BEF or ::EPV_FOREST_BIOMASS_FANG.
+ * @param volume_m3_ha stem volume over bark, m³/ha (finite, >= 0).
+ * @param[out] out versioned result (initialised by the caller); must not be NULL; written
+ *            only on success.
  * @return ::EPV_OK, ::EPV_ERANGE for negative or NaN volume or a parameter outside its
  *         range, ::EPV_EINVAL when the species lacks the method's parameters (NaN, e.g. no
  *         Fang coefficients), a NULL argument or an unknown method.
@@ -81,6 +96,12 @@ EPV_API int epv_forest_carbon_from_volume(epv_ctx *ctx, const epv_params_species
  * a · CF · 44/12 (Fang). This is the exact slope of epv_forest_carbon_from_volume() wherever
  * the biomass is positive; use it for stock changes between two volumes.
  * Errors as epv_forest_carbon_from_volume().
+ * @param ctx may be NULL; receives the message of an error.
+ * @param species the species row (from epv_params_species_find() or filled by the caller);
+ *                must not be NULL; only read.
+ * @param method ::EPV_FOREST_BIOMASS_BEF or ::EPV_FOREST_BIOMASS_FANG.
+ * @param[out] tco2_per_m3 receives t CO2 per m³ of volume change; must not be NULL.
+ * @return as epv_forest_carbon_from_volume().
  */
 EPV_API int epv_forest_co2_per_volume(epv_ctx *ctx, const epv_params_species *species,
                                       epv_forest_biomass_method method, double *tco2_per_m3);
@@ -98,12 +119,28 @@ typedef struct epv_forest_stratum_stock {
 } epv_forest_stratum_stock;
 /** Initialiser of ::epv_forest_stratum_stock. */
 #define EPV_FOREST_STRATUM_STOCK_INIT { EPV_FOREST_STRATUM_STOCK_VERSION, 0.0, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_FOREST_STRATUM_STOCK_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_FOREST_STRATUM_STOCK_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_FOREST_STRATUM_STOCK_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_forest_stratum_stock_init(epv_ctx *ctx, epv_forest_stratum_stock *x, unsigned int version);
 
 /**
  * Tree carbon of a stratum of area_ha (>= 0) from its mean stem volume per hectare: the
  * per-hectare result of epv_forest_carbon_from_volume() multiplied by the area.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param species the species row (from epv_params_species_find() or filled by the caller);
+ *                must not be NULL; only read.
+ * @param method ::EPV_FOREST_BIOMASS_BEF or ::EPV_FOREST_BIOMASS_FANG.
+ * @param volume_m3_ha mean stem volume of the stratum, m³/ha (finite, >= 0).
+ * @param area_ha area of the stratum, ha (finite, >= 0).
+ * @param[out] out versioned result (initialised by the caller); must not be NULL; written
+ *            only on success.
  * @return as epv_forest_carbon_from_volume(), and ::EPV_ERANGE for a negative or NaN area.
  */
 EPV_API int epv_forest_stratum_carbon(epv_ctx *ctx, const epv_params_species *species,
@@ -129,14 +166,29 @@ typedef struct epv_forest_allometry_power {
 } epv_forest_allometry_power;
 /** Initialiser of ::epv_forest_allometry_power. */
 #define EPV_FOREST_ALLOMETRY_POWER_INIT { EPV_FOREST_ALLOMETRY_POWER_VERSION, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_FOREST_ALLOMETRY_POWER_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_FOREST_ALLOMETRY_POWER_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_FOREST_ALLOMETRY_POWER_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_forest_allometry_power_init(epv_ctx *ctx, epv_forest_allometry_power *x, unsigned int version);
 
 /**
  * ::epv_forest_allometric_fn for an ::epv_forest_allometry_power payload (a > 0, all finite). H^c is left
  * out when c == 0, so DBH-only equations need no height.
- * @return ::EPV_OK, ::EPV_EINVAL for a NULL or invalid payload or pointer, ::EPV_ERANGE for
- *         a negative or NaN DBH or height (or a missing height with c != 0).
+ * @param dbh_cm diameter at breast height, cm (finite, >= 0).
+ * @param height_m tree height, m (finite, >= 0); NaN when no height was given (allowed
+ *                 only with c == 0).
+ * @param[out] agb_kg receives the above-ground biomass, kg dry matter; must not be NULL.
+ * @param payload a `const` ::epv_forest_allometry_power (a version 1 struct); must not be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL for a NULL or invalid payload or pointer, ::EPV_EVERSION
+ *         for a payload version this library does not know, ::EPV_ERANGE for a negative or
+ *         NaN DBH or height (or a missing height with c != 0) or a non-finite result. No
+ *         message is set (there is no context).
  */
 EPV_API int epv_forest_allometry_power_fn(double dbh_cm, double height_m, double *agb_kg, void *payload);
 
@@ -144,10 +196,19 @@ EPV_API int epv_forest_allometry_power_fn(double dbh_cm, double height_m, double
  * Tree carbon per hectare from a plot's trees with an allometric equation:
  * B_AG = Σ fn(DBH_i, H_i) / 1000 / plot_area_ha (t/ha), B_BG = B_AG · R,
  * C = (B_AG + B_BG) · CF, CO2 = C · 44/12.
- * @param dbh_cm array of ntrees diameters at breast height (cm, >= 0).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param fn per-tree biomass function (e.g. epv_forest_allometry_power_fn()); must not be
+ *           NULL. Called once per tree, in order, from the calling thread.
+ * @param payload passed to `fn` unchanged; may be NULL if `fn` allows it; not owned.
+ * @param dbh_cm array of ntrees diameters at breast height (cm, >= 0); may be NULL only
+ *               when ntrees is 0.
  * @param height_m array of ntrees heights (m, >= 0), or NULL (fn then receives NaN).
  * @param plot_area_ha area of the plot the trees were measured on (> 0).
- * @param root_shoot R (0..5); carbon_fraction CF (0 < CF <= 1).
+ * @param ntrees number of trees measured on the plot (0: an empty plot, results 0).
+ * @param root_shoot R (0..5).
+ * @param carbon_fraction CF (0 < CF <= 1), t C per t dry matter.
+ * @param[out] out versioned per-hectare result (initialised by the caller); must not be
+ *            NULL; written only on success.
  * @return ::EPV_OK; ::EPV_ERANGE naming plot_area_ha, root_shoot, carbon_fraction or
  *         "tree i" with its dbh_cm/height_m; the callback's own code, with a message naming
  *         the tree; ::EPV_EDOMAIN if the callback returns a negative or non-finite biomass.
@@ -160,6 +221,14 @@ EPV_API int epv_forest_carbon_from_trees(epv_ctx *ctx, epv_forest_allometric_fn 
 /**
  * IPCC Tier 1 annual carbon gain ΔC_G = A · G_W · (1 + R) · CF, t C/yr (Vol. 4 eq. 2.9 and
  * 2.10), with G_W and R from the growth row (R must not be NaN).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param growth the IPCC growth row (epv_params_ipcc_growth_find()); must not be NULL.
+ * @param area_ha area A, ha (finite, >= 0).
+ * @param carbon_fraction CF, t C per t dry matter (0 < CF <= 1).
+ * @param[out] gain_tc_yr receives ΔC_G, t C/yr; must not be NULL; written only on success.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL argument, R missing from the row), ::EPV_EVERSION
+ *         (version of `growth`), ::EPV_ERANGE (negative or NaN area or growth, R or CF out
+ *         of range).
  */
 EPV_API int epv_forest_tier1_gain(epv_ctx *ctx, const epv_params_ipcc_growth *growth, double area_ha,
                                   double carbon_fraction, double *gain_tc_yr);
@@ -185,7 +254,15 @@ typedef struct epv_forest_gain_loss_input {
 } epv_forest_gain_loss_input;
 /** Initialiser of ::epv_forest_gain_loss_input. */
 #define EPV_FOREST_GAIN_LOSS_INPUT_INIT { EPV_FOREST_GAIN_LOSS_INPUT_VERSION, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_FOREST_GAIN_LOSS_INPUT_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_FOREST_GAIN_LOSS_INPUT_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_FOREST_GAIN_LOSS_INPUT_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_forest_gain_loss_input_init(epv_ctx *ctx, epv_forest_gain_loss_input *x, unsigned int version);
 
 /** Version of ::epv_forest_gain_loss_result this header describes. */
@@ -201,7 +278,15 @@ typedef struct epv_forest_gain_loss_result {
 } epv_forest_gain_loss_result;
 /** Initialiser of ::epv_forest_gain_loss_result. */
 #define EPV_FOREST_GAIN_LOSS_RESULT_INIT { EPV_FOREST_GAIN_LOSS_RESULT_VERSION, 0.0, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_FOREST_GAIN_LOSS_RESULT_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_FOREST_GAIN_LOSS_RESULT_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_FOREST_GAIN_LOSS_RESULT_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_forest_gain_loss_result_init(epv_ctx *ctx, epv_forest_gain_loss_result *x, unsigned int version);
 
 /**
@@ -213,12 +298,27 @@ EPV_API int epv_forest_gain_loss_result_init(epv_ctx *ctx, epv_forest_gain_loss_
  *   net             ΔC_B = ΔC_G − (L_wood + L_fuel + L_dist)
  * Every input must be finite and >= 0; 0 < CF <= 1; f_d <= 1; G_W and I_V are alternatives
  * (both > 0 is ::EPV_EINVAL); a BCEF must be > 0 when its volume is.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param in versioned inputs of one stratum and year; must not be NULL.
+ * @param[out] out versioned results, t C/yr (initialised by the caller); must not be NULL;
+ *            written only on success.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL, both G_W and I_V, a missing BCEF), ::EPV_EVERSION,
+ *         ::EPV_ERANGE (a negative or NaN input naming the field, R or CF out of range,
+ *         f_d > 1, a result that overflows).
  */
 EPV_API int epv_forest_gain_loss(epv_ctx *ctx, const epv_forest_gain_loss_input *in, epv_forest_gain_loss_result *out);
 
 /**
  * IPCC stock-difference method (Vol. 4 eq. 2.8): (C_t2 − C_t1) / (t2 − t1), t C/yr.
  * Stocks finite and >= 0, times finite and t2 > t1.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param carbon_t1_tc carbon stock at t1, t C.
+ * @param carbon_t2_tc carbon stock at t2, t C.
+ * @param t1 time of the first inventory, years (e.g. 2015.0).
+ * @param t2 time of the second inventory, years; > t1.
+ * @param[out] delta_tc_yr receives the annual stock change, t C/yr (negative for a loss);
+ *            must not be NULL; written only on success.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL output), ::EPV_ERANGE (naming the field).
  */
 EPV_API int epv_forest_stock_difference(epv_ctx *ctx, double carbon_t1_tc, double carbon_t2_tc,
                                         double t1, double t2, double *delta_tc_yr);
@@ -230,6 +330,15 @@ EPV_API int epv_forest_stock_difference(epv_ctx *ctx, double carbon_t1_tc, doubl
  * (::EPV_FOREST_TRANSITION_YEARS; IPCC 2006 Vol. 4 eq. 2.23 for dead organic matter and
  * eq. 2.25, ΔC = (SOC_0 − SOC_(0−T))/D, for soil). Stocks >= 0, t >= 0, T > 0; either
  * output pointer may be NULL.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param initial_tc_ha stock before conversion, t C/ha (finite, >= 0).
+ * @param final_tc_ha stock of the forest at equilibrium, t C/ha (finite, >= 0).
+ * @param years_since_conversion t, years (>= 0).
+ * @param transition_years T, years (> 0); usually ::EPV_FOREST_TRANSITION_YEARS.
+ * @param[out] stock_tc_ha receives the stock at t, t C/ha; may be NULL.
+ * @param[out] annual_change_tc_ha receives the annual change at t, t C/ha/yr; may be NULL
+ *            (but not both).
+ * @return ::EPV_OK, ::EPV_EINVAL (both outputs NULL), ::EPV_ERANGE (naming the field).
  */
 EPV_API int epv_forest_transition(epv_ctx *ctx, double initial_tc_ha, double final_tc_ha,
                                   double years_since_conversion, double transition_years,

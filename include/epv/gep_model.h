@@ -28,6 +28,17 @@ extern "C" {
  * Water conservation (水源涵养量) by the water balance of the specification:
  * Q = (P − R − ET) × A × 10⁻³, in m³ per year per cell (P, R, ET in mm/yr, A in m²).
  * A negative balance is kept (the cell loses water); the caller decides whether to floor it.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param n number of cells (0: nothing to do).
+ * @param precip_mm n values, precipitation P, mm/yr (>= 0); NULL only if n is 0.
+ * @param storm_runoff_mm n values, storm runoff R, mm/yr (>= 0); NULL only if n is 0.
+ * @param evapotranspiration_mm n values, evapotranspiration ET, mm/yr (>= 0); NULL only if n is 0.
+ * @param area_m2 n values, cell area A, m² (>= 0); NULL only if n is 0.
+ * @param[out] out_m3 n values, water conserved Q, m³/yr; must not be NULL unless n is 0.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL array, an output overlapping an input),
+ *         ::EPV_ERANGE naming the argument and cell (infinite or out of range); nothing is
+ *         written on error.
+ * A cell with a NaN input gives NaN.
  */
 EPV_API int epv_gep_model_water_conservation(epv_ctx *ctx, size_t n, const double *precip_mm,
                                              const double *storm_runoff_mm,
@@ -39,6 +50,21 @@ EPV_API int epv_gep_model_water_conservation(epv_ctx *ctx, size_t n, const doubl
  * A_a = R·K·LS·C·P (t/ha/yr), retention = (A_p − A_a) × area_ha, in t/yr per cell.
  * R in MJ·mm/(ha·h·yr), K in t·ha·h/(ha·MJ·mm), LS, C, P dimensionless (C, P in 0..1).
  * out_potential_t and out_actual_t may be NULL.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param n number of cells (0: nothing to do).
+ * @param r n values, rainfall erosivity R, MJ·mm/(ha·h·yr) (>= 0); NULL only if n is 0.
+ * @param k n values, soil erodibility K, t·ha·h/(ha·MJ·mm) (>= 0); NULL only if n is 0.
+ * @param ls n values, slope length-steepness factor LS (>= 0); NULL only if n is 0.
+ * @param c n values, cover-management factor C (0..1); NULL only if n is 0.
+ * @param p n values, support practice factor P (0..1); NULL only if n is 0.
+ * @param area_ha n values, cell area, ha (>= 0); NULL only if n is 0.
+ * @param[out] out_potential_t n values, potential erosion A_p × area, t/yr; may be NULL.
+ * @param[out] out_actual_t n values, actual erosion A_a × area, t/yr; may be NULL.
+ * @param[out] out_retained_t n values, soil retained, t/yr; must not be NULL unless n is 0.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL array, an output overlapping an input),
+ *         ::EPV_ERANGE naming the argument and cell (infinite or out of range); nothing is
+ *         written on error.
+ * A cell with a NaN input gives NaN.
  */
 EPV_API int epv_gep_model_soil_retention(epv_ctx *ctx, size_t n, const double *r, const double *k,
                                          const double *ls, const double *c, const double *p,
@@ -49,6 +75,16 @@ EPV_API int epv_gep_model_soil_retention(epv_ctx *ctx, size_t n, const double *r
  * Carbon fixation and oxygen release (固碳量, 释氧量) from net ecosystem production:
  * CO2 = 44/12 × NEP × area, O2 = 32/12 × NEP × area (t/yr per cell), NEP in t C/ha/yr
  * (may be negative: a source). Either output may be NULL.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param n number of cells (0: nothing to do).
+ * @param nep_tc_per_ha n values, net ecosystem production, t C/ha/yr (any sign, finite); NULL only if n is 0.
+ * @param area_ha n values, cell area, ha (>= 0); NULL only if n is 0.
+ * @param[out] out_co2_t n values, CO2 fixed, t/yr; may be NULL.
+ * @param[out] out_o2_t n values, O2 released, t/yr (not both NULL); may be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL array, an output overlapping an input),
+ *         ::EPV_ERANGE naming the argument and cell (infinite or out of range) and both outputs NULL; nothing is
+ *         written on error.
+ * A cell with a NaN input gives NaN.
  */
 EPV_API int epv_gep_model_carbon_oxygen(epv_ctx *ctx, size_t n, const double *nep_tc_per_ha,
                                         const double *area_ha, double *out_co2_t,
@@ -61,6 +97,17 @@ EPV_API int epv_gep_model_carbon_oxygen(epv_ctx *ctx, size_t n, const double *ne
  * specification writes km² × 10⁶), D the days a year on which air conditioning would run
  * (days above 26 °C) and r the energy efficiency ratio of an air conditioner (3.0 in the
  * specification). EPP ≥ 0, area ≥ 0, days in 0..366; eer > 0 (scalar).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param n number of cells (0: nothing to do).
+ * @param epp_kj_m2_day n values, EPP, heat consumed by transpiration, kJ/(m²·d) (>= 0); NULL only if n is 0.
+ * @param area_m2 n values, vegetated area S, m² (>= 0); NULL only if n is 0.
+ * @param days n values, days D with air conditioning (>= 0); NULL only if n is 0.
+ * @param eer energy efficiency ratio r of an air conditioner (> 0).
+ * @param[out] out_kwh n values, energy E_pt, kWh/yr; must not be NULL unless n is 0.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL array, an output overlapping an input),
+ *         ::EPV_ERANGE naming the argument and cell (infinite or out of range); nothing is
+ *         written on error.
+ * A cell with a NaN input gives NaN.
  */
 EPV_API int epv_gep_model_climate_transpiration(epv_ctx *ctx, size_t n, const double *epp_kj_m2_day,
                                                 const double *area_m2, const double *days, double eer,
@@ -74,6 +121,18 @@ EPV_API int epv_gep_model_climate_transpiration(epv_ctx *ctx, size_t n, const do
  * the electricity a humidifier needs to turn 1 m³ of water into vapour (kWh/m³; the
  * specification counts it only on days with relative humidity below 45%: pass 0 otherwise).
  * latent_heat_kj_kg, eer and humidifier_kwh_m3 are scalars.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param n number of cells (0: nothing to do).
+ * @param evap_mm n values, water-surface evaporation, mm/yr (>= 0); NULL only if n is 0.
+ * @param water_area_m2 n values, water area, m² (>= 0); NULL only if n is 0.
+ * @param latent_heat_kj_kg latent heat of vaporisation q, kJ/kg (finite, >= 0).
+ * @param eer energy efficiency ratio r (> 0).
+ * @param humidifier_kwh_m3 humidifier electricity y, kWh/m³ (finite, >= 0; 0 to leave it out).
+ * @param[out] out_kwh n values, energy E_we, kWh/yr; must not be NULL unless n is 0.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL array, an output overlapping an input),
+ *         ::EPV_ERANGE naming the argument and cell (infinite or out of range); nothing is
+ *         written on error.
+ * A cell with a NaN input gives NaN.
  */
 EPV_API int epv_gep_model_climate_evaporation(epv_ctx *ctx, size_t n, const double *evap_mm,
                                               const double *water_area_m2, double latent_heat_kj_kg,
@@ -84,6 +143,16 @@ EPV_API int epv_gep_model_climate_evaporation(epv_ctx *ctx, size_t n, const doub
  * the specification's: it prices a volume of transpired or evaporated water at its latent
  * heat, with no days, no per-ecosystem EPP and no humidifier term):
  * E = W × 10³ kg/m³ × q / 3600 / r (kWh per cell), W in m³, q in kJ/kg, r > 0 (scalars).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param n number of cells (0: nothing to do).
+ * @param water_m3 n values, water transpired or evaporated W, m³ (>= 0); NULL only if n is 0.
+ * @param latent_heat_kj_kg latent heat q, kJ/kg (finite, >= 0).
+ * @param eer energy efficiency ratio r (> 0).
+ * @param[out] out_kwh n values, energy, kWh; must not be NULL unless n is 0.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL array, an output overlapping an input),
+ *         ::EPV_ERANGE naming the argument and cell (infinite or out of range); nothing is
+ *         written on error.
+ * A cell with a NaN input gives NaN.
  */
 EPV_API int epv_gep_model_climate_simplified(epv_ctx *ctx, size_t n, const double *water_m3,
                                              double latent_heat_kj_kg, double eer, double *out_kwh);
@@ -92,6 +161,16 @@ EPV_API int epv_gep_model_climate_simplified(epv_ctx *ctx, size_t n, const doubl
  * Flood regulation by vegetation (植被洪水调蓄): C_v = (P_h − R_f) × A × 10⁻³ (m³ per cell),
  * P_h the heavy-rain (暴雨) precipitation and R_f the storm runoff of those events (mm/yr),
  * A the area (m²). R_f > P_h is ::EPV_ERANGE.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param n number of cells (0: nothing to do).
+ * @param storm_precip_mm n values, heavy-rain precipitation P_h, mm/yr (>= 0); NULL only if n is 0.
+ * @param storm_runoff_mm n values, storm runoff R_f, mm/yr (>= 0, <= P_h); NULL only if n is 0.
+ * @param area_m2 n values, cell area A, m² (>= 0); NULL only if n is 0.
+ * @param[out] out_m3 n values, flood water regulated C_v, m³; must not be NULL unless n is 0.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL array, an output overlapping an input),
+ *         ::EPV_ERANGE naming the argument and cell (infinite or out of range) or R_f > P_h; nothing is
+ *         written on error.
+ * A cell with a NaN input gives NaN.
  */
 EPV_API int epv_gep_model_flood_vegetation(epv_ctx *ctx, size_t n, const double *storm_precip_mm,
                                            const double *storm_runoff_mm, const double *area_m2,
@@ -101,6 +180,15 @@ EPV_API int epv_gep_model_flood_vegetation(epv_ctx *ctx, size_t n, const double 
  * Flood regulation by reservoirs (水库洪水调蓄): C_r = f × V (m³ per reservoir), V the total
  * capacity (m³), f the share used for flood control (the specification's national figure
  * is 0.35; scalar in 0..1).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param n number of cells (0: nothing to do).
+ * @param capacity_m3 n values, total capacity V of each reservoir, m³ (>= 0); NULL only if n is 0.
+ * @param flood_share share f of the capacity used for flood control (0..1).
+ * @param[out] out_m3 n values, flood regulation C_r, m³; must not be NULL unless n is 0.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL array, an output overlapping an input),
+ *         ::EPV_ERANGE naming the argument and cell (infinite or out of range); nothing is
+ *         written on error.
+ * A cell with a NaN input gives NaN.
  */
 EPV_API int epv_gep_model_flood_reservoir(epv_ctx *ctx, size_t n, const double *capacity_m3,
                                           double flood_share, double *out_m3);
@@ -111,6 +199,19 @@ EPV_API int epv_gep_model_flood_reservoir(epv_ctx *ctx, size_t n, const double *
  * soil depth (m), ρ_s the soil bulk density (t/m³), F and E the saturated and the natural
  * soil water content (mass fractions, 0..1, E ≤ F), ρ_w = 1 t/m³, H the depth of surface
  * water the marsh can hold (m).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param n number of cells (0: nothing to do).
+ * @param area_m2 n values, marsh area S, m² (>= 0); NULL only if n is 0.
+ * @param soil_depth_m n values, soil depth h, m (>= 0); NULL only if n is 0.
+ * @param bulk_density_t_m3 n values, soil bulk density ρ_s, t/m³ (>= 0); NULL only if n is 0.
+ * @param saturated_water n values, saturated soil water content F (0..1); NULL only if n is 0.
+ * @param natural_water n values, natural soil water content E (0..1, <= F); NULL only if n is 0.
+ * @param surface_depth_m n values, depth H of surface water held, m (>= 0); NULL only if n is 0.
+ * @param[out] out_m3 n values, flood regulation C_m, m³; must not be NULL unless n is 0.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL array, an output overlapping an input),
+ *         ::EPV_ERANGE naming the argument and cell (infinite or out of range) or E > F; nothing is
+ *         written on error.
+ * A cell with a NaN input gives NaN.
  */
 EPV_API int epv_gep_model_flood_marsh(epv_ctx *ctx, size_t n, const double *area_m2,
                                       const double *soil_depth_m, const double *bulk_density_t_m3,
@@ -120,6 +221,15 @@ EPV_API int epv_gep_model_flood_marsh(epv_ctx *ctx, size_t n, const double *area
 /**
  * Purification capacity of a cell (air: SO2, NOx, dust; water: COD, NH3-N, TP):
  * Q = rate × area (t/yr), rate in t/(ha·yr), area in ha.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param n number of cells (0: nothing to do).
+ * @param rate_t_per_ha n values, purification rate, t/(ha·yr) (>= 0); NULL only if n is 0.
+ * @param area_ha n values, cell area, ha (>= 0); NULL only if n is 0.
+ * @param[out] out_t n values, capacity Q, t/yr; must not be NULL unless n is 0.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL array, an output overlapping an input),
+ *         ::EPV_ERANGE naming the argument and cell (infinite or out of range); nothing is
+ *         written on error.
+ * A cell with a NaN input gives NaN.
  */
 EPV_API int epv_gep_model_purification_capacity(epv_ctx *ctx, size_t n, const double *rate_t_per_ha,
                                                 const double *area_ha, double *out_t);
@@ -130,6 +240,15 @@ EPV_API int epv_gep_model_purification_capacity(epv_ctx *ctx, size_t n, const do
  * is scaled by emission / Σ capacity, so that together they clean exactly the emission;
  * otherwise each keeps its capacity. emission_t is a scalar ≥ 0. A NaN cell is NaN on output
  * and left out of the sum.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param n number of cells (0: nothing to do).
+ * @param capacity_t n values, purification capacity of each cell, t/yr (>= 0); NULL only if n is 0.
+ * @param emission_t emission of the region, pollutant and year, t (finite, >= 0).
+ * @param[out] out_t n values, capped purification, t/yr; must not be NULL unless n is 0.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL array, an output overlapping an input),
+ *         ::EPV_ERANGE naming the argument and cell (infinite or out of range); nothing is
+ *         written on error.
+ * A cell with a NaN input gives NaN.
  */
 EPV_API int epv_gep_model_emission_cap(epv_ctx *ctx, size_t n, const double *capacity_t,
                                        double emission_t, double *out_t);
@@ -143,6 +262,22 @@ EPV_API int epv_gep_model_emission_cap(epv_ctx *ctx, size_t n, const double *cap
  * area in m², 10⁻³ t/kg). WF weather factor (kg/m), EF erodible fraction, SCF soil crust
  * factor, K′ roughness factor, C vegetation factor (EF, SCF, K′, C in 0..1), z > 0 (scalar).
  * out_potential_t and out_actual_t may be NULL.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param n number of cells (0: nothing to do).
+ * @param wf_kg_m n values, weather factor WF, kg/m (>= 0); NULL only if n is 0.
+ * @param ef n values, erodible fraction EF (0..1); NULL only if n is 0.
+ * @param scf n values, soil crust factor SCF (0..1); NULL only if n is 0.
+ * @param k_rough n values, roughness factor K′ (0..1); NULL only if n is 0.
+ * @param c n values, vegetation factor C (0..1); NULL only if n is 0.
+ * @param z_m downwind distance z, m (> 0).
+ * @param area_m2 n values, cell area, m² (>= 0); NULL only if n is 0.
+ * @param[out] out_potential_t n values, potential loss × area, t/yr; may be NULL.
+ * @param[out] out_actual_t n values, actual loss × area, t/yr; may be NULL.
+ * @param[out] out_fixed_t n values, sand fixed, t/yr; must not be NULL unless n is 0.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL array, an output overlapping an input),
+ *         ::EPV_ERANGE naming the argument and cell (infinite or out of range); nothing is
+ *         written on error.
+ * A cell with a NaN input gives NaN.
  */
 EPV_API int epv_gep_model_sand_fixation(epv_ctx *ctx, size_t n, const double *wf_kg_m,
                                         const double *ef, const double *scf, const double *k_rough,
@@ -153,6 +288,15 @@ EPV_API int epv_gep_model_sand_fixation(epv_ctx *ctx, size_t n, const double *wf
 /**
  * Sand fixation from losses already computed by an RWEQ run: potential − actual (t/yr per
  * cell). actual > potential is ::EPV_ERANGE (the potential is bare soil).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param n number of cells (0: nothing to do).
+ * @param potential_t n values, potential soil loss, t/yr (>= 0); NULL only if n is 0.
+ * @param actual_t n values, actual soil loss, t/yr (>= 0, <= potential); NULL only if n is 0.
+ * @param[out] out_fixed_t n values, sand fixed, t/yr; must not be NULL unless n is 0.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL array, an output overlapping an input),
+ *         ::EPV_ERANGE naming the argument and cell (infinite or out of range) or actual > potential; nothing is
+ *         written on error.
+ * A cell with a NaN input gives NaN.
  */
 EPV_API int epv_gep_model_sand_fixation_losses(epv_ctx *ctx, size_t n, const double *potential_t,
                                                const double *actual_t, double *out_fixed_t);

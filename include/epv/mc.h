@@ -48,7 +48,15 @@ typedef struct epv_mc_dist {
 } epv_mc_dist;
 /** Initialiser of ::epv_mc_dist: a constant 0. */
 #define EPV_MC_DIST_INIT { EPV_MC_DIST_VERSION, EPV_MC_DIST_CONSTANT, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_MC_DIST_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_MC_DIST_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_MC_DIST_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_mc_dist_init(epv_ctx *ctx, epv_mc_dist *x, unsigned int version);
 
 /** Flags for epv_mc_add_input(). */
@@ -68,24 +76,70 @@ typedef struct epv_mc epv_mc;
 typedef int (*epv_mc_model_fn)(const double *inputs, size_t n_inputs, double *outputs,
                                size_t n_outputs, void *payload);
 
-/** Create an empty set-up. The context must outlive the handle. */
+/**
+ * Create an empty set-up.
+ * @param ctx the context (seed, threads, progress, allocator, messages); must not be NULL and
+ *            must outlive the handle.
+ * @param[out] out receives the handle (free with epv_mc_free()); must not be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_ENOMEM.
+ */
 EPV_API int epv_mc_new(epv_ctx *ctx, epv_mc **out);
-/** Free. NULL is a no-op. */
+/**
+ * Free a handle with its inputs and results (pointers from epv_mc_column() become invalid).
+ * @param mc the handle; NULL is a no-op.
+ */
 EPV_API void epv_mc_free(epv_mc *mc);
 
-/** A normal distribution (value constructor, the twin of a struct literal; version set). */
+/**
+ * A normal distribution (value constructor, the twin of a struct literal; version set).
+ * @param mean the mean, unit of the input.
+ * @param sd the standard deviation, same unit (> 0).
+ * @return the distribution, version set; parameters are checked by epv_mc_add_input().
+ */
 EPV_API epv_mc_dist epv_mc_dist_normal(double mean, double sd);
-/** A lognormal distribution given the mean and sd of the variable itself. */
+/**
+ * A lognormal distribution given the mean and sd of the variable itself.
+ * @param mean mean of the variable (> 0).
+ * @param sd standard deviation of the variable (> 0), same unit.
+ * @return the distribution, version set; parameters are checked by epv_mc_add_input().
+ */
 EPV_API epv_mc_dist epv_mc_dist_lognormal(double mean, double sd);
-/** A lognormal distribution given mu and sigma of ln(variable). */
+/**
+ * A lognormal distribution given mu and sigma of ln(variable).
+ * @param mu mean of ln(variable).
+ * @param sigma standard deviation of ln(variable) (> 0).
+ * @return the distribution, version set; parameters are checked by epv_mc_add_input().
+ */
 EPV_API epv_mc_dist epv_mc_dist_lognormal_log(double mu, double sigma);
-/** A uniform distribution on [lower, upper]. */
+/**
+ * A uniform distribution on [lower, upper].
+ * @param lower lower bound.
+ * @param upper upper bound (> lower).
+ * @return the distribution, version set; parameters are checked by epv_mc_add_input().
+ */
 EPV_API epv_mc_dist epv_mc_dist_uniform(double lower, double upper);
-/** A triangular distribution. */
+/**
+ * A triangular distribution.
+ * @param lower lower bound.
+ * @param mode most likely value (lower <= mode <= upper).
+ * @param upper upper bound (> lower).
+ * @return the distribution, version set; parameters are checked by epv_mc_add_input().
+ */
 EPV_API epv_mc_dist epv_mc_dist_triangular(double lower, double mode, double upper);
-/** A normal truncated to [lower, upper] (-HUGE_VAL/HUGE_VAL: no bound). */
+/**
+ * A normal truncated to [lower, upper].
+ * @param mean mean of the parent normal.
+ * @param sd standard deviation of the parent normal (> 0).
+ * @param lower lower bound, or -HUGE_VAL for none.
+ * @param upper upper bound (> lower), or HUGE_VAL for none.
+ * @return the distribution, version set; parameters are checked by epv_mc_add_input().
+ */
 EPV_API epv_mc_dist epv_mc_dist_trunc_normal(double mean, double sd, double lower, double upper);
-/** A constant (no uncertainty). */
+/**
+ * A constant (no uncertainty).
+ * @param value the value every draw takes.
+ * @return the distribution, version set; parameters are checked by epv_mc_add_input().
+ */
 EPV_API epv_mc_dist epv_mc_dist_constant(double value);
 
 /**
@@ -93,9 +147,14 @@ EPV_API epv_mc_dist epv_mc_dist_constant(double value);
  * ::EPV_MC_NONNEG. With ::EPV_MC_NONNEG a uniform, triangular, truncated normal or constant
  * whose support reaches below zero is refused at once (::EPV_ERANGE); a normal is accepted,
  * and a negative draw then fails the run (::EPV_EDOMAIN) naming the input and iteration.
+ * @param mc the handle; must not be NULL (::EPV_EINVAL, no message). Errors are reported on
+ *           the handle's context.
+ * @param name input name (UTF-8, copied); must not be NULL.
+ * @param dist versioned distribution (copied); must not be NULL.
+ * @param flags 0 or ::EPV_MC_NONNEG (other bits: ::EPV_EINVAL).
  * @param[out] index receives the input's index (may be NULL).
- * @return ::EPV_OK, ::EPV_EINVAL, ::EPV_ERANGE (bad parameter, named). Adding an input
- * discards the results of an earlier run.
+ * @return ::EPV_OK, ::EPV_EINVAL, ::EPV_EVERSION, ::EPV_ERANGE (bad parameter, named),
+ * ::EPV_ENOMEM. Adding an input discards the results of an earlier run.
  */
 EPV_API int epv_mc_add_input(epv_mc *mc, const char *name, const epv_mc_dist *dist, int flags,
                              size_t *index);
@@ -104,7 +163,17 @@ EPV_API int epv_mc_add_input(epv_mc *mc, const char *name, const epv_mc_dist *di
  * Add k jointly normal inputs with a mean vector and a k×k covariance matrix (row-major),
  * e.g. a growth curve's fitted (a, b, c) with the covariance from the fit. Names are
  * "<prefix>[0]", "<prefix>[1]"...
- * @return ::EPV_EDOMAIN if the covariance is not symmetric positive definite.
+ * @param mc the handle; must not be NULL (::EPV_EINVAL, no message). Errors are reported on
+ *           the handle's context.
+ * @param prefix name prefix (UTF-8); must not be NULL.
+ * @param k number of inputs, >= 1.
+ * @param mean k means; must not be NULL.
+ * @param cov k×k covariance matrix, row-major (variances > 0); must not be NULL.
+ * @param flags 0 or ::EPV_MC_NONNEG, applied to each of the k inputs.
+ * @param[out] first_index receives the index of the first of the k inputs (they are
+ *             consecutive); may be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL, k == 0), ::EPV_ERANGE (a variance not positive),
+ *         ::EPV_EDOMAIN if the covariance is not symmetric positive definite, ::EPV_ENOMEM.
  */
 EPV_API int epv_mc_add_mvnormal(epv_mc *mc, const char *prefix, size_t k, const double *mean,
                                 const double *cov, int flags, size_t *first_index);
@@ -115,12 +184,22 @@ EPV_API int epv_mc_add_mvnormal(epv_mc *mc, const char *prefix, size_t k, const 
  * copula: correlated standard normals are mapped to each input's own distribution, so the
  * matrix is exact for normal inputs and for the logs of lognormal ones, and approximate
  * (rank-preserving) for the others. An input belongs to at most one correlated group.
- * @return ::EPV_EDOMAIN (not positive definite), ::EPV_ERANGE (entry outside [-1, 1],
- *         diagonal not 1, not symmetric), ::EPV_EEXISTS (input already in a group).
+ * @param mc the handle; must not be NULL (::EPV_EINVAL, no message). Errors are reported on
+ *           the handle's context.
+ * @param idx k input indices (distinct, each < epv_mc_n_inputs()); must not be NULL.
+ * @param k number of inputs, >= 2.
+ * @param corr k×k correlation matrix, row-major; must not be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL, k < 2, an index twice), ::EPV_EDOMAIN (not positive
+ *         definite), ::EPV_ERANGE (unknown index, entry outside [-1, 1], diagonal not 1, not
+ *         symmetric), ::EPV_EEXISTS (input already in a group), ::EPV_ENOMEM.
  */
 EPV_API int epv_mc_set_correlation(epv_mc *mc, const size_t *idx, size_t k, const double *corr);
 
-/** Number of inputs added so far. */
+/**
+ * Number of inputs added so far.
+ * @param mc the handle; may be NULL (then 0).
+ * @return the number of inputs (a multivariate normal counts k).
+ */
 EPV_API size_t epv_mc_n_inputs(const epv_mc *mc);
 
 /**
@@ -130,8 +209,15 @@ EPV_API size_t epv_mc_n_inputs(const epv_mc *mc);
  * from the calling thread between rounds of blocks; a non-zero return cancels.
  * All or nothing: on error or cancellation no results are kept (an earlier run's results are
  * dropped too) and the message names the input or output, and the iteration.
- * @return ::EPV_OK; ::EPV_ERANGE (fewer than 2 iterations); ::EPV_ECALLBACK (the model
- *         returned non-zero); ::EPV_EDOMAIN (a non-finite output, a negative draw of a
+ * @param mc the handle; must not be NULL (::EPV_EINVAL, no message). Errors are reported on
+ *           the handle's context.
+ * @param iterations number of draws, >= 2.
+ * @param n_outputs number of outputs the model writes per draw, >= 1.
+ * @param model the model; must not be NULL; called concurrently from worker threads.
+ * @param payload passed to every call of `model`; may be NULL; not owned.
+ * @return ::EPV_OK; ::EPV_EINVAL (NULL model); ::EPV_ESTATE (no inputs); ::EPV_ERANGE (fewer
+ *         than 2 iterations, no output, too many values); ::EPV_ECALLBACK (the model
+ *         returned non-zero); ::EPV_ENOMEM; ::EPV_EDOMAIN (a non-finite output, a negative draw of a
  *         non-negative input); ::EPV_ECANCELLED (the progress callback asked to stop).
  */
 EPV_API int epv_mc_run(epv_mc *mc, size_t iterations, size_t n_outputs, epv_mc_model_fn model,
@@ -154,7 +240,15 @@ typedef struct epv_mc_summary {
 } epv_mc_summary;
 /** Initialiser of ::epv_mc_summary. */
 #define EPV_MC_SUMMARY_INIT { EPV_MC_SUMMARY_VERSION, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_MC_SUMMARY_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_MC_SUMMARY_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_MC_SUMMARY_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_mc_summary_init(epv_ctx *ctx, epv_mc_summary *x, unsigned int version);
 
 /**
@@ -162,24 +256,56 @@ EPV_API int epv_mc_summary_init(epv_ctx *ctx, epv_mc_summary *x, unsigned int ve
  * the mean or standard deviation of the draws overflows. When the mean is 0 (or so small that
  * the relative bounds overflow) u_lower_pct and u_upper_pct are HUGE_VAL: a caller reporting
  * U% must refuse that case (epv_sink_unc_approach2() returns ::EPV_EDOMAIN).
+ * @param mc the handle; must not be NULL (::EPV_EINVAL, no message). Errors are reported on
+ *           the handle's context.
+ * @param output output index j, 0..n_outputs - 1 of the last run.
+ * @param[out] out versioned summary (initialised by the caller); must not be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL, ::EPV_EVERSION, ::EPV_ESTATE, ::EPV_ERANGE.
  */
 EPV_API int epv_mc_summarize(epv_mc *mc, size_t output, epv_mc_summary *out);
 /**
  * Percentiles of output j (each 0 < p < 100; linear interpolation between order statistics,
  * the same rule as NumPy's default and R's type 7).
+ * @param mc the handle; must not be NULL (::EPV_EINVAL, no message). Errors are reported on
+ *           the handle's context.
+ * @param output output index j, 0..n_outputs - 1 of the last run.
+ * @param pct n percentiles, each in (0, 100); must not be NULL.
+ * @param n number of percentiles, >= 1.
+ * @param[out] out n values, unit of the output; must not be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL, n == 0), ::EPV_ERANGE (a percentile or j out of
+ *         range), ::EPV_ESTATE (no run).
  */
 EPV_API int epv_mc_percentiles(epv_mc *mc, size_t output, const double *pct, size_t n,
                                double *out);
 /**
  * Histogram of output j in nbins equal bins over [lower, upper]; lower == upper == 0 means
  * [min, max] of the draws. Values outside are not counted; the last bin includes `upper`.
+ * @param mc the handle; must not be NULL (::EPV_EINVAL, no message). Errors are reported on
+ *           the handle's context.
+ * @param output output index j, 0..n_outputs - 1 of the last run.
+ * @param nbins number of bins, >= 1.
+ * @param lower lower edge of the first bin, unit of the output (finite).
+ * @param upper upper edge of the last bin (finite, > lower).
+ * @param[out] counts nbins counts; must not be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL, nbins == 0), ::EPV_ERANGE (range or j), ::EPV_ESTATE.
  */
 EPV_API int epv_mc_histogram(epv_mc *mc, size_t output, size_t nbins, double lower, double upper,
                              epv_i64 *counts);
-/** Copy the draws of output j (in iteration order) into buf (at least `iterations` long). */
+/**
+ * Copy the draws of output j (in iteration order) into buf.
+ * @param mc the handle; must not be NULL (::EPV_EINVAL, no message). Errors are reported on
+ *           the handle's context.
+ * @param output output index j, 0..n_outputs - 1 of the last run.
+ * @param[out] buf receives the draws; must not be NULL.
+ * @param bufsize number of doubles `buf` holds, at least the run's iterations.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_ESTATE (no run), ::EPV_ERANGE (j or bufsize).
+ */
 EPV_API int epv_mc_samples(epv_mc *mc, size_t output, double *buf, size_t bufsize);
 /**
  * The draws of output j in iteration order, without a copy.
+ * @param mc the handle; must not be NULL (::EPV_EINVAL, no message). Errors are reported on
+ *           the handle's context.
+ * @param output output index j, 0..n_outputs - 1 of the last run.
  * @param[out] values receives a pointer owned by the handle, valid until the next
  *             epv_mc_run(), epv_mc_add_input() (or another change of inputs) or epv_mc_free().
  * @param[out] n receives the number of draws.
@@ -189,9 +315,18 @@ EPV_API int epv_mc_column(epv_mc *mc, size_t output, const double **values, size
 
 /**
  * Write a histogram of output j as an SVG bar chart (UTF-8 text) at `path`.
- * @param title chart title (may be NULL); @param unit axis label (may be NULL).
+ * @param mc the handle; must not be NULL (::EPV_EINVAL, no message). Errors are reported on
+ *           the handle's context.
+ * @param output output index j, 0..n_outputs - 1 of the last run.
+ * @param nbins number of bars, 1..10000.
+ * @param title chart title (may be NULL).
+ * @param unit axis label (may be NULL).
  * @param scale every value is shown as value * scale (e.g. 1e-4 / years to show a total in t
  *        as 万 t a year, the basis a program prints beside it); 1 shows the draws as they are.
+ *        Must be positive and finite.
+ * @param path file to write (through a temporary file renamed into place); must not be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL, bad scale), ::EPV_ESTATE (no run), ::EPV_ERANGE
+ *         (j or nbins), ::EPV_EIO, ::EPV_ENOMEM.
  */
 EPV_API int epv_mc_write_histogram_svg(epv_mc *mc, size_t output, size_t nbins, const char *title,
                                        const char *unit, double scale, const char *path);

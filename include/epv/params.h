@@ -61,7 +61,15 @@ typedef struct epv_params_species {
  *  (the Fang fields must be set to NaN by the caller when a row has none). */
 #define EPV_PARAMS_SPECIES_INIT { EPV_PARAMS_SPECIES_VERSION, "", "", "", 0, 0.0, 0.0, 0.0, 0.0, \
     0.0, 0.0, "", "", 0 }
-/** Function twin of ::EPV_PARAMS_SPECIES_INIT (which also sets fang_a and fang_b to NaN). */
+/**
+ * Function twin of ::EPV_PARAMS_SPECIES_INIT (which also sets fang_a and fang_b to NaN).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_PARAMS_SPECIES_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_params_species_init(epv_ctx *ctx, epv_params_species *x, unsigned int version);
 
 /** Version of ::epv_params_ipcc_growth this header describes. */
@@ -81,7 +89,15 @@ typedef struct epv_params_ipcc_growth {
 } epv_params_ipcc_growth;
 /** Initialiser of ::epv_params_ipcc_growth. */
 #define EPV_PARAMS_IPCC_GROWTH_INIT { EPV_PARAMS_IPCC_GROWTH_VERSION, "", "", "", 0.0, 0.0, 0.0, 0.0, "", 0 }
-/** Function twin of ::EPV_PARAMS_IPCC_GROWTH_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_PARAMS_IPCC_GROWTH_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_PARAMS_IPCC_GROWTH_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_params_ipcc_growth_init(epv_ctx *ctx, epv_params_ipcc_growth *x, unsigned int version);
 
 /** Version of ::epv_params_source this header describes. */
@@ -94,44 +110,122 @@ typedef struct epv_params_source {
 } epv_params_source;
 /** Initialiser of ::epv_params_source. */
 #define EPV_PARAMS_SOURCE_INIT { EPV_PARAMS_SOURCE_VERSION, NULL, NULL }
-/** Function twin of ::EPV_PARAMS_SOURCE_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_PARAMS_SOURCE_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_PARAMS_SOURCE_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_params_source_init(epv_ctx *ctx, epv_params_source *x, unsigned int version);
 
 /** Opaque parameter table: species rows, IPCC growth rows and their sources. */
 typedef struct epv_params epv_params;
 
-/** Load the default table shipped with the library (data/params/species.xml). */
+/**
+ * Load the default table shipped with the library (data/params/species.xml).
+ * @param ctx the context the table allocates from; must not be NULL and must outlive the
+ *            table.
+ * @param[out] out receives the table (free with epv_params_free()); must not be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `out`), ::EPV_ENOTFOUND (resource missing from the
+ *         library), ::EPV_ENOMEM, or an error of epv_params_load_memory().
+ */
 EPV_API int epv_params_load_default(epv_ctx *ctx, epv_params **out);
-/** Load a table from a file validated against schema/params.xsd. Errors name file and line. */
+/**
+ * Load a table from a file validated against schema/params.xsd. Errors name file and line.
+ * @param ctx the context the table allocates from; must not be NULL and must outlive the
+ *            table.
+ * @param path file name; must not be NULL.
+ * @param[out] out receives the table (free with epv_params_free()); NULL on failure. Must not
+ *            be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EIO (unreadable), ::EPV_EPARSE (not
+ *         well-formed, bad number), ::EPV_ESCHEMA (invalid against the schema), ::EPV_ERANGE
+ *         (a value out of its range), ::EPV_EEXISTS (a code or id twice), ::EPV_ENOTFOUND (a
+ *         row naming an undeclared source), ::EPV_ENOMEM.
+ */
 EPV_API int epv_params_load_file(epv_ctx *ctx, const char *path, epv_params **out);
-/** Load a table from a buffer; `name` is used in error messages. */
+/**
+ * Load a table from a buffer holding the XML of a file.
+ * @param ctx the context the table allocates from; must not be NULL and must outlive the
+ *            table.
+ * @param buf the XML text; need not be NUL-terminated; must not be NULL; not kept.
+ * @param len length of `buf` in bytes.
+ * @param name name used in error messages in place of a file name; NULL: "(buffer)".
+ * @param[out] out receives the table (free with epv_params_free()); NULL on failure. Must not
+ *            be NULL.
+ * @return as epv_params_load_file() (without ::EPV_EIO).
+ */
 EPV_API int epv_params_load_memory(epv_ctx *ctx, const char *buf, size_t len, const char *name,
                                    epv_params **out);
 /**
  * Merge a file over a table: rows with an existing code replace the old row, new rows are
  * added. All or nothing: on any error the table is unchanged.
+ * @param ctx the context the table allocates from; must not be NULL.
+ * @param params the table; must not be NULL.
+ * @param path file to merge (same schema as epv_params_load_file()); must not be NULL.
+ * @return as epv_params_load_file().
  */
 EPV_API int epv_params_merge_file(epv_ctx *ctx, epv_params *params, const char *path);
-/** Free a table. NULL is a no-op. */
+/**
+ * Free a table (strings it handed out become invalid).
+ * @param params the table; NULL is a no-op.
+ */
 EPV_API void epv_params_free(epv_params *params);
 
-/** Number of species rows. */
+/**
+ * Number of species rows.
+ * @param params the table; may be NULL (then 0).
+ * @return the number of rows.
+ */
 EPV_API size_t epv_params_species_count(const epv_params *params);
-/** Copy species row i into *out. ::EPV_ERANGE if i is out of range. */
+/**
+ * Copy species row i into *out.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param params the table; must not be NULL.
+ * @param i row index, 0..epv_params_species_count() - 1.
+ * @param[out] out versioned row (initialised by the caller); written only on success.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EVERSION, ::EPV_ERANGE (`i` out of range).
+ */
 EPV_API int epv_params_species_at(epv_ctx *ctx, const epv_params *params, size_t i, epv_params_species *out);
 /**
  * Find a species by code, Chinese name or English name (tried in that order; code and
  * Chinese name match exactly, the English name ignoring ASCII case).
- * @return ::EPV_OK or ::EPV_ENOTFOUND ("species: unknown 'x'").
+ * @param ctx may be NULL; receives the message of an error.
+ * @param params the table; must not be NULL.
+ * @param key code, Chinese name (UTF-8) or English name; must not be NULL.
+ * @param[out] out versioned row (initialised by the caller); written only on success.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EVERSION, or ::EPV_ENOTFOUND ("species:
+ *         unknown 'x'").
  */
 EPV_API int epv_params_species_find(epv_ctx *ctx, const epv_params *params, const char *key,
                                     epv_params_species *out);
-/** Add a row or replace the row with the same code, after range checks on every value. */
+/**
+ * Add a row or replace the row with the same code, after range checks on every value. On
+ * error the table is unchanged.
+ * @param ctx the context the table allocates from; must not be NULL.
+ * @param params the table; must not be NULL.
+ * @param row versioned row to copy in; must not be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL, an inconsistent row such as Fang's a without b),
+ *         ::EPV_EVERSION, ::EPV_ERANGE (a value out of range, named), ::EPV_ENOTFOUND (an
+ *         undeclared source id), ::EPV_ENOMEM.
+ */
 EPV_API int epv_params_species_set(epv_ctx *ctx, epv_params *params, const epv_params_species *row);
 /**
  * Override one value of one species: field is "wood_density", "bef", "root_shoot",
  * "carbon_fraction", "fang_a" or "fang_b"; `source` names where the new value comes from.
  * Checks the value's range; on error nothing changes.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param params the table; must not be NULL.
+ * @param species code, Chinese name or English name of the species row; must not be NULL.
+ * @param field "wood_density", "bef", "root_shoot", "carbon_fraction", "fang_a" or "fang_b";
+ *              must not be NULL.
+ * @param value the new value, in the field's unit (range-checked).
+ * @param source source id of the new value (shorter than ::EPV_PARAMS_NAME_MAX); must not be
+ *               NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL, unknown field, source too long), ::EPV_ENOTFOUND
+ *         (unknown species), ::EPV_ERANGE (value out of range).
  */
 EPV_API int epv_params_species_override(epv_ctx *ctx, epv_params *params, const char *species,
                                         const char *field, double value, const char *source);
@@ -140,8 +234,14 @@ EPV_API int epv_params_species_override(epv_ctx *ctx, epv_params *params, const 
  * Source id of one value of one species: field as in epv_params_species_override().
  * Values loaded from a file take the row's `source` (or the file's per-value
  * `<field>_source` attribute); an override records its own source here.
- * @param[out] source_out receives a string owned by the table (valid until it is modified).
- * @return ::EPV_OK, ::EPV_ENOTFOUND (unknown species) or ::EPV_EINVAL (unknown field).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param params the table; must not be NULL.
+ * @param species code, Chinese name or English name of the species row; must not be NULL.
+ * @param field "wood_density", "bef", "root_shoot", "carbon_fraction", "fang_a" or "fang_b";
+ *              must not be NULL.
+ * @param[out] source_out receives a string owned by the table (valid until it is modified);
+ *            must not be NULL.
+ * @return ::EPV_OK, ::EPV_ENOTFOUND (unknown species) or ::EPV_EINVAL (NULL, unknown field).
  */
 EPV_API int epv_params_species_value_source(epv_ctx *ctx, const epv_params *params, const char *species,
                                             const char *field, const char **source_out);
@@ -162,7 +262,15 @@ typedef struct epv_params_value_uncertainty {
 #define EPV_PARAMS_VALUE_UNCERTAINTY_VERSION 1
 /** Initialiser of ::epv_params_value_uncertainty. */
 #define EPV_PARAMS_VALUE_UNCERTAINTY_INIT { EPV_PARAMS_VALUE_UNCERTAINTY_VERSION, 0.0, NULL, 0 }
-/** Function twin of ::EPV_PARAMS_VALUE_UNCERTAINTY_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_PARAMS_VALUE_UNCERTAINTY_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise; must not be NULL.
+ * @param version the struct version the caller was built with
+ *                (::EPV_PARAMS_VALUE_UNCERTAINTY_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than this
+ *         library knows; nothing written).
+ */
 EPV_API int epv_params_value_uncertainty_init(epv_ctx *ctx, epv_params_value_uncertainty *x,
                                               unsigned int version);
 
@@ -170,41 +278,103 @@ EPV_API int epv_params_value_uncertainty_init(epv_ctx *ctx, epv_params_value_unc
  * Uncertainty recorded for one value of one species (field as in
  * epv_params_species_override()). Overriding a value drops its recorded uncertainty
  * (it belonged to the old value).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param params the table; must not be NULL.
+ * @param species code, Chinese name or English name of the species row; must not be NULL.
+ * @param field "wood_density", "bef", "root_shoot", "carbon_fraction", "fang_a" or "fang_b";
+ *              must not be NULL.
+ * @param[out] out versioned result (initialised by the caller); written only on success.
  * @return ::EPV_OK; ::EPV_ENOTFOUND for an unknown species or when no uncertainty is
  *         recorded for the field ("species 'x': bef: no uncertainty recorded");
- *         ::EPV_EINVAL for an unknown field.
+ *         ::EPV_EINVAL for NULL or an unknown field; ::EPV_EVERSION.
  */
 EPV_API int epv_params_species_uncertainty(epv_ctx *ctx, const epv_params *params, const char *species,
                                            const char *field, epv_params_value_uncertainty *out);
 /**
  * Record (or replace) the uncertainty of one value: u_pct in (0, 200] percent, `source` a
  * declared source id. On error nothing changes.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param params the table; must not be NULL.
+ * @param species code, Chinese name or English name of the species row; must not be NULL.
+ * @param field "wood_density", "bef", "root_shoot", "carbon_fraction", "fang_a" or "fang_b";
+ *              must not be NULL.
+ * @param u_pct U%, half-width of the 95% interval in percent of the value, in (0, 200].
+ * @param source source id (declared in the table, shorter than ::EPV_PARAMS_NAME_MAX); must
+ *               not be NULL.
+ * @param provisional 1 if not yet verified against the primary source, else 0.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL, unknown field, source too long, a Fang field of a
+ *         species without Fang coefficients), ::EPV_ENOTFOUND (unknown species or source),
+ *         ::EPV_ERANGE (u_pct).
  */
 EPV_API int epv_params_species_set_uncertainty(epv_ctx *ctx, epv_params *params, const char *species,
                                                const char *field, double u_pct, const char *source,
                                                int provisional);
 
-/** Number of IPCC growth rows. */
+/**
+ * Number of IPCC growth rows.
+ * @param params the table; may be NULL (then 0).
+ * @return the number of rows.
+ */
 EPV_API size_t epv_params_ipcc_growth_count(const epv_params *params);
-/** Copy IPCC growth row i into *out. */
+/**
+ * Copy IPCC growth row i into *out.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param params the table; must not be NULL.
+ * @param i row index, 0..epv_params_ipcc_growth_count() - 1.
+ * @param[out] out versioned row (initialised by the caller); written only on success.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EVERSION, ::EPV_ERANGE (`i` out of range).
+ */
 EPV_API int epv_params_ipcc_growth_at(epv_ctx *ctx, const epv_params *params, size_t i,
                                       epv_params_ipcc_growth *out);
 /**
  * Add an IPCC growth row, or replace the row of the same zone, region and forest type. Checked
  * as a loaded row is (ranges, a declared source); root_shoot may be NaN (then functions that
  * need it refuse the row rather than take 0).
+ * @param ctx the context; must not be NULL (the table may grow).
+ * @param params the table; must not be NULL.
+ * @param row versioned row with a declared source; must not be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EVERSION, ::EPV_ERANGE (naming the value),
+ *         ::EPV_ENOTFOUND (unknown source), ::EPV_ENOMEM.
  */
 EPV_API int epv_params_ipcc_growth_set(epv_ctx *ctx, epv_params *params, const epv_params_ipcc_growth *row);
-/** Find the IPCC growth row for zone, region and forest type (exact codes). */
+/**
+ * Find the IPCC growth row for zone, region and forest type (exact codes).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param params the table; must not be NULL.
+ * @param zone climate zone code of the row; must not be NULL.
+ * @param region continent/region code of the row; must not be NULL.
+ * @param forest_type forest type code of the row; must not be NULL.
+ * @param[out] out versioned row (initialised by the caller); written only on success.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EVERSION, ::EPV_ENOTFOUND (no such row; the
+ *         message names the three codes).
+ */
 EPV_API int epv_params_ipcc_growth_find(epv_ctx *ctx, const epv_params *params, const char *zone,
                                         const char *region, const char *forest_type,
                                         epv_params_ipcc_growth *out);
 
-/** Number of sources. */
+/**
+ * Number of sources.
+ * @param params the table; may be NULL (then 0).
+ * @return the number of sources.
+ */
 EPV_API size_t epv_params_source_count(const epv_params *params);
-/** Source i (strings valid while the table lives and is not modified). */
+/**
+ * Source i (strings valid while the table lives and is not modified).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param params the table; must not be NULL.
+ * @param i source index, 0..epv_params_source_count() - 1.
+ * @param[out] out versioned source (initialised by the caller); written only on success.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EVERSION, ::EPV_ERANGE (`i` out of range).
+ */
 EPV_API int epv_params_source_at(epv_ctx *ctx, const epv_params *params, size_t i, epv_params_source *out);
-/** Find a source by id. */
+/**
+ * Find a source by id (strings valid while the table lives and is not modified).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param params the table; must not be NULL.
+ * @param id source id; must not be NULL.
+ * @param[out] out versioned source (initialised by the caller); written only on success.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EVERSION, ::EPV_ENOTFOUND (unknown id).
+ */
 EPV_API int epv_params_source_find(epv_ctx *ctx, const epv_params *params, const char *id,
                                    epv_params_source *out);
 

@@ -69,7 +69,15 @@ typedef struct epv_stratum {
  */
 #define EPV_STRATUM_INIT { EPV_STRATUM_VERSION, "", "", 0.0, 0, EPV_FOREST_BIOMASS_BEF, \
     EPV_GROWTH_CURVE_INIT, 0, EPV_GROWTH_CURVE_INIT, 0.0, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_STRATUM_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_STRATUM_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_STRATUM_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_stratum_init(epv_ctx *ctx, epv_stratum *x, unsigned int version);
 
 /** Opaque project definition. */
@@ -77,11 +85,20 @@ typedef struct epv_project epv_project;
 
 /**
  * Create an empty project.
+ * @param ctx the context the project allocates from; must not be NULL and must outlive it.
+ * @param name project name (UTF-8, copied); must not be NULL.
+ * @param kind the methodology family.
+ * @param start_year first calendar year of the crediting period, 1900..2200.
  * @param crediting_years 20..40 (::EPV_ERANGE otherwise).
+ * @param[out] out receives the project (free with epv_project_free()); must not be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL, unknown kind), ::EPV_ERANGE (years), ::EPV_ENOMEM.
  */
 EPV_API int epv_project_new(epv_ctx *ctx, const char *name, epv_project_kind kind, int start_year,
                             int crediting_years, epv_project **out);
-/** Free a project. NULL is a no-op. */
+/**
+ * Free a project (strings it handed out become invalid).
+ * @param project the project; NULL is a no-op.
+ */
 EPV_API void epv_project_free(epv_project *project);
 /**
  * Load a project from XML (schema/project.xsd). Species are resolved against `params`;
@@ -89,34 +106,111 @@ EPV_API void epv_project_free(epv_project *project);
  * ::EPV_PROJECT_AREA_MAX_HA, fractions above 1, per-hectare rates and stocks above their
  * EPV_PROJECT_*_MAX bounds, a growth curve that goes negative and a crediting period outside
  * 20–40 years are errors naming file, line and field.
+ * @param ctx the context the project allocates from; must not be NULL and must outlive it.
+ * @param path file name; must not be NULL.
+ * @param params the parameter table species are resolved against; must not be NULL; not kept
+ *               (the values are copied).
+ * @param[out] out receives the project (free with epv_project_free()); must not be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EIO, ::EPV_EPARSE, ::EPV_ESCHEMA,
+ *         ::EPV_ENOTFOUND (unknown species), ::EPV_ERANGE, ::EPV_EDOMAIN (a curve going
+ *         negative), ::EPV_EEXISTS (a stratum id twice), ::EPV_ENOMEM.
  */
 EPV_API int epv_project_load_file(epv_ctx *ctx, const char *path, const epv_params *params,
                                   epv_project **out);
-/** Like epv_project_load_file() from a buffer; `name` is used in messages. */
+/**
+ * Like epv_project_load_file() from a buffer.
+ * @param ctx the context the project allocates from; must not be NULL and must outlive it.
+ * @param buf the XML text; need not be NUL-terminated; must not be NULL; not kept.
+ * @param len length of `buf` in bytes.
+ * @param name name used in messages in place of a file name; NULL: "(buffer)".
+ * @param params the parameter table species are resolved against; must not be NULL.
+ * @param[out] out receives the project (free with epv_project_free()); must not be NULL.
+ * @return as epv_project_load_file() (without ::EPV_EIO).
+ */
 EPV_API int epv_project_load_memory(epv_ctx *ctx, const char *buf, size_t len, const char *name,
                                     const epv_params *params, epv_project **out);
-/** Add a stratum after checking it (species resolved against params; version checked). All or nothing. */
+/**
+ * Add a stratum after checking it (species resolved against params; version checked). All or
+ * nothing: on error the project is unchanged.
+ * @param ctx the context the project allocates from; must not be NULL.
+ * @param project the project; must not be NULL.
+ * @param params the table the stratum's species is resolved against (values copied); must
+ *               not be NULL.
+ * @param stratum versioned stratum (copied; curves must carry a known version); must not be
+ *                NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL, empty or too long id, unknown method), ::EPV_EVERSION,
+ *         ::EPV_EEXISTS (id used twice), ::EPV_ERANGE (a value out of range, named),
+ *         ::EPV_ENOTFOUND (unknown species), ::EPV_EDOMAIN (a curve leaving its domain),
+ *         ::EPV_ENOMEM.
+ */
 EPV_API int epv_project_add_stratum(epv_ctx *ctx, epv_project *project, const epv_params *params,
                                     const epv_stratum *stratum);
-/** Record a disturbance: in `year`, `fraction` (0..1] of the stratum's tree carbon is lost. */
+/**
+ * Record a disturbance: in `year`, `fraction` (0..1] of the stratum's tree carbon is lost.
+ * @param ctx the context the project allocates from; must not be NULL.
+ * @param project the project; must not be NULL.
+ * @param stratum_id id of a stratum already added; must not be NULL.
+ * @param year calendar year, within the crediting period.
+ * @param fraction share of the tree carbon lost, (0, 1].
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_ENOTFOUND (unknown stratum), ::EPV_ERANGE
+ *         (year or fraction), ::EPV_ENOMEM.
+ */
 EPV_API int epv_project_add_disturbance(epv_ctx *ctx, epv_project *project, const char *stratum_id,
                                         int year, double fraction);
-/** Set the leakage fraction (0..1; default 0 as in AR-CM-001). */
+/**
+ * Set the leakage fraction (default 0 as in AR-CM-001).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param project the project; must not be NULL.
+ * @param fraction share of the project removals lost to leakage, 0..1.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_ERANGE (fraction).
+ */
 EPV_API int epv_project_set_leakage(epv_ctx *ctx, epv_project *project, double fraction);
 
-/** Project name (owned by the project). */
+/**
+ * Project name.
+ * @param project the project; may be NULL (then NULL).
+ * @return the name, owned by the project (valid while it lives).
+ */
 EPV_API const char *epv_project_name(const epv_project *project);
-/** Project kind. */
+/**
+ * Project kind.
+ * @param project the project; may be NULL (then ::EPV_PROJECT_AFFORESTATION).
+ * @return the kind.
+ */
 EPV_API epv_project_kind epv_project_kind_of(const epv_project *project);
-/** First calendar year of the crediting period. */
+/**
+ * First calendar year of the crediting period.
+ * @param project the project; may be NULL (then 0).
+ * @return the start year.
+ */
 EPV_API int epv_project_start_year(const epv_project *project);
-/** Length of the crediting period, years. */
+/**
+ * Length of the crediting period.
+ * @param project the project; may be NULL (then 0).
+ * @return the number of years, 20..40.
+ */
 EPV_API int epv_project_crediting_years(const epv_project *project);
-/** Number of strata. */
+/**
+ * Number of strata.
+ * @param project the project; may be NULL (then 0).
+ * @return the number of strata added.
+ */
 EPV_API size_t epv_project_stratum_count(const epv_project *project);
-/** Copy stratum i into *out (initialised with ::EPV_STRATUM_INIT). */
+/**
+ * Copy stratum i (in the order added) into *out.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param project the project; must not be NULL.
+ * @param i stratum index, 0..epv_project_stratum_count() - 1.
+ * @param[out] out versioned stratum (initialised with ::EPV_STRATUM_INIT); written only on
+ *            success.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EVERSION, ::EPV_ERANGE (`i` out of range).
+ */
 EPV_API int epv_project_stratum_at(epv_ctx *ctx, const epv_project *project, size_t i, epv_stratum *out);
-/** Total area of all strata, ha. */
+/**
+ * Total area of all strata.
+ * @param project the project; may be NULL (then 0).
+ * @return the area, ha.
+ */
 EPV_API double epv_project_area_ha(const epv_project *project);
 
 /** Version of ::epv_project_period this header describes. */
@@ -129,11 +223,30 @@ typedef struct epv_project_period {
 } epv_project_period;
 /** Initialiser of ::epv_project_period. */
 #define EPV_PROJECT_PERIOD_INIT { EPV_PROJECT_PERIOD_VERSION, 0, 0 }
-/** Function twin of ::EPV_PROJECT_PERIOD_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_PROJECT_PERIOD_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_PROJECT_PERIOD_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_project_period_init(epv_ctx *ctx, epv_project_period *x, unsigned int version);
-/** Number of monitoring periods declared in the project file. */
+/**
+ * Number of monitoring periods declared in the project file.
+ * @param project the project; may be NULL (then 0).
+ * @return the number of periods.
+ */
 EPV_API size_t epv_project_period_count(const epv_project *project);
-/** Monitoring period i. */
+/**
+ * Monitoring period i (in file order).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param project the project; must not be NULL.
+ * @param i period index, 0..epv_project_period_count() - 1.
+ * @param[out] out versioned period (initialised by the caller); written only on success.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EVERSION, ::EPV_ERANGE (`i` out of range).
+ */
 EPV_API int epv_project_period_at(epv_ctx *ctx, const epv_project *project, size_t i, epv_project_period *out);
 
 /** Version of ::epv_project_claim this header describes. */
@@ -148,11 +261,30 @@ typedef struct epv_project_claim {
 } epv_project_claim;
 /** Initialiser of ::epv_project_claim. */
 #define EPV_PROJECT_CLAIM_INIT { EPV_PROJECT_CLAIM_VERSION, NULL, 0.0, 0.0, NULL }
-/** Function twin of ::EPV_PROJECT_CLAIM_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_PROJECT_CLAIM_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_PROJECT_CLAIM_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_project_claim_init(epv_ctx *ctx, epv_project_claim *x, unsigned int version);
-/** Number of claims declared in the project file. */
+/**
+ * Number of claims declared in the project file.
+ * @param project the project; may be NULL (then 0).
+ * @return the number of claims.
+ */
 EPV_API size_t epv_project_claim_count(const epv_project *project);
-/** Claim i. */
+/**
+ * Claim i (in file order); its strings are owned by the project.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param project the project; must not be NULL.
+ * @param i claim index, 0..epv_project_claim_count() - 1.
+ * @param[out] out versioned claim (initialised by the caller); written only on success.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EVERSION, ::EPV_ERANGE (`i` out of range).
+ */
 EPV_API int epv_project_claim_at(epv_ctx *ctx, const epv_project *project, size_t i, epv_project_claim *out);
 
 /** Origin of a stratum's stand, which picks its IPCC Tier-1 row (plantation rows by conifer or

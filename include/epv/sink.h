@@ -74,7 +74,15 @@ typedef struct epv_sink_year {
 } epv_sink_year;
 /** Initialiser of ::epv_sink_year. */
 #define EPV_SINK_YEAR_INIT { EPV_SINK_YEAR_VERSION, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_SINK_YEAR_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_SINK_YEAR_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_SINK_YEAR_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_sink_year_init(epv_ctx *ctx, epv_sink_year *x, unsigned int version);
 
 /** Version of ::epv_sink_period this header describes. */
@@ -93,17 +101,31 @@ typedef struct epv_sink_period {
 } epv_sink_period;
 /** Initialiser of ::epv_sink_period. */
 #define EPV_SINK_PERIOD_INIT { EPV_SINK_PERIOD_VERSION, 0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_SINK_PERIOD_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_SINK_PERIOD_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_SINK_PERIOD_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_sink_period_init(epv_ctx *ctx, epv_sink_period *x, unsigned int version);
 
 /** Opaque estimation result. */
 typedef struct epv_sink_result epv_sink_result;
 
 /**
- * Estimate a project over its crediting period.
+ * Estimate a project over its crediting period (epv_sink_estimate_ex() with
+ * ::EPV_SINK_OPTIONS_INIT).
+ * @param ctx required (the result allocates from it and must not outlive it); ::EPV_EINVAL if
+ *            NULL.
+ * @param project the project, with at least one stratum; must not be NULL; only read.
  * @param params if not NULL, species parameters are read again from this table (so values
  *        overridden after the project was loaded take effect); NULL uses the parameters
  *        resolved when each stratum was added.
+ * @param[out] out receives the result (free with epv_sink_result_free()); must not be NULL.
+ * @return as epv_sink_estimate_ex().
  */
 EPV_API int epv_sink_estimate(epv_ctx *ctx, const epv_project *project, const epv_params *params,
                               epv_sink_result **out);
@@ -118,24 +140,77 @@ typedef struct epv_sink_options {
 
 /** Initialiser of ::epv_sink_options: the crediting period, per-stratum figures kept. */
 #define EPV_SINK_OPTIONS_INIT { EPV_SINK_OPTIONS_VERSION, 0, 1 }
-/** Function twin of ::EPV_SINK_OPTIONS_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_SINK_OPTIONS_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_SINK_OPTIONS_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_sink_options_init(epv_ctx *ctx, epv_sink_options *x, unsigned int version);
 /**
  * Estimate with options: e.g. project beyond the crediting period for planning, or keep
  * only totals for very large projects (per-stratum queries then return ::EPV_ESTATE).
+ * @param ctx required (the result allocates from it and must not outlive it); ::EPV_EINVAL if
+ *            NULL.
+ * @param project the project, with at least one stratum; must not be NULL; only read.
+ * @param params NULL, or the table species parameters are read from again (as
+ *               epv_sink_estimate()).
+ * @param options versioned options; must not be NULL.
+ * @param[out] out receives the result (free with epv_sink_result_free()); must not be NULL.
+ * @return ::EPV_OK; ::EPV_EINVAL (NULL argument); ::EPV_EVERSION; ::EPV_ESTATE (project
+ *         without strata); ::EPV_ERANGE (options.years outside 0-200, or a stratum's input);
+ *         ::EPV_ENOTFOUND (a species missing from `params`); the errors of the growth and
+ *         forest functions for a stratum (e.g. ::EPV_EDOMAIN), prefixed with the stratum;
+ *         ::EPV_ENOMEM.
  */
 EPV_API int epv_sink_estimate_ex(epv_ctx *ctx, const epv_project *project, const epv_params *params,
                                  const epv_sink_options *options, epv_sink_result **out);
-/** Free a result. NULL is a no-op. */
+/**
+ * Free a result (pointers it handed out become invalid).
+ * @param result the result; NULL is a no-op.
+ */
 EPV_API void epv_sink_result_free(epv_sink_result *result);
-/** Number of years estimated (the crediting period unless options said otherwise). */
+/**
+ * Number of years estimated (the crediting period unless options said otherwise).
+ * @param result the result; may be NULL (then 0).
+ * @return the number of years.
+ */
 EPV_API size_t epv_sink_result_years(const epv_sink_result *result);
-/** Project totals for year index i (0 = start year) into *out (initialised with ::EPV_SINK_YEAR_INIT). */
+/**
+ * Project totals for one year.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param result the result; must not be NULL.
+ * @param i year index, 0 = start year, up to epv_sink_result_years() - 1.
+ * @param[out] out versioned year (initialised with ::EPV_SINK_YEAR_INIT); written only on
+ *            success.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EVERSION, ::EPV_ERANGE (`i` out of range).
+ */
 EPV_API int epv_sink_result_year(epv_ctx *ctx, const epv_sink_result *result, size_t i, epv_sink_year *out);
-/** One stratum's figures for year index i. */
+/**
+ * One stratum's figures for one year.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param result the result; must not be NULL.
+ * @param stratum stratum index, in project order (epv_project_stratum_at()).
+ * @param i year index, 0 = start year.
+ * @param[out] out versioned year (initialised by the caller); written only on success.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EVERSION, ::EPV_ERANGE (an index out of
+ *         range), ::EPV_ESTATE (estimated with keep_strata = 0).
+ */
 EPV_API int epv_sink_result_stratum_year(epv_ctx *ctx, const epv_sink_result *result, size_t stratum,
                                          size_t i, epv_sink_year *out);
-/** Totals for the calendar years first..last (inclusive, within the crediting period). */
+/**
+ * Totals for the calendar years first..last (inclusive, within the years estimated).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param result the result; must not be NULL.
+ * @param first_year first calendar year of the span.
+ * @param last_year last calendar year of the span, >= first_year.
+ * @param[out] out versioned totals (initialised by the caller); written only on success.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EVERSION, ::EPV_ERANGE (span outside the
+ *         years estimated or reversed).
+ */
 EPV_API int epv_sink_result_period(epv_ctx *ctx, const epv_sink_result *result, int first_year,
                                    int last_year, epv_sink_period *out);
 /** Columns of a result (the members of ::epv_sink_year). Values fixed, only appended. */
@@ -151,35 +226,63 @@ typedef enum epv_sink_col {
 
 /**
  * One column of the project totals, one value per year (index 0 = start year), in one call.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param result the result; must not be NULL.
+ * @param col the column.
  * @param[out] values receives a pointer owned by the result, valid for the result's life.
  * @param[out] n receives epv_sink_result_years().
- * @return ::EPV_OK, ::EPV_EINVAL (NULL or unknown column).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL or unknown column), ::EPV_ENOMEM.
  */
 EPV_API int epv_sink_result_column(epv_ctx *ctx, const epv_sink_result *result, epv_sink_col col,
                                    const double **values, size_t *n);
 /**
  * One column for every stratum and year in one call: a strata × years matrix, row-major
  * (values[s * years + i] is stratum s, year index i; strata in project order).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param result the result; must not be NULL.
+ * @param col the column.
  * @param[out] values receives a pointer owned by the result, valid for the result's life.
- * @param[out] nstrata, nyears receive the matrix's dimensions.
+ * @param[out] nstrata receives the number of rows (strata); must not be NULL.
+ * @param[out] nyears receives the number of columns (years); must not be NULL.
  * @return ::EPV_OK, ::EPV_EINVAL (NULL or unknown column), ::EPV_ESTATE (estimated with
- *         keep_strata = 0).
+ *         keep_strata = 0), ::EPV_ENOMEM.
  */
 EPV_API int epv_sink_result_stratum_column(epv_ctx *ctx, const epv_sink_result *result,
                                            epv_sink_col col, const double **values,
                                            size_t *nstrata, size_t *nyears);
 /**
  * The calendar years of the result (years[i] = start year + i).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param result the result; must not be NULL.
  * @param[out] years receives a pointer owned by the result, valid for the result's life.
+ * @param[out] n receives epv_sink_result_years(); must not be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_ENOMEM.
  */
 EPV_API int epv_sink_result_years_i64(epv_ctx *ctx, const epv_sink_result *result,
                                       const epv_i64 **years, size_t *n);
 
-/** Write the yearly project totals (and per-stratum net removals) as CSV. */
+/**
+ * Write the yearly project totals (and per-stratum net removals) as CSV, through a temporary
+ * file renamed into place (an existing file is replaced only on success).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param result the result; must not be NULL.
+ * @param path file to write; must not be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EIO (cannot write, naming the path),
+ *         ::EPV_ENOMEM.
+ */
 EPV_API int epv_sink_result_write_csv(epv_ctx *ctx, const epv_sink_result *result, const char *path);
 /**
  * Write an SVG line chart of cumulative net removals (t CO2e) against year, with an
  * optional reference line of `reference_tco2_yr` per year (0: none) labelled `reference_label`.
+ * The axis is in 10^4 t CO2e. Written through a temporary file renamed into place.
+ * @param ctx the context (scratch memory, messages); must not be NULL.
+ * @param result the result; must not be NULL.
+ * @param path file to write; must not be NULL.
+ * @param title chart title (UTF-8, escaped); NULL: "Cumulative net removals".
+ * @param reference_tco2_yr slope of the reference line, t CO2e per year (finite, >= 0).
+ * @param reference_label legend text of the reference line; may be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_ERANGE (reference_tco2_yr), ::EPV_EIO,
+ *         ::EPV_ENOMEM.
  */
 EPV_API int epv_sink_result_write_svg(epv_ctx *ctx, const epv_sink_result *result, const char *path,
                                       const char *title, double reference_tco2_yr,
@@ -198,7 +301,15 @@ typedef struct epv_sink_plausibility {
 } epv_sink_plausibility;
 /** Initialiser of ::epv_sink_plausibility. */
 #define EPV_SINK_PLAUSIBILITY_INIT { EPV_SINK_PLAUSIBILITY_VERSION, 0.0, 0.0, 0.0, 0.0, 0 }
-/** Function twin of ::EPV_SINK_PLAUSIBILITY_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_SINK_PLAUSIBILITY_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_SINK_PLAUSIBILITY_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_sink_plausibility_init(epv_ctx *ctx, epv_sink_plausibility *x, unsigned int version);
 
 /**
@@ -206,7 +317,14 @@ EPV_API int epv_sink_plausibility_init(epv_ctx *ctx, epv_sink_plausibility *x, u
  * the IPCC Tier 1 growth default for the zone: G_W·(1+R)·CF·44/12. This compares with ONE
  * row and with gross growth: for a project, prefer epv_sink_plausibility_project(), which
  * takes the rows of the project's own forest types and keeps gross and net apart.
- * @return ::EPV_OK; ::EPV_ENOTFOUND when the row has no root:shoot ratio (never taken as 0).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param claimed_tco2_yr the claimed sink, t CO2/yr (finite, >= 0).
+ * @param area_ha the area it is claimed over, ha (> 0).
+ * @param growth the IPCC growth row (epv_params_ipcc_growth_find()); must not be NULL.
+ * @param carbon_fraction CF, t C per t dry matter (> 0).
+ * @param[out] out versioned result (initialised by the caller); must not be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EVERSION, ::EPV_ERANGE (naming the value),
+ *         ::EPV_ENOTFOUND when the row has no root:shoot ratio (never taken as 0).
  */
 EPV_API int epv_sink_plausibility_check(epv_ctx *ctx, double claimed_tco2_yr, double area_ha,
                                         const epv_params_ipcc_growth *growth, double carbon_fraction,
@@ -314,7 +432,15 @@ typedef struct epv_sink_unc_options {
  */
 #define EPV_SINK_UNC_OPTIONS_INIT { EPV_SINK_UNC_OPTIONS_VERSION, 0.0, 0.0, NULL, NULL, NULL, \
     -1.0, 2000 }
-/** Function twin of ::EPV_SINK_UNC_OPTIONS_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_SINK_UNC_OPTIONS_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_SINK_UNC_OPTIONS_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_sink_unc_options_init(epv_ctx *ctx, epv_sink_unc_options *x, unsigned int version);
 
 /** Version of ::epv_sink_unc_result this header describes. */
@@ -337,7 +463,15 @@ typedef struct epv_sink_unc_result {
 /** Initialiser of ::epv_sink_unc_result. */
 #define EPV_SINK_UNC_RESULT_INIT { EPV_SINK_UNC_RESULT_VERSION, 0, 0, EPV_UNC_INTERVAL_INIT, \
     0.0, 0.0, 0.0, 0.0, 0.0, 0.0 }
-/** Function twin of ::EPV_SINK_UNC_RESULT_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_SINK_UNC_RESULT_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_SINK_UNC_RESULT_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_sink_unc_result_init(epv_ctx *ctx, epv_sink_unc_result *x, unsigned int version);
 
 /**
@@ -349,10 +483,17 @@ EPV_API int epv_sink_unc_result_init(epv_ctx *ctx, epv_sink_unc_result *x, unsig
  * before squaring (perfect correlation), as the Guidelines advise for correlated inputs.
  * Parts of the net removals that do not scale with the tree parameters (shrubs cleared,
  * soil, per-hectare baseline) carry the area's uncertainty only.
- * @param first_year, last_year the span (within the crediting period).
- * @param options ::EPV_SINK_UNC_OPTIONS_INIT or filled from it (version checked).
- * @param[out] out initialised with ::EPV_SINK_UNC_RESULT_INIT.
- * @return ::EPV_OK; ::EPV_ERANGE naming the option or the stratum for a negative or
+ * @param ctx required; ::EPV_EINVAL if NULL.
+ * @param project the project, with at least one stratum; must not be NULL.
+ * @param params the table the species parameters and their uncertainties come from; must
+ *        not be NULL.
+ * @param first_year first year of the span (within the crediting period).
+ * @param last_year last year of the span, >= first_year.
+ * @param options ::EPV_SINK_UNC_OPTIONS_INIT or filled from it (version checked); must not
+ *        be NULL.
+ * @param[out] out initialised with ::EPV_SINK_UNC_RESULT_INIT; must not be NULL.
+ * @return ::EPV_OK; ::EPV_EINVAL for a NULL argument; ::EPV_ESTATE for a project without
+ *         strata; ::EPV_ENOMEM; ::EPV_ERANGE naming the option or the stratum for a negative or
  *         non-finite U%, or when the combination overflows; ::EPV_ENOTFOUND naming species
  *         and field for a missing parameter uncertainty; ::EPV_EDOMAIN if the span's net
  *         removals are 0; ::EPV_EVERSION for an uninitialised struct.
@@ -370,6 +511,13 @@ EPV_API int epv_sink_unc_approach1(epv_ctx *ctx, const epv_project *project, con
  * (never silently clipped); a drawn curve outside its model's domain is an error naming the
  * stratum. Reproducible from epv_ctx_seed() and bit-identical whatever epv_ctx_threads().
  * Progress and cancellation through the context (epv_ctx_set_progress).
+ * @param ctx required (seed, threads, progress); ::EPV_EINVAL if NULL.
+ * @param project the project, with at least one stratum; must not be NULL.
+ * @param params the table of species parameters and uncertainties; must not be NULL.
+ * @param first_year first year of the span (within the crediting period).
+ * @param last_year last year of the span, >= first_year.
+ * @param options versioned options (iterations >= 2); must not be NULL.
+ * @param[out] out initialised with ::EPV_SINK_UNC_RESULT_INIT; must not be NULL.
  * @param[out] draws if not NULL, receives the Monte Carlo handle (output 0: the span's net
  *             removals, t CO2e), for epv_mc_column() or epv_mc_write_histogram_svg(); the
  *             caller frees it with epv_mc_free(). Set to NULL on error.
@@ -393,7 +541,15 @@ typedef struct epv_sink_sampling {
 } epv_sink_sampling;
 /** Initialiser of ::epv_sink_sampling. */
 #define EPV_SINK_SAMPLING_INIT { EPV_SINK_SAMPLING_VERSION, 0, 0.0, 0.0, 0.0, 0 }
-/** Function twin of ::EPV_SINK_SAMPLING_INIT; ::EPV_EVERSION for an unknown version. */
+/**
+ * Function twin of ::EPV_SINK_SAMPLING_INIT; ::EPV_EVERSION for an unknown version.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param[out] x the struct to initialise (every field to its documented default);
+ *            must not be NULL.
+ * @param version the struct version the caller was built with (::EPV_SINK_SAMPLING_VERSION).
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
+ *         this library knows; nothing written).
+ */
 EPV_API int epv_sink_sampling_init(epv_ctx *ctx, epv_sink_sampling *x, unsigned int version);
 
 /**
@@ -402,12 +558,22 @@ EPV_API int epv_sink_sampling_init(epv_ctx *ctx, epv_sink_sampling *x, unsigned 
  * (epv_sampling_plots_needed) with Neyman allocation. Stratum h has weight A_h/A, expected
  * stock per hectare μ_h from the estimate at the end of `year`, and standard deviation
  * s_h = CV_h·μ_h; the allowable error is precision_pct·Σ w_h μ_h /100.
+ * @param ctx required; ::EPV_EINVAL if NULL.
+ * @param project the project, with at least one stratum; must not be NULL.
+ * @param params NULL, or the table species parameters are read from again (as
+ *        epv_sink_estimate()).
+ * @param year the campaign's year, within the crediting period.
+ * @param confidence two-sided confidence level, in (0, 1) (CCER: 0.90).
+ * @param precision_pct target half-width in percent of the mean, in (0, 100) (CCER: 10).
+ * @param[out] out versioned result (initialised by the caller); must not be NULL.
  * @param cv_pct per-stratum coefficients of variation of plot stocks, percent (0–500], in
  *        project order (their source is the caller's: a pilot inventory or literature).
  * @param plot_area_ha plot size for the finite-population form (N = A/plot_area); 0: infinite.
  * @param n_h if not NULL, receives the plots per stratum (project order).
  * @return ::EPV_OK; ::EPV_ERANGE naming "cv_pct[i]", "precision_pct", "confidence" or the
- *         year; ::EPV_EDOMAIN if a stratum has no stock yet in that year.
+ *         year; ::EPV_EDOMAIN if a stratum has no stock yet in that year; ::EPV_EINVAL (NULL
+ *         argument); ::EPV_EVERSION; ::EPV_ESTATE (no strata); the errors of
+ *         epv_sink_estimate().
  */
 EPV_API int epv_sink_sampling_design(epv_ctx *ctx, const epv_project *project, const epv_params *params,
                                      int year, const double *cv_pct, double confidence,

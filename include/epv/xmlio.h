@@ -32,19 +32,37 @@ extern "C" {
  */
 EPV_API const char *epv_resource(const char *name, size_t *len);
 
-/** Number of shipped resources; with epv_resource_name() lets a tool list them. */
+/**
+ * Number of shipped resources; with epv_resource_name() lets a tool list them.
+ * @return the number of resources compiled into the library.
+ */
 EPV_API size_t epv_resource_count(void);
-/** Name of the i-th shipped resource, or NULL when i is out of range. */
+/**
+ * Name of a shipped resource.
+ * @param i index, 0..epv_resource_count() - 1.
+ * @return the name (static storage, e.g. "schema/species.xsd"), or NULL when i is out of range.
+ */
 EPV_API const char *epv_resource_name(size_t i);
 
 /**
  * Check that a file is safe, well-formed XML that validates against a shipped schema.
- * @param path file to check.
- * @param schema resource name of the schema, e.g. "schema/species.xsd".
- * @return ::EPV_OK, ::EPV_EIO, ::EPV_EPARSE (with line), ::EPV_ESCHEMA (with line and element).
+ * @param ctx may be NULL; receives the message of an error.
+ * @param path file to check; must not be NULL.
+ * @param schema resource name of the schema, e.g. "schema/species.xsd"; must not be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EIO, ::EPV_EPARSE (with line; also an empty file
+ *         or one larger than ::EPV_XML_MAX_BYTES), ::EPV_ESCHEMA (with line and element),
+ *         ::EPV_ENOTFOUND (unknown schema resource), ::EPV_ENOMEM.
  */
 EPV_API int epv_xml_validate_file(epv_ctx *ctx, const char *path, const char *schema);
-/** Like epv_xml_validate_file() for a buffer; `name` is used in error messages. */
+/**
+ * Like epv_xml_validate_file() for a buffer.
+ * @param ctx may be NULL; receives the message of an error.
+ * @param buf the XML text; need not be NUL-terminated; must not be NULL; not kept.
+ * @param len length of `buf` in bytes, 1..::EPV_XML_MAX_BYTES.
+ * @param name name used in error messages in place of a file name; NULL: "(buffer)".
+ * @param schema resource name of the schema; must not be NULL.
+ * @return as epv_xml_validate_file() (without ::EPV_EIO).
+ */
 EPV_API int epv_xml_validate_memory(epv_ctx *ctx, const char *buf, size_t len, const char *name,
                                     const char *schema);
 
