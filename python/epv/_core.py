@@ -116,9 +116,71 @@ def as_numpy(ptr, n, ctype="double"):
     return np.frombuffer(ffi.buffer(ptr, n * ffi.sizeof(ctype)), dtype=dtype).copy()
 
 
+def from_c(v):
+    """A C value as Python: char arrays and strings as str (None for NULL), nested structs as
+    dicts, numbers as they are."""
+    if not isinstance(v, ffi.CData):
+        return v
+    t = ffi.typeof(v)
+    if t.kind == "array" and t.item.cname == "char":
+        return ffi.string(v).decode("utf-8", "replace")
+    if t.kind == "pointer" and t.item.cname == "char":
+        return None if v == ffi.NULL else ffi.string(v).decode("utf-8", "replace")
+    if t.kind == "struct":
+        return struct_dict(v)
+    return v
+
+
+def struct_dict(s):
+    """A versioned struct's members (all but `version`) as a dict of Python values; pointers
+    other than strings are left out."""
+    out = {}
+    t = ffi.typeof(s)
+    if t.kind == "pointer":
+        t = t.item
+    for name, field in t.fields:
+        if name == "version":
+            continue
+        v = getattr(s, name)
+        if isinstance(v, ffi.CData):
+            t = ffi.typeof(v)
+            if not ((t.kind in ("array", "pointer") and t.item.cname == "char") or t.kind == "struct"):
+                continue
+        out[name] = from_c(v)
+    return out
+
+
+def new_struct(ctx, name, **members):
+    """A new versioned struct `name` (e.g. "epv_sink_period") initialised by its epv_<x>_init
+    function twin at the version this binding was generated for, then given `members`."""
+    p = ffi.new(name + " *")
+    init = getattr(lib, name + "_init")
+    version = getattr(lib, name.upper() + "_VERSION")
+    ctx.check(init(ctx.ptr, p, version))
+    keep = []
+    for k, v in members.items():
+        if isinstance(v, str):
+            t = ffi.typeof(getattr(p, k))
+            if t.kind == "array":
+                setattr(p, k, v.encode("utf-8"))
+                continue
+            v = ffi.new("char[]", v.encode("utf-8"))
+            keep.append(v)
+        setattr(p, k, v)
+    return p, keep
+
+
 def text(s):
     """A C string for an argument (UTF-8), or NULL for None."""
     return ffi.NULL if s is None else s.encode("utf-8")
+
+
+def status_name(code):
+    """The EPV_E* name of a status code, e.g. status_name(-21) == "EPV_ECANCELLED"."""
+    for name in dir(lib):
+        if name.startswith("EPV_E") and getattr(lib, name) == code:
+            return name
+    return str(code)
 
 
 def version():
