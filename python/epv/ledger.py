@@ -6,10 +6,10 @@ Ledger calls take no context: their errors are reported on the context the ledge
 opened with, and raised from it as epv.Error."""
 import datetime
 
-from ._core import ffi, lib, text
+from ._core import ffi, lib, new_struct, text
 
-_STATUS = {"held": "EPV_UNIT_HELD", "buffer": "EPV_UNIT_BUFFER", "retired": "EPV_UNIT_RETIRED",
-           "cancelled": "EPV_UNIT_CANCELLED"}
+_STATUS = {"held": "EPV_LEDGER_HELD", "buffer": "EPV_LEDGER_BUFFER", "retired": "EPV_LEDGER_RETIRED",
+           "cancelled": "EPV_LEDGER_CANCELLED"}
 
 
 def _date(d):
@@ -19,8 +19,9 @@ def _date(d):
     return ffi.new("epv_date *", tuple(d))[0]
 
 
-def _units(project, count=0, vintage=0, serials=None):
+def _units(ctx, project, count=0, vintage=0, serials=None):
     u = ffi.new("epv_ledger_units *")
+    ctx.check(lib.epv_ledger_units_init(ctx.ptr, u, lib.EPV_LEDGER_UNITS_VERSION))
     keep = ffi.new("char[]", project.encode("utf-8"))
     u.project, u.vintage, u.count = keep, vintage, count
     if serials is not None:
@@ -36,7 +37,7 @@ class Ledger:
         cfg = ffi.NULL
         if create:
             cfg = ffi.new("epv_ledger_config *")
-            lib.epv_ledger_config_default(cfg)
+            ctx.check(lib.epv_ledger_config_init(ctx.ptr, cfg, lib.EPV_LEDGER_CONFIG_VERSION))
         out = ffi.new("epv_ledger **")
         ctx.check(lib.epv_ledger_open(ctx.ptr, text(str(path)), flags, cfg, out))
         self.ctx, self.ptr = ctx, ffi.gc(out[0], lib.epv_ledger_close)
@@ -58,6 +59,7 @@ class Ledger:
     def project_register(self, request_id, project, name, methodology, owner_account,
                          crediting_start, crediting_end, forestry=True, buffer_bp=-1):
         p = ffi.new("epv_ledger_project *")
+        self.ctx.check(lib.epv_ledger_project_init(self.ctx.ptr, p, lib.EPV_LEDGER_PROJECT_VERSION))
         keep = [ffi.new("char[]", s.encode("utf-8")) for s in (project, name, methodology, owner_account)]
         p.id, p.name, p.methodology, p.owner_account = keep
         p.crediting_start, p.crediting_end = _date(crediting_start), _date(crediting_end)
@@ -76,6 +78,7 @@ class Ledger:
         """Record a verification and issue its whole tonnes; returns the issuance as a dict
         (serial_start, serial_end, holder_units, buffer_units, vintage)."""
         out = ffi.new("epv_ledger_issuance *")
+        self.ctx.check(lib.epv_ledger_issuance_init(self.ctx.ptr, out, lib.EPV_LEDGER_ISSUANCE_VERSION))
         self.ctx.check(lib.epv_ledger_issue_from_removals(
             self.ptr, text(request_id), text(project), period, text(report_id), text(verifier),
             net_removals_tco2e, deduction_tco2e, _date(applied), out))
@@ -83,13 +86,13 @@ class Ledger:
                                               "buffer_units", "vintage")}
 
     def transfer(self, request_id, from_account, to_account, project, count, vintage=0):
-        u, keep = _units(project, count, vintage)
+        u, keep = _units(self.ctx, project, count, vintage)
         self.ctx.check(lib.epv_ledger_transfer(self.ptr, text(request_id), text(from_account),
                                                text(to_account), u))
 
     def retire(self, request_id, account, project, count, beneficiary, reason, date, vintage=0):
         """Retire units for an offset; returns the certificate number."""
-        u, keep = _units(project, count, vintage)
+        u, keep = _units(self.ctx, project, count, vintage)
         cert = ffi.new("epv_i64 *")
         self.ctx.check(lib.epv_ledger_retire(self.ptr, text(request_id), text(account), u,
                                              text(beneficiary), text(reason), _date(date), cert))
@@ -103,6 +106,7 @@ class Ledger:
 
     def totals(self, project=None, vintage=0):
         t = ffi.new("epv_ledger_totals *")
+        self.ctx.check(lib.epv_ledger_totals_init(self.ctx.ptr, t, lib.EPV_LEDGER_TOTALS_VERSION))
         self.ctx.check(lib.epv_ledger_totals_get(self.ptr, text(project), vintage, t))
         return {k: getattr(t, k) for k in ("issued", "held", "buffer", "retired", "cancelled")}
 
