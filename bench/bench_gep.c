@@ -95,7 +95,7 @@ int main(int argc, char **argv)
         epv_gep_price p = EPV_GEP_PRICE_INIT;
         snprintf(p.indicator, sizeof p.indicator, "%s", ind.code);
         p.unit = ind.unit;
-        int money = epv_unit_dimension(ind.unit) == EPV_DIM_MONEY;
+        int money = epv_unit_dimension_of(ind.unit) == EPV_UNIT_DIM_MONEY;
         p.yuan_per_unit = money ? 1.0 : 0.5 + 100 * urand();
         p.base_year = 2005 + (int)(nleaf % 3) * 5;
         snprintf(p.source, sizeof p.source, "benchmark");

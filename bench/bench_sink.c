@@ -69,7 +69,7 @@ int main(int argc, char **argv)
     size_t nsp = epv_params_species_count(params);
     unsigned long long seed = 42;
     for (long i = 0; i < n; i++) {
-        epv_stratum s = EPV_STRATUM_INIT;
+        epv_project_stratum s = EPV_PROJECT_STRATUM_INIT;
         epv_params_species sp = EPV_PARAMS_SPECIES_INIT;
         epv_params_species_at(ctx, params, (size_t)i % nsp, &sp);
         snprintf(s.id, sizeof s.id, "s%ld", i);

@@ -83,7 +83,7 @@ static void compare_claims(epv_ctx *ctx, const epv_project *p, const epv_sink_re
         if (epv_project_claim_at(ctx, p, k, &c)) return;
         printf("\n  Published figure: %s\n    %.2f万 t CO2/yr over %.1f ha (%.2f万亩) = %.2f t CO2/ha/yr\n"
                "    [source: %s]\n",
-               c.label, wan(c.tco2_per_year), c.area_ha, epv_ha_to_mu(c.area_ha) / 1e4, c.tco2_per_year / c.area_ha,
+               c.label, wan(c.tco2_per_year), c.area_ha, epv_unit_ha_to_mu(c.area_ha) / 1e4, c.tco2_per_year / c.area_ha,
                c.source);
         printf("    libepv, crediting-period mean %d-%d: %.2f万 t/yr (%.2f t/ha/yr) = %.0f%% of the figure\n", first,
                first + n - 1, wan(whole.mean_net_tco2_yr), whole.mean_net_tco2_yr / area,
@@ -214,7 +214,7 @@ static int report_uncertainty(epv_ctx *ctx, const epv_params *params, const epv_
            "    plots of %.4f ha; expected mean stock %.1f t CO2e/ha)\n   ",
            year, (long long)sd.n, sd.t, PLOT_CV_PCT, PLOT_AREA_HA, sd.mean_tco2_ha);
     for (size_t i = 0; i < ns; i++) {
-        epv_stratum st = EPV_STRATUM_INIT;
+        epv_project_stratum st = EPV_PROJECT_STRATUM_INIT;
         if (epv_project_stratum_at(ctx, p, i, &st) == 0) printf(" %s %lld;", st.id, (long long)nh[i]);
     }
     printf("\n");
@@ -236,7 +236,7 @@ static int run_project(epv_ctx *ctx, const epv_params *params, const char *path,
     }
     double area = epv_project_area_ha(p);
     printf("\n== %s\n   %zu strata, %.1f ha (%.2f万亩), crediting period %d-%d\n", epv_project_name(p),
-           epv_project_stratum_count(p), area, epv_ha_to_mu(area) / 1e4, epv_project_start_year(p),
+           epv_project_stratum_count(p), area, epv_unit_ha_to_mu(area) / 1e4, epv_project_start_year(p),
            epv_project_start_year(p) + epv_project_crediting_years(p) - 1);
     if ((rc = epv_sink_estimate(ctx, p, params, &r))) {
         epv_project_free(p);
@@ -321,7 +321,7 @@ static int show_inventory(epv_ctx *ctx, const epv_params *params, const char *cs
                "   plantations, 20 y for natural stands), %.1f ha\n",
                epv_compartment_count(set), epv_compartment_map_strata(m), epv_project_area_ha(p));
         for (size_t i = 0; i < epv_project_stratum_count(p); i++) {
-            epv_stratum st = EPV_STRATUM_INIT;
+            epv_project_stratum st = EPV_PROJECT_STRATUM_INIT;
             const size_t *idx = NULL;
             size_t n = 0;
             if (epv_project_stratum_at(ctx, p, i, &st) || epv_compartment_map_records(ctx, m, st.id, &idx, &n)) break;

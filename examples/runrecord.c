@@ -138,7 +138,7 @@ int rr_write(runrecord *r, const epv_ctx *ctx, const char *path)
     for (size_t k = 0; k < epv_resource_count(); k++) {
         const char *name = epv_resource_name(k);
         size_t len = 0;
-        const char *text = epv_resource(name, &len);
+        const char *text = epv_resource_get(name, &len);
         unsigned char d[EVP_MAX_MD_SIZE];
         unsigned dn = 0;
         char h[65] = "";

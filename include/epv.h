@@ -7,14 +7,15 @@
  * Modules: common (context, errors, versions), units, params (reference tables), growth
  * (stand growth curves), forest (stand carbon), sink (project estimation after CCER
  * methodologies), uncertainty (IPCC Approach 1 and 2), gep (gross ecosystem product
- * accounts), ledger (CCER-style registry), xmlio (safe XML reading).
+ * accounts), ledger (CCER-style registry), xml (safe XML reading), resource (the shipped schemas and tables).
  */
 #ifndef EPV_H
 #define EPV_H
 
 #include "epv/common.h"
-#include "epv/units.h"
-#include "epv/xmlio.h"
+#include "epv/unit.h"
+#include "epv/xml.h"
+#include "epv/resource.h"
 #include "epv/params.h"
 #include "epv/growth.h"
 #include "epv/forest.h"

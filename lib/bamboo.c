@@ -6,7 +6,8 @@
 #include "common_int.h"
 #include "xml_int.h"
 #include "epv/bamboo.h"
-#include "epv/xmlio.h"
+#include "epv/xml.h"
+#include "epv/resource.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -307,7 +308,7 @@ EPV_API int epv_bamboo_load_default(epv_ctx *ctx, epv_bamboo_table **out)
     EPV__NEED(ctx, out, "out");
     *out = NULL;
     size_t len = 0;
-    const char *text = epv_resource(BAMBOO_DEFAULT, &len);
+    const char *text = epv_resource_get(BAMBOO_DEFAULT, &len);
     if (!text) return epv__error(ctx, EPV_ENOTFOUND, "bamboo: the library carries no resource '%s'", BAMBOO_DEFAULT);
     return epv_bamboo_load_memory(ctx, text, len, BAMBOO_DEFAULT, out);
 }

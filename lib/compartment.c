@@ -6,7 +6,7 @@
 #include "csv_int.h"
 #include "sink_int.h"
 #include "epv/compartment.h"
-#include "epv/units.h"
+#include "epv/unit.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -182,13 +182,13 @@ EPV_API int epv_compartment_read_csv(epv_ctx *ctx, const char *path, const char 
         if ((rc = epv__csv_i64(ctx, c, c_age, 0, COMP_AGE_MAX, &age))) goto done;
         r.age = (int)age;
         size_t c_area = c_ha != SIZE_MAX ? c_ha : c_mu;
-        double amax = c_ha != SIZE_MAX ? EPV_PROJECT_AREA_MAX_HA : epv_ha_to_mu(EPV_PROJECT_AREA_MAX_HA);
+        double amax = c_ha != SIZE_MAX ? EPV_PROJECT_AREA_MAX_HA : epv_unit_ha_to_mu(EPV_PROJECT_AREA_MAX_HA);
         if ((rc = epv__csv_double(ctx, c, c_area, -HUGE_VAL, amax, &area))) goto done;
         if (!(area > 0)) {
             rc = epv__csv_error(ctx, c, c_area, EPV_ERANGE, "%g: an area must be greater than zero", area);
             goto done;
         }
-        r.area_ha = c_ha != SIZE_MAX ? area : epv_mu_to_ha(area);
+        r.area_ha = c_ha != SIZE_MAX ? area : epv_unit_mu_to_ha(area);
         if ((rc = epv__csv_double(ctx, c, c_vol, 0, COMP_VOLUME_MAX, &r.volume_m3_ha))) goto done;
         if (c_site != SIZE_MAX && epv__csv_field(c, c_site)[0]) {
             if ((rc = epv__csv_i64(ctx, c, c_site, 0, COMP_SITE_MAX, &site))) goto done;
@@ -383,7 +383,7 @@ EPV_API int epv_compartment_stratify(epv_ctx *ctx, const epv_compartment_set *se
     if (set->n == 0) return epv__error(ctx, EPV_ESTATE, "compartment set: no records");
     struct keyed *k = epv__malloc(ctx, set->n * sizeof *k);
     epv_compartment_map *m = epv__calloc(ctx, 1, sizeof *m);
-    epv_stratum *made = NULL;
+    epv_project_stratum *made = NULL;
     double *vol = NULL;
     size_t before = p->nstrata;
     if (!k || !m) {
@@ -447,8 +447,8 @@ EPV_API int epv_compartment_stratify(epv_ctx *ctx, const epv_compartment_set *se
                             "site_class 0 for any)", ms->id, first->species, " and site class ", k[i].site);
             goto fail;
         }
-        epv_stratum *st = &made[g];
-        epv_stratum init = EPV_STRATUM_INIT;
+        epv_project_stratum *st = &made[g];
+        epv_project_stratum init = EPV_PROJECT_STRATUM_INIT;
         *st = init;
         memcpy(st->id, ms->id, sizeof st->id);
         snprintf(st->species, sizeof st->species, "%s", first->species);

@@ -3,7 +3,7 @@
  * (allometric equations). Formulas and sources: include/epv/forest.h and doc/forest.md. */
 #include "config.h"
 #include "forest_int.h"
-#include "epv/units.h"
+#include "epv/unit.h"
 
 #include <math.h>
 #include <string.h>
@@ -94,7 +94,7 @@ static void stand_from_model(const volume_model *m, double volume_m3_ha, epv_for
     out->agb_t_ha = total / (1 + m->r);
     out->bgb_t_ha = total - out->agb_t_ha;
     out->carbon_tc_ha = total * m->cf;
-    out->co2_t_ha = epv_c_to_co2(out->carbon_tc_ha);
+    out->co2_t_ha = epv_unit_c_to_co2(out->carbon_tc_ha);
 }
 
 EPV_API int epv_forest_carbon_from_volume(epv_ctx *ctx, const epv_params_species *species,
@@ -111,7 +111,7 @@ EPV_API int epv_forest_carbon_from_volume(epv_ctx *ctx, const epv_params_species
         out->agb_t_ha = volume_m3_ha * species->wood_density * species->bef;
         out->bgb_t_ha = out->agb_t_ha * species->root_shoot;
         out->carbon_tc_ha = (out->agb_t_ha + out->bgb_t_ha) * species->carbon_fraction;
-        out->co2_t_ha = epv_c_to_co2(out->carbon_tc_ha);
+        out->co2_t_ha = epv_unit_c_to_co2(out->carbon_tc_ha);
         return EPV_OK;
     }
     stand_from_model(&m, volume_m3_ha, out);
@@ -125,7 +125,7 @@ EPV_API int epv_forest_co2_per_volume(epv_ctx *ctx, const epv_params_species *sp
     int rc;
     if (!tco2_per_m3) return epv__error(ctx, EPV_EINVAL, "co2_per_volume: NULL output");
     if ((rc = volume_model_of(ctx, species, method, &m))) return rc;
-    *tco2_per_m3 = epv_c_to_co2(m.slope * m.cf);
+    *tco2_per_m3 = epv_unit_c_to_co2(m.slope * m.cf);
     return EPV_OK;
 }
 
@@ -212,7 +212,7 @@ EPV_API int epv_forest_carbon_from_trees(epv_ctx *ctx, epv_forest_allometric_fn 
     out->agb_t_ha = agb;
     out->bgb_t_ha = agb * root_shoot;
     out->carbon_tc_ha = (out->agb_t_ha + out->bgb_t_ha) * carbon_fraction;
-    out->co2_t_ha = epv_c_to_co2(out->carbon_tc_ha);
+    out->co2_t_ha = epv_unit_c_to_co2(out->carbon_tc_ha);
     return EPV_OK;
 }
 

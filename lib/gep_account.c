@@ -230,7 +230,7 @@ EPV_API int epv_gep_account_set_quantity(epv_ctx *ctx, epv_gep_account *acc, con
     if (!isfinite(value)) return epv__error(ctx, EPV_EINVAL, "%s: quantity is not finite", indicator);
     if (value < 0) return epv__error(ctx, EPV_ERANGE, "%s: quantity %g is negative", indicator, value);
     double v;
-    if (epv_unit_dimension(unit) != epv_unit_dimension(ind->unit) || epv_unit_convert(ctx, value, unit, ind->unit, &v))
+    if (epv_unit_dimension_of(unit) != epv_unit_dimension_of(ind->unit) || epv_unit_convert(ctx, value, unit, ind->unit, &v))
         return epv__error(ctx, EPV_EUNITS, "%s: unit '%s' does not match the indicator's unit '%s'", indicator,
                           epv_unit_symbol(unit) ? epv_unit_symbol(unit) : "?", epv_unit_symbol(ind->unit));
     double *b = block(ctx, acc, y, (size_t)i);
@@ -424,7 +424,7 @@ EPV_API int epv_gep_account_value(epv_ctx *ctx, epv_gep_account *acc, const epv_
         }
         if (!used || !ind->leaf) continue;
         epv_gep_price p = EPV_GEP_PRICE_INIT;
-        int money = epv_unit_dimension(ind->unit) == EPV_DIM_MONEY;
+        int money = epv_unit_dimension_of(ind->unit) == EPV_UNIT_DIM_MONEY;
         if (money) {
             /* Quantities already in money are at current prices of their own year. */
             p.yuan_per_unit = 1.0;

@@ -159,7 +159,7 @@ static int check_o2(epv_ctx *ctx, const epv_gep_account *acc, epv_gep_findings *
         for (size_t r = 0; r < acc->nreg; r++)
             for (size_t e = 0; e < acc->neco; e++) {
                 double co2 = bc ? bc[r * acc->neco + e] : 0, o2 = bo ? bo[r * acc->neco + e] : 0;
-                double want = co2 * EPV_O2_PER_CO2;
+                double want = co2 * EPV_UNIT_O2_PER_CO2;
                 if (fabs(o2 - want) <= O2_RTOL * want) continue;
                 snprintf(where, sizeof where, "%s/%s/%d", acc->regions[r].code, acc->eco[e], acc->first_year + y);
                 epv__snprintf_c(msg, sizeof msg, "oxygen %.6g t is not 32/44 of the %.6g t CO2 fixed (%.6g t)", o2, co2, want);

@@ -164,7 +164,7 @@ static int do_price(struct rd *d, xmlNodePtr n)
                                  p.indicator);
     if ((rc = iattr(d, n, "baseYear", 1, &p.base_year))) return rc;
     epv_unit cu, pu;
-    if (epv_unit_from_symbol(d->ctx, cur, &cu) || epv_unit_dimension(cu) != EPV_DIM_MONEY)
+    if (epv_unit_from_symbol(d->ctx, cur, &cu) || epv_unit_dimension_of(cu) != EPV_UNIT_DIM_MONEY)
         return epv__xml_error_at(d->ctx, EPV_EUNITS, d->file, n, "attribute 'currency': '%s' is not a money unit", cur);
     if (epv_unit_from_symbol(d->ctx, per, &pu))
         return epv__xml_error_at(d->ctx, EPV_EUNITS, d->file, n, "attribute 'per': unknown unit '%s'", per);

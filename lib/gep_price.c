@@ -54,7 +54,7 @@ EPV_API int epv_gep_prices_set(epv_ctx *ctx, epv_gep_prices *prices, const epv_g
         return epv__error(ctx, EPV_EINVAL, "price '%s': base_year is missing (every price must be dated)", ind->code);
     if (price->base_year < YEAR_MIN || price->base_year > YEAR_MAX)
         return epv__error(ctx, EPV_ERANGE, "price '%s': base_year %d out of range", ind->code, price->base_year);
-    epv_dimension want = epv_unit_dimension(ind->unit), got = epv_unit_dimension(price->unit);
+    epv_unit_dimension want = epv_unit_dimension_of(ind->unit), got = epv_unit_dimension_of(price->unit);
     if (want != got)
         return epv__error(ctx, EPV_EUNITS, "price '%s': unit '%s' does not match the indicator's unit '%s'", ind->code,
                           epv_unit_symbol(price->unit) ? epv_unit_symbol(price->unit) : "?", epv_unit_symbol(ind->unit));

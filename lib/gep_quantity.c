@@ -29,7 +29,7 @@ EPV_API int epv_gep_oxygen_from_co2(epv_ctx *ctx, double co2_t, double *o2_t)
     EPV__NEED(ctx, o2_t, "o2_t");
     if (epv__check_finite(ctx, co2_t, "co2_t")) return EPV_EINVAL;
     if (epv__check_nonneg(ctx, co2_t, "co2_t")) return EPV_ERANGE;
-    *o2_t = epv_co2_to_o2(co2_t);
+    *o2_t = epv_unit_co2_to_o2(co2_t);
     return EPV_OK;
 }
 

@@ -3,7 +3,8 @@
 #include "config.h"
 #include "gep_int.h"
 #include "xml_int.h"
-#include "epv/xmlio.h"
+#include "epv/xml.h"
+#include "epv/resource.h"
 
 #include <string.h>
 
@@ -161,7 +162,7 @@ EPV_API int epv_gep_tree_load_memory(epv_ctx *ctx, const char *buf, size_t len, 
 EPV_API int epv_gep_tree_load_default(epv_ctx *ctx, epv_gep_tree **out)
 {
     size_t len;
-    const char *text = epv_resource("gep/tree.xml", &len);
+    const char *text = epv_resource_get("gep/tree.xml", &len);
     if (!text) return epv__error(ctx, EPV_ENOTFOUND, "gep tree: resource gep/tree.xml is missing");
     return epv_gep_tree_load_memory(ctx, text, len, "gep/tree.xml", out);
 }

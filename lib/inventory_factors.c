@@ -9,7 +9,8 @@
 
 #include "inventory_int.h"
 #include "csv_int.h"
-#include "epv/xmlio.h"
+#include "epv/xml.h"
+#include "epv/resource.h"
 
 const char *const epv__inv_sectors[] = { "energy", "indirect", "industrial_processes", "agriculture",
                                           "waste" };
@@ -220,7 +221,7 @@ static int load_resource(epv_ctx *ctx, epv_inventory_factors *f, const char *nam
                          int (*reader)(epv_ctx *, epv_inventory_factors *, epv__csv *))
 {
     size_t len;
-    const char *text = epv_resource(name, &len);
+    const char *text = epv_resource_get(name, &len);
     if (!text) return epv__error(ctx, EPV_ENOTFOUND, "inventory: shipped table %s missing", name);
     epv__csv *c;
     int rc = epv__csv_open_memory(ctx, text, len, name, NULL, &c);

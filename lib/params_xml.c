@@ -6,7 +6,8 @@
 #include "config.h"
 #include "params_int.h"
 #include "xml_int.h"
-#include "epv/xmlio.h"
+#include "epv/xml.h"
+#include "epv/resource.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -309,7 +310,7 @@ EPV_API int epv_params_load_file(epv_ctx *ctx, const char *path, epv_params **ou
 EPV_API int epv_params_load_default(epv_ctx *ctx, epv_params **out)
 {
     size_t len = 0;
-    const char *text = epv_resource(PARAMS_DEFAULT, &len);
+    const char *text = epv_resource_get(PARAMS_DEFAULT, &len);
     if (!text) {
         if (out) *out = NULL;
         return epv__error(ctx, EPV_ENOTFOUND, "params: the library carries no resource '%s'", PARAMS_DEFAULT);

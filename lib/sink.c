@@ -3,7 +3,7 @@
  * and net removals (see include/epv/sink.h for the method and its sources). */
 #include "config.h"
 #include "sink_int.h"
-#include "epv/units.h"
+#include "epv/unit.h"
 
 #include <math.h>
 #include <string.h>
@@ -15,7 +15,7 @@
 /* Largest measured stem volume accepted, m³/ha (the tallest stands hold a few thousand). */
 #define SINK_MAX_START_VOLUME 5000.0
 
-EPV__DEFINE_INIT(epv_stratum, EPV_STRATUM_VERSION, EPV_STRATUM_INIT)
+EPV__DEFINE_INIT(epv_project_stratum, EPV_PROJECT_STRATUM_VERSION, EPV_PROJECT_STRATUM_INIT)
 EPV__DEFINE_INIT(epv_project_period, EPV_PROJECT_PERIOD_VERSION, EPV_PROJECT_PERIOD_INIT)
 EPV__DEFINE_INIT(epv_project_claim, EPV_PROJECT_CLAIM_VERSION, EPV_PROJECT_CLAIM_INIT)
 EPV__DEFINE_INIT(epv_sink_year, EPV_SINK_YEAR_VERSION, EPV_SINK_YEAR_INIT)
@@ -91,7 +91,7 @@ static int check_curve_over(epv_ctx *ctx, const epv_growth_curve *curve, int max
 }
 
 static int resolve_stratum(epv_ctx *ctx, const epv_project *p, const epv_params *params,
-                           const epv_stratum *s, struct sink_stratum *out)
+                           const epv_project_stratum *s, struct sink_stratum *out)
 {
     if (!s->id[0] || !memchr(s->id, '\0', sizeof s->id))
         return epv__error(ctx, EPV_EINVAL, "stratum id: empty or longer than 63 bytes");
@@ -152,7 +152,7 @@ static int resolve_stratum(epv_ctx *ctx, const epv_project *p, const epv_params 
     /* CDM AR-Tool14: B_shrub = (1 + R_s) · CC · BDR_SF · B_forest, carbon fraction CF_s. */
     double b_shrub = (1.0 + EPV_SINK_SHRUB_ROOT_SHOOT) * s->shrub_crown_cover * EPV_SINK_SHRUB_BDR_SF *
                      s->shrub_forest_biomass_t_ha;
-    out->shrub_tco2_ha = epv_c_to_co2(b_shrub * EPV_SINK_SHRUB_CARBON_FRACTION);
+    out->shrub_tco2_ha = epv_unit_c_to_co2(b_shrub * EPV_SINK_SHRUB_CARBON_FRACTION);
     return EPV_OK;
 }
 
@@ -211,14 +211,14 @@ void epv__sink_truncate(epv_project *p, size_t n)
     }
 }
 
-EPV_API int epv_project_add_stratum(epv_ctx *ctx, epv_project *p, const epv_params *params, const epv_stratum *s)
+EPV_API int epv_project_add_stratum(epv_ctx *ctx, epv_project *p, const epv_params *params, const epv_project_stratum *s)
 {
     if (!p || !s) return epv__error(ctx, EPV_EINVAL, "add_stratum: NULL argument");
-    { int rcv = epv__check_version(ctx, "epv_stratum", s, EPV_STRATUM_VERSION); if (rcv) return rcv; }
+    { int rcv = epv__check_version(ctx, "epv_project_stratum", s, EPV_PROJECT_STRATUM_VERSION); if (rcv) return rcv; }
     if (s->curve.version < 1 || s->curve.version > EPV_GROWTH_CURVE_VERSION ||
         s->baseline_curve.version < 1 || s->baseline_curve.version > EPV_GROWTH_CURVE_VERSION)
         return epv__error(ctx, EPV_EVERSION, "stratum '%.63s': curve or baseline_curve: version %u/%u is not "
-                          "1..%u (start from EPV_STRATUM_INIT)", s->id, s->curve.version,
+                          "1..%u (start from EPV_PROJECT_STRATUM_INIT)", s->id, s->curve.version,
                           s->baseline_curve.version, EPV_GROWTH_CURVE_VERSION);
     size_t existing;
     if (memchr(s->id, '\0', sizeof s->id) && find_stratum(p, s->id, &existing))
@@ -446,10 +446,10 @@ EPV_API double epv_project_area_ha(const epv_project *p)
     return a;
 }
 
-EPV_API int epv_project_stratum_at(epv_ctx *ctx, const epv_project *p, size_t i, epv_stratum *out)
+EPV_API int epv_project_stratum_at(epv_ctx *ctx, const epv_project *p, size_t i, epv_project_stratum *out)
 {
     if (!p || !out) return epv__error(ctx, EPV_EINVAL, "stratum_at: NULL argument");
-    { int rcv = epv__check_version(ctx, "epv_stratum", out, EPV_STRATUM_VERSION); if (rcv) return rcv; }
+    { int rcv = epv__check_version(ctx, "epv_project_stratum", out, EPV_PROJECT_STRATUM_VERSION); if (rcv) return rcv; }
     if (i >= p->nstrata) return epv__error(ctx, EPV_ERANGE, "stratum index %zu: project has %zu strata", i, p->nstrata);
     *out = p->strata[i].s;
     return EPV_OK;
@@ -533,7 +533,7 @@ static int managed_scenario(epv_ctx *ctx, const epv_project *p, const struct sin
                             const epv_growth_curve *curve, int scenario_bit, size_t nyears, double *growth,
                             double *removed, double *hwp_removed, double *stock)
 {
-    const epv_stratum *s = &st->s;
+    const epv_project_stratum *s = &st->s;
     const char *what = scenario_bit == EPV_PROJECT_SCENARIO_PROJECT ? "the growth curve" : "the baseline curve";
     double c0;
     int rc = epv_growth_eval(ctx, curve, 0.0, &c0);
@@ -607,7 +607,7 @@ static int stratum_is_managed(const epv_project *p, const struct sink_stratum *s
 static int managed_stratum_years(epv_ctx *ctx, const epv_project *p, const struct sink_stratum *st, size_t sidx,
                                  size_t nyears, double *comp)
 {
-    const epv_stratum *s = &st->s;
+    const epv_project_stratum *s = &st->s;
     double *buf = epv__calloc(ctx, 10 * nyears, sizeof(double));
     if (!buf) return EPV_ENOMEM;
     double *g = buf, *r = g + nyears, *h = r + nyears, *v = h + nyears, *bg = v + nyears, *br = bg + nyears,
@@ -622,7 +622,7 @@ static int managed_stratum_years(epv_ctx *ctx, const epv_project *p, const struc
     const double k = st->co2_per_m3_ha * s->area_ha;
     /* Stem carbon entering products: volume × D × CF × 44/12 × share, per stratum. */
     const double kp = p->hwp_fraction > 0
-                          ? s->area_ha * st->species.wood_density * st->species.carbon_fraction * EPV_CO2_PER_C * p->hwp_fraction
+                          ? s->area_ha * st->species.wood_density * st->species.carbon_fraction * EPV_UNIT_CO2_PER_C * p->hwp_fraction
                           : 0;
     for (size_t y = 0; y < nyears; y++) {
         h[y] *= kp;
@@ -650,8 +650,8 @@ static int managed_stratum_years(epv_ctx *ctx, const epv_project *p, const struc
                 (rc = epv_forest_transition(ctx, s->soc_initial_tc_ha, s->soc_final_tc_ha, (double)(age - 1),
                                             SINK_SOC_TRANSITION_YEARS, &st0, &chg)))
                 break;
-            c[SINK_PROJECT] += epv_c_to_co2(st1 - st0) * s->area_ha;
-            c[SINK_STOCK] += epv_c_to_co2(st1 - s->soc_initial_tc_ha) * s->area_ha;
+            c[SINK_PROJECT] += epv_unit_c_to_co2(st1 - st0) * s->area_ha;
+            c[SINK_STOCK] += epv_unit_c_to_co2(st1 - s->soc_initial_tc_ha) * s->area_ha;
         }
     }
     epv__free(ctx, buf);
@@ -670,7 +670,7 @@ int epv__sink_stratum_years(epv_ctx *ctx, const epv_project *p, const struct sin
                          size_t nyears, double *ages, double *vol, double *bvol, double *comp)
 {
     if (stratum_is_managed(p, st, sidx)) return managed_stratum_years(ctx, p, st, sidx, nyears, comp);
-    const epv_stratum *s = &st->s;
+    const epv_project_stratum *s = &st->s;
     /* Age at the end of the first year, and the number of ages to evaluate. */
     int age0 = p->start_year - s->planting_year + 1;
     int first_age = age0 - 1 < 0 ? 0 : age0 - 1;
@@ -714,8 +714,8 @@ int epv__sink_stratum_years(epv_ctx *ctx, const epv_project *p, const struct sin
                 (rc = epv_forest_transition(ctx, s->soc_initial_tc_ha, s->soc_final_tc_ha, (double)(age - 1),
                                             SINK_SOC_TRANSITION_YEARS, &st0, &chg)))
                 return rc;
-            c[SINK_PROJECT] += epv_c_to_co2(st1 - st0) * s->area_ha;
-            c[SINK_STOCK] += epv_c_to_co2(st1 - s->soc_initial_tc_ha) * s->area_ha;
+            c[SINK_PROJECT] += epv_unit_c_to_co2(st1 - st0) * s->area_ha;
+            c[SINK_STOCK] += epv_unit_c_to_co2(st1 - s->soc_initial_tc_ha) * s->area_ha;
         }
         if (s->has_baseline_curve && age - 1 >= first_age) {
             double bprev = age - 1 > 0 ? bvol[ia - 1] - b0 : 0.0;
@@ -956,7 +956,7 @@ EPV_API int epv_sink_plausibility_check(epv_ctx *ctx, double claimed_tco2_yr, do
                           "give the row's value, IPCC 2006 Vol. 4 Table 4.4)", g->zone, g->region, g->forest_type);
     double r = g->root_shoot;
     /* IPCC 2006 Vol. 4 eq. 2.10 per hectare: G_TOTAL = G_W · (1 + R), carbon by CF, CO2 by 44/12. */
-    double per_tdm = (1.0 + r) * carbon_fraction * EPV_CO2_PER_C;
+    double per_tdm = (1.0 + r) * carbon_fraction * EPV_UNIT_CO2_PER_C;
     out->claimed_tco2_ha_yr = claimed_tco2_yr / area_ha;
     out->ipcc_tco2_ha_yr = g->growth_t_dm_ha_yr * per_tdm;
     out->ipcc_low_tco2_ha_yr = isfinite(g->growth_min) ? g->growth_min * per_tdm : out->ipcc_tco2_ha_yr;
@@ -1130,7 +1130,7 @@ EPV_API int epv_sink_plausibility_project(epv_ctx *ctx, const epv_project *p, co
     for (int t = 0; t < 4; t++) {
         if (!have[t]) continue;
         /* IPCC 2006 Vol. 4 eq. 2.10 per hectare: G_TOTAL = G_W · (1 + R), carbon by CF, CO2 by 44/12. */
-        double w = area[t] / total_area, k = (1.0 + rows[t].root_shoot) * o->carbon_fraction * EPV_CO2_PER_C;
+        double w = area[t] / total_area, k = (1.0 + rows[t].root_shoot) * o->carbon_fraction * EPV_UNIT_CO2_PER_C;
         double g = rows[t].growth_t_dm_ha_yr;
         double lo = isfinite(rows[t].growth_min) ? rows[t].growth_min : g;
         double hi = isfinite(rows[t].growth_max) ? rows[t].growth_max : g;

@@ -13,7 +13,7 @@
 enum { SINK_STOCK, SINK_PROJECT, SINK_EMISSIONS, SINK_BASELINE, SINK_LEAKAGE, SINK_NCOMP };
 
 struct sink_stratum {
-    epv_stratum s;
+    epv_project_stratum s;
     epv_params_species species;
     double co2_per_m3_ha; /* d(tree CO2 t/ha)/d(volume m³/ha): both methods are affine in V, so
                            * the slope is all stock changes counted from planting need */

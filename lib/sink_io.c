@@ -5,7 +5,7 @@
 #include "config.h"
 #include "sink_int.h"
 #include "xml_int.h"
-#include "epv/units.h"
+#include "epv/unit.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -25,7 +25,7 @@ static int read_area(epv_ctx *ctx, const char *file, xmlNodePtr n, double *area_
     if (!(v > 0))
         return epv__xml_error_at(ctx, EPV_ERANGE, file, n, "attribute '%s': %g must be greater than zero",
                                  has_ha ? "area-ha" : "area-mu", v);
-    *area_ha = has_ha ? v : epv_mu_to_ha(v);
+    *area_ha = has_ha ? v : epv_unit_mu_to_ha(v);
     if (*area_ha > EPV_PROJECT_AREA_MAX_HA)
         return epv__xml_error_at(ctx, EPV_ERANGE, file, n,
                                  "attribute '%s': %g ha is above %g ha, the size order of the largest counties "
@@ -54,7 +54,7 @@ static int read_curve(epv_ctx *ctx, const char *file, xmlNodePtr n, epv_growth_c
 
 static int read_stratum(epv_ctx *ctx, const char *file, xmlNodePtr n, epv_project *p, const epv_params *params)
 {
-    epv_stratum s = EPV_STRATUM_INIT;
+    epv_project_stratum s = EPV_PROJECT_STRATUM_INIT;
     char *text = NULL;
     int rc;
     if ((rc = epv__xml_attr_str(ctx, file, n, "id", 1, &text))) return rc;

@@ -8,7 +8,7 @@
 #include "sink_int.h"
 #include "chart_int.h"
 #include "epv/uncertainty.h"
-#include "epv/units.h"
+#include "epv/unit.h"
 
 #include <math.h>
 #include <stdatomic.h>
@@ -61,8 +61,8 @@ static void pset(epv_params_species *sp, int f, double v)
  * sample of a normal with a 30% U). */
 static double slope_of(const epv_params_species *sp, epv_forest_biomass_method m)
 {
-    if (m == EPV_FOREST_BIOMASS_FANG) return epv_c_to_co2(sp->fang_a * sp->carbon_fraction);
-    return epv_c_to_co2(sp->wood_density * sp->bef * (1 + sp->root_shoot) * sp->carbon_fraction);
+    if (m == EPV_FOREST_BIOMASS_FANG) return epv_unit_c_to_co2(sp->fang_a * sp->carbon_fraction);
+    return epv_unit_c_to_co2(sp->wood_density * sp->bef * (1 + sp->root_shoot) * sp->carbon_fraction);
 }
 
 /* Relative sensitivity of the slope to a value: 1 for the factors of the product, R/(1+R)

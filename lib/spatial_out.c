@@ -11,7 +11,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
-#include "epv/xmlio.h"
+#include "epv/xml.h"
 #include "spatial_int.h"
 #include "textout_int.h"
 

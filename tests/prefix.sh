@@ -19,7 +19,9 @@ for h in *.h; do
     esac
     case $f in "epv_${m}_"*|"epv_${m}") ;; *) echo "prefix: $h declares $f (expected epv_${m}_...)"; bad=$((bad + 1)) ;; esac
   done
-  consts=$(grep -oE '^\s*(#define\s+)?EPV_[A-Z0-9_]+' "$h" | grep -oE 'EPV_[A-Z0-9_]+' | sort -u)
+  # macros, and enum members (which all have explicit values: they are part of the ABI)
+  consts=$( { grep -oE '^#define\s+EPV_[A-Z0-9_]+' "$h"; grep -oE '^\s+EPV_[A-Z0-9_]+\s*=' "$h"; } |
+           grep -oE 'EPV_[A-Z0-9_]+' | sort -u)
   for c in $consts; do
     case $c in EPV_API|EPV_${M}_H) continue ;; esac
     case $m in

@@ -106,7 +106,7 @@ static void test_stratify_and_trace(void)
     CU_ASSERT_STRING_EQUAL(r1.id, "PC-001-02");
     int found = 0;
     for (size_t i = 0; i < epv_project_stratum_count(p); i++) {
-        epv_stratum s = EPV_STRATUM_INIT;
+        epv_project_stratum s = EPV_PROJECT_STRATUM_INIT;
         EPV_ASSERT_OK(ctx, epv_project_stratum_at(ctx, p, i, &s));
         if (strcmp(s.id, id) != 0) continue;
         found = 1;
@@ -134,7 +134,7 @@ static void test_stratify_and_trace(void)
     double v0 = (120.5 * 78.0 + 86.0 * 84.5) / 206.5, t0 = -20 / log(v0 / 300);
     double slope = cf.wood_density * cf.bef * (1 + cf.root_shoot) * cf.carbon_fraction * 44.0 / 12.0;
     for (size_t i = 0; i < epv_project_stratum_count(p); i++) {
-        epv_stratum s = EPV_STRATUM_INIT;
+        epv_project_stratum s = EPV_PROJECT_STRATUM_INIT;
         EPV_ASSERT_OK(ctx, epv_project_stratum_at(ctx, p, i, &s));
         if (strcmp(s.id, id) != 0) continue;
         epv_sink_year y = EPV_SINK_YEAR_INIT;
@@ -203,7 +203,7 @@ static void test_all_or_nothing(void)
     EPV_ASSERT_OK(ctx, epv_ctx_set_progress(ctx, NULL, NULL));
     CU_ASSERT_EQUAL(epv_project_stratum_count(p), 0);
     /* A stratum the project refuses (it exists already): nothing of this call stays. */
-    epv_stratum s = EPV_STRATUM_INIT;
+    epv_project_stratum s = EPV_PROJECT_STRATUM_INIT;
     snprintf(s.id, sizeof s.id, "quercus/natural/a3/s3");
     snprintf(s.species, sizeof s.species, "栎类");
     s.area_ha = 1;

@@ -81,13 +81,13 @@ static void test_units(void)
     double ha;
     EPV_ASSERT_OK(ctx, epv_unit_convert(ctx, 26.41, EPV_UNIT_WAN_MU, EPV_UNIT_HA, &ha));
     EPV_ASSERT_CLOSE(ha, 17606.67, 1e-6);
-    EPV_ASSERT_CLOSE(epv_mu_to_ha(150000.0), 10000.0, 1e-12);
-    EPV_ASSERT_CLOSE(epv_ha_to_mu(1.0), 15.0, 1e-12);
+    EPV_ASSERT_CLOSE(epv_unit_mu_to_ha(150000.0), 10000.0, 1e-12);
+    EPV_ASSERT_CLOSE(epv_unit_ha_to_mu(1.0), 15.0, 1e-12);
     /* IPCC 2006 Vol. 4 ch. 2: CO2 = C x 44/12. 12 t C is 44 t CO2. */
-    EPV_ASSERT_CLOSE(epv_c_to_co2(12.0), 44.0, 1e-12);
-    EPV_ASSERT_CLOSE(epv_co2_to_c(44.0), 12.0, 1e-12);
+    EPV_ASSERT_CLOSE(epv_unit_c_to_co2(12.0), 44.0, 1e-12);
+    EPV_ASSERT_CLOSE(epv_unit_co2_to_c(44.0), 12.0, 1e-12);
     /* GEP practice: 1.63 kg CO2 fixed and 1.2 kg O2 released per kg dry matter; 1.63 x 32/44 = 1.19. */
-    EPV_ASSERT_CLOSE(epv_co2_to_o2(1.63), 1.2, 0.02); /* the published 1.2 is rounded */
+    EPV_ASSERT_CLOSE(epv_unit_co2_to_o2(1.63), 1.2, 0.02); /* the published 1.2 is rounded */
     /* Shenzhen 2020 GEP: 1303.82 亿元 is 13,038,200 万元. */
     double wan;
     EPV_ASSERT_OK(ctx, epv_unit_convert(ctx, 1303.82, EPV_UNIT_YI_YUAN, EPV_UNIT_WAN_YUAN, &wan));
@@ -100,7 +100,7 @@ static void test_units(void)
     EPV_ASSERT_OK(ctx, epv_unit_from_symbol(ctx, "wan_tCO2e", &u));
     CU_ASSERT_EQUAL(u, EPV_UNIT_WAN_T_CO2E);
     EPV_ASSERT_STATUS(ctx, epv_unit_from_symbol(ctx, "acre", &u), EPV_ENOTFOUND);
-    CU_ASSERT_EQUAL(epv_unit_dimension(EPV_UNIT_MU), EPV_DIM_AREA);
+    CU_ASSERT_EQUAL(epv_unit_dimension_of(EPV_UNIT_MU), EPV_UNIT_DIM_AREA);
 }
 
 static int load(const char *text)

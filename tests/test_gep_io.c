@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp */
 /* GEP module files: tree extension, input files (good and every bad case of the issue),
  * deflator CSV, and the XML/CSV/SVG writers validated against their schema. */
 #include "test_util.h"

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _POSIX_C_SOURCE 200809L /* mkstemp */
 /* GEP uncertainty: Approach 1 (IPCC 2006 Vol. 1 ch. 3, Eq. 3.1 and 3.2) on account totals,
  * Approach 2 (Monte Carlo) against it, correlated prices, threads, bad input. */
 #include "test_util.h"

@@ -14,6 +14,7 @@
 #include "test_util.h"
 #include "test_ledger_common.c"
 #include "ledger_int.h"
+#include "ledger_verify_int.h"
 
 static epv_ctx *ctx;
 

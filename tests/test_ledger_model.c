@@ -18,6 +18,7 @@
 #include "test_util.h"
 #include "test_ledger_common.c"
 #include "ledger_int.h"
+#include "ledger_verify_int.h"
 
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)

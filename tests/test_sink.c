@@ -28,9 +28,9 @@ static double co2_per_m3(const epv_params_species *s)
     return s->wood_density * s->bef * (1 + s->root_shoot) * s->carbon_fraction * 44.0 / 12.0;
 }
 
-static epv_stratum fir_stratum(const char *id, double area_ha, int planted)
+static epv_project_stratum fir_stratum(const char *id, double area_ha, int planted)
 {
-    epv_stratum s = EPV_STRATUM_INIT;
+    epv_project_stratum s = EPV_PROJECT_STRATUM_INIT;
     snprintf(s.id, sizeof s.id, "%s", id);
     snprintf(s.species, sizeof s.species, "杉木");
     s.area_ha = area_ha;
@@ -47,7 +47,7 @@ static void test_single_stratum_removals(void)
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, params, "杉木", &fir));
     epv_project *p = NULL;
     EPV_ASSERT_OK(ctx, epv_project_new(ctx, "fir", EPV_PROJECT_AFFORESTATION, 2021, 20, &p));
-    epv_stratum s = fir_stratum("s1", 100, 2021);
+    epv_project_stratum s = fir_stratum("s1", 100, 2021);
     EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &s));
     epv_sink_result *r = NULL;
     EPV_ASSERT_OK(ctx, epv_sink_estimate(ctx, p, NULL, &r));
@@ -98,7 +98,7 @@ static void test_emissions_baseline_leakage(void)
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, params, "杉木", &fir));
     epv_project *p = NULL;
     EPV_ASSERT_OK(ctx, epv_project_new(ctx, "fir", EPV_PROJECT_AFFORESTATION, 2021, 20, &p));
-    epv_stratum s = fir_stratum("s1", 50, 2022);
+    epv_project_stratum s = fir_stratum("s1", 50, 2022);
     s.shrub_crown_cover = 0.2;
     s.shrub_forest_biomass_t_ha = 100;
     s.baseline_tco2_ha_yr = 0.5;
@@ -148,7 +148,7 @@ static void test_forest_management_baseline(void)
     EPV_ASSERT_OK(ctx, epv_params_species_find(ctx, params, "杉木", &fir));
     epv_project *p = NULL;
     EPV_ASSERT_OK(ctx, epv_project_new(ctx, "fm", EPV_PROJECT_FOREST_MANAGEMENT, 2021, 30, &p));
-    epv_stratum s = fir_stratum("old", 10, 2001);
+    epv_project_stratum s = fir_stratum("old", 10, 2001);
     s.curve.a = 360;
     s.has_baseline_curve = 1;
     s.baseline_curve.model = EPV_GROWTH_SCHUMACHER;
@@ -175,7 +175,7 @@ static void test_soil_transition(void)
 {
     epv_project *p = NULL;
     EPV_ASSERT_OK(ctx, epv_project_new(ctx, "soil", EPV_PROJECT_AFFORESTATION, 2021, 30, &p));
-    epv_stratum s = fir_stratum("s", 1, 2021);
+    epv_project_stratum s = fir_stratum("s", 1, 2021);
     s.curve.a = 1e-9; /* no trees to speak of: isolate the soil */
     s.soc_initial_tc_ha = 40;
     s.soc_final_tc_ha = 60;
@@ -201,7 +201,7 @@ static void test_threads_do_not_change_results(void)
     for (int i = 0; i < 300; i++) {
         char id[16];
         snprintf(id, sizeof id, "s%d", i);
-        epv_stratum s = fir_stratum(id, 1 + i % 7, 2021 + i % 5);
+        epv_project_stratum s = fir_stratum(id, 1 + i % 7, 2021 + i % 5);
         s.curve.a = 200 + i;
         EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &s));
     }
@@ -257,9 +257,9 @@ static void test_plausibility_by_forest_type(void)
 {
     epv_project *p = NULL;
     EPV_ASSERT_OK(ctx, epv_project_new(ctx, "mixed", EPV_PROJECT_FOREST_MANAGEMENT, 2021, 20, &p));
-    epv_stratum a = fir_stratum("fir-plantation", 100, 2011);           /* 杉木: conifer plantation */
-    epv_stratum b = fir_stratum("oak-young-natural", 50, 2011);         /* natural, age 11 in 2021 */
-    epv_stratum c = fir_stratum("oak-old-natural", 50, 1981);           /* natural, age 41 in 2021 */
+    epv_project_stratum a = fir_stratum("fir-plantation", 100, 2011);           /* 杉木: conifer plantation */
+    epv_project_stratum b = fir_stratum("oak-young-natural", 50, 2011);         /* natural, age 11 in 2021 */
+    epv_project_stratum c = fir_stratum("oak-old-natural", 50, 1981);           /* natural, age 41 in 2021 */
     snprintf(b.species, sizeof b.species, "栎类");
     snprintf(c.species, sizeof c.species, "栎类");
     c.baseline_tco2_ha_yr = 4.0; /* per-hectare baseline removals: 200 t/yr on 50 ha */
@@ -381,7 +381,7 @@ static void test_management_measured_start_and_events(void)
     const double k = co2_per_m3(&fir) * 100; /* 100 ha */
     epv_project *p = NULL;
     EPV_ASSERT_OK(ctx, epv_project_new(ctx, "fm", EPV_PROJECT_FOREST_MANAGEMENT, 2021, 20, &p));
-    epv_stratum s = fir_stratum("fm", 100, 2001);
+    epv_project_stratum s = fir_stratum("fm", 100, 2001);
     s.curve.a = 360; /* managed: asymptote 20% above the baseline */
     s.baseline_curve.model = EPV_GROWTH_SCHUMACHER;
     s.baseline_curve.a = 300;
@@ -497,7 +497,7 @@ static void test_management_measured_start_and_events(void)
     epv_project_free(p);
     /* A baseline event on a stratum without a baseline curve. */
     EPV_ASSERT_OK(ctx, epv_project_new(ctx, "aff", EPV_PROJECT_AFFORESTATION, 2021, 20, &p));
-    epv_stratum a = fir_stratum("a", 10, 2021);
+    epv_project_stratum a = fir_stratum("a", 10, 2021);
     EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &a));
     snprintf(e.stratum, sizeof e.stratum, "a");
     e.year = 2030;
@@ -552,7 +552,7 @@ static void test_plausibility_pingchang(void)
     g.growth_max = 15.2;
     g.root_shoot = 0.23;
     epv_sink_plausibility pl = EPV_SINK_PLAUSIBILITY_INIT;
-    EPV_ASSERT_OK(ctx, epv_sink_plausibility_check(ctx, 158400, epv_mu_to_ha(264100), &g, 0.47, &pl));
+    EPV_ASSERT_OK(ctx, epv_sink_plausibility_check(ctx, 158400, epv_unit_mu_to_ha(264100), &g, 0.47, &pl));
     EPV_ASSERT_CLOSE(pl.claimed_tco2_ha_yr, 9.0, 0.001);
     EPV_ASSERT_CLOSE(pl.ipcc_tco2_ha_yr, 16.96, 0.001);
     EPV_ASSERT_CLOSE(pl.ipcc_low_tco2_ha_yr, 4.2 * 1.23 * 0.47 * 44 / 12, 1e-12);
@@ -573,7 +573,7 @@ static void test_bad_input(void)
     EPV_ASSERT_STATUS(ctx, epv_project_new(ctx, "x", EPV_PROJECT_AFFORESTATION, 2021, 41, &p), EPV_ERANGE);
     CU_ASSERT_PTR_NULL(p);
     EPV_ASSERT_OK(ctx, epv_project_new(ctx, "x", EPV_PROJECT_AFFORESTATION, 2021, 20, &p));
-    epv_stratum s = fir_stratum("a", -5, 2021);
+    epv_project_stratum s = fir_stratum("a", -5, 2021);
     EPV_ASSERT_STATUS(ctx, epv_project_add_stratum(ctx, p, params, &s), EPV_ERANGE);
     EPV_ASSERT_ERRMSG_HAS(ctx, "area_ha");
     s.area_ha = NAN;
@@ -694,7 +694,7 @@ static void test_columns(void)
 {
     epv_project *p = NULL;
     EPV_ASSERT_OK(ctx, epv_project_new(ctx, "cols", EPV_PROJECT_AFFORESTATION, 2021, 30, &p));
-    epv_stratum a = fir_stratum("a", 120, 2021), b = fir_stratum("b", 80, 2023);
+    epv_project_stratum a = fir_stratum("a", 120, 2021), b = fir_stratum("b", 80, 2023);
     b.shrub_crown_cover = 0.3;
     b.shrub_forest_biomass_t_ha = 60;
     EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &a));
@@ -792,7 +792,7 @@ static void test_versioned_inits(void)
     INIT_CASE(epv_forest_allometry_power, EPV_FOREST_ALLOMETRY_POWER);
     INIT_CASE(epv_forest_gain_loss_input, EPV_FOREST_GAIN_LOSS_INPUT);
     INIT_CASE(epv_forest_gain_loss_result, EPV_FOREST_GAIN_LOSS_RESULT);
-    INIT_CASE(epv_stratum, EPV_STRATUM);
+    INIT_CASE(epv_project_stratum, EPV_PROJECT_STRATUM);
     INIT_CASE(epv_project_period, EPV_PROJECT_PERIOD);
     INIT_CASE(epv_project_claim, EPV_PROJECT_CLAIM);
     INIT_CASE(epv_sink_year, EPV_SINK_YEAR);
@@ -818,18 +818,18 @@ static void test_versions_checked(void)
 {
     epv_project *p = NULL;
     EPV_ASSERT_OK(ctx, epv_project_new(ctx, "v", EPV_PROJECT_AFFORESTATION, 2021, 30, &p));
-    epv_stratum raw;
+    epv_project_stratum raw;
     memset(&raw, 0, sizeof raw);
     EPV_ASSERT_STATUS(ctx, epv_project_add_stratum(ctx, p, params, &raw), EPV_EVERSION);
-    EPV_ASSERT_ERRMSG_HAS(ctx, "epv_stratum: version 0");
-    epv_stratum s = fir_stratum("a", 10, 2021);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "epv_project_stratum: version 0");
+    epv_project_stratum s = fir_stratum("a", 10, 2021);
     s.curve.version = 0; /* a curve filled by hand without its _INIT */
     EPV_ASSERT_STATUS(ctx, epv_project_add_stratum(ctx, p, params, &s), EPV_EVERSION);
     EPV_ASSERT_ERRMSG_HAS(ctx, "curve");
     CU_ASSERT_EQUAL(epv_project_stratum_count(p), 0);
     s = fir_stratum("a", 10, 2021);
     EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, p, params, &s));
-    epv_stratum got;
+    epv_project_stratum got;
     memset(&got, 0, sizeof got);
     EPV_ASSERT_STATUS(ctx, epv_project_stratum_at(ctx, p, 0, &got), EPV_EVERSION);
     got.version = 99;
@@ -971,7 +971,7 @@ static void test_null_walk(void)
     NULLCASE(epv_forest_stock_difference(ctx, 1, 2, 0, 1, NULL));
 
     epv_project *p = NULL;
-    epv_stratum st = fir_stratum("n", 10, 2021);
+    epv_project_stratum st = fir_stratum("n", 10, 2021);
     epv_project_period pp = EPV_PROJECT_PERIOD_INIT;
     epv_project_claim pc = EPV_PROJECT_CLAIM_INIT;
     NULLCASE(epv_project_new(ctx, NULL, EPV_PROJECT_AFFORESTATION, 2021, 30, &p));

@@ -17,9 +17,9 @@ static epv_ctx *ctx;
 static epv_params *params;
 
 /* A Richards stand of Chinese fir (杉木, BEF method), planted at the start of the project. */
-static epv_stratum fir(const char *id, double area_ha)
+static epv_project_stratum fir(const char *id, double area_ha)
 {
-    epv_stratum s = EPV_STRATUM_INIT;
+    epv_project_stratum s = EPV_PROJECT_STRATUM_INIT;
     snprintf(s.id, sizeof s.id, "%s", id);
     snprintf(s.species, sizeof s.species, "杉木");
     s.area_ha = area_ha;
@@ -38,7 +38,7 @@ static epv_project *fir_project(int nstrata, const epv_params *table)
     for (int i = 0; i < nstrata; i++) {
         char id[16];
         snprintf(id, sizeof id, "s%d", i + 1);
-        epv_stratum s = fir(id, 100);
+        epv_project_stratum s = fir(id, 100);
         if (epv_project_add_stratum(ctx, p, table, &s)) {
             epv_project_free(p);
             return NULL;
@@ -383,7 +383,7 @@ static void test_approach2_progress_cancel(void)
      * never inf or 0%. */
     epv_project *huge = NULL;
     EPV_ASSERT_OK(ctx, epv_project_new(ctx, "huge", EPV_PROJECT_AFFORESTATION, 2021, 30, &huge));
-    epv_stratum hs = fir("h", 1e6);
+    epv_project_stratum hs = fir("h", 1e6);
     hs.curve.a = 1e300;
     EPV_ASSERT_OK(ctx, epv_project_add_stratum(ctx, huge, params, &hs));
     EPV_ASSERT_STATUS(ctx, epv_sink_unc_approach1(ctx, huge, params, 2021, 2050, &o, &r2), EPV_ERANGE);

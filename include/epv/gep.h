@@ -19,7 +19,7 @@
 #define EPV_GEP_H
 
 #include "epv/common.h"
-#include "epv/units.h"
+#include "epv/unit.h"
 #include "epv/unc.h"
 
 #ifdef __cplusplus

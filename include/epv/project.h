@@ -43,11 +43,11 @@ typedef enum epv_project_kind {
     EPV_PROJECT_FOREST_MANAGEMENT = 2 /**< AR-CM-003: improved management of existing forest */
 } epv_project_kind;
 
-/** Version of ::epv_stratum this header describes. */
-#define EPV_STRATUM_VERSION 1
+/** Version of ::epv_project_stratum this header describes. */
+#define EPV_PROJECT_STRATUM_VERSION 1
 /** One stratum; strings are copied when added to a project. */
-typedef struct epv_stratum {
-    unsigned int version;       /**< ::EPV_STRATUM_VERSION */
+typedef struct epv_project_stratum {
+    unsigned int version;       /**< ::EPV_PROJECT_STRATUM_VERSION */
     char id[64];                /**< unique within the project */
     char species[64];           /**< species code, Chinese or English name in the parameter table */
     double area_ha;             /**< area, ha (> 0) */
@@ -61,24 +61,24 @@ typedef struct epv_stratum {
     double shrub_forest_biomass_t_ha; /**< B_forest, default above-ground forest biomass for the region */
     double soc_initial_tc_ha;   /**< soil organic carbon before conversion, t C/ha (0 and 0: not counted) */
     double soc_final_tc_ha;     /**< soil organic carbon reached after the transition, t C/ha */
-} epv_stratum;
+} epv_project_stratum;
 
 /**
- * Initialiser of ::epv_stratum: neutral defaults (BEF method, no baseline, no shrubs, no
+ * Initialiser of ::epv_project_stratum: neutral defaults (BEF method, no baseline, no shrubs, no
  * soil); id, species, area, planting year and curve are the caller's to set.
  */
-#define EPV_STRATUM_INIT { EPV_STRATUM_VERSION, "", "", 0.0, 0, EPV_FOREST_BIOMASS_BEF, \
+#define EPV_PROJECT_STRATUM_INIT { EPV_PROJECT_STRATUM_VERSION, "", "", 0.0, 0, EPV_FOREST_BIOMASS_BEF, \
     EPV_GROWTH_CURVE_INIT, 0, EPV_GROWTH_CURVE_INIT, 0.0, 0.0, 0.0, 0.0, 0.0 }
 /**
- * Function twin of ::EPV_STRATUM_INIT; ::EPV_EVERSION for an unknown version.
+ * Function twin of ::EPV_PROJECT_STRATUM_INIT; ::EPV_EVERSION for an unknown version.
  * @param ctx may be NULL; receives the message of an error.
  * @param[out] x the struct to initialise (every field to its documented default);
  *            must not be NULL.
- * @param version the struct version the caller was built with (::EPV_STRATUM_VERSION).
+ * @param version the struct version the caller was built with (::EPV_PROJECT_STRATUM_VERSION).
  * @return ::EPV_OK, ::EPV_EINVAL (NULL `x`), ::EPV_EVERSION (version 0 or newer than
  *         this library knows; nothing written).
  */
-EPV_API int epv_stratum_init(epv_ctx *ctx, epv_stratum *x, unsigned int version);
+EPV_API int epv_project_stratum_init(epv_ctx *ctx, epv_project_stratum *x, unsigned int version);
 
 /** Opaque project definition. */
 typedef struct epv_project epv_project;
@@ -144,7 +144,7 @@ EPV_API int epv_project_load_memory(epv_ctx *ctx, const char *buf, size_t len, c
  *         ::EPV_ENOMEM.
  */
 EPV_API int epv_project_add_stratum(epv_ctx *ctx, epv_project *project, const epv_params *params,
-                                    const epv_stratum *stratum);
+                                    const epv_project_stratum *stratum);
 /**
  * Record a disturbance: in `year`, `fraction` (0..1] of the stratum's tree carbon is lost.
  * @param ctx the context the project allocates from; must not be NULL.
@@ -201,11 +201,11 @@ EPV_API size_t epv_project_stratum_count(const epv_project *project);
  * @param ctx may be NULL; receives the message of an error.
  * @param project the project; must not be NULL.
  * @param i stratum index, 0..epv_project_stratum_count() - 1.
- * @param[out] out versioned stratum (initialised with ::EPV_STRATUM_INIT); written only on
+ * @param[out] out versioned stratum (initialised with ::EPV_PROJECT_STRATUM_INIT); written only on
  *            success.
  * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_EVERSION, ::EPV_ERANGE (`i` out of range).
  */
-EPV_API int epv_project_stratum_at(epv_ctx *ctx, const epv_project *project, size_t i, epv_stratum *out);
+EPV_API int epv_project_stratum_at(epv_ctx *ctx, const epv_project *project, size_t i, epv_project_stratum *out);
 /**
  * Total area of all strata.
  * @param project the project; may be NULL (then 0).

@@ -48,7 +48,7 @@ class Project:
         """The strata as dicts (id, species, area_ha, planting_year, method, ...)."""
         rows = []
         for i in range(lib.epv_project_stratum_count(self.ptr)):
-            st, _ = new_struct(self.ctx, "epv_stratum")
+            st, _ = new_struct(self.ctx, "epv_project_stratum")
             self.ctx.check(lib.epv_project_stratum_at(self.ctx.ptr, self.ptr, i, st))
             rows.append(struct_dict(st))
         return rows

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp */
 /* Fuzz target: GEP input from CSV tables. The input's first line names the table
  * (e.g. "quantity"), the rest is that table's content; gepInput.csv, region.csv and
  * ecosystem.csv are fixed, so every row reaches the element reader. */

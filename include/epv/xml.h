@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /**
- * @file epv/xmlio.h
- * @brief Safe reading of libepv's XML formats and access to their XSD schemas.
+ * @file epv/xml.h
+ * @brief Safe reading of libepv's XML formats: validation against the shipped XSD schemas
+ *        (epv/resource.h gives the schemas themselves).
  *
  * Every XML file libepv reads comes from outside and is treated as untrusted: it must be
  * UTF-8 without NUL bytes, may not contain a DOCTYPE (so no entities, internal or
@@ -12,8 +13,8 @@
  *
  * Threads: all functions here may be called from several threads with different contexts.
  */
-#ifndef EPV_XMLIO_H
-#define EPV_XMLIO_H
+#ifndef EPV_XML_H
+#define EPV_XML_H
 
 #include "epv/common.h"
 
@@ -23,26 +24,6 @@ extern "C" {
 
 /** Largest XML input accepted, in bytes (64 MiB). */
 #define EPV_XML_MAX_BYTES (64L * 1024L * 1024L)
-
-/**
- * Text of a shipped resource, e.g. "schema/species.xsd" or "params/species.xml".
- * @param name path relative to the data directory.
- * @param[out] len receives the length in bytes (may be NULL).
- * @return the NUL-terminated text (static storage), or NULL if there is no such resource.
- */
-EPV_API const char *epv_resource(const char *name, size_t *len);
-
-/**
- * Number of shipped resources; with epv_resource_name() lets a tool list them.
- * @return the number of resources compiled into the library.
- */
-EPV_API size_t epv_resource_count(void);
-/**
- * Name of a shipped resource.
- * @param i index, 0..epv_resource_count() - 1.
- * @return the name (static storage, e.g. "schema/species.xsd"), or NULL when i is out of range.
- */
-EPV_API const char *epv_resource_name(size_t i);
 
 /**
  * Check that a file is safe, well-formed XML that validates against a shipped schema.
@@ -69,4 +50,4 @@ EPV_API int epv_xml_validate_memory(epv_ctx *ctx, const char *buf, size_t len, c
 #ifdef __cplusplus
 }
 #endif
-#endif /* EPV_XMLIO_H */
+#endif /* EPV_XML_H */

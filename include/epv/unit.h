@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /**
- * @file epv/units.h
+ * @file epv/unit.h
  * @brief Units used in ecological accounting and conversions between them.
  *
  * Chinese statistics mix 亩 (mu), 万吨 (10^4 t) and 亿元 (10^8 yuan) with SI units; every
@@ -9,8 +9,8 @@
  * C to CO2 by molar masses 44/12; O2 per CO2 fixed in photosynthesis 32/44.
  * All functions are pure and thread-safe.
  */
-#ifndef EPV_UNITS_H
-#define EPV_UNITS_H
+#ifndef EPV_UNIT_H
+#define EPV_UNIT_H
 
 #include "epv/common.h"
 
@@ -19,25 +19,25 @@ extern "C" {
 #endif
 
 /** Mu (亩) per hectare. */
-#define EPV_MU_PER_HA 15.0
+#define EPV_UNIT_MU_PER_HA 15.0
 /** Mass ratio CO2 : C (44/12). */
-#define EPV_CO2_PER_C (44.0 / 12.0)
+#define EPV_UNIT_CO2_PER_C (44.0 / 12.0)
 /** Mass ratio O2 released : CO2 fixed (32/44). */
-#define EPV_O2_PER_CO2 (32.0 / 44.0)
+#define EPV_UNIT_O2_PER_CO2 (32.0 / 44.0)
 
 /** Physical dimension of a unit. Units convert only within one dimension. */
-typedef enum epv_dimension {
-    EPV_DIM_NONE = 0,       /**< no dimension: an unknown unit or ::EPV_UNIT_NONE */
-    EPV_DIM_AREA = 1,       /**< area (base unit ha) */
-    EPV_DIM_MASS = 2,       /**< mass of a substance other than C or CO2e (base unit t) */
-    EPV_DIM_VOLUME = 3,     /**< volume (base unit m3) */
-    EPV_DIM_MONEY = 4,      /**< money (base unit yuan) */
-    EPV_DIM_ENERGY = 5,     /**< electric energy (base unit kWh) */
-    EPV_DIM_COUNT = 6,      /**< a count of items (persons, visits...) */
-    EPV_DIM_MASS_C = 7,     /**< mass of carbon (t C): converts to CO2 only explicitly */
-    EPV_DIM_MASS_CO2 = 8,   /**< mass of CO2 equivalent */
-    EPV_DIM_LENGTH = 9      /**< length or depth (base unit m) */
-} epv_dimension;
+typedef enum epv_unit_dimension {
+    EPV_UNIT_DIM_NONE = 0,       /**< no dimension: an unknown unit or ::EPV_UNIT_NONE */
+    EPV_UNIT_DIM_AREA = 1,       /**< area (base unit ha) */
+    EPV_UNIT_DIM_MASS = 2,       /**< mass of a substance other than C or CO2e (base unit t) */
+    EPV_UNIT_DIM_VOLUME = 3,     /**< volume (base unit m3) */
+    EPV_UNIT_DIM_MONEY = 4,      /**< money (base unit yuan) */
+    EPV_UNIT_DIM_ENERGY = 5,     /**< electric energy (base unit kWh) */
+    EPV_UNIT_DIM_COUNT = 6,      /**< a count of items (persons, visits...) */
+    EPV_UNIT_DIM_MASS_C = 7,     /**< mass of carbon (t C): converts to CO2 only explicitly */
+    EPV_UNIT_DIM_MASS_CO2 = 8,   /**< mass of CO2 equivalent */
+    EPV_UNIT_DIM_LENGTH = 9      /**< length or depth (base unit m) */
+} epv_unit_dimension;
 
 /** Units known to libepv. Values are fixed and only appended. */
 typedef enum epv_unit {
@@ -75,38 +75,38 @@ typedef enum epv_unit {
  * @param mu area in mu (any value; NaN gives NaN).
  * @return the area in ha, mu / 15.
  */
-EPV_API double epv_mu_to_ha(double mu);
+EPV_API double epv_unit_mu_to_ha(double mu);
 /**
  * Convert hectares to mu (亩).
  * @param ha area in ha (any value; NaN gives NaN).
  * @return the area in mu, ha × 15.
  */
-EPV_API double epv_ha_to_mu(double ha);
+EPV_API double epv_unit_ha_to_mu(double ha);
 /**
  * Convert tonnes of carbon to tonnes of CO2.
  * @param t_c mass of carbon, t C (any value; NaN gives NaN).
  * @return t CO2, t_c × 44/12.
  */
-EPV_API double epv_c_to_co2(double t_c);
+EPV_API double epv_unit_c_to_co2(double t_c);
 /**
  * Convert tonnes of CO2 to tonnes of carbon.
  * @param t_co2 mass of CO2, t (any value; NaN gives NaN).
  * @return t C, t_co2 × 12/44.
  */
-EPV_API double epv_co2_to_c(double t_co2);
+EPV_API double epv_unit_co2_to_c(double t_co2);
 /**
  * Oxygen released with the fixation of the given CO2.
  * @param t_co2 CO2 fixed, t (any value; NaN gives NaN).
  * @return t O2, t_co2 × 32/44.
  */
-EPV_API double epv_co2_to_o2(double t_co2);
+EPV_API double epv_unit_co2_to_o2(double t_co2);
 
 /**
  * Dimension of a unit.
  * @param u the unit.
- * @return its dimension; ::EPV_DIM_NONE for ::EPV_UNIT_NONE or an unknown value.
+ * @return its dimension; ::EPV_UNIT_DIM_NONE for ::EPV_UNIT_NONE or an unknown value.
  */
-EPV_API epv_dimension epv_unit_dimension(epv_unit u);
+EPV_API epv_unit_dimension epv_unit_dimension_of(epv_unit u);
 /**
  * Canonical ASCII symbol of a unit.
  * @param u the unit.
@@ -131,11 +131,11 @@ EPV_API int epv_unit_from_symbol(epv_ctx *ctx, const char *symbol, epv_unit *out
  * @param[out] out receives value × (size of `from` / size of `to`); must not be NULL; written
  *            only on success.
  * @return ::EPV_OK, ::EPV_EUNITS if the dimensions differ (e.g. t C to t CO2e: use
- *         epv_c_to_co2() to make that step explicit), ::EPV_EINVAL for unknown units.
+ *         epv_unit_c_to_co2() to make that step explicit), ::EPV_EINVAL for unknown units.
  */
 EPV_API int epv_unit_convert(epv_ctx *ctx, double value, epv_unit from, epv_unit to, double *out);
 
 #ifdef __cplusplus
 }
 #endif
-#endif /* EPV_UNITS_H */
+#endif /* EPV_UNIT_H */

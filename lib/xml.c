@@ -8,7 +8,8 @@
  * contexts (never libxml2's global handler) and nothing is printed. */
 #include "config.h"
 #include "xml_int.h"
-#include "epv/xmlio.h"
+#include "epv/xml.h"
+#include "epv/resource.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -16,24 +17,6 @@
 #include <string.h>
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
-
-EPV_API const char *epv_resource(const char *name, size_t *len)
-{
-    if (!name) return NULL;
-    for (size_t i = 0; i < epv__resource_total; i++)
-        if (strcmp(epv__resources[i].name, name) == 0) {
-            if (len) *len = epv__resources[i].len;
-            return epv__resources[i].text;
-        }
-    return NULL;
-}
-
-EPV_API size_t epv_resource_count(void) { return epv__resource_total; }
-
-EPV_API const char *epv_resource_name(size_t i)
-{
-    return i < epv__resource_total ? epv__resources[i].name : NULL;
-}
 
 /* ---- safe parsing ------------------------------------------------------------------ */
 
@@ -92,7 +75,7 @@ static void schema_error_cb(void *payload, xmlErrorPtr err)
 static int validate(epv_ctx *ctx, xmlDocPtr doc, const char *name, const char *schema)
 {
     size_t slen = 0;
-    const char *stext = epv_resource(schema, &slen);
+    const char *stext = epv_resource_get(schema, &slen);
     if (!stext) return epv__error(ctx, EPV_ENOTFOUND, "%s: no shipped schema named '%s'", name, schema);
     struct schema_errors se = { ctx, schema, 0 };
     xmlSchemaParserCtxtPtr pctxt = xmlSchemaNewMemParserCtxt(stext, (int)slen);
