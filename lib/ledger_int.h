@@ -151,5 +151,7 @@ int epv__lg_project_get(epv_ledger *l, const char *project, int *status, int *fo
                         int64_t *cstart, int64_t *cend);
 void epv__lg_cache_clear(epv_ledger *l);
 void epv__lg_days_to_date(int64_t days, epv_date *d);
+/* A POSIX ERE matching a template's serials, group 1 = {start}, group 2 = {end} (ledger_serial.c). */
+int epv__lg_serial_regex(epv_ctx *ctx, const char *format, char *buf, size_t bufsize);
 
 #endif

@@ -507,6 +507,118 @@ EPV_API int epv_ledger_serial_parse(epv_ctx *ctx, const char *format, const char
 EPV_API int epv_ledger_block_serial(epv_ledger *l, const epv_ledger_block *b, char *buf,
                                     size_t bufsize);
 
+/* ---- other registries' serials ---------------------------------------------------------- */
+
+/**
+ * A serial of another registry, parsed or formatted with a template that may use, besides
+ * the fields of ::epv_ledger_serial, {country} (ISO 3166-1 alpha-2, two capital letters),
+ * {unit} (unit type, e.g. "ITMO", "VCU"), {code} (a registry code of 1..16 characters from
+ * [A-Za-z0-9_.], kept as text so leading zeros survive, e.g. Verra's "261"), {scope}
+ * (sectoral scope 1..99), {vintage_start} and {vintage_end} (dates written DDMMYYYY, eight
+ * digits) and {flag} (one digit). {project}, {start} and {end} are required; fields a
+ * template does not use stay at their _INIT values.
+ */
+typedef struct epv_ledger_xserial {
+    unsigned int version; /**< ::EPV_LEDGER_XSERIAL_VERSION (set by the _INIT macro or epv_ledger_xserial_init()) */
+    char programme[65];   /**< {programme} */
+    char project[65];     /**< {project}: text, so "0003" keeps its zeros */
+    int vintage;          /**< {vintage}: year */
+    epv_i64 batch;        /**< {batch}: issuance (batch) number */
+    epv_i64 serial_start; /**< {start}: first unit of the block */
+    epv_i64 serial_end;   /**< {end}: last unit of the block (>= serial_start) */
+    char country[3];      /**< {country}: ISO 3166-1 alpha-2 */
+    char unit[17];        /**< {unit}: unit type */
+    char code[17];        /**< {code}: registry code kept as text */
+    int scope;            /**< {scope}: sectoral scope number (CDM scopes 1..15 and beyond) */
+    epv_date vintage_start; /**< {vintage_start}: first day of the vintage (monitoring) period */
+    epv_date vintage_end;   /**< {vintage_end}: last day of the vintage period */
+    int flag;             /**< {flag}: one digit (Verra: additional certification, 0 or 1) */
+} epv_ledger_xserial;
+/** Current version of ::epv_ledger_xserial. */
+#define EPV_LEDGER_XSERIAL_VERSION 1
+/** Initialiser of ::epv_ledger_xserial with its defaults (everything empty or zero). */
+#define EPV_LEDGER_XSERIAL_INIT { EPV_LEDGER_XSERIAL_VERSION, "", "", 0, 0, 0, 0, "", "", "", 0, { 0, 0, 0 }, { 0, 0, 0 }, 0 }
+/** Function twin of ::EPV_LEDGER_XSERIAL_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_xserial_init(epv_ctx *ctx, epv_ledger_xserial *x, unsigned int version);
+
+/** The UNDP carbon registry's serial (undp/carbon-registry, libs/serial-number-gen: country,
+ * unit type "ITMO", sectoral scope, programme id, year, a blank field "0", block start and
+ * end), e.g. "VU-ITMO-11-356-2022-0-27-35". */
+#define EPV_LEDGER_SERIAL_UNDP "{country}-{unit}-{scope}-{project}-{vintage}-0-{start}-{end}"
+/** Verra's VCU serial with its block range: batch, block start and end, "VCS", unit type,
+ * a registry code, "VER", country, sectoral scope, project id, vintage start and end
+ * (DDMMYYYY) and a flag, e.g.
+ * "9660-115597313-115618057-VCS-VCU-261-VER-US-14-1060-01012019-31122019-0". */
+#define EPV_LEDGER_SERIAL_VERRA "{batch}-{start}-{end}-VCS-{unit}-{code}-VER-{country}-{scope}-{project}-{vintage_start}-{vintage_end}-{flag}"
+
+/**
+ * Format another registry's serial with a template (for example ::EPV_LEDGER_SERIAL_UNDP or
+ * ::EPV_LEDGER_SERIAL_VERRA). Every field the template uses must be valid (::EPV_ERANGE naming
+ * it); ::EPV_ERANGE if `buf` is too small; ::EPV_EINVAL for a bad template or NULL arguments.
+ */
+EPV_API int epv_ledger_xserial_format(epv_ctx *ctx, const char *format, const epv_ledger_xserial *s,
+                                      char *buf, size_t bufsize);
+/**
+ * Parse another registry's serial strictly against a template: every field present, numbers
+ * in ASCII digits without sign or leading zeros (a {flag} of "0" is one digit), dates as
+ * eight digits DDMMYYYY that name a real day with vintage_end >= vintage_start, start <= end.
+ * Anything else is ::EPV_EPARSE naming the field and the byte. `*out` is written only on
+ * success.
+ */
+EPV_API int epv_ledger_xserial_parse(epv_ctx *ctx, const char *format, const char *text,
+                                     epv_ledger_xserial *out);
+
+/* ---- Climate Action Data Trust export -------------------------------------------------------- */
+
+/** Settings of a CADT export: the fields the ledger does not hold. Strings are copied. */
+typedef struct epv_ledger_cadt_options {
+    unsigned int version; /**< ::EPV_LEDGER_CADT_OPTIONS_VERSION (set by the _INIT macro or epv_ledger_cadt_options_init()) */
+    const char *project;  /**< only this project's blocks; NULL for all */
+    /** countryJurisdictionOfOwner, a name from CADT's picklist; default "Not Specified". */
+    const char *country_jurisdiction;
+    /** unitRegistryLink: a URL prefix to which the serial block is appended; default "". */
+    const char *registry_link;
+    /** correspondingAdjustmentDeclaration: "Committed", "Not Required" or "Unknown" (default). */
+    const char *ca_declaration;
+    /** correspondingAdjustmentStatus: "Not Applicable", "Not Started" (default), "Pending" or
+     * "Completed". */
+    const char *ca_status;
+} epv_ledger_cadt_options;
+/** Current version of ::epv_ledger_cadt_options. */
+#define EPV_LEDGER_CADT_OPTIONS_VERSION 1
+/** Initialiser of ::epv_ledger_cadt_options with its defaults. */
+#define EPV_LEDGER_CADT_OPTIONS_INIT { EPV_LEDGER_CADT_OPTIONS_VERSION, NULL, "Not Specified", "", "Unknown", "Not Started" }
+/** Function twin of ::EPV_LEDGER_CADT_OPTIONS_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_cadt_options_init(epv_ctx *ctx, epv_ledger_cadt_options *x, unsigned int version);
+
+/**
+ * Export every unit block (of one project, or all) in the field set of the Climate Action
+ * Data Trust units model (Chia-Network/cadt, src/models/units): projectId, issuanceId,
+ * unitOwner (the holding account's entity), countryJurisdictionOfOwner, serialNumberBlock
+ * (this ledger's serial), serialNumberPattern (a POSIX extended regular expression whose
+ * groups 1 and 2 are the block's start and end), unitBlockStart, unitBlockEnd, unitCount,
+ * vintageYear, unitType ("Removal - nature" for forestry projects, else "Not Determined"),
+ * unitStatus (Held, Buffer, Retired, Cancelled), unitStatusReason (the retirement or
+ * cancellation reason; "reversal" for buffer units cancelled by a reversal),
+ * retirementBeneficiary, unitRegistryLink, correspondingAdjustmentDeclaration and
+ * correspondingAdjustmentStatus; one row per block in (project, serial) order, as CSV
+ * (RFC 4180 through the library's text writer, honouring the context's CSV options; a
+ * header row of those names). Read in one snapshot; progress is reported every 1,024 blocks
+ * and a cancelled export leaves no file. The file is written under a temporary name and
+ * renamed when complete.
+ * @param opts NULL for the defaults.
+ * @return ::EPV_OK; ::EPV_EINVAL for NULL arguments; ::EPV_EIO naming the path;
+ * ::EPV_ECANCELLED.
+ */
+EPV_API int epv_ledger_export_cadt_csv(epv_ledger *l, const epv_ledger_cadt_options *opts,
+                                       const char *csv_path);
+/** The same export as one JSON array of objects with the same member names (counts, serials
+ * and years as JSON integers, everything else as strings). */
+EPV_API int epv_ledger_export_cadt_json(epv_ledger *l, const epv_ledger_cadt_options *opts,
+                                        const char *json_path);
+
 /* ---- integrity, proofs --------------------------------------------------------------------- */
 
 /** Number of journal entries and the chain head hash (32 bytes, may be NULL). */
