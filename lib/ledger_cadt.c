@@ -53,7 +53,8 @@ static int cancel_reason(epv_ledger *l, sqlite3_stmt *st, int64_t seq, char *buf
     rc = epv__lg_decode(l->ctx, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), &op, &arena);
     if (rc) return rc;
     if (op.kind == EPV__L_CANCEL) snprintf(buf, cap, "%s", op.s[1] ? op.s[1] : "");
-    else if (op.kind == EPV__L_REVERSE) snprintf(buf, cap, "reversal");
+    else if (op.kind == EPV__L_REVERSE || op.kind == EPV__L_REVERSAL) snprintf(buf, cap, "reversal");
+    else if (op.kind == EPV__L_SETTLE) snprintf(buf, cap, "reversal compensation");
     epv__free(l->ctx, arena);
     return EPV_OK;
 }
