@@ -517,6 +517,49 @@ static int apply_verify(epv_ledger *l, const struct epv__lop *op)
     return step_done(l, st, "recording verification");
 }
 
+/* Largest overall risk rating a project may have (points x 100): above it the project fails
+ * the tool. Provisional: VCS AFOLU Non-Permanence Risk Tool v4.0 as recalled, not checked. */
+#define RISK_FAIL_BP 6000
+
+/* A non-permanence risk assessment: category totals (internal, external, natural, each a
+ * score x 100 in 0..10000) summed to the overall rating; the buffer rate is that rating, or
+ * the minimum if higher; it becomes the project's buffer_bp for later issuances. */
+static int apply_project_risk(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES])
+{
+    static const char *const upd = "UPDATE projects SET buffer_bp = ? WHERE id = ?";
+    static const char *const names[4] = { "internal_bp", "external_bp", "natural_bp", "minimum_bp" };
+    int cur, forestry, rc = epv__lg_check_id(l->ctx, op->s[0], "project");
+    if (rc) return rc;
+    rc = epv__lg_project_get(l, op->s[0], &cur, &forestry, NULL, NULL);
+    if (rc == EPV_ENOTFOUND) return epv__error(l->ctx, EPV_ENOTFOUND, "project: no project '%s'", op->s[0]);
+    if (rc) return rc;
+    if (!forestry)
+        return epv__error(l->ctx, EPV_ESTATE, "project: '%s' is not a forestry project (no buffer)", op->s[0]);
+    if (cur == EPV_LEDGER_PROJECT_CANCELLED || cur == EPV_LEDGER_PROJECT_REVOKED)
+        return epv__error(l->ctx, EPV_ESTATE, "project: '%s' is %s (final)", op->s[0],
+                          cur == EPV_LEDGER_PROJECT_CANCELLED ? "cancelled" : "revoked");
+    if ((rc = epv__lg_check_text(l->ctx, op->s[1], "tool"))) return rc;
+    for (int k = 0; k < 4; k++)
+        if (op->i[k] < 0 || op->i[k] > 10000)
+            return epv__error(l->ctx, EPV_ERANGE, "%s: %lld is outside 0..10000", names[k], (long long)op->i[k]);
+    if ((rc = check_days(l->ctx, op->i[4], "date"))) return rc;
+    int64_t overall = op->i[0] + op->i[1] + op->i[2];
+    if (overall > RISK_FAIL_BP)
+        return epv__error(l->ctx, EPV_ERANGE,
+                          "overall risk rating: %lld.%02lld is above %d: the project fails the risk tool",
+                          (long long)(overall / 100), (long long)(overall % 100), RISK_FAIL_BP / 100);
+    int64_t buffer = overall > op->i[3] ? overall : op->i[3];
+    sqlite3_stmt *st = epv__lg_stmt(l, upd);
+    if (!st) return epv_ctx_errcode(l->ctx);
+    sqlite3_bind_int64(st, 1, buffer);
+    sqlite3_bind_text(st, 2, op->s[0], -1, SQLITE_STATIC);
+    epv__lg_cache_clear(l);
+    if ((rc = step_done(l, st, "setting the buffer rate"))) return rc;
+    res[0] = buffer;
+    res[1] = overall;
+    return EPV_OK;
+}
+
 int epv__lg_apply(epv_ledger *l, const struct epv__lop *op, int64_t seq, int64_t res[EPV__L_NRES])
 {
     if (op->kind != EPV__L_GENESIS && seq == 1)
@@ -534,6 +577,14 @@ int epv__lg_apply(epv_ledger *l, const struct epv__lop *op, int64_t seq, int64_t
     case EPV__L_RETIRE:
     case EPV__L_CANCEL: return epv__lg_apply_units(l, op, seq, res);
     case EPV__L_REVERSE: return epv__lg_apply_reverse(l, op, seq, res);
+    case EPV__L_PROJECT_RISK: return apply_project_risk(l, op, res);
+    case EPV__L_REVERSAL: {
+        int rc = epv__lg_apply_reverse(l, op, seq, res);
+        /* what the buffer could not cover is the proponent's obligation */
+        if (!rc && res[1] > 0) rc = epv__lg_obligation_add(l, op->s[0], res[1]);
+        return rc;
+    }
+    case EPV__L_SETTLE: return epv__lg_apply_settle(l, op, seq, res);
     default: return epv__error(l->ctx, EPV_EINVAL, "operation kind %d is unknown", op->kind);
     }
 }

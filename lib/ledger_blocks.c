@@ -615,3 +615,62 @@ int epv__lg_apply_reverse(epv_ledger *l, const struct epv__lop *op, int64_t seq,
     res[1] = need;
     return EPV_OK;
 }
+
+/* ---- reversal obligations (issue 11 item 9) ------------------------------------------- */
+/* A project's outstanding obligation lives in the derived table meta under the key
+ * "obligation:<project>" (ival = units), created by the first reversal the buffer could not
+ * cover; ledgers that never had one have no such row, so their state digest is unchanged. */
+
+int epv__lg_obligation_get(epv_ledger *l, const char *project, int64_t *units)
+{
+    static const char *const q = "SELECT ival FROM meta WHERE key = 'obligation:' || ?";
+    sqlite3_stmt *st = epv__lg_stmt(l, q);
+    if (!st) return epv_ctx_errcode(l->ctx);
+    sqlite3_bind_text(st, 1, project, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    *units = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? EPV_OK : epv__lg_sqlerr(l, rc, "reading an obligation");
+}
+
+int epv__lg_obligation_add(epv_ledger *l, const char *project, int64_t delta)
+{
+    static const char *const up =
+        "INSERT INTO meta(key, ival, tval) VALUES ('obligation:' || ?1, ?2, '')"
+        " ON CONFLICT(key) DO UPDATE SET ival = ival + excluded.ival";
+    int64_t cur;
+    int rc = epv__lg_obligation_get(l, project, &cur);
+    if (rc) return rc;
+    if (cur + delta < 0)
+        return epv__error(l->ctx, EPV_ERANGE, "count: %lld units exceed the reversal obligation of project '%s' (%lld)",
+                          (long long)-delta, project, (long long)cur);
+    if (cur + delta > EPV__L_MAX_UNITS)
+        return epv__error(l->ctx, EPV_ERANGE, "obligation of project '%s' would exceed 1e15 units", project);
+    sqlite3_stmt *st = epv__lg_stmt(l, up);
+    if (!st) return epv_ctx_errcode(l->ctx);
+    sqlite3_bind_text(st, 1, project, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, delta);
+    return step_done(l, st, "recording an obligation");
+}
+
+/* Settle: the account's held units (selected as for a cancellation) are cancelled and the
+ * obligated project's obligation goes down by their number; more than it owes is refused. */
+int epv__lg_apply_settle(epv_ledger *l, const struct epv__lop *op, int64_t seq, int64_t res[EPV__L_NRES])
+{
+    int pstatus, forestry;
+    int rc = project_row(l, op->s[1], "project", &pstatus, &forestry);
+    if (rc) return rc;
+    int64_t owed;
+    if ((rc = epv__lg_obligation_get(l, op->s[1], &owed))) return rc;
+    if (owed == 0)
+        return epv__error(l->ctx, EPV_ESTATE, "project: '%s' has no reversal obligation", op->s[1]);
+    struct epv__lop c = *op;
+    c.kind = EPV__L_CANCEL;
+    c.s[0] = op->s[0];
+    c.s[1] = "reversal compensation";
+    c.s[2] = op->s[2];
+    if ((rc = epv__lg_apply_units(l, &c, seq, res))) return rc;
+    if ((rc = epv__lg_obligation_add(l, op->s[1], -res[1]))) return rc;
+    res[0] = owed - res[1];
+    return EPV_OK;
+}

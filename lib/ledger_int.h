@@ -24,8 +24,11 @@ enum epv__lkind {
     EPV__L_TRANSFER = 9,
     EPV__L_RETIRE = 10,
     EPV__L_CANCEL = 11,
-    EPV__L_REVERSE = 12,
-    EPV__L_KIND_MAX = 12
+    EPV__L_REVERSE = 12,       /* a loss; the shortfall is only returned (files before 0.2) */
+    EPV__L_PROJECT_RISK = 13,  /* non-permanence risk assessment: sets the project's buffer rate */
+    EPV__L_REVERSAL = 14,      /* a loss; the shortfall becomes the project's obligation */
+    EPV__L_SETTLE = 15,        /* held units cancelled against a project's reversal obligation */
+    EPV__L_KIND_MAX = 15
 };
 
 #define EPV__L_NS 6
@@ -140,6 +143,12 @@ int epv__lg_apply_issue(epv_ledger *l, const struct epv__lop *op, int64_t seq,
                         int64_t res[EPV__L_NRES]);
 int epv__lg_apply_reverse(epv_ledger *l, const struct epv__lop *op, int64_t seq,
                           int64_t res[EPV__L_NRES]);
+int epv__lg_apply_settle(epv_ledger *l, const struct epv__lop *op, int64_t seq,
+                         int64_t res[EPV__L_NRES]);
+/* A project's outstanding reversal obligation (0 without one). */
+int epv__lg_obligation_get(epv_ledger *l, const char *project, int64_t *units);
+/* Add delta (may be negative) to a project's obligation; never below 0. */
+int epv__lg_obligation_add(epv_ledger *l, const char *project, int64_t delta);
 int epv__lg_check_id(epv_ctx *ctx, const char *v, const char *field);
 int epv__lg_check_text(epv_ctx *ctx, const char *v, const char *field);
 int epv__lg_check_req(epv_ctx *ctx, const char *v);
@@ -151,5 +160,7 @@ int epv__lg_project_get(epv_ledger *l, const char *project, int *status, int *fo
                         int64_t *cstart, int64_t *cend);
 void epv__lg_cache_clear(epv_ledger *l);
 void epv__lg_days_to_date(int64_t days, epv_date *d);
+/* A POSIX ERE matching a template's serials, group 1 = {start}, group 2 = {end} (ledger_serial.c). */
+int epv__lg_serial_regex(epv_ctx *ctx, const char *format, char *buf, size_t bufsize);
 
 #endif

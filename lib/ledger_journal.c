@@ -33,6 +33,9 @@ const struct epv__lkind_info epv__lkinds[EPV__L_KIND_MAX + 1] = {
     { "cancel", { "account", "reason", "project" },
       { "vintage", "count", "serial_start", "serial_end" } },
     { "reverse", { "project" }, { "loss_tco2e", "date" } },
+    { "project_risk", { "project", "tool" }, { "internal_bp", "external_bp", "natural_bp", "minimum_bp", "date" } },
+    { "reversal", { "project" }, { "loss_tco2e", "date" } },
+    { "settle", { "account", "project", "units_project" }, { "vintage", "count", "serial_start", "serial_end" } },
 };
 
 static void put_u32(unsigned char *p, uint32_t v)

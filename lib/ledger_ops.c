@@ -301,7 +301,7 @@ EPV_API int epv_ledger_reverse(epv_ledger *l, const char *request_id, const char
 {
     NEED(l);
     if (!project) return epv__error(l->ctx, EPV_EINVAL, "project: missing");
-    struct epv__lop op = mk(EPV__L_REVERSE, request_id);
+    struct epv__lop op = mk(EPV__L_REVERSAL, request_id);
     int64_t res[EPV__L_NRES];
     op.s[0] = project;
     op.i[0] = loss_tco2e;

@@ -462,6 +462,9 @@ static const struct {
     const char *what;
     const char *sql;
 } checks[] = {
+    { "13 reversal obligations are non-negative and belong to a project",
+      "SELECT m.key, m.ival FROM meta m LEFT JOIN projects p ON m.key = 'obligation:' || p.id"
+      " WHERE m.key LIKE 'obligation:%' AND (m.ival < 0 OR p.id IS NULL) LIMIT 1" },
     /* Aggregates are joined rather than correlated, so each check is one pass over blocks. */
     { "1 conservation: issued differs from held + buffer + retired + cancelled",
       "SELECT t.project, t.vintage FROM totals t LEFT JOIN (SELECT project, vintage, SUM(end - start + 1) AS n"

@@ -19,7 +19,8 @@ for f in ledger_store.c ledger_store_int.h; do
 done
 # 2. operations: on storage only, never on verification
 [ "$(incs ledger_int.h)" = ledger_store_int.h ] || fail "ledger_int.h must include only ledger_store_int.h"
-for f in ledger_journal.c ledger_apply.c ledger_blocks.c ledger_ops.c ledger_query.c ledger_serial.c; do
+for f in ledger_journal.c ledger_apply.c ledger_blocks.c ledger_ops.c ledger_query.c ledger_serial.c \
+  ledger_cadt.c ledger_risk.c; do
   for h in $(incs "$f"); do
     [ "$h" = ledger_int.h ] || fail "$f (operations) includes $h"
   done

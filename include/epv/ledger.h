@@ -295,11 +295,121 @@ EPV_API int epv_ledger_cancel(epv_ledger *l, const char *request_id, const char 
  * Report a loss (fire, pests, harvest) of `loss_tco2e` whole tonnes on a forestry project:
  * buffer units are cancelled equal to the loss, the project's own buffer units first, then
  * the pool's lowest (project, serial); never more than the buffer holds. What the buffer
- * cannot cover is returned as a shortfall (the registry must then act).
+ * cannot cover is returned as a shortfall and recorded as the project's reversal obligation
+ * (epv_ledger_obligation(), settled with epv_ledger_obligation_settle()).
  */
 EPV_API int epv_ledger_reverse(epv_ledger *l, const char *request_id, const char *project,
                                epv_i64 loss_tco2e, epv_date date, epv_i64 *cancelled_out,
                                epv_i64 *shortfall_out);
+
+/* ---- risk-scored buffer and reversal obligations ----------------------------------------- */
+
+/** Significance of a natural risk event (loss of carbon stocks per event), the rows of Table 10
+ * of Verra's VCS AFOLU Non-Permanence Risk Tool v4.2. */
+enum epv_ledger_npr_significance {
+    EPV_LEDGER_NPR_CATASTROPHIC = 0,   /**< 70 % or more of the stocks */
+    EPV_LEDGER_NPR_DEVASTATING = 1,    /**< 50 % to < 70 % */
+    EPV_LEDGER_NPR_MAJOR = 2,          /**< 25 % to < 50 % */
+    EPV_LEDGER_NPR_MINOR = 3,          /**< 5 % to < 25 % */
+    EPV_LEDGER_NPR_INSIGNIFICANT = 4,  /**< < 5 %, or transient (full recovery within 10 years) */
+    EPV_LEDGER_NPR_NOT_APPLICABLE = 5  /**< the risk does not apply */
+};
+/** How often a natural risk event happens (the columns of that Table 10). */
+enum epv_ledger_npr_likelihood {
+    EPV_LEDGER_NPR_MORE_THAN_EVERY_10Y = 0, /**< more than once every 10 years */
+    EPV_LEDGER_NPR_EVERY_10_25Y = 1,        /**< once every 10 to < 25 years */
+    EPV_LEDGER_NPR_EVERY_25_50Y = 2,        /**< once every 25 to < 50 years */
+    EPV_LEDGER_NPR_EVERY_50_100Y = 3,       /**< once every 50 to < 100 years */
+    EPV_LEDGER_NPR_EVERY_100Y_OR_LESS = 4   /**< once in 100 years or less often */
+};
+/** Mitigation of a natural risk (the multiplier M). */
+enum epv_ledger_npr_mitigation {
+    EPV_LEDGER_NPR_MITIGATION_NONE = 0, /**< M = 1 */
+    EPV_LEDGER_NPR_MITIGATION_ONE = 1,  /**< M = 0.5: prevention or a history of containment */
+    EPV_LEDGER_NPR_MITIGATION_BOTH = 2  /**< M = 0.25: both */
+};
+
+/**
+ * Score of one natural risk factor, LS x M, in hundredths of a point (basis points of the
+ * buffer): LS from Table 10 of the VCS AFOLU Non-Permanence Risk Tool v4.2, e.g. a major loss
+ * once every 10 to 25 years is 5 points (500), halved with one mitigation measure (250).
+ * v4.2's climate change adjustment is not applied.
+ * @param ctx context for errors (may be NULL).
+ * @param significance an ::epv_ledger_npr_significance.
+ * @param likelihood an ::epv_ledger_npr_likelihood.
+ * @param mitigation an ::epv_ledger_npr_mitigation.
+ * @param[out] score_bp the score x 100.
+ * @return ::EPV_OK; ::EPV_EINVAL for values outside the enums or a NULL score_bp;
+ * ::EPV_ERANGE for a catastrophic loss more often than once every 10 years (the project fails).
+ */
+EPV_API int epv_ledger_npr_natural_factor(epv_ctx *ctx, int significance, int likelihood, int mitigation,
+                                          int *score_bp);
+
+/** A non-permanence risk assessment of a forestry project. Scores are hundredths of a point
+ * (a score of 2.5 is 250 = 2.5 % of buffer). Arrays are read during the call only. */
+typedef struct epv_ledger_risk {
+    unsigned int version; /**< ::EPV_LEDGER_RISK_VERSION (set by the _INIT macro or epv_ledger_risk_init()) */
+    const char *tool;     /**< the tool and version applied (free text, recorded in the journal) */
+    const int *internal_bp; /**< internal risk factor scores (project management, financial
+                                 viability, opportunity cost, longevity; mitigations negative) */
+    size_t n_internal;      /**< number of internal factors */
+    const int *external_bp; /**< external risk factor scores (land tenure, community, political) */
+    size_t n_external;      /**< number of external factors */
+    const int *natural_bp;  /**< natural risk factor scores (epv_ledger_npr_natural_factor()), >= 0 */
+    size_t n_natural;       /**< number of natural factors */
+    int minimum_bp;         /**< the least buffer whatever the rating, 0..10000; default 1000
+                                 (provisional, see doc/ledger.md) */
+    epv_date date;          /**< date of the assessment */
+} epv_ledger_risk;
+/** Current version of ::epv_ledger_risk. */
+#define EPV_LEDGER_RISK_VERSION 1
+/** Initialiser of ::epv_ledger_risk with its defaults. */
+#define EPV_LEDGER_RISK_INIT { EPV_LEDGER_RISK_VERSION, "VCS AFOLU Non-Permanence Risk Tool v4.2", NULL, 0, NULL, 0, NULL, 0, 1000, { 0, 0, 0 } }
+/** Function twin of ::EPV_LEDGER_RISK_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_risk_init(epv_ctx *ctx, epv_ledger_risk *x, unsigned int version);
+
+/**
+ * Record a risk assessment of a forestry project (an operation with a request id, journalled
+ * and replayed like every other): internal = max(0, sum of the internal factors), external =
+ * max(0, sum of the external factors), natural = sum of the natural factors; the overall rating
+ * is their sum and the project's buffer rate becomes the rating, or `minimum_bp` if that is
+ * higher. It replaces the fixed percentage (the project's `buffer_bp` or the programme's) for
+ * later issuances; earlier issuances keep their buffer. A rating above 60 points fails
+ * (::EPV_ERANGE, provisional).
+ * @param l the ledger.
+ * @param request_id the operation's request id.
+ * @param project a forestry project.
+ * @param r the assessment.
+ * @param[out] buffer_bp_out the project's new buffer rate in basis points (may be NULL).
+ * @return ::EPV_OK; ::EPV_ENOTFOUND (no project), ::EPV_ESTATE (not forestry, or cancelled or
+ * revoked), ::EPV_ERANGE (a factor or a sum out of range), ::EPV_EINVAL.
+ */
+EPV_API int epv_ledger_project_set_risk(epv_ledger *l, const char *request_id, const char *project,
+                                        const epv_ledger_risk *r, int *buffer_bp_out);
+/** A project's outstanding reversal obligation: the units of losses (epv_ledger_reverse()) that
+ * the buffer could not cover, less what was settled. 0 if none. Read in one snapshot.
+ * @param l the ledger.
+ * @param project the project id.
+ * @param[out] units_out the units owed.
+ * @return ::EPV_OK; ::EPV_EINVAL for NULL arguments or a malformed id. */
+EPV_API int epv_ledger_obligation(epv_ledger *l, const char *project, epv_i64 *units_out);
+/**
+ * Settle (part of) a project's reversal obligation: the account's held units chosen by `u`
+ * (as for epv_ledger_cancel(); of this or another project) are cancelled with the reason
+ * "reversal compensation" and the obligation goes down by their number.
+ * @param l the ledger.
+ * @param request_id the operation's request id.
+ * @param account the open account whose held units are cancelled.
+ * @param project the project whose obligation is settled.
+ * @param u which units (project, count or range).
+ * @param[out] remaining_out the obligation left (may be NULL).
+ * @return ::EPV_OK; ::EPV_ESTATE (no obligation), ::EPV_ERANGE (more units than owed),
+ * the errors of epv_ledger_cancel().
+ */
+EPV_API int epv_ledger_obligation_settle(epv_ledger *l, const char *request_id, const char *account,
+                                         const char *project, const epv_ledger_units *u,
+                                         epv_i64 *remaining_out);
 
 /* ---- queries ----------------------------------------------------------------------------- */
 
@@ -506,6 +616,124 @@ EPV_API int epv_ledger_serial_parse(epv_ctx *ctx, const char *format, const char
 /** Serial string of a block in this ledger's format. */
 EPV_API int epv_ledger_block_serial(epv_ledger *l, const epv_ledger_block *b, char *buf,
                                     size_t bufsize);
+
+/* ---- other registries' serials ---------------------------------------------------------- */
+
+/**
+ * A serial of another registry, parsed or formatted with a template that may use, besides
+ * the fields of ::epv_ledger_serial, {country} (ISO 3166-1 alpha-2, two capital letters),
+ * {unit} (unit type, e.g. "ITMO", "VCU"), {code} (a registry code of 1..16 characters from
+ * [A-Za-z0-9_.], kept as text so leading zeros survive, e.g. Verra's "261"), {scope}
+ * (sectoral scope 1..99), {vintage_start} and {vintage_end} (dates written DDMMYYYY, eight
+ * digits) and {flag} (one digit). {project}, {start} and {end} are required; fields a
+ * template does not use stay at their _INIT values.
+ */
+typedef struct epv_ledger_xserial {
+    unsigned int version; /**< ::EPV_LEDGER_XSERIAL_VERSION (set by the _INIT macro or epv_ledger_xserial_init()) */
+    char programme[65];   /**< {programme} */
+    char project[65];     /**< {project}: text, so "0003" keeps its zeros */
+    int vintage;          /**< {vintage}: year */
+    epv_i64 batch;        /**< {batch}: issuance (batch) number */
+    epv_i64 serial_start; /**< {start}: first unit of the block */
+    epv_i64 serial_end;   /**< {end}: last unit of the block (>= serial_start) */
+    char country[3];      /**< {country}: ISO 3166-1 alpha-2 */
+    char unit[17];        /**< {unit}: unit type */
+    char code[17];        /**< {code}: registry code kept as text */
+    int scope;            /**< {scope}: sectoral scope number (CDM scopes 1..15 and beyond) */
+    epv_date vintage_start; /**< {vintage_start}: first day of the vintage (monitoring) period */
+    epv_date vintage_end;   /**< {vintage_end}: last day of the vintage period */
+    int flag;             /**< {flag}: one digit (Verra: additional certification, 0 or 1) */
+} epv_ledger_xserial;
+/** Current version of ::epv_ledger_xserial. */
+#define EPV_LEDGER_XSERIAL_VERSION 1
+/** Initialiser of ::epv_ledger_xserial with its defaults (everything empty or zero). */
+#define EPV_LEDGER_XSERIAL_INIT { EPV_LEDGER_XSERIAL_VERSION, "", "", 0, 0, 0, 0, "", "", "", 0, { 0, 0, 0 }, { 0, 0, 0 }, 0 }
+/** Function twin of ::EPV_LEDGER_XSERIAL_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_xserial_init(epv_ctx *ctx, epv_ledger_xserial *x, unsigned int version);
+
+/** The UNDP carbon registry's serial (undp/carbon-registry, libs/serial-number-gen: country,
+ * unit type "ITMO", sectoral scope, programme id, year, a blank field "0", block start and
+ * end), e.g. "VU-ITMO-11-356-2022-0-27-35". */
+#define EPV_LEDGER_SERIAL_UNDP "{country}-{unit}-{scope}-{project}-{vintage}-0-{start}-{end}"
+/** Verra's VCU serial with its block range: batch, block start and end, "VCS", unit type,
+ * a registry code, "VER", country, sectoral scope, project id, vintage start and end
+ * (DDMMYYYY) and a flag, e.g.
+ * "9660-115597313-115618057-VCS-VCU-261-VER-US-14-1060-01012019-31122019-0". */
+#define EPV_LEDGER_SERIAL_VERRA "{batch}-{start}-{end}-VCS-{unit}-{code}-VER-{country}-{scope}-{project}-{vintage_start}-{vintage_end}-{flag}"
+
+/**
+ * Format another registry's serial with a template (for example ::EPV_LEDGER_SERIAL_UNDP or
+ * ::EPV_LEDGER_SERIAL_VERRA). Every field the template uses must be valid (::EPV_ERANGE naming
+ * it); ::EPV_ERANGE if `buf` is too small; ::EPV_EINVAL for a bad template or NULL arguments.
+ */
+EPV_API int epv_ledger_xserial_format(epv_ctx *ctx, const char *format, const epv_ledger_xserial *s,
+                                      char *buf, size_t bufsize);
+/**
+ * Parse another registry's serial strictly against a template: every field present, numbers
+ * in ASCII digits without sign or leading zeros (a {flag} of "0" is one digit), dates as
+ * eight digits DDMMYYYY that name a real day with vintage_end >= vintage_start, start <= end.
+ * Anything else is ::EPV_EPARSE naming the field and the byte. `*out` is written only on
+ * success.
+ */
+EPV_API int epv_ledger_xserial_parse(epv_ctx *ctx, const char *format, const char *text,
+                                     epv_ledger_xserial *out);
+
+/* ---- Climate Action Data Trust export -------------------------------------------------------- */
+
+/** Settings of a CADT export: the fields the ledger does not hold. Strings are copied. */
+typedef struct epv_ledger_cadt_options {
+    unsigned int version; /**< ::EPV_LEDGER_CADT_OPTIONS_VERSION (set by the _INIT macro or epv_ledger_cadt_options_init()) */
+    const char *project;  /**< only this project's blocks; NULL for all */
+    /** countryJurisdictionOfOwner, a name from CADT's picklist; default "Not Specified". */
+    const char *country_jurisdiction;
+    /** unitRegistryLink: a URL prefix to which the serial block is appended; default "". */
+    const char *registry_link;
+    /** correspondingAdjustmentDeclaration: "Committed", "Not Required" or "Unknown" (default). */
+    const char *ca_declaration;
+    /** correspondingAdjustmentStatus: "Not Applicable", "Not Started" (default), "Pending" or
+     * "Completed". */
+    const char *ca_status;
+} epv_ledger_cadt_options;
+/** Current version of ::epv_ledger_cadt_options. */
+#define EPV_LEDGER_CADT_OPTIONS_VERSION 1
+/** Initialiser of ::epv_ledger_cadt_options with its defaults. */
+#define EPV_LEDGER_CADT_OPTIONS_INIT { EPV_LEDGER_CADT_OPTIONS_VERSION, NULL, "Not Specified", "", "Unknown", "Not Started" }
+/** Function twin of ::EPV_LEDGER_CADT_OPTIONS_INIT (for bindings): fills *x for `version`.
+ * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
+EPV_API int epv_ledger_cadt_options_init(epv_ctx *ctx, epv_ledger_cadt_options *x, unsigned int version);
+
+/**
+ * Export every unit block (of one project, or all) in the field set of the Climate Action
+ * Data Trust units model (Chia-Network/cadt, src/models/units): projectId, issuanceId,
+ * unitOwner (the holding account's entity), countryJurisdictionOfOwner, serialNumberBlock
+ * (this ledger's serial), serialNumberPattern (a POSIX extended regular expression whose
+ * groups 1 and 2 are the block's start and end), unitBlockStart, unitBlockEnd, unitCount,
+ * vintageYear, unitType ("Removal - nature" for forestry projects, else "Not Determined"),
+ * unitStatus (Held, Buffer, Retired, Cancelled), unitStatusReason (the retirement or
+ * cancellation reason; "reversal" for buffer units cancelled by a reversal),
+ * retirementBeneficiary, unitRegistryLink, correspondingAdjustmentDeclaration and
+ * correspondingAdjustmentStatus; one row per block in (project, serial) order, as CSV
+ * (RFC 4180 through the library's text writer, honouring the context's CSV options; a
+ * header row of those names). Read in one snapshot; progress is reported every 1,024 blocks
+ * and a cancelled export leaves no file. The file is written under a temporary name and
+ * renamed when complete.
+ * @param l the ledger.
+ * @param opts NULL for the defaults.
+ * @param csv_path the file to write (replaced when complete).
+ * @return ::EPV_OK; ::EPV_EINVAL for NULL arguments; ::EPV_EIO naming the path;
+ * ::EPV_ECANCELLED.
+ */
+EPV_API int epv_ledger_export_cadt_csv(epv_ledger *l, const epv_ledger_cadt_options *opts,
+                                       const char *csv_path);
+/** The same export as one JSON array of objects with the same member names (counts, serials
+ * and years as JSON integers, everything else as strings).
+ * @param l the ledger.
+ * @param opts NULL for the defaults.
+ * @param json_path the file to write (replaced when complete).
+ * @return as epv_ledger_export_cadt_csv(). */
+EPV_API int epv_ledger_export_cadt_json(epv_ledger *l, const epv_ledger_cadt_options *opts,
+                                        const char *json_path);
 
 /* ---- integrity, proofs --------------------------------------------------------------------- */
 

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Export of unit blocks in the field set of the Climate Action Data Trust (CADT) units model
+ * (Chia-Network/cadt, src/models/units/units.modeltypes.cjs; picklist values of unitStatus,
+ * unitType and the corresponding adjustment from CADT's governance picklist), as CSV through
+ * the library's text writer and as JSON. One read snapshot; progress every 1,024 blocks. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ledger_int.h"
+#include "textout_int.h"
+
+EPV__DEFINE_INIT(epv_ledger_cadt_options, EPV_LEDGER_CADT_OPTIONS_VERSION, EPV_LEDGER_CADT_OPTIONS_INIT)
+
+enum { C_PROJECT, C_ISSUANCE, C_OWNER, C_COUNTRY, C_SERIAL, C_PATTERN, C_START, C_END, C_COUNT,
+       C_VINTAGE, C_TYPE, C_STATUS, C_REASON, C_BENEFICIARY, C_LINK, C_CA_DECL, C_CA_STATUS, C_N };
+static const char *const cadt_names[C_N] = {
+    "projectId", "issuanceId", "unitOwner", "countryJurisdictionOfOwner", "serialNumberBlock",
+    "serialNumberPattern", "unitBlockStart", "unitBlockEnd", "unitCount", "vintageYear", "unitType",
+    "unitStatus", "unitStatusReason", "retirementBeneficiary", "unitRegistryLink",
+    "correspondingAdjustmentDeclaration", "correspondingAdjustmentStatus"
+};
+/* Columns written as numbers in JSON. */
+static int cadt_numeric(int c)
+{
+    return c == C_ISSUANCE || c == C_START || c == C_END || c == C_COUNT || c == C_VINTAGE;
+}
+static const char *const cadt_status[4] = { "Held", "Buffer", "Retired", "Cancelled" };
+
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') fprintf(f, "\\%c", *p);
+        else if (*p < 0x20) fprintf(f, "\\u%04x", *p);
+        else fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+/* The reason of a cancellation entry (cancel: its reason; reverse: "reversal"). */
+static int cancel_reason(epv_ledger *l, sqlite3_stmt *st, int64_t seq, char *buf, size_t cap)
+{
+    buf[0] = 0;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, seq);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) return EPV_OK;
+    if (rc != SQLITE_ROW) return epv__lg_sqlerr(l, rc, "cadt export: journal");
+    struct epv__lop op;
+    char *arena = NULL;
+    rc = epv__lg_decode(l->ctx, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), &op, &arena);
+    if (rc) return rc;
+    if (op.kind == EPV__L_CANCEL) snprintf(buf, cap, "%s", op.s[1] ? op.s[1] : "");
+    else if (op.kind == EPV__L_REVERSE || op.kind == EPV__L_REVERSAL) snprintf(buf, cap, "reversal");
+    else if (op.kind == EPV__L_SETTLE) snprintf(buf, cap, "reversal compensation");
+    epv__free(l->ctx, arena);
+    return EPV_OK;
+}
+
+static int cadt_write(epv_ledger *l, const epv_ledger_cadt_options *o, FILE *f, int json)
+{
+    epv_ctx *ctx = l->ctx;
+    char pattern[1024];
+    int rc = epv__lg_serial_regex(ctx, l->serial_format, pattern, sizeof pattern);
+    if (rc) return rc;
+    sqlite3_stmt *cnt = NULL, *st = NULL, *jr = NULL;
+    int64_t total = 0, k = 0;
+    rc = sqlite3_prepare_v2(l->st.db, "SELECT COUNT(*) FROM blocks WHERE ?1 IS NULL OR project = ?1", -1, &cnt, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(l->st.db,
+                                "SELECT b.project, b.start, b.end, b.vintage, b.issuance, b.account, b.status, b.cert,"
+                                " COALESCE(a.entity, ''), COALESCE(p.forestry, 0), COALESCE(r.beneficiary, ''),"
+                                " COALESCE(r.reason, '') FROM blocks b LEFT JOIN projects p ON p.id = b.project"
+                                " LEFT JOIN accounts a ON a.id = b.account"
+                                " LEFT JOIN retirements r ON r.cert = b.cert AND b.status = 2"
+                                " WHERE ?1 IS NULL OR b.project = ?1 ORDER BY b.project, b.start",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(l->st.db, "SELECT body FROM journal WHERE seq = ?1", -1, &jr, NULL);
+    if (rc != SQLITE_OK) {
+        rc = epv__lg_sqlerr(l, rc, "cadt export");
+        goto done;
+    }
+    if (o->project) {
+        sqlite3_bind_text(cnt, 1, o->project, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 1, o->project, -1, SQLITE_TRANSIENT);
+    }
+    if ((rc = sqlite3_step(cnt)) != SQLITE_ROW) {
+        rc = epv__lg_sqlerr(l, rc, "cadt export: count");
+        goto done;
+    }
+    total = sqlite3_column_int64(cnt, 0);
+    if ((rc = epv__progress(ctx, 0.0, "cadt export"))) goto done;
+    if (json) {
+        fputs("[", f);
+    } else {
+        for (int c = 0; c < C_N; c++) {
+            if (c) fputc(',', f);
+            epv__out_csv_field(f, cadt_names[c]);
+        }
+        fputs("\n", f);
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        epv_ledger_block b = EPV_LEDGER_BLOCK_INIT;
+        char serial[512], link[1200], num[5][32], reason[EPV__L_MAX_TEXT + 16];
+        b.project = (const char *)sqlite3_column_text(st, 0);
+        b.serial_start = sqlite3_column_int64(st, 1);
+        b.serial_end = sqlite3_column_int64(st, 2);
+        b.count = b.serial_end - b.serial_start + 1;
+        b.vintage = sqlite3_column_int(st, 3);
+        b.issuance = sqlite3_column_int64(st, 4);
+        b.account = (const char *)sqlite3_column_text(st, 5);
+        b.status = sqlite3_column_int(st, 6);
+        b.certificate = sqlite3_column_int64(st, 7);
+        if (b.status < 0 || b.status > 3) {
+            rc = epv__error(ctx, EPV_ECORRUPT, "cadt export: block %s/%lld has status %d", b.project,
+                            (long long)b.serial_start, b.status);
+            goto done;
+        }
+        if ((rc = epv_ledger_block_serial(l, &b, serial, sizeof serial))) goto done;
+        snprintf(reason, sizeof reason, "%s", (const char *)sqlite3_column_text(st, 11));
+        if (b.status == EPV_LEDGER_CANCELLED && b.certificate > 0 &&
+            (rc = cancel_reason(l, jr, b.certificate, reason, sizeof reason)))
+            goto done;
+        snprintf(link, sizeof link, "%s%s", o->registry_link, o->registry_link[0] ? serial : "");
+        snprintf(num[0], sizeof num[0], "%lld", (long long)b.issuance);
+        snprintf(num[1], sizeof num[1], "%lld", (long long)b.serial_start);
+        snprintf(num[2], sizeof num[2], "%lld", (long long)b.serial_end);
+        snprintf(num[3], sizeof num[3], "%lld", (long long)b.count);
+        snprintf(num[4], sizeof num[4], "%d", b.vintage);
+        const char *v[C_N];
+        v[C_PROJECT] = b.project;
+        v[C_ISSUANCE] = num[0];
+        v[C_OWNER] = (const char *)sqlite3_column_text(st, 8);
+        v[C_COUNTRY] = o->country_jurisdiction;
+        v[C_SERIAL] = serial;
+        v[C_PATTERN] = pattern;
+        v[C_START] = num[1];
+        v[C_END] = num[2];
+        v[C_COUNT] = num[3];
+        v[C_VINTAGE] = num[4];
+        v[C_TYPE] = sqlite3_column_int(st, 9) ? "Removal - nature" : "Not Determined";
+        v[C_STATUS] = cadt_status[b.status];
+        v[C_REASON] = reason;
+        v[C_BENEFICIARY] = (const char *)sqlite3_column_text(st, 10);
+        v[C_LINK] = link;
+        v[C_CA_DECL] = o->ca_declaration;
+        v[C_CA_STATUS] = o->ca_status;
+        if (json) {
+            fputs(k ? ",\n {" : "\n {", f);
+            for (int c = 0; c < C_N; c++) {
+                if (c) fputs(", ", f);
+                json_string(f, cadt_names[c]);
+                fputs(": ", f);
+                if (cadt_numeric(c)) fputs(v[c], f);
+                else json_string(f, v[c]);
+            }
+            fputc('}', f);
+        } else {
+            for (int c = 0; c < C_N; c++) {
+                if (c) fputc(',', f);
+                epv__out_csv_field(f, v[c]);
+            }
+            fputs("\n", f);
+        }
+        k++;
+        if (k % 1024 == 0 && (rc = epv__progress(ctx, total ? (double)k / (double)total : 1.0, "cadt export")))
+            goto done;
+    }
+    if (rc != SQLITE_DONE) {
+        rc = epv__lg_sqlerr(l, rc, "cadt export");
+        goto done;
+    }
+    if (json) fputs(k ? "\n]\n" : "]\n", f);
+    rc = epv__progress(ctx, 1.0, "cadt export");
+done:
+    sqlite3_finalize(cnt);
+    sqlite3_finalize(st);
+    sqlite3_finalize(jr);
+    return rc;
+}
+
+static int cadt_export(epv_ledger *l, const epv_ledger_cadt_options *opts, const char *path, int json)
+{
+    epv_ledger_cadt_options o = EPV_LEDGER_CADT_OPTIONS_INIT;
+    int rc;
+    if (opts) {
+        if ((rc = epv__check_version(l->ctx, "epv_ledger_cadt_options", opts, EPV_LEDGER_CADT_OPTIONS_VERSION)))
+            return rc;
+        o = *opts;
+    }
+    const char *const *texts[4] = { &o.country_jurisdiction, &o.registry_link, &o.ca_declaration, &o.ca_status };
+    static const char *const tnames[4] = { "country_jurisdiction", "registry_link", "ca_declaration", "ca_status" };
+    for (int k = 0; k < 4; k++) {
+        if (!*texts[k]) return epv__error(l->ctx, EPV_EINVAL, "cadt options: %s is NULL", tnames[k]);
+        for (const unsigned char *p = (const unsigned char *)*texts[k]; *p; p++)
+            if (*p < 0x20 || *p == 0x7f)
+                return epv__error(l->ctx, EPV_EINVAL, "cadt options: %s holds a control character", tnames[k]);
+    }
+    if (o.project && (rc = epv__lg_check_id(l->ctx, o.project, "project"))) return rc;
+    epv__out out;
+    if ((rc = epv__out_open(l->ctx, path, &out))) return rc;
+    if (!json) epv__out_csv_start(l->ctx, &out);
+    rc = epv__lg_read_begin(l);
+    if (!rc) rc = epv__lg_read_end(l, cadt_write(l, &o, out.f, json));
+    return epv__out_close(l->ctx, &out, rc);
+}
+
+EPV_API int epv_ledger_export_cadt_csv(epv_ledger *l, const epv_ledger_cadt_options *opts,
+                                       const char *csv_path)
+{
+    if (!l) return EPV_EINVAL;
+    EPV__NEED(l->ctx, csv_path, "csv_path");
+    return cadt_export(l, opts, csv_path, 0);
+}
+
+EPV_API int epv_ledger_export_cadt_json(epv_ledger *l, const epv_ledger_cadt_options *opts,
+                                        const char *json_path)
+{
+    if (!l) return EPV_EINVAL;
+    EPV__NEED(l->ctx, json_path, "json_path");
+    return cadt_export(l, opts, json_path, 1);
+}
