@@ -23,6 +23,14 @@ if [ "$(id -u)" -eq 0 ]; then
   pguser=${EPV_PG_USER:-nobody}
   chown "$pguser" "$dir" || { rmdir "$dir"; exit 1; }
   as_pg() { runuser -u "$pguser" -- "$@"; }
+  # The server user must reach the binaries: on an ordinary system it can, but a chroot made
+  # from a mode-700 directory (some throwaway build roots) keeps everyone but root out of /.
+  if ! runuser -u "$pguser" -- test -x "$bindir/initdb"; then
+    echo "pg_cluster: user $pguser cannot execute $bindir/initdb (is / mode 700, as in some" \
+         "chroots?); no cluster can run here" >&2
+    rmdir "$dir"
+    exit 77
+  fi
 else
   pguser=$(id -un)
   as_pg() { "$@"; }
