@@ -23,11 +23,12 @@
 
 EPV__DEFINE_INIT(epv_spatial_options, EPV_SPATIAL_OPTIONS_VERSION, EPV_SPATIAL_OPTIONS_INIT)
 
-enum { IN_LC, IN_DEM, IN_P, IN_ET, IN_R, IN_K, IN_NEP, NIN };
+enum { IN_LC, IN_DEM, IN_P, IN_ET, IN_R, IN_K, IN_NEP, IN_STORM, NIN };
 static const char *const in_field[NIN] = { "landcover", "dem", "precip", "et", "erosivity",
-                                           "erodibility", "nep" };
+                                           "erodibility", "nep", "storm_precip" };
 /* Lower bound of each raster's valid values (-HUGE_VAL: any finite value). */
-static const double in_min[NIN] = { -HUGE_VAL, -HUGE_VAL, 0, 0, 0, 0, -HUGE_VAL };
+static const double in_min[NIN] = { -HUGE_VAL, -HUGE_VAL, 0, 0, 0, 0, -HUGE_VAL, 0 };
+#define NV 6 /* per-class values of the biophysical table */
 
 static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
 static void gdal_init(void) { GDALAllRegister(); }
@@ -43,7 +44,7 @@ typedef struct sp_worker {
     OGRGeometryH *geoms;
     size_t cap; /* cells per tile buffer */
     double *scratch; /* 3 x cap */
-    double *lc, *dem, *in[NIN], *area_m2, *area_ha, *runoff, *cf, *pf, *nepv, *col[EPV_SPATIAL_LS + 1];
+    double *lc, *dem, *in[NIN], *area_m2, *area_ha, *runoff, *cf, *pf, *nepv, *col[EPV_SPATIAL_NCOLS];
     int32_t *cls, *zone;
     /* tile partial sums */
     double *part;
@@ -72,12 +73,14 @@ typedef struct sp_run {
     /* biophysical classes */
     size_t ncls;
     int64_t *code; /* sorted */
-    double *runoff_coef, *usle_c, *usle_p, *nep;
+    double *runoff_coef, *usle_c, *usle_p, *nep, *epp, *storm_coef;
     int32_t *cls_eco;
     int64_t lut_min;
     size_t lut_n;
     int32_t *lut; /* code - lut_min -> class, -1 unknown */
-    int has[EPV_SPATIAL_LS + 1];
+    int has[EPV_SPATIAL_NCOLS];
+    const char *storm_precip; /* options of version 2 (NULL / 0 for a version-1 struct) */
+    double tr_days;
     /* regions and ecosystems */
     size_t nreg, neco;
     char **reg_code, **reg_name, **eco;
@@ -245,7 +248,7 @@ static int class_of(const sp_run *s, int64_t code)
     return lo < s->ncls && s->code[lo] == code ? (int)lo : -1;
 }
 
-typedef struct { int64_t code; double v[4]; char *eco; } sp_row;
+typedef struct { int64_t code; double v[NV]; char *eco; } sp_row;
 static int cmp_row(const void *a, const void *b) { return cmp_i64(&((const sp_row *)a)->code, &((const sp_row *)b)->code); }
 
 static int load_table(sp_run *s)
@@ -258,13 +261,16 @@ static int load_table(sp_run *s)
     char **ecos = NULL;
     int rc = epv__csv_open_file(ctx, o->biophysical, NULL, &c);
     if (rc) return rc;
-    size_t cl, cv[4], ce = SIZE_MAX;
-    static const char *const vn[4] = { "runoff_coef", "usle_c", "usle_p", "nep_tc_ha" };
-    int need[4] = { s->has[EPV_SPATIAL_WATER_CONSERVATION], s->has[EPV_SPATIAL_SOIL_RETENTION],
-                    s->has[EPV_SPATIAL_SOIL_RETENTION], s->has[EPV_SPATIAL_CARBON_FIXATION] && !o->nep };
-    static const double vmin[4] = { 0, 0, 0, -1000 }, vmax[4] = { 1, 1, 1, 1000 };
+    size_t cl, cv[NV], ce = SIZE_MAX;
+    static const char *const vn[NV] = { "runoff_coef", "usle_c", "usle_p", "nep_tc_ha", "epp_kj_m2_day",
+                                        "storm_runoff_coef" };
+    int need[NV] = { s->has[EPV_SPATIAL_WATER_CONSERVATION], s->has[EPV_SPATIAL_SOIL_RETENTION],
+                     s->has[EPV_SPATIAL_SOIL_RETENTION], s->has[EPV_SPATIAL_CARBON_FIXATION] && !o->nep,
+                     s->has[EPV_SPATIAL_CLIMATE_TRANSPIRATION], s->has[EPV_SPATIAL_FLOOD_VEGETATION] };
+    /* EPP up to 1e5 kJ/(m2 d): 40 times the solar constant's daily energy, a typo guard */
+    static const double vmin[NV] = { 0, 0, 0, -1000, 0, 0 }, vmax[NV] = { 1, 1, 1, 1000, 1e5, 1 };
     if ((rc = epv__csv_col(ctx, c, "lucode", 1, &cl))) goto done;
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < NV; k++)
         if ((rc = epv__csv_col(ctx, c, vn[k], need[k], &cv[k]))) goto done;
     if (!o->ecosystem_table && (rc = epv__csv_col(ctx, c, "ecosystem", 1, &ce))) goto done;
     rows = epv__calloc(ctx, epv__csv_nrows(c) + 1, sizeof *rows);
@@ -277,7 +283,7 @@ static int load_table(sp_run *s)
                 rc = epv__csv_error(ctx, c, cl, EPV_EEXISTS, "lucode %lld appears twice", (long long)r->code);
                 goto done;
             }
-        for (int k = 0; k < 4; k++) {
+        for (int k = 0; k < NV; k++) {
             r->v[k] = NAN;
             if (need[k] && (rc = epv__csv_double(ctx, c, cv[k], vmin[k], vmax[k], &r->v[k]))) goto done;
         }
@@ -334,8 +340,10 @@ static int load_table(sp_run *s)
     s->usle_c = epv__calloc(ctx, n, sizeof(double));
     s->usle_p = epv__calloc(ctx, n, sizeof(double));
     s->nep = epv__calloc(ctx, n, sizeof(double));
+    s->epp = epv__calloc(ctx, n, sizeof(double));
+    s->storm_coef = epv__calloc(ctx, n, sizeof(double));
     s->cls_eco = epv__calloc(ctx, n, sizeof(int32_t));
-    if (!s->eco || !s->code || !s->runoff_coef || !s->usle_c || !s->usle_p || !s->nep || !s->cls_eco) {
+    if (!s->eco || !s->code || !s->runoff_coef || !s->usle_c || !s->usle_p || !s->nep || !s->epp || !s->storm_coef || !s->cls_eco) {
         rc = EPV_ENOMEM;
         goto done;
     }
@@ -349,6 +357,8 @@ static int load_table(sp_run *s)
         s->usle_c[k] = rows[k].v[1];
         s->usle_p[k] = rows[k].v[2];
         s->nep[k] = rows[k].v[3];
+        s->epp[k] = rows[k].v[4];
+        s->storm_coef[k] = rows[k].v[5];
         for (size_t j = 0; j < ne; j++)
             if (!strcmp(s->eco[j], rows[k].eco)) s->cls_eco[k] = (int32_t)j;
     }
@@ -635,6 +645,28 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
                                                col[EPV_SPATIAL_SOIL_RETENTION])))
             goto model_error;
     }
+    if (s->has[EPV_SPATIAL_CLIMATE_TRANSPIRATION]) {
+        /* E_pt = EPP x S x D / (3600 r): EPP per class, D the run's days (one value per cell) */
+        double *days = wk->pf; /* reused after soil retention */
+        for (size_t i = 0; i < n; i++) {
+            wk->nepv[i] = wk->cls[i] >= 0 ? s->epp[wk->cls[i]] : NAN;
+            days[i] = s->tr_days;
+        }
+        if ((rc = epv_gep_model_climate_transpiration(ctx, n, wk->nepv, wk->area_m2, days, s->o->eer,
+                                                      col[EPV_SPATIAL_CLIMATE_TRANSPIRATION])))
+            goto model_error;
+    }
+    if (s->has[EPV_SPATIAL_FLOOD_VEGETATION]) {
+        /* C_v = (P_h - R_f) x A x 1e-3 with R_f = P_h x storm_runoff_coef of the class */
+        const double *ph = wk->in[IN_STORM];
+        for (size_t i = 0; i < n; i++) {
+            wk->runoff[i] = wk->cls[i] >= 0 ? ph[i] * s->storm_coef[wk->cls[i]] : NAN;
+            col[EPV_SPATIAL_STORM_PRECIP][i] = ph[i] * 1e-3 * wk->area_m2[i];
+        }
+        if ((rc = epv_gep_model_flood_vegetation(ctx, n, ph, wk->runoff, wk->area_m2,
+                                                 col[EPV_SPATIAL_FLOOD_VEGETATION])))
+            goto model_error;
+    }
     if (s->has[EPV_SPATIAL_CARBON_FIXATION]) {
         const double *nep = wk->in[IN_NEP];
         if (!s->used[IN_NEP]) {
@@ -657,7 +689,7 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
             wk->touched[wk->ntouched++] = (uint32_t)cell;
         }
         for (int cc = 0; cc < EPV_SPATIAL_NCOLS; cc++)
-            if (s->has[cc] && !isnan(col[cc][i])) p[cc] += col[cc][i];
+            if (s->has[cc] && cc != EPV_SPATIAL_LS && !isnan(col[cc][i])) p[cc] += col[cc][i];
     }
     return EPV_OK;
 model_error:
@@ -715,8 +747,8 @@ static int worker_init(sp_run *s, sp_worker *wk)
         if (!(wk->geoms[k] = OGR_G_Clone(s->geoms[k]))) return EPV_ENOMEM;
     size_t cap = (s->tr + 2) * (s->tc + 2);
     wk->cap = cap;
-    /* one slab: 25 double arrays and 2 int32 arrays, then the tile sums */
-    size_t nd = 16 + (EPV_SPATIAL_LS + 1);
+    /* one slab: 29 double arrays and 2 int32 arrays, then the tile sums */
+    size_t nd = 17 + EPV_SPATIAL_NCOLS;
     size_t ncell = s->ncell;
     size_t bytes = nd * cap * sizeof(double) + 2 * cap * sizeof(int32_t) + ncell * EPV_SPATIAL_NCOLS * sizeof(double) +
                    ncell * sizeof(uint32_t) + ncell;
@@ -730,10 +762,11 @@ static int worker_init(sp_run *s, sp_worker *wk)
     wk->in[IN_R] = d, d += cap;
     wk->in[IN_K] = d, d += cap;
     wk->in[IN_NEP] = d, d += cap;
+    wk->in[IN_STORM] = d, d += cap;
     wk->area_m2 = d, d += cap;
     wk->area_ha = d, d += cap;
     wk->runoff = d, d += cap;
-    for (int c = 0; c <= EPV_SPATIAL_LS; c++) wk->col[c] = d, d += cap;
+    for (int c = 0; c < EPV_SPATIAL_NCOLS; c++) wk->col[c] = d, d += cap;
     wk->cf = d, d += cap;
     wk->pf = d, d += cap;
     wk->nepv = d, d += cap;
@@ -769,6 +802,8 @@ static void run_free(sp_run *s)
     epv__free(ctx, s->usle_c);
     epv__free(ctx, s->usle_p);
     epv__free(ctx, s->nep);
+    epv__free(ctx, s->epp);
+    epv__free(ctx, s->storm_coef);
     epv__free(ctx, s->cls_eco);
     epv__free(ctx, s->lut);
     epv__free(ctx, s->row_area);
@@ -818,8 +853,12 @@ static int run_setup(epv_ctx *ctx, const epv_spatial_options *o, sp_run *s)
     if (o->tile_rows < 3 || o->tile_cols < 3 || o->tile_rows > 16384 || o->tile_cols > 16384)
         return epv__error(ctx, EPV_ERANGE, "epv_spatial_options: tile %d x %d outside 3..16384", o->tile_rows,
                           o->tile_cols);
-    if (o->water_ecosystem && (!(o->latent_heat_kj_kg > 0) || !isfinite(o->latent_heat_kj_kg) || !(o->eer > 0) ||
-                               !isfinite(o->eer)))
+    s->storm_precip = o->version >= 2 ? o->storm_precip : NULL;
+    s->tr_days = o->version >= 2 ? o->transpiration_days : 0;
+    if (!(s->tr_days >= 0 && s->tr_days <= 366))
+        return epv__error(ctx, EPV_ERANGE, "epv_spatial_options: transpiration_days %g outside 0..366", s->tr_days);
+    if ((o->water_ecosystem || s->tr_days > 0) &&
+        (!(o->latent_heat_kj_kg > 0) || !isfinite(o->latent_heat_kj_kg) || !(o->eer > 0) || !isfinite(o->eer)))
         return epv__error(ctx, EPV_ERANGE, "epv_spatial_options: latent_heat_kj_kg %g and eer %g must be positive",
                           o->latent_heat_kj_kg, o->eer);
     if (!(o->slope_length_m >= 0) || !isfinite(o->slope_length_m))
@@ -827,11 +866,14 @@ static int run_setup(epv_ctx *ctx, const epv_spatial_options *o, sp_run *s)
     epv__sp_gdal_init();
     s->ctx = ctx;
     s->o = o;
-    const char *p[NIN] = { o->landcover, o->dem, o->precip, o->et, o->erosivity, o->erodibility, o->nep };
+    const char *p[NIN] = { o->landcover, o->dem, o->precip, o->et, o->erosivity, o->erodibility, o->nep,
+                           s->storm_precip };
     for (int i = 0; i < NIN; i++) s->path[i] = p[i], s->used[i] = p[i] != NULL;
     s->has[EPV_SPATIAL_AREA_HA] = s->has[EPV_SPATIAL_PIXELS] = 1;
     s->has[EPV_SPATIAL_WATER_CONSERVATION] = o->precip && o->et;
     s->has[EPV_SPATIAL_EVAPOTRANSPIRATION] = o->et != NULL;
+    s->has[EPV_SPATIAL_CLIMATE_TRANSPIRATION] = s->tr_days > 0;
+    s->has[EPV_SPATIAL_FLOOD_VEGETATION] = s->has[EPV_SPATIAL_STORM_PRECIP] = s->storm_precip != NULL;
     s->has[EPV_SPATIAL_SOIL_RETENTION] = s->has[EPV_SPATIAL_SOIL_POTENTIAL] = s->has[EPV_SPATIAL_LS] =
         o->dem && o->erosivity && o->erodibility;
     if (!s->has[EPV_SPATIAL_SOIL_RETENTION]) s->used[IN_DEM] = s->used[IN_R] = s->used[IN_K] = 0;
@@ -877,6 +919,10 @@ static int make_result(sp_run *s, epv_spatial_result **out)
     if (s->o->water_ecosystem && s->has[EPV_SPATIAL_EVAPOTRANSPIRATION]) {
         if (!((*out)->water_eco = epv__strdup(s->ctx, s->o->water_ecosystem))) return EPV_ENOMEM;
         (*out)->latent_heat = s->o->latent_heat_kj_kg;
+        (*out)->eer = s->o->eer;
+    }
+    if (s->has[EPV_SPATIAL_CLIMATE_TRANSPIRATION]) {
+        (*out)->days = s->tr_days;
         (*out)->eer = s->o->eer;
     }
     (*out)->nrows = s->ny;
@@ -1019,7 +1065,7 @@ static int run_common(epv_ctx *ctx, const epv_spatial_options *o, int part, int 
     if (rc) goto done;
     if (nout) {
         for (size_t k = 0; k < nout; k++)
-            if ((unsigned)ocols[k] > EPV_SPATIAL_LS || ocols[k] == EPV_SPATIAL_PIXELS || !s.has[ocols[k]]) {
+            if ((unsigned)ocols[k] >= EPV_SPATIAL_NCOLS || ocols[k] == EPV_SPATIAL_PIXELS || !s.has[ocols[k]]) {
                 rc = epv__error(ctx, EPV_EINVAL, "epv_spatial_write_rasters: service %d is not computed from these inputs",
                                 (int)ocols[k]);
                 goto done;

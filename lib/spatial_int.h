@@ -18,13 +18,14 @@ struct epv_spatial_result {
     epv_ctx *ctx;
     size_t nreg, neco;
     char **reg_code, **reg_name, **eco_code;
-    int has[EPV_SPATIAL_NCOLS + 1];
+    int has[EPV_SPATIAL_NCOLS];
     size_t ngroups_total; /* groups of the whole grid */
     size_t nrows, ncols;  /* grid size, for merge checks */
     double *total;        /* nreg x neco x NCOLS, column-major by col: total[col*ncell + cell] */
     int part, nparts;     /* nparts 0: a whole run */
     char *water_eco;      /* climate: ecosystem of water surfaces (NULL: none) */
     double latent_heat, eer;
+    double days;          /* transpiration: days of air conditioning (0: none) */
     size_t ngroups;       /* kept groups (parts only) */
     epv__sp_group *groups;
 };

@@ -19,7 +19,9 @@ void epv__sp_gdal_init(void);
 
 static const char *const col_name[EPV_SPATIAL_NCOLS] = { "area_ha", "water_conservation_m3", "soil_retention_t",
                                                          "soil_potential_t", "carbon_fixation_tco2",
-                                                         "oxygen_release_t", "evapotranspiration_m3", "pixels" };
+                                                         "oxygen_release_t", "evapotranspiration_m3", "pixels",
+                                                         "ls", "climate_transpiration_kwh", "flood_vegetation_m3",
+                                                         "storm_precip_m3" };
 
 int epv__sp_result_new(epv_ctx *ctx, size_t nreg, char **codes, char **names, size_t neco, char **eco,
                        epv_spatial_result **out)
@@ -81,7 +83,7 @@ EPV_API const char *epv_spatial_result_ecosystem_code(const epv_spatial_result *
 }
 EPV_API int epv_spatial_result_has(const epv_spatial_result *r, epv_spatial_col col)
 {
-    return r && (unsigned)col < EPV_SPATIAL_NCOLS ? r->has[col] : 0;
+    return r && (unsigned)col < EPV_SPATIAL_NCOLS && col != EPV_SPATIAL_LS ? r->has[col] : 0;
 }
 
 EPV_API int epv_spatial_result_column(epv_ctx *ctx, const epv_spatial_result *r, epv_spatial_col col,
@@ -90,7 +92,7 @@ EPV_API int epv_spatial_result_column(epv_ctx *ctx, const epv_spatial_result *r,
     EPV__NEED(ctx, r, "result");
     EPV__NEED(ctx, values, "values");
     EPV__NEED(ctx, n, "n");
-    if ((unsigned)col >= EPV_SPATIAL_NCOLS)
+    if ((unsigned)col >= EPV_SPATIAL_NCOLS || col == EPV_SPATIAL_LS)
         return epv__error(ctx, EPV_EINVAL, "epv_spatial_result_column: column %d is not a table column", (int)col);
     if (r->nparts > 0)
         return epv__error(ctx, EPV_ESTATE, "epv_spatial_result_column: part %d of %d: merge the parts first", r->part,
@@ -152,6 +154,7 @@ EPV_API int epv_spatial_result_merge(epv_ctx *ctx, epv_spatial_result *const *pa
     }
     r->latent_heat = p0->latent_heat;
     r->eer = p0->eer;
+    r->days = p0->days;
     r->ngroups_total = p0->ngroups_total;
     r->nrows = p0->nrows;
     r->ncols = p0->ncols;
@@ -205,10 +208,11 @@ EPV_API int epv_spatial_result_serialize(epv_ctx *ctx, const epv_spatial_result 
     put_u64(&b, r->ncols);
     put_u64(&b, (uint64_t)(int64_t)r->part);
     put_u64(&b, (uint64_t)(int64_t)r->nparts);
-    for (int c = 0; c <= EPV_SPATIAL_LS; c++) put_u64(&b, (uint64_t)r->has[c]);
+    for (int c = 0; c < EPV_SPATIAL_NCOLS; c++) put_u64(&b, (uint64_t)r->has[c]);
     put_str(&b, r->water_eco ? r->water_eco : "");
     put(&b, &r->latent_heat, sizeof(double));
     put(&b, &r->eer, sizeof(double));
+    put(&b, &r->days, sizeof(double));
     for (size_t i = 0; i < r->nreg; i++) put_str(&b, r->reg_code[i]), put_str(&b, r->reg_name[i]);
     for (size_t j = 0; j < r->neco; j++) put_str(&b, r->eco_code[j]);
     put(&b, r->total, r->nreg * r->neco * EPV_SPATIAL_NCOLS * sizeof(double));
@@ -272,10 +276,11 @@ EPV_API int epv_spatial_result_deserialize(epv_ctx *ctx, const void *buf, size_t
     r->ncols = get_u64(&d);
     r->part = (int)(int64_t)get_u64(&d);
     r->nparts = (int)(int64_t)get_u64(&d);
-    for (int c = 0; c <= EPV_SPATIAL_LS; c++) r->has[c] = (int)get_u64(&d);
+    for (int c = 0; c < EPV_SPATIAL_NCOLS; c++) r->has[c] = (int)get_u64(&d);
     r->water_eco = get_str(ctx, &d);
     get(&d, &r->latent_heat, sizeof(double));
     get(&d, &r->eer, sizeof(double));
+    get(&d, &r->days, sizeof(double));
     if (r->water_eco && !*r->water_eco) {
         epv__free(ctx, r->water_eco);
         r->water_eco = NULL;
@@ -427,6 +432,32 @@ EPV_API int epv_spatial_result_write_gep_input(epv_ctx *ctx, const epv_spatial_r
                         quantities[q].indicator, year, r->total[(size_t)quantities[q].col * ncell + cell],
                         quantities[q].unit);
             }
+            double kwh = r->total[(size_t)EPV_SPATIAL_CLIMATE_TRANSPIRATION * ncell + cell];
+            if (r->has[EPV_SPATIAL_CLIMATE_TRANSPIRATION] && kwh > 0 && area[cell] > 0) {
+                /* E = EPP x S x D / (3600 r) with one D: the area-weighted EPP gives back the sum */
+                double epp = kwh * 3600.0 * r->eer / (area[cell] * 1e4 * r->days);
+                fprintf(f, "  <climateTranspiration region=\"");
+                epv__out_xml_text(f, r->reg_code[i]);
+                fprintf(f, "\" ecosystem=\"");
+                epv__out_xml_text(f, r->eco_code[j]);
+                fprintf(f, "\" year=\"%d\" areaHa=\"%.17g\" eppKjM2Day=\"%.17g\" days=\"%.17g\" eer=\"%.17g\" "
+                           "source=\"epv_spatial\"/>\n",
+                        year, area[cell], epp, r->days, r->eer);
+            }
+            double fm3 = r->total[(size_t)EPV_SPATIAL_FLOOD_VEGETATION * ncell + cell];
+            if (r->has[EPV_SPATIAL_FLOOD_VEGETATION] && fm3 > 0 && area[cell] > 0) {
+                /* C = (P - R) x A x 1e-3: storm rain and runoff in mm over the ecosystem's area */
+                double pmm = r->total[(size_t)EPV_SPATIAL_STORM_PRECIP * ncell + cell] / (area[cell] * 10.0);
+                double rmm = pmm - fm3 / (area[cell] * 10.0);
+                if (rmm < 0) rmm = 0; /* rounding only: the model keeps R <= P per pixel */
+                fprintf(f, "  <floodVegetation region=\"");
+                epv__out_xml_text(f, r->reg_code[i]);
+                fprintf(f, "\" ecosystem=\"");
+                epv__out_xml_text(f, r->eco_code[j]);
+                fprintf(f, "\" year=\"%d\" areaHa=\"%.17g\" stormPrecipMm=\"%.17g\" stormRunoffMm=\"%.17g\" "
+                           "source=\"epv_spatial\"/>\n",
+                        year, area[cell], pmm, rmm);
+            }
             if (r->water_eco && !strcmp(r->water_eco, r->eco_code[j]) && area[cell] > 0) {
                 /* area-weighted ET of the water surfaces, mm = m3 / (ha x 10) */
                 double mm = r->total[(size_t)EPV_SPATIAL_EVAPOTRANSPIRATION * ncell + cell] / (area[cell] * 10.0);
@@ -473,8 +504,8 @@ EPV_API int epv_spatial_result_write_csv(epv_ctx *ctx, const epv_spatial_result 
     FILE *f = o.f;
     size_t ncell = r->nreg * r->neco;
     fprintf(f, "region,name,ecosystem,area_ha,pixels");
-    for (int c = 1; c < EPV_SPATIAL_PIXELS; c++)
-        if (r->has[c]) fprintf(f, ",%s", col_name[c]);
+    for (int c = 1; c < EPV_SPATIAL_NCOLS; c++)
+        if (r->has[c] && c != EPV_SPATIAL_PIXELS && c != EPV_SPATIAL_LS) fprintf(f, ",%s", col_name[c]);
     fprintf(f, "\n");
     for (size_t i = 0; i < r->nreg; i++)
         for (size_t j = 0; j < r->neco; j++) {
@@ -486,8 +517,9 @@ EPV_API int epv_spatial_result_write_csv(epv_ctx *ctx, const epv_spatial_result 
             fputc(',', f);
             epv__out_csv_field(f, r->eco_code[j]);
             fprintf(f, ",%.17g,%.17g", r->total[cell], r->total[(size_t)EPV_SPATIAL_PIXELS * ncell + cell]);
-            for (int c = 1; c < EPV_SPATIAL_PIXELS; c++)
-                if (r->has[c]) fprintf(f, ",%.17g", r->total[(size_t)c * ncell + cell]);
+            for (int c = 1; c < EPV_SPATIAL_NCOLS; c++)
+                if (r->has[c] && c != EPV_SPATIAL_PIXELS && c != EPV_SPATIAL_LS)
+                    fprintf(f, ",%.17g", r->total[(size_t)c * ncell + cell]);
             fprintf(f, "\n");
         }
     return epv__out_close(ctx, &o, EPV_OK);

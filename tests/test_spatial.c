@@ -417,6 +417,114 @@ static void test_services_by_hand(void)
     epv_ctx_free(ctx);
 }
 
+/* Climate regulation by plant transpiration and flood regulation by vegetation on the 3x3
+ * case, worked by hand with the specification's formulas (生态产品总值核算规范 2022, as
+ * epv/gep_model.h writes them): E_pt = EPP x S x D / (3600 r), C_v = (P_h - R_f) x A x 1e-3.
+ * Table: forest EPP 150 kJ/(m2 d), storm runoff coefficient 0.2; cropland EPP 50, 0.6.
+ * D = 60 days, r = 3.0. Storm rain (mm): 300 300 400 / 300 200 200 / 100 -1 100, -1 nodata. */
+static void test_transpiration_flood(void)
+{
+    epv_ctx *ctx;
+    epv_ctx_new(&ctx);
+    make_case3();
+    static const double SP3[9] = { 300, 300, 400, 300, 200, 200, 100, -1, 100 };
+    raster("storm.tif", 3, 3, SP3, X0, Y0, PX, 32648, 1, -1);
+    text("bio_tf.csv", "lucode,ecosystem,runoff_coef,usle_c,usle_p,nep_tc_ha,epp_kj_m2_day,storm_runoff_coef\n"
+                       "1,forest,0.1,0.01,1,2.0,150,0.2\n"
+                       "2,cropland,0.3,0.3,0.5,0.5,50,0.6\n");
+    epv_spatial_options o;
+    opts3(&o);
+    o.biophysical = tp("bio_tf.csv");
+    o.storm_precip = tp("storm.tif");
+    o.transpiration_days = 60;
+    epv_spatial_result *r = NULL;
+    EPV_ASSERT_OK(ctx, epv_spatial_run(ctx, &o, &r));
+    CU_ASSERT_FATAL(r != NULL);
+    const size_t A = 0, B = 1, CROP = 0, FOREST = 1;
+    CU_ASSERT(epv_spatial_result_has(r, EPV_SPATIAL_CLIMATE_TRANSPIRATION));
+    CU_ASSERT(epv_spatial_result_has(r, EPV_SPATIAL_FLOOD_VEGETATION));
+    CU_ASSERT(!epv_spatial_result_has(r, EPV_SPATIAL_LS)); /* never a table column */
+    /* Transpiration, one cell of 1 ha: forest 1e4 m2 x 150 x 60 / 10,800 = 8,333.33 kWh, cropland
+     * 1e4 x 50 x 60 / 10,800 = 2,777.78 kWh. A forest 3 cells = 25,000 kWh; A cropland 3 cells
+     * = 8,333.33 kWh (transpiration needs no rain: the precipitation nodata at (1,1) counts);
+     * B cropland 2 cells = 5,555.56 kWh. */
+    EPV_ASSERT_CLOSE(value(ctx, r, EPV_SPATIAL_CLIMATE_TRANSPIRATION, A, FOREST), 25000.0, 1e-12);
+    EPV_ASSERT_CLOSE(value(ctx, r, EPV_SPATIAL_CLIMATE_TRANSPIRATION, A, CROP), 25000.0 / 3, 1e-12);
+    EPV_ASSERT_CLOSE(value(ctx, r, EPV_SPATIAL_CLIMATE_TRANSPIRATION, B, CROP), 50000.0 / 9, 1e-12);
+    /* Flood: A forest (0,0), (0,1), (1,0): 3 x (300 - 60) mm x 10 m3/(mm ha) = 7,200 m3.
+     * A cropland (1,1) (200 - 120) x 10 = 800, (2,0) (100 - 60) x 10 = 400, (2,1) storm nodata:
+     * left out -> 1,200 m3 of 3,000 m3 of storm rain. B cropland (0,2) 160 x 10 + (1,2) 80 x 10
+     * = 2,400 m3. */
+    EPV_ASSERT_CLOSE(value(ctx, r, EPV_SPATIAL_FLOOD_VEGETATION, A, FOREST), 7200.0, 1e-12);
+    EPV_ASSERT_CLOSE(value(ctx, r, EPV_SPATIAL_FLOOD_VEGETATION, A, CROP), 1200.0, 1e-12);
+    EPV_ASSERT_CLOSE(value(ctx, r, EPV_SPATIAL_STORM_PRECIP, A, CROP), 3000.0, 1e-12);
+    EPV_ASSERT_CLOSE(value(ctx, r, EPV_SPATIAL_FLOOD_VEGETATION, B, CROP), 2400.0, 1e-12);
+    /* The account input: the GEP module recomputes both from the written elements
+     * (climateTranspiration: 3 ha, EPP 150, 60 days, EER 3; floodVegetation for A cropland:
+     * 3 ha, 100 mm of storm rain, 60 mm of runoff) and gets the pixel sums back. */
+    EPV_ASSERT_OK(ctx, epv_spatial_result_write_gep_input(ctx, r, 2021, NULL, tp("acc_tf.xml")));
+    epv_gep_tree *tree = NULL;
+    epv_gep_input *in = NULL;
+    EPV_ASSERT_OK(ctx, epv_gep_tree_load_default(ctx, &tree));
+    EPV_ASSERT_OK(ctx, epv_gep_input_load_file(ctx, tree, tp("acc_tf.xml"), &in));
+    if (in) {
+        double q = 0;
+        const epv_gep_account *acc = epv_gep_input_account(in);
+        EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "A", "forest", "climate_regulation", 2021, &q));
+        EPV_ASSERT_CLOSE(q, 25000.0, 1e-12);
+        EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "B", "cropland", "climate_regulation", 2021, &q));
+        EPV_ASSERT_CLOSE(q, 50000.0 / 9, 1e-12);
+        EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "A", "cropland", "flood_regulation", 2021, &q));
+        EPV_ASSERT_CLOSE(q, 1200.0, 1e-12);
+        EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "A", "forest", "flood_regulation", 2021, &q));
+        EPV_ASSERT_CLOSE(q, 7200.0, 1e-12);
+    }
+    epv_gep_input_free(in);
+    epv_gep_tree_free(tree);
+    /* Per-pixel rasters of both services. */
+    epv_spatial_col cols[2] = { EPV_SPATIAL_CLIMATE_TRANSPIRATION, EPV_SPATIAL_FLOOD_VEGETATION };
+    const char *paths[2] = { tp("tr.tif"), tp("fl.tif") };
+    EPV_ASSERT_OK(ctx, epv_spatial_write_rasters(ctx, &o, cols, paths, 2));
+    double *tr = read_raster(paths[0], 3, 3), *fl = read_raster(paths[1], 3, 3);
+    CU_ASSERT_FATAL(tr && fl);
+    EPV_ASSERT_CLOSE(tr[0], 25000.0 / 3, 1e-12);
+    EPV_ASSERT_CLOSE(tr[4], 25000.0 / 9, 1e-12);
+    CU_ASSERT(isnan(tr[8])); /* land-cover nodata */
+    EPV_ASSERT_CLOSE(fl[2], 1600.0, 1e-12);
+    CU_ASSERT(isnan(fl[7])); /* storm rain nodata */
+    free(tr);
+    free(fl);
+    epv_spatial_result_free(r);
+    r = NULL;
+    /* Bad inputs: the table without the column the service needs, days beyond a year, negative
+     * storm rain. */
+    o.biophysical = tp("bio.csv");
+    EPV_ASSERT_STATUS(ctx, epv_spatial_run(ctx, &o, &r), EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "epp_kj_m2_day");
+    o.biophysical = tp("bio_tf.csv");
+    o.transpiration_days = 400;
+    EPV_ASSERT_STATUS(ctx, epv_spatial_run(ctx, &o, &r), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "transpiration_days 400");
+    o.transpiration_days = 60;
+    double neg[9];
+    memcpy(neg, SP3, sizeof neg);
+    neg[5] = -5;
+    raster("storm_neg.tif", 3, 3, neg, X0, Y0, PX, 32648, 1, -1);
+    o.storm_precip = tp("storm_neg.tif");
+    EPV_ASSERT_STATUS(ctx, epv_spatial_run(ctx, &o, &r), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "storm_precip");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "row 1, column 2");
+    CU_ASSERT_PTR_NULL(r);
+    /* A version-1 options struct runs without the version-2 services. */
+    o.storm_precip = tp("storm.tif");
+    o.version = 1;
+    EPV_ASSERT_OK(ctx, epv_spatial_run(ctx, &o, &r));
+    CU_ASSERT(r && !epv_spatial_result_has(r, EPV_SPATIAL_FLOOD_VEGETATION) &&
+              !epv_spatial_result_has(r, EPV_SPATIAL_CLIMATE_TRANSPIRATION));
+    epv_spatial_result_free(r);
+    epv_ctx_free(ctx);
+}
+
 static void test_geographic(void)
 {
     epv_ctx *ctx;
@@ -796,6 +904,7 @@ int main(void)
                             { "LS: Desmet & Govers with D8 flow accumulation", test_ls_desmet_govers },
                             { "cell areas on the WGS84 ellipsoid", test_cell_area },
                             { "3x3 services worked by hand", test_services_by_hand },
+                            { "3x3 transpiration and flood worked by hand", test_transpiration_flood },
                             { "geographic grid", test_geographic },
                             { "determinism, parts, zonal = pixel sums, cancel", test_determinism_and_sums },
                             { "zones reprojected onto the grid", test_reprojected_zones },
