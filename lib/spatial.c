@@ -28,7 +28,8 @@ static const char *const in_field[NIN] = { "landcover", "dem", "precip", "et", "
                                            "erodibility", "nep", "storm_precip" };
 /* Lower bound of each raster's valid values (-HUGE_VAL: any finite value). */
 static const double in_min[NIN] = { -HUGE_VAL, -HUGE_VAL, 0, 0, 0, 0, -HUGE_VAL, 0 };
-#define NV 6 /* per-class values of the biophysical table */
+#define NV 11 /* per-class values of the biophysical table */
+#define NM 5  /* of which marsh parameters, the last five */
 
 static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
 static void gdal_init(void) { GDALAllRegister(); }
@@ -74,6 +75,9 @@ typedef struct sp_run {
     size_t ncls;
     int64_t *code; /* sorted */
     double *runoff_coef, *usle_c, *usle_p, *nep, *epp, *storm_coef;
+    double *mdepth, *mbulk, *msat, *mnat, *msurf;
+    int marsh_j;             /* ecosystem of the marshes, -1: none */
+    double marsh[NM];        /* its depth, bulk density, saturated and natural water, surface depth */
     int32_t *cls_eco;
     int64_t lut_min;
     size_t lut_n;
@@ -263,12 +267,16 @@ static int load_table(sp_run *s)
     if (rc) return rc;
     size_t cl, cv[NV], ce = SIZE_MAX;
     static const char *const vn[NV] = { "runoff_coef", "usle_c", "usle_p", "nep_tc_ha", "epp_kj_m2_day",
-                                        "storm_runoff_coef" };
+                                        "storm_runoff_coef", "marsh_soil_depth_m", "marsh_bulk_density_t_m3",
+                                        "marsh_saturated_water", "marsh_natural_water", "marsh_surface_depth_m" };
     int need[NV] = { s->has[EPV_SPATIAL_WATER_CONSERVATION], s->has[EPV_SPATIAL_SOIL_RETENTION],
                      s->has[EPV_SPATIAL_SOIL_RETENTION], s->has[EPV_SPATIAL_CARBON_FIXATION] && !o->nep,
-                     s->has[EPV_SPATIAL_CLIMATE_TRANSPIRATION], s->has[EPV_SPATIAL_FLOOD_VEGETATION] };
+                     s->has[EPV_SPATIAL_CLIMATE_TRANSPIRATION], s->has[EPV_SPATIAL_FLOOD_VEGETATION],
+                     s->has[EPV_SPATIAL_FLOOD_MARSH], s->has[EPV_SPATIAL_FLOOD_MARSH], s->has[EPV_SPATIAL_FLOOD_MARSH],
+                     s->has[EPV_SPATIAL_FLOOD_MARSH], s->has[EPV_SPATIAL_FLOOD_MARSH] };
     /* EPP up to 1e5 kJ/(m2 d): 40 times the solar constant's daily energy, a typo guard */
-    static const double vmin[NV] = { 0, 0, 0, -1000, 0, 0 }, vmax[NV] = { 1, 1, 1, 1000, 1e5, 1 };
+    static const double vmin[NV] = { 0, 0, 0, -1000, 0, 0, 0, 0, 0, 0, 0 },
+                        vmax[NV] = { 1, 1, 1, 1000, 1e5, 1, 100, 5, 1, 1, 100 };
     if ((rc = epv__csv_col(ctx, c, "lucode", 1, &cl))) goto done;
     for (int k = 0; k < NV; k++)
         if ((rc = epv__csv_col(ctx, c, vn[k], need[k], &cv[k]))) goto done;
@@ -342,8 +350,14 @@ static int load_table(sp_run *s)
     s->nep = epv__calloc(ctx, n, sizeof(double));
     s->epp = epv__calloc(ctx, n, sizeof(double));
     s->storm_coef = epv__calloc(ctx, n, sizeof(double));
+    s->mdepth = epv__calloc(ctx, n, sizeof(double));
+    s->mbulk = epv__calloc(ctx, n, sizeof(double));
+    s->msat = epv__calloc(ctx, n, sizeof(double));
+    s->mnat = epv__calloc(ctx, n, sizeof(double));
+    s->msurf = epv__calloc(ctx, n, sizeof(double));
     s->cls_eco = epv__calloc(ctx, n, sizeof(int32_t));
-    if (!s->eco || !s->code || !s->runoff_coef || !s->usle_c || !s->usle_p || !s->nep || !s->epp || !s->storm_coef || !s->cls_eco) {
+    if (!s->eco || !s->code || !s->runoff_coef || !s->usle_c || !s->usle_p || !s->nep || !s->epp || !s->storm_coef || !s->mdepth || !s->mbulk ||
+        !s->msat || !s->mnat || !s->msurf || !s->cls_eco) {
         rc = EPV_ENOMEM;
         goto done;
     }
@@ -359,6 +373,11 @@ static int load_table(sp_run *s)
         s->nep[k] = rows[k].v[3];
         s->epp[k] = rows[k].v[4];
         s->storm_coef[k] = rows[k].v[5];
+        s->mdepth[k] = rows[k].v[6];
+        s->mbulk[k] = rows[k].v[7];
+        s->msat[k] = rows[k].v[8];
+        s->mnat[k] = rows[k].v[9];
+        s->msurf[k] = rows[k].v[10];
         for (size_t j = 0; j < ne; j++)
             if (!strcmp(s->eco[j], rows[k].eco)) s->cls_eco[k] = (int32_t)j;
     }
@@ -378,6 +397,38 @@ done:
     epv__csv_free(c);
     epv__csv_free(ec);
     return rc;
+}
+
+/* The marsh ecosystem and its parameters: every class of it must carry the same five values
+ * (the account's floodMarsh element holds one set per region and ecosystem). Rows of the
+ * table are re-read for the error's line numbers only when two classes differ. */
+static int marsh_params(sp_run *s)
+{
+    epv_ctx *ctx = s->ctx;
+    const char *me = s->o->marsh_ecosystem;
+    size_t j, first = SIZE_MAX;
+    for (j = 0; j < s->neco; j++)
+        if (!strcmp(s->eco[j], me)) break;
+    if (j == s->neco)
+        return epv__error(ctx, EPV_ENOTFOUND, "epv_spatial_options: marsh_ecosystem '%s' is not an ecosystem of %s", me,
+                          s->o->ecosystem_table ? s->o->ecosystem_table : s->o->biophysical);
+    s->marsh_j = (int)j;
+    for (size_t k = 0; k < s->ncls; k++) {
+        if ((size_t)s->cls_eco[k] != j) continue;
+        const double v[NM] = { s->mdepth[k], s->mbulk[k], s->msat[k], s->mnat[k], s->msurf[k] };
+        if (first == SIZE_MAX) {
+            first = k;
+            memcpy(s->marsh, v, sizeof v);
+            if (v[3] > v[2])
+                return epv__error(ctx, EPV_ERANGE, "%s: lucode %lld: marsh_natural_water %g exceeds marsh_saturated_water %g",
+                                  s->o->biophysical, (long long)s->code[k], v[3], v[2]);
+        } else if (memcmp(v, s->marsh, sizeof v) != 0)
+            return epv__error(ctx, EPV_EINVAL,
+                              "%s: lucode %lld and lucode %lld both map to marsh ecosystem '%s' with different marsh_* "
+                              "values: the account's floodMarsh element holds one set per ecosystem",
+                              s->o->biophysical, (long long)s->code[first], (long long)s->code[k], me);
+    }
+    return EPV_OK;
 }
 
 /* ---------------------------------------------------------------- regions */
@@ -667,6 +718,19 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
                                                  col[EPV_SPATIAL_FLOOD_VEGETATION])))
             goto model_error;
     }
+    if (s->has[EPV_SPATIAL_FLOOD_MARSH]) {
+        /* C_m = S h rho (F - E) / rho_w + S H on the marsh ecosystem's pixels (others NaN) */
+        double *a = wk->runoff, *par[NM] = { wk->scratch, wk->scratch + wk->cap, wk->scratch + 2 * wk->cap, wk->cf,
+                                              wk->pf };
+        for (size_t i = 0; i < n; i++) {
+            int k = wk->cls[i];
+            a[i] = k >= 0 && s->cls_eco[k] == s->marsh_j ? wk->area_m2[i] : NAN;
+            for (int m = 0; m < NM; m++) par[m][i] = s->marsh[m];
+        }
+        if ((rc = epv_gep_model_flood_marsh(ctx, n, a, par[0], par[1], par[2], par[3], par[4],
+                                            col[EPV_SPATIAL_FLOOD_MARSH])))
+            goto model_error;
+    }
     if (s->has[EPV_SPATIAL_CARBON_FIXATION]) {
         const double *nep = wk->in[IN_NEP];
         if (!s->used[IN_NEP]) {
@@ -804,6 +868,11 @@ static void run_free(sp_run *s)
     epv__free(ctx, s->nep);
     epv__free(ctx, s->epp);
     epv__free(ctx, s->storm_coef);
+    epv__free(ctx, s->mdepth);
+    epv__free(ctx, s->mbulk);
+    epv__free(ctx, s->msat);
+    epv__free(ctx, s->mnat);
+    epv__free(ctx, s->msurf);
     epv__free(ctx, s->cls_eco);
     epv__free(ctx, s->lut);
     epv__free(ctx, s->row_area);
@@ -855,6 +924,7 @@ static int run_setup(epv_ctx *ctx, const epv_spatial_options *o, sp_run *s)
                           o->tile_cols);
     s->storm_precip = o->version >= 2 ? o->storm_precip : NULL;
     s->tr_days = o->version >= 2 ? o->transpiration_days : 0;
+    const char *marsh_eco = o->version >= 2 ? o->marsh_ecosystem : NULL;
     if (!(s->tr_days >= 0 && s->tr_days <= 366))
         return epv__error(ctx, EPV_ERANGE, "epv_spatial_options: transpiration_days %g outside 0..366", s->tr_days);
     if ((o->water_ecosystem || s->tr_days > 0) &&
@@ -874,6 +944,7 @@ static int run_setup(epv_ctx *ctx, const epv_spatial_options *o, sp_run *s)
     s->has[EPV_SPATIAL_EVAPOTRANSPIRATION] = o->et != NULL;
     s->has[EPV_SPATIAL_CLIMATE_TRANSPIRATION] = s->tr_days > 0;
     s->has[EPV_SPATIAL_FLOOD_VEGETATION] = s->has[EPV_SPATIAL_STORM_PRECIP] = s->storm_precip != NULL;
+    s->has[EPV_SPATIAL_FLOOD_MARSH] = marsh_eco != NULL;
     s->has[EPV_SPATIAL_SOIL_RETENTION] = s->has[EPV_SPATIAL_SOIL_POTENTIAL] = s->has[EPV_SPATIAL_LS] =
         o->dem && o->erosivity && o->erodibility;
     if (!s->has[EPV_SPATIAL_SOIL_RETENTION]) s->used[IN_DEM] = s->used[IN_R] = s->used[IN_K] = 0;
@@ -898,6 +969,8 @@ static int run_setup(epv_ctx *ctx, const epv_spatial_options *o, sp_run *s)
             return epv__error(ctx, EPV_ENOTFOUND, "epv_spatial_options: water_ecosystem '%s' is not an ecosystem of %s",
                               o->water_ecosystem, o->ecosystem_table ? o->ecosystem_table : o->biophysical);
     }
+    s->marsh_j = -1;
+    if (s->has[EPV_SPATIAL_FLOOD_MARSH] && (rc = marsh_params(s))) return rc;
     if (o->ls_flow_accumulation && s->has[EPV_SPATIAL_SOIL_RETENTION] && (rc = flow_ls(s))) return rc;
     s->tr = (size_t)o->tile_rows;
     s->tc = (size_t)o->tile_cols;
@@ -920,6 +993,10 @@ static int make_result(sp_run *s, epv_spatial_result **out)
         if (!((*out)->water_eco = epv__strdup(s->ctx, s->o->water_ecosystem))) return EPV_ENOMEM;
         (*out)->latent_heat = s->o->latent_heat_kj_kg;
         (*out)->eer = s->o->eer;
+    }
+    if (s->has[EPV_SPATIAL_FLOOD_MARSH]) {
+        if (!((*out)->marsh_eco = epv__strdup(s->ctx, s->eco[s->marsh_j]))) return EPV_ENOMEM;
+        memcpy((*out)->marsh, s->marsh, sizeof s->marsh);
     }
     if (s->has[EPV_SPATIAL_CLIMATE_TRANSPIRATION]) {
         (*out)->days = s->tr_days;

@@ -26,6 +26,8 @@ struct epv_spatial_result {
     char *water_eco;      /* climate: ecosystem of water surfaces (NULL: none) */
     double latent_heat, eer;
     double days;          /* transpiration: days of air conditioning (0: none) */
+    char *marsh_eco;      /* flood: ecosystem of the marshes (NULL: none) */
+    double marsh[5];      /* its soil depth m, bulk density t/m3, saturated and natural water, surface depth m */
     size_t ngroups;       /* kept groups (parts only) */
     epv__sp_group *groups;
 };

@@ -21,7 +21,7 @@ static const char *const col_name[EPV_SPATIAL_NCOLS] = { "area_ha", "water_conse
                                                          "soil_potential_t", "carbon_fixation_tco2",
                                                          "oxygen_release_t", "evapotranspiration_m3", "pixels",
                                                          "ls", "climate_transpiration_kwh", "flood_vegetation_m3",
-                                                         "storm_precip_m3" };
+                                                         "storm_precip_m3", "flood_marsh_m3" };
 
 int epv__sp_result_new(epv_ctx *ctx, size_t nreg, char **codes, char **names, size_t neco, char **eco,
                        epv_spatial_result **out)
@@ -59,6 +59,7 @@ EPV_API void epv_spatial_result_free(epv_spatial_result *r)
     epv__free(ctx, r->eco_code);
     epv__free(ctx, r->total);
     epv__free(ctx, r->water_eco);
+    epv__free(ctx, r->marsh_eco);
     for (size_t g = 0; g < r->ngroups; g++) {
         epv__free(ctx, r->groups[g].cell);
         epv__free(ctx, r->groups[g].val);
@@ -155,6 +156,12 @@ EPV_API int epv_spatial_result_merge(epv_ctx *ctx, epv_spatial_result *const *pa
     r->latent_heat = p0->latent_heat;
     r->eer = p0->eer;
     r->days = p0->days;
+    memcpy(r->marsh, p0->marsh, sizeof r->marsh);
+    if (p0->marsh_eco && !(r->marsh_eco = epv__strdup(ctx, p0->marsh_eco))) {
+        epv__free(ctx, all);
+        epv_spatial_result_free(r);
+        return EPV_ENOMEM;
+    }
     r->ngroups_total = p0->ngroups_total;
     r->nrows = p0->nrows;
     r->ncols = p0->ncols;
@@ -213,6 +220,8 @@ EPV_API int epv_spatial_result_serialize(epv_ctx *ctx, const epv_spatial_result 
     put(&b, &r->latent_heat, sizeof(double));
     put(&b, &r->eer, sizeof(double));
     put(&b, &r->days, sizeof(double));
+    put(&b, r->marsh, sizeof r->marsh);
+    put_str(&b, r->marsh_eco ? r->marsh_eco : "");
     for (size_t i = 0; i < r->nreg; i++) put_str(&b, r->reg_code[i]), put_str(&b, r->reg_name[i]);
     for (size_t j = 0; j < r->neco; j++) put_str(&b, r->eco_code[j]);
     put(&b, r->total, r->nreg * r->neco * EPV_SPATIAL_NCOLS * sizeof(double));
@@ -281,6 +290,12 @@ EPV_API int epv_spatial_result_deserialize(epv_ctx *ctx, const void *buf, size_t
     get(&d, &r->latent_heat, sizeof(double));
     get(&d, &r->eer, sizeof(double));
     get(&d, &r->days, sizeof(double));
+    get(&d, r->marsh, sizeof r->marsh);
+    r->marsh_eco = get_str(ctx, &d);
+    if (r->marsh_eco && !*r->marsh_eco) {
+        epv__free(ctx, r->marsh_eco);
+        r->marsh_eco = NULL;
+    }
     if (r->water_eco && !*r->water_eco) {
         epv__free(ctx, r->water_eco);
         r->water_eco = NULL;
@@ -457,6 +472,16 @@ EPV_API int epv_spatial_result_write_gep_input(epv_ctx *ctx, const epv_spatial_r
                 fprintf(f, "\" year=\"%d\" areaHa=\"%.17g\" stormPrecipMm=\"%.17g\" stormRunoffMm=\"%.17g\" "
                            "source=\"epv_spatial\"/>\n",
                         year, area[cell], pmm, rmm);
+            }
+            if (r->marsh_eco && !strcmp(r->marsh_eco, r->eco_code[j]) && area[cell] > 0) {
+                /* every pixel of the marsh ecosystem is marsh: its area and the shared parameters */
+                fprintf(f, "  <floodMarsh region=\"");
+                epv__out_xml_text(f, r->reg_code[i]);
+                fprintf(f, "\" ecosystem=\"");
+                epv__out_xml_text(f, r->eco_code[j]);
+                fprintf(f, "\" year=\"%d\" areaHa=\"%.17g\" soilDepthM=\"%.17g\" bulkDensityTM3=\"%.17g\" "
+                           "saturatedWater=\"%.17g\" naturalWater=\"%.17g\" surfaceDepthM=\"%.17g\" source=\"epv_spatial\"/>\n",
+                        year, area[cell], r->marsh[0], r->marsh[1], r->marsh[2], r->marsh[3], r->marsh[4]);
             }
             if (r->water_eco && !strcmp(r->water_eco, r->eco_code[j]) && area[cell] > 0) {
                 /* area-weighted ET of the water surfaces, mm = m3 / (ha x 10) */

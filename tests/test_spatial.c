@@ -515,6 +515,51 @@ static void test_transpiration_flood(void)
     EPV_ASSERT_ERRMSG_HAS(ctx, "storm_precip");
     EPV_ASSERT_ERRMSG_HAS(ctx, "row 1, column 2");
     CU_ASSERT_PTR_NULL(r);
+    /* Flood regulation by marshes, with cropland standing in for a marsh: soil depth h 0.5 m, bulk
+     * density 1.2 t/m3, saturated water F 0.6, natural water E 0.3, surface depth H 0.2 m:
+     * C_m = S (h rho (F - E) + H) = 1e4 m2 x (0.5 x 1.2 x 0.3 + 0.2) = 1e4 x 0.38 = 3,800 m3 per ha.
+     * A cropland 3 ha = 11,400 m3, B cropland 2 ha = 7,600 m3; in the account A cropland's flood
+     * regulation is vegetation + marsh = 1,200 + 11,400 = 12,600 m3. */
+    text("bio_m.csv", "lucode,ecosystem,runoff_coef,usle_c,usle_p,nep_tc_ha,epp_kj_m2_day,storm_runoff_coef,"
+                      "marsh_soil_depth_m,marsh_bulk_density_t_m3,marsh_saturated_water,marsh_natural_water,marsh_surface_depth_m\n"
+                      "1,forest,0.1,0.01,1,2.0,150,0.2,0,0,0,0,0\n"
+                      "2,cropland,0.3,0.3,0.5,0.5,50,0.6,0.5,1.2,0.6,0.3,0.2\n");
+    o.storm_precip = tp("storm.tif");
+    o.biophysical = tp("bio_m.csv");
+    o.marsh_ecosystem = "cropland";
+    EPV_ASSERT_OK(ctx, epv_spatial_run(ctx, &o, &r));
+    CU_ASSERT_FATAL(r != NULL);
+    EPV_ASSERT_CLOSE(value(ctx, r, EPV_SPATIAL_FLOOD_MARSH, A, CROP), 11400.0, 1e-12);
+    EPV_ASSERT_CLOSE(value(ctx, r, EPV_SPATIAL_FLOOD_MARSH, B, CROP), 7600.0, 1e-12);
+    EPV_ASSERT_NEAR(value(ctx, r, EPV_SPATIAL_FLOOD_MARSH, A, FOREST), 0.0, 0);
+    EPV_ASSERT_OK(ctx, epv_spatial_result_write_gep_input(ctx, r, 2021, NULL, tp("acc_m.xml")));
+    EPV_ASSERT_OK(ctx, epv_gep_tree_load_default(ctx, &tree));
+    EPV_ASSERT_OK(ctx, epv_gep_input_load_file(ctx, tree, tp("acc_m.xml"), &in));
+    if (in) {
+        double q = 0;
+        EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, epv_gep_input_account(in), "A", "cropland",
+                                                    "flood_regulation", 2021, &q));
+        EPV_ASSERT_CLOSE(q, 12600.0, 1e-12);
+    }
+    epv_gep_input_free(in);
+    epv_gep_tree_free(tree);
+    epv_spatial_result_free(r);
+    r = NULL;
+    /* two classes of the marsh ecosystem with different parameters, a marsh ecosystem unknown */
+    text("bio_m2.csv", "lucode,ecosystem,runoff_coef,usle_c,usle_p,nep_tc_ha,epp_kj_m2_day,storm_runoff_coef,"
+                       "marsh_soil_depth_m,marsh_bulk_density_t_m3,marsh_saturated_water,marsh_natural_water,marsh_surface_depth_m\n"
+                       "1,forest,0.1,0.01,1,2.0,150,0.2,0,0,0,0,0\n"
+                       "2,cropland,0.3,0.3,0.5,0.5,50,0.6,0.5,1.2,0.6,0.3,0.2\n"
+                       "3,cropland,0.3,0.3,0.5,0.5,50,0.6,0.8,1.2,0.6,0.3,0.2\n");
+    o.biophysical = tp("bio_m2.csv");
+    EPV_ASSERT_STATUS(ctx, epv_spatial_run(ctx, &o, &r), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "lucode 2 and lucode 3");
+    o.biophysical = tp("bio_m.csv");
+    o.marsh_ecosystem = "bog";
+    EPV_ASSERT_STATUS(ctx, epv_spatial_run(ctx, &o, &r), EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "marsh_ecosystem 'bog'");
+    o.marsh_ecosystem = NULL;
+    o.biophysical = tp("bio_tf.csv");
     /* A version-1 options struct runs without the version-2 services. */
     o.storm_precip = tp("storm.tif");
     o.version = 1;
@@ -587,8 +632,10 @@ static void make_big(void)
     free(p);
     free(et);
     free(dem);
-    text("bbio.csv", "lucode,ecosystem,runoff_coef,usle_c,usle_p,nep_tc_ha\n1,forest,0.1,0.01,1,2.1\n"
-                     "2,cropland,0.3,0.3,0.5,0.4\n3,grassland,0.2,0.05,1,1.1\n");
+    text("bbio.csv", "lucode,ecosystem,runoff_coef,usle_c,usle_p,nep_tc_ha,epp_kj_m2_day,storm_runoff_coef,"
+                     "marsh_soil_depth_m,marsh_bulk_density_t_m3,marsh_saturated_water,marsh_natural_water,"
+                     "marsh_surface_depth_m\n1,forest,0.1,0.01,1,2.1,150,0.2,0,0,0,0,0\n"
+                     "2,cropland,0.3,0.3,0.5,0.4,50,0.6,0,0,0,0,0\n3,grassland,0.2,0.05,1,1.1,90,0.4,0.3,1.3,0.55,0.25,0.1\n");
     char gj[4096];
     size_t len = (size_t)snprintf(gj, sizeof gj, "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":"
                                                  "{\"name\":\"urn:ogc:def:crs:EPSG::32648\"}},\"features\":[");
@@ -615,6 +662,9 @@ static void opts_big(epv_spatial_options *o)
     o->erodibility = tp("bk.tif");
     o->biophysical = tp("bbio.csv");
     o->zones = tp("bzones.geojson");
+    o->storm_precip = tp("bp.tif"); /* the annual rain stands in for the storm rain */
+    o->transpiration_days = 45;
+    o->marsh_ecosystem = "grassland";
     o->tile_rows = 32;
     o->tile_cols = 40;
 }
@@ -652,7 +702,9 @@ static void test_determinism_and_sums(void)
     CU_ASSERT_FATAL(r1 && r3 && m);
     for (int c = 0; c < EPV_SPATIAL_NCOLS; c++) {
         const double *a, *b, *d;
-        size_t n1, n3, nm;
+        size_t n1 = 0, n3 = 0, nm = 0;
+        if (c == EPV_SPATIAL_LS) continue; /* per-pixel only */
+        CU_ASSERT(epv_spatial_result_has(r1, c) || c == EPV_SPATIAL_AREA_HA || c == EPV_SPATIAL_PIXELS);
         epv_spatial_result_column(ctx, r1, c, &a, &n1);
         epv_spatial_result_column(ctx, r3, c, &b, &n3);
         epv_spatial_result_column(ctx, m, c, &d, &nm);
@@ -661,10 +713,11 @@ static void test_determinism_and_sums(void)
         CU_ASSERT(memcmp(a, d, n1 * sizeof *a) == 0); /* whole vs 3 merged parts */
     }
     /* Zonal totals equal the sums of their pixels (rasters written by the module itself). */
-    epv_spatial_col cols[3] = { EPV_SPATIAL_WATER_CONSERVATION, EPV_SPATIAL_SOIL_RETENTION, EPV_SPATIAL_AREA_HA };
-    const char *paths[3] = { tp("bwc.tif"), tp("bsr.tif"), tp("barea.tif") };
-    EPV_ASSERT_OK(ctx, epv_spatial_write_rasters(ctx, &o, cols, paths, 3));
-    for (int k = 0; k < 3; k++) {
+    epv_spatial_col cols[6] = { EPV_SPATIAL_WATER_CONSERVATION, EPV_SPATIAL_SOIL_RETENTION, EPV_SPATIAL_AREA_HA,
+                                EPV_SPATIAL_FLOOD_MARSH, EPV_SPATIAL_CLIMATE_TRANSPIRATION, EPV_SPATIAL_FLOOD_VEGETATION };
+    const char *paths[6] = { tp("bwc.tif"), tp("bsr.tif"), tp("barea.tif"), tp("bfm.tif"), tp("btr.tif"), tp("bfv.tif") };
+    EPV_ASSERT_OK(ctx, epv_spatial_write_rasters(ctx, &o, cols, paths, 6));
+    for (int k = 0; k < 6; k++) {
         double *v = read_raster(paths[k], BX, BY);
         CU_ASSERT_FATAL(v != NULL);
         double zs[3] = { 0, 0, 0 };

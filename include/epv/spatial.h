@@ -67,15 +67,17 @@ typedef enum epv_spatial_col {
                                              EPP x area x days / (3600 eer), kWh/yr */
     EPV_SPATIAL_FLOOD_VEGETATION = 10,  /**< flood regulation by vegetation,
                                              (P_storm - R_storm) x area x 1e-3, m3/yr */
-    EPV_SPATIAL_STORM_PRECIP = 11       /**< storm (heavy-rain) precipitation volume P_storm x area
+    EPV_SPATIAL_STORM_PRECIP = 11,      /**< storm (heavy-rain) precipitation volume P_storm x area
                                              x 1e-3, m3/yr (the flood element's rainfall) */
+    EPV_SPATIAL_FLOOD_MARSH = 12        /**< flood regulation by marshes, soil storage plus surface
+                                             retention S h rho (F - E) + S H, m3 */
 } epv_spatial_col;
 /** Number of columns (0 .. EPV_SPATIAL_NCOLS - 1); every one but ::EPV_SPATIAL_LS is a column
  *  of the zonal table. */
-#define EPV_SPATIAL_NCOLS 12
+#define EPV_SPATIAL_NCOLS 13
 
 /** Version of ::epv_spatial_options this header describes (2 added storm_precip,
- *  transpiration_days; a version-1 struct runs without those services). */
+ *  transpiration_days, marsh_ecosystem; a version-1 struct runs without those services). */
 #define EPV_SPATIAL_OPTIONS_VERSION 2
 /**
  * Inputs of a spatial run. Paths are UTF-8, borrowed for the call. A service is computed
@@ -88,7 +90,11 @@ typedef enum epv_spatial_col {
  * epv_gep_model_climate_transpiration() with the run's `eer`; flood regulation by vegetation
  * needs `storm_precip` and the column `storm_runoff_coef` (share of storm rain that runs off,
  * 0..1; 1 for classes that hold none back), computed per pixel by
- * epv_gep_model_flood_vegetation() with R_storm = P_storm x storm_runoff_coef.
+ * epv_gep_model_flood_vegetation() with R_storm = P_storm x storm_runoff_coef; flood regulation
+ * by marshes needs `marsh_ecosystem` and the columns `marsh_soil_depth_m`,
+ * `marsh_bulk_density_t_m3`, `marsh_saturated_water`, `marsh_natural_water`,
+ * `marsh_surface_depth_m` (one set of values shared by every class of that ecosystem: the
+ * account's floodMarsh element holds one), computed per pixel by epv_gep_model_flood_marsh().
  */
 typedef struct epv_spatial_options {
     unsigned int version;      /**< ::EPV_SPATIAL_OPTIONS_VERSION */
@@ -126,11 +132,13 @@ typedef struct epv_spatial_options {
                                     (NULL: no flood regulation) */
     double transpiration_days; /**< days of the year on which air conditioning would run (days above
                                     26 C in the specification), 0..366 (0: no transpiration) */
+    const char *marsh_ecosystem; /**< ecosystem whose pixels are marshes, for flood regulation by
+                                    marshes (NULL: none) */
 } epv_spatial_options;
 /** Initialiser of ::epv_spatial_options with the defaults. */
 #define EPV_SPATIAL_OPTIONS_INIT                                                                 \
     { EPV_SPATIAL_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,     \
-      NULL, NULL, NULL, 0.0, 256, 256, 0, NULL, 2450.0, 3.0, 0, NULL, 0.0 }
+      NULL, NULL, NULL, 0.0, 256, 256, 0, NULL, 2450.0, 3.0, 0, NULL, 0.0, NULL }
 /** Function twin of ::EPV_SPATIAL_OPTIONS_INIT (ctx may be NULL). */
 EPV_API int epv_spatial_options_init(epv_ctx *ctx, epv_spatial_options *opts, unsigned int version);
 
@@ -202,7 +210,8 @@ EPV_API int epv_spatial_result_column(epv_ctx *ctx, const epv_spatial_result *r,
  * module's E = EPP x S x D / (3600 r) gives back the per-pixel sum); with flood regulation
  * computed, a floodVegetation element per region and ecosystem that holds water back (area,
  * storm rain and storm runoff in mm over that area, from which the GEP module gives back the
- * per-pixel sum). `extra_xml` (may be NULL) is a file of further elements of the
+ * per-pixel sum); with marshes, a floodMarsh element per region (the marsh area and the
+ * ecosystem's marsh parameters). `extra_xml` (may be NULL) is a file of further elements of the
  * schema's choice group (price, soilPrice, deflator, gdp ...) copied after the ecosystems.
  * The document is validated against the schema before it replaces `path`; nothing is
  * written on error.
