@@ -88,6 +88,7 @@ typedef struct sp_run {
     /* regions and ecosystems */
     size_t nreg, neco;
     char **reg_code, **reg_name, **eco;
+    char **reg_parent, **reg_pname; /* with parent_field, else NULL */
     OGRGeometryH *geoms;
     OGREnvelope *env;
     double *burn;
@@ -452,14 +453,16 @@ static int load_zones(sp_run *s)
     }
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
     int icode = OGR_FD_GetFieldIndex(defn, cf), iname = OGR_FD_GetFieldIndex(defn, nf);
-    if (icode < 0 || iname < 0) {
+    const char *pf = o->version >= 2 ? o->parent_field : NULL, *pnf = o->version >= 2 ? o->parent_name_field : NULL;
+    int ipar = pf ? OGR_FD_GetFieldIndex(defn, pf) : -1, ipname = pnf ? OGR_FD_GetFieldIndex(defn, pnf) : -1;
+    if (icode < 0 || iname < 0 || (pf && ipar < 0) || (pnf && ipname < 0)) {
         char have[256] = "";
         size_t len = 0;
         for (int k = 0; k < OGR_FD_GetFieldCount(defn) && len < sizeof have - 40; k++)
             len += (size_t)snprintf(have + len, sizeof have - len, "%s%s", k ? ", " : "",
                                     OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, k)));
         rc = epv__error(ctx, EPV_ENOTFOUND, "%s: layer %s has no field '%s' (fields: %s)", o->zones,
-                        OGR_L_GetName(lyr), icode < 0 ? cf : nf, have);
+                        OGR_L_GetName(lyr), icode < 0 ? cf : iname < 0 ? nf : ipar < 0 && pf ? pf : pnf, have);
         goto done;
     }
     OGRSpatialReferenceH lsrs = OGR_L_GetSpatialRef(lyr);
@@ -493,9 +496,22 @@ static int load_zones(sp_run *s)
             OGR_F_Destroy(f);
             goto done;
         }
+        const char *par = ipar >= 0 && OGR_F_IsFieldSetAndNotNull(f, ipar) ? OGR_F_GetFieldAsString(f, ipar) : "";
+        if (pf && !*par) {
+            rc = epv__error(ctx, EPV_EINVAL, "%s: feature %zu (FID %lld): field '%s' is empty", o->zones, row,
+                            (long long)OGR_F_GetFID(f), pf);
+            OGR_F_Destroy(f);
+            goto done;
+        }
         size_t k;
         for (k = 0; k < s->nreg; k++)
             if (!strcmp(s->reg_code[k], code)) break;
+        if (pf && k < s->nreg && strcmp(s->reg_parent[k], par)) {
+            rc = epv__error(ctx, EPV_EINVAL, "%s: feature %zu (FID %lld): region '%s' has parent '%s' here and '%s' before",
+                            o->zones, row, (long long)OGR_F_GetFID(f), code, par, s->reg_parent[k]);
+            OGR_F_Destroy(f);
+            goto done;
+        }
         if (k == s->nreg) {
             if (s->nreg >= UINT32_MAX / 2 ||
                 (rc = epv__grow(ctx, (void **)&s->reg_code, &cap, s->nreg + 1, sizeof(char *))) ||
@@ -508,6 +524,20 @@ static int load_zones(sp_run *s)
             s->reg_name[k] = epv__strdup(ctx, name);
             s->nreg++;
             if (!s->reg_code[k] || !s->reg_name[k]) { OGR_F_Destroy(f); rc = EPV_ENOMEM; goto done; }
+            if (pf) { /* parent arrays have nreg entries (NULL until filled) whenever they exist */
+                const char *pn = ipname >= 0 && OGR_F_IsFieldSetAndNotNull(f, ipname) ? OGR_F_GetFieldAsString(f, ipname) : "";
+                char **np = epv__realloc(ctx, s->reg_parent, cap * sizeof(char *));
+                if (np) s->reg_parent = np, np[k] = NULL;
+                char **nn = np ? epv__realloc(ctx, s->reg_pname, cap * sizeof(char *)) : NULL;
+                if (nn) s->reg_pname = nn, nn[k] = NULL;
+                if (!nn) s->nreg--; /* keep the parent arrays' length: region k is freed below */
+                if (!nn) epv__free(ctx, s->reg_code[k]), epv__free(ctx, s->reg_name[k]);
+                if (!nn || !(s->reg_parent[k] = epv__strdup(ctx, par)) || !(s->reg_pname[k] = epv__strdup(ctx, pn))) {
+                    OGR_F_Destroy(f);
+                    rc = EPV_ENOMEM;
+                    goto done;
+                }
+            }
         }
         if (g && !OGR_G_IsEmpty(g)) {
             OGRGeometryH gc = OGR_G_Clone(g);
@@ -534,6 +564,14 @@ static int load_zones(sp_run *s)
         OGR_F_Destroy(f);
     }
     if (s->nreg == 0) rc = epv__error(ctx, EPV_EINVAL, "%s: layer %s has no features", o->zones, OGR_L_GetName(lyr));
+    /* a parent code may not also be a region code (the account's regions form a tree) */
+    for (size_t k = 0; rc == EPV_OK && pf && k < s->nreg; k++)
+        for (size_t m = 0; m < s->nreg; m++)
+            if (!strcmp(s->reg_parent[k], s->reg_code[m])) {
+                rc = epv__error(ctx, EPV_EINVAL, "%s: field '%s': parent '%s' of region '%s' is itself a region of the layer",
+                                o->zones, pf, s->reg_parent[k], s->reg_code[k]);
+                break;
+            }
 done:
     if (ct) OCTDestroyCoordinateTransformation(ct);
     if (dst) OSRDestroySpatialReference(dst);
@@ -859,6 +897,12 @@ static void run_free(sp_run *s)
     }
     epv__free(ctx, s->reg_code);
     epv__free(ctx, s->reg_name);
+    for (size_t k = 0; s->reg_parent && s->reg_pname && k < s->nreg; k++) {
+        epv__free(ctx, s->reg_parent[k]);
+        epv__free(ctx, s->reg_pname[k]);
+    }
+    epv__free(ctx, s->reg_parent);
+    epv__free(ctx, s->reg_pname);
     for (size_t k = 0; k < s->neco; k++) epv__free(ctx, s->eco[k]);
     epv__free(ctx, s->eco);
     epv__free(ctx, s->code);
@@ -988,6 +1032,7 @@ static int make_result(sp_run *s, epv_spatial_result **out)
     int rc = epv__sp_result_new(s->ctx, s->nreg, s->reg_code, s->reg_name, s->neco, s->eco, out);
     if (rc) return rc;
     memcpy((*out)->has, s->has, sizeof s->has);
+    if (s->reg_parent && (rc = epv__sp_result_set_parents(s->ctx, *out, s->reg_parent, s->reg_pname))) return rc;
     (*out)->ngroups_total = s->ngroups;
     if (s->o->water_ecosystem && s->has[EPV_SPATIAL_EVAPOTRANSPIRATION]) {
         if (!((*out)->water_eco = epv__strdup(s->ctx, s->o->water_ecosystem))) return EPV_ENOMEM;

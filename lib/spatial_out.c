@@ -35,7 +35,7 @@ int epv__sp_result_new(epv_ctx *ctx, size_t nreg, char **codes, char **names, si
     r->reg_name = epv__calloc(ctx, nreg + 1, sizeof(char *));
     r->eco_code = epv__calloc(ctx, neco + 1, sizeof(char *));
     r->total = epv__calloc(ctx, nreg * neco * EPV_SPATIAL_NCOLS + 1, sizeof(double));
-    int ok = r->reg_code && r->reg_name && r->eco_code && r->total;
+    int ok = r->reg_code && r->reg_name && r->eco_code && r->total && epv__sp_result_set_parents(ctx, r, NULL, NULL) == EPV_OK;
     for (size_t i = 0; ok && i < nreg; i++)
         ok = (r->reg_code[i] = epv__strdup(ctx, codes[i])) && (r->reg_name[i] = epv__strdup(ctx, names[i]));
     for (size_t j = 0; ok && j < neco; j++) ok = (r->eco_code[j] = epv__strdup(ctx, eco[j])) != NULL;
@@ -47,10 +47,39 @@ int epv__sp_result_new(epv_ctx *ctx, size_t nreg, char **codes, char **names, si
     return EPV_OK;
 }
 
+int epv__sp_result_set_parents(epv_ctx *ctx, epv_spatial_result *r, char *const *parents, char *const *pnames)
+{
+    if (!r->reg_parent && !(r->reg_parent = epv__calloc(ctx, r->nreg + 1, sizeof(char *)))) return EPV_ENOMEM;
+    if (!r->reg_pname && !(r->reg_pname = epv__calloc(ctx, r->nreg + 1, sizeof(char *)))) return EPV_ENOMEM;
+    for (size_t i = 0; i < r->nreg; i++) {
+        char *a = epv__strdup(ctx, parents && parents[i] ? parents[i] : "");
+        char *b = epv__strdup(ctx, pnames && pnames[i] ? pnames[i] : "");
+        if (!a || !b) {
+            epv__free(ctx, a);
+            epv__free(ctx, b);
+            return EPV_ENOMEM;
+        }
+        epv__free(ctx, r->reg_parent[i]);
+        epv__free(ctx, r->reg_pname[i]);
+        r->reg_parent[i] = a;
+        r->reg_pname[i] = b;
+    }
+    return EPV_OK;
+}
+
+EPV_API const char *epv_spatial_result_region_parent(const epv_spatial_result *r, size_t i)
+{
+    return r && i < r->nreg && r->reg_parent && r->reg_parent[i] ? r->reg_parent[i] : "";
+}
+
 EPV_API void epv_spatial_result_free(epv_spatial_result *r)
 {
     if (!r) return;
     epv_ctx *ctx = r->ctx;
+    for (size_t i = 0; r->reg_parent && i < r->nreg; i++) epv__free(ctx, r->reg_parent[i]);
+    for (size_t i = 0; r->reg_pname && i < r->nreg; i++) epv__free(ctx, r->reg_pname[i]);
+    epv__free(ctx, r->reg_parent);
+    epv__free(ctx, r->reg_pname);
     for (size_t i = 0; r->reg_code && i < r->nreg; i++) epv__free(ctx, r->reg_code[i]);
     for (size_t i = 0; r->reg_name && i < r->nreg; i++) epv__free(ctx, r->reg_name[i]);
     for (size_t j = 0; r->eco_code && j < r->neco; j++) epv__free(ctx, r->eco_code[j]);
@@ -157,6 +186,11 @@ EPV_API int epv_spatial_result_merge(epv_ctx *ctx, epv_spatial_result *const *pa
     r->eer = p0->eer;
     r->days = p0->days;
     memcpy(r->marsh, p0->marsh, sizeof r->marsh);
+    if (epv__sp_result_set_parents(ctx, r, p0->reg_parent, p0->reg_pname)) {
+        epv__free(ctx, all);
+        epv_spatial_result_free(r);
+        return EPV_ENOMEM;
+    }
     if (p0->marsh_eco && !(r->marsh_eco = epv__strdup(ctx, p0->marsh_eco))) {
         epv__free(ctx, all);
         epv_spatial_result_free(r);
@@ -222,7 +256,10 @@ EPV_API int epv_spatial_result_serialize(epv_ctx *ctx, const epv_spatial_result 
     put(&b, &r->days, sizeof(double));
     put(&b, r->marsh, sizeof r->marsh);
     put_str(&b, r->marsh_eco ? r->marsh_eco : "");
-    for (size_t i = 0; i < r->nreg; i++) put_str(&b, r->reg_code[i]), put_str(&b, r->reg_name[i]);
+    for (size_t i = 0; i < r->nreg; i++) {
+        put_str(&b, r->reg_code[i]), put_str(&b, r->reg_name[i]);
+        put_str(&b, r->reg_parent[i]), put_str(&b, r->reg_pname[i]);
+    }
     for (size_t j = 0; j < r->neco; j++) put_str(&b, r->eco_code[j]);
     put(&b, r->total, r->nreg * r->neco * EPV_SPATIAL_NCOLS * sizeof(double));
     put_u64(&b, r->ngroups);
@@ -304,10 +341,14 @@ EPV_API int epv_spatial_result_deserialize(epv_ctx *ctx, const void *buf, size_t
     r->reg_code = epv__calloc(ctx, nreg + 1, sizeof(char *));
     r->reg_name = epv__calloc(ctx, nreg + 1, sizeof(char *));
     r->eco_code = epv__calloc(ctx, neco + 1, sizeof(char *));
-    if (!r->reg_code || !r->reg_name || !r->eco_code) goto bad;
+    r->reg_parent = epv__calloc(ctx, nreg + 1, sizeof(char *));
+    r->reg_pname = epv__calloc(ctx, nreg + 1, sizeof(char *));
+    if (!r->reg_code || !r->reg_name || !r->eco_code || !r->reg_parent || !r->reg_pname) goto bad;
     for (r->nreg = 0; r->nreg < nreg && !d.err; r->nreg++) {
         r->reg_code[r->nreg] = get_str(ctx, &d);
         r->reg_name[r->nreg] = get_str(ctx, &d);
+        r->reg_parent[r->nreg] = get_str(ctx, &d);
+        r->reg_pname[r->nreg] = get_str(ctx, &d);
     }
     for (r->neco = 0; r->neco < neco && !d.err; r->neco++) r->eco_code[r->neco] = get_str(ctx, &d);
     if (d.err) goto bad;
@@ -413,6 +454,24 @@ EPV_API int epv_spatial_result_write_gep_input(epv_ctx *ctx, const epv_spatial_r
             epv_version(), year, year);
     fprintf(f, "  <source id=\"epv_spatial\">Summed per pixel by libepv's spatial module from rasters, a biophysical "
                "table and region boundaries</source>\n");
+    /* parents first (first-seen order), their area the sum of their children's */
+    for (size_t i = 0; i < r->nreg; i++) {
+        const char *pc = r->reg_parent[i];
+        if (!*pc) continue;
+        size_t i0;
+        for (i0 = 0; i0 < i; i0++)
+            if (!strcmp(r->reg_parent[i0], pc)) break;
+        if (i0 < i) continue;
+        double a = 0;
+        for (size_t k = i; k < r->nreg; k++)
+            if (!strcmp(r->reg_parent[k], pc))
+                for (size_t j = 0; j < r->neco; j++) a += area[k * r->neco + j];
+        fprintf(f, "  <region code=\"");
+        epv__out_xml_text(f, pc);
+        fprintf(f, "\" name=\"");
+        epv__out_xml_text(f, *r->reg_pname[i] ? r->reg_pname[i] : pc);
+        fprintf(f, "\" areaHa=\"%.17g\" source=\"epv_spatial\"/>\n", a);
+    }
     for (size_t i = 0; i < r->nreg; i++) {
         double a = 0;
         for (size_t j = 0; j < r->neco; j++) a += area[i * r->neco + j];
@@ -420,6 +479,10 @@ EPV_API int epv_spatial_result_write_gep_input(epv_ctx *ctx, const epv_spatial_r
         epv__out_xml_text(f, r->reg_code[i]);
         fprintf(f, "\" name=\"");
         epv__out_xml_text(f, r->reg_name[i]);
+        if (*r->reg_parent[i]) {
+            fprintf(f, "\" parent=\"");
+            epv__out_xml_text(f, r->reg_parent[i]);
+        }
         fprintf(f, "\" areaHa=\"%.17g\" source=\"epv_spatial\"/>\n", a);
     }
     for (size_t j = 0; j < r->neco; j++) {

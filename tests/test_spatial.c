@@ -570,6 +570,86 @@ static void test_transpiration_flood(void)
     epv_ctx_free(ctx);
 }
 
+/* Region hierarchy: the 3x3 zones A and B as townships of one county K1 (parent_field). The
+ * account input lists K1 first (area 3 + 3 + 2 = 8 ha), then A and B with parent K1; the GEP
+ * module takes the tree and sums A and B into K1 (water conservation priced at 1 yuan/m3:
+ * K1 = 13,900 + 5,200 + 3,700 = 22,800 yuan). A layer naming a parent field it lacks, or a
+ * parent that is also a region, is refused. */
+static void test_region_hierarchy(void)
+{
+    epv_ctx *ctx;
+    epv_ctx_new(&ctx);
+    make_case3();
+    char gj[2048];
+    snprintf(gj, sizeof gj,
+             "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32648\"}},"
+             "\"features\":["
+             "{\"type\":\"Feature\",\"properties\":{\"code\":\"A\",\"name\":\"Zone A\",\"county\":\"%s\",\"cname\":\"County One\"},"
+             "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f]]]}},"
+             "{\"type\":\"Feature\",\"properties\":{\"code\":\"B\",\"name\":\"Zone B\",\"county\":\"K1\",\"cname\":\"County One\"},"
+             "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f]]]}}]}\n",
+             "K1", X0 - 10, Y0 + 10, X0 + 200, Y0 + 10, X0 + 200, Y0 - 310, X0 - 10, Y0 - 310, X0 - 10, Y0 + 10, X0 + 200,
+             Y0 + 10, X0 + 310, Y0 + 10, X0 + 310, Y0 - 310, X0 + 200, Y0 - 310, X0 + 200, Y0 + 10);
+    text("zones_h.geojson", gj);
+    text("price1.xml", "<price indicator=\"water_conservation\" value=\"1\" currency=\"yuan\" per=\"m3\" baseYear=\"2021\" "
+                       "method=\"shadow_project\" source=\"test\"/>\n");
+    epv_spatial_options o;
+    opts3(&o);
+    o.zones = tp("zones_h.geojson");
+    text("bio_w.csv", "lucode,ecosystem,runoff_coef\n1,forest,0.1\n2,cropland,0.3\n");
+    o.biophysical = tp("bio_w.csv"); /* water conservation only: one price needed */
+    o.dem = NULL;
+    o.parent_field = "county";
+    o.parent_name_field = "cname";
+    epv_spatial_result *r = NULL;
+    EPV_ASSERT_OK(ctx, epv_spatial_run(ctx, &o, &r));
+    CU_ASSERT_FATAL(r != NULL);
+    CU_ASSERT_STRING_EQUAL(epv_spatial_result_region_parent(r, 0), "K1");
+    CU_ASSERT_STRING_EQUAL(epv_spatial_result_region_parent(r, 1), "K1");
+    CU_ASSERT_STRING_EQUAL(epv_spatial_result_region_parent(r, 2), "");
+    /* the parents survive serialisation (the MPI path) */
+    void *buf = NULL;
+    size_t len = 0;
+    epv_spatial_result *back = NULL;
+    EPV_ASSERT_OK(ctx, epv_spatial_result_serialize(ctx, r, &buf, &len));
+    EPV_ASSERT_OK(ctx, epv_spatial_result_deserialize(ctx, buf, len, &back));
+    CU_ASSERT(back && !strcmp(epv_spatial_result_region_parent(back, 1), "K1"));
+    epv_spatial_result_free(back);
+    free(buf);
+    EPV_ASSERT_OK(ctx, epv_spatial_result_write_gep_input(ctx, r, 2021, tp("price1.xml"), tp("acc_h.xml")));
+    epv_gep_tree *tree = NULL;
+    epv_gep_input *in = NULL;
+    EPV_ASSERT_OK(ctx, epv_gep_tree_load_default(ctx, &tree));
+    EPV_ASSERT_OK(ctx, epv_gep_input_load_file(ctx, tree, tp("acc_h.xml"), &in));
+    if (in) {
+        epv_gep_account *acc = epv_gep_input_account(in);
+        CU_ASSERT_EQUAL(epv_gep_account_region_count(acc), 3);
+        epv_gep_region g;
+        epv_gep_region_init(ctx, &g, EPV_GEP_REGION_VERSION);
+        EPV_ASSERT_OK(ctx, epv_gep_account_region_at(ctx, acc, 0, &g));
+        CU_ASSERT_STRING_EQUAL(g.code, "K1");
+        CU_ASSERT_STRING_EQUAL(g.name, "County One");
+        EPV_ASSERT_OK(ctx, epv_gep_account_region_at(ctx, acc, 2, &g));
+        CU_ASSERT_STRING_EQUAL(g.parent, "K1");
+        double y = 0;
+        EPV_ASSERT_OK(ctx, epv_gep_account_value(ctx, acc, epv_gep_input_prices(in), NULL, 2021));
+        EPV_ASSERT_OK(ctx, epv_gep_account_total(ctx, acc, "K1", NULL, "water_conservation", 2021, EPV_GEP_CONSTANT, &y));
+        EPV_ASSERT_CLOSE(y, 13900.0 + 5200 + 3700, 1e-12);
+    }
+    epv_gep_input_free(in);
+    epv_gep_tree_free(tree);
+    epv_spatial_result_free(r);
+    r = NULL;
+    o.parent_field = "district";
+    EPV_ASSERT_STATUS(ctx, epv_spatial_run(ctx, &o, &r), EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "no field 'district'");
+    o.parent_field = "code";
+    EPV_ASSERT_STATUS(ctx, epv_spatial_run(ctx, &o, &r), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "is itself a region");
+    CU_ASSERT_PTR_NULL(r);
+    epv_ctx_free(ctx);
+}
+
 static void test_geographic(void)
 {
     epv_ctx *ctx;
@@ -958,6 +1038,7 @@ int main(void)
                             { "cell areas on the WGS84 ellipsoid", test_cell_area },
                             { "3x3 services worked by hand", test_services_by_hand },
                             { "3x3 transpiration and flood worked by hand", test_transpiration_flood },
+                            { "region hierarchy (parent_field)", test_region_hierarchy },
                             { "geographic grid", test_geographic },
                             { "determinism, parts, zonal = pixel sums, cancel", test_determinism_and_sums },
                             { "zones reprojected onto the grid", test_reprojected_zones },

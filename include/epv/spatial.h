@@ -77,7 +77,8 @@ typedef enum epv_spatial_col {
 #define EPV_SPATIAL_NCOLS 13
 
 /** Version of ::epv_spatial_options this header describes (2 added storm_precip,
- *  transpiration_days, marsh_ecosystem; a version-1 struct runs without those services). */
+ *  transpiration_days, marsh_ecosystem,
+ *  parent_field, parent_name_field; a version-1 struct runs without those services). */
 #define EPV_SPATIAL_OPTIONS_VERSION 2
 /**
  * Inputs of a spatial run. Paths are UTF-8, borrowed for the call. A service is computed
@@ -134,11 +135,15 @@ typedef struct epv_spatial_options {
                                     26 C in the specification), 0..366 (0: no transpiration) */
     const char *marsh_ecosystem; /**< ecosystem whose pixels are marshes, for flood regulation by
                                     marshes (NULL: none) */
+    const char *parent_field;  /**< field of the zones layer holding each region's parent code (a
+                                    township's county): the account input lists the parents as
+                                    regions, each before its children (NULL: no hierarchy) */
+    const char *parent_name_field; /**< field holding the parent's name (NULL: the parent code) */
 } epv_spatial_options;
 /** Initialiser of ::epv_spatial_options with the defaults. */
 #define EPV_SPATIAL_OPTIONS_INIT                                                                 \
     { EPV_SPATIAL_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,     \
-      NULL, NULL, NULL, 0.0, 256, 256, 0, NULL, 2450.0, 3.0, 0, NULL, 0.0, NULL }
+      NULL, NULL, NULL, 0.0, 256, 256, 0, NULL, 2450.0, 3.0, 0, NULL, 0.0, NULL, NULL, NULL }
 /** Function twin of ::EPV_SPATIAL_OPTIONS_INIT (ctx may be NULL). */
 EPV_API int epv_spatial_options_init(epv_ctx *ctx, epv_spatial_options *opts, unsigned int version);
 
@@ -187,6 +192,8 @@ EPV_API size_t epv_spatial_result_region_count(const epv_spatial_result *r);
 EPV_API const char *epv_spatial_result_region_code(const epv_spatial_result *r, size_t i);
 /** Name of region i ("" when out of range). */
 EPV_API const char *epv_spatial_result_region_name(const epv_spatial_result *r, size_t i);
+/** Parent code of region i (option parent_field; "" when none or out of range). */
+EPV_API const char *epv_spatial_result_region_parent(const epv_spatial_result *r, size_t i);
 /** Number of ecosystems (distinct codes of the mapping, sorted). */
 EPV_API size_t epv_spatial_result_ecosystem_count(const epv_spatial_result *r);
 /** Code of ecosystem j ("" when out of range). */
@@ -202,7 +209,9 @@ EPV_API int epv_spatial_result_column(epv_ctx *ctx, const epv_spatial_result *r,
 
 /**
  * Write the result as GEP account input (data/schema/gep_input.xsd): regions with their
- * area, ecosystems, ecosystemArea and one quantity per computed service, region and
+ * area (with parent_field: first the parents, in first-seen order, with the sum of their
+ * children's areas, then the regions with their `parent`; quantities go to the regions, and
+ * the GEP module aggregates them to the parents), ecosystems, ecosystemArea and one quantity per computed service, region and
  * ecosystem for `year`; with `water_ecosystem` set, a climateEvaporation element per region
  * (its area, its area-weighted ET in mm, the run's latent heat and EER) from which the GEP
  * module computes climate regulation; with transpiration computed, a climateTranspiration
