@@ -72,6 +72,12 @@ EPV_API const char *epv_spatial_result_region_parent(const epv_spatial_result *r
     return r && i < r->nreg && r->reg_parent && r->reg_parent[i] ? r->reg_parent[i] : "";
 }
 
+EPV_API const char *epv_spatial_result_region_parent_name(const epv_spatial_result *r, size_t i)
+{
+    if (!r || i >= r->nreg || !r->reg_parent || !r->reg_parent[i]) return "";
+    return r->reg_pname && r->reg_pname[i] && *r->reg_pname[i] ? r->reg_pname[i] : r->reg_parent[i];
+}
+
 EPV_API void epv_spatial_result_free(epv_spatial_result *r)
 {
     if (!r) return;

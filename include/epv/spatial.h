@@ -194,6 +194,8 @@ EPV_API const char *epv_spatial_result_region_code(const epv_spatial_result *r, 
 EPV_API const char *epv_spatial_result_region_name(const epv_spatial_result *r, size_t i);
 /** Parent code of region i (option parent_field; "" when none or out of range). */
 EPV_API const char *epv_spatial_result_region_parent(const epv_spatial_result *r, size_t i);
+/** Name of region i's parent (option parent_name_field; else its code; "" when none). */
+EPV_API const char *epv_spatial_result_region_parent_name(const epv_spatial_result *r, size_t i);
 /** Number of ecosystems (distinct codes of the mapping, sorted). */
 EPV_API size_t epv_spatial_result_ecosystem_count(const epv_spatial_result *r);
 /** Code of ecosystem j ("" when out of range). */
