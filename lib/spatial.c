@@ -779,19 +779,32 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
                                               col[EPV_SPATIAL_OXYGEN_RELEASE])))
             goto model_error;
     }
-    /* tile sums, pixel order */
+    /* tile sums in pixel order, column by column (each sum sees its pixels in the same order
+     * as a pixel-by-pixel loop, so the result is the same to the bit): first each pixel's
+     * table cell (in place of its zone, -1: not summed), then one pass per computed column */
+    int32_t *cellv = wk->zone;
     for (size_t i = 0; i < n; i++) {
         int k = wk->cls[i];
-        int32_t z = wk->zone[i];
-        if (k < 0 || z <= 0) continue;
+        int32_t z = cellv[i];
+        if (k < 0 || z <= 0) {
+            cellv[i] = -1;
+            continue;
+        }
         size_t cell = (size_t)(z - 1) * s->neco + (size_t)s->cls_eco[k];
-        double *p = wk->part + cell * EPV_SPATIAL_NCOLS;
+        cellv[i] = (int32_t)cell;
         if (!wk->mark[cell]) {
             wk->mark[cell] = 1;
             wk->touched[wk->ntouched++] = (uint32_t)cell;
         }
-        for (int cc = 0; cc < EPV_SPATIAL_NCOLS; cc++)
-            if (s->has[cc] && cc != EPV_SPATIAL_LS && !isnan(col[cc][i])) p[cc] += col[cc][i];
+    }
+    for (int cc = 0; cc < EPV_SPATIAL_NCOLS; cc++) {
+        if (!s->has[cc] || cc == EPV_SPATIAL_LS) continue;
+        const double *v = col[cc];
+        double *part = wk->part + cc;
+        for (size_t i = 0; i < n; i++) {
+            int32_t c = cellv[i];
+            if (c >= 0 && !isnan(v[i])) part[(size_t)c * EPV_SPATIAL_NCOLS] += v[i];
+        }
     }
     return EPV_OK;
 model_error:
@@ -1022,7 +1035,7 @@ static int run_setup(epv_ctx *ctx, const epv_spatial_options *o, sp_run *s)
     s->nty = (s->ny + s->tr - 1) / s->tr;
     s->ntiles = s->ntx * s->nty;
     s->ngroups = (s->ntiles + EPV_SPATIAL_GROUP_TILES - 1) / EPV_SPATIAL_GROUP_TILES;
-    if (s->nreg > UINT32_MAX / (s->neco + 1)) return epv__error(ctx, EPV_ERANGE, "too many regions x ecosystems");
+    if (s->nreg > INT32_MAX / (s->neco + 1)) return epv__error(ctx, EPV_ERANGE, "too many regions x ecosystems");
     s->ncell = s->nreg * s->neco;
     return EPV_OK;
 }
