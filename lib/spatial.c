@@ -434,8 +434,16 @@ static int marsh_params(sp_run *s)
 
 /* ---------------------------------------------------------------- regions */
 
+static size_t str_hash(const char *p)
+{
+    size_t h = 1469598103934665603u; /* FNV-1a */
+    for (; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211u;
+    return h;
+}
+
 static int load_zones(sp_run *s)
 {
+    size_t *htab = NULL, hcap = 0;
     epv_ctx *ctx = s->ctx;
     const epv_spatial_options *o = s->o;
     const char *cf = o->code_field ? o->code_field : "code", *nf = o->name_field ? o->name_field : "name";
@@ -503,9 +511,27 @@ static int load_zones(sp_run *s)
             OGR_F_Destroy(f);
             goto done;
         }
-        size_t k;
-        for (k = 0; k < s->nreg; k++)
-            if (!strcmp(s->reg_code[k], code)) break;
+        /* region of this code: hash table of the codes seen (open addressing, load <= 1/2) */
+        if (2 * (s->nreg + 1) > hcap) {
+            size_t ncap = hcap ? 2 * hcap : 1024;
+            size_t *nh = epv__malloc(ctx, ncap * sizeof *nh);
+            if (!nh) { OGR_F_Destroy(f); rc = EPV_ENOMEM; goto done; }
+            for (size_t m = 0; m < ncap; m++) nh[m] = SIZE_MAX;
+            for (size_t m = 0; m < s->nreg; m++) {
+                size_t h = str_hash(s->reg_code[m]) & (ncap - 1);
+                while (nh[h] != SIZE_MAX) h = (h + 1) & (ncap - 1);
+                nh[h] = m;
+            }
+            epv__free(ctx, htab);
+            htab = nh, hcap = ncap;
+        }
+        size_t slot = str_hash(code) & (hcap - 1), k = s->nreg;
+        for (; htab[slot] != SIZE_MAX; slot = (slot + 1) & (hcap - 1))
+            if (!strcmp(s->reg_code[htab[slot]], code)) {
+                k = htab[slot];
+                break;
+            }
+        if (k == s->nreg) htab[slot] = k; /* the new region's index, added below */
         if (pf && k < s->nreg && strcmp(s->reg_parent[k], par)) {
             rc = epv__error(ctx, EPV_EINVAL, "%s: feature %zu (FID %lld): region '%s' has parent '%s' here and '%s' before",
                             o->zones, row, (long long)OGR_F_GetFID(f), code, par, s->reg_parent[k]);
@@ -573,6 +599,7 @@ static int load_zones(sp_run *s)
                 break;
             }
 done:
+    epv__free(ctx, htab);
     if (ct) OCTDestroyCoordinateTransformation(ct);
     if (dst) OSRDestroySpatialReference(dst);
     GDALClose(ds);
@@ -663,13 +690,17 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
     /* classes and areas */
     int hn = s->has_nodata[IN_LC];
     double nd = s->nodata[IN_LC];
+    double last_x = NAN; /* land cover comes in runs: reuse the class of the previous known code */
+    int last_k = -1;
     for (size_t r = 0; r < h; r++) {
         double am2 = s->row_area[r0 + r];
         for (size_t c = 0; c < w; c++) {
             size_t i = r * w + c;
             double x = wk->lc[i];
             int k = -1;
-            if (!(hn && (x == nd || (isnan(nd) && isnan(x))))) {
+            if (x == last_x) {
+                k = last_k;
+            } else if (!(hn && (x == nd || (isnan(nd) && isnan(x))))) {
                 if (!isfinite(x) || x != floor(x) || fabs(x) > 2147483647.0)
                     return epv__error(ctx, EPV_ERANGE, "%s (landcover): pixel row %zu, column %zu: %g is not an integer code",
                                       s->path[IN_LC], r0 + r, c0 + c, x);
@@ -680,6 +711,9 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
                         if (wk->unk[u] == (int64_t)x) break;
                     if (u == wk->nunk && wk->nunk < UNK_MAX) wk->unk[wk->nunk++] = (int64_t)x;
                     if (!wk->unk_any) wk->unk_any = 1, wk->unk_row = r0 + r, wk->unk_col = c0 + c;
+                } else {
+                    last_x = x;
+                    last_k = k;
                 }
             }
             wk->cls[i] = k;
@@ -717,10 +751,23 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
         if ((rc = read_window(wk, s, IN_DEM, hr0, hc0, hh, hw, tmp)) ||
             (rc = clean(wk, s, IN_DEM, tmp, hh, hw, hr0, hc0)))
             return rc;
-        for (size_t r = 0; r < h + 2; r++)
+        for (size_t r = 0; r < h + 2; r++) {
+            long gr = (long)r0 + (long)r - 1;
+            if (gr >= (long)hr0 && gr < (long)hr1) {
+                /* a row of the window: copy the cells it holds, extrapolate only beyond the grid */
+                size_t cin0 = c0 ? 0 : 1, cin1 = c0 + w < s->nx ? W : W - 1;
+                memcpy(wk->dem + r * W + cin0, tmp + (size_t)(gr - (long)hr0) * hw, (cin1 - cin0) * sizeof(double));
+                if (cin0)
+                    wk->dem[r * W] = epv__sp_dem_at(tmp, hw, (long)hr0, (long)hr1, (long)hc0, (long)hc1, gr, (long)c0 - 1);
+                if (cin1 < W)
+                    wk->dem[r * W + W - 1] = epv__sp_dem_at(tmp, hw, (long)hr0, (long)hr1, (long)hc0, (long)hc1, gr,
+                                                            (long)(c0 + w));
+                continue;
+            }
             for (size_t c = 0; c < W; c++)
-                wk->dem[r * W + c] = epv__sp_dem_at(tmp, hw, (long)hr0, (long)hr1, (long)hc0, (long)hc1,
-                                                    (long)r0 + (long)r - 1, (long)c0 + (long)c - 1);
+                wk->dem[r * W + c] = epv__sp_dem_at(tmp, hw, (long)hr0, (long)hr1, (long)hc0, (long)hc1, gr,
+                                                    (long)c0 + (long)c - 1);
+        }
         epv__sp_ls_window(h, w, wk->dem, s->row_dx + r0, s->dy, s->slope_len, col[EPV_SPATIAL_LS], wk->scratch);
     }
     if (s->has[EPV_SPATIAL_SOIL_RETENTION]) {
