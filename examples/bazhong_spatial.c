@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Bazhong spatial GEP: regulating services computed per pixel from rasters over the five
- * real county boundaries of Bazhong, summed by county x ecosystem into the GEP account input,
- * valued by the GEP module, and mapped.
+/* Bazhong spatial GEP: regulating services computed per pixel from rasters over townships
+ * of the five real county boundaries of Bazhong, summed by township x ecosystem into the GEP
+ * account input (region hierarchy county -> township), valued by the GEP module, and mapped.
  *
- * THE RASTERS ARE SYNTHETIC (scripts/make-bazhong-spatial.py says how terrain, land cover and
- * rain were made); the biophysical table and prices are illustrative. Only the county
- * boundaries are real (data/examples/bazhong_spatial/bazhong_counties.geojson, MIT licence).
+ * THE RASTERS AND THE TOWNSHIPS ARE SYNTHETIC (scripts/make-bazhong-spatial.py says how
+ * terrain, land cover and rain were made, and how each county was cut into made-up
+ * "townships"); the biophysical table and prices are illustrative. Only the county boundaries
+ * are real (data/examples/bazhong_spatial/bazhong_counties.geojson, MIT licence).
  *
  * Writes to OUTDIR: bazhong_spatial.xml (GEP account input, validated against
- * gep_input.xsd), bazhong_spatial.csv (county x ecosystem table), one GeoTIFF per service,
- * bazhong_spatial_gep.svg (regulating GEP per county, choropleth with legend).
+ * gep_input.xsd), bazhong_spatial.csv (township x ecosystem table), one GeoTIFF per service,
+ * bazhong_spatial_gep.svg (regulating GEP per township, choropleth with legend) and
+ * bazhong_spatial_gep_county.svg (the same per county).
  *
  * Usage: bazhong_spatial OUTDIR [DATADIR]   (DATADIR defaults to data/examples) */
 #include <epv.h>
@@ -38,7 +40,7 @@ int main(int argc, char **argv)
     }
     const char *out = argv[1], *data = argc > 2 ? argv[2] : "data/examples";
     char d[1024], lc[1100], dem[1100], p[1100], et[1100], r[1100], k[1100], bio[1100], zones[1100], prices[1100],
-        cpi[1100], xml[1100], csv[1100], svg[1100];
+        cpi[1100], xml[1100], csv[1100], svg[1100], storm[1100], counties[1100], svgc[1100];
     snprintf(d, sizeof d, "%s/bazhong_spatial", data);
     join(lc, sizeof lc, d, "landcover.tif");
     join(dem, sizeof dem, d, "dem.tif");
@@ -47,12 +49,15 @@ int main(int argc, char **argv)
     join(r, sizeof r, d, "erosivity.tif");
     join(k, sizeof k, d, "erodibility.tif");
     join(bio, sizeof bio, d, "biophysical.csv");
-    join(zones, sizeof zones, d, "bazhong_counties.geojson");
+    join(storm, sizeof storm, d, "storm_precip.tif");
+    join(zones, sizeof zones, d, "bazhong_townships.geojson");
+    join(counties, sizeof counties, d, "bazhong_counties.geojson");
     join(prices, sizeof prices, d, "prices.xml");
     join(cpi, sizeof cpi, data, "bazhong_gep_cpi.csv");
     join(xml, sizeof xml, out, "bazhong_spatial.xml");
     join(csv, sizeof csv, out, "bazhong_spatial.csv");
     join(svg, sizeof svg, out, "bazhong_spatial_gep.svg");
+    join(svgc, sizeof svgc, out, "bazhong_spatial_gep_county.svg");
 
     epv_ctx *ctx = NULL;
     if (epv_ctx_new(&ctx)) return 1;
@@ -73,33 +78,54 @@ int main(int argc, char **argv)
     o.erodibility = k;
     o.biophysical = bio;
     o.zones = zones;
-    o.code_field = "id"; /* the GeoJSON's feature id: the county's administrative code */
+    o.code_field = "code"; /* synthetic township code: county code + 3 digits */
     o.name_field = "name";
+    o.parent_field = "county"; /* the county's administrative code: the region hierarchy */
+    o.parent_name_field = "county_name";
+    o.storm_precip = storm;          /* flood regulation by vegetation */
+    o.transpiration_days = 60;       /* ILLUSTRATIVE days above 26 C in a Bazhong year */
     o.water_ecosystem = "wetland"; /* its ET is water-surface evaporation (climate regulation) */
     o.slope_length_m = 50; /* illustrative hillslope length */
     o.tile_rows = o.tile_cols = 64;
 
     if (epv_spatial_run(ctx, &o, &res)) { fail(ctx, "spatial run"); goto done; }
     size_t nreg = epv_spatial_result_region_count(res), neco = epv_spatial_result_ecosystem_count(res);
-    const double *area, *wc, *sr, *co2;
+    const double *area, *wc, *sr, *co2, *tr, *fl;
     size_t n;
     epv_spatial_result_column(ctx, res, EPV_SPATIAL_AREA_HA, &area, &n);
     epv_spatial_result_column(ctx, res, EPV_SPATIAL_WATER_CONSERVATION, &wc, &n);
     epv_spatial_result_column(ctx, res, EPV_SPATIAL_SOIL_RETENTION, &sr, &n);
     epv_spatial_result_column(ctx, res, EPV_SPATIAL_CARBON_FIXATION, &co2, &n);
-    printf("Bazhong, SYNTHETIC rasters over the real county boundaries, %d (per county, all ecosystems)\n", YEAR);
-    printf("  %-8s %-8s %12s %16s %14s %12s\n", "code", "county", "area km2", "water cons. m3", "soil ret. t",
-           "CO2 t");
+    epv_spatial_result_column(ctx, res, EPV_SPATIAL_CLIMATE_TRANSPIRATION, &tr, &n);
+    epv_spatial_result_column(ctx, res, EPV_SPATIAL_FLOOD_VEGETATION, &fl, &n);
+    printf("Bazhong, SYNTHETIC rasters and SYNTHETIC townships over the real county boundaries, %d\n", YEAR);
+    printf("Per county (sum of its townships, all ecosystems):\n");
+    printf("  %-8s %-8s %5s %10s %14s %12s %12s %14s %12s\n", "code", "county", "towns", "area km2", "water cons. m3",
+           "soil ret. t", "CO2 t", "transpir. kWh", "flood m3");
     for (size_t i = 0; i < nreg; i++) {
-        double a = 0, w = 0, s = 0, c = 0;
-        for (size_t j = 0; j < neco; j++) {
-            a += area[i * neco + j];
-            w += wc[i * neco + j];
-            s += sr[i * neco + j];
-            c += co2[i * neco + j];
+        const char *pc = epv_spatial_result_region_parent(res, i);
+        size_t i0;
+        for (i0 = 0; i0 < i; i0++)
+            if (!strcmp(epv_spatial_result_region_parent(res, i0), pc)) break;
+        if (i0 < i) continue; /* county printed already */
+        double a = 0, w = 0, s = 0, c = 0, t = 0, fv = 0;
+        int towns = 0;
+        const char *cname;
+        for (size_t m = i; m < nreg; m++) {
+            if (strcmp(epv_spatial_result_region_parent(res, m), pc)) continue;
+            towns++;
+            for (size_t j = 0; j < neco; j++) {
+                a += area[m * neco + j];
+                w += wc[m * neco + j];
+                s += sr[m * neco + j];
+                c += co2[m * neco + j];
+                t += tr[m * neco + j];
+                fv += fl[m * neco + j];
+            }
         }
-        printf("  %-8s %-8s %12.1f %16.4e %14.4e %12.4e\n", epv_spatial_result_region_code(res, i),
-               epv_spatial_result_region_name(res, i), a / 100, w, s, c);
+        cname = epv_spatial_result_region_parent_name(res, i);
+        printf("  %-8s %-8s %5d %10.1f %14.4e %12.4e %12.4e %14.4e %12.4e\n", pc, cname, towns, a / 100, w, s, c, t,
+               fv);
     }
 
     if (epv_spatial_result_write_gep_input(ctx, res, YEAR, prices, xml)) { fail(ctx, "account input"); goto done; }
@@ -110,16 +136,19 @@ int main(int argc, char **argv)
         { EPV_SPATIAL_CARBON_FIXATION, "carbon_fixation_tco2.tif" },
         { EPV_SPATIAL_OXYGEN_RELEASE, "oxygen_release_t.tif" },
         { EPV_SPATIAL_LS, "ls.tif" },
+        { EPV_SPATIAL_CLIMATE_TRANSPIRATION, "climate_transpiration_kwh.tif" },
+        { EPV_SPATIAL_FLOOD_VEGETATION, "flood_vegetation_m3.tif" },
     };
-    epv_spatial_col cols[5];
-    char rp[5][1100];
-    const char *paths[5];
-    for (size_t i = 0; i < 5; i++) {
+    enum { NR = sizeof rasters / sizeof rasters[0] };
+    epv_spatial_col cols[NR];
+    char rp[NR][1100];
+    const char *paths[NR];
+    for (size_t i = 0; i < NR; i++) {
         cols[i] = rasters[i].col;
         join(rp[i], sizeof rp[i], out, rasters[i].file);
         paths[i] = rp[i];
     }
-    if (epv_spatial_write_rasters(ctx, &o, cols, paths, 5)) { fail(ctx, "rasters"); goto done; }
+    if (epv_spatial_write_rasters(ctx, &o, cols, paths, NR)) { fail(ctx, "rasters"); goto done; }
 
     /* Value the account input with the GEP module, unchanged. */
     if (epv_gep_tree_load_default(ctx, &tree)) { fail(ctx, "tree"); goto done; }
@@ -127,25 +156,48 @@ int main(int argc, char **argv)
     if (epv_gep_deflator_load_csv(ctx, cpi, &defl)) { fail(ctx, "deflator"); goto done; }
     epv_gep_account *acc = epv_gep_input_account(in);
     if (epv_gep_account_value(ctx, acc, epv_gep_input_prices(in), defl, YEAR)) { fail(ctx, "valuation"); goto done; }
-    const char *codes[64];
-    double gep[64];
-    printf("\nRegulating services valued by the GEP module (%d prices, 亿元 = 1e8 yuan)\n", YEAR);
-    for (size_t i = 0; i < nreg && i < 64; i++) {
+    enum { MAXR = 256 };
+    const char *codes[MAXR], *ccodes[16];
+    double gep[MAXR], cgep[16];
+    size_t ncty = 0;
+    if (nreg > MAXR) { fprintf(stderr, "bazhong_spatial: more than %d townships\n", MAXR); goto done; }
+    /* counties: the GEP module aggregates their townships (region hierarchy of the input) */
+    printf("\nRegulating services valued by the GEP module (%d prices, 亿元 = 1e8 yuan)\nPer county:\n", YEAR);
+    for (size_t i = 0; i < nreg; i++) {
+        const char *pc = epv_spatial_result_region_parent(res, i);
+        size_t c;
+        for (c = 0; c < ncty; c++)
+            if (!strcmp(ccodes[c], pc)) break;
+        if (c < ncty || ncty == 16) continue;
+        ccodes[ncty] = pc;
+        if (epv_gep_account_total(ctx, acc, pc, NULL, "regulating", YEAR, EPV_GEP_CONSTANT, &cgep[ncty])) {
+            fail(ctx, "county total");
+            goto done;
+        }
+        printf("  %-8s %-8s %10.3f\n", pc, epv_spatial_result_region_parent_name(res, i), cgep[ncty] / 1e8);
+        cgep[ncty++] /= 1e8;
+    }
+    printf("Per township (SYNTHETIC):\n");
+    for (size_t i = 0; i < nreg; i++) {
         codes[i] = epv_spatial_result_region_code(res, i);
         if (epv_gep_account_total(ctx, acc, codes[i], NULL, "regulating", YEAR, EPV_GEP_CONSTANT, &gep[i])) {
             fail(ctx, "total");
             goto done;
         }
-        printf("  %-8s %-8s %10.3f\n", codes[i], epv_spatial_result_region_name(res, i), gep[i] / 1e8);
+        printf("  %-10s %-36s %10.4f\n", codes[i], epv_spatial_result_region_name(res, i), gep[i] / 1e8);
         gep[i] /= 1e8;
     }
-    if (epv_spatial_write_choropleth_svg(ctx, zones, NULL, "id", codes, gep, nreg < 64 ? nreg : 64,
+    if (epv_spatial_write_choropleth_svg(ctx, zones, NULL, "code", codes, gep, nreg,
+                                         "Bazhong: regulating GEP per township (SYNTHETIC townships and rasters, "
+                                         "illustrative prices)",
+                                         "亿元 (1e8 yuan)", svg) ||
+        epv_spatial_write_choropleth_svg(ctx, counties, NULL, "id", ccodes, cgep, ncty,
                                          "Bazhong: regulating GEP per county (SYNTHETIC rasters, illustrative prices)",
-                                         "亿元 (1e8 yuan)", svg)) {
+                                         "亿元 (1e8 yuan)", svgc)) {
         fail(ctx, "svg");
         goto done;
     }
-    printf("\nWrote %s, %s, %s and 5 GeoTIFFs in %s\n", xml, csv, svg, out);
+    printf("\nWrote %s, %s, %s, %s and 7 GeoTIFFs in %s\n", xml, csv, svg, svgc, out);
     rc = 0;
 done:
     epv_gep_deflator_free(defl);

@@ -10,7 +10,8 @@
  *        spatial_mpi --serial OUTPREFIX DATADIR [TILE] [key=value ...]   (one process, no MPI)
  * DATADIR holds bazhong_spatial/ (the example's data set); key=value pairs replace its inputs:
  * landcover, dem, precip, et, erosivity, erodibility, nep, biophysical, zones, code_field,
- * name_field, water_ecosystem (paths or names; "-" removes an input), so the same driver runs
+ * name_field, water_ecosystem, storm_precip, marsh_ecosystem, parent_field, parent_name_field
+ * (paths or names; "-" removes an input) and transpiration_days (a number), so the same driver runs
  * any data set, e.g. a national one. */
 #include <mpi.h>
 
@@ -71,13 +72,21 @@ int main(int argc, char **argv)
         if (!eq) continue;
         *eq = 0;
         const char *v = strcmp(eq + 1, "-") ? eq + 1 : NULL, *k = argv[i];
+        if (!strcmp(k, "transpiration_days")) { /* the one number */
+            o.transpiration_days = v ? atof(v) : 0;
+            continue;
+        }
         const char **slot = !strcmp(k, "landcover") ? &o.landcover : !strcmp(k, "dem") ? &o.dem
                           : !strcmp(k, "precip") ? &o.precip : !strcmp(k, "et") ? &o.et
                           : !strcmp(k, "erosivity") ? &o.erosivity : !strcmp(k, "erodibility") ? &o.erodibility
                           : !strcmp(k, "nep") ? &o.nep : !strcmp(k, "biophysical") ? &o.biophysical
                           : !strcmp(k, "zones") ? &o.zones : !strcmp(k, "code_field") ? &o.code_field
                           : !strcmp(k, "name_field") ? &o.name_field
-                          : !strcmp(k, "water_ecosystem") ? &o.water_ecosystem : NULL;
+                          : !strcmp(k, "water_ecosystem") ? &o.water_ecosystem
+                          : !strcmp(k, "storm_precip") ? &o.storm_precip
+                          : !strcmp(k, "marsh_ecosystem") ? &o.marsh_ecosystem
+                          : !strcmp(k, "parent_field") ? &o.parent_field
+                          : !strcmp(k, "parent_name_field") ? &o.parent_name_field : NULL;
         if (!slot) {
             fprintf(stderr, "spatial_mpi: unknown key '%s'\n", k);
             epv_ctx_free(ctx);

@@ -23,11 +23,13 @@
 
 EPV__DEFINE_INIT(epv_spatial_options, EPV_SPATIAL_OPTIONS_VERSION, EPV_SPATIAL_OPTIONS_INIT)
 
-enum { IN_LC, IN_DEM, IN_P, IN_ET, IN_R, IN_K, IN_NEP, NIN };
+enum { IN_LC, IN_DEM, IN_P, IN_ET, IN_R, IN_K, IN_NEP, IN_STORM, NIN };
 static const char *const in_field[NIN] = { "landcover", "dem", "precip", "et", "erosivity",
-                                           "erodibility", "nep" };
+                                           "erodibility", "nep", "storm_precip" };
 /* Lower bound of each raster's valid values (-HUGE_VAL: any finite value). */
-static const double in_min[NIN] = { -HUGE_VAL, -HUGE_VAL, 0, 0, 0, 0, -HUGE_VAL };
+static const double in_min[NIN] = { -HUGE_VAL, -HUGE_VAL, 0, 0, 0, 0, -HUGE_VAL, 0 };
+#define NV 11 /* per-class values of the biophysical table */
+#define NM 5  /* of which marsh parameters, the last five */
 
 static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
 static void gdal_init(void) { GDALAllRegister(); }
@@ -43,7 +45,7 @@ typedef struct sp_worker {
     OGRGeometryH *geoms;
     size_t cap; /* cells per tile buffer */
     double *scratch; /* 3 x cap */
-    double *lc, *dem, *in[NIN], *area_m2, *area_ha, *runoff, *cf, *pf, *nepv, *col[EPV_SPATIAL_LS + 1];
+    double *lc, *dem, *in[NIN], *area_m2, *area_ha, *runoff, *cf, *pf, *nepv, *col[EPV_SPATIAL_NCOLS];
     int32_t *cls, *zone;
     /* tile partial sums */
     double *part;
@@ -72,15 +74,21 @@ typedef struct sp_run {
     /* biophysical classes */
     size_t ncls;
     int64_t *code; /* sorted */
-    double *runoff_coef, *usle_c, *usle_p, *nep;
+    double *runoff_coef, *usle_c, *usle_p, *nep, *epp, *storm_coef;
+    double *mdepth, *mbulk, *msat, *mnat, *msurf;
+    int marsh_j;             /* ecosystem of the marshes, -1: none */
+    double marsh[NM];        /* its depth, bulk density, saturated and natural water, surface depth */
     int32_t *cls_eco;
     int64_t lut_min;
     size_t lut_n;
     int32_t *lut; /* code - lut_min -> class, -1 unknown */
-    int has[EPV_SPATIAL_LS + 1];
+    int has[EPV_SPATIAL_NCOLS];
+    const char *storm_precip; /* options of version 2 (NULL / 0 for a version-1 struct) */
+    double tr_days;
     /* regions and ecosystems */
     size_t nreg, neco;
     char **reg_code, **reg_name, **eco;
+    char **reg_parent, **reg_pname; /* with parent_field, else NULL */
     OGRGeometryH *geoms;
     OGREnvelope *env;
     double *burn;
@@ -245,7 +253,7 @@ static int class_of(const sp_run *s, int64_t code)
     return lo < s->ncls && s->code[lo] == code ? (int)lo : -1;
 }
 
-typedef struct { int64_t code; double v[4]; char *eco; } sp_row;
+typedef struct { int64_t code; double v[NV]; char *eco; } sp_row;
 static int cmp_row(const void *a, const void *b) { return cmp_i64(&((const sp_row *)a)->code, &((const sp_row *)b)->code); }
 
 static int load_table(sp_run *s)
@@ -258,13 +266,20 @@ static int load_table(sp_run *s)
     char **ecos = NULL;
     int rc = epv__csv_open_file(ctx, o->biophysical, NULL, &c);
     if (rc) return rc;
-    size_t cl, cv[4], ce = SIZE_MAX;
-    static const char *const vn[4] = { "runoff_coef", "usle_c", "usle_p", "nep_tc_ha" };
-    int need[4] = { s->has[EPV_SPATIAL_WATER_CONSERVATION], s->has[EPV_SPATIAL_SOIL_RETENTION],
-                    s->has[EPV_SPATIAL_SOIL_RETENTION], s->has[EPV_SPATIAL_CARBON_FIXATION] && !o->nep };
-    static const double vmin[4] = { 0, 0, 0, -1000 }, vmax[4] = { 1, 1, 1, 1000 };
+    size_t cl, cv[NV], ce = SIZE_MAX;
+    static const char *const vn[NV] = { "runoff_coef", "usle_c", "usle_p", "nep_tc_ha", "epp_kj_m2_day",
+                                        "storm_runoff_coef", "marsh_soil_depth_m", "marsh_bulk_density_t_m3",
+                                        "marsh_saturated_water", "marsh_natural_water", "marsh_surface_depth_m" };
+    int need[NV] = { s->has[EPV_SPATIAL_WATER_CONSERVATION], s->has[EPV_SPATIAL_SOIL_RETENTION],
+                     s->has[EPV_SPATIAL_SOIL_RETENTION], s->has[EPV_SPATIAL_CARBON_FIXATION] && !o->nep,
+                     s->has[EPV_SPATIAL_CLIMATE_TRANSPIRATION], s->has[EPV_SPATIAL_FLOOD_VEGETATION],
+                     s->has[EPV_SPATIAL_FLOOD_MARSH], s->has[EPV_SPATIAL_FLOOD_MARSH], s->has[EPV_SPATIAL_FLOOD_MARSH],
+                     s->has[EPV_SPATIAL_FLOOD_MARSH], s->has[EPV_SPATIAL_FLOOD_MARSH] };
+    /* EPP up to 1e5 kJ/(m2 d): 40 times the solar constant's daily energy, a typo guard */
+    static const double vmin[NV] = { 0, 0, 0, -1000, 0, 0, 0, 0, 0, 0, 0 },
+                        vmax[NV] = { 1, 1, 1, 1000, 1e5, 1, 100, 5, 1, 1, 100 };
     if ((rc = epv__csv_col(ctx, c, "lucode", 1, &cl))) goto done;
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < NV; k++)
         if ((rc = epv__csv_col(ctx, c, vn[k], need[k], &cv[k]))) goto done;
     if (!o->ecosystem_table && (rc = epv__csv_col(ctx, c, "ecosystem", 1, &ce))) goto done;
     rows = epv__calloc(ctx, epv__csv_nrows(c) + 1, sizeof *rows);
@@ -277,7 +292,7 @@ static int load_table(sp_run *s)
                 rc = epv__csv_error(ctx, c, cl, EPV_EEXISTS, "lucode %lld appears twice", (long long)r->code);
                 goto done;
             }
-        for (int k = 0; k < 4; k++) {
+        for (int k = 0; k < NV; k++) {
             r->v[k] = NAN;
             if (need[k] && (rc = epv__csv_double(ctx, c, cv[k], vmin[k], vmax[k], &r->v[k]))) goto done;
         }
@@ -334,8 +349,16 @@ static int load_table(sp_run *s)
     s->usle_c = epv__calloc(ctx, n, sizeof(double));
     s->usle_p = epv__calloc(ctx, n, sizeof(double));
     s->nep = epv__calloc(ctx, n, sizeof(double));
+    s->epp = epv__calloc(ctx, n, sizeof(double));
+    s->storm_coef = epv__calloc(ctx, n, sizeof(double));
+    s->mdepth = epv__calloc(ctx, n, sizeof(double));
+    s->mbulk = epv__calloc(ctx, n, sizeof(double));
+    s->msat = epv__calloc(ctx, n, sizeof(double));
+    s->mnat = epv__calloc(ctx, n, sizeof(double));
+    s->msurf = epv__calloc(ctx, n, sizeof(double));
     s->cls_eco = epv__calloc(ctx, n, sizeof(int32_t));
-    if (!s->eco || !s->code || !s->runoff_coef || !s->usle_c || !s->usle_p || !s->nep || !s->cls_eco) {
+    if (!s->eco || !s->code || !s->runoff_coef || !s->usle_c || !s->usle_p || !s->nep || !s->epp || !s->storm_coef || !s->mdepth || !s->mbulk ||
+        !s->msat || !s->mnat || !s->msurf || !s->cls_eco) {
         rc = EPV_ENOMEM;
         goto done;
     }
@@ -349,6 +372,13 @@ static int load_table(sp_run *s)
         s->usle_c[k] = rows[k].v[1];
         s->usle_p[k] = rows[k].v[2];
         s->nep[k] = rows[k].v[3];
+        s->epp[k] = rows[k].v[4];
+        s->storm_coef[k] = rows[k].v[5];
+        s->mdepth[k] = rows[k].v[6];
+        s->mbulk[k] = rows[k].v[7];
+        s->msat[k] = rows[k].v[8];
+        s->mnat[k] = rows[k].v[9];
+        s->msurf[k] = rows[k].v[10];
         for (size_t j = 0; j < ne; j++)
             if (!strcmp(s->eco[j], rows[k].eco)) s->cls_eco[k] = (int32_t)j;
     }
@@ -370,10 +400,50 @@ done:
     return rc;
 }
 
+/* The marsh ecosystem and its parameters: every class of it must carry the same five values
+ * (the account's floodMarsh element holds one set per region and ecosystem). Rows of the
+ * table are re-read for the error's line numbers only when two classes differ. */
+static int marsh_params(sp_run *s)
+{
+    epv_ctx *ctx = s->ctx;
+    const char *me = s->o->marsh_ecosystem;
+    size_t j, first = SIZE_MAX;
+    for (j = 0; j < s->neco; j++)
+        if (!strcmp(s->eco[j], me)) break;
+    if (j == s->neco)
+        return epv__error(ctx, EPV_ENOTFOUND, "epv_spatial_options: marsh_ecosystem '%s' is not an ecosystem of %s", me,
+                          s->o->ecosystem_table ? s->o->ecosystem_table : s->o->biophysical);
+    s->marsh_j = (int)j;
+    for (size_t k = 0; k < s->ncls; k++) {
+        if ((size_t)s->cls_eco[k] != j) continue;
+        const double v[NM] = { s->mdepth[k], s->mbulk[k], s->msat[k], s->mnat[k], s->msurf[k] };
+        if (first == SIZE_MAX) {
+            first = k;
+            memcpy(s->marsh, v, sizeof v);
+            if (v[3] > v[2])
+                return epv__error(ctx, EPV_ERANGE, "%s: lucode %lld: marsh_natural_water %g exceeds marsh_saturated_water %g",
+                                  s->o->biophysical, (long long)s->code[k], v[3], v[2]);
+        } else if (memcmp(v, s->marsh, sizeof v) != 0)
+            return epv__error(ctx, EPV_EINVAL,
+                              "%s: lucode %lld and lucode %lld both map to marsh ecosystem '%s' with different marsh_* "
+                              "values: the account's floodMarsh element holds one set per ecosystem",
+                              s->o->biophysical, (long long)s->code[first], (long long)s->code[k], me);
+    }
+    return EPV_OK;
+}
+
 /* ---------------------------------------------------------------- regions */
+
+static size_t str_hash(const char *p)
+{
+    size_t h = 1469598103934665603u; /* FNV-1a */
+    for (; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211u;
+    return h;
+}
 
 static int load_zones(sp_run *s)
 {
+    size_t *htab = NULL, hcap = 0;
     epv_ctx *ctx = s->ctx;
     const epv_spatial_options *o = s->o;
     const char *cf = o->code_field ? o->code_field : "code", *nf = o->name_field ? o->name_field : "name";
@@ -391,14 +461,16 @@ static int load_zones(sp_run *s)
     }
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
     int icode = OGR_FD_GetFieldIndex(defn, cf), iname = OGR_FD_GetFieldIndex(defn, nf);
-    if (icode < 0 || iname < 0) {
+    const char *pf = o->version >= 2 ? o->parent_field : NULL, *pnf = o->version >= 2 ? o->parent_name_field : NULL;
+    int ipar = pf ? OGR_FD_GetFieldIndex(defn, pf) : -1, ipname = pnf ? OGR_FD_GetFieldIndex(defn, pnf) : -1;
+    if (icode < 0 || iname < 0 || (pf && ipar < 0) || (pnf && ipname < 0)) {
         char have[256] = "";
         size_t len = 0;
         for (int k = 0; k < OGR_FD_GetFieldCount(defn) && len < sizeof have - 40; k++)
             len += (size_t)snprintf(have + len, sizeof have - len, "%s%s", k ? ", " : "",
                                     OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, k)));
         rc = epv__error(ctx, EPV_ENOTFOUND, "%s: layer %s has no field '%s' (fields: %s)", o->zones,
-                        OGR_L_GetName(lyr), icode < 0 ? cf : nf, have);
+                        OGR_L_GetName(lyr), icode < 0 ? cf : iname < 0 ? nf : ipar < 0 && pf ? pf : pnf, have);
         goto done;
     }
     OGRSpatialReferenceH lsrs = OGR_L_GetSpatialRef(lyr);
@@ -432,9 +504,40 @@ static int load_zones(sp_run *s)
             OGR_F_Destroy(f);
             goto done;
         }
-        size_t k;
-        for (k = 0; k < s->nreg; k++)
-            if (!strcmp(s->reg_code[k], code)) break;
+        const char *par = ipar >= 0 && OGR_F_IsFieldSetAndNotNull(f, ipar) ? OGR_F_GetFieldAsString(f, ipar) : "";
+        if (pf && !*par) {
+            rc = epv__error(ctx, EPV_EINVAL, "%s: feature %zu (FID %lld): field '%s' is empty", o->zones, row,
+                            (long long)OGR_F_GetFID(f), pf);
+            OGR_F_Destroy(f);
+            goto done;
+        }
+        /* region of this code: hash table of the codes seen (open addressing, load <= 1/2) */
+        if (2 * (s->nreg + 1) > hcap) {
+            size_t ncap = hcap ? 2 * hcap : 1024;
+            size_t *nh = epv__malloc(ctx, ncap * sizeof *nh);
+            if (!nh) { OGR_F_Destroy(f); rc = EPV_ENOMEM; goto done; }
+            for (size_t m = 0; m < ncap; m++) nh[m] = SIZE_MAX;
+            for (size_t m = 0; m < s->nreg; m++) {
+                size_t h = str_hash(s->reg_code[m]) & (ncap - 1);
+                while (nh[h] != SIZE_MAX) h = (h + 1) & (ncap - 1);
+                nh[h] = m;
+            }
+            epv__free(ctx, htab);
+            htab = nh, hcap = ncap;
+        }
+        size_t slot = str_hash(code) & (hcap - 1), k = s->nreg;
+        for (; htab[slot] != SIZE_MAX; slot = (slot + 1) & (hcap - 1))
+            if (!strcmp(s->reg_code[htab[slot]], code)) {
+                k = htab[slot];
+                break;
+            }
+        if (k == s->nreg) htab[slot] = k; /* the new region's index, added below */
+        if (pf && k < s->nreg && strcmp(s->reg_parent[k], par)) {
+            rc = epv__error(ctx, EPV_EINVAL, "%s: feature %zu (FID %lld): region '%s' has parent '%s' here and '%s' before",
+                            o->zones, row, (long long)OGR_F_GetFID(f), code, par, s->reg_parent[k]);
+            OGR_F_Destroy(f);
+            goto done;
+        }
         if (k == s->nreg) {
             if (s->nreg >= UINT32_MAX / 2 ||
                 (rc = epv__grow(ctx, (void **)&s->reg_code, &cap, s->nreg + 1, sizeof(char *))) ||
@@ -447,6 +550,20 @@ static int load_zones(sp_run *s)
             s->reg_name[k] = epv__strdup(ctx, name);
             s->nreg++;
             if (!s->reg_code[k] || !s->reg_name[k]) { OGR_F_Destroy(f); rc = EPV_ENOMEM; goto done; }
+            if (pf) { /* parent arrays have nreg entries (NULL until filled) whenever they exist */
+                const char *pn = ipname >= 0 && OGR_F_IsFieldSetAndNotNull(f, ipname) ? OGR_F_GetFieldAsString(f, ipname) : "";
+                char **np = epv__realloc(ctx, s->reg_parent, cap * sizeof(char *));
+                if (np) s->reg_parent = np, np[k] = NULL;
+                char **nn = np ? epv__realloc(ctx, s->reg_pname, cap * sizeof(char *)) : NULL;
+                if (nn) s->reg_pname = nn, nn[k] = NULL;
+                if (!nn) s->nreg--; /* keep the parent arrays' length: region k is freed below */
+                if (!nn) epv__free(ctx, s->reg_code[k]), epv__free(ctx, s->reg_name[k]);
+                if (!nn || !(s->reg_parent[k] = epv__strdup(ctx, par)) || !(s->reg_pname[k] = epv__strdup(ctx, pn))) {
+                    OGR_F_Destroy(f);
+                    rc = EPV_ENOMEM;
+                    goto done;
+                }
+            }
         }
         if (g && !OGR_G_IsEmpty(g)) {
             OGRGeometryH gc = OGR_G_Clone(g);
@@ -473,7 +590,16 @@ static int load_zones(sp_run *s)
         OGR_F_Destroy(f);
     }
     if (s->nreg == 0) rc = epv__error(ctx, EPV_EINVAL, "%s: layer %s has no features", o->zones, OGR_L_GetName(lyr));
+    /* a parent code may not also be a region code (the account's regions form a tree) */
+    for (size_t k = 0; rc == EPV_OK && pf && k < s->nreg; k++)
+        for (size_t m = 0; m < s->nreg; m++)
+            if (!strcmp(s->reg_parent[k], s->reg_code[m])) {
+                rc = epv__error(ctx, EPV_EINVAL, "%s: field '%s': parent '%s' of region '%s' is itself a region of the layer",
+                                o->zones, pf, s->reg_parent[k], s->reg_code[k]);
+                break;
+            }
 done:
+    epv__free(ctx, htab);
     if (ct) OCTDestroyCoordinateTransformation(ct);
     if (dst) OSRDestroySpatialReference(dst);
     GDALClose(ds);
@@ -564,13 +690,17 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
     /* classes and areas */
     int hn = s->has_nodata[IN_LC];
     double nd = s->nodata[IN_LC];
+    double last_x = NAN; /* land cover comes in runs: reuse the class of the previous known code */
+    int last_k = -1;
     for (size_t r = 0; r < h; r++) {
         double am2 = s->row_area[r0 + r];
         for (size_t c = 0; c < w; c++) {
             size_t i = r * w + c;
             double x = wk->lc[i];
             int k = -1;
-            if (!(hn && (x == nd || (isnan(nd) && isnan(x))))) {
+            if (x == last_x) {
+                k = last_k;
+            } else if (!(hn && (x == nd || (isnan(nd) && isnan(x))))) {
                 if (!isfinite(x) || x != floor(x) || fabs(x) > 2147483647.0)
                     return epv__error(ctx, EPV_ERANGE, "%s (landcover): pixel row %zu, column %zu: %g is not an integer code",
                                       s->path[IN_LC], r0 + r, c0 + c, x);
@@ -581,6 +711,9 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
                         if (wk->unk[u] == (int64_t)x) break;
                     if (u == wk->nunk && wk->nunk < UNK_MAX) wk->unk[wk->nunk++] = (int64_t)x;
                     if (!wk->unk_any) wk->unk_any = 1, wk->unk_row = r0 + r, wk->unk_col = c0 + c;
+                } else {
+                    last_x = x;
+                    last_k = k;
                 }
             }
             wk->cls[i] = k;
@@ -618,10 +751,23 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
         if ((rc = read_window(wk, s, IN_DEM, hr0, hc0, hh, hw, tmp)) ||
             (rc = clean(wk, s, IN_DEM, tmp, hh, hw, hr0, hc0)))
             return rc;
-        for (size_t r = 0; r < h + 2; r++)
+        for (size_t r = 0; r < h + 2; r++) {
+            long gr = (long)r0 + (long)r - 1;
+            if (gr >= (long)hr0 && gr < (long)hr1) {
+                /* a row of the window: copy the cells it holds, extrapolate only beyond the grid */
+                size_t cin0 = c0 ? 0 : 1, cin1 = c0 + w < s->nx ? W : W - 1;
+                memcpy(wk->dem + r * W + cin0, tmp + (size_t)(gr - (long)hr0) * hw, (cin1 - cin0) * sizeof(double));
+                if (cin0)
+                    wk->dem[r * W] = epv__sp_dem_at(tmp, hw, (long)hr0, (long)hr1, (long)hc0, (long)hc1, gr, (long)c0 - 1);
+                if (cin1 < W)
+                    wk->dem[r * W + W - 1] = epv__sp_dem_at(tmp, hw, (long)hr0, (long)hr1, (long)hc0, (long)hc1, gr,
+                                                            (long)(c0 + w));
+                continue;
+            }
             for (size_t c = 0; c < W; c++)
-                wk->dem[r * W + c] = epv__sp_dem_at(tmp, hw, (long)hr0, (long)hr1, (long)hc0, (long)hc1,
-                                                    (long)r0 + (long)r - 1, (long)c0 + (long)c - 1);
+                wk->dem[r * W + c] = epv__sp_dem_at(tmp, hw, (long)hr0, (long)hr1, (long)hc0, (long)hc1, gr,
+                                                    (long)c0 + (long)c - 1);
+        }
         epv__sp_ls_window(h, w, wk->dem, s->row_dx + r0, s->dy, s->slope_len, col[EPV_SPATIAL_LS], wk->scratch);
     }
     if (s->has[EPV_SPATIAL_SOIL_RETENTION]) {
@@ -635,6 +781,41 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
                                                col[EPV_SPATIAL_SOIL_RETENTION])))
             goto model_error;
     }
+    if (s->has[EPV_SPATIAL_CLIMATE_TRANSPIRATION]) {
+        /* E_pt = EPP x S x D / (3600 r): EPP per class, D the run's days (one value per cell) */
+        double *days = wk->pf; /* reused after soil retention */
+        for (size_t i = 0; i < n; i++) {
+            wk->nepv[i] = wk->cls[i] >= 0 ? s->epp[wk->cls[i]] : NAN;
+            days[i] = s->tr_days;
+        }
+        if ((rc = epv_gep_model_climate_transpiration(ctx, n, wk->nepv, wk->area_m2, days, s->o->eer,
+                                                      col[EPV_SPATIAL_CLIMATE_TRANSPIRATION])))
+            goto model_error;
+    }
+    if (s->has[EPV_SPATIAL_FLOOD_VEGETATION]) {
+        /* C_v = (P_h - R_f) x A x 1e-3 with R_f = P_h x storm_runoff_coef of the class */
+        const double *ph = wk->in[IN_STORM];
+        for (size_t i = 0; i < n; i++) {
+            wk->runoff[i] = wk->cls[i] >= 0 ? ph[i] * s->storm_coef[wk->cls[i]] : NAN;
+            col[EPV_SPATIAL_STORM_PRECIP][i] = ph[i] * 1e-3 * wk->area_m2[i];
+        }
+        if ((rc = epv_gep_model_flood_vegetation(ctx, n, ph, wk->runoff, wk->area_m2,
+                                                 col[EPV_SPATIAL_FLOOD_VEGETATION])))
+            goto model_error;
+    }
+    if (s->has[EPV_SPATIAL_FLOOD_MARSH]) {
+        /* C_m = S h rho (F - E) / rho_w + S H on the marsh ecosystem's pixels (others NaN) */
+        double *a = wk->runoff, *par[NM] = { wk->scratch, wk->scratch + wk->cap, wk->scratch + 2 * wk->cap, wk->cf,
+                                              wk->pf };
+        for (size_t i = 0; i < n; i++) {
+            int k = wk->cls[i];
+            a[i] = k >= 0 && s->cls_eco[k] == s->marsh_j ? wk->area_m2[i] : NAN;
+            for (int m = 0; m < NM; m++) par[m][i] = s->marsh[m];
+        }
+        if ((rc = epv_gep_model_flood_marsh(ctx, n, a, par[0], par[1], par[2], par[3], par[4],
+                                            col[EPV_SPATIAL_FLOOD_MARSH])))
+            goto model_error;
+    }
     if (s->has[EPV_SPATIAL_CARBON_FIXATION]) {
         const double *nep = wk->in[IN_NEP];
         if (!s->used[IN_NEP]) {
@@ -645,19 +826,32 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
                                               col[EPV_SPATIAL_OXYGEN_RELEASE])))
             goto model_error;
     }
-    /* tile sums, pixel order */
+    /* tile sums in pixel order, column by column (each sum sees its pixels in the same order
+     * as a pixel-by-pixel loop, so the result is the same to the bit): first each pixel's
+     * table cell (in place of its zone, -1: not summed), then one pass per computed column */
+    int32_t *cellv = wk->zone;
     for (size_t i = 0; i < n; i++) {
         int k = wk->cls[i];
-        int32_t z = wk->zone[i];
-        if (k < 0 || z <= 0) continue;
+        int32_t z = cellv[i];
+        if (k < 0 || z <= 0) {
+            cellv[i] = -1;
+            continue;
+        }
         size_t cell = (size_t)(z - 1) * s->neco + (size_t)s->cls_eco[k];
-        double *p = wk->part + cell * EPV_SPATIAL_NCOLS;
+        cellv[i] = (int32_t)cell;
         if (!wk->mark[cell]) {
             wk->mark[cell] = 1;
             wk->touched[wk->ntouched++] = (uint32_t)cell;
         }
-        for (int cc = 0; cc < EPV_SPATIAL_NCOLS; cc++)
-            if (s->has[cc] && !isnan(col[cc][i])) p[cc] += col[cc][i];
+    }
+    for (int cc = 0; cc < EPV_SPATIAL_NCOLS; cc++) {
+        if (!s->has[cc] || cc == EPV_SPATIAL_LS) continue;
+        const double *v = col[cc];
+        double *part = wk->part + cc;
+        for (size_t i = 0; i < n; i++) {
+            int32_t c = cellv[i];
+            if (c >= 0 && !isnan(v[i])) part[(size_t)c * EPV_SPATIAL_NCOLS] += v[i];
+        }
     }
     return EPV_OK;
 model_error:
@@ -715,8 +909,8 @@ static int worker_init(sp_run *s, sp_worker *wk)
         if (!(wk->geoms[k] = OGR_G_Clone(s->geoms[k]))) return EPV_ENOMEM;
     size_t cap = (s->tr + 2) * (s->tc + 2);
     wk->cap = cap;
-    /* one slab: 25 double arrays and 2 int32 arrays, then the tile sums */
-    size_t nd = 16 + (EPV_SPATIAL_LS + 1);
+    /* one slab: 29 double arrays and 2 int32 arrays, then the tile sums */
+    size_t nd = 17 + EPV_SPATIAL_NCOLS;
     size_t ncell = s->ncell;
     size_t bytes = nd * cap * sizeof(double) + 2 * cap * sizeof(int32_t) + ncell * EPV_SPATIAL_NCOLS * sizeof(double) +
                    ncell * sizeof(uint32_t) + ncell;
@@ -730,10 +924,11 @@ static int worker_init(sp_run *s, sp_worker *wk)
     wk->in[IN_R] = d, d += cap;
     wk->in[IN_K] = d, d += cap;
     wk->in[IN_NEP] = d, d += cap;
+    wk->in[IN_STORM] = d, d += cap;
     wk->area_m2 = d, d += cap;
     wk->area_ha = d, d += cap;
     wk->runoff = d, d += cap;
-    for (int c = 0; c <= EPV_SPATIAL_LS; c++) wk->col[c] = d, d += cap;
+    for (int c = 0; c < EPV_SPATIAL_NCOLS; c++) wk->col[c] = d, d += cap;
     wk->cf = d, d += cap;
     wk->pf = d, d += cap;
     wk->nepv = d, d += cap;
@@ -762,6 +957,12 @@ static void run_free(sp_run *s)
     }
     epv__free(ctx, s->reg_code);
     epv__free(ctx, s->reg_name);
+    for (size_t k = 0; s->reg_parent && s->reg_pname && k < s->nreg; k++) {
+        epv__free(ctx, s->reg_parent[k]);
+        epv__free(ctx, s->reg_pname[k]);
+    }
+    epv__free(ctx, s->reg_parent);
+    epv__free(ctx, s->reg_pname);
     for (size_t k = 0; k < s->neco; k++) epv__free(ctx, s->eco[k]);
     epv__free(ctx, s->eco);
     epv__free(ctx, s->code);
@@ -769,6 +970,13 @@ static void run_free(sp_run *s)
     epv__free(ctx, s->usle_c);
     epv__free(ctx, s->usle_p);
     epv__free(ctx, s->nep);
+    epv__free(ctx, s->epp);
+    epv__free(ctx, s->storm_coef);
+    epv__free(ctx, s->mdepth);
+    epv__free(ctx, s->mbulk);
+    epv__free(ctx, s->msat);
+    epv__free(ctx, s->mnat);
+    epv__free(ctx, s->msurf);
     epv__free(ctx, s->cls_eco);
     epv__free(ctx, s->lut);
     epv__free(ctx, s->row_area);
@@ -818,8 +1026,13 @@ static int run_setup(epv_ctx *ctx, const epv_spatial_options *o, sp_run *s)
     if (o->tile_rows < 3 || o->tile_cols < 3 || o->tile_rows > 16384 || o->tile_cols > 16384)
         return epv__error(ctx, EPV_ERANGE, "epv_spatial_options: tile %d x %d outside 3..16384", o->tile_rows,
                           o->tile_cols);
-    if (o->water_ecosystem && (!(o->latent_heat_kj_kg > 0) || !isfinite(o->latent_heat_kj_kg) || !(o->eer > 0) ||
-                               !isfinite(o->eer)))
+    s->storm_precip = o->version >= 2 ? o->storm_precip : NULL;
+    s->tr_days = o->version >= 2 ? o->transpiration_days : 0;
+    const char *marsh_eco = o->version >= 2 ? o->marsh_ecosystem : NULL;
+    if (!(s->tr_days >= 0 && s->tr_days <= 366))
+        return epv__error(ctx, EPV_ERANGE, "epv_spatial_options: transpiration_days %g outside 0..366", s->tr_days);
+    if ((o->water_ecosystem || s->tr_days > 0) &&
+        (!(o->latent_heat_kj_kg > 0) || !isfinite(o->latent_heat_kj_kg) || !(o->eer > 0) || !isfinite(o->eer)))
         return epv__error(ctx, EPV_ERANGE, "epv_spatial_options: latent_heat_kj_kg %g and eer %g must be positive",
                           o->latent_heat_kj_kg, o->eer);
     if (!(o->slope_length_m >= 0) || !isfinite(o->slope_length_m))
@@ -827,11 +1040,15 @@ static int run_setup(epv_ctx *ctx, const epv_spatial_options *o, sp_run *s)
     epv__sp_gdal_init();
     s->ctx = ctx;
     s->o = o;
-    const char *p[NIN] = { o->landcover, o->dem, o->precip, o->et, o->erosivity, o->erodibility, o->nep };
+    const char *p[NIN] = { o->landcover, o->dem, o->precip, o->et, o->erosivity, o->erodibility, o->nep,
+                           s->storm_precip };
     for (int i = 0; i < NIN; i++) s->path[i] = p[i], s->used[i] = p[i] != NULL;
     s->has[EPV_SPATIAL_AREA_HA] = s->has[EPV_SPATIAL_PIXELS] = 1;
     s->has[EPV_SPATIAL_WATER_CONSERVATION] = o->precip && o->et;
     s->has[EPV_SPATIAL_EVAPOTRANSPIRATION] = o->et != NULL;
+    s->has[EPV_SPATIAL_CLIMATE_TRANSPIRATION] = s->tr_days > 0;
+    s->has[EPV_SPATIAL_FLOOD_VEGETATION] = s->has[EPV_SPATIAL_STORM_PRECIP] = s->storm_precip != NULL;
+    s->has[EPV_SPATIAL_FLOOD_MARSH] = marsh_eco != NULL;
     s->has[EPV_SPATIAL_SOIL_RETENTION] = s->has[EPV_SPATIAL_SOIL_POTENTIAL] = s->has[EPV_SPATIAL_LS] =
         o->dem && o->erosivity && o->erodibility;
     if (!s->has[EPV_SPATIAL_SOIL_RETENTION]) s->used[IN_DEM] = s->used[IN_R] = s->used[IN_K] = 0;
@@ -856,6 +1073,8 @@ static int run_setup(epv_ctx *ctx, const epv_spatial_options *o, sp_run *s)
             return epv__error(ctx, EPV_ENOTFOUND, "epv_spatial_options: water_ecosystem '%s' is not an ecosystem of %s",
                               o->water_ecosystem, o->ecosystem_table ? o->ecosystem_table : o->biophysical);
     }
+    s->marsh_j = -1;
+    if (s->has[EPV_SPATIAL_FLOOD_MARSH] && (rc = marsh_params(s))) return rc;
     if (o->ls_flow_accumulation && s->has[EPV_SPATIAL_SOIL_RETENTION] && (rc = flow_ls(s))) return rc;
     s->tr = (size_t)o->tile_rows;
     s->tc = (size_t)o->tile_cols;
@@ -863,7 +1082,7 @@ static int run_setup(epv_ctx *ctx, const epv_spatial_options *o, sp_run *s)
     s->nty = (s->ny + s->tr - 1) / s->tr;
     s->ntiles = s->ntx * s->nty;
     s->ngroups = (s->ntiles + EPV_SPATIAL_GROUP_TILES - 1) / EPV_SPATIAL_GROUP_TILES;
-    if (s->nreg > UINT32_MAX / (s->neco + 1)) return epv__error(ctx, EPV_ERANGE, "too many regions x ecosystems");
+    if (s->nreg > INT32_MAX / (s->neco + 1)) return epv__error(ctx, EPV_ERANGE, "too many regions x ecosystems");
     s->ncell = s->nreg * s->neco;
     return EPV_OK;
 }
@@ -873,10 +1092,19 @@ static int make_result(sp_run *s, epv_spatial_result **out)
     int rc = epv__sp_result_new(s->ctx, s->nreg, s->reg_code, s->reg_name, s->neco, s->eco, out);
     if (rc) return rc;
     memcpy((*out)->has, s->has, sizeof s->has);
+    if (s->reg_parent && (rc = epv__sp_result_set_parents(s->ctx, *out, s->reg_parent, s->reg_pname))) return rc;
     (*out)->ngroups_total = s->ngroups;
     if (s->o->water_ecosystem && s->has[EPV_SPATIAL_EVAPOTRANSPIRATION]) {
         if (!((*out)->water_eco = epv__strdup(s->ctx, s->o->water_ecosystem))) return EPV_ENOMEM;
         (*out)->latent_heat = s->o->latent_heat_kj_kg;
+        (*out)->eer = s->o->eer;
+    }
+    if (s->has[EPV_SPATIAL_FLOOD_MARSH]) {
+        if (!((*out)->marsh_eco = epv__strdup(s->ctx, s->eco[s->marsh_j]))) return EPV_ENOMEM;
+        memcpy((*out)->marsh, s->marsh, sizeof s->marsh);
+    }
+    if (s->has[EPV_SPATIAL_CLIMATE_TRANSPIRATION]) {
+        (*out)->days = s->tr_days;
         (*out)->eer = s->o->eer;
     }
     (*out)->nrows = s->ny;
@@ -1019,7 +1247,7 @@ static int run_common(epv_ctx *ctx, const epv_spatial_options *o, int part, int 
     if (rc) goto done;
     if (nout) {
         for (size_t k = 0; k < nout; k++)
-            if ((unsigned)ocols[k] > EPV_SPATIAL_LS || ocols[k] == EPV_SPATIAL_PIXELS || !s.has[ocols[k]]) {
+            if ((unsigned)ocols[k] >= EPV_SPATIAL_NCOLS || ocols[k] == EPV_SPATIAL_PIXELS || !s.has[ocols[k]]) {
                 rc = epv__error(ctx, EPV_EINVAL, "epv_spatial_write_rasters: service %d is not computed from these inputs",
                                 (int)ocols[k]);
                 goto done;

@@ -18,13 +18,17 @@ struct epv_spatial_result {
     epv_ctx *ctx;
     size_t nreg, neco;
     char **reg_code, **reg_name, **eco_code;
-    int has[EPV_SPATIAL_NCOLS + 1];
+    char **reg_parent, **reg_pname; /* parent code and name per region ("": none) */
+    int has[EPV_SPATIAL_NCOLS];
     size_t ngroups_total; /* groups of the whole grid */
     size_t nrows, ncols;  /* grid size, for merge checks */
     double *total;        /* nreg x neco x NCOLS, column-major by col: total[col*ncell + cell] */
     int part, nparts;     /* nparts 0: a whole run */
     char *water_eco;      /* climate: ecosystem of water surfaces (NULL: none) */
     double latent_heat, eer;
+    double days;          /* transpiration: days of air conditioning (0: none) */
+    char *marsh_eco;      /* flood: ecosystem of the marshes (NULL: none) */
+    double marsh[5];      /* its soil depth m, bulk density t/m3, saturated and natural water, surface depth m */
     size_t ngroups;       /* kept groups (parts only) */
     epv__sp_group *groups;
 };
@@ -42,6 +46,8 @@ double epv__sp_dem_at(const double *win, size_t w, long r0, long r1, long c0, lo
 double epv__sp_q(double sin_phi, double e);
 
 /* New empty result with the given regions and ecosystems (strings copied). */
+/* Copy parent codes and names (n = nreg entries; NULL arrays: none) into r. */
+int epv__sp_result_set_parents(epv_ctx *ctx, epv_spatial_result *r, char *const *parents, char *const *pnames);
 int epv__sp_result_new(epv_ctx *ctx, size_t nreg, char **codes, char **names, size_t neco,
                        char **eco, epv_spatial_result **out);
 

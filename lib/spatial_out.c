@@ -19,7 +19,9 @@ void epv__sp_gdal_init(void);
 
 static const char *const col_name[EPV_SPATIAL_NCOLS] = { "area_ha", "water_conservation_m3", "soil_retention_t",
                                                          "soil_potential_t", "carbon_fixation_tco2",
-                                                         "oxygen_release_t", "evapotranspiration_m3", "pixels" };
+                                                         "oxygen_release_t", "evapotranspiration_m3", "pixels",
+                                                         "ls", "climate_transpiration_kwh", "flood_vegetation_m3",
+                                                         "storm_precip_m3", "flood_marsh_m3" };
 
 int epv__sp_result_new(epv_ctx *ctx, size_t nreg, char **codes, char **names, size_t neco, char **eco,
                        epv_spatial_result **out)
@@ -33,7 +35,7 @@ int epv__sp_result_new(epv_ctx *ctx, size_t nreg, char **codes, char **names, si
     r->reg_name = epv__calloc(ctx, nreg + 1, sizeof(char *));
     r->eco_code = epv__calloc(ctx, neco + 1, sizeof(char *));
     r->total = epv__calloc(ctx, nreg * neco * EPV_SPATIAL_NCOLS + 1, sizeof(double));
-    int ok = r->reg_code && r->reg_name && r->eco_code && r->total;
+    int ok = r->reg_code && r->reg_name && r->eco_code && r->total && epv__sp_result_set_parents(ctx, r, NULL, NULL) == EPV_OK;
     for (size_t i = 0; ok && i < nreg; i++)
         ok = (r->reg_code[i] = epv__strdup(ctx, codes[i])) && (r->reg_name[i] = epv__strdup(ctx, names[i]));
     for (size_t j = 0; ok && j < neco; j++) ok = (r->eco_code[j] = epv__strdup(ctx, eco[j])) != NULL;
@@ -45,10 +47,45 @@ int epv__sp_result_new(epv_ctx *ctx, size_t nreg, char **codes, char **names, si
     return EPV_OK;
 }
 
+int epv__sp_result_set_parents(epv_ctx *ctx, epv_spatial_result *r, char *const *parents, char *const *pnames)
+{
+    if (!r->reg_parent && !(r->reg_parent = epv__calloc(ctx, r->nreg + 1, sizeof(char *)))) return EPV_ENOMEM;
+    if (!r->reg_pname && !(r->reg_pname = epv__calloc(ctx, r->nreg + 1, sizeof(char *)))) return EPV_ENOMEM;
+    for (size_t i = 0; i < r->nreg; i++) {
+        char *a = epv__strdup(ctx, parents && parents[i] ? parents[i] : "");
+        char *b = epv__strdup(ctx, pnames && pnames[i] ? pnames[i] : "");
+        if (!a || !b) {
+            epv__free(ctx, a);
+            epv__free(ctx, b);
+            return EPV_ENOMEM;
+        }
+        epv__free(ctx, r->reg_parent[i]);
+        epv__free(ctx, r->reg_pname[i]);
+        r->reg_parent[i] = a;
+        r->reg_pname[i] = b;
+    }
+    return EPV_OK;
+}
+
+EPV_API const char *epv_spatial_result_region_parent(const epv_spatial_result *r, size_t i)
+{
+    return r && i < r->nreg && r->reg_parent && r->reg_parent[i] ? r->reg_parent[i] : "";
+}
+
+EPV_API const char *epv_spatial_result_region_parent_name(const epv_spatial_result *r, size_t i)
+{
+    if (!r || i >= r->nreg || !r->reg_parent || !r->reg_parent[i]) return "";
+    return r->reg_pname && r->reg_pname[i] && *r->reg_pname[i] ? r->reg_pname[i] : r->reg_parent[i];
+}
+
 EPV_API void epv_spatial_result_free(epv_spatial_result *r)
 {
     if (!r) return;
     epv_ctx *ctx = r->ctx;
+    for (size_t i = 0; r->reg_parent && i < r->nreg; i++) epv__free(ctx, r->reg_parent[i]);
+    for (size_t i = 0; r->reg_pname && i < r->nreg; i++) epv__free(ctx, r->reg_pname[i]);
+    epv__free(ctx, r->reg_parent);
+    epv__free(ctx, r->reg_pname);
     for (size_t i = 0; r->reg_code && i < r->nreg; i++) epv__free(ctx, r->reg_code[i]);
     for (size_t i = 0; r->reg_name && i < r->nreg; i++) epv__free(ctx, r->reg_name[i]);
     for (size_t j = 0; r->eco_code && j < r->neco; j++) epv__free(ctx, r->eco_code[j]);
@@ -57,6 +94,7 @@ EPV_API void epv_spatial_result_free(epv_spatial_result *r)
     epv__free(ctx, r->eco_code);
     epv__free(ctx, r->total);
     epv__free(ctx, r->water_eco);
+    epv__free(ctx, r->marsh_eco);
     for (size_t g = 0; g < r->ngroups; g++) {
         epv__free(ctx, r->groups[g].cell);
         epv__free(ctx, r->groups[g].val);
@@ -81,7 +119,7 @@ EPV_API const char *epv_spatial_result_ecosystem_code(const epv_spatial_result *
 }
 EPV_API int epv_spatial_result_has(const epv_spatial_result *r, epv_spatial_col col)
 {
-    return r && (unsigned)col < EPV_SPATIAL_NCOLS ? r->has[col] : 0;
+    return r && (unsigned)col < EPV_SPATIAL_NCOLS && col != EPV_SPATIAL_LS ? r->has[col] : 0;
 }
 
 EPV_API int epv_spatial_result_column(epv_ctx *ctx, const epv_spatial_result *r, epv_spatial_col col,
@@ -90,7 +128,7 @@ EPV_API int epv_spatial_result_column(epv_ctx *ctx, const epv_spatial_result *r,
     EPV__NEED(ctx, r, "result");
     EPV__NEED(ctx, values, "values");
     EPV__NEED(ctx, n, "n");
-    if ((unsigned)col >= EPV_SPATIAL_NCOLS)
+    if ((unsigned)col >= EPV_SPATIAL_NCOLS || col == EPV_SPATIAL_LS)
         return epv__error(ctx, EPV_EINVAL, "epv_spatial_result_column: column %d is not a table column", (int)col);
     if (r->nparts > 0)
         return epv__error(ctx, EPV_ESTATE, "epv_spatial_result_column: part %d of %d: merge the parts first", r->part,
@@ -152,6 +190,18 @@ EPV_API int epv_spatial_result_merge(epv_ctx *ctx, epv_spatial_result *const *pa
     }
     r->latent_heat = p0->latent_heat;
     r->eer = p0->eer;
+    r->days = p0->days;
+    memcpy(r->marsh, p0->marsh, sizeof r->marsh);
+    if (epv__sp_result_set_parents(ctx, r, p0->reg_parent, p0->reg_pname)) {
+        epv__free(ctx, all);
+        epv_spatial_result_free(r);
+        return EPV_ENOMEM;
+    }
+    if (p0->marsh_eco && !(r->marsh_eco = epv__strdup(ctx, p0->marsh_eco))) {
+        epv__free(ctx, all);
+        epv_spatial_result_free(r);
+        return EPV_ENOMEM;
+    }
     r->ngroups_total = p0->ngroups_total;
     r->nrows = p0->nrows;
     r->ncols = p0->ncols;
@@ -205,11 +255,17 @@ EPV_API int epv_spatial_result_serialize(epv_ctx *ctx, const epv_spatial_result 
     put_u64(&b, r->ncols);
     put_u64(&b, (uint64_t)(int64_t)r->part);
     put_u64(&b, (uint64_t)(int64_t)r->nparts);
-    for (int c = 0; c <= EPV_SPATIAL_LS; c++) put_u64(&b, (uint64_t)r->has[c]);
+    for (int c = 0; c < EPV_SPATIAL_NCOLS; c++) put_u64(&b, (uint64_t)r->has[c]);
     put_str(&b, r->water_eco ? r->water_eco : "");
     put(&b, &r->latent_heat, sizeof(double));
     put(&b, &r->eer, sizeof(double));
-    for (size_t i = 0; i < r->nreg; i++) put_str(&b, r->reg_code[i]), put_str(&b, r->reg_name[i]);
+    put(&b, &r->days, sizeof(double));
+    put(&b, r->marsh, sizeof r->marsh);
+    put_str(&b, r->marsh_eco ? r->marsh_eco : "");
+    for (size_t i = 0; i < r->nreg; i++) {
+        put_str(&b, r->reg_code[i]), put_str(&b, r->reg_name[i]);
+        put_str(&b, r->reg_parent[i]), put_str(&b, r->reg_pname[i]);
+    }
     for (size_t j = 0; j < r->neco; j++) put_str(&b, r->eco_code[j]);
     put(&b, r->total, r->nreg * r->neco * EPV_SPATIAL_NCOLS * sizeof(double));
     put_u64(&b, r->ngroups);
@@ -272,10 +328,17 @@ EPV_API int epv_spatial_result_deserialize(epv_ctx *ctx, const void *buf, size_t
     r->ncols = get_u64(&d);
     r->part = (int)(int64_t)get_u64(&d);
     r->nparts = (int)(int64_t)get_u64(&d);
-    for (int c = 0; c <= EPV_SPATIAL_LS; c++) r->has[c] = (int)get_u64(&d);
+    for (int c = 0; c < EPV_SPATIAL_NCOLS; c++) r->has[c] = (int)get_u64(&d);
     r->water_eco = get_str(ctx, &d);
     get(&d, &r->latent_heat, sizeof(double));
     get(&d, &r->eer, sizeof(double));
+    get(&d, &r->days, sizeof(double));
+    get(&d, r->marsh, sizeof r->marsh);
+    r->marsh_eco = get_str(ctx, &d);
+    if (r->marsh_eco && !*r->marsh_eco) {
+        epv__free(ctx, r->marsh_eco);
+        r->marsh_eco = NULL;
+    }
     if (r->water_eco && !*r->water_eco) {
         epv__free(ctx, r->water_eco);
         r->water_eco = NULL;
@@ -284,10 +347,14 @@ EPV_API int epv_spatial_result_deserialize(epv_ctx *ctx, const void *buf, size_t
     r->reg_code = epv__calloc(ctx, nreg + 1, sizeof(char *));
     r->reg_name = epv__calloc(ctx, nreg + 1, sizeof(char *));
     r->eco_code = epv__calloc(ctx, neco + 1, sizeof(char *));
-    if (!r->reg_code || !r->reg_name || !r->eco_code) goto bad;
+    r->reg_parent = epv__calloc(ctx, nreg + 1, sizeof(char *));
+    r->reg_pname = epv__calloc(ctx, nreg + 1, sizeof(char *));
+    if (!r->reg_code || !r->reg_name || !r->eco_code || !r->reg_parent || !r->reg_pname) goto bad;
     for (r->nreg = 0; r->nreg < nreg && !d.err; r->nreg++) {
         r->reg_code[r->nreg] = get_str(ctx, &d);
         r->reg_name[r->nreg] = get_str(ctx, &d);
+        r->reg_parent[r->nreg] = get_str(ctx, &d);
+        r->reg_pname[r->nreg] = get_str(ctx, &d);
     }
     for (r->neco = 0; r->neco < neco && !d.err; r->neco++) r->eco_code[r->neco] = get_str(ctx, &d);
     if (d.err) goto bad;
@@ -393,6 +460,24 @@ EPV_API int epv_spatial_result_write_gep_input(epv_ctx *ctx, const epv_spatial_r
             epv_version(), year, year);
     fprintf(f, "  <source id=\"epv_spatial\">Summed per pixel by libepv's spatial module from rasters, a biophysical "
                "table and region boundaries</source>\n");
+    /* parents first (first-seen order), their area the sum of their children's */
+    for (size_t i = 0; i < r->nreg; i++) {
+        const char *pc = r->reg_parent[i];
+        if (!*pc) continue;
+        size_t i0;
+        for (i0 = 0; i0 < i; i0++)
+            if (!strcmp(r->reg_parent[i0], pc)) break;
+        if (i0 < i) continue;
+        double a = 0;
+        for (size_t k = i; k < r->nreg; k++)
+            if (!strcmp(r->reg_parent[k], pc))
+                for (size_t j = 0; j < r->neco; j++) a += area[k * r->neco + j];
+        fprintf(f, "  <region code=\"");
+        epv__out_xml_text(f, pc);
+        fprintf(f, "\" name=\"");
+        epv__out_xml_text(f, *r->reg_pname[i] ? r->reg_pname[i] : pc);
+        fprintf(f, "\" areaHa=\"%.17g\" source=\"epv_spatial\"/>\n", a);
+    }
     for (size_t i = 0; i < r->nreg; i++) {
         double a = 0;
         for (size_t j = 0; j < r->neco; j++) a += area[i * r->neco + j];
@@ -400,6 +485,10 @@ EPV_API int epv_spatial_result_write_gep_input(epv_ctx *ctx, const epv_spatial_r
         epv__out_xml_text(f, r->reg_code[i]);
         fprintf(f, "\" name=\"");
         epv__out_xml_text(f, r->reg_name[i]);
+        if (*r->reg_parent[i]) {
+            fprintf(f, "\" parent=\"");
+            epv__out_xml_text(f, r->reg_parent[i]);
+        }
         fprintf(f, "\" areaHa=\"%.17g\" source=\"epv_spatial\"/>\n", a);
     }
     for (size_t j = 0; j < r->neco; j++) {
@@ -426,6 +515,42 @@ EPV_API int epv_spatial_result_write_gep_input(epv_ctx *ctx, const epv_spatial_r
                 fprintf(f, "\" indicator=\"%s\" year=\"%d\" value=\"%.17g\" unit=\"%s\" source=\"epv_spatial\"/>\n",
                         quantities[q].indicator, year, r->total[(size_t)quantities[q].col * ncell + cell],
                         quantities[q].unit);
+            }
+            double kwh = r->total[(size_t)EPV_SPATIAL_CLIMATE_TRANSPIRATION * ncell + cell];
+            if (r->has[EPV_SPATIAL_CLIMATE_TRANSPIRATION] && kwh > 0 && area[cell] > 0) {
+                /* E = EPP x S x D / (3600 r) with one D: the area-weighted EPP gives back the sum */
+                double epp = kwh * 3600.0 * r->eer / (area[cell] * 1e4 * r->days);
+                fprintf(f, "  <climateTranspiration region=\"");
+                epv__out_xml_text(f, r->reg_code[i]);
+                fprintf(f, "\" ecosystem=\"");
+                epv__out_xml_text(f, r->eco_code[j]);
+                fprintf(f, "\" year=\"%d\" areaHa=\"%.17g\" eppKjM2Day=\"%.17g\" days=\"%.17g\" eer=\"%.17g\" "
+                           "source=\"epv_spatial\"/>\n",
+                        year, area[cell], epp, r->days, r->eer);
+            }
+            double fm3 = r->total[(size_t)EPV_SPATIAL_FLOOD_VEGETATION * ncell + cell];
+            if (r->has[EPV_SPATIAL_FLOOD_VEGETATION] && fm3 > 0 && area[cell] > 0) {
+                /* C = (P - R) x A x 1e-3: storm rain and runoff in mm over the ecosystem's area */
+                double pmm = r->total[(size_t)EPV_SPATIAL_STORM_PRECIP * ncell + cell] / (area[cell] * 10.0);
+                double rmm = pmm - fm3 / (area[cell] * 10.0);
+                if (rmm < 0) rmm = 0; /* rounding only: the model keeps R <= P per pixel */
+                fprintf(f, "  <floodVegetation region=\"");
+                epv__out_xml_text(f, r->reg_code[i]);
+                fprintf(f, "\" ecosystem=\"");
+                epv__out_xml_text(f, r->eco_code[j]);
+                fprintf(f, "\" year=\"%d\" areaHa=\"%.17g\" stormPrecipMm=\"%.17g\" stormRunoffMm=\"%.17g\" "
+                           "source=\"epv_spatial\"/>\n",
+                        year, area[cell], pmm, rmm);
+            }
+            if (r->marsh_eco && !strcmp(r->marsh_eco, r->eco_code[j]) && area[cell] > 0) {
+                /* every pixel of the marsh ecosystem is marsh: its area and the shared parameters */
+                fprintf(f, "  <floodMarsh region=\"");
+                epv__out_xml_text(f, r->reg_code[i]);
+                fprintf(f, "\" ecosystem=\"");
+                epv__out_xml_text(f, r->eco_code[j]);
+                fprintf(f, "\" year=\"%d\" areaHa=\"%.17g\" soilDepthM=\"%.17g\" bulkDensityTM3=\"%.17g\" "
+                           "saturatedWater=\"%.17g\" naturalWater=\"%.17g\" surfaceDepthM=\"%.17g\" source=\"epv_spatial\"/>\n",
+                        year, area[cell], r->marsh[0], r->marsh[1], r->marsh[2], r->marsh[3], r->marsh[4]);
             }
             if (r->water_eco && !strcmp(r->water_eco, r->eco_code[j]) && area[cell] > 0) {
                 /* area-weighted ET of the water surfaces, mm = m3 / (ha x 10) */
@@ -473,8 +598,8 @@ EPV_API int epv_spatial_result_write_csv(epv_ctx *ctx, const epv_spatial_result 
     FILE *f = o.f;
     size_t ncell = r->nreg * r->neco;
     fprintf(f, "region,name,ecosystem,area_ha,pixels");
-    for (int c = 1; c < EPV_SPATIAL_PIXELS; c++)
-        if (r->has[c]) fprintf(f, ",%s", col_name[c]);
+    for (int c = 1; c < EPV_SPATIAL_NCOLS; c++)
+        if (r->has[c] && c != EPV_SPATIAL_PIXELS && c != EPV_SPATIAL_LS) fprintf(f, ",%s", col_name[c]);
     fprintf(f, "\n");
     for (size_t i = 0; i < r->nreg; i++)
         for (size_t j = 0; j < r->neco; j++) {
@@ -486,8 +611,9 @@ EPV_API int epv_spatial_result_write_csv(epv_ctx *ctx, const epv_spatial_result 
             fputc(',', f);
             epv__out_csv_field(f, r->eco_code[j]);
             fprintf(f, ",%.17g,%.17g", r->total[cell], r->total[(size_t)EPV_SPATIAL_PIXELS * ncell + cell]);
-            for (int c = 1; c < EPV_SPATIAL_PIXELS; c++)
-                if (r->has[c]) fprintf(f, ",%.17g", r->total[(size_t)c * ncell + cell]);
+            for (int c = 1; c < EPV_SPATIAL_NCOLS; c++)
+                if (r->has[c] && c != EPV_SPATIAL_PIXELS && c != EPV_SPATIAL_LS)
+                    fprintf(f, ",%.17g", r->total[(size_t)c * ncell + cell]);
             fprintf(f, "\n");
         }
     return epv__out_close(ctx, &o, EPV_OK);

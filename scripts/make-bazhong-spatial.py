@@ -18,6 +18,16 @@ longitude/latitude at 0.01 degree (about 950 m x 1,110 m). Only the county bound
                    settlement; mm.
   erosivity.tif    R = 4.0 x rain (MJ mm ha-1 h-1 yr-1), a stand-in for a regional R map.
   erodibility.tif  K = 0.030 +- 0.006 (t ha h ha-1 MJ-1 mm-1), smoothed noise.
+  storm_precip.tif rain of the year's heavy-rain (storm) events: 28 % of the annual rain plus
+                   20 mm per 100 m of elevation above 600 m (mm), for flood regulation.
+
+bazhong_townships.geojson: a SYNTHETIC township subdivision of the real county polygons. The
+shipped boundaries have no townships, so each county is cut into about one "township" per
+300 km2 (at least 3): seed points drawn inside the county (NumPy seed 2021, at least 0.07
+degree apart), the Voronoi cell of each seed (intersection of the half-planes nearer to it than
+to the county's other seeds) clipped to the county. Fields: code (county code + 3 digits),
+name ("<county> synthetic township NN", Chinese county name), county, county_name,
+synthetic = 1. These are NOT real townships: their shapes, names and codes are made up.
 
 Run: python3 scripts/make-bazhong-spatial.py [outdir]   (needs python3-gdal and python3-numpy)
 """
@@ -104,6 +114,82 @@ def main():
     write("et.tif", et, gdal.GDT_Float32)
     write("erosivity.tif", (4.0 * rain).astype(np.float32), gdal.GDT_Float32)
     write("erodibility.tif", k, gdal.GDT_Float32)
+    storm = (0.28 * rain + 0.2 * np.maximum(dem - 600, 0)).astype(np.float32)
+    write("storm_precip.tif", storm, gdal.GDT_Float32)
+    townships(rng)
+
+
+def halfplane(p, q, big):
+    """Polygon of the points nearer to p than to q, within a square of half-size big around p."""
+    mx, my = (p[0] + q[0]) / 2, (p[1] + q[1]) / 2
+    dx, dy = q[0] - p[0], q[1] - p[1]
+    n = np.hypot(dx, dy)
+    ux, uy = dx / n, dy / n          # towards q
+    vx, vy = -uy, ux                 # along the bisector
+    pts = [(mx + vx * big, my + vy * big), (mx - vx * big, my - vy * big),
+           (mx - vx * big - ux * 2 * big, my - vy * big - uy * 2 * big),
+           (mx + vx * big - ux * 2 * big, my + vy * big - uy * 2 * big)]
+    ring = ogr.Geometry(ogr.wkbLinearRing)
+    for x, y in pts + [pts[0]]:
+        ring.AddPoint_2D(x, y)
+    poly = ogr.Geometry(ogr.wkbPolygon)
+    poly.AddGeometry(ring)
+    return poly
+
+
+def townships(rng):
+    src = ogr.Open(os.path.join(OUT, "bazhong_counties.geojson"))
+    lyr = src.GetLayer(0)
+    srs = lyr.GetSpatialRef()
+    path = os.path.join(OUT, "bazhong_townships.geojson")
+    if os.path.exists(path):
+        os.remove(path)
+    drv = ogr.GetDriverByName("GeoJSON")
+    ds = drv.CreateDataSource(path)
+    out = ds.CreateLayer("bazhong_townships", srs, ogr.wkbMultiPolygon, options=["COORDINATE_PRECISION=6"])
+    for name, t in (("code", ogr.OFTString), ("name", ogr.OFTString), ("county", ogr.OFTString),
+                    ("county_name", ogr.OFTString), ("synthetic", ogr.OFTInteger)):
+        out.CreateField(ogr.FieldDefn(name, t))
+    feats = sorted(lyr, key=lambda f: f.GetField("id") if f.GetFieldIndex("id") >= 0 else str(f.GetFID()))
+    for f in feats:
+        code = str(f.GetFID()) if f.GetFieldIndex("id") < 0 else f.GetField("id")
+        geom = f.GetGeometryRef().Clone()
+        geom = geom.Buffer(0)  # repair the source's repeated vertices
+        x0, x1, y0, y1 = geom.GetEnvelope()
+        # area in km2 on the sphere (approximate: only to choose the number of seeds)
+        km2 = geom.GetArea() * 111.2 * 111.2 * np.cos(np.radians((y0 + y1) / 2))
+        n = max(3, int(round(km2 / 300.0)))
+        seeds = []
+        tries = 0
+        while len(seeds) < n and tries < 20000:
+            tries += 1
+            x, y = x0 + (x1 - x0) * rng.random_sample(), y0 + (y1 - y0) * rng.random_sample()
+            pt = ogr.Geometry(ogr.wkbPoint)
+            pt.AddPoint_2D(x, y)
+            if not geom.Contains(pt):
+                continue
+            if any(np.hypot(x - a, y - b) < 0.07 for a, b in seeds):
+                continue
+            seeds.append((x, y))
+        seeds.sort(key=lambda p: (-round(p[1], 2), p[0]))  # numbered north to south, west to east
+        big = 4 * max(x1 - x0, y1 - y0)
+        for k, p in enumerate(seeds):
+            cell = geom.Clone()
+            for q in seeds:
+                if q is not p:
+                    cell = cell.Intersection(halfplane(p, q, big))
+            if cell is None or cell.IsEmpty():
+                continue
+            cell = ogr.ForceToMultiPolygon(cell)
+            g = ogr.Feature(out.GetLayerDefn())
+            g.SetField("code", "%s%03d" % (code, k + 1))
+            g.SetField("name", "%s synthetic township %02d" % (f.GetField("name"), k + 1))
+            g.SetField("county", code)
+            g.SetField("county_name", f.GetField("name"))
+            g.SetField("synthetic", 1)
+            g.SetGeometry(cell)
+            out.CreateFeature(g)
+    ds = None
 
 
 if __name__ == "__main__":

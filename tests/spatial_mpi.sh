@@ -12,4 +12,15 @@ grep -q "3 ranks merged" "$out/mpi.txt"
 cmp "$out/serial.xml" "$out/mpi.xml"
 cmp "$out/serial.csv" "$out/mpi.csv"
 [ "$(wc -l < "$out/serial.csv")" -gt 10 ]
+# the synthetic townships (hierarchy county -> township), transpiration and flood regulation
+d="$top_srcdir/data/examples/bazhong_spatial"
+set -- zones="$d/bazhong_townships.geojson" code_field=code parent_field=county parent_name_field=county_name \
+  storm_precip="$d/storm_precip.tif" transpiration_days=60
+"$top_builddir/examples/spatial_mpi" --serial "$out/st" "$top_srcdir/data/examples" 16 "$@"
+mpirun --allow-run-as-root --oversubscribe -n 3 "$top_builddir/examples/spatial_mpi" "$out/mt" \
+  "$top_srcdir/data/examples" 16 "$@" > "$out/mt.txt"
+cmp "$out/st.xml" "$out/mt.xml"
+cmp "$out/st.csv" "$out/mt.csv"
+grep -q 'parent="511921"' "$out/mt.xml"
+grep -q '<floodVegetation ' "$out/mt.xml"
 echo "spatial MPI: 3 ranks = 1 process, bit for bit"

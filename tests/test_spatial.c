@@ -417,6 +417,239 @@ static void test_services_by_hand(void)
     epv_ctx_free(ctx);
 }
 
+/* Climate regulation by plant transpiration and flood regulation by vegetation on the 3x3
+ * case, worked by hand with the specification's formulas (生态产品总值核算规范 2022, as
+ * epv/gep_model.h writes them): E_pt = EPP x S x D / (3600 r), C_v = (P_h - R_f) x A x 1e-3.
+ * Table: forest EPP 150 kJ/(m2 d), storm runoff coefficient 0.2; cropland EPP 50, 0.6.
+ * D = 60 days, r = 3.0. Storm rain (mm): 300 300 400 / 300 200 200 / 100 -1 100, -1 nodata. */
+static void test_transpiration_flood(void)
+{
+    epv_ctx *ctx;
+    epv_ctx_new(&ctx);
+    make_case3();
+    static const double SP3[9] = { 300, 300, 400, 300, 200, 200, 100, -1, 100 };
+    raster("storm.tif", 3, 3, SP3, X0, Y0, PX, 32648, 1, -1);
+    text("bio_tf.csv", "lucode,ecosystem,runoff_coef,usle_c,usle_p,nep_tc_ha,epp_kj_m2_day,storm_runoff_coef\n"
+                       "1,forest,0.1,0.01,1,2.0,150,0.2\n"
+                       "2,cropland,0.3,0.3,0.5,0.5,50,0.6\n");
+    epv_spatial_options o;
+    opts3(&o);
+    o.biophysical = tp("bio_tf.csv");
+    o.storm_precip = tp("storm.tif");
+    o.transpiration_days = 60;
+    epv_spatial_result *r = NULL;
+    EPV_ASSERT_OK(ctx, epv_spatial_run(ctx, &o, &r));
+    CU_ASSERT_FATAL(r != NULL);
+    const size_t A = 0, B = 1, CROP = 0, FOREST = 1;
+    CU_ASSERT(epv_spatial_result_has(r, EPV_SPATIAL_CLIMATE_TRANSPIRATION));
+    CU_ASSERT(epv_spatial_result_has(r, EPV_SPATIAL_FLOOD_VEGETATION));
+    CU_ASSERT(!epv_spatial_result_has(r, EPV_SPATIAL_LS)); /* never a table column */
+    /* Transpiration, one cell of 1 ha: forest 1e4 m2 x 150 x 60 / 10,800 = 8,333.33 kWh, cropland
+     * 1e4 x 50 x 60 / 10,800 = 2,777.78 kWh. A forest 3 cells = 25,000 kWh; A cropland 3 cells
+     * = 8,333.33 kWh (transpiration needs no rain: the precipitation nodata at (1,1) counts);
+     * B cropland 2 cells = 5,555.56 kWh. */
+    EPV_ASSERT_CLOSE(value(ctx, r, EPV_SPATIAL_CLIMATE_TRANSPIRATION, A, FOREST), 25000.0, 1e-12);
+    EPV_ASSERT_CLOSE(value(ctx, r, EPV_SPATIAL_CLIMATE_TRANSPIRATION, A, CROP), 25000.0 / 3, 1e-12);
+    EPV_ASSERT_CLOSE(value(ctx, r, EPV_SPATIAL_CLIMATE_TRANSPIRATION, B, CROP), 50000.0 / 9, 1e-12);
+    /* Flood: A forest (0,0), (0,1), (1,0): 3 x (300 - 60) mm x 10 m3/(mm ha) = 7,200 m3.
+     * A cropland (1,1) (200 - 120) x 10 = 800, (2,0) (100 - 60) x 10 = 400, (2,1) storm nodata:
+     * left out -> 1,200 m3 of 3,000 m3 of storm rain. B cropland (0,2) 160 x 10 + (1,2) 80 x 10
+     * = 2,400 m3. */
+    EPV_ASSERT_CLOSE(value(ctx, r, EPV_SPATIAL_FLOOD_VEGETATION, A, FOREST), 7200.0, 1e-12);
+    EPV_ASSERT_CLOSE(value(ctx, r, EPV_SPATIAL_FLOOD_VEGETATION, A, CROP), 1200.0, 1e-12);
+    EPV_ASSERT_CLOSE(value(ctx, r, EPV_SPATIAL_STORM_PRECIP, A, CROP), 3000.0, 1e-12);
+    EPV_ASSERT_CLOSE(value(ctx, r, EPV_SPATIAL_FLOOD_VEGETATION, B, CROP), 2400.0, 1e-12);
+    /* The account input: the GEP module recomputes both from the written elements
+     * (climateTranspiration: 3 ha, EPP 150, 60 days, EER 3; floodVegetation for A cropland:
+     * 3 ha, 100 mm of storm rain, 60 mm of runoff) and gets the pixel sums back. */
+    EPV_ASSERT_OK(ctx, epv_spatial_result_write_gep_input(ctx, r, 2021, NULL, tp("acc_tf.xml")));
+    epv_gep_tree *tree = NULL;
+    epv_gep_input *in = NULL;
+    EPV_ASSERT_OK(ctx, epv_gep_tree_load_default(ctx, &tree));
+    EPV_ASSERT_OK(ctx, epv_gep_input_load_file(ctx, tree, tp("acc_tf.xml"), &in));
+    if (in) {
+        double q = 0;
+        const epv_gep_account *acc = epv_gep_input_account(in);
+        EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "A", "forest", "climate_regulation", 2021, &q));
+        EPV_ASSERT_CLOSE(q, 25000.0, 1e-12);
+        EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "B", "cropland", "climate_regulation", 2021, &q));
+        EPV_ASSERT_CLOSE(q, 50000.0 / 9, 1e-12);
+        EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "A", "cropland", "flood_regulation", 2021, &q));
+        EPV_ASSERT_CLOSE(q, 1200.0, 1e-12);
+        EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, acc, "A", "forest", "flood_regulation", 2021, &q));
+        EPV_ASSERT_CLOSE(q, 7200.0, 1e-12);
+    }
+    epv_gep_input_free(in);
+    epv_gep_tree_free(tree);
+    /* Per-pixel rasters of both services. */
+    epv_spatial_col cols[2] = { EPV_SPATIAL_CLIMATE_TRANSPIRATION, EPV_SPATIAL_FLOOD_VEGETATION };
+    const char *paths[2] = { tp("tr.tif"), tp("fl.tif") };
+    EPV_ASSERT_OK(ctx, epv_spatial_write_rasters(ctx, &o, cols, paths, 2));
+    double *tr = read_raster(paths[0], 3, 3), *fl = read_raster(paths[1], 3, 3);
+    CU_ASSERT_FATAL(tr && fl);
+    EPV_ASSERT_CLOSE(tr[0], 25000.0 / 3, 1e-12);
+    EPV_ASSERT_CLOSE(tr[4], 25000.0 / 9, 1e-12);
+    CU_ASSERT(isnan(tr[8])); /* land-cover nodata */
+    EPV_ASSERT_CLOSE(fl[2], 1600.0, 1e-12);
+    CU_ASSERT(isnan(fl[7])); /* storm rain nodata */
+    free(tr);
+    free(fl);
+    epv_spatial_result_free(r);
+    r = NULL;
+    /* Bad inputs: the table without the column the service needs, days beyond a year, negative
+     * storm rain. */
+    o.biophysical = tp("bio.csv");
+    EPV_ASSERT_STATUS(ctx, epv_spatial_run(ctx, &o, &r), EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "epp_kj_m2_day");
+    o.biophysical = tp("bio_tf.csv");
+    o.transpiration_days = 400;
+    EPV_ASSERT_STATUS(ctx, epv_spatial_run(ctx, &o, &r), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "transpiration_days 400");
+    o.transpiration_days = 60;
+    double neg[9];
+    memcpy(neg, SP3, sizeof neg);
+    neg[5] = -5;
+    raster("storm_neg.tif", 3, 3, neg, X0, Y0, PX, 32648, 1, -1);
+    o.storm_precip = tp("storm_neg.tif");
+    EPV_ASSERT_STATUS(ctx, epv_spatial_run(ctx, &o, &r), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "storm_precip");
+    EPV_ASSERT_ERRMSG_HAS(ctx, "row 1, column 2");
+    CU_ASSERT_PTR_NULL(r);
+    /* Flood regulation by marshes, with cropland standing in for a marsh: soil depth h 0.5 m, bulk
+     * density 1.2 t/m3, saturated water F 0.6, natural water E 0.3, surface depth H 0.2 m:
+     * C_m = S (h rho (F - E) + H) = 1e4 m2 x (0.5 x 1.2 x 0.3 + 0.2) = 1e4 x 0.38 = 3,800 m3 per ha.
+     * A cropland 3 ha = 11,400 m3, B cropland 2 ha = 7,600 m3; in the account A cropland's flood
+     * regulation is vegetation + marsh = 1,200 + 11,400 = 12,600 m3. */
+    text("bio_m.csv", "lucode,ecosystem,runoff_coef,usle_c,usle_p,nep_tc_ha,epp_kj_m2_day,storm_runoff_coef,"
+                      "marsh_soil_depth_m,marsh_bulk_density_t_m3,marsh_saturated_water,marsh_natural_water,marsh_surface_depth_m\n"
+                      "1,forest,0.1,0.01,1,2.0,150,0.2,0,0,0,0,0\n"
+                      "2,cropland,0.3,0.3,0.5,0.5,50,0.6,0.5,1.2,0.6,0.3,0.2\n");
+    o.storm_precip = tp("storm.tif");
+    o.biophysical = tp("bio_m.csv");
+    o.marsh_ecosystem = "cropland";
+    EPV_ASSERT_OK(ctx, epv_spatial_run(ctx, &o, &r));
+    CU_ASSERT_FATAL(r != NULL);
+    EPV_ASSERT_CLOSE(value(ctx, r, EPV_SPATIAL_FLOOD_MARSH, A, CROP), 11400.0, 1e-12);
+    EPV_ASSERT_CLOSE(value(ctx, r, EPV_SPATIAL_FLOOD_MARSH, B, CROP), 7600.0, 1e-12);
+    EPV_ASSERT_NEAR(value(ctx, r, EPV_SPATIAL_FLOOD_MARSH, A, FOREST), 0.0, 0);
+    EPV_ASSERT_OK(ctx, epv_spatial_result_write_gep_input(ctx, r, 2021, NULL, tp("acc_m.xml")));
+    EPV_ASSERT_OK(ctx, epv_gep_tree_load_default(ctx, &tree));
+    EPV_ASSERT_OK(ctx, epv_gep_input_load_file(ctx, tree, tp("acc_m.xml"), &in));
+    if (in) {
+        double q = 0;
+        EPV_ASSERT_OK(ctx, epv_gep_account_quantity(ctx, epv_gep_input_account(in), "A", "cropland",
+                                                    "flood_regulation", 2021, &q));
+        EPV_ASSERT_CLOSE(q, 12600.0, 1e-12);
+    }
+    epv_gep_input_free(in);
+    epv_gep_tree_free(tree);
+    epv_spatial_result_free(r);
+    r = NULL;
+    /* two classes of the marsh ecosystem with different parameters, a marsh ecosystem unknown */
+    text("bio_m2.csv", "lucode,ecosystem,runoff_coef,usle_c,usle_p,nep_tc_ha,epp_kj_m2_day,storm_runoff_coef,"
+                       "marsh_soil_depth_m,marsh_bulk_density_t_m3,marsh_saturated_water,marsh_natural_water,marsh_surface_depth_m\n"
+                       "1,forest,0.1,0.01,1,2.0,150,0.2,0,0,0,0,0\n"
+                       "2,cropland,0.3,0.3,0.5,0.5,50,0.6,0.5,1.2,0.6,0.3,0.2\n"
+                       "3,cropland,0.3,0.3,0.5,0.5,50,0.6,0.8,1.2,0.6,0.3,0.2\n");
+    o.biophysical = tp("bio_m2.csv");
+    EPV_ASSERT_STATUS(ctx, epv_spatial_run(ctx, &o, &r), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "lucode 2 and lucode 3");
+    o.biophysical = tp("bio_m.csv");
+    o.marsh_ecosystem = "bog";
+    EPV_ASSERT_STATUS(ctx, epv_spatial_run(ctx, &o, &r), EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "marsh_ecosystem 'bog'");
+    o.marsh_ecosystem = NULL;
+    o.biophysical = tp("bio_tf.csv");
+    /* A version-1 options struct runs without the version-2 services. */
+    o.storm_precip = tp("storm.tif");
+    o.version = 1;
+    EPV_ASSERT_OK(ctx, epv_spatial_run(ctx, &o, &r));
+    CU_ASSERT(r && !epv_spatial_result_has(r, EPV_SPATIAL_FLOOD_VEGETATION) &&
+              !epv_spatial_result_has(r, EPV_SPATIAL_CLIMATE_TRANSPIRATION));
+    epv_spatial_result_free(r);
+    epv_ctx_free(ctx);
+}
+
+/* Region hierarchy: the 3x3 zones A and B as townships of one county K1 (parent_field). The
+ * account input lists K1 first (area 3 + 3 + 2 = 8 ha), then A and B with parent K1; the GEP
+ * module takes the tree and sums A and B into K1 (water conservation priced at 1 yuan/m3:
+ * K1 = 13,900 + 5,200 + 3,700 = 22,800 yuan). A layer naming a parent field it lacks, or a
+ * parent that is also a region, is refused. */
+static void test_region_hierarchy(void)
+{
+    epv_ctx *ctx;
+    epv_ctx_new(&ctx);
+    make_case3();
+    char gj[2048];
+    snprintf(gj, sizeof gj,
+             "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32648\"}},"
+             "\"features\":["
+             "{\"type\":\"Feature\",\"properties\":{\"code\":\"A\",\"name\":\"Zone A\",\"county\":\"%s\",\"cname\":\"County One\"},"
+             "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f]]]}},"
+             "{\"type\":\"Feature\",\"properties\":{\"code\":\"B\",\"name\":\"Zone B\",\"county\":\"K1\",\"cname\":\"County One\"},"
+             "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f]]]}}]}\n",
+             "K1", X0 - 10, Y0 + 10, X0 + 200, Y0 + 10, X0 + 200, Y0 - 310, X0 - 10, Y0 - 310, X0 - 10, Y0 + 10, X0 + 200,
+             Y0 + 10, X0 + 310, Y0 + 10, X0 + 310, Y0 - 310, X0 + 200, Y0 - 310, X0 + 200, Y0 + 10);
+    text("zones_h.geojson", gj);
+    text("price1.xml", "<price indicator=\"water_conservation\" value=\"1\" currency=\"yuan\" per=\"m3\" baseYear=\"2021\" "
+                       "method=\"shadow_project\" source=\"test\"/>\n");
+    epv_spatial_options o;
+    opts3(&o);
+    o.zones = tp("zones_h.geojson");
+    text("bio_w.csv", "lucode,ecosystem,runoff_coef\n1,forest,0.1\n2,cropland,0.3\n");
+    o.biophysical = tp("bio_w.csv"); /* water conservation only: one price needed */
+    o.dem = NULL;
+    o.parent_field = "county";
+    o.parent_name_field = "cname";
+    epv_spatial_result *r = NULL;
+    EPV_ASSERT_OK(ctx, epv_spatial_run(ctx, &o, &r));
+    CU_ASSERT_FATAL(r != NULL);
+    CU_ASSERT_STRING_EQUAL(epv_spatial_result_region_parent(r, 0), "K1");
+    CU_ASSERT_STRING_EQUAL(epv_spatial_result_region_parent(r, 1), "K1");
+    CU_ASSERT_STRING_EQUAL(epv_spatial_result_region_parent(r, 2), "");
+    /* the parents survive serialisation (the MPI path) */
+    void *buf = NULL;
+    size_t len = 0;
+    epv_spatial_result *back = NULL;
+    EPV_ASSERT_OK(ctx, epv_spatial_result_serialize(ctx, r, &buf, &len));
+    EPV_ASSERT_OK(ctx, epv_spatial_result_deserialize(ctx, buf, len, &back));
+    CU_ASSERT(back && !strcmp(epv_spatial_result_region_parent(back, 1), "K1"));
+    epv_spatial_result_free(back);
+    free(buf);
+    EPV_ASSERT_OK(ctx, epv_spatial_result_write_gep_input(ctx, r, 2021, tp("price1.xml"), tp("acc_h.xml")));
+    epv_gep_tree *tree = NULL;
+    epv_gep_input *in = NULL;
+    EPV_ASSERT_OK(ctx, epv_gep_tree_load_default(ctx, &tree));
+    EPV_ASSERT_OK(ctx, epv_gep_input_load_file(ctx, tree, tp("acc_h.xml"), &in));
+    if (in) {
+        epv_gep_account *acc = epv_gep_input_account(in);
+        CU_ASSERT_EQUAL(epv_gep_account_region_count(acc), 3);
+        epv_gep_region g;
+        epv_gep_region_init(ctx, &g, EPV_GEP_REGION_VERSION);
+        EPV_ASSERT_OK(ctx, epv_gep_account_region_at(ctx, acc, 0, &g));
+        CU_ASSERT_STRING_EQUAL(g.code, "K1");
+        CU_ASSERT_STRING_EQUAL(g.name, "County One");
+        EPV_ASSERT_OK(ctx, epv_gep_account_region_at(ctx, acc, 2, &g));
+        CU_ASSERT_STRING_EQUAL(g.parent, "K1");
+        double y = 0;
+        EPV_ASSERT_OK(ctx, epv_gep_account_value(ctx, acc, epv_gep_input_prices(in), NULL, 2021));
+        EPV_ASSERT_OK(ctx, epv_gep_account_total(ctx, acc, "K1", NULL, "water_conservation", 2021, EPV_GEP_CONSTANT, &y));
+        EPV_ASSERT_CLOSE(y, 13900.0 + 5200 + 3700, 1e-12);
+    }
+    epv_gep_input_free(in);
+    epv_gep_tree_free(tree);
+    epv_spatial_result_free(r);
+    r = NULL;
+    o.parent_field = "district";
+    EPV_ASSERT_STATUS(ctx, epv_spatial_run(ctx, &o, &r), EPV_ENOTFOUND);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "no field 'district'");
+    o.parent_field = "code";
+    EPV_ASSERT_STATUS(ctx, epv_spatial_run(ctx, &o, &r), EPV_EINVAL);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "is itself a region");
+    CU_ASSERT_PTR_NULL(r);
+    epv_ctx_free(ctx);
+}
+
 static void test_geographic(void)
 {
     epv_ctx *ctx;
@@ -479,8 +712,10 @@ static void make_big(void)
     free(p);
     free(et);
     free(dem);
-    text("bbio.csv", "lucode,ecosystem,runoff_coef,usle_c,usle_p,nep_tc_ha\n1,forest,0.1,0.01,1,2.1\n"
-                     "2,cropland,0.3,0.3,0.5,0.4\n3,grassland,0.2,0.05,1,1.1\n");
+    text("bbio.csv", "lucode,ecosystem,runoff_coef,usle_c,usle_p,nep_tc_ha,epp_kj_m2_day,storm_runoff_coef,"
+                     "marsh_soil_depth_m,marsh_bulk_density_t_m3,marsh_saturated_water,marsh_natural_water,"
+                     "marsh_surface_depth_m\n1,forest,0.1,0.01,1,2.1,150,0.2,0,0,0,0,0\n"
+                     "2,cropland,0.3,0.3,0.5,0.4,50,0.6,0,0,0,0,0\n3,grassland,0.2,0.05,1,1.1,90,0.4,0.3,1.3,0.55,0.25,0.1\n");
     char gj[4096];
     size_t len = (size_t)snprintf(gj, sizeof gj, "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":"
                                                  "{\"name\":\"urn:ogc:def:crs:EPSG::32648\"}},\"features\":[");
@@ -507,6 +742,9 @@ static void opts_big(epv_spatial_options *o)
     o->erodibility = tp("bk.tif");
     o->biophysical = tp("bbio.csv");
     o->zones = tp("bzones.geojson");
+    o->storm_precip = tp("bp.tif"); /* the annual rain stands in for the storm rain */
+    o->transpiration_days = 45;
+    o->marsh_ecosystem = "grassland";
     o->tile_rows = 32;
     o->tile_cols = 40;
 }
@@ -544,7 +782,9 @@ static void test_determinism_and_sums(void)
     CU_ASSERT_FATAL(r1 && r3 && m);
     for (int c = 0; c < EPV_SPATIAL_NCOLS; c++) {
         const double *a, *b, *d;
-        size_t n1, n3, nm;
+        size_t n1 = 0, n3 = 0, nm = 0;
+        if (c == EPV_SPATIAL_LS) continue; /* per-pixel only */
+        CU_ASSERT(epv_spatial_result_has(r1, c) || c == EPV_SPATIAL_AREA_HA || c == EPV_SPATIAL_PIXELS);
         epv_spatial_result_column(ctx, r1, c, &a, &n1);
         epv_spatial_result_column(ctx, r3, c, &b, &n3);
         epv_spatial_result_column(ctx, m, c, &d, &nm);
@@ -553,10 +793,11 @@ static void test_determinism_and_sums(void)
         CU_ASSERT(memcmp(a, d, n1 * sizeof *a) == 0); /* whole vs 3 merged parts */
     }
     /* Zonal totals equal the sums of their pixels (rasters written by the module itself). */
-    epv_spatial_col cols[3] = { EPV_SPATIAL_WATER_CONSERVATION, EPV_SPATIAL_SOIL_RETENTION, EPV_SPATIAL_AREA_HA };
-    const char *paths[3] = { tp("bwc.tif"), tp("bsr.tif"), tp("barea.tif") };
-    EPV_ASSERT_OK(ctx, epv_spatial_write_rasters(ctx, &o, cols, paths, 3));
-    for (int k = 0; k < 3; k++) {
+    epv_spatial_col cols[6] = { EPV_SPATIAL_WATER_CONSERVATION, EPV_SPATIAL_SOIL_RETENTION, EPV_SPATIAL_AREA_HA,
+                                EPV_SPATIAL_FLOOD_MARSH, EPV_SPATIAL_CLIMATE_TRANSPIRATION, EPV_SPATIAL_FLOOD_VEGETATION };
+    const char *paths[6] = { tp("bwc.tif"), tp("bsr.tif"), tp("barea.tif"), tp("bfm.tif"), tp("btr.tif"), tp("bfv.tif") };
+    EPV_ASSERT_OK(ctx, epv_spatial_write_rasters(ctx, &o, cols, paths, 6));
+    for (int k = 0; k < 6; k++) {
         double *v = read_raster(paths[k], BX, BY);
         CU_ASSERT_FATAL(v != NULL);
         double zs[3] = { 0, 0, 0 };
@@ -796,6 +1037,8 @@ int main(void)
                             { "LS: Desmet & Govers with D8 flow accumulation", test_ls_desmet_govers },
                             { "cell areas on the WGS84 ellipsoid", test_cell_area },
                             { "3x3 services worked by hand", test_services_by_hand },
+                            { "3x3 transpiration and flood worked by hand", test_transpiration_flood },
+                            { "region hierarchy (parent_field)", test_region_hierarchy },
                             { "geographic grid", test_geographic },
                             { "determinism, parts, zonal = pixel sums, cancel", test_determinism_and_sums },
                             { "zones reprojected onto the grid", test_reprojected_zones },

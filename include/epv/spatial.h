@@ -18,11 +18,11 @@
  * after Desmet & Govers 1996 (epv_spatial_ls_desmet_govers(), option ls_flow_accumulation).
  *
  * Processing is tile by tile. Memory bound of a run, whatever the raster size:
- *   threads x (tile_rows + 2) x (tile_cols + 2) x 208 bytes  (input and output buffers)
+ *   threads x (tile_rows + 2) x (tile_cols + 2) x 240 bytes  (input and output buffers)
  * + (threads + 2) x regions x ecosystems x 72 bytes          (zonal partial sums)
  * + the region polygons (held once per thread)
  * + GDAL's block cache (GDAL_CACHEMAX, 5% of RAM by default).
- * With the defaults (256 x 256 tiles) that is about 13.8 MB per thread plus the tables.
+ * With the defaults (256 x 256 tiles) that is about 16.0 MB per thread plus the tables.
  *
  * Determinism: tiles are numbered row-major; a tile's sums are taken in pixel order, a
  * group of EPV_SPATIAL_GROUP_TILES consecutive tiles is summed in tile order, and the total
@@ -62,19 +62,40 @@ typedef enum epv_spatial_col {
     EPV_SPATIAL_OXYGEN_RELEASE = 5,     /**< O2 released, t/yr */
     EPV_SPATIAL_EVAPOTRANSPIRATION = 6, /**< evapotranspired water ET x area, m3/yr */
     EPV_SPATIAL_PIXELS = 7,             /**< number of pixels (as a double) */
-    EPV_SPATIAL_LS = 8                  /**< per-pixel rasters only: the LS factor */
+    EPV_SPATIAL_LS = 8,                 /**< per-pixel rasters only: the LS factor (never summed) */
+    EPV_SPATIAL_CLIMATE_TRANSPIRATION = 9, /**< climate regulation by plant transpiration,
+                                             EPP x area x days / (3600 eer), kWh/yr */
+    EPV_SPATIAL_FLOOD_VEGETATION = 10,  /**< flood regulation by vegetation,
+                                             (P_storm - R_storm) x area x 1e-3, m3/yr */
+    EPV_SPATIAL_STORM_PRECIP = 11,      /**< storm (heavy-rain) precipitation volume P_storm x area
+                                             x 1e-3, m3/yr (the flood element's rainfall) */
+    EPV_SPATIAL_FLOOD_MARSH = 12        /**< flood regulation by marshes, soil storage plus surface
+                                             retention S h rho (F - E) + S H, m3 */
 } epv_spatial_col;
-/** Number of columns of the zonal table (EPV_SPATIAL_AREA_HA .. EPV_SPATIAL_PIXELS). */
-#define EPV_SPATIAL_NCOLS 8
+/** Number of columns (0 .. EPV_SPATIAL_NCOLS - 1); every one but ::EPV_SPATIAL_LS is a column
+ *  of the zonal table. */
+#define EPV_SPATIAL_NCOLS 13
 
-/** Version of ::epv_spatial_options this header describes. */
-#define EPV_SPATIAL_OPTIONS_VERSION 1
+/** Version of ::epv_spatial_options this header describes (2 added storm_precip,
+ *  transpiration_days, marsh_ecosystem,
+ *  parent_field, parent_name_field; a version-1 struct runs without those services). */
+#define EPV_SPATIAL_OPTIONS_VERSION 2
 /**
  * Inputs of a spatial run. Paths are UTF-8, borrowed for the call. A service is computed
  * when its inputs are given: water conservation needs `precip`, `et` and the table column
  * `runoff_coef`; soil retention needs `dem`, `erosivity`, `erodibility` and the columns
  * `usle_c`, `usle_p`; carbon and oxygen need `nep` or the column `nep_tc_ha`;
- * evapotranspiration needs `et`.
+ * evapotranspiration needs `et`; climate regulation by plant transpiration needs
+ * `transpiration_days` > 0 and the column `epp_kj_m2_day` (heat consumed by transpiration,
+ * kJ/(m2 d), per class; 0 for classes without vegetation), computed per pixel by
+ * epv_gep_model_climate_transpiration() with the run's `eer`; flood regulation by vegetation
+ * needs `storm_precip` and the column `storm_runoff_coef` (share of storm rain that runs off,
+ * 0..1; 1 for classes that hold none back), computed per pixel by
+ * epv_gep_model_flood_vegetation() with R_storm = P_storm x storm_runoff_coef; flood regulation
+ * by marshes needs `marsh_ecosystem` and the columns `marsh_soil_depth_m`,
+ * `marsh_bulk_density_t_m3`, `marsh_saturated_water`, `marsh_natural_water`,
+ * `marsh_surface_depth_m` (one set of values shared by every class of that ecosystem: the
+ * account's floodMarsh element holds one), computed per pixel by epv_gep_model_flood_marsh().
  */
 typedef struct epv_spatial_options {
     unsigned int version;      /**< ::EPV_SPATIAL_OPTIONS_VERSION */
@@ -107,11 +128,22 @@ typedef struct epv_spatial_options {
                                     1: Desmet & Govers (1996) with D8 flow accumulation
                                     (epv_spatial_ls_desmet_govers()) over the whole DEM, held in
                                     memory (about 48 bytes per pixel on top of the bound above) */
+    /* version 2 */
+    const char *storm_precip;  /**< precipitation of heavy-rain (storm) events in the year, mm
+                                    (NULL: no flood regulation) */
+    double transpiration_days; /**< days of the year on which air conditioning would run (days above
+                                    26 C in the specification), 0..366 (0: no transpiration) */
+    const char *marsh_ecosystem; /**< ecosystem whose pixels are marshes, for flood regulation by
+                                    marshes (NULL: none) */
+    const char *parent_field;  /**< field of the zones layer holding each region's parent code (a
+                                    township's county): the account input lists the parents as
+                                    regions, each before its children (NULL: no hierarchy) */
+    const char *parent_name_field; /**< field holding the parent's name (NULL: the parent code) */
 } epv_spatial_options;
 /** Initialiser of ::epv_spatial_options with the defaults. */
 #define EPV_SPATIAL_OPTIONS_INIT                                                                 \
     { EPV_SPATIAL_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,     \
-      NULL, NULL, NULL, 0.0, 256, 256, 0, NULL, 2450.0, 3.0, 0 }
+      NULL, NULL, NULL, 0.0, 256, 256, 0, NULL, 2450.0, 3.0, 0, NULL, 0.0, NULL, NULL, NULL }
 /** Function twin of ::EPV_SPATIAL_OPTIONS_INIT (ctx may be NULL). */
 EPV_API int epv_spatial_options_init(epv_ctx *ctx, epv_spatial_options *opts, unsigned int version);
 
@@ -160,6 +192,10 @@ EPV_API size_t epv_spatial_result_region_count(const epv_spatial_result *r);
 EPV_API const char *epv_spatial_result_region_code(const epv_spatial_result *r, size_t i);
 /** Name of region i ("" when out of range). */
 EPV_API const char *epv_spatial_result_region_name(const epv_spatial_result *r, size_t i);
+/** Parent code of region i (option parent_field; "" when none or out of range). */
+EPV_API const char *epv_spatial_result_region_parent(const epv_spatial_result *r, size_t i);
+/** Name of region i's parent (option parent_name_field; else its code; "" when none). */
+EPV_API const char *epv_spatial_result_region_parent_name(const epv_spatial_result *r, size_t i);
 /** Number of ecosystems (distinct codes of the mapping, sorted). */
 EPV_API size_t epv_spatial_result_ecosystem_count(const epv_spatial_result *r);
 /** Code of ecosystem j ("" when out of range). */
@@ -175,10 +211,18 @@ EPV_API int epv_spatial_result_column(epv_ctx *ctx, const epv_spatial_result *r,
 
 /**
  * Write the result as GEP account input (data/schema/gep_input.xsd): regions with their
- * area, ecosystems, ecosystemArea and one quantity per computed service, region and
+ * area (with parent_field: first the parents, in first-seen order, with the sum of their
+ * children's areas, then the regions with their `parent`; quantities go to the regions, and
+ * the GEP module aggregates them to the parents), ecosystems, ecosystemArea and one quantity per computed service, region and
  * ecosystem for `year`; with `water_ecosystem` set, a climateEvaporation element per region
  * (its area, its area-weighted ET in mm, the run's latent heat and EER) from which the GEP
- * module computes climate regulation. `extra_xml` (may be NULL) is a file of further elements of the
+ * module computes climate regulation; with transpiration computed, a climateTranspiration
+ * element per region and ecosystem (area, area-weighted EPP, the run's days and EER: the GEP
+ * module's E = EPP x S x D / (3600 r) gives back the per-pixel sum); with flood regulation
+ * computed, a floodVegetation element per region and ecosystem that holds water back (area,
+ * storm rain and storm runoff in mm over that area, from which the GEP module gives back the
+ * per-pixel sum); with marshes, a floodMarsh element per region (the marsh area and the
+ * ecosystem's marsh parameters). `extra_xml` (may be NULL) is a file of further elements of the
  * schema's choice group (price, soilPrice, deflator, gdp ...) copied after the ecosystems.
  * The document is validated against the schema before it replaces `path`; nothing is
  * written on error.
