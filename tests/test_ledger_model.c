@@ -20,15 +20,6 @@
 #include "ledger_int.h"
 #include "ledger_verify_int.h"
 
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#define UNDER_VALGRIND() RUNNING_ON_VALGRIND
-#endif
-#endif
-#ifndef UNDER_VALGRIND
-#define UNDER_VALGRIND() 0
-#endif
 
 static epv_ctx *ctx;
 

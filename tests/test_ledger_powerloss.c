@@ -19,15 +19,6 @@
 #include "test_ledger_common.c"
 #include "ledger_int.h" /* epv__ledger_db: read a recovered entry's stored hash */
 
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#define UNDER_VALGRIND() RUNNING_ON_VALGRIND
-#endif
-#endif
-#ifndef UNDER_VALGRIND
-#define UNDER_VALGRIND() 0
-#endif
 
 #define SECTOR 512
 

@@ -16,6 +16,19 @@
 
 static char epv_test_msg_[1024];
 
+/* UNDER_VALGRIND(): 1 when the program runs under valgrind, so long randomized tests take
+ * fewer steps there. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define UNDER_VALGRIND() RUNNING_ON_VALGRIND
+#endif
+#endif
+#ifndef UNDER_VALGRIND
+#define UNDER_VALGRIND() 0
+#endif
+
+
 /* |actual - expected| <= rtol * |expected| (or <= rtol when expected is 0). */
 #define EPV_ASSERT_CLOSE(actual, expected, rtol)                                                   \
     do {                                                                                           \
