@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -77,6 +78,9 @@ static const gsl_rng_type xoshiro_type = {
     "epv_xoshiro256starstar", 0xffffffffUL, 0, sizeof(xoshiro_state), xo_set, xo_get, xo_get_double
 };
 
+/* How each input's standard variate is drawn, decided once per run. */
+enum { KIND_CONST = 0, KIND_NORMAL = 1, KIND_UNIFORM = 2 };
+
 typedef struct worker_state {
     gsl_rng *rng;
     double *z;   /* one standard variate per input */
@@ -85,6 +89,7 @@ typedef struct worker_state {
     double *out; /* outputs of one iteration */
     /* first error met by this worker (errors are not written to the shared ctx from threads) */
     int code;
+    size_t fail_it;  /* iteration of that error */
     int callback_rc; /* the model's own return value when code is EPV_ECALLBACK */
     char msg[EPV_ERRMSG_MAX];
 } worker_state;
@@ -98,6 +103,15 @@ typedef struct run_args {
     double *res;
     uint64_t seed;
     size_t block0; /* first block of the current round */
+    size_t block1; /* end of the current round */
+    unsigned char *kind; /* KIND_* of each input */
+    /* Blocks are handed out in increasing order from `next` to whichever worker is free
+     * (a worker slowed down by other processes does not hold the others up). A failing
+     * worker lowers `stop` to its block: no block after it is started, and every block
+     * before it was handed out earlier and is finished, so the earliest failing iteration
+     * is found whatever the threads and their timing. */
+    atomic_size_t next;
+    atomic_size_t stop;
 } run_args;
 
 static double triangular_inv(double a, double m, double c, double u)
@@ -155,15 +169,20 @@ static int run_one(run_args *a, worker_state *w, size_t it)
 {
     epv_mc *mc = a->mc;
     size_t n = mc->n_in;
-    /* 1. one variate per input, in input order */
+    /* 1. one variate per input, in input order (the uniform is gsl_rng_uniform_pos's rule
+     * on the same generator, without the calls through GSL) */
+    const unsigned char *kind = a->kind;
+    void *st = w->rng->state;
     for (size_t i = 0; i < n; i++) {
-        const epv__mc_input *in = &mc->in[i];
-        if (in->dist.type == EPV_MC_DIST_CONSTANT && in->group < 0)
-            w->z[i] = 0;
-        else if (needs_normal(in))
+        if (kind[i] == KIND_NORMAL) {
             w->z[i] = gsl_ran_gaussian_ziggurat(w->rng, 1.0);
-        else
-            w->z[i] = gsl_rng_uniform_pos(w->rng);
+        } else if (kind[i] == KIND_UNIFORM) {
+            double u;
+            do u = xo_get_double(st); while (u == 0);
+            w->z[i] = u;
+        } else {
+            w->z[i] = 0;
+        }
     }
     /* 2. correlate each group: z_g <- L z_g */
     for (size_t g = 0; g < mc->n_groups; g++) {
@@ -178,9 +197,10 @@ static int run_one(run_args *a, worker_state *w, size_t it)
     /* 3. marginals */
     for (size_t i = 0; i < n; i++) {
         const epv__mc_input *in = &mc->in[i];
-        double x = transform(in, w->z[i], needs_normal(in));
+        double x = transform(in, w->z[i], kind[i] == KIND_NORMAL);
         if ((in->flags & EPV_MC_NONNEG) && x < 0) {
             w->code = EPV_EDOMAIN;
+            w->fail_it = it;
             epv__snprintf_c(w->msg, sizeof w->msg,
                      "input '%s': draw %g in iteration %zu is negative but the input is declared "
                      "non-negative (use a lognormal or truncated normal)",
@@ -194,6 +214,7 @@ static int run_one(run_args *a, worker_state *w, size_t it)
     if (rc != 0) {
         /* A caller's callback failed (a binding's exception): never a draw. */
         w->code = EPV_ECALLBACK;
+        w->fail_it = it;
         w->callback_rc = rc;
         epv__snprintf_c(w->msg, sizeof w->msg, "iteration %zu of %zu (%zu outputs)", it, a->iters,
                         a->n_out);
@@ -202,6 +223,7 @@ static int run_one(run_args *a, worker_state *w, size_t it)
     for (size_t j = 0; j < a->n_out; j++) {
         if (!isfinite(w->out[j])) {
             w->code = EPV_EDOMAIN;
+            w->fail_it = it;
             epv__snprintf_c(w->msg, sizeof w->msg, "output %zu: model returned %g in iteration %zu", j,
                      w->out[j], it);
             return w->code;
@@ -213,16 +235,25 @@ static int run_one(run_args *a, worker_state *w, size_t it)
 
 static int run_blocks(size_t begin, size_t end, int worker, void *payload)
 {
+    (void)begin;
+    (void)end;
     run_args *a = payload;
     worker_state *w = &a->ws[worker];
-    for (size_t b = a->block0 + begin; b < a->block0 + end; b++) {
+    for (;;) {
+        size_t b = atomic_fetch_add(&a->next, 1);
+        if (b >= a->block1 || b >= atomic_load(&a->stop)) break;
         /* Block b's stream depends only on the seed and b (all 64 bits of both). */
         xoshiro_seed(w->rng->state, epv__mc_block_seed(a->seed, (uint64_t)b));
         size_t i0 = b * EPV__MC_BLOCK, i1 = i0 + EPV__MC_BLOCK;
         if (i1 > a->iters) i1 = a->iters;
         for (size_t it = i0; it < i1; it++) {
             int rc = run_one(a, w, it);
-            if (rc) return rc;
+            if (rc) {
+                size_t cur = atomic_load(&a->stop);
+                while (b < cur && !atomic_compare_exchange_weak(&a->stop, &cur, b)) {
+                }
+                return rc;
+            }
         }
     }
     return EPV_OK;
@@ -254,13 +285,29 @@ int epv_mc_run(epv_mc *mc, size_t iterations, size_t n_outputs, epv_mc_model_fn 
 
     /* All or nothing: whatever happens, an earlier run's results are gone. */
     epv__mc_drop_results(mc);
-    run_args a = { mc, iterations, n_outputs, model, payload, NULL, NULL, epv_ctx_seed(ctx), 0 };
+    run_args a;
+    memset(&a, 0, sizeof a);
+    a.mc = mc;
+    a.iters = iterations;
+    a.n_out = n_outputs;
+    a.model = model;
+    a.payload = payload;
+    a.seed = epv_ctx_seed(ctx);
+    atomic_init(&a.next, 0);
+    atomic_init(&a.stop, (size_t)-1);
     int rc = EPV_OK;
     a.res = epv__malloc(ctx, iterations * n_outputs * sizeof(double));
     a.ws = epv__calloc(ctx, (size_t)nworkers, sizeof *a.ws);
-    if (!a.res || !a.ws) {
+    a.kind = epv__malloc(ctx, mc->n_in);
+    if (!a.res || !a.ws || !a.kind) {
         rc = EPV_ENOMEM;
         goto out;
+    }
+    for (size_t i = 0; i < mc->n_in; i++) {
+        const epv__mc_input *in = &mc->in[i];
+        a.kind[i] = (in->dist.type == EPV_MC_DIST_CONSTANT && in->group < 0) ? KIND_CONST
+                    : needs_normal(in)                                      ? KIND_NORMAL
+                                                                            : KIND_UNIFORM;
     }
     for (int k = 0; k < nworkers; k++) {
         worker_state *w = &a.ws[k];
@@ -282,19 +329,20 @@ int epv_mc_run(epv_mc *mc, size_t iterations, size_t n_outputs, epv_mc_model_fn 
     for (size_t b0 = 0; b0 < nblocks; b0 += round) {
         size_t nb = nblocks - b0 < round ? nblocks - b0 : round;
         a.block0 = b0;
-        rc = epv__parallel_for(ctx, nb, nworkers, run_blocks, &a);
+        a.block1 = b0 + nb;
+        atomic_store(&a.next, b0);
+        atomic_store(&a.stop, (size_t)-1);
+        /* one range per worker: each then takes blocks from a.next until none is left */
+        rc = epv__parallel_for(ctx, (size_t)nworkers, nworkers, run_blocks, &a);
         if (rc) {
-            /* Workers stop at their first error and cover contiguous blocks, so the lowest
-             * worker with an error holds the earliest failing iteration, whatever the threads. */
-            for (int k = 0; k < nworkers; k++) {
-                worker_state *w = &a.ws[k];
-                if (!w->code) continue;
-                if (w->code == EPV_ECALLBACK)
-                    rc = epv__callback_failed(ctx, "Monte Carlo model callback", w->callback_rc, w->msg);
-                else
-                    rc = epv__error(ctx, w->code, "%s", w->msg);
-                break;
-            }
+            /* The earliest failing iteration over all workers (see run_args.stop). */
+            worker_state *first = NULL;
+            for (int k = 0; k < nworkers; k++)
+                if (a.ws[k].code && (!first || a.ws[k].fail_it < first->fail_it)) first = &a.ws[k];
+            if (first && first->code == EPV_ECALLBACK)
+                rc = epv__callback_failed(ctx, "Monte Carlo model callback", first->callback_rc, first->msg);
+            else if (first)
+                rc = epv__error(ctx, first->code, "%s", first->msg);
             goto out;
         }
         double done = (double)(b0 + nb) / (double)nblocks;
@@ -327,6 +375,7 @@ out:
         }
     }
     epv__free(ctx, a.ws);
+    epv__free(ctx, a.kind);
     epv__free(ctx, a.res);
     return rc;
 }

@@ -142,19 +142,40 @@ EPV__CLONES void epv__log_batch(const double *x, double *y, size_t n)
     for (size_t i = 0; i < n; i++) y[i] = log_k(x[i]);
 }
 
-/* Three simple passes over a chunk vectorize where one fused loop does not. */
+/* Three simple passes over a chunk vectorize where one fused loop does not. Each chunk is
+ * padded to a multiple of 8 ages (with age 1) so every element goes through the vector body:
+ * a growth curve is often evaluated at a few dozen ages (41 in the Monte Carlo benchmark),
+ * where the scalar remainder loops took about 15% of the time. The padded lanes are
+ * computed and dropped; scalar and vector code perform the same operations, so the values
+ * do not change. */
 EPV__CLONES void epv__richards_batch(double a, double b, double c, const double *t, double *y, size_t n)
 {
-    double u[256], w[256];
+    double tb[256], u[256], w[256];
     for (size_t start = 0; start < n; start += 256) {
         size_t m = n - start < 256 ? n - start : 256;
-        const double *tt = t + start;
+        size_t m8 = (m + 7) & ~(size_t)7;
+        memcpy(tb, t + start, m * sizeof *tb);
+        for (size_t i = m; i < m8; i++) tb[i] = 1.0;
         double *yy = y + start;
-        for (size_t i = 0; i < m; i++) u[i] = -expm1_k(-b * tt[i]); /* 1 − e^(−bt), accurate for small bt */
-        for (size_t i = 0; i < m; i++) w[i] = c * log_k(u[i]);
-        for (size_t i = 0; i < m; i++) {
+        for (size_t i = 0; i < m8; i++) u[i] = -expm1_k(-b * tb[i]); /* 1 − e^(−bt), accurate for small bt */
+        for (size_t i = 0; i < m8; i++) w[i] = c * log_k(u[i]);
+        for (size_t i = 0; i < m8; i++) {
             double v = a * exp_k(w[i]);
-            yy[i] = u[i] > 0 ? v : 0.0; /* t = 0: the curve starts at 0 for c > 0 */
+            w[i] = u[i] > 0 ? v : 0.0; /* t = 0: the curve starts at 0 for c > 0 */
         }
+        memcpy(yy, w, m * sizeof *yy);
     }
+}
+
+/* A double is finite and non-negative exactly when its bits, read as an unsigned integer,
+ * are at most those of DBL_MAX, or are those of -0; integer compares vectorise. */
+EPV__CLONES size_t epv__count_not_finite_nonneg(const double *x, size_t n)
+{
+    const uint64_t max_bits = UINT64_C(0x7FEFFFFFFFFFFFFF), neg_zero = UINT64_C(0x8000000000000000);
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t u = double_to_bits(x[i]);
+        bad += (u > max_bits) & (u != neg_zero);
+    }
+    return bad;
 }
