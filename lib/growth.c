@@ -234,8 +234,7 @@ static int eval_many_richards(epv_ctx *ctx, const epv_growth_curve *curve, const
             if (!isfinite(ages[i]) || ages[i] < 0)
                 return epv__error(ctx, EPV_ERANGE, "ages[%zu]: age: %g is %s", i, ages[i],
                                   isfinite(ages[i]) ? "negative" : "not a finite number");
-    epv__richards_batch(curve->a, curve->b, curve->c, ages, out, n);
-    bad += epv__count_not_finite_nonneg(out, n);
+    bad += epv__richards_batch(curve->a, curve->b, curve->c, ages, out, n);
     if (bad)
         for (size_t i = 0; i < n; i++)
             if (!isfinite(out[i]) || out[i] < 0)

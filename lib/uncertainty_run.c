@@ -25,8 +25,8 @@
  * so two blocks never get the same seed, and the first state word, splitmix64 of that seed,
  * differs too: two blocks never start from the same state. (The 0.1 runner seeded MT19937
  * with 32 bits per block, so at 10^7 draws two blocks shared a stream with a few percent
- * probability.) The generator is wrapped as a GSL generator type so GSL's samplers
- * (ziggurat normal) draw from it. */
+ * probability.) Normals come from the ziggurat sampler below, uniforms from the top 53 bits;
+ * the generator is also wrapped as a GSL generator type (its state lives in a gsl_rng). */
 static uint64_t splitmix64(uint64_t x)
 {
     x += UINT64_C(0x9E3779B97F4A7C15);
@@ -78,6 +78,68 @@ static const gsl_rng_type xoshiro_type = {
     "epv_xoshiro256starstar", 0xffffffffUL, 0, sizeof(xoshiro_state), xo_set, xo_get, xo_get_double
 };
 
+/* ---- standard normals: the ziggurat method ------------------------------------------------
+ * Marsaglia & Tsang (2000), "The Ziggurat Method for Generating Random Variables", J. Stat.
+ * Softw. 5(8), with 256 layers of equal area v under f(x) = e^(−x²/2), in the form of Doornik
+ * (2005), "An Improved Ziggurat Method to Generate Normal Random Samples": one 64-bit output of
+ * the block's xoshiro256** stream gives both the layer (its low 8 bits) and a uniform u in
+ * [−1, 1) (its top 53 bits; the two sets of bits do not overlap). If |u| < x[i+1]/x[i] the
+ * point lies inside the layer's rectangle and u·x[i] is the draw (about 99% of draws, a few
+ * integer and floating operations, no call); otherwise the wedge is tested against f, or for
+ * layer 0 a draw from the tail beyond r is made by Marsaglia's (1964) method. The table is
+ * computed from r and v at the start of each run (deterministic: sqrt, log and exp of the same
+ * numbers). Moments and tail probabilities are checked in tests/test_uncertainty_mc.c. This
+ * replaced GSL's gsl_ran_gaussian_ziggurat, called through GSL's generator interface, in 0.2. */
+#define ZIG_R 3.6541528853610088 /* start of the tail (Marsaglia & Tsang 2000, 256 layers) */
+#define ZIG_V 4.92867323399e-3   /* area of each layer and of the base with its tail */
+
+typedef struct zig_table {
+    double x[257]; /* x[0] = v/f(r) (base layer's width), x[1] = r, ..., x[256] = 0 */
+    double ratio[256]; /* x[i+1]/x[i] */
+} zig_table;
+
+static void zig_init(zig_table *z)
+{
+    double f = exp(-0.5 * ZIG_R * ZIG_R);
+    z->x[0] = ZIG_V / f;
+    z->x[1] = ZIG_R;
+    for (int i = 2; i < 256; i++) {
+        double xi = z->x[i - 1];
+        z->x[i] = sqrt(-2.0 * log(ZIG_V / xi + exp(-0.5 * xi * xi)));
+    }
+    z->x[256] = 0.0;
+    for (int i = 0; i < 256; i++) z->ratio[i] = z->x[i + 1] / z->x[i];
+}
+
+static inline double unit_open(xoshiro_state *st) /* (0, 1) */
+{
+    double u;
+    do u = (double)(xoshiro_next(st) >> 11) * 0x1.0p-53; while (u == 0);
+    return u;
+}
+
+static inline double zig_normal(const zig_table *z, xoshiro_state *st)
+{
+    for (;;) {
+        uint64_t bits = xoshiro_next(st);
+        int i = (int)(bits & 0xff);
+        double u = (double)((int64_t)(bits >> 11) - INT64_C(0x10000000000000)) * 0x1.0p-52; /* [−1, 1) */
+        if (fabs(u) < z->ratio[i]) return u * z->x[i];
+        if (i == 0) { /* the tail beyond r */
+            double x, y;
+            do {
+                x = -log(unit_open(st)) / ZIG_R;
+                y = -log(unit_open(st));
+            } while (y + y < x * x);
+            return u < 0 ? -(ZIG_R + x) : ZIG_R + x;
+        }
+        double x = u * z->x[i];
+        double f0 = exp(-0.5 * (z->x[i] * z->x[i] - x * x));
+        double f1 = exp(-0.5 * (z->x[i + 1] * z->x[i + 1] - x * x));
+        if (f1 + unit_open(st) * (f0 - f1) < 1.0) return x;
+    }
+}
+
 /* How each input's standard variate is drawn, decided once per run. */
 enum { KIND_CONST = 0, KIND_NORMAL = 1, KIND_UNIFORM = 2 };
 
@@ -105,6 +167,7 @@ typedef struct run_args {
     size_t block0; /* first block of the current round */
     size_t block1; /* end of the current round */
     unsigned char *kind; /* KIND_* of each input */
+    zig_table zig;
     /* Blocks are handed out in increasing order from `next` to whichever worker is free
      * (a worker slowed down by other processes does not hold the others up). A failing
      * worker lowers `stop` to its block: no block after it is started, and every block
@@ -172,10 +235,10 @@ static int run_one(run_args *a, worker_state *w, size_t it)
     /* 1. one variate per input, in input order (the uniform is gsl_rng_uniform_pos's rule
      * on the same generator, without the calls through GSL) */
     const unsigned char *kind = a->kind;
-    void *st = w->rng->state;
+    xoshiro_state *st = w->rng->state;
     for (size_t i = 0; i < n; i++) {
         if (kind[i] == KIND_NORMAL) {
-            w->z[i] = gsl_ran_gaussian_ziggurat(w->rng, 1.0);
+            w->z[i] = zig_normal(&a->zig, st);
         } else if (kind[i] == KIND_UNIFORM) {
             double u;
             do u = xo_get_double(st); while (u == 0);
@@ -293,6 +356,7 @@ int epv_mc_run(epv_mc *mc, size_t iterations, size_t n_outputs, epv_mc_model_fn 
     a.model = model;
     a.payload = payload;
     a.seed = epv_ctx_seed(ctx);
+    zig_init(&a.zig);
     atomic_init(&a.next, 0);
     atomic_init(&a.stop, (size_t)-1);
     int rc = EPV_OK;

@@ -85,7 +85,7 @@ static void test_short_batches_and_checks(void)
     for (int i = 0; i < 50; i++) t[i] = (double)i;
     for (size_t n = 1; n <= 41; n += 8) {
         for (int i = 0; i < 51; i++) r[i] = -7.0;
-        epv__richards_batch(300.0, 0.06, 2.2, t, r, n);
+        CU_ASSERT_EQUAL(epv__richards_batch(300.0, 0.06, 2.2, t, r, n), 0);
         for (size_t i = 1; i < n; i++)
             CU_ASSERT_EQUAL(r[i], 300.0 * epv__exp(2.2 * epv__log(-epv__expm1(-0.06 * t[i]))));
         CU_ASSERT_EQUAL(r[0], 0.0);
@@ -95,6 +95,11 @@ static void test_short_batches_and_checks(void)
     double x[9] = { 0.0, -0.0, 4.9e-324, DBL_MAX, 1.0, -4.9e-324, -1.0, HUGE_VAL, NAN };
     CU_ASSERT_EQUAL(epv__count_not_finite_nonneg(x, 5), 0);
     CU_ASSERT_EQUAL(epv__count_not_finite_nonneg(x, 9), 4);
+    /* the batch counts its bad outputs: a = NaN makes every value but the one at age 0 NaN,
+     * a < 0 makes them negative */
+    CU_ASSERT_EQUAL(epv__richards_batch(NAN, 0.06, 2.2, t, r, 41), 40);
+    CU_ASSERT_EQUAL(epv__richards_batch(-1.0, 0.06, 2.2, t, r, 13), 12);
+    CU_ASSERT_EQUAL(epv__richards_batch(-1.0, 0.06, 2.2, t + 1, r, 3), 3);
     x[1] = -HUGE_VAL;
     CU_ASSERT_EQUAL(epv__count_not_finite_nonneg(x, 2), 1);
 }
