@@ -254,6 +254,27 @@ static int run_project(epv_ctx *ctx, const epv_params *params, const char *path,
                wan(sp.net_removals_tco2), wan(sp.mean_net_tco2_yr));
     }
     compare_claims(ctx, p, r, params);
+    {
+        /* Credit value of the crediting period's net removals (InVEST's carbon valuation through
+         * the GEP module): an illustrative 60 yuan/t CO2e, not a market quote, constant in real
+         * terms; discounted at 8% a year, the social discount rate of 建设项目经济评价方法与参数
+         * (3rd ed., NDRC and MOHURD 2006). */
+        epv_sink_value_options vo = EPV_SINK_VALUE_OPTIONS_INIT;
+        double npv = 0, undiscounted = 0, credited = 0;
+        vo.price_per_tco2e = 60;
+        if ((rc = epv_sink_result_value(ctx, r, &vo, &undiscounted, &credited)) == 0) {
+            vo.discount_rate_pct = 8;
+            rc = epv_sink_result_value(ctx, r, &vo, &npv, NULL);
+        }
+        if (rc) {
+            epv_sink_result_free(r);
+            epv_project_free(p);
+            return fail(ctx, "credit value", rc);
+        }
+        printf("\n  Credit value of %.2f万 t net removals at an illustrative 60 yuan/t CO2e: %.0f万 yuan,"
+               "\n    %.0f万 yuan discounted to %d at 8%%/yr (InVEST carbon valuation, epv_sink_result_value)\n",
+               wan(credited), undiscounted / 1e4, npv / 1e4, epv_project_start_year(p));
+    }
     if (report_uncertainty(ctx, params, p, outdir, stem)) {
         epv_sink_result_free(r);
         epv_project_free(p);

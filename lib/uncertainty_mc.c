@@ -2,9 +2,10 @@
 /* IPCC Approach 2: Monte Carlo over a user model (IPCC 2006 Vol. 1 ch. 3, section 3.2.3.2).
  *
  * Reproducibility: iterations are cut into blocks of EPV__MC_BLOCK; block b draws from its own
- * MT19937 stream seeded from (ctx seed, b) through SplitMix64. Workers take contiguous runs of
- * blocks, so the draws of iteration i never depend on how many threads ran. Summaries are
- * computed afterwards from the stored draws in iteration order. */
+ * xoshiro256** stream seeded from (ctx seed, b) through SplitMix64 (uncertainty_run.c). Workers
+ * take whole blocks, in increasing order, as they become free, so the draws of iteration i never
+ * depend on how many threads ran or how fast they were. Summaries are computed afterwards from
+ * the stored draws in iteration order. */
 #include "config.h"
 
 #include <math.h>

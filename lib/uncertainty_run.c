@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,8 +25,8 @@
  * so two blocks never get the same seed, and the first state word, splitmix64 of that seed,
  * differs too: two blocks never start from the same state. (The 0.1 runner seeded MT19937
  * with 32 bits per block, so at 10^7 draws two blocks shared a stream with a few percent
- * probability.) The generator is wrapped as a GSL generator type so GSL's samplers
- * (ziggurat normal) draw from it. */
+ * probability.) Normals come from the ziggurat sampler below, uniforms from the top 53 bits;
+ * the generator is also wrapped as a GSL generator type (its state lives in a gsl_rng). */
 static uint64_t splitmix64(uint64_t x)
 {
     x += UINT64_C(0x9E3779B97F4A7C15);
@@ -77,6 +78,71 @@ static const gsl_rng_type xoshiro_type = {
     "epv_xoshiro256starstar", 0xffffffffUL, 0, sizeof(xoshiro_state), xo_set, xo_get, xo_get_double
 };
 
+/* ---- standard normals: the ziggurat method ------------------------------------------------
+ * Marsaglia & Tsang (2000), "The Ziggurat Method for Generating Random Variables", J. Stat.
+ * Softw. 5(8), with 256 layers of equal area v under f(x) = e^(−x²/2), in the form of Doornik
+ * (2005), "An Improved Ziggurat Method to Generate Normal Random Samples": one 64-bit output of
+ * the block's xoshiro256** stream gives both the layer (its low 8 bits) and a uniform u in
+ * [−1, 1) (its top 53 bits; the two sets of bits do not overlap). If |u| < x[i+1]/x[i] the
+ * point lies inside the layer's rectangle and u·x[i] is the draw (about 99% of draws, a few
+ * integer and floating operations, no call); otherwise the wedge is tested against f, or for
+ * layer 0 a draw from the tail beyond r is made by Marsaglia's (1964) method. The table is
+ * computed from r and v at the start of each run (deterministic: sqrt, log and exp of the same
+ * numbers). Moments and tail probabilities are checked in tests/test_uncertainty_mc.c. This
+ * replaced GSL's gsl_ran_gaussian_ziggurat, called through GSL's generator interface, in 0.2. */
+#define ZIG_R 3.6541528853610088 /* start of the tail (Marsaglia & Tsang 2000, 256 layers) */
+#define ZIG_V 4.92867323399e-3   /* area of each layer and of the base with its tail */
+
+typedef struct zig_table {
+    double x[257]; /* x[0] = v/f(r) (base layer's width), x[1] = r, ..., x[256] = 0 */
+    double ratio[256]; /* x[i+1]/x[i] */
+} zig_table;
+
+static void zig_init(zig_table *z)
+{
+    double f = exp(-0.5 * ZIG_R * ZIG_R);
+    z->x[0] = ZIG_V / f;
+    z->x[1] = ZIG_R;
+    for (int i = 2; i < 256; i++) {
+        double xi = z->x[i - 1];
+        z->x[i] = sqrt(-2.0 * log(ZIG_V / xi + exp(-0.5 * xi * xi)));
+    }
+    z->x[256] = 0.0;
+    for (int i = 0; i < 256; i++) z->ratio[i] = z->x[i + 1] / z->x[i];
+}
+
+static inline double unit_open(xoshiro_state *st) /* (0, 1) */
+{
+    double u;
+    do u = (double)(xoshiro_next(st) >> 11) * 0x1.0p-53; while (u == 0);
+    return u;
+}
+
+static inline double zig_normal(const zig_table *z, xoshiro_state *st)
+{
+    for (;;) {
+        uint64_t bits = xoshiro_next(st);
+        int i = (int)(bits & 0xff);
+        double u = (double)((int64_t)(bits >> 11) - INT64_C(0x10000000000000)) * 0x1.0p-52; /* [−1, 1) */
+        if (fabs(u) < z->ratio[i]) return u * z->x[i];
+        if (i == 0) { /* the tail beyond r */
+            double x, y;
+            do {
+                x = -log(unit_open(st)) / ZIG_R;
+                y = -log(unit_open(st));
+            } while (y + y < x * x);
+            return u < 0 ? -(ZIG_R + x) : ZIG_R + x;
+        }
+        double x = u * z->x[i];
+        double f0 = exp(-0.5 * (z->x[i] * z->x[i] - x * x));
+        double f1 = exp(-0.5 * (z->x[i + 1] * z->x[i + 1] - x * x));
+        if (f1 + unit_open(st) * (f0 - f1) < 1.0) return x;
+    }
+}
+
+/* How each input's standard variate is drawn, decided once per run. */
+enum { KIND_CONST = 0, KIND_NORMAL = 1, KIND_UNIFORM = 2 };
+
 typedef struct worker_state {
     gsl_rng *rng;
     double *z;   /* one standard variate per input */
@@ -85,6 +151,7 @@ typedef struct worker_state {
     double *out; /* outputs of one iteration */
     /* first error met by this worker (errors are not written to the shared ctx from threads) */
     int code;
+    size_t fail_it;  /* iteration of that error */
     int callback_rc; /* the model's own return value when code is EPV_ECALLBACK */
     char msg[EPV_ERRMSG_MAX];
 } worker_state;
@@ -98,6 +165,16 @@ typedef struct run_args {
     double *res;
     uint64_t seed;
     size_t block0; /* first block of the current round */
+    size_t block1; /* end of the current round */
+    unsigned char *kind; /* KIND_* of each input */
+    zig_table zig;
+    /* Blocks are handed out in increasing order from `next` to whichever worker is free
+     * (a worker slowed down by other processes does not hold the others up). A failing
+     * worker lowers `stop` to its block: no block after it is started, and every block
+     * before it was handed out earlier and is finished, so the earliest failing iteration
+     * is found whatever the threads and their timing. */
+    atomic_size_t next;
+    atomic_size_t stop;
 } run_args;
 
 static double triangular_inv(double a, double m, double c, double u)
@@ -155,15 +232,20 @@ static int run_one(run_args *a, worker_state *w, size_t it)
 {
     epv_mc *mc = a->mc;
     size_t n = mc->n_in;
-    /* 1. one variate per input, in input order */
+    /* 1. one variate per input, in input order (the uniform is gsl_rng_uniform_pos's rule
+     * on the same generator, without the calls through GSL) */
+    const unsigned char *kind = a->kind;
+    xoshiro_state *st = w->rng->state;
     for (size_t i = 0; i < n; i++) {
-        const epv__mc_input *in = &mc->in[i];
-        if (in->dist.type == EPV_MC_DIST_CONSTANT && in->group < 0)
+        if (kind[i] == KIND_NORMAL) {
+            w->z[i] = zig_normal(&a->zig, st);
+        } else if (kind[i] == KIND_UNIFORM) {
+            double u;
+            do u = xo_get_double(st); while (u == 0);
+            w->z[i] = u;
+        } else {
             w->z[i] = 0;
-        else if (needs_normal(in))
-            w->z[i] = gsl_ran_gaussian_ziggurat(w->rng, 1.0);
-        else
-            w->z[i] = gsl_rng_uniform_pos(w->rng);
+        }
     }
     /* 2. correlate each group: z_g <- L z_g */
     for (size_t g = 0; g < mc->n_groups; g++) {
@@ -178,9 +260,10 @@ static int run_one(run_args *a, worker_state *w, size_t it)
     /* 3. marginals */
     for (size_t i = 0; i < n; i++) {
         const epv__mc_input *in = &mc->in[i];
-        double x = transform(in, w->z[i], needs_normal(in));
+        double x = transform(in, w->z[i], kind[i] == KIND_NORMAL);
         if ((in->flags & EPV_MC_NONNEG) && x < 0) {
             w->code = EPV_EDOMAIN;
+            w->fail_it = it;
             epv__snprintf_c(w->msg, sizeof w->msg,
                      "input '%s': draw %g in iteration %zu is negative but the input is declared "
                      "non-negative (use a lognormal or truncated normal)",
@@ -194,6 +277,7 @@ static int run_one(run_args *a, worker_state *w, size_t it)
     if (rc != 0) {
         /* A caller's callback failed (a binding's exception): never a draw. */
         w->code = EPV_ECALLBACK;
+        w->fail_it = it;
         w->callback_rc = rc;
         epv__snprintf_c(w->msg, sizeof w->msg, "iteration %zu of %zu (%zu outputs)", it, a->iters,
                         a->n_out);
@@ -202,6 +286,7 @@ static int run_one(run_args *a, worker_state *w, size_t it)
     for (size_t j = 0; j < a->n_out; j++) {
         if (!isfinite(w->out[j])) {
             w->code = EPV_EDOMAIN;
+            w->fail_it = it;
             epv__snprintf_c(w->msg, sizeof w->msg, "output %zu: model returned %g in iteration %zu", j,
                      w->out[j], it);
             return w->code;
@@ -213,16 +298,25 @@ static int run_one(run_args *a, worker_state *w, size_t it)
 
 static int run_blocks(size_t begin, size_t end, int worker, void *payload)
 {
+    (void)begin;
+    (void)end;
     run_args *a = payload;
     worker_state *w = &a->ws[worker];
-    for (size_t b = a->block0 + begin; b < a->block0 + end; b++) {
+    for (;;) {
+        size_t b = atomic_fetch_add(&a->next, 1);
+        if (b >= a->block1 || b >= atomic_load(&a->stop)) break;
         /* Block b's stream depends only on the seed and b (all 64 bits of both). */
         xoshiro_seed(w->rng->state, epv__mc_block_seed(a->seed, (uint64_t)b));
         size_t i0 = b * EPV__MC_BLOCK, i1 = i0 + EPV__MC_BLOCK;
         if (i1 > a->iters) i1 = a->iters;
         for (size_t it = i0; it < i1; it++) {
             int rc = run_one(a, w, it);
-            if (rc) return rc;
+            if (rc) {
+                size_t cur = atomic_load(&a->stop);
+                while (b < cur && !atomic_compare_exchange_weak(&a->stop, &cur, b)) {
+                }
+                return rc;
+            }
         }
     }
     return EPV_OK;
@@ -254,13 +348,30 @@ int epv_mc_run(epv_mc *mc, size_t iterations, size_t n_outputs, epv_mc_model_fn 
 
     /* All or nothing: whatever happens, an earlier run's results are gone. */
     epv__mc_drop_results(mc);
-    run_args a = { mc, iterations, n_outputs, model, payload, NULL, NULL, epv_ctx_seed(ctx), 0 };
+    run_args a;
+    memset(&a, 0, sizeof a);
+    a.mc = mc;
+    a.iters = iterations;
+    a.n_out = n_outputs;
+    a.model = model;
+    a.payload = payload;
+    a.seed = epv_ctx_seed(ctx);
+    zig_init(&a.zig);
+    atomic_init(&a.next, 0);
+    atomic_init(&a.stop, (size_t)-1);
     int rc = EPV_OK;
     a.res = epv__malloc(ctx, iterations * n_outputs * sizeof(double));
     a.ws = epv__calloc(ctx, (size_t)nworkers, sizeof *a.ws);
-    if (!a.res || !a.ws) {
+    a.kind = epv__malloc(ctx, mc->n_in);
+    if (!a.res || !a.ws || !a.kind) {
         rc = EPV_ENOMEM;
         goto out;
+    }
+    for (size_t i = 0; i < mc->n_in; i++) {
+        const epv__mc_input *in = &mc->in[i];
+        a.kind[i] = (in->dist.type == EPV_MC_DIST_CONSTANT && in->group < 0) ? KIND_CONST
+                    : needs_normal(in)                                      ? KIND_NORMAL
+                                                                            : KIND_UNIFORM;
     }
     for (int k = 0; k < nworkers; k++) {
         worker_state *w = &a.ws[k];
@@ -282,19 +393,20 @@ int epv_mc_run(epv_mc *mc, size_t iterations, size_t n_outputs, epv_mc_model_fn 
     for (size_t b0 = 0; b0 < nblocks; b0 += round) {
         size_t nb = nblocks - b0 < round ? nblocks - b0 : round;
         a.block0 = b0;
-        rc = epv__parallel_for(ctx, nb, nworkers, run_blocks, &a);
+        a.block1 = b0 + nb;
+        atomic_store(&a.next, b0);
+        atomic_store(&a.stop, (size_t)-1);
+        /* one range per worker: each then takes blocks from a.next until none is left */
+        rc = epv__parallel_for(ctx, (size_t)nworkers, nworkers, run_blocks, &a);
         if (rc) {
-            /* Workers stop at their first error and cover contiguous blocks, so the lowest
-             * worker with an error holds the earliest failing iteration, whatever the threads. */
-            for (int k = 0; k < nworkers; k++) {
-                worker_state *w = &a.ws[k];
-                if (!w->code) continue;
-                if (w->code == EPV_ECALLBACK)
-                    rc = epv__callback_failed(ctx, "Monte Carlo model callback", w->callback_rc, w->msg);
-                else
-                    rc = epv__error(ctx, w->code, "%s", w->msg);
-                break;
-            }
+            /* The earliest failing iteration over all workers (see run_args.stop). */
+            worker_state *first = NULL;
+            for (int k = 0; k < nworkers; k++)
+                if (a.ws[k].code && (!first || a.ws[k].fail_it < first->fail_it)) first = &a.ws[k];
+            if (first && first->code == EPV_ECALLBACK)
+                rc = epv__callback_failed(ctx, "Monte Carlo model callback", first->callback_rc, first->msg);
+            else if (first)
+                rc = epv__error(ctx, first->code, "%s", first->msg);
             goto out;
         }
         double done = (double)(b0 + nb) / (double)nblocks;
@@ -327,6 +439,7 @@ out:
         }
     }
     epv__free(ctx, a.ws);
+    epv__free(ctx, a.kind);
     epv__free(ctx, a.res);
     return rc;
 }

@@ -22,7 +22,12 @@ double epv__log(double x);
 void epv__exp_batch(const double *x, double *y, size_t n);
 void epv__log_batch(const double *x, double *y, size_t n);
 
-/* y[i] = a · (1 − e^(−b·t[i]))^c for t[i] >= 0: the Richards curve over many ages. */
-void epv__richards_batch(double a, double b, double c, const double *t, double *y, size_t n);
+/* y[i] = a · (1 − e^(−b·t[i]))^c for t[i] >= 0: the Richards curve over many ages. Returns
+ * how many y[i] are not finite and >= 0 (as epv__count_not_finite_nonneg(y, n)). */
+size_t epv__richards_batch(double a, double b, double c, const double *t, double *y, size_t n);
+
+/* How many of x[0..n) are not finite and >= 0 (NaN, infinities, negatives; -0 counts as 0):
+ * the vectorised check behind batch evaluations. */
+size_t epv__count_not_finite_nonneg(const double *x, size_t n);
 
 #endif

@@ -21,6 +21,7 @@ void mc_test_threads_any(void);
 void mc_test_callback_failure(void);
 void mc_test_progress_cancel(void);
 void mc_test_column_and_versions(void);
+void mc_test_normal_sampler(void);
 
 #define MC_TESTS                                                                                   \
     { "Monte Carlo: moments of every distribution", mc_test_moments },                            \
@@ -36,6 +37,7 @@ void mc_test_column_and_versions(void);
     { "Monte Carlo: 1 to 4 threads bit-identical", mc_test_threads_any },                         \
     { "Monte Carlo: failing callback is EPV_ECALLBACK", mc_test_callback_failure },               \
     { "Monte Carlo: progress and cancellation", mc_test_progress_cancel },                        \
-    { "Monte Carlo: column, two draws, versions", mc_test_column_and_versions }
+    { "Monte Carlo: column, two draws, versions", mc_test_column_and_versions },                  \
+    { "Monte Carlo: ziggurat normals, moments and tails", mc_test_normal_sampler }
 
 #endif

@@ -77,12 +77,40 @@ static void test_batch_equals_scalar(void)
     }
 }
 
+static void test_short_batches_and_checks(void)
+{
+    /* Lengths that are not multiples of the vector width (the chunks are padded): every
+     * element still equals the scalar form, and nothing past n is written. */
+    double t[50], r[51];
+    for (int i = 0; i < 50; i++) t[i] = (double)i;
+    for (size_t n = 1; n <= 41; n += 8) {
+        for (int i = 0; i < 51; i++) r[i] = -7.0;
+        CU_ASSERT_EQUAL(epv__richards_batch(300.0, 0.06, 2.2, t, r, n), 0);
+        for (size_t i = 1; i < n; i++)
+            CU_ASSERT_EQUAL(r[i], 300.0 * epv__exp(2.2 * epv__log(-epv__expm1(-0.06 * t[i]))));
+        CU_ASSERT_EQUAL(r[0], 0.0);
+        CU_ASSERT_EQUAL(r[n], -7.0);
+    }
+    /* the finite, non-negative check on bit patterns: -0, subnormals and DBL_MAX pass */
+    double x[9] = { 0.0, -0.0, 4.9e-324, DBL_MAX, 1.0, -4.9e-324, -1.0, HUGE_VAL, NAN };
+    CU_ASSERT_EQUAL(epv__count_not_finite_nonneg(x, 5), 0);
+    CU_ASSERT_EQUAL(epv__count_not_finite_nonneg(x, 9), 4);
+    /* the batch counts its bad outputs: a = NaN makes every value but the one at age 0 NaN,
+     * a < 0 makes them negative */
+    CU_ASSERT_EQUAL(epv__richards_batch(NAN, 0.06, 2.2, t, r, 41), 40);
+    CU_ASSERT_EQUAL(epv__richards_batch(-1.0, 0.06, 2.2, t, r, 13), 12);
+    CU_ASSERT_EQUAL(epv__richards_batch(-1.0, 0.06, 2.2, t + 1, r, 3), 3);
+    x[1] = -HUGE_VAL;
+    CU_ASSERT_EQUAL(epv__count_not_finite_nonneg(x, 2), 1);
+}
+
 int main(void)
 {
     CU_TestInfo tests[] = {
         { "exp, expm1, log within 3 ulp of libm", test_exp_expm1_log_accuracy },
         { "domain edges", test_domain_edges },
         { "batch equals scalar", test_batch_equals_scalar },
+        { "short batches, finite checks", test_short_batches_and_checks },
         CU_TEST_INFO_NULL,
     };
     return epv_test_main("vmath", tests);

@@ -581,6 +581,62 @@ EPV_API int epv_sink_sampling_design(epv_ctx *ctx, const epv_project *project, c
                                      epv_i64 *n_h);
 
 
+/* ---- a project's credit value over time (lib/sink_value.c) ------------------------------ */
+
+/** Version of ::epv_sink_value_options this header describes. */
+#define EPV_SINK_VALUE_OPTIONS_VERSION 1
+/**
+ * How to value a project's yearly amounts (net removals, or credited amounts after a
+ * deduction) as a stream, by the carbon valuation of InVEST's Carbon Storage and
+ * Sequestration model (epv_gep_carbon_value_stream(), one implementation for both modules):
+ * the amount of valued year t (t = 0 the first valued year, undiscounted) counts
+ * P × x_t × (1 − deduction_pct/100) / ((1 + r/100)^t (1 + c/100)^t).
+ * Start from ::EPV_SINK_VALUE_OPTIONS_INIT and set the price.
+ */
+typedef struct epv_sink_value_options {
+    unsigned int version;     /**< ::EPV_SINK_VALUE_OPTIONS_VERSION */
+    epv_sink_col col;         /**< yearly amounts valued: ::EPV_SINK_COL_NET_REMOVALS (default) or
+                                   another flow column; not ::EPV_SINK_COL_STOCK or
+                                   ::EPV_SINK_COL_CUMULATIVE_NET (those are not yearly flows) */
+    int first_year;           /**< first calendar year valued (t = 0); 0: the result's first year */
+    int last_year;            /**< last calendar year valued (inclusive); 0: the result's last year */
+    double price_per_tco2e;   /**< P: money per t CO2e (a credit's price) in the first valued year, finite */
+    double discount_rate_pct; /**< r: % per year (> −100; 0 = no discounting) */
+    double price_change_pct;  /**< c: InVEST's yearly rate of change of the carbon price (> −100), applied
+                                   as InVEST applies it, as a second discount factor (1 + c/100)^t; a
+                                   market price that grows by g% a year is c = −100·g / (100 + g) */
+    double deduction_pct;     /**< share of each year's amount not credited, 0..100 (e.g. the uncertainty
+                                   deduction from epv_sampling_deduction()); 0 values net removals */
+} epv_sink_value_options;
+/** Initialiser of ::epv_sink_value_options: net removals over the whole result, price 0, no discounting, no deduction. */
+#define EPV_SINK_VALUE_OPTIONS_INIT { EPV_SINK_VALUE_OPTIONS_VERSION, EPV_SINK_COL_NET_REMOVALS, 0, 0, 0.0, 0.0, 0.0, 0.0 }
+/** Function twin of ::EPV_SINK_VALUE_OPTIONS_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_sink_value_options_init(epv_ctx *ctx, epv_sink_value_options *x, unsigned int version);
+
+/**
+ * Present value, at the first valued year, of a stream of yearly amounts in t CO2e
+ * (x[0] the first valued year); `options->col`, first_year and last_year are not used.
+ * Writes no file.
+ * @param[out] value receives the present value (money, the unit of the price).
+ * @param[out] credited_tco2e if not NULL, receives Σ x_t (1 − deduction_pct/100), undiscounted.
+ * @return ::EPV_OK; ::EPV_EINVAL (NULL); ::EPV_EVERSION; ::EPV_ERANGE naming the option
+ *         (price_per_tco2e, discount_rate_pct, price_change_pct, deduction_pct) or "x[i]"
+ *         (not finite), or when the value overflows.
+ */
+EPV_API int epv_sink_value_stream(epv_ctx *ctx, const epv_sink_value_options *options, size_t n,
+                                  const double *x, double *value, double *credited_tco2e);
+
+/**
+ * A project's credit value: the yearly amounts of column options->col of a result, from
+ * first_year to last_year, valued by epv_sink_value_stream(). Writes no file.
+ * @return as epv_sink_value_stream(); ::EPV_ERANGE naming first_year or last_year outside the
+ *         result's years (or first after last); ::EPV_EINVAL naming col for a column that is not a
+ *         yearly flow.
+ */
+EPV_API int epv_sink_result_value(epv_ctx *ctx, const epv_sink_result *result,
+                                  const epv_sink_value_options *options, double *value,
+                                  double *credited_tco2e);
+
 #ifdef __cplusplus
 }
 #endif
