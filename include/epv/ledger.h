@@ -124,7 +124,19 @@ EPV_API void epv_ledger_close(epv_ledger *l);
  * of an operation. epv_ledger_batch_rollback() drops the batch.
  */
 EPV_API int epv_ledger_batch_begin(epv_ledger *l);
+/**
+ * Make every operation since epv_ledger_batch_begin() durable in one commit.
+ * @param l the ledger; must not be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_ESTATE (no batch open), ::EPV_EBUSY (lock wait
+ *         past its bound), ::EPV_EIO or ::EPV_ENOSPACE (nothing of the batch was committed).
+ */
 EPV_API int epv_ledger_batch_commit(epv_ledger *l);
+/**
+ * Drop every operation since epv_ledger_batch_begin(); the file and the handle's state are as
+ * before the batch.
+ * @param l the ledger; must not be NULL.
+ * @return ::EPV_OK, ::EPV_EINVAL (NULL), ::EPV_ESTATE (no batch open).
+ */
 EPV_API int epv_ledger_batch_rollback(epv_ledger *l);
 
 /**
@@ -175,6 +187,14 @@ typedef struct epv_ledger_project {
  * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
 EPV_API int epv_ledger_project_init(epv_ctx *ctx, epv_ledger_project *x, unsigned int version);
 
+/**
+ * Register a project (journalled; a repeated request id is a no-op).
+ * @param l the ledger; must not be NULL.
+ * @param request_id the caller's idempotency key, unique per operation; must not be NULL.
+ * @param p the versioned project record; id, name, methodology and owner account required.
+ * @return ::EPV_OK, ::EPV_EINVAL, ::EPV_EVERSION, ::EPV_EEXISTS (id taken), ::EPV_ENOTFOUND
+ *         (owner account), ::EPV_ERANGE (crediting period, buffer rate), ::EPV_EREADONLY.
+ */
 EPV_API int epv_ledger_project_register(epv_ledger *l, const char *request_id,
                                         const epv_ledger_project *p);
 /** Suspend, reactivate, cancel or revoke a project (::epv_ledger_project_status). */
@@ -434,6 +454,15 @@ typedef struct epv_ledger_totals {
 /** Function twin of ::EPV_LEDGER_TOTALS_INIT (for bindings): fills *x for `version`.
  * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
 EPV_API int epv_ledger_totals_init(epv_ctx *ctx, epv_ledger_totals *x, unsigned int version);
+/**
+ * Units by status over the whole registry, one project, or one project's vintage.
+ * @param l the ledger; must not be NULL.
+ * @param project a project id, or NULL for all projects.
+ * @param vintage a vintage year, or 0 for all.
+ * @param[out] out versioned totals (initialised by the caller); must not be NULL.
+ * @return ::EPV_OK (an unknown project or vintage has all totals 0), ::EPV_EINVAL,
+ *         ::EPV_EVERSION, ::EPV_EBUSY.
+ */
 EPV_API int epv_ledger_totals_get(epv_ledger *l, const char *project, int vintage,
                                   epv_ledger_totals *out);
 
@@ -441,13 +470,13 @@ EPV_API int epv_ledger_totals_get(epv_ledger *l, const char *project, int vintag
  * callback only. */
 typedef struct epv_ledger_block {
     unsigned int version; /**< ::EPV_LEDGER_BLOCK_VERSION (set by the _INIT macro or epv_ledger_block_init()) */
-    const char *project;
-    epv_i64 serial_start;
-    epv_i64 serial_end;
+    const char *project;    /**< project id */
+    epv_i64 serial_start;   /**< first serial of the block */
+    epv_i64 serial_end;     /**< last serial of the block (inclusive) */
     epv_i64 count;       /**< serial_end - serial_start + 1 */
-    int vintage;
+    int vintage;            /**< vintage year */
     epv_i64 issuance;    /**< journal entry number of the issuance */
-    const char *account;
+    const char *account;    /**< holding account ("" for buffer, retired and cancelled units) */
     int status;          /**< ::epv_ledger_unit_status */
     epv_i64 certificate; /**< retirement/cancellation entry number, 0 if none */
 } epv_ledger_block;
@@ -471,7 +500,7 @@ typedef struct epv_ledger_event {
     epv_i64 entry;       /**< journal entry number */
     const char *kind;    /**< "issue", "split", "transfer", "retire", "cancel", "reverse" */
     epv_i64 serial_start; /**< block touched (for "split": the parent block) */
-    epv_i64 serial_end;
+    epv_i64 serial_end;   /**< last serial of that block (inclusive) */
     const char *from_account; /**< "" if none */
     const char *to_account;   /**< "" if none */
     int status;          /**< unit status after the event */
@@ -485,6 +514,10 @@ typedef struct epv_ledger_event {
 EPV_API int epv_ledger_event_init(epv_ctx *ctx, epv_ledger_event *x, unsigned int version);
 /** Callback for each event: 0 goes on; anything else stops with ::EPV_ECALLBACK. */
 typedef int (*epv_ledger_event_fn)(const epv_ledger_event *e, void *payload);
+/**
+ * @var epv_ledger_event_fn
+ * Called once per event with the event (valid during the call only) and the caller's payload.
+ */
 /** Every issuance, split, transfer, retirement, cancellation that touched one serial, in
  * order. ::EPV_ENOTFOUND if the serial was never issued. */
 EPV_API int epv_ledger_serial_history(epv_ledger *l, const char *project, epv_i64 serial,
@@ -493,13 +526,13 @@ EPV_API int epv_ledger_serial_history(epv_ledger *l, const char *project, epv_i6
 /** A retirement certificate record. */
 typedef struct epv_ledger_certificate {
     unsigned int version; /**< ::EPV_LEDGER_CERTIFICATE_VERSION (set by the _INIT macro or epv_ledger_certificate_init()) */
-    epv_i64 number;
-    const char *account;
-    const char *beneficiary;
-    const char *reason;
-    epv_date date;
-    const char *project;
-    epv_i64 units;
+    epv_i64 number;          /**< certificate number (the retirement's journal entry) */
+    const char *account;     /**< account the units were retired from */
+    const char *beneficiary; /**< on whose behalf they were retired */
+    const char *reason;      /**< stated purpose (offsetting, voluntary, ...) */
+    epv_date date;           /**< date of the retirement */
+    const char *project;     /**< project id of the units */
+    epv_i64 units;           /**< number of units (t CO2e) retired */
 } epv_ledger_certificate;
 /** Current version of ::epv_ledger_certificate. */
 #define EPV_LEDGER_CERTIFICATE_VERSION 1
@@ -508,7 +541,16 @@ typedef struct epv_ledger_certificate {
 /** Function twin of ::EPV_LEDGER_CERTIFICATE_INIT (for bindings): fills *x for `version`.
  * @return ::EPV_OK, ::EPV_EINVAL (x NULL), ::EPV_EVERSION (unknown version). */
 EPV_API int epv_ledger_certificate_init(epv_ctx *ctx, epv_ledger_certificate *x, unsigned int version);
+/** Callback receiving a certificate (valid during the call only): 0 goes on; anything else
+ * stops with ::EPV_ECALLBACK. */
 typedef int (*epv_ledger_certificate_fn)(const epv_ledger_certificate *c, void *payload);
+/**
+ * Read one retirement certificate, read in one snapshot, and pass it to `fn`.
+ * @param l the ledger; must not be NULL.
+ * @param number the certificate number epv_ledger_retire() returned.
+ * @param fn callback; must not be NULL. @param payload passed back to fn.
+ * @return ::EPV_OK, ::EPV_EINVAL, ::EPV_ENOTFOUND (no such certificate), ::EPV_ECALLBACK.
+ */
 EPV_API int epv_ledger_certificate_get(epv_ledger *l, epv_i64 number,
                                        epv_ledger_certificate_fn fn, void *payload);
 
@@ -581,12 +623,12 @@ EPV_API void epv_ledger_table_free(epv_ledger_table *t);
 /** A parsed serial string. */
 typedef struct epv_ledger_serial {
     unsigned int version; /**< ::EPV_LEDGER_SERIAL_VERSION (set by the _INIT macro or epv_ledger_serial_init()) */
-    char programme[65];
-    char project[65];
-    int vintage;
+    char programme[65];   /**< programme code (e.g. "CCER"), UTF-8 */
+    char project[65];     /**< project id, UTF-8 */
+    int vintage;          /**< vintage year */
     epv_i64 batch;        /**< journal entry number of the issuance */
-    epv_i64 serial_start;
-    epv_i64 serial_end;
+    epv_i64 serial_start; /**< first serial */
+    epv_i64 serial_end;   /**< last serial (inclusive) */
 } epv_ledger_serial;
 /** Current version of ::epv_ledger_serial. */
 #define EPV_LEDGER_SERIAL_VERSION 1
