@@ -19,6 +19,7 @@
 #include <epv.h>
 
 #include "cli.h"
+#include "runrecord.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,21 +31,33 @@ static int fail(epv_ctx *ctx, const char *what, int rank)
     return 1;
 }
 
-static int write_outputs(epv_ctx *ctx, const epv_spatial_result *r, const char *prefix)
+/* Writes OUTPREFIX.xml and .csv, then the run record (rank 0 or --serial only). */
+static int write_outputs(epv_ctx *ctx, const epv_spatial_result *r, const char *prefix, runrecord *rec,
+                         const epv_spatial_options *o)
 {
-    char xml[1100], csv[1100];
+    char xml[4200], csv[4200], path[4200];
     snprintf(xml, sizeof xml, "%s.xml", prefix);
     snprintf(csv, sizeof csv, "%s.csv", prefix);
     if (epv_spatial_result_write_gep_input(ctx, r, 2021, NULL, xml)) return fail(ctx, "xml", 0);
     if (epv_spatial_result_write_csv(ctx, r, csv)) return fail(ctx, "csv", 0);
-    return 0;
+    const char *ins[] = { o->landcover, o->dem,         o->precip, o->et,    o->erosivity,
+                          o->erodibility, o->nep, o->biophysical, o->zones, o->storm_precip };
+    for (size_t i = 0; i < sizeof ins / sizeof ins[0]; i++)
+        if (ins[i]) rr_input(rec, ins[i]);
+    rr_output(rec, xml);
+    rr_output(rec, csv);
+    if (cli_record) snprintf(path, sizeof path, "%s", cli_record);
+    else snprintf(path, sizeof path, "%s_run.json", prefix);
+    return rr_write(rec, ctx, path);
 }
 
 static const cli_info info = {
     "OUTPREFIX [DATADIR] [TILE] [key=value]...",
     "MPI driver of the spatial module: run under mpirun, rank r of n computes part r of n of the\n"
-    "tiles, rank 0 merges the parts and writes OUTPREFIX.xml (GEP account input) and OUTPREFIX.csv,\n"
-    "identical byte for byte to a one-process run (--serial) with any number of ranks and threads.\n"
+    "tiles, rank 0 merges the parts and writes OUTPREFIX.xml (GEP account input), OUTPREFIX.csv and\n"
+    "OUTPREFIX_run.json (the run record); the first two are identical byte for byte to those of a\n"
+    "one-process run (--serial) with any number of ranks and threads. The directory of OUTPREFIX is\n"
+    "created if needed.\n"
     "DATADIR holds bazhong_spatial/ (the example's SYNTHETIC data set); without it, it is looked up\n"
     "as below. TILE is the tile size in pixels (default 16). key=value pairs replace inputs:\n"
     "landcover, dem, precip, et, erosivity, erodibility, nep, biophysical, zones, code_field,\n"
@@ -104,10 +117,26 @@ int main(int argc, char **argv)
             if (cli_mkdirs(dir)) return 1;
         }
     }
+    /* The record's arguments: --serial (so that a rerun from the record runs the same way),
+     * then the arguments as given (before the key=value loop below splits them). */
+    char *rargv[argc + 2];
+    int rargc = 0;
+    rargv[rargc++] = argv[0];
+    if (serial) rargv[rargc++] = "--serial";
+    for (int i = 1; i < argc; i++) rargv[rargc++] = argv[i];
+    rargv[rargc] = NULL;
+    runrecord *rec = rr_new(cli_name(), rargc, rargv);
+    rr_method(rec, "GEP accounting specification (NDRC and NBS)", "2022");
+    rr_method(rec, "RUSLE soil retention (Renard et al.)", "1997");
+    rr_method(rec, "SCS-CN flood regulation (USDA NRCS TR-55)", "1986");
     epv_ctx *ctx = NULL;
-    if (epv_ctx_new(&ctx)) return 1;
+    if (epv_ctx_new(&ctx)) {
+        rr_free(rec);
+        return 1;
+    }
     if (cli_apply(ctx, 0)) {
         epv_ctx_free(ctx);
+        rr_free(rec);
         return 1;
     }
     epv_spatial_options o;
@@ -146,6 +175,7 @@ int main(int argc, char **argv)
                           : !strcmp(k, "parent_name_field") ? &o.parent_name_field : NULL;
         if (!slot) {
             epv_ctx_free(ctx);
+            rr_free(rec);
             return cli_usage_error("unknown key '%s' (valid: landcover, dem, precip, et, erosivity, erodibility, nep, "
                                    "biophysical, zones, code_field, name_field, water_ecosystem, storm_precip, "
                                    "marsh_ecosystem, parent_field, parent_name_field, transpiration_days)", k);
@@ -156,9 +186,10 @@ int main(int argc, char **argv)
     if (serial) {
         epv_spatial_result *r = NULL;
         if (epv_spatial_run(ctx, &o, &r)) rc = fail(ctx, "run", 0);
-        else rc = write_outputs(ctx, r, prefix);
+        else rc = write_outputs(ctx, r, prefix, rec, &o);
         epv_spatial_result_free(r);
         epv_ctx_free(ctx);
+        rr_free(rec);
         return rc;
     }
 
@@ -178,6 +209,7 @@ int main(int argc, char **argv)
         free(buf);
         epv_spatial_result_free(part);
         epv_ctx_free(ctx);
+        rr_free(rec);
         MPI_Finalize();
         return 1;
     }
@@ -199,7 +231,7 @@ int main(int argc, char **argv)
         for (int i = 0; i < size && rc == 0; i++)
             if (epv_spatial_result_deserialize(ctx, all + displs[i], (size_t)lens[i], &parts[i])) rc = fail(ctx, "read part", 0);
         if (rc == 0 && epv_spatial_result_merge(ctx, parts, (size_t)size, &m)) rc = fail(ctx, "merge", 0);
-        if (rc == 0) rc = write_outputs(ctx, m, prefix);
+        if (rc == 0) rc = write_outputs(ctx, m, prefix, rec, &o);
         if (rc == 0) printf("%s: %s ranks merged into %s.xml and %s.csv\n", cli_name(), cli_group(size, 0, (char[32]){ 0 }, 32), prefix,
                           prefix);
         epv_spatial_result_free(m);
@@ -213,6 +245,7 @@ int main(int argc, char **argv)
     free(buf);
     epv_spatial_result_free(part);
     epv_ctx_free(ctx);
+    rr_free(rec);
     MPI_Finalize();
     return rc;
 }

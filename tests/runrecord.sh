@@ -14,6 +14,8 @@ fail=0
 "$b/ccer_ledger" --seed=3 "$d/pingchang.xml" "$tmp/l/ledger.db" > /dev/null || fail=1
 "$b/county_carbon" --seed=5 --csv-bom "$tmp/c" > /dev/null || fail=1
 "$b/bazhong_spatial" --threads=1 "$tmp/s" "$d" > /dev/null || fail=1
+# spatial_mpi (when built): its one-process run; identity across ranks is tests/spatial_mpi.sh's.
+if [ -x "$b/spatial_mpi" ]; then "$b/spatial_mpi" --serial "$tmp/m/run" "$d" 32 > /dev/null || fail=1; fi
 python3 - "$b" "$tmp" <<'PY' || fail=1
 import hashlib, json, os, subprocess, sys
 bindir, tmp = sys.argv[1], sys.argv[2]
@@ -21,7 +23,8 @@ def sha(p): return hashlib.sha256(open(p, "rb").read()).hexdigest()
 bad = 0
 for rec_path, outarg in ((tmp + "/a/pingchang_run.json", -1), (tmp + "/g/bazhong_gep_run.json", 0),
                          (tmp + "/l/ledger.db.run.json", None), (tmp + "/c/county_carbon_run.json", 0),
-                         (tmp + "/s/bazhong_spatial_run.json", 0)):
+                         (tmp + "/s/bazhong_spatial_run.json", 0), (tmp + "/m/run_run.json", "prefix")):
+    if not os.path.exists(rec_path) and "spatial_mpi" not in os.listdir(bindir): continue
     rec = json.load(open(rec_path, encoding="utf-8"))
     for k in ("options", "libepv_version", "methods", "parameter_tables_sha256", "inputs", "outputs", "seed", "threads"):
         if k not in rec: print("FAIL: %s: no %s" % (rec_path, k)); bad = 1
@@ -33,6 +36,8 @@ for rec_path, outarg in ((tmp + "/a/pingchang_run.json", -1), (tmp + "/g/bazhong
     new = os.path.join(tmp, "re-" + rec["program"])
     if outarg is None:   # ccer_ledger: the ledger file is the output
         args[-1] = os.path.join(new, os.path.basename(args[-1]))
+    elif outarg == "prefix":   # spatial_mpi --serial OUTPREFIX: same file names in a new directory
+        args[1] = os.path.join(new, os.path.basename(args[1]))
     else:
         args[outarg] = new
     cmd = [os.path.join(bindir, rec["program"]), "--seed=%d" % rec["seed"], "--threads=%d" % rec["threads"]] + rec["options"] + args
