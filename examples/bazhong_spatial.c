@@ -13,8 +13,12 @@
  * bazhong_spatial_gep.svg (regulating GEP per township, choropleth with legend) and
  * bazhong_spatial_gep_county.svg (the same per county).
  *
- * Usage: bazhong_spatial OUTDIR [DATADIR]   (DATADIR defaults to data/examples) */
+ * Usage: bazhong_spatial [OPTION]... OUTDIR [DATADIR]   (DATADIR holds bazhong_spatial/ and
+ * bazhong_gep_cpi.csv; without it they are looked up as cli_find_data says) */
 #include <epv.h>
+
+#include "cli.h"
+#include "runrecord.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -23,7 +27,7 @@
 
 static int fail(epv_ctx *ctx, const char *what)
 {
-    fprintf(stderr, "bazhong_spatial: %s: %s\n", what, epv_ctx_errmsg(ctx));
+    fprintf(stderr, "%s: %s: %s\n", cli_name(), what, epv_ctx_errmsg(ctx));
     return 1;
 }
 
@@ -32,28 +36,52 @@ static void join(char *buf, size_t n, const char *dir, const char *name)
     snprintf(buf, n, "%s/%s", dir, name);
 }
 
+static const cli_info info = {
+    "OUTDIR [DATADIR]",
+    "Regulating ecosystem services of Bazhong per pixel (SYNTHETIC rasters and townships over the\n"
+    "real county boundaries): water conservation, soil retention, carbon fixation, oxygen release,\n"
+    "transpiration cooling and flood regulation, summed by township and ecosystem into a GEP account\n"
+    "input, valued by the GEP module and mapped. Writes into OUTDIR (created if needed):\n"
+    "bazhong_spatial.xml, bazhong_spatial.csv, seven GeoTIFFs, bazhong_spatial_gep.svg,\n"
+    "bazhong_spatial_gep_county.svg and bazhong_spatial_run.json (the run record). DATADIR holds\n"
+    "bazhong_spatial/ and bazhong_gep_cpi.csv; without it they are looked up as below.",
+    NULL
+};
+
+/* Numbers for the terminal: grouped digits, fixed decimals. */
+static char gb[8][64];
+static int gk;
+static const char *G(double v, int dec)
+{
+    gk = (gk + 1) % 8;
+    return cli_group(v, dec, gb[gk], sizeof gb[gk]);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s OUTDIR [DATADIR]\n", argv[0]);
-        return 2;
-    }
-    const char *out = argv[1], *data = argc > 2 ? argv[2] : "data/examples";
-    char d[1024], lc[1100], dem[1100], p[1100], et[1100], r[1100], k[1100], bio[1100], zones[1100], prices[1100],
-        cpi[1100], xml[1100], csv[1100], svg[1100], storm[1100], counties[1100], svgc[1100];
-    snprintf(d, sizeof d, "%s/bazhong_spatial", data);
-    join(lc, sizeof lc, d, "landcover.tif");
-    join(dem, sizeof dem, d, "dem.tif");
-    join(p, sizeof p, d, "precip.tif");
-    join(et, sizeof et, d, "et.tif");
-    join(r, sizeof r, d, "erosivity.tif");
-    join(k, sizeof k, d, "erodibility.tif");
-    join(bio, sizeof bio, d, "biophysical.csv");
-    join(storm, sizeof storm, d, "storm_precip.tif");
-    join(zones, sizeof zones, d, "bazhong_townships.geojson");
-    join(counties, sizeof counties, d, "bazhong_counties.geojson");
-    join(prices, sizeof prices, d, "prices.xml");
-    join(cpi, sizeof cpi, data, "bazhong_gep_cpi.csv");
+    int nargs = cli_start(argc, argv, &info); /* argv[1..nargs-1]: the arguments left */
+    char **full = argv;
+    argc = nargs - 1;
+    argv++;
+    if (argc < 1 || argc > 2)
+        return cli_usage_error("expected an output directory and optionally a data directory, got %d argument(s)",
+                               argc);
+    const char *out = argv[0], *data = argc > 1 ? argv[1] : NULL;
+    char lc[4200], dem[4200], p[4200], et[4200], r[4200], k[4200], bio[4200], zones[4200], prices[4200],
+        cpi[4200], xml[4200], csv[4200], svg[4200], storm[4200], counties[4200], svgc[4200];
+    struct { const char *file; char *buf; } inputs[] = {
+        { "bazhong_spatial/landcover.tif", lc },   { "bazhong_spatial/dem.tif", dem },
+        { "bazhong_spatial/precip.tif", p },       { "bazhong_spatial/et.tif", et },
+        { "bazhong_spatial/erosivity.tif", r },    { "bazhong_spatial/erodibility.tif", k },
+        { "bazhong_spatial/biophysical.csv", bio }, { "bazhong_spatial/storm_precip.tif", storm },
+        { "bazhong_spatial/bazhong_townships.geojson", zones },
+        { "bazhong_spatial/bazhong_counties.geojson", counties },
+        { "bazhong_spatial/prices.xml", prices },  { "bazhong_gep_cpi.csv", cpi },
+    };
+    enum { NIN = sizeof inputs / sizeof inputs[0] };
+    for (size_t i = 0; i < NIN; i++)
+        if (cli_find_data(data, inputs[i].file, inputs[i].buf, 4200)) return 1;
+    if (cli_mkdirs(out)) return 1;
     join(xml, sizeof xml, out, "bazhong_spatial.xml");
     join(csv, sizeof csv, out, "bazhong_spatial.csv");
     join(svg, sizeof svg, out, "bazhong_spatial_gep.svg");
@@ -61,7 +89,18 @@ int main(int argc, char **argv)
 
     epv_ctx *ctx = NULL;
     if (epv_ctx_new(&ctx)) return 1;
-    epv_ctx_set_threads(ctx, 0); /* all cores; the result does not depend on it */
+    /* all cores by default; the result does not depend on it */
+    if (cli_apply(ctx, 0)) {
+        epv_ctx_free(ctx);
+        return 1;
+    }
+    runrecord *record = rr_new(cli_name(), nargs, full);
+    rr_method(record, "GEP accounting specification (NDRC and NBS)", "2022");
+    rr_method(record, "water conservation by water balance (P - R - ET)", "2022");
+    rr_method(record, "RUSLE soil retention (Renard et al.)", "1997");
+    rr_method(record, "LS factor (Desmet and Govers, McCool et al.)", "1996");
+    rr_method(record, "SCS-CN flood regulation (USDA NRCS TR-55)", "1986");
+    for (size_t i = 0; i < NIN; i++) rr_input(record, inputs[i].buf);
     int rc = 1;
     epv_spatial_result *res = NULL;
     epv_gep_tree *tree = NULL;
@@ -100,8 +139,10 @@ int main(int argc, char **argv)
     epv_spatial_result_column(ctx, res, EPV_SPATIAL_FLOOD_VEGETATION, &fl, &n);
     printf("Bazhong, SYNTHETIC rasters and SYNTHETIC townships over the real county boundaries, %d\n", YEAR);
     printf("Per county (sum of its townships, all ecosystems):\n");
-    printf("  %-8s %-8s %5s %10s %14s %12s %12s %14s %12s\n", "code", "county", "towns", "area km2", "water cons. m3",
-           "soil ret. t", "CO2 t", "transpir. kWh", "flood m3");
+    printf("  %-8s ", "code");
+    cli_pad(stdout, "county", 10, 0);
+    printf(" %5s %10s %16s %14s %12s %18s %14s\n", "towns", "area km2", "water cons. m3", "soil ret. t", "CO2 t",
+           "transpir. kWh", "flood m3");
     for (size_t i = 0; i < nreg; i++) {
         const char *pc = epv_spatial_result_region_parent(res, i);
         size_t i0;
@@ -124,8 +165,10 @@ int main(int argc, char **argv)
             }
         }
         cname = epv_spatial_result_region_parent_name(res, i);
-        printf("  %-8s %-8s %5d %10.1f %14.4e %12.4e %12.4e %14.4e %12.4e\n", pc, cname, towns, a / 100, w, s, c, t,
-               fv);
+        printf("  %-8s ", pc);
+        cli_pad(stdout, cname, 10, 0);
+        printf(" %5d %10s %16s %14s %12s %18s %14s\n", towns, G(a / 100, 1), G(w, 0), G(s, 0), G(c, 0), G(t, 0),
+               G(fv, 0));
     }
 
     if (epv_spatial_result_write_gep_input(ctx, res, YEAR, prices, xml)) { fail(ctx, "account input"); goto done; }
@@ -160,7 +203,7 @@ int main(int argc, char **argv)
     const char *codes[MAXR], *ccodes[16];
     double gep[MAXR], cgep[16];
     size_t ncty = 0;
-    if (nreg > MAXR) { fprintf(stderr, "bazhong_spatial: more than %d townships\n", MAXR); goto done; }
+    if (nreg > MAXR) { fprintf(stderr, "%s: more than %d townships\n", cli_name(), MAXR); goto done; }
     /* counties: the GEP module aggregates their townships (region hierarchy of the input) */
     printf("\nRegulating services valued by the GEP module (%d prices, 亿元 = 1e8 yuan)\nPer county:\n", YEAR);
     for (size_t i = 0; i < nreg; i++) {
@@ -174,7 +217,9 @@ int main(int argc, char **argv)
             fail(ctx, "county total");
             goto done;
         }
-        printf("  %-8s %-8s %10.3f\n", pc, epv_spatial_result_region_parent_name(res, i), cgep[ncty] / 1e8);
+        printf("  %-8s ", pc);
+        cli_pad(stdout, epv_spatial_result_region_parent_name(res, i), 10, 0);
+        printf(" %10s\n", G(cgep[ncty] / 1e8, 3));
         cgep[ncty++] /= 1e8;
     }
     printf("Per township (SYNTHETIC):\n");
@@ -184,7 +229,9 @@ int main(int argc, char **argv)
             fail(ctx, "total");
             goto done;
         }
-        printf("  %-10s %-36s %10.4f\n", codes[i], epv_spatial_result_region_name(res, i), gep[i] / 1e8);
+        printf("  %-10s ", codes[i]);
+        cli_pad(stdout, epv_spatial_result_region_name(res, i), 36, 0);
+        printf(" %10s\n", G(gep[i] / 1e8, 4));
         gep[i] /= 1e8;
     }
     if (epv_spatial_write_choropleth_svg(ctx, zones, NULL, "code", codes, gep, nreg,
@@ -198,8 +245,21 @@ int main(int argc, char **argv)
         goto done;
     }
     printf("\nWrote %s, %s, %s, %s and 7 GeoTIFFs in %s\n", xml, csv, svg, svgc, out);
+    rr_output(record, xml);
+    rr_output(record, csv);
+    for (size_t i = 0; i < NR; i++) rr_output(record, rp[i]);
+    rr_output(record, svg);
+    rr_output(record, svgc);
+    {
+        char rec[4200];
+        if (cli_record) snprintf(rec, sizeof rec, "%s", cli_record);
+        else join(rec, sizeof rec, out, "bazhong_spatial_run.json");
+        if (rr_write(record, ctx, rec)) goto done;
+        printf("run record: %s\n", rec);
+    }
     rc = 0;
 done:
+    rr_free(record);
     epv_gep_deflator_free(defl);
     epv_gep_input_free(in);
     epv_gep_tree_free(tree);

@@ -7,10 +7,14 @@
  * (data/examples/county_carbon_*.csv say so row by row); the forest sink is the published
  * county figure, 15.84万 t CO2 a year from 26.41万亩 of new forest (see examples/pingchang).
  *
- * Usage: county_carbon ACTIVITY.csv ECONOMY.csv GRID.csv OUTDIR
- * Uses only the public API (<epv.h>). */
+ * Usage: county_carbon [OPTION]... OUTDIR [DATADIR]
+ *        county_carbon [OPTION]... ACTIVITY.csv ECONOMY.csv GRID.csv OUTDIR
+ * Uses only the public API (<epv.h>) and the examples' shared plumbing (cli.h, runrecord.h). */
 #define _POSIX_C_SOURCE 200809L
 #include <epv.h>
+
+#include "cli.h"
+#include "runrecord.h"
 
 #include <errno.h>
 #include <math.h>
@@ -29,7 +33,7 @@
 
 static int fail(epv_ctx *ctx, const char *what, int rc)
 {
-    fprintf(stderr, "county_carbon: %s: %s (%s)\n", what, epv_ctx_errmsg(ctx), epv_strerror(rc));
+    fprintf(stderr, "%s: %s: %s (%s)\n", cli_name(), what, epv_ctx_errmsg(ctx), epv_strerror(rc));
     return 1;
 }
 
@@ -37,13 +41,51 @@ static double wan(double t) { return t / 1e4; }
 
 static const char *const sectors[] = { "energy", "indirect", "industrial_processes", "agriculture", "waste" };
 
+static const cli_info info = {
+    "OUTDIR [DATADIR]  |  ACTIVITY.csv ECONOMY.csv GRID.csv OUTDIR",
+    "County carbon balance of Pingchang (ILLUSTRATIVE activity data and GDP): emissions by sector\n"
+    "traced to their source records, intensity against the 14th five-year plan targets, peak\n"
+    "detection, LMDI decomposition and the net balance against the published forest sink with 95%\n"
+    "intervals by IPCC Approach 1 and 2. Writes into OUTDIR (created if needed):\n"
+    "county_carbon_sectors.csv, county_carbon_trace.csv, county_carbon_balance.csv, four SVG charts\n"
+    "and county_carbon_run.json (the run record). With one or two arguments the inputs are\n"
+    "county_carbon_activity.csv, county_carbon_economy.csv and county_carbon_grid.csv from DATADIR,\n"
+    "or looked up as below; with four, the three CSV files are given.",
+    NULL
+};
+
+/* Numbers for the terminal: grouped digits, fixed decimals. */
+static char gb[8][64];
+static int gk;
+static const char *G(double v, int dec)
+{
+    gk = (gk + 1) % 8;
+    return cli_group(v, dec, gb[gk], sizeof gb[gk]);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: county_carbon ACTIVITY.csv ECONOMY.csv GRID.csv OUTDIR\n");
-        return 2;
+    int nargs = cli_start(argc, argv, &info); /* argv[1..nargs-1]: the arguments left */
+    char **full = argv;
+    argc = nargs - 1;
+    argv++;
+    if (argc != 1 && argc != 2 && argc != 4)
+        return cli_usage_error("expected OUTDIR [DATADIR], or ACTIVITY.csv ECONOMY.csv GRID.csv OUTDIR; got %d "
+                               "argument(s)", argc);
+    const char *outdir = argc == 4 ? argv[3] : argv[0];
+    static const char *const csvname[3] = { "county_carbon_activity.csv", "county_carbon_economy.csv",
+                                            "county_carbon_grid.csv" };
+    char in[3][4200];
+    for (int k = 0; k < 3; k++) {
+        if (argc == 4) {
+            snprintf(in[k], sizeof in[k], "%s", argv[k]);
+            FILE *t = fopen(in[k], "rb");
+            if (!t) return cli_error("%s: %s", in[k], strerror(errno));
+            fclose(t);
+        } else if (cli_find_data(argc == 2 ? argv[1] : NULL, csvname[k], in[k], sizeof in[k])) {
+            return 1;
+        }
     }
-    const char *outdir = argv[4];
     epv_ctx *ctx;
     epv_inventory_factors *f = NULL;
     epv_inventory *inv = NULL;
@@ -51,18 +93,22 @@ int main(int argc, char **argv)
     int rc;
     if (epv_ctx_new(&ctx)) return 1;
     epv_ctx_set_seed(ctx, 20251231);
+    if (cli_apply(ctx, 1) || cli_mkdirs(outdir)) return 1;
+    runrecord *record = rr_new(cli_name(), nargs, full);
+    rr_method(record, "IPCC 2006 Guidelines for National GHG Inventories (Vol. 2, 4, 5)", "2006");
+    rr_method(record, "provincial GHG inventory guideline (NDRC)", "2011");
+    rr_method(record, "GWP100 IPCC AR5", "AR5");
+    rr_method(record, "LMDI decomposition (Ang)", "2005");
+    rr_method(record, "IPCC 2006 Vol. 1 ch. 3 uncertainty, Approach 1 and 2", "2006");
+    for (int k = 0; k < 3; k++) rr_input(record, in[k]);
     if ((rc = epv_inventory_factors_load_default(ctx, &f))) return fail(ctx, "factor tables", rc);
-    if ((rc = epv_inventory_factors_load_grid_csv(ctx, f, argv[3]))) return fail(ctx, "grid factors", rc);
+    if ((rc = epv_inventory_factors_load_grid_csv(ctx, f, in[2]))) return fail(ctx, "grid factors", rc);
     if ((rc = epv_inventory_new(ctx, f, "平昌县 Pingchang (illustrative data)", &inv))) return fail(ctx, "inventory", rc);
-    if ((rc = epv_inventory_load_csv(ctx, inv, argv[1]))) return fail(ctx, "activity data", rc);
-    if ((rc = epv_inventory_load_economy_csv(ctx, inv, argv[2]))) return fail(ctx, "economy", rc);
+    if ((rc = epv_inventory_load_csv(ctx, inv, in[0]))) return fail(ctx, "activity data", rc);
+    if ((rc = epv_inventory_load_economy_csv(ctx, inv, in[1]))) return fail(ctx, "economy", rc);
     epv_inventory_options opt = EPV_INVENTORY_OPTIONS_INIT;
     opt.gwp = EPV_INVENTORY_GWP_AR5;
     if ((rc = epv_inventory_compute(ctx, inv, &opt, &r))) return fail(ctx, "compute", rc);
-    if (mkdir(outdir, 0777) && errno != EEXIST) {
-        perror(outdir);
-        return 1;
-    }
 
     printf("County carbon balance, 平昌县 Pingchang: ILLUSTRATIVE activity data and GDP (not the county's\n"
            "statistics); factors from libepv's tables (IPCC 2006, provincial guideline), GWP100 IPCC AR5.\n"
@@ -100,8 +146,8 @@ int main(int argc, char **argv)
         epv_inventory_total t = EPV_INVENTORY_TOTAL_INIT;
         q.year = 2025;
         epv_inventory_result_total(ctx, r2, &q, &t);
-        printf("  2025 total with GWP AR%d: %.2f万 t CO2e (CH4 %.0f t, N2O %.0f t)\n", t.gwp, wan(t.t_co2e), t.t_ch4,
-               t.t_n2o);
+        printf("  2025 total with GWP AR%d: %s万 t CO2e (CH4 %s t, N2O %s t)\n", t.gwp, G(wan(t.t_co2e), 2), G(t.t_ch4, 0),
+               G(t.t_n2o, 0));
         epv_inventory_result_free(r2);
     }
 
@@ -117,8 +163,8 @@ int main(int argc, char **argv)
     size_t nb;
     if ((rc = epv_inventory_result_breakdown(ctx, r, &q, EPV_INVENTORY_LEVEL_SUBSECTOR, names, vals, 16, &nb)))
         return fail(ctx, "breakdown", rc);
-    printf("  total %.1f t CO2e = ", tot.t_co2e);
-    for (size_t k = 0; k < nb; k++) printf("%s%s %.1f", k ? " + " : "", names[k], vals[k]);
+    printf("  total %s t CO2e = ", G(tot.t_co2e, 1));
+    for (size_t k = 0; k < nb; k++) printf("%s%s %s", k ? " + " : "", names[k], G(vals[k], 1));
     printf("\n");
     size_t idx[64], nidx;
     if ((rc = epv_inventory_result_trace(ctx, r, &q, idx, 64, &nidx))) return fail(ctx, "trace", rc);
@@ -127,8 +173,8 @@ int main(int argc, char **argv)
         epv_inventory_line l = EPV_INVENTORY_LINE_INIT;
         epv_inventory_result_line(ctx, r, idx[k], &l);
         sum += l.t_co2e;
-        printf("  record %-8s %-22s %10.0f %-5s x %.6g t %s/unit = %9.1f t CO2e  [document: %s; %s%s]\n", l.id, l.code,
-               l.amount, l.unit, l.factor, l.gas == 2 ? "CH4" : l.gas == 3 ? "N2O" : "CO2", l.t_co2e, l.document,
+        printf("  record %-8s %-22s %10s %-5s x %.6f t %s/unit = %9s t CO2e  [document: %s; %s%s]\n", l.id, l.code,
+               G(l.amount, 0), l.unit, l.factor, l.gas == 2 ? "CH4" : l.gas == 3 ? "N2O" : "CO2", G(l.t_co2e, 1), l.document,
                l.origin, l.provisional ? "; factor provisional" : "");
     }
     printf("  %zu records sum to %.6f t CO2e; the total is %.6f (%s)\n", nidx, sum, tot.t_co2e,
@@ -143,13 +189,13 @@ int main(int argc, char **argv)
     for (int k = 0; k < 2; k++) {
         epv_inventory_progress p = EPV_INVENTORY_PROGRESS_INIT;
         if ((rc = epv_inventory_result_progress(ctx, r, &tg[k], &p))) return fail(ctx, "progress", rc);
-        printf("  %s: 2020 %.4f -> %d %.4f (%+.1f%%), target %.4f (-%g%%): %s; achieved %.2f%%/yr",
+        printf("  %s: 2020 %.4f -> %d %.4f (%+.1f%%), target %.4f (-%.0f%%): %s; achieved %.2f%%/yr",
                tname[k], p.base_intensity, p.latest_year, p.latest_intensity, p.change_pct, p.target_intensity,
                tg[k].reduction_pct, p.met ? "MET" : "not met", p.achieved_rate_pct);
         if (p.latest_year < tg[k].target_year)
             printf(", required %.2f%%/yr to %d\n", p.required_rate_pct, tg[k].target_year);
         else
-            printf(" (-%g%% over five years needs %.2f%%/yr)\n", tg[k].reduction_pct,
+            printf(" (-%.0f%% over five years needs %.2f%%/yr)\n", tg[k].reduction_pct,
                    (pow(1 - tg[k].reduction_pct / 100, 1.0 / (tg[k].target_year - tg[k].base_year)) - 1) * 100);
 
     }
@@ -184,7 +230,7 @@ int main(int argc, char **argv)
     sink.tco2e = sv;
     sink.n = ny;
     sink.u_pct = SINK_U_PCT;
-    printf("\nNet balance = emissions - forest sink (15.84万 t CO2/yr, published; U %g%% illustrative)\n"
+    printf("\nNet balance = emissions - forest sink (15.84万 t CO2/yr, published; U %.0f%% illustrative)\n"
            "  year  emissions    sink      net   Approach 1 (IPCC Eq. 3.1/3.2)   Approach 2 (Monte Carlo, %d draws)\n",
            SINK_U_PCT, MC_DRAWS);
     for (size_t y = 0; y < ny && y < 16; y++) {
@@ -231,10 +277,20 @@ int main(int argc, char **argv)
         return fail(ctx, "writing outputs", rc);
     printf("\nWrote county_carbon_sectors.csv, county_carbon_trace.csv, county_carbon_balance.csv and four SVG charts "
            "to %s\n", outdir);
+    static const char *const outs[] = { "county_carbon_sectors.csv", "county_carbon_trace.csv",
+                                        "county_carbon_balance.csv", "county_carbon_sectors.svg",
+                                        "county_carbon_co2_target.svg", "county_carbon_energy_target.svg",
+                                        "county_carbon_balance.svg" };
+    for (size_t k = 0; k < sizeof outs / sizeof outs[0]; k++) rr_output(record, OUT(outs[k]));
+    if (cli_record) snprintf(path, sizeof path, "%s", cli_record);
+    else OUT("county_carbon_run.json");
+    int status = rr_write(record, ctx, path);
+    if (!status) printf("run record: %s\n", path);
+    rr_free(record);
     (void)a1;
     epv_inventory_result_free(r);
     epv_inventory_free(inv);
     epv_inventory_factors_free(f);
     epv_ctx_free(ctx);
-    return 0;
+    return status;
 }

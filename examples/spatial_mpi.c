@@ -6,9 +6,10 @@
  * are identical, bit for bit, to those of `spatial_mpi --serial` (epv_spatial_run) with any
  * number of ranks and threads.
  *
- * Usage: mpirun -n N spatial_mpi OUTPREFIX DATADIR [TILE] [key=value ...]
- *        spatial_mpi --serial OUTPREFIX DATADIR [TILE] [key=value ...]   (one process, no MPI)
- * DATADIR holds bazhong_spatial/ (the example's data set); key=value pairs replace its inputs:
+ * Usage: mpirun -n N spatial_mpi [OPTION]... OUTPREFIX [DATADIR] [TILE] [key=value ...]
+ *        spatial_mpi --serial [OPTION]... OUTPREFIX [DATADIR] [TILE] [key=value ...]   (one process, no MPI)
+ * DATADIR holds bazhong_spatial/ (the example's data set; without it, looked up as
+ * cli_find_data says); key=value pairs replace its inputs:
  * landcover, dem, precip, et, erosivity, erodibility, nep, biophysical, zones, code_field,
  * name_field, water_ecosystem, storm_precip, marsh_ecosystem, parent_field, parent_name_field
  * (paths or names; "-" removes an input) and transpiration_days (a number), so the same driver runs
@@ -16,43 +17,128 @@
 #include <mpi.h>
 
 #include <epv.h>
+
+#include "cli.h"
+#include "runrecord.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static int fail(epv_ctx *ctx, const char *what, int rank)
 {
-    fprintf(stderr, "spatial_mpi (rank %d): %s: %s\n", rank, what, epv_ctx_errmsg(ctx));
+    fprintf(stderr, "%s (rank %d): %s: %s\n", cli_name(), rank, what, epv_ctx_errmsg(ctx));
     return 1;
 }
 
-static int write_outputs(epv_ctx *ctx, const epv_spatial_result *r, const char *prefix)
+/* Writes OUTPREFIX.xml and .csv, then the run record (rank 0 or --serial only). */
+static int write_outputs(epv_ctx *ctx, const epv_spatial_result *r, const char *prefix, runrecord *rec,
+                         const epv_spatial_options *o)
 {
-    char xml[1100], csv[1100];
+    char xml[4200], csv[4200], path[4200];
     snprintf(xml, sizeof xml, "%s.xml", prefix);
     snprintf(csv, sizeof csv, "%s.csv", prefix);
     if (epv_spatial_result_write_gep_input(ctx, r, 2021, NULL, xml)) return fail(ctx, "xml", 0);
     if (epv_spatial_result_write_csv(ctx, r, csv)) return fail(ctx, "csv", 0);
-    return 0;
+    const char *ins[] = { o->landcover, o->dem,         o->precip, o->et,    o->erosivity,
+                          o->erodibility, o->nep, o->biophysical, o->zones, o->storm_precip };
+    for (size_t i = 0; i < sizeof ins / sizeof ins[0]; i++)
+        if (ins[i]) rr_input(rec, ins[i]);
+    rr_output(rec, xml);
+    rr_output(rec, csv);
+    if (cli_record) snprintf(path, sizeof path, "%s", cli_record);
+    else snprintf(path, sizeof path, "%s_run.json", prefix);
+    return rr_write(rec, ctx, path);
+}
+
+static const cli_info info = {
+    "OUTPREFIX [DATADIR] [TILE] [key=value]...",
+    "MPI driver of the spatial module: run under mpirun, rank r of n computes part r of n of the\n"
+    "tiles, rank 0 merges the parts and writes OUTPREFIX.xml (GEP account input), OUTPREFIX.csv and\n"
+    "OUTPREFIX_run.json (the run record); the first two are identical byte for byte to those of a\n"
+    "one-process run (--serial) with any number of ranks and threads. The directory of OUTPREFIX is\n"
+    "created if needed.\n"
+    "DATADIR holds bazhong_spatial/ (the example's SYNTHETIC data set); without it, it is looked up\n"
+    "as below. TILE is the tile size in pixels (default 16). key=value pairs replace inputs:\n"
+    "landcover, dem, precip, et, erosivity, erodibility, nep, biophysical, zones, code_field,\n"
+    "name_field, water_ecosystem, storm_precip, marsh_ecosystem, parent_field, parent_name_field\n"
+    "(paths or names; \"-\" removes an input) and transpiration_days (a number).",
+    "  --serial       run in this one process, without MPI\n"
+};
+
+static int all_digits(const char *s)
+{
+    if (!*s) return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9') return 0;
+    return 1;
 }
 
 int main(int argc, char **argv)
 {
-    int serial = argc > 1 && !strcmp(argv[1], "--serial");
-    int a = serial ? 2 : 1;
-    if (argc < a + 2) {
-        fprintf(stderr, "usage: %s [--serial] OUTPREFIX DATADIR [TILE]\n", argv[0]);
-        return 2;
+    /* --serial is this program's own option: take it out before the common ones are read. */
+    int serial = 0, w = 1;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--")) {
+            while (i < argc) argv[w++] = argv[i++];
+            break;
+        }
+        if (!strcmp(argv[i], "--serial")) serial = 1;
+        else argv[w++] = argv[i];
     }
-    const char *prefix = argv[a], *data = argv[a + 1];
-    int tile = argc > a + 2 && !strchr(argv[a + 2], '=') ? atoi(argv[a + 2]) : 16;
-    char f[8][1100];
-    const char *names[8] = { "landcover.tif", "dem.tif", "precip.tif", "et.tif", "erosivity.tif", "erodibility.tif",
-                             "biophysical.csv", "bazhong_counties.geojson" };
-    for (int i = 0; i < 8; i++) snprintf(f[i], sizeof f[i], "%s/bazhong_spatial/%s", data, names[i]);
+    argc = w;
+    argv[argc] = NULL;
+    argc = cli_start(argc, argv, &info);
+    if (argc < 2) return cli_usage_error("expected an output prefix, got no argument");
+    const char *prefix = argv[1], *datadir = NULL;
+    int a = 2;
+    if (a < argc && !strchr(argv[a], '=') && !all_digits(argv[a])) datadir = argv[a++];
+    int tile = 16;
+    if (a < argc && !strchr(argv[a], '=')) {
+        if (!all_digits(argv[a]) || atoi(argv[a]) < 1 || atoi(argv[a]) > 65536)
+            return cli_usage_error("TILE: '%s' is not a tile size from 1 to 65536 pixels", argv[a]);
+        tile = atoi(argv[a++]);
+    }
+    for (int i = a; i < argc; i++)
+        if (!strchr(argv[i], '=')) return cli_usage_error("unexpected argument '%s' (expected key=value)", argv[i]);
+    char f[8][4200];
+    const char *names[8] = { "bazhong_spatial/landcover.tif", "bazhong_spatial/dem.tif", "bazhong_spatial/precip.tif",
+                             "bazhong_spatial/et.tif", "bazhong_spatial/erosivity.tif",
+                             "bazhong_spatial/erodibility.tif", "bazhong_spatial/biophysical.csv",
+                             "bazhong_spatial/bazhong_counties.geojson" };
+    for (int i = 0; i < 8; i++)
+        if (cli_find_data(datadir, names[i], f[i], sizeof f[i])) return 1;
+    {
+        char dir[4200];
+        snprintf(dir, sizeof dir, "%s", prefix);
+        char *slash = strrchr(dir, '/');
+        if (slash && slash != dir) {
+            *slash = 0;
+            if (cli_mkdirs(dir)) return 1;
+        }
+    }
+    /* The record's arguments: --serial (so that a rerun from the record runs the same way),
+     * then the arguments as given (before the key=value loop below splits them). */
+    char *rargv[argc + 2];
+    int rargc = 0;
+    rargv[rargc++] = argv[0];
+    if (serial) rargv[rargc++] = "--serial";
+    for (int i = 1; i < argc; i++) rargv[rargc++] = argv[i];
+    rargv[rargc] = NULL;
+    runrecord *rec = rr_new(cli_name(), rargc, rargv);
+    rr_method(rec, "GEP accounting specification (NDRC and NBS)", "2022");
+    rr_method(rec, "RUSLE soil retention (Renard et al.)", "1997");
+    rr_method(rec, "SCS-CN flood regulation (USDA NRCS TR-55)", "1986");
     epv_ctx *ctx = NULL;
-    if (epv_ctx_new(&ctx)) return 1;
-    epv_ctx_set_threads(ctx, 0);
+    if (epv_ctx_new(&ctx)) {
+        rr_free(rec);
+        return 1;
+    }
+    if (cli_apply(ctx, 0)) {
+        epv_ctx_free(ctx);
+        rr_free(rec);
+        return 1;
+    }
     epv_spatial_options o;
     epv_spatial_options_init(ctx, &o, EPV_SPATIAL_OPTIONS_VERSION);
     o.landcover = f[0];
@@ -67,7 +153,7 @@ int main(int argc, char **argv)
     o.water_ecosystem = "wetland"; /* its ET is water-surface evaporation (climate regulation) */
     o.slope_length_m = 50;
     o.tile_rows = o.tile_cols = tile;
-    for (int i = a + 2; i < argc; i++) {
+    for (int i = a; i < argc; i++) {
         char *eq = strchr(argv[i], '=');
         if (!eq) continue;
         *eq = 0;
@@ -88,9 +174,11 @@ int main(int argc, char **argv)
                           : !strcmp(k, "parent_field") ? &o.parent_field
                           : !strcmp(k, "parent_name_field") ? &o.parent_name_field : NULL;
         if (!slot) {
-            fprintf(stderr, "spatial_mpi: unknown key '%s'\n", k);
             epv_ctx_free(ctx);
-            return 2;
+            rr_free(rec);
+            return cli_usage_error("unknown key '%s' (valid: landcover, dem, precip, et, erosivity, erodibility, nep, "
+                                   "biophysical, zones, code_field, name_field, water_ecosystem, storm_precip, "
+                                   "marsh_ecosystem, parent_field, parent_name_field, transpiration_days)", k);
         }
         *slot = v;
     }
@@ -98,9 +186,10 @@ int main(int argc, char **argv)
     if (serial) {
         epv_spatial_result *r = NULL;
         if (epv_spatial_run(ctx, &o, &r)) rc = fail(ctx, "run", 0);
-        else rc = write_outputs(ctx, r, prefix);
+        else rc = write_outputs(ctx, r, prefix, rec, &o);
         epv_spatial_result_free(r);
         epv_ctx_free(ctx);
+        rr_free(rec);
         return rc;
     }
 
@@ -120,6 +209,7 @@ int main(int argc, char **argv)
         free(buf);
         epv_spatial_result_free(part);
         epv_ctx_free(ctx);
+        rr_free(rec);
         MPI_Finalize();
         return 1;
     }
@@ -141,8 +231,9 @@ int main(int argc, char **argv)
         for (int i = 0; i < size && rc == 0; i++)
             if (epv_spatial_result_deserialize(ctx, all + displs[i], (size_t)lens[i], &parts[i])) rc = fail(ctx, "read part", 0);
         if (rc == 0 && epv_spatial_result_merge(ctx, parts, (size_t)size, &m)) rc = fail(ctx, "merge", 0);
-        if (rc == 0) rc = write_outputs(ctx, m, prefix);
-        if (rc == 0) printf("spatial_mpi: %d ranks merged into %s.xml and %s.csv\n", size, prefix, prefix);
+        if (rc == 0) rc = write_outputs(ctx, m, prefix, rec, &o);
+        if (rc == 0) printf("%s: %s ranks merged into %s.xml and %s.csv\n", cli_name(), cli_group(size, 0, (char[32]){ 0 }, 32), prefix,
+                          prefix);
         epv_spatial_result_free(m);
         for (int i = 0; i < size; i++) epv_spatial_result_free(parts[i]);
         free(parts);
@@ -154,6 +245,7 @@ int main(int argc, char **argv)
     free(buf);
     epv_spatial_result_free(part);
     epv_ctx_free(ctx);
+    rr_free(rec);
     MPI_Finalize();
     return rc;
 }

@@ -11,7 +11,9 @@ b=$top_builddir/examples; d=$top_srcdir/data/examples
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
-for p in pingchang bazhong_gep ccer_ledger; do
+progs="pingchang bazhong_gep ccer_ledger county_carbon bazhong_spatial"
+[ -x "$b/spatial_mpi" ] && progs="$progs spatial_mpi"
+for p in $progs; do
   "$b/$p" --help > "$tmp/out" 2> "$tmp/err" || bad "$p --help exit $?"
   [ -s "$tmp/err" ] && bad "$p --help wrote to stderr"
   head -1 "$tmp/out" | grep -q "^usage: $p \[OPTION\]" || bad "$p --help: $(head -1 "$tmp/out")"
@@ -74,6 +76,64 @@ reg = [l for l in lines if l[:1] in "巴平通" and " 202" in l]
 regcols = {width(l[:l.index(" 202")]) for l in reg}
 if len(rows) < 5 or len(ends) != 1: print("FAIL: indicator table misaligned", ends); sys.exit(1)
 if len(reg) < 4 or len(regcols) != 1: print("FAIL: region table misaligned", regcols); sys.exit(1)
+PY
+# county_carbon, bazhong_spatial, spatial_mpi: a wrong number of arguments is a usage error
+# naming the program; a file of the wrong kind or a data directory without the data is an
+# error naming the file; run from another directory, they find their data and create nested
+# output directories; their tables have grouped digits and line up after Chinese names.
+for p in county_carbon bazhong_spatial spatial_mpi; do
+  [ -x "$b/$p" ] || continue
+  "$b/$p" > /dev/null 2> "$tmp/err"; rc=$?
+  [ $rc -eq 2 ] || bad "$p without arguments: exit $rc (expected 2)"
+  head -1 "$tmp/err" | grep -q "^$p: expected " || bad "$p usage error: $(cat "$tmp/err")"
+  grep -q -e '\.libs' -e 'lt-' "$tmp/err" && bad "$p usage error shows a libtool path"
+done
+"$b/county_carbon" a b "$tmp/o5" > /dev/null 2> "$tmp/err"; rc=$?
+[ $rc -eq 2 ] || bad "county_carbon with three arguments: exit $rc"
+"$b/county_carbon" "$d/bazhong_gep.xml" "$d/county_carbon_economy.csv" "$d/county_carbon_grid.csv" "$tmp/o6" \
+  > /dev/null 2> "$tmp/err"; rc=$?
+[ $rc -eq 1 ] || bad "county_carbon with an XML file as activity data: exit $rc (expected 1)"
+grep -q "^county_carbon: activity data: .*bazhong_gep.xml" "$tmp/err" || bad "county_carbon wrong file: $(cat "$tmp/err")"
+[ -e "$tmp/o6/county_carbon_sectors.csv" ] && bad "county_carbon wrote outputs from a wrong input"
+"$b/county_carbon" "$tmp/none.csv" "$d/county_carbon_economy.csv" "$d/county_carbon_grid.csv" "$tmp/o7" 2> "$tmp/err"
+grep -q "none.csv: No such file or directory" "$tmp/err" || bad "county_carbon missing file: $(cat "$tmp/err")"
+"$b/bazhong_spatial" "$tmp/o8" "$tmp/empty" > /dev/null 2> "$tmp/err" && bad "bazhong_spatial: empty DATADIR accepted"
+grep -q "cannot find the example data file bazhong_spatial/landcover.tif; looked in:" "$tmp/err" ||
+  bad "bazhong_spatial data message: $(cat "$tmp/err")"
+mkdir -p "$tmp/dd2/bazhong_spatial"
+cp "$d"/bazhong_spatial/* "$tmp/dd2/bazhong_spatial/"; cp "$d/bazhong_gep_cpi.csv" "$tmp/dd2/"
+cp "$d/bazhong_gep.xml" "$tmp/dd2/bazhong_spatial/biophysical.csv"
+"$b/bazhong_spatial" "$tmp/o9" "$tmp/dd2" > /dev/null 2> "$tmp/err" && bad "bazhong_spatial: XML as biophysical table accepted"
+grep -q "dd2/bazhong_spatial/biophysical.csv" "$tmp/err" || bad "bazhong_spatial wrong file: $(cat "$tmp/err")"
+(cd "$tmp" && "$b/county_carbon" cc/a/b > cc.txt 2> cc.err) || bad "county_carbon from $tmp: $(cat "$tmp/cc.err")"
+[ -s "$tmp/cc/a/b/county_carbon_balance.csv" ] || bad "county_carbon did not write into a new nested directory"
+(cd "$tmp" && "$b/bazhong_spatial" bs/a/b > bs.txt 2> bs.err) || bad "bazhong_spatial from $tmp: $(cat "$tmp/bs.err")"
+[ -s "$tmp/bs/a/b/bazhong_spatial.xml" ] || bad "bazhong_spatial did not write into a new nested directory"
+if [ -x "$b/spatial_mpi" ]; then
+  (cd "$tmp" && "$b/spatial_mpi" --serial mp/a/run > mp.txt 2> mp.err) || bad "spatial_mpi from $tmp: $(cat "$tmp/mp.err")"
+  [ -s "$tmp/mp/a/run.xml" ] || bad "spatial_mpi did not write into a new nested directory"
+  "$b/spatial_mpi" --serial "$tmp/mp/x" 16 colour=red > /dev/null 2> "$tmp/err"; rc=$?
+  [ $rc -eq 2 ] && grep -q "unknown key 'colour' (valid: landcover" "$tmp/err" || bad "spatial_mpi unknown key: $rc $(cat "$tmp/err")"
+  "$b/spatial_mpi" --serial "$tmp/mp/y" 0 > /dev/null 2> "$tmp/err"; rc=$?
+  [ $rc -eq 2 ] && grep -q "TILE: '0' is not a tile size" "$tmp/err" || bad "spatial_mpi TILE 0: $rc $(cat "$tmp/err")"
+  "$b/spatial_mpi" --serial "$tmp/mp/z" "$tmp/dd2" > /dev/null 2> "$tmp/err" && bad "spatial_mpi: XML as biophysical table accepted"
+  grep -q "^spatial_mpi (rank 0): run: .*biophysical.csv" "$tmp/err" || bad "spatial_mpi wrong file: $(cat "$tmp/err")"
+fi
+for t in cc bs; do
+  grep -q 'e+[0-9]' "$tmp/$t.txt" && bad "exponent in $t output: $(grep 'e+[0-9]' "$tmp/$t.txt" | head -1)"
+done
+grep -q 'CH4 [0-9]\{1,3\},[0-9]\{3\} t' "$tmp/cc.txt" || bad "county_carbon: CH4 tonnes not grouped"
+grep -q ' 38,634,051,735 ' "$tmp/bs.txt" || bad "bazhong_spatial: transpiration kWh not grouped"
+python3 - "$tmp/bs.txt" <<'PY' || fail=1
+import sys, unicodedata
+def width(s): return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+county = [l for l in lines if l.startswith("  5119") and len(l.split()) == 9]
+town = [l for l in lines if " synthetic township " in l]
+gep = [l for l in lines if l.startswith("  5119") and len(l.split()) == 3]
+for name, rows in (("county table", county), ("township GEP", town), ("county GEP", gep)):
+    ends = {width(l) for l in rows}
+    if len(rows) < 5 or len(ends) != 1: print("FAIL: bazhong_spatial %s misaligned" % name, ends, len(rows)); sys.exit(1)
 PY
 [ $fail -eq 0 ] && echo "examples_cli: ok"
 exit $fail

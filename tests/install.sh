@@ -24,6 +24,17 @@ done
 ls "$root"/lib*/libepv.so* >/dev/null
 # The installed example programs run and answer --version.
 LD_LIBRARY_PATH=$(dirname "$(ls "$root"/lib*/libepv.so | head -1)") "$root/bin/pingchang" --version | grep -q '^pingchang (libepv) '
+# county_carbon and bazhong_spatial, their man pages and example data installed; run on the
+# installed data alone, from another directory.
+for f in bin/county_carbon bin/bazhong_spatial share/man/man1/county_carbon.1 share/man/man1/bazhong_spatial.1 \
+         share/libepv/examples/county_carbon_activity.csv share/libepv/examples/bazhong_spatial/landcover.tif \
+         share/libepv/examples/bazhong_spatial/bazhong_townships.geojson; do
+  [ -f "$root/$f" ] || { echo "install: $f not installed"; exit 1; }
+done
+for p in county_carbon bazhong_spatial; do
+  (cd "$dest" && LD_LIBRARY_PATH=$(dirname "$(ls "$root"/lib*/libepv.so | head -1)") \
+    "$root/bin/$p" "$dest/run-$p" "$root/share/libepv/examples" > /dev/null) || { echo "install: $p on the installed data failed"; exit 1; }
+done
 cat > "$dest/prog.c" <<'PROG'
 #include <epv.h>
 #include <stdio.h>

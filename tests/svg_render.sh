@@ -12,6 +12,19 @@ fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 "$b/pingchang" "$d/pingchang.xml" "$d/pingchang_management.xml" "$tmp/out" > "$tmp/stdout" || bad "pingchang failed"
 "$b/bazhong_gep" "$tmp/out" > /dev/null || bad "bazhong_gep failed"
+"$b/county_carbon" "$tmp/out2" > /dev/null || bad "county_carbon failed"
+"$b/bazhong_spatial" "$tmp/out2" > /dev/null || bad "bazhong_spatial failed"
+# county_carbon's and bazhong_spatial's charts (written by the inventory and spatial modules):
+# rendered without a complaint, with a CJK font ahead of the generic family.
+n2=0
+for f in "$tmp"/out2/*.svg; do
+  n2=$((n2 + 1))
+  rsvg-convert -o "$tmp/x.png" "$f" 2> "$tmp/err" || bad "$(basename "$f"): rsvg-convert failed"
+  [ -s "$tmp/err" ] && bad "$(basename "$f"): renderer said: $(cat "$tmp/err")"
+  [ -s "$tmp/x.png" ] || bad "$(basename "$f"): no image"
+  grep -q "font-family=\"[^\"]*Noto Sans CJK SC[^\"]*sans-serif\"" "$f" || bad "$(basename "$f"): no CJK font fallback"
+done
+[ $n2 -eq 6 ] || bad "county_carbon and bazhong_spatial: expected 6 SVG files, found $n2"
 n=0
 for f in "$tmp"/out/*.svg; do
   n=$((n + 1))
@@ -48,5 +61,5 @@ done
 g=$tmp/out/bazhong_gep_pingchang_2020.svg
 grep -q 'font-size="15">GEP 平昌县 2020' "$g" || bad "GEP chart title does not name the region"
 [ "$(grep -c '<rect x="[0-9.]*" y="[0-9.]*" width="12" height="12"' "$g")" -eq 3 ] || bad "GEP legend: expected 3 swatches"
-[ $fail -eq 0 ] && echo "svg_render: $n charts rendered"
+[ $fail -eq 0 ] && echo "svg_render: $((n + n2)) charts rendered"
 exit $fail
