@@ -10,8 +10,9 @@
 
 #include "inventory_int.h"
 #include "textout_int.h"
+#include "chart_int.h"
 
-#define FONTS "'Noto Sans CJK SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', 'Microsoft YaHei', 'PingFang SC', sans-serif"
+#define FONTS EPV__CHART_FONTS /* the one font list of every chart */
 
 static const char *sector_zh(const char *s)
 {

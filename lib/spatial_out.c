@@ -14,6 +14,7 @@
 #include "epv/xml.h"
 #include "spatial_int.h"
 #include "textout_int.h"
+#include "chart_int.h"
 
 void epv__sp_gdal_init(void);
 
@@ -703,8 +704,8 @@ EPV_API int epv_spatial_write_choropleth_svg(epv_ctx *ctx, const char *zones, co
     }
     FILE *f = o.f;
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-               "height=\"%.0f\" viewBox=\"-10 -40 %.0f %.0f\" font-family=\"Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif\">\n",
-            wpx + 230, hpx + 60, wpx + 230, hpx + 60);
+               "height=\"%.0f\" viewBox=\"-10 -40 %.0f %.0f\" font-family=\"%s\">\n",
+            wpx + 230, hpx + 60, wpx + 230, hpx + 60, EPV__CHART_FONTS);
     fprintf(f, "<text x=\"0\" y=\"-15\" font-size=\"16\">");
     epv__out_xml_text(f, title ? title : "");
     fprintf(f, "</text>\n<g stroke=\"#333\" stroke-width=\"0.8\" fill-rule=\"evenodd\">\n");
