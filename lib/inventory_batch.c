@@ -175,15 +175,19 @@ EPV_API int epv_inventory_batch_trace(epv_ctx *ctx, const epv_inventory_batch *b
     if (rc) return rc;
     if (u >= b->nunits || y >= b->nyears)
         return epv__error(ctx, EPV_ERANGE, "epv_inventory_batch_trace: unit %zu or year index %zu out of range", u, y);
+    /* One pass: fill while there is room, keep counting past it. The sector of a source is
+     * compared by pointer first (callers pass the same strings), by content otherwise. */
     const double *a = activity + (u * b->nyears + y) * b->nsources;
+    const char *const *ss = b->sectors;
     size_t k = 0;
-    for (size_t s = 0; s < b->nsources; s++)
-        k += a[s] != 0 && (!sector || (b->sectors[s] && !strcmp(sector, b->sectors[s])));
+    for (size_t s = 0; s < b->nsources; s++) {
+        if (a[s] == 0) continue;
+        if (sector && ss[s] != sector && (!ss[s] || ss[s][0] != sector[0] || strcmp(ss[s], sector))) continue;
+        if (k < cap && idx) idx[k] = s;
+        k++;
+    }
     *n = k;
     if (cap < k) return epv__error(ctx, EPV_ERANGE, "epv_inventory_batch_trace: buffer holds %zu, %zu needed", cap, k);
     if (k) EPV__NEED(ctx, idx, "idx");
-    k = 0;
-    for (size_t s = 0; s < b->nsources; s++)
-        if (a[s] != 0 && (!sector || (b->sectors[s] && !strcmp(sector, b->sectors[s])))) idx[k++] = s;
     return EPV_OK;
 }
