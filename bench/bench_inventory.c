@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <math.h>
+#include <unistd.h>
 
 #define YEARS 20
 #define SOURCES 50
@@ -199,6 +201,8 @@ int main(int argc, char **argv)
     double *inten = malloc(sizeof(double) * (size_t)nc * YEARS);
     double t_batch = 1e30, t_compute = 1e30, btot = 0, bint = 0;
     size_t btrace = 0;
+    long long *trall = malloc(sizeof(long long) * (size_t)nc * SOURCES);
+    if (!tot || !sec || !inten || !trall) return 1;
     for (int rep = 0; rep < 3; rep++) {
         double t0 = now();
         if (epv_inventory_batch_compute(ctx, f, &b, allact, allgdp, tot, sec, inten)) {
@@ -210,6 +214,7 @@ int main(int argc, char **argv)
         size_t idx[SOURCES], n, tr = 0;
         for (long c = 0; c < nc; c++) {
             epv_inventory_batch_trace(ctx, &b, allact, (size_t)c, YEARS - 1, "indirect", idx, SOURCES, &n);
+            for (size_t i = 0; i < n; i++) trall[tr + i] = (long long)c * SOURCES + (long long)idx[i];
             tr += n;
         }
         double t = now() - t0;
@@ -225,14 +230,15 @@ int main(int argc, char **argv)
     printf("libepv batch     : %8.3f s  %12.0f records/s  last-year total %.6e t CO2e, trace %zu records, "
            "sum of intensities %.6e  (epv_inventory_batch_compute, best of 3; compute alone %.3f s)\n", t_batch,
            items / t_batch, btot, btrace, bint, t_compute);
-    free(tot);
-    free(sec);
-    free(inten);
     free(allact);
     free(allgdp);
     char cmd[8192], line[512];
+    char outputs[] = "/tmp/epv-bench-inv-out-XXXXXX";
+    fd = mkstemp(outputs);
+    if (fd < 0) return 1;
+    close(fd);
     const char *python = getenv("EPV_PYTHON") ? getenv("EPV_PYTHON") : "python3";
-    snprintf(cmd, sizeof cmd, "'%s' '%s/bench/bench_inventory.py' '%s'", python, top, inputs);
+    snprintf(cmd, sizeof cmd, "'%s' '%s/bench/bench_inventory.py' '%s' '%s'", python, top, inputs, outputs);
     FILE *py = popen(cmd, "r");
     double tn = 0, totn = 0, intn = 0;
     long trn = 0;
@@ -240,11 +246,49 @@ int main(int argc, char **argv)
         if (sscanf(line, "numpy %lf %lf %ld %lf", &tn, &totn, &trn, &intn) == 4) break;
     if (py) pclose(py);
     remove(inputs);
+    /* Both sides must give the same numbers: every total, sector total and intensity to
+     * 1e-12 relative (the summation orders differ), the trace exactly. */
+    int same = tn > 0;
+    FILE *o = same ? fopen(outputs, "rb") : NULL;
+    size_t ncy = (size_t)nc * YEARS;
+    double *ref = malloc(sizeof(double) * ncy * 7);
+    long long *rtr = malloc(sizeof(long long) * (btrace + 1));
+    if (!o || !ref || !rtr || fread(ref, sizeof(double), ncy * 7, o) != ncy * 7 ||
+        fread(rtr, sizeof(long long), btrace + 1, o) != btrace)
+        same = 0;
+    double worst = 0;
+    for (size_t i = 0; same && i < ncy * 7; i++) {
+        double mine = i < ncy ? tot[i] : i < ncy * 6 ? sec[i - ncy] : inten[i - ncy * 6];
+        double d = fabs(mine - ref[i]), m = fmax(fabs(mine), fabs(ref[i]));
+        if (d > 1e-12 * m) {
+            fprintf(stderr, "bench_inventory: output %zu differs: libepv %.17g, NumPy %.17g\n", i, mine, ref[i]);
+            same = 0;
+        }
+        if (m > 0 && d / m > worst) worst = d / m;
+    }
+    for (size_t i = 0; same && i < btrace; i++)
+        if (rtr[i] != trall[i]) {
+            fprintf(stderr, "bench_inventory: trace entry %zu differs\n", i);
+            same = 0;
+        }
+    if (o) fclose(o);
+    remove(outputs);
+    free(ref);
+    free(rtr);
+    free(trall);
+    free(tot);
+    free(sec);
+    free(inten);
+    if (tn > 0 && !same) {
+        fprintf(stderr, "bench_inventory: libepv and NumPy disagree\n");
+        return 1;
+    }
     if (tn > 0) {
+        printf("outputs: %zu totals, %zu sector totals, %zu intensities agree to %.1e relative (bound 1e-12); "
+               "%zu trace records identical\n", ncy, ncy * 5, ncy, worst, btrace);
         printf("NumPy            : %8.3f s  %12.0f records/s  last-year total %.6e t CO2e, trace %ld records, "
                "sum of intensities %.6e  (best of 3)\n", tn, items / tn, totn, trn, intn);
-        printf("speed vs NumPy on 1 thread: batch %.2fx, per-county objects %.2fx (totals agree to %.1e)\n",
-               tn / t_batch, tn / t_epv, (btot - totn) / totn);
+        printf("speed vs NumPy on 1 thread: batch %.2fx, per-county objects %.2fx\n", tn / t_batch, tn / t_epv);
     } else {
         printf("NumPy run failed (is python3-numpy installed?)\n");
     }

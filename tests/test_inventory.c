@@ -805,6 +805,54 @@ static void test_batch(void)
     EPV_ASSERT_STATUS(ctx, epv_inventory_batch_init(ctx, &b, 9), EPV_EVERSION);
 }
 
+static void test_batch_lanes(void)
+{
+    /* Units computed two at a time (one per vector lane) give, to the bit, what each unit
+     * gives alone (the one-unit path); -0.0 is a valid activity; a bad value inside a pair is
+     * named with its unit, year and source. 5 units x 2 years x 9 sources. */
+    static const char *codes[9] = { "diesel", "coal_bituminous", "electricity_grid", "gasoline", "natural_gas",
+                                    "enteric_goat", "lpg", "cement_clinker", "kerosene" };
+    static const char *sects[9] = { "energy", "energy", "indirect", "energy", "energy",
+                                    "agriculture", "energy", "industrial_processes", "energy" };
+    static const char *grids[9] = { NULL, NULL, "national", NULL, NULL, NULL, NULL, NULL, NULL };
+    epv_i64 years[2] = { 2021, 2022 };
+    enum { NU = 5, NY = 2, NS = 9 };
+    double act[NU * NY * NS], gdp[NU * NY];
+    for (int i = 0; i < NU * NY * NS; i++) act[i] = 1.0 + (double)((i * 37) % 101) * 3.3;
+    for (int i = 0; i < NU * NY; i++) gdp[i] = 500.0 + 13.0 * i;
+    act[7] = -0.0;
+    act[NY * NS + 2] = 0;
+    epv_inventory_batch b = EPV_INVENTORY_BATCH_INIT;
+    b.nunits = NU;
+    b.nyears = NY;
+    b.nsources = NS;
+    b.years = years;
+    b.codes = codes;
+    b.sectors = sects;
+    b.grids = grids;
+    double tot[NU * NY], sec[NU * NY * 5], inten[NU * NY];
+    EPV_ASSERT_OK(ctx, epv_inventory_batch_compute(ctx, F, &b, act, gdp, tot, sec, inten));
+    epv_inventory_batch one = b;
+    one.nunits = 1;
+    for (int u = 0; u < NU; u++) {
+        double t1[NY], s1[NY * 5], i1[NY];
+        EPV_ASSERT_OK(ctx, epv_inventory_batch_compute(ctx, F, &one, act + u * NY * NS, gdp + u * NY, t1, s1, i1));
+        CU_ASSERT(memcmp(t1, tot + u * NY, sizeof t1) == 0);
+        CU_ASSERT(memcmp(s1, sec + u * NY * 5, sizeof s1) == 0);
+        CU_ASSERT(memcmp(i1, inten + u * NY, sizeof i1) == 0);
+        CU_ASSERT(tot[u * NY] > 0);
+    }
+    act[(1 * NY + 1) * NS + 4] = -2;
+    act[(3 * NY + 0) * NS + 1] = -1;
+    EPV_ASSERT_STATUS(ctx, epv_inventory_batch_compute(ctx, F, &b, act, gdp, tot, sec, inten), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "activity[unit 1][year 2022][source 4 'natural_gas']");
+    CU_ASSERT(tot[0] == 0 && sec[0] == 0 && inten[0] == 0);
+    act[(1 * NY + 1) * NS + 4] = 2;
+    act[(3 * NY + 0) * NS + 1] = NAN;
+    EPV_ASSERT_STATUS(ctx, epv_inventory_batch_compute(ctx, F, &b, act, gdp, tot, sec, inten), EPV_ERANGE);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "activity[unit 3][year 2021][source 1 'coal_bituminous']");
+}
+
 int main(void)
 {
     /* tests/inventory_locale.sh runs this program under a comma-decimal locale */
@@ -839,6 +887,7 @@ int main(void)
         { "versions, NULLs, progress", test_versions_nulls_progress },
         { "writers", test_writers },
         { "batch of many counties", test_batch },
+        { "batch: units two at a time, same bits as one by one", test_batch_lanes },
         { "custom factor tables and economy errors", test_custom_factors },
         CU_TEST_INFO_NULL,
     };

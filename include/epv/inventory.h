@@ -885,7 +885,8 @@ EPV_API int epv_inventory_batch_compute(epv_ctx *ctx, const epv_inventory_factor
                                         double *sector_tco2e, double *co2_intensity);
 /**
  * Trace of a batch figure: the sources of `sector` (NULL: all) with non-zero activity for
- * unit u in year index y. `*n` receives the count; a `cap` below it is ::EPV_ERANGE.
+ * unit u in year index y. `*n` receives the count; a `cap` below it is ::EPV_ERANGE (then
+ * `idx` holds the first `cap` of them).
  * @param ctx may be NULL; receives the message of an error.
  * @param b versioned batch layout; must not be NULL.
  * @param activity the batch's activity array (as for epv_inventory_batch_compute()); must not be NULL.
