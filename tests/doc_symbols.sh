@@ -5,7 +5,7 @@
 # test, by name, unless tests/doc_undocumented.txt (the list of symbols left undocumented when
 # this test was written) holds it; those are named too, so the list only shrinks.
 set -u
-command -v doxygen >/dev/null 2>&1 || { echo "doxygen not installed: skipped"; exit 77; }
+command -v doxygen >/dev/null 2>&1 || { echo "doc_symbols: doxygen not installed (scripts/install-deps installs it)" >&2; exit 1; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 { cat "$top_builddir/doc/Doxyfile"; echo "OUTPUT_DIRECTORY = $tmp/api"; echo "WARN_LOGFILE = $tmp/warnings"; } |
   (cd "$top_builddir" && doxygen -) > "$tmp/out" 2>&1 || { echo "doxygen failed:"; cat "$tmp/out"; exit 1; }

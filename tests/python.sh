@@ -8,7 +8,7 @@ py=
 for p in /usr/bin/python3 python3; do
   if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import cffi, numpy' >/dev/null 2>&1; then py=$p; break; fi
 done
-[ -n "$py" ] || { echo "no Python 3 with cffi and numpy (Debian: python3-cffi python3-numpy): skipped"; exit 77; }
+[ -n "$py" ] || { echo "python: no Python 3 with cffi and numpy (Debian: python3-cffi python3-numpy; scripts/install-deps installs them)" >&2; exit 1; }
 PYTHONPATH="$top_srcdir/python"
 EPV_CDEF="$top_builddir/python/epv/_cdef.h"
 EPV_LIBRARY="$top_builddir/.libs/libepv.so"

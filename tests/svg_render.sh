@@ -5,7 +5,7 @@
 # fallback list, tick labels with grouped digits on both axes of the Monte Carlo histograms,
 # the last year of the data on the time axis, swatches in the legends, the region's name.
 set -u
-command -v rsvg-convert >/dev/null 2>&1 || { echo "rsvg-convert not installed (librsvg2-bin): skipped"; exit 77; }
+command -v rsvg-convert >/dev/null 2>&1 || { echo "svg_render: rsvg-convert not installed (librsvg2-bin; scripts/install-deps installs it)" >&2; exit 1; }
 b=$top_builddir/examples; d=$top_srcdir/data/examples
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail=0
