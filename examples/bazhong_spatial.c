@@ -48,14 +48,6 @@ static const cli_info info = {
     NULL
 };
 
-/* Numbers for the terminal: grouped digits, fixed decimals. */
-static char gb[8][64];
-static int gk;
-static const char *G(double v, int dec)
-{
-    gk = (gk + 1) % 8;
-    return cli_group(v, dec, gb[gk], sizeof gb[gk]);
-}
 
 int main(int argc, char **argv)
 {
@@ -167,8 +159,8 @@ int main(int argc, char **argv)
         cname = epv_spatial_result_region_parent_name(res, i);
         printf("  %-8s ", pc);
         cli_pad(stdout, cname, 10, 0);
-        printf(" %5d %10s %16s %14s %12s %18s %14s\n", towns, G(a / 100, 1), G(w, 0), G(s, 0), G(c, 0), G(t, 0),
-               G(fv, 0));
+        printf(" %5d %10s %16s %14s %12s %18s %14s\n", towns, cli_num(a / 100, 1), cli_num(w, 0), cli_num(s, 0), cli_num(c, 0), cli_num(t, 0),
+               cli_num(fv, 0));
     }
 
     if (epv_spatial_result_write_gep_input(ctx, res, YEAR, prices, xml)) { fail(ctx, "account input"); goto done; }
@@ -219,7 +211,7 @@ int main(int argc, char **argv)
         }
         printf("  %-8s ", pc);
         cli_pad(stdout, epv_spatial_result_region_parent_name(res, i), 10, 0);
-        printf(" %10s\n", G(cgep[ncty] / 1e8, 3));
+        printf(" %10s\n", cli_num(cgep[ncty] / 1e8, 3));
         cgep[ncty++] /= 1e8;
     }
     printf("Per township (SYNTHETIC):\n");
@@ -231,7 +223,7 @@ int main(int argc, char **argv)
         }
         printf("  %-10s ", codes[i]);
         cli_pad(stdout, epv_spatial_result_region_name(res, i), 36, 0);
-        printf(" %10s\n", G(gep[i] / 1e8, 4));
+        printf(" %10s\n", cli_num(gep[i] / 1e8, 4));
         gep[i] /= 1e8;
     }
     if (epv_spatial_write_choropleth_svg(ctx, zones, NULL, "code", codes, gep, nreg,

@@ -340,3 +340,11 @@ void cli_list_species(epv_ctx *ctx, const epv_params *params)
     }
     fputc('\n', stderr);
 }
+
+const char *cli_num(double v, int decimals)
+{
+    static char buf[8][64];
+    static int k;
+    k = (k + 1) % 8;
+    return cli_group(v, decimals, buf[k], sizeof buf[k]);
+}

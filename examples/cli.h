@@ -65,6 +65,8 @@ size_t cli_width(const char *s);
 void cli_pad(FILE *f, const char *s, int width, int right);
 /* v with `decimals` decimals and thousands grouped by commas ("4,812,345,678.90"). */
 const char *cli_group(double v, int decimals, char *buf, size_t n);
+/* cli_group into one of 8 rotating static buffers, so up to 8 can appear in one printf. */
+const char *cli_num(double v, int decimals);
 
 /* After a failed project load whose message is about a species: list the known species
  * (code and Chinese name) on stderr. */

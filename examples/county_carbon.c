@@ -54,14 +54,6 @@ static const cli_info info = {
     NULL
 };
 
-/* Numbers for the terminal: grouped digits, fixed decimals. */
-static char gb[8][64];
-static int gk;
-static const char *G(double v, int dec)
-{
-    gk = (gk + 1) % 8;
-    return cli_group(v, dec, gb[gk], sizeof gb[gk]);
-}
 
 int main(int argc, char **argv)
 {
@@ -146,8 +138,8 @@ int main(int argc, char **argv)
         epv_inventory_total t = EPV_INVENTORY_TOTAL_INIT;
         q.year = 2025;
         epv_inventory_result_total(ctx, r2, &q, &t);
-        printf("  2025 total with GWP AR%d: %s万 t CO2e (CH4 %s t, N2O %s t)\n", t.gwp, G(wan(t.t_co2e), 2), G(t.t_ch4, 0),
-               G(t.t_n2o, 0));
+        printf("  2025 total with GWP AR%d: %s万 t CO2e (CH4 %s t, N2O %s t)\n", t.gwp, cli_num(wan(t.t_co2e), 2), cli_num(t.t_ch4, 0),
+               cli_num(t.t_n2o, 0));
         epv_inventory_result_free(r2);
     }
 
@@ -163,8 +155,8 @@ int main(int argc, char **argv)
     size_t nb;
     if ((rc = epv_inventory_result_breakdown(ctx, r, &q, EPV_INVENTORY_LEVEL_SUBSECTOR, names, vals, 16, &nb)))
         return fail(ctx, "breakdown", rc);
-    printf("  total %s t CO2e = ", G(tot.t_co2e, 1));
-    for (size_t k = 0; k < nb; k++) printf("%s%s %s", k ? " + " : "", names[k], G(vals[k], 1));
+    printf("  total %s t CO2e = ", cli_num(tot.t_co2e, 1));
+    for (size_t k = 0; k < nb; k++) printf("%s%s %s", k ? " + " : "", names[k], cli_num(vals[k], 1));
     printf("\n");
     size_t idx[64], nidx;
     if ((rc = epv_inventory_result_trace(ctx, r, &q, idx, 64, &nidx))) return fail(ctx, "trace", rc);
@@ -174,7 +166,7 @@ int main(int argc, char **argv)
         epv_inventory_result_line(ctx, r, idx[k], &l);
         sum += l.t_co2e;
         printf("  record %-8s %-22s %10s %-5s x %.6f t %s/unit = %9s t CO2e  [document: %s; %s%s]\n", l.id, l.code,
-               G(l.amount, 0), l.unit, l.factor, l.gas == 2 ? "CH4" : l.gas == 3 ? "N2O" : "CO2", G(l.t_co2e, 1), l.document,
+               cli_num(l.amount, 0), l.unit, l.factor, l.gas == 2 ? "CH4" : l.gas == 3 ? "N2O" : "CO2", cli_num(l.t_co2e, 1), l.document,
                l.origin, l.provisional ? "; factor provisional" : "");
     }
     printf("  %zu records sum to %.6f t CO2e; the total is %.6f (%s)\n", nidx, sum, tot.t_co2e,
