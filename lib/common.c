@@ -355,6 +355,13 @@ int epv__parse_double(const char *text, double *out)
     return EPV_OK;
 }
 
+uint64_t epv__hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a, 64-bit offset basis and prime */
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
 int epv__parse_i64(const char *text, int64_t *out)
 {
     if (!text || !*text) return EPV_EPARSE;

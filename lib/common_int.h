@@ -89,6 +89,9 @@ void epv__locale_pop(void *saved);
 /* snprintf in the C locale (for numbers in files and messages). */
 int epv__snprintf_c(char *buf, size_t size, const char *fmt, ...) EPV__PRINTF(3, 4);
 
+/* FNV-1a hash of a NUL-terminated string, for the modules' open-addressing lookup tables. */
+uint64_t epv__hash_str(const char *s);
+
 /* Strict number parsing for input files: whole string, ASCII, finite. */
 int epv__parse_double(const char *text, double *out);
 int epv__parse_i64(const char *text, int64_t *out);

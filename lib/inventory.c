@@ -12,18 +12,12 @@
 #include "csv_int.h"
 #include "xml_int.h"
 
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
 
 static size_t hash_find(const epv_inventory *inv, const char *id)
 {
     if (!inv->hcap) return SIZE_MAX;
     size_t m = inv->hcap - 1;
-    for (size_t k = (size_t)hash_str(id) & m;; k = (k + 1) & m) {
+    for (size_t k = (size_t)epv__hash_str(id) & m;; k = (k + 1) & m) {
         size_t v = inv->hash[k];
         if (!v) return SIZE_MAX;
         if (!strcmp(inv->r[v - 1].id, id)) return v - 1;
@@ -33,7 +27,7 @@ static size_t hash_find(const epv_inventory *inv, const char *id)
 static void hash_put(epv_inventory *inv, size_t idx)
 {
     size_t m = inv->hcap - 1;
-    size_t k = (size_t)hash_str(inv->r[idx].id) & m;
+    size_t k = (size_t)epv__hash_str(inv->r[idx].id) & m;
     while (inv->hash[k]) k = (k + 1) & m;
     inv->hash[k] = idx + 1;
 }

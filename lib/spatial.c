@@ -434,12 +434,6 @@ static int marsh_params(sp_run *s)
 
 /* ---------------------------------------------------------------- regions */
 
-static size_t str_hash(const char *p)
-{
-    size_t h = 1469598103934665603u; /* FNV-1a */
-    for (; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211u;
-    return h;
-}
 
 static int load_zones(sp_run *s)
 {
@@ -518,14 +512,14 @@ static int load_zones(sp_run *s)
             if (!nh) { OGR_F_Destroy(f); rc = EPV_ENOMEM; goto done; }
             for (size_t m = 0; m < ncap; m++) nh[m] = SIZE_MAX;
             for (size_t m = 0; m < s->nreg; m++) {
-                size_t h = str_hash(s->reg_code[m]) & (ncap - 1);
+                size_t h = (size_t)epv__hash_str(s->reg_code[m]) & (ncap - 1);
                 while (nh[h] != SIZE_MAX) h = (h + 1) & (ncap - 1);
                 nh[h] = m;
             }
             epv__free(ctx, htab);
             htab = nh, hcap = ncap;
         }
-        size_t slot = str_hash(code) & (hcap - 1), k = s->nreg;
+        size_t slot = (size_t)epv__hash_str(code) & (hcap - 1), k = s->nreg;
         for (; htab[slot] != SIZE_MAX; slot = (slot + 1) & (hcap - 1))
             if (!strcmp(s->reg_code[htab[slot]], code)) {
                 k = htab[slot];
