@@ -184,21 +184,13 @@ EPV_API int epv_spatial_result_merge(epv_ctx *ctx, epv_spatial_result *const *pa
         return rc;
     }
     memcpy(r->has, p0->has, sizeof r->has);
-    if (p0->water_eco && !(r->water_eco = epv__strdup(ctx, p0->water_eco))) {
-        epv__free(ctx, all);
-        epv_spatial_result_free(r);
-        return EPV_ENOMEM;
-    }
     r->latent_heat = p0->latent_heat;
     r->eer = p0->eer;
     r->days = p0->days;
     memcpy(r->marsh, p0->marsh, sizeof r->marsh);
-    if (epv__sp_result_set_parents(ctx, r, p0->reg_parent, p0->reg_pname)) {
-        epv__free(ctx, all);
-        epv_spatial_result_free(r);
-        return EPV_ENOMEM;
-    }
-    if (p0->marsh_eco && !(r->marsh_eco = epv__strdup(ctx, p0->marsh_eco))) {
+    if ((p0->water_eco && !(r->water_eco = epv__strdup(ctx, p0->water_eco))) ||
+        epv__sp_result_set_parents(ctx, r, p0->reg_parent, p0->reg_pname) ||
+        (p0->marsh_eco && !(r->marsh_eco = epv__strdup(ctx, p0->marsh_eco)))) {
         epv__free(ctx, all);
         epv_spatial_result_free(r);
         return EPV_ENOMEM;
