@@ -17,6 +17,7 @@
 
 #include "csv_int.h"
 #include "epv/gep_model.h"
+#include "gep_model_int.h"
 #include "spatial_int.h"
 
 #define SP_PI 3.14159265358979323846
@@ -45,7 +46,9 @@ typedef struct sp_worker {
     OGRGeometryH *geoms;
     size_t cap; /* cells per tile buffer */
     double *scratch; /* 3 x cap */
-    double *lc, *dem, *in[NIN], *area_m2, *area_ha, *runoff, *cf, *pf, *nepv, *col[EPV_SPATIAL_NCOLS];
+    double *lc, *dem, *in[NIN], *runoff, *col[EPV_SPATIAL_NCOLS];
+    double *row[EPV_SPATIAL_NCOLS]; /* one row of each service, when no raster is written */
+    double *zeros;                  /* one row of zeros (padding of the sums' column groups) */
     int32_t *cls, *zone;
     /* tile partial sums */
     double *part;
@@ -83,6 +86,7 @@ typedef struct sp_run {
     size_t lut_n;
     int32_t *lut; /* code - lut_min -> class, -1 unknown */
     int has[EPV_SPATIAL_NCOLS];
+    int sumcol[EPV_SPATIAL_NCOLS], nsum; /* the computed columns that are summed */
     const char *storm_precip; /* options of version 2 (NULL / 0 for a version-1 struct) */
     double tr_days;
     /* regions and ecosystems */
@@ -667,6 +671,148 @@ static int rasterize(sp_worker *wk, sp_run *s, size_t r0, size_t c0, size_t h, s
     return EPV_OK;
 }
 
+/* The inputs of the models need no per-cell check here, unlike in the public array
+ * functions: clean() has refused negative and non-finite raster values, the table's factors
+ * were read within their ranges (runoff coefficients and C, P in 0..1, so R = P x coef <= P),
+ * the marsh's natural water is at most its saturated water, the areas are computed. Only the
+ * LS factor is new: an absurd DEM (slopes beyond 1e154) could make it negative. The message
+ * is the one epv_gep_model_soil_retention() gives: first cell without NaN arguments. */
+static int check_ls(const sp_run *s, sp_worker *wk, size_t n, size_t r0, size_t c0, size_t h, size_t w)
+{
+    const double *ls = wk->col[EPV_SPATIAL_LS];
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) bad |= ls[i] < 0 || isinf(ls[i]);
+    if (!bad) return EPV_OK;
+    const double *rr = wk->in[IN_R], *kk = wk->in[IN_K];
+    for (size_t i = 0; i < n; i++) {
+        if (wk->cls[i] < 0 || isnan(rr[i]) || isnan(kk[i]) || isnan(ls[i]) || !(ls[i] < 0 || isinf(ls[i]))) continue;
+        epv__error(&wk->wctx, EPV_ERANGE, "epv_gep_model_soil_retention: ls[%zu] = %g %s", i, ls[i],
+                   isinf(ls[i]) ? "is not finite" : "is negative");
+        epv__error_prefix(&wk->wctx, "tile at pixel row %zu, column %zu (%zu x %zu)", r0, c0, h, w);
+        return EPV_ERANGE;
+    }
+    return EPV_OK;
+}
+
+/* Every computed service of the w pixels of grid row `grow` (offset `off` in the tile's
+ * buffers) into out[col][0 .. w), with the per-cell kernels the public model functions use
+ * (gep_model_int.h): the same arithmetic, so a run gives the values those functions give. */
+static void services_row(const sp_run *s, const sp_worker *wk, size_t grow, size_t off, size_t w, double *const *out)
+{
+    const int32_t *cls = wk->cls + off;
+    const double am2 = s->row_area[grow], aha = am2 * 1e-4;
+    double *pix = out[EPV_SPATIAL_PIXELS], *ha = out[EPV_SPATIAL_AREA_HA];
+    for (size_t c = 0; c < w; c++) {
+        int ok = cls[c] >= 0;
+        pix[c] = ok ? 1.0 : NAN;
+        ha[c] = ok ? aha : NAN;
+    }
+#define SP_CLASS(c) (cls[c] >= 0 ? (size_t)cls[c] : 0) /* a valid index; the value is unused when < 0 */
+#define SP_AM2(c) (cls[c] >= 0 ? am2 : NAN)
+    if (s->has[EPV_SPATIAL_WATER_CONSERVATION]) {
+        const double *p = wk->in[IN_P] + off, *et = wk->in[IN_ET] + off, *coef = s->runoff_coef;
+        double *o = out[EPV_SPATIAL_WATER_CONSERVATION];
+        int floor0 = !s->o->keep_negative_water;
+        for (size_t c = 0; c < w; c++) {
+            double runoff = cls[c] >= 0 ? p[c] * coef[SP_CLASS(c)] : NAN;
+            double v = epv__gm_water_conservation(p[c], runoff, et[c], SP_AM2(c));
+            o[c] = floor0 && v < 0 ? 0 : v;
+        }
+    }
+    if (s->has[EPV_SPATIAL_EVAPOTRANSPIRATION]) {
+        const double *et = wk->in[IN_ET] + off;
+        double *o = out[EPV_SPATIAL_EVAPOTRANSPIRATION];
+        for (size_t c = 0; c < w; c++) o[c] = et[c] * 1e-3 * SP_AM2(c);
+    }
+    if (s->has[EPV_SPATIAL_SOIL_RETENTION]) {
+        const double *rr = wk->in[IN_R] + off, *kk = wk->in[IN_K] + off, *ls = out[EPV_SPATIAL_LS];
+        double *pot = out[EPV_SPATIAL_SOIL_POTENTIAL], *ret = out[EPV_SPATIAL_SOIL_RETENTION];
+        for (size_t c = 0; c < w; c++) {
+            int ok = cls[c] >= 0;
+            double cf = ok ? s->usle_c[SP_CLASS(c)] : NAN, pf = ok ? s->usle_p[SP_CLASS(c)] : NAN, p0, a0;
+            epv__gm_soil_retention(rr[c], kk[c], ls[c], cf, pf, ok ? aha : NAN, &p0, &a0);
+            pot[c] = p0;
+            ret[c] = p0 - a0;
+        }
+    }
+    if (s->has[EPV_SPATIAL_CLIMATE_TRANSPIRATION]) {
+        double *o = out[EPV_SPATIAL_CLIMATE_TRANSPIRATION], days = s->tr_days, eer = s->o->eer;
+        for (size_t c = 0; c < w; c++)
+            o[c] = epv__gm_climate_transpiration(cls[c] >= 0 ? s->epp[SP_CLASS(c)] : NAN, SP_AM2(c), days, eer);
+    }
+    if (s->has[EPV_SPATIAL_FLOOD_VEGETATION]) {
+        /* C_v = (P_h - R_f) x A x 1e-3 with R_f = P_h x storm_runoff_coef of the class */
+        const double *ph = wk->in[IN_STORM] + off;
+        double *o = out[EPV_SPATIAL_FLOOD_VEGETATION], *sp = out[EPV_SPATIAL_STORM_PRECIP];
+        for (size_t c = 0; c < w; c++) {
+            double rf = cls[c] >= 0 ? ph[c] * s->storm_coef[SP_CLASS(c)] : NAN;
+            sp[c] = ph[c] * 1e-3 * SP_AM2(c);
+            o[c] = epv__gm_flood_vegetation(ph[c], rf, SP_AM2(c));
+        }
+    }
+    if (s->has[EPV_SPATIAL_FLOOD_MARSH]) {
+        /* on the marsh ecosystem's pixels (others NaN) */
+        double *o = out[EPV_SPATIAL_FLOOD_MARSH];
+        const double *m = s->marsh;
+        for (size_t c = 0; c < w; c++) {
+            double a = cls[c] >= 0 && s->cls_eco[SP_CLASS(c)] == s->marsh_j ? am2 : NAN;
+            o[c] = epv__gm_flood_marsh(a, m[0], m[1], m[2], m[3], m[4]);
+        }
+    }
+    if (s->has[EPV_SPATIAL_CARBON_FIXATION]) {
+        const double *nep = s->used[IN_NEP] ? wk->in[IN_NEP] + off : NULL;
+        double *co2 = out[EPV_SPATIAL_CARBON_FIXATION], *o2 = out[EPV_SPATIAL_OXYGEN_RELEASE];
+        for (size_t c = 0; c < w; c++) {
+            int ok = cls[c] >= 0;
+            double v = nep ? nep[c] : ok ? s->nep[SP_CLASS(c)] : NAN;
+            double cb = epv__gm_carbon(v, ok ? aha : NAN);
+            co2[c] = epv__gm_co2(cb);
+            o2[c] = epv__gm_o2(cb);
+        }
+    }
+#undef SP_CLASS
+#undef SP_AM2
+}
+
+/* Add the row's pixels to the tile sums, in pixel order. Pixels of one table cell come in
+ * runs (a region's width of a row): a run's sums are carried in registers, four columns at
+ * a time, instead of through memory pixel by pixel. Adding 0 in place of a NaN pixel leaves
+ * a sum as it was to the bit: a sum starting at +0 is never -0 (round to nearest). */
+static void sums_row(const sp_run *s, sp_worker *wk, const int32_t *cell, size_t w, double *const *v)
+{
+    for (size_t c = 0; c < w;) {
+        int32_t z = cell[c];
+        size_t e = c + 1;
+        while (e < w && cell[e] == z) e++;
+        if (z >= 0) {
+            double *part = wk->part + (size_t)z * EPV_SPATIAL_NCOLS;
+            if (!wk->mark[z]) {
+                wk->mark[z] = 1;
+                wk->touched[wk->ntouched++] = (uint32_t)z;
+            }
+            for (int b = 0; b < s->nsum; b += 4) {
+                double dummy[4], *dst[4];
+                const double *x[4];
+                for (int j = 0; j < 4; j++) {
+                    int ok = b + j < s->nsum;
+                    dst[j] = ok ? part + s->sumcol[b + j] : &dummy[j];
+                    x[j] = ok ? v[s->sumcol[b + j]] : wk->zeros;
+                }
+                double a0 = *dst[0], a1 = *dst[1], a2 = *dst[2], a3 = *dst[3];
+                for (size_t k = c; k < e; k++) {
+                    double x0 = x[0][k], x1 = x[1][k], x2 = x[2][k], x3 = x[3][k];
+                    a0 += isnan(x0) ? 0.0 : x0;
+                    a1 += isnan(x1) ? 0.0 : x1;
+                    a2 += isnan(x2) ? 0.0 : x2;
+                    a3 += isnan(x3) ? 0.0 : x3;
+                }
+                *dst[0] = a0, *dst[1] = a1, *dst[2] = a2, *dst[3] = a3;
+            }
+        }
+        c = e;
+    }
+}
+
 static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
 {
     epv_ctx *ctx = &wk->wctx;
@@ -687,7 +833,6 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
     double last_x = NAN; /* land cover comes in runs: reuse the class of the previous known code */
     int last_k = -1;
     for (size_t r = 0; r < h; r++) {
-        double am2 = s->row_area[r0 + r];
         for (size_t c = 0; c < w; c++) {
             size_t i = r * w + c;
             double x = wk->lc[i];
@@ -711,28 +856,10 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
                 }
             }
             wk->cls[i] = k;
-            wk->area_m2[i] = k >= 0 ? am2 : NAN;
-            wk->area_ha[i] = k >= 0 ? am2 * 1e-4 : NAN;
         }
     }
     if (wk->unk_any) return EPV_OK; /* reported after the whole grid was seen */
     double *const *col = wk->col;
-    for (size_t i = 0; i < n; i++) col[EPV_SPATIAL_PIXELS][i] = wk->cls[i] >= 0 ? 1.0 : NAN;
-    memcpy(col[EPV_SPATIAL_AREA_HA], wk->area_ha, n * sizeof(double));
-    if (s->has[EPV_SPATIAL_WATER_CONSERVATION]) {
-        const double *p = wk->in[IN_P];
-        for (size_t i = 0; i < n; i++) wk->runoff[i] = wk->cls[i] >= 0 ? p[i] * s->runoff_coef[wk->cls[i]] : NAN;
-        if ((rc = epv_gep_model_water_conservation(ctx, n, p, wk->runoff, wk->in[IN_ET], wk->area_m2,
-                                                   col[EPV_SPATIAL_WATER_CONSERVATION])))
-            goto model_error;
-        if (!s->o->keep_negative_water)
-            for (size_t i = 0; i < n; i++)
-                if (col[EPV_SPATIAL_WATER_CONSERVATION][i] < 0) col[EPV_SPATIAL_WATER_CONSERVATION][i] = 0;
-    }
-    if (s->has[EPV_SPATIAL_EVAPOTRANSPIRATION]) {
-        const double *et = wk->in[IN_ET];
-        for (size_t i = 0; i < n; i++) col[EPV_SPATIAL_EVAPOTRANSPIRATION][i] = et[i] * 1e-3 * wk->area_m2[i];
-    }
     if (s->has[EPV_SPATIAL_SOIL_RETENTION] && s->ls_grid) {
         for (size_t r = 0; r < h; r++)
             memcpy(col[EPV_SPATIAL_LS] + r * w, s->ls_grid + (r0 + r) * s->nx + c0, w * sizeof(double));
@@ -764,93 +891,24 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
         }
         epv__sp_ls_window(h, w, wk->dem, s->row_dx + r0, s->dy, s->slope_len, col[EPV_SPATIAL_LS], wk->scratch);
     }
-    if (s->has[EPV_SPATIAL_SOIL_RETENTION]) {
-        for (size_t i = 0; i < n; i++) {
-            int k = wk->cls[i];
-            wk->cf[i] = k >= 0 ? s->usle_c[k] : NAN;
-            wk->pf[i] = k >= 0 ? s->usle_p[k] : NAN;
-        }
-        if ((rc = epv_gep_model_soil_retention(ctx, n, wk->in[IN_R], wk->in[IN_K], col[EPV_SPATIAL_LS], wk->cf, wk->pf,
-                                               wk->area_ha, col[EPV_SPATIAL_SOIL_POTENTIAL], NULL,
-                                               col[EPV_SPATIAL_SOIL_RETENTION])))
-            goto model_error;
-    }
-    if (s->has[EPV_SPATIAL_CLIMATE_TRANSPIRATION]) {
-        /* E_pt = EPP x S x D / (3600 r): EPP per class, D the run's days (one value per cell) */
-        double *days = wk->pf; /* reused after soil retention */
-        for (size_t i = 0; i < n; i++) {
-            wk->nepv[i] = wk->cls[i] >= 0 ? s->epp[wk->cls[i]] : NAN;
-            days[i] = s->tr_days;
-        }
-        if ((rc = epv_gep_model_climate_transpiration(ctx, n, wk->nepv, wk->area_m2, days, s->o->eer,
-                                                      col[EPV_SPATIAL_CLIMATE_TRANSPIRATION])))
-            goto model_error;
-    }
-    if (s->has[EPV_SPATIAL_FLOOD_VEGETATION]) {
-        /* C_v = (P_h - R_f) x A x 1e-3 with R_f = P_h x storm_runoff_coef of the class */
-        const double *ph = wk->in[IN_STORM];
-        for (size_t i = 0; i < n; i++) {
-            wk->runoff[i] = wk->cls[i] >= 0 ? ph[i] * s->storm_coef[wk->cls[i]] : NAN;
-            col[EPV_SPATIAL_STORM_PRECIP][i] = ph[i] * 1e-3 * wk->area_m2[i];
-        }
-        if ((rc = epv_gep_model_flood_vegetation(ctx, n, ph, wk->runoff, wk->area_m2,
-                                                 col[EPV_SPATIAL_FLOOD_VEGETATION])))
-            goto model_error;
-    }
-    if (s->has[EPV_SPATIAL_FLOOD_MARSH]) {
-        /* C_m = S h rho (F - E) / rho_w + S H on the marsh ecosystem's pixels (others NaN) */
-        double *a = wk->runoff, *par[NM] = { wk->scratch, wk->scratch + wk->cap, wk->scratch + 2 * wk->cap, wk->cf,
-                                              wk->pf };
-        for (size_t i = 0; i < n; i++) {
-            int k = wk->cls[i];
-            a[i] = k >= 0 && s->cls_eco[k] == s->marsh_j ? wk->area_m2[i] : NAN;
-            for (int m = 0; m < NM; m++) par[m][i] = s->marsh[m];
-        }
-        if ((rc = epv_gep_model_flood_marsh(ctx, n, a, par[0], par[1], par[2], par[3], par[4],
-                                            col[EPV_SPATIAL_FLOOD_MARSH])))
-            goto model_error;
-    }
-    if (s->has[EPV_SPATIAL_CARBON_FIXATION]) {
-        const double *nep = wk->in[IN_NEP];
-        if (!s->used[IN_NEP]) {
-            for (size_t i = 0; i < n; i++) wk->nepv[i] = wk->cls[i] >= 0 ? s->nep[wk->cls[i]] : NAN;
-            nep = wk->nepv;
-        }
-        if ((rc = epv_gep_model_carbon_oxygen(ctx, n, nep, wk->area_ha, col[EPV_SPATIAL_CARBON_FIXATION],
-                                              col[EPV_SPATIAL_OXYGEN_RELEASE])))
-            goto model_error;
-    }
-    /* tile sums in pixel order, column by column (each sum sees its pixels in the same order
-     * as a pixel-by-pixel loop, so the result is the same to the bit): first each pixel's
-     * table cell (in place of its zone, -1: not summed), then one pass per computed column */
+    if (s->has[EPV_SPATIAL_SOIL_RETENTION] && (rc = check_ls(s, wk, n, r0, c0, h, w))) return rc;
+    /* each pixel's table cell in place of its zone (-1: not summed) */
     int32_t *cellv = wk->zone;
     for (size_t i = 0; i < n; i++) {
         int k = wk->cls[i];
         int32_t z = cellv[i];
-        if (k < 0 || z <= 0) {
-            cellv[i] = -1;
-            continue;
-        }
-        size_t cell = (size_t)(z - 1) * s->neco + (size_t)s->cls_eco[k];
-        cellv[i] = (int32_t)cell;
-        if (!wk->mark[cell]) {
-            wk->mark[cell] = 1;
-            wk->touched[wk->ntouched++] = (uint32_t)cell;
-        }
+        cellv[i] = k < 0 || z <= 0 ? -1 : (int32_t)((size_t)(z - 1) * s->neco + (size_t)s->cls_eco[k]);
     }
-    for (int cc = 0; cc < EPV_SPATIAL_NCOLS; cc++) {
-        if (!s->has[cc] || cc == EPV_SPATIAL_LS) continue;
-        const double *v = col[cc];
-        double *part = wk->part + cc;
-        for (size_t i = 0; i < n; i++) {
-            int32_t c = cellv[i];
-            if (c >= 0 && !isnan(v[i])) part[(size_t)c * EPV_SPATIAL_NCOLS] += v[i];
-        }
+    /* row by row: the services of the row's pixels (into small row buffers, or into the
+     * tile's columns when rasters are written), then their sums */
+    for (size_t r = 0; r < h; r++) {
+        double *out[EPV_SPATIAL_NCOLS];
+        for (int cc = 0; cc < EPV_SPATIAL_NCOLS; cc++)
+            out[cc] = s->nout || cc == EPV_SPATIAL_LS ? wk->col[cc] + r * w : wk->row[cc];
+        services_row(s, wk, r0 + r, r * w, w, out);
+        sums_row(s, wk, cellv + r * w, w, out);
     }
     return EPV_OK;
-model_error:
-    epv__error_prefix(ctx, "tile at pixel row %zu, column %zu (%zu x %zu)", r0, c0, h, w);
-    return rc;
 }
 
 typedef struct { sp_run *s; size_t first; size_t count; const size_t *tiles; } sp_wave;
@@ -903,11 +961,11 @@ static int worker_init(sp_run *s, sp_worker *wk)
         if (!(wk->geoms[k] = OGR_G_Clone(s->geoms[k]))) return EPV_ENOMEM;
     size_t cap = (s->tr + 2) * (s->tc + 2);
     wk->cap = cap;
-    /* one slab: 29 double arrays and 2 int32 arrays, then the tile sums */
-    size_t nd = 17 + EPV_SPATIAL_NCOLS;
+    /* one slab: 25 double arrays of a tile, the row buffers, then the tile sums */
+    size_t nd = 12 + EPV_SPATIAL_NCOLS, nrow = (EPV_SPATIAL_NCOLS + 1) * s->tc;
     size_t ncell = s->ncell;
-    size_t bytes = nd * cap * sizeof(double) + 2 * cap * sizeof(int32_t) + ncell * EPV_SPATIAL_NCOLS * sizeof(double) +
-                   ncell * sizeof(uint32_t) + ncell;
+    size_t bytes = (nd * cap + nrow) * sizeof(double) + 2 * cap * sizeof(int32_t) +
+                   ncell * EPV_SPATIAL_NCOLS * sizeof(double) + ncell * sizeof(uint32_t) + ncell;
     char *p = epv__calloc(ctx, 1, bytes);
     if (!p) return EPV_ENOMEM;
     double *d = (double *)p;
@@ -919,14 +977,11 @@ static int worker_init(sp_run *s, sp_worker *wk)
     wk->in[IN_K] = d, d += cap;
     wk->in[IN_NEP] = d, d += cap;
     wk->in[IN_STORM] = d, d += cap;
-    wk->area_m2 = d, d += cap;
-    wk->area_ha = d, d += cap;
     wk->runoff = d, d += cap;
     for (int c = 0; c < EPV_SPATIAL_NCOLS; c++) wk->col[c] = d, d += cap;
-    wk->cf = d, d += cap;
-    wk->pf = d, d += cap;
-    wk->nepv = d, d += cap;
     wk->scratch = d, d += 3 * cap;
+    for (int c = 0; c < EPV_SPATIAL_NCOLS; c++) wk->row[c] = d, d += s->tc;
+    wk->zeros = d, d += s->tc;
     wk->part = d, d += ncell * EPV_SPATIAL_NCOLS;
     wk->cls = (int32_t *)d;
     wk->zone = wk->cls + cap;
@@ -1078,6 +1133,8 @@ static int run_setup(epv_ctx *ctx, const epv_spatial_options *o, sp_run *s)
     s->ngroups = (s->ntiles + EPV_SPATIAL_GROUP_TILES - 1) / EPV_SPATIAL_GROUP_TILES;
     if (s->nreg > INT32_MAX / (s->neco + 1)) return epv__error(ctx, EPV_ERANGE, "too many regions x ecosystems");
     s->ncell = s->nreg * s->neco;
+    for (int c = 0; c < EPV_SPATIAL_NCOLS; c++)
+        if (s->has[c] && c != EPV_SPATIAL_LS) s->sumcol[s->nsum++] = c;
     return EPV_OK;
 }
 
