@@ -2,6 +2,14 @@
 /* Spatial runs: rasters read tile by tile through GDAL, services from epv/gep_model.h,
  * sums by region x ecosystem in a fixed order (see epv/spatial.h, "Determinism"). */
 #define _GNU_SOURCE 1
+#if defined(__GNUC__) && !defined(__clang__)
+/* As in lib/vmath.c: let the per-pixel loops vectorise (selects become blends when
+ * comparisons may not trap; the default -O2 cost model refuses loops of unknown length).
+ * Nothing here reads floating-point exception flags, and -std=c11 keeps -ffp-contract=off,
+ * so vector and scalar code give the same bits. */
+#pragma GCC optimize("no-trapping-math", "vect-cost-model=dynamic", "no-tree-loop-distribute-patterns")
+#endif
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -39,6 +47,12 @@ void epv__sp_gdal_init(void) { pthread_once(&gdal_once, gdal_init); }
 
 #define UNK_MAX 32
 
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define SP_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define SP_CLONES
+#endif
+
 typedef struct sp_worker {
     epv_ctx wctx;
     GDALDatasetH ds[NIN];
@@ -49,6 +63,9 @@ typedef struct sp_worker {
     double *lc, *dem, *in[NIN], *runoff, *col[EPV_SPATIAL_NCOLS];
     double *row[EPV_SPATIAL_NCOLS]; /* one row of each service, when no raster is written */
     double *zeros;                  /* one row of zeros (padding of the sums' column groups) */
+    /* services that depend only on the class and the cell area, per class for the area
+     * kv_am2 (rows of a projected grid share it): CO2, O2, transpiration, marsh flood */
+    double *kv_co2, *kv_o2, *kv_tr, *kv_marsh, kv_am2;
     int32_t *cls, *zone;
     /* tile partial sums */
     double *part;
@@ -615,11 +632,40 @@ static int read_window(sp_worker *wk, sp_run *s, int i, size_t r0, size_t c0, si
     return EPV_OK;
 }
 
+/* How many of the n values are neither nodata nor finite and >= lo (branch-free, so that
+ * it vectorises; clean() runs its cell loop for the message only when this is not 0). */
+SP_CLONES static size_t clean_count(const double *v, size_t n, int hn, double nd, double lo)
+{
+    /* finite and >= lo: lo2 <= x <= DBL_MAX, with lo2 = lo or -DBL_MAX for lo = -inf */
+    const double lo2 = lo > -DBL_MAX ? lo : -DBL_MAX, hi = DBL_MAX;
+    size_t bad = 0;
+    if (!hn)
+        for (size_t i = 0; i < n; i++) bad += v[i] >= lo2 && v[i] <= hi ? 0 : 1;
+    else if (isnan(nd))
+        for (size_t i = 0; i < n; i++) bad += isnan(v[i]) || (v[i] >= lo2 && v[i] <= hi) ? 0 : 1;
+    else
+        for (size_t i = 0; i < n; i++) bad += v[i] == nd || (v[i] >= lo2 && v[i] <= hi) ? 0 : 1;
+    return bad;
+}
+
+SP_CLONES static void clean_nodata(double *v, size_t n, double nd)
+{
+    int ndnan = isnan(nd);
+    for (size_t i = 0; i < n; i++) {
+        double x = v[i];
+        v[i] = (x == nd) | (ndnan & isnan(x)) ? NAN : x;
+    }
+}
+
 /* Map nodata to NaN; refuse NaN that is not nodata and values below the input's minimum. */
 static int clean(sp_worker *wk, sp_run *s, int i, double *v, size_t h, size_t w, size_t r0, size_t c0)
 {
     int hn = s->has_nodata[i];
     double nd = s->nodata[i], lo = in_min[i];
+    if (clean_count(v, h * w, hn, nd, lo) == 0) {
+        if (hn) clean_nodata(v, h * w, nd);
+        return EPV_OK;
+    }
     for (size_t r = 0; r < h; r++)
         for (size_t c = 0; c < w; c++) {
             double x = v[r * w + c];
@@ -697,10 +743,24 @@ static int check_ls(const sp_run *s, sp_worker *wk, size_t n, size_t r0, size_t 
 /* Every computed service of the w pixels of grid row `grow` (offset `off` in the tile's
  * buffers) into out[col][0 .. w), with the per-cell kernels the public model functions use
  * (gep_model_int.h): the same arithmetic, so a run gives the values those functions give. */
-static void services_row(const sp_run *s, const sp_worker *wk, size_t grow, size_t off, size_t w, double *const *out)
+SP_CLONES static void services_row(const sp_run *s, sp_worker *wk, size_t grow, size_t off, size_t w,
+                                   double *const *out)
 {
     const int32_t *cls = wk->cls + off;
     const double am2 = s->row_area[grow], aha = am2 * 1e-4;
+    if (!(am2 == wk->kv_am2)) {
+        /* the same kernels as below, once per class instead of once per pixel */
+        for (size_t k = 0; k < s->ncls; k++) {
+            double cb = epv__gm_carbon(s->nep[k], aha);
+            wk->kv_co2[k] = epv__gm_co2(cb);
+            wk->kv_o2[k] = epv__gm_o2(cb);
+            wk->kv_tr[k] = s->tr_days > 0 ? epv__gm_climate_transpiration(s->epp[k], am2, s->tr_days, s->o->eer) : NAN;
+            wk->kv_marsh[k] = s->marsh_j >= 0 ? epv__gm_flood_marsh(s->cls_eco[k] == s->marsh_j ? am2 : NAN, s->marsh[0],
+                                                                    s->marsh[1], s->marsh[2], s->marsh[3], s->marsh[4])
+                                              : NAN;
+        }
+        wk->kv_am2 = am2;
+    }
     double *pix = out[EPV_SPATIAL_PIXELS], *ha = out[EPV_SPATIAL_AREA_HA];
     for (size_t c = 0; c < w; c++) {
         int ok = cls[c] >= 0;
@@ -709,6 +769,7 @@ static void services_row(const sp_run *s, const sp_worker *wk, size_t grow, size
     }
 #define SP_CLASS(c) (cls[c] >= 0 ? (size_t)cls[c] : 0) /* a valid index; the value is unused when < 0 */
 #define SP_AM2(c) (cls[c] >= 0 ? am2 : NAN)
+#define SP_AHA(c) (cls[c] >= 0 ? aha : NAN)
     if (s->has[EPV_SPATIAL_WATER_CONSERVATION]) {
         const double *p = wk->in[IN_P] + off, *et = wk->in[IN_ET] + off, *coef = s->runoff_coef;
         double *o = out[EPV_SPATIAL_WATER_CONSERVATION];
@@ -730,15 +791,14 @@ static void services_row(const sp_run *s, const sp_worker *wk, size_t grow, size
         for (size_t c = 0; c < w; c++) {
             int ok = cls[c] >= 0;
             double cf = ok ? s->usle_c[SP_CLASS(c)] : NAN, pf = ok ? s->usle_p[SP_CLASS(c)] : NAN, p0, a0;
-            epv__gm_soil_retention(rr[c], kk[c], ls[c], cf, pf, ok ? aha : NAN, &p0, &a0);
+            epv__gm_soil_retention(rr[c], kk[c], ls[c], cf, pf, SP_AHA(c), &p0, &a0);
             pot[c] = p0;
             ret[c] = p0 - a0;
         }
     }
     if (s->has[EPV_SPATIAL_CLIMATE_TRANSPIRATION]) {
-        double *o = out[EPV_SPATIAL_CLIMATE_TRANSPIRATION], days = s->tr_days, eer = s->o->eer;
-        for (size_t c = 0; c < w; c++)
-            o[c] = epv__gm_climate_transpiration(cls[c] >= 0 ? s->epp[SP_CLASS(c)] : NAN, SP_AM2(c), days, eer);
+        double *o = out[EPV_SPATIAL_CLIMATE_TRANSPIRATION];
+        for (size_t c = 0; c < w; c++) o[c] = cls[c] >= 0 ? wk->kv_tr[SP_CLASS(c)] : NAN;
     }
     if (s->has[EPV_SPATIAL_FLOOD_VEGETATION]) {
         /* C_v = (P_h - R_f) x A x 1e-3 with R_f = P_h x storm_runoff_coef of the class */
@@ -753,25 +813,26 @@ static void services_row(const sp_run *s, const sp_worker *wk, size_t grow, size
     if (s->has[EPV_SPATIAL_FLOOD_MARSH]) {
         /* on the marsh ecosystem's pixels (others NaN) */
         double *o = out[EPV_SPATIAL_FLOOD_MARSH];
-        const double *m = s->marsh;
-        for (size_t c = 0; c < w; c++) {
-            double a = cls[c] >= 0 && s->cls_eco[SP_CLASS(c)] == s->marsh_j ? am2 : NAN;
-            o[c] = epv__gm_flood_marsh(a, m[0], m[1], m[2], m[3], m[4]);
-        }
+        for (size_t c = 0; c < w; c++) o[c] = cls[c] >= 0 ? wk->kv_marsh[SP_CLASS(c)] : NAN;
     }
     if (s->has[EPV_SPATIAL_CARBON_FIXATION]) {
-        const double *nep = s->used[IN_NEP] ? wk->in[IN_NEP] + off : NULL;
         double *co2 = out[EPV_SPATIAL_CARBON_FIXATION], *o2 = out[EPV_SPATIAL_OXYGEN_RELEASE];
-        for (size_t c = 0; c < w; c++) {
-            int ok = cls[c] >= 0;
-            double v = nep ? nep[c] : ok ? s->nep[SP_CLASS(c)] : NAN;
-            double cb = epv__gm_carbon(v, ok ? aha : NAN);
-            co2[c] = epv__gm_co2(cb);
-            o2[c] = epv__gm_o2(cb);
-        }
+        if (s->used[IN_NEP]) {
+            const double *nep = wk->in[IN_NEP] + off;
+            for (size_t c = 0; c < w; c++) {
+                double cb = epv__gm_carbon(nep[c], SP_AHA(c));
+                co2[c] = epv__gm_co2(cb);
+                o2[c] = epv__gm_o2(cb);
+            }
+        } else
+            for (size_t c = 0; c < w; c++) {
+                co2[c] = cls[c] >= 0 ? wk->kv_co2[SP_CLASS(c)] : NAN;
+                o2[c] = cls[c] >= 0 ? wk->kv_o2[SP_CLASS(c)] : NAN;
+            }
     }
 #undef SP_CLASS
 #undef SP_AM2
+#undef SP_AHA
 }
 
 /* Add the row's pixels to the tile sums, in pixel order. Pixels of one table cell come in
@@ -962,7 +1023,7 @@ static int worker_init(sp_run *s, sp_worker *wk)
     size_t cap = (s->tr + 2) * (s->tc + 2);
     wk->cap = cap;
     /* one slab: 25 double arrays of a tile, the row buffers, then the tile sums */
-    size_t nd = 12 + EPV_SPATIAL_NCOLS, nrow = (EPV_SPATIAL_NCOLS + 1) * s->tc;
+    size_t nd = 12 + EPV_SPATIAL_NCOLS, nrow = (EPV_SPATIAL_NCOLS + 1) * s->tc + 4 * s->ncls;
     size_t ncell = s->ncell;
     size_t bytes = (nd * cap + nrow) * sizeof(double) + 2 * cap * sizeof(int32_t) +
                    ncell * EPV_SPATIAL_NCOLS * sizeof(double) + ncell * sizeof(uint32_t) + ncell;
@@ -982,6 +1043,11 @@ static int worker_init(sp_run *s, sp_worker *wk)
     wk->scratch = d, d += 3 * cap;
     for (int c = 0; c < EPV_SPATIAL_NCOLS; c++) wk->row[c] = d, d += s->tc;
     wk->zeros = d, d += s->tc;
+    wk->kv_co2 = d, d += s->ncls;
+    wk->kv_o2 = d, d += s->ncls;
+    wk->kv_tr = d, d += s->ncls;
+    wk->kv_marsh = d, d += s->ncls;
+    wk->kv_am2 = NAN;
     wk->part = d, d += ncell * EPV_SPATIAL_NCOLS;
     wk->cls = (int32_t *)d;
     wk->zone = wk->cls + cap;
