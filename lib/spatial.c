@@ -46,6 +46,7 @@ void epv__sp_gdal_init(void);
 void epv__sp_gdal_init(void) { pthread_once(&gdal_once, gdal_init); }
 
 #define UNK_MAX 32
+#define SP_DEM_SLOTS 12 /* 9 for a tile's window and 3 so that the next tile's are kept */
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #define SP_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
@@ -78,6 +79,17 @@ typedef struct sp_worker {
     size_t unk_row, unk_col;
     int unk_any;
     size_t tile, h, w, r0, c0;
+    /* DEM blocks (when they are the tiles): the tile's block and its eight neighbours give
+     * its window with the one-cell halo; reading them once per worker instead of once per
+     * window read (nine blocks for every tile through GDAL) */
+    double *dblk; /* SP_DEM_SLOTS blocks of tile_rows x tile_cols */
+    void *nbuf;   /* one block in the file's data type (8 bytes a cell at most) */
+    /* inputs of the tile: native[i] 1 when in[i] holds the block in the file's type (converted
+     * a row at a time into rin[i] where used), 0 when it holds checked doubles */
+    int native[NIN];
+    double *rin[NIN];
+    struct { long bx, by; size_t h, w; unsigned long stamp; } dslot[SP_DEM_SLOTS];
+    unsigned long dclock;
 } sp_worker;
 
 typedef struct sp_run {
@@ -91,6 +103,10 @@ typedef struct sp_run {
     double *row_area, *row_dx, dy;
     double nodata[NIN];
     int has_nodata[NIN];
+    int blk_x[NIN], blk_y[NIN], nbands[NIN]; /* block size and band count of each raster */
+    GDALDataType dtype[NIN];
+    int direct[NIN];  /* its blocks are the tiles: a tile is one GDALReadBlock in the file's type */
+    int dem_blocks; /* the DEM's blocks are the tiles: read them through the workers' caches */
     /* biophysical classes */
     size_t ncls;
     int64_t *code; /* sorted */
@@ -191,6 +207,10 @@ static int open_grid(sp_run *s)
             int ok = 0;
             double nd = GDALGetRasterNoDataValue(GDALGetRasterBand(ds, 1), &ok);
             s->has_nodata[i] = ok;
+            GDALRasterBandH b = GDALGetRasterBand(ds, 1);
+            GDALGetBlockSize(b, &s->blk_x[i], &s->blk_y[i]);
+            s->dtype[i] = GDALGetRasterDataType(b);
+            s->nbands[i] = GDALGetRasterCount(ds);
             s->nodata[i] = nd;
         }
         GDALClose(ds);
@@ -623,10 +643,36 @@ done:
 
 /* ---------------------------------------------------------------- tiles */
 
+/* n cells of type t to double: exact for these types, as GDAL's conversion is, in loops the
+ * compiler vectorises (GDAL's own converts Float32 one value at a time). */
+SP_CLONES static void to_double(const void *src, GDALDataType t, size_t n, double *dst)
+{
+    switch (t) {
+    case GDT_Byte: for (size_t i = 0; i < n; i++) dst[i] = ((const uint8_t *)src)[i]; break;
+    case GDT_UInt16: for (size_t i = 0; i < n; i++) dst[i] = ((const uint16_t *)src)[i]; break;
+    case GDT_Int16: for (size_t i = 0; i < n; i++) dst[i] = ((const int16_t *)src)[i]; break;
+    case GDT_UInt32: for (size_t i = 0; i < n; i++) dst[i] = ((const uint32_t *)src)[i]; break;
+    case GDT_Int32: for (size_t i = 0; i < n; i++) dst[i] = ((const int32_t *)src)[i]; break;
+    case GDT_Float32: for (size_t i = 0; i < n; i++) dst[i] = ((const float *)src)[i]; break;
+    case GDT_Float64: memcpy(dst, src, n * sizeof *dst); break;
+    default:
+        GDALCopyWords64(src, t, GDALGetDataTypeSizeBytes(t), dst, GDT_Float64, (int)sizeof(double), (GPtrDiff_t)n);
+    }
+}
+
 static int read_window(sp_worker *wk, sp_run *s, int i, size_t r0, size_t c0, size_t h, size_t w, double *buf)
 {
     GDALRasterBandH b = GDALGetRasterBand(wk->ds[i], 1);
     CPLErrorReset();
+    if (s->direct[i] && r0 % s->tr == 0 && c0 % s->tc == 0 && (h == s->tr || r0 + h == s->ny) &&
+        (w == s->tc || c0 + w == s->nx)) {
+        /* the block, then its h x w cells converted as GDALRasterIO converts them */
+        if (GDALReadBlock(b, (int)(c0 / s->tc), (int)(r0 / s->tr), wk->nbuf) != CE_None)
+            return gdal_error(&wk->wctx, EPV_EIO, "cannot read", s->path[i]);
+        size_t sz = (size_t)GDALGetDataTypeSizeBytes(s->dtype[i]);
+        for (size_t r = 0; r < h; r++) to_double((const char *)wk->nbuf + r * s->tc * sz, s->dtype[i], w, buf + r * w);
+        return EPV_OK;
+    }
     if (GDALRasterIO(b, GF_Read, (int)c0, (int)r0, (int)w, (int)h, buf, (int)w, (int)h, GDT_Float64, 0, 0) != CE_None)
         return gdal_error(&wk->wctx, EPV_EIO, "cannot read", s->path[i]);
     return EPV_OK;
@@ -655,6 +701,50 @@ SP_CLONES static void clean_nodata(double *v, size_t n, double nd)
         double x = v[i];
         v[i] = (x == nd) | (ndnan & isnan(x)) ? NAN : x;
     }
+}
+
+/* Is the tile at (r0, c0) of h x w one block of raster i, read with GDALReadBlock? */
+static int tile_direct(const sp_run *s, int i, size_t r0, size_t c0, size_t h, size_t w)
+{
+    return s->direct[i] && r0 % s->tr == 0 && c0 % s->tc == 0 && (h == s->tr || r0 + h == s->ny) &&
+           (w == s->tc || c0 + w == s->nx);
+}
+
+static int clean(sp_worker *wk, sp_run *s, int i, double *v, size_t h, size_t w, size_t r0, size_t c0);
+
+/* Input i of a direct tile: the block in the file's type into in[i] (which holds a tile of
+ * doubles, so any type of 8 bytes or less), then checked row by row as clean() checks. The
+ * rows are converted again where they are used: a row of doubles stays in the cache, a tile
+ * of them would not. */
+static int read_native(sp_worker *wk, sp_run *s, int i, size_t r0, size_t c0, size_t h, size_t w)
+{
+    GDALRasterBandH b = GDALGetRasterBand(wk->ds[i], 1);
+    CPLErrorReset();
+    if (GDALReadBlock(b, (int)(c0 / s->tc), (int)(r0 / s->tr), wk->in[i]) != CE_None)
+        return gdal_error(&wk->wctx, EPV_EIO, "cannot read", s->path[i]);
+    size_t sz = (size_t)GDALGetDataTypeSizeBytes(s->dtype[i]), bad = 0;
+    for (size_t r = 0; r < h; r++) {
+        to_double((const char *)wk->in[i] + r * s->tc * sz, s->dtype[i], w, wk->rin[i]);
+        bad += clean_count(wk->rin[i], w, s->has_nodata[i], s->nodata[i], in_min[i]);
+    }
+    if (bad) { /* the message, from the whole tile as doubles */
+        for (size_t r = 0; r < h; r++)
+            to_double((const char *)wk->in[i] + r * s->tc * sz, s->dtype[i], w, wk->scratch + r * w);
+        int rc = clean(wk, s, i, wk->scratch, h, w, r0, c0);
+        if (rc) return rc;
+    }
+    wk->native[i] = 1;
+    return EPV_OK;
+}
+
+/* Row r (of w cells) of input i of the tile, as checked doubles with nodata NaN. */
+static const double *input_row(sp_worker *wk, const sp_run *s, int i, size_t r, size_t w)
+{
+    if (!wk->native[i]) return wk->in[i] + r * w;
+    size_t sz = (size_t)GDALGetDataTypeSizeBytes(s->dtype[i]);
+    to_double((const char *)wk->in[i] + r * s->tc * sz, s->dtype[i], w, wk->rin[i]);
+    if (s->has_nodata[i]) clean_nodata(wk->rin[i], w, s->nodata[i]);
+    return wk->rin[i];
 }
 
 /* Map nodata to NaN; refuse NaN that is not nodata and values below the input's minimum. */
@@ -717,37 +807,92 @@ static int rasterize(sp_worker *wk, sp_run *s, size_t r0, size_t c0, size_t h, s
     return EPV_OK;
 }
 
+/* Block (bx, by) of the DEM from the worker's cache, read on a miss into the least
+ * recently used slot, in the file's type (row length tile_cols). Values are raw: clean()
+ * runs on the window, as for a direct read. */
+static int dem_block(sp_worker *wk, sp_run *s, long bx, long by, const void **v, size_t *bw)
+{
+    int u = 0;
+    for (int k = 0; k < SP_DEM_SLOTS; k++) {
+        if (wk->dslot[k].bx == bx && wk->dslot[k].by == by) {
+            wk->dslot[k].stamp = ++wk->dclock;
+            *v = wk->dblk + (size_t)k * s->tr * s->tc;
+            *bw = wk->dslot[k].w;
+            return EPV_OK;
+        }
+        if (wk->dslot[k].stamp < wk->dslot[u].stamp) u = k;
+    }
+    size_t r0 = (size_t)by * s->tr, c0 = (size_t)bx * s->tc;
+    size_t h = r0 + s->tr > s->ny ? s->ny - r0 : s->tr, w = c0 + s->tc > s->nx ? s->nx - c0 : s->tc;
+    double *buf = wk->dblk + (size_t)u * s->tr * s->tc;
+    wk->dslot[u].bx = -1; /* until read */
+    CPLErrorReset();
+    if (GDALReadBlock(GDALGetRasterBand(wk->ds[IN_DEM], 1), (int)bx, (int)by, buf) != CE_None)
+        return gdal_error(&wk->wctx, EPV_EIO, "cannot read", s->path[IN_DEM]);
+    wk->dslot[u].bx = bx, wk->dslot[u].by = by, wk->dslot[u].h = h, wk->dslot[u].w = w;
+    wk->dslot[u].stamp = ++wk->dclock;
+    *v = buf;
+    *bw = w;
+    return EPV_OK;
+}
+
+/* The DEM window rows [r0, r0 + h) x columns [c0, c0 + w) into out (row length w): from
+ * the cached blocks when they are the tiles, else one read through GDAL. */
+static int dem_window(sp_worker *wk, sp_run *s, size_t r0, size_t c0, size_t h, size_t w, double *out)
+{
+    if (!s->dem_blocks) return read_window(wk, s, IN_DEM, r0, c0, h, w, out);
+    for (size_t by = r0 / s->tr; by * s->tr < r0 + h; by++)
+        for (size_t bx = c0 / s->tc; bx * s->tc < c0 + w; bx++) {
+            const void *v = NULL;
+            size_t bw = 0, sz = (size_t)GDALGetDataTypeSizeBytes(s->dtype[IN_DEM]);
+            int rc = dem_block(wk, s, (long)bx, (long)by, &v, &bw);
+            if (rc) return rc;
+            size_t y0 = by * s->tr > r0 ? by * s->tr : r0, y1 = (by + 1) * s->tr < r0 + h ? (by + 1) * s->tr : r0 + h;
+            size_t x0 = bx * s->tc > c0 ? bx * s->tc : c0, x1 = (bx + 1) * s->tc < c0 + w ? (bx + 1) * s->tc : c0 + w;
+            for (size_t y = y0; y < y1; y++)
+                to_double((const char *)v + ((y - by * s->tr) * s->tc + (x0 - bx * s->tc)) * sz, s->dtype[IN_DEM], x1 - x0,
+                          out + (y - r0) * w + (x0 - c0));
+        }
+    return EPV_OK;
+}
+
 /* The inputs of the models need no per-cell check here, unlike in the public array
  * functions: clean() has refused negative and non-finite raster values, the table's factors
  * were read within their ranges (runoff coefficients and C, P in 0..1, so R = P x coef <= P),
  * the marsh's natural water is at most its saturated water, the areas are computed. Only the
- * LS factor is new: an absurd DEM (slopes beyond 1e154) could make it negative. The message
- * is the one epv_gep_model_soil_retention() gives: first cell without NaN arguments. */
+ * LS factor is new: an absurd DEM (slopes beyond 1e154) could make it negative. services_row()
+ * counts such cells; for a tile that has any, this gives the message
+ * epv_gep_model_soil_retention() gives: first cell without NaN arguments. */
 static int check_ls(const sp_run *s, sp_worker *wk, size_t n, size_t r0, size_t c0, size_t h, size_t w)
 {
     const double *ls = wk->col[EPV_SPATIAL_LS];
-    int bad = 0;
-    for (size_t i = 0; i < n; i++) bad |= ls[i] < 0 || isinf(ls[i]);
-    if (!bad) return EPV_OK;
-    const double *rr = wk->in[IN_R], *kk = wk->in[IN_K];
-    for (size_t i = 0; i < n; i++) {
-        if (wk->cls[i] < 0 || isnan(rr[i]) || isnan(kk[i]) || isnan(ls[i]) || !(ls[i] < 0 || isinf(ls[i]))) continue;
-        epv__error(&wk->wctx, EPV_ERANGE, "epv_gep_model_soil_retention: ls[%zu] = %g %s", i, ls[i],
-                   isinf(ls[i]) ? "is not finite" : "is negative");
-        epv__error_prefix(&wk->wctx, "tile at pixel row %zu, column %zu (%zu x %zu)", r0, c0, h, w);
-        return EPV_ERANGE;
+    for (size_t r = 0; r < h; r++) {
+        const double *rr = input_row(wk, s, IN_R, r, w);
+        for (size_t c = 0; c < w; c++) {
+            size_t i = r * w + c;
+            if (wk->cls[i] < 0 || isnan(rr[c]) || isnan(ls[i]) || !(ls[i] < 0 || isinf(ls[i]))) continue;
+            const double *kk = input_row(wk, s, IN_K, r, w);
+            if (isnan(kk[c])) continue;
+            epv__error(&wk->wctx, EPV_ERANGE, "epv_gep_model_soil_retention: ls[%zu] = %g %s", i, ls[i],
+                       isinf(ls[i]) ? "is not finite" : "is negative");
+            epv__error_prefix(&wk->wctx, "tile at pixel row %zu, column %zu (%zu x %zu)", r0, c0, h, w);
+            return EPV_ERANGE;
+        }
     }
+    (void)n;
     return EPV_OK;
 }
 
 /* Every computed service of the w pixels of grid row `grow` (offset `off` in the tile's
- * buffers) into out[col][0 .. w), with the per-cell kernels the public model functions use
- * (gep_model_int.h): the same arithmetic, so a run gives the values those functions give. */
-SP_CLONES static void services_row(const sp_run *s, sp_worker *wk, size_t grow, size_t off, size_t w,
-                                   double *const *out)
+ * buffers; in[i]: the row of input i) into out[col][0 .. w), with the per-cell kernels the public model functions use
+ * (gep_model_int.h): the same arithmetic, so a run gives the values those functions give.
+ * Returns how many LS values are negative or infinite (see check_ls()). */
+SP_CLONES static size_t services_row(const sp_run *s, sp_worker *wk, size_t grow, size_t off, size_t w,
+                                     const double *const *in, double *const *out)
 {
     const int32_t *cls = wk->cls + off;
     const double am2 = s->row_area[grow], aha = am2 * 1e-4;
+    size_t badls = 0;
     if (!(am2 == wk->kv_am2)) {
         /* the same kernels as below, once per class instead of once per pixel */
         for (size_t k = 0; k < s->ncls; k++) {
@@ -771,7 +916,7 @@ SP_CLONES static void services_row(const sp_run *s, sp_worker *wk, size_t grow, 
 #define SP_AM2(c) (cls[c] >= 0 ? am2 : NAN)
 #define SP_AHA(c) (cls[c] >= 0 ? aha : NAN)
     if (s->has[EPV_SPATIAL_WATER_CONSERVATION]) {
-        const double *p = wk->in[IN_P] + off, *et = wk->in[IN_ET] + off, *coef = s->runoff_coef;
+        const double *p = in[IN_P], *et = in[IN_ET], *coef = s->runoff_coef;
         double *o = out[EPV_SPATIAL_WATER_CONSERVATION];
         int floor0 = !s->o->keep_negative_water;
         for (size_t c = 0; c < w; c++) {
@@ -781,13 +926,14 @@ SP_CLONES static void services_row(const sp_run *s, sp_worker *wk, size_t grow, 
         }
     }
     if (s->has[EPV_SPATIAL_EVAPOTRANSPIRATION]) {
-        const double *et = wk->in[IN_ET] + off;
+        const double *et = in[IN_ET];
         double *o = out[EPV_SPATIAL_EVAPOTRANSPIRATION];
         for (size_t c = 0; c < w; c++) o[c] = et[c] * 1e-3 * SP_AM2(c);
     }
     if (s->has[EPV_SPATIAL_SOIL_RETENTION]) {
-        const double *rr = wk->in[IN_R] + off, *kk = wk->in[IN_K] + off, *ls = out[EPV_SPATIAL_LS];
+        const double *rr = in[IN_R], *kk = in[IN_K], *ls = out[EPV_SPATIAL_LS];
         double *pot = out[EPV_SPATIAL_SOIL_POTENTIAL], *ret = out[EPV_SPATIAL_SOIL_RETENTION];
+        for (size_t c = 0; c < w; c++) badls += ls[c] >= 0 && ls[c] <= DBL_MAX ? 0 : !isnan(ls[c]);
         for (size_t c = 0; c < w; c++) {
             int ok = cls[c] >= 0;
             double cf = ok ? s->usle_c[SP_CLASS(c)] : NAN, pf = ok ? s->usle_p[SP_CLASS(c)] : NAN, p0, a0;
@@ -802,7 +948,7 @@ SP_CLONES static void services_row(const sp_run *s, sp_worker *wk, size_t grow, 
     }
     if (s->has[EPV_SPATIAL_FLOOD_VEGETATION]) {
         /* C_v = (P_h - R_f) x A x 1e-3 with R_f = P_h x storm_runoff_coef of the class */
-        const double *ph = wk->in[IN_STORM] + off;
+        const double *ph = in[IN_STORM];
         double *o = out[EPV_SPATIAL_FLOOD_VEGETATION], *sp = out[EPV_SPATIAL_STORM_PRECIP];
         for (size_t c = 0; c < w; c++) {
             double rf = cls[c] >= 0 ? ph[c] * s->storm_coef[SP_CLASS(c)] : NAN;
@@ -818,7 +964,7 @@ SP_CLONES static void services_row(const sp_run *s, sp_worker *wk, size_t grow, 
     if (s->has[EPV_SPATIAL_CARBON_FIXATION]) {
         double *co2 = out[EPV_SPATIAL_CARBON_FIXATION], *o2 = out[EPV_SPATIAL_OXYGEN_RELEASE];
         if (s->used[IN_NEP]) {
-            const double *nep = wk->in[IN_NEP] + off;
+            const double *nep = in[IN_NEP];
             for (size_t c = 0; c < w; c++) {
                 double cb = epv__gm_carbon(nep[c], SP_AHA(c));
                 co2[c] = epv__gm_co2(cb);
@@ -833,11 +979,12 @@ SP_CLONES static void services_row(const sp_run *s, sp_worker *wk, size_t grow, 
 #undef SP_CLASS
 #undef SP_AM2
 #undef SP_AHA
+    return badls;
 }
 
 /* Add the row's pixels to the tile sums, in pixel order. Pixels of one table cell come in
- * runs (a region's width of a row): a run's sums are carried in registers, four columns at
- * a time, instead of through memory pixel by pixel. Adding 0 in place of a NaN pixel leaves
+ * runs (a region's width of a row): a run's sums are carried in registers, eight columns at
+ * a time (independent additions that overlap), instead of through memory pixel by pixel. Adding 0 in place of a NaN pixel leaves
  * a sum as it was to the bit: a sum starting at +0 is never -0 (round to nearest). */
 static void sums_row(const sp_run *s, sp_worker *wk, const int32_t *cell, size_t w, double *const *v)
 {
@@ -851,23 +998,34 @@ static void sums_row(const sp_run *s, sp_worker *wk, const int32_t *cell, size_t
                 wk->mark[z] = 1;
                 wk->touched[wk->ntouched++] = (uint32_t)z;
             }
-            for (int b = 0; b < s->nsum; b += 4) {
-                double dummy[4], *dst[4];
-                const double *x[4];
-                for (int j = 0; j < 4; j++) {
+            for (int b = 0; b < s->nsum; b += 8) {
+                double dummy[8], *dst[8], acc[8];
+                const double *x[8];
+                for (int j = 0; j < 8; j++) {
                     int ok = b + j < s->nsum;
                     dst[j] = ok ? part + s->sumcol[b + j] : &dummy[j];
                     x[j] = ok ? v[s->sumcol[b + j]] : wk->zeros;
+                    acc[j] = ok ? *dst[j] : 0.0;
                 }
-                double a0 = *dst[0], a1 = *dst[1], a2 = *dst[2], a3 = *dst[3];
+                /* eight named sums, so that they stay in registers */
+                double a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], a4 = acc[4], a5 = acc[5], a6 = acc[6],
+                       a7 = acc[7];
+                const double *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3], *x4 = x[4], *x5 = x[5], *x6 = x[6],
+                             *x7 = x[7];
+#define SP_ADD(a, xs) a += isnan(xs[k]) ? 0.0 : xs[k]
                 for (size_t k = c; k < e; k++) {
-                    double x0 = x[0][k], x1 = x[1][k], x2 = x[2][k], x3 = x[3][k];
-                    a0 += isnan(x0) ? 0.0 : x0;
-                    a1 += isnan(x1) ? 0.0 : x1;
-                    a2 += isnan(x2) ? 0.0 : x2;
-                    a3 += isnan(x3) ? 0.0 : x3;
+                    SP_ADD(a0, x0);
+                    SP_ADD(a1, x1);
+                    SP_ADD(a2, x2);
+                    SP_ADD(a3, x3);
+                    SP_ADD(a4, x4);
+                    SP_ADD(a5, x5);
+                    SP_ADD(a6, x6);
+                    SP_ADD(a7, x7);
                 }
+#undef SP_ADD
                 *dst[0] = a0, *dst[1] = a1, *dst[2] = a2, *dst[3] = a3;
+                *dst[4] = a4, *dst[5] = a5, *dst[6] = a6, *dst[7] = a7;
             }
         }
         c = e;
@@ -882,11 +1040,21 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
     size_t h = r0 + s->tr > s->ny ? s->ny - r0 : s->tr, w = c0 + s->tc > s->nx ? s->nx - c0 : s->tc, n = h * w;
     wk->tile = t, wk->h = h, wk->w = w, wk->r0 = r0, wk->c0 = c0;
     int rc;
-    if ((rc = read_window(wk, s, IN_LC, r0, c0, h, w, wk->lc))) return rc;
-    for (int i = IN_P; i < NIN; i++)
-        if (s->used[i] && ((rc = read_window(wk, s, i, r0, c0, h, w, wk->in[i])) ||
-                           (rc = clean(wk, s, i, wk->in[i], h, w, r0, c0))))
-            return rc;
+    wk->native[IN_LC] = tile_direct(s, IN_LC, r0, c0, h, w);
+    if (wk->native[IN_LC]) {
+        CPLErrorReset();
+        if (GDALReadBlock(GDALGetRasterBand(wk->ds[IN_LC], 1), (int)(c0 / s->tc), (int)(r0 / s->tr), wk->lc) != CE_None)
+            return gdal_error(ctx, EPV_EIO, "cannot read", s->path[IN_LC]);
+    } else if ((rc = read_window(wk, s, IN_LC, r0, c0, h, w, wk->lc)))
+        return rc;
+    for (int i = IN_P; i < NIN; i++) {
+        wk->native[i] = 0;
+        if (!s->used[i]) continue;
+        if (tile_direct(s, i, r0, c0, h, w)) rc = read_native(wk, s, i, r0, c0, h, w);
+        else if (!(rc = read_window(wk, s, i, r0, c0, h, w, wk->in[i])))
+            rc = clean(wk, s, i, wk->in[i], h, w, r0, c0);
+        if (rc) return rc;
+    }
     if ((rc = rasterize(wk, s, r0, c0, h, w))) return rc;
     /* classes and areas */
     int hn = s->has_nodata[IN_LC];
@@ -894,9 +1062,15 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
     double last_x = NAN; /* land cover comes in runs: reuse the class of the previous known code */
     int last_k = -1;
     for (size_t r = 0; r < h; r++) {
+        const double *lcr = wk->lc + r * w;
+        if (wk->native[IN_LC]) {
+            size_t sz = (size_t)GDALGetDataTypeSizeBytes(s->dtype[IN_LC]);
+            to_double((const char *)wk->lc + r * s->tc * sz, s->dtype[IN_LC], w, wk->rin[IN_LC]);
+            lcr = wk->rin[IN_LC];
+        }
         for (size_t c = 0; c < w; c++) {
             size_t i = r * w + c;
-            double x = wk->lc[i];
+            double x = lcr[c];
             int k = -1;
             if (x == last_x) {
                 k = last_k;
@@ -930,7 +1104,7 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
         size_t hc0 = c0 ? c0 - 1 : 0, hc1 = c0 + w < s->nx ? c0 + w + 1 : s->nx;
         size_t hh = hr1 - hr0, hw = hc1 - hc0, W = w + 2;
         double *tmp = wk->runoff; /* reused: (h + 2) x (w + 2) cells fit in cap */
-        if ((rc = read_window(wk, s, IN_DEM, hr0, hc0, hh, hw, tmp)) ||
+        if ((rc = dem_window(wk, s, hr0, hc0, hh, hw, tmp)) ||
             (rc = clean(wk, s, IN_DEM, tmp, hh, hw, hr0, hc0)))
             return rc;
         for (size_t r = 0; r < h + 2; r++) {
@@ -952,7 +1126,6 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
         }
         epv__sp_ls_window(h, w, wk->dem, s->row_dx + r0, s->dy, s->slope_len, col[EPV_SPATIAL_LS], wk->scratch);
     }
-    if (s->has[EPV_SPATIAL_SOIL_RETENTION] && (rc = check_ls(s, wk, n, r0, c0, h, w))) return rc;
     /* each pixel's table cell in place of its zone (-1: not summed) */
     int32_t *cellv = wk->zone;
     for (size_t i = 0; i < n; i++) {
@@ -962,14 +1135,18 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
     }
     /* row by row: the services of the row's pixels (into small row buffers, or into the
      * tile's columns when rasters are written), then their sums */
+    size_t badls = 0;
     for (size_t r = 0; r < h; r++) {
         double *out[EPV_SPATIAL_NCOLS];
         for (int cc = 0; cc < EPV_SPATIAL_NCOLS; cc++)
             out[cc] = s->nout || cc == EPV_SPATIAL_LS ? wk->col[cc] + r * w : wk->row[cc];
-        services_row(s, wk, r0 + r, r * w, w, out);
+        const double *inr[NIN] = { NULL };
+        for (int i = IN_P; i < NIN; i++)
+            if (s->used[i]) inr[i] = input_row(wk, s, i, r, w);
+        badls += services_row(s, wk, r0 + r, r * w, w, inr, out);
         sums_row(s, wk, cellv + r * w, w, out);
     }
-    return EPV_OK;
+    return badls ? check_ls(s, wk, n, r0, c0, h, w) : EPV_OK;
 }
 
 typedef struct { sp_run *s; size_t first; size_t count; const size_t *tiles; } sp_wave;
@@ -1001,6 +1178,8 @@ static void worker_free(sp_run *s, sp_worker *wk)
             if (wk->geoms[k]) OGR_G_DestroyGeometry(wk->geoms[k]);
     epv__free(s->ctx, wk->geoms);
     epv__free(s->ctx, wk->lc);
+    epv__free(s->ctx, wk->dblk);
+    epv__free(s->ctx, wk->nbuf);
 }
 
 static int worker_init(sp_run *s, sp_worker *wk)
@@ -1023,7 +1202,7 @@ static int worker_init(sp_run *s, sp_worker *wk)
     size_t cap = (s->tr + 2) * (s->tc + 2);
     wk->cap = cap;
     /* one slab: 25 double arrays of a tile, the row buffers, then the tile sums */
-    size_t nd = 12 + EPV_SPATIAL_NCOLS, nrow = (EPV_SPATIAL_NCOLS + 1) * s->tc + 4 * s->ncls;
+    size_t nd = 12 + EPV_SPATIAL_NCOLS, nrow = (EPV_SPATIAL_NCOLS + 1 + NIN) * s->tc + 4 * s->ncls;
     size_t ncell = s->ncell;
     size_t bytes = (nd * cap + nrow) * sizeof(double) + 2 * cap * sizeof(int32_t) +
                    ncell * EPV_SPATIAL_NCOLS * sizeof(double) + ncell * sizeof(uint32_t) + ncell;
@@ -1042,7 +1221,13 @@ static int worker_init(sp_run *s, sp_worker *wk)
     for (int c = 0; c < EPV_SPATIAL_NCOLS; c++) wk->col[c] = d, d += cap;
     wk->scratch = d, d += 3 * cap;
     for (int c = 0; c < EPV_SPATIAL_NCOLS; c++) wk->row[c] = d, d += s->tc;
+    for (int i = 0; i < NIN; i++) wk->rin[i] = d, d += s->tc;
     wk->zeros = d, d += s->tc;
+    wk->dblk = NULL;
+    if (!(wk->nbuf = epv__malloc(ctx, s->tr * s->tc * 8))) return EPV_ENOMEM;
+    for (int k = 0; k < SP_DEM_SLOTS; k++) wk->dslot[k].bx = wk->dslot[k].by = -1;
+    if (s->dem_blocks && !(wk->dblk = epv__malloc(ctx, SP_DEM_SLOTS * s->tr * s->tc * sizeof *wk->dblk)))
+        return EPV_ENOMEM;
     wk->kv_co2 = d, d += s->ncls;
     wk->kv_o2 = d, d += s->ncls;
     wk->kv_tr = d, d += s->ncls;
@@ -1196,6 +1381,13 @@ static int run_setup(epv_ctx *ctx, const epv_spatial_options *o, sp_run *s)
     s->ntx = (s->nx + s->tc - 1) / s->tc;
     s->nty = (s->ny + s->tr - 1) / s->tr;
     s->ntiles = s->ntx * s->nty;
+    /* A raster whose blocks are the tiles is read a block at a time into the worker's buffer
+     * (no block cache, whose blocks would be allocated and dropped for every tile); only
+     * single-band rasters, where reading a block decodes no other band. */
+    for (int i = 0; i < NIN; i++)
+        s->direct[i] = s->used[i] && (size_t)s->blk_x[i] == s->tc && (size_t)s->blk_y[i] == s->tr && s->nbands[i] == 1 &&
+                       !GDALDataTypeIsComplex(s->dtype[i]) && GDALGetDataTypeSizeBytes(s->dtype[i]) <= 8;
+    s->dem_blocks = s->has[EPV_SPATIAL_SOIL_RETENTION] && !s->ls_grid && s->direct[IN_DEM];
     s->ngroups = (s->ntiles + EPV_SPATIAL_GROUP_TILES - 1) / EPV_SPATIAL_GROUP_TILES;
     if (s->nreg > INT32_MAX / (s->neco + 1)) return epv__error(ctx, EPV_ERANGE, "too many regions x ecosystems");
     s->ncell = s->nreg * s->neco;
