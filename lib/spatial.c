@@ -82,7 +82,7 @@ typedef struct sp_worker {
     /* DEM blocks (when they are the tiles): the tile's block and its eight neighbours give
      * its window with the one-cell halo; reading them once per worker instead of once per
      * window read (nine blocks for every tile through GDAL) */
-    double *dblk; /* SP_DEM_SLOTS blocks of tile_rows x tile_cols */
+    char *dblk;   /* SP_DEM_SLOTS blocks of tile_rows x tile_cols in the DEM's type */
     void *nbuf;   /* one block in the file's data type (8 bytes a cell at most) */
     /* inputs of the tile: native[i] 1 when in[i] holds the block in the file's type (converted
      * a row at a time into rin[i] where used), 0 when it holds checked doubles */
@@ -816,7 +816,7 @@ static int dem_block(sp_worker *wk, sp_run *s, long bx, long by, const void **v,
     for (int k = 0; k < SP_DEM_SLOTS; k++) {
         if (wk->dslot[k].bx == bx && wk->dslot[k].by == by) {
             wk->dslot[k].stamp = ++wk->dclock;
-            *v = wk->dblk + (size_t)k * s->tr * s->tc;
+            *v = wk->dblk + (size_t)k * s->tr * s->tc * (size_t)GDALGetDataTypeSizeBytes(s->dtype[IN_DEM]);
             *bw = wk->dslot[k].w;
             return EPV_OK;
         }
@@ -824,7 +824,7 @@ static int dem_block(sp_worker *wk, sp_run *s, long bx, long by, const void **v,
     }
     size_t r0 = (size_t)by * s->tr, c0 = (size_t)bx * s->tc;
     size_t h = r0 + s->tr > s->ny ? s->ny - r0 : s->tr, w = c0 + s->tc > s->nx ? s->nx - c0 : s->tc;
-    double *buf = wk->dblk + (size_t)u * s->tr * s->tc;
+    char *buf = wk->dblk + (size_t)u * s->tr * s->tc * (size_t)GDALGetDataTypeSizeBytes(s->dtype[IN_DEM]);
     wk->dslot[u].bx = -1; /* until read */
     CPLErrorReset();
     if (GDALReadBlock(GDALGetRasterBand(wk->ds[IN_DEM], 1), (int)bx, (int)by, buf) != CE_None)
@@ -1226,7 +1226,8 @@ static int worker_init(sp_run *s, sp_worker *wk)
     wk->dblk = NULL;
     if (!(wk->nbuf = epv__malloc(ctx, s->tr * s->tc * 8))) return EPV_ENOMEM;
     for (int k = 0; k < SP_DEM_SLOTS; k++) wk->dslot[k].bx = wk->dslot[k].by = -1;
-    if (s->dem_blocks && !(wk->dblk = epv__malloc(ctx, SP_DEM_SLOTS * s->tr * s->tc * sizeof *wk->dblk)))
+    if (s->dem_blocks &&
+        !(wk->dblk = epv__malloc(ctx, SP_DEM_SLOTS * s->tr * s->tc * (size_t)GDALGetDataTypeSizeBytes(s->dtype[IN_DEM]))))
         return EPV_ENOMEM;
     wk->kv_co2 = d, d += s->ncls;
     wk->kv_o2 = d, d += s->ncls;
