@@ -73,27 +73,30 @@ SP_CLONES static void ls_row(size_t cols, const double *restrict up, const doubl
 SP_CLONES void epv__sp_ls_window(size_t rows, size_t cols, const double *win, const double *dx_row, double dy,
                                  double slope_length_m, double *out, double *scratch)
 {
-    size_t w = cols + 2, n = rows * cols;
-    double *sn = scratch, *a1 = scratch + n, *a2 = scratch + 2 * n;
-    /* pass 1: Horn's slope, sin(theta) and S per cell */
+    /* row by row, so that the three scratch rows stay in the cache (every step is per cell:
+     * the order of rows changes nothing) */
+    size_t w = cols + 2;
+    double *sn = scratch, *a1 = scratch + cols, *a2 = scratch + 2 * cols;
+    double lnl = log(slope_length_m / 22.13);
     for (size_t r = 0; r < rows; r++) {
         const double *up = win + r * w;
-        ls_row(cols, up, up + w, up + 2 * w, dx_row[r], dy, out + r * cols, sn + r * cols);
+        double *o = out + r * cols;
+        /* pass 1: Horn's slope, sin(theta) and S per cell */
+        ls_row(cols, up, up + w, up + 2 * w, dx_row[r], dy, o, sn);
+        /* pass 2 (batch exp and log): L = (lambda / 22.13)^m, m = beta / (1 + beta),
+         * beta = (sin / 0.0896) / (3 sin^0.8 + 0.56) (AH703 eqs. 4-1 to 4-3) */
+        for (size_t k = 0; k < cols; k++) a1[k] = sn[k] > 0 ? sn[k] : 1;
+        epv__log_batch(a1, a2, cols);
+        for (size_t k = 0; k < cols; k++) a2[k] *= 0.8;
+        epv__exp_batch(a2, a1, cols); /* sin^0.8 */
+        for (size_t k = 0; k < cols; k++) {
+            double beta = (sn[k] / 0.0896) / (3.0 * a1[k] + 0.56);
+            a2[k] = beta / (1.0 + beta) * lnl;
+        }
+        epv__exp_batch(a2, a1, cols);
+        for (size_t k = 0; k < cols; k++)
+            if (sn[k] > 0) o[k] *= a1[k]; /* flat: beta = 0, m = 0, L = 1 */
     }
-    /* pass 2 (batch exp and log): L = (lambda / 22.13)^m, m = beta / (1 + beta),
-     * beta = (sin / 0.0896) / (3 sin^0.8 + 0.56) (AH703 eqs. 4-1 to 4-3) */
-    double lnl = log(slope_length_m / 22.13);
-    for (size_t k = 0; k < n; k++) a1[k] = sn[k] > 0 ? sn[k] : 1;
-    epv__log_batch(a1, a2, n);
-    for (size_t k = 0; k < n; k++) a2[k] *= 0.8;
-    epv__exp_batch(a2, a1, n); /* sin^0.8 */
-    for (size_t k = 0; k < n; k++) {
-        double beta = (sn[k] / 0.0896) / (3.0 * a1[k] + 0.56);
-        a2[k] = beta / (1.0 + beta) * lnl;
-    }
-    epv__exp_batch(a2, a1, n);
-    for (size_t k = 0; k < n; k++)
-        if (sn[k] > 0) out[k] *= a1[k]; /* flat: beta = 0, m = 0, L = 1 */
 }
 
 EPV_API int epv_spatial_ls_rusle(epv_ctx *ctx, size_t nrows, size_t ncols, const double *dem,
