@@ -792,8 +792,12 @@ static int rasterize(sp_worker *wk, sp_run *s, size_t r0, size_t c0, size_t h, s
     if (!md) md = GDALCreate(GDALGetDriverByName("MEM"), "", (int)w, (int)h, 1, GDT_Int32, NULL);
     if (!md) return gdal_error(&wk->wctx, EPV_EIO, "cannot create an in-memory raster", "zones");
     if (full) {
+        /* clear it by writing the zeroed zone buffer: the MEM driver copies that directly,
+         * where GDALFillRaster would go through the block cache */
         wk->mem = md;
-        GDALFillRaster(GDALGetRasterBand(md, 1), 0, 0);
+        if (GDALRasterIO(GDALGetRasterBand(md, 1), GF_Write, 0, 0, (int)w, (int)h, z, (int)w, (int)h, GDT_Int32, 0, 0) !=
+            CE_None)
+            return gdal_error(&wk->wctx, EPV_EIO, "cannot clear an in-memory raster", "zones");
     }
     double tgt[6] = { x0, s->gt[1], 0, y0, 0, s->gt[5] };
     GDALSetGeoTransform(md, tgt);
