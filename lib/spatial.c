@@ -12,6 +12,7 @@
 #include <float.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@ void epv__sp_gdal_init(void);
 void epv__sp_gdal_init(void) { pthread_once(&gdal_once, gdal_init); }
 
 #define UNK_MAX 32
+#define SP_WAVE_TILES 8 /* tiles per worker in a wave of a run that writes no raster */
 #define SP_DEM_SLOTS 12 /* 9 for a tile's window and 3 so that the next tile's are kept */
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
@@ -92,6 +94,15 @@ typedef struct sp_worker {
     unsigned long dclock;
 } sp_worker;
 
+/* The sums of one tile of a wave, taken out of its worker's table so that the worker can go
+ * on with another tile: the table cells it touched and their EPV_SPATIAL_NCOLS values. */
+typedef struct sp_slot {
+    size_t n, cap;
+    uint32_t *cell;
+    double *val;
+    int worker, rc;
+} sp_slot;
+
 typedef struct sp_run {
     epv_ctx *ctx;
     const epv_spatial_options *o;
@@ -135,6 +146,8 @@ typedef struct sp_run {
     double slope_len;
     int nworkers;
     sp_worker *wk;
+    sp_slot *slot; /* one per tile of a wave */
+    size_t nslot;
     size_t ncell;
     double *ls_grid; /* whole-grid LS (Desmet & Govers), or NULL */
     /* raster output */
@@ -1153,19 +1166,69 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
     return badls ? check_ls(s, wk, n, r0, c0, h, w) : EPV_OK;
 }
 
-typedef struct { sp_run *s; size_t first; size_t count; const size_t *tiles; } sp_wave;
+/* A wave of tiles: with `dynamic` the workers take the next tile as they finish one (a
+ * worker slowed down by the machine holds up no other), each tile's sums going to its slot;
+ * without (a run that writes rasters, whose tile buffers are written after the wave), worker
+ * w computes tile w of the wave. */
+typedef struct {
+    sp_run *s;
+    size_t first, count;
+    const size_t *tiles;
+    int dynamic;
+    atomic_size_t next;
+    atomic_int failed;
+} sp_wave;
+
+/* Move the worker's tile sums into slot i and clear its table for the next tile. */
+static int take_sums(sp_run *s, sp_worker *wk, sp_slot *sl)
+{
+    if (wk->ntouched > sl->cap) {
+        size_t cap = wk->ntouched + 64;
+        uint32_t *c = epv__realloc(&wk->wctx, sl->cell, cap * sizeof *c);
+        if (c) sl->cell = c;
+        double *v = c ? epv__realloc(&wk->wctx, sl->val, cap * EPV_SPATIAL_NCOLS * sizeof *v) : NULL;
+        if (!v) return EPV_ENOMEM;
+        sl->val = v, sl->cap = cap;
+    }
+    sl->n = wk->ntouched;
+    for (size_t k = 0; k < wk->ntouched; k++) {
+        uint32_t cell = wk->touched[k];
+        double *src = wk->part + (size_t)cell * EPV_SPATIAL_NCOLS;
+        sl->cell[k] = cell;
+        memcpy(sl->val + k * EPV_SPATIAL_NCOLS, src, EPV_SPATIAL_NCOLS * sizeof *src);
+        memset(src, 0, EPV_SPATIAL_NCOLS * sizeof *src);
+        wk->mark[cell] = 0;
+    }
+    wk->ntouched = 0;
+    (void)s;
+    return EPV_OK;
+}
 
 static int wave_fn(size_t begin, size_t end, int worker, void *payload)
 {
     sp_wave *wv = payload;
-    sp_worker *wk = &wv->s->wk[worker];
-    for (size_t i = begin; i < end; i++) {
-        int rc = compute_tile(wv->s, wk, wv->tiles[wv->first + i]);
+    sp_run *s = wv->s;
+    sp_worker *wk = &s->wk[worker];
+    for (size_t j = begin; j < end || wv->dynamic; j++) {
+        size_t i = j;
+        if (wv->dynamic) {
+            if (atomic_load(&wv->failed)) break;
+            i = atomic_fetch_add(&wv->next, 1);
+            if (i >= wv->count) break;
+        }
+        sp_slot *sl = &s->slot[i];
+        sl->worker = worker;
+        int rc = compute_tile(s, wk, wv->tiles[wv->first + i]);
         /* drop the tile's blocks from GDAL's cache: each block is read once (the DEM's halo
          * rows twice), so caching them would only make memory grow with the raster */
         for (int k = 0; k < NIN; k++)
             if (wk->ds[k]) GDALFlushRasterCache(GDALGetRasterBand(wk->ds[k], 1));
-        if (rc) return rc;
+        if (rc == EPV_OK) rc = take_sums(s, wk, sl);
+        sl->rc = rc;
+        if (rc) {
+            atomic_store(&wv->failed, 1);
+            return rc;
+        }
     }
     return EPV_OK;
 }
@@ -1252,6 +1315,11 @@ static void run_free(sp_run *s)
     if (s->wk)
         for (int w = 0; w < s->nworkers; w++) worker_free(s, &s->wk[w]);
     epv__free(ctx, s->wk);
+    for (size_t k = 0; s->slot && k < s->nslot; k++) {
+        epv__free(ctx, s->slot[k].cell);
+        epv__free(ctx, s->slot[k].val);
+    }
+    epv__free(ctx, s->slot);
     for (size_t k = 0; k < s->ngeoms; k++) OGR_G_DestroyGeometry(s->geoms[k]);
     epv__free(ctx, s->geoms);
     epv__free(ctx, s->env);
@@ -1470,30 +1538,34 @@ static int run_tiles(sp_run *s, size_t g0, size_t g1, epv_spatial_result *res, i
     for (size_t i = 0; i < ntl; i++) tiles[i] = t0 + i;
     size_t ngt = 0;
     int nw = s->nworkers;
-    for (size_t first = 0; first < ntl && rc == EPV_OK; first += (size_t)nw) {
-        size_t cnt = ntl - first < (size_t)nw ? ntl - first : (size_t)nw;
-        sp_wave wv = { s, first, cnt, tiles };
-        rc = epv__parallel_for(ctx, cnt, nw, wave_fn, &wv);
+    size_t wave = s->nslot;
+    for (size_t first = 0; first < ntl && rc == EPV_OK; first += wave) {
+        size_t cnt = ntl - first < wave ? ntl - first : wave;
+        sp_wave wv = { s, first, cnt, tiles, nw > 1 && s->nout == 0, 0, 0 };
+        for (size_t i = 0; i < cnt; i++) s->slot[i].rc = 1; /* not computed (codes are <= 0) */
+        rc = epv__parallel_for(ctx, wv.dynamic ? (size_t)nw : cnt, nw, wave_fn, &wv);
         if (rc) {
-            for (int w = 0; w < nw; w++)
-                if (s->wk[w].wctx.errcode) {
-                    epv__error(ctx, s->wk[w].wctx.errcode, "%s", s->wk[w].wctx.errmsg);
+            /* the first failed tile of the wave (every tile before it was computed) */
+            for (size_t i = 0; i < cnt; i++)
+                if (s->slot[i].rc < 0) {
+                    epv_ctx *wc = &s->wk[s->slot[i].worker].wctx;
+                    epv__error(ctx, wc->errcode ? wc->errcode : s->slot[i].rc, "%s", wc->errmsg);
                     break;
                 }
             break;
         }
-        /* commit in tile order: with cnt <= nw tiles, worker w computed tile first + w */
+        /* commit in tile order */
         for (size_t w = 0; w < cnt; w++) {
-            sp_worker *wk = &s->wk[w];
+            const sp_slot *sl = &s->slot[w];
+            sp_worker *wk = &s->wk[sl->worker];
             size_t t = tiles[first + w];
-            for (size_t k = 0; k < wk->ntouched; k++) {
-                uint32_t cell = wk->touched[k];
-                double *src = wk->part + (size_t)cell * EPV_SPATIAL_NCOLS, *dst = gacc + (size_t)cell * EPV_SPATIAL_NCOLS;
-                for (int c = 0; c < EPV_SPATIAL_NCOLS; c++) dst[c] += src[c], src[c] = 0;
-                wk->mark[cell] = 0;
+            for (size_t k = 0; k < sl->n; k++) {
+                uint32_t cell = sl->cell[k];
+                const double *src = sl->val + k * EPV_SPATIAL_NCOLS;
+                double *dst = gacc + (size_t)cell * EPV_SPATIAL_NCOLS;
+                for (int c = 0; c < EPV_SPATIAL_NCOLS; c++) dst[c] += src[c];
                 if (!gmark[cell]) gmark[cell] = 1, gtouch[ngt++] = cell;
             }
-            wk->ntouched = 0;
             for (size_t k = 0; k < s->nout; k++) {
                 GDALRasterBandH ob = GDALGetRasterBand(s->ods[k], 1);
                 if (GDALRasterIO(ob, GF_Write, (int)wk->c0, (int)wk->r0, (int)wk->w, (int)wk->h, wk->col[s->ocols[k]],
@@ -1593,6 +1665,8 @@ static int run_common(epv_ctx *ctx, const epv_spatial_options *o, int part, int 
     if (!(s.wk = epv__calloc(ctx, (size_t)nw, sizeof *s.wk))) { rc = EPV_ENOMEM; goto done; }
     for (int w = 0; w < nw; w++)
         if ((rc = worker_init(&s, &s.wk[w]))) goto done;
+    s.nslot = nout || nw == 1 ? (size_t)nw : (size_t)nw * SP_WAVE_TILES;
+    if (!(s.slot = epv__calloc(ctx, s.nslot, sizeof *s.slot))) { rc = EPV_ENOMEM; goto done; }
     size_t g0 = 0, g1 = s.ngroups;
     if (nparts > 0) {
         g0 = s.ngroups * (size_t)part / (size_t)nparts;
