@@ -85,12 +85,11 @@ typedef struct sp_worker {
      * its window with the one-cell halo; reading them once per worker instead of once per
      * window read (nine blocks for every tile through GDAL) */
     char *dblk;   /* SP_DEM_SLOTS blocks of tile_rows x tile_cols in the DEM's type */
-    void *nbuf;   /* one block in the file's data type (8 bytes a cell at most) */
     /* inputs of the tile: native[i] 1 when in[i] holds the block in the file's type (converted
      * a row at a time into rin[i] where used), 0 when it holds checked doubles */
     int native[NIN];
     double *rin[NIN];
-    struct { long bx, by; size_t h, w; unsigned long stamp; } dslot[SP_DEM_SLOTS];
+    struct { long bx, by; unsigned long stamp; } dslot[SP_DEM_SLOTS];
     unsigned long dclock;
 } sp_worker;
 
@@ -677,15 +676,6 @@ static int read_window(sp_worker *wk, sp_run *s, int i, size_t r0, size_t c0, si
 {
     GDALRasterBandH b = GDALGetRasterBand(wk->ds[i], 1);
     CPLErrorReset();
-    if (s->direct[i] && r0 % s->tr == 0 && c0 % s->tc == 0 && (h == s->tr || r0 + h == s->ny) &&
-        (w == s->tc || c0 + w == s->nx)) {
-        /* the block, then its h x w cells converted as GDALRasterIO converts them */
-        if (GDALReadBlock(b, (int)(c0 / s->tc), (int)(r0 / s->tr), wk->nbuf) != CE_None)
-            return gdal_error(&wk->wctx, EPV_EIO, "cannot read", s->path[i]);
-        size_t sz = (size_t)GDALGetDataTypeSizeBytes(s->dtype[i]);
-        for (size_t r = 0; r < h; r++) to_double((const char *)wk->nbuf + r * s->tc * sz, s->dtype[i], w, buf + r * w);
-        return EPV_OK;
-    }
     if (GDALRasterIO(b, GF_Read, (int)c0, (int)r0, (int)w, (int)h, buf, (int)w, (int)h, GDT_Float64, 0, 0) != CE_None)
         return gdal_error(&wk->wctx, EPV_EIO, "cannot read", s->path[i]);
     return EPV_OK;
@@ -827,29 +817,25 @@ static int rasterize(sp_worker *wk, sp_run *s, size_t r0, size_t c0, size_t h, s
 /* Block (bx, by) of the DEM from the worker's cache, read on a miss into the least
  * recently used slot, in the file's type (row length tile_cols). Values are raw: clean()
  * runs on the window, as for a direct read. */
-static int dem_block(sp_worker *wk, sp_run *s, long bx, long by, const void **v, size_t *bw)
+static int dem_block(sp_worker *wk, sp_run *s, long bx, long by, const void **v)
 {
     int u = 0;
     for (int k = 0; k < SP_DEM_SLOTS; k++) {
         if (wk->dslot[k].bx == bx && wk->dslot[k].by == by) {
             wk->dslot[k].stamp = ++wk->dclock;
             *v = wk->dblk + (size_t)k * s->tr * s->tc * (size_t)GDALGetDataTypeSizeBytes(s->dtype[IN_DEM]);
-            *bw = wk->dslot[k].w;
             return EPV_OK;
         }
         if (wk->dslot[k].stamp < wk->dslot[u].stamp) u = k;
     }
-    size_t r0 = (size_t)by * s->tr, c0 = (size_t)bx * s->tc;
-    size_t h = r0 + s->tr > s->ny ? s->ny - r0 : s->tr, w = c0 + s->tc > s->nx ? s->nx - c0 : s->tc;
     char *buf = wk->dblk + (size_t)u * s->tr * s->tc * (size_t)GDALGetDataTypeSizeBytes(s->dtype[IN_DEM]);
     wk->dslot[u].bx = -1; /* until read */
     CPLErrorReset();
     if (GDALReadBlock(GDALGetRasterBand(wk->ds[IN_DEM], 1), (int)bx, (int)by, buf) != CE_None)
         return gdal_error(&wk->wctx, EPV_EIO, "cannot read", s->path[IN_DEM]);
-    wk->dslot[u].bx = bx, wk->dslot[u].by = by, wk->dslot[u].h = h, wk->dslot[u].w = w;
+    wk->dslot[u].bx = bx, wk->dslot[u].by = by;
     wk->dslot[u].stamp = ++wk->dclock;
     *v = buf;
-    *bw = w;
     return EPV_OK;
 }
 
@@ -861,8 +847,8 @@ static int dem_window(sp_worker *wk, sp_run *s, size_t r0, size_t c0, size_t h, 
     for (size_t by = r0 / s->tr; by * s->tr < r0 + h; by++)
         for (size_t bx = c0 / s->tc; bx * s->tc < c0 + w; bx++) {
             const void *v = NULL;
-            size_t bw = 0, sz = (size_t)GDALGetDataTypeSizeBytes(s->dtype[IN_DEM]);
-            int rc = dem_block(wk, s, (long)bx, (long)by, &v, &bw);
+            size_t sz = (size_t)GDALGetDataTypeSizeBytes(s->dtype[IN_DEM]);
+            int rc = dem_block(wk, s, (long)bx, (long)by, &v);
             if (rc) return rc;
             size_t y0 = by * s->tr > r0 ? by * s->tr : r0, y1 = (by + 1) * s->tr < r0 + h ? (by + 1) * s->tr : r0 + h;
             size_t x0 = bx * s->tc > c0 ? bx * s->tc : c0, x1 = (bx + 1) * s->tc < c0 + w ? (bx + 1) * s->tc : c0 + w;
@@ -880,7 +866,7 @@ static int dem_window(sp_worker *wk, sp_run *s, size_t r0, size_t c0, size_t h, 
  * LS factor is new: an absurd DEM (slopes beyond 1e154) could make it negative. services_row()
  * counts such cells; for a tile that has any, this gives the message
  * epv_gep_model_soil_retention() gives: first cell without NaN arguments. */
-static int check_ls(const sp_run *s, sp_worker *wk, size_t n, size_t r0, size_t c0, size_t h, size_t w)
+static int check_ls(const sp_run *s, sp_worker *wk, size_t r0, size_t c0, size_t h, size_t w)
 {
     const double *ls = wk->col[EPV_SPATIAL_LS];
     for (size_t r = 0; r < h; r++) {
@@ -896,7 +882,6 @@ static int check_ls(const sp_run *s, sp_worker *wk, size_t n, size_t r0, size_t 
             return EPV_ERANGE;
         }
     }
-    (void)n;
     return EPV_OK;
 }
 
@@ -1163,7 +1148,7 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
         badls += services_row(s, wk, r0 + r, r * w, w, inr, out);
         sums_row(s, wk, cellv + r * w, w, out);
     }
-    return badls ? check_ls(s, wk, n, r0, c0, h, w) : EPV_OK;
+    return badls ? check_ls(s, wk, r0, c0, h, w) : EPV_OK;
 }
 
 /* A wave of tiles: with `dynamic` the workers take the next tile as they finish one (a
@@ -1179,8 +1164,8 @@ typedef struct {
     atomic_int failed;
 } sp_wave;
 
-/* Move the worker's tile sums into slot i and clear its table for the next tile. */
-static int take_sums(sp_run *s, sp_worker *wk, sp_slot *sl)
+/* Move the worker's tile sums into its slot and clear its table for the next tile. */
+static int take_sums(sp_worker *wk, sp_slot *sl)
 {
     if (wk->ntouched > sl->cap) {
         size_t cap = wk->ntouched + 64;
@@ -1200,7 +1185,6 @@ static int take_sums(sp_run *s, sp_worker *wk, sp_slot *sl)
         wk->mark[cell] = 0;
     }
     wk->ntouched = 0;
-    (void)s;
     return EPV_OK;
 }
 
@@ -1223,7 +1207,7 @@ static int wave_fn(size_t begin, size_t end, int worker, void *payload)
          * rows twice), so caching them would only make memory grow with the raster */
         for (int k = 0; k < NIN; k++)
             if (wk->ds[k]) GDALFlushRasterCache(GDALGetRasterBand(wk->ds[k], 1));
-        if (rc == EPV_OK) rc = take_sums(s, wk, sl);
+        if (rc == EPV_OK) rc = take_sums(wk, sl);
         sl->rc = rc;
         if (rc) {
             atomic_store(&wv->failed, 1);
@@ -1246,7 +1230,6 @@ static void worker_free(sp_run *s, sp_worker *wk)
     epv__free(s->ctx, wk->geoms);
     epv__free(s->ctx, wk->lc);
     epv__free(s->ctx, wk->dblk);
-    epv__free(s->ctx, wk->nbuf);
 }
 
 static int worker_init(sp_run *s, sp_worker *wk)
@@ -1291,7 +1274,6 @@ static int worker_init(sp_run *s, sp_worker *wk)
     for (int i = 0; i < NIN; i++) wk->rin[i] = d, d += s->tc;
     wk->zeros = d, d += s->tc;
     wk->dblk = NULL;
-    if (!(wk->nbuf = epv__malloc(ctx, s->tr * s->tc * 8))) return EPV_ENOMEM;
     for (int k = 0; k < SP_DEM_SLOTS; k++) wk->dslot[k].bx = wk->dslot[k].by = -1;
     if (s->dem_blocks &&
         !(wk->dblk = epv__malloc(ctx, SP_DEM_SLOTS * s->tr * s->tc * (size_t)GDALGetDataTypeSizeBytes(s->dtype[IN_DEM]))))
