@@ -5,6 +5,7 @@
 #include "config.h"
 #include "common_int.h"
 #include "epv/gep_model.h"
+#include "gep_model_int.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -67,7 +68,6 @@ static int scalar(epv_ctx *ctx, const char *fn, const char *name, double v, enum
     return EPV_OK;
 }
 
-#define RHO_WATER_T_M3 1.0
 #define NARG(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Specification (2022) 水源涵养: Q = Σ (P − R − ET) × A; mm × m² × 10⁻³ = m³. */
@@ -86,9 +86,7 @@ EPV_API int epv_gep_model_water_conservation(epv_ctx *ctx, size_t n, const doubl
     int rc = check(ctx, fn, n, a, NARG(a), &out_m3, on, 1);
     if (rc) return rc;
     for (size_t i = 0; i < n; i++)
-        out_m3[i] = cell_nan(a, NARG(a), i)
-                        ? NAN
-                        : (precip_mm[i] - storm_runoff_mm[i] - evapotranspiration_mm[i]) * area_m2[i] * 1e-3;
+        out_m3[i] = epv__gm_water_conservation(precip_mm[i], storm_runoff_mm[i], evapotranspiration_mm[i], area_m2[i]);
     return EPV_OK;
 }
 
@@ -110,11 +108,8 @@ EPV_API int epv_gep_model_soil_retention(epv_ctx *ctx, size_t n, const double *r
     int rc = check(ctx, fn, n, a, NARG(a), out, on, 3);
     if (rc) return rc;
     for (size_t i = 0; i < n; i++) {
-        double pot = NAN, act = NAN;
-        if (!cell_nan(a, NARG(a), i)) {
-            pot = r[i] * k[i] * ls[i] * area_ha[i];
-            act = pot * c[i] * p[i];
-        }
+        double pot, act;
+        epv__gm_soil_retention(r[i], k[i], ls[i], c[i], p[i], area_ha[i], &pot, &act);
         if (out_potential_t) out_potential_t[i] = pot;
         if (out_actual_t) out_actual_t[i] = act;
         out_retained_t[i] = pot - act;
@@ -135,9 +130,9 @@ EPV_API int epv_gep_model_carbon_oxygen(epv_ctx *ctx, size_t n, const double *ne
     int rc = check(ctx, fn, n, a, NARG(a), out, on, 2);
     if (rc) return rc;
     for (size_t i = 0; i < n; i++) {
-        double c = cell_nan(a, NARG(a), i) ? NAN : nep_tc_per_ha[i] * area_ha[i];
-        if (out_co2_t) out_co2_t[i] = c * 44.0 / 12.0;
-        if (out_o2_t) out_o2_t[i] = c * 32.0 / 12.0;
+        double c = epv__gm_carbon(nep_tc_per_ha[i], area_ha[i]);
+        if (out_co2_t) out_co2_t[i] = epv__gm_co2(c);
+        if (out_o2_t) out_o2_t[i] = epv__gm_o2(c);
     }
     return EPV_OK;
 }
@@ -159,7 +154,7 @@ EPV_API int epv_gep_model_climate_transpiration(epv_ctx *ctx, size_t n, const do
         if (!cell_nan(a, NARG(a), i) && days[i] > 366)
             return epv__error(ctx, EPV_ERANGE, "%s: days[%zu] = %g is more than a year", fn, i, days[i]);
     for (size_t i = 0; i < n; i++)
-        out_kwh[i] = cell_nan(a, NARG(a), i) ? NAN : epp_kj_m2_day[i] * area_m2[i] * days[i] / (3600.0 * eer);
+        out_kwh[i] = epv__gm_climate_transpiration(epp_kj_m2_day[i], area_m2[i], days[i], eer);
     return EPV_OK;
 }
 
@@ -218,7 +213,7 @@ EPV_API int epv_gep_model_flood_vegetation(epv_ctx *ctx, size_t n, const double 
             return epv__error(ctx, EPV_ERANGE, "%s: storm_runoff_mm[%zu] = %g exceeds storm_precip_mm %g", fn, i,
                               storm_runoff_mm[i], storm_precip_mm[i]);
     for (size_t i = 0; i < n; i++)
-        out_m3[i] = cell_nan(a, NARG(a), i) ? NAN : (storm_precip_mm[i] - storm_runoff_mm[i]) * area_m2[i] * 1e-3;
+        out_m3[i] = epv__gm_flood_vegetation(storm_precip_mm[i], storm_runoff_mm[i], area_m2[i]);
     return EPV_OK;
 }
 
@@ -255,10 +250,8 @@ EPV_API int epv_gep_model_flood_marsh(epv_ctx *ctx, size_t n, const double *area
             return epv__error(ctx, EPV_ERANGE, "%s: natural_water[%zu] = %g exceeds saturated_water %g", fn, i,
                               natural_water[i], saturated_water[i]);
     for (size_t i = 0; i < n; i++)
-        out_m3[i] = cell_nan(a, NARG(a), i)
-                        ? NAN
-                        : area_m2[i] * soil_depth_m[i] * bulk_density_t_m3[i] * (saturated_water[i] - natural_water[i]) / RHO_WATER_T_M3 +
-                              area_m2[i] * surface_depth_m[i];
+        out_m3[i] = epv__gm_flood_marsh(area_m2[i], soil_depth_m[i], bulk_density_t_m3[i], saturated_water[i],
+                                        natural_water[i], surface_depth_m[i]);
     return EPV_OK;
 }
 

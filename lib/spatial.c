@@ -2,8 +2,17 @@
 /* Spatial runs: rasters read tile by tile through GDAL, services from epv/gep_model.h,
  * sums by region x ecosystem in a fixed order (see epv/spatial.h, "Determinism"). */
 #define _GNU_SOURCE 1
+#if defined(__GNUC__) && !defined(__clang__)
+/* As in lib/vmath.c: let the per-pixel loops vectorise (selects become blends when
+ * comparisons may not trap; the default -O2 cost model refuses loops of unknown length).
+ * Nothing here reads floating-point exception flags, and -std=c11 keeps -ffp-contract=off,
+ * so vector and scalar code give the same bits. */
+#pragma GCC optimize("no-trapping-math", "vect-cost-model=dynamic", "no-tree-loop-distribute-patterns")
+#endif
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +26,7 @@
 
 #include "csv_int.h"
 #include "epv/gep_model.h"
+#include "gep_model_int.h"
 #include "spatial_int.h"
 
 #define SP_PI 3.14159265358979323846
@@ -37,6 +47,14 @@ void epv__sp_gdal_init(void);
 void epv__sp_gdal_init(void) { pthread_once(&gdal_once, gdal_init); }
 
 #define UNK_MAX 32
+#define SP_WAVE_TILES 8 /* tiles per worker in a wave of a run that writes no raster */
+#define SP_DEM_SLOTS 12 /* 9 for a tile's window and 3 so that the next tile's are kept */
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define SP_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define SP_CLONES
+#endif
 
 typedef struct sp_worker {
     epv_ctx wctx;
@@ -45,7 +63,12 @@ typedef struct sp_worker {
     OGRGeometryH *geoms;
     size_t cap; /* cells per tile buffer */
     double *scratch; /* 3 x cap */
-    double *lc, *dem, *in[NIN], *area_m2, *area_ha, *runoff, *cf, *pf, *nepv, *col[EPV_SPATIAL_NCOLS];
+    double *lc, *dem, *in[NIN], *runoff, *col[EPV_SPATIAL_NCOLS];
+    double *row[EPV_SPATIAL_NCOLS]; /* one row of each service, when no raster is written */
+    double *zeros;                  /* one row of zeros (padding of the sums' column groups) */
+    /* services that depend only on the class and the cell area, per class for the area
+     * kv_am2 (rows of a projected grid share it): CO2, O2, transpiration, marsh flood */
+    double *kv_co2, *kv_o2, *kv_tr, *kv_marsh, kv_am2;
     int32_t *cls, *zone;
     /* tile partial sums */
     double *part;
@@ -58,7 +81,26 @@ typedef struct sp_worker {
     size_t unk_row, unk_col;
     int unk_any;
     size_t tile, h, w, r0, c0;
+    /* DEM blocks (when they are the tiles): the tile's block and its eight neighbours give
+     * its window with the one-cell halo; reading them once per worker instead of once per
+     * window read (nine blocks for every tile through GDAL) */
+    char *dblk;   /* SP_DEM_SLOTS blocks of tile_rows x tile_cols in the DEM's type */
+    /* inputs of the tile: native[i] 1 when in[i] holds the block in the file's type (converted
+     * a row at a time into rin[i] where used), 0 when it holds checked doubles */
+    int native[NIN];
+    double *rin[NIN];
+    struct { long bx, by; unsigned long stamp; } dslot[SP_DEM_SLOTS];
+    unsigned long dclock;
 } sp_worker;
+
+/* The sums of one tile of a wave, taken out of its worker's table so that the worker can go
+ * on with another tile: the table cells it touched and their EPV_SPATIAL_NCOLS values. */
+typedef struct sp_slot {
+    size_t n, cap;
+    uint32_t *cell;
+    double *val;
+    int worker, rc;
+} sp_slot;
 
 typedef struct sp_run {
     epv_ctx *ctx;
@@ -71,6 +113,10 @@ typedef struct sp_run {
     double *row_area, *row_dx, dy;
     double nodata[NIN];
     int has_nodata[NIN];
+    int blk_x[NIN], blk_y[NIN], nbands[NIN]; /* block size and band count of each raster */
+    GDALDataType dtype[NIN];
+    int direct[NIN];  /* its blocks are the tiles: a tile is one GDALReadBlock in the file's type */
+    int dem_blocks; /* the DEM's blocks are the tiles: read them through the workers' caches */
     /* biophysical classes */
     size_t ncls;
     int64_t *code; /* sorted */
@@ -83,6 +129,7 @@ typedef struct sp_run {
     size_t lut_n;
     int32_t *lut; /* code - lut_min -> class, -1 unknown */
     int has[EPV_SPATIAL_NCOLS];
+    int sumcol[EPV_SPATIAL_NCOLS], nsum; /* the computed columns that are summed */
     const char *storm_precip; /* options of version 2 (NULL / 0 for a version-1 struct) */
     double tr_days;
     /* regions and ecosystems */
@@ -98,6 +145,8 @@ typedef struct sp_run {
     double slope_len;
     int nworkers;
     sp_worker *wk;
+    sp_slot *slot; /* one per tile of a wave */
+    size_t nslot;
     size_t ncell;
     double *ls_grid; /* whole-grid LS (Desmet & Govers), or NULL */
     /* raster output */
@@ -170,6 +219,10 @@ static int open_grid(sp_run *s)
             int ok = 0;
             double nd = GDALGetRasterNoDataValue(GDALGetRasterBand(ds, 1), &ok);
             s->has_nodata[i] = ok;
+            GDALRasterBandH b = GDALGetRasterBand(ds, 1);
+            GDALGetBlockSize(b, &s->blk_x[i], &s->blk_y[i]);
+            s->dtype[i] = GDALGetRasterDataType(b);
+            s->nbands[i] = GDALGetRasterCount(ds);
             s->nodata[i] = nd;
         }
         GDALClose(ds);
@@ -602,6 +655,23 @@ done:
 
 /* ---------------------------------------------------------------- tiles */
 
+/* n cells of type t to double: exact for these types, as GDAL's conversion is, in loops the
+ * compiler vectorises (GDAL's own converts Float32 one value at a time). */
+SP_CLONES static void to_double(const void *src, GDALDataType t, size_t n, double *dst)
+{
+    switch (t) {
+    case GDT_Byte: for (size_t i = 0; i < n; i++) dst[i] = ((const uint8_t *)src)[i]; break;
+    case GDT_UInt16: for (size_t i = 0; i < n; i++) dst[i] = ((const uint16_t *)src)[i]; break;
+    case GDT_Int16: for (size_t i = 0; i < n; i++) dst[i] = ((const int16_t *)src)[i]; break;
+    case GDT_UInt32: for (size_t i = 0; i < n; i++) dst[i] = ((const uint32_t *)src)[i]; break;
+    case GDT_Int32: for (size_t i = 0; i < n; i++) dst[i] = ((const int32_t *)src)[i]; break;
+    case GDT_Float32: for (size_t i = 0; i < n; i++) dst[i] = ((const float *)src)[i]; break;
+    case GDT_Float64: memcpy(dst, src, n * sizeof *dst); break;
+    default:
+        GDALCopyWords64(src, t, GDALGetDataTypeSizeBytes(t), dst, GDT_Float64, (int)sizeof(double), (GPtrDiff_t)n);
+    }
+}
+
 static int read_window(sp_worker *wk, sp_run *s, int i, size_t r0, size_t c0, size_t h, size_t w, double *buf)
 {
     GDALRasterBandH b = GDALGetRasterBand(wk->ds[i], 1);
@@ -611,11 +681,84 @@ static int read_window(sp_worker *wk, sp_run *s, int i, size_t r0, size_t c0, si
     return EPV_OK;
 }
 
+/* How many of the n values are neither nodata nor finite and >= lo (branch-free, so that
+ * it vectorises; clean() runs its cell loop for the message only when this is not 0). */
+SP_CLONES static size_t clean_count(const double *v, size_t n, int hn, double nd, double lo)
+{
+    /* finite and >= lo: lo2 <= x <= DBL_MAX, with lo2 = lo or -DBL_MAX for lo = -inf */
+    const double lo2 = lo > -DBL_MAX ? lo : -DBL_MAX, hi = DBL_MAX;
+    size_t bad = 0;
+    if (!hn)
+        for (size_t i = 0; i < n; i++) bad += v[i] >= lo2 && v[i] <= hi ? 0 : 1;
+    else if (isnan(nd))
+        for (size_t i = 0; i < n; i++) bad += isnan(v[i]) || (v[i] >= lo2 && v[i] <= hi) ? 0 : 1;
+    else
+        for (size_t i = 0; i < n; i++) bad += v[i] == nd || (v[i] >= lo2 && v[i] <= hi) ? 0 : 1;
+    return bad;
+}
+
+SP_CLONES static void clean_nodata(double *v, size_t n, double nd)
+{
+    int ndnan = isnan(nd);
+    for (size_t i = 0; i < n; i++) {
+        double x = v[i];
+        v[i] = (x == nd) | (ndnan & isnan(x)) ? NAN : x;
+    }
+}
+
+/* Is the tile at (r0, c0) of h x w one block of raster i, read with GDALReadBlock? */
+static int tile_direct(const sp_run *s, int i, size_t r0, size_t c0, size_t h, size_t w)
+{
+    return s->direct[i] && r0 % s->tr == 0 && c0 % s->tc == 0 && (h == s->tr || r0 + h == s->ny) &&
+           (w == s->tc || c0 + w == s->nx);
+}
+
+static int clean(sp_worker *wk, sp_run *s, int i, double *v, size_t h, size_t w, size_t r0, size_t c0);
+
+/* Input i of a direct tile: the block in the file's type into in[i] (which holds a tile of
+ * doubles, so any type of 8 bytes or less), then checked row by row as clean() checks. The
+ * rows are converted again where they are used: a row of doubles stays in the cache, a tile
+ * of them would not. */
+static int read_native(sp_worker *wk, sp_run *s, int i, size_t r0, size_t c0, size_t h, size_t w)
+{
+    GDALRasterBandH b = GDALGetRasterBand(wk->ds[i], 1);
+    CPLErrorReset();
+    if (GDALReadBlock(b, (int)(c0 / s->tc), (int)(r0 / s->tr), wk->in[i]) != CE_None)
+        return gdal_error(&wk->wctx, EPV_EIO, "cannot read", s->path[i]);
+    size_t sz = (size_t)GDALGetDataTypeSizeBytes(s->dtype[i]), bad = 0;
+    for (size_t r = 0; r < h; r++) {
+        to_double((const char *)wk->in[i] + r * s->tc * sz, s->dtype[i], w, wk->rin[i]);
+        bad += clean_count(wk->rin[i], w, s->has_nodata[i], s->nodata[i], in_min[i]);
+    }
+    if (bad) { /* the message, from the whole tile as doubles */
+        for (size_t r = 0; r < h; r++)
+            to_double((const char *)wk->in[i] + r * s->tc * sz, s->dtype[i], w, wk->scratch + r * w);
+        int rc = clean(wk, s, i, wk->scratch, h, w, r0, c0);
+        if (rc) return rc;
+    }
+    wk->native[i] = 1;
+    return EPV_OK;
+}
+
+/* Row r (of w cells) of input i of the tile, as checked doubles with nodata NaN. */
+static const double *input_row(sp_worker *wk, const sp_run *s, int i, size_t r, size_t w)
+{
+    if (!wk->native[i]) return wk->in[i] + r * w;
+    size_t sz = (size_t)GDALGetDataTypeSizeBytes(s->dtype[i]);
+    to_double((const char *)wk->in[i] + r * s->tc * sz, s->dtype[i], w, wk->rin[i]);
+    if (s->has_nodata[i]) clean_nodata(wk->rin[i], w, s->nodata[i]);
+    return wk->rin[i];
+}
+
 /* Map nodata to NaN; refuse NaN that is not nodata and values below the input's minimum. */
 static int clean(sp_worker *wk, sp_run *s, int i, double *v, size_t h, size_t w, size_t r0, size_t c0)
 {
     int hn = s->has_nodata[i];
     double nd = s->nodata[i], lo = in_min[i];
+    if (clean_count(v, h * w, hn, nd, lo) == 0) {
+        if (hn) clean_nodata(v, h * w, nd);
+        return EPV_OK;
+    }
     for (size_t r = 0; r < h; r++)
         for (size_t c = 0; c < w; c++) {
             double x = v[r * w + c];
@@ -652,8 +795,12 @@ static int rasterize(sp_worker *wk, sp_run *s, size_t r0, size_t c0, size_t h, s
     if (!md) md = GDALCreate(GDALGetDriverByName("MEM"), "", (int)w, (int)h, 1, GDT_Int32, NULL);
     if (!md) return gdal_error(&wk->wctx, EPV_EIO, "cannot create an in-memory raster", "zones");
     if (full) {
+        /* clear it by writing the zeroed zone buffer: the MEM driver copies that directly,
+         * where GDALFillRaster would go through the block cache */
         wk->mem = md;
-        GDALFillRaster(GDALGetRasterBand(md, 1), 0, 0);
+        if (GDALRasterIO(GDALGetRasterBand(md, 1), GF_Write, 0, 0, (int)w, (int)h, z, (int)w, (int)h, GDT_Int32, 0, 0) !=
+            CE_None)
+            return gdal_error(&wk->wctx, EPV_EIO, "cannot clear an in-memory raster", "zones");
     }
     double tgt[6] = { x0, s->gt[1], 0, y0, 0, s->gt[5] };
     GDALSetGeoTransform(md, tgt);
@@ -667,6 +814,226 @@ static int rasterize(sp_worker *wk, sp_run *s, size_t r0, size_t c0, size_t h, s
     return EPV_OK;
 }
 
+/* Block (bx, by) of the DEM from the worker's cache, read on a miss into the least
+ * recently used slot, in the file's type (row length tile_cols). Values are raw: clean()
+ * runs on the window, as for a direct read. */
+static int dem_block(sp_worker *wk, sp_run *s, long bx, long by, const void **v)
+{
+    int u = 0;
+    for (int k = 0; k < SP_DEM_SLOTS; k++) {
+        if (wk->dslot[k].bx == bx && wk->dslot[k].by == by) {
+            wk->dslot[k].stamp = ++wk->dclock;
+            *v = wk->dblk + (size_t)k * s->tr * s->tc * (size_t)GDALGetDataTypeSizeBytes(s->dtype[IN_DEM]);
+            return EPV_OK;
+        }
+        if (wk->dslot[k].stamp < wk->dslot[u].stamp) u = k;
+    }
+    char *buf = wk->dblk + (size_t)u * s->tr * s->tc * (size_t)GDALGetDataTypeSizeBytes(s->dtype[IN_DEM]);
+    wk->dslot[u].bx = -1; /* until read */
+    CPLErrorReset();
+    if (GDALReadBlock(GDALGetRasterBand(wk->ds[IN_DEM], 1), (int)bx, (int)by, buf) != CE_None)
+        return gdal_error(&wk->wctx, EPV_EIO, "cannot read", s->path[IN_DEM]);
+    wk->dslot[u].bx = bx, wk->dslot[u].by = by;
+    wk->dslot[u].stamp = ++wk->dclock;
+    *v = buf;
+    return EPV_OK;
+}
+
+/* The DEM window rows [r0, r0 + h) x columns [c0, c0 + w) into out (row length w): from
+ * the cached blocks when they are the tiles, else one read through GDAL. */
+static int dem_window(sp_worker *wk, sp_run *s, size_t r0, size_t c0, size_t h, size_t w, double *out)
+{
+    if (!s->dem_blocks) return read_window(wk, s, IN_DEM, r0, c0, h, w, out);
+    for (size_t by = r0 / s->tr; by * s->tr < r0 + h; by++)
+        for (size_t bx = c0 / s->tc; bx * s->tc < c0 + w; bx++) {
+            const void *v = NULL;
+            size_t sz = (size_t)GDALGetDataTypeSizeBytes(s->dtype[IN_DEM]);
+            int rc = dem_block(wk, s, (long)bx, (long)by, &v);
+            if (rc) return rc;
+            size_t y0 = by * s->tr > r0 ? by * s->tr : r0, y1 = (by + 1) * s->tr < r0 + h ? (by + 1) * s->tr : r0 + h;
+            size_t x0 = bx * s->tc > c0 ? bx * s->tc : c0, x1 = (bx + 1) * s->tc < c0 + w ? (bx + 1) * s->tc : c0 + w;
+            for (size_t y = y0; y < y1; y++)
+                to_double((const char *)v + ((y - by * s->tr) * s->tc + (x0 - bx * s->tc)) * sz, s->dtype[IN_DEM], x1 - x0,
+                          out + (y - r0) * w + (x0 - c0));
+        }
+    return EPV_OK;
+}
+
+/* The inputs of the models need no per-cell check here, unlike in the public array
+ * functions: clean() has refused negative and non-finite raster values, the table's factors
+ * were read within their ranges (runoff coefficients and C, P in 0..1, so R = P x coef <= P),
+ * the marsh's natural water is at most its saturated water, the areas are computed. Only the
+ * LS factor is new: an absurd DEM (slopes beyond 1e154) could make it negative. services_row()
+ * counts such cells; for a tile that has any, this gives the message
+ * epv_gep_model_soil_retention() gives: first cell without NaN arguments. */
+static int check_ls(const sp_run *s, sp_worker *wk, size_t r0, size_t c0, size_t h, size_t w)
+{
+    const double *ls = wk->col[EPV_SPATIAL_LS];
+    for (size_t r = 0; r < h; r++) {
+        const double *rr = input_row(wk, s, IN_R, r, w);
+        for (size_t c = 0; c < w; c++) {
+            size_t i = r * w + c;
+            if (wk->cls[i] < 0 || isnan(rr[c]) || isnan(ls[i]) || !(ls[i] < 0 || isinf(ls[i]))) continue;
+            const double *kk = input_row(wk, s, IN_K, r, w);
+            if (isnan(kk[c])) continue;
+            epv__error(&wk->wctx, EPV_ERANGE, "epv_gep_model_soil_retention: ls[%zu] = %g %s", i, ls[i],
+                       isinf(ls[i]) ? "is not finite" : "is negative");
+            epv__error_prefix(&wk->wctx, "tile at pixel row %zu, column %zu (%zu x %zu)", r0, c0, h, w);
+            return EPV_ERANGE;
+        }
+    }
+    return EPV_OK;
+}
+
+/* Every computed service of the w pixels of grid row `grow` (offset `off` in the tile's
+ * buffers; in[i]: the row of input i) into out[col][0 .. w), with the per-cell kernels the public model functions use
+ * (gep_model_int.h): the same arithmetic, so a run gives the values those functions give.
+ * Returns how many LS values are negative or infinite (see check_ls()). */
+SP_CLONES static size_t services_row(const sp_run *s, sp_worker *wk, size_t grow, size_t off, size_t w,
+                                     const double *const *in, double *const *out)
+{
+    const int32_t *cls = wk->cls + off;
+    const double am2 = s->row_area[grow], aha = am2 * 1e-4;
+    size_t badls = 0;
+    if (!(am2 == wk->kv_am2)) {
+        /* the same kernels as below, once per class instead of once per pixel */
+        for (size_t k = 0; k < s->ncls; k++) {
+            double cb = epv__gm_carbon(s->nep[k], aha);
+            wk->kv_co2[k] = epv__gm_co2(cb);
+            wk->kv_o2[k] = epv__gm_o2(cb);
+            wk->kv_tr[k] = s->tr_days > 0 ? epv__gm_climate_transpiration(s->epp[k], am2, s->tr_days, s->o->eer) : NAN;
+            wk->kv_marsh[k] = s->marsh_j >= 0 ? epv__gm_flood_marsh(s->cls_eco[k] == s->marsh_j ? am2 : NAN, s->marsh[0],
+                                                                    s->marsh[1], s->marsh[2], s->marsh[3], s->marsh[4])
+                                              : NAN;
+        }
+        wk->kv_am2 = am2;
+    }
+    double *pix = out[EPV_SPATIAL_PIXELS], *ha = out[EPV_SPATIAL_AREA_HA];
+    for (size_t c = 0; c < w; c++) {
+        int ok = cls[c] >= 0;
+        pix[c] = ok ? 1.0 : NAN;
+        ha[c] = ok ? aha : NAN;
+    }
+#define SP_CLASS(c) (cls[c] >= 0 ? (size_t)cls[c] : 0) /* a valid index; the value is unused when < 0 */
+#define SP_AM2(c) (cls[c] >= 0 ? am2 : NAN)
+#define SP_AHA(c) (cls[c] >= 0 ? aha : NAN)
+    if (s->has[EPV_SPATIAL_WATER_CONSERVATION]) {
+        const double *p = in[IN_P], *et = in[IN_ET], *coef = s->runoff_coef;
+        double *o = out[EPV_SPATIAL_WATER_CONSERVATION];
+        int floor0 = !s->o->keep_negative_water;
+        for (size_t c = 0; c < w; c++) {
+            double runoff = cls[c] >= 0 ? p[c] * coef[SP_CLASS(c)] : NAN;
+            double v = epv__gm_water_conservation(p[c], runoff, et[c], SP_AM2(c));
+            o[c] = floor0 && v < 0 ? 0 : v;
+        }
+    }
+    if (s->has[EPV_SPATIAL_EVAPOTRANSPIRATION]) {
+        const double *et = in[IN_ET];
+        double *o = out[EPV_SPATIAL_EVAPOTRANSPIRATION];
+        for (size_t c = 0; c < w; c++) o[c] = et[c] * 1e-3 * SP_AM2(c);
+    }
+    if (s->has[EPV_SPATIAL_SOIL_RETENTION]) {
+        const double *rr = in[IN_R], *kk = in[IN_K], *ls = out[EPV_SPATIAL_LS];
+        double *pot = out[EPV_SPATIAL_SOIL_POTENTIAL], *ret = out[EPV_SPATIAL_SOIL_RETENTION];
+        for (size_t c = 0; c < w; c++) badls += ls[c] >= 0 && ls[c] <= DBL_MAX ? 0 : !isnan(ls[c]);
+        for (size_t c = 0; c < w; c++) {
+            int ok = cls[c] >= 0;
+            double cf = ok ? s->usle_c[SP_CLASS(c)] : NAN, pf = ok ? s->usle_p[SP_CLASS(c)] : NAN, p0, a0;
+            epv__gm_soil_retention(rr[c], kk[c], ls[c], cf, pf, SP_AHA(c), &p0, &a0);
+            pot[c] = p0;
+            ret[c] = p0 - a0;
+        }
+    }
+    if (s->has[EPV_SPATIAL_CLIMATE_TRANSPIRATION]) {
+        double *o = out[EPV_SPATIAL_CLIMATE_TRANSPIRATION];
+        for (size_t c = 0; c < w; c++) o[c] = cls[c] >= 0 ? wk->kv_tr[SP_CLASS(c)] : NAN;
+    }
+    if (s->has[EPV_SPATIAL_FLOOD_VEGETATION]) {
+        /* C_v = (P_h - R_f) x A x 1e-3 with R_f = P_h x storm_runoff_coef of the class */
+        const double *ph = in[IN_STORM];
+        double *o = out[EPV_SPATIAL_FLOOD_VEGETATION], *sp = out[EPV_SPATIAL_STORM_PRECIP];
+        for (size_t c = 0; c < w; c++) {
+            double rf = cls[c] >= 0 ? ph[c] * s->storm_coef[SP_CLASS(c)] : NAN;
+            sp[c] = ph[c] * 1e-3 * SP_AM2(c);
+            o[c] = epv__gm_flood_vegetation(ph[c], rf, SP_AM2(c));
+        }
+    }
+    if (s->has[EPV_SPATIAL_FLOOD_MARSH]) {
+        /* on the marsh ecosystem's pixels (others NaN) */
+        double *o = out[EPV_SPATIAL_FLOOD_MARSH];
+        for (size_t c = 0; c < w; c++) o[c] = cls[c] >= 0 ? wk->kv_marsh[SP_CLASS(c)] : NAN;
+    }
+    if (s->has[EPV_SPATIAL_CARBON_FIXATION]) {
+        double *co2 = out[EPV_SPATIAL_CARBON_FIXATION], *o2 = out[EPV_SPATIAL_OXYGEN_RELEASE];
+        if (s->used[IN_NEP]) {
+            const double *nep = in[IN_NEP];
+            for (size_t c = 0; c < w; c++) {
+                double cb = epv__gm_carbon(nep[c], SP_AHA(c));
+                co2[c] = epv__gm_co2(cb);
+                o2[c] = epv__gm_o2(cb);
+            }
+        } else
+            for (size_t c = 0; c < w; c++) {
+                co2[c] = cls[c] >= 0 ? wk->kv_co2[SP_CLASS(c)] : NAN;
+                o2[c] = cls[c] >= 0 ? wk->kv_o2[SP_CLASS(c)] : NAN;
+            }
+    }
+#undef SP_CLASS
+#undef SP_AM2
+#undef SP_AHA
+    return badls;
+}
+
+/* Add the row's pixels to the tile sums, in pixel order. Pixels of one table cell come in
+ * runs (a region's width of a row): a run's sums are carried in registers, eight columns at
+ * a time (independent additions that overlap), instead of through memory pixel by pixel. Adding 0 in place of a NaN pixel leaves
+ * a sum as it was to the bit: a sum starting at +0 is never -0 (round to nearest). */
+static void sums_row(const sp_run *s, sp_worker *wk, const int32_t *cell, size_t w, double *const *v)
+{
+    for (size_t c = 0; c < w;) {
+        int32_t z = cell[c];
+        size_t e = c + 1;
+        while (e < w && cell[e] == z) e++;
+        if (z >= 0) {
+            double *part = wk->part + (size_t)z * EPV_SPATIAL_NCOLS;
+            if (!wk->mark[z]) {
+                wk->mark[z] = 1;
+                wk->touched[wk->ntouched++] = (uint32_t)z;
+            }
+            for (int b = 0; b < s->nsum; b += 8) {
+                double dummy[8], *dst[8], acc[8];
+                const double *x[8];
+                for (int j = 0; j < 8; j++) {
+                    int ok = b + j < s->nsum;
+                    dst[j] = ok ? part + s->sumcol[b + j] : &dummy[j];
+                    x[j] = ok ? v[s->sumcol[b + j]] : wk->zeros;
+                    acc[j] = ok ? *dst[j] : 0.0;
+                }
+                /* eight named sums, so that they stay in registers */
+                double a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], a4 = acc[4], a5 = acc[5], a6 = acc[6],
+                       a7 = acc[7];
+                const double *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3], *x4 = x[4], *x5 = x[5], *x6 = x[6],
+                             *x7 = x[7];
+#define SP_ADD(a, xs) a += isnan(xs[k]) ? 0.0 : xs[k]
+                for (size_t k = c; k < e; k++) {
+                    SP_ADD(a0, x0);
+                    SP_ADD(a1, x1);
+                    SP_ADD(a2, x2);
+                    SP_ADD(a3, x3);
+                    SP_ADD(a4, x4);
+                    SP_ADD(a5, x5);
+                    SP_ADD(a6, x6);
+                    SP_ADD(a7, x7);
+                }
+#undef SP_ADD
+                *dst[0] = a0, *dst[1] = a1, *dst[2] = a2, *dst[3] = a3;
+                *dst[4] = a4, *dst[5] = a5, *dst[6] = a6, *dst[7] = a7;
+            }
+        }
+        c = e;
+    }
+}
+
 static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
 {
     epv_ctx *ctx = &wk->wctx;
@@ -675,11 +1042,21 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
     size_t h = r0 + s->tr > s->ny ? s->ny - r0 : s->tr, w = c0 + s->tc > s->nx ? s->nx - c0 : s->tc, n = h * w;
     wk->tile = t, wk->h = h, wk->w = w, wk->r0 = r0, wk->c0 = c0;
     int rc;
-    if ((rc = read_window(wk, s, IN_LC, r0, c0, h, w, wk->lc))) return rc;
-    for (int i = IN_P; i < NIN; i++)
-        if (s->used[i] && ((rc = read_window(wk, s, i, r0, c0, h, w, wk->in[i])) ||
-                           (rc = clean(wk, s, i, wk->in[i], h, w, r0, c0))))
-            return rc;
+    wk->native[IN_LC] = tile_direct(s, IN_LC, r0, c0, h, w);
+    if (wk->native[IN_LC]) {
+        CPLErrorReset();
+        if (GDALReadBlock(GDALGetRasterBand(wk->ds[IN_LC], 1), (int)(c0 / s->tc), (int)(r0 / s->tr), wk->lc) != CE_None)
+            return gdal_error(ctx, EPV_EIO, "cannot read", s->path[IN_LC]);
+    } else if ((rc = read_window(wk, s, IN_LC, r0, c0, h, w, wk->lc)))
+        return rc;
+    for (int i = IN_P; i < NIN; i++) {
+        wk->native[i] = 0;
+        if (!s->used[i]) continue;
+        if (tile_direct(s, i, r0, c0, h, w)) rc = read_native(wk, s, i, r0, c0, h, w);
+        else if (!(rc = read_window(wk, s, i, r0, c0, h, w, wk->in[i])))
+            rc = clean(wk, s, i, wk->in[i], h, w, r0, c0);
+        if (rc) return rc;
+    }
     if ((rc = rasterize(wk, s, r0, c0, h, w))) return rc;
     /* classes and areas */
     int hn = s->has_nodata[IN_LC];
@@ -687,10 +1064,15 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
     double last_x = NAN; /* land cover comes in runs: reuse the class of the previous known code */
     int last_k = -1;
     for (size_t r = 0; r < h; r++) {
-        double am2 = s->row_area[r0 + r];
+        const double *lcr = wk->lc + r * w;
+        if (wk->native[IN_LC]) {
+            size_t sz = (size_t)GDALGetDataTypeSizeBytes(s->dtype[IN_LC]);
+            to_double((const char *)wk->lc + r * s->tc * sz, s->dtype[IN_LC], w, wk->rin[IN_LC]);
+            lcr = wk->rin[IN_LC];
+        }
         for (size_t c = 0; c < w; c++) {
             size_t i = r * w + c;
-            double x = wk->lc[i];
+            double x = lcr[c];
             int k = -1;
             if (x == last_x) {
                 k = last_k;
@@ -711,28 +1093,10 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
                 }
             }
             wk->cls[i] = k;
-            wk->area_m2[i] = k >= 0 ? am2 : NAN;
-            wk->area_ha[i] = k >= 0 ? am2 * 1e-4 : NAN;
         }
     }
     if (wk->unk_any) return EPV_OK; /* reported after the whole grid was seen */
     double *const *col = wk->col;
-    for (size_t i = 0; i < n; i++) col[EPV_SPATIAL_PIXELS][i] = wk->cls[i] >= 0 ? 1.0 : NAN;
-    memcpy(col[EPV_SPATIAL_AREA_HA], wk->area_ha, n * sizeof(double));
-    if (s->has[EPV_SPATIAL_WATER_CONSERVATION]) {
-        const double *p = wk->in[IN_P];
-        for (size_t i = 0; i < n; i++) wk->runoff[i] = wk->cls[i] >= 0 ? p[i] * s->runoff_coef[wk->cls[i]] : NAN;
-        if ((rc = epv_gep_model_water_conservation(ctx, n, p, wk->runoff, wk->in[IN_ET], wk->area_m2,
-                                                   col[EPV_SPATIAL_WATER_CONSERVATION])))
-            goto model_error;
-        if (!s->o->keep_negative_water)
-            for (size_t i = 0; i < n; i++)
-                if (col[EPV_SPATIAL_WATER_CONSERVATION][i] < 0) col[EPV_SPATIAL_WATER_CONSERVATION][i] = 0;
-    }
-    if (s->has[EPV_SPATIAL_EVAPOTRANSPIRATION]) {
-        const double *et = wk->in[IN_ET];
-        for (size_t i = 0; i < n; i++) col[EPV_SPATIAL_EVAPOTRANSPIRATION][i] = et[i] * 1e-3 * wk->area_m2[i];
-    }
     if (s->has[EPV_SPATIAL_SOIL_RETENTION] && s->ls_grid) {
         for (size_t r = 0; r < h; r++)
             memcpy(col[EPV_SPATIAL_LS] + r * w, s->ls_grid + (r0 + r) * s->nx + c0, w * sizeof(double));
@@ -742,7 +1106,7 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
         size_t hc0 = c0 ? c0 - 1 : 0, hc1 = c0 + w < s->nx ? c0 + w + 1 : s->nx;
         size_t hh = hr1 - hr0, hw = hc1 - hc0, W = w + 2;
         double *tmp = wk->runoff; /* reused: (h + 2) x (w + 2) cells fit in cap */
-        if ((rc = read_window(wk, s, IN_DEM, hr0, hc0, hh, hw, tmp)) ||
+        if ((rc = dem_window(wk, s, hr0, hc0, hh, hw, tmp)) ||
             (rc = clean(wk, s, IN_DEM, tmp, hh, hw, hr0, hc0)))
             return rc;
         for (size_t r = 0; r < h + 2; r++) {
@@ -764,108 +1128,91 @@ static int compute_tile(sp_run *s, sp_worker *wk, size_t t)
         }
         epv__sp_ls_window(h, w, wk->dem, s->row_dx + r0, s->dy, s->slope_len, col[EPV_SPATIAL_LS], wk->scratch);
     }
-    if (s->has[EPV_SPATIAL_SOIL_RETENTION]) {
-        for (size_t i = 0; i < n; i++) {
-            int k = wk->cls[i];
-            wk->cf[i] = k >= 0 ? s->usle_c[k] : NAN;
-            wk->pf[i] = k >= 0 ? s->usle_p[k] : NAN;
-        }
-        if ((rc = epv_gep_model_soil_retention(ctx, n, wk->in[IN_R], wk->in[IN_K], col[EPV_SPATIAL_LS], wk->cf, wk->pf,
-                                               wk->area_ha, col[EPV_SPATIAL_SOIL_POTENTIAL], NULL,
-                                               col[EPV_SPATIAL_SOIL_RETENTION])))
-            goto model_error;
-    }
-    if (s->has[EPV_SPATIAL_CLIMATE_TRANSPIRATION]) {
-        /* E_pt = EPP x S x D / (3600 r): EPP per class, D the run's days (one value per cell) */
-        double *days = wk->pf; /* reused after soil retention */
-        for (size_t i = 0; i < n; i++) {
-            wk->nepv[i] = wk->cls[i] >= 0 ? s->epp[wk->cls[i]] : NAN;
-            days[i] = s->tr_days;
-        }
-        if ((rc = epv_gep_model_climate_transpiration(ctx, n, wk->nepv, wk->area_m2, days, s->o->eer,
-                                                      col[EPV_SPATIAL_CLIMATE_TRANSPIRATION])))
-            goto model_error;
-    }
-    if (s->has[EPV_SPATIAL_FLOOD_VEGETATION]) {
-        /* C_v = (P_h - R_f) x A x 1e-3 with R_f = P_h x storm_runoff_coef of the class */
-        const double *ph = wk->in[IN_STORM];
-        for (size_t i = 0; i < n; i++) {
-            wk->runoff[i] = wk->cls[i] >= 0 ? ph[i] * s->storm_coef[wk->cls[i]] : NAN;
-            col[EPV_SPATIAL_STORM_PRECIP][i] = ph[i] * 1e-3 * wk->area_m2[i];
-        }
-        if ((rc = epv_gep_model_flood_vegetation(ctx, n, ph, wk->runoff, wk->area_m2,
-                                                 col[EPV_SPATIAL_FLOOD_VEGETATION])))
-            goto model_error;
-    }
-    if (s->has[EPV_SPATIAL_FLOOD_MARSH]) {
-        /* C_m = S h rho (F - E) / rho_w + S H on the marsh ecosystem's pixels (others NaN) */
-        double *a = wk->runoff, *par[NM] = { wk->scratch, wk->scratch + wk->cap, wk->scratch + 2 * wk->cap, wk->cf,
-                                              wk->pf };
-        for (size_t i = 0; i < n; i++) {
-            int k = wk->cls[i];
-            a[i] = k >= 0 && s->cls_eco[k] == s->marsh_j ? wk->area_m2[i] : NAN;
-            for (int m = 0; m < NM; m++) par[m][i] = s->marsh[m];
-        }
-        if ((rc = epv_gep_model_flood_marsh(ctx, n, a, par[0], par[1], par[2], par[3], par[4],
-                                            col[EPV_SPATIAL_FLOOD_MARSH])))
-            goto model_error;
-    }
-    if (s->has[EPV_SPATIAL_CARBON_FIXATION]) {
-        const double *nep = wk->in[IN_NEP];
-        if (!s->used[IN_NEP]) {
-            for (size_t i = 0; i < n; i++) wk->nepv[i] = wk->cls[i] >= 0 ? s->nep[wk->cls[i]] : NAN;
-            nep = wk->nepv;
-        }
-        if ((rc = epv_gep_model_carbon_oxygen(ctx, n, nep, wk->area_ha, col[EPV_SPATIAL_CARBON_FIXATION],
-                                              col[EPV_SPATIAL_OXYGEN_RELEASE])))
-            goto model_error;
-    }
-    /* tile sums in pixel order, column by column (each sum sees its pixels in the same order
-     * as a pixel-by-pixel loop, so the result is the same to the bit): first each pixel's
-     * table cell (in place of its zone, -1: not summed), then one pass per computed column */
+    /* each pixel's table cell in place of its zone (-1: not summed) */
     int32_t *cellv = wk->zone;
     for (size_t i = 0; i < n; i++) {
         int k = wk->cls[i];
         int32_t z = cellv[i];
-        if (k < 0 || z <= 0) {
-            cellv[i] = -1;
-            continue;
-        }
-        size_t cell = (size_t)(z - 1) * s->neco + (size_t)s->cls_eco[k];
-        cellv[i] = (int32_t)cell;
-        if (!wk->mark[cell]) {
-            wk->mark[cell] = 1;
-            wk->touched[wk->ntouched++] = (uint32_t)cell;
-        }
+        cellv[i] = k < 0 || z <= 0 ? -1 : (int32_t)((size_t)(z - 1) * s->neco + (size_t)s->cls_eco[k]);
     }
-    for (int cc = 0; cc < EPV_SPATIAL_NCOLS; cc++) {
-        if (!s->has[cc] || cc == EPV_SPATIAL_LS) continue;
-        const double *v = col[cc];
-        double *part = wk->part + cc;
-        for (size_t i = 0; i < n; i++) {
-            int32_t c = cellv[i];
-            if (c >= 0 && !isnan(v[i])) part[(size_t)c * EPV_SPATIAL_NCOLS] += v[i];
-        }
+    /* row by row: the services of the row's pixels (into small row buffers, or into the
+     * tile's columns when rasters are written), then their sums */
+    size_t badls = 0;
+    for (size_t r = 0; r < h; r++) {
+        double *out[EPV_SPATIAL_NCOLS];
+        for (int cc = 0; cc < EPV_SPATIAL_NCOLS; cc++)
+            out[cc] = s->nout || cc == EPV_SPATIAL_LS ? wk->col[cc] + r * w : wk->row[cc];
+        const double *inr[NIN] = { NULL };
+        for (int i = IN_P; i < NIN; i++)
+            if (s->used[i]) inr[i] = input_row(wk, s, i, r, w);
+        badls += services_row(s, wk, r0 + r, r * w, w, inr, out);
+        sums_row(s, wk, cellv + r * w, w, out);
     }
-    return EPV_OK;
-model_error:
-    epv__error_prefix(ctx, "tile at pixel row %zu, column %zu (%zu x %zu)", r0, c0, h, w);
-    return rc;
+    return badls ? check_ls(s, wk, r0, c0, h, w) : EPV_OK;
 }
 
-typedef struct { sp_run *s; size_t first; size_t count; const size_t *tiles; } sp_wave;
+/* A wave of tiles: with `dynamic` the workers take the next tile as they finish one (a
+ * worker slowed down by the machine holds up no other), each tile's sums going to its slot;
+ * without (a run that writes rasters, whose tile buffers are written after the wave), worker
+ * w computes tile w of the wave. */
+typedef struct {
+    sp_run *s;
+    size_t first, count;
+    const size_t *tiles;
+    int dynamic;
+    atomic_size_t next;
+    atomic_int failed;
+} sp_wave;
+
+/* Move the worker's tile sums into its slot and clear its table for the next tile. */
+static int take_sums(sp_worker *wk, sp_slot *sl)
+{
+    if (wk->ntouched > sl->cap) {
+        size_t cap = wk->ntouched + 64;
+        uint32_t *c = epv__realloc(&wk->wctx, sl->cell, cap * sizeof *c);
+        if (c) sl->cell = c;
+        double *v = c ? epv__realloc(&wk->wctx, sl->val, cap * EPV_SPATIAL_NCOLS * sizeof *v) : NULL;
+        if (!v) return EPV_ENOMEM;
+        sl->val = v, sl->cap = cap;
+    }
+    sl->n = wk->ntouched;
+    for (size_t k = 0; k < wk->ntouched; k++) {
+        uint32_t cell = wk->touched[k];
+        double *src = wk->part + (size_t)cell * EPV_SPATIAL_NCOLS;
+        sl->cell[k] = cell;
+        memcpy(sl->val + k * EPV_SPATIAL_NCOLS, src, EPV_SPATIAL_NCOLS * sizeof *src);
+        memset(src, 0, EPV_SPATIAL_NCOLS * sizeof *src);
+        wk->mark[cell] = 0;
+    }
+    wk->ntouched = 0;
+    return EPV_OK;
+}
 
 static int wave_fn(size_t begin, size_t end, int worker, void *payload)
 {
     sp_wave *wv = payload;
-    sp_worker *wk = &wv->s->wk[worker];
-    for (size_t i = begin; i < end; i++) {
-        int rc = compute_tile(wv->s, wk, wv->tiles[wv->first + i]);
+    sp_run *s = wv->s;
+    sp_worker *wk = &s->wk[worker];
+    for (size_t j = begin; j < end || wv->dynamic; j++) {
+        size_t i = j;
+        if (wv->dynamic) {
+            if (atomic_load(&wv->failed)) break;
+            i = atomic_fetch_add(&wv->next, 1);
+            if (i >= wv->count) break;
+        }
+        sp_slot *sl = &s->slot[i];
+        sl->worker = worker;
+        int rc = compute_tile(s, wk, wv->tiles[wv->first + i]);
         /* drop the tile's blocks from GDAL's cache: each block is read once (the DEM's halo
          * rows twice), so caching them would only make memory grow with the raster */
         for (int k = 0; k < NIN; k++)
             if (wk->ds[k]) GDALFlushRasterCache(GDALGetRasterBand(wk->ds[k], 1));
-        if (rc) return rc;
+        if (rc == EPV_OK) rc = take_sums(wk, sl);
+        sl->rc = rc;
+        if (rc) {
+            atomic_store(&wv->failed, 1);
+            return rc;
+        }
     }
     return EPV_OK;
 }
@@ -882,6 +1229,7 @@ static void worker_free(sp_run *s, sp_worker *wk)
             if (wk->geoms[k]) OGR_G_DestroyGeometry(wk->geoms[k]);
     epv__free(s->ctx, wk->geoms);
     epv__free(s->ctx, wk->lc);
+    epv__free(s->ctx, wk->dblk);
 }
 
 static int worker_init(sp_run *s, sp_worker *wk)
@@ -903,11 +1251,11 @@ static int worker_init(sp_run *s, sp_worker *wk)
         if (!(wk->geoms[k] = OGR_G_Clone(s->geoms[k]))) return EPV_ENOMEM;
     size_t cap = (s->tr + 2) * (s->tc + 2);
     wk->cap = cap;
-    /* one slab: 29 double arrays and 2 int32 arrays, then the tile sums */
-    size_t nd = 17 + EPV_SPATIAL_NCOLS;
+    /* one slab: 25 double arrays of a tile, the row buffers, then the tile sums */
+    size_t nd = 12 + EPV_SPATIAL_NCOLS, nrow = (EPV_SPATIAL_NCOLS + 1 + NIN) * s->tc + 4 * s->ncls;
     size_t ncell = s->ncell;
-    size_t bytes = nd * cap * sizeof(double) + 2 * cap * sizeof(int32_t) + ncell * EPV_SPATIAL_NCOLS * sizeof(double) +
-                   ncell * sizeof(uint32_t) + ncell;
+    size_t bytes = (nd * cap + nrow) * sizeof(double) + 2 * cap * sizeof(int32_t) +
+                   ncell * EPV_SPATIAL_NCOLS * sizeof(double) + ncell * sizeof(uint32_t) + ncell;
     char *p = epv__calloc(ctx, 1, bytes);
     if (!p) return EPV_ENOMEM;
     double *d = (double *)p;
@@ -919,14 +1267,22 @@ static int worker_init(sp_run *s, sp_worker *wk)
     wk->in[IN_K] = d, d += cap;
     wk->in[IN_NEP] = d, d += cap;
     wk->in[IN_STORM] = d, d += cap;
-    wk->area_m2 = d, d += cap;
-    wk->area_ha = d, d += cap;
     wk->runoff = d, d += cap;
     for (int c = 0; c < EPV_SPATIAL_NCOLS; c++) wk->col[c] = d, d += cap;
-    wk->cf = d, d += cap;
-    wk->pf = d, d += cap;
-    wk->nepv = d, d += cap;
     wk->scratch = d, d += 3 * cap;
+    for (int c = 0; c < EPV_SPATIAL_NCOLS; c++) wk->row[c] = d, d += s->tc;
+    for (int i = 0; i < NIN; i++) wk->rin[i] = d, d += s->tc;
+    wk->zeros = d, d += s->tc;
+    wk->dblk = NULL;
+    for (int k = 0; k < SP_DEM_SLOTS; k++) wk->dslot[k].bx = wk->dslot[k].by = -1;
+    if (s->dem_blocks &&
+        !(wk->dblk = epv__malloc(ctx, SP_DEM_SLOTS * s->tr * s->tc * (size_t)GDALGetDataTypeSizeBytes(s->dtype[IN_DEM]))))
+        return EPV_ENOMEM;
+    wk->kv_co2 = d, d += s->ncls;
+    wk->kv_o2 = d, d += s->ncls;
+    wk->kv_tr = d, d += s->ncls;
+    wk->kv_marsh = d, d += s->ncls;
+    wk->kv_am2 = NAN;
     wk->part = d, d += ncell * EPV_SPATIAL_NCOLS;
     wk->cls = (int32_t *)d;
     wk->zone = wk->cls + cap;
@@ -941,6 +1297,11 @@ static void run_free(sp_run *s)
     if (s->wk)
         for (int w = 0; w < s->nworkers; w++) worker_free(s, &s->wk[w]);
     epv__free(ctx, s->wk);
+    for (size_t k = 0; s->slot && k < s->nslot; k++) {
+        epv__free(ctx, s->slot[k].cell);
+        epv__free(ctx, s->slot[k].val);
+    }
+    epv__free(ctx, s->slot);
     for (size_t k = 0; k < s->ngeoms; k++) OGR_G_DestroyGeometry(s->geoms[k]);
     epv__free(ctx, s->geoms);
     epv__free(ctx, s->env);
@@ -1075,9 +1436,18 @@ static int run_setup(epv_ctx *ctx, const epv_spatial_options *o, sp_run *s)
     s->ntx = (s->nx + s->tc - 1) / s->tc;
     s->nty = (s->ny + s->tr - 1) / s->tr;
     s->ntiles = s->ntx * s->nty;
+    /* A raster whose blocks are the tiles is read a block at a time into the worker's buffer
+     * (no block cache, whose blocks would be allocated and dropped for every tile); only
+     * single-band rasters, where reading a block decodes no other band. */
+    for (int i = 0; i < NIN; i++)
+        s->direct[i] = s->used[i] && (size_t)s->blk_x[i] == s->tc && (size_t)s->blk_y[i] == s->tr && s->nbands[i] == 1 &&
+                       !GDALDataTypeIsComplex(s->dtype[i]) && GDALGetDataTypeSizeBytes(s->dtype[i]) <= 8;
+    s->dem_blocks = s->has[EPV_SPATIAL_SOIL_RETENTION] && !s->ls_grid && s->direct[IN_DEM];
     s->ngroups = (s->ntiles + EPV_SPATIAL_GROUP_TILES - 1) / EPV_SPATIAL_GROUP_TILES;
     if (s->nreg > INT32_MAX / (s->neco + 1)) return epv__error(ctx, EPV_ERANGE, "too many regions x ecosystems");
     s->ncell = s->nreg * s->neco;
+    for (int c = 0; c < EPV_SPATIAL_NCOLS; c++)
+        if (s->has[c] && c != EPV_SPATIAL_LS) s->sumcol[s->nsum++] = c;
     return EPV_OK;
 }
 
@@ -1150,30 +1520,34 @@ static int run_tiles(sp_run *s, size_t g0, size_t g1, epv_spatial_result *res, i
     for (size_t i = 0; i < ntl; i++) tiles[i] = t0 + i;
     size_t ngt = 0;
     int nw = s->nworkers;
-    for (size_t first = 0; first < ntl && rc == EPV_OK; first += (size_t)nw) {
-        size_t cnt = ntl - first < (size_t)nw ? ntl - first : (size_t)nw;
-        sp_wave wv = { s, first, cnt, tiles };
-        rc = epv__parallel_for(ctx, cnt, nw, wave_fn, &wv);
+    size_t wave = s->nslot;
+    for (size_t first = 0; first < ntl && rc == EPV_OK; first += wave) {
+        size_t cnt = ntl - first < wave ? ntl - first : wave;
+        sp_wave wv = { s, first, cnt, tiles, nw > 1 && s->nout == 0, 0, 0 };
+        for (size_t i = 0; i < cnt; i++) s->slot[i].rc = 1; /* not computed (codes are <= 0) */
+        rc = epv__parallel_for(ctx, wv.dynamic ? (size_t)nw : cnt, nw, wave_fn, &wv);
         if (rc) {
-            for (int w = 0; w < nw; w++)
-                if (s->wk[w].wctx.errcode) {
-                    epv__error(ctx, s->wk[w].wctx.errcode, "%s", s->wk[w].wctx.errmsg);
+            /* the first failed tile of the wave (every tile before it was computed) */
+            for (size_t i = 0; i < cnt; i++)
+                if (s->slot[i].rc < 0) {
+                    epv_ctx *wc = &s->wk[s->slot[i].worker].wctx;
+                    epv__error(ctx, wc->errcode ? wc->errcode : s->slot[i].rc, "%s", wc->errmsg);
                     break;
                 }
             break;
         }
-        /* commit in tile order: with cnt <= nw tiles, worker w computed tile first + w */
+        /* commit in tile order */
         for (size_t w = 0; w < cnt; w++) {
-            sp_worker *wk = &s->wk[w];
+            const sp_slot *sl = &s->slot[w];
+            sp_worker *wk = &s->wk[sl->worker];
             size_t t = tiles[first + w];
-            for (size_t k = 0; k < wk->ntouched; k++) {
-                uint32_t cell = wk->touched[k];
-                double *src = wk->part + (size_t)cell * EPV_SPATIAL_NCOLS, *dst = gacc + (size_t)cell * EPV_SPATIAL_NCOLS;
-                for (int c = 0; c < EPV_SPATIAL_NCOLS; c++) dst[c] += src[c], src[c] = 0;
-                wk->mark[cell] = 0;
+            for (size_t k = 0; k < sl->n; k++) {
+                uint32_t cell = sl->cell[k];
+                const double *src = sl->val + k * EPV_SPATIAL_NCOLS;
+                double *dst = gacc + (size_t)cell * EPV_SPATIAL_NCOLS;
+                for (int c = 0; c < EPV_SPATIAL_NCOLS; c++) dst[c] += src[c];
                 if (!gmark[cell]) gmark[cell] = 1, gtouch[ngt++] = cell;
             }
-            wk->ntouched = 0;
             for (size_t k = 0; k < s->nout; k++) {
                 GDALRasterBandH ob = GDALGetRasterBand(s->ods[k], 1);
                 if (GDALRasterIO(ob, GF_Write, (int)wk->c0, (int)wk->r0, (int)wk->w, (int)wk->h, wk->col[s->ocols[k]],
@@ -1273,6 +1647,8 @@ static int run_common(epv_ctx *ctx, const epv_spatial_options *o, int part, int 
     if (!(s.wk = epv__calloc(ctx, (size_t)nw, sizeof *s.wk))) { rc = EPV_ENOMEM; goto done; }
     for (int w = 0; w < nw; w++)
         if ((rc = worker_init(&s, &s.wk[w]))) goto done;
+    s.nslot = nout || nw == 1 ? (size_t)nw : (size_t)nw * SP_WAVE_TILES;
+    if (!(s.slot = epv__calloc(ctx, s.nslot, sizeof *s.slot))) { rc = EPV_ENOMEM; goto done; }
     size_t g0 = 0, g1 = s.ngroups;
     if (nparts > 0) {
         g0 = s.ngroups * (size_t)part / (size_t)nparts;

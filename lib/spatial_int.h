@@ -36,7 +36,7 @@ struct epv_spatial_result {
 /* Slope (Horn 1981) and RUSLE LS for the inner cells of a window with a one-cell halo:
  * win is (rows + 2) x (cols + 2); dx per inner row (metres), dy metres. */
 void epv__sp_ls_window(size_t rows, size_t cols, const double *win, const double *dx_row, double dy,
-                       double slope_length_m, double *out, double *scratch /* 3 x rows x cols */);
+                       double slope_length_m, double *out, double *scratch /* 3 x cols at least */);
 /* Elevation at global (r, c) from a window holding rows [r0, r1) and columns [c0, c1) (row
  * length w): inside the window the value; beyond the window's edge (which must be the grid's
  * edge) extrapolated linearly, 2 z(edge) - z(next inside), or the edge value when the grid is

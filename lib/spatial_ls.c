@@ -1,5 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The LS factor of RUSLE from a DEM, and cell areas on the ellipsoid. */
+#if defined(__GNUC__) && !defined(__clang__)
+/* As in lib/vmath.c: let the window loops vectorise (selects become blends when comparisons
+ * may not trap; the default -O2 cost model refuses loops of unknown length). Division and
+ * square root are correctly rounded in every instruction set, and -std=c11 keeps
+ * -ffp-contract=off, so every clone gives the same bits. The file is built with
+ * -fno-math-errno (mk/spatial.am): sqrt sets no errno here (its argument
+ * is a sum of squares, or 1 plus a square; nothing in this file reads errno). */
+#pragma GCC optimize("no-trapping-math", "vect-cost-model=dynamic", "no-tree-loop-distribute-patterns")
+#endif
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,57 +34,69 @@ double epv__sp_dem_at(const double *win, size_t w, long r0, long r1, long c0, lo
     return win[(size_t)(r - r0) * w + (size_t)(c - c0)];
 }
 
-void epv__sp_ls_window(size_t rows, size_t cols, const double *win, const double *dx_row, double dy,
-                       double slope_length_m, double *out, double *scratch)
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define SP_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define SP_CLONES
+#endif
+
+/* Pass 1 of epv__sp_ls_window for one row: Horn's slope, sin(theta) and S, without branches
+ * (a NaN centre gives NaN whatever its neighbours, so it is computed and then replaced). */
+SP_CLONES static void ls_row(size_t cols, const double *restrict up, const double *restrict mid,
+                             const double *restrict dn, double dx, double dy, double *restrict out,
+                             double *restrict sn)
 {
-    size_t w = cols + 2, n = rows * cols;
-    double *sn = scratch, *a1 = scratch + n, *a2 = scratch + 2 * n;
-    /* pass 1: Horn's slope, sin(theta) and S per cell */
-    for (size_t r = 0; r < rows; r++) {
-        const double *up = win + r * w, *mid = up + w, *dn = mid + w;
-        double dx = dx_row[r];
-        for (size_t c = 0; c < cols; c++) {
-            size_t k = r * cols + c;
-            double e = mid[c + 1];
-            if (isnan(e)) {
-                out[k] = NAN;
-                sn[k] = 1; /* any positive value: the result stays NaN */
-                continue;
-            }
-            /* Horn (1981): a b c / d e f / g h i, nodata neighbours take e. */
-            double a = up[c], b = up[c + 1], cc = up[c + 2];
-            double d = mid[c], f = mid[c + 2];
-            double g = dn[c], h = dn[c + 1], i = dn[c + 2];
-            if (isnan(a)) a = e;
-            if (isnan(b)) b = e;
-            if (isnan(cc)) cc = e;
-            if (isnan(d)) d = e;
-            if (isnan(f)) f = e;
-            if (isnan(g)) g = e;
-            if (isnan(h)) h = e;
-            if (isnan(i)) i = e;
-            double dzdx = ((cc + 2 * f + i) - (a + 2 * d + g)) / (8 * dx);
-            double dzdy = ((g + 2 * h + i) - (a + 2 * b + cc)) / (8 * dy);
-            double t = sqrt(dzdx * dzdx + dzdy * dzdy); /* tan theta */
-            double st = t / sqrt(1 + t * t);
-            out[k] = t < 0.09 ? 10.8 * st + 0.03 : 16.8 * st - 0.50; /* S, AH703 eqs. 4-4, 4-5 */
-            sn[k] = st;
-        }
+    for (size_t c = 0; c < cols; c++) {
+        double e = mid[c + 1];
+        /* Horn (1981): a b c / d e f / g h i, nodata neighbours take e. */
+        double a = up[c], b = up[c + 1], cc = up[c + 2];
+        double d = mid[c], f = mid[c + 2];
+        double g = dn[c], h = dn[c + 1], i = dn[c + 2];
+        a = isnan(a) ? e : a;
+        b = isnan(b) ? e : b;
+        cc = isnan(cc) ? e : cc;
+        d = isnan(d) ? e : d;
+        f = isnan(f) ? e : f;
+        g = isnan(g) ? e : g;
+        h = isnan(h) ? e : h;
+        i = isnan(i) ? e : i;
+        double dzdx = ((cc + 2 * f + i) - (a + 2 * d + g)) / (8 * dx);
+        double dzdy = ((g + 2 * h + i) - (a + 2 * b + cc)) / (8 * dy);
+        double t = sqrt(dzdx * dzdx + dzdy * dzdy); /* tan theta */
+        double st = t / sqrt(1 + t * t);
+        double sf = t < 0.09 ? 10.8 * st + 0.03 : 16.8 * st - 0.50; /* S, AH703 eqs. 4-4, 4-5 */
+        out[c] = isnan(e) ? NAN : sf;
+        sn[c] = isnan(e) ? 1 : st; /* any positive value for NaN: the result stays NaN */
     }
-    /* pass 2 (batch exp and log): L = (lambda / 22.13)^m, m = beta / (1 + beta),
-     * beta = (sin / 0.0896) / (3 sin^0.8 + 0.56) (AH703 eqs. 4-1 to 4-3) */
+}
+
+SP_CLONES void epv__sp_ls_window(size_t rows, size_t cols, const double *win, const double *dx_row, double dy,
+                                 double slope_length_m, double *out, double *scratch)
+{
+    /* row by row, so that the three scratch rows stay in the cache (every step is per cell:
+     * the order of rows changes nothing) */
+    size_t w = cols + 2;
+    double *sn = scratch, *a1 = scratch + cols, *a2 = scratch + 2 * cols;
     double lnl = log(slope_length_m / 22.13);
-    for (size_t k = 0; k < n; k++) a1[k] = sn[k] > 0 ? sn[k] : 1;
-    epv__log_batch(a1, a2, n);
-    for (size_t k = 0; k < n; k++) a2[k] *= 0.8;
-    epv__exp_batch(a2, a1, n); /* sin^0.8 */
-    for (size_t k = 0; k < n; k++) {
-        double beta = (sn[k] / 0.0896) / (3.0 * a1[k] + 0.56);
-        a2[k] = beta / (1.0 + beta) * lnl;
+    for (size_t r = 0; r < rows; r++) {
+        const double *up = win + r * w;
+        double *o = out + r * cols;
+        /* pass 1: Horn's slope, sin(theta) and S per cell */
+        ls_row(cols, up, up + w, up + 2 * w, dx_row[r], dy, o, sn);
+        /* pass 2 (batch exp and log): L = (lambda / 22.13)^m, m = beta / (1 + beta),
+         * beta = (sin / 0.0896) / (3 sin^0.8 + 0.56) (AH703 eqs. 4-1 to 4-3) */
+        for (size_t k = 0; k < cols; k++) a1[k] = sn[k] > 0 ? sn[k] : 1;
+        epv__log_batch(a1, a2, cols);
+        for (size_t k = 0; k < cols; k++) a2[k] *= 0.8;
+        epv__exp_batch(a2, a1, cols); /* sin^0.8 */
+        for (size_t k = 0; k < cols; k++) {
+            double beta = (sn[k] / 0.0896) / (3.0 * a1[k] + 0.56);
+            a2[k] = beta / (1.0 + beta) * lnl;
+        }
+        epv__exp_batch(a2, a1, cols);
+        for (size_t k = 0; k < cols; k++)
+            if (sn[k] > 0) o[k] *= a1[k]; /* flat: beta = 0, m = 0, L = 1 */
     }
-    epv__exp_batch(a2, a1, n);
-    for (size_t k = 0; k < n; k++)
-        if (sn[k] > 0) out[k] *= a1[k]; /* flat: beta = 0, m = 0, L = 1 */
 }
 
 EPV_API int epv_spatial_ls_rusle(epv_ctx *ctx, size_t nrows, size_t ncols, const double *dem,

@@ -867,6 +867,107 @@ static void expect_bad(epv_ctx *ctx, const epv_spatial_options *o, int code, con
     CU_ASSERT(access(path, F_OK) != 0);
 }
 
+/* A copy of src as dst in data type `type` ("Byte", "Float32"), tiled in blocks of 48 x 32
+ * cells when tiled, else in strips (GTiff's default). */
+static void translate(const char *src, const char *dst, const char *type, int tiled)
+{
+    char *argv[] = { "-q", "-ot", (char *)type, "-co", tiled ? "TILED=YES" : "TILED=NO", "-co", "BLOCKXSIZE=48",
+                     "-co", "BLOCKYSIZE=32", NULL };
+    GDALTranslateOptions *to = GDALTranslateOptionsNew(argv, NULL);
+    GDALDatasetH in = GDALOpen(src, GA_ReadOnly);
+    CU_ASSERT_FATAL(to && in);
+    GDALDatasetH out = GDALTranslate(dst, in, to, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    GDALClose(out);
+    GDALClose(in);
+    GDALTranslateOptionsFree(to);
+}
+
+static void big_inputs(epv_spatial_options *o, const char *prefix)
+{
+    static char paths[2][6][64];
+    int t = prefix[0] == 't';
+    const char *names[6] = { "blc", "bp", "bet", "bdem", "br", "bk" };
+    for (int k = 0; k < 6; k++) snprintf(paths[t][k], sizeof paths[t][k], "%s%s.tif", prefix, names[k]);
+    o->landcover = tp(paths[t][0]);
+    o->precip = o->storm_precip = tp(paths[t][1]);
+    o->et = tp(paths[t][2]);
+    o->dem = tp(paths[t][3]);
+    o->erosivity = tp(paths[t][4]);
+    o->erodibility = tp(paths[t][5]);
+}
+
+/* Rasters whose blocks are the tiles are read a block at a time in their own type (Byte land
+ * cover, Float32 inputs) and the DEM's through a cache of blocks: the same sums and per-pixel
+ * values, bit for bit, as the same rasters read in strips, with 1 and 2 threads; and the
+ * same messages for a bad value. */
+static void test_block_reads(void)
+{
+    epv_ctx *ctx;
+    epv_ctx_new(&ctx);
+    make_big();
+    const char *names[6] = { "blc", "bp", "bet", "bdem", "br", "bk" };
+    for (int k = 0; k < 6; k++) {
+        char a[64], b[64], c[64];
+        snprintf(a, sizeof a, "%s.tif", names[k]);
+        snprintf(b, sizeof b, "s_%s.tif", names[k]);
+        snprintf(c, sizeof c, "t_%s.tif", names[k]);
+        translate(tp(a), tp(b), k ? "Float32" : "Byte", 0);
+        translate(tp(a), tp(c), k ? "Float32" : "Byte", 1);
+    }
+    epv_spatial_options os, ot;
+    opts_big(&os);
+    os.tile_rows = 32;
+    os.tile_cols = 48;
+    ot = os;
+    big_inputs(&os, "s_");
+    big_inputs(&ot, "t_");
+    epv_spatial_result *rs = NULL, *rt = NULL, *rt2 = NULL;
+    EPV_ASSERT_OK(ctx, epv_spatial_run(ctx, &os, &rs));
+    EPV_ASSERT_OK(ctx, epv_spatial_run(ctx, &ot, &rt));
+    epv_ctx_set_threads(ctx, 2);
+    EPV_ASSERT_OK(ctx, epv_spatial_run(ctx, &ot, &rt2));
+    CU_ASSERT_FATAL(rs && rt && rt2);
+    for (int c = 0; c < EPV_SPATIAL_NCOLS; c++) {
+        const double *a, *b, *d;
+        size_t na = 0, nb = 0, nd = 0;
+        if (c == EPV_SPATIAL_LS) continue;
+        epv_spatial_result_column(ctx, rs, c, &a, &na);
+        epv_spatial_result_column(ctx, rt, c, &b, &nb);
+        epv_spatial_result_column(ctx, rt2, c, &d, &nd);
+        CU_ASSERT(na == 9 && nb == 9 && nd == 9);
+        CU_ASSERT(memcmp(a, b, na * sizeof *a) == 0);
+        CU_ASSERT(memcmp(a, d, na * sizeof *a) == 0);
+    }
+    CU_ASSERT(value(ctx, rs, EPV_SPATIAL_SOIL_RETENTION, 1, 0) > 0);
+    epv_spatial_col c2[3] = { EPV_SPATIAL_LS, EPV_SPATIAL_SOIL_RETENTION, EPV_SPATIAL_WATER_CONSERVATION };
+    const char *pa[3] = { tp("s_ls.tif"), tp("s_sr.tif"), tp("s_wc.tif") };
+    const char *pb[3] = { tp("t_ls.tif"), tp("t_sr.tif"), tp("t_wc.tif") };
+    EPV_ASSERT_OK(ctx, epv_spatial_write_rasters(ctx, &os, c2, pa, 3));
+    EPV_ASSERT_OK(ctx, epv_spatial_write_rasters(ctx, &ot, c2, pb, 3));
+    for (int k = 0; k < 3; k++) {
+        double *va = read_raster(pa[k], BX, BY), *vb = read_raster(pb[k], BX, BY);
+        CU_ASSERT_FATAL(va && vb);
+        CU_ASSERT(memcmp(va, vb, sizeof(double) * BX * BY) == 0);
+        free(va);
+        free(vb);
+    }
+    /* a negative rain value at row 40, column 50 (a tile inside the grid), tiled */
+    double *p = read_raster(tp("bp.tif"), BX, BY);
+    CU_ASSERT_FATAL(p != NULL);
+    p[40 * BX + 50] = -2;
+    raster("bp_neg.tif", BX, BY, p, X0, Y0, 30, 32648, 0, 0);
+    free(p);
+    translate(tp("bp_neg.tif"), tp("t_bp_neg.tif"), "Float32", 1);
+    ot.precip = tp("t_bp_neg.tif");
+    expect_bad(ctx, &ot, EPV_ERANGE, "t_bp_neg.tif", "precip", "row 40, column 50");
+    epv_spatial_result_free(rs);
+    epv_spatial_result_free(rt);
+    epv_spatial_result_free(rt2);
+    epv_ctx_free(ctx);
+}
+
+
 /* Zones in another CRS (WGS84 longitude/latitude) are reprojected onto the UTM grid: the 3x3
  * case with its two zones given in degrees gives the same sums. */
 static void test_reprojected_zones(void)
@@ -1041,6 +1142,7 @@ int main(void)
                             { "region hierarchy (parent_field)", test_region_hierarchy },
                             { "geographic grid", test_geographic },
                             { "determinism, parts, zonal = pixel sums, cancel", test_determinism_and_sums },
+                            { "rasters tiled like the tiles: same bits", test_block_reads },
                             { "zones reprojected onto the grid", test_reprojected_zones },
                             { "bad inputs", test_bad_inputs },
                             CU_TEST_INFO_NULL };

@@ -18,11 +18,14 @@
  * after Desmet & Govers 1996 (epv_spatial_ls_desmet_govers(), option ls_flow_accumulation).
  *
  * Processing is tile by tile. Memory bound of a run, whatever the raster size:
- *   threads x (tile_rows + 2) x (tile_cols + 2) x 240 bytes  (input and output buffers)
+ *   threads x (tile_rows + 2) x (tile_cols + 2) x 208 bytes  (input and output buffers)
+ * + threads x tile_rows x tile_cols x 12 x the DEM's cell size, when the DEM's blocks are the
+ *   tiles (a cache of 12 blocks, so that each is read about three times, not nine)
  * + (threads + 2) x regions x ecosystems x 72 bytes          (zonal partial sums)
  * + the region polygons (held once per thread)
  * + GDAL's block cache (GDAL_CACHEMAX, 5% of RAM by default).
- * With the defaults (256 x 256 tiles) that is about 16.0 MB per thread plus the tables.
+ * With the defaults (256 x 256 tiles) that is about 13.8 MB per thread (17.0 MB with a
+ * Float32 DEM tiled 256 x 256) plus the tables.
  *
  * Determinism: tiles are numbered row-major; a tile's sums are taken in pixel order, a
  * group of EPV_SPATIAL_GROUP_TILES consecutive tiles is summed in tile order, and the total
