@@ -9,7 +9,9 @@
  * parameter table), origin (plantation or natural), age (years, at the end of the inventory
  * year), area (ha), stem volume per hectare (m³/ha) and site class (1..5; 0 unknown). Records
  * come from a CSV file (lib/csv_int.h: UTF-8 or declared GB18030; errors name file, line and
- * column) or from arrays. epv_compartment_stratify() groups them by species × origin × age
+ * column), from a GIS vector layer through GDAL (GeoPackage, Shapefile, GeoJSON, ...; errors
+ * name file, layer, feature and field; areas from an attribute or the polygons) or from
+ * arrays, all checked by the same rules. epv_compartment_stratify() groups them by species × origin × age
  * class × site class (each factor can be switched off), adds one stratum per group to a
  * project, and returns a map from each stratum to its record indices.
  *
