@@ -11,11 +11,13 @@
  * degree"), so the 1° × 1° cell 0–1° N is 12,310 km² to the rounding of those lengths; UTM
  * scales the central meridian by k0 = 0.9996 (Snyder 1987, Map Projections: A Working Manual,
  * USGS PP 1395, p. 57), so a 100 m × 100 m square of UTM coordinates on the central meridian
- * covers 1 / 0.9996² ha = 1.00080032 ha of the ellipsoid. */
+ * covers 1 / 0.9996² ha = 1.00080032 ha of the ellipsoid, and off it 1/k² ha with the scale
+ * factor k of Snyder's eq. 8-11. */
 #define _GNU_SOURCE 1
 #include <cpl_error.h>
 #include <gdal.h>
 #include <gdal_utils.h>
+#include <ogr_srs_api.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -293,6 +295,37 @@ static void test_polygon_areas(void)
                 "[500025,3500025],[499975,3500025]]]}");
     EPV_ASSERT_CLOSE(area_of("utm.geojson", EPV_COMPARTMENT_AREA_PLANAR), 0.75, 1e-12);
     EPV_ASSERT_CLOSE(area_of("utm.geojson", EPV_COMPARTMENT_AREA_ELLIPSOIDAL), 0.75 / (0.9996 * 0.9996), 1e-7);
+    /* Off the central meridian: a 100 m square of UTM 48N around Pingchang (107.1° E, 31.6° N,
+     * about 200 km east of 105° E) covers 1 ha / k² of the ellipsoid, with Snyder's (1987)
+     * eq. 8-11 scale factor k = k0 [1 + (1 + C) A²/2 + (5 − 4T + 42C + 13C² − 28e'²) A⁴/24 +
+     * (61 − 148T + 16T²) A⁶/720], A = Δλ cos φ, T = tan² φ, C = e'² cos² φ (WGS84, Snyder's
+     * form of it: e² = 0.00669438, k0 = 0.9996). */
+    {
+        OGRSpatialReferenceH ll = OSRNewSpatialReference(NULL), utm = OSRNewSpatialReference(NULL);
+        OSRImportFromEPSG(ll, 4326);
+        OSRImportFromEPSG(utm, 32648);
+        OSRSetAxisMappingStrategy(ll, OAMS_TRADITIONAL_GIS_ORDER);
+        OSRSetAxisMappingStrategy(utm, OAMS_TRADITIONAL_GIS_ORDER);
+        OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(ll, utm);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(ct);
+        double x = 107.1, y = 31.6;
+        CU_ASSERT_FATAL(OCTTransform(ct, 1, &x, &y, NULL));
+        char geom[512];
+        snprintf(geom, sizeof geom,
+                 "{\"type\":\"Polygon\",\"coordinates\":[[[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f]]]}",
+                 x - 50, y - 50, x + 50, y - 50, x + 50, y + 50, x - 50, y + 50, x - 50, y - 50);
+        one_feature("off.geojson", UTM48N, "", geom);
+        double f = 1 / 298.257223563, e2 = f * (2 - f), ep2 = e2 / (1 - e2), phi = 31.6 * M_PI / 180;
+        double A = 2.1 * M_PI / 180 * cos(phi), T = tan(phi) * tan(phi), C = ep2 * cos(phi) * cos(phi);
+        double k = 0.9996 * (1 + (1 + C) * A * A / 2 + (5 - 4 * T + 42 * C + 13 * C * C - 28 * ep2) * pow(A, 4) / 24 +
+                             (61 - 148 * T + 16 * T * T) * pow(A, 6) / 720);
+        CU_ASSERT(k > 1.0000 && k < 1.0002); /* 200 km out, the scale has passed 1 */
+        EPV_ASSERT_CLOSE(area_of("off.geojson", EPV_COMPARTMENT_AREA_ELLIPSOIDAL), 1 / (k * k), 1e-9);
+        EPV_ASSERT_CLOSE(area_of("off.geojson", EPV_COMPARTMENT_AREA_PLANAR), 1, 1e-9);
+        OCTDestroyCoordinateTransformation(ct);
+        OSRDestroySpatialReference(ll);
+        OSRDestroySpatialReference(utm);
+    }
     /* The area attribute compared with the polygon: 0.75 ha is within 0.1 % of 0.7506 ha. */
     one_feature("utm_attr.geojson", UTM48N, ",\"area_mu\":11.25",
                 "{\"type\":\"Polygon\",\"coordinates\":[[[499950,3500000],[500050,3500000],[500050,3500100],"
