@@ -305,8 +305,23 @@ static int run_project(epv_ctx *ctx, const epv_params *params, const char *path,
     return 0;
 }
 
+/* 1 when path ends in ext (ASCII case-insensitive). */
+static int ends_with(const char *path, const char *ext)
+{
+    size_t n = strlen(path), m = strlen(ext);
+    if (n < m) return 0;
+    for (size_t i = 0; i < m; i++) {
+        char a = path[n - m + i], b = ext[i];
+        if (a >= 'A' && a <= 'Z') a = (char)(a - 'A' + 'a');
+        if (a != b) return 0;
+    }
+    return 1;
+}
+
 /* Sub-compartment records (小班) of an inventory grouped into strata (epv/compartment.h), each
- * stratum traced back to its records. The inventory and the curves are ILLUSTRATIVE. */
+ * stratum traced back to its records. The inventory and the curves are ILLUSTRATIVE. A .csv
+ * file goes through the CSV reader; anything else (GeoPackage, GeoJSON, Shapefile) through
+ * GDAL, its only layer with the CSV's field names and the areas of its attribute. */
 static int show_inventory(epv_ctx *ctx, const epv_params *params, const char *csv)
 {
     static const char *const species[5] = { "柏木", "马尾松", "杉木", "桤木", "栎类" };
@@ -327,7 +342,8 @@ static int show_inventory(epv_ctx *ctx, const epv_params *params, const char *cs
     epv_compartment_set *set = NULL;
     epv_project *p = NULL;
     epv_compartment_map *m = NULL;
-    int rc = epv_compartment_read_csv(ctx, csv, NULL, params, &set);
+    int rc = ends_with(csv, ".csv") ? epv_compartment_read_csv(ctx, csv, NULL, params, &set)
+                                    : epv_compartment_read_vector(ctx, csv, NULL, NULL, params, &set);
     if (!rc) rc = epv_project_new(ctx, "Pingchang inventory (illustrative)", EPV_PROJECT_FOREST_MANAGEMENT, 2021, 30, &p);
     epv_compartment_rules rules = EPV_COMPARTMENT_RULES_INIT;
     rules.inventory_year = 2020;
@@ -362,15 +378,17 @@ static int show_inventory(epv_ctx *ctx, const epv_params *params, const char *cs
 }
 
 static const cli_info info = {
-    "AFFORESTATION.xml [MANAGEMENT.xml [INVENTORY.csv]] OUTDIR",
+    "AFFORESTATION.xml [MANAGEMENT.xml [INVENTORY]] OUTDIR",
     "Pingchang forest carbon calculator: models an afforestation project (kind=\"afforestation\") and\n"
     "optionally a forest-management project (kind=\"forest-management\") with libepv, prints yearly\n"
     "and period net removals beside the published figures in the project files, 95% intervals by\n"
     "IPCC Approach 1 and 2 and a monitoring sample size, and writes into OUTDIR (created if needed):\n"
     "  pingchang_afforestation.csv/.svg/_mc.svg, pingchang_management.csv/.svg/_mc.svg (named by\n"
     "  the kind read from each file) and pingchang_run.json (the run record).\n"
-    "With INVENTORY.csv (sub-compartment records, e.g. data/examples/pingchang_compartments.csv)\n"
-    "it also groups the records into strata and lists the records behind each stratum.\n"
+    "With INVENTORY (sub-compartment records: a .csv file such as\n"
+    "data/examples/pingchang_compartments.csv, or a vector layer GDAL opens, e.g. .gpkg, .geojson\n"
+    "or .shp, holding one layer with the CSV's column names as attribute fields) it also groups the\n"
+    "records into strata and lists the records behind each stratum.\n"
     "The shipped inputs are data/examples/pingchang.xml and pingchang_management.xml (installed\n"
     "under $(pkgdatadir)/examples).",
     NULL
@@ -380,14 +398,14 @@ int main(int argc, char **argv)
 {
     argc = cli_start(argc, argv, &info);
     if (argc < 3 || argc > 5)
-        return cli_usage_error("expected 2 to 4 arguments (project files, an optional inventory CSV, then the "
+        return cli_usage_error("expected 2 to 4 arguments (project files, an optional inventory, then the "
                                "output directory), got %d", argc - 1);
     const char *outdir = argv[argc - 1];
     /* Each file's kind decides its output names; the order of the usage line is checked so a
      * swapped pair is refused rather than reported under the wrong heading. */
     static const char *const want[2] = { "afforestation", "forest-management" };
     const char *stems[2] = { NULL, NULL };
-    for (int k = 0; k < 2 && k + 2 < argc; k++) { /* the project files; an inventory CSV may follow */
+    for (int k = 0; k < 2 && k + 2 < argc; k++) { /* the project files; an inventory may follow */
         char kind[64];
         if (cli_check_xml(argv[1 + k], "project", kind, sizeof kind)) return 1;
         if (strcmp(kind, want[k]) != 0)

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Forest inventories into projects (include/epv/compartment.h): sub-compartment records read
- * from CSV or arrays, grouped into sink strata by stated rules, with the link from every
+ * from CSV or arrays (GDAL vector layers: compartment_vector.c), checked by the one shared
+ * record check (epv__comp_check), grouped into sink strata by stated rules, with the link from every
  * stratum back to its records. */
 #include "config.h"
 #include "csv_int.h"
+#include "compartment_int.h"
 #include "sink_int.h"
 #include "epv/compartment.h"
 #include "epv/unit.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,17 +19,10 @@
 #define COMP_AGE_MAX 500
 #define COMP_VOLUME_MAX 5000.0
 #define COMP_SITE_MAX 5
-#define COMP_PROGRESS_EVERY 4096
 
 EPV__DEFINE_INIT(epv_compartment, EPV_COMPARTMENT_VERSION, EPV_COMPARTMENT_INIT)
 EPV__DEFINE_INIT(epv_compartment_rules, EPV_COMPARTMENT_RULES_VERSION, EPV_COMPARTMENT_RULES_INIT)
 EPV__DEFINE_INIT(epv_compartment_curve, EPV_COMPARTMENT_CURVE_VERSION, EPV_COMPARTMENT_CURVE_INIT)
-
-struct epv_compartment_set {
-    epv_ctx *ctx;
-    epv_compartment *rec;
-    size_t n, cap;
-};
 
 struct map_stratum {
     char id[64];
@@ -41,7 +37,10 @@ struct epv_compartment_map {
     size_t *all; /* one block holding every stratum's indices */
 };
 
-/* "unknown species 'x'; known: code (中文), ..." listing the table's rows. */
+const char *const epv__comp_field_name[EPV__COMP_NFIELDS] = { "id", "species", "origin", "age",
+                                                             "area_ha", "volume_m3_ha", "site_class" };
+
+/* "the parameter table knows: code (中文), ..." listing the table's rows. */
 static void known_species(const epv_params *params, char *buf, size_t len)
 {
     size_t used = 0;
@@ -58,12 +57,86 @@ static void known_species(const epv_params *params, char *buf, size_t len)
     }
 }
 
-static int set_new(epv_ctx *ctx, epv_compartment_set **out)
+/* Format a check's reason into msg and return code. */
+static int why(char *msg, size_t len, epv__comp_field *bad, epv__comp_field f, int code, const char *fmt, ...)
+    EPV__PRINTF(6, 7);
+static int why(char *msg, size_t len, epv__comp_field *bad, epv__comp_field f, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, len, fmt, ap);
+    va_end(ap);
+    *bad = f;
+    return code;
+}
+
+int epv__comp_check(const epv_params *params, const epv__comp_in *in, epv_compartment *out, epv__comp_field *bad,
+                    char *msg, size_t len)
+{
+    epv_compartment r = EPV_COMPARTMENT_INIT;
+    epv_params_species sp = EPV_PARAMS_SPECIES_INIT;
+    size_t idlen = in->id ? strlen(in->id) : 0;
+    if (idlen == 0) return why(msg, len, bad, EPV__COMP_ID, EPV_EINVAL, "empty; every record needs an id");
+    if (idlen >= sizeof r.id)
+        return why(msg, len, bad, EPV__COMP_ID, EPV_ERANGE, "'%.40s...' is longer than %zu bytes", in->id, sizeof r.id - 1);
+    memcpy(r.id, in->id, idlen + 1);
+    const char *spt = in->species ? in->species : "";
+    /* A name longer than the record's field cannot be in the table either. */
+    if (strlen(spt) >= sizeof r.species || epv_params_species_find(NULL, params, spt, &sp)) {
+        char known[1500];
+        known_species(params, known, sizeof known);
+        return why(msg, len, bad, EPV__COMP_SPECIES, EPV_ENOTFOUND, "unknown species '%.63s'; the parameter table knows: %s",
+                   spt, known);
+    }
+    snprintf(r.species, sizeof r.species, "%s", sp.code);
+    if (in->origin_text) {
+        const char *t = in->origin_text;
+        if (strcmp(t, "plantation") == 0 || strcmp(t, "人工") == 0) r.origin = EPV_PROJECT_PLANTATION;
+        else if (strcmp(t, "natural") == 0 || strcmp(t, "天然") == 0) r.origin = EPV_PROJECT_NATURAL;
+        else
+            return why(msg, len, bad, EPV__COMP_ORIGIN, EPV_EPARSE, "'%.40s' is neither plantation (人工) nor natural (天然)", t);
+    } else if (in->origin == EPV_PROJECT_PLANTATION || in->origin == EPV_PROJECT_NATURAL) {
+        r.origin = (epv_project_origin)in->origin;
+    } else {
+        return why(msg, len, bad, EPV__COMP_ORIGIN, EPV_EINVAL, "%d is not a known origin", in->origin);
+    }
+    if (in->age < 0 || in->age > COMP_AGE_MAX)
+        return why(msg, len, bad, EPV__COMP_AGE, EPV_ERANGE, "%lld is outside [0, %d] years", (long long)in->age,
+                   COMP_AGE_MAX);
+    r.age = (int)in->age;
+    /* !(x > 0) and !(x >= 0) refuse NaN too. */
+    if (!(in->area_ha > 0))
+        return why(msg, len, bad, EPV__COMP_AREA, EPV_ERANGE, "%g ha: an area must be greater than zero", in->area_ha);
+    if (in->area_ha > EPV_PROJECT_AREA_MAX_HA)
+        return why(msg, len, bad, EPV__COMP_AREA, EPV_ERANGE, "%g ha is above the largest area a record may have, %g ha",
+                   in->area_ha, EPV_PROJECT_AREA_MAX_HA);
+    r.area_ha = in->area_ha;
+    if (!(in->volume_m3_ha >= 0) || in->volume_m3_ha > COMP_VOLUME_MAX)
+        return why(msg, len, bad, EPV__COMP_VOLUME, EPV_ERANGE, "%g m³/ha is outside [0, %g]", in->volume_m3_ha,
+                   COMP_VOLUME_MAX);
+    r.volume_m3_ha = in->volume_m3_ha;
+    if (in->site_class < 0 || in->site_class > COMP_SITE_MAX)
+        return why(msg, len, bad, EPV__COMP_SITE, EPV_ERANGE, "%lld is outside [0, %d] (0: unknown)",
+                   (long long)in->site_class, COMP_SITE_MAX);
+    r.site_class = (int)in->site_class;
+    *out = r;
+    return EPV_OK;
+}
+
+int epv__comp_set_new(epv_ctx *ctx, epv_compartment_set **out)
 {
     epv_compartment_set *s = epv__calloc(ctx, 1, sizeof *s);
     if (!s) return EPV_ENOMEM;
     s->ctx = ctx;
     *out = s;
+    return EPV_OK;
+}
+
+int epv__comp_set_push(epv_compartment_set *s, const epv_compartment *r)
+{
+    int rc = epv__grow(s->ctx, (void **)&s->rec, &s->cap, s->n + 1, sizeof *s->rec);
+    if (rc) return rc;
+    s->rec[s->n++] = *r;
     return EPV_OK;
 }
 
@@ -99,9 +172,9 @@ static int by_id(const void *a, const void *b)
     return c ? c : (x->i < y->i ? -1 : x->i > y->i);
 }
 
-/* Ids must be unique: report the later of two equal ids by its place (line or index). */
-static int check_unique(epv_ctx *ctx, const epv_compartment_set *s, const size_t *where, const char *file)
+int epv__comp_find_repeat(epv_ctx *ctx, const epv_compartment_set *s, size_t *later, size_t *earlier)
 {
+    *later = *earlier = SIZE_MAX;
     if (s->n < 2) return EPV_OK;
     struct idref *ord = epv__malloc(ctx, s->n * sizeof *ord);
     if (!ord) return EPV_ENOMEM;
@@ -110,18 +183,15 @@ static int check_unique(epv_ctx *ctx, const epv_compartment_set *s, const size_t
         ord[i].i = i;
     }
     qsort(ord, s->n, sizeof *ord, by_id);
-    int rc = EPV_OK;
-    for (size_t i = 1; i < s->n && !rc; i++)
-        if (strcmp(ord[i].id, ord[i - 1].id) == 0) {
-            size_t a = ord[i].i, b = ord[i - 1].i; /* b < a: equal ids sort by index */
-            if (file)
-                rc = epv__error(ctx, EPV_EEXISTS, "%s:%zu: column 'id': '%s' repeats the id of line %zu", file,
-                                where[a], s->rec[a].id, where[b]);
-            else
-                rc = epv__error(ctx, EPV_EEXISTS, "record %zu: id: '%s' repeats the id of record %zu", a, s->rec[a].id, b);
+    /* Equal ids sort by index, so ord[i - 1] is the earlier one; report the repeat that
+     * comes first in the input, as a reader going down the file would meet it. */
+    for (size_t i = 1; i < s->n; i++)
+        if (strcmp(ord[i].id, ord[i - 1].id) == 0 && (*later == SIZE_MAX || ord[i].i < *later)) {
+            *later = ord[i].i;
+            *earlier = ord[i - 1].i;
         }
     epv__free(ctx, ord);
-    return rc;
+    return EPV_OK;
 }
 
 EPV_API int epv_compartment_read_csv(epv_ctx *ctx, const char *path, const char *encoding, const epv_params *params,
@@ -134,75 +204,69 @@ EPV_API int epv_compartment_read_csv(epv_ctx *ctx, const char *path, const char 
     epv__csv *c = NULL;
     epv_compartment_set *s = NULL;
     size_t *lines = NULL, cap_lines = 0;
+    char msg[EPV__COMP_MSG_MAX];
     int rc = epv__csv_open_file(ctx, path, encoding, &c);
     if (rc) return rc;
-    size_t c_id, c_sp, c_or, c_age, c_ha, c_mu, c_vol, c_site;
-    if ((rc = epv__csv_col(ctx, c, "id", 1, &c_id)) || (rc = epv__csv_col(ctx, c, "species", 1, &c_sp)) ||
-        (rc = epv__csv_col(ctx, c, "origin", 1, &c_or)) || (rc = epv__csv_col(ctx, c, "age", 1, &c_age)) ||
-        (rc = epv__csv_col(ctx, c, "area_ha", 0, &c_ha)) || (rc = epv__csv_col(ctx, c, "area_mu", 0, &c_mu)) ||
-        (rc = epv__csv_col(ctx, c, "volume_m3_ha", 1, &c_vol)) || (rc = epv__csv_col(ctx, c, "site_class", 0, &c_site)))
+    size_t col[EPV__COMP_NFIELDS], c_ha, c_mu;
+    const char *const *nm = epv__comp_field_name;
+    if ((rc = epv__csv_col(ctx, c, nm[EPV__COMP_ID], 1, &col[EPV__COMP_ID])) ||
+        (rc = epv__csv_col(ctx, c, nm[EPV__COMP_SPECIES], 1, &col[EPV__COMP_SPECIES])) ||
+        (rc = epv__csv_col(ctx, c, nm[EPV__COMP_ORIGIN], 1, &col[EPV__COMP_ORIGIN])) ||
+        (rc = epv__csv_col(ctx, c, nm[EPV__COMP_AGE], 1, &col[EPV__COMP_AGE])) ||
+        (rc = epv__csv_col(ctx, c, nm[EPV__COMP_AREA], 0, &c_ha)) ||
+        (rc = epv__csv_col(ctx, c, EPV__COMP_AREA_MU_NAME, 0, &c_mu)) ||
+        (rc = epv__csv_col(ctx, c, nm[EPV__COMP_VOLUME], 1, &col[EPV__COMP_VOLUME])) ||
+        (rc = epv__csv_col(ctx, c, nm[EPV__COMP_SITE], 0, &col[EPV__COMP_SITE])))
         goto done;
     if ((c_ha == SIZE_MAX) == (c_mu == SIZE_MAX)) {
         rc = epv__error(ctx, EPV_EPARSE, "%s: give exactly one of the columns 'area_ha' and 'area_mu'", path);
         goto done;
     }
-    if ((rc = set_new(ctx, &s))) goto done;
+    col[EPV__COMP_AREA] = c_ha != SIZE_MAX ? c_ha : c_mu;
+    if ((rc = epv__comp_set_new(ctx, &s))) goto done;
     size_t nrows = epv__csv_nrows(c), row = 0;
     while ((rc = epv__csv_next(ctx, c)) == EPV_OK) {
-        if (row % COMP_PROGRESS_EVERY == 0 && (rc = epv__progress(ctx, nrows ? (double)row / nrows : 0, "compartment: reading")))
+        if (row % EPV__COMP_PROGRESS_EVERY == 0 &&
+            (rc = epv__progress(ctx, nrows ? (double)row / nrows : 0, "compartment: reading")))
             goto done;
         row++;
-        epv_compartment r = EPV_COMPARTMENT_INIT;
-        const char *t;
-        int64_t age = 0, site = 0;
+        /* Parse every field's syntax here; its range is the shared check's. */
+        epv__comp_in in = { NULL, NULL, NULL, 0, 0, 0, 0, 0 };
         double area = 0;
-        if ((rc = epv__csv_text(ctx, c, c_id, &t))) goto done;
-        if (strlen(t) > 63) {
-            rc = epv__csv_error(ctx, c, c_id, EPV_ERANGE, "'%.40s...' is longer than 63 bytes", t);
+        if ((rc = epv__csv_text(ctx, c, col[EPV__COMP_ID], &in.id)) ||
+            (rc = epv__csv_text(ctx, c, col[EPV__COMP_SPECIES], &in.species)) ||
+            (rc = epv__csv_text(ctx, c, col[EPV__COMP_ORIGIN], &in.origin_text)) ||
+            (rc = epv__csv_i64(ctx, c, col[EPV__COMP_AGE], INT64_MIN, INT64_MAX, &in.age)) ||
+            (rc = epv__csv_double(ctx, c, col[EPV__COMP_AREA], -HUGE_VAL, HUGE_VAL, &area)) ||
+            (rc = epv__csv_double(ctx, c, col[EPV__COMP_VOLUME], -HUGE_VAL, HUGE_VAL, &in.volume_m3_ha)))
+            goto done;
+        in.area_ha = c_ha != SIZE_MAX ? area : epv_unit_mu_to_ha(area);
+        if (col[EPV__COMP_SITE] != SIZE_MAX && epv__csv_field(c, col[EPV__COMP_SITE])[0] &&
+            (rc = epv__csv_i64(ctx, c, col[EPV__COMP_SITE], INT64_MIN, INT64_MAX, &in.site_class)))
+            goto done;
+        epv_compartment r;
+        epv__comp_field bad;
+        if ((rc = epv__comp_check(params, &in, &r, &bad, msg, sizeof msg))) {
+            if (bad == EPV__COMP_AREA && c_ha == SIZE_MAX)
+                rc = epv__csv_error(ctx, c, col[bad], rc, "%g mu = %s", area, msg);
+            else
+                rc = epv__csv_error(ctx, c, col[bad], rc, "%s", msg);
             goto done;
         }
-        snprintf(r.id, sizeof r.id, "%s", t);
-        if ((rc = epv__csv_text(ctx, c, c_sp, &t))) goto done;
-        epv_params_species sp = EPV_PARAMS_SPECIES_INIT;
-        if (epv_params_species_find(NULL, params, t, &sp)) {
-            char known[1500];
-            known_species(params, known, sizeof known);
-            rc = epv__csv_error(ctx, c, c_sp, EPV_ENOTFOUND, "unknown species '%.63s'; the parameter table knows: %s", t,
-                                known);
+        if ((rc = epv__comp_set_push(s, &r)) ||
+            (rc = epv__grow(ctx, (void **)&lines, &cap_lines, s->n, sizeof *lines)))
             goto done;
-        }
-        snprintf(r.species, sizeof r.species, "%s", sp.code);
-        if ((rc = epv__csv_text(ctx, c, c_or, &t))) goto done;
-        if (strcmp(t, "plantation") == 0 || strcmp(t, "人工") == 0) r.origin = EPV_PROJECT_PLANTATION;
-        else if (strcmp(t, "natural") == 0 || strcmp(t, "天然") == 0) r.origin = EPV_PROJECT_NATURAL;
-        else {
-            rc = epv__csv_error(ctx, c, c_or, EPV_EPARSE, "'%.40s' is neither plantation (人工) nor natural (天然)", t);
-            goto done;
-        }
-        if ((rc = epv__csv_i64(ctx, c, c_age, 0, COMP_AGE_MAX, &age))) goto done;
-        r.age = (int)age;
-        size_t c_area = c_ha != SIZE_MAX ? c_ha : c_mu;
-        double amax = c_ha != SIZE_MAX ? EPV_PROJECT_AREA_MAX_HA : epv_unit_ha_to_mu(EPV_PROJECT_AREA_MAX_HA);
-        if ((rc = epv__csv_double(ctx, c, c_area, -HUGE_VAL, amax, &area))) goto done;
-        if (!(area > 0)) {
-            rc = epv__csv_error(ctx, c, c_area, EPV_ERANGE, "%g: an area must be greater than zero", area);
-            goto done;
-        }
-        r.area_ha = c_ha != SIZE_MAX ? area : epv_unit_mu_to_ha(area);
-        if ((rc = epv__csv_double(ctx, c, c_vol, 0, COMP_VOLUME_MAX, &r.volume_m3_ha))) goto done;
-        if (c_site != SIZE_MAX && epv__csv_field(c, c_site)[0]) {
-            if ((rc = epv__csv_i64(ctx, c, c_site, 0, COMP_SITE_MAX, &site))) goto done;
-            r.site_class = (int)site;
-        }
-        if ((rc = epv__grow(ctx, (void **)&s->rec, &s->cap, s->n + 1, sizeof *s->rec)) ||
-            (rc = epv__grow(ctx, (void **)&lines, &cap_lines, s->n + 1, sizeof *lines)))
-            goto done;
-        lines[s->n] = epv__csv_line(c);
-        s->rec[s->n++] = r;
+        lines[s->n - 1] = epv__csv_line(c);
     }
     if (rc != EPV_ITEROVER) goto done;
-    rc = check_unique(ctx, s, lines, path);
-    if (!rc) rc = epv__progress(ctx, 1.0, "compartment: read");
+    size_t a, b;
+    if ((rc = epv__comp_find_repeat(ctx, s, &a, &b))) goto done;
+    if (a != SIZE_MAX) {
+        rc = epv__error(ctx, EPV_EEXISTS, "%s:%zu: column 'id': '%s' repeats the id of line %zu", path, lines[a],
+                        s->rec[a].id, lines[b]);
+        goto done;
+    }
+    rc = epv__progress(ctx, 1.0, "compartment: read");
 done:
     epv__csv_free(c);
     epv__free(ctx, lines);
@@ -222,47 +286,40 @@ EPV_API int epv_compartment_set_from_array(epv_ctx *ctx, const epv_compartment *
     *out = NULL;
     if (n && !records) return epv__error(ctx, EPV_EINVAL, "%s: records is NULL", __func__);
     epv_compartment_set *s = NULL;
-    int rc = set_new(ctx, &s);
+    char msg[EPV__COMP_MSG_MAX];
+    int rc = epv__comp_set_new(ctx, &s);
     if (rc) return rc;
     if (n && !(s->rec = epv__malloc(ctx, n * sizeof *s->rec))) {
         epv_compartment_set_free(s);
         return EPV_ENOMEM;
     }
+    s->cap = n;
     for (size_t i = 0; i < n && !rc; i++) {
         const epv_compartment *r = &records[i];
-        epv_params_species sp = EPV_PARAMS_SPECIES_INIT;
         if ((rc = epv__check_version(ctx, "epv_compartment", r, EPV_COMPARTMENT_VERSION))) {
             epv__error_prefix(ctx, "record %zu", i);
             break;
         }
-        if (!r->id[0] || !memchr(r->id, '\0', sizeof r->id)) {
-            rc = epv__error(ctx, EPV_EINVAL, "record %zu: id: empty or longer than 63 bytes", i);
-        } else if (!memchr(r->species, '\0', sizeof r->species) || epv_params_species_find(NULL, params, r->species, &sp)) {
-            char known[1500];
-            known_species(params, known, sizeof known);
-            rc = epv__error(ctx, EPV_ENOTFOUND, "record %zu ('%s'): species: unknown '%.63s'; the parameter table knows: %s",
-                            i, r->id, memchr(r->species, '\0', sizeof r->species) ? r->species : "?", known);
-        } else if (r->origin != EPV_PROJECT_PLANTATION && r->origin != EPV_PROJECT_NATURAL) {
-            rc = epv__error(ctx, EPV_EINVAL, "record %zu ('%s'): origin: %d is not a known origin", i, r->id, (int)r->origin);
-        } else if (r->age < 0 || r->age > COMP_AGE_MAX) {
-            rc = epv__error(ctx, EPV_ERANGE, "record %zu ('%s'): age: %d is outside 0-%d", i, r->id, r->age, COMP_AGE_MAX);
-        } else if (!(r->area_ha > 0) || r->area_ha > EPV_PROJECT_AREA_MAX_HA) {
-            rc = epv__error(ctx, EPV_ERANGE, "record %zu ('%s'): area_ha: %g is outside (0, %g]", i, r->id, r->area_ha,
-                            EPV_PROJECT_AREA_MAX_HA);
-        } else if (!(r->volume_m3_ha >= 0) || r->volume_m3_ha > COMP_VOLUME_MAX) {
-            rc = epv__error(ctx, EPV_ERANGE, "record %zu ('%s'): volume_m3_ha: %g is outside 0-%g", i, r->id,
-                            r->volume_m3_ha, COMP_VOLUME_MAX);
-        } else if (r->site_class < 0 || r->site_class > COMP_SITE_MAX) {
-            rc = epv__error(ctx, EPV_ERANGE, "record %zu ('%s'): site_class: %d is outside 0-%d", i, r->id, r->site_class,
-                            COMP_SITE_MAX);
-        } else {
-            s->rec[i] = *r;
-            s->rec[i].version = EPV_COMPARTMENT_VERSION;
-            snprintf(s->rec[i].species, sizeof s->rec[i].species, "%s", sp.code);
-            s->n = i + 1;
+        /* An unterminated char array is a caller's bug, not data: say so before the rules. */
+        if (!memchr(r->id, '\0', sizeof r->id)) {
+            rc = epv__error(ctx, EPV_EINVAL, "record %zu: id: not NUL-terminated within %zu bytes", i, sizeof r->id);
+            break;
         }
+        epv__comp_in in = { r->id, memchr(r->species, '\0', sizeof r->species) ? r->species : "?", NULL, (int)r->origin,
+                            r->age, r->area_ha, r->volume_m3_ha, r->site_class };
+        epv__comp_field bad;
+        if ((rc = epv__comp_check(params, &in, &s->rec[i], &bad, msg, sizeof msg))) {
+            if (r->id[0])
+                rc = epv__error(ctx, rc, "record %zu ('%s'): %s: %s", i, r->id, epv__comp_field_name[bad], msg);
+            else
+                rc = epv__error(ctx, rc, "record %zu: %s: %s", i, epv__comp_field_name[bad], msg);
+            break;
+        }
+        s->n = i + 1;
     }
-    if (!rc) rc = check_unique(ctx, s, NULL, NULL);
+    size_t a, b;
+    if (!rc && !(rc = epv__comp_find_repeat(ctx, s, &a, &b)) && a != SIZE_MAX)
+        rc = epv__error(ctx, EPV_EEXISTS, "record %zu: id: '%s' repeats the id of record %zu", a, s->rec[a].id, b);
     if (rc) {
         epv_compartment_set_free(s);
         return rc;
@@ -393,7 +450,7 @@ EPV_API int epv_compartment_stratify(epv_ctx *ctx, const epv_compartment_set *se
     m->ctx = ctx;
     /* 1. The key of every record. */
     for (size_t i = 0; i < set->n; i++) {
-        if (i % COMP_PROGRESS_EVERY == 0 && (rc = epv__progress(ctx, 0.5 * (double)i / set->n, "compartment: grouping")))
+        if (i % EPV__COMP_PROGRESS_EVERY == 0 && (rc = epv__progress(ctx, 0.5 * (double)i / set->n, "compartment: grouping")))
             goto fail;
         const epv_compartment *x = &set->rec[i];
         int w = 0;

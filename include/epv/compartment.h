@@ -9,7 +9,9 @@
  * parameter table), origin (plantation or natural), age (years, at the end of the inventory
  * year), area (ha), stem volume per hectare (m³/ha) and site class (1..5; 0 unknown). Records
  * come from a CSV file (lib/csv_int.h: UTF-8 or declared GB18030; errors name file, line and
- * column) or from arrays. epv_compartment_stratify() groups them by species × origin × age
+ * column), from a GIS vector layer through GDAL (GeoPackage, Shapefile, GeoJSON, ...; errors
+ * name file, layer, feature and field; areas from an attribute or the polygons) or from
+ * arrays, all checked by the same rules. epv_compartment_stratify() groups them by species × origin × age
  * class × site class (each factor can be switched off), adds one stratum per group to a
  * project, and returns a map from each stratum to its record indices.
  *
@@ -70,6 +72,80 @@ EPV_API int epv_compartment_read_csv(epv_ctx *ctx, const char *path, const char 
 /** Make a set from `n` records (checked as the CSV reader checks them; "record i" in messages). */
 EPV_API int epv_compartment_set_from_array(epv_ctx *ctx, const epv_compartment *records, size_t n,
                                            const epv_params *params, epv_compartment_set **out);
+
+/** Where epv_compartment_read_vector() takes a record's area from. */
+typedef enum epv_compartment_area_from {
+    /** The area attribute (`area_ha`, or `area_mu` at 15 mu per ha), as the CSV reader does. */
+    EPV_COMPARTMENT_AREA_ATTRIBUTE = 0,
+    /** The polygon's area on the ellipsoid of the layer's CRS (a geographic or projected CRS;
+     *  the official area of China's land surveys is the ellipsoidal one). */
+    EPV_COMPARTMENT_AREA_ELLIPSOIDAL = 1,
+    /** The polygon's area in the plane of the layer's projected CRS (what a desktop GIS's
+     *  "shape area" gives; refused for a geographic CRS). */
+    EPV_COMPARTMENT_AREA_PLANAR = 2
+} epv_compartment_area_from;
+
+/** Version of ::epv_compartment_fields this header describes. */
+#define EPV_COMPARTMENT_FIELDS_VERSION 1
+/**
+ * Names of the attribute fields epv_compartment_read_vector() reads, and where areas come
+ * from. A NULL name means the CSV reader's column name (`id`, `species`, `origin`, `age`,
+ * `area_ha`, `area_mu`, `volume_m3_ha`, `site_class`), so a layer converted from the CSV
+ * reads with ::EPV_COMPARTMENT_FIELDS_INIT. Start from ::EPV_COMPARTMENT_FIELDS_INIT.
+ */
+typedef struct epv_compartment_fields {
+    unsigned int version;     /**< ::EPV_COMPARTMENT_FIELDS_VERSION */
+    const char *id;           /**< sub-compartment id (text or integer field) */
+    const char *species;      /**< species: code, Chinese or English name */
+    const char *origin;       /**< `plantation`/`人工` or `natural`/`天然` */
+    const char *age;          /**< age, years (integer, a real with a whole value, or text) */
+    const char *area_ha;      /**< area, ha; "" no such field. When either area name is set, only
+                                   the set one(s) are looked for; with both NULL, the layer must
+                                   hold exactly one of `area_ha` and `area_mu` (optional when the
+                                   area comes from the geometry) */
+    const char *area_mu;      /**< area, mu (亩, 15 per ha); "" no such field */
+    const char *volume_m3_ha; /**< stem volume per hectare, m³/ha */
+    const char *site_class;   /**< site class 1..5; optional (absent, NULL value or empty text: 0);
+                                   "" not read */
+    epv_compartment_area_from area_from; /**< where areas come from (default the attribute) */
+    double area_check; /**< > 0: also compare each feature's area attribute with its polygon's
+                            area (ellipsoidal, or planar with ::EPV_COMPARTMENT_AREA_PLANAR) and
+                            refuse a relative difference |attribute − polygon| / polygon above
+                            this (0.01: 1 %); both must then be present. 0: no comparison */
+} epv_compartment_fields;
+/** Initialiser of ::epv_compartment_fields: the CSV reader's names, area from the attribute, no comparison. */
+#define EPV_COMPARTMENT_FIELDS_INIT { EPV_COMPARTMENT_FIELDS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, EPV_COMPARTMENT_AREA_ATTRIBUTE, 0.0 }
+/** Function twin of ::EPV_COMPARTMENT_FIELDS_INIT; ::EPV_EVERSION for an unknown version. */
+EPV_API int epv_compartment_fields_init(epv_ctx *ctx, epv_compartment_fields *x, unsigned int version);
+
+/**
+ * Read records from a vector layer through GDAL/OGR (GeoPackage, Shapefile, GeoJSON, or any
+ * format OGR opens): one feature is one record, its attributes named by `fields` (NULL: the
+ * CSV reader's names). Text, integer and real fields are accepted; numbers in text fields are
+ * parsed as strictly as in the CSV reader, and every record is checked by the same rules as
+ * epv_compartment_read_csv() (one check shared by both). With an area from the geometry,
+ * features must be polygons or multipolygons; the ellipsoidal area is computed on the
+ * ellipsoid of the layer's CRS in the cylindrical equal-area projection (Snyder 1987, the q of
+ * epv_spatial_cell_area_geographic()), edges densified to 100 m (or 0.001°) first.
+ * Progress through the context (every 4096 features); cancelling returns ::EPV_ECANCELLED and
+ * nothing.
+ * @param path data set (file or directory) OGR opens.
+ * @param layer layer name, or NULL for the data set's only layer (several layers and NULL is
+ *        ::EPV_EINVAL listing them).
+ * @param fields NULL or a struct from ::EPV_COMPARTMENT_FIELDS_INIT.
+ * @return ::EPV_OK; ::EPV_EIO when OGR cannot open `path`; ::EPV_ENOTFOUND for a missing layer
+ *         (listing the layers) or field (listing the fields); per feature, errors name the file,
+ *         the layer, the feature (its number in reading order and its FID), the record id
+ *         when known and the field: ::EPV_EPARSE for a NULL value or unreadable text,
+ *         ::EPV_ENOTFOUND for an unknown species (listing the known ones), ::EPV_ERANGE for a
+ *         zero, negative, NaN or too large area or another value out of range or an area
+ *         comparison above `area_check`, ::EPV_EINVAL for a geometry that is missing or not a
+ *         polygon or a CRS that does not allow the area asked for; ::EPV_EEXISTS for a repeated
+ *         id; ::EPV_EVERSION.
+ */
+EPV_API int epv_compartment_read_vector(epv_ctx *ctx, const char *path, const char *layer,
+                                        const epv_compartment_fields *fields, const epv_params *params,
+                                        epv_compartment_set **out);
 /** Free a set. NULL is a no-op. */
 EPV_API void epv_compartment_set_free(epv_compartment_set *set);
 /** Number of records. */
