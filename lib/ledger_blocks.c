@@ -476,7 +476,7 @@ int epv__lg_apply_issue(epv_ledger *l, const struct epv__lop *op, int64_t seq, i
     static const char *const upd_p = "UPDATE projects SET next_serial = ? WHERE id = ?";
     static const char *const upd_t =
         "INSERT INTO totals(project, vintage, issued) VALUES (?, ?, ?)"
-        " ON CONFLICT(project, vintage) DO UPDATE SET issued = issued + excluded.issued";
+        " ON CONFLICT(project, vintage) DO UPDATE SET issued = totals.issued + excluded.issued";
     static const char *const ins_i =
         "INSERT INTO issuances(seq, report, project, vintage, start, \"end\", buffer) VALUES (?, ?, ?, ?, ?, ?, ?)";
     int rc = epv__lg_check_text(l->ctx, op->s[0], "report_id");
@@ -637,7 +637,7 @@ int epv__lg_obligation_add(epv_ledger *l, const char *project, int64_t delta)
 {
     static const char *const up =
         "INSERT INTO meta(key, ival, tval) VALUES ('obligation:' || ?1, ?2, '')"
-        " ON CONFLICT(key) DO UPDATE SET ival = ival + excluded.ival";
+        " ON CONFLICT(key) DO UPDATE SET ival = meta.ival + excluded.ival";
     int64_t cur;
     int rc = epv__lg_obligation_get(l, project, &cur);
     if (rc) return rc;

@@ -133,14 +133,37 @@ static void rollback_quiet(epv_ledger *l)
     }
 }
 
-/* One attempt: a write transaction (or a savepoint in a batch), the operation, the commit. */
+/* Undo a whole batch after an operation in it failed part-way (PostgreSQL batches, below). */
+static int batch_abort(epv_ledger *l, int rc)
+{
+    epv__ls_rollback(&l->st);
+    l->in_batch = 0;
+    l->head_dirty = 0;
+    epv__lg_cache_clear(l);
+    epv__lg_load_head(l);
+    char msg[EPV_ERRMSG_MAX];
+    snprintf(msg, sizeof msg, "%s", epv_ctx_errmsg(l->ctx));
+    return epv__error(l->ctx, rc, "%s; the whole batch was rolled back", msg);
+}
+
+/* One attempt: a write transaction (or a savepoint in a batch), the operation, the commit.
+ *
+ * PostgreSQL batches take no savepoint per operation: every savepoint that writes is a
+ * subtransaction, and releasing one costs time proportional to the subtransactions before it
+ * (measured: 2,000 transfers in one batch fell from 1,620 to 500 per second). Operations check
+ * everything before they write, so a refused operation has written nothing and the batch goes
+ * on as it was; if one fails after it wrote (a server error, a broken invariant), the whole
+ * batch is rolled back and the error says so. Either way nothing is half-applied. */
 static int run_once(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES])
 {
-    int rc = l->in_batch ? run_cached(l, sql_savepoint) : epv__ls_begin_write(&l->st, 0);
+    int pg_batch = l->in_batch && l->st.backend == EPV__LS_PG;
+    int64_t writes0 = l->st.pg_writes;
+    int rc = pg_batch ? EPV_OK : l->in_batch ? run_cached(l, sql_savepoint) : epv__ls_begin_write(&l->st, 0);
     if (rc) return rc;
     int64_t saved_seq = l->head_seq;
     unsigned char saved_hash[32];
     memcpy(saved_hash, l->head_hash, 32);
+    int saved_dirty = l->head_dirty;
     /* Another process may have written since our last transaction: re-read the head and
      * forget cached rows. */
     if (!l->in_batch) {
@@ -148,7 +171,15 @@ static int run_once(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L
         rc = epv__lg_load_head(l);
     }
     if (!rc) rc = epv__lg_step(l, op, res);
-    if (!rc) rc = l->in_batch ? run_cached(l, sql_release) : epv__ls_commit(&l->st);
+    if (!rc && !pg_batch) rc = l->in_batch ? run_cached(l, sql_release) : epv__ls_commit(&l->st);
+    if (rc && pg_batch) {
+        if (l->st.pg_writes != writes0 || epv__ls_txn_failed(&l->st)) return batch_abort(l, rc);
+        epv__lg_cache_clear(l);
+        l->head_seq = saved_seq;
+        memcpy(l->head_hash, saved_hash, 32);
+        l->head_dirty = saved_dirty;
+        return rc;
+    }
     if (rc) {
         rollback_quiet(l);
         l->head_seq = saved_seq;
@@ -174,15 +205,9 @@ int epv__lg_run(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRE
     for (int attempt = 0;; attempt++) {
         rc = run_once(l, op, res);
         if (!rc || !epv__ls_retryable(&l->st)) break;
-        if (l->in_batch) {
-            epv__ls_rollback(&l->st);
-            l->in_batch = 0;
-            l->head_dirty = 0;
-            epv__lg_cache_clear(l);
-            epv__lg_load_head(l);
+        if (l->in_batch) /* (already rolled back by run_once) */
             return epv__error(l->ctx, EPV_EBUSY, "ledger: '%s': serialization failure inside a batch; the"
-                                                 " batch was rolled back", epv__lkinds[op->kind].name);
-        }
+                                                 " whole batch was rolled back", epv__lkinds[op->kind].name);
         if (attempt == EPV__LS_PG_RETRIES)
             return epv__error(l->ctx, EPV_EBUSY, "ledger: '%s': still failing to serialize after %d retries",
                               epv__lkinds[op->kind].name, EPV__LS_PG_RETRIES);
@@ -311,7 +336,7 @@ EPV_API int epv_ledger_open(epv_ctx *ctx, const char *path, unsigned flags,
     if (pg && !epv__ls_has_table(&l->st, "journal")) {
         exists = 0;
         if (!(flags & EPV_LEDGER_CREATE) || (flags & EPV_LEDGER_READONLY)) {
-            rc = epv__error(ctx, EPV_ENOTFOUND, "%s: no ledger there (no journal table in the current schema)",
+            rc = epv__error(ctx, EPV_ENOTFOUND, "%s: no such ledger there (no journal table in the current schema)",
                             shown);
             epv__lg_free(l);
             return rc;

@@ -133,7 +133,7 @@ struct epv__lq {
     /* PostgreSQL: the text with $N parameters; cached statements are prepared on the server
      * (named by their cache slot) at their first run, with the parameter types bound then. */
     char *pgsql;
-    int cached, slot, prepared, utility, np;
+    int cached, slot, prepared, utility, np, writes;
     const char *pv[LQ_MAXP];
     int pl[LQ_MAXP], pf[LQ_MAXP];
     Oid pt[LQ_MAXP];
@@ -246,6 +246,8 @@ static epv__lq *lq_new(struct epv__lstore *s, const char *sql, int cached, int s
         }
         return q;
     }
+    for (int k = 0; k < LQ_MAXP; k++) q->pt[k] = OID_TEXT; /* unbound: NULL, typed as text */
+    q->writes = !strncmp(sql, "INSERT", 6) || !strncmp(sql, "UPDATE", 6) || !strncmp(sql, "DELETE", 6);
     q->pgsql = pg_translate(s->ctx, sql, &q->np, &q->utility);
     if (!q->pgsql) {
         epv__free(s->ctx, q);
@@ -284,7 +286,7 @@ static void lq_clear_binds(epv__lq *q)
         q->own[i] = NULL;
         q->pv[i] = NULL;
         q->pl[i] = q->pf[i] = 0;
-        q->pt[i] = 0;
+        q->pt[i] = OID_TEXT; /* an unbound parameter is NULL, typed as text (see bind_null) */
     }
 }
 
@@ -357,7 +359,7 @@ void epv__lq_bind_text(epv__lq *q, int i, const char *v)
     q->pv[k] = v;
     q->pl[k] = 0;
     q->pf[k] = 0;
-    q->pt[k] = v ? OID_TEXT : 0;
+    q->pt[k] = OID_TEXT;
 }
 
 void epv__lq_bind_text_copy(epv__lq *q, int i, const char *v)
@@ -372,7 +374,7 @@ void epv__lq_bind_text_copy(epv__lq *q, int i, const char *v)
     q->pv[k] = q->own[k];
     q->pl[k] = 0;
     q->pf[k] = 0;
-    q->pt[k] = q->own[k] ? OID_TEXT : 0;
+    q->pt[k] = OID_TEXT;
 }
 
 void epv__lq_bind_blob(epv__lq *q, int i, const void *p, size_t n)
@@ -398,7 +400,9 @@ void epv__lq_bind_null(epv__lq *q, int i)
     int k = pslot(q, i);
     if (k < 0) return;
     q->pv[k] = NULL;
-    q->pt[k] = 0;
+    /* typed as text: "?1 IS NULL OR col = ?1" must be typed even when ?1 is NULL (the ledger
+     * binds NULL only for optional text filters) */
+    q->pt[k] = OID_TEXT;
 }
 
 int epv__lq_step(epv__lq *q)
@@ -425,6 +429,7 @@ int epv__lq_step(epv__lq *q)
         } else {
             r = PQexecParams(conn(s), q->pgsql, q->np, q->pt, q->pv, q->pl, q->pf, 0);
         }
+        s->pg_writes += q->writes;
         if (!pg_ok(r)) return pg_fail(s, r);
         q->res = r;
         q->executed = 1;
@@ -644,6 +649,11 @@ int epv__ls_run(struct epv__lstore *s, const char *sql)
     int rc = epv__lq_step(q);
     epv__lq_reset(q);
     return rc == EPV__LQ_DONE ? EPV_OK : epv__ls_sqlerr(s, rc, sql);
+}
+
+int epv__ls_txn_failed(struct epv__lstore *s)
+{
+    return s->backend == EPV__LS_PG && s->pg && PQtransactionStatus(conn(s)) == PQTRANS_INERROR;
 }
 
 int epv__ls_in_txn(struct epv__lstore *s)

@@ -47,6 +47,7 @@ struct epv__lstore {
     char pg_state[6];        /* SQLSTATE of the last PostgreSQL error */
     char pg_msg[256];        /* its primary message */
     char name[160];          /* how messages name the store (never a password) */
+    int64_t pg_writes;       /* PostgreSQL: writing statements run so far (batches, see ledger_handle.c) */
     int readonly;
     /* read snapshots: nesting depth, and whether the outermost one opened the transaction */
     int rdepth, rd_own;
@@ -90,6 +91,8 @@ int epv__ls_commit(struct epv__lstore *s);
 /* Roll back an open transaction, quietly. */
 void epv__ls_rollback(struct epv__lstore *s);
 int epv__ls_in_txn(struct epv__lstore *s);
+/* 1 if a PostgreSQL transaction is open but failed (only a rollback is possible). */
+int epv__ls_txn_failed(struct epv__lstore *s);
 /* One read snapshot: every statement between epv__ls_read_begin() and epv__ls_read_end() sees
  * the same committed state (SQLite: a deferred transaction, in WAL mode writers do not block
  * it; PostgreSQL: REPEATABLE READ, READ ONLY). Nested calls share the outermost snapshot;
