@@ -201,11 +201,11 @@ int epv__lg_run(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRE
      * that grows (1, 2, 4, ... ms). Inside a batch nothing can be retried alone: the batch is
      * undone and the error returned. Writers take the head table's lock first, so between
      * ledger handles this is rare; it covers other clients of the same database. */
-    int rc;
+    int rc, batch = l->in_batch;
     for (int attempt = 0;; attempt++) {
         rc = run_once(l, op, res);
         if (!rc || !epv__ls_retryable(&l->st)) break;
-        if (l->in_batch) /* (already rolled back by run_once) */
+        if (batch) /* (already rolled back by run_once) */
             return epv__error(l->ctx, EPV_EBUSY, "ledger: '%s': serialization failure inside a batch; the"
                                                  " whole batch was rolled back", epv__lkinds[op->kind].name);
         if (attempt == EPV__LS_PG_RETRIES)

@@ -675,9 +675,11 @@ int epv__ls_begin_write(struct epv__lstore *s, int create)
     if (s->backend == EPV__LS_SQLITE) return epv__ls_run(s, sql_begin_immediate);
     /* LOCK TABLE takes no snapshot: the transaction's snapshot is taken by its first read,
      * after the lock is held, so a writer always sees every earlier writer's commit. */
-    return epv__ls_exec(s, create ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
-                                  : "BEGIN ISOLATION LEVEL SERIALIZABLE;"
-                                    " LOCK TABLE head IN EXCLUSIVE MODE");
+    int rc = epv__ls_exec(s, create ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
+                                      : "BEGIN ISOLATION LEVEL SERIALIZABLE;"
+                                        " LOCK TABLE head IN EXCLUSIVE MODE");
+    if (rc) epv__ls_rollback(s); /* e.g. the lock not had within lock_timeout */
+    return rc;
 }
 
 int epv__ls_commit(struct epv__lstore *s)
