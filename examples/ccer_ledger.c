@@ -35,7 +35,10 @@ static const cli_info info = {
     "yet; its directory is created if needed), verifies and issues the first two monitoring\n"
     "periods with the forestry buffer withheld, transfers, retires with a certificate, reverses\n"
     "a fire loss out of the buffer, prints balances and one serial's history, and verifies the\n"
-    "file with a Merkle inclusion proof. The run record goes to LEDGER_FILE.run.json.",
+    "file with a Merkle inclusion proof. The run record goes to LEDGER_FILE.run.json.\n"
+    "LEDGER_FILE may instead be a PostgreSQL connection string (pg:dbname=registry, or\n"
+    "postgresql://host/registry) naming an empty database; the anchor and the run record then\n"
+    "go to ccer_ledger_pg.anchor and ccer_ledger_pg.run.json in the current directory.",
     NULL
 };
 
@@ -96,8 +99,14 @@ int main(int argc, char **argv)
     if (argc != 3) return cli_usage_error("expected 2 arguments (project file, ledger file), got %d", argc - 1);
     const char *path = argv[2];
     if (cli_check_xml(argv[1], "project", NULL, 0)) return 1;
+    /* A PostgreSQL connection string instead of a file: the ledger lives on the server and
+     * the side files (anchor, run record) go to the current directory. */
+    int pg = !strncmp(path, "pg:", 3) || !strncmp(path, "postgresql://", 13) || !strncmp(path, "postgres://", 11);
+    const char *side = pg ? "ccer_ledger_pg" : path;
     struct stat st;
-    if (stat(path, &st) == 0)
+    if (pg) {
+        /* nothing to check here: opening a database that holds a ledger already fails below */
+    } else if (stat(path, &st) == 0)
         return cli_error("%s already exists; give the name of a new ledger file (this example creates one)", path);
     {
         char dir[4096];
@@ -251,7 +260,7 @@ int main(int argc, char **argv)
     unsigned char sk[EPV_LEDGER_KEY_LEN], pk[EPV_LEDGER_KEY_LEN];
     char anchor[4096];
     epv_i64 anchored = 0;
-    snprintf(anchor, sizeof anchor, "%s.anchor", path);
+    snprintf(anchor, sizeof anchor, "%s.anchor", side);
     if (check(ctx, epv_ledger_open(ctx, path, 0, NULL, &l), "reopen") ||
         check(ctx, epv_ledger_keygen(ctx, sk, pk), "signing key") ||
         check(ctx, epv_ledger_anchor_export(l, sk, anchor, &anchored), "anchor") ||
@@ -263,8 +272,8 @@ int main(int argc, char **argv)
     {
         char rpath[4200];
         if (cli_record) snprintf(rpath, sizeof rpath, "%s", cli_record);
-        else snprintf(rpath, sizeof rpath, "%s.run.json", path);
-        rr_output(record, path);
+        else snprintf(rpath, sizeof rpath, "%s.run.json", side);
+        if (!pg) rr_output(record, path);
         int st2 = rr_write(record, ctx, rpath);
         rr_free(record);
         epv_ctx_free(ctx);

@@ -91,11 +91,11 @@ static int check_days(epv_ctx *ctx, int64_t days, const char *field)
     return EPV_OK;
 }
 
-static int step_done(epv_ledger *l, sqlite3_stmt *st, const char *what)
+static int step_done(epv_ledger *l, epv__lq *st, const char *what)
 {
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? EPV_OK : epv__lg_sqlerr(l, rc, what);
+    int rc = epv__lq_step(st);
+    epv__lq_reset(st);
+    return rc == EPV__LQ_DONE ? EPV_OK : epv__lg_sqlerr(l, rc, what);
 }
 
 static unsigned cache_slot(const char *id, size_t *len)
@@ -126,15 +126,15 @@ int epv__lg_account_status(epv_ledger *l, const char *acct, int *status, int *ki
         if (kind) *kind = c->kind;
         return EPV_OK;
     }
-    sqlite3_stmt *st = epv__lg_stmt(l, sql);
+    epv__lq *st = epv__lg_stmt(l, sql);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_text(st, 1, acct, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *status = sqlite3_column_int(st, 0);
-        int k = sqlite3_column_int(st, 1);
+    epv__lq_bind_text(st, 1, acct);
+    int rc = epv__lq_step(st);
+    if (rc == EPV__LQ_ROW) {
+        *status = (int)epv__lq_col_i64(st, 0);
+        int k = (int)epv__lq_col_i64(st, 1);
         if (kind) *kind = k;
-        sqlite3_reset(st);
+        epv__lq_reset(st);
         if (len <= EPV__L_MAX_ID) {
             memcpy(c->id, acct, len + 1);
             c->status = *status;
@@ -143,8 +143,8 @@ int epv__lg_account_status(epv_ledger *l, const char *acct, int *status, int *ki
         }
         return EPV_OK;
     }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE) return EPV_ENOTFOUND;
+    epv__lq_reset(st);
+    if (rc == EPV__LQ_DONE) return EPV_ENOTFOUND;
     return epv__lg_sqlerr(l, rc, "reading account");
 }
 
@@ -156,21 +156,21 @@ int epv__lg_project_get(epv_ledger *l, const char *project, int *status, int *fo
     unsigned slot = cache_slot(project, &len);
     struct epv__lproj_cache *c = &l->pcache[slot];
     if (!(c->valid && !strcmp(c->id, project))) {
-        sqlite3_stmt *st = epv__lg_stmt(l, sql);
+        epv__lq *st = epv__lg_stmt(l, sql);
         if (!st) return epv_ctx_errcode(l->ctx);
-        sqlite3_bind_text(st, 1, project, -1, SQLITE_STATIC);
-        int rc = sqlite3_step(st);
-        if (rc != SQLITE_ROW) {
-            sqlite3_reset(st);
-            if (rc == SQLITE_DONE) return EPV_ENOTFOUND;
+        epv__lq_bind_text(st, 1, project);
+        int rc = epv__lq_step(st);
+        if (rc != EPV__LQ_ROW) {
+            epv__lq_reset(st);
+            if (rc == EPV__LQ_DONE) return EPV_ENOTFOUND;
             return epv__lg_sqlerr(l, rc, "reading project");
         }
         struct epv__lproj_cache row;
-        row.status = sqlite3_column_int(st, 0);
-        row.forestry = sqlite3_column_int(st, 1);
-        row.cstart = sqlite3_column_int64(st, 2);
-        row.cend = sqlite3_column_int64(st, 3);
-        sqlite3_reset(st);
+        row.status = (int)epv__lq_col_i64(st, 0);
+        row.forestry = (int)epv__lq_col_i64(st, 1);
+        row.cstart = epv__lq_col_i64(st, 2);
+        row.cend = epv__lq_col_i64(st, 3);
+        epv__lq_reset(st);
         if (len > EPV__L_MAX_ID) { /* never cached (ids are checked first anyway) */
             if (status) *status = row.status;
             if (forestry) *forestry = row.forestry;
@@ -230,11 +230,11 @@ static int apply_genesis(epv_ledger *l, const struct epv__lop *op, int64_t seq)
                  { "buffer_bp", op->i[0], "" },    { "date_rules", op->i[1], "" },
                  { "format_version", op->i[2], "" } };
     for (size_t k = 0; k < EPV__ARRAY_LEN(rows); k++) {
-        sqlite3_stmt *st = epv__lg_stmt(l, sql);
+        epv__lq *st = epv__lg_stmt(l, sql);
         if (!st) return epv_ctx_errcode(l->ctx);
-        sqlite3_bind_text(st, 1, rows[k].k, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, rows[k].i);
-        sqlite3_bind_text(st, 3, rows[k].t, -1, SQLITE_STATIC);
+        epv__lq_bind_text(st, 1, rows[k].k);
+        epv__lq_bind_i64(st, 2, rows[k].i);
+        epv__lq_bind_text(st, 3, rows[k].t);
         if ((rc = step_done(l, st, "writing settings"))) return rc;
     }
     if ((rc = epv__lg_exec(l, acct))) return rc;
@@ -254,24 +254,24 @@ static int apply_account_open(epv_ledger *l, const struct epv__lop *op)
     int rc = epv__lg_check_id(l->ctx, op->s[0], "account");
     if (!rc) rc = epv__lg_check_text(l->ctx, op->s[1], "entity");
     if (rc) return rc;
-    sqlite3_stmt *st = epv__lg_stmt(l, q);
+    epv__lq *st = epv__lg_stmt(l, q);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_text(st, 1, op->s[0], -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, op->s[1], -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        int same_id = !strcmp((const char *)sqlite3_column_text(st, 0), op->s[0]);
-        sqlite3_reset(st);
+    epv__lq_bind_text(st, 1, op->s[0]);
+    epv__lq_bind_text(st, 2, op->s[1]);
+    rc = epv__lq_step(st);
+    if (rc == EPV__LQ_ROW) {
+        int same_id = !strcmp((const char *)epv__lq_col_text(st, 0), op->s[0]);
+        epv__lq_reset(st);
         return same_id ? epv__error(l->ctx, EPV_EEXISTS, "account: '%s' already exists", op->s[0])
                        : epv__error(l->ctx, EPV_EEXISTS,
                                     "entity: '%s' already has an account (one per entity)", op->s[1]);
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return epv__lg_sqlerr(l, rc, "reading accounts");
+    epv__lq_reset(st);
+    if (rc != EPV__LQ_DONE) return epv__lg_sqlerr(l, rc, "reading accounts");
     st = epv__lg_stmt(l, ins);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_text(st, 1, op->s[0], -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, op->s[1], -1, SQLITE_STATIC);
+    epv__lq_bind_text(st, 1, op->s[0]);
+    epv__lq_bind_text(st, 2, op->s[1]);
     epv__lg_cache_clear(l); /* the cached rows may change */
     return step_done(l, st, "opening account");
 }
@@ -279,7 +279,7 @@ static int apply_account_open(epv_ledger *l, const struct epv__lop *op)
 static int apply_account_status(epv_ledger *l, const struct epv__lop *op)
 {
     static const char *const held =
-        "SELECT COALESCE(SUM(end - start + 1), 0) FROM blocks WHERE account = ? AND status IN (0, 1)";
+        "SELECT COALESCE(SUM(\"end\" - start + 1), 0) FROM blocks WHERE account = ? AND status IN (0, 1)";
     static const char *const upd = "UPDATE accounts SET status = ? WHERE id = ?";
     int rc = epv__lg_check_id(l->ctx, op->s[0], "account");
     if (rc) return rc;
@@ -294,21 +294,21 @@ static int apply_account_status(epv_ledger *l, const struct epv__lop *op)
     if (cur == EPV_LEDGER_ACCOUNT_CLOSED)
         return epv__error(l->ctx, EPV_ESTATE, "account: '%s' is closed (final)", op->s[0]);
     if (op->i[0] == EPV_LEDGER_ACCOUNT_CLOSED) {
-        sqlite3_stmt *st = epv__lg_stmt(l, held);
+        epv__lq *st = epv__lg_stmt(l, held);
         if (!st) return epv_ctx_errcode(l->ctx);
-        sqlite3_bind_text(st, 1, op->s[0], -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-        sqlite3_reset(st);
+        epv__lq_bind_text(st, 1, op->s[0]);
+        rc = epv__lq_step(st);
+        int64_t n = rc == EPV__LQ_ROW ? epv__lq_col_i64(st, 0) : -1;
+        epv__lq_reset(st);
         if (n < 0) return epv__lg_sqlerr(l, rc, "reading balance");
         if (n > 0)
             return epv__error(l->ctx, EPV_ESTATE, "account: '%s' still holds %lld units; cannot close",
                               op->s[0], (long long)n);
     }
-    sqlite3_stmt *st = epv__lg_stmt(l, upd);
+    epv__lq *st = epv__lg_stmt(l, upd);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_int64(st, 1, op->i[0]);
-    sqlite3_bind_text(st, 2, op->s[0], -1, SQLITE_STATIC);
+    epv__lq_bind_i64(st, 1, op->i[0]);
+    epv__lq_bind_text(st, 2, op->s[0]);
     epv__lg_cache_clear(l); /* the cached rows may change */
     return step_done(l, st, "changing account status");
 }
@@ -339,19 +339,19 @@ static int apply_project_register(epv_ledger *l, const struct epv__lop *op)
     if (kind == 1) return epv__error(l->ctx, EPV_ESTATE, "owner_account: the buffer account cannot own a project");
     if (st_acct == EPV_LEDGER_ACCOUNT_CLOSED)
         return epv__error(l->ctx, EPV_ESTATE, "owner_account: '%s' is closed", op->s[3]);
-    sqlite3_stmt *st = epv__lg_stmt(l, q);
+    epv__lq *st = epv__lg_stmt(l, q);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_text(st, 1, op->s[0], -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW)
+    epv__lq_bind_text(st, 1, op->s[0]);
+    rc = epv__lq_step(st);
+    epv__lq_reset(st);
+    if (rc == EPV__LQ_ROW)
         return epv__error(l->ctx, EPV_EEXISTS, "project: '%s' is already registered (ids are never reused)",
                           op->s[0]);
-    if (rc != SQLITE_DONE) return epv__lg_sqlerr(l, rc, "reading projects");
+    if (rc != EPV__LQ_DONE) return epv__lg_sqlerr(l, rc, "reading projects");
     st = epv__lg_stmt(l, ins);
     if (!st) return epv_ctx_errcode(l->ctx);
-    for (int k = 0; k < 4; k++) sqlite3_bind_text(st, 1 + k, op->s[k], -1, SQLITE_STATIC);
-    for (int k = 0; k < 4; k++) sqlite3_bind_int64(st, 5 + k, op->i[k]);
+    for (int k = 0; k < 4; k++) epv__lq_bind_text(st, 1 + k, op->s[k]);
+    for (int k = 0; k < 4; k++) epv__lq_bind_i64(st, 5 + k, op->i[k]);
     epv__lg_cache_clear(l); /* the cached rows may change */
     return step_done(l, st, "registering project");
 }
@@ -377,10 +377,10 @@ static int apply_project_status(epv_ledger *l, const struct epv__lop *op)
     if (cur == EPV_LEDGER_PROJECT_CANCELLED || cur == EPV_LEDGER_PROJECT_REVOKED)
         return epv__error(l->ctx, EPV_ESTATE, "project: '%s' is %s (final)", op->s[0],
                           cur == EPV_LEDGER_PROJECT_CANCELLED ? "cancelled" : "revoked");
-    sqlite3_stmt *st = epv__lg_stmt(l, upd);
+    epv__lq *st = epv__lg_stmt(l, upd);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_int64(st, 1, op->i[0]);
-    sqlite3_bind_text(st, 2, op->s[0], -1, SQLITE_STATIC);
+    epv__lq_bind_i64(st, 1, op->i[0]);
+    epv__lq_bind_text(st, 2, op->s[0]);
     epv__lg_cache_clear(l); /* the cached rows may change */
     return step_done(l, st, "changing project status");
 }
@@ -388,9 +388,9 @@ static int apply_project_status(epv_ledger *l, const struct epv__lop *op)
 static int apply_period_add(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES])
 {
     static const char *const overlap =
-        "SELECT num FROM periods WHERE project = ? AND start <= ? AND end >= ? LIMIT 1";
+        "SELECT num FROM periods WHERE project = ? AND start <= ? AND \"end\" >= ? LIMIT 1";
     static const char *const count = "SELECT COUNT(*) FROM periods WHERE project = ?";
-    static const char *const ins = "INSERT INTO periods(project, num, start, end) VALUES (?, ?, ?, ?)";
+    static const char *const ins = "INSERT INTO periods(project, num, start, \"end\") VALUES (?, ?, ?, ?)";
     int status;
     int64_t cs, ce;
     int rc = project_status(l, op->s[0], "project", &status, &cs, &ce);
@@ -405,32 +405,32 @@ static int apply_period_add(epv_ledger *l, const struct epv__lop *op, int64_t re
     if (l->date_rules && op->i[0] <= CCER_CUTOFF_DAYS)
         return epv__error(l->ctx, EPV_ERANGE,
                           "start: CCER rules admit only reductions after 2020-09-22 (Art. 17)");
-    sqlite3_stmt *st = epv__lg_stmt(l, overlap);
+    epv__lq *st = epv__lg_stmt(l, overlap);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_text(st, 1, op->s[0], -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, op->i[1]);
-    sqlite3_bind_int64(st, 3, op->i[0]);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        int num = sqlite3_column_int(st, 0);
-        sqlite3_reset(st);
+    epv__lq_bind_text(st, 1, op->s[0]);
+    epv__lq_bind_i64(st, 2, op->i[1]);
+    epv__lq_bind_i64(st, 3, op->i[0]);
+    rc = epv__lq_step(st);
+    if (rc == EPV__LQ_ROW) {
+        int num = (int)epv__lq_col_i64(st, 0);
+        epv__lq_reset(st);
         return epv__error(l->ctx, EPV_ERANGE, "start/end: overlaps monitoring period %d", num);
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return epv__lg_sqlerr(l, rc, "reading periods");
+    epv__lq_reset(st);
+    if (rc != EPV__LQ_DONE) return epv__lg_sqlerr(l, rc, "reading periods");
     st = epv__lg_stmt(l, count);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_text(st, 1, op->s[0], -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_reset(st);
+    epv__lq_bind_text(st, 1, op->s[0]);
+    rc = epv__lq_step(st);
+    int64_t n = rc == EPV__LQ_ROW ? epv__lq_col_i64(st, 0) : -1;
+    epv__lq_reset(st);
     if (n < 0) return epv__lg_sqlerr(l, rc, "counting periods");
     st = epv__lg_stmt(l, ins);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_text(st, 1, op->s[0], -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, n + 1);
-    sqlite3_bind_int64(st, 3, op->i[0]);
-    sqlite3_bind_int64(st, 4, op->i[1]);
+    epv__lq_bind_text(st, 1, op->s[0]);
+    epv__lq_bind_i64(st, 2, n + 1);
+    epv__lq_bind_i64(st, 3, op->i[0]);
+    epv__lq_bind_i64(st, 4, op->i[1]);
     res[0] = n + 1;
     return step_done(l, st, "adding period");
 }
@@ -447,7 +447,7 @@ static int64_t add_years(int64_t days, int years)
 
 static int apply_verify(epv_ledger *l, const struct epv__lop *op)
 {
-    static const char *const qp = "SELECT start, end FROM periods WHERE project = ? AND num = ?";
+    static const char *const qp = "SELECT start, \"end\" FROM periods WHERE project = ? AND num = ?";
     static const char *const qr = "SELECT project FROM verifications WHERE report = ?";
     static const char *const qn = "SELECT report FROM verifications WHERE project = ? AND num = ?";
     static const char *const ins =
@@ -467,53 +467,53 @@ static int apply_verify(epv_ledger *l, const struct epv__lop *op)
         return epv__error(l->ctx, EPV_ERANGE, "deduction_tco2e: %lld must be in 0..verified",
                           (long long)op->i[2]);
     if ((rc = check_days(l->ctx, op->i[3], "applied"))) return rc;
-    sqlite3_stmt *st = epv__lg_stmt(l, qp);
+    epv__lq *st = epv__lg_stmt(l, qp);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_text(st, 1, op->s[0], -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, op->i[0]);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        if (rc == SQLITE_DONE)
+    epv__lq_bind_text(st, 1, op->s[0]);
+    epv__lq_bind_i64(st, 2, op->i[0]);
+    rc = epv__lq_step(st);
+    if (rc != EPV__LQ_ROW) {
+        epv__lq_reset(st);
+        if (rc == EPV__LQ_DONE)
             return epv__error(l->ctx, EPV_ENOTFOUND, "period: project '%s' has no period %lld", op->s[0],
                               (long long)op->i[0]);
         return epv__lg_sqlerr(l, rc, "reading period");
     }
-    int64_t ps = sqlite3_column_int64(st, 0), pe = sqlite3_column_int64(st, 1);
-    sqlite3_reset(st);
+    int64_t ps = epv__lq_col_i64(st, 0), pe = epv__lq_col_i64(st, 1);
+    epv__lq_reset(st);
     if (op->i[3] < pe) return epv__error(l->ctx, EPV_ERANGE, "applied: before the end of the period");
     if (l->date_rules && op->i[3] > add_years(ps, 5))
         return epv__error(l->ctx, EPV_ERANGE,
                           "applied: more than 5 years after the period start (CCER Art. 17)");
     st = epv__lg_stmt(l, qr);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_text(st, 1, op->s[1], -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW)
+    epv__lq_bind_text(st, 1, op->s[1]);
+    rc = epv__lq_step(st);
+    epv__lq_reset(st);
+    if (rc == EPV__LQ_ROW)
         return epv__error(l->ctx, EPV_EEXISTS, "report_id: '%s' was already used", op->s[1]);
-    if (rc != SQLITE_DONE) return epv__lg_sqlerr(l, rc, "reading verifications");
+    if (rc != EPV__LQ_DONE) return epv__lg_sqlerr(l, rc, "reading verifications");
     st = epv__lg_stmt(l, qn);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_text(st, 1, op->s[0], -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, op->i[0]);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW)
+    epv__lq_bind_text(st, 1, op->s[0]);
+    epv__lq_bind_i64(st, 2, op->i[0]);
+    rc = epv__lq_step(st);
+    epv__lq_reset(st);
+    if (rc == EPV__LQ_ROW)
         return epv__error(l->ctx, EPV_EEXISTS, "period: %lld is already verified", (long long)op->i[0]);
-    if (rc != SQLITE_DONE) return epv__lg_sqlerr(l, rc, "reading verifications");
+    if (rc != EPV__LQ_DONE) return epv__lg_sqlerr(l, rc, "reading verifications");
     epv_date end;
     epv__lg_days_to_date(pe, &end);
     st = epv__lg_stmt(l, ins);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_text(st, 1, op->s[1], -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, op->s[0], -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, op->i[0]);
-    sqlite3_bind_text(st, 4, op->s[2], -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, op->i[1]);
-    sqlite3_bind_int64(st, 6, op->i[2]);
-    sqlite3_bind_int64(st, 7, op->i[3]);
-    sqlite3_bind_int64(st, 8, end.year);
+    epv__lq_bind_text(st, 1, op->s[1]);
+    epv__lq_bind_text(st, 2, op->s[0]);
+    epv__lq_bind_i64(st, 3, op->i[0]);
+    epv__lq_bind_text(st, 4, op->s[2]);
+    epv__lq_bind_i64(st, 5, op->i[1]);
+    epv__lq_bind_i64(st, 6, op->i[2]);
+    epv__lq_bind_i64(st, 7, op->i[3]);
+    epv__lq_bind_i64(st, 8, end.year);
     return step_done(l, st, "recording verification");
 }
 
@@ -549,10 +549,10 @@ static int apply_project_risk(epv_ledger *l, const struct epv__lop *op, int64_t 
                           "overall risk rating: %lld.%02lld is above %d: the project fails the risk tool",
                           (long long)(overall / 100), (long long)(overall % 100), RISK_FAIL_BP / 100);
     int64_t buffer = overall > op->i[3] ? overall : op->i[3];
-    sqlite3_stmt *st = epv__lg_stmt(l, upd);
+    epv__lq *st = epv__lg_stmt(l, upd);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_int64(st, 1, buffer);
-    sqlite3_bind_text(st, 2, op->s[0], -1, SQLITE_STATIC);
+    epv__lq_bind_i64(st, 1, buffer);
+    epv__lq_bind_text(st, 2, op->s[0]);
     epv__lg_cache_clear(l);
     if ((rc = step_done(l, st, "setting the buffer rate"))) return rc;
     res[0] = buffer;

@@ -60,30 +60,30 @@ static int pieces_add_head(epv_ctx *ctx, struct pieces *p, const char *project, 
     return EPV_OK;
 }
 
-static int step_done(epv_ledger *l, sqlite3_stmt *st, const char *what)
+static int step_done(epv_ledger *l, epv__lq *st, const char *what)
 {
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? EPV_OK : epv__lg_sqlerr(l, rc, what);
+    int rc = epv__lq_step(st);
+    epv__lq_reset(st);
+    return rc == EPV__LQ_DONE ? EPV_OK : epv__lg_sqlerr(l, rc, what);
 }
 
 static int event(epv_ledger *l, int64_t seq, const char *project, int64_t s, int64_t e,
                  const char *kind, const char *from, const char *to, int status)
 {
     static const char *const sql =
-        "INSERT INTO events(seq, n, project, start, end, kind, from_acct, to_acct, status)"
+        "INSERT INTO events(seq, n, project, start, \"end\", kind, from_acct, to_acct, status)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    sqlite3_stmt *st = epv__lg_stmt(l, sql);
+    epv__lq *st = epv__lg_stmt(l, sql);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_int64(st, 1, seq);
-    sqlite3_bind_int64(st, 2, l->ev_n++);
-    sqlite3_bind_text(st, 3, project, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, s);
-    sqlite3_bind_int64(st, 5, e);
-    sqlite3_bind_text(st, 6, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, from ? from : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, to ? to : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 9, status);
+    epv__lq_bind_i64(st, 1, seq);
+    epv__lq_bind_i64(st, 2, l->ev_n++);
+    epv__lq_bind_text(st, 3, project);
+    epv__lq_bind_i64(st, 4, s);
+    epv__lq_bind_i64(st, 5, e);
+    epv__lq_bind_text(st, 6, kind);
+    epv__lq_bind_text(st, 7, from ? from : "");
+    epv__lq_bind_text(st, 8, to ? to : "");
+    epv__lq_bind_i64(st, 9, status);
     return step_done(l, st, "recording event");
 }
 
@@ -91,18 +91,18 @@ static int insert_block(epv_ledger *l, const char *project, int64_t s, int64_t e
                         int64_t issuance, const char *account, int status, int64_t cert)
 {
     static const char *const sql =
-        "INSERT INTO blocks(project, start, end, vintage, issuance, account, status, cert)"
+        "INSERT INTO blocks(project, start, \"end\", vintage, issuance, account, status, cert)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-    sqlite3_stmt *st = epv__lg_stmt(l, sql);
+    epv__lq *st = epv__lg_stmt(l, sql);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_text(st, 1, project, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, s);
-    sqlite3_bind_int64(st, 3, e);
-    sqlite3_bind_int64(st, 4, vintage);
-    sqlite3_bind_int64(st, 5, issuance);
-    sqlite3_bind_text(st, 6, account, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 7, status);
-    sqlite3_bind_int64(st, 8, cert);
+    epv__lq_bind_text(st, 1, project);
+    epv__lq_bind_i64(st, 2, s);
+    epv__lq_bind_i64(st, 3, e);
+    epv__lq_bind_i64(st, 4, vintage);
+    epv__lq_bind_i64(st, 5, issuance);
+    epv__lq_bind_text_copy(st, 6, account);
+    epv__lq_bind_i64(st, 7, status);
+    epv__lq_bind_i64(st, 8, cert);
     return step_done(l, st, "writing block");
 }
 
@@ -111,31 +111,31 @@ static int insert_block(epv_ledger *l, const char *project, int64_t s, int64_t e
 static int split_at(epv_ledger *l, int64_t seq, const char *project, int64_t at)
 {
     static const char *const q =
-        "SELECT start, end, vintage, issuance, account, status, cert FROM blocks"
+        "SELECT start, \"end\", vintage, issuance, account, status, cert FROM blocks"
         " WHERE project = ? AND start < ? ORDER BY start DESC LIMIT 1";
-    static const char *const upd = "UPDATE blocks SET end = ? WHERE project = ? AND start = ?";
-    sqlite3_stmt *st = epv__lg_stmt(l, q);
+    static const char *const upd = "UPDATE blocks SET \"end\" = ? WHERE project = ? AND start = ?";
+    epv__lq *st = epv__lg_stmt(l, q);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_text(st, 1, project, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, at);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return rc == SQLITE_DONE ? EPV_OK : epv__lg_sqlerr(l, rc, "reading blocks");
+    epv__lq_bind_text(st, 1, project);
+    epv__lq_bind_i64(st, 2, at);
+    int rc = epv__lq_step(st);
+    if (rc != EPV__LQ_ROW) {
+        epv__lq_reset(st);
+        return rc == EPV__LQ_DONE ? EPV_OK : epv__lg_sqlerr(l, rc, "reading blocks");
     }
-    int64_t s = sqlite3_column_int64(st, 0), e = sqlite3_column_int64(st, 1);
-    int64_t vintage = sqlite3_column_int64(st, 2), iss = sqlite3_column_int64(st, 3);
+    int64_t s = epv__lq_col_i64(st, 0), e = epv__lq_col_i64(st, 1);
+    int64_t vintage = epv__lq_col_i64(st, 2), iss = epv__lq_col_i64(st, 3);
     char account[EPV__L_MAX_ID + 1];
-    snprintf(account, sizeof account, "%s", (const char *)sqlite3_column_text(st, 4));
-    int status = sqlite3_column_int(st, 5);
-    int64_t cert = sqlite3_column_int64(st, 6);
-    sqlite3_reset(st);
+    snprintf(account, sizeof account, "%s", (const char *)epv__lq_col_text(st, 4));
+    int status = (int)epv__lq_col_i64(st, 5);
+    int64_t cert = epv__lq_col_i64(st, 6);
+    epv__lq_reset(st);
     if (e < at) return EPV_OK;
     st = epv__lg_stmt(l, upd);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_int64(st, 1, at - 1);
-    sqlite3_bind_text(st, 2, project, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, s);
+    epv__lq_bind_i64(st, 1, at - 1);
+    epv__lq_bind_text(st, 2, project);
+    epv__lq_bind_i64(st, 3, s);
     if ((rc = step_done(l, st, "splitting block"))) return rc;
     if ((rc = insert_block(l, project, at, e, vintage, iss, account, status, cert))) return rc;
     return event(l, seq, project, s, e, "split", account, account, status);
@@ -146,11 +146,11 @@ static int merge_around(epv_ledger *l, const char *project, int64_t s, int64_t e
 {
     /* the block before s (if any) and every block starting in [s, e+1], in one statement */
     static const char *const q =
-        "SELECT start, end, vintage, issuance, account, status, cert FROM blocks"
+        "SELECT start, \"end\", vintage, issuance, account, status, cert FROM blocks"
         " WHERE project = ?1 AND start >= COALESCE((SELECT start FROM blocks WHERE project = ?1"
         " AND start < ?2 ORDER BY start DESC LIMIT 1), ?2) AND start <= ?3 ORDER BY start";
     static const char *const del = "DELETE FROM blocks WHERE project = ? AND start = ?";
-    static const char *const upd = "UPDATE blocks SET end = ? WHERE project = ? AND start = ?";
+    static const char *const upd = "UPDATE blocks SET \"end\" = ? WHERE project = ? AND start = ?";
     struct row {
         int64_t s, e, vintage, iss, cert;
         int status;
@@ -159,41 +159,41 @@ static int merge_around(epv_ledger *l, const char *project, int64_t s, int64_t e
     size_t n = 0, cap = 0;
     int rc = EPV_OK;
     {
-        sqlite3_stmt *st = epv__lg_stmt(l, q);
+        epv__lq *st = epv__lg_stmt(l, q);
         if (!st) return epv_ctx_errcode(l->ctx);
-        sqlite3_bind_text(st, 1, project, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, s);
-        sqlite3_bind_int64(st, 3, e == INT64_MAX ? e : e + 1);
+        epv__lq_bind_text(st, 1, project);
+        epv__lq_bind_i64(st, 2, s);
+        epv__lq_bind_i64(st, 3, e == INT64_MAX ? e : e + 1);
         int src;
-        while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        while ((src = epv__lq_step(st)) == EPV__LQ_ROW) {
             if (epv__grow(l->ctx, (void **)&rows, &cap, n + 1, sizeof *rows)) {
                 rc = EPV_ENOMEM;
                 break;
             }
             struct row *r = &rows[n++];
-            r->s = sqlite3_column_int64(st, 0);
-            r->e = sqlite3_column_int64(st, 1);
-            r->vintage = sqlite3_column_int64(st, 2);
-            r->iss = sqlite3_column_int64(st, 3);
-            snprintf(r->account, sizeof r->account, "%s", (const char *)sqlite3_column_text(st, 4));
-            r->status = sqlite3_column_int(st, 5);
-            r->cert = sqlite3_column_int64(st, 6);
+            r->s = epv__lq_col_i64(st, 0);
+            r->e = epv__lq_col_i64(st, 1);
+            r->vintage = epv__lq_col_i64(st, 2);
+            r->iss = epv__lq_col_i64(st, 3);
+            snprintf(r->account, sizeof r->account, "%s", (const char *)epv__lq_col_text(st, 4));
+            r->status = (int)epv__lq_col_i64(st, 5);
+            r->cert = epv__lq_col_i64(st, 6);
         }
-        sqlite3_reset(st);
-        if (!rc && src != SQLITE_DONE) rc = epv__lg_sqlerr(l, src, "reading blocks");
+        epv__lq_reset(st);
+        if (!rc && src != EPV__LQ_DONE) rc = epv__lg_sqlerr(l, src, "reading blocks");
     }
     size_t keep = 0;
     for (size_t k = 1; k < n && !rc; k++) {
         struct row *a = &rows[keep], *b = &rows[k];
         if (a->e + 1 == b->s && a->vintage == b->vintage && a->iss == b->iss && a->status == b->status &&
             a->cert == b->cert && !strcmp(a->account, b->account)) {
-            sqlite3_stmt *st = epv__lg_stmt(l, del);
+            epv__lq *st = epv__lg_stmt(l, del);
             if (!st) {
                 rc = epv_ctx_errcode(l->ctx);
                 break;
             }
-            sqlite3_bind_text(st, 1, project, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 2, b->s);
+            epv__lq_bind_text(st, 1, project);
+            epv__lq_bind_i64(st, 2, b->s);
             if ((rc = step_done(l, st, "merging blocks"))) break;
             a->e = b->e;
             st = epv__lg_stmt(l, upd);
@@ -201,9 +201,9 @@ static int merge_around(epv_ledger *l, const char *project, int64_t s, int64_t e
                 rc = epv_ctx_errcode(l->ctx);
                 break;
             }
-            sqlite3_bind_int64(st, 1, a->e);
-            sqlite3_bind_text(st, 2, project, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 3, a->s);
+            epv__lq_bind_i64(st, 1, a->e);
+            epv__lq_bind_text(st, 2, project);
+            epv__lq_bind_i64(st, 3, a->s);
             rc = step_done(l, st, "merging blocks");
         } else {
             rows[++keep] = *b;
@@ -224,21 +224,21 @@ static int move_range(epv_ledger *l, int64_t seq, const struct piece *pc, const 
     /* the head of a known block: cut and move it in one statement, then put the tail back
      * (the same rows and events, in the same order, as split_at followed by the update) */
     static const char *const upd_head =
-        "UPDATE blocks SET end = ?, account = ?, status = ?, cert = ? WHERE project = ? AND start = ?";
+        "UPDATE blocks SET \"end\" = ?, account = ?, status = ?, cert = ? WHERE project = ? AND start = ?";
     const char *project = pc->project;
     int64_t s = pc->s, e = pc->e;
     int bounds = pc->bounds, rc;
     if ((bounds & PIECE_START) && !(bounds & PIECE_END)) {
-        sqlite3_stmt *st = epv__lg_stmt(l, upd_head);
+        epv__lq *st = epv__lg_stmt(l, upd_head);
         if (!st) return epv_ctx_errcode(l->ctx);
-        sqlite3_bind_int64(st, 1, e);
-        sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 3, status);
-        sqlite3_bind_int64(st, 4, cert);
-        sqlite3_bind_text(st, 5, project, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 6, s);
+        epv__lq_bind_i64(st, 1, e);
+        epv__lq_bind_text(st, 2, account);
+        epv__lq_bind_i64(st, 3, status);
+        epv__lq_bind_i64(st, 4, cert);
+        epv__lq_bind_text(st, 5, project);
+        epv__lq_bind_i64(st, 6, s);
         if ((rc = step_done(l, st, "moving units"))) return rc;
-        if (sqlite3_changes(l->st.db) != 1)
+        if (epv__lq_changes(st) != 1)
             return epv__error(l->ctx, EPV_ECORRUPT, "ledger: block %lld of '%s' vanished", (long long)s, project);
         if ((rc = insert_block(l, project, e + 1, pc->be, pc->vintage, pc->iss, from, pc->status, pc->cert)) ||
             (rc = event(l, seq, project, s, pc->be, "split", from, from, pc->status)) ||
@@ -249,14 +249,14 @@ static int move_range(epv_ledger *l, int64_t seq, const struct piece *pc, const 
     rc = (bounds & PIECE_START) ? EPV_OK : split_at(l, seq, project, s);
     if (!rc && e < INT64_MAX && !(bounds & PIECE_END)) rc = split_at(l, seq, project, e + 1);
     if (rc) return rc;
-    sqlite3_stmt *st = epv__lg_stmt(l, upd);
+    epv__lq *st = epv__lg_stmt(l, upd);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, status);
-    sqlite3_bind_int64(st, 3, cert);
-    sqlite3_bind_text(st, 4, project, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, s);
-    sqlite3_bind_int64(st, 6, e);
+    epv__lq_bind_text(st, 1, account);
+    epv__lq_bind_i64(st, 2, status);
+    epv__lq_bind_i64(st, 3, cert);
+    epv__lq_bind_text(st, 4, project);
+    epv__lq_bind_i64(st, 5, s);
+    epv__lq_bind_i64(st, 6, e);
     if ((rc = step_done(l, st, "moving units"))) return rc;
     if ((rc = event(l, seq, project, s, e, kind, from, account, status))) return rc;
     return merge_around(l, project, s, e);
@@ -310,14 +310,14 @@ static int select_units(epv_ledger *l, const char *acct, const char *project, in
                         int64_t count, int64_t s, int64_t e, struct pieces *out, int64_t *total)
 {
     static const char *const qcount =
-        "SELECT start, end, vintage, issuance, cert FROM blocks INDEXED BY blocks_account"
+        "SELECT start, \"end\", vintage, issuance, cert FROM blocks INDEXED BY blocks_account"
         " WHERE account = ? AND project = ? AND status = 0"
         " ORDER BY start";
     static const char *const qprev =
-        "SELECT start, end, vintage, account, status FROM blocks WHERE project = ? AND start < ?"
+        "SELECT start, \"end\", vintage, account, status FROM blocks WHERE project = ? AND start < ?"
         " ORDER BY start DESC LIMIT 1";
     static const char *const qin =
-        "SELECT start, end, vintage, account, status FROM blocks WHERE project = ? AND start >= ?"
+        "SELECT start, \"end\", vintage, account, status FROM blocks WHERE project = ? AND start >= ?"
         " AND start <= ? ORDER BY start";
     int rc;
     *total = 0;
@@ -326,25 +326,25 @@ static int select_units(epv_ledger *l, const char *acct, const char *project, in
     if (s == 0 && e == 0) {
         if (count <= 0 || count > EPV__L_MAX_UNITS)
             return epv__error(l->ctx, EPV_ERANGE, "count: %lld must be in 1..1e15", (long long)count);
-        sqlite3_stmt *st = epv__lg_stmt(l, qcount);
+        epv__lq *st = epv__lg_stmt(l, qcount);
         if (!st) return epv_ctx_errcode(l->ctx);
-        sqlite3_bind_text(st, 1, acct, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, project, -1, SQLITE_STATIC);
+        epv__lq_bind_text(st, 1, acct);
+        epv__lq_bind_text(st, 2, project);
         int64_t need = count;
-        while (need > 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-            if (vintage && sqlite3_column_int64(st, 2) != vintage) continue;
-            int64_t bs = sqlite3_column_int64(st, 0), be = sqlite3_column_int64(st, 1);
+        while (need > 0 && (rc = epv__lq_step(st)) == EPV__LQ_ROW) {
+            if (vintage && epv__lq_col_i64(st, 2) != vintage) continue;
+            int64_t bs = epv__lq_col_i64(st, 0), be = epv__lq_col_i64(st, 1);
             int64_t take = be - bs + 1 < need ? be - bs + 1 : need;
             /* a whole block, or the head of one: the pieces that come before it move to
              * another account or status, so they never merge into it */
-            if (pieces_add_head(l->ctx, out, project, bs, bs + take - 1, be, sqlite3_column_int64(st, 2),
-                                sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4), EPV_LEDGER_HELD)) {
-                sqlite3_reset(st);
+            if (pieces_add_head(l->ctx, out, project, bs, bs + take - 1, be, epv__lq_col_i64(st, 2),
+                                epv__lq_col_i64(st, 3), epv__lq_col_i64(st, 4), EPV_LEDGER_HELD)) {
+                epv__lq_reset(st);
                 return EPV_ENOMEM;
             }
             need -= take;
         }
-        sqlite3_reset(st);
+        epv__lq_reset(st);
         if (need > 0)
             return epv__error(l->ctx, EPV_EBALANCE, "count: account '%s' holds only %lld of the %lld units asked",
                               acct, (long long)(count - need), (long long)count);
@@ -361,37 +361,37 @@ static int select_units(epv_ledger *l, const char *acct, const char *project, in
                           (long long)count, (long long)(e - s + 1));
     int64_t next = s; /* first serial not yet seen covered */
     for (int pass = 0; pass < 2; pass++) {
-        sqlite3_stmt *st = epv__lg_stmt(l, pass ? qin : qprev);
+        epv__lq *st = epv__lg_stmt(l, pass ? qin : qprev);
         if (!st) return epv_ctx_errcode(l->ctx);
-        sqlite3_bind_text(st, 1, project, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, s);
-        if (pass) sqlite3_bind_int64(st, 3, e);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            int64_t bs = sqlite3_column_int64(st, 0), be = sqlite3_column_int64(st, 1);
+        epv__lq_bind_text(st, 1, project);
+        epv__lq_bind_i64(st, 2, s);
+        if (pass) epv__lq_bind_i64(st, 3, e);
+        while ((rc = epv__lq_step(st)) == EPV__LQ_ROW) {
+            int64_t bs = epv__lq_col_i64(st, 0), be = epv__lq_col_i64(st, 1);
             if (be < next) continue; /* predecessor not reaching into the range */
-            const char *ba = (const char *)sqlite3_column_text(st, 3);
-            int bst = sqlite3_column_int(st, 4);
+            const char *ba = (const char *)epv__lq_col_text(st, 3);
+            int bst = (int)epv__lq_col_i64(st, 4);
             const char *why = NULL;
             if (bs > next) why = "not issued";
             else if (bst == EPV_LEDGER_RETIRED) why = "already retired";
             else if (bst == EPV_LEDGER_CANCELLED) why = "cancelled";
             else if (bst == EPV_LEDGER_BUFFER) why = "buffer units";
             else if (strcmp(ba, acct)) why = "held by another account";
-            else if (vintage && sqlite3_column_int64(st, 2) != vintage) why = "of another vintage";
+            else if (vintage && epv__lq_col_i64(st, 2) != vintage) why = "of another vintage";
             if (why) {
                 int code = (bst == EPV_LEDGER_RETIRED || bst == EPV_LEDGER_CANCELLED || bst == EPV_LEDGER_BUFFER) &&
                                    bs <= next
                                ? EPV_ESTATE
                                : EPV_EBALANCE;
                 if (bs > next) code = EPV_ENOTFOUND;
-                sqlite3_reset(st);
+                epv__lq_reset(st);
                 return epv__error(l->ctx, code, "serial_start: serial %lld of '%s' is %s", (long long)next,
                                   project, why);
             }
             next = be >= e ? e + 1 : be + 1;
             if (next > e) break;
         }
-        sqlite3_reset(st);
+        epv__lq_reset(st);
         if (next > e) break;
     }
     if (next <= e)
@@ -450,15 +450,15 @@ int epv__lg_apply_units(epv_ledger *l, const struct epv__lop *op, int64_t seq, i
     epv__free(l->ctx, p.v);
     if (rc) return rc;
     if (op->kind == EPV__L_RETIRE) {
-        sqlite3_stmt *st = epv__lg_stmt(l, ins_ret);
+        epv__lq *st = epv__lg_stmt(l, ins_ret);
         if (!st) return epv_ctx_errcode(l->ctx);
-        sqlite3_bind_int64(st, 1, seq);
-        sqlite3_bind_text(st, 2, acct, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, op->s[1], -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, op->s[2], -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 5, date);
-        sqlite3_bind_text(st, 6, project, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 7, total);
+        epv__lq_bind_i64(st, 1, seq);
+        epv__lq_bind_text(st, 2, acct);
+        epv__lq_bind_text(st, 3, op->s[1]);
+        epv__lq_bind_text(st, 4, op->s[2]);
+        epv__lq_bind_i64(st, 5, date);
+        epv__lq_bind_text(st, 6, project);
+        epv__lq_bind_i64(st, 7, total);
         if ((rc = step_done(l, st, "writing certificate"))) return rc;
         res[0] = seq;
     }
@@ -476,32 +476,32 @@ int epv__lg_apply_issue(epv_ledger *l, const struct epv__lop *op, int64_t seq, i
     static const char *const upd_p = "UPDATE projects SET next_serial = ? WHERE id = ?";
     static const char *const upd_t =
         "INSERT INTO totals(project, vintage, issued) VALUES (?, ?, ?)"
-        " ON CONFLICT(project, vintage) DO UPDATE SET issued = issued + excluded.issued";
+        " ON CONFLICT(project, vintage) DO UPDATE SET issued = totals.issued + excluded.issued";
     static const char *const ins_i =
-        "INSERT INTO issuances(seq, report, project, vintage, start, end, buffer) VALUES (?, ?, ?, ?, ?, ?, ?)";
+        "INSERT INTO issuances(seq, report, project, vintage, start, \"end\", buffer) VALUES (?, ?, ?, ?, ?, ?, ?)";
     int rc = epv__lg_check_text(l->ctx, op->s[0], "report_id");
     if (rc) return rc;
     if (op->i[0] < 0 || op->i[0] > EPV__L_MAX_UNITS)
         return epv__error(l->ctx, EPV_ERANGE, "quantity_tco2e: %lld must be in 0..1e15 (0: all)",
                           (long long)op->i[0]);
-    sqlite3_stmt *st = epv__lg_stmt(l, qv);
+    epv__lq *st = epv__lg_stmt(l, qv);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_text(st, 1, op->s[0], -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        if (rc == SQLITE_DONE) return epv__error(l->ctx, EPV_ENOTFOUND, "report_id: no verification '%s'", op->s[0]);
+    epv__lq_bind_text(st, 1, op->s[0]);
+    rc = epv__lq_step(st);
+    if (rc != EPV__LQ_ROW) {
+        epv__lq_reset(st);
+        if (rc == EPV__LQ_DONE) return epv__error(l->ctx, EPV_ENOTFOUND, "report_id: no verification '%s'", op->s[0]);
         return epv__lg_sqlerr(l, rc, "reading verification");
     }
     char project[EPV__L_MAX_ID + 1], owner[EPV__L_MAX_ID + 1];
-    snprintf(project, sizeof project, "%s", (const char *)sqlite3_column_text(st, 0));
-    int64_t verified = sqlite3_column_int64(st, 1), deduction = sqlite3_column_int64(st, 2);
-    int64_t issued = sqlite3_column_int64(st, 3), vintage = sqlite3_column_int64(st, 4);
-    int pstatus = sqlite3_column_int(st, 5);
-    snprintf(owner, sizeof owner, "%s", (const char *)sqlite3_column_text(st, 6));
-    int forestry = sqlite3_column_int(st, 7);
-    int64_t bp = sqlite3_column_int64(st, 8), next = sqlite3_column_int64(st, 9);
-    sqlite3_reset(st);
+    snprintf(project, sizeof project, "%s", (const char *)epv__lq_col_text(st, 0));
+    int64_t verified = epv__lq_col_i64(st, 1), deduction = epv__lq_col_i64(st, 2);
+    int64_t issued = epv__lq_col_i64(st, 3), vintage = epv__lq_col_i64(st, 4);
+    int pstatus = (int)epv__lq_col_i64(st, 5);
+    snprintf(owner, sizeof owner, "%s", (const char *)epv__lq_col_text(st, 6));
+    int forestry = (int)epv__lq_col_i64(st, 7);
+    int64_t bp = epv__lq_col_i64(st, 8), next = epv__lq_col_i64(st, 9);
+    epv__lq_reset(st);
     if (pstatus != EPV_LEDGER_PROJECT_ACTIVE)
         return epv__error(l->ctx, EPV_ESTATE, "project: '%s' is not active; no issuance", project);
     if ((rc = check_receiver(l, owner, "owner_account"))) return rc;
@@ -532,29 +532,29 @@ int epv__lg_apply_issue(epv_ledger *l, const struct epv__lop *op, int64_t seq, i
     }
     st = epv__lg_stmt(l, upd_v);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_int64(st, 1, q);
-    sqlite3_bind_text(st, 2, op->s[0], -1, SQLITE_STATIC);
+    epv__lq_bind_i64(st, 1, q);
+    epv__lq_bind_text(st, 2, op->s[0]);
     if ((rc = step_done(l, st, "updating verification"))) return rc;
     st = epv__lg_stmt(l, upd_p);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_int64(st, 1, e + 1);
-    sqlite3_bind_text(st, 2, project, -1, SQLITE_STATIC);
+    epv__lq_bind_i64(st, 1, e + 1);
+    epv__lq_bind_text(st, 2, project);
     if ((rc = step_done(l, st, "advancing the serial sequence"))) return rc;
     st = epv__lg_stmt(l, upd_t);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_text(st, 1, project, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, vintage);
-    sqlite3_bind_int64(st, 3, q);
+    epv__lq_bind_text(st, 1, project);
+    epv__lq_bind_i64(st, 2, vintage);
+    epv__lq_bind_i64(st, 3, q);
     if ((rc = step_done(l, st, "updating totals"))) return rc;
     st = epv__lg_stmt(l, ins_i);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_int64(st, 1, seq);
-    sqlite3_bind_text(st, 2, op->s[0], -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, project, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, vintage);
-    sqlite3_bind_int64(st, 5, s);
-    sqlite3_bind_int64(st, 6, e);
-    sqlite3_bind_int64(st, 7, b);
+    epv__lq_bind_i64(st, 1, seq);
+    epv__lq_bind_text(st, 2, op->s[0]);
+    epv__lq_bind_text(st, 3, project);
+    epv__lq_bind_i64(st, 4, vintage);
+    epv__lq_bind_i64(st, 5, s);
+    epv__lq_bind_i64(st, 6, e);
+    epv__lq_bind_i64(st, 7, b);
     if ((rc = step_done(l, st, "recording issuance"))) return rc;
     res[0] = s;
     res[1] = e;
@@ -566,10 +566,10 @@ int epv__lg_apply_issue(epv_ledger *l, const struct epv__lop *op, int64_t seq, i
 int epv__lg_apply_reverse(epv_ledger *l, const struct epv__lop *op, int64_t seq, int64_t res[EPV__L_NRES])
 {
     static const char *const qown =
-        "SELECT project, start, end, vintage, issuance, cert FROM blocks INDEXED BY blocks_account WHERE account = '"
+        "SELECT project, start, \"end\", vintage, issuance, cert FROM blocks INDEXED BY blocks_account WHERE account = '"
         EPV_LEDGER_BUFFER_ACCOUNT "' AND project = ? AND status = 1 ORDER BY start";
     static const char *const qpool =
-        "SELECT project, start, end, vintage, issuance, cert FROM blocks WHERE account = '" EPV_LEDGER_BUFFER_ACCOUNT
+        "SELECT project, start, \"end\", vintage, issuance, cert FROM blocks WHERE account = '" EPV_LEDGER_BUFFER_ACCOUNT
         "' AND project <> ? AND status = 1 ORDER BY project, start";
     int pstatus, forestry;
     int rc = project_row(l, op->s[0], "project", &pstatus, &forestry);
@@ -584,25 +584,25 @@ int epv__lg_apply_reverse(epv_ledger *l, const struct epv__lop *op, int64_t seq,
     struct pieces p = { NULL, 0, 0 };
     int64_t need = op->i[0];
     for (int pass = 0; pass < 2 && need > 0; pass++) {
-        sqlite3_stmt *st = epv__lg_stmt(l, pass ? qpool : qown);
+        epv__lq *st = epv__lg_stmt(l, pass ? qpool : qown);
         if (!st) {
             rc = epv_ctx_errcode(l->ctx);
             break;
         }
-        sqlite3_bind_text(st, 1, op->s[0], -1, SQLITE_STATIC);
-        while (need > 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-            int64_t bs = sqlite3_column_int64(st, 1), be = sqlite3_column_int64(st, 2);
+        epv__lq_bind_text(st, 1, op->s[0]);
+        while (need > 0 && (rc = epv__lq_step(st)) == EPV__LQ_ROW) {
+            int64_t bs = epv__lq_col_i64(st, 1), be = epv__lq_col_i64(st, 2);
             int64_t take = be - bs + 1 < need ? be - bs + 1 : need;
-            if (pieces_add_head(l->ctx, &p, (const char *)sqlite3_column_text(st, 0), bs, bs + take - 1, be,
-                                sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
-                                sqlite3_column_int64(st, 5), EPV_LEDGER_BUFFER)) {
+            if (pieces_add_head(l->ctx, &p, (const char *)epv__lq_col_text(st, 0), bs, bs + take - 1, be,
+                                epv__lq_col_i64(st, 3), epv__lq_col_i64(st, 4),
+                                epv__lq_col_i64(st, 5), EPV_LEDGER_BUFFER)) {
                 rc = EPV_ENOMEM;
                 break;
             }
             need -= take;
         }
-        sqlite3_reset(st);
-        if (rc == SQLITE_ROW || rc == SQLITE_DONE) rc = EPV_OK;
+        epv__lq_reset(st);
+        if (rc == EPV__LQ_ROW || rc == EPV__LQ_DONE) rc = EPV_OK;
         else if (rc > 0) rc = epv__lg_sqlerr(l, rc, "reading the buffer");
         if (rc) break;
     }
@@ -624,20 +624,20 @@ int epv__lg_apply_reverse(epv_ledger *l, const struct epv__lop *op, int64_t seq,
 int epv__lg_obligation_get(epv_ledger *l, const char *project, int64_t *units)
 {
     static const char *const q = "SELECT ival FROM meta WHERE key = 'obligation:' || ?";
-    sqlite3_stmt *st = epv__lg_stmt(l, q);
+    epv__lq *st = epv__lg_stmt(l, q);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_text(st, 1, project, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    *units = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? EPV_OK : epv__lg_sqlerr(l, rc, "reading an obligation");
+    epv__lq_bind_text(st, 1, project);
+    int rc = epv__lq_step(st);
+    *units = rc == EPV__LQ_ROW ? epv__lq_col_i64(st, 0) : 0;
+    epv__lq_reset(st);
+    return rc == EPV__LQ_ROW || rc == EPV__LQ_DONE ? EPV_OK : epv__lg_sqlerr(l, rc, "reading an obligation");
 }
 
 int epv__lg_obligation_add(epv_ledger *l, const char *project, int64_t delta)
 {
     static const char *const up =
         "INSERT INTO meta(key, ival, tval) VALUES ('obligation:' || ?1, ?2, '')"
-        " ON CONFLICT(key) DO UPDATE SET ival = ival + excluded.ival";
+        " ON CONFLICT(key) DO UPDATE SET ival = meta.ival + excluded.ival";
     int64_t cur;
     int rc = epv__lg_obligation_get(l, project, &cur);
     if (rc) return rc;
@@ -646,10 +646,10 @@ int epv__lg_obligation_add(epv_ledger *l, const char *project, int64_t delta)
                           (long long)-delta, project, (long long)cur);
     if (cur + delta > EPV__L_MAX_UNITS)
         return epv__error(l->ctx, EPV_ERANGE, "obligation of project '%s' would exceed 1e15 units", project);
-    sqlite3_stmt *st = epv__lg_stmt(l, up);
+    epv__lq *st = epv__lg_stmt(l, up);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_text(st, 1, project, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, delta);
+    epv__lq_bind_text(st, 1, project);
+    epv__lq_bind_i64(st, 2, delta);
     return step_done(l, st, "recording an obligation");
 }
 

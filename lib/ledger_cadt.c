@@ -40,17 +40,17 @@ static void json_string(FILE *f, const char *s)
 }
 
 /* The reason of a cancellation entry (cancel: its reason; reverse: "reversal"). */
-static int cancel_reason(epv_ledger *l, sqlite3_stmt *st, int64_t seq, char *buf, size_t cap)
+static int cancel_reason(epv_ledger *l, epv__lq *st, int64_t seq, char *buf, size_t cap)
 {
     buf[0] = 0;
-    sqlite3_reset(st);
-    sqlite3_bind_int64(st, 1, seq);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) return EPV_OK;
-    if (rc != SQLITE_ROW) return epv__lg_sqlerr(l, rc, "cadt export: journal");
+    epv__lq_reset(st);
+    epv__lq_bind_i64(st, 1, seq);
+    int rc = epv__lq_step(st);
+    if (rc == EPV__LQ_DONE) return EPV_OK;
+    if (rc != EPV__LQ_ROW) return epv__lg_sqlerr(l, rc, "cadt export: journal");
     struct epv__lop op;
     char *arena = NULL;
-    rc = epv__lg_decode(l->ctx, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), &op, &arena);
+    rc = epv__lg_decode(l->ctx, epv__lq_col_blob(st, 0), (size_t)epv__lq_col_bytes(st, 0), &op, &arena);
     if (rc) return rc;
     if (op.kind == EPV__L_CANCEL) snprintf(buf, cap, "%s", op.s[1] ? op.s[1] : "");
     else if (op.kind == EPV__L_REVERSE || op.kind == EPV__L_REVERSAL) snprintf(buf, cap, "reversal");
@@ -65,32 +65,30 @@ static int cadt_write(epv_ledger *l, const epv_ledger_cadt_options *o, FILE *f, 
     char pattern[1024];
     int rc = epv__lg_serial_regex(ctx, l->serial_format, pattern, sizeof pattern);
     if (rc) return rc;
-    sqlite3_stmt *cnt = NULL, *st = NULL, *jr = NULL;
+    epv__lq *cnt = NULL, *st = NULL, *jr = NULL;
     int64_t total = 0, k = 0;
-    rc = sqlite3_prepare_v2(l->st.db, "SELECT COUNT(*) FROM blocks WHERE ?1 IS NULL OR project = ?1", -1, &cnt, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(l->st.db,
-                                "SELECT b.project, b.start, b.end, b.vintage, b.issuance, b.account, b.status, b.cert,"
+    rc = epv__lq_prepare(&l->st, "SELECT COUNT(*) FROM blocks WHERE ?1 IS NULL OR project = ?1", &cnt);
+    if (rc == EPV__LQ_OK)
+        rc = epv__lq_prepare(&l->st, "SELECT b.project, b.start, b.\"end\", b.vintage, b.issuance, b.account, b.status, b.cert,"
                                 " COALESCE(a.entity, ''), COALESCE(p.forestry, 0), COALESCE(r.beneficiary, ''),"
                                 " COALESCE(r.reason, '') FROM blocks b LEFT JOIN projects p ON p.id = b.project"
                                 " LEFT JOIN accounts a ON a.id = b.account"
                                 " LEFT JOIN retirements r ON r.cert = b.cert AND b.status = 2"
-                                " WHERE ?1 IS NULL OR b.project = ?1 ORDER BY b.project, b.start",
-                                -1, &st, NULL);
-    if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(l->st.db, "SELECT body FROM journal WHERE seq = ?1", -1, &jr, NULL);
-    if (rc != SQLITE_OK) {
+                                " WHERE ?1 IS NULL OR b.project = ?1 ORDER BY b.project, b.start", &st);
+    if (rc == EPV__LQ_OK) rc = epv__lq_prepare(&l->st, "SELECT body FROM journal WHERE seq = ?1", &jr);
+    if (rc != EPV__LQ_OK) {
         rc = epv__lg_sqlerr(l, rc, "cadt export");
         goto done;
     }
     if (o->project) {
-        sqlite3_bind_text(cnt, 1, o->project, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 1, o->project, -1, SQLITE_TRANSIENT);
+        epv__lq_bind_text_copy(cnt, 1, o->project);
+        epv__lq_bind_text_copy(st, 1, o->project);
     }
-    if ((rc = sqlite3_step(cnt)) != SQLITE_ROW) {
+    if ((rc = epv__lq_step(cnt)) != EPV__LQ_ROW) {
         rc = epv__lg_sqlerr(l, rc, "cadt export: count");
         goto done;
     }
-    total = sqlite3_column_int64(cnt, 0);
+    total = epv__lq_col_i64(cnt, 0);
     if ((rc = epv__progress(ctx, 0.0, "cadt export"))) goto done;
     if (json) {
         fputs("[", f);
@@ -101,25 +99,25 @@ static int cadt_write(epv_ledger *l, const epv_ledger_cadt_options *o, FILE *f, 
         }
         fputs("\n", f);
     }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = epv__lq_step(st)) == EPV__LQ_ROW) {
         epv_ledger_block b = EPV_LEDGER_BLOCK_INIT;
         char serial[512], link[1200], num[5][32], reason[EPV__L_MAX_TEXT + 16];
-        b.project = (const char *)sqlite3_column_text(st, 0);
-        b.serial_start = sqlite3_column_int64(st, 1);
-        b.serial_end = sqlite3_column_int64(st, 2);
+        b.project = (const char *)epv__lq_col_text(st, 0);
+        b.serial_start = epv__lq_col_i64(st, 1);
+        b.serial_end = epv__lq_col_i64(st, 2);
         b.count = b.serial_end - b.serial_start + 1;
-        b.vintage = sqlite3_column_int(st, 3);
-        b.issuance = sqlite3_column_int64(st, 4);
-        b.account = (const char *)sqlite3_column_text(st, 5);
-        b.status = sqlite3_column_int(st, 6);
-        b.certificate = sqlite3_column_int64(st, 7);
+        b.vintage = (int)epv__lq_col_i64(st, 3);
+        b.issuance = epv__lq_col_i64(st, 4);
+        b.account = (const char *)epv__lq_col_text(st, 5);
+        b.status = (int)epv__lq_col_i64(st, 6);
+        b.certificate = epv__lq_col_i64(st, 7);
         if (b.status < 0 || b.status > 3) {
             rc = epv__error(ctx, EPV_ECORRUPT, "cadt export: block %s/%lld has status %d", b.project,
                             (long long)b.serial_start, b.status);
             goto done;
         }
         if ((rc = epv_ledger_block_serial(l, &b, serial, sizeof serial))) goto done;
-        snprintf(reason, sizeof reason, "%s", (const char *)sqlite3_column_text(st, 11));
+        snprintf(reason, sizeof reason, "%s", (const char *)epv__lq_col_text(st, 11));
         if (b.status == EPV_LEDGER_CANCELLED && b.certificate > 0 &&
             (rc = cancel_reason(l, jr, b.certificate, reason, sizeof reason)))
             goto done;
@@ -132,7 +130,7 @@ static int cadt_write(epv_ledger *l, const epv_ledger_cadt_options *o, FILE *f, 
         const char *v[C_N];
         v[C_PROJECT] = b.project;
         v[C_ISSUANCE] = num[0];
-        v[C_OWNER] = (const char *)sqlite3_column_text(st, 8);
+        v[C_OWNER] = (const char *)epv__lq_col_text(st, 8);
         v[C_COUNTRY] = o->country_jurisdiction;
         v[C_SERIAL] = serial;
         v[C_PATTERN] = pattern;
@@ -140,10 +138,10 @@ static int cadt_write(epv_ledger *l, const epv_ledger_cadt_options *o, FILE *f, 
         v[C_END] = num[2];
         v[C_COUNT] = num[3];
         v[C_VINTAGE] = num[4];
-        v[C_TYPE] = sqlite3_column_int(st, 9) ? "Removal - nature" : "Not Determined";
+        v[C_TYPE] = (int)epv__lq_col_i64(st, 9) ? "Removal - nature" : "Not Determined";
         v[C_STATUS] = cadt_status[b.status];
         v[C_REASON] = reason;
-        v[C_BENEFICIARY] = (const char *)sqlite3_column_text(st, 10);
+        v[C_BENEFICIARY] = (const char *)epv__lq_col_text(st, 10);
         v[C_LINK] = link;
         v[C_CA_DECL] = o->ca_declaration;
         v[C_CA_STATUS] = o->ca_status;
@@ -168,16 +166,16 @@ static int cadt_write(epv_ledger *l, const epv_ledger_cadt_options *o, FILE *f, 
         if (k % 1024 == 0 && (rc = epv__progress(ctx, total ? (double)k / (double)total : 1.0, "cadt export")))
             goto done;
     }
-    if (rc != SQLITE_DONE) {
+    if (rc != EPV__LQ_DONE) {
         rc = epv__lg_sqlerr(l, rc, "cadt export");
         goto done;
     }
     if (json) fputs(k ? "\n]\n" : "]\n", f);
     rc = epv__progress(ctx, 1.0, "cadt export");
 done:
-    sqlite3_finalize(cnt);
-    sqlite3_finalize(st);
-    sqlite3_finalize(jr);
+    epv__lq_finalize(cnt);
+    epv__lq_finalize(st);
+    epv__lq_finalize(jr);
     return rc;
 }
 

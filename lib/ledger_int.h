@@ -103,7 +103,7 @@ static inline int epv__lg_sqlerr(epv_ledger *l, int rc, const char *what)
 {
     return epv__ls_sqlerr(&l->st, rc, what);
 }
-static inline sqlite3_stmt *epv__lg_stmt(epv_ledger *l, const char *sql) { return epv__ls_stmt(&l->st, sql); }
+static inline epv__lq *epv__lg_stmt(epv_ledger *l, const char *sql) { return epv__ls_stmt(&l->st, sql); }
 static inline int epv__lg_exec(epv_ledger *l, const char *sql) { return epv__ls_exec(&l->st, sql); }
 static inline int epv__lg_read_begin(epv_ledger *l) { return epv__ls_read_begin(&l->st); }
 static inline int epv__lg_read_end(epv_ledger *l, int rc) { return epv__ls_read_end(&l->st, rc); }

@@ -151,13 +151,13 @@ static const char *const sql_head_upsert =
 int epv__lg_flush_head(epv_ledger *l)
 {
     if (!l->head_dirty) return EPV_OK;
-    sqlite3_stmt *st = epv__lg_stmt(l, sql_head_upsert);
+    epv__lq *st = epv__lg_stmt(l, sql_head_upsert);
     if (!st) return epv_ctx_errcode(l->ctx);
-    sqlite3_bind_int64(st, 1, l->head_seq);
-    sqlite3_bind_blob(st, 2, l->head_hash, 32, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return epv__lg_sqlerr(l, rc, "moving the chain head");
+    epv__lq_bind_i64(st, 1, l->head_seq);
+    epv__lq_bind_blob(st, 2, l->head_hash, 32);
+    int rc = epv__lq_step(st);
+    epv__lq_reset(st);
+    if (rc != EPV__LQ_DONE) return epv__lg_sqlerr(l, rc, "moving the chain head");
     l->head_dirty = 0;
     return EPV_OK;
 }
@@ -168,22 +168,22 @@ int epv__lg_load_head(epv_ledger *l)
     /* inside a batch the in-memory head is the truth: bring the row up to date first */
     int rc = epv__lg_flush_head(l);
     if (rc) return rc;
-    sqlite3_stmt *st = epv__lg_stmt(l, sql);
+    epv__lq *st = epv__lg_stmt(l, sql);
     if (!st) return epv_ctx_errcode(l->ctx);
-    rc = sqlite3_step(st);
+    rc = epv__lq_step(st);
     l->head_seq = 0;
     memset(l->head_hash, 0, 32);
-    if (rc == SQLITE_ROW) {
-        l->head_seq = sqlite3_column_int64(st, 0);
-        if (sqlite3_column_bytes(st, 1) != 32) {
-            sqlite3_reset(st);
+    if (rc == EPV__LQ_ROW) {
+        l->head_seq = epv__lq_col_i64(st, 0);
+        if (epv__lq_col_bytes(st, 1) != 32) {
+            epv__lq_reset(st);
             return epv__error(l->ctx, EPV_ECORRUPT, "ledger: chain head is malformed");
         }
-        memcpy(l->head_hash, sqlite3_column_blob(st, 1), 32);
-        rc = SQLITE_DONE;
+        memcpy(l->head_hash, epv__lq_col_blob(st, 1), 32);
+        rc = EPV__LQ_DONE;
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? EPV_OK : epv__lg_sqlerr(l, rc, "reading chain head");
+    epv__lq_reset(st);
+    return rc == EPV__LQ_DONE ? EPV_OK : epv__lg_sqlerr(l, rc, "reading chain head");
 }
 
 /* Request ids of a replay: open addressing on FNV-1a hashes, strings in one growing buffer. */
@@ -270,11 +270,11 @@ static int reqset_add(epv_ledger *l, const char *req, int *seen)
     return EPV_OK;
 }
 
-static int bind_res_step(epv_ledger *l, sqlite3_stmt *st, const char *what)
+static int bind_res_step(epv_ledger *l, epv__lq *st, const char *what)
 {
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? EPV_OK : epv__lg_sqlerr(l, rc, what);
+    int rc = epv__lq_step(st);
+    epv__lq_reset(st);
+    return rc == EPV__LQ_DONE ? EPV_OK : epv__lg_sqlerr(l, rc, what);
 }
 
 int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES])
@@ -293,7 +293,7 @@ int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NR
     rc = epv__lg_encode(l->ctx, op, &body, &len);
     if (rc) return rc;
     unsigned char hash[32];
-    sqlite3_stmt *st;
+    epv__lq *st;
     if (l->reqset) {
         /* a replay into an empty copy: every id it holds came through here */
         int seen;
@@ -309,13 +309,13 @@ int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NR
         rc = epv_ctx_errcode(l->ctx);
         goto out;
     }
-    sqlite3_bind_text(st, 1, op->req, -1, SQLITE_STATIC);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
+    epv__lq_bind_text(st, 1, op->req);
+    int src = epv__lq_step(st);
+    if (src == EPV__LQ_ROW) {
         /* a repeat must carry exactly the arguments of the recorded entry */
-        int same = (size_t)sqlite3_column_bytes(st, 0) == len && !memcmp(sqlite3_column_blob(st, 0), body, len);
-        for (int k = 0; k < EPV__L_NRES; k++) res[k] = sqlite3_column_int64(st, 1 + k);
-        sqlite3_reset(st);
+        int same = (size_t)epv__lq_col_bytes(st, 0) == len && !memcmp(epv__lq_col_blob(st, 0), body, len);
+        for (int k = 0; k < EPV__L_NRES; k++) res[k] = epv__lq_col_i64(st, 1 + k);
+        epv__lq_reset(st);
         if (l->replaying)
             rc = epv__error(l->ctx, EPV_ECORRUPT, "request_id '%s' appears twice in the journal",
                             op->req);
@@ -324,8 +324,8 @@ int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NR
                             "request_id '%s' was already used for a different operation", op->req);
         goto out; /* a repeat: nothing changes, the original result is returned */
     }
-    sqlite3_reset(st);
-    if (src != SQLITE_DONE) {
+    epv__lq_reset(st);
+    if (src != EPV__LQ_DONE) {
         rc = epv__lg_sqlerr(l, src, "looking up request id");
         goto out;
     }
@@ -343,20 +343,20 @@ fresh:;
     if (!l->reqset) {
         st = epv__lg_stmt(l, i_journal);
         if (!st) goto sqlfail;
-        sqlite3_bind_int64(st, 1, seq);
-        sqlite3_bind_int(st, 2, op->kind);
-        sqlite3_bind_text(st, 3, op->req, -1, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 4, body, (int)len, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 5, l->head_hash, 32, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 6, hash, 32, SQLITE_STATIC);
+        epv__lq_bind_i64(st, 1, seq);
+        epv__lq_bind_i64(st, 2, op->kind);
+        epv__lq_bind_text(st, 3, op->req);
+        epv__lq_bind_blob(st, 4, body, (int)len);
+        epv__lq_bind_blob(st, 5, l->head_hash, 32);
+        epv__lq_bind_blob(st, 6, hash, 32);
         if ((rc = bind_res_step(l, st, "appending to the journal"))) goto out;
     }
 
     st = epv__lg_stmt(l, i_req);
     if (!st) goto sqlfail;
-    sqlite3_bind_text(st, 1, op->req, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, seq);
-    for (int k = 0; k < EPV__L_NRES; k++) sqlite3_bind_int64(st, 3 + k, res[k]);
+    epv__lq_bind_text(st, 1, op->req);
+    epv__lq_bind_i64(st, 2, seq);
+    for (int k = 0; k < EPV__L_NRES; k++) epv__lq_bind_i64(st, 3 + k, res[k]);
     if ((rc = bind_res_step(l, st, "recording the request id"))) goto out;
 
     l->head_seq = seq;

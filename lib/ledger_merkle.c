@@ -21,19 +21,19 @@ static int ledger_leaves_snap(epv_ledger *l, int64_t size, unsigned char **out)
         return epv__error(l->ctx, EPV_ERANGE, "size: %lld is not in 1..%lld entries", (long long)size, (long long)n);
     unsigned char *leaves = epv__malloc(l->ctx, (size_t)size * H);
     if (!leaves) return EPV_ENOMEM;
-    sqlite3_stmt *st = NULL;
-    rc = sqlite3_prepare_v2(l->st.db, "SELECT seq, body FROM journal WHERE seq <= ? ORDER BY seq", -1, &st, NULL);
-    if (rc != SQLITE_OK) {
+    epv__lq *st = NULL;
+    rc = epv__lq_prepare(&l->st, "SELECT seq, body FROM journal WHERE seq <= ? ORDER BY seq", &st);
+    if (rc != EPV__LQ_OK) {
         epv__free(l->ctx, leaves);
         return epv__lg_sqlerr(l, rc, "reading the journal");
     }
-    sqlite3_bind_int64(st, 1, size);
+    epv__lq_bind_i64(st, 1, size);
     int64_t k = 0;
     int err = EPV_OK;
-    while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t seq = sqlite3_column_int64(st, 0);
-        size_t len = (size_t)sqlite3_column_bytes(st, 1);
-        const unsigned char *body = sqlite3_column_blob(st, 1);
+    while (!err && (rc = epv__lq_step(st)) == EPV__LQ_ROW) {
+        int64_t seq = epv__lq_col_i64(st, 0);
+        size_t len = (size_t)epv__lq_col_bytes(st, 1);
+        const unsigned char *body = epv__lq_col_blob(st, 1);
         unsigned char *d = epv__malloc(l->ctx, len + 8);
         if (!d) {
             err = EPV_ENOMEM;
@@ -46,9 +46,9 @@ static int ledger_leaves_snap(epv_ledger *l, int64_t size, unsigned char **out)
         epv__free(l->ctx, d);
         k++;
     }
-    if (!err && rc != SQLITE_DONE) err = epv__lg_sqlerr(l, rc, "reading the journal");
+    if (!err && rc != EPV__LQ_DONE) err = epv__lg_sqlerr(l, rc, "reading the journal");
     if (!err && k != size) err = epv__error(l->ctx, EPV_ECORRUPT, "journal: fewer entries than the head says");
-    sqlite3_finalize(st);
+    epv__lq_finalize(st);
     if (err) {
         epv__free(l->ctx, leaves);
         return err;

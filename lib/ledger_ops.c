@@ -218,7 +218,7 @@ EPV_API int epv_ledger_issue_from_removals(epv_ledger *l, const char *request_id
         snprintf(msg, sizeof msg, "%s", epv_ctx_errmsg(l->ctx));
         if (own_batch) epv_ledger_batch_rollback(l);
         if (nested) {
-            sqlite3_exec(l->st.db, "ROLLBACK TO pair; RELEASE pair", NULL, NULL, NULL);
+            epv__ls_exec_quiet(&l->st, "ROLLBACK TO pair; RELEASE pair");
             epv__lg_cache_clear(l);
             /* the head row may lag inside a batch: restore the head from memory instead */
             l->head_seq = saved_seq;

@@ -9,16 +9,16 @@
 
 #include "ledger_int.h"
 
-static int prep(epv_ledger *l, const char *sql, sqlite3_stmt **st)
+static int prep(epv_ledger *l, const char *sql, epv__lq **st)
 {
-    int rc = sqlite3_prepare_v2(l->st.db, sql, -1, st, NULL);
-    return rc == SQLITE_OK ? EPV_OK : epv__lg_sqlerr(l, rc, "query");
+    int rc = epv__lq_prepare(&l->st, sql, st);
+    return rc == EPV__LQ_OK ? EPV_OK : epv__lg_sqlerr(l, rc, "query");
 }
 
-static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)
+static void bind_opt_text(epv__lq *st, int i, const char *v)
 {
-    if (v) sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-    else sqlite3_bind_null(st, i);
+    if (v) epv__lq_bind_text_copy(st, i, v);
+    else epv__lq_bind_null(st, i);
 }
 
 EPV_API int epv_ledger_balance(epv_ledger *l, const char *account, const char *project,
@@ -27,24 +27,24 @@ EPV_API int epv_ledger_balance(epv_ledger *l, const char *account, const char *p
     if (!l || !units_out) return EPV_EINVAL;
     if (status < -1 || status > EPV_LEDGER_CANCELLED)
         return epv__error(l->ctx, EPV_EINVAL, "status: %d is not a unit status or -1", status);
-    sqlite3_stmt *st;
+    epv__lq *st;
     int rc = prep(l,
-                  "SELECT COALESCE(SUM(end - start + 1), 0) FROM blocks WHERE (?1 IS NULL OR account = ?1)"
+                  "SELECT COALESCE(SUM(\"end\" - start + 1), 0) FROM blocks WHERE (?1 IS NULL OR account = ?1)"
                   " AND (?2 IS NULL OR project = ?2) AND (?3 = 0 OR vintage = ?3) AND (?4 < 0 OR status = ?4)",
                   &st);
     if (rc) return rc;
     bind_opt_text(st, 1, account);
     bind_opt_text(st, 2, project);
-    sqlite3_bind_int(st, 3, vintage);
-    sqlite3_bind_int(st, 4, status);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *units_out = sqlite3_column_int64(st, 0);
+    epv__lq_bind_i64(st, 3, vintage);
+    epv__lq_bind_i64(st, 4, status);
+    rc = epv__lq_step(st);
+    if (rc == EPV__LQ_ROW) {
+        *units_out = epv__lq_col_i64(st, 0);
         rc = EPV_OK;
     } else {
         rc = epv__lg_sqlerr(l, rc, "balance");
     }
-    sqlite3_finalize(st);
+    epv__lq_finalize(st);
     return rc;
 }
 
@@ -54,25 +54,25 @@ static int epv_ledger_totals_get_snap(epv_ledger *l, const char *project, int vi
     if (!l || !out) return EPV_EINVAL;
     memset(out, 0, sizeof *out);
     out->version = EPV_LEDGER_TOTALS_VERSION;
-    sqlite3_stmt *st;
+    epv__lq *st;
     int rc = prep(l,
-                  "SELECT status, SUM(end - start + 1) FROM blocks WHERE (?1 IS NULL OR project = ?1)"
+                  "SELECT status, SUM(\"end\" - start + 1) FROM blocks WHERE (?1 IS NULL OR project = ?1)"
                   " AND (?2 = 0 OR vintage = ?2) GROUP BY status",
                   &st);
     if (rc) return rc;
     bind_opt_text(st, 1, project);
-    sqlite3_bind_int(st, 2, vintage);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t n = sqlite3_column_int64(st, 1);
-        switch (sqlite3_column_int(st, 0)) {
+    epv__lq_bind_i64(st, 2, vintage);
+    while ((rc = epv__lq_step(st)) == EPV__LQ_ROW) {
+        int64_t n = epv__lq_col_i64(st, 1);
+        switch ((int)epv__lq_col_i64(st, 0)) {
         case EPV_LEDGER_HELD: out->held = n; break;
         case EPV_LEDGER_BUFFER: out->buffer = n; break;
         case EPV_LEDGER_RETIRED: out->retired = n; break;
         default: out->cancelled = n; break;
         }
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) return epv__lg_sqlerr(l, rc, "totals");
+    epv__lq_finalize(st);
+    if (rc != EPV__LQ_DONE) return epv__lg_sqlerr(l, rc, "totals");
     /* Issued comes from its own counter, changed only by issuance: conservation is a check. */
     rc = prep(l,
               "SELECT COALESCE(SUM(issued), 0) FROM totals WHERE (?1 IS NULL OR project = ?1)"
@@ -80,11 +80,11 @@ static int epv_ledger_totals_get_snap(epv_ledger *l, const char *project, int vi
               &st);
     if (rc) return rc;
     bind_opt_text(st, 1, project);
-    sqlite3_bind_int(st, 2, vintage);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) out->issued = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? EPV_OK : epv__lg_sqlerr(l, rc, "totals");
+    epv__lq_bind_i64(st, 2, vintage);
+    rc = epv__lq_step(st);
+    if (rc == EPV__LQ_ROW) out->issued = epv__lq_col_i64(st, 0);
+    epv__lq_finalize(st);
+    return rc == EPV__LQ_ROW ? EPV_OK : epv__lg_sqlerr(l, rc, "totals");
 }
 
 /* In one read snapshot. */
@@ -103,34 +103,34 @@ static int epv_ledger_blocks_snap(epv_ledger *l, const char *project, const char
                               epv_ledger_block_fn fn, void *payload)
 {
     if (!l || !fn) return EPV_EINVAL;
-    sqlite3_stmt *st;
+    epv__lq *st;
     int rc = prep(l,
-                  "SELECT project, start, end, vintage, issuance, account, status, cert FROM blocks"
+                  "SELECT project, start, \"end\", vintage, issuance, account, status, cert FROM blocks"
                   " WHERE (?1 IS NULL OR project = ?1) AND (?2 IS NULL OR account = ?2) ORDER BY project, start",
                   &st);
     if (rc) return rc;
     bind_opt_text(st, 1, project);
     bind_opt_text(st, 2, account);
     int ret = EPV_OK;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = epv__lq_step(st)) == EPV__LQ_ROW) {
         epv_ledger_block b;
         b.version = EPV_LEDGER_BLOCK_VERSION;
-        b.project = (const char *)sqlite3_column_text(st, 0);
-        b.serial_start = sqlite3_column_int64(st, 1);
-        b.serial_end = sqlite3_column_int64(st, 2);
+        b.project = (const char *)epv__lq_col_text(st, 0);
+        b.serial_start = epv__lq_col_i64(st, 1);
+        b.serial_end = epv__lq_col_i64(st, 2);
         b.count = b.serial_end - b.serial_start + 1;
-        b.vintage = sqlite3_column_int(st, 3);
-        b.issuance = sqlite3_column_int64(st, 4);
-        b.account = (const char *)sqlite3_column_text(st, 5);
-        b.status = sqlite3_column_int(st, 6);
-        b.certificate = sqlite3_column_int64(st, 7);
+        b.vintage = (int)epv__lq_col_i64(st, 3);
+        b.issuance = epv__lq_col_i64(st, 4);
+        b.account = (const char *)epv__lq_col_text(st, 5);
+        b.status = (int)epv__lq_col_i64(st, 6);
+        b.certificate = epv__lq_col_i64(st, 7);
         if ((ret = fn(&b, payload)) != 0) {
             ret = epv__callback_failed(l->ctx, "epv_ledger_block_fn", ret, "epv_ledger_blocks");
             break;
         }
     }
-    if (!ret && rc != SQLITE_DONE) ret = epv__lg_sqlerr(l, rc, "blocks");
-    sqlite3_finalize(st);
+    if (!ret && rc != EPV__LQ_DONE) ret = epv__lg_sqlerr(l, rc, "blocks");
+    epv__lq_finalize(st);
     return ret;
 }
 
@@ -150,33 +150,33 @@ static int epv_ledger_serial_history_snap(epv_ledger *l, const char *project, ep
     if (!l || !fn) return EPV_EINVAL;
     int rc = epv__lg_check_id(l->ctx, project, "project");
     if (rc) return rc;
-    sqlite3_stmt *st;
+    epv__lq *st;
     rc = prep(l,
-              "SELECT seq, kind, start, end, from_acct, to_acct, status FROM events WHERE project = ?1"
-              " AND start <= ?2 AND end >= ?2 ORDER BY seq, n",
+              "SELECT seq, kind, start, \"end\", from_acct, to_acct, status FROM events WHERE project = ?1"
+              " AND start <= ?2 AND \"end\" >= ?2 ORDER BY seq, n",
               &st);
     if (rc) return rc;
-    sqlite3_bind_text(st, 1, project, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, serial);
+    epv__lq_bind_text_copy(st, 1, project);
+    epv__lq_bind_i64(st, 2, serial);
     int ret = EPV_OK, n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = epv__lq_step(st)) == EPV__LQ_ROW) {
         epv_ledger_event e;
         e.version = EPV_LEDGER_EVENT_VERSION;
-        e.entry = sqlite3_column_int64(st, 0);
-        e.kind = (const char *)sqlite3_column_text(st, 1);
-        e.serial_start = sqlite3_column_int64(st, 2);
-        e.serial_end = sqlite3_column_int64(st, 3);
-        e.from_account = (const char *)sqlite3_column_text(st, 4);
-        e.to_account = (const char *)sqlite3_column_text(st, 5);
-        e.status = sqlite3_column_int(st, 6);
+        e.entry = epv__lq_col_i64(st, 0);
+        e.kind = (const char *)epv__lq_col_text(st, 1);
+        e.serial_start = epv__lq_col_i64(st, 2);
+        e.serial_end = epv__lq_col_i64(st, 3);
+        e.from_account = (const char *)epv__lq_col_text(st, 4);
+        e.to_account = (const char *)epv__lq_col_text(st, 5);
+        e.status = (int)epv__lq_col_i64(st, 6);
         n++;
         if ((ret = fn(&e, payload)) != 0) {
             ret = epv__callback_failed(l->ctx, "epv_ledger_event_fn", ret, "epv_ledger_serial_history");
             break;
         }
     }
-    if (!ret && rc != SQLITE_DONE) ret = epv__lg_sqlerr(l, rc, "history");
-    sqlite3_finalize(st);
+    if (!ret && rc != EPV__LQ_DONE) ret = epv__lg_sqlerr(l, rc, "history");
+    epv__lq_finalize(st);
     if (!ret && n == 0)
         ret = epv__error(l->ctx, EPV_ENOTFOUND, "serial: %lld of '%s' was never issued", (long long)serial,
                          project);
@@ -197,31 +197,31 @@ static int epv_ledger_certificate_get_snap(epv_ledger *l, epv_i64 number,
                                        epv_ledger_certificate_fn fn, void *payload)
 {
     if (!l || !fn) return EPV_EINVAL;
-    sqlite3_stmt *st;
+    epv__lq *st;
     int rc = prep(l, "SELECT account, beneficiary, reason, date, project, units FROM retirements WHERE cert = ?",
                   &st);
     if (rc) return rc;
-    sqlite3_bind_int64(st, 1, number);
-    rc = sqlite3_step(st);
+    epv__lq_bind_i64(st, 1, number);
+    rc = epv__lq_step(st);
     int ret;
-    if (rc == SQLITE_ROW) {
+    if (rc == EPV__LQ_ROW) {
         epv_ledger_certificate c;
         c.version = EPV_LEDGER_CERTIFICATE_VERSION;
         c.number = number;
-        c.account = (const char *)sqlite3_column_text(st, 0);
-        c.beneficiary = (const char *)sqlite3_column_text(st, 1);
-        c.reason = (const char *)sqlite3_column_text(st, 2);
-        epv__lg_days_to_date(sqlite3_column_int64(st, 3), &c.date);
-        c.project = (const char *)sqlite3_column_text(st, 4);
-        c.units = sqlite3_column_int64(st, 5);
+        c.account = (const char *)epv__lq_col_text(st, 0);
+        c.beneficiary = (const char *)epv__lq_col_text(st, 1);
+        c.reason = (const char *)epv__lq_col_text(st, 2);
+        epv__lg_days_to_date(epv__lq_col_i64(st, 3), &c.date);
+        c.project = (const char *)epv__lq_col_text(st, 4);
+        c.units = epv__lq_col_i64(st, 5);
         ret = fn(&c, payload);
         if (ret) ret = epv__callback_failed(l->ctx, "epv_ledger_certificate_fn", ret, "epv_ledger_certificate_get");
-    } else if (rc == SQLITE_DONE) {
+    } else if (rc == EPV__LQ_DONE) {
         ret = epv__error(l->ctx, EPV_ENOTFOUND, "certificate: no certificate %lld", (long long)number);
     } else {
         ret = epv__lg_sqlerr(l, rc, "certificate");
     }
-    sqlite3_finalize(st);
+    epv__lq_finalize(st);
     return ret;
 }
 

@@ -47,44 +47,42 @@ static int walk_chain_from(epv_ledger *l, int64_t from_seq, const unsigned char 
                            int64_t *entries, entry_fn fn, void *payload,
                            const struct walk_progress *wp)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(l->st.db,
-                                "SELECT seq, kind, body, prev_hash, hash, req FROM journal WHERE seq > ?"
-                                " ORDER BY seq",
-                                -1, &st, NULL);
-    if (rc != SQLITE_OK) return epv__lg_sqlerr(l, rc, "reading the journal");
-    sqlite3_bind_int64(st, 1, from_seq);
+    epv__lq *st = NULL;
+    int rc = epv__lq_prepare(&l->st, "SELECT seq, kind, body, prev_hash, hash, req FROM journal WHERE seq > ?"
+                                " ORDER BY seq", &st);
+    if (rc != EPV__LQ_OK) return epv__lg_sqlerr(l, rc, "reading the journal");
+    epv__lq_bind_i64(st, 1, from_seq);
     unsigned char prev[32], h[32];
     memset(prev, 0, 32);
     if (from_seq > 0) memcpy(prev, from_hash, 32);
     int64_t expect = from_seq + 1;
     int err = EPV_OK;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t seq = sqlite3_column_int64(st, 0);
-        const unsigned char *body = sqlite3_column_blob(st, 2);
-        size_t len = (size_t)sqlite3_column_bytes(st, 2);
+    while ((rc = epv__lq_step(st)) == EPV__LQ_ROW) {
+        int64_t seq = epv__lq_col_i64(st, 0);
+        const unsigned char *body = epv__lq_col_blob(st, 2);
+        size_t len = (size_t)epv__lq_col_bytes(st, 2);
         if (seq != expect) {
             err = epv__error(l->ctx, EPV_ECORRUPT, "journal: entry %lld is missing", (long long)expect);
             break;
         }
-        if (sqlite3_column_bytes(st, 3) != 32 || memcmp(sqlite3_column_blob(st, 3), prev, 32)) {
+        if (epv__lq_col_bytes(st, 3) != 32 || memcmp(epv__lq_col_blob(st, 3), prev, 32)) {
             err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: prev_hash does not link",
                              (long long)seq);
             break;
         }
-        if (!body || len < 2 || sqlite3_column_int(st, 1) != body[1]) {
+        if (!body || len < 2 || (int)epv__lq_col_i64(st, 1) != body[1]) {
             err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: kind does not match body",
                              (long long)seq);
             break;
         }
         if ((err = epv__lg_entry_hash(l, prev, seq, body, len, h))) break;
-        if (sqlite3_column_bytes(st, 4) != 32 || memcmp(sqlite3_column_blob(st, 4), h, 32)) {
+        if (epv__lq_col_bytes(st, 4) != 32 || memcmp(epv__lq_col_blob(st, 4), h, 32)) {
             err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: hash mismatch (entry altered)",
                              (long long)seq);
             break;
         }
-        if (sqlite3_column_type(st, 5) != SQLITE_TEXT ||
-            !req_matches(body, len, sqlite3_column_text(st, 5), (size_t)sqlite3_column_bytes(st, 5))) {
+        if (epv__lq_col_type(st, 5) != EPV__LQ_TEXT ||
+            !req_matches(body, len, epv__lq_col_text(st, 5), (size_t)epv__lq_col_bytes(st, 5))) {
             err = epv__error(l->ctx, EPV_ECORRUPT,
                              "journal entry %lld: request id column differs from the hashed body",
                              (long long)seq);
@@ -100,8 +98,8 @@ static int walk_chain_from(epv_ledger *l, int64_t from_seq, const unsigned char 
         memcpy(prev, h, 32);
         expect++;
     }
-    if (!err && rc != SQLITE_DONE) err = epv__lg_sqlerr(l, rc, "reading the journal");
-    sqlite3_finalize(st);
+    if (!err && rc != EPV__LQ_DONE) err = epv__lg_sqlerr(l, rc, "reading the journal");
+    epv__lq_finalize(st);
     if (err) return err;
     int64_t n = expect - 1;
     if (n == 0) return epv__error(l->ctx, EPV_ECORRUPT, "journal is empty (no genesis entry)");
@@ -251,29 +249,28 @@ int epv__lg_checkpoints(epv_ledger *l, struct epv__lcheckpoint **out, size_t *n)
     *out = NULL;
     *n = 0;
     if (!epv__ls_has_table(&l->st, "checkpoints")) return EPV_OK;
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(l->st.db, "SELECT seq, head, state FROM checkpoints ORDER BY seq", -1,
-                                &st, NULL);
-    if (rc != SQLITE_OK) return epv__lg_sqlerr(l, rc, "reading checkpoints");
+    epv__lq *st = NULL;
+    int rc = epv__lq_prepare(&l->st, "SELECT seq, head, state FROM checkpoints ORDER BY seq", &st);
+    if (rc != EPV__LQ_OK) return epv__lg_sqlerr(l, rc, "reading checkpoints");
     size_t cap = 0;
     int err = EPV_OK;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = epv__lq_step(st)) == EPV__LQ_ROW) {
         if (epv__grow(l->ctx, (void **)out, &cap, *n + 1, sizeof **out)) {
             err = EPV_ENOMEM;
             break;
         }
         struct epv__lcheckpoint *c = &(*out)[*n];
-        c->seq = sqlite3_column_int64(st, 0);
-        if (sqlite3_column_bytes(st, 1) != 32 || sqlite3_column_bytes(st, 2) != 32) {
+        c->seq = epv__lq_col_i64(st, 0);
+        if (epv__lq_col_bytes(st, 1) != 32 || epv__lq_col_bytes(st, 2) != 32) {
             err = epv__error(l->ctx, EPV_ECORRUPT, "checkpoint %lld is malformed", (long long)c->seq);
             break;
         }
-        memcpy(c->head, sqlite3_column_blob(st, 1), 32);
-        memcpy(c->state, sqlite3_column_blob(st, 2), 32);
+        memcpy(c->head, epv__lq_col_blob(st, 1), 32);
+        memcpy(c->state, epv__lq_col_blob(st, 2), 32);
         (*n)++;
     }
-    if (!err && rc != SQLITE_DONE) err = epv__lg_sqlerr(l, rc, "reading checkpoints");
-    sqlite3_finalize(st);
+    if (!err && rc != EPV__LQ_DONE) err = epv__lg_sqlerr(l, rc, "reading checkpoints");
+    epv__lq_finalize(st);
     if (err) {
         epv__free(l->ctx, *out);
         *out = NULL;
@@ -293,22 +290,22 @@ int epv__lg_verify_since_checkpoint(epv_ledger *l, int *used)
     epv__free(l->ctx, cp);
     *used = 1;
     /* the checkpoint must sit on the journal: entry c.seq has exactly that hash */
-    sqlite3_stmt *st = NULL;
-    rc = sqlite3_prepare_v2(l->st.db, "SELECT hash FROM journal WHERE seq = ?", -1, &st, NULL);
-    if (rc != SQLITE_OK) return epv__lg_sqlerr(l, rc, "reading the journal");
-    sqlite3_bind_int64(st, 1, c.seq);
-    rc = sqlite3_step(st);
+    epv__lq *st = NULL;
+    rc = epv__lq_prepare(&l->st, "SELECT hash FROM journal WHERE seq = ?", &st);
+    if (rc != EPV__LQ_OK) return epv__lg_sqlerr(l, rc, "reading the journal");
+    epv__lq_bind_i64(st, 1, c.seq);
+    rc = epv__lq_step(st);
     int err = EPV_OK;
-    if (rc == SQLITE_DONE)
+    if (rc == EPV__LQ_DONE)
         err = epv__error(l->ctx, EPV_ECORRUPT, "journal truncated: checkpoint at entry %lld, no such entry",
                          (long long)c.seq);
-    else if (rc != SQLITE_ROW)
+    else if (rc != EPV__LQ_ROW)
         err = epv__lg_sqlerr(l, rc, "reading the journal");
-    else if (sqlite3_column_bytes(st, 0) != 32 || memcmp(sqlite3_column_blob(st, 0), c.head, 32))
+    else if (epv__lq_col_bytes(st, 0) != 32 || memcmp(epv__lq_col_blob(st, 0), c.head, 32))
         err = epv__error(l->ctx, EPV_ECORRUPT,
                          "journal entry %lld differs from its verified checkpoint (entry or checkpoint altered)",
                          (long long)c.seq);
-    sqlite3_finalize(st);
+    epv__lq_finalize(st);
     if (err) return err;
     struct walk_progress wp = { 0.0, 1.0, head_count(l), "checking entries since the last checkpoint" };
     rc = walk_chain_from(l, c.seq, c.head, NULL, NULL, NULL, &wp);
@@ -384,26 +381,26 @@ int epv__lg_digest(epv_ledger *l, unsigned char out[32])
     db.md = md;
     db.n = 0;
     for (size_t t = 0; t < EPV__ARRAY_LEN(tables) && !err; t++) {
-        sqlite3_stmt *st = NULL;
-        int rc = sqlite3_prepare_v2(l->st.db, tables[t], -1, &st, NULL);
-        if (rc != SQLITE_OK) {
+        epv__lq *st = NULL;
+        int rc = epv__lq_prepare(&l->st, tables[t], &st);
+        if (rc != EPV__LQ_OK) {
             err = epv__lg_sqlerr(l, rc, "state digest");
             break;
         }
         dbuf_put(&db, tables[t], strlen(tables[t]) + 1);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            int nc = sqlite3_column_count(st);
+        while ((rc = epv__lq_step(st)) == EPV__LQ_ROW) {
+            int nc = epv__lq_col_count(st);
             for (int c = 0; c < nc; c++) {
                 unsigned char tag[9];
-                int ty = sqlite3_column_type(st, c);
+                int ty = epv__lq_col_type(st, c);
                 tag[0] = (unsigned char)ty;
-                if (ty == SQLITE_INTEGER) {
-                    put_u64(tag + 1, (uint64_t)sqlite3_column_int64(st, c));
+                if (ty == EPV__LQ_INTEGER) {
+                    put_u64(tag + 1, (uint64_t)epv__lq_col_i64(st, c));
                     dbuf_put(&db, tag, 9);
-                } else if (ty == SQLITE_TEXT || ty == SQLITE_BLOB) {
-                    const void *p = ty == SQLITE_TEXT ? (const void *)sqlite3_column_text(st, c)
-                                                      : sqlite3_column_blob(st, c);
-                    int n = sqlite3_column_bytes(st, c);
+                } else if (ty == EPV__LQ_TEXT || ty == EPV__LQ_BLOB) {
+                    const void *p = ty == EPV__LQ_TEXT ? (const void *)epv__lq_col_text(st, c)
+                                                      : epv__lq_col_blob(st, c);
+                    int n = epv__lq_col_bytes(st, c);
                     put_u64(tag + 1, (uint64_t)n);
                     dbuf_put(&db, tag, 9);
                     if (n) dbuf_put(&db, p, (size_t)n);
@@ -412,8 +409,8 @@ int epv__lg_digest(epv_ledger *l, unsigned char out[32])
                 }
             }
         }
-        if (rc != SQLITE_DONE) err = epv__lg_sqlerr(l, rc, "state digest");
-        sqlite3_finalize(st);
+        if (rc != EPV__LQ_DONE) err = epv__lg_sqlerr(l, rc, "state digest");
+        epv__lq_finalize(st);
     }
     unsigned int olen;
     dbuf_flush(&db);
@@ -451,10 +448,10 @@ EPV_API int epv_ledger_state_digest(epv_ledger *l, unsigned char *digest_out)
     return epv__lg_read_end(l, epv__lg_digest(l, digest_out));
 }
 
-static int prep(epv_ledger *l, const char *sql, sqlite3_stmt **st)
+static int prep(epv_ledger *l, const char *sql, epv__lq **st)
 {
-    int rc = sqlite3_prepare_v2(l->st.db, sql, -1, st, NULL);
-    return rc == SQLITE_OK ? EPV_OK : epv__lg_sqlerr(l, rc, "query");
+    int rc = epv__lq_prepare(&l->st, sql, st);
+    return rc == EPV__LQ_OK ? EPV_OK : epv__lg_sqlerr(l, rc, "query");
 }
 
 /* Each query returns a row only when an invariant is broken; the text says which. */
@@ -467,32 +464,32 @@ static const struct {
       " WHERE m.key LIKE 'obligation:%' AND (m.ival < 0 OR p.id IS NULL) LIMIT 1" },
     /* Aggregates are joined rather than correlated, so each check is one pass over blocks. */
     { "1 conservation: issued differs from held + buffer + retired + cancelled",
-      "SELECT t.project, t.vintage FROM totals t LEFT JOIN (SELECT project, vintage, SUM(end - start + 1) AS n"
+      "SELECT t.project, t.vintage FROM totals t LEFT JOIN (SELECT project, vintage, SUM(\"end\" - start + 1) AS n"
       " FROM blocks GROUP BY project, vintage) b ON b.project = t.project AND b.vintage = t.vintage"
       " WHERE COALESCE(b.n, 0) <> t.issued LIMIT 1" },
     { "1 conservation: units without an issuance total",
       "SELECT b.project, b.start FROM blocks b WHERE NOT EXISTS (SELECT 1 FROM totals t WHERE"
       " t.project = b.project AND t.vintage = b.vintage) LIMIT 1" },
-    { "2 block count below 1", "SELECT project, start FROM blocks WHERE end < start OR start < 1 LIMIT 1" },
+    { "2 block count below 1", "SELECT project, start FROM blocks WHERE \"end\" < start OR start < 1 LIMIT 1" },
     { "3 overlapping serial ranges",
-      "SELECT project, start FROM (SELECT project, start, LAG(end) OVER (PARTITION BY project ORDER BY start)"
-      " AS pe FROM blocks) WHERE pe >= start LIMIT 1" },
+      "SELECT project, start FROM (SELECT project, start, LAG(\"end\") OVER (PARTITION BY project ORDER BY start)"
+      " AS pe FROM blocks) AS w WHERE pe >= start LIMIT 1" },
     /* with ranges disjoint, equal length and equal bounds mean an exact cover */
     { "3 an issuance's blocks do not cover its range exactly",
-      "SELECT i.seq, 0 FROM issuances i LEFT JOIN (SELECT project, issuance, SUM(end - start + 1) AS n,"
-      " MIN(start) AS lo, MAX(end) AS hi FROM blocks GROUP BY project, issuance) b"
+      "SELECT i.seq, 0 FROM issuances i LEFT JOIN (SELECT project, issuance, SUM(\"end\" - start + 1) AS n,"
+      " MIN(start) AS lo, MAX(\"end\") AS hi FROM blocks GROUP BY project, issuance) b"
       " ON b.project = i.project AND b.issuance = i.seq"
-      " WHERE b.n IS NULL OR b.n <> i.end - i.start + 1 OR b.lo <> i.start OR b.hi <> i.end LIMIT 1" },
+      " WHERE b.n IS NULL OR b.n <> i.\"end\" - i.start + 1 OR b.lo <> i.start OR b.hi <> i.\"end\" LIMIT 1" },
     { "3 units of no recorded issuance",
       "SELECT b.project, b.start FROM blocks b WHERE NOT EXISTS (SELECT 1 FROM issuances i"
       " WHERE i.seq = b.issuance AND i.project = b.project AND i.vintage = b.vintage) LIMIT 1" },
     { "3 serials at or beyond the project's next serial",
-      "SELECT b.project, b.end FROM blocks b JOIN projects p ON p.id = b.project WHERE b.end >= p.next_serial LIMIT 1" },
+      "SELECT b.project, b.\"end\" FROM blocks b JOIN projects p ON p.id = b.project WHERE b.\"end\" >= p.next_serial LIMIT 1" },
     { "7 overlapping monitoring periods",
       "SELECT a.project, a.num FROM periods a JOIN periods b ON a.project = b.project AND a.num < b.num"
-      " AND a.start <= b.end AND b.start <= a.end LIMIT 1" },
+      " AND a.start <= b.\"end\" AND b.start <= a.\"end\" LIMIT 1" },
     { "7 issued above verified - deductions",
-      "SELECT v.report, v.issued FROM verifications v LEFT JOIN (SELECT report, SUM(end - start + 1) AS n"
+      "SELECT v.report, v.issued FROM verifications v LEFT JOIN (SELECT report, SUM(\"end\" - start + 1) AS n"
       " FROM issuances GROUP BY report) i ON i.report = v.report"
       " WHERE v.issued > v.verified - v.deduction OR v.issued <> COALESCE(i.n, 0) LIMIT 1" },
     { "8 buffer units outside the buffer account, or holder units inside it",
@@ -508,19 +505,19 @@ static const struct {
 int epv__lg_check_invariants(epv_ledger *l)
 {
     for (size_t k = 0; k < EPV__ARRAY_LEN(checks); k++) {
-        sqlite3_stmt *st;
+        epv__lq *st;
         int rc = prep(l, checks[k].sql, &st);
         if (rc) return rc;
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
+        rc = epv__lq_step(st);
+        if (rc == EPV__LQ_ROW) {
             char a[80];
-            snprintf(a, sizeof a, "%s", sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "");
-            long long b = sqlite3_column_int64(st, 1);
-            sqlite3_finalize(st);
+            snprintf(a, sizeof a, "%s", epv__lq_col_text(st, 0) ? (const char *)epv__lq_col_text(st, 0) : "");
+            long long b = epv__lq_col_i64(st, 1);
+            epv__lq_finalize(st);
             return epv__error(l->ctx, EPV_ECORRUPT, "invariant %s (at %s, %lld)", checks[k].what, a, b);
         }
-        sqlite3_finalize(st);
-        if (rc != SQLITE_DONE) return epv__lg_sqlerr(l, rc, "invariant check");
+        epv__lq_finalize(st);
+        if (rc != EPV__LQ_DONE) return epv__lg_sqlerr(l, rc, "invariant check");
     }
     return EPV_OK;
 }

@@ -67,22 +67,22 @@ static int epv_ledger_export_xml_snap(epv_ledger *l, const char *xml_path)
     hex(l->head_hash, hh);
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ledger format=\"%d\" entries=\"%lld\" head=\"%s\">\n",
             EPV__L_FORMAT_VERSION, (long long)n, hh);
-    sqlite3_stmt *st = NULL;
-    rc = sqlite3_prepare_v2(l->st.db, "SELECT seq, body, hash FROM journal ORDER BY seq", -1, &st, NULL);
-    if (rc != SQLITE_OK) {
+    epv__lq *st = NULL;
+    rc = epv__lq_prepare(&l->st, "SELECT seq, body, hash FROM journal ORDER BY seq", &st);
+    if (rc != EPV__LQ_OK) {
         fclose(f);
         unlink(tmp);
         return epv__lg_sqlerr(l, rc, "reading the journal");
     }
     int err = EPV_OK;
-    while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while (!err && (rc = epv__lq_step(st)) == EPV__LQ_ROW) {
         struct epv__lop op;
         char *arena;
-        err = epv__lg_decode(l->ctx, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), &op, &arena);
+        err = epv__lg_decode(l->ctx, epv__lq_col_blob(st, 1), (size_t)epv__lq_col_bytes(st, 1), &op, &arena);
         if (err) break;
         const struct epv__lkind_info *ki = &epv__lkinds[op.kind];
-        hex(sqlite3_column_blob(st, 2), hh);
-        fprintf(f, "  <entry seq=\"%lld\" kind=\"%s\" request=\"", (long long)sqlite3_column_int64(st, 0), ki->name);
+        hex(epv__lq_col_blob(st, 2), hh);
+        fprintf(f, "  <entry seq=\"%lld\" kind=\"%s\" request=\"", (long long)epv__lq_col_i64(st, 0), ki->name);
         put_escaped(f, op.req);
         fprintf(f, "\" hash=\"%s\"", hh);
         for (int k = 0; k < EPV__L_NS; k++) {
@@ -106,8 +106,8 @@ static int epv_ledger_export_xml_snap(epv_ledger *l, const char *xml_path)
         fputs("/>\n", f);
         epv__free(l->ctx, arena);
     }
-    if (!err && rc != SQLITE_DONE) err = epv__lg_sqlerr(l, rc, "reading the journal");
-    sqlite3_finalize(st);
+    if (!err && rc != EPV__LQ_DONE) err = epv__lg_sqlerr(l, rc, "reading the journal");
+    epv__lq_finalize(st);
     fputs("</ledger>\n", f);
     if (fflush(f) != 0 || ferror(f)) err = err ? err : epv__error(l->ctx, EPV_EIO, "%s: write failed", tmp);
     if (fclose(f) != 0 && !err) err = epv__error(l->ctx, EPV_EIO, "%s: write failed", tmp);
@@ -313,12 +313,15 @@ EPV_API int epv_ledger_import_xml_memory(epv_ctx *ctx, const char *buf, size_t l
     *out = NULL;
     if (!buf || !ledger_path) return epv__error(ctx, EPV_EINVAL, "import: NULL argument");
     if (!name) name = "(buffer)";
-    int in_memory = !strcmp(ledger_path, ":memory:");
+    /* On PostgreSQL the import is one transaction on the server: a failed or killed import
+     * leaves nothing, as the temporary file does for SQLite. */
+    int pg = epv__ls_is_pg(ledger_path);
+    int in_memory = pg || !strcmp(ledger_path, ":memory:");
     if (!in_memory && access(ledger_path, F_OK) == 0)
         return epv__error(ctx, EPV_EEXISTS, "%s: ledger file already exists", ledger_path);
     char tmp[4096];
     if (in_memory) {
-        snprintf(tmp, sizeof tmp, ":memory:");
+        snprintf(tmp, sizeof tmp, "%s", pg ? ledger_path : ":memory:");
     } else {
         remove_stale_imports(ledger_path);
         if ((size_t)snprintf(tmp, sizeof tmp, "%s" IMPORT_TAG "%ld", ledger_path, (long)getpid()) >= sizeof tmp)
@@ -330,16 +333,18 @@ EPV_API int epv_ledger_import_xml_memory(epv_ctx *ctx, const char *buf, size_t l
     if (rc) return rc;
     epv_ledger *l = NULL;
     rc = epv__lg_open_db(ctx, tmp, EPV_LEDGER_CREATE, &l);
+    if (!rc && pg && epv__ls_has_table(&l->st, "journal"))
+        rc = epv__error(ctx, EPV_EEXISTS, "%s: a ledger already exists there", l->st.name);
     if (!rc) {
         /* built privately: rollback journal in memory, pages synced at the commit */
         rc = epv__lg_exec(l, "PRAGMA journal_mode=MEMORY");
         if (!rc) rc = epv__lg_exec(l, "PRAGMA synchronous=FULL");
-        if (!rc) rc = epv__lg_exec(l, "BEGIN IMMEDIATE");
+        if (!rc) rc = epv__ls_begin_write(&l->st, 1);
         if (!rc) rc = epv__ls_create_schema(&l->st);
         if (!rc) rc = import_doc(ctx, doc, name, l);
         if (!rc) rc = epv__lg_flush_head(l);
         if (!rc) rc = epv__progress(ctx, 0.97, "committing");
-        if (!rc) rc = epv__lg_exec(l, "COMMIT");
+        if (!rc) rc = epv__ls_commit(&l->st);
     }
     xmlFreeDoc(doc);
     if (!rc && !in_memory) {

@@ -8,6 +8,7 @@
 # EPV_PG_USER). No TCP port is opened (listen_addresses=''). Exit status: CMD's; 77 (skip)
 # when the PostgreSQL server binaries are not installed.
 set -u
+restore_root=
 bindir=${EPV_PG_BINDIR:-}
 if [ -z "$bindir" ]; then
   for d in /usr/lib/postgresql/*/bin; do [ -x "$d/initdb" ] && bindir=$d; done
@@ -24,12 +25,20 @@ if [ "$(id -u)" -eq 0 ]; then
   chown "$pguser" "$dir" || { rmdir "$dir"; exit 1; }
   as_pg() { runuser -u "$pguser" -- "$@"; }
   # The server user must reach the binaries: on an ordinary system it can, but a chroot made
-  # from a mode-700 directory (some throwaway build roots) keeps everyone but root out of /.
+  # from a mode-700 directory (throwaway build roots made with mktemp -d) keeps everyone but
+  # root out of /. Then / gets search permission for others (x, not read) while clusters run;
+  # the last cluster to stop puts the mode back (EPV_PG_NO_CHMOD=1 skips instead).
   if ! runuser -u "$pguser" -- test -x "$bindir/initdb"; then
-    echo "pg_cluster: user $pguser cannot execute $bindir/initdb (is / mode 700, as in some" \
-         "chroots?); no cluster can run here" >&2
-    rmdir "$dir"
-    exit 77
+    if [ "$(stat -c %a /)" = 700 ] && [ "${EPV_PG_NO_CHMOD:-0}" != 1 ]; then
+      echo "pg_cluster: / is mode 700; giving others search permission on / while the cluster runs" >&2
+      chmod o+x / && restore_root=1
+    fi
+    if ! runuser -u "$pguser" -- test -x "$bindir/initdb"; then
+      echo "pg_cluster: user $pguser cannot execute $bindir/initdb; no cluster can run here" >&2
+      [ -n "${restore_root:-}" ] && chmod o-x /
+      rmdir "$dir"
+      exit 77
+    fi
   fi
 else
   pguser=$(id -un)
@@ -43,6 +52,8 @@ cleanup() {
     as_pg "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1
   fi
   rm -rf "$dir"
+  # the mode of / goes back once no other throwaway cluster is left
+  if [ -n "${restore_root:-}" ] && ! ls -d "${TMPDIR:-/tmp}"/epv_pg_* >/dev/null 2>&1; then chmod o-x /; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT

@@ -770,10 +770,10 @@ static void test_tamper(void)
     epv_ledger_units u = tl_count("P1", 100);
     EPV_ASSERT_OK(ctx, epv_ledger_transfer(l, "t1", "OWNER", "BUYER", &u));
     /* the journal refuses UPDATE and DELETE */
-    sqlite3 *db = epv__ledger_db(l);
-    CU_ASSERT_NOT_EQUAL(sqlite3_exec(db, "UPDATE journal SET req = 'x' WHERE seq = 2", NULL, NULL, NULL), SQLITE_OK);
-    CU_ASSERT_NOT_EQUAL(sqlite3_exec(db, "DELETE FROM journal WHERE seq = 8", NULL, NULL, NULL), SQLITE_OK);
     epv_ledger_close(l);
+    fprintf(stderr, "(two refusals expected:) ");
+    CU_ASSERT_NOT_EQUAL(tl_sql(path, "UPDATE journal SET req = 'x' WHERE seq = 2"), 0);
+    CU_ASSERT_NOT_EQUAL(tl_sql(path, "DELETE FROM journal WHERE seq = 8"), 0);
 
     static const struct {
         const char *sql, *msg;
@@ -794,16 +794,17 @@ static void test_tamper(void)
     char copy[1100], cmd[2300];
     snprintf(copy, sizeof copy, "%s.copy", path);
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-        snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path, copy);
-        CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
-        sqlite3 *raw = NULL;
-        CU_ASSERT_EQUAL_FATAL(sqlite3_open(copy, &raw), SQLITE_OK);
-        CU_ASSERT_EQUAL(sqlite3_exec(raw, cases[k].sql, NULL, NULL, NULL), SQLITE_OK);
-        sqlite3_close(raw);
+        CU_ASSERT_EQUAL_FATAL(tl_copy(path, copy), 0);
+        CU_ASSERT_EQUAL(tl_sql(copy, cases[k].sql), 0);
         EPV_ASSERT_STATUS(ctx, epv_ledger_open(ctx, copy, 0, NULL, &l), EPV_ECORRUPT);
         EPV_ASSERT_ERRMSG_HAS(ctx, cases[k].msg);
         CU_ASSERT_PTR_NULL(l);
         tl_remove(copy);
+    }
+    if (tl_pg()) { /* no file to truncate; the original is intact */
+        EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, 0, NULL, &l));
+        epv_ledger_close(l);
+        return;
     }
     /* a truncated file and a file that is not a ledger */
     snprintf(cmd, sizeof cmd, "head -c 8192 '%s' > '%s'", path, copy);
@@ -838,6 +839,7 @@ static void test_readonly_and_full(void)
     EPV_ASSERT_ERRMSG_HAS(ctx, "read-only");
     CU_ASSERT(tl_digest_eq(l, d));
     epv_ledger_close(l);
+    if (tl_pg()) return; /* the rest works on the file (modes, SQLite's page limit) */
     if (getuid() != 0) {
         CU_ASSERT_EQUAL(chmod(path, 0444), 0);
         int rc = epv_ledger_open(ctx, path, 0, NULL, &l);

@@ -47,10 +47,7 @@ static epv_ledger *build(const char *path, const char *beneficiary, int n)
 
 static void copy_file(const char *from, const char *to)
 {
-    char cmd[2300];
-    tl_remove(to);
-    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", from, to);
-    CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+    CU_ASSERT_EQUAL_FATAL(tl_copy(from, to), 0);
 }
 
 static void setup_files(void)
@@ -117,12 +114,7 @@ static void verdicts(const char *what, const char *path, int fast, int full, int
 
 static void sql_on(const char *path, const char *sql)
 {
-    sqlite3 *raw = NULL;
-    CU_ASSERT_EQUAL_FATAL(sqlite3_open(path, &raw), SQLITE_OK);
-    int rc = sqlite3_exec(raw, sql, NULL, NULL, NULL);
-    if (rc != SQLITE_OK) printf("\n  SQL failed: %s", sqlite3_errmsg(raw));
-    CU_ASSERT_EQUAL(rc, SQLITE_OK);
-    sqlite3_close(raw);
+    CU_ASSERT_EQUAL(tl_sql(path, sql), 0);
 }
 
 static void test_tamper_suite(void)

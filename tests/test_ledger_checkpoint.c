@@ -53,15 +53,10 @@ static void make_base(void)
 /* Copy the base, run SQL on the copy, open it (fast, then full), expect the verdicts. */
 static void tamper(const char *sql, int fast_rc, const char *fast_msg, int full_rc, const char *full_msg)
 {
-    char copy[1100], cmd[2300];
+    char copy[1100];
     snprintf(copy, sizeof copy, "%s.copy", base);
-    tl_remove(copy);
-    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", base, copy);
-    CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
-    sqlite3 *raw = NULL;
-    CU_ASSERT_EQUAL_FATAL(sqlite3_open(copy, &raw), SQLITE_OK);
-    CU_ASSERT_EQUAL(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(raw);
+    CU_ASSERT_EQUAL_FATAL(tl_copy(base, copy), 0);
+    CU_ASSERT_EQUAL(tl_sql(copy, sql), 0);
     epv_ledger *l = NULL;
     EPV_ASSERT_STATUS(ctx, epv_ledger_open(ctx, copy, 0, NULL, &l), fast_rc);
     if (fast_msg) EPV_ASSERT_ERRMSG_HAS(ctx, fast_msg);

@@ -72,6 +72,7 @@ static int header_is_wal(const char *path)
 
 static void test_rejected_untouched(void)
 {
+    TL_FILE_ONLY(); /* bytes of files; on PostgreSQL a rejected open writes nothing (test_ledger_pg.c) */
     /* an empty file stays empty (it used to grow to 4 KiB) */
     const char *p = tl_path("empty.db");
     FILE *f = fopen(p, "w");
@@ -196,7 +197,7 @@ static void test_progress_cancel(void)
     EPV_ASSERT_STATUS(ctx, epv_ledger_open(ctx, path, 0, NULL, &l), EPV_ECANCELLED);
     CU_ASSERT_PTR_NULL(l);
     unsigned char *after = slurp(path, &n1);
-    CU_ASSERT(n0 == n1 && before && after && !memcmp(before, after, (size_t)n0));
+    if (!tl_pg()) CU_ASSERT(n0 == n1 && before && after && !memcmp(before, after, (size_t)n0));
     free(after);
     free(before);
 
@@ -222,15 +223,20 @@ static void test_progress_cancel(void)
     waitpid(pid, &st, 0);
     CU_ASSERT(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
     CU_ASSERT_NOT_EQUAL(access(imp, F_OK), 0);
+    if (tl_pg()) { /* the server rolled the import's transaction back: no ledger there */
+        epv_ledger *none = NULL;
+        EPV_ASSERT_STATUS(ctx, epv_ledger_open(ctx, imp, 0, NULL, &none), EPV_ENOTFOUND);
+        CU_ASSERT_PTR_NULL(none);
+    }
     char stale[1200];
     snprintf(stale, sizeof stale, "%s.import-%ld", imp, (long)pid);
-    CU_ASSERT_EQUAL(access(stale, F_OK), 0); /* its private temporary, under another name */
+    if (!tl_pg()) CU_ASSERT_EQUAL(access(stale, F_OK), 0); /* its private temporary, under another name */
     /* ... and the next import succeeds and removes the stale temporary */
     pr_reset(2);
     EPV_ASSERT_OK(ctx, epv_ledger_import_xml(ctx, xml, imp, &l));
     CU_ASSERT_DOUBLE_EQUAL(pr.last, 1.0, 0.05);
     CU_ASSERT_NOT_EQUAL(access(stale, F_OK), 0);
-    CU_ASSERT(header_is_wal(imp));
+    if (!tl_pg()) CU_ASSERT(header_is_wal(imp));
     epv_ledger_close(l);
     epv_ctx_set_progress(ctx, NULL, NULL);
     EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, imp, 0, NULL, &l));

@@ -224,10 +224,7 @@ static void test_risk_buffer(void)
 
     /* tampering with the obligation (derived) is caught by the replay; a negative one by the
      * invariant as well */
-    sqlite3 *raw = NULL;
-    CU_ASSERT_EQUAL_FATAL(sqlite3_open(path, &raw), SQLITE_OK);
-    CU_ASSERT_EQUAL(sqlite3_exec(raw, "UPDATE meta SET ival = 0 WHERE key = 'obligation:P1'", NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(raw);
+    CU_ASSERT_EQUAL(tl_sql(path, "UPDATE meta SET ival = 0 WHERE key = 'obligation:P1'"), 0);
     l = NULL;
     EPV_ASSERT_STATUS(ctx, epv_ledger_open(ctx, path, EPV_LEDGER_FULL_VERIFY, NULL, &l), EPV_ECORRUPT);
     CU_ASSERT_PTR_NULL(l);
