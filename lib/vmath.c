@@ -37,7 +37,7 @@ static inline uint64_t double_to_bits(double d)
 
 /* e^r − 1 for |r| <= ln2/2 as r + r² p(r), p of degree 9 fitted to (e^r − 1 − r)/r² at the
  * Chebyshev nodes of the interval (mpmath's chebyfit, 40 digits, then rounded to doubles; a
- * near-minimax fit): its error is below 0.07 ulp of e^r, where the Taylor series needs degree 11
+ * near-minimax fit; scripts/fit-vmath-poly.py reproduces the coefficients): its error is below 0.07 ulp of e^r, where the Taylor series needs degree 11
  * for the same. p is evaluated as its even and odd terms, two Horner chains in r² that run side
  * by side: half the dependent steps of one chain, for one extra multiplication and addition (a
  * batch of a few vectors waits on this chain's latency more than on throughput). */
@@ -100,7 +100,7 @@ static inline double expm1_k(double x)
 }
 
 /* ln x = k·ln2 + ln m with m in [√½, √2): ln m = 2 atanh(f), f = (m − 1)/(m + 1), |f| < 0.172,
- * series to f^23 (truncation below 2^−56 relative). */
+ * 2 atanh(f) = 2f + 2f·f²·s(f²) with s fitted below. */
 static inline double log_k(double x)
 {
     uint64_t u = double_to_bits(x);
