@@ -167,6 +167,12 @@ typedef struct run_args {
     size_t block0; /* first block of the current round */
     size_t block1; /* end of the current round */
     unsigned char *kind; /* KIND_* of each input */
+    /* Normal inputs are mean + sd · z: their values come from one vectorisable pass over
+     * these arrays (0 and 0 for the others, which `other` lists and transform() maps one by
+     * one), with the same operations as transform(), so the draws do not change. */
+    double *lin_a, *lin_b;
+    size_t *other, n_other;
+    unsigned char *nonneg; /* 1 for inputs declared EPV_MC_NONNEG */
     zig_table zig;
     /* Blocks are handed out in increasing order from `next` to whichever worker is free
      * (a worker slowed down by other processes does not hold the others up). A failing
@@ -257,20 +263,30 @@ static int run_one(run_args *a, worker_state *w, size_t it)
         }
         for (size_t r = 0; r < gr->k; r++) w->z[gr->idx[r]] = w->tmp[r];
     }
-    /* 3. marginals */
-    for (size_t i = 0; i < n; i++) {
-        const epv__mc_input *in = &mc->in[i];
-        double x = transform(in, w->z[i], kind[i] == KIND_NORMAL);
-        if ((in->flags & EPV_MC_NONNEG) && x < 0) {
+    /* 3. marginals: normal inputs in one pass, the others one by one */
+    const double *la = a->lin_a, *lb = a->lin_b, *z = w->z;
+    double *x = w->x;
+    for (size_t i = 0; i < n; i++) x[i] = la[i] + lb[i] * z[i];
+    for (size_t k = 0; k < a->n_other; k++) {
+        size_t i = a->other[k];
+        x[i] = transform(&mc->in[i], z[i], kind[i] == KIND_NORMAL);
+    }
+    /* Non-negative inputs drawn negative are counted in one pass; only then is the first one
+     * looked for, in input order as before. */
+    const unsigned char *nn = a->nonneg;
+    size_t neg = 0;
+    for (size_t i = 0; i < n; i++) neg += nn[i] & (x[i] < 0);
+    if (neg) {
+        for (size_t i = 0; i < n; i++) {
+            if (!nn[i] || !(x[i] < 0)) continue;
             w->code = EPV_EDOMAIN;
             w->fail_it = it;
             epv__snprintf_c(w->msg, sizeof w->msg,
                      "input '%s': draw %g in iteration %zu is negative but the input is declared "
                      "non-negative (use a lognormal or truncated normal)",
-                     in->name, x, it);
+                     mc->in[i].name, x[i], it);
             return w->code;
         }
-        w->x[i] = x;
     }
     /* 4. model */
     int rc = a->model(w->x, n, w->out, a->n_out, a->payload);
@@ -363,7 +379,11 @@ int epv_mc_run(epv_mc *mc, size_t iterations, size_t n_outputs, epv_mc_model_fn 
     a.res = epv__malloc(ctx, iterations * n_outputs * sizeof(double));
     a.ws = epv__calloc(ctx, (size_t)nworkers, sizeof *a.ws);
     a.kind = epv__malloc(ctx, mc->n_in);
-    if (!a.res || !a.ws || !a.kind) {
+    a.lin_a = epv__malloc(ctx, mc->n_in * sizeof *a.lin_a);
+    a.lin_b = epv__malloc(ctx, mc->n_in * sizeof *a.lin_b);
+    a.other = epv__malloc(ctx, mc->n_in * sizeof *a.other);
+    a.nonneg = epv__malloc(ctx, mc->n_in);
+    if (!a.res || !a.ws || !a.kind || !a.lin_a || !a.lin_b || !a.other || !a.nonneg) {
         rc = EPV_ENOMEM;
         goto out;
     }
@@ -372,6 +392,11 @@ int epv_mc_run(epv_mc *mc, size_t iterations, size_t n_outputs, epv_mc_model_fn 
         a.kind[i] = (in->dist.type == EPV_MC_DIST_CONSTANT && in->group < 0) ? KIND_CONST
                     : needs_normal(in)                                      ? KIND_NORMAL
                                                                             : KIND_UNIFORM;
+        int lin = in->dist.type == EPV_MC_DIST_NORMAL;
+        a.lin_a[i] = lin ? in->dist.a : 0.0;
+        a.lin_b[i] = lin ? in->dist.b : 0.0;
+        if (!lin) a.other[a.n_other++] = i;
+        a.nonneg[i] = (in->flags & EPV_MC_NONNEG) != 0;
     }
     for (int k = 0; k < nworkers; k++) {
         worker_state *w = &a.ws[k];
@@ -440,6 +465,10 @@ out:
     }
     epv__free(ctx, a.ws);
     epv__free(ctx, a.kind);
+    epv__free(ctx, a.lin_a);
+    epv__free(ctx, a.lin_b);
+    epv__free(ctx, a.other);
+    epv__free(ctx, a.nonneg);
     epv__free(ctx, a.res);
     return rc;
 }

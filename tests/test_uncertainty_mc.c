@@ -378,6 +378,35 @@ void mc_test_errors(void)
     EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, 1));
     epv_mc_free(mc);
 
+    /* Among several inputs, a negative draw of an input not declared non-negative is allowed,
+     * and the one reported is a declared one, the same whatever the threads (the runner counts
+     * negatives in one pass and then looks for the first). */
+    {
+        char first[EPV_ERRMSG_MAX] = "";
+        for (int threads = 1; threads <= 3; threads += 2) {
+            EPV_ASSERT_OK(ctx, epv_mc_new(ctx, &mc));
+            d = epv_mc_dist_normal(-5, 1);
+            EPV_ASSERT_OK(ctx, epv_mc_add_input(mc, "free", &d, 0, &idx));
+            d = epv_mc_dist_lognormal(2, 1);
+            EPV_ASSERT_OK(ctx, epv_mc_add_input(mc, "positive", &d, EPV_MC_NONNEG, &idx));
+            d = epv_mc_dist_normal(4, 1);
+            EPV_ASSERT_OK(ctx, epv_mc_add_input(mc, "area_a", &d, EPV_MC_NONNEG, &idx));
+            d = epv_mc_dist_normal(0.5, 1);
+            EPV_ASSERT_OK(ctx, epv_mc_add_input(mc, "area_b", &d, EPV_MC_NONNEG, &idx));
+            EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, threads));
+            EPV_ASSERT_STATUS(ctx, epv_mc_run(mc, 5000, 1, identity, NULL), EPV_EDOMAIN);
+            CU_ASSERT_PTR_NULL(strstr(epv_ctx_errmsg(ctx), "'free'"));
+            CU_ASSERT_PTR_NULL(strstr(epv_ctx_errmsg(ctx), "'positive'"));
+            EPV_ASSERT_ERRMSG_HAS(ctx, "'area_");
+            if (threads == 1)
+                snprintf(first, sizeof first, "%s", epv_ctx_errmsg(ctx));
+            else
+                CU_ASSERT_STRING_EQUAL(epv_ctx_errmsg(ctx), first);
+            epv_mc_free(mc);
+        }
+        EPV_ASSERT_OK(ctx, epv_ctx_set_threads(ctx, 1));
+    }
+
     EPV_ASSERT_OK(ctx, epv_mc_new(ctx, &mc));
     d = epv_mc_dist_normal(1, 1);
     EPV_ASSERT_OK(ctx, epv_mc_add_input(mc, "x", &d, 0, &idx));
