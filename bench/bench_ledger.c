@@ -17,12 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include "bench_ledger_mix.h"
 
 static void rm_db(const char *p)
 {
@@ -32,23 +27,6 @@ static void rm_db(const char *p)
     unlink(b);
     snprintf(b, sizeof b, "%s-shm", p);
     unlink(b);
-}
-
-static uint64_t rs = 88172645463325252ull;
-static uint64_t rnd(void)
-{
-    rs ^= rs << 13;
-    rs ^= rs >> 7;
-    rs ^= rs << 17;
-    return rs;
-}
-
-#define NB 16 /* buyer accounts */
-
-static int die(epv_ctx *ctx, const char *what)
-{
-    fprintf(stderr, "bench_ledger: %s: %s\n", what, epv_ctx_errmsg(ctx));
-    return 1;
 }
 
 static double bench_plain(const char *path, long n, long batch)
@@ -65,15 +43,15 @@ static double bench_plain(const char *path, long n, long batch)
     unsigned char body[160], h[32], prev[32];
     memset(prev, 0, 32);
     char req[32];
-    double t0 = now();
+    double t0 = mix_now();
     for (long k = 0; k < n; k++) {
         if (k % batch == 0) sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
         for (size_t j = 0; j < sizeof body; j += 8) {
-            uint64_t r = rnd();
+            uint64_t r = mix_rnd();
             memcpy(body + j, &r, 8);
         }
         for (int j = 0; j < 32; j += 8) {
-            uint64_t r = rnd();
+            uint64_t r = mix_rnd();
             memcpy(h + j, &r, 8);
         }
         snprintf(req, sizeof req, "r%ld", k);
@@ -91,7 +69,7 @@ static double bench_plain(const char *path, long n, long batch)
         memcpy(prev, h, 32);
         if (k % batch == batch - 1 || k == n - 1) sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     }
-    double t = now() - t0;
+    double t = mix_now() - t0;
     sqlite3_finalize(st);
     sqlite3_close(db);
     rm_db(path);
@@ -114,113 +92,56 @@ int main(int argc, char **argv)
     epv_ctx *ctx;
     epv_ledger *l;
     if (epv_ctx_new(&ctx)) return 1;
-    if (epv_ledger_open(ctx, path, EPV_LEDGER_CREATE, NULL, &l)) return die(ctx, "create");
-    char req[64], acct[32], ent[64];
-    epv_ledger_account_open(l, "owner", "OWNER", "Owner");
-    for (int b = 0; b < NB; b++) {
-        snprintf(req, sizeof req, "buyer%d", b);
-        snprintf(acct, sizeof acct, "B%d", b);
-        snprintf(ent, sizeof ent, "Buyer %d", b);
-        if (epv_ledger_account_open(l, req, acct, ent)) return die(ctx, "account");
-    }
-    epv_ledger_project p = { EPV_LEDGER_PROJECT_VERSION, "P1", "bench", "CCER-14-001-V01", "OWNER", { 2021, 1, 1 }, { 2050, 12, 31 }, 1, -1 };
-    epv_ledger_verification v = { EPV_LEDGER_VERIFICATION_VERSION, "P1", 1, "R1", "V", 900000000000LL, 0, { 2022, 1, 1 } };
-    if (epv_ledger_project_register(l, "p", &p) ||
-        epv_ledger_period_add(l, "m", "P1", (epv_date){ 2021, 1, 1 }, (epv_date){ 2021, 12, 31 }, NULL) ||
-        epv_ledger_verification_add(l, "v", &v))
-        return die(ctx, "setup");
-
-    /* Every 10 operations: 1 issue of 100 t (80 to the owner, 20 to the buffer), 6 transfers of
-     * 1..5 units (owner -> buyer, splitting the owner's lowest block, or buyer -> buyer), 3
-     * retirements of 1..3 units. Balances are tracked here so every operation is valid. */
-    epv_i64 owner = 0, buyer[NB] = { 0 };
-    long done = 0, issues = 0, transfers = 0, retires = 0;
-    double t0 = now();
-    for (long k = 0; k < n; k++) {
-        if (k % batch == 0 && epv_ledger_batch_begin(l)) return die(ctx, "batch");
-        snprintf(req, sizeof req, "q%ld", k);
-        int slot = (int)(k % 10);
-        int rc;
-        epv_ledger_units u = { EPV_LEDGER_UNITS_VERSION, "P1", 0, 0, 0, 0 };
-        if (slot == 0 || owner < 5) {
-            rc = epv_ledger_issue(l, req, "R1", 100, NULL);
-            owner += 80;
-            issues++;
-        } else if (slot <= 6) {
-            int to = (int)(rnd() % NB);
-            u.count = 1 + (epv_i64)(rnd() % 5);
-            int from = (int)(rnd() % (NB + 1)) - 1; /* -1: owner */
-            if (from >= 0 && (buyer[from] < u.count || from == to)) from = -1;
-            char fa[32], ta[32];
-            snprintf(ta, sizeof ta, "B%d", to);
-            if (from < 0) snprintf(fa, sizeof fa, "OWNER");
-            else snprintf(fa, sizeof fa, "B%d", from);
-            rc = epv_ledger_transfer(l, req, fa, ta, &u);
-            if (from < 0) owner -= u.count;
-            else buyer[from] -= u.count;
-            buyer[to] += u.count;
-            transfers++;
-        } else {
-            int b = (int)(rnd() % NB);
-            u.count = 1 + (epv_i64)(rnd() % 3);
-            if (buyer[b] < u.count) {
-                rc = epv_ledger_issue(l, req, "R1", 100, NULL);
-                owner += 80;
-                issues++;
-            } else {
-                snprintf(acct, sizeof acct, "B%d", b);
-                rc = epv_ledger_retire(l, req, acct, &u, "beneficiary", "offset", (epv_date){ 2024, 1, 1 }, NULL);
-                buyer[b] -= u.count;
-                retires++;
-            }
-        }
-        if (rc) return die(ctx, "operation");
-        done++;
-        if ((k % batch == batch - 1 || k == n - 1) && epv_ledger_batch_commit(l)) return die(ctx, "commit");
-    }
-    double tl = now() - t0;
-    double ledger_rate = (double)done / tl;
+    if (epv_ledger_open(ctx, path, EPV_LEDGER_CREATE, NULL, &l)) return mix_die(ctx, "create");
+    char req[64];
+    if (mix_setup(ctx, l, MIX_NB)) return 1;
+    struct mix_counts mc = { 0, 0, 0 };
+    double ledger_rate = 0;
+    double t0 = mix_now();
+    if (mix_run(ctx, l, n, batch, "q", &mc, &ledger_rate)) return 1;
+    double tl = mix_now() - t0;
+    long done = n, issues = mc.issues, transfers = mc.transfers, retires = mc.retires;
 
     /* Unbatched: each operation its own durable transaction (a small sample). */
     long nsingle = n / 100 < 2000 ? n / 100 : 2000;
-    t0 = now();
+    t0 = mix_now();
     for (long k = 0; k < nsingle; k++) {
         snprintf(req, sizeof req, "single%ld", k);
-        if (epv_ledger_issue(l, req, "R1", 10, NULL)) return die(ctx, "single");
+        if (epv_ledger_issue(l, req, "R1", 10, NULL)) return mix_die(ctx, "single");
     }
-    double single_rate = (double)nsingle / (now() - t0);
+    double single_rate = (double)nsingle / (mix_now() - t0);
 
     epv_i64 entries = 0;
-    t0 = now();
-    if (epv_ledger_verify_chain(l, &entries)) return die(ctx, "verify chain");
-    double tv = now() - t0;
+    t0 = mix_now();
+    if (epv_ledger_verify_chain(l, &entries)) return mix_die(ctx, "verify chain");
+    double tv = mix_now() - t0;
     epv_ledger_close(l);
 
     /* Reopening without replay walks the whole chain; a full open (EPV_LEDGER_FULL_VERIFY)
      * replays the whole journal into memory, compares state digests, checks invariants. Then
      * a verified checkpoint (a full verification under the write lock), 1000 more operations,
      * and the open that starts from the checkpoint. */
-    t0 = now();
-    if (epv_ledger_open(ctx, path, EPV_LEDGER_NO_REPLAY, NULL, &l)) return die(ctx, "reopen");
-    double topen = now() - t0;
+    t0 = mix_now();
+    if (epv_ledger_open(ctx, path, EPV_LEDGER_NO_REPLAY, NULL, &l)) return mix_die(ctx, "reopen");
+    double topen = mix_now() - t0;
     epv_ledger_close(l);
-    t0 = now();
-    if (epv_ledger_open(ctx, path, EPV_LEDGER_FULL_VERIFY, NULL, &l)) return die(ctx, "full verification");
-    double tfull = now() - t0;
-    t0 = now();
+    t0 = mix_now();
+    if (epv_ledger_open(ctx, path, EPV_LEDGER_FULL_VERIFY, NULL, &l)) return mix_die(ctx, "full verification");
+    double tfull = mix_now() - t0;
+    t0 = mix_now();
     epv_i64 cpseq = 0;
-    if (epv_ledger_checkpoint(l, &cpseq)) return die(ctx, "checkpoint");
-    double tcp = now() - t0;
-    if (epv_ledger_batch_begin(l)) return die(ctx, "batch");
+    if (epv_ledger_checkpoint(l, &cpseq)) return mix_die(ctx, "checkpoint");
+    double tcp = mix_now() - t0;
+    if (epv_ledger_batch_begin(l)) return mix_die(ctx, "batch");
     for (long k = 0; k < 1000; k++) {
         snprintf(req, sizeof req, "after%ld", k);
-        if (epv_ledger_issue(l, req, "R1", 10, NULL)) return die(ctx, "after");
+        if (epv_ledger_issue(l, req, "R1", 10, NULL)) return mix_die(ctx, "after");
     }
-    if (epv_ledger_batch_commit(l)) return die(ctx, "commit");
+    if (epv_ledger_batch_commit(l)) return mix_die(ctx, "commit");
     epv_ledger_close(l);
-    t0 = now();
-    if (epv_ledger_open(ctx, path, 0, NULL, &l)) return die(ctx, "open from checkpoint");
-    double tfast = now() - t0;
+    t0 = mix_now();
+    if (epv_ledger_open(ctx, path, 0, NULL, &l)) return mix_die(ctx, "open from checkpoint");
+    double tfast = mix_now() - t0;
     epv_ledger_close(l);
     double plain_rate = bench_plain(plain, n, batch);
     if (getenv("BENCH_KEEP")) fprintf(stderr, "ledger file kept: %s\n", path); /* for checks */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Ledger benchmark on PostgreSQL (issue 11): in one run, on one throwaway cluster,
  *   - the ledger with N operations (the mix of bench_ledger: every 10, one issuance, six
- *     transfers that split blocks, three retirements) in batches, against plain PostgreSQL
+ *     transfers that split blocks, three retirements: bench_ledger_mix.h) in batches, against plain PostgreSQL
  *     inserting N journal-shaped rows with the same batches and the same durability
  *     (synchronous_commit = on, one commit per batch), as a ratio;
  *   - the same with one durable commit per operation;
@@ -22,29 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define NB 8 /* buyer accounts of the operation mix */
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static uint64_t rs = 88172645463325252ull;
-static uint64_t rnd(void)
-{
-    rs ^= rs << 13;
-    rs ^= rs >> 7;
-    rs ^= rs << 17;
-    return rs;
-}
-
-static int die(epv_ctx *ctx, const char *what)
-{
-    fprintf(stderr, "bench_ledger_pg: %s: %s\n", what, epv_ctx_errmsg(ctx));
-    return 1;
-}
+#include "bench_ledger_mix.h"
 
 static void quiet(void *a, const char *m)
 {
@@ -92,15 +70,15 @@ static double bench_plain(long n, long batch)
     unsigned char body[160], h[32], prev[32];
     memset(prev, 0, 32);
     char seq[24], req[32];
-    double t0 = now();
+    double t0 = mix_now();
     for (long k = 0; k < n; k++) {
         if (k % batch == 0) PQclear(PQexec(c, "BEGIN"));
         for (size_t j = 0; j < sizeof body; j += 8) {
-            uint64_t v = rnd();
+            uint64_t v = mix_rnd();
             memcpy(body + j, &v, 8);
         }
         for (int j = 0; j < 32; j += 8) {
-            uint64_t v = rnd();
+            uint64_t v = mix_rnd();
             memcpy(h + j, &v, 8);
         }
         snprintf(seq, sizeof seq, "%ld", k + 1);
@@ -119,77 +97,9 @@ static double bench_plain(long n, long batch)
         memcpy(prev, h, 32);
         if (k % batch == batch - 1 || k == n - 1) PQclear(PQexec(c, "COMMIT"));
     }
-    double t = now() - t0;
+    double t = mix_now() - t0;
     PQfinish(c);
     return (double)n / t;
-}
-
-static int setup(epv_ctx *ctx, epv_ledger *l)
-{
-    char req[64], acct[32], ent[64];
-    if (epv_ledger_account_open(l, "owner", "OWNER", "Owner")) return die(ctx, "account");
-    for (int b = 0; b < 64; b++) {
-        snprintf(req, sizeof req, "buyer%d", b);
-        snprintf(acct, sizeof acct, "B%d", b);
-        snprintf(ent, sizeof ent, "Buyer %d", b);
-        if (epv_ledger_account_open(l, req, acct, ent)) return die(ctx, "account");
-    }
-    epv_ledger_project p = { EPV_LEDGER_PROJECT_VERSION, "P1", "bench", "CCER-14-001-V01", "OWNER",
-                             { 2021, 1, 1 }, { 2050, 12, 31 }, 1, -1 };
-    epv_ledger_verification v = { EPV_LEDGER_VERIFICATION_VERSION, "P1", 1, "R1", "V", 900000000000LL, 0,
-                                  { 2022, 1, 1 } };
-    if (epv_ledger_project_register(l, "p", &p) ||
-        epv_ledger_period_add(l, "m", "P1", (epv_date){ 2021, 1, 1 }, (epv_date){ 2021, 12, 31 }, NULL) ||
-        epv_ledger_verification_add(l, "v", &v))
-        return die(ctx, "setup");
-    return 0;
-}
-
-/* The operation mix of bench_ledger; batch <= 1: one durable commit per operation. */
-static int run_mix(epv_ctx *ctx, epv_ledger *l, long n, long batch, const char *tag, double *rate)
-{
-    epv_i64 owner = 0, buyer[NB] = { 0 };
-    char req[64], acct[32];
-    double t0 = now();
-    for (long k = 0; k < n; k++) {
-        if (batch > 1 && k % batch == 0 && epv_ledger_batch_begin(l)) return die(ctx, "batch");
-        snprintf(req, sizeof req, "%s%ld", tag, k);
-        int slot = (int)(k % 10), rc;
-        epv_ledger_units u = { EPV_LEDGER_UNITS_VERSION, "P1", 0, 0, 0, 0 };
-        if (slot == 0 || owner < 5) {
-            rc = epv_ledger_issue(l, req, "R1", 100, NULL);
-            owner += 80;
-        } else if (slot <= 6) {
-            int to = (int)(rnd() % NB);
-            u.count = 1 + (epv_i64)(rnd() % 5);
-            int from = (int)(rnd() % (NB + 1)) - 1;
-            if (from >= 0 && (buyer[from] < u.count || from == to)) from = -1;
-            char fa[32], ta[32];
-            snprintf(ta, sizeof ta, "B%d", to);
-            if (from < 0) snprintf(fa, sizeof fa, "OWNER");
-            else snprintf(fa, sizeof fa, "B%d", from);
-            rc = epv_ledger_transfer(l, req, fa, ta, &u);
-            if (from < 0) owner -= u.count;
-            else buyer[from] -= u.count;
-            buyer[to] += u.count;
-        } else {
-            int b = (int)(rnd() % NB);
-            u.count = 1 + (epv_i64)(rnd() % 3);
-            if (buyer[b] < u.count) {
-                rc = epv_ledger_issue(l, req, "R1", 100, NULL);
-                owner += 80;
-            } else {
-                snprintf(acct, sizeof acct, "B%d", b);
-                rc = epv_ledger_retire(l, req, acct, &u, "beneficiary", "offset", (epv_date){ 2024, 1, 1 }, NULL);
-                buyer[b] -= u.count;
-            }
-        }
-        if (rc) return die(ctx, "operation");
-        if (batch > 1 && (k % batch == batch - 1 || k == n - 1) && epv_ledger_batch_commit(l))
-            return die(ctx, "commit");
-    }
-    *rate = (double)n / (now() - t0);
-    return 0;
 }
 
 /* One client of the concurrency test: its own handle; transfers of 1 unit from the owner's
@@ -199,7 +109,7 @@ static int client(int id, long ops)
     epv_ctx *ctx;
     epv_ledger *l;
     if (epv_ctx_new(&ctx)) return 1;
-    if (epv_ledger_open(ctx, "pg:dbname=conc", EPV_LEDGER_NO_REPLAY, NULL, &l)) return die(ctx, "client open");
+    if (epv_ledger_open(ctx, "pg:dbname=conc", EPV_LEDGER_NO_REPLAY, NULL, &l)) return mix_die(ctx, "client open");
     char req[64], acct[32];
     snprintf(acct, sizeof acct, "B%d", id);
     for (long k = 0; k < ops; k++) {
@@ -207,7 +117,7 @@ static int client(int id, long ops)
         epv_ledger_units u = { EPV_LEDGER_UNITS_VERSION, "P1", 0, 1, 0, 0 };
         int rc = k % 4 == 3 ? epv_ledger_retire(l, req, acct, &u, "beneficiary", "offset", (epv_date){ 2024, 1, 1 }, NULL)
                             : epv_ledger_transfer(l, req, "OWNER", acct, &u);
-        if (rc) return die(ctx, "client operation");
+        if (rc) return mix_die(ctx, "client operation");
     }
     epv_ledger_close(l);
     epv_ctx_free(ctx);
@@ -217,7 +127,7 @@ static int client(int id, long ops)
 static double concurrent(int clients, long ops)
 {
     fflush(NULL);
-    double t0 = now();
+    double t0 = mix_now();
     for (int c = 0; c < clients; c++) {
         pid_t pid = fork();
         if (pid < 0) return -1;
@@ -226,7 +136,7 @@ static double concurrent(int clients, long ops)
     int bad = 0, st;
     for (int c = 0; c < clients; c++)
         if (wait(&st) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) bad = 1;
-    return bad ? -1 : (double)clients * (double)ops / (now() - t0);
+    return bad ? -1 : (double)clients * (double)ops / (mix_now() - t0);
 }
 
 int main(int argc, char **argv)
@@ -257,16 +167,17 @@ int main(int argc, char **argv)
 
     /* batched */
     if (fresh_db("led")) return 1;
-    if (epv_ledger_open(ctx, "pg:dbname=led", EPV_LEDGER_CREATE, NULL, &l)) return die(ctx, "create");
-    if (setup(ctx, l)) return 1;
+    if (epv_ledger_open(ctx, "pg:dbname=led", EPV_LEDGER_CREATE, NULL, &l)) return mix_die(ctx, "create");
+    if (mix_setup(ctx, l, MIX_NB)) return 1;
     double batched = 0, single = 0;
-    if (run_mix(ctx, l, n, batch, "q", &batched)) return 1;
+    struct mix_counts mc = { 0, 0, 0 };
+    if (mix_run(ctx, l, n, batch, "q", &mc, &batched)) return 1;
     long nsingle = n / 20 < 2000 ? n / 20 : 2000;
-    if (run_mix(ctx, l, nsingle, 1, "s", &single)) return 1;
+    if (mix_run(ctx, l, nsingle, 1, "s", &mc, &single)) return 1;
     epv_i64 entries = 0;
-    double t0 = now();
-    if (epv_ledger_verify(l)) return die(ctx, "verify");
-    double tverify = now() - t0;
+    double t0 = mix_now();
+    if (epv_ledger_verify(l)) return mix_die(ctx, "verify");
+    double tverify = mix_now() - t0;
     epv_ledger_head(l, &entries, NULL);
     epv_ledger_close(l);
     double plain = bench_plain(n, batch);
@@ -274,9 +185,9 @@ int main(int argc, char **argv)
 
     /* concurrent clients: one ledger, stock issued first */
     if (fresh_db("conc")) return 1;
-    if (epv_ledger_open(ctx, "pg:dbname=conc", EPV_LEDGER_CREATE, NULL, &l)) return die(ctx, "create");
-    if (setup(ctx, l)) return 1;
-    if (epv_ledger_issue(l, "stock", "R1", 10000000, NULL)) return die(ctx, "stock");
+    if (epv_ledger_open(ctx, "pg:dbname=conc", EPV_LEDGER_CREATE, NULL, &l)) return mix_die(ctx, "create");
+    if (mix_setup(ctx, l, MIX_NB)) return 1;
+    if (epv_ledger_issue(l, "stock", "R1", 10000000, NULL)) return mix_die(ctx, "stock");
     epv_ledger_close(l);
     static const int nc[3] = { 1, 4, 16 };
     double conc[3];
@@ -287,7 +198,7 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    if (epv_ledger_open(ctx, "pg:dbname=conc", EPV_LEDGER_FULL_VERIFY, NULL, &l)) return die(ctx, "verify after clients");
+    if (epv_ledger_open(ctx, "pg:dbname=conc", EPV_LEDGER_FULL_VERIFY, NULL, &l)) return mix_die(ctx, "verify after clients");
     epv_ledger_close(l);
 
     printf("PostgreSQL %s (throwaway cluster, Unix socket, fsync on, synchronous_commit on)\n",

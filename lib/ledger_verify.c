@@ -47,56 +47,64 @@ static int walk_chain_from(epv_ledger *l, int64_t from_seq, const unsigned char 
                            int64_t *entries, entry_fn fn, void *payload,
                            const struct walk_progress *wp)
 {
+    /* In pages of WALK_PAGE entries (all inside the caller's one snapshot): a PostgreSQL
+     * result is held in memory whole, and a journal of millions of entries should not be. */
+    enum { WALK_PAGE = 50000 };
     epv__lq *st = NULL;
     int rc = epv__lq_prepare(&l->st, "SELECT seq, kind, body, prev_hash, hash, req FROM journal WHERE seq > ?"
-                                " ORDER BY seq", &st);
+                                " ORDER BY seq LIMIT 50000", &st);
     if (rc != EPV__LQ_OK) return epv__lg_sqlerr(l, rc, "reading the journal");
-    epv__lq_bind_i64(st, 1, from_seq);
     unsigned char prev[32], h[32];
     memset(prev, 0, 32);
     if (from_seq > 0) memcpy(prev, from_hash, 32);
     int64_t expect = from_seq + 1;
     int err = EPV_OK;
-    while ((rc = epv__lq_step(st)) == EPV__LQ_ROW) {
-        int64_t seq = epv__lq_col_i64(st, 0);
-        const unsigned char *body = epv__lq_col_blob(st, 2);
-        size_t len = (size_t)epv__lq_col_bytes(st, 2);
-        if (seq != expect) {
-            err = epv__error(l->ctx, EPV_ECORRUPT, "journal: entry %lld is missing", (long long)expect);
-            break;
+    for (;;) {
+        int64_t page_start = expect;
+        epv__lq_reset(st);
+        epv__lq_bind_i64(st, 1, expect - 1);
+        while ((rc = epv__lq_step(st)) == EPV__LQ_ROW) {
+            int64_t seq = epv__lq_col_i64(st, 0);
+            const unsigned char *body = epv__lq_col_blob(st, 2);
+            size_t len = (size_t)epv__lq_col_bytes(st, 2);
+            if (seq != expect) {
+                err = epv__error(l->ctx, EPV_ECORRUPT, "journal: entry %lld is missing", (long long)expect);
+                break;
+            }
+            if (epv__lq_col_bytes(st, 3) != 32 || memcmp(epv__lq_col_blob(st, 3), prev, 32)) {
+                err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: prev_hash does not link",
+                                 (long long)seq);
+                break;
+            }
+            if (!body || len < 2 || (int)epv__lq_col_i64(st, 1) != body[1]) {
+                err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: kind does not match body",
+                                 (long long)seq);
+                break;
+            }
+            if ((err = epv__lg_entry_hash(l, prev, seq, body, len, h))) break;
+            if (epv__lq_col_bytes(st, 4) != 32 || memcmp(epv__lq_col_blob(st, 4), h, 32)) {
+                err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: hash mismatch (entry altered)",
+                                 (long long)seq);
+                break;
+            }
+            if (epv__lq_col_type(st, 5) != EPV__LQ_TEXT ||
+                !req_matches(body, len, epv__lq_col_text(st, 5), (size_t)epv__lq_col_bytes(st, 5))) {
+                err = epv__error(l->ctx, EPV_ECORRUPT,
+                                 "journal entry %lld: request id column differs from the hashed body",
+                                 (long long)seq);
+                break;
+            }
+            if (wp && ((seq - from_seq) & 4095) == 1 &&
+                (err = epv__progress(l->ctx,
+                                     wp->lo + (wp->hi - wp->lo) * (double)(seq - from_seq - 1) /
+                                                  (double)(wp->total - from_seq > 0 ? wp->total - from_seq : 1),
+                                     wp->msg)))
+                break;
+            if (fn && (err = fn(l, seq, body, len, payload))) break;
+            memcpy(prev, h, 32);
+            expect++;
         }
-        if (epv__lq_col_bytes(st, 3) != 32 || memcmp(epv__lq_col_blob(st, 3), prev, 32)) {
-            err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: prev_hash does not link",
-                             (long long)seq);
-            break;
-        }
-        if (!body || len < 2 || (int)epv__lq_col_i64(st, 1) != body[1]) {
-            err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: kind does not match body",
-                             (long long)seq);
-            break;
-        }
-        if ((err = epv__lg_entry_hash(l, prev, seq, body, len, h))) break;
-        if (epv__lq_col_bytes(st, 4) != 32 || memcmp(epv__lq_col_blob(st, 4), h, 32)) {
-            err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: hash mismatch (entry altered)",
-                             (long long)seq);
-            break;
-        }
-        if (epv__lq_col_type(st, 5) != EPV__LQ_TEXT ||
-            !req_matches(body, len, epv__lq_col_text(st, 5), (size_t)epv__lq_col_bytes(st, 5))) {
-            err = epv__error(l->ctx, EPV_ECORRUPT,
-                             "journal entry %lld: request id column differs from the hashed body",
-                             (long long)seq);
-            break;
-        }
-        if (wp && ((seq - from_seq) & 4095) == 1 &&
-            (err = epv__progress(l->ctx,
-                                 wp->lo + (wp->hi - wp->lo) * (double)(seq - from_seq - 1) /
-                                              (double)(wp->total - from_seq > 0 ? wp->total - from_seq : 1),
-                                 wp->msg)))
-            break;
-        if (fn && (err = fn(l, seq, body, len, payload))) break;
-        memcpy(prev, h, 32);
-        expect++;
+        if (err || rc != EPV__LQ_DONE || expect - page_start < WALK_PAGE) break;
     }
     if (!err && rc != EPV__LQ_DONE) err = epv__lg_sqlerr(l, rc, "reading the journal");
     epv__lq_finalize(st);
