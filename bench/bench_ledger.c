@@ -46,14 +46,8 @@ static double bench_plain(const char *path, long n, long batch)
     double t0 = mix_now();
     for (long k = 0; k < n; k++) {
         if (k % batch == 0) sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-        for (size_t j = 0; j < sizeof body; j += 8) {
-            uint64_t r = mix_rnd();
-            memcpy(body + j, &r, 8);
-        }
-        for (int j = 0; j < 32; j += 8) {
-            uint64_t r = mix_rnd();
-            memcpy(h + j, &r, 8);
-        }
+        mix_fill(body, sizeof body);
+        mix_fill(h, sizeof h);
         snprintf(req, sizeof req, "r%ld", k);
         sqlite3_bind_int64(st, 1, k + 1);
         sqlite3_bind_int(st, 2, 9);

@@ -11,6 +11,7 @@
 #include <epv.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #define MIX_NB 16 /* buyer accounts */
@@ -29,6 +30,16 @@ static uint64_t mix_rnd(void)
     mix_rs ^= mix_rs >> 7;
     mix_rs ^= mix_rs << 17;
     return mix_rs;
+}
+
+/* Fill n bytes (a multiple of 8) with pseudo-random bytes: the plain-insert references'
+ * journal bodies and hashes. */
+static void mix_fill(unsigned char *p, size_t n)
+{
+    for (size_t j = 0; j + 8 <= n; j += 8) {
+        uint64_t v = mix_rnd();
+        memcpy(p + j, &v, 8);
+    }
 }
 
 static int mix_die(epv_ctx *ctx, const char *what)

@@ -73,14 +73,8 @@ static double bench_plain(long n, long batch)
     double t0 = mix_now();
     for (long k = 0; k < n; k++) {
         if (k % batch == 0) PQclear(PQexec(c, "BEGIN"));
-        for (size_t j = 0; j < sizeof body; j += 8) {
-            uint64_t v = mix_rnd();
-            memcpy(body + j, &v, 8);
-        }
-        for (int j = 0; j < 32; j += 8) {
-            uint64_t v = mix_rnd();
-            memcpy(h + j, &v, 8);
-        }
+        mix_fill(body, sizeof body);
+        mix_fill(h, sizeof h);
         snprintf(seq, sizeof seq, "%ld", k + 1);
         snprintf(req, sizeof req, "r%ld", k);
         const char *pv[6] = { seq, "9", req, (const char *)body, (const char *)prev, (const char *)h };
