@@ -56,8 +56,13 @@ cleanup() {
   if [ -n "${restore_root:-}" ] && ! ls -d "${TMPDIR:-/tmp}"/epv_pg_* >/dev/null 2>&1; then chmod o-x /; fi
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# An interrupted harness stops the command (with everything it started) and the cluster at
+# once: the command runs in the background in its own process group (setsid) and the shell
+# waits for it, since a shell runs its traps only between commands.
+child=
+stop_child() { [ -n "$child" ] && { kill -TERM -- "-$child" 2>/dev/null || kill -TERM "$child" 2>/dev/null; }; }
+trap 'stop_child; exit 130' INT
+trap 'stop_child; exit 143' TERM
 
 as_pg "$bindir/initdb" -D "$dir/data" -U "$pguser" --auth=trust -E UTF8 --locale=C >"$dir/initdb.log" 2>&1 || {
   echo "pg_cluster: initdb failed:" >&2; cat "$dir/initdb.log" >&2; exit 1; }
@@ -67,4 +72,6 @@ as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
 
 PGHOST=$dir PGPORT=$port PGUSER=$pguser PGDATABASE=postgres
 export PGHOST PGPORT PGUSER PGDATABASE
-"$@"
+setsid -w "$@" &
+child=$!
+wait "$child"

@@ -17,4 +17,21 @@ rc=$?
 [ "$rc" -eq 3 ] || { echo "pg_cluster_test: status $rc, expected 3" >&2; exit 1; }
 d=$(echo "$out" | sed -n 's/^dir=//p')
 [ -n "$d" ] && [ ! -e "$d" ] || { echo "pg_cluster_test: $d left behind after a failure" >&2; exit 1; }
-echo "pg_cluster_test: throwaway cluster started, queried, stopped and removed"
+# an interrupted harness stops its command and the cluster at once, not when the command ends
+out=$(mktemp) || exit 1
+sh "$h" sh -c 'echo "pid=$$"; echo "dir=$PGHOST"; exec sleep 60' > "$out" &
+hp=$!
+i=0
+while ! grep -q '^dir=' "$out" && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+d=$(sed -n 's/^dir=//p' "$out")
+cpid=$(sed -n 's/^pid=//p' "$out")
+kill -TERM "$hp"
+i=0
+while [ -e "$d" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+wait "$hp"
+rc=$?
+rm -f "$out"
+[ "$rc" -eq 143 ] || { echo "pg_cluster_test: interrupted harness exited $rc, expected 143" >&2; exit 1; }
+[ -n "$d" ] && [ ! -e "$d" ] || { echo "pg_cluster_test: $d left behind after an interruption" >&2; exit 1; }
+[ -n "$cpid" ] && ! kill -0 "$cpid" 2>/dev/null || { echo "pg_cluster_test: the command ($cpid) outlived the harness" >&2; exit 1; }
+echo "pg_cluster_test: throwaway cluster started, queried, stopped and removed (also when interrupted)"
