@@ -37,6 +37,14 @@ static int fail(epv_ctx *ctx, const char *what, int rc)
     return 1;
 }
 
+/* Every failure after the context exists reports and goes to the one cleanup at the end of
+ * main(), so no exit path leaks (scripts/sanitize runs the error cases under LeakSanitizer). */
+#define FAIL_OUT(...)                                                                       \
+    do {                                                                                    \
+        status = fail(__VA_ARGS__);                                                         \
+        goto out;                                                                           \
+    } while (0)
+
 static double wan(double t) { return t / 1e4; }
 
 static const char *const sectors[] = { "energy", "indirect", "industrial_processes", "agriculture", "waste" };
@@ -82,25 +90,26 @@ int main(int argc, char **argv)
     epv_inventory_factors *f = NULL;
     epv_inventory *inv = NULL;
     epv_inventory_result *r = NULL;
-    int rc;
+    runrecord *record = NULL;
+    int rc, status = 1;
     if (epv_ctx_new(&ctx)) return 1;
     epv_ctx_set_seed(ctx, 20251231);
-    if (cli_apply(ctx, 1) || cli_mkdirs(outdir)) return 1;
-    runrecord *record = rr_new(cli_name(), nargs, full);
+    if (cli_apply(ctx, 1) || cli_mkdirs(outdir)) goto out;
+    record = rr_new(cli_name(), nargs, full);
     rr_method(record, "IPCC 2006 Guidelines for National GHG Inventories (Vol. 2, 4, 5)", "2006");
     rr_method(record, "provincial GHG inventory guideline (NDRC)", "2011");
     rr_method(record, "GWP100 IPCC AR5", "AR5");
     rr_method(record, "LMDI decomposition (Ang)", "2005");
     rr_method(record, "IPCC 2006 Vol. 1 ch. 3 uncertainty, Approach 1 and 2", "2006");
     for (int k = 0; k < 3; k++) rr_input(record, in[k]);
-    if ((rc = epv_inventory_factors_load_default(ctx, &f))) return fail(ctx, "factor tables", rc);
-    if ((rc = epv_inventory_factors_load_grid_csv(ctx, f, in[2]))) return fail(ctx, "grid factors", rc);
-    if ((rc = epv_inventory_new(ctx, f, "平昌县 Pingchang (illustrative data)", &inv))) return fail(ctx, "inventory", rc);
-    if ((rc = epv_inventory_load_csv(ctx, inv, in[0]))) return fail(ctx, "activity data", rc);
-    if ((rc = epv_inventory_load_economy_csv(ctx, inv, in[1]))) return fail(ctx, "economy", rc);
+    if ((rc = epv_inventory_factors_load_default(ctx, &f))) FAIL_OUT(ctx, "factor tables", rc);
+    if ((rc = epv_inventory_factors_load_grid_csv(ctx, f, in[2]))) FAIL_OUT(ctx, "grid factors", rc);
+    if ((rc = epv_inventory_new(ctx, f, "平昌县 Pingchang (illustrative data)", &inv))) FAIL_OUT(ctx, "inventory", rc);
+    if ((rc = epv_inventory_load_csv(ctx, inv, in[0]))) FAIL_OUT(ctx, "activity data", rc);
+    if ((rc = epv_inventory_load_economy_csv(ctx, inv, in[1]))) FAIL_OUT(ctx, "economy", rc);
     epv_inventory_options opt = EPV_INVENTORY_OPTIONS_INIT;
     opt.gwp = EPV_INVENTORY_GWP_AR5;
-    if ((rc = epv_inventory_compute(ctx, inv, &opt, &r))) return fail(ctx, "compute", rc);
+    if ((rc = epv_inventory_compute(ctx, inv, &opt, &r))) FAIL_OUT(ctx, "compute", rc);
 
     printf("County carbon balance, 平昌县 Pingchang: ILLUSTRATIVE activity data and GDP (not the county's\n"
            "statistics); factors from libepv's tables (IPCC 2006, provincial guideline), GWP100 IPCC AR5.\n"
@@ -133,7 +142,7 @@ int main(int argc, char **argv)
         epv_inventory_options o2 = EPV_INVENTORY_OPTIONS_INIT;
         epv_inventory_result *r2;
         o2.gwp = g;
-        if (epv_inventory_compute(ctx, inv, &o2, &r2)) return fail(ctx, "compute", 1);
+        if (epv_inventory_compute(ctx, inv, &o2, &r2)) FAIL_OUT(ctx, "compute", 1);
         epv_inventory_query q = EPV_INVENTORY_QUERY_INIT;
         epv_inventory_total t = EPV_INVENTORY_TOTAL_INIT;
         q.year = 2025;
@@ -154,12 +163,12 @@ int main(int argc, char **argv)
     double vals[16];
     size_t nb;
     if ((rc = epv_inventory_result_breakdown(ctx, r, &q, EPV_INVENTORY_LEVEL_SUBSECTOR, names, vals, 16, &nb)))
-        return fail(ctx, "breakdown", rc);
+        FAIL_OUT(ctx, "breakdown", rc);
     printf("  total %s t CO2e = ", cli_num(tot.t_co2e, 1));
     for (size_t k = 0; k < nb; k++) printf("%s%s %s", k ? " + " : "", names[k], cli_num(vals[k], 1));
     printf("\n");
     size_t idx[64], nidx;
-    if ((rc = epv_inventory_result_trace(ctx, r, &q, idx, 64, &nidx))) return fail(ctx, "trace", rc);
+    if ((rc = epv_inventory_result_trace(ctx, r, &q, idx, 64, &nidx))) FAIL_OUT(ctx, "trace", rc);
     double sum = 0;
     for (size_t k = 0; k < nidx; k++) {
         epv_inventory_line l = EPV_INVENTORY_LINE_INIT;
@@ -180,7 +189,7 @@ int main(int argc, char **argv)
     const char *tname[2] = { "CO2 per GDP (t CO2/万元)", "energy per GDP (tce/万元)" };
     for (int k = 0; k < 2; k++) {
         epv_inventory_progress p = EPV_INVENTORY_PROGRESS_INIT;
-        if ((rc = epv_inventory_result_progress(ctx, r, &tg[k], &p))) return fail(ctx, "progress", rc);
+        if ((rc = epv_inventory_result_progress(ctx, r, &tg[k], &p))) FAIL_OUT(ctx, "progress", rc);
         printf("  %s: 2020 %.4f -> %d %.4f (%+.1f%%), target %.4f (-%.0f%%): %s; achieved %.2f%%/yr",
                tname[k], p.base_intensity, p.latest_year, p.latest_intensity, p.change_pct, p.target_intensity,
                tg[k].reduction_pct, p.met ? "MET" : "not met", p.achieved_rate_pct);
@@ -195,7 +204,7 @@ int main(int argc, char **argv)
     size_t nc;
     epv_inventory_peak pk = EPV_INVENTORY_PEAK_INIT;
     epv_inventory_result_column(ctx, r, EPV_INVENTORY_COL_TCO2, &col, &nc);
-    if ((rc = epv_inventory_find_peak(ctx, years, col, nc, 1.0, &pk))) return fail(ctx, "peak", rc);
+    if ((rc = epv_inventory_find_peak(ctx, years, col, nc, 1.0, &pk))) FAIL_OUT(ctx, "peak", rc);
     printf("  energy CO2 peak: %lld at %.2f万 t (%s)\n", (long long)pk.year, wan(pk.value),
            pk.peaked ? "peaked: the last year is more than 1% below it" : "not peaked");
     epv_inventory_result_column(ctx, r, EPV_INVENTORY_COL_TCO2E, &col, &nc);
@@ -204,7 +213,7 @@ int main(int argc, char **argv)
            pk.peaked ? "peaked" : "not peaked");
 
     epv_inventory_decomposition dc = EPV_INVENTORY_DECOMPOSITION_INIT;
-    if ((rc = epv_inventory_result_decompose(ctx, r, 2020, 2025, &dc))) return fail(ctx, "LMDI", rc);
+    if ((rc = epv_inventory_result_decompose(ctx, r, 2020, 2025, &dc))) FAIL_OUT(ctx, "LMDI", rc);
     printf("\nLMDI (Ang 2005) 2020 -> 2025: %+.2f万 t CO2e = activity %+.2f + factors %+.2f\n",
            wan(dc.total1 - dc.total0), wan(dc.activity_effect), wan(dc.factor_effect));
 
@@ -233,7 +242,7 @@ int main(int argc, char **argv)
         uo.draws = MC_DRAWS;
         epv_unc_interval i1 = EPV_UNC_INTERVAL_INIT, i2 = EPV_UNC_INTERVAL_INIT;
         if ((rc = epv_inventory_unc_approach1(ctx, r, &uo, &i1)) || (rc = epv_inventory_unc_approach2(ctx, r, &uo, &i2)))
-            return fail(ctx, "uncertainty", rc);
+            FAIL_OUT(ctx, "uncertainty", rc);
         epv_inventory_query qy = EPV_INVENTORY_QUERY_INIT;
         epv_inventory_total ty = EPV_INVENTORY_TOTAL_INIT;
         qy.year = (int)years[y];
@@ -266,7 +275,7 @@ int main(int argc, char **argv)
         (rc = epv_inventory_write_balance_svg(ctx, years, em, rem, a2, ny,
                                               "净排放 net balance with Pingchang forest sink (illustrative emissions)",
                                               OUT("county_carbon_balance.svg"))))
-        return fail(ctx, "writing outputs", rc);
+        FAIL_OUT(ctx, "writing outputs", rc);
     printf("\nWrote county_carbon_sectors.csv, county_carbon_trace.csv, county_carbon_balance.csv and four SVG charts "
            "to %s\n", outdir);
     static const char *const outs[] = { "county_carbon_sectors.csv", "county_carbon_trace.csv",
@@ -276,8 +285,9 @@ int main(int argc, char **argv)
     for (size_t k = 0; k < sizeof outs / sizeof outs[0]; k++) rr_output(record, OUT(outs[k]));
     if (cli_record) snprintf(path, sizeof path, "%s", cli_record);
     else OUT("county_carbon_run.json");
-    int status = rr_write(record, ctx, path);
+    status = rr_write(record, ctx, path);
     if (!status) printf("run record: %s\n", path);
+out:
     rr_free(record);
     (void)a1;
     epv_inventory_result_free(r);
