@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdint.h>

@@ -43,7 +43,6 @@ struct epv__lstore {
     int backend;
     sqlite3 *db;             /* EPV__LS_SQLITE */
     struct epv__pgconn *pg;  /* EPV__LS_PG */
-    int pg_txn;              /* PostgreSQL: a transaction is open */
     char pg_state[6];        /* SQLSTATE of the last PostgreSQL error */
     char pg_msg[256];        /* its primary message */
     char name[160];          /* how messages name the store (never a password) */

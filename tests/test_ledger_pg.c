@@ -11,7 +11,6 @@
  *   - serialization failures raised by the server are retried, at most EPV__LS_PG_RETRIES
  *     times, and past the bound nothing is applied; inside a batch the batch is undone;
  *   - the server going away mid-batch: an error naming the database, nothing applied. */
-#include <signal.h>
 #include <time.h>
 
 #include "test_util.h"
@@ -145,19 +144,28 @@ static void test_same_on_both_backends(void)
     epv_ledger_close(d);
 }
 
-static void test_busy_bound(void)
+/* A fresh ledger on a fresh database with the standard small set-up; its connection string
+ * and database name in path and db (256 bytes each). */
+static epv_ledger *fresh_ledger(const char *name, char *path, char *db)
 {
-    const char *p = tl_path("busy.db");
-    char path[256];
-    snprintf(path, sizeof path, "%s", p);
+    snprintf(path, 256, "%s", tl_path(name));
+    snprintf(db, 256, "%s", tl_pg_db(path) ? tl_pg_db(path) : "");
     epv_ledger *l = NULL;
     EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, EPV_LEDGER_CREATE, NULL, &l));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
     EPV_ASSERT_OK(ctx, tl_setup(l));
+    return l;
+}
+
+static void test_busy_bound(void)
+{
+    char path[256], db[256];
+    epv_ledger *l = fresh_ledger("busy.db", path, db);
     unsigned char d[32];
     EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
     /* another client holds the head table against writers (and everyone) */
     char ci[256];
-    snprintf(ci, sizeof ci, "dbname=%s", tl_pg_db(path));
+    snprintf(ci, sizeof ci, "dbname=%s", db);
     PGconn *other = PQconnectdb(ci);
     CU_ASSERT_EQUAL_FATAL(PQstatus(other), CONNECTION_OK);
     PGresult *r = PQexec(other, "BEGIN; LOCK TABLE head IN ACCESS EXCLUSIVE MODE");
@@ -198,13 +206,8 @@ static void inject_failures(const char *db, int skip, int n)
 
 static void test_serialization_retries(void)
 {
-    const char *p = tl_path("retry.db");
     char path[256], db[256];
-    snprintf(path, sizeof path, "%s", p);
-    snprintf(db, sizeof db, "%s", tl_pg_db(path));
-    epv_ledger *l = NULL;
-    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, EPV_LEDGER_CREATE, NULL, &l));
-    EPV_ASSERT_OK(ctx, tl_setup(l));
+    epv_ledger *l = fresh_ledger("retry.db", path, db);
     /* three failures: the fourth attempt succeeds inside the library */
     inject_failures(db, 0, 3);
     epv_ledger_issuance got = EPV_LEDGER_ISSUANCE_INIT;
@@ -235,13 +238,8 @@ static void test_serialization_retries(void)
 
 static void test_server_goes_away(void)
 {
-    const char *p = tl_path("away.db");
     char path[256], db[256];
-    snprintf(path, sizeof path, "%s", p);
-    snprintf(db, sizeof db, "%s", tl_pg_db(path));
-    epv_ledger *l = NULL;
-    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, EPV_LEDGER_CREATE, NULL, &l));
-    EPV_ASSERT_OK(ctx, tl_setup(l));
+    epv_ledger *l = fresh_ledger("away.db", path, db);
     EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i1", "R1", 0, NULL));
     unsigned char d[32];
     EPV_ASSERT_OK(ctx, epv_ledger_state_digest(l, d));
