@@ -41,6 +41,13 @@ enum epv__lkind {
 #define EPV__L_MAX_ID 64
 #define EPV__L_MAX_TEXT 256
 #define EPV__L_MAX_REQ 128
+/* 2020-09-22 as days since 1970-01-01 (CCER Art. 17: reductions after this day). */
+#define EPV__L_CCER_CUTOFF_DAYS INT64_C(18527)
+/* Largest overall risk rating a project may have (points x 100): above it the project fails
+ * the tool. Provisional: VCS AFOLU Non-Permanence Risk Tool v4.0 as recalled, not checked. */
+#define EPV__L_RISK_FAIL_BP 6000
+/* Name of the ledger's buffer pool account's entity (genesis creates the account). */
+#define EPV__L_BUFFER_ENTITY "programme buffer pool"
 
 struct epv__lop {
     int kind;
@@ -153,6 +160,12 @@ int epv__lg_check_id(epv_ctx *ctx, const char *v, const char *field);
 int epv__lg_check_text(epv_ctx *ctx, const char *v, const char *field);
 int epv__lg_check_req(epv_ctx *ctx, const char *v);
 int epv__lg_check_date(epv_ctx *ctx, epv_date d, const char *field, int64_t *days);
+/* A day count stored in an operation must lie in 1900..2200. */
+int epv__lg_check_days(epv_ctx *ctx, int64_t days, const char *field);
+/* The same calendar day `years` later (29 February becomes 28 February). */
+int64_t epv__lg_add_years(int64_t days, int years);
+/* Everything a genesis entry must satisfy that does not depend on stored state. */
+int epv__lg_check_genesis(epv_ctx *ctx, const struct epv__lop *op, int64_t seq);
 int epv__lg_account_status(epv_ledger *l, const char *acct, int *status, int *kind);
 /* A project's status, forestry flag and crediting period (cached); EPV_ENOTFOUND without a
  * message when there is no such project. */

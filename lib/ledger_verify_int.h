@@ -30,6 +30,50 @@ int epv__lg_verify_full(epv_ledger *l);
 int epv__lg_verify_full_with(epv_ledger *l, const struct epv__lcheckpoint *extra);
 /* SHA-256 of every derived table in key order. */
 int epv__lg_digest(epv_ledger *l, unsigned char out[32]);
+
+/* ---- the state digest's byte stream, one definition for both of its producers ----
+ * For each derived table, in the order of epv__ld_tables: the table's query text and a NUL,
+ * then every row in key order, every column as a type tag (SQLite's type numbers) followed by
+ * a big-endian u64 (integers: the value; texts and blobs: the length, then the bytes).
+ * epv__lg_digest() writes it from the stored tables, the native replay from memory. */
+enum {
+    EPV__LD_HEAD, EPV__LD_META, EPV__LD_REQUESTS, EPV__LD_ACCOUNTS, EPV__LD_PROJECTS, EPV__LD_PERIODS,
+    EPV__LD_VERIFICATIONS, EPV__LD_ISSUANCES, EPV__LD_BLOCKS, EPV__LD_TOTALS, EPV__LD_RETIREMENTS,
+    EPV__LD_EVENTS, EPV__LD_NTABLES
+};
+extern const char *const epv__ld_tables[EPV__LD_NTABLES];
+struct epv__ldig {
+    void *md; /* EVP_MD_CTX */
+    size_t n;
+    unsigned char b[8192]; /* one digest update per 8 KiB, not one per column */
+};
+int epv__ldig_begin(epv_ledger *l, struct epv__ldig *d);
+void epv__ldig_table(struct epv__ldig *d, int table);
+void epv__ldig_int(struct epv__ldig *d, int64_t v);
+void epv__ldig_text(struct epv__ldig *d, const char *s, size_t n);
+void epv__ldig_blob(struct epv__ldig *d, const void *p, size_t n);
+/* Any other column type (NULL; a float, which no ledger table has): its tag alone. */
+void epv__ldig_other(struct epv__ldig *d, int type);
+/* Finish (out may be NULL to abandon); frees the digest context. */
+int epv__ldig_end(epv_ledger *l, struct epv__ldig *d, unsigned char out[32]);
+
+/* ---- native replay (ledger_replay.c) ----
+ * The journal's entries applied, in order, to an in-memory model of the derived tables: the
+ * same rules as the operations layer (whose pure checks it calls), without SQL, so a full
+ * verification replays at memory speed. Its digest must equal epv__lg_digest() of the stored
+ * tables; every full verification in the test suite compares the two, so the model and the
+ * operations layer cannot drift apart unnoticed. */
+struct epv__lrp;
+int epv__lrp_new(epv_ledger *l, struct epv__lrp **out);
+void epv__lrp_free(struct epv__lrp *r);
+/* Apply entry `seq` (whose verified hash is `hash`); an entry that the rules refuse is an
+ * error with the reason (the caller calls it corruption). */
+int epv__lrp_apply(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, const unsigned char hash[32]);
+/* The state digest of the model (the same bytes as epv__lg_digest() on equal tables). */
+int epv__lrp_digest(struct epv__lrp *r, unsigned char out[32]);
+/* The integrity invariants (epv__lg_check_invariants()'s, same texts) on the model: once its
+ * digest equals the stored tables', this checks the stored state without reading it again. */
+int epv__lrp_check_invariants(struct epv__lrp *r);
 /* The SQL integrity invariants (doc/ledger.md table). */
 int epv__lg_check_invariants(epv_ledger *l);
 
