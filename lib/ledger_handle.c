@@ -362,8 +362,7 @@ EPV_API int epv_ledger_open(epv_ctx *ctx, const char *path, unsigned flags,
             } else if (!rc) {
                 /* from the last verified checkpoint, unless a full verification is asked */
                 if (!(flags & EPV_LEDGER_FULL_VERIFY)) rc = epv__lg_verify_since_checkpoint(l, &fast);
-                if (!rc && !fast) rc = epv__ls_quick_check(&l->st);
-                if (!rc && !fast) rc = epv__lg_verify_full(l);
+                if (!rc && !fast) rc = epv__lg_verify_store(l); /* quick_check, chain, replay */
             }
             rc = epv__lg_read_end(l, rc);
         }

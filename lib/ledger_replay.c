@@ -1311,7 +1311,7 @@ static int cmp_event(const void *a, const void *b)
 int epv__lrp_digest(struct epv__lrp *r, unsigned char out[32])
 {
     struct epv__ldig d;
-    int rc = epv__ldig_begin(r->l, &d);
+    int rc = epv__ldig_begin(r->ctx, r->l->md_alg, &d);
     if (rc) return rc;
     size_t *pix = projects_by_id(r);
     const char ***mix = by_key(r, r->meta, r->nmeta, sizeof *r->meta);
@@ -1460,7 +1460,7 @@ out:
     epv__free(r->ctx, qix);
     epv__free(r->ctx, aix);
     epv__free(r->ctx, vix);
-    int e2 = epv__ldig_end(r->l, &d, rc ? NULL : out);
+    int e2 = epv__ldig_end(r->ctx, &d, rc ? NULL : out);
     return rc ? rc : e2;
 }
 

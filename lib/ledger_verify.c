@@ -208,10 +208,83 @@ static int replay_one(epv_ledger *l, int64_t seq, const unsigned char *body, siz
     return rc;
 }
 
+/* The stored tables' digest can be read through a second, read-only connection in another
+ * thread while this one walks and replays (when the context allows two threads and the journal
+ * is long enough to pay for a connection). Its snapshot is taken to be the replay's only if it
+ * shows the same chain head: every change of the derived tables appends a journal entry and
+ * moves the head. Otherwise (a writer committed in between, or uncommitted entries of a batch)
+ * the digest is read again here. */
+int epv__lg_side_min_entries = 20000;
+
+static int digest_store(struct epv__lstore *st, const void *md_alg, unsigned char out[32]);
+
+struct side {
+    epv_ledger *l;
+    const char *name;
+    int quick;  /* also run the store's structural check (SQLite's quick_check) */
+    int opened; /* the second connection was opened: qrc and qmsg hold */
+    int qrc;
+    char qmsg[EPV_ERRMSG_MAX];
+    int rc; /* EPV_OK: seq, head and digest hold */
+    int64_t seq;
+    unsigned char head[32], digest[32];
+};
+
+static void side_digest(struct side *sd)
+{
+    epv_ctx *c = NULL;
+    struct epv__lstore st;
+    sd->rc = epv_ctx_new_with_allocator(&c, &sd->l->ctx->alloc);
+    if (sd->rc) return;
+    int rc = epv__ls_open(c, &st, sd->name, 1, 0);
+    if (!rc && sd->quick) {
+        sd->opened = 1;
+        if ((sd->qrc = epv__ls_quick_check(&st)))
+            snprintf(sd->qmsg, sizeof sd->qmsg, "%s", epv_ctx_errmsg(c));
+        rc = sd->qrc;
+    }
+    if (!rc && !(rc = epv__ls_read_begin(&st))) {
+        epv__lq *q = NULL;
+        rc = epv__lq_prepare(&st, "SELECT seq, hash FROM head WHERE id = 1", &q) == EPV__LQ_OK ? EPV_OK : EPV_EIO;
+        if (!rc && epv__lq_step(q) == EPV__LQ_ROW && epv__lq_col_bytes(q, 1) == 32) {
+            sd->seq = epv__lq_col_i64(q, 0);
+            memcpy(sd->head, epv__lq_col_blob(q, 1), 32);
+        } else
+            rc = EPV_ECORRUPT;
+        epv__lq_finalize(q);
+        if (!rc) rc = digest_store(&st, sd->l->md_alg, sd->digest);
+        rc = epv__ls_read_end(&st, rc);
+    }
+    epv__ls_close(&st); /* also after a failed open (it closed what it had; this is a no-op) */
+    epv_ctx_free(c);
+    sd->rc = rc;
+}
+
+struct replay_job {
+    epv_ledger *l;
+    struct replay *rp;
+    const struct walk_progress *wp;
+    struct side *side; /* NULL: no second connection */
+    int rc;
+};
+
+/* Job 0: walk and replay (this thread: it owns the connection and the context); job 1: the
+ * second connection's digest. */
+static int replay_job_run(size_t begin, size_t end, int worker, void *payload)
+{
+    struct replay_job *j = payload;
+    (void)worker;
+    for (size_t k = begin; k < end; k++) {
+        if (k == 0) j->rc = walk_chain(j->l, NULL, replay_one, j->rp, j->wp);
+        else if (j->side) side_digest(j->side);
+    }
+    return EPV_OK;
+}
+
 /* Replay into the in-memory model (ledger_replay.c); the walk checks the chain and head at the
  * same time; then the stored tables' digest must equal the model's. */
 static int verify_replay(epv_ledger *l, const struct walk_progress *wp,
-                         const struct epv__lcheckpoint *extra, int invariants)
+                         const struct epv__lcheckpoint *extra, int invariants, int quick)
 {
     struct replay rp = { NULL, NULL, 0, 0, head_count(l), NULL };
     int rc = epv__lg_checkpoints(l, &rp.cp, &rp.ncp);
@@ -232,14 +305,33 @@ static int verify_replay(epv_ledger *l, const struct walk_progress *wp,
         rp.ncp++;
     }
     rc = epv__lrp_new(l, &rp.m);
-    if (!rc) rc = walk_chain(l, NULL, replay_one, &rp, wp);
+    struct side side;
+    memset(&side, 0, sizeof side);
+    side.l = l;
+    side.name = epv__ls_reopen_name(&l->st);
+    side.quick = quick;
+    side.rc = EPV_EUNSUPPORTED;
+    struct replay_job job = { l, &rp, wp, NULL, EPV_OK };
+    if (l->ctx->nthreads >= 2 && side.name && rp.last >= epv__lg_side_min_entries) job.side = &side;
+    /* the structural check first, here, when no second connection can do it */
+    if (!rc && quick && !job.side) rc = epv__ls_quick_check(&l->st);
+    if (!rc) rc = epv__parallel_for(l->ctx, job.side ? 2 : 1, job.side ? 2 : 1, replay_job_run, &job);
+    if (!rc) rc = job.rc;
+    if (job.side && quick) {
+        /* a broken file structure explains any other error: report it first */
+        if (side.opened && side.qrc) rc = epv__error(l->ctx, side.qrc, "%s", side.qmsg);
+        else if (!side.opened && !rc) rc = epv__ls_quick_check(&l->st);
+    }
     if (!rc && rp.next < rp.ncp)
         rc = epv__error(l->ctx, EPV_ECORRUPT,
                         "checkpoint at entry %lld is beyond the journal (truncated)",
                         (long long)rp.cp[rp.next].seq);
     unsigned char a[32], b[32];
     if (!rc && wp) rc = epv__progress(l->ctx, 0.8, "digesting the stored tables");
-    if (!rc) rc = epv__lg_digest(l, a);
+    if (!rc && side.rc == EPV_OK && side.seq == l->head_seq && !memcmp(side.head, l->head_hash, 32))
+        memcpy(a, side.digest, 32); /* the same snapshot, read beside the replay */
+    else if (!rc)
+        rc = epv__lg_digest(l, a);
     if (!rc && wp) rc = epv__progress(l->ctx, 0.9, "digesting the replayed state");
     if (!rc) rc = epv__lrp_digest(rp.m, b);
     if (!rc && rp.at_last && memcmp(rp.at_last->state, b, 32))
@@ -258,7 +350,7 @@ static int verify_replay(epv_ledger *l, const struct walk_progress *wp,
 int epv__lg_verify_replay(epv_ledger *l)
 {
     struct walk_progress wp = { 0.0, 0.8, head_count(l), "replaying the journal" };
-    return verify_replay(l, &wp, NULL, 0);
+    return verify_replay(l, &wp, NULL, 0, 0);
 }
 
 int epv__lg_checkpoints(epv_ledger *l, struct epv__lcheckpoint **out, size_t *n)
@@ -332,13 +424,20 @@ int epv__lg_verify_since_checkpoint(epv_ledger *l, int *used)
 
 int epv__lg_verify_full(epv_ledger *l) { return epv__lg_verify_full_with(l, NULL); }
 
-int epv__lg_verify_full_with(epv_ledger *l, const struct epv__lcheckpoint *extra)
+static int verify_full(epv_ledger *l, const struct epv__lcheckpoint *extra, int quick)
 {
     struct walk_progress wp = { 0.0, 0.8, head_count(l), "replaying the journal" };
-    int rc = verify_replay(l, &wp, extra, 1);
+    int rc = verify_replay(l, &wp, extra, 1, quick);
     if (!rc) rc = epv__progress(l->ctx, 1.0, "verified");
     return rc;
 }
+
+int epv__lg_verify_full_with(epv_ledger *l, const struct epv__lcheckpoint *extra)
+{
+    return verify_full(l, extra, 0);
+}
+
+int epv__lg_verify_store(epv_ledger *l) { return verify_full(l, NULL, 1); }
 
 const char *const epv__ld_tables[EPV__LD_NTABLES] = {
     "SELECT * FROM head ORDER BY id",
@@ -374,15 +473,15 @@ static void dig_put(struct epv__ldig *d, const void *p, size_t n)
     d->n += n;
 }
 
-int epv__ldig_begin(epv_ledger *l, struct epv__ldig *d)
+int epv__ldig_begin(epv_ctx *ctx, const void *md_alg, struct epv__ldig *d)
 {
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     d->n = 0;
     d->md = md;
-    if (!md || EVP_DigestInit_ex(md, l->md_alg, NULL) != 1) {
+    if (!md || EVP_DigestInit_ex(md, md_alg, NULL) != 1) {
         EVP_MD_CTX_free(md);
         d->md = NULL;
-        return epv__error(l->ctx, EPV_ENOMEM, "ledger: SHA-256 failed");
+        return epv__error(ctx, EPV_ENOMEM, "ledger: SHA-256 failed");
     }
     return EPV_OK;
 }
@@ -420,55 +519,60 @@ void epv__ldig_other(struct epv__ldig *d, int type)
     dig_put(d, &t, 1);
 }
 
-int epv__ldig_end(epv_ledger *l, struct epv__ldig *d, unsigned char out[32])
+int epv__ldig_end(epv_ctx *ctx, struct epv__ldig *d, unsigned char out[32])
 {
     int err = EPV_OK;
     unsigned int olen;
     if (out) {
         dig_flush(d);
-        if (EVP_DigestFinal_ex(d->md, out, &olen) != 1) err = epv__error(l->ctx, EPV_ENOMEM, "ledger: SHA-256 failed");
+        if (EVP_DigestFinal_ex(d->md, out, &olen) != 1) err = epv__error(ctx, EPV_ENOMEM, "ledger: SHA-256 failed");
     }
     EVP_MD_CTX_free(d->md);
     d->md = NULL;
     return err;
 }
 
-/* Digest of every derived table in key order, column types included. */
-int epv__lg_digest(epv_ledger *l, unsigned char out[32])
+/* Digest of every derived table of a store in key order, column types included. */
+static int digest_store(struct epv__lstore *st, const void *md_alg, unsigned char out[32])
 {
-    int err = epv__lg_flush_head(l); /* the head row must be current (inside a batch) */
-    if (err) return err;
     struct epv__ldig db;
-    if ((err = epv__ldig_begin(l, &db))) return err;
+    int err = epv__ldig_begin(st->ctx, md_alg, &db);
+    if (err) return err;
     for (int t = 0; t < EPV__LD_NTABLES && !err; t++) {
-        epv__lq *st = NULL;
-        int rc = epv__lq_prepare(&l->st, epv__ld_tables[t], &st);
+        epv__lq *q = NULL;
+        int rc = epv__lq_prepare(st, epv__ld_tables[t], &q);
         if (rc != EPV__LQ_OK) {
-            err = epv__lg_sqlerr(l, rc, "state digest");
+            err = epv__ls_sqlerr(st, rc, "state digest");
             break;
         }
         epv__ldig_table(&db, t);
-        while ((rc = epv__lq_step(st)) == EPV__LQ_ROW) {
-            int nc = epv__lq_col_count(st);
+        while ((rc = epv__lq_step(q)) == EPV__LQ_ROW) {
+            int nc = epv__lq_col_count(q);
             for (int c = 0; c < nc; c++) {
-                int ty = epv__lq_col_type(st, c);
+                int ty = epv__lq_col_type(q, c);
                 if (ty == EPV__LQ_INTEGER)
-                    epv__ldig_int(&db, epv__lq_col_i64(st, c));
+                    epv__ldig_int(&db, epv__lq_col_i64(q, c));
                 else if (ty == EPV__LQ_TEXT) {
-                    const char *p = (const char *)epv__lq_col_text(st, c);
-                    epv__ldig_text(&db, p, (size_t)epv__lq_col_bytes(st, c));
+                    const char *p = (const char *)epv__lq_col_text(q, c);
+                    epv__ldig_text(&db, p, (size_t)epv__lq_col_bytes(q, c));
                 } else if (ty == EPV__LQ_BLOB) {
-                    const void *p = epv__lq_col_blob(st, c);
-                    epv__ldig_blob(&db, p, (size_t)epv__lq_col_bytes(st, c));
+                    const void *p = epv__lq_col_blob(q, c);
+                    epv__ldig_blob(&db, p, (size_t)epv__lq_col_bytes(q, c));
                 } else
                     epv__ldig_other(&db, ty);
             }
         }
-        if (rc != EPV__LQ_DONE) err = epv__lg_sqlerr(l, rc, "state digest");
-        epv__lq_finalize(st);
+        if (rc != EPV__LQ_DONE) err = epv__ls_sqlerr(st, rc, "state digest");
+        epv__lq_finalize(q);
     }
-    int e2 = epv__ldig_end(l, &db, err ? NULL : out);
+    int e2 = epv__ldig_end(st->ctx, &db, err ? NULL : out);
     return err ? err : e2;
+}
+
+int epv__lg_digest(epv_ledger *l, unsigned char out[32])
+{
+    int err = epv__lg_flush_head(l); /* the head row must be current (inside a batch) */
+    return err ? err : digest_store(&l->st, l->md_alg, out);
 }
 
 EPV_API int epv_ledger_verify_chain(epv_ledger *l, epv_i64 *entries_out)

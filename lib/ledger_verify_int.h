@@ -26,6 +26,11 @@ int epv__lg_verify_replay(epv_ledger *l);
 /* Everything: chain, head, replay, state digest, invariants, in one walk of the journal, with
  * progress on the context (EPV_ECANCELLED if the callback stops it; nothing is changed). */
 int epv__lg_verify_full(epv_ledger *l);
+/* Journals shorter than this are verified on one connection even when the context allows two
+ * threads (a second connection costs more than it saves); tests lower it. */
+extern int epv__lg_side_min_entries;
+/* The same, and the store's structural check (SQLite's quick_check) as well, on open. */
+int epv__lg_verify_store(epv_ledger *l);
 /* The same, passing one more checkpoint (an outside anchor) that the replay must match. */
 int epv__lg_verify_full_with(epv_ledger *l, const struct epv__lcheckpoint *extra);
 /* SHA-256 of every derived table in key order. */
@@ -47,7 +52,7 @@ struct epv__ldig {
     size_t n;
     unsigned char b[8192]; /* one digest update per 8 KiB, not one per column */
 };
-int epv__ldig_begin(epv_ledger *l, struct epv__ldig *d);
+int epv__ldig_begin(epv_ctx *ctx, const void *md_alg, struct epv__ldig *d);
 void epv__ldig_table(struct epv__ldig *d, int table);
 void epv__ldig_int(struct epv__ldig *d, int64_t v);
 void epv__ldig_text(struct epv__ldig *d, const char *s, size_t n);
@@ -55,7 +60,7 @@ void epv__ldig_blob(struct epv__ldig *d, const void *p, size_t n);
 /* Any other column type (NULL; a float, which no ledger table has): its tag alone. */
 void epv__ldig_other(struct epv__ldig *d, int type);
 /* Finish (out may be NULL to abandon); frees the digest context. */
-int epv__ldig_end(epv_ledger *l, struct epv__ldig *d, unsigned char out[32]);
+int epv__ldig_end(epv_ctx *ctx, struct epv__ldig *d, unsigned char out[32]);
 
 /* ---- native replay (ledger_replay.c) ----
  * The journal's entries applied, in order, to an in-memory model of the derived tables: the
