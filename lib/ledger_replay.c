@@ -143,6 +143,7 @@ struct svc {
 struct sv {
     size_t es; /* element size; the key is the first int64_t */
     struct svc **ch;
+    int64_t *last; /* key of each chunk's last element: the chunk search reads only this array */
     size_t nch, capch;
 };
 
@@ -161,7 +162,7 @@ static void sv_lower(const struct sv *v, int64_t k, size_t *pc, size_t *pi)
     size_t lo = 0, hi = v->nch; /* first chunk whose last key >= k */
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (sv_key(sv_at(v, mid, v->ch[mid]->n - 1)) < k) lo = mid + 1;
+        if (v->last[mid] < k) lo = mid + 1;
         else hi = mid;
     }
     *pc = lo;
@@ -206,6 +207,23 @@ static void *sv_before(const struct sv *v, int64_t k)
     return sv_at(v, c - 1, v->ch[c - 1]->n - 1);
 }
 
+/* Room for one more chunk pointer (and its last key). */
+static int sv_room(epv_ctx *ctx, struct sv *v)
+{
+    if (v->nch < v->capch) return EPV_OK;
+    size_t cap = v->capch ? 2 * v->capch : 8;
+    struct svc **ch = epv__realloc(ctx, v->ch, cap * sizeof *ch);
+    if (!ch) return EPV_ENOMEM;
+    v->ch = ch;
+    int64_t *last = epv__realloc(ctx, v->last, cap * sizeof *last);
+    if (!last) return EPV_ENOMEM;
+    v->last = last;
+    v->capch = cap;
+    return EPV_OK;
+}
+
+static void sv_set_last(struct sv *v, size_t c) { v->last[c] = sv_key(sv_at(v, c, v->ch[c]->n - 1)); }
+
 static int sv_insert(epv_ctx *ctx, struct sv *v, const void *e)
 {
     size_t c, i;
@@ -215,7 +233,7 @@ static int sv_insert(epv_ctx *ctx, struct sv *v, const void *e)
             c--;
             i = v->ch[c]->n;
         } else {
-            if (epv__grow(ctx, (void **)&v->ch, &v->capch, v->nch + 1, sizeof *v->ch)) return EPV_ENOMEM;
+            if (sv_room(ctx, v)) return EPV_ENOMEM;
             struct svc *n = epv__malloc(ctx, sizeof *n + SV_CAP * v->es);
             if (!n) return EPV_ENOMEM;
             n->n = 0;
@@ -225,7 +243,7 @@ static int sv_insert(epv_ctx *ctx, struct sv *v, const void *e)
     }
     struct svc *x = v->ch[c];
     if (x->n == SV_CAP) { /* split the full chunk in halves */
-        if (epv__grow(ctx, (void **)&v->ch, &v->capch, v->nch + 1, sizeof *v->ch)) return EPV_ENOMEM;
+        if (sv_room(ctx, v)) return EPV_ENOMEM;
         struct svc *n = epv__malloc(ctx, sizeof *n + SV_CAP * v->es);
         if (!n) return EPV_ENOMEM;
         size_t half = SV_CAP / 2;
@@ -233,8 +251,11 @@ static int sv_insert(epv_ctx *ctx, struct sv *v, const void *e)
         n->n = SV_CAP - half;
         x->n = half;
         memmove(v->ch + c + 2, v->ch + c + 1, (v->nch - c - 1) * sizeof *v->ch);
+        memmove(v->last + c + 2, v->last + c + 1, (v->nch - c - 1) * sizeof *v->last);
         v->ch[c + 1] = n;
         v->nch++;
+        sv_set_last(v, c);
+        sv_set_last(v, c + 1);
         if (i > half) {
             c++;
             i -= half;
@@ -244,6 +265,7 @@ static int sv_insert(epv_ctx *ctx, struct sv *v, const void *e)
     memmove(x->d + (i + 1) * v->es, x->d + i * v->es, (x->n - i) * v->es);
     memcpy(x->d + i * v->es, e, v->es);
     x->n++;
+    sv_set_last(v, c);
     return EPV_OK;
 }
 
@@ -258,7 +280,10 @@ static void sv_erase(epv_ctx *ctx, struct sv *v, int64_t k)
     if (--x->n == 0) {
         epv__free(ctx, x);
         memmove(v->ch + c, v->ch + c + 1, (v->nch - c - 1) * sizeof *v->ch);
+        memmove(v->last + c, v->last + c + 1, (v->nch - c - 1) * sizeof *v->last);
         v->nch--;
+    } else if (i == x->n) {
+        sv_set_last(v, c);
     }
 }
 
@@ -266,7 +291,9 @@ static void sv_free(epv_ctx *ctx, struct sv *v)
 {
     for (size_t c = 0; c < v->nch; c++) epv__free(ctx, v->ch[c]);
     epv__free(ctx, v->ch);
+    epv__free(ctx, v->last);
     v->ch = NULL;
+    v->last = NULL;
     v->nch = v->capch = 0;
 }
 
@@ -303,8 +330,8 @@ struct project {
     struct sv blocks; /* struct blk */
     struct holding *hold;
     size_t nhold, caphold;
+    struct sv events; /* struct evlist */
     struct smap holdmap; /* account id -> index in hold */
-    size_t rank;         /* position in id order (for sorting events) */
 };
 
 struct account {
@@ -330,11 +357,21 @@ struct retirement {
     size_t project;
 };
 
+/* Events are kept in the events table's key order as they are written: per project, one list
+ * per first serial (struct evlist, in a sorted vector), appended in entry order, which is
+ * (seq, n) order. The digest walks them without sorting. */
 struct event {
     int64_t seq, start, end;
-    size_t project;
     const char *from, *to; /* interned, or "" */
-    int n, kind, status;
+    uint32_t next;         /* the next event with the same project and start, or EV_END */
+    uint32_t n;
+    unsigned char kind, status;
+};
+#define EV_END UINT32_MAX
+
+struct evlist { /* key: start */
+    int64_t start;
+    uint32_t head, tail;
 };
 
 struct meta_row {
@@ -403,6 +440,7 @@ void epv__lrp_free(struct epv__lrp *r)
         epv__free(ctx, p->per);
         epv__free(ctx, p->tot);
         sv_free(ctx, &p->blocks);
+        sv_free(ctx, &p->events);
         for (size_t h = 0; h < p->nhold; h++) {
             sv_free(ctx, &p->hold[h].set[0]);
             sv_free(ctx, &p->hold[h].set[1]);
@@ -489,18 +527,28 @@ static int blk_set(struct epv__lrp *r, struct project *p, struct blk *b, const c
 static int event(struct epv__lrp *r, int64_t seq, size_t project, int64_t s, int64_t e, int kind,
                  const char *from, const char *to, int status)
 {
+    if (r->nev >= EV_END) return epv__error(r->ctx, EPV_ENOMEM, "ledger: too many events to replay in memory");
     if (epv__grow(r->ctx, (void **)&r->ev, &r->capev, r->nev + 1, sizeof *r->ev)) return EPV_ENOMEM;
+    uint32_t k = (uint32_t)r->nev;
     struct event *x = &r->ev[r->nev++];
     x->seq = seq;
-    x->n = r->ev_n++;
-    x->project = project;
+    x->n = (uint32_t)r->ev_n++;
     x->start = s;
     x->end = e;
-    x->kind = kind;
+    x->kind = (unsigned char)kind;
     x->from = from;
     x->to = to;
-    x->status = status;
-    return EPV_OK;
+    x->status = (unsigned char)status;
+    x->next = EV_END;
+    struct project *p = &r->proj[project];
+    struct evlist *b = sv_find(&p->events, s);
+    if (b) {
+        r->ev[b->tail].next = k;
+        b->tail = k;
+        return EPV_OK;
+    }
+    struct evlist nb = { s, k, k };
+    return sv_insert(r->ctx, &p->events, &nb);
 }
 
 /* ---- lookups ---------------------------------------------------------------------------- */
@@ -642,6 +690,7 @@ static int ap_project_register(struct epv__lrp *r, const struct epv__lop *op)
     struct project *p = &r->proj[r->nproj];
     memset(p, 0, sizeof *p);
     p->blocks.es = sizeof(struct blk);
+    p->events.es = sizeof(struct evlist);
     p->id = intern(r, op->s[0]);
     p->name = intern(r, op->s[1]);
     p->methodology = intern(r, op->s[2]);
@@ -1298,16 +1347,6 @@ static int cmp_total(const void *a, const void *b)
     return x->vintage < y->vintage ? -1 : x->vintage > y->vintage;
 }
 
-/* Events whose `project` holds the project's rank in id order (see epv__lrp_digest). */
-static int cmp_event(const void *a, const void *b)
-{
-    const struct event *x = a, *y = b;
-    if (x->project != y->project) return x->project < y->project ? -1 : 1;
-    if (x->start != y->start) return x->start < y->start ? -1 : 1;
-    if (x->seq != y->seq) return x->seq < y->seq ? -1 : 1;
-    return x->n < y->n ? -1 : x->n > y->n;
-}
-
 int epv__lrp_digest(struct epv__lrp *r, unsigned char out[32])
 {
     struct epv__ldig d;
@@ -1322,7 +1361,6 @@ int epv__lrp_digest(struct epv__lrp *r, unsigned char out[32])
         rc = EPV_ENOMEM;
         goto out;
     }
-    for (size_t k = 0; k < r->nproj; k++) r->proj[pix[k]].rank = k;
 
     epv__ldig_table(&d, EPV__LD_HEAD);
     if (r->seq > 0) {
@@ -1437,22 +1475,23 @@ int epv__lrp_digest(struct epv__lrp *r, unsigned char out[32])
         epv__ldig_int(&d, x->units);
     }
     epv__ldig_table(&d, EPV__LD_EVENTS);
-    /* sorted by (project id, start, seq, n): the project index is swapped for its rank while
-     * sorting, and back afterwards */
-    for (size_t k = 0; k < r->nev; k++) r->ev[k].project = r->proj[r->ev[k].project].rank;
-    qsort(r->ev, r->nev, sizeof *r->ev, cmp_event);
-    for (size_t k = 0; k < r->nev; k++) r->ev[k].project = pix[r->ev[k].project];
-    for (size_t k = 0; k < r->nev; k++) {
-        const struct event *x = &r->ev[k];
-        epv__ldig_int(&d, x->seq);
-        epv__ldig_int(&d, x->n);
-        dig_str(&d, r->proj[x->project].id);
-        epv__ldig_int(&d, x->start);
-        epv__ldig_int(&d, x->end);
-        dig_str(&d, event_kinds[x->kind]);
-        dig_str(&d, x->from);
-        dig_str(&d, x->to);
-        epv__ldig_int(&d, x->status);
+    for (size_t k = 0; k < r->nproj; k++) { /* (project, start, seq, n): the lists' order */
+        const struct project *p = &r->proj[pix[k]];
+        for (size_t c = 0, i = 0; sv_valid(&p->events, c); sv_next(&p->events, &c, &i)) {
+            const struct evlist *b = sv_at(&p->events, c, i);
+            for (uint32_t e = b->head; e != EV_END; e = r->ev[e].next) {
+                const struct event *x = &r->ev[e];
+                epv__ldig_int(&d, x->seq);
+                epv__ldig_int(&d, x->n);
+                dig_str(&d, p->id);
+                epv__ldig_int(&d, x->start);
+                epv__ldig_int(&d, x->end);
+                dig_str(&d, event_kinds[x->kind]);
+                dig_str(&d, x->from);
+                dig_str(&d, x->to);
+                epv__ldig_int(&d, x->status);
+            }
+        }
     }
 out:
     epv__free(r->ctx, pix);

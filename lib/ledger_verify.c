@@ -11,14 +11,6 @@
 
 #include "ledger_verify_int.h"
 
-static void put_u64(unsigned char *p, uint64_t v)
-{
-    for (int k = 7; k >= 0; k--) {
-        p[k] = (unsigned char)v;
-        v >>= 8;
-    }
-}
-
 /* Walk the journal in order, checking numbering, links and hashes; calls fn for each
  * decoded entry if given. */
 typedef int (*entry_fn)(epv_ledger *l, int64_t seq, const unsigned char *body, size_t len,
@@ -162,6 +154,13 @@ struct replay {
      * compared with the final digest instead of digesting the same state twice. */
     int64_t last;
     const struct epv__lcheckpoint *at_last;
+    /* Whose state is recomputed: the last stored checkpoint (the one an open starts from) and
+     * an outside anchor. Earlier checkpoints are checked against the chain (their head) only:
+     * each was a full verification when written, no later check trusts their state, and a
+     * digest of the model at every one of them would make full verification grow with the
+     * number of checkpoints times the journal. */
+    int64_t state_seq;
+    const struct epv__lcheckpoint *extra;
 };
 
 static int replay_one(epv_ledger *l, int64_t seq, const unsigned char *body, size_t len,
@@ -195,6 +194,14 @@ static int replay_one(epv_ledger *l, int64_t seq, const unsigned char *body, siz
         const struct epv__lcheckpoint *c = &rp->cp[rp->next++];
         unsigned char d[32];
         if (c->seq != seq) continue; /* beyond the journal: reported after the walk */
+        int want_state = seq == rp->state_seq ||
+                         (rp->extra && seq == rp->extra->seq && !memcmp(c->state, rp->extra->state, 32));
+        if (!want_state) {
+            if (memcmp(c->head, hash, 32))
+                rc = epv__error(l->ctx, EPV_ECORRUPT, "checkpoint at entry %lld differs from a replay of the journal (head)",
+                                (long long)seq);
+            continue;
+        }
         if (seq == rp->last && !memcmp(c->head, hash, 32)) {
             rp->at_last = c;
             continue;
@@ -286,9 +293,10 @@ static int replay_job_run(size_t begin, size_t end, int worker, void *payload)
 static int verify_replay(epv_ledger *l, const struct walk_progress *wp,
                          const struct epv__lcheckpoint *extra, int invariants, int quick)
 {
-    struct replay rp = { NULL, NULL, 0, 0, head_count(l), NULL };
+    struct replay rp = { NULL, NULL, 0, 0, head_count(l), NULL, -1, extra };
     int rc = epv__lg_checkpoints(l, &rp.cp, &rp.ncp);
     if (rc) return rc;
+    if (rp.ncp) rp.state_seq = rp.cp[rp.ncp - 1].seq;
     if (extra) {
         /* one more checkpoint to pass (an anchor), in its place in the ascending list */
         size_t cap = rp.ncp;
@@ -460,17 +468,14 @@ static void dig_flush(struct epv__ldig *d)
     d->n = 0;
 }
 
-static void dig_put(struct epv__ldig *d, const void *p, size_t n)
+void epv__ldig_put_slow(struct epv__ldig *d, const void *p, size_t n)
 {
-    if (n > sizeof d->b - d->n) {
-        dig_flush(d);
-        if (n > sizeof d->b) {
-            EVP_DigestUpdate(d->md, p, n);
-            return;
-        }
+    dig_flush(d);
+    if (n > sizeof d->b) EVP_DigestUpdate(d->md, p, n);
+    else {
+        memcpy(d->b, p, n);
+        d->n = n;
     }
-    memcpy(d->b + d->n, p, n);
-    d->n += n;
 }
 
 int epv__ldig_begin(epv_ctx *ctx, const void *md_alg, struct epv__ldig *d)
@@ -488,35 +493,13 @@ int epv__ldig_begin(epv_ctx *ctx, const void *md_alg, struct epv__ldig *d)
 
 void epv__ldig_table(struct epv__ldig *d, int table)
 {
-    dig_put(d, epv__ld_tables[table], strlen(epv__ld_tables[table]) + 1);
-}
-
-static void dig_tag(struct epv__ldig *d, int type, uint64_t v)
-{
-    unsigned char tag[9];
-    tag[0] = (unsigned char)type;
-    put_u64(tag + 1, v);
-    dig_put(d, tag, 9);
-}
-
-void epv__ldig_int(struct epv__ldig *d, int64_t v) { dig_tag(d, EPV__LQ_INTEGER, (uint64_t)v); }
-
-void epv__ldig_text(struct epv__ldig *d, const char *s, size_t n)
-{
-    dig_tag(d, EPV__LQ_TEXT, (uint64_t)n);
-    if (n) dig_put(d, s, n);
-}
-
-void epv__ldig_blob(struct epv__ldig *d, const void *p, size_t n)
-{
-    dig_tag(d, EPV__LQ_BLOB, (uint64_t)n);
-    if (n) dig_put(d, p, n);
+    epv__ldig_put(d, epv__ld_tables[table], strlen(epv__ld_tables[table]) + 1);
 }
 
 void epv__ldig_other(struct epv__ldig *d, int type)
 {
     unsigned char t = (unsigned char)type;
-    dig_put(d, &t, 1);
+    epv__ldig_put(d, &t, 1);
 }
 
 int epv__ldig_end(epv_ctx *ctx, struct epv__ldig *d, unsigned char out[32])

@@ -4,6 +4,8 @@
 #ifndef EPV_LEDGER_VERIFY_INT_H
 #define EPV_LEDGER_VERIFY_INT_H
 
+#include <string.h>
+
 #include "ledger_int.h"
 
 /* A verified checkpoint: height, chain head there, state digest there. */
@@ -54,9 +56,38 @@ struct epv__ldig {
 };
 int epv__ldig_begin(epv_ctx *ctx, const void *md_alg, struct epv__ldig *d);
 void epv__ldig_table(struct epv__ldig *d, int table);
-void epv__ldig_int(struct epv__ldig *d, int64_t v);
-void epv__ldig_text(struct epv__ldig *d, const char *s, size_t n);
-void epv__ldig_blob(struct epv__ldig *d, const void *p, size_t n);
+/* Bytes that do not fit the buffer (flushes it). */
+void epv__ldig_put_slow(struct epv__ldig *d, const void *p, size_t n);
+/* The columns are written inline: a digest of a large ledger writes tens of millions. */
+static inline void epv__ldig_put(struct epv__ldig *d, const void *p, size_t n)
+{
+    if (n <= sizeof d->b - d->n) {
+        memcpy(d->b + d->n, p, n);
+        d->n += n;
+    } else
+        epv__ldig_put_slow(d, p, n);
+}
+static inline void epv__ldig_tag(struct epv__ldig *d, int type, uint64_t v)
+{
+    unsigned char tag[9];
+    tag[0] = (unsigned char)type;
+    for (int k = 8; k >= 1; k--) {
+        tag[k] = (unsigned char)v;
+        v >>= 8;
+    }
+    epv__ldig_put(d, tag, 9);
+}
+static inline void epv__ldig_int(struct epv__ldig *d, int64_t v) { epv__ldig_tag(d, EPV__LQ_INTEGER, (uint64_t)v); }
+static inline void epv__ldig_text(struct epv__ldig *d, const char *s, size_t n)
+{
+    epv__ldig_tag(d, EPV__LQ_TEXT, (uint64_t)n);
+    if (n) epv__ldig_put(d, s, n);
+}
+static inline void epv__ldig_blob(struct epv__ldig *d, const void *p, size_t n)
+{
+    epv__ldig_tag(d, EPV__LQ_BLOB, (uint64_t)n);
+    if (n) epv__ldig_put(d, p, n);
+}
 /* Any other column type (NULL; a float, which no ledger table has): its tag alone. */
 void epv__ldig_other(struct epv__ldig *d, int type);
 /* Finish (out may be NULL to abandon); frees the digest context. */
