@@ -46,7 +46,6 @@ void epv__lg_free(epv_ledger *l)
     if (l->md) EVP_MD_CTX_free(l->md);
     if (l->md_alg) EVP_MD_free(l->md_alg);
     epv__free(l->ctx, l->serial_format);
-    epv__lg_reqset_free(l);
     epv__free(l->ctx, l);
 }
 

@@ -91,9 +91,6 @@ struct epv_ledger {
     /* Inside a batch or a replay the head row is written once, before the commit (or before
      * anything reads it), not after every entry: head_dirty says the row is behind. */
     int head_dirty;
-    /* Replay into a fresh in-memory copy: request ids seen so far, kept in memory (ledger_journal.c)
-     * instead of a lookup per entry; NULL otherwise. */
-    struct epv__lreqset *reqset;
     /* programme settings (from the genesis entry) */
     char programme[EPV__L_MAX_ID + 1];
     char *serial_format;
@@ -135,9 +132,6 @@ int epv__lg_entry_hash(epv_ledger *l, const unsigned char prev[32], int64_t seq,
 /* Request check, apply, journal append; inside a transaction. */
 int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES]);
 int epv__lg_load_head(epv_ledger *l);
-/* Start a replay's in-memory set of request ids (freed with the handle). */
-int epv__lg_reqset_new(epv_ledger *l);
-void epv__lg_reqset_free(epv_ledger *l);
 /* Write the in-memory head to the head row if it is behind (inside the open transaction). */
 int epv__lg_flush_head(epv_ledger *l);
 

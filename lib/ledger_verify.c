@@ -355,12 +355,6 @@ static int verify_replay(epv_ledger *l, const struct walk_progress *wp,
     return rc;
 }
 
-int epv__lg_verify_replay(epv_ledger *l)
-{
-    struct walk_progress wp = { 0.0, 0.8, head_count(l), "replaying the journal" };
-    return verify_replay(l, &wp, NULL, 0, 0);
-}
-
 int epv__lg_checkpoints(epv_ledger *l, struct epv__lcheckpoint **out, size_t *n)
 {
     *out = NULL;

@@ -23,8 +23,6 @@ int epv__lg_checkpoints(epv_ledger *l, struct epv__lcheckpoint **out, size_t *n)
 int epv__lg_verify_since_checkpoint(epv_ledger *l, int *used);
 /* Walk the whole chain (numbering, links, hashes) and compare its end with the head row. */
 int epv__lg_verify_chain(epv_ledger *l, int64_t *entries);
-/* Replay the journal into an in-memory ledger and compare the state digests. */
-int epv__lg_verify_replay(epv_ledger *l);
 /* Everything: chain, head, replay, state digest, invariants, in one walk of the journal, with
  * progress on the context (EPV_ECANCELLED if the callback stops it; nothing is changed). */
 int epv__lg_verify_full(epv_ledger *l);
