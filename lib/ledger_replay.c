@@ -571,6 +571,15 @@ static int project_named(struct epv__lrp *r, const char *id, const char *field, 
     return EPV_OK;
 }
 
+/* A project that must be active (periods, verifications). */
+static int active_project(struct epv__lrp *r, const char *id, size_t *pk)
+{
+    int rc = project_named(r, id, "project", pk);
+    if (!rc && r->proj[*pk].status != EPV_LEDGER_PROJECT_ACTIVE)
+        rc = epv__error(r->ctx, EPV_ESTATE, "project: '%s' is not active", id);
+    return rc;
+}
+
 static int meta_set(struct epv__lrp *r, const char *key, int64_t ival, const char *tval)
 {
     size_t k = smap_get(&r->metamap, key);
@@ -724,11 +733,9 @@ static int ap_project_status(struct epv__lrp *r, const struct epv__lop *op)
 static int ap_period_add(struct epv__lrp *r, const struct epv__lop *op, int64_t res[EPV__L_NRES])
 {
     size_t pk;
-    int rc = project_named(r, op->s[0], "project", &pk);
+    int rc = active_project(r, op->s[0], &pk);
     if (rc) return rc;
     struct project *p = &r->proj[pk];
-    if (p->status != EPV_LEDGER_PROJECT_ACTIVE)
-        return epv__error(r->ctx, EPV_ESTATE, "project: '%s' is not active", op->s[0]);
     if ((rc = epv__lg_check_days(r->ctx, op->i[0], "start")) || (rc = epv__lg_check_days(r->ctx, op->i[1], "end")))
         return rc;
     if (op->i[1] < op->i[0]) return epv__error(r->ctx, EPV_ERANGE, "end: before start (reversed period)");
@@ -751,11 +758,9 @@ static int ap_period_add(struct epv__lrp *r, const struct epv__lop *op, int64_t 
 static int ap_verify(struct epv__lrp *r, const struct epv__lop *op)
 {
     size_t pk;
-    int rc = project_named(r, op->s[0], "project", &pk);
+    int rc = active_project(r, op->s[0], &pk);
     if (rc) return rc;
     struct project *p = &r->proj[pk];
-    if (p->status != EPV_LEDGER_PROJECT_ACTIVE)
-        return epv__error(r->ctx, EPV_ESTATE, "project: '%s' is not active", op->s[0]);
     if ((rc = epv__lg_check_text(r->ctx, op->s[1], "report_id")) ||
         (rc = epv__lg_check_text(r->ctx, op->s[2], "verifier")))
         return rc;
