@@ -892,29 +892,26 @@ static int merge_around(struct epv__lrp *r, size_t pk, int64_t s, int64_t e)
 {
     struct project *p = &r->proj[pk];
     int64_t hi = e == INT64_MAX ? e : e + 1;
-    struct blk *prev = sv_before(&p->blocks, s);
-    int64_t a_start = prev ? prev->start : s; /* the block merges grow ("a" in ledger_blocks.c) */
-    int have_a = 0;
     size_t c, i;
-    sv_lower(&p->blocks, a_start, &c, &i);
+    sv_lower(&p->blocks, s, &c, &i);
+    if (i > 0) i--; /* start at the block before s, if there is one */
+    else if (c > 0) {
+        c--;
+        i = p->blocks.ch[c]->n - 1;
+    }
+    /* `a` is the block merges grow ("a" in ledger_blocks.c). Deleting a later block leaves
+     * it where it is: chunks shift only what follows the deleted element. */
+    struct blk *a = NULL;
     while (sv_valid(&p->blocks, c)) {
         struct blk *b = sv_at(&p->blocks, c, i);
         if (b->start > hi) break;
-        if (!have_a) {
-            have_a = 1;
-            a_start = b->start;
-            sv_next(&p->blocks, &c, &i);
-            continue;
-        }
-        struct blk *a = sv_find(&p->blocks, a_start);
-        if (a->end + 1 == b->start && same_attrs(a, b)) {
+        if (a && a->end + 1 == b->start && same_attrs(a, b)) {
             int64_t bs = b->start, be = b->end;
             blk_delete(r, p, bs);
-            a = sv_find(&p->blocks, a_start);
             a->end = be;
             sv_lower(&p->blocks, bs, &c, &i); /* the element after the deleted one */
         } else {
-            a_start = b->start;
+            a = b;
             sv_next(&p->blocks, &c, &i);
         }
     }
