@@ -11,7 +11,6 @@
 
 #include "ledger_int.h"
 
-
 int epv__lg_check_id(epv_ctx *ctx, const char *v, const char *field)
 {
     if (!v || !*v) return epv__error(ctx, EPV_EINVAL, "%s: missing", field);
@@ -521,7 +520,6 @@ static int apply_verify(epv_ledger *l, const struct epv__lop *op)
     epv__lq_bind_i64(st, 8, end.year);
     return step_done(l, st, "recording verification");
 }
-
 
 /* A non-permanence risk assessment: category totals (internal, external, natural, each a
  * score x 100 in 0..10000) summed to the overall rating; the buffer rate is that rating, or
