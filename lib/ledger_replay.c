@@ -1458,7 +1458,7 @@ int epv__lrp_digest(struct epv__lrp *r, unsigned char out[32])
     epv__ldig_table(&d, EPV__LD_TOTALS);
     for (size_t k = 0; k < r->nproj; k++) {
         struct project *p = &r->proj[pix[k]];
-        qsort(p->tot, p->ntot, sizeof *p->tot, cmp_total);
+        if (p->ntot > 1) qsort(p->tot, p->ntot, sizeof *p->tot, cmp_total);
         for (size_t j = 0; j < p->ntot; j++) {
             dig_str(&d, p->id);
             epv__ldig_int(&d, p->tot[j].vintage);
