@@ -33,6 +33,7 @@ static const cli_info info = {
     "bazhong_gep.xml, bazhong_gep.csv, bazhong_gep_pingchang_2020.svg, bazhong_gep_mc_2021.svg and\n"
     "bazhong_gep_run.json (the run record). DATADIR holds bazhong_gep.xml, bazhong_gep_cpi.csv,\n"
     "bazhong_gep_unc.xml and shenzhen_2020_published.xml; without it they are looked up as below.",
+    NULL,
     NULL
 };
 

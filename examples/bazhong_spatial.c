@@ -45,6 +45,7 @@ static const cli_info info = {
     "bazhong_spatial.xml, bazhong_spatial.csv, seven GeoTIFFs, bazhong_spatial_gep.svg,\n"
     "bazhong_spatial_gep_county.svg and bazhong_spatial_run.json (the run record). DATADIR holds\n"
     "bazhong_spatial/ and bazhong_gep_cpi.csv; without it they are looked up as below.",
+    NULL,
     NULL
 };
 

@@ -39,6 +39,7 @@ static const cli_info info = {
     "LEDGER_FILE may instead be a PostgreSQL connection string (pg:dbname=registry, or\n"
     "postgresql://host/registry) naming an empty database; the anchor and the run record then\n"
     "go to ccer_ledger_pg.anchor and ccer_ledger_pg.run.json in the current directory.",
+    NULL,
     NULL
 };
 

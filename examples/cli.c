@@ -87,8 +87,9 @@ int cli_start(int argc, char **argv, const cli_info *info)
             cli_csv_flags |= EPV_CSVOUT_BOM;
         } else if (strcmp(a, "--csv-names") == 0) {
             cli_csv_flags |= EPV_CSVOUT_NAMES;
-        } else {
-            exit(cli_usage_error("unknown option '%s' (valid: %s)", a, valid_options));
+        } else if (!(info->option && info->option(a))) {
+            exit(cli_usage_error("unknown option '%s' (valid: %s%s)", a,
+                                 info->option ? "this program's options in --help, " : "", valid_options));
         }
     }
     for (; i < argc; i++) argv[out++] = argv[i];

@@ -17,6 +17,10 @@ typedef struct cli_info {
     const char *synopsis; /* arguments after the program name, e.g. "PROJECT.xml OUTDIR" */
     const char *about;    /* one paragraph: what it does */
     const char *options;  /* extra option lines for --help, or NULL */
+    /* The program's own options (NULL: none): called with each "--..." argument that is not a
+     * common one; returns 1 if it took it (exiting through cli_usage_error() on a bad value),
+     * 0 if it is not one of the program's. */
+    int (*option)(const char *arg);
 } cli_info;
 
 /* Program name for messages: basename of argv[0] without libtool's "lt-" prefix. */

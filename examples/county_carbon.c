@@ -59,6 +59,7 @@ static const cli_info info = {
     "and county_carbon_run.json (the run record). With one or two arguments the inputs are\n"
     "county_carbon_activity.csv, county_carbon_economy.csv and county_carbon_grid.csv from DATADIR,\n"
     "or looked up as below; with four, the three CSV files are given.",
+    NULL,
     NULL
 };
 

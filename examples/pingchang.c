@@ -17,6 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* How a vector inventory is read (--layer, --field, --area, --area-check). */
+static const char *inv_layer;
+static epv_compartment_fields inv_fields = EPV_COMPARTMENT_FIELDS_INIT;
+static int inv_options_given;
+
 /* The IPCC default carbon fraction (IPCC 2006 Vol. 4 Table 4.3) for the plausibility check;
  * its rows (Tables 4.9/4.10, subtropical humid Asia) are picked per stratum by forest type. */
 #define IPCC_CARBON_FRACTION 0.47
@@ -343,7 +348,7 @@ static int show_inventory(epv_ctx *ctx, const epv_params *params, const char *cs
     epv_project *p = NULL;
     epv_compartment_map *m = NULL;
     int rc = ends_with(csv, ".csv") ? epv_compartment_read_csv(ctx, csv, NULL, params, &set)
-                                    : epv_compartment_read_vector(ctx, csv, NULL, NULL, params, &set);
+                                    : epv_compartment_read_vector(ctx, csv, inv_layer, &inv_fields, params, &set);
     if (!rc) rc = epv_project_new(ctx, "Pingchang inventory (illustrative)", EPV_PROJECT_FOREST_MANAGEMENT, 2021, 30, &p);
     epv_compartment_rules rules = EPV_COMPARTMENT_RULES_INIT;
     rules.inventory_year = 2020;
@@ -377,6 +382,46 @@ static int show_inventory(epv_ctx *ctx, const epv_params *params, const char *cs
     return rc ? 1 : 0;
 }
 
+static int vector_option(const char *a)
+{
+    static const char *const keys[] = { "id", "species", "origin", "age", "area_ha", "area_mu", "volume_m3_ha",
+                                        "site_class" };
+    if (!strncmp(a, "--layer=", 8) && a[8]) {
+        inv_layer = a + 8;
+    } else if (!strncmp(a, "--field=", 8)) {
+        const char *eq = strchr(a + 8, '=');
+        size_t klen = eq ? (size_t)(eq - (a + 8)) : 0;
+        const char **slot[] = { &inv_fields.id, &inv_fields.species, &inv_fields.origin, &inv_fields.age,
+                                &inv_fields.area_ha, &inv_fields.area_mu, &inv_fields.volume_m3_ha,
+                                &inv_fields.site_class };
+        size_t k = 0;
+        while (k < 8 && !(klen == strlen(keys[k]) && !strncmp(a + 8, keys[k], klen))) k++;
+        if (!eq || k == 8)
+            exit(cli_usage_error("--field: '%s' is not KEY=FIELD with KEY one of id, species, origin, age, area_ha,"
+                                 " area_mu, volume_m3_ha, site_class", a + 8));
+        if (!eq[1] && k != 4 && k != 5 && k != 7)
+            exit(cli_usage_error("--field=%s: only area_ha, area_mu and site_class may be empty (no such field)",
+                                 a + 8));
+        *slot[k] = eq + 1;
+    } else if (!strncmp(a, "--area=", 7)) {
+        const char *v = a + 7;
+        if (!strcmp(v, "attribute")) inv_fields.area_from = EPV_COMPARTMENT_AREA_ATTRIBUTE;
+        else if (!strcmp(v, "ellipsoidal")) inv_fields.area_from = EPV_COMPARTMENT_AREA_ELLIPSOIDAL;
+        else if (!strcmp(v, "planar")) inv_fields.area_from = EPV_COMPARTMENT_AREA_PLANAR;
+        else exit(cli_usage_error("--area: '%s' is not attribute, ellipsoidal or planar", v));
+    } else if (!strncmp(a, "--area-check=", 13)) {
+        char *end;
+        double x = strtod(a + 13, &end);
+        if (!a[13] || *end || !(x > 0 && x < 1))
+            exit(cli_usage_error("--area-check: '%s' is not a fraction between 0 and 1 (0.01: 1 %%)", a + 13));
+        inv_fields.area_check = x;
+    } else {
+        return 0;
+    }
+    inv_options_given = 1;
+    return 1;
+}
+
 static const cli_info info = {
     "AFFORESTATION.xml [MANAGEMENT.xml [INVENTORY]] OUTDIR",
     "Pingchang forest carbon calculator: models an afforestation project (kind=\"afforestation\") and\n"
@@ -391,7 +436,15 @@ static const cli_info info = {
     "records into strata and lists the records behind each stratum.\n"
     "The shipped inputs are data/examples/pingchang.xml and pingchang_management.xml (installed\n"
     "under $(pkgdatadir)/examples).",
-    NULL
+    "  --layer=NAME        the inventory layer (a vector data set with several layers)\n"
+    "  --field=KEY=FIELD   the attribute field holding KEY (id, species, origin, age, area_ha,\n"
+    "                      area_mu, volume_m3_ha, site_class) when it is not named KEY; an empty\n"
+    "                      FIELD says the layer has no such field (area_ha, area_mu, site_class)\n"
+    "  --area=FROM         where areas come from: attribute (default), ellipsoidal (the polygon on\n"
+    "                      the ellipsoid of the layer's CRS) or planar (projected CRS only)\n"
+    "  --area-check=F      also compare the area attribute with the polygon's area and refuse a\n"
+    "                      relative difference above F (0.01: 1 %)\n",
+    vector_option
 };
 
 int main(int argc, char **argv)
@@ -401,6 +454,9 @@ int main(int argc, char **argv)
         return cli_usage_error("expected 2 to 4 arguments (project files, an optional inventory, then the "
                                "output directory), got %d", argc - 1);
     const char *outdir = argv[argc - 1];
+    if (inv_options_given && (argc != 5 || ends_with(argv[3], ".csv")))
+        return cli_usage_error("--layer, --field, --area and --area-check apply to a vector inventory (a data set"
+                               " GDAL opens), not to %s", argc == 5 ? argv[3] : "a run without an inventory");
     /* Each file's kind decides its output names; the order of the usage line is checked so a
      * swapped pair is refused rather than reported under the wrong heading. */
     static const char *const want[2] = { "afforestation", "forest-management" };

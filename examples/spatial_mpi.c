@@ -63,7 +63,8 @@ static const cli_info info = {
     "landcover, dem, precip, et, erosivity, erodibility, nep, biophysical, zones, code_field,\n"
     "name_field, water_ecosystem, storm_precip, marsh_ecosystem, parent_field, parent_name_field\n"
     "(paths or names; \"-\" removes an input) and transpiration_days (a number).",
-    "  --serial       run in this one process, without MPI\n"
+    "  --serial       run in this one process, without MPI\n",
+    NULL
 };
 
 static int all_digits(const char *s)

@@ -11,9 +11,6 @@
 
 #include "ledger_int.h"
 
-/* 2020-09-22 as days since 1970-01-01 (Art. 17: reductions after this day). */
-#define CCER_CUTOFF_DAYS INT64_C(18527)
-
 int epv__lg_check_id(epv_ctx *ctx, const char *v, const char *field)
 {
     if (!v || !*v) return epv__error(ctx, EPV_EINVAL, "%s: missing", field);
@@ -83,7 +80,7 @@ void epv__lg_days_to_date(int64_t z, epv_date *d)
 }
 
 /* Check a day count stored in an operation (replayed entries are checked the same way). */
-static int check_days(epv_ctx *ctx, int64_t days, const char *field)
+int epv__lg_check_days(epv_ctx *ctx, int64_t days, const char *field)
 {
     epv_date lo = { 1900, 1, 1 }, hi = { 2200, 12, 31 };
     if (days < epv_date_to_days(lo) || days > epv_date_to_days(hi))
@@ -189,16 +186,12 @@ int epv__lg_project_get(epv_ledger *l, const char *project, int *status, int *fo
     return EPV_OK;
 }
 
-static int apply_genesis(epv_ledger *l, const struct epv__lop *op, int64_t seq)
+int epv__lg_check_genesis(epv_ctx *ctx, const struct epv__lop *op, int64_t seq)
 {
-    static const char *const sql = "INSERT INTO meta(key, ival, tval) VALUES (?, ?, ?)";
-    static const char *const acct =
-        "INSERT INTO accounts(id, entity, kind, status) VALUES ('" EPV_LEDGER_BUFFER_ACCOUNT
-        "', 'programme buffer pool', 1, 0)";
-    if (seq != 1) return epv__error(l->ctx, EPV_ECORRUPT, "genesis: only the first entry may be genesis");
-    int rc = epv__lg_check_id(l->ctx, op->s[0], "programme");
+    if (seq != 1) return epv__error(ctx, EPV_ECORRUPT, "genesis: only the first entry may be genesis");
+    int rc = epv__lg_check_id(ctx, op->s[0], "programme");
     if (rc) return rc;
-    if (strlen(op->s[0]) > 32) return epv__error(l->ctx, EPV_EINVAL, "programme: longer than 32 characters");
+    if (strlen(op->s[0]) > 32) return epv__error(ctx, EPV_EINVAL, "programme: longer than 32 characters");
     epv_ledger_serial probe;
     memset(&probe, 0, sizeof probe);
     probe.version = EPV_LEDGER_SERIAL_VERSION;
@@ -210,18 +203,29 @@ static int apply_genesis(epv_ledger *l, const struct epv__lop *op, int64_t seq)
     probe.serial_start = 1;
     probe.serial_end = 2;
     /* The template must format and parse back; this also checks its fields. */
-    if ((rc = epv_ledger_serial_format(l->ctx, op->s[1], &probe, buf, sizeof buf)) ||
-        (rc = epv_ledger_serial_parse(l->ctx, op->s[1], buf, &probe))) {
-        epv__error_prefix(l->ctx, "serial_format");
+    if ((rc = epv_ledger_serial_format(ctx, op->s[1], &probe, buf, sizeof buf)) ||
+        (rc = epv_ledger_serial_parse(ctx, op->s[1], buf, &probe))) {
+        epv__error_prefix(ctx, "serial_format");
         return rc;
     }
     if (op->i[0] < 0 || op->i[0] > 10000)
-        return epv__error(l->ctx, EPV_ERANGE, "forestry_buffer_bp: %lld is outside 0..10000",
+        return epv__error(ctx, EPV_ERANGE, "forestry_buffer_bp: %lld is outside 0..10000",
                           (long long)op->i[0]);
     if (op->i[1] != 0 && op->i[1] != 1)
-        return epv__error(l->ctx, EPV_EINVAL, "ccer_date_rules: must be 0 or 1");
+        return epv__error(ctx, EPV_EINVAL, "ccer_date_rules: must be 0 or 1");
     if (op->i[2] != EPV__L_FORMAT_VERSION)
-        return epv__error(l->ctx, EPV_EUNSUPPORTED, "format_version: %lld", (long long)op->i[2]);
+        return epv__error(ctx, EPV_EUNSUPPORTED, "format_version: %lld", (long long)op->i[2]);
+    return EPV_OK;
+}
+
+static int apply_genesis(epv_ledger *l, const struct epv__lop *op, int64_t seq)
+{
+    static const char *const sql = "INSERT INTO meta(key, ival, tval) VALUES (?, ?, ?)";
+    static const char *const acct =
+        "INSERT INTO accounts(id, entity, kind, status) VALUES ('" EPV_LEDGER_BUFFER_ACCOUNT
+        "', '" EPV__L_BUFFER_ENTITY "', 1, 0)";
+    int rc = epv__lg_check_genesis(l->ctx, op, seq);
+    if (rc) return rc;
     struct {
         const char *k;
         int64_t i;
@@ -323,8 +327,8 @@ static int apply_project_register(epv_ledger *l, const struct epv__lop *op)
     if (!rc) rc = epv__lg_check_text(l->ctx, op->s[1], "name");
     if (!rc) rc = epv__lg_check_text(l->ctx, op->s[2], "methodology");
     if (!rc) rc = epv__lg_check_id(l->ctx, op->s[3], "owner_account");
-    if (!rc) rc = check_days(l->ctx, op->i[0], "crediting_start");
-    if (!rc) rc = check_days(l->ctx, op->i[1], "crediting_end");
+    if (!rc) rc = epv__lg_check_days(l->ctx, op->i[0], "crediting_start");
+    if (!rc) rc = epv__lg_check_days(l->ctx, op->i[1], "crediting_end");
     if (rc) return rc;
     if (op->i[1] < op->i[0])
         return epv__error(l->ctx, EPV_ERANGE, "crediting_end: before crediting_start");
@@ -397,12 +401,12 @@ static int apply_period_add(epv_ledger *l, const struct epv__lop *op, int64_t re
     if (rc) return rc;
     if (status != EPV_LEDGER_PROJECT_ACTIVE)
         return epv__error(l->ctx, EPV_ESTATE, "project: '%s' is not active", op->s[0]);
-    if ((rc = check_days(l->ctx, op->i[0], "start")) || (rc = check_days(l->ctx, op->i[1], "end")))
+    if ((rc = epv__lg_check_days(l->ctx, op->i[0], "start")) || (rc = epv__lg_check_days(l->ctx, op->i[1], "end")))
         return rc;
     if (op->i[1] < op->i[0]) return epv__error(l->ctx, EPV_ERANGE, "end: before start (reversed period)");
     if (op->i[0] < cs || op->i[1] > ce)
         return epv__error(l->ctx, EPV_ERANGE, "start/end: period lies outside the crediting period");
-    if (l->date_rules && op->i[0] <= CCER_CUTOFF_DAYS)
+    if (l->date_rules && op->i[0] <= EPV__L_CCER_CUTOFF_DAYS)
         return epv__error(l->ctx, EPV_ERANGE,
                           "start: CCER rules admit only reductions after 2020-09-22 (Art. 17)");
     epv__lq *st = epv__lg_stmt(l, overlap);
@@ -436,7 +440,7 @@ static int apply_period_add(epv_ledger *l, const struct epv__lop *op, int64_t re
 }
 
 /* The same calendar day `years` later (29 February becomes 28 February). */
-static int64_t add_years(int64_t days, int years)
+int64_t epv__lg_add_years(int64_t days, int years)
 {
     epv_date d;
     epv__lg_days_to_date(days, &d);
@@ -466,7 +470,7 @@ static int apply_verify(epv_ledger *l, const struct epv__lop *op)
     if (op->i[2] < 0 || op->i[2] > op->i[1])
         return epv__error(l->ctx, EPV_ERANGE, "deduction_tco2e: %lld must be in 0..verified",
                           (long long)op->i[2]);
-    if ((rc = check_days(l->ctx, op->i[3], "applied"))) return rc;
+    if ((rc = epv__lg_check_days(l->ctx, op->i[3], "applied"))) return rc;
     epv__lq *st = epv__lg_stmt(l, qp);
     if (!st) return epv_ctx_errcode(l->ctx);
     epv__lq_bind_text(st, 1, op->s[0]);
@@ -482,7 +486,7 @@ static int apply_verify(epv_ledger *l, const struct epv__lop *op)
     int64_t ps = epv__lq_col_i64(st, 0), pe = epv__lq_col_i64(st, 1);
     epv__lq_reset(st);
     if (op->i[3] < pe) return epv__error(l->ctx, EPV_ERANGE, "applied: before the end of the period");
-    if (l->date_rules && op->i[3] > add_years(ps, 5))
+    if (l->date_rules && op->i[3] > epv__lg_add_years(ps, 5))
         return epv__error(l->ctx, EPV_ERANGE,
                           "applied: more than 5 years after the period start (CCER Art. 17)");
     st = epv__lg_stmt(l, qr);
@@ -517,10 +521,6 @@ static int apply_verify(epv_ledger *l, const struct epv__lop *op)
     return step_done(l, st, "recording verification");
 }
 
-/* Largest overall risk rating a project may have (points x 100): above it the project fails
- * the tool. Provisional: VCS AFOLU Non-Permanence Risk Tool v4.0 as recalled, not checked. */
-#define RISK_FAIL_BP 6000
-
 /* A non-permanence risk assessment: category totals (internal, external, natural, each a
  * score x 100 in 0..10000) summed to the overall rating; the buffer rate is that rating, or
  * the minimum if higher; it becomes the project's buffer_bp for later issuances. */
@@ -542,12 +542,12 @@ static int apply_project_risk(epv_ledger *l, const struct epv__lop *op, int64_t 
     for (int k = 0; k < 4; k++)
         if (op->i[k] < 0 || op->i[k] > 10000)
             return epv__error(l->ctx, EPV_ERANGE, "%s: %lld is outside 0..10000", names[k], (long long)op->i[k]);
-    if ((rc = check_days(l->ctx, op->i[4], "date"))) return rc;
+    if ((rc = epv__lg_check_days(l->ctx, op->i[4], "date"))) return rc;
     int64_t overall = op->i[0] + op->i[1] + op->i[2];
-    if (overall > RISK_FAIL_BP)
+    if (overall > EPV__L_RISK_FAIL_BP)
         return epv__error(l->ctx, EPV_ERANGE,
                           "overall risk rating: %lld.%02lld is above %d: the project fails the risk tool",
-                          (long long)(overall / 100), (long long)(overall % 100), RISK_FAIL_BP / 100);
+                          (long long)(overall / 100), (long long)(overall % 100), EPV__L_RISK_FAIL_BP / 100);
     int64_t buffer = overall > op->i[3] ? overall : op->i[3];
     epv__lq *st = epv__lg_stmt(l, upd);
     if (!st) return epv_ctx_errcode(l->ctx);

@@ -46,7 +46,6 @@ void epv__lg_free(epv_ledger *l)
     if (l->md) EVP_MD_CTX_free(l->md);
     if (l->md_alg) EVP_MD_free(l->md_alg);
     epv__free(l->ctx, l->serial_format);
-    epv__lg_reqset_free(l);
     epv__free(l->ctx, l);
 }
 
@@ -362,8 +361,7 @@ EPV_API int epv_ledger_open(epv_ctx *ctx, const char *path, unsigned flags,
             } else if (!rc) {
                 /* from the last verified checkpoint, unless a full verification is asked */
                 if (!(flags & EPV_LEDGER_FULL_VERIFY)) rc = epv__lg_verify_since_checkpoint(l, &fast);
-                if (!rc && !fast) rc = epv__ls_quick_check(&l->st);
-                if (!rc && !fast) rc = epv__lg_verify_full(l);
+                if (!rc && !fast) rc = epv__lg_verify_store(l); /* quick_check, chain, replay */
             }
             rc = epv__lg_read_end(l, rc);
         }

@@ -41,6 +41,13 @@ enum epv__lkind {
 #define EPV__L_MAX_ID 64
 #define EPV__L_MAX_TEXT 256
 #define EPV__L_MAX_REQ 128
+/* 2020-09-22 as days since 1970-01-01 (CCER Art. 17: reductions after this day). */
+#define EPV__L_CCER_CUTOFF_DAYS INT64_C(18527)
+/* Largest overall risk rating a project may have (points x 100): above it the project fails
+ * the tool. Provisional: VCS AFOLU Non-Permanence Risk Tool v4.0 as recalled, not checked. */
+#define EPV__L_RISK_FAIL_BP 6000
+/* Name of the ledger's buffer pool account's entity (genesis creates the account). */
+#define EPV__L_BUFFER_ENTITY "programme buffer pool"
 
 struct epv__lop {
     int kind;
@@ -84,9 +91,6 @@ struct epv_ledger {
     /* Inside a batch or a replay the head row is written once, before the commit (or before
      * anything reads it), not after every entry: head_dirty says the row is behind. */
     int head_dirty;
-    /* Replay into a fresh in-memory copy: request ids seen so far, kept in memory (ledger_journal.c)
-     * instead of a lookup per entry; NULL otherwise. */
-    struct epv__lreqset *reqset;
     /* programme settings (from the genesis entry) */
     char programme[EPV__L_MAX_ID + 1];
     char *serial_format;
@@ -128,9 +132,6 @@ int epv__lg_entry_hash(epv_ledger *l, const unsigned char prev[32], int64_t seq,
 /* Request check, apply, journal append; inside a transaction. */
 int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES]);
 int epv__lg_load_head(epv_ledger *l);
-/* Start a replay's in-memory set of request ids (freed with the handle). */
-int epv__lg_reqset_new(epv_ledger *l);
-void epv__lg_reqset_free(epv_ledger *l);
 /* Write the in-memory head to the head row if it is behind (inside the open transaction). */
 int epv__lg_flush_head(epv_ledger *l);
 
@@ -153,6 +154,12 @@ int epv__lg_check_id(epv_ctx *ctx, const char *v, const char *field);
 int epv__lg_check_text(epv_ctx *ctx, const char *v, const char *field);
 int epv__lg_check_req(epv_ctx *ctx, const char *v);
 int epv__lg_check_date(epv_ctx *ctx, epv_date d, const char *field, int64_t *days);
+/* A day count stored in an operation must lie in 1900..2200. */
+int epv__lg_check_days(epv_ctx *ctx, int64_t days, const char *field);
+/* The same calendar day `years` later (29 February becomes 28 February). */
+int64_t epv__lg_add_years(int64_t days, int years);
+/* Everything a genesis entry must satisfy that does not depend on stored state. */
+int epv__lg_check_genesis(epv_ctx *ctx, const struct epv__lop *op, int64_t seq);
 int epv__lg_account_status(epv_ledger *l, const char *acct, int *status, int *kind);
 /* A project's status, forestry flag and crediting period (cached); EPV_ENOTFOUND without a
  * message when there is no such project. */

@@ -186,90 +186,6 @@ int epv__lg_load_head(epv_ledger *l)
     return rc == EPV__LQ_DONE ? EPV_OK : epv__lg_sqlerr(l, rc, "reading chain head");
 }
 
-/* Request ids of a replay: open addressing on FNV-1a hashes, strings in one growing buffer. */
-struct epv__lreqset {
-    uint64_t *hash; /* 0 = empty slot */
-    size_t *off;
-    size_t cap, n;
-    char *buf;
-    size_t blen, bcap;
-};
-
-int epv__lg_reqset_new(epv_ledger *l)
-{
-    l->reqset = epv__calloc(l->ctx, 1, sizeof *l->reqset);
-    return l->reqset ? EPV_OK : EPV_ENOMEM;
-}
-
-void epv__lg_reqset_free(epv_ledger *l)
-{
-    struct epv__lreqset *r = l->reqset;
-    if (!r) return;
-    epv__free(l->ctx, r->hash);
-    epv__free(l->ctx, r->off);
-    epv__free(l->ctx, r->buf);
-    epv__free(l->ctx, r);
-    l->reqset = NULL;
-}
-
-static uint64_t req_hash(const char *s, size_t *len)
-{
-    uint64_t h = 14695981039346656037ull;
-    size_t n = 0;
-    for (; s[n]; n++) h = (h ^ (unsigned char)s[n]) * 1099511628211ull;
-    *len = n;
-    return h ? h : 1;
-}
-
-static int reqset_grow(epv_ledger *l, struct epv__lreqset *r)
-{
-    size_t ncap = r->cap ? 2 * r->cap : 1024;
-    uint64_t *nh = epv__calloc(l->ctx, ncap, sizeof *nh);
-    size_t *no = epv__calloc(l->ctx, ncap, sizeof *no);
-    if (!nh || !no) {
-        epv__free(l->ctx, nh);
-        epv__free(l->ctx, no);
-        return EPV_ENOMEM;
-    }
-    for (size_t k = 0; k < r->cap; k++) {
-        if (!r->hash[k]) continue;
-        size_t j = (size_t)r->hash[k] & (ncap - 1);
-        while (nh[j]) j = (j + 1) & (ncap - 1);
-        nh[j] = r->hash[k];
-        no[j] = r->off[k];
-    }
-    epv__free(l->ctx, r->hash);
-    epv__free(l->ctx, r->off);
-    r->hash = nh;
-    r->off = no;
-    r->cap = ncap;
-    return EPV_OK;
-}
-
-/* Add a request id; *seen = 1 (and nothing added) if it is already there. */
-static int reqset_add(epv_ledger *l, const char *req, int *seen)
-{
-    struct epv__lreqset *r = l->reqset;
-    *seen = 0;
-    if ((r->n + 1) * 2 > r->cap && reqset_grow(l, r)) return EPV_ENOMEM;
-    size_t len;
-    uint64_t h = req_hash(req, &len);
-    size_t j = (size_t)h & (r->cap - 1);
-    for (; r->hash[j]; j = (j + 1) & (r->cap - 1)) {
-        if (r->hash[j] == h && !strcmp(r->buf + r->off[j], req)) {
-            *seen = 1;
-            return EPV_OK;
-        }
-    }
-    if (epv__grow(l->ctx, (void **)&r->buf, &r->bcap, r->blen + len + 1, 1)) return EPV_ENOMEM;
-    memcpy(r->buf + r->blen, req, len + 1);
-    r->hash[j] = h;
-    r->off[j] = r->blen;
-    r->blen += len + 1;
-    r->n++;
-    return EPV_OK;
-}
-
 static int bind_res_step(epv_ledger *l, epv__lq *st, const char *what)
 {
     int rc = epv__lq_step(st);
@@ -294,16 +210,6 @@ int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NR
     if (rc) return rc;
     unsigned char hash[32];
     epv__lq *st;
-    if (l->reqset) {
-        /* a replay into an empty copy: every id it holds came through here */
-        int seen;
-        if ((rc = reqset_add(l, op->req, &seen))) goto out;
-        if (seen) {
-            rc = epv__error(l->ctx, EPV_ECORRUPT, "request_id '%s' appears twice in the journal", op->req);
-            goto out;
-        }
-        goto fresh;
-    }
     st = epv__lg_stmt(l, q_req);
     if (!st) {
         rc = epv_ctx_errcode(l->ctx);
@@ -330,7 +236,6 @@ int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NR
         goto out;
     }
 
-fresh:;
     int64_t seq = l->head_seq + 1;
     l->ev_n = 0;
     rc = epv__lg_apply(l, op, seq, res);
@@ -338,19 +243,15 @@ fresh:;
     rc = epv__lg_entry_hash(l, l->head_hash, seq, body, len, hash);
     if (rc) goto out;
 
-    /* The in-memory copy of a replay (reqset set) rebuilds only the derived tables, which are
-     * what the state digest compares; its journal is the file's own, already verified. */
-    if (!l->reqset) {
-        st = epv__lg_stmt(l, i_journal);
-        if (!st) goto sqlfail;
-        epv__lq_bind_i64(st, 1, seq);
-        epv__lq_bind_i64(st, 2, op->kind);
-        epv__lq_bind_text(st, 3, op->req);
-        epv__lq_bind_blob(st, 4, body, (int)len);
-        epv__lq_bind_blob(st, 5, l->head_hash, 32);
-        epv__lq_bind_blob(st, 6, hash, 32);
-        if ((rc = bind_res_step(l, st, "appending to the journal"))) goto out;
-    }
+    st = epv__lg_stmt(l, i_journal);
+    if (!st) goto sqlfail;
+    epv__lq_bind_i64(st, 1, seq);
+    epv__lq_bind_i64(st, 2, op->kind);
+    epv__lq_bind_text(st, 3, op->req);
+    epv__lq_bind_blob(st, 4, body, (int)len);
+    epv__lq_bind_blob(st, 5, l->head_hash, 32);
+    epv__lq_bind_blob(st, 6, hash, 32);
+    if ((rc = bind_res_step(l, st, "appending to the journal"))) goto out;
 
     st = epv__lg_stmt(l, i_req);
     if (!st) goto sqlfail;

@@ -782,6 +782,7 @@ int epv__ls_open(epv_ctx *ctx, struct epv__lstore *s, const char *path, int read
     memset(s, 0, sizeof *s);
     s->ctx = ctx;
     s->readonly = readonly;
+    if (!(s->path = epv__strdup(ctx, path))) return EPV_ENOMEM;
     if (epv__ls_is_pg(path)) {
         s->backend = EPV__LS_PG;
         int rc = pg_open(ctx, s, path);
@@ -823,6 +824,15 @@ void epv__ls_close(struct epv__lstore *s)
     s->db = NULL;
     if (s->pg) PQfinish(conn(s));
     s->pg = NULL;
+    epv__free(s->ctx, s->path);
+    s->path = NULL;
+}
+
+const char *epv__ls_reopen_name(struct epv__lstore *s)
+{
+    if (s->backend == EPV__LS_PG) return s->path;
+    const char *f = s->db ? sqlite3_db_filename(s->db, "main") : NULL;
+    return f && *f ? f : NULL; /* the absolute file name: a later chdir() does not matter */
 }
 
 int epv__ls_durable(struct epv__lstore *s)

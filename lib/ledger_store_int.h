@@ -48,6 +48,7 @@ struct epv__lstore {
     char name[160];          /* how messages name the store (never a password) */
     int64_t pg_writes;       /* PostgreSQL: writing statements run so far (batches, see ledger_handle.c) */
     int readonly;
+    char *path; /* as given to epv__ls_open (a copy), for a second connection to the same store */
     /* read snapshots: nesting depth, and whether the outermost one opened the transaction */
     int rdepth, rd_own;
     const char *stmt_sql[EPV__LS_NSTMT];
@@ -62,6 +63,9 @@ int epv__ls_is_pg(const char *path);
  * written. PostgreSQL: connects, nothing else. */
 int epv__ls_open(epv_ctx *ctx, struct epv__lstore *s, const char *path, int readonly, int create);
 void epv__ls_close(struct epv__lstore *s);
+/* What epv__ls_open() needs to open the same store again (for a second, read-only connection
+ * in another thread), or NULL if it cannot be (an in-memory or temporary SQLite database). */
+const char *epv__ls_reopen_name(struct epv__lstore *s);
 /* Map a raw status (SQLite's, or EPV__LQ_PGERR) to an EPV_E* code with a message. */
 int epv__ls_sqlerr(struct epv__lstore *s, int rc, const char *what);
 /* 1 if the last PostgreSQL error was a serialization failure or a deadlock (worth a retry). */

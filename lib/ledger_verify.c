@@ -11,18 +11,10 @@
 
 #include "ledger_verify_int.h"
 
-static void put_u64(unsigned char *p, uint64_t v)
-{
-    for (int k = 7; k >= 0; k--) {
-        p[k] = (unsigned char)v;
-        v >>= 8;
-    }
-}
-
 /* Walk the journal in order, checking numbering, links and hashes; calls fn for each
  * decoded entry if given. */
 typedef int (*entry_fn)(epv_ledger *l, int64_t seq, const unsigned char *body, size_t len,
-                        void *payload);
+                        const unsigned char hash[32], void *payload);
 
 /* Progress of a walk over `total` entries, mapped to [lo, hi]; reported every 4096 entries
  * (and at the start), so the callback costs nothing measurable. */
@@ -100,7 +92,7 @@ static int walk_chain_from(epv_ledger *l, int64_t from_seq, const unsigned char 
                                                   (double)(wp->total - from_seq > 0 ? wp->total - from_seq : 1),
                                      wp->msg)))
                 break;
-            if (fn && (err = fn(l, seq, body, len, payload))) break;
+            if (fn && (err = fn(l, seq, body, len, h, payload))) break;
             memcpy(prev, h, 32);
             expect++;
         }
@@ -155,15 +147,26 @@ int epv__lg_verify_chain(epv_ledger *l, int64_t *entries)
 
 /* A replay, and the checkpoints it must pass through (ascending). */
 struct replay {
-    epv_ledger *m;
+    struct epv__lrp *m;
     struct epv__lcheckpoint *cp;
     size_t ncp, next;
+    /* A checkpoint at the head (the usual case right after epv_ledger_checkpoint): its state is
+     * compared with the final digest instead of digesting the same state twice. */
+    int64_t last;
+    const struct epv__lcheckpoint *at_last;
+    /* Whose state is recomputed: the last stored checkpoint (the one an open starts from) and
+     * an outside anchor. Earlier checkpoints are checked against the chain (their head) only:
+     * each was a full verification when written, no later check trusts their state, and a
+     * digest of the model at every one of them would make full verification grow with the
+     * number of checkpoints times the journal. */
+    int64_t state_seq;
+    const struct epv__lcheckpoint *extra;
 };
 
-static int replay_one(epv_ledger *l, int64_t seq, const unsigned char *body, size_t len, void *payload)
+static int replay_one(epv_ledger *l, int64_t seq, const unsigned char *body, size_t len,
+                      const unsigned char hash[32], void *payload)
 {
     struct replay *rp = payload;
-    epv_ledger *m = rp->m;
     struct epv__lop op;
     char *arena;
     int rc = epv__lg_decode(l->ctx, body, len, &op, &arena);
@@ -171,14 +174,18 @@ static int replay_one(epv_ledger *l, int64_t seq, const unsigned char *body, siz
         epv__error_prefix(l->ctx, "journal entry %lld", (long long)seq);
         return rc;
     }
-    int64_t res[EPV__L_NRES];
-    rc = epv__lg_step(m, &op, res);
-    if (!rc && m->head_seq != seq)
-        rc = epv__error(l->ctx, EPV_ECORRUPT, "entry numbering differs on replay");
-    if (!rc && op.kind == EPV__L_GENESIS) rc = epv__lg_load_config(m);
+    /* the body must be the canonical encoding of what it decodes to: the hash covers the body,
+     * the rules see the decoded operation, and the two must be the same thing */
+    unsigned char *canon = NULL;
+    size_t clen = 0;
+    rc = epv__lg_encode(l->ctx, &op, &canon, &clen);
+    if (!rc && (clen != len || memcmp(canon, body, len)))
+        rc = epv__error(l->ctx, EPV_ECORRUPT, "body is not in canonical form");
+    epv__free(l->ctx, canon);
+    if (!rc) rc = epv__lrp_apply(rp->m, &op, seq, hash);
     if (rc) {
         epv__error_prefix(l->ctx, "journal entry %lld (%s) does not replay", (long long)seq,
-                          epv__lkinds[op.kind].name);
+                          op.kind >= 1 && op.kind <= EPV__L_KIND_MAX ? epv__lkinds[op.kind].name : "?");
         rc = EPV_ECORRUPT;
     }
     epv__free(l->ctx, arena);
@@ -187,23 +194,109 @@ static int replay_one(epv_ledger *l, int64_t seq, const unsigned char *body, siz
         const struct epv__lcheckpoint *c = &rp->cp[rp->next++];
         unsigned char d[32];
         if (c->seq != seq) continue; /* beyond the journal: reported after the walk */
-        rc = epv__lg_digest(m, d);
-        if (!rc && (memcmp(c->head, m->head_hash, 32) || memcmp(c->state, d, 32)))
+        int want_state = seq == rp->state_seq ||
+                         (rp->extra && seq == rp->extra->seq && !memcmp(c->state, rp->extra->state, 32));
+        if (!want_state) {
+            if (memcmp(c->head, hash, 32))
+                rc = epv__error(l->ctx, EPV_ECORRUPT, "checkpoint at entry %lld differs from a replay of the journal (head)",
+                                (long long)seq);
+            continue;
+        }
+        if (seq == rp->last && !memcmp(c->head, hash, 32)) {
+            rp->at_last = c;
+            continue;
+        }
+        rc = epv__lrp_digest(rp->m, d);
+        if (!rc && (memcmp(c->head, hash, 32) || memcmp(c->state, d, 32)))
             rc = epv__error(l->ctx, EPV_ECORRUPT,
                             "checkpoint at entry %lld differs from a replay of the journal (%s)",
-                            (long long)seq, memcmp(c->head, m->head_hash, 32) ? "head" : "state");
+                            (long long)seq, memcmp(c->head, hash, 32) ? "head" : "state");
     }
     return rc;
 }
 
-/* Replay into a fresh in-memory ledger; the walk checks the chain and head at the same time. */
-static int verify_replay(epv_ledger *l, const struct walk_progress *wp,
-                         const struct epv__lcheckpoint *extra)
+/* The stored tables' digest can be read through a second, read-only connection in another
+ * thread while this one walks and replays (when the context allows two threads and the journal
+ * is long enough to pay for a connection). Its snapshot is taken to be the replay's only if it
+ * shows the same chain head: every change of the derived tables appends a journal entry and
+ * moves the head. Otherwise (a writer committed in between, or uncommitted entries of a batch)
+ * the digest is read again here. */
+int epv__lg_side_min_entries = 20000;
+
+static int digest_store(struct epv__lstore *st, const void *md_alg, unsigned char out[32]);
+
+struct side {
+    epv_ledger *l;
+    const char *name;
+    int quick;  /* also run the store's structural check (SQLite's quick_check) */
+    int opened; /* the second connection was opened: qrc and qmsg hold */
+    int qrc;
+    char qmsg[EPV_ERRMSG_MAX];
+    int rc; /* EPV_OK: seq, head and digest hold */
+    int64_t seq;
+    unsigned char head[32], digest[32];
+};
+
+static void side_digest(struct side *sd)
 {
-    epv_ledger *m;
-    struct replay rp = { NULL, NULL, 0, 0 };
+    epv_ctx *c = NULL;
+    struct epv__lstore st;
+    sd->rc = epv_ctx_new_with_allocator(&c, &sd->l->ctx->alloc);
+    if (sd->rc) return;
+    int rc = epv__ls_open(c, &st, sd->name, 1, 0);
+    if (!rc && sd->quick) {
+        sd->opened = 1;
+        if ((sd->qrc = epv__ls_quick_check(&st)))
+            snprintf(sd->qmsg, sizeof sd->qmsg, "%s", epv_ctx_errmsg(c));
+        rc = sd->qrc;
+    }
+    if (!rc && !(rc = epv__ls_read_begin(&st))) {
+        epv__lq *q = NULL;
+        rc = epv__lq_prepare(&st, "SELECT seq, hash FROM head WHERE id = 1", &q) == EPV__LQ_OK ? EPV_OK : EPV_EIO;
+        if (!rc && epv__lq_step(q) == EPV__LQ_ROW && epv__lq_col_bytes(q, 1) == 32) {
+            sd->seq = epv__lq_col_i64(q, 0);
+            memcpy(sd->head, epv__lq_col_blob(q, 1), 32);
+        } else
+            rc = EPV_ECORRUPT;
+        epv__lq_finalize(q);
+        if (!rc) rc = digest_store(&st, sd->l->md_alg, sd->digest);
+        rc = epv__ls_read_end(&st, rc);
+    }
+    epv__ls_close(&st); /* also after a failed open (it closed what it had; this is a no-op) */
+    epv_ctx_free(c);
+    sd->rc = rc;
+}
+
+struct replay_job {
+    epv_ledger *l;
+    struct replay *rp;
+    const struct walk_progress *wp;
+    struct side *side; /* NULL: no second connection */
+    int rc;
+};
+
+/* Job 0: walk and replay (this thread: it owns the connection and the context); job 1: the
+ * second connection's digest. */
+static int replay_job_run(size_t begin, size_t end, int worker, void *payload)
+{
+    struct replay_job *j = payload;
+    (void)worker;
+    for (size_t k = begin; k < end; k++) {
+        if (k == 0) j->rc = walk_chain(j->l, NULL, replay_one, j->rp, j->wp);
+        else if (j->side) side_digest(j->side);
+    }
+    return EPV_OK;
+}
+
+/* Replay into the in-memory model (ledger_replay.c); the walk checks the chain and head at the
+ * same time; then the stored tables' digest must equal the model's. */
+static int verify_replay(epv_ledger *l, const struct walk_progress *wp,
+                         const struct epv__lcheckpoint *extra, int invariants, int quick)
+{
+    struct replay rp = { NULL, NULL, 0, 0, head_count(l), NULL, -1, extra };
     int rc = epv__lg_checkpoints(l, &rp.cp, &rp.ncp);
     if (rc) return rc;
+    if (rp.ncp) rp.state_seq = rp.cp[rp.ncp - 1].seq;
     if (extra) {
         /* one more checkpoint to pass (an anchor), in its place in the ascending list */
         size_t cap = rp.ncp;
@@ -219,37 +312,47 @@ static int verify_replay(epv_ledger *l, const struct walk_progress *wp,
         rp.cp[k] = *extra;
         rp.ncp++;
     }
-    rc = epv__lg_open_db(l->ctx, ":memory:", EPV_LEDGER_CREATE, &m);
-    if (rc) {
-        epv__free(l->ctx, rp.cp);
-        return rc;
+    rc = epv__lrp_new(l, &rp.m);
+    struct side side;
+    memset(&side, 0, sizeof side);
+    side.l = l;
+    side.name = epv__ls_reopen_name(&l->st);
+    side.quick = quick;
+    side.rc = EPV_EUNSUPPORTED;
+    struct replay_job job = { l, &rp, wp, NULL, EPV_OK };
+    if (l->ctx->nthreads >= 2 && side.name && rp.last >= epv__lg_side_min_entries) job.side = &side;
+    /* the structural check first, here, when no second connection can do it */
+    if (!rc && quick && !job.side) rc = epv__ls_quick_check(&l->st);
+    if (!rc) rc = epv__parallel_for(l->ctx, job.side ? 2 : 1, job.side ? 2 : 1, replay_job_run, &job);
+    if (!rc) rc = job.rc;
+    if (job.side && quick) {
+        /* a broken file structure explains any other error: report it first */
+        if (side.opened && side.qrc) rc = epv__error(l->ctx, side.qrc, "%s", side.qmsg);
+        else if (!side.opened && !rc) rc = epv__ls_quick_check(&l->st);
     }
-    rp.m = m;
-    m->replaying = 1;
-    rc = epv__lg_reqset_new(m);
-    if (!rc) rc = epv__ls_create_schema(&m->st);
-    if (!rc) rc = epv__lg_exec(m, "BEGIN");
-    if (!rc) rc = walk_chain(l, NULL, replay_one, &rp, wp);
     if (!rc && rp.next < rp.ncp)
         rc = epv__error(l->ctx, EPV_ECORRUPT,
                         "checkpoint at entry %lld is beyond the journal (truncated)",
                         (long long)rp.cp[rp.next].seq);
-    epv__free(l->ctx, rp.cp);
-    if (!rc) rc = epv__lg_flush_head(m);
-    if (!rc) rc = epv__lg_exec(m, "COMMIT");
     unsigned char a[32], b[32];
-    if (!rc) rc = epv__lg_digest(l, a);
-    if (!rc) rc = epv__lg_digest(m, b);
+    if (!rc && wp) rc = epv__progress(l->ctx, 0.8, "digesting the stored tables");
+    if (!rc && side.rc == EPV_OK && side.seq == l->head_seq && !memcmp(side.head, l->head_hash, 32))
+        memcpy(a, side.digest, 32); /* the same snapshot, read beside the replay */
+    else if (!rc)
+        rc = epv__lg_digest(l, a);
+    if (!rc && wp) rc = epv__progress(l->ctx, 0.9, "digesting the replayed state");
+    if (!rc) rc = epv__lrp_digest(rp.m, b);
+    if (!rc && rp.at_last && memcmp(rp.at_last->state, b, 32))
+        rc = epv__error(l->ctx, EPV_ECORRUPT, "checkpoint at entry %lld differs from a replay of the journal (state)",
+                        (long long)rp.at_last->seq);
+    epv__free(l->ctx, rp.cp);
     if (!rc && memcmp(a, b, 32))
         rc = epv__error(l->ctx, EPV_ECORRUPT, "derived state differs from a replay of the journal");
-    epv__lg_free(m);
+    if (!rc && invariants) {
+        if (!(rc = epv__progress(l->ctx, 0.95, "checking invariants"))) rc = epv__lrp_check_invariants(rp.m);
+    }
+    epv__lrp_free(rp.m);
     return rc;
-}
-
-int epv__lg_verify_replay(epv_ledger *l)
-{
-    struct walk_progress wp = { 0.0, 0.9, head_count(l), "replaying the journal" };
-    return verify_replay(l, &wp, NULL);
 }
 
 int epv__lg_checkpoints(epv_ledger *l, struct epv__lcheckpoint **out, size_t *n)
@@ -323,109 +426,130 @@ int epv__lg_verify_since_checkpoint(epv_ledger *l, int *used)
 
 int epv__lg_verify_full(epv_ledger *l) { return epv__lg_verify_full_with(l, NULL); }
 
-int epv__lg_verify_full_with(epv_ledger *l, const struct epv__lcheckpoint *extra)
+static int verify_full(epv_ledger *l, const struct epv__lcheckpoint *extra, int quick)
 {
-    struct walk_progress wp = { 0.0, 0.9, head_count(l), "replaying the journal" };
-    int rc = verify_replay(l, &wp, extra);
-    if (!rc) rc = epv__progress(l->ctx, 0.95, "checking invariants");
-    if (!rc) rc = epv__lg_check_invariants(l);
+    struct walk_progress wp = { 0.0, 0.8, head_count(l), "replaying the journal" };
+    int rc = verify_replay(l, &wp, extra, 1, quick);
     if (!rc) rc = epv__progress(l->ctx, 1.0, "verified");
     return rc;
 }
 
-/* The digest's byte stream goes through a buffer: one EVP_DigestUpdate per 8 KiB instead of
- * one or two per column (the bytes hashed, and so the digest, are the same). */
-struct dbuf {
-    EVP_MD_CTX *md;
-    size_t n;
-    unsigned char b[8192];
+int epv__lg_verify_full_with(epv_ledger *l, const struct epv__lcheckpoint *extra)
+{
+    return verify_full(l, extra, 0);
+}
+
+int epv__lg_verify_store(epv_ledger *l) { return verify_full(l, NULL, 1); }
+
+const char *const epv__ld_tables[EPV__LD_NTABLES] = {
+    "SELECT * FROM head ORDER BY id",
+    "SELECT * FROM meta ORDER BY key",
+    "SELECT * FROM requests ORDER BY req",
+    "SELECT * FROM accounts ORDER BY id",
+    "SELECT * FROM projects ORDER BY id",
+    "SELECT * FROM periods ORDER BY project, num",
+    "SELECT * FROM verifications ORDER BY report",
+    "SELECT * FROM issuances ORDER BY seq",
+    "SELECT * FROM blocks ORDER BY project, start",
+    "SELECT * FROM totals ORDER BY project, vintage",
+    "SELECT * FROM retirements ORDER BY cert",
+    "SELECT * FROM events ORDER BY project, start, seq, n",
 };
 
-static void dbuf_flush(struct dbuf *d)
+static void dig_flush(struct epv__ldig *d)
 {
     if (d->n) EVP_DigestUpdate(d->md, d->b, d->n);
     d->n = 0;
 }
 
-static void dbuf_put(struct dbuf *d, const void *p, size_t n)
+void epv__ldig_put_slow(struct epv__ldig *d, const void *p, size_t n)
 {
-    if (n > sizeof d->b - d->n) {
-        dbuf_flush(d);
-        if (n > sizeof d->b) {
-            EVP_DigestUpdate(d->md, p, n);
-            return;
-        }
+    dig_flush(d);
+    if (n > sizeof d->b) EVP_DigestUpdate(d->md, p, n);
+    else {
+        memcpy(d->b, p, n);
+        d->n = n;
     }
-    memcpy(d->b + d->n, p, n);
-    d->n += n;
 }
 
-/* Digest of every derived table in key order, column types included. */
-int epv__lg_digest(epv_ledger *l, unsigned char out[32])
+int epv__ldig_begin(epv_ctx *ctx, const void *md_alg, struct epv__ldig *d)
 {
-    static const char *const tables[] = {
-        "SELECT * FROM head ORDER BY id",
-        "SELECT * FROM meta ORDER BY key",
-        "SELECT * FROM requests ORDER BY req",
-        "SELECT * FROM accounts ORDER BY id",
-        "SELECT * FROM projects ORDER BY id",
-        "SELECT * FROM periods ORDER BY project, num",
-        "SELECT * FROM verifications ORDER BY report",
-        "SELECT * FROM issuances ORDER BY seq",
-        "SELECT * FROM blocks ORDER BY project, start",
-        "SELECT * FROM totals ORDER BY project, vintage",
-        "SELECT * FROM retirements ORDER BY cert",
-        "SELECT * FROM events ORDER BY project, start, seq, n",
-    };
-    int hrc = epv__lg_flush_head(l); /* the head row must be current (inside a batch) */
-    if (hrc) return hrc;
     EVP_MD_CTX *md = EVP_MD_CTX_new();
-    if (!md || EVP_DigestInit_ex(md, l->md_alg, NULL) != 1) {
+    d->n = 0;
+    d->md = md;
+    if (!md || EVP_DigestInit_ex(md, md_alg, NULL) != 1) {
         EVP_MD_CTX_free(md);
-        return epv__error(l->ctx, EPV_ENOMEM, "ledger: SHA-256 failed");
+        d->md = NULL;
+        return epv__error(ctx, EPV_ENOMEM, "ledger: SHA-256 failed");
     }
+    return EPV_OK;
+}
+
+void epv__ldig_table(struct epv__ldig *d, int table)
+{
+    epv__ldig_put(d, epv__ld_tables[table], strlen(epv__ld_tables[table]) + 1);
+}
+
+void epv__ldig_other(struct epv__ldig *d, int type)
+{
+    unsigned char t = (unsigned char)type;
+    epv__ldig_put(d, &t, 1);
+}
+
+int epv__ldig_end(epv_ctx *ctx, struct epv__ldig *d, unsigned char out[32])
+{
     int err = EPV_OK;
-    struct dbuf db;
-    db.md = md;
-    db.n = 0;
-    for (size_t t = 0; t < EPV__ARRAY_LEN(tables) && !err; t++) {
-        epv__lq *st = NULL;
-        int rc = epv__lq_prepare(&l->st, tables[t], &st);
+    unsigned int olen;
+    if (out) {
+        dig_flush(d);
+        if (EVP_DigestFinal_ex(d->md, out, &olen) != 1) err = epv__error(ctx, EPV_ENOMEM, "ledger: SHA-256 failed");
+    }
+    EVP_MD_CTX_free(d->md);
+    d->md = NULL;
+    return err;
+}
+
+/* Digest of every derived table of a store in key order, column types included. */
+static int digest_store(struct epv__lstore *st, const void *md_alg, unsigned char out[32])
+{
+    struct epv__ldig db;
+    int err = epv__ldig_begin(st->ctx, md_alg, &db);
+    if (err) return err;
+    for (int t = 0; t < EPV__LD_NTABLES && !err; t++) {
+        epv__lq *q = NULL;
+        int rc = epv__lq_prepare(st, epv__ld_tables[t], &q);
         if (rc != EPV__LQ_OK) {
-            err = epv__lg_sqlerr(l, rc, "state digest");
+            err = epv__ls_sqlerr(st, rc, "state digest");
             break;
         }
-        dbuf_put(&db, tables[t], strlen(tables[t]) + 1);
-        while ((rc = epv__lq_step(st)) == EPV__LQ_ROW) {
-            int nc = epv__lq_col_count(st);
+        epv__ldig_table(&db, t);
+        while ((rc = epv__lq_step(q)) == EPV__LQ_ROW) {
+            int nc = epv__lq_col_count(q);
             for (int c = 0; c < nc; c++) {
-                unsigned char tag[9];
-                int ty = epv__lq_col_type(st, c);
-                tag[0] = (unsigned char)ty;
-                if (ty == EPV__LQ_INTEGER) {
-                    put_u64(tag + 1, (uint64_t)epv__lq_col_i64(st, c));
-                    dbuf_put(&db, tag, 9);
-                } else if (ty == EPV__LQ_TEXT || ty == EPV__LQ_BLOB) {
-                    const void *p = ty == EPV__LQ_TEXT ? (const void *)epv__lq_col_text(st, c)
-                                                      : epv__lq_col_blob(st, c);
-                    int n = epv__lq_col_bytes(st, c);
-                    put_u64(tag + 1, (uint64_t)n);
-                    dbuf_put(&db, tag, 9);
-                    if (n) dbuf_put(&db, p, (size_t)n);
-                } else {
-                    dbuf_put(&db, tag, 1);
-                }
+                int ty = epv__lq_col_type(q, c);
+                if (ty == EPV__LQ_INTEGER)
+                    epv__ldig_int(&db, epv__lq_col_i64(q, c));
+                else if (ty == EPV__LQ_TEXT) {
+                    const char *p = (const char *)epv__lq_col_text(q, c);
+                    epv__ldig_text(&db, p, (size_t)epv__lq_col_bytes(q, c));
+                } else if (ty == EPV__LQ_BLOB) {
+                    const void *p = epv__lq_col_blob(q, c);
+                    epv__ldig_blob(&db, p, (size_t)epv__lq_col_bytes(q, c));
+                } else
+                    epv__ldig_other(&db, ty);
             }
         }
-        if (rc != EPV__LQ_DONE) err = epv__lg_sqlerr(l, rc, "state digest");
-        epv__lq_finalize(st);
+        if (rc != EPV__LQ_DONE) err = epv__ls_sqlerr(st, rc, "state digest");
+        epv__lq_finalize(q);
     }
-    unsigned int olen;
-    dbuf_flush(&db);
-    if (!err && EVP_DigestFinal_ex(md, out, &olen) != 1)
-        err = epv__error(l->ctx, EPV_ENOMEM, "ledger: SHA-256 failed");
-    EVP_MD_CTX_free(md);
-    return err;
+    int e2 = epv__ldig_end(st->ctx, &db, err ? NULL : out);
+    return err ? err : e2;
+}
+
+int epv__lg_digest(epv_ledger *l, unsigned char out[32])
+{
+    int err = epv__lg_flush_head(l); /* the head row must be current (inside a batch) */
+    return err ? err : digest_store(&l->st, l->md_alg, out);
 }
 
 EPV_API int epv_ledger_verify_chain(epv_ledger *l, epv_i64 *entries_out)

@@ -4,6 +4,8 @@
 #ifndef EPV_LEDGER_VERIFY_INT_H
 #define EPV_LEDGER_VERIFY_INT_H
 
+#include <string.h>
+
 #include "ledger_int.h"
 
 /* A verified checkpoint: height, chain head there, state digest there. */
@@ -21,15 +23,91 @@ int epv__lg_checkpoints(epv_ledger *l, struct epv__lcheckpoint **out, size_t *n)
 int epv__lg_verify_since_checkpoint(epv_ledger *l, int *used);
 /* Walk the whole chain (numbering, links, hashes) and compare its end with the head row. */
 int epv__lg_verify_chain(epv_ledger *l, int64_t *entries);
-/* Replay the journal into an in-memory ledger and compare the state digests. */
-int epv__lg_verify_replay(epv_ledger *l);
 /* Everything: chain, head, replay, state digest, invariants, in one walk of the journal, with
  * progress on the context (EPV_ECANCELLED if the callback stops it; nothing is changed). */
 int epv__lg_verify_full(epv_ledger *l);
+/* Journals shorter than this are verified on one connection even when the context allows two
+ * threads (a second connection costs more than it saves); tests lower it. */
+extern int epv__lg_side_min_entries;
+/* The same, and the store's structural check (SQLite's quick_check) as well, on open. */
+int epv__lg_verify_store(epv_ledger *l);
 /* The same, passing one more checkpoint (an outside anchor) that the replay must match. */
 int epv__lg_verify_full_with(epv_ledger *l, const struct epv__lcheckpoint *extra);
 /* SHA-256 of every derived table in key order. */
 int epv__lg_digest(epv_ledger *l, unsigned char out[32]);
+
+/* ---- the state digest's byte stream, one definition for both of its producers ----
+ * For each derived table, in the order of epv__ld_tables: the table's query text and a NUL,
+ * then every row in key order, every column as a type tag (SQLite's type numbers) followed by
+ * a big-endian u64 (integers: the value; texts and blobs: the length, then the bytes).
+ * epv__lg_digest() writes it from the stored tables, the native replay from memory. */
+enum {
+    EPV__LD_HEAD, EPV__LD_META, EPV__LD_REQUESTS, EPV__LD_ACCOUNTS, EPV__LD_PROJECTS, EPV__LD_PERIODS,
+    EPV__LD_VERIFICATIONS, EPV__LD_ISSUANCES, EPV__LD_BLOCKS, EPV__LD_TOTALS, EPV__LD_RETIREMENTS,
+    EPV__LD_EVENTS, EPV__LD_NTABLES
+};
+extern const char *const epv__ld_tables[EPV__LD_NTABLES];
+struct epv__ldig {
+    void *md; /* EVP_MD_CTX */
+    size_t n;
+    unsigned char b[8192]; /* one digest update per 8 KiB, not one per column */
+};
+int epv__ldig_begin(epv_ctx *ctx, const void *md_alg, struct epv__ldig *d);
+void epv__ldig_table(struct epv__ldig *d, int table);
+/* Bytes that do not fit the buffer (flushes it). */
+void epv__ldig_put_slow(struct epv__ldig *d, const void *p, size_t n);
+/* The columns are written inline: a digest of a large ledger writes tens of millions. */
+static inline void epv__ldig_put(struct epv__ldig *d, const void *p, size_t n)
+{
+    if (n <= sizeof d->b - d->n) {
+        memcpy(d->b + d->n, p, n);
+        d->n += n;
+    } else
+        epv__ldig_put_slow(d, p, n);
+}
+static inline void epv__ldig_tag(struct epv__ldig *d, int type, uint64_t v)
+{
+    unsigned char tag[9];
+    tag[0] = (unsigned char)type;
+    for (int k = 8; k >= 1; k--) {
+        tag[k] = (unsigned char)v;
+        v >>= 8;
+    }
+    epv__ldig_put(d, tag, 9);
+}
+static inline void epv__ldig_int(struct epv__ldig *d, int64_t v) { epv__ldig_tag(d, EPV__LQ_INTEGER, (uint64_t)v); }
+static inline void epv__ldig_text(struct epv__ldig *d, const char *s, size_t n)
+{
+    epv__ldig_tag(d, EPV__LQ_TEXT, (uint64_t)n);
+    if (n) epv__ldig_put(d, s, n);
+}
+static inline void epv__ldig_blob(struct epv__ldig *d, const void *p, size_t n)
+{
+    epv__ldig_tag(d, EPV__LQ_BLOB, (uint64_t)n);
+    if (n) epv__ldig_put(d, p, n);
+}
+/* Any other column type (NULL; a float, which no ledger table has): its tag alone. */
+void epv__ldig_other(struct epv__ldig *d, int type);
+/* Finish (out may be NULL to abandon); frees the digest context. */
+int epv__ldig_end(epv_ctx *ctx, struct epv__ldig *d, unsigned char out[32]);
+
+/* ---- native replay (ledger_replay.c) ----
+ * The journal's entries applied, in order, to an in-memory model of the derived tables: the
+ * same rules as the operations layer (whose pure checks it calls), without SQL, so a full
+ * verification replays at memory speed. Its digest must equal epv__lg_digest() of the stored
+ * tables; every full verification in the test suite compares the two, so the model and the
+ * operations layer cannot drift apart unnoticed. */
+struct epv__lrp;
+int epv__lrp_new(epv_ledger *l, struct epv__lrp **out);
+void epv__lrp_free(struct epv__lrp *r);
+/* Apply entry `seq` (whose verified hash is `hash`); an entry that the rules refuse is an
+ * error with the reason (the caller calls it corruption). */
+int epv__lrp_apply(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, const unsigned char hash[32]);
+/* The state digest of the model (the same bytes as epv__lg_digest() on equal tables). */
+int epv__lrp_digest(struct epv__lrp *r, unsigned char out[32]);
+/* The integrity invariants (epv__lg_check_invariants()'s, same texts) on the model: once its
+ * digest equals the stored tables', this checks the stored state without reading it again. */
+int epv__lrp_check_invariants(struct epv__lrp *r);
 /* The SQL integrity invariants (doc/ledger.md table). */
 int epv__lg_check_invariants(epv_ledger *l);
 

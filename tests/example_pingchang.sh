@@ -41,6 +41,28 @@ strata "$out/stdout.txt" > "$out/strata_csv.txt"
 strata "$out/gpkg.txt" > "$out/strata_gpkg.txt"
 grep -q "12 records -> 10 strata" "$out/strata_gpkg.txt"
 diff "$out/strata_csv.txt" "$out/strata_gpkg.txt"
+# A layer with its own field names, in a data set with two layers: --layer and --field name
+# them; without --layer the program stops and the message lists the layers.
+ogr2ogr -f GPKG "$out/renamed.gpkg" "$out/inv.csv" -nln xiaoban -sql \
+  "SELECT id AS xb_id, species AS shuzhong, origin, age AS lingji, area_ha AS mianji, volume_m3_ha AS xuji, site_class FROM inv"
+ogr2ogr -update -f GPKG "$out/renamed.gpkg" "$out/inv.csv" -nln other
+"$top_builddir/examples/pingchang" --layer=xiaoban --field=id=xb_id --field=species=shuzhong --field=age=lingji \
+  --field=area_ha=mianji --field=area_mu= --field=volume_m3_ha=xuji "$top_srcdir/data/examples/pingchang.xml" \
+  "$top_srcdir/data/examples/pingchang_management.xml" "$out/renamed.gpkg" "$out/r" > "$out/renamed.txt"
+strata "$out/renamed.txt" > "$out/strata_renamed.txt"
+diff "$out/strata_csv.txt" "$out/strata_renamed.txt"
+if "$top_builddir/examples/pingchang" --field=id=xb_id "$top_srcdir/data/examples/pingchang.xml" \
+  "$top_srcdir/data/examples/pingchang_management.xml" "$out/renamed.gpkg" "$out/r2" > /dev/null 2> "$out/err"; then
+  echo "two layers without --layer accepted"; exit 1
+fi
+grep -q "xiaoban" "$out/err" && grep -q "other" "$out/err"
+# option values that make no sense are usage errors (exit 2), before anything is computed
+for opt in --field=height=h --field=id= --area=round --area-check=2 --layer=; do
+  rc=0
+  "$top_builddir/examples/pingchang" "$opt" "$top_srcdir/data/examples/pingchang.xml" "$out/r3" 2> "$out/err" || rc=$?
+  [ "$rc" -eq 2 ] || { echo "$opt: exit $rc, expected 2"; exit 1; }
+  [ ! -e "$out/r3" ] || { echo "$opt: output written"; exit 1; }
+done
 # Bad input: a clear error naming the file, non-zero exit, no output files.
 bad=$(mktemp -d)
 if "$top_builddir/examples/pingchang" "$top_srcdir/tests/data/sink/unknown_species.xml" "$bad" 2> "$bad/err"; then

@@ -29,11 +29,16 @@ for f in ledger_journal.c ledger_apply.c ledger_blocks.c ledger_ops.c ledger_que
 done
 # 3. verification: beside the operations, above storage
 [ "$(incs ledger_verify_int.h)" = ledger_int.h ] || fail "ledger_verify_int.h must include only ledger_int.h"
-for h in $(incs ledger_verify.c); do
-  [ "$h" = ledger_verify_int.h ] || fail "ledger_verify.c includes $h"
+for f in ledger_verify.c ledger_replay.c; do
+  for h in $(incs "$f"); do
+    [ "$h" = ledger_verify_int.h ] || fail "$f includes $h"
+  done
+  grep -nE 'epv__lg_run\b|epv_ledger_open\b|epv_ledger_batch' "$f" >/dev/null &&
+    fail "$f calls the handle layer"
 done
-grep -nE 'epv__lg_run\b|epv_ledger_open\b|epv_ledger_batch' ledger_verify.c >/dev/null &&
-  fail "ledger_verify.c calls the handle layer"
+# the native replay is a model in memory: no SQL, no storage calls
+grep -nE 'epv__l[sq]_|sqlite3_|PQ[a-z]' ledger_replay.c >/dev/null &&
+  fail "ledger_replay.c uses storage: $(grep -nE 'epv__l[sq]_|sqlite3_|PQ[a-z]' ledger_replay.c | head -1)"
 # 4. no header includes a header that (directly or not) includes it back
 for h in ledger_store_int.h ledger_int.h ledger_verify_int.h; do
   seen=" $h "; todo=$(incs "$h")

@@ -129,6 +129,31 @@ static void test_tamper_verdicts(void)
            "checkpoint at entry 28");
 }
 
+/* With two checkpoints, the full verification recomputes the state at the last one and
+ * checks the earlier one's place in the chain (its head). */
+static void test_two_checkpoints(void)
+{
+    char two[1024];
+    snprintf(two, sizeof two, "%.1000s.two", base);
+    CU_ASSERT_EQUAL_FATAL(tl_copy(base, two), 0);
+    epv_ledger *l = NULL;
+    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, two, 0, NULL, &l));
+    epv_i64 cp = 0;
+    EPV_ASSERT_OK(ctx, epv_ledger_checkpoint(l, &cp));
+    CU_ASSERT_EQUAL(cp, 37);
+    epv_ledger_close(l);
+    snprintf(base, sizeof base, "%s", two); /* tamper() works on a copy of `base` */
+    /* the earlier checkpoint moved to a different head: caught by the full verification only
+     * (the fast open starts from the last checkpoint) */
+    tamper("UPDATE checkpoints SET head = (SELECT hash FROM journal WHERE seq = 26) WHERE seq = 27", EPV_OK, NULL,
+           EPV_ECORRUPT, "checkpoint at entry 27 differs from a replay of the journal (head)");
+    /* the last checkpoint's state is recomputed */
+    tamper("UPDATE checkpoints SET state = zeroblob(32) WHERE seq = 37", EPV_OK, NULL, EPV_ECORRUPT,
+           "checkpoint at entry 37");
+    snprintf(base, sizeof base, "%s", tl_path("base.db"));
+    tl_remove(two);
+}
+
 static int stop_half(double f, const char *m, void *p)
 {
     (void)m;
@@ -167,6 +192,7 @@ int main(void)
     CU_TestInfo tests[] = {
         { "open from the last checkpoint", test_fast_open },
         { "tamper verdicts, fast and full", test_tamper_verdicts },
+        { "two checkpoints: the last one's state, every one's head", test_two_checkpoints },
         { "a cancelled checkpoint records nothing", test_checkpoint_cancel },
         CU_TEST_INFO_NULL,
     };

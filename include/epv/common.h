@@ -179,7 +179,9 @@ EPV_API int epv_ctx_set_seed(epv_ctx *ctx, epv_u64 seed);
 EPV_API epv_u64 epv_ctx_seed(const epv_ctx *ctx);
 /**
  * Number of worker threads computations may use (1..256; 0 means "number of online CPUs").
- * Results never depend on this number.
+ * Results never depend on this number. With more than one, the context's allocator
+ * (epv_ctx_new_with_allocator()) is also called from the worker threads, so it must be
+ * thread-safe.
  * @param ctx the context; must not be NULL.
  * @param nthreads 1..256, or 0 for the number of online CPUs (capped at 256).
  * @return ::EPV_OK, ::EPV_EINVAL (NULL `ctx`), ::EPV_ERANGE (outside 0..256; nothing changed).

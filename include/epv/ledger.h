@@ -104,8 +104,9 @@ EPV_API int epv_ledger_config_init(epv_ctx *ctx, epv_ledger_config *x, unsigned 
  *   chain from there to the stored head must verify; the cost is the entries since the
  *   checkpoint (derived tables are then checked by epv_ledger_verify() on demand);
  * - otherwise (no checkpoint, or ::EPV_LEDGER_FULL_VERIFY): SQLite's quick_check, the whole
- *   chain, a replay of the journal compared with the derived tables (and with every
- *   checkpoint on the way), and the integrity invariants;
+ *   chain, a replay of the journal in memory compared with the derived tables (and with
+ *   every checkpoint on the way: its head, and the last one's state), and the integrity
+ *   invariants, as epv_ledger_verify();
  * - with ::EPV_LEDGER_NO_REPLAY: the whole chain and the head only.
  * Progress is reported on the context's callback; a cancelled open is ::EPV_ECANCELLED. A file
  * that fails is ::EPV_ECORRUPT, is not opened, and is left byte for byte as it was.
@@ -781,8 +782,12 @@ EPV_API int epv_ledger_export_cadt_json(epv_ledger *l, const epv_ledger_cadt_opt
 
 /** Number of journal entries and the chain head hash (32 bytes, may be NULL). */
 EPV_API int epv_ledger_head(epv_ledger *l, epv_i64 *entries_out, unsigned char *hash_out);
-/** Full check: hash chain, head, replay equals derived state (and every checkpoint),
- * invariants (::EPV_ECORRUPT). Reports progress; ::EPV_ECANCELLED if stopped. */
+/** Full check (::EPV_ECORRUPT on any failure): hash chain, head, a replay of the journal in
+ * memory equals the derived state, every checkpoint lies on the chain and the last one's state
+ * equals the replay's there, invariants. With two or more threads on the context
+ * (epv_ctx_set_threads()) and a long journal, the stored tables are read through a second,
+ * read-only connection while the journal replays. Reports progress; ::EPV_ECANCELLED if
+ * stopped. */
 EPV_API int epv_ledger_verify(epv_ledger *l);
 /** Check only the hash chain (fast). */
 EPV_API int epv_ledger_verify_chain(epv_ledger *l, epv_i64 *entries_out);

@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE
+/* The native replay of full verification (lib/ledger_replay.c) against the operations layer.
+ *
+ * Full verification rebuilds the derived tables in memory with its own code and requires the
+ * state digest of that model to equal the digest of the tables the operations layer wrote. So
+ * every verification compares two implementations of the rules; this test drives both through
+ * long random sequences of every kind of operation (refused ones included) over several
+ * projects, and verifies after every batch, with one thread and with the stored tables read
+ * through a second connection in another thread. It also checks the parallel path's own cases:
+ * a derived-row edit is still caught, a writer committing during the verification never causes
+ * a false error, uncommitted entries of a batch are verified, a broken file structure is still
+ * reported. */
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "test_util.h"
+#include "test_ledger_common.c"
+#include "ledger_verify_int.h"
+
+static epv_ctx *ctx;
+static uint64_t rng = 0x2545F4914F6CDD1Dull;
+
+static uint64_t rnd(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+static int64_t rint_(int64_t lo, int64_t hi) { return lo + (int64_t)(rnd() % (uint64_t)(hi - lo + 1)); }
+
+#define NP 3
+#define NA 6
+static const char *const proj[NP] = { "PA", "PB", "PC" };
+static const char *const acct_ids[NA] = { "A0", "A1", "A2", "A3", "A4", "A5" };
+
+/* Verify with one thread, then with the second connection (threshold 0 so it is always used). */
+static int verify_both(epv_ledger *l)
+{
+    int saved = epv__lg_side_min_entries;
+    epv_ctx_set_threads(ctx, 1);
+    int rc = epv_ledger_verify(l);
+    if (rc) printf("\n  one thread: %s\n", epv_ctx_errmsg(ctx));
+    epv_ctx_set_threads(ctx, 2);
+    epv__lg_side_min_entries = 0;
+    int rc2 = epv_ledger_verify(l);
+    if (rc2) printf("\n  two threads: %s\n", epv_ctx_errmsg(ctx));
+    epv__lg_side_min_entries = saved;
+    epv_ctx_set_threads(ctx, 1);
+    return rc ? rc : rc2;
+}
+
+static void setup(epv_ledger *l)
+{
+    char req[32], ent[32];
+    for (int a = 0; a < NA; a++) {
+        snprintf(req, sizeof req, "acct%d", a);
+        snprintf(ent, sizeof ent, "Entity %d", a);
+        EPV_ASSERT_OK(ctx, epv_ledger_account_open(l, req, acct_ids[a], ent));
+    }
+    for (int p = 0; p < NP; p++) {
+        epv_ledger_project x = EPV_LEDGER_PROJECT_INIT;
+        x.id = proj[p];
+        x.name = "project";
+        x.methodology = "CCER-14-001-V01";
+        x.owner_account = acct_ids[p];
+        x.crediting_start = tl_d(2021, 1, 1);
+        x.crediting_end = tl_d(2060, 12, 31);
+        x.forestry = p < 2; /* two forestry projects share the buffer pool */
+        x.buffer_bp = p == 1 ? 1500 : -1;
+        snprintf(req, sizeof req, "proj%d", p);
+        EPV_ASSERT_OK(ctx, epv_ledger_project_register(l, req, &x));
+        /* ten yearly periods, each verified */
+        for (int y = 0; y < 10; y++) {
+            snprintf(req, sizeof req, "per%d_%d", p, y);
+            EPV_ASSERT_OK(ctx, epv_ledger_period_add(l, req, proj[p], tl_d(2021 + y, 1, 1), tl_d(2021 + y, 12, 31), NULL));
+            char rep[32];
+            snprintf(rep, sizeof rep, "R%d_%d", p, y);
+            epv_ledger_verification v = { EPV_LEDGER_VERIFICATION_VERSION, proj[p], y + 1, rep, "Verifier",
+                                          5000, (epv_i64)(y * 10), { 2022 + y, 3, 1 } };
+            snprintf(req, sizeof req, "ver%d_%d", p, y);
+            EPV_ASSERT_OK(ctx, epv_ledger_verification_add(l, req, &v));
+        }
+    }
+}
+
+/* Operations applied, by kind (the cases of step(); [15]: by explicit range). */
+static int by_kind[16];
+
+/* One random operation (many are refused: that is part of the comparison). */
+static void step(epv_ledger *l, int k, int *applied)
+{
+    char req[32], rep[32];
+    snprintf(req, sizeof req, "s%d", k);
+    int p = (int)rint_(0, NP - 1), a = (int)rint_(0, NA - 1), b = (int)rint_(0, NA - 1);
+    if (rint_(0, 1)) a = p; /* the owner, who holds most of the project's units */
+    epv_ledger_units u = EPV_LEDGER_UNITS_INIT;
+    u.project = proj[p];
+    if (rint_(0, 3) == 0) { /* an explicit range somewhere in the issued serials */
+        u.serial_start = rint_(1, 3000);
+        u.serial_end = u.serial_start + rint_(0, 40);
+    } else {
+        u.count = rint_(1, 60);
+    }
+    if (rint_(0, 5) == 0) u.vintage = (int)rint_(2021, 2024);
+    int rc, kind = (int)rint_(0, 14);
+    switch (kind) {
+    case 0:
+    case 1:
+        snprintf(rep, sizeof rep, "R%d_%d", p, (int)rint_(0, 9));
+        rc = epv_ledger_issue(l, req, rep, rint_(0, 3) ? rint_(1, 400) : 0, NULL);
+        break;
+    case 2:
+    case 3:
+    case 4:
+    case 5: rc = epv_ledger_transfer(l, req, acct_ids[a], acct_ids[b], &u); break;
+    case 6:
+    case 7: rc = epv_ledger_retire(l, req, acct_ids[a], &u, "Beneficiary", "offset", tl_d(2025, 1, 1), NULL); break;
+    case 8: rc = epv_ledger_cancel(l, req, acct_ids[a], &u, "voluntary"); break;
+    case 9: rc = epv_ledger_reverse(l, req, proj[p], rint_(1, 400), tl_d(2025, 6, 1), NULL, NULL); break;
+    case 10:
+        u.count = u.serial_start ? 0 : rint_(1, 8);
+        rc = epv_ledger_obligation_settle(l, req, acct_ids[a], proj[(int)rint_(0, 1)], &u, NULL);
+        break;
+    case 11: {
+        int in[2] = { (int)rint_(-200, 1500), (int)rint_(-300, 300) }, ex[1] = { (int)rint_(0, 1500) };
+        int nat[1] = { (int)rint_(0, 2500) };
+        epv_ledger_risk r = EPV_LEDGER_RISK_INIT;
+        r.internal_bp = in;
+        r.n_internal = 2;
+        r.external_bp = ex;
+        r.n_external = 1;
+        r.natural_bp = nat;
+        r.n_natural = 1;
+        r.date = tl_d(2025, 1, 1);
+        rc = epv_ledger_project_set_risk(l, req, proj[p], &r, NULL);
+        break;
+    }
+    case 12: /* open, restricted, frozen; rarely closed (only an empty account closes) */
+        rc = epv_ledger_account_set_status(l, req, acct_ids[a], rint_(0, 20) ? (rint_(0, 2) ? 0 : (int)rint_(1, 2)) : 3);
+        break;
+    case 13: rc = epv_ledger_project_set_status(l, req, proj[p], rint_(0, 6) ? 0 : 1); break;
+    default: rc = epv_ledger_transfer(l, req, acct_ids[a], acct_ids[b], &u); break;
+    }
+    if (rc == EPV_OK) {
+        (*applied)++;
+        by_kind[kind]++;
+        if (kind >= 2 && kind <= 8 && u.serial_start) by_kind[15]++;
+    }
+}
+
+static void test_random_sequences(void)
+{
+    const char *path = tl_path("random.db");
+    epv_ledger *l = NULL;
+    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, EPV_LEDGER_CREATE, NULL, &l));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    setup(l);
+    int steps = UNDER_VALGRIND() ? 150 : 2400, applied = 0, verified = 0;
+    for (int k = 0; k < steps; k++) {
+        if (k % 40 == 0) EPV_ASSERT_OK(ctx, epv_ledger_batch_begin(l));
+        step(l, k, &applied);
+        if (k % 40 == 39 || k == steps - 1) {
+            EPV_ASSERT_OK(ctx, epv_ledger_batch_commit(l));
+            int rc = verify_both(l);
+            CU_ASSERT_EQUAL(rc, EPV_OK);
+            if (rc) break;
+            verified++;
+        }
+    }
+    printf("\n  %d random operations, %d applied, %d verifications with both implementations\n", steps, applied,
+           verified);
+    printf("  applied by kind (issue, transfer, retire, cancel, reverse, settle, risk, account, project, range):"
+           " %d %d %d %d %d %d %d %d %d %d\n", by_kind[0] + by_kind[1],
+           by_kind[2] + by_kind[3] + by_kind[4] + by_kind[5] + by_kind[14], by_kind[6] + by_kind[7], by_kind[8],
+           by_kind[9], by_kind[10], by_kind[11], by_kind[12], by_kind[13], by_kind[15]);
+    CU_ASSERT(applied > steps / 4);
+    /* every kind of operation was applied at least once, ranges included */
+    if (!UNDER_VALGRIND())
+        for (int k = 0; k < 16; k++)
+            CU_ASSERT(by_kind[k] > 0 || k == 1 || k == 3 || k == 4 || k == 5 || k == 7 || k == 14);
+    epv_i64 n = 0;
+    EPV_ASSERT_OK(ctx, epv_ledger_head(l, &n, NULL));
+    epv_ledger_close(l);
+    /* a full open replays it all again */
+    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, EPV_LEDGER_FULL_VERIFY, NULL, &l));
+    epv_ledger_close(l);
+}
+
+/* The two-thread path still catches an edited derived row, and a broken file. */
+static void test_parallel_tamper(void)
+{
+    const char *path = tl_path("tamper.db");
+    epv_ledger *l = NULL;
+    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, EPV_LEDGER_CREATE, NULL, &l));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    setup(l);
+    int applied = 0;
+    for (int k = 0; k < 200; k++) step(l, k, &applied);
+    epv_ledger_close(l);
+    CU_ASSERT_EQUAL(tl_sql(path, "UPDATE totals SET issued = issued + 1"), 0);
+    epv_ctx_set_threads(ctx, 2);
+    epv__lg_side_min_entries = 0;
+    CU_ASSERT_EQUAL(epv_ledger_open(ctx, path, EPV_LEDGER_FULL_VERIFY, NULL, &l), EPV_ECORRUPT);
+    EPV_ASSERT_ERRMSG_HAS(ctx, "replay");
+    CU_ASSERT_PTR_NULL(l);
+    epv_ctx_set_threads(ctx, 1);
+    epv__lg_side_min_entries = 20000;
+}
+
+/* Entries of an open batch are not visible to a second connection: the verification must
+ * notice (different head) and read the stored tables on its own connection. */
+static void test_parallel_in_batch(void)
+{
+    const char *path = tl_path("batch.db");
+    epv_ledger *l = NULL;
+    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, EPV_LEDGER_CREATE, NULL, &l));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    setup(l);
+    EPV_ASSERT_OK(ctx, epv_ledger_batch_begin(l));
+    int applied = 0;
+    for (int k = 0; k < 100; k++) step(l, k, &applied);
+    CU_ASSERT_EQUAL(verify_both(l), EPV_OK);
+    EPV_ASSERT_OK(ctx, epv_ledger_batch_commit(l));
+    CU_ASSERT_EQUAL(verify_both(l), EPV_OK);
+    epv_ledger_close(l);
+}
+
+/* A writer commits while another process verifies with two threads: never a false error. */
+static void test_parallel_with_writer(void)
+{
+    const char *path = tl_path("busy.db");
+    epv_ledger *l = NULL;
+    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, EPV_LEDGER_CREATE, NULL, &l));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    setup(l);
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "big", "R0_0", 4000, NULL));
+    epv_ledger_close(l);
+    pid_t pid = fork();
+    if (pid == 0) {
+        epv_ctx *c = NULL;
+        epv_ledger *w = NULL;
+        if (epv_ctx_new(&c) || epv_ledger_open(c, path, EPV_LEDGER_NO_REPLAY, NULL, &w)) _exit(3);
+        char req[32];
+        for (int k = 0; k < 100000; k++) {
+            snprintf(req, sizeof req, "w%d", k);
+            epv_ledger_units u = tl_count("PA", 1);
+            epv_ledger_transfer(w, req, k % 2 ? "A1" : "A0", k % 2 ? "A0" : "A1", &u);
+        }
+        _exit(0);
+    }
+    CU_ASSERT_FATAL(pid > 0);
+    EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, EPV_LEDGER_NO_REPLAY, NULL, &l));
+    /* wait until the writer is writing (at most 60 s) */
+    epv_i64 n0 = 0, n = 0;
+    EPV_ASSERT_OK(ctx, epv_ledger_head(l, &n0, NULL));
+    for (int k = 0; k < 6000 && n <= n0 + 10; k++) {
+        usleep(10000);
+        EPV_ASSERT_OK(ctx, epv_ledger_head(l, &n, NULL));
+    }
+    CU_ASSERT(n > n0 + 10);
+    epv_ctx_set_threads(ctx, 2);
+    epv__lg_side_min_entries = 0;
+    int runs = UNDER_VALGRIND() ? 3 : 25, good = 0;
+    for (int k = 0; k < runs; k++) {
+        int rc = epv_ledger_verify(l);
+        if (rc) printf("\n  verification %d: %s\n", k, epv_ctx_errmsg(ctx));
+        good += rc == EPV_OK;
+    }
+    CU_ASSERT_EQUAL(good, runs);
+    epv_ctx_set_threads(ctx, 1);
+    epv__lg_side_min_entries = 20000;
+    epv_i64 n1 = 0;
+    EPV_ASSERT_OK(ctx, epv_ledger_head(l, &n1, NULL));
+    printf("\n  %d verifications while the writer went from entry %lld to %lld\n", runs, (long long)n, (long long)n1);
+    if (!UNDER_VALGRIND()) CU_ASSERT(n1 > n); /* the writer was writing meanwhile */
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    EPV_ASSERT_OK(ctx, epv_ledger_verify(l));
+    epv_ledger_close(l);
+}
+
+int main(void)
+{
+    if (epv_ctx_new(&ctx)) return 2;
+    CU_TestInfo tests[] = {
+        { "random sequences: native replay equals the operations layer", test_random_sequences },
+        { "two threads: an edited derived row is caught", test_parallel_tamper },
+        { "two threads: uncommitted entries of a batch", test_parallel_in_batch },
+        { "two threads: a writer commits meanwhile", test_parallel_with_writer },
+        CU_TEST_INFO_NULL,
+    };
+    int rc = epv_test_main("ledger_replay", tests);
+    epv_ctx_free(ctx);
+    tl_cleanup_dir();
+    return rc;
+}
