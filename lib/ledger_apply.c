@@ -317,24 +317,30 @@ static int apply_account_status(epv_ledger *l, const struct epv__lop *op)
     return step_done(l, st, "changing account status");
 }
 
+int epv__lg_check_project_fields(epv_ctx *ctx, const struct epv__lop *op)
+{
+    int rc = epv__lg_check_id(ctx, op->s[0], "project");
+    if (!rc) rc = epv__lg_check_text(ctx, op->s[1], "name");
+    if (!rc) rc = epv__lg_check_text(ctx, op->s[2], "methodology");
+    if (!rc) rc = epv__lg_check_id(ctx, op->s[3], "owner_account");
+    if (!rc) rc = epv__lg_check_days(ctx, op->i[0], "crediting_start");
+    if (!rc) rc = epv__lg_check_days(ctx, op->i[1], "crediting_end");
+    if (rc) return rc;
+    if (op->i[1] < op->i[0]) return epv__error(ctx, EPV_ERANGE, "crediting_end: before crediting_start");
+    if (op->i[2] != 0 && op->i[2] != 1) return epv__error(ctx, EPV_EINVAL, "forestry: must be 0 or 1");
+    if (op->i[3] < -1 || op->i[3] > 10000)
+        return epv__error(ctx, EPV_ERANGE, "buffer_bp: %lld is outside -1..10000", (long long)op->i[3]);
+    return EPV_OK;
+}
+
 static int apply_project_register(epv_ledger *l, const struct epv__lop *op)
 {
     static const char *const q = "SELECT 1 FROM projects WHERE id = ?";
     static const char *const ins =
         "INSERT INTO projects(id, name, methodology, owner, cstart, cend, forestry, buffer_bp,"
         " status, next_serial) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 1)";
-    int rc = epv__lg_check_id(l->ctx, op->s[0], "project");
-    if (!rc) rc = epv__lg_check_text(l->ctx, op->s[1], "name");
-    if (!rc) rc = epv__lg_check_text(l->ctx, op->s[2], "methodology");
-    if (!rc) rc = epv__lg_check_id(l->ctx, op->s[3], "owner_account");
-    if (!rc) rc = epv__lg_check_days(l->ctx, op->i[0], "crediting_start");
-    if (!rc) rc = epv__lg_check_days(l->ctx, op->i[1], "crediting_end");
+    int rc = epv__lg_check_project_fields(l->ctx, op);
     if (rc) return rc;
-    if (op->i[1] < op->i[0])
-        return epv__error(l->ctx, EPV_ERANGE, "crediting_end: before crediting_start");
-    if (op->i[2] != 0 && op->i[2] != 1) return epv__error(l->ctx, EPV_EINVAL, "forestry: must be 0 or 1");
-    if (op->i[3] < -1 || op->i[3] > 10000)
-        return epv__error(l->ctx, EPV_ERANGE, "buffer_bp: %lld is outside -1..10000", (long long)op->i[3]);
     int st_acct, kind;
     rc = epv__lg_account_status(l, op->s[3], &st_acct, &kind);
     if (rc == EPV_ENOTFOUND)

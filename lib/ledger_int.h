@@ -160,6 +160,9 @@ int epv__lg_check_days(epv_ctx *ctx, int64_t days, const char *field);
 int64_t epv__lg_add_years(int64_t days, int years);
 /* Everything a genesis entry must satisfy that does not depend on stored state. */
 int epv__lg_check_genesis(epv_ctx *ctx, const struct epv__lop *op, int64_t seq);
+/* A project registration's fields (ids, texts, crediting dates, forestry flag, buffer rate),
+ * before any stored state is consulted. */
+int epv__lg_check_project_fields(epv_ctx *ctx, const struct epv__lop *op);
 int epv__lg_account_status(epv_ledger *l, const char *acct, int *status, int *kind);
 /* A project's status, forestry flag and crediting period (cached); EPV_ENOTFOUND without a
  * message when there is no such project. */

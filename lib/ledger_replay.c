@@ -7,7 +7,7 @@
  * seconds (issue 11: 200,000 entries/s). The model holds the same rows as the derived tables
  * and changes them exactly as ledger_apply.c and ledger_blocks.c change the tables, in the same
  * order (events are numbered in the order they are written). It calls the operations layer's
- * pure checks (identifiers, texts, dates, the genesis checks) and shares its constants, so only
+ * pure checks (identifiers, texts, dates, the genesis and project-field checks) and shares its constants, so only
  * the reads and writes are written twice. Its digest is the derived tables' digest, byte for
  * byte, so every full verification compares the two implementations: a divergence is reported,
  * never silently accepted.
@@ -676,17 +676,8 @@ static int ap_account_status(struct epv__lrp *r, const struct epv__lop *op)
 
 static int ap_project_register(struct epv__lrp *r, const struct epv__lop *op)
 {
-    int rc = epv__lg_check_id(r->ctx, op->s[0], "project");
-    if (!rc) rc = epv__lg_check_text(r->ctx, op->s[1], "name");
-    if (!rc) rc = epv__lg_check_text(r->ctx, op->s[2], "methodology");
-    if (!rc) rc = epv__lg_check_id(r->ctx, op->s[3], "owner_account");
-    if (!rc) rc = epv__lg_check_days(r->ctx, op->i[0], "crediting_start");
-    if (!rc) rc = epv__lg_check_days(r->ctx, op->i[1], "crediting_end");
+    int rc = epv__lg_check_project_fields(r->ctx, op);
     if (rc) return rc;
-    if (op->i[1] < op->i[0]) return epv__error(r->ctx, EPV_ERANGE, "crediting_end: before crediting_start");
-    if (op->i[2] != 0 && op->i[2] != 1) return epv__error(r->ctx, EPV_EINVAL, "forestry: must be 0 or 1");
-    if (op->i[3] < -1 || op->i[3] > 10000)
-        return epv__error(r->ctx, EPV_ERANGE, "buffer_bp: %lld is outside -1..10000", (long long)op->i[3]);
     struct account *o = account_find(r, op->s[3]);
     if (!o) return epv__error(r->ctx, EPV_ENOTFOUND, "owner_account: '%s' does not exist", op->s[3]);
     if (o->kind == 1) return epv__error(r->ctx, EPV_ESTATE, "owner_account: the buffer account cannot own a project");
