@@ -539,6 +539,36 @@ int epv__lq_col_bytes(epv__lq *q, int c)
     return pg_blob(q, c) ? 0 : q->bloblen[c];
 }
 
+int epv__lq_col_any(epv__lq *q, int c, int64_t *iv, const void **p, size_t *n)
+{
+    if (q->st) {
+        /* One API call instead of two or three: the sqlite3_column_* accessors each convert
+         * and check for a failed allocation; the value's accessors do not, and this
+         * connection is never used by two threads at once. */
+        sqlite3_value *v = sqlite3_column_value(q->st, c);
+        int t = sqlite3_value_type(v);
+        if (t == SQLITE_INTEGER) *iv = sqlite3_value_int64(v);
+        else if (t == SQLITE_TEXT) {
+            *p = sqlite3_value_text(v);
+            *n = (size_t)sqlite3_value_bytes(v);
+        } else if (t == SQLITE_BLOB) {
+            *p = sqlite3_value_blob(v);
+            *n = (size_t)sqlite3_value_bytes(v);
+        }
+        return t;
+    }
+    int t = epv__lq_col_type(q, c);
+    if (t == EPV__LQ_INTEGER) *iv = epv__lq_col_i64(q, c);
+    else if (t == EPV__LQ_TEXT) {
+        *p = epv__lq_col_text(q, c);
+        *n = (size_t)epv__lq_col_bytes(q, c);
+    } else if (t == EPV__LQ_BLOB) {
+        *p = epv__lq_col_blob(q, c);
+        *n = (size_t)epv__lq_col_bytes(q, c);
+    }
+    return t;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* The store                                                                                  */
 

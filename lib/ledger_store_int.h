@@ -130,5 +130,9 @@ const unsigned char *epv__lq_col_text(epv__lq *q, int c);
 const void *epv__lq_col_blob(epv__lq *q, int c);
 /* Bytes of a text or blob column (after epv__lq_col_text/blob, or alone). */
 int epv__lq_col_bytes(epv__lq *q, int c);
+/* A column in one call, for readers of every column of many rows (the state digest): returns
+ * its type; an integer's value in *iv; a text's or blob's bytes in *p and *n (valid until the
+ * next step or reset). */
+int epv__lq_col_any(epv__lq *q, int c, int64_t *iv, const void **p, size_t *n);
 
 #endif

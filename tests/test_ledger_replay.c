@@ -281,6 +281,60 @@ static void test_parallel_with_writer(void)
     epv_ledger_close(l);
 }
 
+/* Full verification does not encode each body again: it relies on the decoder accepting only
+ * canonical bodies (the exact bytes epv__lg_encode() writes for what was decoded). Mutations of
+ * valid bodies (a byte changed, bytes cut or appended, a length field moved) either fail to
+ * decode or decode to an operation that encodes back to the very same bytes. */
+static void test_decoder_strict(void)
+{
+    static const char *const texts[] = { "", "a", "OWNER", "项目-7", "P1", "beneficiary with spaces" };
+    unsigned char mut[512];
+    long decoded = 0, refused = 0;
+    for (int round = 0; round < 400; round++) {
+        struct epv__lop op;
+        memset(&op, 0, sizeof op);
+        op.kind = 1 + (int)(rnd() % EPV__L_KIND_MAX);
+        op.req = texts[rnd() % 6];
+        for (int k = 0; k < EPV__L_NS; k++) op.s[k] = texts[rnd() % 6];
+        for (int k = 0; k < EPV__L_NI; k++) op.i[k] = (int64_t)rnd() >> (rnd() % 64);
+        unsigned char *body = NULL;
+        size_t len = 0;
+        CU_ASSERT_EQUAL_FATAL(epv__lg_encode(ctx, &op, &body, &len), EPV_OK);
+        CU_ASSERT_FATAL(len + 8 <= sizeof mut);
+        for (int m = 0; m < 40; m++) {
+            size_t n = len;
+            memcpy(mut, body, len);
+            switch (m % 4) {
+            case 0: mut[rnd() % len] ^= (unsigned char)(1u << (rnd() % 8)); break;
+            case 1: n = len - 1 - rnd() % 8; break;
+            case 2: n = len + 1 + rnd() % 7; memset(mut + len, (int)(rnd() % 3), n - len); break;
+            default: { /* move a string length's lowest byte by one: the rest no longer lines up */
+                size_t at = 2 + 4 * (rnd() % 2) + 3;
+                mut[at] = (unsigned char)(mut[at] + (rnd() % 2 ? 1 : 255));
+            }
+            }
+            struct epv__lop back;
+            char *arena = NULL;
+            if (epv__lg_decode(ctx, mut, n, &back, &arena) != EPV_OK) {
+                refused++;
+                continue;
+            }
+            decoded++;
+            unsigned char *again = NULL;
+            size_t alen = 0;
+            CU_ASSERT_EQUAL_FATAL(epv__lg_encode(ctx, &back, &again, &alen), EPV_OK);
+            CU_ASSERT_EQUAL(alen, n);
+            CU_ASSERT(alen == n && memcmp(again, mut, n) == 0);
+            epv__free(ctx, again);
+            epv__free(ctx, arena);
+        }
+        epv__free(ctx, body);
+    }
+    /* both outcomes occurred (flipped integer bytes decode; cut or padded bodies do not) */
+    CU_ASSERT(decoded > 1000);
+    CU_ASSERT(refused > 1000);
+}
+
 int main(void)
 {
     if (epv_ctx_new(&ctx)) return 2;
@@ -289,6 +343,7 @@ int main(void)
         { "two threads: an edited derived row is caught", test_parallel_tamper },
         { "two threads: uncommitted entries of a batch", test_parallel_in_batch },
         { "two threads: a writer commits meanwhile", test_parallel_with_writer },
+        { "the decoder accepts canonical bodies only", test_decoder_strict },
         CU_TEST_INFO_NULL,
     };
     int rc = epv_test_main("ledger_replay", tests);
