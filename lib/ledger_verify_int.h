@@ -27,8 +27,13 @@ int epv__lg_verify_chain(epv_ledger *l, int64_t *entries);
  * progress on the context (EPV_ECANCELLED if the callback stops it; nothing is changed). */
 int epv__lg_verify_full(epv_ledger *l);
 /* Journals shorter than this are verified on one connection even when the context allows two
- * threads (a second connection costs more than it saves); tests lower it. */
+ * threads (a second connection costs more than it saves); tests lower it. With two threads, the
+ * second connection reads and hashes the journal and reads the stored tables' digest while this
+ * one replays (ledger_verify.c). */
 extern int epv__lg_side_min_entries;
+/* Two-thread verifications that reached their verdict, and that were done again on one
+ * connection (the snapshots differed, or the other side found a fault); for the tests. */
+extern long epv__lg_side_verdicts, epv__lg_side_redone;
 /* The same, and the store's structural check (SQLite's quick_check) as well, on open. */
 int epv__lg_verify_store(epv_ledger *l);
 /* The same, passing one more checkpoint (an outside anchor) that the replay must match. */

@@ -158,6 +158,7 @@ static void test_random_sequences(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(l);
     setup(l);
     int steps = UNDER_VALGRIND() ? 150 : 2400, applied = 0, verified = 0;
+    long verdicts0 = epv__lg_side_verdicts, redone0 = epv__lg_side_redone;
     for (int k = 0; k < steps; k++) {
         if (k % 40 == 0) EPV_ASSERT_OK(ctx, epv_ledger_batch_begin(l));
         step(l, k, &applied);
@@ -176,6 +177,9 @@ static void test_random_sequences(void)
            by_kind[2] + by_kind[3] + by_kind[4] + by_kind[5] + by_kind[14], by_kind[6] + by_kind[7], by_kind[8],
            by_kind[9], by_kind[10], by_kind[11], by_kind[12], by_kind[13], by_kind[15]);
     CU_ASSERT(applied > steps / 4);
+    /* no other writer: every two-thread verification reached its verdict on both connections */
+    CU_ASSERT_EQUAL(epv__lg_side_verdicts - verdicts0, verified);
+    CU_ASSERT_EQUAL(epv__lg_side_redone - redone0, 0);
     /* every kind of operation was applied at least once, ranges included */
     if (!UNDER_VALGRIND())
         for (int k = 0; k < 16; k++)
@@ -221,9 +225,12 @@ static void test_parallel_in_batch(void)
     EPV_ASSERT_OK(ctx, epv_ledger_batch_begin(l));
     int applied = 0;
     for (int k = 0; k < 100; k++) step(l, k, &applied);
+    long verdicts0 = epv__lg_side_verdicts, redone0 = epv__lg_side_redone;
     CU_ASSERT_EQUAL(verify_both(l), EPV_OK);
+    CU_ASSERT_EQUAL(epv__lg_side_redone - redone0, 1); /* done again on the batch's connection */
     EPV_ASSERT_OK(ctx, epv_ledger_batch_commit(l));
     CU_ASSERT_EQUAL(verify_both(l), EPV_OK);
+    CU_ASSERT_EQUAL(epv__lg_side_verdicts - verdicts0, 1); /* committed: both connections agree */
     epv_ledger_close(l);
 }
 
@@ -263,6 +270,7 @@ static void test_parallel_with_writer(void)
     epv_ctx_set_threads(ctx, 2);
     epv__lg_side_min_entries = 0;
     int runs = UNDER_VALGRIND() ? 3 : 25, good = 0;
+    long verdicts0 = epv__lg_side_verdicts, redone0 = epv__lg_side_redone;
     for (int k = 0; k < runs; k++) {
         int rc = epv_ledger_verify(l);
         if (rc) printf("\n  verification %d: %s\n", k, epv_ctx_errmsg(ctx));
@@ -273,7 +281,10 @@ static void test_parallel_with_writer(void)
     epv__lg_side_min_entries = 20000;
     epv_i64 n1 = 0;
     EPV_ASSERT_OK(ctx, epv_ledger_head(l, &n1, NULL));
-    printf("\n  %d verifications while the writer went from entry %lld to %lld\n", runs, (long long)n, (long long)n1);
+    printf("\n  %d verifications while the writer went from entry %lld to %lld (%ld on two connections, %ld done"
+           " again on one)\n", runs, (long long)n, (long long)n1, epv__lg_side_verdicts - verdicts0,
+           epv__lg_side_redone - redone0);
+    CU_ASSERT_EQUAL(epv__lg_side_verdicts - verdicts0 + epv__lg_side_redone - redone0, runs);
     if (!UNDER_VALGRIND()) CU_ASSERT(n1 > n); /* the writer was writing meanwhile */
     kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
