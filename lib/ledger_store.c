@@ -682,7 +682,15 @@ int epv__ls_run(struct epv__lstore *s, const char *sql)
 
 int epv__ls_txn_failed(struct epv__lstore *s)
 {
-    return s->backend == EPV__LS_PG && s->pg && PQtransactionStatus(conn(s)) == PQTRANS_INERROR;
+    /* SQLite ends the transaction itself after some errors (a full disk, I/O, out of memory) */
+    if (s->backend == EPV__LS_SQLITE) return s->db && sqlite3_get_autocommit(s->db);
+    return s->pg && PQtransactionStatus(conn(s)) == PQTRANS_INERROR;
+}
+
+int64_t epv__ls_writes(struct epv__lstore *s)
+{
+    if (s->backend == EPV__LS_SQLITE) return s->db ? (int64_t)sqlite3_total_changes64(s->db) : 0;
+    return s->pg_writes;
 }
 
 int epv__ls_in_txn(struct epv__lstore *s)
@@ -833,10 +841,10 @@ int epv__ls_open(epv_ctx *ctx, struct epv__lstore *s, const char *path, int read
     }
     sqlite3_extended_result_codes(s->db, 0);
     sqlite3_busy_timeout(s->db, EPV__LS_BUSY_MS);
-    /* Every operation in a batch runs in a savepoint whose undo records (the statement
-     * journal) otherwise spill to a temporary file after 64 KiB and stay there: one pwrite per
-     * touched page per operation. They only serve rollbacks inside the open transaction, so
-     * memory is the right place; durability (WAL, synchronous=FULL) is unaffected. */
+    /* Undo records of statements and savepoints inside a transaction (the statement journal)
+     * otherwise spill to a temporary file after 64 KiB and stay there: one pwrite per touched
+     * page. They only serve rollbacks inside the open transaction, so memory is the right
+     * place; durability (WAL, synchronous=FULL) is unaffected. */
     sqlite3_exec(s->db, "PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
     sqlite3_exec(s->db, "PRAGMA cache_size=-32768", NULL, NULL, NULL);
     /* Defensive settings: no trusted schema tricks, no extension loading. */

@@ -94,8 +94,12 @@ int epv__ls_commit(struct epv__lstore *s);
 /* Roll back an open transaction, quietly. */
 void epv__ls_rollback(struct epv__lstore *s);
 int epv__ls_in_txn(struct epv__lstore *s);
-/* 1 if a PostgreSQL transaction is open but failed (only a rollback is possible). */
+/* Inside a write transaction: 1 if it cannot go on (PostgreSQL: failed, only a rollback is
+ * possible; SQLite: already rolled back by the error). */
 int epv__ls_txn_failed(struct epv__lstore *s);
+/* A count that moves whenever a statement changes a row (PostgreSQL: writing statements run;
+ * SQLite: rows changed): an operation that failed without moving it wrote nothing. */
+int64_t epv__ls_writes(struct epv__lstore *s);
 /* One read snapshot: every statement between epv__ls_read_begin() and epv__ls_read_end() sees
  * the same committed state (SQLite: a deferred transaction, in WAL mode writers do not block
  * it; PostgreSQL: REPEATABLE READ, READ ONLY). Nested calls share the outermost snapshot;
