@@ -25,16 +25,42 @@ int epv__lg_req_matches(const unsigned char *body, size_t len, const unsigned ch
 
 /* Walk from entry from_seq + 1 (from_seq = 0: the whole journal; otherwise from_hash is the
  * verified hash of entry from_seq). */
+const char *const epv__lg_sql_journal_page =
+    "SELECT seq, kind, body, prev_hash, hash, req FROM journal WHERE seq > ? ORDER BY seq LIMIT 50000";
+
+int epv__lg_journal_row(epv__lq *st, void *md, const void *md_alg, int64_t expect, const unsigned char prev[32],
+                        unsigned char hash[32], const unsigned char **body_out, size_t *len_out)
+{
+    unsigned char sb[8];
+    unsigned int olen = 0;
+    int64_t seq = epv__lq_col_i64(st, 0);
+    const unsigned char *body = epv__lq_col_blob(st, 2);
+    size_t len = (size_t)epv__lq_col_bytes(st, 2);
+    *body_out = body;
+    *len_out = len;
+    if (seq != expect) return EPV__LROW_MISSING;
+    if (epv__lq_col_bytes(st, 3) != 32 || memcmp(epv__lq_col_blob(st, 3), prev, 32)) return EPV__LROW_LINK;
+    if (!body || len < 2 || (int)epv__lq_col_i64(st, 1) != body[1]) return EPV__LROW_KIND;
+    for (int k = 0; k < 8; k++) sb[k] = (unsigned char)((uint64_t)seq >> (56 - 8 * k));
+    if (EVP_DigestInit_ex(md, md_alg, NULL) != 1 || EVP_DigestUpdate(md, prev, 32) != 1 ||
+        EVP_DigestUpdate(md, sb, 8) != 1 || EVP_DigestUpdate(md, body, len) != 1 ||
+        EVP_DigestFinal_ex(md, hash, &olen) != 1 || olen != 32)
+        return EPV__LROW_SHA;
+    if (epv__lq_col_bytes(st, 4) != 32 || memcmp(epv__lq_col_blob(st, 4), hash, 32)) return EPV__LROW_ALTERED;
+    if (epv__lq_col_type(st, 5) != EPV__LQ_TEXT ||
+        !epv__lg_req_matches(body, len, epv__lq_col_text(st, 5), (size_t)epv__lq_col_bytes(st, 5)))
+        return EPV__LROW_REQ;
+    return EPV__LROW_OK;
+}
+
 static int walk_chain_from(epv_ledger *l, int64_t from_seq, const unsigned char *from_hash,
                            int64_t *entries, entry_fn fn, void *payload,
                            const struct epv__lwalk *wp)
 {
-    /* In pages of WALK_PAGE entries (all inside the caller's one snapshot): a PostgreSQL
-     * result is held in memory whole, and a journal of millions of entries should not be. */
-    enum { WALK_PAGE = 50000 };
+    /* In pages (all inside the caller's one snapshot): a PostgreSQL result is held in memory
+     * whole, and a journal of millions of entries should not be. */
     epv__lq *st = NULL;
-    int rc = epv__lq_prepare(&l->st, "SELECT seq, kind, body, prev_hash, hash, req FROM journal WHERE seq > ?"
-                                " ORDER BY seq LIMIT 50000", &st);
+    int rc = epv__lq_prepare(&l->st, epv__lg_sql_journal_page, &st);
     if (rc != EPV__LQ_OK) return epv__lg_sqlerr(l, rc, "reading the journal");
     unsigned char prev[32], h[32];
     memset(prev, 0, 32);
@@ -46,36 +72,25 @@ static int walk_chain_from(epv_ledger *l, int64_t from_seq, const unsigned char 
         epv__lq_reset(st);
         epv__lq_bind_i64(st, 1, expect - 1);
         while ((rc = epv__lq_step(st)) == EPV__LQ_ROW) {
-            int64_t seq = epv__lq_col_i64(st, 0);
-            const unsigned char *body = epv__lq_col_blob(st, 2);
-            size_t len = (size_t)epv__lq_col_bytes(st, 2);
-            if (seq != expect) {
+            const unsigned char *body;
+            size_t len;
+            int64_t seq = expect;
+            int why = epv__lg_journal_row(st, l->md, l->md_alg, expect, prev, h, &body, &len);
+            if (why == EPV__LROW_MISSING)
                 err = epv__error(l->ctx, EPV_ECORRUPT, "journal: entry %lld is missing", (long long)expect);
-                break;
-            }
-            if (epv__lq_col_bytes(st, 3) != 32 || memcmp(epv__lq_col_blob(st, 3), prev, 32)) {
-                err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: prev_hash does not link",
-                                 (long long)seq);
-                break;
-            }
-            if (!body || len < 2 || (int)epv__lq_col_i64(st, 1) != body[1]) {
-                err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: kind does not match body",
-                                 (long long)seq);
-                break;
-            }
-            if ((err = epv__lg_entry_hash(l, prev, seq, body, len, h))) break;
-            if (epv__lq_col_bytes(st, 4) != 32 || memcmp(epv__lq_col_blob(st, 4), h, 32)) {
+            else if (why == EPV__LROW_LINK)
+                err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: prev_hash does not link", (long long)seq);
+            else if (why == EPV__LROW_KIND)
+                err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: kind does not match body", (long long)seq);
+            else if (why == EPV__LROW_SHA)
+                err = epv__error(l->ctx, EPV_ENOMEM, "ledger: SHA-256 failed");
+            else if (why == EPV__LROW_ALTERED)
                 err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: hash mismatch (entry altered)",
                                  (long long)seq);
-                break;
-            }
-            if (epv__lq_col_type(st, 5) != EPV__LQ_TEXT ||
-                !epv__lg_req_matches(body, len, epv__lq_col_text(st, 5), (size_t)epv__lq_col_bytes(st, 5))) {
+            else if (why == EPV__LROW_REQ)
                 err = epv__error(l->ctx, EPV_ECORRUPT,
-                                 "journal entry %lld: request id column differs from the hashed body",
-                                 (long long)seq);
-                break;
-            }
+                                 "journal entry %lld: request id column differs from the hashed body", (long long)seq);
+            if (err) break;
             if (wp && ((seq - from_seq) & 4095) == 1 &&
                 (err = epv__progress(l->ctx,
                                      wp->lo + (wp->hi - wp->lo) * (double)(seq - from_seq - 1) /
@@ -86,7 +101,7 @@ static int walk_chain_from(epv_ledger *l, int64_t from_seq, const unsigned char 
             memcpy(prev, h, 32);
             expect++;
         }
-        if (err || rc != EPV__LQ_DONE || expect - page_start < WALK_PAGE) break;
+        if (err || rc != EPV__LQ_DONE || expect - page_start < EPV__L_JOURNAL_PAGE) break;
     }
     if (!err && rc != EPV__LQ_DONE) err = epv__lg_sqlerr(l, rc, "reading the journal");
     epv__lq_finalize(st);

@@ -83,6 +83,16 @@ int epv__lrv_conclude(epv_ledger *l, struct epv__lreplay *rp, const struct epv__
 /* The journal's req column must be the request id inside the hashed body (u8 version, u8
  * kind, u32 length, id), so the column is covered by the hash too. */
 int epv__lg_req_matches(const unsigned char *body, size_t len, const unsigned char *req, size_t rlen);
+/* One journal row of the chain walk, read by epv__lg_sql_journal_page (bound to the entry
+ * before `expect`, in pages of EPV__L_JOURNAL_PAGE rows): is it entry `expect`, linked to
+ * `prev`, its kind column the body's, its hash column the SHA-256 of prev || seq || body
+ * (computed into `hash` with md, an EVP_MD_CTX), its req column the body's request id? The
+ * one definition of a valid row for both threads of a verification. */
+enum { EPV__L_JOURNAL_PAGE = 50000 };
+extern const char *const epv__lg_sql_journal_page;
+enum { EPV__LROW_OK, EPV__LROW_MISSING, EPV__LROW_LINK, EPV__LROW_KIND, EPV__LROW_SHA, EPV__LROW_ALTERED, EPV__LROW_REQ };
+int epv__lg_journal_row(epv__lq *st, void *md, const void *md_alg, int64_t expect, const unsigned char prev[32],
+                        unsigned char hash[32], const unsigned char **body, size_t *len);
 /* Number of entries the head row claims (inside a batch: the in-memory head). */
 int64_t epv__lg_head_count(epv_ledger *l);
 /* The state digest of the derived tables on a store connection. */

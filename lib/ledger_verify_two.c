@@ -101,10 +101,8 @@ static void page_free(epv_ctx *c, struct jpage *pg)
 static int side_walk(struct side *sd, struct epv__lstore *st, EVP_MD_CTX *md)
 {
     epv__lq *q = NULL;
-    if (epv__lq_prepare(st, "SELECT seq, kind, body, prev_hash, hash, req FROM journal WHERE seq > ?"
-                            " ORDER BY seq LIMIT 50000", &q) != EPV__LQ_OK)
-        return EPV_EIO;
-    unsigned char prev[32], h[32], sb[8];
+    if (epv__lq_prepare(st, epv__lg_sql_journal_page, &q) != EPV__LQ_OK) return EPV_EIO;
+    unsigned char prev[32], h[32];
     memset(prev, 0, 32);
     int64_t expect = 1;
     int err = EPV_OK, rc = EPV__LQ_DONE;
@@ -114,18 +112,10 @@ static int side_walk(struct side *sd, struct epv__lstore *st, EVP_MD_CTX *md)
         epv__lq_reset(q);
         epv__lq_bind_i64(q, 1, expect - 1);
         while (!err && (rc = epv__lq_step(q)) == EPV__LQ_ROW) {
-            int64_t seq = epv__lq_col_i64(q, 0);
-            const unsigned char *body = epv__lq_col_blob(q, 2);
-            size_t len = (size_t)epv__lq_col_bytes(q, 2);
-            unsigned int olen = 0;
-            for (int k = 0; k < 8; k++) sb[k] = (unsigned char)((uint64_t)seq >> (56 - 8 * k));
-            if (seq != expect || epv__lq_col_bytes(q, 3) != 32 || memcmp(epv__lq_col_blob(q, 3), prev, 32) ||
-                !body || len < 2 || (int)epv__lq_col_i64(q, 1) != body[1] ||
-                EVP_DigestInit_ex(md, sd->l->md_alg, NULL) != 1 || EVP_DigestUpdate(md, prev, 32) != 1 ||
-                EVP_DigestUpdate(md, sb, 8) != 1 || EVP_DigestUpdate(md, body, len) != 1 ||
-                EVP_DigestFinal_ex(md, h, &olen) != 1 || epv__lq_col_bytes(q, 4) != 32 ||
-                memcmp(epv__lq_col_blob(q, 4), h, 32) || epv__lq_col_type(q, 5) != EPV__LQ_TEXT ||
-                !epv__lg_req_matches(body, len, epv__lq_col_text(q, 5), (size_t)epv__lq_col_bytes(q, 5))) {
+            const unsigned char *body;
+            size_t len;
+            int64_t seq = expect;
+            if (epv__lg_journal_row(q, md, sd->l->md_alg, expect, prev, h, &body, &len) != EPV__LROW_OK) {
                 err = EPV_ECORRUPT;
                 break;
             }
@@ -164,7 +154,7 @@ static int side_walk(struct side *sd, struct epv__lstore *st, EVP_MD_CTX *md)
             memcpy(prev, h, 32);
             expect++;
         }
-        if (err || rc != EPV__LQ_DONE || expect - page_start < 50000) break;
+        if (err || rc != EPV__LQ_DONE || expect - page_start < EPV__L_JOURNAL_PAGE) break;
     }
     epv__lq_finalize(q);
     if (!err && rc != EPV__LQ_DONE) err = EPV_EIO;
