@@ -408,7 +408,11 @@ int epv__lq_step(epv__lq *q)
 {
     if (q->st) {
         int rc = sqlite3_step(q->st);
-        return rc == SQLITE_ROW ? EPV__LQ_ROW : rc == SQLITE_DONE ? EPV__LQ_DONE : rc;
+        if (rc == SQLITE_ROW) {
+            q->s->rows_read++;
+            return EPV__LQ_ROW;
+        }
+        return rc == SQLITE_DONE ? EPV__LQ_DONE : rc;
     }
     struct epv__lstore *s = q->s;
     if (!q->executed) {
@@ -434,6 +438,7 @@ int epv__lq_step(epv__lq *q)
         q->executed = 1;
         q->row = -1;
         q->nrows = PQresultStatus(r) == PGRES_TUPLES_OK ? PQntuples(r) : 0;
+        s->rows_read += q->nrows;
         q->ncols = PQresultStatus(r) == PGRES_TUPLES_OK ? PQnfields(r) : 0;
         const char *ct = PQcmdTuples(r);
         q->changes = ct && *ct ? strtoll(ct, NULL, 10) : 0;

@@ -47,6 +47,8 @@ struct epv__lstore {
     char pg_msg[256];        /* its primary message */
     char name[160];          /* how messages name the store (never a password) */
     int64_t pg_writes;       /* PostgreSQL: writing statements run so far (batches, see ledger_handle.c) */
+    int64_t rows_read;       /* rows queries brought into this process (SQLite: rows stepped to;
+                              * PostgreSQL: rows received, all of a result at once); for tests */
     int readonly;
     char *path; /* as given to epv__ls_open (a copy), for a second connection to the same store */
     /* read snapshots: nesting depth, and whether the outermost one opened the transaction */

@@ -923,6 +923,40 @@ static void test_readonly_and_full(void)
     epv_ledger_close(l);
 }
 
+/* A transfer by count reads the blocks it takes, not every block the account holds: on
+ * PostgreSQL a query's whole result comes at once, and without a bound an account with a long
+ * history made every transfer from it slower (measured: 1,261 -> 609 ops/s over 40,000
+ * operations). Counted in rows brought into the process, on both backends. */
+static void test_rows_read_bounded(void)
+{
+    epv_ledger *l = fresh_setup("bounded.db");
+    EPV_ASSERT_OK(ctx, epv_ledger_account_open(l, "a3", "OTHER", "Other Ltd."));
+    EPV_ASSERT_OK(ctx, epv_ledger_issue(l, "i1", "R1", 400, NULL));
+    /* the owner's units one by one to BUYER and OTHER in turn: BUYER ends up with 150
+     * separate one-unit blocks (neighbours belong to OTHER, so nothing merges) */
+    EPV_ASSERT_OK(ctx, epv_ledger_batch_begin(l));
+    char req[32];
+    for (int k = 0; k < 300; k++) {
+        snprintf(req, sizeof req, "t%d", k);
+        epv_ledger_units u = tl_count("P1", 1);
+        EPV_ASSERT_OK(ctx, epv_ledger_transfer(l, req, "OWNER", k % 2 ? "OTHER" : "BUYER", &u));
+    }
+    EPV_ASSERT_OK(ctx, epv_ledger_batch_commit(l));
+    epv_ledger_table *t = NULL;
+    EPV_ASSERT_OK(ctx, epv_ledger_blocks_table(l, "P1", "BUYER", &t));
+    CU_ASSERT_EQUAL(epv_ledger_table_rows(t), 150);
+    epv_ledger_table_free(t);
+    int64_t before = l->st.rows_read;
+    epv_ledger_units u = tl_count("P1", 2);
+    EPV_ASSERT_OK(ctx, epv_ledger_transfer(l, "x1", "BUYER", "OWNER", &u));
+    int64_t rows = l->st.rows_read - before;
+    /* the two blocks taken, their neighbours for the merge step and a few single-row lookups */
+    CU_ASSERT(rows < 20);
+    if (rows >= 20) printf("\n  a transfer of 2 units read %lld rows\n", (long long)rows);
+    EPV_ASSERT_OK(ctx, epv_ledger_verify(l));
+    epv_ledger_close(l);
+}
+
 static void test_batch(void)
 {
     epv_ledger *l = fresh_setup("batch.db");
@@ -1200,6 +1234,7 @@ int main(void)
         { "pooled buffer", test_multi_project_pool },
         { "tampering is detected (inv. 10)", test_tamper },
         { "read-only and full disk", test_readonly_and_full },
+        { "a transfer reads only the blocks it takes", test_rows_read_bounded },
         { "batches", test_batch },
         { "batches: cached rows and the chain head", test_batch_cache_and_head },
         { "two handles on one file", test_two_handles },
