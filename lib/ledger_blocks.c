@@ -221,6 +221,7 @@ static int move_range(epv_ledger *l, int64_t seq, const struct piece *pc, const 
 {
     static const char *const upd =
         "UPDATE blocks SET account = ?, status = ?, cert = ? WHERE project = ? AND start >= ? AND start <= ?";
+    static const char *const upd_one = "UPDATE blocks SET account = ?, status = ?, cert = ? WHERE project = ? AND start = ?";
     /* the head of a known block: cut and move it in one statement, then put the tail back
      * (the same rows and events, in the same order, as split_at followed by the update) */
     static const char *const upd_head =
@@ -249,15 +250,20 @@ static int move_range(epv_ledger *l, int64_t seq, const struct piece *pc, const 
     rc = (bounds & PIECE_START) ? EPV_OK : split_at(l, seq, project, s);
     if (!rc && e < INT64_MAX && !(bounds & PIECE_END)) rc = split_at(l, seq, project, e + 1);
     if (rc) return rc;
-    epv__lq *st = epv__lg_stmt(l, upd);
+    /* a whole block just read: update it by its key, not as a key range (measured in the
+     * benchmark's mix: 7.2 instead of 10.2 µs per statement; the same row is changed) */
+    int whole = bounds == (PIECE_START | PIECE_END);
+    epv__lq *st = epv__lg_stmt(l, whole ? upd_one : upd);
     if (!st) return epv_ctx_errcode(l->ctx);
     epv__lq_bind_text(st, 1, account);
     epv__lq_bind_i64(st, 2, status);
     epv__lq_bind_i64(st, 3, cert);
     epv__lq_bind_text(st, 4, project);
     epv__lq_bind_i64(st, 5, s);
-    epv__lq_bind_i64(st, 6, e);
+    if (!whole) epv__lq_bind_i64(st, 6, e);
     if ((rc = step_done(l, st, "moving units"))) return rc;
+    if (whole && epv__lq_changes(st) != 1)
+        return epv__error(l->ctx, EPV_ECORRUPT, "ledger: block %lld of '%s' vanished", (long long)s, project);
     if ((rc = event(l, seq, project, s, e, kind, from, account, status))) return rc;
     return merge_around(l, project, s, e);
 }
@@ -309,10 +315,14 @@ static int project_row(epv_ledger *l, const char *project, const char *field, in
 static int select_units(epv_ledger *l, const char *acct, const char *project, int64_t vintage,
                         int64_t count, int64_t s, int64_t e, struct pieces *out, int64_t *total)
 {
+    /* At most `count` blocks can be needed (each holds at least one unit): the LIMIT matters on
+     * PostgreSQL, which sends a query's whole result at once, and an owner may hold thousands
+     * of blocks (without it, a transfer from an account cost time in proportion to its
+     * history: 1,261 ops/s at the start of a batched run, 609 after 40,000 operations) */
     static const char *const qcount =
         "SELECT start, \"end\", vintage, issuance, cert FROM blocks INDEXED BY blocks_account"
-        " WHERE account = ? AND project = ? AND status = 0"
-        " ORDER BY start";
+        " WHERE account = ?1 AND project = ?2 AND status = 0 AND (?3 = 0 OR vintage = ?3)"
+        " ORDER BY start LIMIT ?4";
     static const char *const qprev =
         "SELECT start, \"end\", vintage, account, status FROM blocks WHERE project = ? AND start < ?"
         " ORDER BY start DESC LIMIT 1";
@@ -330,9 +340,10 @@ static int select_units(epv_ledger *l, const char *acct, const char *project, in
         if (!st) return epv_ctx_errcode(l->ctx);
         epv__lq_bind_text(st, 1, acct);
         epv__lq_bind_text(st, 2, project);
+        epv__lq_bind_i64(st, 3, vintage);
+        epv__lq_bind_i64(st, 4, count);
         int64_t need = count;
         while (need > 0 && (rc = epv__lq_step(st)) == EPV__LQ_ROW) {
-            if (vintage && epv__lq_col_i64(st, 2) != vintage) continue;
             int64_t bs = epv__lq_col_i64(st, 0), be = epv__lq_col_i64(st, 1);
             int64_t take = be - bs + 1 < need ? be - bs + 1 : need;
             /* a whole block, or the head of one: the pieces that come before it move to
@@ -565,12 +576,13 @@ int epv__lg_apply_issue(epv_ledger *l, const struct epv__lop *op, int64_t seq, i
 
 int epv__lg_apply_reverse(epv_ledger *l, const struct epv__lop *op, int64_t seq, int64_t res[EPV__L_NRES])
 {
+    /* (at most `need` blocks: see select_units) */
     static const char *const qown =
         "SELECT project, start, \"end\", vintage, issuance, cert FROM blocks INDEXED BY blocks_account WHERE account = '"
-        EPV_LEDGER_BUFFER_ACCOUNT "' AND project = ? AND status = 1 ORDER BY start";
+        EPV_LEDGER_BUFFER_ACCOUNT "' AND project = ? AND status = 1 ORDER BY start LIMIT ?";
     static const char *const qpool =
         "SELECT project, start, \"end\", vintage, issuance, cert FROM blocks WHERE account = '" EPV_LEDGER_BUFFER_ACCOUNT
-        "' AND project <> ? AND status = 1 ORDER BY project, start";
+        "' AND project <> ? AND status = 1 ORDER BY project, start LIMIT ?";
     int pstatus, forestry;
     int rc = project_row(l, op->s[0], "project", &pstatus, &forestry);
     if (rc) return rc;
@@ -590,6 +602,7 @@ int epv__lg_apply_reverse(epv_ledger *l, const struct epv__lop *op, int64_t seq,
             break;
         }
         epv__lq_bind_text(st, 1, op->s[0]);
+        epv__lq_bind_i64(st, 2, need);
         while (need > 0 && (rc = epv__lq_step(st)) == EPV__LQ_ROW) {
             int64_t bs = epv__lq_col_i64(st, 1), be = epv__lq_col_i64(st, 2);
             int64_t take = be - bs + 1 < need ? be - bs + 1 : need;

@@ -103,36 +103,16 @@ EPV_API int epv_ledger_snapshot_end(epv_ledger *l)
     return epv__lg_read_end(l, EPV_OK);
 }
 
-/* Roll back without letting the rollback's own status replace the operation's error. */
-static const char *const sql_savepoint = "SAVEPOINT op";
-static const char *const sql_release = "RELEASE op";
-static const char *const sql_rollback_to = "ROLLBACK TO op";
-
-static int run_cached(epv_ledger *l, const char *sql) { return epv__ls_run(&l->st, sql); }
-
+/* Roll back an operation's own transaction without letting the rollback's status replace the
+ * operation's error; the next operation re-reads the committed head row. */
 static void rollback_quiet(epv_ledger *l)
 {
     epv__lg_cache_clear(l);
-    /* In a batch the caller restores the in-memory head and the row is rewritten before the
-     * commit; a whole rollback leaves the committed row, which the next operation re-reads. */
-    l->head_dirty = l->in_batch;
-    if (l->in_batch) {
-        epv__lq *st = epv__lg_stmt(l, sql_rollback_to);
-        if (st) {
-            epv__lq_step(st);
-            epv__lq_reset(st);
-        }
-        st = epv__lg_stmt(l, sql_release);
-        if (st) {
-            epv__lq_step(st);
-            epv__lq_reset(st);
-        }
-    } else if (epv__ls_in_txn(&l->st)) {
-        epv__ls_exec_quiet(&l->st, "ROLLBACK");
-    }
+    l->head_dirty = 0;
+    if (epv__ls_in_txn(&l->st)) epv__ls_exec_quiet(&l->st, "ROLLBACK");
 }
 
-/* Undo a whole batch after an operation in it failed part-way (PostgreSQL batches, below). */
+/* Undo a whole batch after an operation in it failed part-way (see run_once). */
 static int batch_abort(epv_ledger *l, int rc)
 {
     epv__ls_rollback(&l->st);
@@ -145,19 +125,22 @@ static int batch_abort(epv_ledger *l, int rc)
     return epv__error(l->ctx, rc, "%s; the whole batch was rolled back", msg);
 }
 
-/* One attempt: a write transaction (or a savepoint in a batch), the operation, the commit.
+/* One attempt: a write transaction (or, in a batch, nothing around it), the operation, the
+ * commit.
  *
- * PostgreSQL batches take no savepoint per operation: every savepoint that writes is a
+ * Batches take no savepoint per operation. On PostgreSQL every savepoint that writes is a
  * subtransaction, and releasing one costs time proportional to the subtransactions before it
- * (measured: 2,000 transfers in one batch fell from 1,620 to 500 per second). Operations check
+ * (measured: 2,000 transfers in one batch fell from 1,620 to 500 per second); on SQLite a
+ * savepoint and its release cost about a seventh of a batched operation. Operations check
  * everything before they write, so a refused operation has written nothing and the batch goes
- * on as it was; if one fails after it wrote (a server error, a broken invariant), the whole
- * batch is rolled back and the error says so. Either way nothing is half-applied. */
+ * on as it was; if one fails after it wrote (an I/O or server error, a full disk, a broken
+ * invariant), the whole batch is rolled back and the error says so. Either way nothing is
+ * half-applied. (epv_ledger_issue_from_removals() keeps a savepoint around its pair.) */
 static int run_once(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES])
 {
-    int pg_batch = l->in_batch && l->st.backend == EPV__LS_PG;
-    int64_t writes0 = l->st.pg_writes;
-    int rc = pg_batch ? EPV_OK : l->in_batch ? run_cached(l, sql_savepoint) : epv__ls_begin_write(&l->st, 0);
+    int batch = l->in_batch;
+    int64_t writes0 = epv__ls_writes(&l->st);
+    int rc = batch ? EPV_OK : epv__ls_begin_write(&l->st, 0);
     if (rc) return rc;
     int64_t saved_seq = l->head_seq;
     unsigned char saved_hash[32];
@@ -165,14 +148,14 @@ static int run_once(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L
     int saved_dirty = l->head_dirty;
     /* Another process may have written since our last transaction: re-read the head and
      * forget cached rows. */
-    if (!l->in_batch) {
+    if (!batch) {
         epv__lg_cache_clear(l);
         rc = epv__lg_load_head(l);
     }
     if (!rc) rc = epv__lg_step(l, op, res);
-    if (!rc && !pg_batch) rc = l->in_batch ? run_cached(l, sql_release) : epv__ls_commit(&l->st);
-    if (rc && pg_batch) {
-        if (l->st.pg_writes != writes0 || epv__ls_txn_failed(&l->st)) return batch_abort(l, rc);
+    if (!rc && !batch) rc = epv__ls_commit(&l->st);
+    if (rc && batch) {
+        if (epv__ls_writes(&l->st) != writes0 || epv__ls_txn_failed(&l->st)) return batch_abort(l, rc);
         epv__lg_cache_clear(l);
         l->head_seq = saved_seq;
         memcpy(l->head_hash, saved_hash, 32);

@@ -88,6 +88,8 @@ int epv__lg_encode(epv_ctx *ctx, const struct epv__lop *op, unsigned char **out,
     return EPV_OK;
 }
 
+/* Strict: a body decodes only if it is exactly what epv__lg_encode() writes for the decoded
+ * operation (full verification relies on this instead of encoding every entry again). */
 int epv__lg_decode(epv_ctx *ctx, const unsigned char *buf, size_t len, struct epv__lop *op,
                    char **arena)
 {

@@ -217,7 +217,8 @@ EPV_API int epv_ledger_issue_from_removals(epv_ledger *l, const char *request_id
         char msg[EPV_ERRMSG_MAX];
         snprintf(msg, sizeof msg, "%s", epv_ctx_errmsg(l->ctx));
         if (own_batch) epv_ledger_batch_rollback(l);
-        if (nested) {
+        /* (an operation that failed after writing has rolled the whole batch back already) */
+        if (nested && l->in_batch) {
             epv__ls_exec_quiet(&l->st, "ROLLBACK TO pair; RELEASE pair");
             epv__lg_cache_clear(l);
             /* the head row may lag inside a batch: restore the head from memory instead */

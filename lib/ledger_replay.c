@@ -137,6 +137,10 @@ static void smap_free(epv_ctx *ctx, struct smap *m)
 
 struct svc {
     size_t n;
+    /* the elements' keys again, side by side: the search within a chunk reads 512 bytes
+     * instead of touching a cache line of every element it passes (the chunks of a large
+     * ledger are far beyond the caches) */
+    int64_t key[SV_CAP];
     unsigned char d[];
 };
 
@@ -145,6 +149,10 @@ struct sv {
     struct svc **ch;
     int64_t *last; /* key of each chunk's last element: the chunk search reads only this array */
     size_t nch, capch;
+    /* The chunk of the last search. An operation looks up the same few serials several times
+     * (find, split, move, merge, event), so this saves most chunk searches. A cache only: it
+     * may be changed through a const pointer (it is checked against `last` before use). */
+    size_t hint;
 };
 
 static int64_t sv_key(const void *p)
@@ -159,19 +167,24 @@ static void *sv_at(const struct sv *v, size_t c, size_t i) { return v->ch[c]->d 
 /* First position whose key is >= k ((nch, 0) if none). */
 static void sv_lower(const struct sv *v, int64_t k, size_t *pc, size_t *pi)
 {
-    size_t lo = 0, hi = v->nch; /* first chunk whose last key >= k */
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (v->last[mid] < k) lo = mid + 1;
-        else hi = mid;
+    size_t lo = v->hint, hi = v->nch; /* first chunk whose last key >= k */
+    if (!(lo < hi && v->last[lo] >= k && (lo == 0 || v->last[lo - 1] < k))) {
+        lo = 0;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (v->last[mid] < k) lo = mid + 1;
+            else hi = mid;
+        }
+        ((struct sv *)v)->hint = lo; /* (see struct sv: the object is never const) */
     }
     *pc = lo;
     *pi = 0;
     if (lo == v->nch) return;
+    const int64_t *key = v->ch[lo]->key;
     size_t a = 0, b = v->ch[lo]->n;
     while (a < b) {
         size_t mid = (a + b) / 2;
-        if (sv_key(sv_at(v, lo, mid)) < k) a = mid + 1;
+        if (key[mid] < k) a = mid + 1;
         else b = mid;
     }
     *pi = a;
@@ -193,8 +206,7 @@ static void *sv_find(const struct sv *v, int64_t k)
     size_t c, i;
     sv_lower(v, k, &c, &i);
     if (!sv_valid(v, c)) return NULL;
-    void *p = sv_at(v, c, i);
-    return sv_key(p) == k ? p : NULL;
+    return v->ch[c]->key[i] == k ? sv_at(v, c, i) : NULL;
 }
 
 /* The element with the largest key < k, or NULL. */
@@ -222,7 +234,7 @@ static int sv_room(epv_ctx *ctx, struct sv *v)
     return EPV_OK;
 }
 
-static void sv_set_last(struct sv *v, size_t c) { v->last[c] = sv_key(sv_at(v, c, v->ch[c]->n - 1)); }
+static void sv_set_last(struct sv *v, size_t c) { v->last[c] = v->ch[c]->key[v->ch[c]->n - 1]; }
 
 static int sv_insert(epv_ctx *ctx, struct sv *v, const void *e)
 {
@@ -248,6 +260,7 @@ static int sv_insert(epv_ctx *ctx, struct sv *v, const void *e)
         if (!n) return EPV_ENOMEM;
         size_t half = SV_CAP / 2;
         memcpy(n->d, x->d + half * v->es, (SV_CAP - half) * v->es);
+        memcpy(n->key, x->key + half, (SV_CAP - half) * sizeof *n->key);
         n->n = SV_CAP - half;
         x->n = half;
         memmove(v->ch + c + 2, v->ch + c + 1, (v->nch - c - 1) * sizeof *v->ch);
@@ -264,6 +277,8 @@ static int sv_insert(epv_ctx *ctx, struct sv *v, const void *e)
     }
     memmove(x->d + (i + 1) * v->es, x->d + i * v->es, (x->n - i) * v->es);
     memcpy(x->d + i * v->es, e, v->es);
+    memmove(x->key + i + 1, x->key + i, (x->n - i) * sizeof *x->key);
+    x->key[i] = sv_key(e);
     x->n++;
     sv_set_last(v, c);
     return EPV_OK;
@@ -274,9 +289,10 @@ static void sv_erase(epv_ctx *ctx, struct sv *v, int64_t k)
 {
     size_t c, i;
     sv_lower(v, k, &c, &i);
-    if (!sv_valid(v, c) || sv_key(sv_at(v, c, i)) != k) return;
+    if (!sv_valid(v, c) || v->ch[c]->key[i] != k) return;
     struct svc *x = v->ch[c];
     memmove(x->d + i * v->es, x->d + (i + 1) * v->es, (x->n - i - 1) * v->es);
+    memmove(x->key + i, x->key + i + 1, (x->n - i - 1) * sizeof *x->key);
     if (--x->n == 0) {
         epv__free(ctx, x);
         memmove(v->ch + c, v->ch + c + 1, (v->nch - c - 1) * sizeof *v->ch);
@@ -384,6 +400,15 @@ struct request {
     int64_t seq, r[EPV__L_NRES];
 };
 
+/* An entry of a key-order index of rows keyed by a string (their first member). It carries
+ * the key's first 8 bytes as a big-endian integer, so most comparisons are one integer compare
+ * (strcmp's order: a shorter key is padded with NULs, which sort first). */
+struct skey {
+    uint64_t pre;
+    size_t row;
+    const char *key;
+};
+
 static const char *const event_kinds[] = { "issue", "split", "transfer", "retire", "cancel", "reverse" };
 enum { EV_ISSUE, EV_SPLIT, EV_TRANSFER, EV_RETIRE, EV_CANCEL, EV_REVERSE };
 
@@ -401,6 +426,8 @@ struct epv__lrp {
     struct request *req;
     size_t nreq, capreq;
     struct smap reqmap;
+    struct skey *qix; /* requests in key order: the first nqix of them (requests_by_key) */
+    size_t nqix;
     struct account *acct;
     size_t nacct, capacct;
     struct smap acctmap, entitymap;
@@ -451,6 +478,7 @@ void epv__lrp_free(struct epv__lrp *r)
     epv__free(ctx, r->proj);
     epv__free(ctx, r->meta);
     epv__free(ctx, r->req);
+    epv__free(ctx, r->qix);
     epv__free(ctx, r->acct);
     epv__free(ctx, r->ver);
     epv__free(ctx, r->iss);
@@ -1317,19 +1345,65 @@ int epv__lrp_apply(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, c
 
 /* ---- digest: the derived tables' rows, in each table's key order ----------------------- */
 
-static int cmp_str_at(const void *a, const void *b)
+
+static uint64_t key_prefix(const char *s)
 {
-    return strcmp(**(const char *const *const *)a, **(const char *const *const *)b);
+    uint64_t v = 0;
+    int k = 0;
+    for (; k < 8 && s[k]; k++) v = v << 8 | (unsigned char)s[k];
+    return v << (8 * (8 - k));
 }
 
-/* Sort the addresses of the first (string) member of n rows of size es by that string. */
-static const char ***by_key(struct epv__lrp *r, void *rows, size_t n, size_t es)
+static int cmp_skey(const void *a, const void *b)
 {
-    const char ***ix = epv__malloc(r->ctx, (n ? n : 1) * sizeof *ix);
+    const struct skey *x = a, *y = b;
+    if (x->pre != y->pre) return x->pre < y->pre ? -1 : 1;
+    /* equal prefixes: equal up to the first NUL, or the keys go on past 8 bytes */
+    return (x->pre & 0xff) ? strcmp(x->key + 8, y->key + 8) : 0;
+}
+
+static void skey_set(struct skey *k, const char *key, size_t row)
+{
+    k->pre = key_prefix(key);
+    k->row = row;
+    k->key = key;
+}
+
+/* Index of n rows of size es, sorted by their first (string) member. */
+static struct skey *by_key(struct epv__lrp *r, const void *rows, size_t n, size_t es)
+{
+    struct skey *ix = epv__malloc(r->ctx, (n ? n : 1) * sizeof *ix);
     if (!ix) return NULL;
-    for (size_t k = 0; k < n; k++) ix[k] = (const char **)((char *)rows + k * es);
-    qsort(ix, n, sizeof *ix, cmp_str_at);
+    for (size_t k = 0; k < n; k++) skey_set(&ix[k], *(const char *const *)((const char *)rows + k * es), k);
+    qsort(ix, n, sizeof *ix, cmp_skey);
     return ix;
+}
+
+/* The requests in key order. Requests are only ever appended, and a verification digests the
+ * model twice when it passes its last checkpoint: the index is kept, and later digests sort
+ * only the requests added since and merge them in. */
+static int requests_by_key(struct epv__lrp *r)
+{
+    if (r->nqix == r->nreq) return EPV_OK;
+    size_t nt = r->nreq - r->nqix;
+    struct skey *t = epv__malloc(r->ctx, nt * sizeof *t);
+    struct skey *m = epv__malloc(r->ctx, r->nreq * sizeof *m);
+    if (!t || !m) {
+        epv__free(r->ctx, t);
+        epv__free(r->ctx, m);
+        return EPV_ENOMEM;
+    }
+    for (size_t k = 0; k < nt; k++) skey_set(&t[k], r->req[r->nqix + k].req, r->nqix + k);
+    qsort(t, nt, sizeof *t, cmp_skey);
+    size_t a = 0, b = 0, o = 0;
+    while (a < r->nqix && b < nt) m[o++] = cmp_skey(&r->qix[a], &t[b]) <= 0 ? r->qix[a++] : t[b++];
+    while (a < r->nqix) m[o++] = r->qix[a++];
+    while (b < nt) m[o++] = t[b++];
+    epv__free(r->ctx, t);
+    epv__free(r->ctx, r->qix);
+    r->qix = m;
+    r->nqix = r->nreq;
+    return EPV_OK;
 }
 
 static void dig_str(struct epv__ldig *d, const char *s) { epv__ldig_text(d, s, strlen(s)); }
@@ -1346,11 +1420,10 @@ int epv__lrp_digest(struct epv__lrp *r, unsigned char out[32])
     int rc = epv__ldig_begin(r->ctx, r->l->md_alg, &d);
     if (rc) return rc;
     size_t *pix = projects_by_id(r);
-    const char ***mix = by_key(r, r->meta, r->nmeta, sizeof *r->meta);
-    const char ***qix = by_key(r, r->req, r->nreq, sizeof *r->req);
-    const char ***aix = by_key(r, r->acct, r->nacct, sizeof *r->acct);
-    const char ***vix = by_key(r, r->ver, r->nver, sizeof *r->ver);
-    if (!pix || !mix || !qix || !aix || !vix) {
+    struct skey *mix = by_key(r, r->meta, r->nmeta, sizeof *r->meta);
+    struct skey *aix = by_key(r, r->acct, r->nacct, sizeof *r->acct);
+    struct skey *vix = by_key(r, r->ver, r->nver, sizeof *r->ver);
+    if (!pix || !mix || !aix || !vix || requests_by_key(r)) {
         rc = EPV_ENOMEM;
         goto out;
     }
@@ -1363,21 +1436,21 @@ int epv__lrp_digest(struct epv__lrp *r, unsigned char out[32])
     }
     epv__ldig_table(&d, EPV__LD_META);
     for (size_t k = 0; k < r->nmeta; k++) {
-        const struct meta_row *m = (const struct meta_row *)mix[k];
+        const struct meta_row *m = &r->meta[mix[k].row];
         dig_str(&d, m->key);
         epv__ldig_int(&d, m->ival);
         dig_str(&d, m->tval);
     }
     epv__ldig_table(&d, EPV__LD_REQUESTS);
     for (size_t k = 0; k < r->nreq; k++) {
-        const struct request *q = (const struct request *)qix[k];
+        const struct request *q = &r->req[r->qix[k].row];
         dig_str(&d, q->req);
         epv__ldig_int(&d, q->seq);
         for (int j = 0; j < EPV__L_NRES; j++) epv__ldig_int(&d, q->r[j]);
     }
     epv__ldig_table(&d, EPV__LD_ACCOUNTS);
     for (size_t k = 0; k < r->nacct; k++) {
-        const struct account *a = (const struct account *)aix[k];
+        const struct account *a = &r->acct[aix[k].row];
         dig_str(&d, a->id);
         dig_str(&d, a->entity);
         epv__ldig_int(&d, a->kind);
@@ -1409,7 +1482,7 @@ int epv__lrp_digest(struct epv__lrp *r, unsigned char out[32])
     }
     epv__ldig_table(&d, EPV__LD_VERIFICATIONS);
     for (size_t k = 0; k < r->nver; k++) {
-        const struct verification *v = (const struct verification *)vix[k];
+        const struct verification *v = &r->ver[vix[k].row];
         dig_str(&d, v->report);
         dig_str(&d, r->proj[v->project].id);
         epv__ldig_int(&d, v->num);
@@ -1489,7 +1562,6 @@ int epv__lrp_digest(struct epv__lrp *r, unsigned char out[32])
 out:
     epv__free(r->ctx, pix);
     epv__free(r->ctx, mix);
-    epv__free(r->ctx, qix);
     epv__free(r->ctx, aix);
     epv__free(r->ctx, vix);
     int e2 = epv__ldig_end(r->ctx, &d, rc ? NULL : out);

@@ -36,7 +36,7 @@ static const char *const schema_sqlite =
     " hash BLOB NOT NULL) STRICT;"
     "CREATE TABLE meta(key TEXT PRIMARY KEY, ival INTEGER NOT NULL, tval TEXT NOT NULL) STRICT;"
     "CREATE TABLE requests(req TEXT PRIMARY KEY, seq INTEGER NOT NULL,"
-    " r0 INTEGER NOT NULL, r1 INTEGER NOT NULL, r2 INTEGER NOT NULL, r3 INTEGER NOT NULL) STRICT;"
+    " r0 INTEGER NOT NULL, r1 INTEGER NOT NULL, r2 INTEGER NOT NULL, r3 INTEGER NOT NULL) STRICT, WITHOUT ROWID;"
     "CREATE TABLE accounts(id TEXT PRIMARY KEY, entity TEXT NOT NULL UNIQUE, kind INTEGER NOT NULL,"
     " status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 3)) STRICT;"
     "CREATE TABLE projects(id TEXT PRIMARY KEY, name TEXT NOT NULL, methodology TEXT NOT NULL,"
@@ -408,7 +408,11 @@ int epv__lq_step(epv__lq *q)
 {
     if (q->st) {
         int rc = sqlite3_step(q->st);
-        return rc == SQLITE_ROW ? EPV__LQ_ROW : rc == SQLITE_DONE ? EPV__LQ_DONE : rc;
+        if (rc == SQLITE_ROW) {
+            q->s->rows_read++;
+            return EPV__LQ_ROW;
+        }
+        return rc == SQLITE_DONE ? EPV__LQ_DONE : rc;
     }
     struct epv__lstore *s = q->s;
     if (!q->executed) {
@@ -434,6 +438,7 @@ int epv__lq_step(epv__lq *q)
         q->executed = 1;
         q->row = -1;
         q->nrows = PQresultStatus(r) == PGRES_TUPLES_OK ? PQntuples(r) : 0;
+        s->rows_read += q->nrows;
         q->ncols = PQresultStatus(r) == PGRES_TUPLES_OK ? PQnfields(r) : 0;
         const char *ct = PQcmdTuples(r);
         q->changes = ct && *ct ? strtoll(ct, NULL, 10) : 0;
@@ -537,6 +542,36 @@ int epv__lq_col_bytes(epv__lq *q, int c)
     if (!pg_has(q, c)) return 0;
     if (PQftype(q->res, c) != OID_BYTEA) return PQgetlength(q->res, q->row, c);
     return pg_blob(q, c) ? 0 : q->bloblen[c];
+}
+
+int epv__lq_col_any(epv__lq *q, int c, int64_t *iv, const void **p, size_t *n)
+{
+    if (q->st) {
+        /* One API call instead of two or three: the sqlite3_column_* accessors each convert
+         * and check for a failed allocation; the value's accessors do not, and this
+         * connection is never used by two threads at once. */
+        sqlite3_value *v = sqlite3_column_value(q->st, c);
+        int t = sqlite3_value_type(v);
+        if (t == SQLITE_INTEGER) *iv = sqlite3_value_int64(v);
+        else if (t == SQLITE_TEXT) {
+            *p = sqlite3_value_text(v);
+            *n = (size_t)sqlite3_value_bytes(v);
+        } else if (t == SQLITE_BLOB) {
+            *p = sqlite3_value_blob(v);
+            *n = (size_t)sqlite3_value_bytes(v);
+        }
+        return t;
+    }
+    int t = epv__lq_col_type(q, c);
+    if (t == EPV__LQ_INTEGER) *iv = epv__lq_col_i64(q, c);
+    else if (t == EPV__LQ_TEXT) {
+        *p = epv__lq_col_text(q, c);
+        *n = (size_t)epv__lq_col_bytes(q, c);
+    } else if (t == EPV__LQ_BLOB) {
+        *p = epv__lq_col_blob(q, c);
+        *n = (size_t)epv__lq_col_bytes(q, c);
+    }
+    return t;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -652,7 +687,15 @@ int epv__ls_run(struct epv__lstore *s, const char *sql)
 
 int epv__ls_txn_failed(struct epv__lstore *s)
 {
-    return s->backend == EPV__LS_PG && s->pg && PQtransactionStatus(conn(s)) == PQTRANS_INERROR;
+    /* SQLite ends the transaction itself after some errors (a full disk, I/O, out of memory) */
+    if (s->backend == EPV__LS_SQLITE) return s->db && sqlite3_get_autocommit(s->db);
+    return s->pg && PQtransactionStatus(conn(s)) == PQTRANS_INERROR;
+}
+
+int64_t epv__ls_writes(struct epv__lstore *s)
+{
+    if (s->backend == EPV__LS_SQLITE) return s->db ? (int64_t)sqlite3_total_changes64(s->db) : 0;
+    return s->pg_writes;
 }
 
 int epv__ls_in_txn(struct epv__lstore *s)
@@ -803,10 +846,10 @@ int epv__ls_open(epv_ctx *ctx, struct epv__lstore *s, const char *path, int read
     }
     sqlite3_extended_result_codes(s->db, 0);
     sqlite3_busy_timeout(s->db, EPV__LS_BUSY_MS);
-    /* Every operation in a batch runs in a savepoint whose undo records (the statement
-     * journal) otherwise spill to a temporary file after 64 KiB and stay there: one pwrite per
-     * touched page per operation. They only serve rollbacks inside the open transaction, so
-     * memory is the right place; durability (WAL, synchronous=FULL) is unaffected. */
+    /* Undo records of statements and savepoints inside a transaction (the statement journal)
+     * otherwise spill to a temporary file after 64 KiB and stay there: one pwrite per touched
+     * page. They only serve rollbacks inside the open transaction, so memory is the right
+     * place; durability (WAL, synchronous=FULL) is unaffected. */
     sqlite3_exec(s->db, "PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
     sqlite3_exec(s->db, "PRAGMA cache_size=-32768", NULL, NULL, NULL);
     /* Defensive settings: no trusted schema tricks, no extension loading. */

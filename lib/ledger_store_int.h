@@ -47,6 +47,8 @@ struct epv__lstore {
     char pg_msg[256];        /* its primary message */
     char name[160];          /* how messages name the store (never a password) */
     int64_t pg_writes;       /* PostgreSQL: writing statements run so far (batches, see ledger_handle.c) */
+    int64_t rows_read;       /* rows queries brought into this process (SQLite: rows stepped to;
+                              * PostgreSQL: rows received, all of a result at once); for tests */
     int readonly;
     char *path; /* as given to epv__ls_open (a copy), for a second connection to the same store */
     /* read snapshots: nesting depth, and whether the outermost one opened the transaction */
@@ -94,8 +96,12 @@ int epv__ls_commit(struct epv__lstore *s);
 /* Roll back an open transaction, quietly. */
 void epv__ls_rollback(struct epv__lstore *s);
 int epv__ls_in_txn(struct epv__lstore *s);
-/* 1 if a PostgreSQL transaction is open but failed (only a rollback is possible). */
+/* Inside a write transaction: 1 if it cannot go on (PostgreSQL: failed, only a rollback is
+ * possible; SQLite: already rolled back by the error). */
 int epv__ls_txn_failed(struct epv__lstore *s);
+/* A count that moves whenever a statement changes a row (PostgreSQL: writing statements run;
+ * SQLite: rows changed): an operation that failed without moving it wrote nothing. */
+int64_t epv__ls_writes(struct epv__lstore *s);
 /* One read snapshot: every statement between epv__ls_read_begin() and epv__ls_read_end() sees
  * the same committed state (SQLite: a deferred transaction, in WAL mode writers do not block
  * it; PostgreSQL: REPEATABLE READ, READ ONLY). Nested calls share the outermost snapshot;
@@ -130,5 +136,9 @@ const unsigned char *epv__lq_col_text(epv__lq *q, int c);
 const void *epv__lq_col_blob(epv__lq *q, int c);
 /* Bytes of a text or blob column (after epv__lq_col_text/blob, or alone). */
 int epv__lq_col_bytes(epv__lq *q, int c);
+/* A column in one call, for readers of every column of many rows (the state digest): returns
+ * its type; an integer's value in *iv; a text's or blob's bytes in *p and *n (valid until the
+ * next step or reset). */
+int epv__lq_col_any(epv__lq *q, int c, int64_t *iv, const void **p, size_t *n);
 
 #endif

@@ -16,17 +16,7 @@
 typedef int (*entry_fn)(epv_ledger *l, int64_t seq, const unsigned char *body, size_t len,
                         const unsigned char hash[32], void *payload);
 
-/* Progress of a walk over `total` entries, mapped to [lo, hi]; reported every 4096 entries
- * (and at the start), so the callback costs nothing measurable. */
-struct walk_progress {
-    double lo, hi;
-    int64_t total;
-    const char *msg;
-};
-
-/* The journal's req column must be the request id inside the hashed body (u8 version, u8
- * kind, u32 length, id), so the column is covered by the hash too. */
-static int req_matches(const unsigned char *body, size_t len, const unsigned char *req, size_t rlen)
+int epv__lg_req_matches(const unsigned char *body, size_t len, const unsigned char *req, size_t rlen)
 {
     if (len < 6) return 0;
     size_t n = ((size_t)body[2] << 24) | ((size_t)body[3] << 16) | ((size_t)body[4] << 8) | body[5];
@@ -35,16 +25,42 @@ static int req_matches(const unsigned char *body, size_t len, const unsigned cha
 
 /* Walk from entry from_seq + 1 (from_seq = 0: the whole journal; otherwise from_hash is the
  * verified hash of entry from_seq). */
+const char *const epv__lg_sql_journal_page =
+    "SELECT seq, kind, body, prev_hash, hash, req FROM journal WHERE seq > ? ORDER BY seq LIMIT 50000";
+
+int epv__lg_journal_row(epv__lq *st, void *md, const void *md_alg, int64_t expect, const unsigned char prev[32],
+                        unsigned char hash[32], const unsigned char **body_out, size_t *len_out)
+{
+    unsigned char sb[8];
+    unsigned int olen = 0;
+    int64_t seq = epv__lq_col_i64(st, 0);
+    const unsigned char *body = epv__lq_col_blob(st, 2);
+    size_t len = (size_t)epv__lq_col_bytes(st, 2);
+    *body_out = body;
+    *len_out = len;
+    if (seq != expect) return EPV__LROW_MISSING;
+    if (epv__lq_col_bytes(st, 3) != 32 || memcmp(epv__lq_col_blob(st, 3), prev, 32)) return EPV__LROW_LINK;
+    if (!body || len < 2 || (int)epv__lq_col_i64(st, 1) != body[1]) return EPV__LROW_KIND;
+    for (int k = 0; k < 8; k++) sb[k] = (unsigned char)((uint64_t)seq >> (56 - 8 * k));
+    if (EVP_DigestInit_ex(md, md_alg, NULL) != 1 || EVP_DigestUpdate(md, prev, 32) != 1 ||
+        EVP_DigestUpdate(md, sb, 8) != 1 || EVP_DigestUpdate(md, body, len) != 1 ||
+        EVP_DigestFinal_ex(md, hash, &olen) != 1 || olen != 32)
+        return EPV__LROW_SHA;
+    if (epv__lq_col_bytes(st, 4) != 32 || memcmp(epv__lq_col_blob(st, 4), hash, 32)) return EPV__LROW_ALTERED;
+    if (epv__lq_col_type(st, 5) != EPV__LQ_TEXT ||
+        !epv__lg_req_matches(body, len, epv__lq_col_text(st, 5), (size_t)epv__lq_col_bytes(st, 5)))
+        return EPV__LROW_REQ;
+    return EPV__LROW_OK;
+}
+
 static int walk_chain_from(epv_ledger *l, int64_t from_seq, const unsigned char *from_hash,
                            int64_t *entries, entry_fn fn, void *payload,
-                           const struct walk_progress *wp)
+                           const struct epv__lwalk *wp)
 {
-    /* In pages of WALK_PAGE entries (all inside the caller's one snapshot): a PostgreSQL
-     * result is held in memory whole, and a journal of millions of entries should not be. */
-    enum { WALK_PAGE = 50000 };
+    /* In pages (all inside the caller's one snapshot): a PostgreSQL result is held in memory
+     * whole, and a journal of millions of entries should not be. */
     epv__lq *st = NULL;
-    int rc = epv__lq_prepare(&l->st, "SELECT seq, kind, body, prev_hash, hash, req FROM journal WHERE seq > ?"
-                                " ORDER BY seq LIMIT 50000", &st);
+    int rc = epv__lq_prepare(&l->st, epv__lg_sql_journal_page, &st);
     if (rc != EPV__LQ_OK) return epv__lg_sqlerr(l, rc, "reading the journal");
     unsigned char prev[32], h[32];
     memset(prev, 0, 32);
@@ -56,36 +72,25 @@ static int walk_chain_from(epv_ledger *l, int64_t from_seq, const unsigned char 
         epv__lq_reset(st);
         epv__lq_bind_i64(st, 1, expect - 1);
         while ((rc = epv__lq_step(st)) == EPV__LQ_ROW) {
-            int64_t seq = epv__lq_col_i64(st, 0);
-            const unsigned char *body = epv__lq_col_blob(st, 2);
-            size_t len = (size_t)epv__lq_col_bytes(st, 2);
-            if (seq != expect) {
+            const unsigned char *body;
+            size_t len;
+            int64_t seq = expect;
+            int why = epv__lg_journal_row(st, l->md, l->md_alg, expect, prev, h, &body, &len);
+            if (why == EPV__LROW_MISSING)
                 err = epv__error(l->ctx, EPV_ECORRUPT, "journal: entry %lld is missing", (long long)expect);
-                break;
-            }
-            if (epv__lq_col_bytes(st, 3) != 32 || memcmp(epv__lq_col_blob(st, 3), prev, 32)) {
-                err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: prev_hash does not link",
-                                 (long long)seq);
-                break;
-            }
-            if (!body || len < 2 || (int)epv__lq_col_i64(st, 1) != body[1]) {
-                err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: kind does not match body",
-                                 (long long)seq);
-                break;
-            }
-            if ((err = epv__lg_entry_hash(l, prev, seq, body, len, h))) break;
-            if (epv__lq_col_bytes(st, 4) != 32 || memcmp(epv__lq_col_blob(st, 4), h, 32)) {
+            else if (why == EPV__LROW_LINK)
+                err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: prev_hash does not link", (long long)seq);
+            else if (why == EPV__LROW_KIND)
+                err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: kind does not match body", (long long)seq);
+            else if (why == EPV__LROW_SHA)
+                err = epv__error(l->ctx, EPV_ENOMEM, "ledger: SHA-256 failed");
+            else if (why == EPV__LROW_ALTERED)
                 err = epv__error(l->ctx, EPV_ECORRUPT, "journal entry %lld: hash mismatch (entry altered)",
                                  (long long)seq);
-                break;
-            }
-            if (epv__lq_col_type(st, 5) != EPV__LQ_TEXT ||
-                !req_matches(body, len, epv__lq_col_text(st, 5), (size_t)epv__lq_col_bytes(st, 5))) {
+            else if (why == EPV__LROW_REQ)
                 err = epv__error(l->ctx, EPV_ECORRUPT,
-                                 "journal entry %lld: request id column differs from the hashed body",
-                                 (long long)seq);
-                break;
-            }
+                                 "journal entry %lld: request id column differs from the hashed body", (long long)seq);
+            if (err) break;
             if (wp && ((seq - from_seq) & 4095) == 1 &&
                 (err = epv__progress(l->ctx,
                                      wp->lo + (wp->hi - wp->lo) * (double)(seq - from_seq - 1) /
@@ -96,7 +101,7 @@ static int walk_chain_from(epv_ledger *l, int64_t from_seq, const unsigned char 
             memcpy(prev, h, 32);
             expect++;
         }
-        if (err || rc != EPV__LQ_DONE || expect - page_start < WALK_PAGE) break;
+        if (err || rc != EPV__LQ_DONE || expect - page_start < EPV__L_JOURNAL_PAGE) break;
     }
     if (!err && rc != EPV__LQ_DONE) err = epv__lg_sqlerr(l, rc, "reading the journal");
     epv__lq_finalize(st);
@@ -120,13 +125,12 @@ static int walk_chain_from(epv_ledger *l, int64_t from_seq, const unsigned char 
 }
 
 static int walk_chain(epv_ledger *l, int64_t *entries, entry_fn fn, void *payload,
-                      const struct walk_progress *wp)
+                      const struct epv__lwalk *wp)
 {
     return walk_chain_from(l, 0, NULL, entries, fn, payload, wp);
 }
 
-/* Number of entries the head row claims (for progress fractions only). */
-static int64_t head_count(epv_ledger *l)
+int64_t epv__lg_head_count(epv_ledger *l)
 {
     int64_t saved = l->head_seq;
     unsigned char h[32];
@@ -141,32 +145,14 @@ static int64_t head_count(epv_ledger *l)
 
 int epv__lg_verify_chain(epv_ledger *l, int64_t *entries)
 {
-    struct walk_progress wp = { 0.0, 1.0, head_count(l), "checking the hash chain" };
+    struct epv__lwalk wp = { 0.0, 1.0, epv__lg_head_count(l), "checking the hash chain" };
     return walk_chain(l, entries, NULL, NULL, &wp);
 }
 
-/* A replay, and the checkpoints it must pass through (ascending). */
-struct replay {
-    struct epv__lrp *m;
-    struct epv__lcheckpoint *cp;
-    size_t ncp, next;
-    /* A checkpoint at the head (the usual case right after epv_ledger_checkpoint): its state is
-     * compared with the final digest instead of digesting the same state twice. */
-    int64_t last;
-    const struct epv__lcheckpoint *at_last;
-    /* Whose state is recomputed: the last stored checkpoint (the one an open starts from) and
-     * an outside anchor. Earlier checkpoints are checked against the chain (their head) only:
-     * each was a full verification when written, no later check trusts their state, and a
-     * digest of the model at every one of them would make full verification grow with the
-     * number of checkpoints times the journal. */
-    int64_t state_seq;
-    const struct epv__lcheckpoint *extra;
-};
-
-static int replay_one(epv_ledger *l, int64_t seq, const unsigned char *body, size_t len,
-                      const unsigned char hash[32], void *payload)
+int epv__lrv_one(epv_ledger *l, int64_t seq, const unsigned char *body, size_t len, const unsigned char hash[32],
+                 void *payload)
 {
-    struct replay *rp = payload;
+    struct epv__lreplay *rp = payload;
     struct epv__lop op;
     char *arena;
     int rc = epv__lg_decode(l->ctx, body, len, &op, &arena);
@@ -174,15 +160,11 @@ static int replay_one(epv_ledger *l, int64_t seq, const unsigned char *body, siz
         epv__error_prefix(l->ctx, "journal entry %lld", (long long)seq);
         return rc;
     }
-    /* the body must be the canonical encoding of what it decodes to: the hash covers the body,
-     * the rules see the decoded operation, and the two must be the same thing */
-    unsigned char *canon = NULL;
-    size_t clen = 0;
-    rc = epv__lg_encode(l->ctx, &op, &canon, &clen);
-    if (!rc && (clen != len || memcmp(canon, body, len)))
-        rc = epv__error(l->ctx, EPV_ECORRUPT, "body is not in canonical form");
-    epv__free(l->ctx, canon);
-    if (!rc) rc = epv__lrp_apply(rp->m, &op, seq, hash);
+    /* The hash covers the body and the rules see the decoded operation: the two must be the
+     * same thing, i.e. the body must be the canonical encoding of what it decodes to. The
+     * decoder guarantees it (epv__lg_decode: version byte 1, every length exact, no NUL in a
+     * string, nothing left over), so encoding again would only repeat its checks. */
+    rc = epv__lrp_apply(rp->m, &op, seq, hash);
     if (rc) {
         epv__error_prefix(l->ctx, "journal entry %lld (%s) does not replay", (long long)seq,
                           op.kind >= 1 && op.kind <= EPV__L_KIND_MAX ? epv__lkinds[op.kind].name : "?");
@@ -215,144 +197,85 @@ static int replay_one(epv_ledger *l, int64_t seq, const unsigned char *body, siz
     return rc;
 }
 
-/* The stored tables' digest can be read through a second, read-only connection in another
- * thread while this one walks and replays (when the context allows two threads and the journal
- * is long enough to pay for a connection). Its snapshot is taken to be the replay's only if it
- * shows the same chain head: every change of the derived tables appends a journal entry and
- * moves the head. Otherwise (a writer committed in between, or uncommitted entries of a batch)
- * the digest is read again here. */
-int epv__lg_side_min_entries = 20000;
-
-static int digest_store(struct epv__lstore *st, const void *md_alg, unsigned char out[32]);
-
-struct side {
-    epv_ledger *l;
-    const char *name;
-    int quick;  /* also run the store's structural check (SQLite's quick_check) */
-    int opened; /* the second connection was opened: qrc and qmsg hold */
-    int qrc;
-    char qmsg[EPV_ERRMSG_MAX];
-    int rc; /* EPV_OK: seq, head and digest hold */
-    int64_t seq;
-    unsigned char head[32], digest[32];
-};
-
-static void side_digest(struct side *sd)
+/* Set up a replay: the stored checkpoints, and an outside one (an anchor) in its place. */
+int epv__lrv_init(epv_ledger *l, const struct epv__lcheckpoint *extra, struct epv__lreplay *rp)
 {
-    epv_ctx *c = NULL;
-    struct epv__lstore st;
-    sd->rc = epv_ctx_new_with_allocator(&c, &sd->l->ctx->alloc);
-    if (sd->rc) return;
-    int rc = epv__ls_open(c, &st, sd->name, 1, 0);
-    if (!rc && sd->quick) {
-        sd->opened = 1;
-        if ((sd->qrc = epv__ls_quick_check(&st)))
-            snprintf(sd->qmsg, sizeof sd->qmsg, "%s", epv_ctx_errmsg(c));
-        rc = sd->qrc;
+    memset(rp, 0, sizeof *rp);
+    rp->last = epv__lg_head_count(l);
+    rp->state_seq = -1;
+    rp->extra = extra;
+    int rc = epv__lg_checkpoints(l, &rp->cp, &rp->ncp);
+    if (rc) return rc;
+    if (rp->ncp) rp->state_seq = rp->cp[rp->ncp - 1].seq;
+    if (extra) {
+        size_t cap = rp->ncp;
+        if (epv__grow(l->ctx, (void **)&rp->cp, &cap, rp->ncp + 1, sizeof *rp->cp)) return EPV_ENOMEM;
+        size_t k = rp->ncp;
+        while (k > 0 && rp->cp[k - 1].seq > extra->seq) {
+            rp->cp[k] = rp->cp[k - 1];
+            k--;
+        }
+        rp->cp[k] = *extra;
+        rp->ncp++;
     }
-    if (!rc && !(rc = epv__ls_read_begin(&st))) {
-        epv__lq *q = NULL;
-        rc = epv__lq_prepare(&st, "SELECT seq, hash FROM head WHERE id = 1", &q) == EPV__LQ_OK ? EPV_OK : EPV_EIO;
-        if (!rc && epv__lq_step(q) == EPV__LQ_ROW && epv__lq_col_bytes(q, 1) == 32) {
-            sd->seq = epv__lq_col_i64(q, 0);
-            memcpy(sd->head, epv__lq_col_blob(q, 1), 32);
-        } else
-            rc = EPV_ECORRUPT;
-        epv__lq_finalize(q);
-        if (!rc) rc = digest_store(&st, sd->l->md_alg, sd->digest);
-        rc = epv__ls_read_end(&st, rc);
-    }
-    epv__ls_close(&st); /* also after a failed open (it closed what it had; this is a no-op) */
-    epv_ctx_free(c);
-    sd->rc = rc;
+    return epv__lrp_new(l, &rp->m);
 }
 
-struct replay_job {
-    epv_ledger *l;
-    struct replay *rp;
-    const struct walk_progress *wp;
-    struct side *side; /* NULL: no second connection */
-    int rc;
-};
-
-/* Job 0: walk and replay (this thread: it owns the connection and the context); job 1: the
- * second connection's digest. */
-static int replay_job_run(size_t begin, size_t end, int worker, void *payload)
+void epv__lrv_free(epv_ledger *l, struct epv__lreplay *rp)
 {
-    struct replay_job *j = payload;
-    (void)worker;
-    for (size_t k = begin; k < end; k++) {
-        if (k == 0) j->rc = walk_chain(j->l, NULL, replay_one, j->rp, j->wp);
-        else if (j->side) side_digest(j->side);
-    }
-    return EPV_OK;
+    epv__free(l->ctx, rp->cp);
+    epv__lrp_free(rp->m);
+    memset(rp, 0, sizeof *rp);
+}
+
+/* After the walk: the checks that compare the replay with the stored tables' digest `a`
+ * (computed by the caller) and with the checkpoints, then the invariants. */
+int epv__lrv_conclude(epv_ledger *l, struct epv__lreplay *rp, const struct epv__lwalk *wp,
+                           const unsigned char a[32], const unsigned char *model_digest, int invariants)
+{
+    int rc = EPV_OK;
+    unsigned char b[32];
+    if (rp->next < rp->ncp)
+        return epv__error(l->ctx, EPV_ECORRUPT, "checkpoint at entry %lld is beyond the journal (truncated)",
+                          (long long)rp->cp[rp->next].seq);
+    if (wp && (rc = epv__progress(l->ctx, 0.9, "digesting the replayed state"))) return rc;
+    if (model_digest) memcpy(b, model_digest, 32); /* (already computed beside the other thread) */
+    else if ((rc = epv__lrp_digest(rp->m, b))) return rc;
+    if (rp->at_last && memcmp(rp->at_last->state, b, 32))
+        return epv__error(l->ctx, EPV_ECORRUPT, "checkpoint at entry %lld differs from a replay of the journal (state)",
+                          (long long)rp->at_last->seq);
+    if (memcmp(a, b, 32)) return epv__error(l->ctx, EPV_ECORRUPT, "derived state differs from a replay of the journal");
+    if (invariants && !(rc = epv__progress(l->ctx, 0.95, "checking invariants"))) rc = epv__lrp_check_invariants(rp->m);
+    return rc;
+}
+
+/* One connection: walk and replay, then the stored tables' digest. */
+static int verify_replay_here(epv_ledger *l, const struct epv__lwalk *wp,
+                              const struct epv__lcheckpoint *extra, int invariants, int quick)
+{
+    struct epv__lreplay rp;
+    int rc = epv__lrv_init(l, extra, &rp);
+    if (!rc && quick) rc = epv__ls_quick_check(&l->st);
+    if (!rc) rc = walk_chain(l, NULL, epv__lrv_one, &rp, wp);
+    unsigned char a[32];
+    if (!rc && wp) rc = epv__progress(l->ctx, 0.8, "digesting the stored tables");
+    if (!rc) rc = epv__lg_digest(l, a);
+    if (!rc) rc = epv__lrv_conclude(l, &rp, wp, a, NULL, invariants);
+    epv__lrv_free(l, &rp);
+    return rc;
 }
 
 /* Replay into the in-memory model (ledger_replay.c); the walk checks the chain and head at the
- * same time; then the stored tables' digest must equal the model's. */
-static int verify_replay(epv_ledger *l, const struct walk_progress *wp,
+ * same time; then the stored tables' digest must equal the model's. With two threads the work
+ * is shared with a second connection (ledger_verify_two.c). */
+static int verify_replay(epv_ledger *l, const struct epv__lwalk *wp,
                          const struct epv__lcheckpoint *extra, int invariants, int quick)
 {
-    struct replay rp = { NULL, NULL, 0, 0, head_count(l), NULL, -1, extra };
-    int rc = epv__lg_checkpoints(l, &rp.cp, &rp.ncp);
-    if (rc) return rc;
-    if (rp.ncp) rp.state_seq = rp.cp[rp.ncp - 1].seq;
-    if (extra) {
-        /* one more checkpoint to pass (an anchor), in its place in the ascending list */
-        size_t cap = rp.ncp;
-        if (epv__grow(l->ctx, (void **)&rp.cp, &cap, rp.ncp + 1, sizeof *rp.cp)) {
-            epv__free(l->ctx, rp.cp);
-            return EPV_ENOMEM;
-        }
-        size_t k = rp.ncp;
-        while (k > 0 && rp.cp[k - 1].seq > extra->seq) {
-            rp.cp[k] = rp.cp[k - 1];
-            k--;
-        }
-        rp.cp[k] = *extra;
-        rp.ncp++;
-    }
-    rc = epv__lrp_new(l, &rp.m);
-    struct side side;
-    memset(&side, 0, sizeof side);
-    side.l = l;
-    side.name = epv__ls_reopen_name(&l->st);
-    side.quick = quick;
-    side.rc = EPV_EUNSUPPORTED;
-    struct replay_job job = { l, &rp, wp, NULL, EPV_OK };
-    if (l->ctx->nthreads >= 2 && side.name && rp.last >= epv__lg_side_min_entries) job.side = &side;
-    /* the structural check first, here, when no second connection can do it */
-    if (!rc && quick && !job.side) rc = epv__ls_quick_check(&l->st);
-    if (!rc) rc = epv__parallel_for(l->ctx, job.side ? 2 : 1, job.side ? 2 : 1, replay_job_run, &job);
-    if (!rc) rc = job.rc;
-    if (job.side && quick) {
-        /* a broken file structure explains any other error: report it first */
-        if (side.opened && side.qrc) rc = epv__error(l->ctx, side.qrc, "%s", side.qmsg);
-        else if (!side.opened && !rc) rc = epv__ls_quick_check(&l->st);
-    }
-    if (!rc && rp.next < rp.ncp)
-        rc = epv__error(l->ctx, EPV_ECORRUPT,
-                        "checkpoint at entry %lld is beyond the journal (truncated)",
-                        (long long)rp.cp[rp.next].seq);
-    unsigned char a[32], b[32];
-    if (!rc && wp) rc = epv__progress(l->ctx, 0.8, "digesting the stored tables");
-    if (!rc && side.rc == EPV_OK && side.seq == l->head_seq && !memcmp(side.head, l->head_hash, 32))
-        memcpy(a, side.digest, 32); /* the same snapshot, read beside the replay */
-    else if (!rc)
-        rc = epv__lg_digest(l, a);
-    if (!rc && wp) rc = epv__progress(l->ctx, 0.9, "digesting the replayed state");
-    if (!rc) rc = epv__lrp_digest(rp.m, b);
-    if (!rc && rp.at_last && memcmp(rp.at_last->state, b, 32))
-        rc = epv__error(l->ctx, EPV_ECORRUPT, "checkpoint at entry %lld differs from a replay of the journal (state)",
-                        (long long)rp.at_last->seq);
-    epv__free(l->ctx, rp.cp);
-    if (!rc && memcmp(a, b, 32))
-        rc = epv__error(l->ctx, EPV_ECORRUPT, "derived state differs from a replay of the journal");
-    if (!rc && invariants) {
-        if (!(rc = epv__progress(l->ctx, 0.95, "checking invariants"))) rc = epv__lrp_check_invariants(rp.m);
-    }
-    epv__lrp_free(rp.m);
-    return rc;
+    int rc;
+    if (l->ctx->nthreads >= 2 && epv__lg_head_count(l) >= epv__lg_side_min_entries &&
+        epv__lg_verify_two(l, wp, extra, invariants, quick, &rc))
+        return rc;
+    return verify_replay_here(l, wp, extra, invariants, quick);
 }
 
 int epv__lg_checkpoints(epv_ledger *l, struct epv__lcheckpoint **out, size_t *n)
@@ -418,7 +341,7 @@ int epv__lg_verify_since_checkpoint(epv_ledger *l, int *used)
                          (long long)c.seq);
     epv__lq_finalize(st);
     if (err) return err;
-    struct walk_progress wp = { 0.0, 1.0, head_count(l), "checking entries since the last checkpoint" };
+    struct epv__lwalk wp = { 0.0, 1.0, epv__lg_head_count(l), "checking entries since the last checkpoint" };
     rc = walk_chain_from(l, c.seq, c.head, NULL, NULL, NULL, &wp);
     if (!rc) rc = epv__progress(l->ctx, 1.0, "verified since the last checkpoint");
     return rc;
@@ -428,7 +351,7 @@ int epv__lg_verify_full(epv_ledger *l) { return epv__lg_verify_full_with(l, NULL
 
 static int verify_full(epv_ledger *l, const struct epv__lcheckpoint *extra, int quick)
 {
-    struct walk_progress wp = { 0.0, 0.8, head_count(l), "replaying the journal" };
+    struct epv__lwalk wp = { 0.0, 0.8, epv__lg_head_count(l), "replaying the journal" };
     int rc = verify_replay(l, &wp, extra, 1, quick);
     if (!rc) rc = epv__progress(l->ctx, 1.0, "verified");
     return rc;
@@ -510,7 +433,7 @@ int epv__ldig_end(epv_ctx *ctx, struct epv__ldig *d, unsigned char out[32])
 }
 
 /* Digest of every derived table of a store in key order, column types included. */
-static int digest_store(struct epv__lstore *st, const void *md_alg, unsigned char out[32])
+int epv__lg_digest_store(struct epv__lstore *st, const void *md_alg, unsigned char out[32])
 {
     struct epv__ldig db;
     int err = epv__ldig_begin(st->ctx, md_alg, &db);
@@ -526,17 +449,14 @@ static int digest_store(struct epv__lstore *st, const void *md_alg, unsigned cha
         while ((rc = epv__lq_step(q)) == EPV__LQ_ROW) {
             int nc = epv__lq_col_count(q);
             for (int c = 0; c < nc; c++) {
-                int ty = epv__lq_col_type(q, c);
-                if (ty == EPV__LQ_INTEGER)
-                    epv__ldig_int(&db, epv__lq_col_i64(q, c));
-                else if (ty == EPV__LQ_TEXT) {
-                    const char *p = (const char *)epv__lq_col_text(q, c);
-                    epv__ldig_text(&db, p, (size_t)epv__lq_col_bytes(q, c));
-                } else if (ty == EPV__LQ_BLOB) {
-                    const void *p = epv__lq_col_blob(q, c);
-                    epv__ldig_blob(&db, p, (size_t)epv__lq_col_bytes(q, c));
-                } else
-                    epv__ldig_other(&db, ty);
+                int64_t iv = 0;
+                const void *p = NULL;
+                size_t n = 0;
+                int ty = epv__lq_col_any(q, c, &iv, &p, &n);
+                if (ty == EPV__LQ_INTEGER) epv__ldig_int(&db, iv);
+                else if (ty == EPV__LQ_TEXT) epv__ldig_text(&db, p, n);
+                else if (ty == EPV__LQ_BLOB) epv__ldig_blob(&db, p, n);
+                else epv__ldig_other(&db, ty);
             }
         }
         if (rc != EPV__LQ_DONE) err = epv__ls_sqlerr(st, rc, "state digest");
@@ -549,7 +469,7 @@ static int digest_store(struct epv__lstore *st, const void *md_alg, unsigned cha
 int epv__lg_digest(epv_ledger *l, unsigned char out[32])
 {
     int err = epv__lg_flush_head(l); /* the head row must be current (inside a batch) */
-    return err ? err : digest_store(&l->st, l->md_alg, out);
+    return err ? err : epv__lg_digest_store(&l->st, l->md_alg, out);
 }
 
 EPV_API int epv_ledger_verify_chain(epv_ledger *l, epv_i64 *entries_out)

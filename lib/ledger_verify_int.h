@@ -27,14 +27,80 @@ int epv__lg_verify_chain(epv_ledger *l, int64_t *entries);
  * progress on the context (EPV_ECANCELLED if the callback stops it; nothing is changed). */
 int epv__lg_verify_full(epv_ledger *l);
 /* Journals shorter than this are verified on one connection even when the context allows two
- * threads (a second connection costs more than it saves); tests lower it. */
+ * threads (a second connection costs more than it saves); tests lower it. With two threads, the
+ * second connection reads and hashes the journal and reads the stored tables' digest while this
+ * one replays (ledger_verify.c). */
 extern int epv__lg_side_min_entries;
+/* Two-thread verifications that reached their verdict, and that were done again on one
+ * connection (the snapshots differed, or the other side found a fault); for the tests. */
+extern long epv__lg_side_verdicts, epv__lg_side_redone;
 /* The same, and the store's structural check (SQLite's quick_check) as well, on open. */
 int epv__lg_verify_store(epv_ledger *l);
 /* The same, passing one more checkpoint (an outside anchor) that the replay must match. */
 int epv__lg_verify_full_with(epv_ledger *l, const struct epv__lcheckpoint *extra);
 /* SHA-256 of every derived table in key order. */
 int epv__lg_digest(epv_ledger *l, unsigned char out[32]);
+
+/* ---- inside the verification layer (ledger_verify.c, ledger_verify_two.c) ---- */
+
+/* Progress of a walk over `total` entries, mapped to [lo, hi]; reported every 4096 entries
+ * (and at the start), so the callback costs nothing measurable. */
+struct epv__lwalk {
+    double lo, hi;
+    int64_t total;
+    const char *msg;
+};
+/* A replay into the native model, and the checkpoints it must pass through (ascending). */
+struct epv__lreplay {
+    struct epv__lrp *m;
+    struct epv__lcheckpoint *cp;
+    size_t ncp, next;
+    /* A checkpoint at the head (the usual case right after epv_ledger_checkpoint): its state is
+     * compared with the final digest instead of digesting the same state twice. */
+    int64_t last;
+    const struct epv__lcheckpoint *at_last;
+    /* Whose state is recomputed: the last stored checkpoint (the one an open starts from) and
+     * an outside anchor. Earlier checkpoints are checked against the chain (their head) only:
+     * each was a full verification when written, no later check trusts their state, and a
+     * digest of the model at every one of them would make full verification grow with the
+     * number of checkpoints times the journal. */
+    int64_t state_seq;
+    const struct epv__lcheckpoint *extra;
+};
+
+/* Set up (the stored checkpoints, and `extra`, an outside one such as an anchor, in its place)
+ * and free a replay. */
+int epv__lrv_init(epv_ledger *l, const struct epv__lcheckpoint *extra, struct epv__lreplay *rp);
+void epv__lrv_free(epv_ledger *l, struct epv__lreplay *rp);
+/* Apply one verified entry (hash: its verified hash) and check the checkpoints at its height. */
+int epv__lrv_one(epv_ledger *l, int64_t seq, const unsigned char *body, size_t len, const unsigned char hash[32],
+                 void *payload);
+/* After the walk: checkpoints beyond the journal, the model's digest (model_digest if already
+ * computed, else here) against the checkpoint at the head and against the stored tables'
+ * digest `stored`, then the invariants. */
+int epv__lrv_conclude(epv_ledger *l, struct epv__lreplay *rp, const struct epv__lwalk *wp,
+                      const unsigned char stored[32], const unsigned char *model_digest, int invariants);
+/* The journal's req column must be the request id inside the hashed body (u8 version, u8
+ * kind, u32 length, id), so the column is covered by the hash too. */
+int epv__lg_req_matches(const unsigned char *body, size_t len, const unsigned char *req, size_t rlen);
+/* One journal row of the chain walk, read by epv__lg_sql_journal_page (bound to the entry
+ * before `expect`, in pages of EPV__L_JOURNAL_PAGE rows): is it entry `expect`, linked to
+ * `prev`, its kind column the body's, its hash column the SHA-256 of prev || seq || body
+ * (computed into `hash` with md, an EVP_MD_CTX), its req column the body's request id? The
+ * one definition of a valid row for both threads of a verification. */
+enum { EPV__L_JOURNAL_PAGE = 50000 };
+extern const char *const epv__lg_sql_journal_page;
+enum { EPV__LROW_OK, EPV__LROW_MISSING, EPV__LROW_LINK, EPV__LROW_KIND, EPV__LROW_SHA, EPV__LROW_ALTERED, EPV__LROW_REQ };
+int epv__lg_journal_row(epv__lq *st, void *md, const void *md_alg, int64_t expect, const unsigned char prev[32],
+                        unsigned char hash[32], const unsigned char **body, size_t *len);
+/* Number of entries the head row claims (inside a batch: the in-memory head). */
+int64_t epv__lg_head_count(epv_ledger *l);
+/* The state digest of the derived tables on a store connection. */
+int epv__lg_digest_store(struct epv__lstore *st, const void *md_alg, unsigned char out[32]);
+/* Full verification on two threads (ledger_verify_two.c). Returns 1 with the verdict in *rc,
+ * or 0 when it must be done again on the handle's connection alone. */
+int epv__lg_verify_two(epv_ledger *l, const struct epv__lwalk *wp, const struct epv__lcheckpoint *extra,
+                       int invariants, int quick, int *rc);
 
 /* ---- the state digest's byte stream, one definition for both of its producers ----
  * For each derived table, in the order of epv__ld_tables: the table's query text and a NUL,
@@ -69,10 +135,15 @@ static inline void epv__ldig_tag(struct epv__ldig *d, int type, uint64_t v)
 {
     unsigned char tag[9];
     tag[0] = (unsigned char)type;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap64(v); /* one instruction; a digest writes tens of millions of these */
+    memcpy(tag + 1, &v, 8);
+#else
     for (int k = 8; k >= 1; k--) {
         tag[k] = (unsigned char)v;
         v >>= 8;
     }
+#endif
     epv__ldig_put(d, tag, 9);
 }
 static inline void epv__ldig_int(struct epv__ldig *d, int64_t v) { epv__ldig_tag(d, EPV__LQ_INTEGER, (uint64_t)v); }

@@ -29,7 +29,7 @@ for f in ledger_journal.c ledger_apply.c ledger_blocks.c ledger_ops.c ledger_que
 done
 # 3. verification: beside the operations, above storage
 [ "$(incs ledger_verify_int.h)" = ledger_int.h ] || fail "ledger_verify_int.h must include only ledger_int.h"
-for f in ledger_verify.c ledger_replay.c; do
+for f in ledger_verify.c ledger_verify_two.c ledger_replay.c; do
   for h in $(incs "$f"); do
     [ "$h" = ledger_verify_int.h ] || fail "$f includes $h"
   done

@@ -158,6 +158,7 @@ static void test_random_sequences(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(l);
     setup(l);
     int steps = UNDER_VALGRIND() ? 150 : 2400, applied = 0, verified = 0;
+    long verdicts0 = epv__lg_side_verdicts, redone0 = epv__lg_side_redone;
     for (int k = 0; k < steps; k++) {
         if (k % 40 == 0) EPV_ASSERT_OK(ctx, epv_ledger_batch_begin(l));
         step(l, k, &applied);
@@ -176,6 +177,9 @@ static void test_random_sequences(void)
            by_kind[2] + by_kind[3] + by_kind[4] + by_kind[5] + by_kind[14], by_kind[6] + by_kind[7], by_kind[8],
            by_kind[9], by_kind[10], by_kind[11], by_kind[12], by_kind[13], by_kind[15]);
     CU_ASSERT(applied > steps / 4);
+    /* no other writer: every two-thread verification reached its verdict on both connections */
+    CU_ASSERT_EQUAL(epv__lg_side_verdicts - verdicts0, verified);
+    CU_ASSERT_EQUAL(epv__lg_side_redone - redone0, 0);
     /* every kind of operation was applied at least once, ranges included */
     if (!UNDER_VALGRIND())
         for (int k = 0; k < 16; k++)
@@ -221,9 +225,12 @@ static void test_parallel_in_batch(void)
     EPV_ASSERT_OK(ctx, epv_ledger_batch_begin(l));
     int applied = 0;
     for (int k = 0; k < 100; k++) step(l, k, &applied);
+    long verdicts0 = epv__lg_side_verdicts, redone0 = epv__lg_side_redone;
     CU_ASSERT_EQUAL(verify_both(l), EPV_OK);
+    CU_ASSERT_EQUAL(epv__lg_side_redone - redone0, 1); /* done again on the batch's connection */
     EPV_ASSERT_OK(ctx, epv_ledger_batch_commit(l));
     CU_ASSERT_EQUAL(verify_both(l), EPV_OK);
+    CU_ASSERT_EQUAL(epv__lg_side_verdicts - verdicts0, 1); /* committed: both connections agree */
     epv_ledger_close(l);
 }
 
@@ -263,6 +270,7 @@ static void test_parallel_with_writer(void)
     epv_ctx_set_threads(ctx, 2);
     epv__lg_side_min_entries = 0;
     int runs = UNDER_VALGRIND() ? 3 : 25, good = 0;
+    long verdicts0 = epv__lg_side_verdicts, redone0 = epv__lg_side_redone;
     for (int k = 0; k < runs; k++) {
         int rc = epv_ledger_verify(l);
         if (rc) printf("\n  verification %d: %s\n", k, epv_ctx_errmsg(ctx));
@@ -273,12 +281,69 @@ static void test_parallel_with_writer(void)
     epv__lg_side_min_entries = 20000;
     epv_i64 n1 = 0;
     EPV_ASSERT_OK(ctx, epv_ledger_head(l, &n1, NULL));
-    printf("\n  %d verifications while the writer went from entry %lld to %lld\n", runs, (long long)n, (long long)n1);
+    printf("\n  %d verifications while the writer went from entry %lld to %lld (%ld on two connections, %ld done"
+           " again on one)\n", runs, (long long)n, (long long)n1, epv__lg_side_verdicts - verdicts0,
+           epv__lg_side_redone - redone0);
+    CU_ASSERT_EQUAL(epv__lg_side_verdicts - verdicts0 + epv__lg_side_redone - redone0, runs);
     if (!UNDER_VALGRIND()) CU_ASSERT(n1 > n); /* the writer was writing meanwhile */
     kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
     EPV_ASSERT_OK(ctx, epv_ledger_verify(l));
     epv_ledger_close(l);
+}
+
+/* Full verification does not encode each body again: it relies on the decoder accepting only
+ * canonical bodies (the exact bytes epv__lg_encode() writes for what was decoded). Mutations of
+ * valid bodies (a byte changed, bytes cut or appended, a length field moved) either fail to
+ * decode or decode to an operation that encodes back to the very same bytes. */
+static void test_decoder_strict(void)
+{
+    static const char *const texts[] = { "", "a", "OWNER", "项目-7", "P1", "beneficiary with spaces" };
+    unsigned char mut[512];
+    long decoded = 0, refused = 0;
+    for (int round = 0; round < 400; round++) {
+        struct epv__lop op;
+        memset(&op, 0, sizeof op);
+        op.kind = 1 + (int)(rnd() % EPV__L_KIND_MAX);
+        op.req = texts[rnd() % 6];
+        for (int k = 0; k < EPV__L_NS; k++) op.s[k] = texts[rnd() % 6];
+        for (int k = 0; k < EPV__L_NI; k++) op.i[k] = (int64_t)rnd() >> (rnd() % 64);
+        unsigned char *body = NULL;
+        size_t len = 0;
+        CU_ASSERT_EQUAL_FATAL(epv__lg_encode(ctx, &op, &body, &len), EPV_OK);
+        CU_ASSERT_FATAL(len + 8 <= sizeof mut);
+        for (int m = 0; m < 40; m++) {
+            size_t n = len;
+            memcpy(mut, body, len);
+            switch (m % 4) {
+            case 0: mut[rnd() % len] ^= (unsigned char)(1u << (rnd() % 8)); break;
+            case 1: n = len - 1 - rnd() % 8; break;
+            case 2: n = len + 1 + rnd() % 7; memset(mut + len, (int)(rnd() % 3), n - len); break;
+            default: { /* move a string length's lowest byte by one: the rest no longer lines up */
+                size_t at = 2 + 4 * (rnd() % 2) + 3;
+                mut[at] = (unsigned char)(mut[at] + (rnd() % 2 ? 1 : 255));
+            }
+            }
+            struct epv__lop back;
+            char *arena = NULL;
+            if (epv__lg_decode(ctx, mut, n, &back, &arena) != EPV_OK) {
+                refused++;
+                continue;
+            }
+            decoded++;
+            unsigned char *again = NULL;
+            size_t alen = 0;
+            CU_ASSERT_EQUAL_FATAL(epv__lg_encode(ctx, &back, &again, &alen), EPV_OK);
+            CU_ASSERT_EQUAL(alen, n);
+            CU_ASSERT(alen == n && memcmp(again, mut, n) == 0);
+            epv__free(ctx, again);
+            epv__free(ctx, arena);
+        }
+        epv__free(ctx, body);
+    }
+    /* both outcomes occurred (flipped integer bytes decode; cut or padded bodies do not) */
+    CU_ASSERT(decoded > 1000);
+    CU_ASSERT(refused > 1000);
 }
 
 int main(void)
@@ -289,6 +354,7 @@ int main(void)
         { "two threads: an edited derived row is caught", test_parallel_tamper },
         { "two threads: uncommitted entries of a batch", test_parallel_in_batch },
         { "two threads: a writer commits meanwhile", test_parallel_with_writer },
+        { "the decoder accepts canonical bodies only", test_decoder_strict },
         CU_TEST_INFO_NULL,
     };
     int rc = epv_test_main("ledger_replay", tests);

@@ -120,9 +120,12 @@ EPV_API void epv_ledger_close(epv_ledger *l);
 
 /**
  * Batching: operations between epv_ledger_batch_begin() and epv_ledger_batch_commit() share one
- * durable commit. Each operation stays atomic on its own (a failing one leaves the batch as it
- * was before it, via a savepoint); a crash before the commit loses the whole batch, never part
- * of an operation. epv_ledger_batch_rollback() drops the batch.
+ * durable commit. No operation is ever half-applied: one refused by the rules (a balance, a
+ * status, a date...) has written nothing and the batch goes on as it was; one that fails after
+ * it began writing (a full disk, an I/O or server error) rolls the whole batch back, no batch
+ * is open any more, and its message ends with "the whole batch was rolled back". A crash
+ * before the commit loses the whole batch, never part of an operation.
+ * epv_ledger_batch_rollback() drops the batch.
  */
 EPV_API int epv_ledger_batch_begin(epv_ledger *l);
 /**
