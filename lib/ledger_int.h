@@ -125,8 +125,10 @@ int epv__lg_encode(epv_ctx *ctx, const struct epv__lop *op, unsigned char **out,
 /* Decode into op; strings point into a copy owned by *arena (free with epv__free). */
 int epv__lg_decode(epv_ctx *ctx, const unsigned char *buf, size_t len, struct epv__lop *op,
                    char **arena);
-int epv__lg_sha256(epv_ledger *l, const void *a, size_t alen, const void *b, size_t blen,
-                   const void *c, size_t clen, unsigned char out[32]);
+/* The chain's entry hash, SHA-256(prev || u64 seq || body): with a given EVP_MD_CTX and
+ * algorithm (0, or -1 if OpenSSL failed), or with the handle's (an error on the context). */
+int epv__lg_entry_hash_md(void *md, const void *md_alg, const unsigned char prev[32], int64_t seq,
+                          const unsigned char *body, size_t len, unsigned char out[32]);
 int epv__lg_entry_hash(epv_ledger *l, const unsigned char prev[32], int64_t seq,
                        const unsigned char *body, size_t len, unsigned char out[32]);
 /* Request check, apply, journal append; inside a transaction. */

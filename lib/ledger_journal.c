@@ -126,24 +126,25 @@ bad:
     return epv__error(ctx, EPV_ECORRUPT, "journal body: bad field lengths");
 }
 
-int epv__lg_sha256(epv_ledger *l, const void *a, size_t alen, const void *b, size_t blen,
-                   const void *c, size_t clen, unsigned char out[32])
+int epv__lg_entry_hash_md(void *md, const void *md_alg, const unsigned char prev[32], int64_t seq,
+                          const unsigned char *body, size_t len, unsigned char out[32])
 {
-    EVP_MD_CTX *md = l->md;
+    unsigned char s[8];
     unsigned int olen = 0;
-    if (EVP_DigestInit_ex(md, l->md_alg, NULL) != 1 || (alen && EVP_DigestUpdate(md, a, alen) != 1) ||
-        (blen && EVP_DigestUpdate(md, b, blen) != 1) || (clen && EVP_DigestUpdate(md, c, clen) != 1) ||
-        EVP_DigestFinal_ex(md, out, &olen) != 1 || olen != 32)
-        return epv__error(l->ctx, EPV_ENOMEM, "ledger: SHA-256 failed");
-    return EPV_OK;
+    put_u64(s, (uint64_t)seq);
+    return EVP_DigestInit_ex(md, md_alg, NULL) == 1 && EVP_DigestUpdate(md, prev, 32) == 1 &&
+                   EVP_DigestUpdate(md, s, 8) == 1 && (!len || EVP_DigestUpdate(md, body, len) == 1) &&
+                   EVP_DigestFinal_ex(md, out, &olen) == 1 && olen == 32
+               ? 0
+               : -1;
 }
 
 int epv__lg_entry_hash(epv_ledger *l, const unsigned char prev[32], int64_t seq,
                        const unsigned char *body, size_t len, unsigned char out[32])
 {
-    unsigned char s[8];
-    put_u64(s, (uint64_t)seq);
-    return epv__lg_sha256(l, prev, 32, s, 8, body, len, out);
+    if (epv__lg_entry_hash_md(l->md, l->md_alg, prev, seq, body, len, out))
+        return epv__error(l->ctx, EPV_ENOMEM, "ledger: SHA-256 failed");
+    return EPV_OK;
 }
 
 static const char *const sql_head_upsert =

@@ -16,7 +16,9 @@
 typedef int (*entry_fn)(epv_ledger *l, int64_t seq, const unsigned char *body, size_t len,
                         const unsigned char hash[32], void *payload);
 
-int epv__lg_req_matches(const unsigned char *body, size_t len, const unsigned char *req, size_t rlen)
+/* The journal's req column must be the request id inside the hashed body (u8 version, u8
+ * kind, u32 length, id), so the column is covered by the hash too. */
+static int req_matches(const unsigned char *body, size_t len, const unsigned char *req, size_t rlen)
 {
     if (len < 6) return 0;
     size_t n = ((size_t)body[2] << 24) | ((size_t)body[3] << 16) | ((size_t)body[4] << 8) | body[5];
@@ -31,8 +33,6 @@ const char *const epv__lg_sql_journal_page =
 int epv__lg_journal_row(epv__lq *st, void *md, const void *md_alg, int64_t expect, const unsigned char prev[32],
                         unsigned char hash[32], const unsigned char **body_out, size_t *len_out)
 {
-    unsigned char sb[8];
-    unsigned int olen = 0;
     int64_t seq = epv__lq_col_i64(st, 0);
     const unsigned char *body = epv__lq_col_blob(st, 2);
     size_t len = (size_t)epv__lq_col_bytes(st, 2);
@@ -41,14 +41,10 @@ int epv__lg_journal_row(epv__lq *st, void *md, const void *md_alg, int64_t expec
     if (seq != expect) return EPV__LROW_MISSING;
     if (epv__lq_col_bytes(st, 3) != 32 || memcmp(epv__lq_col_blob(st, 3), prev, 32)) return EPV__LROW_LINK;
     if (!body || len < 2 || (int)epv__lq_col_i64(st, 1) != body[1]) return EPV__LROW_KIND;
-    for (int k = 0; k < 8; k++) sb[k] = (unsigned char)((uint64_t)seq >> (56 - 8 * k));
-    if (EVP_DigestInit_ex(md, md_alg, NULL) != 1 || EVP_DigestUpdate(md, prev, 32) != 1 ||
-        EVP_DigestUpdate(md, sb, 8) != 1 || EVP_DigestUpdate(md, body, len) != 1 ||
-        EVP_DigestFinal_ex(md, hash, &olen) != 1 || olen != 32)
-        return EPV__LROW_SHA;
+    if (epv__lg_entry_hash_md(md, md_alg, prev, seq, body, len, hash)) return EPV__LROW_SHA;
     if (epv__lq_col_bytes(st, 4) != 32 || memcmp(epv__lq_col_blob(st, 4), hash, 32)) return EPV__LROW_ALTERED;
     if (epv__lq_col_type(st, 5) != EPV__LQ_TEXT ||
-        !epv__lg_req_matches(body, len, epv__lq_col_text(st, 5), (size_t)epv__lq_col_bytes(st, 5)))
+        !req_matches(body, len, epv__lq_col_text(st, 5), (size_t)epv__lq_col_bytes(st, 5)))
         return EPV__LROW_REQ;
     return EPV__LROW_OK;
 }
@@ -130,7 +126,8 @@ static int walk_chain(epv_ledger *l, int64_t *entries, entry_fn fn, void *payloa
     return walk_chain_from(l, 0, NULL, entries, fn, payload, wp);
 }
 
-int64_t epv__lg_head_count(epv_ledger *l)
+/* Number of entries the head row claims (inside a batch: the in-memory head). */
+static int64_t head_count(epv_ledger *l)
 {
     int64_t saved = l->head_seq;
     unsigned char h[32];
@@ -145,7 +142,7 @@ int64_t epv__lg_head_count(epv_ledger *l)
 
 int epv__lg_verify_chain(epv_ledger *l, int64_t *entries)
 {
-    struct epv__lwalk wp = { 0.0, 1.0, epv__lg_head_count(l), "checking the hash chain" };
+    struct epv__lwalk wp = { 0.0, 1.0, head_count(l), "checking the hash chain" };
     return walk_chain(l, entries, NULL, NULL, &wp);
 }
 
@@ -201,7 +198,7 @@ int epv__lrv_one(epv_ledger *l, int64_t seq, const unsigned char *body, size_t l
 int epv__lrv_init(epv_ledger *l, const struct epv__lcheckpoint *extra, struct epv__lreplay *rp)
 {
     memset(rp, 0, sizeof *rp);
-    rp->last = epv__lg_head_count(l);
+    rp->last = head_count(l);
     rp->state_seq = -1;
     rp->extra = extra;
     int rc = epv__lg_checkpoints(l, &rp->cp, &rp->ncp);
@@ -272,7 +269,7 @@ static int verify_replay(epv_ledger *l, const struct epv__lwalk *wp,
                          const struct epv__lcheckpoint *extra, int invariants, int quick)
 {
     int rc;
-    if (l->ctx->nthreads >= 2 && epv__lg_head_count(l) >= epv__lg_side_min_entries &&
+    if (l->ctx->nthreads >= 2 && head_count(l) >= epv__lg_side_min_entries &&
         epv__lg_verify_two(l, wp, extra, invariants, quick, &rc))
         return rc;
     return verify_replay_here(l, wp, extra, invariants, quick);
@@ -341,7 +338,7 @@ int epv__lg_verify_since_checkpoint(epv_ledger *l, int *used)
                          (long long)c.seq);
     epv__lq_finalize(st);
     if (err) return err;
-    struct epv__lwalk wp = { 0.0, 1.0, epv__lg_head_count(l), "checking entries since the last checkpoint" };
+    struct epv__lwalk wp = { 0.0, 1.0, head_count(l), "checking entries since the last checkpoint" };
     rc = walk_chain_from(l, c.seq, c.head, NULL, NULL, NULL, &wp);
     if (!rc) rc = epv__progress(l->ctx, 1.0, "verified since the last checkpoint");
     return rc;
@@ -351,7 +348,7 @@ int epv__lg_verify_full(epv_ledger *l) { return epv__lg_verify_full_with(l, NULL
 
 static int verify_full(epv_ledger *l, const struct epv__lcheckpoint *extra, int quick)
 {
-    struct epv__lwalk wp = { 0.0, 0.8, epv__lg_head_count(l), "replaying the journal" };
+    struct epv__lwalk wp = { 0.0, 0.8, head_count(l), "replaying the journal" };
     int rc = verify_replay(l, &wp, extra, 1, quick);
     if (!rc) rc = epv__progress(l->ctx, 1.0, "verified");
     return rc;

@@ -80,9 +80,6 @@ int epv__lrv_one(epv_ledger *l, int64_t seq, const unsigned char *body, size_t l
  * digest `stored`, then the invariants. */
 int epv__lrv_conclude(epv_ledger *l, struct epv__lreplay *rp, const struct epv__lwalk *wp,
                       const unsigned char stored[32], const unsigned char *model_digest, int invariants);
-/* The journal's req column must be the request id inside the hashed body (u8 version, u8
- * kind, u32 length, id), so the column is covered by the hash too. */
-int epv__lg_req_matches(const unsigned char *body, size_t len, const unsigned char *req, size_t rlen);
 /* One journal row of the chain walk, read by epv__lg_sql_journal_page (bound to the entry
  * before `expect`, in pages of EPV__L_JOURNAL_PAGE rows): is it entry `expect`, linked to
  * `prev`, its kind column the body's, its hash column the SHA-256 of prev || seq || body
@@ -93,8 +90,6 @@ extern const char *const epv__lg_sql_journal_page;
 enum { EPV__LROW_OK, EPV__LROW_MISSING, EPV__LROW_LINK, EPV__LROW_KIND, EPV__LROW_SHA, EPV__LROW_ALTERED, EPV__LROW_REQ };
 int epv__lg_journal_row(epv__lq *st, void *md, const void *md_alg, int64_t expect, const unsigned char prev[32],
                         unsigned char hash[32], const unsigned char **body, size_t *len);
-/* Number of entries the head row claims (inside a batch: the in-memory head). */
-int64_t epv__lg_head_count(epv_ledger *l);
 /* The state digest of the derived tables on a store connection. */
 int epv__lg_digest_store(struct epv__lstore *st, const void *md_alg, unsigned char out[32]);
 /* Full verification on two threads (ledger_verify_two.c). Returns 1 with the verdict in *rc,
