@@ -98,6 +98,10 @@ struct epv_ledger {
     int date_rules;
     void *md; /* EVP_MD_CTX, reused */
     void *md_alg;
+    /* Live layout (doc/ledger.md "Live state"): the state in memory, kept equal to the journal's
+     * head; operations write only the journal, and queries answer from this model. NULL for a
+     * store whose derived tables are kept current (layout 1). */
+    struct epv__lrp *live;
     struct epv__lacct_cache acache[EPV__L_NCACHE];
     struct epv__lproj_cache pcache[EPV__L_NCACHE];
 };
@@ -119,6 +123,10 @@ int epv__lg_load_config(epv_ledger *l);
 /* Run one operation in its own transaction (or savepoint inside a batch). */
 int epv__lg_run(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES]);
 sqlite3 *epv__ledger_db(epv_ledger *l);
+
+/* Live layout: bring l->live up to the store's head (entries other handles committed since),
+ * inside the current read snapshot or write transaction. EPV_OK at once for layout 1. */
+int epv__lg_live_sync(epv_ledger *l);
 
 /* ---- journal (ledger_journal.c) ---- */
 int epv__lg_encode(epv_ctx *ctx, const struct epv__lop *op, unsigned char **out, size_t *len);
