@@ -102,6 +102,7 @@ struct epv_ledger {
      * head; operations write only the journal, and queries answer from this model. NULL for a
      * store whose derived tables are kept current (layout 1). */
     struct epv__lrp *live;
+    int live_stale; /* the model may differ from the store (a rollback, a failed write): rebuild */
     struct epv__lacct_cache acache[EPV__L_NCACHE];
     struct epv__lproj_cache pcache[EPV__L_NCACHE];
 };
@@ -127,6 +128,16 @@ sqlite3 *epv__ledger_db(epv_ledger *l);
 /* Live layout: bring l->live up to the store's head (entries other handles committed since),
  * inside the current read snapshot or write transaction. EPV_OK at once for layout 1. */
 int epv__lg_live_sync(epv_ledger *l);
+/* The layout of new files: 1 (derived tables written by every operation) or 2 (live). Tests
+ * set it to run the whole suite on either. */
+extern int epv__lg_default_layout;
+/* Live layout: the store now holds entries up to `seq` only (a rollback): the model is rebuilt
+ * before its next use if it went further. */
+void epv__lg_live_rewind(epv_ledger *l, int64_t seq);
+/* Live layout, inside a write transaction: the operation checked and applied to the model,
+ * then only its journal row written (ledger_live.c; body/len: its encoding). */
+int epv__lg_live_step(epv_ledger *l, const struct epv__lop *op, const unsigned char *body, size_t len,
+                      int64_t res[EPV__L_NRES]);
 
 /* ---- journal (ledger_journal.c) ---- */
 int epv__lg_encode(epv_ctx *ctx, const struct epv__lop *op, unsigned char **out, size_t *len);
@@ -139,6 +150,10 @@ int epv__lg_entry_hash_md(void *md, const void *md_alg, const unsigned char prev
                           const unsigned char *body, size_t len, unsigned char out[32]);
 int epv__lg_entry_hash(epv_ledger *l, const unsigned char prev[32], int64_t seq,
                        const unsigned char *body, size_t len, unsigned char out[32]);
+/* Append entry `seq` (linked to the in-memory head, which then moves to it) and, outside a
+ * batch or replay, the head row. */
+int epv__lg_journal_append(epv_ledger *l, const struct epv__lop *op, int64_t seq, const unsigned char *body,
+                           size_t len, const unsigned char hash[32]);
 /* Request check, apply, journal append; inside a transaction. */
 int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES]);
 int epv__lg_load_head(epv_ledger *l);

@@ -444,6 +444,7 @@ struct epv__lrp {
     struct event *ev;
     size_t nev, capev;
     int ev_n; /* events written by the current entry */
+    int broken; /* a refused entry may have changed the model (epv__lrp_apply_res) */
 };
 
 #define NONE ((size_t)-1)
@@ -1065,7 +1066,9 @@ static int select_units(struct epv__lrp *r, const char *acct, size_t pk, int64_t
     return EPV_OK;
 }
 
-static int ap_units(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, int64_t res[EPV__L_NRES])
+/* limit: the most units the operation may take (a settlement's obligation), else INT64_MAX */
+static int ap_units(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, int64_t res[EPV__L_NRES],
+                    int64_t limit)
 {
     const char *acct = NULL, *to = NULL, *project;
     int rc;
@@ -1094,6 +1097,9 @@ static int ap_units(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, 
     struct pieces p = { NULL, 0, 0 };
     int64_t total = 0;
     rc = select_units(r, acct, pk, op->i[0], op->i[1], op->i[2], op->i[3], &p, &total);
+    if (!rc && total > limit)
+        rc = epv__error(r->ctx, EPV_ERANGE, "count: %lld units exceed the reversal obligation of project '%s' (%lld)",
+                        (long long)total, r->proj[pk].id, (long long)limit);
     for (size_t k = 0; k < p.n && !rc; k++) {
         if (op->kind == EPV__L_TRANSFER)
             rc = move_range(r, seq, &p.v[k], to, EPV_LEDGER_HELD, 0, EV_TRANSFER, acct);
@@ -1273,8 +1279,8 @@ static int obligation_add(struct epv__lrp *r, const char *project, int64_t delta
 {
     int64_t cur = obligation(r, project);
     if (cur + delta < 0)
-        return epv__error(r->ctx, EPV_ERANGE, "count: %lld units exceed the reversal obligation of project '%s'",
-                          (long long)-delta, project);
+        return epv__error(r->ctx, EPV_ERANGE, "count: %lld units exceed the reversal obligation of project '%s' (%lld)",
+                          (long long)-delta, project, (long long)cur);
     if (cur + delta > EPV__L_MAX_UNITS)
         return epv__error(r->ctx, EPV_ERANGE, "obligation of project '%s' would exceed 1e15 units", project);
     char key[EPV__L_MAX_ID + 16];
@@ -1292,15 +1298,37 @@ static int ap_settle(struct epv__lrp *r, const struct epv__lop *op, int64_t seq,
     struct epv__lop c = *op;
     c.kind = EPV__L_CANCEL;
     c.s[1] = "reversal compensation";
-    if ((rc = ap_units(r, &c, seq, res))) return rc;
-    if ((rc = obligation_add(r, op->s[1], -res[1]))) return rc;
+    /* the excess is refused once the units are chosen, before any is cancelled */
+    if ((rc = ap_units(r, &c, seq, res, owed))) return rc;
+    if ((rc = obligation_add(r, op->s[1], -res[1]))) {
+        r->broken = 1;
+        return rc;
+    }
     res[0] = owed - res[1];
     return EPV_OK;
 }
 
 int epv__lrp_apply(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, const unsigned char hash[32])
 {
-    int64_t res[EPV__L_NRES] = { 0, 0, 0, 0 };
+    int64_t res[EPV__L_NRES];
+    return epv__lrp_apply_res(r, op, seq, hash, res);
+}
+
+/* Whether a refused operation may have changed the model. The rules are checked before the
+ * first change, except where noted: a failure then leaves the model as it was, which the live
+ * layout relies on (a refused operation costs nothing); otherwise the model is marked broken
+ * and the live layout rebuilds it from the journal. */
+static void note_failure(struct epv__lrp *r, const struct epv__lop *op, int rc, int stage)
+{
+    if (rc == EPV_ENOMEM || rc == EPV_ECORRUPT || stage) r->broken = 1;
+    (void)op;
+}
+
+int epv__lrp_apply_res(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, const unsigned char hash[32],
+                       int64_t res[EPV__L_NRES])
+{
+    for (int k = 0; k < EPV__L_NRES; k++) res[k] = 0;
+    int stage = 0; /* 1 once a change was made that a later check may refuse */
     int rc = epv__lg_check_req(r->ctx, op->req);
     if (rc) return rc;
     if (seq != r->seq + 1) return epv__error(r->ctx, EPV_ECORRUPT, "entry numbering differs on replay");
@@ -1320,17 +1348,24 @@ int epv__lrp_apply(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, c
     case EPV__L_ISSUE: rc = ap_issue(r, op, seq, res); break;
     case EPV__L_TRANSFER:
     case EPV__L_RETIRE:
-    case EPV__L_CANCEL: rc = ap_units(r, op, seq, res); break;
+    case EPV__L_CANCEL: rc = ap_units(r, op, seq, res, INT64_MAX); break;
     case EPV__L_REVERSE: rc = ap_reverse(r, op, seq, res); break;
     case EPV__L_PROJECT_RISK: rc = ap_project_risk(r, op, res); break;
     case EPV__L_REVERSAL:
         rc = ap_reverse(r, op, seq, res);
-        if (!rc && res[1] > 0) rc = obligation_add(r, op->s[0], res[1]);
+        /* the pool's units are already cancelled when the obligation's bound refuses */
+        if (!rc && res[1] > 0) {
+            stage = 1;
+            rc = obligation_add(r, op->s[0], res[1]);
+        }
         break;
     case EPV__L_SETTLE: rc = ap_settle(r, op, seq, res); break;
     default: rc = epv__error(r->ctx, EPV_EINVAL, "operation kind %d is unknown", op->kind);
     }
-    if (rc) return rc;
+    if (rc) {
+        note_failure(r, op, rc, stage);
+        return rc;
+    }
     if (epv__grow(r->ctx, (void **)&r->req, &r->capreq, r->nreq + 1, sizeof *r->req)) return EPV_ENOMEM;
     struct request *q = &r->req[r->nreq];
     q->req = intern(r, op->req);
@@ -1341,6 +1376,25 @@ int epv__lrp_apply(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, c
     r->seq = seq;
     memcpy(r->hash, hash, 32);
     return EPV_OK;
+}
+
+/* ---- what the live layout asks of the model ------------------------------------------- */
+
+void epv__lrp_head(const struct epv__lrp *r, int64_t *seq, unsigned char hash[32])
+{
+    *seq = r->seq;
+    memcpy(hash, r->hash, 32);
+}
+
+int epv__lrp_broken(const struct epv__lrp *r) { return r->broken; }
+
+int epv__lrp_request(const struct epv__lrp *r, const char *req, int64_t *seq, int64_t res[EPV__L_NRES])
+{
+    size_t k = smap_get(&r->reqmap, req);
+    if (k == NONE) return 0;
+    *seq = r->req[k].seq;
+    memcpy(res, r->req[k].r, sizeof r->req[k].r);
+    return 1;
 }
 
 /* ---- digest: the derived tables' rows, in each table's key order ----------------------- */

@@ -36,6 +36,11 @@ extern int epv__lg_side_min_entries;
 extern long epv__lg_side_verdicts, epv__lg_side_redone;
 /* The same, and the store's structural check (SQLite's quick_check) as well, on open. */
 int epv__lg_verify_store(epv_ledger *l);
+struct epv__lwalk;
+/* Live layout: the whole journal replayed and verified as by epv__lg_verify_full() (chain,
+ * head, checkpoints, invariants; with quick, the store's structural check too) into a new
+ * model, which becomes l->live. */
+int epv__lg_live_build(epv_ledger *l, const struct epv__lwalk *wp, int quick);
 /* The same, passing one more checkpoint (an outside anchor) that the replay must match. */
 int epv__lg_verify_full_with(epv_ledger *l, const struct epv__lcheckpoint *extra);
 /* SHA-256 of every derived table in key order. */
@@ -169,6 +174,15 @@ void epv__lrp_free(struct epv__lrp *r);
 /* Apply entry `seq` (whose verified hash is `hash`); an entry that the rules refuse is an
  * error with the reason (the caller calls it corruption). */
 int epv__lrp_apply(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, const unsigned char hash[32]);
+/* The same, with the operation's results (the live layout's write path). A refused operation
+ * leaves the model as it was unless epv__lrp_broken() says otherwise afterwards. */
+int epv__lrp_apply_res(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, const unsigned char hash[32],
+                       int64_t res[EPV__L_NRES]);
+int epv__lrp_broken(const struct epv__lrp *r);
+/* The last entry applied (0 and zeros for an empty model). */
+void epv__lrp_head(const struct epv__lrp *r, int64_t *seq, unsigned char hash[32]);
+/* 1 with the entry and results of a recorded request id, 0 if there is none. */
+int epv__lrp_request(const struct epv__lrp *r, const char *req, int64_t *seq, int64_t res[EPV__L_NRES]);
 /* The state digest of the model (the same bytes as epv__lg_digest() on equal tables). */
 int epv__lrp_digest(struct epv__lrp *r, unsigned char out[32]);
 /* The integrity invariants (epv__lg_check_invariants()'s, same texts) on the model: once its

@@ -243,3 +243,12 @@ TL_UNUSED static int tl_digest_eq(epv_ledger *l, const unsigned char *before)
     if (epv_ledger_state_digest(l, now)) return 0;
     return !memcmp(now, before, 32);
 }
+
+/* Layout of the ledgers the tests create: EPV_TEST_LAYOUT=2 runs a program on the live layout
+ * (tests/ledger_live.sh), as EPV_TEST_PG runs it on PostgreSQL. */
+extern int epv__lg_default_layout;
+__attribute__((constructor)) static void tl_layout(void)
+{
+    const char *v = getenv("EPV_TEST_LAYOUT");
+    if (v && !strcmp(v, "2")) epv__lg_default_layout = 2;
+}

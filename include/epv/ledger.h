@@ -45,7 +45,12 @@ enum epv_ledger_open_flags {
     EPV_LEDGER_CREATE = 1,   /**< create the file if missing (with the given config) */
     EPV_LEDGER_READONLY = 2, /**< open read-only; every operation fails with ::EPV_EREADONLY */
     EPV_LEDGER_NO_REPLAY = 4,  /**< on open verify only the hash chain and head, not the replay */
-    EPV_LEDGER_FULL_VERIFY = 8 /**< on open verify everything even when a checkpoint exists */
+    EPV_LEDGER_FULL_VERIFY = 8, /**< on open verify everything even when a checkpoint exists */
+    /** With ::EPV_LEDGER_CREATE, create the file in the live layout (ignored for an existing
+     * file, whose layout is its own): the state is kept in memory and each operation writes
+     * only its journal entry, so batches run several times faster; every open then replays
+     * the whole journal (no fast open from a checkpoint yet). See doc/ledger.md "Live state". */
+    EPV_LEDGER_LIVE = 16
 };
 
 /** Account states. Closed is final. */
