@@ -154,7 +154,7 @@ static int run_once(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L
         epv__lg_cache_clear(l);
         rc = epv__lg_load_head(l);
     }
-    if (!rc) rc = epv__lg_step(l, op, res);
+    if (!rc) rc = l->live ? epv__lg_live_step(l, op, res) : epv__lg_step(l, op, res);
     if (!rc && !batch) rc = epv__ls_commit(&l->st);
     if (rc && batch) {
         if (epv__ls_writes(&l->st) != writes0 || epv__ls_txn_failed(&l->st)) return batch_abort(l, rc);

@@ -134,10 +134,9 @@ extern int epv__lg_default_layout;
 /* Live layout: the store now holds entries up to `seq` only (a rollback): the model is rebuilt
  * before its next use if it went further. */
 void epv__lg_live_rewind(epv_ledger *l, int64_t seq);
-/* Live layout, inside a write transaction: the operation checked and applied to the model,
- * then only its journal row written (ledger_live.c; body/len: its encoding). */
-int epv__lg_live_step(epv_ledger *l, const struct epv__lop *op, const unsigned char *body, size_t len,
-                      int64_t res[EPV__L_NRES]);
+/* Live layout, inside a write transaction: epv__lg_step()'s twin; the operation checked and
+ * applied to the model, then only its journal row written (ledger_live.c). */
+int epv__lg_live_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES]);
 
 /* ---- journal (ledger_journal.c) ---- */
 int epv__lg_encode(epv_ctx *ctx, const struct epv__lop *op, unsigned char **out, size_t *len);

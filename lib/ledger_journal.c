@@ -233,10 +233,6 @@ int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NR
     size_t len = 0;
     rc = epv__lg_encode(l->ctx, op, &body, &len);
     if (rc) return rc;
-    if (l->live) {
-        rc = epv__lg_live_step(l, op, body, len, res);
-        goto out;
-    }
     unsigned char hash[32];
     epv__lq *st;
     st = epv__lg_stmt(l, q_req);

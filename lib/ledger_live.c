@@ -55,8 +55,8 @@ static int repeat(epv_ledger *l, const struct epv__lop *op, int64_t seq, const u
     return EPV_OK;
 }
 
-int epv__lg_live_step(epv_ledger *l, const struct epv__lop *op, const unsigned char *body, size_t len,
-                      int64_t res[EPV__L_NRES])
+static int live_step(epv_ledger *l, const struct epv__lop *op, const unsigned char *body, size_t len,
+                     int64_t res[EPV__L_NRES])
 {
     int rc = epv__lg_live_sync(l);
     if (rc) return rc;
@@ -80,5 +80,18 @@ int epv__lg_live_step(epv_ledger *l, const struct epv__lop *op, const unsigned c
     }
     rc = epv__lg_journal_append(l, op, seq, body, len, hash);
     if (rc) l->live_stale = 1; /* the model holds an entry the store does not */
+    return rc;
+}
+
+int epv__lg_live_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES])
+{
+    for (int k = 0; k < EPV__L_NRES; k++) res[k] = 0;
+    int rc = epv__lg_check_req(l->ctx, op->req);
+    if (rc) return rc;
+    unsigned char *body = NULL;
+    size_t len = 0;
+    if ((rc = epv__lg_encode(l->ctx, op, &body, &len))) return rc;
+    rc = live_step(l, op, body, len, res);
+    epv__free(l->ctx, body);
     return rc;
 }

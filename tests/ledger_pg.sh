@@ -29,6 +29,13 @@ exec sh "$top/tests/pg_cluster.sh" sh -c '
     echo "ledger_pg: $p on PostgreSQL: $r ($(( $(date +%s) - start )) s)"
     [ "$r" = ok ] || tail -n 30 "tests/$p.pg.log"
   done
+  # and on the live layout (tests/ledger_live.sh), on the same server
+  for p in '"$(echo $progs)"'; do
+    start=$(date +%s)
+    if EPV_TEST_PG=1 EPV_TEST_LAYOUT=2 "tests/$p" > "tests/$p.pglive.log" 2>&1; then r=ok; else r=FAIL; failed="$failed $p(live)"; fi
+    echo "ledger_pg: $p on PostgreSQL, live layout: $r ($(( $(date +%s) - start )) s)"
+    [ "$r" = ok ] || tail -n 30 "tests/$p.pglive.log"
+  done
   # the example: issue Pingchang credits into a ledger on the server
   psql -XAtq -c "CREATE DATABASE ccer_example" || failed="$failed createdb"
   if (cd tests && ../examples/ccer_ledger "$EPV_TOP/data/examples/pingchang.xml" "pg:dbname=ccer_example") > tests/ccer_pg.log 2>&1; then

@@ -58,6 +58,10 @@ static void tamper(const char *sql, int fast_rc, const char *fast_msg, int full_
     CU_ASSERT_EQUAL_FATAL(tl_copy(base, copy), 0);
     CU_ASSERT_EQUAL(tl_sql(copy, sql), 0);
     epv_ledger *l = NULL;
+    if (tl_live()) { /* every open of the live layout is a full one */
+        fast_rc = full_rc;
+        fast_msg = full_msg;
+    }
     EPV_ASSERT_STATUS(ctx, epv_ledger_open(ctx, copy, 0, NULL, &l), fast_rc);
     if (fast_msg) EPV_ASSERT_ERRMSG_HAS(ctx, fast_msg);
     epv_ledger_close(l);
@@ -85,7 +89,7 @@ static void test_fast_open(void)
     last_msg = NULL;
     epv_ctx_set_progress(ctx, record, NULL);
     EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, base, 0, NULL, &l));
-    CU_ASSERT(last_msg && strstr(last_msg, "since the last checkpoint"));
+    CU_ASSERT(last_msg && strstr(last_msg, tl_live() ? "verified" : "since the last checkpoint"));
     epv_ledger_close(l);
     EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, base, EPV_LEDGER_FULL_VERIFY, NULL, &l));
     CU_ASSERT(last_msg && !strcmp(last_msg, "verified"));
@@ -119,7 +123,10 @@ static void test_tamper_verdicts(void)
            EPV_ECORRUPT, "no such entry", EPV_ECORRUPT, "beyond the journal");
     /* derived rows and entries before the checkpoint: the fast open trusts the checkpoint;
      * the full verification finds them */
-    tamper("UPDATE totals SET issued = issued + 1", EPV_OK, NULL, EPV_ECORRUPT, "replay");
+    if (tl_live()) /* the live layout's tables are not its state: an edit changes nothing */
+        tamper("UPDATE totals SET issued = issued + 1", EPV_OK, NULL, EPV_OK, NULL);
+    else
+        tamper("UPDATE totals SET issued = issued + 1", EPV_OK, NULL, EPV_ECORRUPT, "replay");
     tamper("DROP TRIGGER journal_no_update; UPDATE journal SET body = substr(body, 1, length(body) - 1) WHERE seq = 5",
            EPV_OK, NULL, EPV_ECORRUPT, "hash mismatch");
     /* a forged checkpoint (state digest changed) */

@@ -178,7 +178,8 @@ static void test_random_sequences(void)
            by_kind[9], by_kind[10], by_kind[11], by_kind[12], by_kind[13], by_kind[15]);
     CU_ASSERT(applied > steps / 4);
     /* no other writer: every two-thread verification reached its verdict on both connections */
-    CU_ASSERT_EQUAL(epv__lg_side_verdicts - verdicts0, verified);
+    /* (the live layout verifies on one connection: its state is in this handle's memory) */
+    CU_ASSERT_EQUAL(epv__lg_side_verdicts - verdicts0, tl_live() ? 0 : verified);
     CU_ASSERT_EQUAL(epv__lg_side_redone - redone0, 0);
     /* every kind of operation was applied at least once, ranges included */
     if (!UNDER_VALGRIND())
@@ -195,6 +196,7 @@ static void test_random_sequences(void)
 /* The two-thread path still catches an edited derived row, and a broken file. */
 static void test_parallel_tamper(void)
 {
+    TL_TABLES_ONLY();
     const char *path = tl_path("tamper.db");
     epv_ledger *l = NULL;
     EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, EPV_LEDGER_CREATE, NULL, &l));
@@ -217,6 +219,7 @@ static void test_parallel_tamper(void)
  * notice (different head) and read the stored tables on its own connection. */
 static void test_parallel_in_batch(void)
 {
+    TL_TABLES_ONLY();
     const char *path = tl_path("batch.db");
     epv_ledger *l = NULL;
     EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, EPV_LEDGER_CREATE, NULL, &l));
@@ -237,6 +240,7 @@ static void test_parallel_in_batch(void)
 /* A writer commits while another process verifies with two threads: never a false error. */
 static void test_parallel_with_writer(void)
 {
+    TL_TABLES_ONLY();
     const char *path = tl_path("busy.db");
     epv_ledger *l = NULL;
     EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, path, EPV_LEDGER_CREATE, NULL, &l));
