@@ -1726,3 +1726,307 @@ int epv__lrp_check_invariants(struct epv__lrp *r)
     epv__free(r->ctx, is);
     return rc;
 }
+
+/* ---- live model queries -----------------------------------------------------------------
+ * The queries of ledger_query.c, ledger_cadt.c and ledger_risk.c answered from the model (the
+ * live layout keeps no derived tables): the same results, row order and errors as their SQL.
+ * Callbacks may call the ledger's read functions, which sync and read this same model: a
+ * callback receives copies, and a walk resumes by key after it instead of keeping positions or
+ * pointers into vectors that an apply could move. */
+
+/* Sums as SQL's SUM: an error instead of a wrapped integer (SQLite: "integer overflow"). */
+static int sum_add(struct epv__lrp *r, int64_t *sum, int64_t n, const char *what)
+{
+    if (n > 0 && *sum > INT64_MAX - n) return epv__error(r->ctx, EPV_ERANGE, "ledger: %s: integer overflow", what);
+    *sum += n;
+    return EPV_OK;
+}
+
+/* One project's units with the optional account, vintage and status filters. Held and buffer
+ * units of one account come from its holding sets; the other cases scan the project's blocks. */
+static int balance_project(struct epv__lrp *r, struct project *p, const char *account, int vintage, int status,
+                           int64_t *sum)
+{
+    int rc = EPV_OK;
+    if (account && (status == EPV_LEDGER_HELD || status == EPV_LEDGER_BUFFER)) {
+        struct holding *h = holding_get(r, p, account, 0);
+        const struct sv *set = h ? &h->set[status] : NULL;
+        for (size_t c = 0, i = 0; !rc && set && sv_valid(set, c); sv_next(set, &c, &i)) {
+            const struct blk *b = sv_find(&p->blocks, *(const int64_t *)sv_at(set, c, i));
+            if (!vintage || b->vintage == vintage) rc = sum_add(r, sum, b->end - b->start + 1, "balance");
+        }
+        return rc;
+    }
+    for (size_t c = 0, i = 0; !rc && sv_valid(&p->blocks, c); sv_next(&p->blocks, &c, &i)) {
+        const struct blk *b = sv_at(&p->blocks, c, i);
+        if ((!account || !strcmp(b->acct, account)) && (!vintage || b->vintage == vintage) &&
+            (status < 0 || b->status == status))
+            rc = sum_add(r, sum, b->end - b->start + 1, "balance");
+    }
+    return rc;
+}
+
+int epv__lrp_balance(struct epv__lrp *r, const char *account, const char *project, int vintage, int status,
+                     int64_t *units)
+{
+    int64_t sum = 0;
+    int rc = EPV_OK;
+    if (project) {
+        size_t pk = project_index(r, project);
+        if (pk != NONE) rc = balance_project(r, &r->proj[pk], account, vintage, status, &sum);
+    } else {
+        for (size_t pk = 0; !rc && pk < r->nproj; pk++)
+            rc = balance_project(r, &r->proj[pk], account, vintage, status, &sum);
+    }
+    if (!rc) *units = sum;
+    return rc;
+}
+
+/* One project's units by status, and its issued total, with the optional vintage filter. */
+static int totals_project(struct epv__lrp *r, const struct project *p, int vintage, epv_ledger_totals *out)
+{
+    int rc = EPV_OK;
+    for (size_t c = 0, i = 0; !rc && sv_valid(&p->blocks, c); sv_next(&p->blocks, &c, &i)) {
+        const struct blk *b = sv_at(&p->blocks, c, i);
+        if (vintage && b->vintage != vintage) continue;
+        int64_t *to = b->status == EPV_LEDGER_HELD      ? &out->held
+                      : b->status == EPV_LEDGER_BUFFER  ? &out->buffer
+                      : b->status == EPV_LEDGER_RETIRED ? &out->retired
+                                                        : &out->cancelled; /* as the SQL's default case */
+        rc = sum_add(r, to, b->end - b->start + 1, "totals");
+    }
+    for (size_t t = 0; !rc && t < p->ntot; t++)
+        if (!vintage || p->tot[t].vintage == vintage) rc = sum_add(r, &out->issued, p->tot[t].issued, "totals");
+    return rc;
+}
+
+int epv__lrp_totals(struct epv__lrp *r, const char *project, int vintage, epv_ledger_totals *out)
+{
+    epv_ledger_totals t;
+    memset(&t, 0, sizeof t);
+    t.version = EPV_LEDGER_TOTALS_VERSION;
+    int rc = EPV_OK;
+    if (project) {
+        size_t pk = project_index(r, project);
+        if (pk != NONE) rc = totals_project(r, &r->proj[pk], vintage, &t);
+    } else {
+        for (size_t pk = 0; !rc && pk < r->nproj; pk++) rc = totals_project(r, &r->proj[pk], vintage, &t);
+    }
+    if (!rc) *out = t;
+    return rc;
+}
+
+/* Visit a project's blocks (those of one account, if given) in serial order. Each visit gets a
+ * copy of its block; the walk then looks up the next block by key, so a visit may run queries
+ * that move the vector's hint or its chunks. A nonzero return of a visit ends the walk. */
+typedef int (*blk_visit)(struct epv__lrp *r, size_t pk, const struct blk *b, void *payload);
+
+static int walk_project(struct epv__lrp *r, size_t pk, const char *account, blk_visit visit, void *payload)
+{
+    int64_t at = INT64_MIN; /* the next block starts at or after this */
+    for (;;) {
+        const struct sv *v = &r->proj[pk].blocks;
+        const struct blk *b = NULL;
+        size_t c, i;
+        for (sv_lower(v, at, &c, &i); sv_valid(v, c); sv_next(v, &c, &i)) {
+            b = sv_at(v, c, i);
+            if (!account || !strcmp(b->acct, account)) break;
+            b = NULL;
+        }
+        if (!b) return EPV_OK;
+        struct blk copy = *b;
+        int rc = visit(r, pk, &copy, payload);
+        if (rc || copy.start == INT64_MAX) return rc;
+        at = copy.start + 1;
+    }
+}
+
+/* All blocks (or one project's), by project id in strcmp order (SQL's ORDER BY project under
+ * SQLite's BINARY and PostgreSQL's "C" collation), then by first serial. */
+static int walk_blocks(struct epv__lrp *r, const char *project, const char *account, blk_visit visit, void *payload)
+{
+    if (project) {
+        size_t pk = project_index(r, project);
+        return pk == NONE ? EPV_OK : walk_project(r, pk, account, visit, payload);
+    }
+    size_t n = r->nproj; /* projects a visit's queries might add are not this walk's */
+    size_t *ix = projects_by_id(r);
+    if (!ix) return EPV_ENOMEM;
+    int rc = EPV_OK;
+    for (size_t k = 0; !rc && k < n; k++) rc = walk_project(r, ix[k], account, visit, payload);
+    epv__free(r->ctx, ix);
+    return rc;
+}
+
+static void block_row(const struct epv__lrp *r, size_t pk, const struct blk *b, epv_ledger_block *out)
+{
+    out->version = EPV_LEDGER_BLOCK_VERSION;
+    out->project = r->proj[pk].id; /* arena strings: they outlive any change of the vectors */
+    out->serial_start = b->start;
+    out->serial_end = b->end;
+    out->count = b->end - b->start + 1;
+    out->vintage = (int)b->vintage;
+    out->issuance = b->iss;
+    out->account = b->acct;
+    out->status = b->status;
+    out->certificate = b->cert;
+}
+
+struct blocks_cb {
+    epv_ledger_block_fn fn;
+    void *payload;
+};
+
+static int blocks_visit(struct epv__lrp *r, size_t pk, const struct blk *b, void *payload)
+{
+    const struct blocks_cb *cb = payload;
+    epv_ledger_block row;
+    block_row(r, pk, b, &row);
+    int ret = cb->fn(&row, cb->payload);
+    return ret ? epv__callback_failed(r->ctx, "epv_ledger_block_fn", ret, "epv_ledger_blocks") : EPV_OK;
+}
+
+int epv__lrp_blocks(struct epv__lrp *r, const char *project, const char *account, epv_ledger_block_fn fn,
+                    void *payload)
+{
+    struct blocks_cb cb = { fn, payload };
+    return walk_blocks(r, project, account, blocks_visit, &cb);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The events of project pk whose range holds `serial`, as indexes into r->ev in ascending order:
+ * events are appended in (seq, n) order, so that is the SQL's ORDER BY seq, n. */
+static int history_events(struct epv__lrp *r, size_t pk, int64_t serial, uint32_t **out, size_t *n)
+{
+    const struct sv *v = &r->proj[pk].events;
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    for (size_t c = 0, i = 0; sv_valid(v, c); sv_next(v, &c, &i)) {
+        const struct evlist *b = sv_at(v, c, i);
+        if (b->start > serial) break;
+        for (uint32_t e = b->head; e != EV_END; e = r->ev[e].next) {
+            if (r->ev[e].end < serial) continue;
+            if (epv__grow(r->ctx, (void **)out, &cap, *n + 1, sizeof **out)) return EPV_ENOMEM;
+            (*out)[(*n)++] = e;
+        }
+    }
+    if (*n > 1) qsort(*out, *n, sizeof **out, cmp_u32);
+    return EPV_OK;
+}
+
+int epv__lrp_serial_history(struct epv__lrp *r, const char *project, int64_t serial, epv_ledger_event_fn fn,
+                            void *payload)
+{
+    size_t pk = project_index(r, project), n = 0;
+    uint32_t *ix = NULL;
+    int rc = pk == NONE ? EPV_OK : history_events(r, pk, serial, &ix, &n);
+    for (size_t k = 0; !rc && k < n; k++) {
+        const struct event *x = &r->ev[ix[k]]; /* read afresh: a callback's query may grow r->ev */
+        epv_ledger_event e;
+        e.version = EPV_LEDGER_EVENT_VERSION;
+        e.entry = x->seq;
+        e.kind = event_kinds[x->kind];
+        e.serial_start = x->start;
+        e.serial_end = x->end;
+        e.from_account = x->from;
+        e.to_account = x->to;
+        e.status = x->status;
+        int ret = fn(&e, payload);
+        if (ret) rc = epv__callback_failed(r->ctx, "epv_ledger_event_fn", ret, "epv_ledger_serial_history");
+    }
+    epv__free(r->ctx, ix);
+    if (!rc && n == 0)
+        rc = epv__error(r->ctx, EPV_ENOTFOUND, "serial: %lld of '%s' was never issued", (long long)serial, project);
+    return rc;
+}
+
+/* The retirement with certificate `cert`, or NULL: certificates are entry numbers, appended in
+ * ascending order. */
+static const struct retirement *retirement_find(const struct epv__lrp *r, int64_t cert)
+{
+    size_t lo = 0, hi = r->nret;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->ret[mid].cert < cert) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < r->nret && r->ret[lo].cert == cert ? &r->ret[lo] : NULL;
+}
+
+int epv__lrp_certificate(struct epv__lrp *r, int64_t number, epv_ledger_certificate_fn fn, void *payload)
+{
+    const struct retirement *x = retirement_find(r, number);
+    if (!x) return epv__error(r->ctx, EPV_ENOTFOUND, "certificate: no certificate %lld", (long long)number);
+    epv_ledger_certificate c;
+    c.version = EPV_LEDGER_CERTIFICATE_VERSION;
+    c.number = number;
+    c.account = x->account;
+    c.beneficiary = x->beneficiary;
+    c.reason = x->reason;
+    epv__lg_days_to_date(x->date, &c.date);
+    c.project = r->proj[x->project].id;
+    c.units = x->units;
+    int ret = fn(&c, payload);
+    return ret ? epv__callback_failed(r->ctx, "epv_ledger_certificate_fn", ret, "epv_ledger_certificate_get")
+               : EPV_OK;
+}
+
+int epv__lrp_obligation(struct epv__lrp *r, const char *project, int64_t *units)
+{
+    /* an id too long for the key buffer names no project, and obligation() would truncate it
+     * into another project's key */
+    *units = strlen(project) > EPV__L_MAX_ID ? 0 : obligation(r, project);
+    return EPV_OK;
+}
+
+static int64_t block_count(const struct project *p)
+{
+    int64_t n = 0;
+    for (size_t c = 0; c < p->blocks.nch; c++) n += (int64_t)p->blocks.ch[c]->n;
+    return n;
+}
+
+int epv__lrp_cadt_count(struct epv__lrp *r, const char *project, int64_t *n)
+{
+    *n = 0;
+    if (project) {
+        size_t pk = project_index(r, project);
+        if (pk != NONE) *n = block_count(&r->proj[pk]);
+        return EPV_OK;
+    }
+    for (size_t pk = 0; pk < r->nproj; pk++) *n += block_count(&r->proj[pk]);
+    return EPV_OK;
+}
+
+struct cadt_cb {
+    epv__lrp_cadt_fn fn;
+    void *payload;
+};
+
+/* The export's join: the holder's entity, the project's forestry flag, and for retired units
+ * their certificate's beneficiary and reason ("" where the SQL's COALESCE gives ''). */
+static int cadt_visit(struct epv__lrp *r, size_t pk, const struct blk *b, void *payload)
+{
+    const struct cadt_cb *cb = payload;
+    struct epv__lrp_cadt_row row;
+    block_row(r, pk, b, &row.b);
+    const struct account *a = account_find(r, b->acct);
+    const struct retirement *x = b->status == EPV_LEDGER_RETIRED ? retirement_find(r, b->cert) : NULL;
+    row.entity = a ? a->entity : "";
+    row.forestry = (int)r->proj[pk].forestry;
+    row.beneficiary = x ? x->beneficiary : "";
+    row.reason = x ? x->reason : "";
+    return cb->fn(&row, cb->payload);
+}
+
+int epv__lrp_cadt_rows(struct epv__lrp *r, const char *project, epv__lrp_cadt_fn fn, void *payload)
+{
+    struct cadt_cb cb = { fn, payload };
+    return walk_blocks(r, project, NULL, cadt_visit, &cb);
+}

@@ -191,4 +191,38 @@ int epv__lrp_check_invariants(struct epv__lrp *r);
 /* The SQL integrity invariants (doc/ledger.md table). */
 int epv__lg_check_invariants(epv_ledger *l);
 
+/* ---- live model queries (ledger_replay.c) ----
+ * The derived-table queries answered from the model (the live layout), with the same results,
+ * row order (projects in strcmp order, as SQLite's BINARY and PostgreSQL's "C" collation) and
+ * errors as the SQL of ledger_query.c, ledger_cadt.c and ledger_risk.c; the caller has checked
+ * the arguments as the public function does, and holds the read snapshot in which the model
+ * was synced. Callbacks get copies of the rows and may call the ledger's read functions. */
+/* epv_ledger_balance: units with the optional filters (NULL, vintage 0, status -1: any). */
+int epv__lrp_balance(struct epv__lrp *r, const char *account, const char *project, int vintage, int status,
+                     int64_t *units);
+/* epv_ledger_totals_get (out->version set). */
+int epv__lrp_totals(struct epv__lrp *r, const char *project, int vintage, epv_ledger_totals *out);
+/* epv_ledger_blocks: by project, then first serial. */
+int epv__lrp_blocks(struct epv__lrp *r, const char *project, const char *account, epv_ledger_block_fn fn,
+                    void *payload);
+/* epv_ledger_serial_history: the events whose range holds serial, by entry; EPV_ENOTFOUND
+ * without any. project: a checked id. */
+int epv__lrp_serial_history(struct epv__lrp *r, const char *project, int64_t serial, epv_ledger_event_fn fn,
+                            void *payload);
+/* epv_ledger_certificate_get. */
+int epv__lrp_certificate(struct epv__lrp *r, int64_t number, epv_ledger_certificate_fn fn, void *payload);
+/* epv_ledger_obligation: the project's outstanding obligation, 0 without one. */
+int epv__lrp_obligation(struct epv__lrp *r, const char *project, int64_t *units);
+/* The CADT export's rows (ledger_cadt.c): a block with its holder's entity ("" if unknown), its
+ * project's forestry flag and, for retired units, the certificate's beneficiary and reason. */
+struct epv__lrp_cadt_row {
+    epv_ledger_block b;
+    const char *entity, *beneficiary, *reason;
+    int forestry;
+};
+/* A nonzero return ends the rows and is returned as it is. */
+typedef int (*epv__lrp_cadt_fn)(const struct epv__lrp_cadt_row *row, void *payload);
+int epv__lrp_cadt_count(struct epv__lrp *r, const char *project, int64_t *n);
+int epv__lrp_cadt_rows(struct epv__lrp *r, const char *project, epv__lrp_cadt_fn fn, void *payload);
+
 #endif
