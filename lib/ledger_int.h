@@ -187,6 +187,10 @@ int epv__lg_check_genesis(epv_ctx *ctx, const struct epv__lop *op, int64_t seq);
 /* A project registration's fields (ids, texts, crediting dates, forestry flag, buffer rate),
  * before any stored state is consulted. */
 int epv__lg_check_project_fields(epv_ctx *ctx, const struct epv__lop *op);
+/* A settlement may cancel no more than the project's obligation `owed`. The units it asks for
+ * (a count, or a range's length) are known before any is chosen, so an excess is refused
+ * before anything changes, by both implementations of the rules. */
+int epv__lg_check_settle(epv_ctx *ctx, const struct epv__lop *op, int64_t owed);
 int epv__lg_account_status(epv_ledger *l, const char *acct, int *status, int *kind);
 /* A project's status, forestry flag and crediting period (cached); EPV_ENOTFOUND without a
  * message when there is no such project. */

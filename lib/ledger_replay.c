@@ -745,7 +745,8 @@ static int ap_project_status(struct epv__lrp *r, const struct epv__lop *op)
     if (op->i[0] < EPV_LEDGER_PROJECT_ACTIVE || op->i[0] > EPV_LEDGER_PROJECT_REVOKED)
         return epv__error(r->ctx, EPV_EINVAL, "status: %lld is not a project status", (long long)op->i[0]);
     if (p->status == EPV_LEDGER_PROJECT_CANCELLED || p->status == EPV_LEDGER_PROJECT_REVOKED)
-        return epv__error(r->ctx, EPV_ESTATE, "project: '%s' is final", op->s[0]);
+        return epv__error(r->ctx, EPV_ESTATE, "project: '%s' is %s (final)", op->s[0],
+                          p->status == EPV_LEDGER_PROJECT_CANCELLED ? "cancelled" : "revoked");
     p->status = op->i[0];
     return EPV_OK;
 }
@@ -828,7 +829,8 @@ static int ap_project_risk(struct epv__lrp *r, const struct epv__lop *op, int64_
     if (!p->forestry)
         return epv__error(r->ctx, EPV_ESTATE, "project: '%s' is not a forestry project (no buffer)", op->s[0]);
     if (p->status == EPV_LEDGER_PROJECT_CANCELLED || p->status == EPV_LEDGER_PROJECT_REVOKED)
-        return epv__error(r->ctx, EPV_ESTATE, "project: '%s' is final", op->s[0]);
+        return epv__error(r->ctx, EPV_ESTATE, "project: '%s' is %s (final)", op->s[0],
+                          p->status == EPV_LEDGER_PROJECT_CANCELLED ? "cancelled" : "revoked");
     if ((rc = epv__lg_check_text(r->ctx, op->s[1], "tool"))) return rc;
     for (int k = 0; k < 4; k++)
         if (op->i[k] < 0 || op->i[k] > 10000)
@@ -979,8 +981,9 @@ static int check_sender(struct epv__lrp *r, const char *id, const char *field, c
     struct account *a = account_find(r, id);
     if (!a) return epv__error(r->ctx, EPV_ENOTFOUND, "%s: account '%s' does not exist", field, id);
     if (a->kind == 1) return epv__error(r->ctx, EPV_ESTATE, "%s: buffer units cannot be moved by any holder", field);
+    static const char *const names[] = { "open", "restricted", "frozen", "closed" };
     if (a->status != EPV_LEDGER_ACCOUNT_OPEN)
-        return epv__error(r->ctx, EPV_ESTATE, "%s: account '%s' is not open", field, id);
+        return epv__error(r->ctx, EPV_ESTATE, "%s: account '%s' is %s", field, id, names[a->status & 3]);
     *interned = a->id;
     return EPV_OK;
 }
@@ -993,7 +996,8 @@ static int check_receiver(struct epv__lrp *r, const char *id, const char *field,
     if (!a) return epv__error(r->ctx, EPV_ENOTFOUND, "%s: account '%s' does not exist", field, id);
     if (a->kind == 1) return epv__error(r->ctx, EPV_ESTATE, "%s: the buffer account receives only withholdings", field);
     if (a->status == EPV_LEDGER_ACCOUNT_FROZEN || a->status == EPV_LEDGER_ACCOUNT_CLOSED)
-        return epv__error(r->ctx, EPV_ESTATE, "%s: account '%s' is frozen or closed", field, id);
+        return epv__error(r->ctx, EPV_ESTATE, "%s: account '%s' is %s", field, id,
+                          a->status == EPV_LEDGER_ACCOUNT_FROZEN ? "frozen" : "closed");
     *interned = a->id;
     return EPV_OK;
 }
@@ -1053,9 +1057,14 @@ static int select_units(struct epv__lrp *r, const char *acct, size_t pk, int64_t
         else if (b->status == EPV_LEDGER_BUFFER) why = "buffer units";
         else if (strcmp(b->acct, acct)) why = "held by another account";
         else if (vintage && b->vintage != vintage) why = "of another vintage";
-        if (why)
-            return epv__error(r->ctx, EPV_EBALANCE, "serial_start: serial %lld of '%s' is %s", (long long)next,
-                              p->id, why);
+        if (why) { /* the codes of select_units in ledger_blocks.c */
+            int code = b->start > next ? EPV_ENOTFOUND
+                       : b->status == EPV_LEDGER_RETIRED || b->status == EPV_LEDGER_CANCELLED ||
+                               b->status == EPV_LEDGER_BUFFER
+                           ? EPV_ESTATE
+                           : EPV_EBALANCE;
+            return epv__error(r->ctx, code, "serial_start: serial %lld of '%s' is %s", (long long)next, p->id, why);
+        }
         next = b->end >= e ? e + 1 : b->end + 1;
     }
     if (next <= e)
@@ -1066,9 +1075,7 @@ static int select_units(struct epv__lrp *r, const char *acct, size_t pk, int64_t
     return EPV_OK;
 }
 
-/* limit: the most units the operation may take (a settlement's obligation), else INT64_MAX */
-static int ap_units(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, int64_t res[EPV__L_NRES],
-                    int64_t limit)
+static int ap_units(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, int64_t res[EPV__L_NRES])
 {
     const char *acct = NULL, *to = NULL, *project;
     int rc;
@@ -1097,9 +1104,6 @@ static int ap_units(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, 
     struct pieces p = { NULL, 0, 0 };
     int64_t total = 0;
     rc = select_units(r, acct, pk, op->i[0], op->i[1], op->i[2], op->i[3], &p, &total);
-    if (!rc && total > limit)
-        rc = epv__error(r->ctx, EPV_ERANGE, "count: %lld units exceed the reversal obligation of project '%s' (%lld)",
-                        (long long)total, r->proj[pk].id, (long long)limit);
     for (size_t k = 0; k < p.n && !rc; k++) {
         if (op->kind == EPV__L_TRANSFER)
             rc = move_range(r, seq, &p.v[k], to, EPV_LEDGER_HELD, 0, EV_TRANSFER, acct);
@@ -1298,8 +1302,7 @@ static int ap_settle(struct epv__lrp *r, const struct epv__lop *op, int64_t seq,
     struct epv__lop c = *op;
     c.kind = EPV__L_CANCEL;
     c.s[1] = "reversal compensation";
-    /* the excess is refused once the units are chosen, before any is cancelled */
-    if ((rc = ap_units(r, &c, seq, res, owed))) return rc;
+    if ((rc = epv__lg_check_settle(r->ctx, op, owed)) || (rc = ap_units(r, &c, seq, res))) return rc;
     if ((rc = obligation_add(r, op->s[1], -res[1]))) {
         r->broken = 1;
         return rc;
@@ -1348,7 +1351,7 @@ int epv__lrp_apply_res(struct epv__lrp *r, const struct epv__lop *op, int64_t se
     case EPV__L_ISSUE: rc = ap_issue(r, op, seq, res); break;
     case EPV__L_TRANSFER:
     case EPV__L_RETIRE:
-    case EPV__L_CANCEL: rc = ap_units(r, op, seq, res, INT64_MAX); break;
+    case EPV__L_CANCEL: rc = ap_units(r, op, seq, res); break;
     case EPV__L_REVERSE: rc = ap_reverse(r, op, seq, res); break;
     case EPV__L_PROJECT_RISK: rc = ap_project_risk(r, op, res); break;
     case EPV__L_REVERSAL:
