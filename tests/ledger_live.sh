@@ -10,7 +10,7 @@ if [ "${EPV_CHECK_PASS:-}" = valgrind ]; then
 fi
 progs="test_ledger test_ledger_model test_ledger_concurrent test_ledger_left test_ledger_checkpoint
        test_ledger_anchor test_ledger_powerloss test_ledger_xml test_ledger_interop test_ledger_risk
-       test_ledger_merkle test_ledger_replay"
+       test_ledger_merkle test_ledger_replay test_ledger_livequery"
 failed=""
 for p in $progs; do
   [ -x "tests/$p" ] || { echo "ledger_live: tests/$p is not built" >&2; exit 1; }
