@@ -302,6 +302,27 @@ static int live_layout_detect(epv_ledger *l)
     return epv__lrp_new(l, &l->live);
 }
 
+/* Verify a live-layout store and build its model, inside the open's read snapshot. From the
+ * last checkpoint's snapshot, as the other layout opens from its tables: the chain since the
+ * checkpoint verified, the entries since applied. Otherwise (no snapshot, or a full
+ * verification asked) the model is built by replaying the whole journal, which is the full
+ * verification. */
+static int open_live(epv_ledger *l, unsigned flags)
+{
+    int fast = 0, used = 0, rc = EPV_OK;
+    if (!(flags & EPV_LEDGER_FULL_VERIFY)) rc = epv__lg_verify_since_checkpoint(l, &fast);
+    if (!rc && fast) rc = epv__lg_live_snapshot_load(l, &used);
+    if (!rc && used) rc = epv__lg_live_sync(l);
+    if (rc || used) return rc;
+    struct epv__lwalk wp = { 0.0, 1.0, 0, "replaying the journal" };
+    epv__lq *hq = epv__lg_stmt(l, "SELECT seq FROM head WHERE id = 1");
+    if (hq && epv__lq_step(hq) == EPV__LQ_ROW) wp.total = epv__lq_col_i64(hq, 0);
+    if (hq) epv__lq_reset(hq);
+    rc = epv__lg_live_build(l, &wp, 1);
+    if (!rc) rc = epv__lg_live_snapshot_check(l);
+    return rc ? rc : epv__progress(l->ctx, 1.0, "verified");
+}
+
 /* Create a new file: schema and genesis entry in one transaction. */
 static int create_file(epv_ledger *l, const epv_ledger_config *cfg, int live)
 {
@@ -381,13 +402,7 @@ EPV_API int epv_ledger_open(epv_ctx *ctx, const char *path, unsigned flags,
             if (!rc && (flags & EPV_LEDGER_NO_REPLAY)) {
                 rc = epv__lg_verify_chain(l, NULL);
             } else if (!rc && l->live) {
-                /* the model is needed anyway: building it is the full verification */
-                struct epv__lwalk wp = { 0.0, 1.0, 0, "replaying the journal" };
-                epv__lq *hq = epv__lg_stmt(l, "SELECT seq FROM head WHERE id = 1");
-                if (hq && epv__lq_step(hq) == EPV__LQ_ROW) wp.total = epv__lq_col_i64(hq, 0);
-                if (hq) epv__lq_reset(hq);
-                rc = epv__lg_live_build(l, &wp, 1);
-                if (!rc) rc = epv__progress(ctx, 1.0, "verified");
+                rc = open_live(l, flags);
             } else if (!rc) {
                 /* from the last verified checkpoint, unless a full verification is asked */
                 if (!(flags & EPV_LEDGER_FULL_VERIFY)) rc = epv__lg_verify_since_checkpoint(l, &fast);
@@ -452,6 +467,7 @@ EPV_API int epv_ledger_checkpoint(epv_ledger *l, epv_i64 *seq_out)
             if (src != EPV__LQ_DONE) rc = epv__lg_sqlerr(l, src, "recording the checkpoint");
         }
     }
+    if (!rc && l->live) rc = epv__lg_live_snapshot_write(l); /* what the next open starts from */
     if (!rc) rc = epv__ls_commit(&l->st);
     if (rc) {
         epv__ls_rollback(&l->st);

@@ -15,6 +15,7 @@
  * use rebuilds it from the journal. */
 #include "config.h"
 
+#include <openssl/evp.h>
 #include <string.h>
 
 #include "ledger_verify_int.h"
@@ -93,5 +94,182 @@ int epv__lg_live_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV_
     if ((rc = epv__lg_encode(l->ctx, op, &body, &len))) return rc;
     rc = live_step(l, op, body, len, res);
     epv__free(l->ctx, body);
+    return rc;
+}
+
+/* ---- snapshots: the model at the last checkpoint, so that an open need not replay ---------
+ * Table `snapshot`: part 0 is a header (magic, the entry the model is at and its hash, the byte
+ * count, the SHA-256 of the bytes); parts 1.. hold the bytes of epv__lrp_save() in pieces of at
+ * most SNAP_PART bytes, so that no single value grows with the ledger (a PostgreSQL bytea holds
+ * at most 1 GB). Only the last checkpoint's snapshot is kept. Like the derived tables of the
+ * other layout, a snapshot is trusted by the fast open and checked by every full verification
+ * (the replay's digest against the live model's). */
+#define SNAP_PART ((size_t)8 << 20)
+#define SNAP_HEADER 88
+static const char snap_magic[8] = { 'E', 'P', 'V', 'S', 'N', 'A', 'P', '1' };
+
+static void put_u64(unsigned char *p, uint64_t v)
+{
+    for (int k = 0; k < 8; k++) p[k] = (unsigned char)(v >> (8 * k));
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int k = 7; k >= 0; k--) v = v << 8 | p[k];
+    return v;
+}
+
+static int sha256(epv_ledger *l, const unsigned char *p, size_t n, unsigned char out[32])
+{
+    if (!EVP_Digest(p, n, out, NULL, l->md_alg, NULL)) return epv__error(l->ctx, EPV_ENOMEM, "ledger: SHA-256 failed");
+    return EPV_OK;
+}
+
+static int snap_part(epv_ledger *l, int64_t part, const unsigned char *p, size_t n)
+{
+    epv__lq *st = epv__lg_stmt(l, "INSERT INTO snapshot(part, data) VALUES (?, ?)");
+    if (!st) return epv_ctx_errcode(l->ctx);
+    epv__lq_bind_i64(st, 1, part);
+    epv__lq_bind_blob(st, 2, p, n);
+    int rc = epv__lq_step(st);
+    epv__lq_reset(st);
+    return rc == EPV__LQ_DONE ? EPV_OK : epv__lg_sqlerr(l, rc, "writing the snapshot");
+}
+
+int epv__lg_live_snapshot_write(epv_ledger *l)
+{
+    int rc = epv__lg_exec(l, l->st.backend == EPV__LS_PG
+                                 ? "CREATE TABLE IF NOT EXISTS snapshot(part bigint PRIMARY KEY CHECK (part >= 0),"
+                                   " data bytea NOT NULL); DELETE FROM snapshot"
+                                 : "CREATE TABLE IF NOT EXISTS snapshot(part INTEGER PRIMARY KEY CHECK (part >= 0),"
+                                   " data BLOB NOT NULL) STRICT; DELETE FROM snapshot");
+    if (rc) return rc;
+    unsigned char *buf;
+    size_t len;
+    if ((rc = epv__lrp_save(l->live, &buf, &len))) return rc;
+    unsigned char h[SNAP_HEADER];
+    int64_t seq;
+    memcpy(h, snap_magic, 8);
+    epv__lrp_head(l->live, &seq, h + 16);
+    put_u64(h + 8, (uint64_t)seq);
+    put_u64(h + 48, (uint64_t)len);
+    rc = sha256(l, buf, len, h + 56);
+    if (!rc) rc = snap_part(l, 0, h, sizeof h);
+    for (size_t at = 0, part = 1; !rc && at < len; at += SNAP_PART, part++)
+        rc = snap_part(l, (int64_t)part, buf + at, len - at < SNAP_PART ? len - at : SNAP_PART);
+    epv__free(l->ctx, buf);
+    return rc;
+}
+
+/* The snapshot's bytes, checked against its header (NULL when there is none at entry `seq`
+ * with hash `head`: the caller replays instead). */
+static int snap_read(epv_ledger *l, int64_t seq, const unsigned char head[32], unsigned char **out, size_t *len)
+{
+    *out = NULL;
+    *len = 0;
+    if (!epv__ls_has_table(&l->st, "snapshot")) return EPV_OK;
+    epv__lq *st = NULL;
+    int rc = epv__lq_prepare(&l->st, "SELECT part, data FROM snapshot ORDER BY part", &st);
+    if (rc != EPV__LQ_OK) return epv__lg_sqlerr(l, rc, "reading the snapshot");
+    unsigned char want[32], *buf = NULL;
+    size_t n = 0, total = 0;
+    int err = EPV_OK, used = 0;
+    int64_t expect = 0;
+    while (!err && (rc = epv__lq_step(st)) == EPV__LQ_ROW) {
+        const unsigned char *p = epv__lq_col_blob(st, 1);
+        size_t pn = (size_t)epv__lq_col_bytes(st, 1);
+        if (epv__lq_col_i64(st, 0) != expect++) {
+            err = epv__error(l->ctx, EPV_ECORRUPT, "ledger: the snapshot's parts are not numbered 0, 1, ...");
+        } else if (expect == 1) { /* the header: is it the checkpoint's? */
+            if (pn != SNAP_HEADER || memcmp(p, snap_magic, 8))
+                err = epv__error(l->ctx, EPV_ECORRUPT, "ledger: the snapshot's header is malformed");
+            else if ((int64_t)get_u64(p + 8) != seq || memcmp(p + 16, head, 32))
+                break; /* a snapshot of another entry: not ours to use */
+            else if ((total = (size_t)get_u64(p + 48)) > ((size_t)1 << 40))
+                err = epv__error(l->ctx, EPV_ECORRUPT, "ledger: the snapshot's header is malformed");
+            else if (!(buf = epv__malloc(l->ctx, total ? total : 1)))
+                err = EPV_ENOMEM;
+            else {
+                memcpy(want, p + 56, 32);
+                used = 1;
+            }
+        } else if (pn > total - n) {
+            err = epv__error(l->ctx, EPV_ECORRUPT, "ledger: the snapshot is longer than its header says");
+        } else {
+            memcpy(buf + n, p, pn);
+            n += pn;
+        }
+    }
+    if (!err && rc != EPV__LQ_ROW && rc != EPV__LQ_DONE) err = epv__lg_sqlerr(l, rc, "reading the snapshot");
+    epv__lq_finalize(st);
+    if (!err && used) {
+        unsigned char got[32];
+        if (n != total)
+            err = epv__error(l->ctx, EPV_ECORRUPT, "ledger: the snapshot is shorter than its header says");
+        else if (!(err = sha256(l, buf, n, got)) && memcmp(got, want, 32))
+            err = epv__error(l->ctx, EPV_ECORRUPT, "ledger: the snapshot of the state at entry %lld is damaged"
+                                                   " (hash mismatch)", (long long)seq);
+    }
+    if (err || !used) {
+        epv__free(l->ctx, buf);
+        return err;
+    }
+    *out = buf;
+    *len = n;
+    return EPV_OK;
+}
+
+int epv__lg_live_snapshot_load(epv_ledger *l, int *used)
+{
+    *used = 0;
+    struct epv__lcheckpoint *cp;
+    size_t ncp;
+    int rc = epv__lg_checkpoints(l, &cp, &ncp);
+    if (rc || !ncp) return rc;
+    struct epv__lcheckpoint c = cp[ncp - 1];
+    epv__free(l->ctx, cp);
+    unsigned char *buf;
+    size_t len;
+    if ((rc = snap_read(l, c.seq, c.head, &buf, &len)) || !buf) return rc;
+    struct epv__lrp *m;
+    rc = epv__lrp_load(l, buf, len, &m);
+    epv__free(l->ctx, buf);
+    if (rc) return rc;
+    int64_t seq;
+    unsigned char h[32];
+    epv__lrp_head(m, &seq, h);
+    if (seq != c.seq || memcmp(h, c.head, 32)) {
+        epv__lrp_free(m);
+        return epv__error(l->ctx, EPV_ECORRUPT, "ledger: the snapshot is not at its checkpoint's entry %lld",
+                          (long long)c.seq);
+    }
+    epv__lrp_free(l->live);
+    l->live = m;
+    l->live_stale = 0;
+    *used = 1;
+    return EPV_OK;
+}
+
+int epv__lg_live_snapshot_check(epv_ledger *l)
+{
+    struct epv__lcheckpoint *cp;
+    size_t ncp;
+    int rc = epv__lg_checkpoints(l, &cp, &ncp);
+    if (rc || !ncp) return rc;
+    struct epv__lcheckpoint c = cp[ncp - 1];
+    epv__free(l->ctx, cp);
+    unsigned char *buf, d[32];
+    size_t len;
+    if ((rc = snap_read(l, c.seq, c.head, &buf, &len)) || !buf) return rc;
+    struct epv__lrp *m;
+    rc = epv__lrp_load(l, buf, len, &m);
+    epv__free(l->ctx, buf);
+    if (rc) return rc;
+    rc = epv__lrp_digest(m, d);
+    epv__lrp_free(m);
+    if (!rc && memcmp(d, c.state, 32))
+        rc = epv__error(l->ctx, EPV_ECORRUPT, "ledger: the snapshot at entry %lld differs from a replay of the journal",
+                        (long long)c.seq);
     return rc;
 }

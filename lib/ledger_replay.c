@@ -32,9 +32,17 @@ struct arena_chunk {
     char d[];
 };
 
+static const char *arena_strndup(epv_ctx *ctx, struct arena_chunk **a, const char *s, size_t len);
+
 static const char *arena_strdup(epv_ctx *ctx, struct arena_chunk **a, const char *s)
 {
-    size_t n = strlen(s) + 1;
+    return arena_strndup(ctx, a, s, strlen(s));
+}
+
+/* The first len bytes of s (no NUL among them) and a NUL. */
+static const char *arena_strndup(epv_ctx *ctx, struct arena_chunk **a, const char *s, size_t len)
+{
+    size_t n = len + 1;
     if (!*a || (*a)->cap - (*a)->used < n) {
         size_t cap = n > 65536 ? n : 65536;
         struct arena_chunk *c = epv__malloc(ctx, sizeof *c + cap);
@@ -45,7 +53,8 @@ static const char *arena_strdup(epv_ctx *ctx, struct arena_chunk **a, const char
         *a = c;
     }
     char *p = (*a)->d + (*a)->used;
-    memcpy(p, s, n);
+    memcpy(p, s, len);
+    p[len] = 0;
     (*a)->used += n;
     return p;
 }
@@ -2032,4 +2041,504 @@ int epv__lrp_cadt_rows(struct epv__lrp *r, const char *project, epv__lrp_cadt_fn
 {
     struct cadt_cb cb = { fn, payload };
     return walk_blocks(r, project, NULL, cadt_visit, &cb);
+}
+
+/* ---- snapshot: the model as bytes --------------------------------------------------------
+ * Written at a checkpoint of a live-layout file and read back on open instead of replaying the
+ * whole journal (ledger_live.c). Every row once, references as indexes (accounts, projects,
+ * verifications), integers as little-endian u64 (u32 for indexes and event links), strings as a
+ * u32 length and the bytes. The per-account holdings, the maps and the requests' key order are
+ * derived again on load. The reader checks every length and index: bytes that do not describe
+ * a model are an error, never a crash. */
+
+#define SNAP_MAGIC "EPVMDL01"
+#define NOREF UINT32_MAX
+
+struct wbuf {
+    epv_ctx *ctx;
+    unsigned char *p;
+    size_t n, cap;
+    int err;
+};
+
+static void wb_put(struct wbuf *w, const void *x, size_t n)
+{
+    if (w->err) return;
+    if (w->cap - w->n < n) {
+        size_t cap = w->cap ? w->cap : 1 << 16;
+        while (cap - w->n < n) cap *= 2;
+        unsigned char *p = epv__realloc(w->ctx, w->p, cap);
+        if (!p) {
+            w->err = EPV_ENOMEM;
+            return;
+        }
+        w->p = p;
+        w->cap = cap;
+    }
+    memcpy(w->p + w->n, x, n);
+    w->n += n;
+}
+
+static void wb_u64(struct wbuf *w, uint64_t v)
+{
+    unsigned char b[8];
+    for (int k = 0; k < 8; k++) b[k] = (unsigned char)(v >> (8 * k));
+    wb_put(w, b, 8);
+}
+
+static void wb_u32(struct wbuf *w, uint32_t v)
+{
+    unsigned char b[4];
+    for (int k = 0; k < 4; k++) b[k] = (unsigned char)(v >> (8 * k));
+    wb_put(w, b, 4);
+}
+
+static void wb_str(struct wbuf *w, const char *s)
+{
+    size_t n = strlen(s);
+    wb_u32(w, (uint32_t)n);
+    wb_put(w, s, n);
+}
+
+/* Index of an interned account id ("" and unknown: NOREF). */
+static uint32_t acct_ref(struct epv__lrp *r, const char *id)
+{
+    if (!id || !*id) return NOREF;
+    size_t k = smap_get(&r->acctmap, id);
+    return k == NONE ? NOREF : (uint32_t)k;
+}
+
+int epv__lrp_save(struct epv__lrp *r, unsigned char **out, size_t *len)
+{
+    struct wbuf w = { r->ctx, NULL, 0, 0, 0 };
+    *out = NULL;
+    *len = 0;
+    wb_put(&w, SNAP_MAGIC, 8);
+    wb_u64(&w, (uint64_t)r->seq);
+    wb_put(&w, r->hash, 32);
+    wb_u64(&w, (uint64_t)r->buffer_bp);
+    wb_u64(&w, (uint64_t)r->date_rules);
+    wb_u64(&w, r->nmeta);
+    for (size_t k = 0; k < r->nmeta; k++) {
+        wb_str(&w, r->meta[k].key);
+        wb_str(&w, r->meta[k].tval);
+        wb_u64(&w, (uint64_t)r->meta[k].ival);
+    }
+    wb_u64(&w, r->nacct);
+    for (size_t k = 0; k < r->nacct; k++) {
+        wb_str(&w, r->acct[k].id);
+        wb_str(&w, r->acct[k].entity);
+        wb_u64(&w, (uint64_t)r->acct[k].kind);
+        wb_u64(&w, (uint64_t)r->acct[k].status);
+    }
+    wb_u64(&w, r->nproj);
+    for (size_t k = 0; k < r->nproj; k++) {
+        struct project *p = &r->proj[k];
+        wb_str(&w, p->id);
+        wb_str(&w, p->name);
+        wb_str(&w, p->methodology);
+        wb_u32(&w, acct_ref(r, p->owner));
+        const int64_t f[6] = { p->cstart, p->cend, p->forestry, p->buffer_bp, p->status, p->next_serial };
+        for (int j = 0; j < 6; j++) wb_u64(&w, (uint64_t)f[j]);
+        wb_u64(&w, p->nper);
+        for (size_t j = 0; j < p->nper; j++) {
+            wb_u64(&w, (uint64_t)p->per[j].start);
+            wb_u64(&w, (uint64_t)p->per[j].end);
+            wb_u64(&w, (uint64_t)p->per[j].ver);
+        }
+        wb_u64(&w, p->ntot);
+        for (size_t j = 0; j < p->ntot; j++) {
+            wb_u64(&w, (uint64_t)p->tot[j].vintage);
+            wb_u64(&w, (uint64_t)p->tot[j].issued);
+        }
+        size_t nb = 0, ne = 0;
+        for (size_t c = 0; c < p->blocks.nch; c++) nb += p->blocks.ch[c]->n;
+        for (size_t c = 0; c < p->events.nch; c++) ne += p->events.ch[c]->n;
+        wb_u64(&w, nb);
+        for (size_t c = 0, i = 0; sv_valid(&p->blocks, c); sv_next(&p->blocks, &c, &i)) {
+            const struct blk *b = sv_at(&p->blocks, c, i);
+            const int64_t g[5] = { b->start, b->end, b->vintage, b->iss, b->cert };
+            for (int j = 0; j < 5; j++) wb_u64(&w, (uint64_t)g[j]);
+            wb_u32(&w, acct_ref(r, b->acct));
+            wb_u32(&w, (uint32_t)b->status);
+        }
+        wb_u64(&w, ne);
+        for (size_t c = 0, i = 0; sv_valid(&p->events, c); sv_next(&p->events, &c, &i)) {
+            const struct evlist *e = sv_at(&p->events, c, i);
+            wb_u64(&w, (uint64_t)e->start);
+            wb_u32(&w, e->head);
+            wb_u32(&w, e->tail);
+        }
+    }
+    wb_u64(&w, r->nver);
+    for (size_t k = 0; k < r->nver; k++) {
+        const struct verification *v = &r->ver[k];
+        wb_str(&w, v->report);
+        wb_str(&w, v->verifier);
+        wb_u64(&w, v->project);
+        const int64_t f[6] = { v->num, v->verified, v->deduction, v->issued, v->applied, v->vintage };
+        for (int j = 0; j < 6; j++) wb_u64(&w, (uint64_t)f[j]);
+    }
+    wb_u64(&w, r->niss);
+    for (size_t k = 0; k < r->niss; k++) {
+        const struct issuance *x = &r->iss[k];
+        const int64_t f[5] = { x->seq, x->vintage, x->start, x->end, x->buffer };
+        for (int j = 0; j < 5; j++) wb_u64(&w, (uint64_t)f[j]);
+        wb_u64(&w, smap_get(&r->vermap, x->report));
+        wb_u64(&w, x->project);
+    }
+    wb_u64(&w, r->nret);
+    for (size_t k = 0; k < r->nret; k++) {
+        const struct retirement *x = &r->ret[k];
+        wb_u64(&w, (uint64_t)x->cert);
+        wb_u64(&w, (uint64_t)x->date);
+        wb_u64(&w, (uint64_t)x->units);
+        wb_u32(&w, acct_ref(r, x->account));
+        wb_str(&w, x->beneficiary);
+        wb_str(&w, x->reason);
+        wb_u64(&w, x->project);
+    }
+    wb_u64(&w, r->nev);
+    for (size_t k = 0; k < r->nev; k++) {
+        const struct event *e = &r->ev[k];
+        wb_u64(&w, (uint64_t)e->seq);
+        wb_u64(&w, (uint64_t)e->start);
+        wb_u64(&w, (uint64_t)e->end);
+        wb_u32(&w, acct_ref(r, e->from));
+        wb_u32(&w, acct_ref(r, e->to));
+        wb_u32(&w, e->next);
+        wb_u32(&w, e->n);
+        wb_u32(&w, (uint32_t)e->kind | (uint32_t)e->status << 8);
+    }
+    wb_u64(&w, r->nreq);
+    for (size_t k = 0; k < r->nreq; k++) {
+        wb_str(&w, r->req[k].req);
+        wb_u64(&w, (uint64_t)r->req[k].seq);
+        for (int j = 0; j < EPV__L_NRES; j++) wb_u64(&w, (uint64_t)r->req[k].r[j]);
+    }
+    wb_put(&w, SNAP_MAGIC, 8);
+    if (w.err) {
+        epv__free(r->ctx, w.p);
+        return w.err;
+    }
+    *out = w.p;
+    *len = w.n;
+    return EPV_OK;
+}
+
+struct rbuf {
+    const unsigned char *p;
+    size_t n, at;
+    int bad;
+};
+
+static uint64_t rb_u64(struct rbuf *b)
+{
+    if (b->bad || b->n - b->at < 8) {
+        b->bad = 1;
+        return 0;
+    }
+    uint64_t v = 0;
+    for (int k = 7; k >= 0; k--) v = v << 8 | b->p[b->at + (size_t)k];
+    b->at += 8;
+    return v;
+}
+
+static uint32_t rb_u32(struct rbuf *b)
+{
+    if (b->bad || b->n - b->at < 4) {
+        b->bad = 1;
+        return 0;
+    }
+    uint32_t v = 0;
+    for (int k = 3; k >= 0; k--) v = v << 8 | b->p[b->at + (size_t)k];
+    b->at += 4;
+    return v;
+}
+
+/* A count of rows of at least `min` bytes each: never more than the bytes left could hold. */
+static size_t rb_count(struct rbuf *b, size_t min)
+{
+    uint64_t v = rb_u64(b);
+    if (b->bad || v > (b->n - b->at) / min) {
+        b->bad = 1;
+        return 0;
+    }
+    return (size_t)v;
+}
+
+/* A string, interned (NULL when the bytes end or hold a NUL). */
+static const char *rb_str(struct epv__lrp *r, struct rbuf *b)
+{
+    uint32_t n = rb_u32(b);
+    if (b->bad || b->n - b->at < n || memchr(b->p + b->at, 0, n)) {
+        b->bad = 1;
+        return NULL;
+    }
+    const char *s = arena_strndup(r->ctx, &r->arena, (const char *)b->p + b->at, n);
+    b->at += n;
+    if (!s) b->bad = 1;
+    return s;
+}
+
+/* An account reference: an interned id, "" (NOREF where allowed) or bad. */
+static const char *rb_acct(struct epv__lrp *r, struct rbuf *b, int allow_none)
+{
+    uint32_t k = rb_u32(b);
+    if (k == NOREF && allow_none) return "";
+    if (b->bad || k >= r->nacct) {
+        b->bad = 1;
+        return NULL;
+    }
+    return r->acct[k].id;
+}
+
+static size_t rb_index(struct rbuf *b, size_t n)
+{
+    uint64_t k = rb_u64(b);
+    if (b->bad || k >= n) {
+        b->bad = 1;
+        return 0;
+    }
+    return (size_t)k;
+}
+
+static int load_projects(struct epv__lrp *r, struct rbuf *b)
+{
+    size_t n = rb_count(b, 40);
+    if (n && epv__grow(r->ctx, (void **)&r->proj, &r->capproj, n, sizeof *r->proj)) return EPV_ENOMEM;
+    for (size_t k = 0; k < n && !b->bad; k++) {
+        struct project *p = &r->proj[k];
+        memset(p, 0, sizeof *p);
+        r->nproj = k + 1; /* (freed with the model whatever happens next) */
+        p->blocks.es = sizeof(struct blk);
+        p->events.es = sizeof(struct evlist);
+        p->id = rb_str(r, b);
+        p->name = rb_str(r, b);
+        p->methodology = rb_str(r, b);
+        p->owner = rb_acct(r, b, 0);
+        int64_t *f[6] = { &p->cstart, &p->cend, &p->forestry, &p->buffer_bp, &p->status, &p->next_serial };
+        for (int j = 0; j < 6; j++) *f[j] = (int64_t)rb_u64(b);
+        if (b->bad || smap_get(&r->projmap, p->id) != NONE) { /* (each key once) */
+            b->bad = 1;
+            break;
+        }
+        if (smap_put(r->ctx, &r->projmap, p->id, k)) return EPV_ENOMEM;
+        size_t np = rb_count(b, 24);
+        if (np && epv__grow(r->ctx, (void **)&p->per, &p->capper, np, sizeof *p->per)) return EPV_ENOMEM;
+        for (size_t j = 0; j < np; j++) {
+            p->per[j].start = (int64_t)rb_u64(b);
+            p->per[j].end = (int64_t)rb_u64(b);
+            p->per[j].ver = (size_t)rb_u64(b); /* checked against the verifications below */
+        }
+        p->nper = np;
+        size_t nt = rb_count(b, 16);
+        if (nt && epv__grow(r->ctx, (void **)&p->tot, &p->captot, nt, sizeof *p->tot)) return EPV_ENOMEM;
+        for (size_t j = 0; j < nt; j++) {
+            p->tot[j].vintage = (int64_t)rb_u64(b);
+            p->tot[j].issued = (int64_t)rb_u64(b);
+        }
+        p->ntot = nt;
+        size_t nb = rb_count(b, 48);
+        int64_t last = INT64_MIN;
+        for (size_t j = 0; j < nb && !b->bad; j++) {
+            struct blk x;
+            int64_t *g[5] = { &x.start, &x.end, &x.vintage, &x.iss, &x.cert };
+            for (int q = 0; q < 5; q++) *g[q] = (int64_t)rb_u64(b);
+            x.acct = rb_acct(r, b, 0);
+            uint32_t st = rb_u32(b);
+            if (b->bad || st > 3 || x.start <= last) { /* in key order, each key once */
+                b->bad = 1;
+                break;
+            }
+            x.status = (int)st;
+            last = x.start;
+            int rc = blk_insert(r, p, &x);
+            if (rc) return rc;
+        }
+        size_t ne = rb_count(b, 16);
+        last = INT64_MIN;
+        for (size_t j = 0; j < ne && !b->bad; j++) {
+            struct evlist e;
+            e.start = (int64_t)rb_u64(b);
+            e.head = rb_u32(b);
+            e.tail = rb_u32(b);
+            if (b->bad || e.start <= last) {
+                b->bad = 1;
+                break;
+            }
+            last = e.start;
+            int rc = sv_insert(r->ctx, &p->events, &e);
+            if (rc) return rc;
+        }
+    }
+    return EPV_OK;
+}
+
+static int load_rows(struct epv__lrp *r, struct rbuf *b)
+{
+    size_t n = rb_count(b, 64);
+    if (n && epv__grow(r->ctx, (void **)&r->ver, &r->capver, n, sizeof *r->ver)) return EPV_ENOMEM;
+    for (size_t k = 0; k < n && !b->bad; k++) {
+        struct verification *v = &r->ver[k];
+        v->report = rb_str(r, b);
+        v->verifier = rb_str(r, b);
+        v->project = rb_index(b, r->nproj);
+        int64_t *f[6] = { &v->num, &v->verified, &v->deduction, &v->issued, &v->applied, &v->vintage };
+        for (int j = 0; j < 6; j++) *f[j] = (int64_t)rb_u64(b);
+        if (b->bad || smap_get(&r->vermap, v->report) != NONE) {
+            b->bad = 1;
+            break;
+        }
+        if (smap_put(r->ctx, &r->vermap, v->report, k)) return EPV_ENOMEM;
+        r->nver = k + 1;
+    }
+    for (size_t k = 0; k < r->nproj && !b->bad; k++) /* periods name their verification */
+        for (size_t j = 0; j < r->proj[k].nper; j++)
+            if (r->proj[k].per[j].ver != NONE && r->proj[k].per[j].ver >= r->nver) b->bad = 1;
+    n = rb_count(b, 56);
+    if (n && epv__grow(r->ctx, (void **)&r->iss, &r->capiss, n, sizeof *r->iss)) return EPV_ENOMEM;
+    for (size_t k = 0; k < n && !b->bad; k++) {
+        struct issuance *x = &r->iss[k];
+        int64_t *f[5] = { &x->seq, &x->vintage, &x->start, &x->end, &x->buffer };
+        for (int j = 0; j < 5; j++) *f[j] = (int64_t)rb_u64(b);
+        size_t vk = rb_index(b, r->nver);
+        x->project = rb_index(b, r->nproj);
+        if (b->bad) break;
+        x->report = r->ver[vk].report;
+        r->niss = k + 1;
+    }
+    n = rb_count(b, 44);
+    if (n && epv__grow(r->ctx, (void **)&r->ret, &r->capret, n, sizeof *r->ret)) return EPV_ENOMEM;
+    for (size_t k = 0; k < n && !b->bad; k++) {
+        struct retirement *x = &r->ret[k];
+        x->cert = (int64_t)rb_u64(b);
+        x->date = (int64_t)rb_u64(b);
+        x->units = (int64_t)rb_u64(b);
+        x->account = rb_acct(r, b, 0);
+        x->beneficiary = rb_str(r, b);
+        x->reason = rb_str(r, b);
+        x->project = rb_index(b, r->nproj);
+        if (!b->bad) r->nret = k + 1;
+    }
+    n = rb_count(b, 44);
+    if (n >= EV_END) b->bad = 1;
+    if (!b->bad && n && epv__grow(r->ctx, (void **)&r->ev, &r->capev, n, sizeof *r->ev)) return EPV_ENOMEM;
+    for (size_t k = 0; k < n && !b->bad; k++) {
+        struct event *e = &r->ev[k];
+        e->seq = (int64_t)rb_u64(b);
+        e->start = (int64_t)rb_u64(b);
+        e->end = (int64_t)rb_u64(b);
+        e->from = rb_acct(r, b, 1);
+        e->to = rb_acct(r, b, 1);
+        e->next = rb_u32(b);
+        e->n = rb_u32(b);
+        uint32_t ks = rb_u32(b);
+        e->kind = (unsigned char)(ks & 0xff);
+        e->status = (unsigned char)(ks >> 8);
+        if (b->bad || (e->next != EV_END && e->next >= n) || e->kind > EV_REVERSE || e->status > 3) b->bad = 1;
+        else r->nev = k + 1;
+    }
+    /* The event lists must be lists: every event on exactly one, each list from its head to
+     * its tail (a cycle would make every later walk endless). */
+    unsigned char *seen = b->bad ? NULL : epv__calloc(r->ctx, r->nev ? r->nev : 1, 1);
+    if (!b->bad && !seen) return EPV_ENOMEM;
+    size_t nseen = 0;
+    for (size_t k = 0; k < r->nproj && !b->bad; k++) {
+        struct sv *v = &r->proj[k].events;
+        for (size_t c = 0, i = 0; !b->bad && sv_valid(v, c); sv_next(v, &c, &i)) {
+            const struct evlist *e = sv_at(v, c, i);
+            uint32_t x = e->head, prev = EV_END;
+            while (x != EV_END) {
+                if (x >= r->nev || seen[x]) {
+                    b->bad = 1;
+                    break;
+                }
+                seen[x] = 1;
+                nseen++;
+                prev = x;
+                x = r->ev[x].next;
+            }
+            if (prev != e->tail) b->bad = 1;
+        }
+    }
+    if (nseen != r->nev) b->bad = 1;
+    epv__free(r->ctx, seen);
+    n = rb_count(b, 44);
+    if (n && epv__grow(r->ctx, (void **)&r->req, &r->capreq, n, sizeof *r->req)) return EPV_ENOMEM;
+    for (size_t k = 0; k < n && !b->bad; k++) {
+        struct request *q = &r->req[k];
+        q->req = rb_str(r, b);
+        q->seq = (int64_t)rb_u64(b);
+        for (int j = 0; j < EPV__L_NRES; j++) q->r[j] = (int64_t)rb_u64(b);
+        if (b->bad || smap_get(&r->reqmap, q->req) != NONE) {
+            b->bad = 1;
+            break;
+        }
+        if (smap_put(r->ctx, &r->reqmap, q->req, k)) return EPV_ENOMEM;
+        r->nreq = k + 1;
+    }
+    return EPV_OK;
+}
+
+int epv__lrp_load(epv_ledger *l, const unsigned char *buf, size_t len, struct epv__lrp **out)
+{
+    *out = NULL;
+    struct epv__lrp *r;
+    int rc = epv__lrp_new(l, &r);
+    if (rc) return rc;
+    struct rbuf b = { buf, len, 0, 0 };
+    if (len < 16 || memcmp(buf, SNAP_MAGIC, 8) || memcmp(buf + len - 8, SNAP_MAGIC, 8)) b.bad = 1;
+    b.n = len >= 8 ? len - 8 : 0;
+    b.at = 8;
+    r->seq = (int64_t)rb_u64(&b);
+    if (!b.bad && b.n - b.at >= 32) {
+        memcpy(r->hash, buf + b.at, 32);
+        b.at += 32;
+    } else {
+        b.bad = 1;
+    }
+    r->buffer_bp = (int)rb_u64(&b);
+    r->date_rules = (int)rb_u64(&b);
+    size_t n = rb_count(&b, 16);
+    for (size_t k = 0; k < n && !b.bad; k++) {
+        const char *key = rb_str(r, &b), *tval = rb_str(r, &b);
+        int64_t ival = (int64_t)rb_u64(&b);
+        if (b.bad) break;
+        if (smap_get(&r->metamap, key) != NONE) b.bad = 1;
+        else if ((rc = meta_set(r, key, ival, tval))) goto fail;
+    }
+    n = rb_count(&b, 24);
+    if (n && epv__grow(r->ctx, (void **)&r->acct, &r->capacct, n, sizeof *r->acct)) {
+        rc = EPV_ENOMEM;
+        goto fail;
+    }
+    for (size_t k = 0; k < n && !b.bad; k++) {
+        struct account *a = &r->acct[k];
+        a->id = rb_str(r, &b);
+        a->entity = rb_str(r, &b);
+        a->kind = (int64_t)rb_u64(&b);
+        a->status = (int64_t)rb_u64(&b);
+        if (b.bad) break;
+        if (smap_get(&r->acctmap, a->id) != NONE || smap_put(r->ctx, &r->acctmap, a->id, k) ||
+            smap_put(r->ctx, &r->entitymap, a->entity, k)) {
+            b.bad = 1;
+            break;
+        }
+        if (a->kind == 1) r->buffer_acct = a->id;
+        r->nacct = k + 1;
+    }
+    if (!b.bad && (rc = load_projects(r, &b))) goto fail;
+    if (!b.bad && (rc = load_rows(r, &b))) goto fail;
+    if (!b.bad && b.at != b.n) b.bad = 1; /* nothing left over */
+    if (b.bad || !r->buffer_acct) {
+        rc = epv__error(l->ctx, EPV_ECORRUPT, "ledger: the snapshot of the state is malformed (byte %zu of %zu)",
+                        b.at, len);
+        goto fail;
+    }
+    *out = r;
+    return EPV_OK;
+fail:
+    epv__lrp_free(r);
+    return rc;
 }

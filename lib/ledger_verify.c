@@ -350,6 +350,7 @@ static int verify_full(epv_ledger *l, const struct epv__lcheckpoint *extra, int 
 {
     struct epv__lwalk wp = { 0.0, 0.8, head_count(l), "replaying the journal" };
     int rc = verify_replay(l, &wp, extra, 1, quick);
+    if (!rc && l->live) rc = epv__lg_live_snapshot_check(l);
     if (!rc) rc = epv__progress(l->ctx, 1.0, "verified");
     return rc;
 }

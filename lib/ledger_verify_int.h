@@ -36,6 +36,14 @@ extern int epv__lg_side_min_entries;
 extern long epv__lg_side_verdicts, epv__lg_side_redone;
 /* The same, and the store's structural check (SQLite's quick_check) as well, on open. */
 int epv__lg_verify_store(epv_ledger *l);
+/* Live layout: the model written as the snapshot of the checkpoint just recorded (inside its
+ * transaction), and read back on open: *used = 1 when the last checkpoint had one and l->live
+ * now holds it (at that checkpoint's entry; the entries since are the caller's to apply). */
+int epv__lg_live_snapshot_write(epv_ledger *l);
+int epv__lg_live_snapshot_load(epv_ledger *l, int *used);
+/* Full verification's part: the last checkpoint's snapshot, if there is one, must hold the
+ * state the replay found there (the checkpoint's state digest). */
+int epv__lg_live_snapshot_check(epv_ledger *l);
 struct epv__lwalk;
 /* Live layout: the whole journal replayed and verified as by epv__lg_verify_full() (chain,
  * head, checkpoints, invariants; with quick, the store's structural check too) into a new
@@ -179,6 +187,10 @@ int epv__lrp_apply(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, c
 int epv__lrp_apply_res(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, const unsigned char hash[32],
                        int64_t res[EPV__L_NRES]);
 int epv__lrp_broken(const struct epv__lrp *r);
+/* The model as bytes (a snapshot, ledger_live.c), and a model made from such bytes: anything
+ * that does not describe a model is EPV_ECORRUPT, never read past the end. */
+int epv__lrp_save(struct epv__lrp *r, unsigned char **out, size_t *len);
+int epv__lrp_load(epv_ledger *l, const unsigned char *buf, size_t len, struct epv__lrp **out);
 /* The last entry applied (0 and zeros for an empty model). */
 void epv__lrp_head(const struct epv__lrp *r, int64_t *seq, unsigned char hash[32]);
 /* 1 with the entry and results of a recorded request id, 0 if there is none. */
