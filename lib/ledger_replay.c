@@ -68,11 +68,17 @@ static void arena_free(epv_ctx *ctx, struct arena_chunk *a)
     }
 }
 
-/* key -> index (size_t); keys point to stable strings (the arena) */
+/* key -> index (size_t); keys point to stable strings (the arena). Open addressing over one
+ * array of slots, so that a probe touches one cache line, not three (a map of a million
+ * request ids is far beyond the caches). */
+struct sslot {
+    uint64_t h; /* 0: empty */
+    const char *k;
+    size_t v;
+};
+
 struct smap {
-    const char **k;
-    uint64_t *h;
-    size_t *v;
+    struct sslot *s;
     size_t cap, n;
 };
 
@@ -88,55 +94,63 @@ static size_t smap_get(const struct smap *m, const char *key)
 {
     if (!m->cap) return (size_t)-1;
     uint64_t h = str_hash(key);
-    for (size_t j = (size_t)h & (m->cap - 1); m->h[j]; j = (j + 1) & (m->cap - 1))
-        if (m->h[j] == h && !strcmp(m->k[j], key)) return m->v[j];
+    for (size_t j = (size_t)h & (m->cap - 1); m->s[j].h; j = (j + 1) & (m->cap - 1))
+        if (m->s[j].h == h && !strcmp(m->s[j].k, key)) return m->s[j].v;
     return (size_t)-1;
+}
+
+/* Room for `want` keys without growing again (a snapshot's load knows how many come). */
+static int smap_reserve(epv_ctx *ctx, struct smap *m, size_t want)
+{
+    if (want * 2 <= m->cap) return EPV_OK;
+    size_t ncap = m->cap ? 2 * m->cap : 64;
+    while (ncap < want * 2) ncap *= 2;
+    struct sslot *ns = epv__calloc(ctx, ncap, sizeof *ns);
+    if (!ns) return EPV_ENOMEM;
+    for (size_t k = 0; k < m->cap; k++) {
+        if (!m->s[k].h) continue;
+        size_t j = (size_t)m->s[k].h & (ncap - 1);
+        while (ns[j].h) j = (j + 1) & (ncap - 1);
+        ns[j] = m->s[k];
+    }
+    epv__free(ctx, m->s);
+    m->s = ns;
+    m->cap = ncap;
+    return EPV_OK;
 }
 
 static int smap_put(epv_ctx *ctx, struct smap *m, const char *key, size_t v)
 {
-    if ((m->n + 1) * 2 > m->cap) {
-        size_t ncap = m->cap ? 2 * m->cap : 64;
-        const char **nk = epv__calloc(ctx, ncap, sizeof *nk);
-        uint64_t *nh = epv__calloc(ctx, ncap, sizeof *nh);
-        size_t *nv = epv__calloc(ctx, ncap, sizeof *nv);
-        if (!nk || !nh || !nv) {
-            epv__free(ctx, nk);
-            epv__free(ctx, nh);
-            epv__free(ctx, nv);
-            return EPV_ENOMEM;
-        }
-        for (size_t k = 0; k < m->cap; k++) {
-            if (!m->h[k]) continue;
-            size_t j = (size_t)m->h[k] & (ncap - 1);
-            while (nh[j]) j = (j + 1) & (ncap - 1);
-            nh[j] = m->h[k];
-            nk[j] = m->k[k];
-            nv[j] = m->v[k];
-        }
-        epv__free(ctx, m->k);
-        epv__free(ctx, m->h);
-        epv__free(ctx, m->v);
-        m->k = nk;
-        m->h = nh;
-        m->v = nv;
-        m->cap = ncap;
-    }
+    if ((m->n + 1) * 2 > m->cap && smap_reserve(ctx, m, m->n + 1)) return EPV_ENOMEM;
     uint64_t h = str_hash(key);
     size_t j = (size_t)h & (m->cap - 1);
-    while (m->h[j]) j = (j + 1) & (m->cap - 1);
-    m->h[j] = h;
-    m->k[j] = key;
-    m->v[j] = v;
+    while (m->s[j].h) j = (j + 1) & (m->cap - 1);
+    m->s[j].h = h;
+    m->s[j].k = key;
+    m->s[j].v = v;
+    m->n++;
+    return EPV_OK;
+}
+
+/* smap_put of a key that must not be there yet: EPV_EEXISTS (nothing added) if it is. One hash
+ * and one probe sequence instead of smap_get's and smap_put's. */
+static int smap_put_new(epv_ctx *ctx, struct smap *m, const char *key, size_t v)
+{
+    if ((m->n + 1) * 2 > m->cap && smap_reserve(ctx, m, m->n + 1)) return EPV_ENOMEM;
+    uint64_t h = str_hash(key);
+    size_t j = (size_t)h & (m->cap - 1);
+    for (; m->s[j].h; j = (j + 1) & (m->cap - 1))
+        if (m->s[j].h == h && !strcmp(m->s[j].k, key)) return EPV_EEXISTS;
+    m->s[j].h = h;
+    m->s[j].k = key;
+    m->s[j].v = v;
     m->n++;
     return EPV_OK;
 }
 
 static void smap_free(epv_ctx *ctx, struct smap *m)
 {
-    epv__free(ctx, m->k);
-    epv__free(ctx, m->h);
-    epv__free(ctx, m->v);
+    epv__free(ctx, m->s);
     memset(m, 0, sizeof *m);
 }
 
@@ -2232,26 +2246,50 @@ struct rbuf {
     int bad;
 };
 
-static uint64_t rb_u64(struct rbuf *b)
+/* Little-endian loads: one instruction each where the machine is little-endian (a snapshot of a
+ * large ledger holds tens of millions of these). */
+static uint64_t le64(const unsigned char *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+#else
+    uint64_t v = 0;
+    for (int k = 7; k >= 0; k--) v = v << 8 | p[k];
+    return v;
+#endif
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+#else
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+#endif
+}
+
+static inline uint64_t rb_u64(struct rbuf *b)
 {
     if (b->bad || b->n - b->at < 8) {
         b->bad = 1;
         return 0;
     }
-    uint64_t v = 0;
-    for (int k = 7; k >= 0; k--) v = v << 8 | b->p[b->at + (size_t)k];
+    uint64_t v = le64(b->p + b->at);
     b->at += 8;
     return v;
 }
 
-static uint32_t rb_u32(struct rbuf *b)
+static inline uint32_t rb_u32(struct rbuf *b)
 {
     if (b->bad || b->n - b->at < 4) {
         b->bad = 1;
         return 0;
     }
-    uint32_t v = 0;
-    for (int k = 3; k >= 0; k--) v = v << 8 | b->p[b->at + (size_t)k];
+    uint32_t v = le32(b->p + b->at);
     b->at += 4;
     return v;
 }
@@ -2439,44 +2477,38 @@ static int load_rows(struct epv__lrp *r, struct rbuf *b)
         if (b->bad || (e->next != EV_END && e->next >= n) || e->kind > EV_REVERSE || e->status > 3) b->bad = 1;
         else r->nev = k + 1;
     }
-    /* The event lists must be lists: every event on exactly one, each list from its head to
-     * its tail (a cycle would make every later walk endless). */
-    unsigned char *seen = b->bad ? NULL : epv__calloc(r->ctx, r->nev ? r->nev : 1, 1);
-    if (!b->bad && !seen) return EPV_ENOMEM;
-    size_t nseen = 0;
+    /* The event lists must be lists, or a later walk along them could go round for ever. With
+     * no event the `next` of two others, and every list starting at an event that is no one's
+     * `next`, a walk from a list's head can only end (it never enters a cycle). Checked with one
+     * pass over the events: following the links here would cost a cache miss per event. */
+    unsigned char *indeg = b->bad ? NULL : epv__calloc(r->ctx, r->nev ? r->nev : 1, 1);
+    if (!b->bad && !indeg) return EPV_ENOMEM;
+    for (size_t k = 0; k < r->nev && !b->bad; k++) {
+        uint32_t x = r->ev[k].next;
+        if (x != EV_END && indeg[x]++) b->bad = 1;
+    }
     for (size_t k = 0; k < r->nproj && !b->bad; k++) {
         struct sv *v = &r->proj[k].events;
         for (size_t c = 0, i = 0; !b->bad && sv_valid(v, c); sv_next(v, &c, &i)) {
             const struct evlist *e = sv_at(v, c, i);
-            uint32_t x = e->head, prev = EV_END;
-            while (x != EV_END) {
-                if (x >= r->nev || seen[x]) {
-                    b->bad = 1;
-                    break;
-                }
-                seen[x] = 1;
-                nseen++;
-                prev = x;
-                x = r->ev[x].next;
-            }
-            if (prev != e->tail) b->bad = 1;
+            if (e->head >= r->nev || e->tail >= r->nev || indeg[e->head] || r->ev[e->tail].next != EV_END) b->bad = 1;
         }
     }
-    if (nseen != r->nev) b->bad = 1;
-    epv__free(r->ctx, seen);
+    epv__free(r->ctx, indeg);
     n = rb_count(b, 44);
-    if (n && epv__grow(r->ctx, (void **)&r->req, &r->capreq, n, sizeof *r->req)) return EPV_ENOMEM;
+    if (n && (epv__grow(r->ctx, (void **)&r->req, &r->capreq, n, sizeof *r->req) ||
+              smap_reserve(r->ctx, &r->reqmap, n)))
+        return EPV_ENOMEM;
     for (size_t k = 0; k < n && !b->bad; k++) {
         struct request *q = &r->req[k];
         q->req = rb_str(r, b);
         q->seq = (int64_t)rb_u64(b);
         for (int j = 0; j < EPV__L_NRES; j++) q->r[j] = (int64_t)rb_u64(b);
-        if (b->bad || smap_get(&r->reqmap, q->req) != NONE) {
-            b->bad = 1;
-            break;
-        }
-        if (smap_put(r->ctx, &r->reqmap, q->req, k)) return EPV_ENOMEM;
-        r->nreq = k + 1;
+        if (b->bad) break;
+        int rc = smap_put_new(r->ctx, &r->reqmap, q->req, k);
+        if (rc == EPV_EEXISTS) b->bad = 1; /* (each request id once) */
+        else if (rc) return rc;
+        else r->nreq = k + 1;
     }
     return EPV_OK;
 }
