@@ -113,18 +113,6 @@ static void put_u64(unsigned char *p, uint64_t v)
     for (int k = 0; k < 8; k++) p[k] = (unsigned char)(v >> (8 * k));
 }
 
-static uint64_t get_u64(const unsigned char *p)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-#else
-    uint64_t v = 0;
-    for (int k = 7; k >= 0; k--) v = v << 8 | p[k];
-    return v;
-#endif
-}
 
 /* A 64-bit checksum of the bytes at memory speed (four independent lanes of multiply-xor over
  * 8-byte words), checked by every load: accidental damage is caught for 1/25 of the SHA-256's
@@ -135,7 +123,7 @@ static uint64_t fast_sum(const unsigned char *p, size_t n)
     size_t k = 0;
     for (; k + 32 <= n; k += 32)
         for (int j = 0; j < 4; j++) {
-            uint64_t w = get_u64(p + k + 8 * (size_t)j);
+            uint64_t w = epv__le64(p + k + 8 * (size_t)j);
             a[j] = (a[j] ^ w) * 0x100000001B3u;
             a[j] ^= a[j] >> 29;
         }
@@ -211,15 +199,15 @@ static int snap_read(epv_ledger *l, int64_t seq, const unsigned char head[32], i
         } else if (expect == 1) { /* the header: is it the checkpoint's? */
             if (pn != SNAP_HEADER || memcmp(p, snap_magic, 8))
                 err = epv__error(l->ctx, EPV_ECORRUPT, "ledger: the snapshot's header is malformed");
-            else if ((int64_t)get_u64(p + 8) != seq || memcmp(p + 16, head, 32))
+            else if ((int64_t)epv__le64(p + 8) != seq || memcmp(p + 16, head, 32))
                 break; /* a snapshot of another entry: not ours to use */
-            else if ((total = (size_t)get_u64(p + 48)) > ((size_t)1 << 40))
+            else if ((total = (size_t)epv__le64(p + 48)) > ((size_t)1 << 40))
                 err = epv__error(l->ctx, EPV_ECORRUPT, "ledger: the snapshot's header is malformed");
             else if (!(buf = epv__malloc(l->ctx, total ? total : 1)))
                 err = EPV_ENOMEM;
             else {
                 memcpy(want, p + 56, 32);
-                want_sum = get_u64(p + 88);
+                want_sum = epv__le64(p + 88);
                 used = 1;
             }
         } else if (pn > total - n) {
@@ -248,22 +236,32 @@ static int snap_read(epv_ledger *l, int64_t seq, const unsigned char head[32], i
     return EPV_OK;
 }
 
-int epv__lg_live_snapshot_load(epv_ledger *l, int *used)
+/* The model in the last checkpoint's snapshot (*m NULL when there is none at that entry), and
+ * that checkpoint. full: check the bytes' SHA-256 too. */
+static int snap_model(epv_ledger *l, int full, struct epv__lcheckpoint *c, struct epv__lrp **m)
 {
-    *used = 0;
+    *m = NULL;
     struct epv__lcheckpoint *cp;
     size_t ncp;
     int rc = epv__lg_checkpoints(l, &cp, &ncp);
     if (rc || !ncp) return rc;
-    struct epv__lcheckpoint c = cp[ncp - 1];
+    *c = cp[ncp - 1];
     epv__free(l->ctx, cp);
     unsigned char *buf;
     size_t len;
-    if ((rc = snap_read(l, c.seq, c.head, 0, &buf, &len)) || !buf) return rc;
-    struct epv__lrp *m;
-    rc = epv__lrp_load(l, buf, len, &m);
+    if ((rc = snap_read(l, c->seq, c->head, full, &buf, &len)) || !buf) return rc;
+    rc = epv__lrp_load(l, buf, len, m);
     epv__free(l->ctx, buf);
-    if (rc) return rc;
+    return rc;
+}
+
+int epv__lg_live_snapshot_load(epv_ledger *l, int *used)
+{
+    *used = 0;
+    struct epv__lcheckpoint c;
+    struct epv__lrp *m;
+    int rc = snap_model(l, 0, &c, &m);
+    if (rc || !m) return rc;
     int64_t seq;
     unsigned char h[32];
     epv__lrp_head(m, &seq, h);
@@ -281,19 +279,11 @@ int epv__lg_live_snapshot_load(epv_ledger *l, int *used)
 
 int epv__lg_live_snapshot_check(epv_ledger *l)
 {
-    struct epv__lcheckpoint *cp;
-    size_t ncp;
-    int rc = epv__lg_checkpoints(l, &cp, &ncp);
-    if (rc || !ncp) return rc;
-    struct epv__lcheckpoint c = cp[ncp - 1];
-    epv__free(l->ctx, cp);
-    unsigned char *buf, d[32];
-    size_t len;
-    if ((rc = snap_read(l, c.seq, c.head, 1, &buf, &len)) || !buf) return rc;
+    struct epv__lcheckpoint c;
     struct epv__lrp *m;
-    rc = epv__lrp_load(l, buf, len, &m);
-    epv__free(l->ctx, buf);
-    if (rc) return rc;
+    unsigned char d[32];
+    int rc = snap_model(l, 1, &c, &m);
+    if (rc || !m) return rc;
     rc = epv__lrp_digest(m, d);
     epv__lrp_free(m);
     if (!rc && memcmp(d, c.state, 32))

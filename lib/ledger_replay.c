@@ -2246,21 +2246,6 @@ struct rbuf {
     int bad;
 };
 
-/* Little-endian loads: one instruction each where the machine is little-endian (a snapshot of a
- * large ledger holds tens of millions of these). */
-static uint64_t le64(const unsigned char *p)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-#else
-    uint64_t v = 0;
-    for (int k = 7; k >= 0; k--) v = v << 8 | p[k];
-    return v;
-#endif
-}
-
 static uint32_t le32(const unsigned char *p)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -2278,7 +2263,7 @@ static inline uint64_t rb_u64(struct rbuf *b)
         b->bad = 1;
         return 0;
     }
-    uint64_t v = le64(b->p + b->at);
+    uint64_t v = epv__le64(b->p + b->at);
     b->at += 8;
     return v;
 }

@@ -170,6 +170,21 @@ void epv__ldig_other(struct epv__ldig *d, int type);
 /* Finish (out may be NULL to abandon); frees the digest context. */
 int epv__ldig_end(epv_ctx *ctx, struct epv__ldig *d, unsigned char out[32]);
 
+/* A little-endian u64: one load where the machine is little-endian (a snapshot of a large
+ * ledger holds tens of millions of them). */
+static inline uint64_t epv__le64(const unsigned char *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+#else
+    uint64_t v = 0;
+    for (int k = 7; k >= 0; k--) v = v << 8 | p[k];
+    return v;
+#endif
+}
+
 /* ---- native replay (ledger_replay.c) ----
  * The journal's entries applied, in order, to an in-memory model of the derived tables: the
  * same rules as the operations layer (whose pure checks it calls), without SQL, so a full
