@@ -318,8 +318,7 @@ static int open_live(epv_ledger *l, unsigned flags)
     epv__lq *hq = epv__lg_stmt(l, "SELECT seq FROM head WHERE id = 1");
     if (hq && epv__lq_step(hq) == EPV__LQ_ROW) wp.total = epv__lq_col_i64(hq, 0);
     if (hq) epv__lq_reset(hq);
-    rc = epv__lg_live_build(l, &wp, 1);
-    if (!rc) rc = epv__lg_live_snapshot_check(l);
+    rc = epv__lg_live_verify(l, &wp, NULL, 1, 1, 1);
     return rc ? rc : epv__progress(l->ctx, 1.0, "verified");
 }
 

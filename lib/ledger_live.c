@@ -16,6 +16,8 @@
 #include "config.h"
 
 #include <openssl/evp.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ledger_verify_int.h"
@@ -132,12 +134,6 @@ static uint64_t fast_sum(const unsigned char *p, size_t n)
     return h;
 }
 
-static int sha256(epv_ledger *l, const unsigned char *p, size_t n, unsigned char out[32])
-{
-    if (!EVP_Digest(p, n, out, NULL, l->md_alg, NULL)) return epv__error(l->ctx, EPV_ENOMEM, "ledger: SHA-256 failed");
-    return EPV_OK;
-}
-
 static int snap_part(epv_ledger *l, int64_t part, const unsigned char *p, size_t n)
 {
     epv__lq *st = epv__lg_stmt(l, "INSERT INTO snapshot(part, data) VALUES (?, ?)");
@@ -166,7 +162,7 @@ int epv__lg_live_snapshot_write(epv_ledger *l)
     epv__lrp_head(l->live, &seq, h + 16);
     put_u64(h + 8, (uint64_t)seq);
     put_u64(h + 48, (uint64_t)len);
-    rc = sha256(l, buf, len, h + 56);
+    if (!EVP_Digest(buf, len, h + 56, NULL, l->md_alg, NULL)) rc = epv__error(l->ctx, EPV_ENOMEM, "ledger: SHA-256 failed");
     put_u64(h + 88, fast_sum(buf, len));
     if (!rc) rc = snap_part(l, 0, h, sizeof h);
     for (size_t at = 0, part = 1; !rc && at < len; at += SNAP_PART, part++)
@@ -175,19 +171,37 @@ int epv__lg_live_snapshot_write(epv_ledger *l)
     return rc;
 }
 
-/* The snapshot's bytes, checked against its header's checksum, and with `full` its SHA-256
- * (NULL when there is none at entry `seq` with hash `head`: the caller replays instead). */
-static int snap_read(epv_ledger *l, int64_t seq, const unsigned char head[32], int full, unsigned char **out,
-                     size_t *len)
+/* A snapshot as read from the store, not yet checked. */
+struct snap {
+    unsigned char *buf; /* NULL: no snapshot at the last checkpoint */
+    size_t len;
+    unsigned char sha[32];
+    uint64_t sum;
+    struct epv__lcheckpoint cp; /* the last checkpoint */
+};
+
+static void snap_free(epv_ctx *c, struct snap *s)
 {
-    *out = NULL;
-    *len = 0;
+    epv__free(c, s->buf);
+    s->buf = NULL;
+}
+
+/* Read the last checkpoint's snapshot (s->buf NULL when there is none for that entry: the
+ * caller replays instead). SQL: on the handle's thread only. */
+static int snap_fetch(epv_ledger *l, struct snap *s)
+{
+    memset(s, 0, sizeof *s);
+    struct epv__lcheckpoint *cps;
+    size_t ncp;
+    int rc = epv__lg_checkpoints(l, &cps, &ncp);
+    if (rc || !ncp) return rc;
+    s->cp = cps[ncp - 1];
+    epv__free(l->ctx, cps);
     if (!epv__ls_has_table(&l->st, "snapshot")) return EPV_OK;
     epv__lq *st = NULL;
-    int rc = epv__lq_prepare(&l->st, "SELECT part, data FROM snapshot ORDER BY part", &st);
+    rc = epv__lq_prepare(&l->st, "SELECT part, data FROM snapshot ORDER BY part", &st);
     if (rc != EPV__LQ_OK) return epv__lg_sqlerr(l, rc, "reading the snapshot");
-    unsigned char want[32], *buf = NULL;
-    uint64_t want_sum = 0;
+    unsigned char *buf = NULL;
     size_t n = 0, total = 0;
     int err = EPV_OK, used = 0;
     int64_t expect = 0;
@@ -199,15 +213,15 @@ static int snap_read(epv_ledger *l, int64_t seq, const unsigned char head[32], i
         } else if (expect == 1) { /* the header: is it the checkpoint's? */
             if (pn != SNAP_HEADER || memcmp(p, snap_magic, 8))
                 err = epv__error(l->ctx, EPV_ECORRUPT, "ledger: the snapshot's header is malformed");
-            else if ((int64_t)epv__le64(p + 8) != seq || memcmp(p + 16, head, 32))
+            else if ((int64_t)epv__le64(p + 8) != s->cp.seq || memcmp(p + 16, s->cp.head, 32))
                 break; /* a snapshot of another entry: not ours to use */
             else if ((total = (size_t)epv__le64(p + 48)) > ((size_t)1 << 40))
                 err = epv__error(l->ctx, EPV_ECORRUPT, "ledger: the snapshot's header is malformed");
             else if (!(buf = epv__malloc(l->ctx, total ? total : 1)))
                 err = EPV_ENOMEM;
             else {
-                memcpy(want, p + 56, 32);
-                want_sum = epv__le64(p + 88);
+                memcpy(s->sha, p + 56, 32);
+                s->sum = epv__le64(p + 88);
                 used = 1;
             }
         } else if (pn > total - n) {
@@ -219,56 +233,61 @@ static int snap_read(epv_ledger *l, int64_t seq, const unsigned char head[32], i
     }
     if (!err && rc != EPV__LQ_ROW && rc != EPV__LQ_DONE) err = epv__lg_sqlerr(l, rc, "reading the snapshot");
     epv__lq_finalize(st);
-    if (!err && used) {
-        unsigned char got[32];
-        if (n != total)
-            err = epv__error(l->ctx, EPV_ECORRUPT, "ledger: the snapshot is shorter than its header says");
-        else if (fast_sum(buf, n) != want_sum || (full && !(err = sha256(l, buf, n, got)) && memcmp(got, want, 32)))
-            err = epv__error(l->ctx, EPV_ECORRUPT, "ledger: the snapshot of the state at entry %lld is damaged"
-                                                   " (hash mismatch)", (long long)seq);
-    }
+    if (!err && used && n != total)
+        err = epv__error(l->ctx, EPV_ECORRUPT, "ledger: the snapshot is shorter than its header says");
     if (err || !used) {
         epv__free(l->ctx, buf);
         return err;
     }
-    *out = buf;
-    *len = n;
+    s->buf = buf;
+    s->len = n;
     return EPV_OK;
 }
 
-/* The model in the last checkpoint's snapshot (*m NULL when there is none at that entry), and
- * that checkpoint. full: check the bytes' SHA-256 too. */
-static int snap_model(epv_ledger *l, int full, struct epv__lcheckpoint *c, struct epv__lrp **m)
+/* The model in a fetched snapshot, its bytes checked first (the checksum; with `full` the
+ * SHA-256 too). No SQL: any thread, with errors on its context `c`. */
+static int snap_model(epv_ledger *l, epv_ctx *c, const struct snap *s, int full, struct epv__lrp **m)
 {
     *m = NULL;
-    struct epv__lcheckpoint *cp;
-    size_t ncp;
-    int rc = epv__lg_checkpoints(l, &cp, &ncp);
-    if (rc || !ncp) return rc;
-    *c = cp[ncp - 1];
-    epv__free(l->ctx, cp);
-    unsigned char *buf;
-    size_t len;
-    if ((rc = snap_read(l, c->seq, c->head, full, &buf, &len)) || !buf) return rc;
-    rc = epv__lrp_load(l, buf, len, m);
-    epv__free(l->ctx, buf);
+    unsigned char got[32];
+    if (fast_sum(s->buf, s->len) != s->sum ||
+        (full && (!EVP_Digest(s->buf, s->len, got, NULL, l->md_alg, NULL) || memcmp(got, s->sha, 32))))
+        return epv__error(c, EPV_ECORRUPT, "ledger: the snapshot of the state at entry %lld is damaged (hash mismatch)",
+                          (long long)s->cp.seq);
+    return epv__lrp_load(l, c, s->buf, s->len, m);
+}
+
+/* The snapshot's verdict in full verification: its model must be the state the checkpoint
+ * records (whose state the replay has checked). Any thread. */
+static int snap_check(epv_ledger *l, epv_ctx *c, const struct snap *s)
+{
+    struct epv__lrp *m;
+    unsigned char d[32];
+    int rc = snap_model(l, c, s, 1, &m);
+    if (!rc) rc = epv__lrp_digest(m, d);
+    epv__lrp_free(m);
+    if (!rc && memcmp(d, s->cp.state, 32))
+        rc = epv__error(c, EPV_ECORRUPT, "ledger: the snapshot at entry %lld differs from a replay of the journal",
+                        (long long)s->cp.seq);
     return rc;
 }
 
 int epv__lg_live_snapshot_load(epv_ledger *l, int *used)
 {
     *used = 0;
-    struct epv__lcheckpoint c;
-    struct epv__lrp *m;
-    int rc = snap_model(l, 0, &c, &m);
+    struct snap s;
+    struct epv__lrp *m = NULL;
+    int rc = snap_fetch(l, &s);
+    if (!rc && s.buf) rc = snap_model(l, l->ctx, &s, 0, &m);
+    snap_free(l->ctx, &s);
     if (rc || !m) return rc;
     int64_t seq;
     unsigned char h[32];
     epv__lrp_head(m, &seq, h);
-    if (seq != c.seq || memcmp(h, c.head, 32)) {
+    if (seq != s.cp.seq || memcmp(h, s.cp.head, 32)) {
         epv__lrp_free(m);
         return epv__error(l->ctx, EPV_ECORRUPT, "ledger: the snapshot is not at its checkpoint's entry %lld",
-                          (long long)c.seq);
+                          (long long)s.cp.seq);
     }
     epv__lrp_free(l->live);
     l->live = m;
@@ -277,17 +296,78 @@ int epv__lg_live_snapshot_load(epv_ledger *l, int *used)
     return EPV_OK;
 }
 
+/* ---- full verification's second thread ----------------------------------------------------
+ * While the handle's thread replays the journal, a second thread digests the live model (the
+ * state the replay must reach) and checks the snapshot, whose bytes the handle's thread reads
+ * first (the store's connection is used by one thread only). It has its own context; its
+ * messages are handed over at the join. */
+struct epv__lside {
+    epv_ledger *l;
+    epv_ctx *c;
+    pthread_t th;
+    struct epv__lrp *live; /* NULL: no live model to digest (an open builds it) */
+    unsigned char live_d[32];
+    int live_rc, snap_rc;
+    char live_msg[EPV_ERRMSG_MAX], snap_msg[EPV_ERRMSG_MAX];
+    struct snap s;
+};
+
+static void *side_main(void *arg)
+{
+    struct epv__lside *sd = arg;
+    if (sd->live) {
+        epv_ctx *own = epv__lrp_swap_ctx(sd->live, sd->c); /* (the handle's thread does not touch it) */
+        sd->live_rc = epv__lrp_digest(sd->live, sd->live_d);
+        if (sd->live_rc) snprintf(sd->live_msg, sizeof sd->live_msg, "%s", epv_ctx_errmsg(sd->c));
+        epv__lrp_swap_ctx(sd->live, own);
+    }
+    if (sd->s.buf) {
+        sd->snap_rc = snap_check(sd->l, sd->c, &sd->s);
+        if (sd->snap_rc) snprintf(sd->snap_msg, sizeof sd->snap_msg, "%s", epv_ctx_errmsg(sd->c));
+    }
+    return NULL;
+}
+
+int epv__lg_live_side_start(epv_ledger *l, struct epv__lrp *live, int snapshot, struct epv__lside **out)
+{
+    *out = NULL;
+    if (l->ctx->nthreads < 2) return EPV_OK;
+    struct epv__lside *sd = epv__calloc(l->ctx, 1, sizeof *sd);
+    if (!sd) return EPV_ENOMEM;
+    sd->l = l;
+    sd->live = live;
+    int rc = snapshot ? snap_fetch(l, &sd->s) : EPV_OK;
+    if (!rc && epv_ctx_new_with_allocator(&sd->c, &l->ctx->alloc)) rc = EPV_ENOMEM;
+    if (!rc && pthread_create(&sd->th, NULL, side_main, sd)) rc = epv__error(l->ctx, EPV_ENOMEM, "ledger: no thread");
+    if (rc) {
+        snap_free(l->ctx, &sd->s);
+        if (sd->c) epv_ctx_free(sd->c);
+        epv__free(l->ctx, sd);
+        return rc;
+    }
+    *out = sd;
+    return EPV_OK;
+}
+
+int epv__lg_live_side_join(epv_ledger *l, struct epv__lside *sd, unsigned char live_d[32], int *snap_rc)
+{
+    pthread_join(sd->th, NULL);
+    int rc = sd->live_rc;
+    if (rc) epv__error(l->ctx, rc, "%s", sd->live_msg);
+    else if (live_d) memcpy(live_d, sd->live_d, 32);
+    *snap_rc = sd->snap_rc;
+    if (!rc && sd->snap_rc) epv__error(l->ctx, sd->snap_rc, "%s", sd->snap_msg);
+    snap_free(l->ctx, &sd->s);
+    epv_ctx_free(sd->c);
+    epv__free(l->ctx, sd);
+    return rc;
+}
+
 int epv__lg_live_snapshot_check(epv_ledger *l)
 {
-    struct epv__lcheckpoint c;
-    struct epv__lrp *m;
-    unsigned char d[32];
-    int rc = snap_model(l, 1, &c, &m);
-    if (rc || !m) return rc;
-    rc = epv__lrp_digest(m, d);
-    epv__lrp_free(m);
-    if (!rc && memcmp(d, c.state, 32))
-        rc = epv__error(l->ctx, EPV_ECORRUPT, "ledger: the snapshot at entry %lld differs from a replay of the journal",
-                        (long long)c.seq);
+    struct snap s;
+    int rc = snap_fetch(l, &s);
+    if (!rc && s.buf) rc = snap_check(l, l->ctx, &s);
+    snap_free(l->ctx, &s);
     return rc;
 }

@@ -2498,12 +2498,20 @@ static int load_rows(struct epv__lrp *r, struct rbuf *b)
     return EPV_OK;
 }
 
-int epv__lrp_load(epv_ledger *l, const unsigned char *buf, size_t len, struct epv__lrp **out)
+epv_ctx *epv__lrp_swap_ctx(struct epv__lrp *r, epv_ctx *ctx)
+{
+    epv_ctx *old = r->ctx;
+    r->ctx = ctx;
+    return old;
+}
+
+int epv__lrp_load(epv_ledger *l, epv_ctx *ctx, const unsigned char *buf, size_t len, struct epv__lrp **out)
 {
     *out = NULL;
     struct epv__lrp *r;
     int rc = epv__lrp_new(l, &r);
     if (rc) return rc;
+    r->ctx = ctx;
     struct rbuf b = { buf, len, 0, 0 };
     if (len < 16 || memcmp(buf, SNAP_MAGIC, 8) || memcmp(buf + len - 8, SNAP_MAGIC, 8)) b.bad = 1;
     b.n = len >= 8 ? len - 8 : 0;
@@ -2549,7 +2557,7 @@ int epv__lrp_load(epv_ledger *l, const unsigned char *buf, size_t len, struct ep
     if (!b.bad && (rc = load_rows(r, &b))) goto fail;
     if (!b.bad && b.at != b.n) b.bad = 1; /* nothing left over */
     if (b.bad || !r->buffer_acct) {
-        rc = epv__error(l->ctx, EPV_ECORRUPT, "ledger: the snapshot of the state is malformed (byte %zu of %zu)",
+        rc = epv__error(ctx, EPV_ECORRUPT, "ledger: the snapshot of the state is malformed (byte %zu of %zu)",
                         b.at, len);
         goto fail;
     }

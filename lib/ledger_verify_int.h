@@ -44,11 +44,21 @@ int epv__lg_live_snapshot_load(epv_ledger *l, int *used);
 /* Full verification's part: the last checkpoint's snapshot, if there is one, must hold the
  * state the replay found there (the checkpoint's state digest). */
 int epv__lg_live_snapshot_check(epv_ledger *l);
+/* The same, and the live model's digest (live: may be NULL), on a second thread while this one
+ * replays (only with two threads on the context: *out NULL otherwise, do them here). The join
+ * returns the digest's status (its message on the context), and the snapshot's in *snap_rc
+ * (its message on the context if the digest's status is 0). */
+struct epv__lside;
+int epv__lg_live_side_start(epv_ledger *l, struct epv__lrp *live, int snapshot, struct epv__lside **out);
+int epv__lg_live_side_join(epv_ledger *l, struct epv__lside *sd, unsigned char live_d[32], int *snap_rc);
 struct epv__lwalk;
-/* Live layout: the whole journal replayed and verified as by epv__lg_verify_full() (chain,
- * head, checkpoints, invariants; with quick, the store's structural check too) into a new
- * model, which becomes l->live. */
-int epv__lg_live_build(epv_ledger *l, const struct epv__lwalk *wp, int quick);
+/* Live layout: the whole journal replayed into a new model and verified (chain, head,
+ * checkpoints and `extra`, invariants; with quick, the store's structural check; with
+ * snapshot, the last checkpoint's snapshot). keep: the new model becomes l->live (an open, a
+ * rebuild); otherwise its digest must equal l->live's (a verification). With two threads on
+ * the context the live model's digest and the snapshot are checked beside the replay. */
+int epv__lg_live_verify(epv_ledger *l, const struct epv__lwalk *wp, const struct epv__lcheckpoint *extra, int quick,
+                        int keep, int snapshot);
 /* The same, passing one more checkpoint (an outside anchor) that the replay must match. */
 int epv__lg_verify_full_with(epv_ledger *l, const struct epv__lcheckpoint *extra);
 /* SHA-256 of every derived table in key order. */
@@ -205,7 +215,10 @@ int epv__lrp_broken(const struct epv__lrp *r);
 /* The model as bytes (a snapshot, ledger_live.c), and a model made from such bytes: anything
  * that does not describe a model is EPV_ECORRUPT, never read past the end. */
 int epv__lrp_save(struct epv__lrp *r, unsigned char **out, size_t *len);
-int epv__lrp_load(epv_ledger *l, const unsigned char *buf, size_t len, struct epv__lrp **out);
+int epv__lrp_load(epv_ledger *l, epv_ctx *ctx, const unsigned char *buf, size_t len, struct epv__lrp **out);
+/* The context a model allocates on and reports to (a second thread lends it its own); returns
+ * the one it had. */
+epv_ctx *epv__lrp_swap_ctx(struct epv__lrp *r, epv_ctx *ctx);
 /* The last entry applied (0 and zeros for an empty model). */
 void epv__lrp_head(const struct epv__lrp *r, int64_t *seq, unsigned char hash[32]);
 /* 1 with the entry and results of a recorded request id, 0 if there is none. */

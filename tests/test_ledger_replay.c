@@ -285,7 +285,7 @@ static void test_snapshot_bytes(void)
     EPV_ASSERT_OK(ctx, epv__lrp_save(l->live, &buf, &len));
     CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
     struct epv__lrp *m = NULL;
-    EPV_ASSERT_OK(ctx, epv__lrp_load(l, buf, len, &m));
+    EPV_ASSERT_OK(ctx, epv__lrp_load(l, ctx, buf, len, &m));
     EPV_ASSERT_OK(ctx, epv__lrp_digest(m, d2));
     CU_ASSERT(!memcmp(d, d2, 32));
     epv__lrp_free(m);
@@ -301,7 +301,7 @@ static void test_snapshot_bytes(void)
         default: memset(bad + rint_(8, (int64_t)len - 9), 0xff, 4); break;    /* a length or index huge */
         }
         m = NULL;
-        int rc = epv__lrp_load(l, bad, n, &m);
+        int rc = epv__lrp_load(l, ctx, bad, n, &m);
         CU_ASSERT(rc == EPV_OK || rc == EPV_ECORRUPT);
         refused += rc != EPV_OK;
         epv__lrp_free(m);
