@@ -74,56 +74,77 @@ struct mix_counts {
     long issues, transfers, retires;
 };
 
-/* n operations of the mix, request ids tag0, tag1, ...; batch > 1: committed in batches of
- * that size (each operation still atomic), else one durable commit per operation. */
-static int mix_run(epv_ctx *ctx, epv_ledger *l, long n, long batch, const char *tag, struct mix_counts *c,
-                   double *rate)
+/* Where a run of the mix is: the units each account holds (so that transfers and retirements
+ * ask only for what is there) and the next operation's number. */
+struct mix_state {
+    epv_i64 owner, buyer[MIX_NB];
+    long k;
+};
+
+/* The next `count` operations of the mix (request ids tag<k>), adding the seconds they took to
+ * *secs; batch > 1: committed in batches of that size (each operation still atomic; a batch
+ * never spans two calls), else one durable commit per operation. */
+static int mix_part(epv_ctx *ctx, epv_ledger *l, struct mix_state *ms, long count, long batch, const char *tag,
+                    struct mix_counts *c, double *secs)
 {
-    epv_i64 owner = 0, buyer[MIX_NB] = { 0 };
     char req[64], acct[32];
+    long end = ms->k + count;
     double t0 = mix_now();
-    for (long k = 0; k < n; k++) {
-        if (batch > 1 && k % batch == 0 && epv_ledger_batch_begin(l)) return mix_die(ctx, "batch");
+    for (long k = ms->k; k < end; k++) {
+        if (batch > 1 && (k - ms->k) % batch == 0 && epv_ledger_batch_begin(l)) return mix_die(ctx, "batch");
         snprintf(req, sizeof req, "%s%ld", tag, k);
         int slot = (int)(k % 10), rc;
         epv_ledger_units u = { EPV_LEDGER_UNITS_VERSION, "P1", 0, 0, 0, 0 };
-        if (slot == 0 || owner < 5) {
+        if (slot == 0 || ms->owner < 5) {
             rc = epv_ledger_issue(l, req, "R1", 100, NULL);
-            owner += 80;
+            ms->owner += 80;
             c->issues++;
         } else if (slot <= 6) {
             int to = (int)(mix_rnd() % MIX_NB);
             u.count = 1 + (epv_i64)(mix_rnd() % 5);
             int from = (int)(mix_rnd() % (MIX_NB + 1)) - 1; /* -1: owner */
-            if (from >= 0 && (buyer[from] < u.count || from == to)) from = -1;
+            if (from >= 0 && (ms->buyer[from] < u.count || from == to)) from = -1;
             char fa[32], ta[32];
             snprintf(ta, sizeof ta, "B%d", to);
             if (from < 0) snprintf(fa, sizeof fa, "OWNER");
             else snprintf(fa, sizeof fa, "B%d", from);
             rc = epv_ledger_transfer(l, req, fa, ta, &u);
-            if (from < 0) owner -= u.count;
-            else buyer[from] -= u.count;
-            buyer[to] += u.count;
+            if (from < 0) ms->owner -= u.count;
+            else ms->buyer[from] -= u.count;
+            ms->buyer[to] += u.count;
             c->transfers++;
         } else {
             int b = (int)(mix_rnd() % MIX_NB);
             u.count = 1 + (epv_i64)(mix_rnd() % 3);
-            if (buyer[b] < u.count) {
+            if (ms->buyer[b] < u.count) {
                 rc = epv_ledger_issue(l, req, "R1", 100, NULL);
-                owner += 80;
+                ms->owner += 80;
                 c->issues++;
             } else {
                 snprintf(acct, sizeof acct, "B%d", b);
                 rc = epv_ledger_retire(l, req, acct, &u, "beneficiary", "offset", (epv_date){ 2024, 1, 1 }, NULL);
-                buyer[b] -= u.count;
+                ms->buyer[b] -= u.count;
                 c->retires++;
             }
         }
         if (rc) return mix_die(ctx, "operation");
-        if (batch > 1 && (k % batch == batch - 1 || k == n - 1) && epv_ledger_batch_commit(l))
+        if (batch > 1 && ((k - ms->k) % batch == batch - 1 || k == end - 1) && epv_ledger_batch_commit(l))
             return mix_die(ctx, "commit");
     }
-    *rate = (double)n / (mix_now() - t0);
+    *secs += mix_now() - t0;
+    ms->k = end;
+    return 0;
+}
+
+/* n operations of the mix from the start, as mix_part; *rate in operations per second. */
+static int mix_run(epv_ctx *ctx, epv_ledger *l, long n, long batch, const char *tag, struct mix_counts *c,
+                   double *rate)
+{
+    struct mix_state ms;
+    memset(&ms, 0, sizeof ms);
+    double secs = 0;
+    if (mix_part(ctx, l, &ms, n, batch, tag, c, &secs)) return 1;
+    *rate = (double)n / secs;
     return 0;
 }
 

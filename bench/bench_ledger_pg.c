@@ -98,12 +98,14 @@ static double bench_plain(long n, long batch)
 
 /* One client of the concurrency test: its own handle; transfers of 1 unit from the owner's
  * pre-issued stock to its own account, every fourth operation a retirement of 1 unit from it. */
+static const char *conc_db = "pg:dbname=conc"; /* the ledger the clients share */
+
 static int client(int id, long ops)
 {
     epv_ctx *ctx;
     epv_ledger *l;
     if (epv_ctx_new(&ctx)) return 1;
-    if (epv_ledger_open(ctx, "pg:dbname=conc", EPV_LEDGER_NO_REPLAY, NULL, &l)) return mix_die(ctx, "client open");
+    if (epv_ledger_open(ctx, conc_db, EPV_LEDGER_NO_REPLAY, NULL, &l)) return mix_die(ctx, "client open");
     char req[64], acct[32];
     snprintf(acct, sizeof acct, "B%d", id);
     for (long k = 0; k < ops; k++) {
@@ -183,29 +185,51 @@ int main(int argc, char **argv)
     double plain = bench_plain(n, batch);
     double plain_single = bench_plain(nsingle, 1);
 
-    /* concurrent clients: one ledger, stock issued first */
-    if (fresh_db("conc")) return 1;
-    if (epv_ledger_open(ctx, "pg:dbname=conc", EPV_LEDGER_CREATE, NULL, &l)) return mix_die(ctx, "create");
+    /* the live layout (EPV_LEDGER_LIVE): the same operations, each writing only its journal
+     * entry; plain PostgreSQL again right after it, for a ratio taken at the same time */
+    uint64_t rs_saved = mix_rs;
+    mix_rs = 88172645463325252ull;
+    if (fresh_db("live")) return 1;
+    if (epv_ledger_open(ctx, "pg:dbname=live", EPV_LEDGER_CREATE | EPV_LEDGER_LIVE, NULL, &l))
+        return mix_die(ctx, "create live");
     if (mix_setup(ctx, l, MIX_NB)) return 1;
-    if (epv_ledger_issue(l, "stock", "R1", 10000000, NULL)) return mix_die(ctx, "stock");
+    double live_batched = 0;
+    struct mix_counts lc = { 0, 0, 0 };
+    if (mix_run(ctx, l, n, batch, "q", &lc, &live_batched)) return 1;
     epv_ledger_close(l);
+    mix_rs = rs_saved;
+    double plain_again = bench_plain(n, batch);
+
+    /* concurrent clients: one ledger, stock issued first; then the same on a live-layout
+     * ledger (each client keeps the state in memory and applies the others' entries) */
     static const int nc[3] = { 1, 4, 16 };
-    double conc[3];
-    for (int i = 0; i < 3; i++) {
-        conc[i] = concurrent(nc[i], per * 4 / nc[i] > 50 ? per * 4 / nc[i] : 50);
-        if (conc[i] < 0) {
-            fprintf(stderr, "bench_ledger_pg: concurrent run with %d clients failed\n", nc[i]);
-            return 1;
+    double conc[2][3];
+    for (int layout = 0; layout < 2; layout++) {
+        conc_db = layout ? "pg:dbname=conclive" : "pg:dbname=conc";
+        if (fresh_db(layout ? "conclive" : "conc")) return 1;
+        if (epv_ledger_open(ctx, conc_db, EPV_LEDGER_CREATE | (layout ? EPV_LEDGER_LIVE : 0), NULL, &l))
+            return mix_die(ctx, "create");
+        if (mix_setup(ctx, l, MIX_NB)) return 1;
+        if (epv_ledger_issue(l, "stock", "R1", 10000000, NULL)) return mix_die(ctx, "stock");
+        epv_ledger_close(l);
+        for (int i = 0; i < 3; i++) {
+            conc[layout][i] = concurrent(nc[i], per * 4 / nc[i] > 50 ? per * 4 / nc[i] : 50);
+            if (conc[layout][i] < 0) {
+                fprintf(stderr, "bench_ledger_pg: concurrent run with %d clients failed\n", nc[i]);
+                return 1;
+            }
         }
+        if (epv_ledger_open(ctx, conc_db, EPV_LEDGER_FULL_VERIFY, NULL, &l)) return mix_die(ctx, "verify after clients");
+        epv_ledger_close(l);
     }
-    if (epv_ledger_open(ctx, "pg:dbname=conc", EPV_LEDGER_FULL_VERIFY, NULL, &l)) return mix_die(ctx, "verify after clients");
-    epv_ledger_close(l);
 
     printf("PostgreSQL %s (throwaway cluster, Unix socket, fsync on, synchronous_commit on)\n",
            PQlibVersion() >= 150000 ? "15 or later client" : "client");
     printf("ledger on PostgreSQL: %ld operations in batches of %ld: %.0f ops/s\n", n, batch, batched);
     printf("plain PostgreSQL: %ld journal rows, same batches: %.0f rows/s\n", n, plain);
     printf("ratio ledger / plain PostgreSQL (batched): %.3f\n", batched / plain);
+    printf("live layout on PostgreSQL: %ld operations in batches of %ld: %.0f ops/s; plain PostgreSQL right after:"
+           " %.0f rows/s; ratio %.3f\n", n, batch, live_batched, plain_again, live_batched / plain_again);
     printf("ledger on PostgreSQL, one durable commit per operation (%ld): %.0f ops/s\n", nsingle, single);
     printf("plain PostgreSQL, one commit per row (%ld): %.0f rows/s; ratio %.3f\n", nsingle, plain_single,
            single / plain_single);
@@ -213,7 +237,8 @@ int main(int argc, char **argv)
            " (2 threads)\n", (long long)entries, tverify, (double)entries / tverify, tverify2,
            (double)entries / tverify2);
     for (int i = 0; i < 3; i++)
-        printf("concurrent clients: %2d: %.0f ops/s (each operation its own durable transaction)\n", nc[i], conc[i]);
+        printf("concurrent clients: %2d: %.0f ops/s; live layout %.0f ops/s (each operation its own durable"
+               " transaction)\n", nc[i], conc[0][i], conc[1][i]);
     epv_ctx_free(ctx);
     return 0;
 }

@@ -594,3 +594,12 @@ int epv__lg_apply(epv_ledger *l, const struct epv__lop *op, int64_t seq, int64_t
     default: return epv__error(l->ctx, EPV_EINVAL, "operation kind %d is unknown", op->kind);
     }
 }
+
+int epv__lg_check_settle(epv_ctx *ctx, const struct epv__lop *op, int64_t owed)
+{
+    int64_t asked = op->i[2] == 0 && op->i[3] == 0 ? op->i[1] : op->i[3] - op->i[2] + 1;
+    if (asked >= 1 && asked > owed)
+        return epv__error(ctx, EPV_ERANGE, "count: %lld units exceed the reversal obligation of project '%s' (%lld)",
+                          (long long)asked, op->s[1], (long long)owed);
+    return EPV_OK;
+}

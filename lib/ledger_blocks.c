@@ -677,6 +677,7 @@ int epv__lg_apply_settle(epv_ledger *l, const struct epv__lop *op, int64_t seq, 
     if ((rc = epv__lg_obligation_get(l, op->s[1], &owed))) return rc;
     if (owed == 0)
         return epv__error(l->ctx, EPV_ESTATE, "project: '%s' has no reversal obligation", op->s[1]);
+    if ((rc = epv__lg_check_settle(l->ctx, op, owed))) return rc;
     struct epv__lop c = *op;
     c.kind = EPV__L_CANCEL;
     c.s[0] = op->s[0];

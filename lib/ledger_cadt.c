@@ -2,13 +2,14 @@
 /* Export of unit blocks in the field set of the Climate Action Data Trust (CADT) units model
  * (Chia-Network/cadt, src/models/units/units.modeltypes.cjs; picklist values of unitStatus,
  * unitType and the corresponding adjustment from CADT's governance picklist), as CSV through
- * the library's text writer and as JSON. One read snapshot; progress every 1,024 blocks. */
+ * the library's text writer and as JSON. One read snapshot; progress every 1,024 blocks. The rows
+ * come from the derived tables, or in the live layout from the in-memory model. */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "ledger_int.h"
+#include "ledger_verify_int.h"
 #include "textout_int.h"
 
 EPV__DEFINE_INIT(epv_ledger_cadt_options, EPV_LEDGER_CADT_OPTIONS_VERSION, EPV_LEDGER_CADT_OPTIONS_INIT)
@@ -59,15 +60,115 @@ static int cancel_reason(epv_ledger *l, epv__lq *st, int64_t seq, char *buf, siz
     return EPV_OK;
 }
 
-static int cadt_write(epv_ledger *l, const epv_ledger_cadt_options *o, FILE *f, int json)
+/* One export in progress. */
+struct cadt_w {
+    epv_ledger *l;
+    const epv_ledger_cadt_options *o;
+    FILE *f;
+    int json;
+    const char *pattern; /* the serials' regular expression */
+    epv__lq *jr;         /* a journal entry's body: a cancellation's reason */
+    int64_t k, total;    /* rows written, rows to write (progress) */
+};
+
+static int cadt_begin(struct cadt_w *w)
 {
-    epv_ctx *ctx = l->ctx;
-    char pattern[1024];
-    int rc = epv__lg_serial_regex(ctx, l->serial_format, pattern, sizeof pattern);
+    int rc = epv__progress(w->l->ctx, 0.0, "cadt export");
     if (rc) return rc;
-    epv__lq *cnt = NULL, *st = NULL, *jr = NULL;
-    int64_t total = 0, k = 0;
-    rc = epv__lq_prepare(&l->st, "SELECT COUNT(*) FROM blocks WHERE ?1 IS NULL OR project = ?1", &cnt);
+    if (w->json) {
+        fputs("[", w->f);
+    } else {
+        for (int c = 0; c < C_N; c++) {
+            if (c) fputc(',', w->f);
+            epv__out_csv_field(w->f, cadt_names[c]);
+        }
+        fputs("\n", w->f);
+    }
+    return EPV_OK;
+}
+
+static void cadt_put(struct cadt_w *w, const char *const v[C_N])
+{
+    FILE *f = w->f;
+    if (w->json) {
+        fputs(w->k ? ",\n {" : "\n {", f);
+        for (int c = 0; c < C_N; c++) {
+            if (c) fputs(", ", f);
+            json_string(f, cadt_names[c]);
+            fputs(": ", f);
+            if (cadt_numeric(c)) fputs(v[c], f);
+            else json_string(f, v[c]);
+        }
+        fputc('}', f);
+    } else {
+        for (int c = 0; c < C_N; c++) {
+            if (c) fputc(',', f);
+            epv__out_csv_field(f, v[c]);
+        }
+        fputs("\n", f);
+    }
+}
+
+/* One block with its joined columns: the holder's entity, the project's forestry flag, and for
+ * retired units the certificate's beneficiary and reason ("" otherwise). */
+static int cadt_row(struct cadt_w *w, const epv_ledger_block *b, const char *owner, int forestry,
+                    const char *beneficiary, const char *ret_reason)
+{
+    epv_ctx *ctx = w->l->ctx;
+    const epv_ledger_cadt_options *o = w->o;
+    char serial[512], link[1200], num[5][32], reason[EPV__L_MAX_TEXT + 16];
+    int rc;
+    if (b->status < 0 || b->status > 3)
+        return epv__error(ctx, EPV_ECORRUPT, "cadt export: block %s/%lld has status %d", b->project,
+                          (long long)b->serial_start, b->status);
+    if ((rc = epv_ledger_block_serial(w->l, b, serial, sizeof serial))) return rc;
+    snprintf(reason, sizeof reason, "%s", ret_reason);
+    if (b->status == EPV_LEDGER_CANCELLED && b->certificate > 0 &&
+        (rc = cancel_reason(w->l, w->jr, b->certificate, reason, sizeof reason)))
+        return rc;
+    snprintf(link, sizeof link, "%s%s", o->registry_link, o->registry_link[0] ? serial : "");
+    snprintf(num[0], sizeof num[0], "%lld", (long long)b->issuance);
+    snprintf(num[1], sizeof num[1], "%lld", (long long)b->serial_start);
+    snprintf(num[2], sizeof num[2], "%lld", (long long)b->serial_end);
+    snprintf(num[3], sizeof num[3], "%lld", (long long)b->count);
+    snprintf(num[4], sizeof num[4], "%d", b->vintage);
+    const char *v[C_N];
+    v[C_PROJECT] = b->project;
+    v[C_ISSUANCE] = num[0];
+    v[C_OWNER] = owner;
+    v[C_COUNTRY] = o->country_jurisdiction;
+    v[C_SERIAL] = serial;
+    v[C_PATTERN] = w->pattern;
+    v[C_START] = num[1];
+    v[C_END] = num[2];
+    v[C_COUNT] = num[3];
+    v[C_VINTAGE] = num[4];
+    v[C_TYPE] = forestry ? "Removal - nature" : "Not Determined";
+    v[C_STATUS] = cadt_status[b->status];
+    v[C_REASON] = reason;
+    v[C_BENEFICIARY] = beneficiary;
+    v[C_LINK] = link;
+    v[C_CA_DECL] = o->ca_declaration;
+    v[C_CA_STATUS] = o->ca_status;
+    cadt_put(w, v);
+    w->k++;
+    if (w->k % 1024 == 0)
+        return epv__progress(ctx, w->total ? (double)w->k / (double)w->total : 1.0, "cadt export");
+    return EPV_OK;
+}
+
+static int cadt_end(struct cadt_w *w)
+{
+    if (w->json) fputs(w->k ? "\n]\n" : "]\n", w->f);
+    return epv__progress(w->l->ctx, 1.0, "cadt export");
+}
+
+/* The rows from the derived tables. */
+static int cadt_rows_sql(struct cadt_w *w)
+{
+    epv_ledger *l = w->l;
+    epv__lq *cnt = NULL, *st = NULL;
+    int rc = epv__lq_prepare(&l->st, "SELECT COUNT(*) FROM blocks WHERE ?1 IS NULL OR project = ?1", &cnt);
     if (rc == EPV__LQ_OK)
         rc = epv__lq_prepare(&l->st, "SELECT b.project, b.start, b.\"end\", b.vintage, b.issuance, b.account, b.status, b.cert,"
                                 " COALESCE(a.entity, ''), COALESCE(p.forestry, 0), COALESCE(r.beneficiary, ''),"
@@ -75,33 +176,22 @@ static int cadt_write(epv_ledger *l, const epv_ledger_cadt_options *o, FILE *f, 
                                 " LEFT JOIN accounts a ON a.id = b.account"
                                 " LEFT JOIN retirements r ON r.cert = b.cert AND b.status = 2"
                                 " WHERE ?1 IS NULL OR b.project = ?1 ORDER BY b.project, b.start", &st);
-    if (rc == EPV__LQ_OK) rc = epv__lq_prepare(&l->st, "SELECT body FROM journal WHERE seq = ?1", &jr);
     if (rc != EPV__LQ_OK) {
         rc = epv__lg_sqlerr(l, rc, "cadt export");
         goto done;
     }
-    if (o->project) {
-        epv__lq_bind_text_copy(cnt, 1, o->project);
-        epv__lq_bind_text_copy(st, 1, o->project);
+    if (w->o->project) {
+        epv__lq_bind_text_copy(cnt, 1, w->o->project);
+        epv__lq_bind_text_copy(st, 1, w->o->project);
     }
     if ((rc = epv__lq_step(cnt)) != EPV__LQ_ROW) {
         rc = epv__lg_sqlerr(l, rc, "cadt export: count");
         goto done;
     }
-    total = epv__lq_col_i64(cnt, 0);
-    if ((rc = epv__progress(ctx, 0.0, "cadt export"))) goto done;
-    if (json) {
-        fputs("[", f);
-    } else {
-        for (int c = 0; c < C_N; c++) {
-            if (c) fputc(',', f);
-            epv__out_csv_field(f, cadt_names[c]);
-        }
-        fputs("\n", f);
-    }
+    w->total = epv__lq_col_i64(cnt, 0);
+    if ((rc = cadt_begin(w))) goto done;
     while ((rc = epv__lq_step(st)) == EPV__LQ_ROW) {
         epv_ledger_block b = EPV_LEDGER_BLOCK_INIT;
-        char serial[512], link[1200], num[5][32], reason[EPV__L_MAX_TEXT + 16];
         b.project = (const char *)epv__lq_col_text(st, 0);
         b.serial_start = epv__lq_col_i64(st, 1);
         b.serial_end = epv__lq_col_i64(st, 2);
@@ -111,71 +201,42 @@ static int cadt_write(epv_ledger *l, const epv_ledger_cadt_options *o, FILE *f, 
         b.account = (const char *)epv__lq_col_text(st, 5);
         b.status = (int)epv__lq_col_i64(st, 6);
         b.certificate = epv__lq_col_i64(st, 7);
-        if (b.status < 0 || b.status > 3) {
-            rc = epv__error(ctx, EPV_ECORRUPT, "cadt export: block %s/%lld has status %d", b.project,
-                            (long long)b.serial_start, b.status);
-            goto done;
-        }
-        if ((rc = epv_ledger_block_serial(l, &b, serial, sizeof serial))) goto done;
-        snprintf(reason, sizeof reason, "%s", (const char *)epv__lq_col_text(st, 11));
-        if (b.status == EPV_LEDGER_CANCELLED && b.certificate > 0 &&
-            (rc = cancel_reason(l, jr, b.certificate, reason, sizeof reason)))
-            goto done;
-        snprintf(link, sizeof link, "%s%s", o->registry_link, o->registry_link[0] ? serial : "");
-        snprintf(num[0], sizeof num[0], "%lld", (long long)b.issuance);
-        snprintf(num[1], sizeof num[1], "%lld", (long long)b.serial_start);
-        snprintf(num[2], sizeof num[2], "%lld", (long long)b.serial_end);
-        snprintf(num[3], sizeof num[3], "%lld", (long long)b.count);
-        snprintf(num[4], sizeof num[4], "%d", b.vintage);
-        const char *v[C_N];
-        v[C_PROJECT] = b.project;
-        v[C_ISSUANCE] = num[0];
-        v[C_OWNER] = (const char *)epv__lq_col_text(st, 8);
-        v[C_COUNTRY] = o->country_jurisdiction;
-        v[C_SERIAL] = serial;
-        v[C_PATTERN] = pattern;
-        v[C_START] = num[1];
-        v[C_END] = num[2];
-        v[C_COUNT] = num[3];
-        v[C_VINTAGE] = num[4];
-        v[C_TYPE] = (int)epv__lq_col_i64(st, 9) ? "Removal - nature" : "Not Determined";
-        v[C_STATUS] = cadt_status[b.status];
-        v[C_REASON] = reason;
-        v[C_BENEFICIARY] = (const char *)epv__lq_col_text(st, 10);
-        v[C_LINK] = link;
-        v[C_CA_DECL] = o->ca_declaration;
-        v[C_CA_STATUS] = o->ca_status;
-        if (json) {
-            fputs(k ? ",\n {" : "\n {", f);
-            for (int c = 0; c < C_N; c++) {
-                if (c) fputs(", ", f);
-                json_string(f, cadt_names[c]);
-                fputs(": ", f);
-                if (cadt_numeric(c)) fputs(v[c], f);
-                else json_string(f, v[c]);
-            }
-            fputc('}', f);
-        } else {
-            for (int c = 0; c < C_N; c++) {
-                if (c) fputc(',', f);
-                epv__out_csv_field(f, v[c]);
-            }
-            fputs("\n", f);
-        }
-        k++;
-        if (k % 1024 == 0 && (rc = epv__progress(ctx, total ? (double)k / (double)total : 1.0, "cadt export")))
+        if ((rc = cadt_row(w, &b, (const char *)epv__lq_col_text(st, 8), (int)epv__lq_col_i64(st, 9),
+                           (const char *)epv__lq_col_text(st, 10), (const char *)epv__lq_col_text(st, 11))))
             goto done;
     }
-    if (rc != EPV__LQ_DONE) {
-        rc = epv__lg_sqlerr(l, rc, "cadt export");
-        goto done;
-    }
-    if (json) fputs(k ? "\n]\n" : "]\n", f);
-    rc = epv__progress(ctx, 1.0, "cadt export");
+    rc = rc == EPV__LQ_DONE ? cadt_end(w) : epv__lg_sqlerr(l, rc, "cadt export");
 done:
     epv__lq_finalize(cnt);
     epv__lq_finalize(st);
-    epv__lq_finalize(jr);
+    return rc;
+}
+
+static int cadt_live_row(const struct epv__lrp_cadt_row *row, void *payload)
+{
+    return cadt_row(payload, &row->b, row->entity, row->forestry, row->beneficiary, row->reason);
+}
+
+/* The rows from the live layout's model, brought to the head inside the export's snapshot. */
+static int cadt_rows_live(struct cadt_w *w)
+{
+    int rc = epv__lg_live_sync(w->l);
+    if (!rc) rc = epv__lrp_cadt_count(w->l->live, w->o->project, &w->total);
+    if (!rc) rc = cadt_begin(w);
+    if (!rc) rc = epv__lrp_cadt_rows(w->l->live, w->o->project, cadt_live_row, w);
+    return rc ? rc : cadt_end(w);
+}
+
+static int cadt_write(epv_ledger *l, const epv_ledger_cadt_options *o, FILE *f, int json)
+{
+    char pattern[1024];
+    int rc = epv__lg_serial_regex(l->ctx, l->serial_format, pattern, sizeof pattern);
+    if (rc) return rc;
+    struct cadt_w w = { l, o, f, json, pattern, NULL, 0, 0 };
+    rc = epv__lq_prepare(&l->st, "SELECT body FROM journal WHERE seq = ?1", &w.jr);
+    if (rc != EPV__LQ_OK) return epv__lg_sqlerr(l, rc, "cadt export");
+    rc = l->live ? cadt_rows_live(&w) : cadt_rows_sql(&w);
+    epv__lq_finalize(w.jr);
     return rc;
 }
 

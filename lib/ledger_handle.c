@@ -43,6 +43,7 @@ void epv__lg_free(epv_ledger *l)
 {
     if (!l) return;
     epv__ls_close(&l->st);
+    epv__lrp_free(l->live);
     if (l->md) EVP_MD_CTX_free(l->md);
     if (l->md_alg) EVP_MD_free(l->md_alg);
     epv__free(l->ctx, l->serial_format);
@@ -120,6 +121,7 @@ static int batch_abort(epv_ledger *l, int rc)
     l->head_dirty = 0;
     epv__lg_cache_clear(l);
     epv__lg_load_head(l);
+    epv__lg_live_rewind(l, l->head_seq);
     char msg[EPV_ERRMSG_MAX];
     snprintf(msg, sizeof msg, "%s", epv_ctx_errmsg(l->ctx));
     return epv__error(l->ctx, rc, "%s; the whole batch was rolled back", msg);
@@ -152,7 +154,7 @@ static int run_once(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L
         epv__lg_cache_clear(l);
         rc = epv__lg_load_head(l);
     }
-    if (!rc) rc = epv__lg_step(l, op, res);
+    if (!rc) rc = l->live ? epv__lg_live_step(l, op, res) : epv__lg_step(l, op, res);
     if (!rc && !batch) rc = epv__ls_commit(&l->st);
     if (rc && batch) {
         if (epv__ls_writes(&l->st) != writes0 || epv__ls_txn_failed(&l->st)) return batch_abort(l, rc);
@@ -166,6 +168,7 @@ static int run_once(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L
         rollback_quiet(l);
         l->head_seq = saved_seq;
         memcpy(l->head_hash, saved_hash, 32);
+        epv__lg_live_rewind(l, saved_seq);
     }
     return rc;
 }
@@ -209,6 +212,7 @@ EPV_API int epv_ledger_batch_begin(epv_ledger *l)
     epv__lg_cache_clear(l);
     int rc = epv__ls_begin_write(&l->st, 0);
     if (!rc) rc = epv__lg_load_head(l);
+    if (!rc) rc = epv__lg_live_sync(l); /* (inside the batch the model is its own state) */
     if (rc) {
         if (epv__ls_in_txn(&l->st)) epv__ls_exec_quiet(&l->st, "ROLLBACK");
         return rc;
@@ -229,6 +233,7 @@ EPV_API int epv_ledger_batch_commit(epv_ledger *l)
         l->head_dirty = 0;
         epv__lg_cache_clear(l);
         epv__lg_load_head(l);
+        epv__lg_live_rewind(l, l->head_seq);
         return rc;
     }
     l->in_batch = 0;
@@ -239,6 +244,7 @@ EPV_API int epv_ledger_batch_commit(epv_ledger *l)
         epv__lg_cache_clear(l);
         if (epv__ls_in_txn(&l->st)) epv__ls_exec_quiet(&l->st, "ROLLBACK");
         epv__lg_load_head(l);
+        epv__lg_live_rewind(l, l->head_seq);
         return e;
     }
     return EPV_OK;
@@ -252,7 +258,9 @@ EPV_API int epv_ledger_batch_rollback(epv_ledger *l)
     epv__ls_exec_quiet(&l->st, "ROLLBACK");
     l->head_dirty = 0;
     epv__lg_cache_clear(l);
-    return epv__lg_load_head(l);
+    int rc = epv__lg_load_head(l);
+    epv__lg_live_rewind(l, rc ? -1 : l->head_seq);
+    return rc;
 }
 
 static void remove_files(const char *path)
@@ -265,8 +273,57 @@ static void remove_files(const char *path)
     unlink(buf);
 }
 
+/* The live layout (ledger_live.c) is marked by a table of its own: files without it keep their
+ * derived tables current. The genesis entry is written the same way in both layouts. */
+static int live_layout_create(epv_ledger *l)
+{
+    int rc = epv__lg_exec(l, l->st.backend == EPV__LS_PG
+                                 ? "CREATE TABLE layout(id bigint PRIMARY KEY CHECK (id = 1), version bigint NOT NULL);"
+                                   "INSERT INTO layout VALUES (1, 2)"
+                                 : "CREATE TABLE layout(id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)"
+                                   " STRICT; INSERT INTO layout VALUES (1, 2)");
+    l->live_stale = 1; /* built from the journal (its genesis entry) at its first use */
+    return rc ? rc : epv__lrp_new(l, &l->live);
+}
+
+/* An existing store's layout: with a layout table of version 2, the live layout, whose model
+ * is built by the open's verification (or, without a replay, at its first use). */
+static int live_layout_detect(epv_ledger *l)
+{
+    if (!epv__ls_has_table(&l->st, "layout")) return EPV_OK;
+    epv__lq *st = epv__lg_stmt(l, "SELECT version FROM layout WHERE id = 1");
+    if (!st) return epv_ctx_errcode(l->ctx);
+    int src = epv__lq_step(st);
+    int64_t v = src == EPV__LQ_ROW ? epv__lq_col_i64(st, 0) : 0;
+    epv__lq_reset(st);
+    if (src != EPV__LQ_ROW && src != EPV__LQ_DONE) return epv__lg_sqlerr(l, src, "reading the layout");
+    if (v != 2) return epv__error(l->ctx, EPV_EUNSUPPORTED, "ledger: storage layout %lld is not supported", (long long)v);
+    l->live_stale = 1;
+    return epv__lrp_new(l, &l->live);
+}
+
+/* Verify a live-layout store and build its model, inside the open's read snapshot. From the
+ * last checkpoint's snapshot, as the other layout opens from its tables: the chain since the
+ * checkpoint verified, the entries since applied. Otherwise (no snapshot, or a full
+ * verification asked) the model is built by replaying the whole journal, which is the full
+ * verification. */
+static int open_live(epv_ledger *l, unsigned flags)
+{
+    int fast = 0, used = 0, rc = EPV_OK;
+    if (!(flags & EPV_LEDGER_FULL_VERIFY)) rc = epv__lg_verify_since_checkpoint(l, &fast);
+    if (!rc && fast) rc = epv__lg_live_snapshot_load(l, &used);
+    if (!rc && used) rc = epv__lg_live_sync(l);
+    if (rc || used) return rc;
+    struct epv__lwalk wp = { 0.0, 1.0, 0, "replaying the journal" };
+    epv__lq *hq = epv__lg_stmt(l, "SELECT seq FROM head WHERE id = 1");
+    if (hq && epv__lq_step(hq) == EPV__LQ_ROW) wp.total = epv__lq_col_i64(hq, 0);
+    if (hq) epv__lq_reset(hq);
+    rc = epv__lg_live_verify(l, &wp, NULL, 1, 1, 1);
+    return rc ? rc : epv__progress(l->ctx, 1.0, "verified");
+}
+
 /* Create a new file: schema and genesis entry in one transaction. */
-static int create_file(epv_ledger *l, const epv_ledger_config *cfg)
+static int create_file(epv_ledger *l, const epv_ledger_config *cfg, int live)
 {
     static const epv_ledger_config def = EPV_LEDGER_CONFIG_INIT;
     if (!cfg) cfg = &def;
@@ -284,6 +341,7 @@ static int create_file(epv_ledger *l, const epv_ledger_config *cfg)
         int64_t res[EPV__L_NRES];
         rc = epv__lg_step(l, &op, res);
     }
+    if (!rc && live) rc = live_layout_create(l);
     if (!rc) {
         rc = epv__ls_commit(&l->st);
     }
@@ -298,7 +356,7 @@ EPV_API int epv_ledger_open(epv_ctx *ctx, const char *path, unsigned flags,
     *out = NULL;
     if (!path || !*path) return epv__error(ctx, EPV_EINVAL, "ledger_open: path is empty");
     if (flags & ~(unsigned)(EPV_LEDGER_CREATE | EPV_LEDGER_READONLY | EPV_LEDGER_NO_REPLAY |
-                            EPV_LEDGER_FULL_VERIFY))
+                            EPV_LEDGER_FULL_VERIFY | EPV_LEDGER_LIVE))
         return epv__error(ctx, EPV_EINVAL, "ledger_open: flags: unknown bits 0x%x", flags);
     if (cfg) {
         int vrc = epv__check_version(ctx, "epv_ledger_config", cfg, EPV_LEDGER_CONFIG_VERSION);
@@ -325,7 +383,7 @@ EPV_API int epv_ledger_open(epv_ctx *ctx, const char *path, unsigned flags,
         }
     }
     if (!exists) {
-        rc = create_file(l, cfg);
+        rc = create_file(l, cfg, (flags & EPV_LEDGER_LIVE) || epv__lg_default_layout == 2);
         if (rc) {
             epv__error_prefix(ctx, "%s", shown);
             epv__lg_free(l);
@@ -339,8 +397,11 @@ EPV_API int epv_ledger_open(epv_ctx *ctx, const char *path, unsigned flags,
         if (!rc) {
             int fast = 0;
             rc = epv__lg_load_config(l);
+            if (!rc) rc = live_layout_detect(l);
             if (!rc && (flags & EPV_LEDGER_NO_REPLAY)) {
                 rc = epv__lg_verify_chain(l, NULL);
+            } else if (!rc && l->live) {
+                rc = open_live(l, flags);
             } else if (!rc) {
                 /* from the last verified checkpoint, unless a full verification is asked */
                 if (!(flags & EPV_LEDGER_FULL_VERIFY)) rc = epv__lg_verify_since_checkpoint(l, &fast);
@@ -405,10 +466,12 @@ EPV_API int epv_ledger_checkpoint(epv_ledger *l, epv_i64 *seq_out)
             if (src != EPV__LQ_DONE) rc = epv__lg_sqlerr(l, src, "recording the checkpoint");
         }
     }
+    if (!rc && l->live) rc = epv__lg_live_snapshot_write(l); /* what the next open starts from */
     if (!rc) rc = epv__ls_commit(&l->st);
     if (rc) {
         epv__ls_rollback(&l->st);
         epv__lg_load_head(l);
+        epv__lg_live_rewind(l, l->head_seq);
         return rc;
     }
     if (seq_out) *seq_out = l->head_seq;

@@ -98,6 +98,11 @@ struct epv_ledger {
     int date_rules;
     void *md; /* EVP_MD_CTX, reused */
     void *md_alg;
+    /* Live layout (doc/ledger.md "Live state"): the state in memory, kept equal to the journal's
+     * head; operations write only the journal, and queries answer from this model. NULL for a
+     * store whose derived tables are kept current (layout 1). */
+    struct epv__lrp *live;
+    int live_stale; /* the model may differ from the store (a rollback, a failed write): rebuild */
     struct epv__lacct_cache acache[EPV__L_NCACHE];
     struct epv__lproj_cache pcache[EPV__L_NCACHE];
 };
@@ -120,6 +125,19 @@ int epv__lg_load_config(epv_ledger *l);
 int epv__lg_run(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES]);
 sqlite3 *epv__ledger_db(epv_ledger *l);
 
+/* Live layout: bring l->live up to the store's head (entries other handles committed since),
+ * inside the current read snapshot or write transaction. EPV_OK at once for layout 1. */
+int epv__lg_live_sync(epv_ledger *l);
+/* The layout of new files: 1 (derived tables written by every operation) or 2 (live). Tests
+ * set it to run the whole suite on either. */
+extern int epv__lg_default_layout;
+/* Live layout: the store now holds entries up to `seq` only (a rollback): the model is rebuilt
+ * before its next use if it went further. */
+void epv__lg_live_rewind(epv_ledger *l, int64_t seq);
+/* Live layout, inside a write transaction: epv__lg_step()'s twin; the operation checked and
+ * applied to the model, then only its journal row written (ledger_live.c). */
+int epv__lg_live_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES]);
+
 /* ---- journal (ledger_journal.c) ---- */
 int epv__lg_encode(epv_ctx *ctx, const struct epv__lop *op, unsigned char **out, size_t *len);
 /* Decode into op; strings point into a copy owned by *arena (free with epv__free). */
@@ -131,6 +149,10 @@ int epv__lg_entry_hash_md(void *md, const void *md_alg, const unsigned char prev
                           const unsigned char *body, size_t len, unsigned char out[32]);
 int epv__lg_entry_hash(epv_ledger *l, const unsigned char prev[32], int64_t seq,
                        const unsigned char *body, size_t len, unsigned char out[32]);
+/* Append entry `seq` (linked to the in-memory head, which then moves to it) and, outside a
+ * batch or replay, the head row. */
+int epv__lg_journal_append(epv_ledger *l, const struct epv__lop *op, int64_t seq, const unsigned char *body,
+                           size_t len, const unsigned char hash[32]);
 /* Request check, apply, journal append; inside a transaction. */
 int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES]);
 int epv__lg_load_head(epv_ledger *l);
@@ -165,6 +187,10 @@ int epv__lg_check_genesis(epv_ctx *ctx, const struct epv__lop *op, int64_t seq);
 /* A project registration's fields (ids, texts, crediting dates, forestry flag, buffer rate),
  * before any stored state is consulted. */
 int epv__lg_check_project_fields(epv_ctx *ctx, const struct epv__lop *op);
+/* A settlement may cancel no more than the project's obligation `owed`. The units it asks for
+ * (a count, or a range's length) are known before any is chosen, so an excess is refused
+ * before anything changes, by both implementations of the rules. */
+int epv__lg_check_settle(epv_ctx *ctx, const struct epv__lop *op, int64_t owed);
 int epv__lg_account_status(epv_ledger *l, const char *acct, int *status, int *kind);
 /* A project's status, forestry flag and crediting period (cached); EPV_ENOTFOUND without a
  * message when there is no such project. */

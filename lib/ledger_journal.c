@@ -196,12 +196,34 @@ static int bind_res_step(epv_ledger *l, epv__lq *st, const char *what)
     return rc == EPV__LQ_DONE ? EPV_OK : epv__lg_sqlerr(l, rc, what);
 }
 
+int epv__lg_journal_append(epv_ledger *l, const struct epv__lop *op, int64_t seq, const unsigned char *body,
+                           size_t len, const unsigned char hash[32])
+{
+    static const char *const i_journal =
+        "INSERT INTO journal(seq, kind, req, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)";
+    epv__lq *st = epv__lg_stmt(l, i_journal);
+    if (!st) return epv_ctx_errcode(l->ctx);
+    epv__lq_bind_i64(st, 1, seq);
+    epv__lq_bind_i64(st, 2, op->kind);
+    epv__lq_bind_text(st, 3, op->req);
+    epv__lq_bind_blob(st, 4, body, (int)len);
+    epv__lq_bind_blob(st, 5, l->head_hash, 32);
+    epv__lq_bind_blob(st, 6, hash, 32);
+    int rc = bind_res_step(l, st, "appending to the journal");
+    if (rc) return rc;
+    l->head_seq = seq;
+    memcpy(l->head_hash, hash, 32);
+    /* The head row moves in the same transaction: now, or (batch, replay) at the latest just
+     * before the commit. */
+    l->head_dirty = 1;
+    if (!l->in_batch && !l->replaying) rc = epv__lg_flush_head(l);
+    return rc;
+}
+
 int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES])
 {
     static const char *const q_req =
         "SELECT j.body, r.r0, r.r1, r.r2, r.r3 FROM requests r JOIN journal j ON j.seq = r.seq WHERE r.req = ?";
-    static const char *const i_journal =
-        "INSERT INTO journal(seq, kind, req, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)";
     static const char *const i_req =
         "INSERT INTO requests(req, seq, r0, r1, r2, r3) VALUES (?, ?, ?, ?, ?, ?)";
     int rc = epv__lg_check_req(l->ctx, op->req);
@@ -246,29 +268,13 @@ int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NR
     rc = epv__lg_entry_hash(l, l->head_hash, seq, body, len, hash);
     if (rc) goto out;
 
-    st = epv__lg_stmt(l, i_journal);
-    if (!st) goto sqlfail;
-    epv__lq_bind_i64(st, 1, seq);
-    epv__lq_bind_i64(st, 2, op->kind);
-    epv__lq_bind_text(st, 3, op->req);
-    epv__lq_bind_blob(st, 4, body, (int)len);
-    epv__lq_bind_blob(st, 5, l->head_hash, 32);
-    epv__lq_bind_blob(st, 6, hash, 32);
-    if ((rc = bind_res_step(l, st, "appending to the journal"))) goto out;
-
     st = epv__lg_stmt(l, i_req);
     if (!st) goto sqlfail;
     epv__lq_bind_text(st, 1, op->req);
     epv__lq_bind_i64(st, 2, seq);
     for (int k = 0; k < EPV__L_NRES; k++) epv__lq_bind_i64(st, 3 + k, res[k]);
     if ((rc = bind_res_step(l, st, "recording the request id"))) goto out;
-
-    l->head_seq = seq;
-    memcpy(l->head_hash, hash, 32);
-    /* The head row moves in the same transaction: now, or (batch, replay) at the latest just
-     * before the commit. */
-    l->head_dirty = 1;
-    if (!l->in_batch && !l->replaying) rc = epv__lg_flush_head(l);
+    rc = epv__lg_journal_append(l, op, seq, body, len, hash);
 out:
     epv__free(l->ctx, body);
     return rc;

@@ -225,6 +225,7 @@ EPV_API int epv_ledger_issue_from_removals(epv_ledger *l, const char *request_id
             l->head_seq = saved_seq;
             memcpy(l->head_hash, saved_hash, 32);
             l->head_dirty = 1;
+            epv__lg_live_rewind(l, saved_seq);
         }
         epv__error(l->ctx, rc, "%s", msg);
     } else if (own_batch) {

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Queries (balances, totals, blocks, serial history, certificates) and the integrity
  * invariants checked on open and by epv_ledger_verify(). Queries use their own statements
- * (not the cache) so callbacks may call back into the ledger. */
+ * (not the cache) so callbacks may call back into the ledger. In the live layout (l->live) the
+ * same queries are answered from the in-memory model, brought to the head inside the snapshot. */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "ledger_int.h"
+#include "ledger_verify_int.h"
 
 static int prep(epv_ledger *l, const char *sql, epv__lq **st)
 {
@@ -21,12 +22,27 @@ static void bind_opt_text(epv__lq *st, int i, const char *v)
     else epv__lq_bind_null(st, i);
 }
 
+/* The SQL is one statement (its own snapshot); the model is synced and read in one of its own. */
+static int balance_live(epv_ledger *l, const char *account, const char *project, int vintage, int status,
+                        epv_i64 *units_out)
+{
+    int rc = epv__lg_read_begin(l);
+    if (rc) return rc;
+    int64_t v = 0;
+    rc = epv__lg_live_sync(l);
+    if (!rc) rc = epv__lrp_balance(l->live, account, project, vintage, status, &v);
+    rc = epv__lg_read_end(l, rc);
+    if (!rc) *units_out = v;
+    return rc;
+}
+
 EPV_API int epv_ledger_balance(epv_ledger *l, const char *account, const char *project,
                                int vintage, int status, epv_i64 *units_out)
 {
     if (!l || !units_out) return EPV_EINVAL;
     if (status < -1 || status > EPV_LEDGER_CANCELLED)
         return epv__error(l->ctx, EPV_EINVAL, "status: %d is not a unit status or -1", status);
+    if (l->live) return balance_live(l, account, project, vintage, status, units_out);
     epv__lq *st;
     int rc = prep(l,
                   "SELECT COALESCE(SUM(\"end\" - start + 1), 0) FROM blocks WHERE (?1 IS NULL OR account = ?1)"
@@ -54,6 +70,10 @@ static int epv_ledger_totals_get_snap(epv_ledger *l, const char *project, int vi
     if (!l || !out) return EPV_EINVAL;
     memset(out, 0, sizeof *out);
     out->version = EPV_LEDGER_TOTALS_VERSION;
+    if (l->live) {
+        int rc = epv__lg_live_sync(l);
+        return rc ? rc : epv__lrp_totals(l->live, project, vintage, out);
+    }
     epv__lq *st;
     int rc = prep(l,
                   "SELECT status, SUM(\"end\" - start + 1) FROM blocks WHERE (?1 IS NULL OR project = ?1)"
@@ -103,6 +123,10 @@ static int epv_ledger_blocks_snap(epv_ledger *l, const char *project, const char
                               epv_ledger_block_fn fn, void *payload)
 {
     if (!l || !fn) return EPV_EINVAL;
+    if (l->live) {
+        int rc = epv__lg_live_sync(l);
+        return rc ? rc : epv__lrp_blocks(l->live, project, account, fn, payload);
+    }
     epv__lq *st;
     int rc = prep(l,
                   "SELECT project, start, \"end\", vintage, issuance, account, status, cert FROM blocks"
@@ -150,6 +174,10 @@ static int epv_ledger_serial_history_snap(epv_ledger *l, const char *project, ep
     if (!l || !fn) return EPV_EINVAL;
     int rc = epv__lg_check_id(l->ctx, project, "project");
     if (rc) return rc;
+    if (l->live) {
+        rc = epv__lg_live_sync(l);
+        return rc ? rc : epv__lrp_serial_history(l->live, project, serial, fn, payload);
+    }
     epv__lq *st;
     rc = prep(l,
               "SELECT seq, kind, start, \"end\", from_acct, to_acct, status FROM events WHERE project = ?1"
@@ -197,6 +225,10 @@ static int epv_ledger_certificate_get_snap(epv_ledger *l, epv_i64 number,
                                        epv_ledger_certificate_fn fn, void *payload)
 {
     if (!l || !fn) return EPV_EINVAL;
+    if (l->live) {
+        int rc = epv__lg_live_sync(l);
+        return rc ? rc : epv__lrp_certificate(l->live, number, fn, payload);
+    }
     epv__lq *st;
     int rc = prep(l, "SELECT account, beneficiary, reason, date, project, units FROM retirements WHERE cert = ?",
                   &st);

@@ -32,9 +32,17 @@ struct arena_chunk {
     char d[];
 };
 
+static const char *arena_strndup(epv_ctx *ctx, struct arena_chunk **a, const char *s, size_t len);
+
 static const char *arena_strdup(epv_ctx *ctx, struct arena_chunk **a, const char *s)
 {
-    size_t n = strlen(s) + 1;
+    return arena_strndup(ctx, a, s, strlen(s));
+}
+
+/* The first len bytes of s (no NUL among them) and a NUL. */
+static const char *arena_strndup(epv_ctx *ctx, struct arena_chunk **a, const char *s, size_t len)
+{
+    size_t n = len + 1;
     if (!*a || (*a)->cap - (*a)->used < n) {
         size_t cap = n > 65536 ? n : 65536;
         struct arena_chunk *c = epv__malloc(ctx, sizeof *c + cap);
@@ -45,7 +53,8 @@ static const char *arena_strdup(epv_ctx *ctx, struct arena_chunk **a, const char
         *a = c;
     }
     char *p = (*a)->d + (*a)->used;
-    memcpy(p, s, n);
+    memcpy(p, s, len);
+    p[len] = 0;
     (*a)->used += n;
     return p;
 }
@@ -59,11 +68,17 @@ static void arena_free(epv_ctx *ctx, struct arena_chunk *a)
     }
 }
 
-/* key -> index (size_t); keys point to stable strings (the arena) */
+/* key -> index (size_t); keys point to stable strings (the arena). Open addressing over one
+ * array of slots, so that a probe touches one cache line, not three (a map of a million
+ * request ids is far beyond the caches). */
+struct sslot {
+    uint64_t h; /* 0: empty */
+    const char *k;
+    size_t v;
+};
+
 struct smap {
-    const char **k;
-    uint64_t *h;
-    size_t *v;
+    struct sslot *s;
     size_t cap, n;
 };
 
@@ -79,55 +94,63 @@ static size_t smap_get(const struct smap *m, const char *key)
 {
     if (!m->cap) return (size_t)-1;
     uint64_t h = str_hash(key);
-    for (size_t j = (size_t)h & (m->cap - 1); m->h[j]; j = (j + 1) & (m->cap - 1))
-        if (m->h[j] == h && !strcmp(m->k[j], key)) return m->v[j];
+    for (size_t j = (size_t)h & (m->cap - 1); m->s[j].h; j = (j + 1) & (m->cap - 1))
+        if (m->s[j].h == h && !strcmp(m->s[j].k, key)) return m->s[j].v;
     return (size_t)-1;
+}
+
+/* Room for `want` keys without growing again (a snapshot's load knows how many come). */
+static int smap_reserve(epv_ctx *ctx, struct smap *m, size_t want)
+{
+    if (want * 2 <= m->cap) return EPV_OK;
+    size_t ncap = m->cap ? 2 * m->cap : 64;
+    while (ncap < want * 2) ncap *= 2;
+    struct sslot *ns = epv__calloc(ctx, ncap, sizeof *ns);
+    if (!ns) return EPV_ENOMEM;
+    for (size_t k = 0; k < m->cap; k++) {
+        if (!m->s[k].h) continue;
+        size_t j = (size_t)m->s[k].h & (ncap - 1);
+        while (ns[j].h) j = (j + 1) & (ncap - 1);
+        ns[j] = m->s[k];
+    }
+    epv__free(ctx, m->s);
+    m->s = ns;
+    m->cap = ncap;
+    return EPV_OK;
 }
 
 static int smap_put(epv_ctx *ctx, struct smap *m, const char *key, size_t v)
 {
-    if ((m->n + 1) * 2 > m->cap) {
-        size_t ncap = m->cap ? 2 * m->cap : 64;
-        const char **nk = epv__calloc(ctx, ncap, sizeof *nk);
-        uint64_t *nh = epv__calloc(ctx, ncap, sizeof *nh);
-        size_t *nv = epv__calloc(ctx, ncap, sizeof *nv);
-        if (!nk || !nh || !nv) {
-            epv__free(ctx, nk);
-            epv__free(ctx, nh);
-            epv__free(ctx, nv);
-            return EPV_ENOMEM;
-        }
-        for (size_t k = 0; k < m->cap; k++) {
-            if (!m->h[k]) continue;
-            size_t j = (size_t)m->h[k] & (ncap - 1);
-            while (nh[j]) j = (j + 1) & (ncap - 1);
-            nh[j] = m->h[k];
-            nk[j] = m->k[k];
-            nv[j] = m->v[k];
-        }
-        epv__free(ctx, m->k);
-        epv__free(ctx, m->h);
-        epv__free(ctx, m->v);
-        m->k = nk;
-        m->h = nh;
-        m->v = nv;
-        m->cap = ncap;
-    }
+    if ((m->n + 1) * 2 > m->cap && smap_reserve(ctx, m, m->n + 1)) return EPV_ENOMEM;
     uint64_t h = str_hash(key);
     size_t j = (size_t)h & (m->cap - 1);
-    while (m->h[j]) j = (j + 1) & (m->cap - 1);
-    m->h[j] = h;
-    m->k[j] = key;
-    m->v[j] = v;
+    while (m->s[j].h) j = (j + 1) & (m->cap - 1);
+    m->s[j].h = h;
+    m->s[j].k = key;
+    m->s[j].v = v;
+    m->n++;
+    return EPV_OK;
+}
+
+/* smap_put of a key that must not be there yet: EPV_EEXISTS (nothing added) if it is. One hash
+ * and one probe sequence instead of smap_get's and smap_put's. */
+static int smap_put_new(epv_ctx *ctx, struct smap *m, const char *key, size_t v)
+{
+    if ((m->n + 1) * 2 > m->cap && smap_reserve(ctx, m, m->n + 1)) return EPV_ENOMEM;
+    uint64_t h = str_hash(key);
+    size_t j = (size_t)h & (m->cap - 1);
+    for (; m->s[j].h; j = (j + 1) & (m->cap - 1))
+        if (m->s[j].h == h && !strcmp(m->s[j].k, key)) return EPV_EEXISTS;
+    m->s[j].h = h;
+    m->s[j].k = key;
+    m->s[j].v = v;
     m->n++;
     return EPV_OK;
 }
 
 static void smap_free(epv_ctx *ctx, struct smap *m)
 {
-    epv__free(ctx, m->k);
-    epv__free(ctx, m->h);
-    epv__free(ctx, m->v);
+    epv__free(ctx, m->s);
     memset(m, 0, sizeof *m);
 }
 
@@ -444,6 +467,7 @@ struct epv__lrp {
     struct event *ev;
     size_t nev, capev;
     int ev_n; /* events written by the current entry */
+    int broken; /* a refused entry may have changed the model (epv__lrp_apply_res) */
 };
 
 #define NONE ((size_t)-1)
@@ -744,7 +768,8 @@ static int ap_project_status(struct epv__lrp *r, const struct epv__lop *op)
     if (op->i[0] < EPV_LEDGER_PROJECT_ACTIVE || op->i[0] > EPV_LEDGER_PROJECT_REVOKED)
         return epv__error(r->ctx, EPV_EINVAL, "status: %lld is not a project status", (long long)op->i[0]);
     if (p->status == EPV_LEDGER_PROJECT_CANCELLED || p->status == EPV_LEDGER_PROJECT_REVOKED)
-        return epv__error(r->ctx, EPV_ESTATE, "project: '%s' is final", op->s[0]);
+        return epv__error(r->ctx, EPV_ESTATE, "project: '%s' is %s (final)", op->s[0],
+                          p->status == EPV_LEDGER_PROJECT_CANCELLED ? "cancelled" : "revoked");
     p->status = op->i[0];
     return EPV_OK;
 }
@@ -827,7 +852,8 @@ static int ap_project_risk(struct epv__lrp *r, const struct epv__lop *op, int64_
     if (!p->forestry)
         return epv__error(r->ctx, EPV_ESTATE, "project: '%s' is not a forestry project (no buffer)", op->s[0]);
     if (p->status == EPV_LEDGER_PROJECT_CANCELLED || p->status == EPV_LEDGER_PROJECT_REVOKED)
-        return epv__error(r->ctx, EPV_ESTATE, "project: '%s' is final", op->s[0]);
+        return epv__error(r->ctx, EPV_ESTATE, "project: '%s' is %s (final)", op->s[0],
+                          p->status == EPV_LEDGER_PROJECT_CANCELLED ? "cancelled" : "revoked");
     if ((rc = epv__lg_check_text(r->ctx, op->s[1], "tool"))) return rc;
     for (int k = 0; k < 4; k++)
         if (op->i[k] < 0 || op->i[k] > 10000)
@@ -978,8 +1004,9 @@ static int check_sender(struct epv__lrp *r, const char *id, const char *field, c
     struct account *a = account_find(r, id);
     if (!a) return epv__error(r->ctx, EPV_ENOTFOUND, "%s: account '%s' does not exist", field, id);
     if (a->kind == 1) return epv__error(r->ctx, EPV_ESTATE, "%s: buffer units cannot be moved by any holder", field);
+    static const char *const names[] = { "open", "restricted", "frozen", "closed" };
     if (a->status != EPV_LEDGER_ACCOUNT_OPEN)
-        return epv__error(r->ctx, EPV_ESTATE, "%s: account '%s' is not open", field, id);
+        return epv__error(r->ctx, EPV_ESTATE, "%s: account '%s' is %s", field, id, names[a->status & 3]);
     *interned = a->id;
     return EPV_OK;
 }
@@ -992,7 +1019,8 @@ static int check_receiver(struct epv__lrp *r, const char *id, const char *field,
     if (!a) return epv__error(r->ctx, EPV_ENOTFOUND, "%s: account '%s' does not exist", field, id);
     if (a->kind == 1) return epv__error(r->ctx, EPV_ESTATE, "%s: the buffer account receives only withholdings", field);
     if (a->status == EPV_LEDGER_ACCOUNT_FROZEN || a->status == EPV_LEDGER_ACCOUNT_CLOSED)
-        return epv__error(r->ctx, EPV_ESTATE, "%s: account '%s' is frozen or closed", field, id);
+        return epv__error(r->ctx, EPV_ESTATE, "%s: account '%s' is %s", field, id,
+                          a->status == EPV_LEDGER_ACCOUNT_FROZEN ? "frozen" : "closed");
     *interned = a->id;
     return EPV_OK;
 }
@@ -1052,9 +1080,14 @@ static int select_units(struct epv__lrp *r, const char *acct, size_t pk, int64_t
         else if (b->status == EPV_LEDGER_BUFFER) why = "buffer units";
         else if (strcmp(b->acct, acct)) why = "held by another account";
         else if (vintage && b->vintage != vintage) why = "of another vintage";
-        if (why)
-            return epv__error(r->ctx, EPV_EBALANCE, "serial_start: serial %lld of '%s' is %s", (long long)next,
-                              p->id, why);
+        if (why) { /* the codes of select_units in ledger_blocks.c */
+            int code = b->start > next ? EPV_ENOTFOUND
+                       : b->status == EPV_LEDGER_RETIRED || b->status == EPV_LEDGER_CANCELLED ||
+                               b->status == EPV_LEDGER_BUFFER
+                           ? EPV_ESTATE
+                           : EPV_EBALANCE;
+            return epv__error(r->ctx, code, "serial_start: serial %lld of '%s' is %s", (long long)next, p->id, why);
+        }
         next = b->end >= e ? e + 1 : b->end + 1;
     }
     if (next <= e)
@@ -1273,8 +1306,8 @@ static int obligation_add(struct epv__lrp *r, const char *project, int64_t delta
 {
     int64_t cur = obligation(r, project);
     if (cur + delta < 0)
-        return epv__error(r->ctx, EPV_ERANGE, "count: %lld units exceed the reversal obligation of project '%s'",
-                          (long long)-delta, project);
+        return epv__error(r->ctx, EPV_ERANGE, "count: %lld units exceed the reversal obligation of project '%s' (%lld)",
+                          (long long)-delta, project, (long long)cur);
     if (cur + delta > EPV__L_MAX_UNITS)
         return epv__error(r->ctx, EPV_ERANGE, "obligation of project '%s' would exceed 1e15 units", project);
     char key[EPV__L_MAX_ID + 16];
@@ -1292,15 +1325,36 @@ static int ap_settle(struct epv__lrp *r, const struct epv__lop *op, int64_t seq,
     struct epv__lop c = *op;
     c.kind = EPV__L_CANCEL;
     c.s[1] = "reversal compensation";
-    if ((rc = ap_units(r, &c, seq, res))) return rc;
-    if ((rc = obligation_add(r, op->s[1], -res[1]))) return rc;
+    if ((rc = epv__lg_check_settle(r->ctx, op, owed)) || (rc = ap_units(r, &c, seq, res))) return rc;
+    if ((rc = obligation_add(r, op->s[1], -res[1]))) {
+        r->broken = 1;
+        return rc;
+    }
     res[0] = owed - res[1];
     return EPV_OK;
 }
 
 int epv__lrp_apply(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, const unsigned char hash[32])
 {
-    int64_t res[EPV__L_NRES] = { 0, 0, 0, 0 };
+    int64_t res[EPV__L_NRES];
+    return epv__lrp_apply_res(r, op, seq, hash, res);
+}
+
+/* Whether a refused operation may have changed the model. The rules are checked before the
+ * first change, except where noted: a failure then leaves the model as it was, which the live
+ * layout relies on (a refused operation costs nothing); otherwise the model is marked broken
+ * and the live layout rebuilds it from the journal. */
+static void note_failure(struct epv__lrp *r, const struct epv__lop *op, int rc, int stage)
+{
+    if (rc == EPV_ENOMEM || rc == EPV_ECORRUPT || stage) r->broken = 1;
+    (void)op;
+}
+
+int epv__lrp_apply_res(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, const unsigned char hash[32],
+                       int64_t res[EPV__L_NRES])
+{
+    for (int k = 0; k < EPV__L_NRES; k++) res[k] = 0;
+    int stage = 0; /* 1 once a change was made that a later check may refuse */
     int rc = epv__lg_check_req(r->ctx, op->req);
     if (rc) return rc;
     if (seq != r->seq + 1) return epv__error(r->ctx, EPV_ECORRUPT, "entry numbering differs on replay");
@@ -1325,12 +1379,19 @@ int epv__lrp_apply(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, c
     case EPV__L_PROJECT_RISK: rc = ap_project_risk(r, op, res); break;
     case EPV__L_REVERSAL:
         rc = ap_reverse(r, op, seq, res);
-        if (!rc && res[1] > 0) rc = obligation_add(r, op->s[0], res[1]);
+        /* the pool's units are already cancelled when the obligation's bound refuses */
+        if (!rc && res[1] > 0) {
+            stage = 1;
+            rc = obligation_add(r, op->s[0], res[1]);
+        }
         break;
     case EPV__L_SETTLE: rc = ap_settle(r, op, seq, res); break;
     default: rc = epv__error(r->ctx, EPV_EINVAL, "operation kind %d is unknown", op->kind);
     }
-    if (rc) return rc;
+    if (rc) {
+        note_failure(r, op, rc, stage);
+        return rc;
+    }
     if (epv__grow(r->ctx, (void **)&r->req, &r->capreq, r->nreq + 1, sizeof *r->req)) return EPV_ENOMEM;
     struct request *q = &r->req[r->nreq];
     q->req = intern(r, op->req);
@@ -1341,6 +1402,25 @@ int epv__lrp_apply(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, c
     r->seq = seq;
     memcpy(r->hash, hash, 32);
     return EPV_OK;
+}
+
+/* ---- what the live layout asks of the model ------------------------------------------- */
+
+void epv__lrp_head(const struct epv__lrp *r, int64_t *seq, unsigned char hash[32])
+{
+    *seq = r->seq;
+    memcpy(hash, r->hash, 32);
+}
+
+int epv__lrp_broken(const struct epv__lrp *r) { return r->broken; }
+
+int epv__lrp_request(const struct epv__lrp *r, const char *req, int64_t *seq, int64_t res[EPV__L_NRES])
+{
+    size_t k = smap_get(&r->reqmap, req);
+    if (k == NONE) return 0;
+    *seq = r->req[k].seq;
+    memcpy(res, r->req[k].r, sizeof r->req[k].r);
+    return 1;
 }
 
 /* ---- digest: the derived tables' rows, in each table's key order ----------------------- */
@@ -1670,5 +1750,820 @@ int epv__lrp_check_invariants(struct epv__lrp *r)
     }
     epv__free(r->ctx, issued);
     epv__free(r->ctx, is);
+    return rc;
+}
+
+/* ---- live model queries -----------------------------------------------------------------
+ * The queries of ledger_query.c, ledger_cadt.c and ledger_risk.c answered from the model (the
+ * live layout keeps no derived tables): the same results, row order and errors as their SQL.
+ * Callbacks may call the ledger's read functions, which sync and read this same model: a
+ * callback receives copies, and a walk resumes by key after it instead of keeping positions or
+ * pointers into vectors that an apply could move. */
+
+/* Sums as SQL's SUM: an error instead of a wrapped integer (SQLite: "integer overflow"). */
+static int sum_add(struct epv__lrp *r, int64_t *sum, int64_t n, const char *what)
+{
+    if (n > 0 && *sum > INT64_MAX - n) return epv__error(r->ctx, EPV_ERANGE, "ledger: %s: integer overflow", what);
+    *sum += n;
+    return EPV_OK;
+}
+
+/* One project's units with the optional account, vintage and status filters. Held and buffer
+ * units of one account come from its holding sets; the other cases scan the project's blocks. */
+static int balance_project(struct epv__lrp *r, struct project *p, const char *account, int vintage, int status,
+                           int64_t *sum)
+{
+    int rc = EPV_OK;
+    if (account && (status == EPV_LEDGER_HELD || status == EPV_LEDGER_BUFFER)) {
+        struct holding *h = holding_get(r, p, account, 0);
+        const struct sv *set = h ? &h->set[status] : NULL;
+        for (size_t c = 0, i = 0; !rc && set && sv_valid(set, c); sv_next(set, &c, &i)) {
+            const struct blk *b = sv_find(&p->blocks, *(const int64_t *)sv_at(set, c, i));
+            if (!vintage || b->vintage == vintage) rc = sum_add(r, sum, b->end - b->start + 1, "balance");
+        }
+        return rc;
+    }
+    for (size_t c = 0, i = 0; !rc && sv_valid(&p->blocks, c); sv_next(&p->blocks, &c, &i)) {
+        const struct blk *b = sv_at(&p->blocks, c, i);
+        if ((!account || !strcmp(b->acct, account)) && (!vintage || b->vintage == vintage) &&
+            (status < 0 || b->status == status))
+            rc = sum_add(r, sum, b->end - b->start + 1, "balance");
+    }
+    return rc;
+}
+
+int epv__lrp_balance(struct epv__lrp *r, const char *account, const char *project, int vintage, int status,
+                     int64_t *units)
+{
+    int64_t sum = 0;
+    int rc = EPV_OK;
+    if (project) {
+        size_t pk = project_index(r, project);
+        if (pk != NONE) rc = balance_project(r, &r->proj[pk], account, vintage, status, &sum);
+    } else {
+        for (size_t pk = 0; !rc && pk < r->nproj; pk++)
+            rc = balance_project(r, &r->proj[pk], account, vintage, status, &sum);
+    }
+    if (!rc) *units = sum;
+    return rc;
+}
+
+/* One project's units by status, and its issued total, with the optional vintage filter. */
+static int totals_project(struct epv__lrp *r, const struct project *p, int vintage, epv_ledger_totals *out)
+{
+    int rc = EPV_OK;
+    for (size_t c = 0, i = 0; !rc && sv_valid(&p->blocks, c); sv_next(&p->blocks, &c, &i)) {
+        const struct blk *b = sv_at(&p->blocks, c, i);
+        if (vintage && b->vintage != vintage) continue;
+        int64_t *to = b->status == EPV_LEDGER_HELD      ? &out->held
+                      : b->status == EPV_LEDGER_BUFFER  ? &out->buffer
+                      : b->status == EPV_LEDGER_RETIRED ? &out->retired
+                                                        : &out->cancelled; /* as the SQL's default case */
+        rc = sum_add(r, to, b->end - b->start + 1, "totals");
+    }
+    for (size_t t = 0; !rc && t < p->ntot; t++)
+        if (!vintage || p->tot[t].vintage == vintage) rc = sum_add(r, &out->issued, p->tot[t].issued, "totals");
+    return rc;
+}
+
+int epv__lrp_totals(struct epv__lrp *r, const char *project, int vintage, epv_ledger_totals *out)
+{
+    epv_ledger_totals t;
+    memset(&t, 0, sizeof t);
+    t.version = EPV_LEDGER_TOTALS_VERSION;
+    int rc = EPV_OK;
+    if (project) {
+        size_t pk = project_index(r, project);
+        if (pk != NONE) rc = totals_project(r, &r->proj[pk], vintage, &t);
+    } else {
+        for (size_t pk = 0; !rc && pk < r->nproj; pk++) rc = totals_project(r, &r->proj[pk], vintage, &t);
+    }
+    if (!rc) *out = t;
+    return rc;
+}
+
+/* Visit a project's blocks (those of one account, if given) in serial order. Each visit gets a
+ * copy of its block; the walk then looks up the next block by key, so a visit may run queries
+ * that move the vector's hint or its chunks. A nonzero return of a visit ends the walk. */
+typedef int (*blk_visit)(struct epv__lrp *r, size_t pk, const struct blk *b, void *payload);
+
+static int walk_project(struct epv__lrp *r, size_t pk, const char *account, blk_visit visit, void *payload)
+{
+    int64_t at = INT64_MIN; /* the next block starts at or after this */
+    for (;;) {
+        const struct sv *v = &r->proj[pk].blocks;
+        const struct blk *b = NULL;
+        size_t c, i;
+        for (sv_lower(v, at, &c, &i); sv_valid(v, c); sv_next(v, &c, &i)) {
+            b = sv_at(v, c, i);
+            if (!account || !strcmp(b->acct, account)) break;
+            b = NULL;
+        }
+        if (!b) return EPV_OK;
+        struct blk copy = *b;
+        int rc = visit(r, pk, &copy, payload);
+        if (rc || copy.start == INT64_MAX) return rc;
+        at = copy.start + 1;
+    }
+}
+
+/* All blocks (or one project's), by project id in strcmp order (SQL's ORDER BY project under
+ * SQLite's BINARY and PostgreSQL's "C" collation), then by first serial. */
+static int walk_blocks(struct epv__lrp *r, const char *project, const char *account, blk_visit visit, void *payload)
+{
+    if (project) {
+        size_t pk = project_index(r, project);
+        return pk == NONE ? EPV_OK : walk_project(r, pk, account, visit, payload);
+    }
+    size_t n = r->nproj; /* projects a visit's queries might add are not this walk's */
+    size_t *ix = projects_by_id(r);
+    if (!ix) return EPV_ENOMEM;
+    int rc = EPV_OK;
+    for (size_t k = 0; !rc && k < n; k++) rc = walk_project(r, ix[k], account, visit, payload);
+    epv__free(r->ctx, ix);
+    return rc;
+}
+
+static void block_row(const struct epv__lrp *r, size_t pk, const struct blk *b, epv_ledger_block *out)
+{
+    out->version = EPV_LEDGER_BLOCK_VERSION;
+    out->project = r->proj[pk].id; /* arena strings: they outlive any change of the vectors */
+    out->serial_start = b->start;
+    out->serial_end = b->end;
+    out->count = b->end - b->start + 1;
+    out->vintage = (int)b->vintage;
+    out->issuance = b->iss;
+    out->account = b->acct;
+    out->status = b->status;
+    out->certificate = b->cert;
+}
+
+struct blocks_cb {
+    epv_ledger_block_fn fn;
+    void *payload;
+};
+
+static int blocks_visit(struct epv__lrp *r, size_t pk, const struct blk *b, void *payload)
+{
+    const struct blocks_cb *cb = payload;
+    epv_ledger_block row;
+    block_row(r, pk, b, &row);
+    int ret = cb->fn(&row, cb->payload);
+    return ret ? epv__callback_failed(r->ctx, "epv_ledger_block_fn", ret, "epv_ledger_blocks") : EPV_OK;
+}
+
+int epv__lrp_blocks(struct epv__lrp *r, const char *project, const char *account, epv_ledger_block_fn fn,
+                    void *payload)
+{
+    struct blocks_cb cb = { fn, payload };
+    return walk_blocks(r, project, account, blocks_visit, &cb);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The events of project pk whose range holds `serial`, as indexes into r->ev in ascending order:
+ * events are appended in (seq, n) order, so that is the SQL's ORDER BY seq, n. */
+static int history_events(struct epv__lrp *r, size_t pk, int64_t serial, uint32_t **out, size_t *n)
+{
+    const struct sv *v = &r->proj[pk].events;
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    for (size_t c = 0, i = 0; sv_valid(v, c); sv_next(v, &c, &i)) {
+        const struct evlist *b = sv_at(v, c, i);
+        if (b->start > serial) break;
+        for (uint32_t e = b->head; e != EV_END; e = r->ev[e].next) {
+            if (r->ev[e].end < serial) continue;
+            if (epv__grow(r->ctx, (void **)out, &cap, *n + 1, sizeof **out)) return EPV_ENOMEM;
+            (*out)[(*n)++] = e;
+        }
+    }
+    if (*n > 1) qsort(*out, *n, sizeof **out, cmp_u32);
+    return EPV_OK;
+}
+
+int epv__lrp_serial_history(struct epv__lrp *r, const char *project, int64_t serial, epv_ledger_event_fn fn,
+                            void *payload)
+{
+    size_t pk = project_index(r, project), n = 0;
+    uint32_t *ix = NULL;
+    int rc = pk == NONE ? EPV_OK : history_events(r, pk, serial, &ix, &n);
+    for (size_t k = 0; !rc && k < n; k++) {
+        const struct event *x = &r->ev[ix[k]]; /* read afresh: a callback's query may grow r->ev */
+        epv_ledger_event e;
+        e.version = EPV_LEDGER_EVENT_VERSION;
+        e.entry = x->seq;
+        e.kind = event_kinds[x->kind];
+        e.serial_start = x->start;
+        e.serial_end = x->end;
+        e.from_account = x->from;
+        e.to_account = x->to;
+        e.status = x->status;
+        int ret = fn(&e, payload);
+        if (ret) rc = epv__callback_failed(r->ctx, "epv_ledger_event_fn", ret, "epv_ledger_serial_history");
+    }
+    epv__free(r->ctx, ix);
+    if (!rc && n == 0)
+        rc = epv__error(r->ctx, EPV_ENOTFOUND, "serial: %lld of '%s' was never issued", (long long)serial, project);
+    return rc;
+}
+
+/* The retirement with certificate `cert`, or NULL: certificates are entry numbers, appended in
+ * ascending order. */
+static const struct retirement *retirement_find(const struct epv__lrp *r, int64_t cert)
+{
+    size_t lo = 0, hi = r->nret;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->ret[mid].cert < cert) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < r->nret && r->ret[lo].cert == cert ? &r->ret[lo] : NULL;
+}
+
+int epv__lrp_certificate(struct epv__lrp *r, int64_t number, epv_ledger_certificate_fn fn, void *payload)
+{
+    const struct retirement *x = retirement_find(r, number);
+    if (!x) return epv__error(r->ctx, EPV_ENOTFOUND, "certificate: no certificate %lld", (long long)number);
+    epv_ledger_certificate c;
+    c.version = EPV_LEDGER_CERTIFICATE_VERSION;
+    c.number = number;
+    c.account = x->account;
+    c.beneficiary = x->beneficiary;
+    c.reason = x->reason;
+    epv__lg_days_to_date(x->date, &c.date);
+    c.project = r->proj[x->project].id;
+    c.units = x->units;
+    int ret = fn(&c, payload);
+    return ret ? epv__callback_failed(r->ctx, "epv_ledger_certificate_fn", ret, "epv_ledger_certificate_get")
+               : EPV_OK;
+}
+
+int epv__lrp_obligation(struct epv__lrp *r, const char *project, int64_t *units)
+{
+    /* an id too long for the key buffer names no project, and obligation() would truncate it
+     * into another project's key */
+    *units = strlen(project) > EPV__L_MAX_ID ? 0 : obligation(r, project);
+    return EPV_OK;
+}
+
+static int64_t block_count(const struct project *p)
+{
+    int64_t n = 0;
+    for (size_t c = 0; c < p->blocks.nch; c++) n += (int64_t)p->blocks.ch[c]->n;
+    return n;
+}
+
+int epv__lrp_cadt_count(struct epv__lrp *r, const char *project, int64_t *n)
+{
+    *n = 0;
+    if (project) {
+        size_t pk = project_index(r, project);
+        if (pk != NONE) *n = block_count(&r->proj[pk]);
+        return EPV_OK;
+    }
+    for (size_t pk = 0; pk < r->nproj; pk++) *n += block_count(&r->proj[pk]);
+    return EPV_OK;
+}
+
+struct cadt_cb {
+    epv__lrp_cadt_fn fn;
+    void *payload;
+};
+
+/* The export's join: the holder's entity, the project's forestry flag, and for retired units
+ * their certificate's beneficiary and reason ("" where the SQL's COALESCE gives ''). */
+static int cadt_visit(struct epv__lrp *r, size_t pk, const struct blk *b, void *payload)
+{
+    const struct cadt_cb *cb = payload;
+    struct epv__lrp_cadt_row row;
+    block_row(r, pk, b, &row.b);
+    const struct account *a = account_find(r, b->acct);
+    const struct retirement *x = b->status == EPV_LEDGER_RETIRED ? retirement_find(r, b->cert) : NULL;
+    row.entity = a ? a->entity : "";
+    row.forestry = (int)r->proj[pk].forestry;
+    row.beneficiary = x ? x->beneficiary : "";
+    row.reason = x ? x->reason : "";
+    return cb->fn(&row, cb->payload);
+}
+
+int epv__lrp_cadt_rows(struct epv__lrp *r, const char *project, epv__lrp_cadt_fn fn, void *payload)
+{
+    struct cadt_cb cb = { fn, payload };
+    return walk_blocks(r, project, NULL, cadt_visit, &cb);
+}
+
+/* ---- snapshot: the model as bytes --------------------------------------------------------
+ * Written at a checkpoint of a live-layout file and read back on open instead of replaying the
+ * whole journal (ledger_live.c). Every row once, references as indexes (accounts, projects,
+ * verifications), integers as little-endian u64 (u32 for indexes and event links), strings as a
+ * u32 length and the bytes. The per-account holdings, the maps and the requests' key order are
+ * derived again on load. The reader checks every length and index: bytes that do not describe
+ * a model are an error, never a crash. */
+
+#define SNAP_MAGIC "EPVMDL01"
+#define NOREF UINT32_MAX
+
+struct wbuf {
+    epv_ctx *ctx;
+    unsigned char *p;
+    size_t n, cap;
+    int err;
+};
+
+static void wb_put(struct wbuf *w, const void *x, size_t n)
+{
+    if (w->err) return;
+    if (w->cap - w->n < n) {
+        size_t cap = w->cap ? w->cap : 1 << 16;
+        while (cap - w->n < n) cap *= 2;
+        unsigned char *p = epv__realloc(w->ctx, w->p, cap);
+        if (!p) {
+            w->err = EPV_ENOMEM;
+            return;
+        }
+        w->p = p;
+        w->cap = cap;
+    }
+    memcpy(w->p + w->n, x, n);
+    w->n += n;
+}
+
+static void wb_u64(struct wbuf *w, uint64_t v)
+{
+    unsigned char b[8];
+    for (int k = 0; k < 8; k++) b[k] = (unsigned char)(v >> (8 * k));
+    wb_put(w, b, 8);
+}
+
+static void wb_u32(struct wbuf *w, uint32_t v)
+{
+    unsigned char b[4];
+    for (int k = 0; k < 4; k++) b[k] = (unsigned char)(v >> (8 * k));
+    wb_put(w, b, 4);
+}
+
+static void wb_str(struct wbuf *w, const char *s)
+{
+    size_t n = strlen(s);
+    wb_u32(w, (uint32_t)n);
+    wb_put(w, s, n);
+}
+
+/* Index of an interned account id ("" and unknown: NOREF). */
+static uint32_t acct_ref(struct epv__lrp *r, const char *id)
+{
+    if (!id || !*id) return NOREF;
+    size_t k = smap_get(&r->acctmap, id);
+    return k == NONE ? NOREF : (uint32_t)k;
+}
+
+int epv__lrp_save(struct epv__lrp *r, unsigned char **out, size_t *len)
+{
+    struct wbuf w = { r->ctx, NULL, 0, 0, 0 };
+    *out = NULL;
+    *len = 0;
+    wb_put(&w, SNAP_MAGIC, 8);
+    wb_u64(&w, (uint64_t)r->seq);
+    wb_put(&w, r->hash, 32);
+    wb_u64(&w, (uint64_t)r->buffer_bp);
+    wb_u64(&w, (uint64_t)r->date_rules);
+    wb_u64(&w, r->nmeta);
+    for (size_t k = 0; k < r->nmeta; k++) {
+        wb_str(&w, r->meta[k].key);
+        wb_str(&w, r->meta[k].tval);
+        wb_u64(&w, (uint64_t)r->meta[k].ival);
+    }
+    wb_u64(&w, r->nacct);
+    for (size_t k = 0; k < r->nacct; k++) {
+        wb_str(&w, r->acct[k].id);
+        wb_str(&w, r->acct[k].entity);
+        wb_u64(&w, (uint64_t)r->acct[k].kind);
+        wb_u64(&w, (uint64_t)r->acct[k].status);
+    }
+    wb_u64(&w, r->nproj);
+    for (size_t k = 0; k < r->nproj; k++) {
+        struct project *p = &r->proj[k];
+        wb_str(&w, p->id);
+        wb_str(&w, p->name);
+        wb_str(&w, p->methodology);
+        wb_u32(&w, acct_ref(r, p->owner));
+        const int64_t f[6] = { p->cstart, p->cend, p->forestry, p->buffer_bp, p->status, p->next_serial };
+        for (int j = 0; j < 6; j++) wb_u64(&w, (uint64_t)f[j]);
+        wb_u64(&w, p->nper);
+        for (size_t j = 0; j < p->nper; j++) {
+            wb_u64(&w, (uint64_t)p->per[j].start);
+            wb_u64(&w, (uint64_t)p->per[j].end);
+            wb_u64(&w, (uint64_t)p->per[j].ver);
+        }
+        wb_u64(&w, p->ntot);
+        for (size_t j = 0; j < p->ntot; j++) {
+            wb_u64(&w, (uint64_t)p->tot[j].vintage);
+            wb_u64(&w, (uint64_t)p->tot[j].issued);
+        }
+        size_t nb = 0, ne = 0;
+        for (size_t c = 0; c < p->blocks.nch; c++) nb += p->blocks.ch[c]->n;
+        for (size_t c = 0; c < p->events.nch; c++) ne += p->events.ch[c]->n;
+        wb_u64(&w, nb);
+        for (size_t c = 0, i = 0; sv_valid(&p->blocks, c); sv_next(&p->blocks, &c, &i)) {
+            const struct blk *b = sv_at(&p->blocks, c, i);
+            const int64_t g[5] = { b->start, b->end, b->vintage, b->iss, b->cert };
+            for (int j = 0; j < 5; j++) wb_u64(&w, (uint64_t)g[j]);
+            wb_u32(&w, acct_ref(r, b->acct));
+            wb_u32(&w, (uint32_t)b->status);
+        }
+        wb_u64(&w, ne);
+        for (size_t c = 0, i = 0; sv_valid(&p->events, c); sv_next(&p->events, &c, &i)) {
+            const struct evlist *e = sv_at(&p->events, c, i);
+            wb_u64(&w, (uint64_t)e->start);
+            wb_u32(&w, e->head);
+            wb_u32(&w, e->tail);
+        }
+    }
+    wb_u64(&w, r->nver);
+    for (size_t k = 0; k < r->nver; k++) {
+        const struct verification *v = &r->ver[k];
+        wb_str(&w, v->report);
+        wb_str(&w, v->verifier);
+        wb_u64(&w, v->project);
+        const int64_t f[6] = { v->num, v->verified, v->deduction, v->issued, v->applied, v->vintage };
+        for (int j = 0; j < 6; j++) wb_u64(&w, (uint64_t)f[j]);
+    }
+    wb_u64(&w, r->niss);
+    for (size_t k = 0; k < r->niss; k++) {
+        const struct issuance *x = &r->iss[k];
+        const int64_t f[5] = { x->seq, x->vintage, x->start, x->end, x->buffer };
+        for (int j = 0; j < 5; j++) wb_u64(&w, (uint64_t)f[j]);
+        wb_u64(&w, smap_get(&r->vermap, x->report));
+        wb_u64(&w, x->project);
+    }
+    wb_u64(&w, r->nret);
+    for (size_t k = 0; k < r->nret; k++) {
+        const struct retirement *x = &r->ret[k];
+        wb_u64(&w, (uint64_t)x->cert);
+        wb_u64(&w, (uint64_t)x->date);
+        wb_u64(&w, (uint64_t)x->units);
+        wb_u32(&w, acct_ref(r, x->account));
+        wb_str(&w, x->beneficiary);
+        wb_str(&w, x->reason);
+        wb_u64(&w, x->project);
+    }
+    wb_u64(&w, r->nev);
+    for (size_t k = 0; k < r->nev; k++) {
+        const struct event *e = &r->ev[k];
+        wb_u64(&w, (uint64_t)e->seq);
+        wb_u64(&w, (uint64_t)e->start);
+        wb_u64(&w, (uint64_t)e->end);
+        wb_u32(&w, acct_ref(r, e->from));
+        wb_u32(&w, acct_ref(r, e->to));
+        wb_u32(&w, e->next);
+        wb_u32(&w, e->n);
+        wb_u32(&w, (uint32_t)e->kind | (uint32_t)e->status << 8);
+    }
+    wb_u64(&w, r->nreq);
+    for (size_t k = 0; k < r->nreq; k++) {
+        wb_str(&w, r->req[k].req);
+        wb_u64(&w, (uint64_t)r->req[k].seq);
+        for (int j = 0; j < EPV__L_NRES; j++) wb_u64(&w, (uint64_t)r->req[k].r[j]);
+    }
+    wb_put(&w, SNAP_MAGIC, 8);
+    if (w.err) {
+        epv__free(r->ctx, w.p);
+        return w.err;
+    }
+    *out = w.p;
+    *len = w.n;
+    return EPV_OK;
+}
+
+struct rbuf {
+    const unsigned char *p;
+    size_t n, at;
+    int bad;
+};
+
+static uint32_t le32(const unsigned char *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+#else
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+#endif
+}
+
+static inline uint64_t rb_u64(struct rbuf *b)
+{
+    if (b->bad || b->n - b->at < 8) {
+        b->bad = 1;
+        return 0;
+    }
+    uint64_t v = epv__le64(b->p + b->at);
+    b->at += 8;
+    return v;
+}
+
+static inline uint32_t rb_u32(struct rbuf *b)
+{
+    if (b->bad || b->n - b->at < 4) {
+        b->bad = 1;
+        return 0;
+    }
+    uint32_t v = le32(b->p + b->at);
+    b->at += 4;
+    return v;
+}
+
+/* A count of rows of at least `min` bytes each: never more than the bytes left could hold. */
+static size_t rb_count(struct rbuf *b, size_t min)
+{
+    uint64_t v = rb_u64(b);
+    if (b->bad || v > (b->n - b->at) / min) {
+        b->bad = 1;
+        return 0;
+    }
+    return (size_t)v;
+}
+
+/* A string, interned (NULL when the bytes end or hold a NUL). */
+static const char *rb_str(struct epv__lrp *r, struct rbuf *b)
+{
+    uint32_t n = rb_u32(b);
+    if (b->bad || b->n - b->at < n || memchr(b->p + b->at, 0, n)) {
+        b->bad = 1;
+        return NULL;
+    }
+    const char *s = arena_strndup(r->ctx, &r->arena, (const char *)b->p + b->at, n);
+    b->at += n;
+    if (!s) b->bad = 1;
+    return s;
+}
+
+/* An account reference: an interned id, "" (NOREF where allowed) or bad. */
+static const char *rb_acct(struct epv__lrp *r, struct rbuf *b, int allow_none)
+{
+    uint32_t k = rb_u32(b);
+    if (k == NOREF && allow_none) return "";
+    if (b->bad || k >= r->nacct) {
+        b->bad = 1;
+        return NULL;
+    }
+    return r->acct[k].id;
+}
+
+static size_t rb_index(struct rbuf *b, size_t n)
+{
+    uint64_t k = rb_u64(b);
+    if (b->bad || k >= n) {
+        b->bad = 1;
+        return 0;
+    }
+    return (size_t)k;
+}
+
+static int load_projects(struct epv__lrp *r, struct rbuf *b)
+{
+    size_t n = rb_count(b, 40);
+    if (n && epv__grow(r->ctx, (void **)&r->proj, &r->capproj, n, sizeof *r->proj)) return EPV_ENOMEM;
+    for (size_t k = 0; k < n && !b->bad; k++) {
+        struct project *p = &r->proj[k];
+        memset(p, 0, sizeof *p);
+        r->nproj = k + 1; /* (freed with the model whatever happens next) */
+        p->blocks.es = sizeof(struct blk);
+        p->events.es = sizeof(struct evlist);
+        p->id = rb_str(r, b);
+        p->name = rb_str(r, b);
+        p->methodology = rb_str(r, b);
+        p->owner = rb_acct(r, b, 0);
+        int64_t *f[6] = { &p->cstart, &p->cend, &p->forestry, &p->buffer_bp, &p->status, &p->next_serial };
+        for (int j = 0; j < 6; j++) *f[j] = (int64_t)rb_u64(b);
+        if (b->bad || smap_get(&r->projmap, p->id) != NONE) { /* (each key once) */
+            b->bad = 1;
+            break;
+        }
+        if (smap_put(r->ctx, &r->projmap, p->id, k)) return EPV_ENOMEM;
+        size_t np = rb_count(b, 24);
+        if (np && epv__grow(r->ctx, (void **)&p->per, &p->capper, np, sizeof *p->per)) return EPV_ENOMEM;
+        for (size_t j = 0; j < np; j++) {
+            p->per[j].start = (int64_t)rb_u64(b);
+            p->per[j].end = (int64_t)rb_u64(b);
+            p->per[j].ver = (size_t)rb_u64(b); /* checked against the verifications below */
+        }
+        p->nper = np;
+        size_t nt = rb_count(b, 16);
+        if (nt && epv__grow(r->ctx, (void **)&p->tot, &p->captot, nt, sizeof *p->tot)) return EPV_ENOMEM;
+        for (size_t j = 0; j < nt; j++) {
+            p->tot[j].vintage = (int64_t)rb_u64(b);
+            p->tot[j].issued = (int64_t)rb_u64(b);
+        }
+        p->ntot = nt;
+        size_t nb = rb_count(b, 48);
+        int64_t last = INT64_MIN;
+        for (size_t j = 0; j < nb && !b->bad; j++) {
+            struct blk x;
+            int64_t *g[5] = { &x.start, &x.end, &x.vintage, &x.iss, &x.cert };
+            for (int q = 0; q < 5; q++) *g[q] = (int64_t)rb_u64(b);
+            x.acct = rb_acct(r, b, 0);
+            uint32_t st = rb_u32(b);
+            if (b->bad || st > 3 || x.start <= last) { /* in key order, each key once */
+                b->bad = 1;
+                break;
+            }
+            x.status = (int)st;
+            last = x.start;
+            int rc = blk_insert(r, p, &x);
+            if (rc) return rc;
+        }
+        size_t ne = rb_count(b, 16);
+        last = INT64_MIN;
+        for (size_t j = 0; j < ne && !b->bad; j++) {
+            struct evlist e;
+            e.start = (int64_t)rb_u64(b);
+            e.head = rb_u32(b);
+            e.tail = rb_u32(b);
+            if (b->bad || e.start <= last) {
+                b->bad = 1;
+                break;
+            }
+            last = e.start;
+            int rc = sv_insert(r->ctx, &p->events, &e);
+            if (rc) return rc;
+        }
+    }
+    return EPV_OK;
+}
+
+static int load_rows(struct epv__lrp *r, struct rbuf *b)
+{
+    size_t n = rb_count(b, 64);
+    if (n && epv__grow(r->ctx, (void **)&r->ver, &r->capver, n, sizeof *r->ver)) return EPV_ENOMEM;
+    for (size_t k = 0; k < n && !b->bad; k++) {
+        struct verification *v = &r->ver[k];
+        v->report = rb_str(r, b);
+        v->verifier = rb_str(r, b);
+        v->project = rb_index(b, r->nproj);
+        int64_t *f[6] = { &v->num, &v->verified, &v->deduction, &v->issued, &v->applied, &v->vintage };
+        for (int j = 0; j < 6; j++) *f[j] = (int64_t)rb_u64(b);
+        if (b->bad || smap_get(&r->vermap, v->report) != NONE) {
+            b->bad = 1;
+            break;
+        }
+        if (smap_put(r->ctx, &r->vermap, v->report, k)) return EPV_ENOMEM;
+        r->nver = k + 1;
+    }
+    for (size_t k = 0; k < r->nproj && !b->bad; k++) /* periods name their verification */
+        for (size_t j = 0; j < r->proj[k].nper; j++)
+            if (r->proj[k].per[j].ver != NONE && r->proj[k].per[j].ver >= r->nver) b->bad = 1;
+    n = rb_count(b, 56);
+    if (n && epv__grow(r->ctx, (void **)&r->iss, &r->capiss, n, sizeof *r->iss)) return EPV_ENOMEM;
+    for (size_t k = 0; k < n && !b->bad; k++) {
+        struct issuance *x = &r->iss[k];
+        int64_t *f[5] = { &x->seq, &x->vintage, &x->start, &x->end, &x->buffer };
+        for (int j = 0; j < 5; j++) *f[j] = (int64_t)rb_u64(b);
+        size_t vk = rb_index(b, r->nver);
+        x->project = rb_index(b, r->nproj);
+        if (b->bad) break;
+        x->report = r->ver[vk].report;
+        r->niss = k + 1;
+    }
+    n = rb_count(b, 44);
+    if (n && epv__grow(r->ctx, (void **)&r->ret, &r->capret, n, sizeof *r->ret)) return EPV_ENOMEM;
+    for (size_t k = 0; k < n && !b->bad; k++) {
+        struct retirement *x = &r->ret[k];
+        x->cert = (int64_t)rb_u64(b);
+        x->date = (int64_t)rb_u64(b);
+        x->units = (int64_t)rb_u64(b);
+        x->account = rb_acct(r, b, 0);
+        x->beneficiary = rb_str(r, b);
+        x->reason = rb_str(r, b);
+        x->project = rb_index(b, r->nproj);
+        if (!b->bad) r->nret = k + 1;
+    }
+    n = rb_count(b, 44);
+    if (n >= EV_END) b->bad = 1;
+    if (!b->bad && n && epv__grow(r->ctx, (void **)&r->ev, &r->capev, n, sizeof *r->ev)) return EPV_ENOMEM;
+    for (size_t k = 0; k < n && !b->bad; k++) {
+        struct event *e = &r->ev[k];
+        e->seq = (int64_t)rb_u64(b);
+        e->start = (int64_t)rb_u64(b);
+        e->end = (int64_t)rb_u64(b);
+        e->from = rb_acct(r, b, 1);
+        e->to = rb_acct(r, b, 1);
+        e->next = rb_u32(b);
+        e->n = rb_u32(b);
+        uint32_t ks = rb_u32(b);
+        e->kind = (unsigned char)(ks & 0xff);
+        e->status = (unsigned char)(ks >> 8);
+        if (b->bad || (e->next != EV_END && e->next >= n) || e->kind > EV_REVERSE || e->status > 3) b->bad = 1;
+        else r->nev = k + 1;
+    }
+    /* The event lists must be lists, or a later walk along them could go round for ever. With
+     * no event the `next` of two others, and every list starting at an event that is no one's
+     * `next`, a walk from a list's head can only end (it never enters a cycle). Checked with one
+     * pass over the events: following the links here would cost a cache miss per event. */
+    unsigned char *indeg = b->bad ? NULL : epv__calloc(r->ctx, r->nev ? r->nev : 1, 1);
+    if (!b->bad && !indeg) return EPV_ENOMEM;
+    for (size_t k = 0; k < r->nev && !b->bad; k++) {
+        uint32_t x = r->ev[k].next;
+        if (x != EV_END && indeg[x]++) b->bad = 1;
+    }
+    for (size_t k = 0; k < r->nproj && !b->bad; k++) {
+        struct sv *v = &r->proj[k].events;
+        for (size_t c = 0, i = 0; !b->bad && sv_valid(v, c); sv_next(v, &c, &i)) {
+            const struct evlist *e = sv_at(v, c, i);
+            if (e->head >= r->nev || e->tail >= r->nev || indeg[e->head] || r->ev[e->tail].next != EV_END) b->bad = 1;
+        }
+    }
+    epv__free(r->ctx, indeg);
+    n = rb_count(b, 44);
+    if (n && (epv__grow(r->ctx, (void **)&r->req, &r->capreq, n, sizeof *r->req) ||
+              smap_reserve(r->ctx, &r->reqmap, n)))
+        return EPV_ENOMEM;
+    for (size_t k = 0; k < n && !b->bad; k++) {
+        struct request *q = &r->req[k];
+        q->req = rb_str(r, b);
+        q->seq = (int64_t)rb_u64(b);
+        for (int j = 0; j < EPV__L_NRES; j++) q->r[j] = (int64_t)rb_u64(b);
+        if (b->bad) break;
+        int rc = smap_put_new(r->ctx, &r->reqmap, q->req, k);
+        if (rc == EPV_EEXISTS) b->bad = 1; /* (each request id once) */
+        else if (rc) return rc;
+        else r->nreq = k + 1;
+    }
+    return EPV_OK;
+}
+
+epv_ctx *epv__lrp_swap_ctx(struct epv__lrp *r, epv_ctx *ctx)
+{
+    epv_ctx *old = r->ctx;
+    r->ctx = ctx;
+    return old;
+}
+
+int epv__lrp_load(epv_ledger *l, epv_ctx *ctx, const unsigned char *buf, size_t len, struct epv__lrp **out)
+{
+    *out = NULL;
+    struct epv__lrp *r;
+    int rc = epv__lrp_new(l, &r);
+    if (rc) return rc;
+    r->ctx = ctx;
+    struct rbuf b = { buf, len, 0, 0 };
+    if (len < 16 || memcmp(buf, SNAP_MAGIC, 8) || memcmp(buf + len - 8, SNAP_MAGIC, 8)) b.bad = 1;
+    b.n = len >= 8 ? len - 8 : 0;
+    b.at = 8;
+    r->seq = (int64_t)rb_u64(&b);
+    if (!b.bad && b.n - b.at >= 32) {
+        memcpy(r->hash, buf + b.at, 32);
+        b.at += 32;
+    } else {
+        b.bad = 1;
+    }
+    r->buffer_bp = (int)rb_u64(&b);
+    r->date_rules = (int)rb_u64(&b);
+    size_t n = rb_count(&b, 16);
+    for (size_t k = 0; k < n && !b.bad; k++) {
+        const char *key = rb_str(r, &b), *tval = rb_str(r, &b);
+        int64_t ival = (int64_t)rb_u64(&b);
+        if (b.bad) break;
+        if (smap_get(&r->metamap, key) != NONE) b.bad = 1;
+        else if ((rc = meta_set(r, key, ival, tval))) goto fail;
+    }
+    n = rb_count(&b, 24);
+    if (n && epv__grow(r->ctx, (void **)&r->acct, &r->capacct, n, sizeof *r->acct)) {
+        rc = EPV_ENOMEM;
+        goto fail;
+    }
+    for (size_t k = 0; k < n && !b.bad; k++) {
+        struct account *a = &r->acct[k];
+        a->id = rb_str(r, &b);
+        a->entity = rb_str(r, &b);
+        a->kind = (int64_t)rb_u64(&b);
+        a->status = (int64_t)rb_u64(&b);
+        if (b.bad) break;
+        if (smap_get(&r->acctmap, a->id) != NONE || smap_put(r->ctx, &r->acctmap, a->id, k) ||
+            smap_put(r->ctx, &r->entitymap, a->entity, k)) {
+            b.bad = 1;
+            break;
+        }
+        if (a->kind == 1) r->buffer_acct = a->id;
+        r->nacct = k + 1;
+    }
+    if (!b.bad && (rc = load_projects(r, &b))) goto fail;
+    if (!b.bad && (rc = load_rows(r, &b))) goto fail;
+    if (!b.bad && b.at != b.n) b.bad = 1; /* nothing left over */
+    if (b.bad || !r->buffer_acct) {
+        rc = epv__error(ctx, EPV_ECORRUPT, "ledger: the snapshot of the state is malformed (byte %zu of %zu)",
+                        b.at, len);
+        goto fail;
+    }
+    *out = r;
+    return EPV_OK;
+fail:
+    epv__lrp_free(r);
     return rc;
 }

@@ -14,7 +14,7 @@
 
 #include <string.h>
 
-#include "ledger_int.h"
+#include "ledger_verify_int.h"
 
 EPV__DEFINE_INIT(epv_ledger_risk, EPV_LEDGER_RISK_VERSION, EPV_LEDGER_RISK_INIT)
 
@@ -93,6 +93,14 @@ EPV_API int epv_ledger_project_set_risk(epv_ledger *l, const char *request_id, c
     return EPV_OK;
 }
 
+/* From the derived table meta, or in the live layout from the model brought to the head. */
+static int obligation_snap(epv_ledger *l, const char *project, int64_t *units)
+{
+    if (!l->live) return epv__lg_obligation_get(l, project, units);
+    int rc = epv__lg_live_sync(l);
+    return rc ? rc : epv__lrp_obligation(l->live, project, units);
+}
+
 EPV_API int epv_ledger_obligation(epv_ledger *l, const char *project, epv_i64 *units_out)
 {
     if (!l) return EPV_EINVAL;
@@ -102,7 +110,7 @@ EPV_API int epv_ledger_obligation(epv_ledger *l, const char *project, epv_i64 *u
     if (rc) return rc;
     if ((rc = epv__lg_read_begin(l))) return rc;
     int64_t v = 0;
-    rc = epv__lg_read_end(l, epv__lg_obligation_get(l, project, &v));
+    rc = epv__lg_read_end(l, obligation_snap(l, project, &v));
     if (!rc) *units_out = v;
     return rc;
 }

@@ -237,11 +237,11 @@ int epv__lrv_conclude(epv_ledger *l, struct epv__lreplay *rp, const struct epv__
                           (long long)rp->cp[rp->next].seq);
     if (wp && (rc = epv__progress(l->ctx, 0.9, "digesting the replayed state"))) return rc;
     if (model_digest) memcpy(b, model_digest, 32); /* (already computed beside the other thread) */
-    else if ((rc = epv__lrp_digest(rp->m, b))) return rc;
+    else if ((a || rp->at_last) && (rc = epv__lrp_digest(rp->m, b))) return rc;
     if (rp->at_last && memcmp(rp->at_last->state, b, 32))
         return epv__error(l->ctx, EPV_ECORRUPT, "checkpoint at entry %lld differs from a replay of the journal (state)",
                           (long long)rp->at_last->seq);
-    if (memcmp(a, b, 32)) return epv__error(l->ctx, EPV_ECORRUPT, "derived state differs from a replay of the journal");
+    if (a && memcmp(a, b, 32)) return epv__error(l->ctx, EPV_ECORRUPT, "derived state differs from a replay of the journal");
     if (invariants && !(rc = epv__progress(l->ctx, 0.95, "checking invariants"))) rc = epv__lrp_check_invariants(rp->m);
     return rc;
 }
@@ -269,7 +269,7 @@ static int verify_replay(epv_ledger *l, const struct epv__lwalk *wp,
                          const struct epv__lcheckpoint *extra, int invariants, int quick)
 {
     int rc;
-    if (l->ctx->nthreads >= 2 && head_count(l) >= epv__lg_side_min_entries &&
+    if (!l->live && l->ctx->nthreads >= 2 && head_count(l) >= epv__lg_side_min_entries &&
         epv__lg_verify_two(l, wp, extra, invariants, quick, &rc))
         return rc;
     return verify_replay_here(l, wp, extra, invariants, quick);
@@ -349,7 +349,7 @@ int epv__lg_verify_full(epv_ledger *l) { return epv__lg_verify_full_with(l, NULL
 static int verify_full(epv_ledger *l, const struct epv__lcheckpoint *extra, int quick)
 {
     struct epv__lwalk wp = { 0.0, 0.8, head_count(l), "replaying the journal" };
-    int rc = verify_replay(l, &wp, extra, 1, quick);
+    int rc = l->live ? epv__lg_live_verify(l, &wp, extra, quick, 0, 1) : verify_replay(l, &wp, extra, 1, quick);
     if (!rc) rc = epv__progress(l->ctx, 1.0, "verified");
     return rc;
 }
@@ -360,6 +360,73 @@ int epv__lg_verify_full_with(epv_ledger *l, const struct epv__lcheckpoint *extra
 }
 
 int epv__lg_verify_store(epv_ledger *l) { return verify_full(l, NULL, 1); }
+
+/* ---- the live layout's model ----------------------------------------------------------- */
+
+int epv__lg_live_verify(epv_ledger *l, const struct epv__lwalk *wp, const struct epv__lcheckpoint *extra, int quick,
+                        int keep, int snapshot)
+{
+    /* inside a batch the head row may lag behind the entries: the walk ends at the row */
+    int rc = epv__lg_flush_head(l);
+    if (!rc && !keep) rc = epv__lg_live_sync(l); /* the state the replay must reach */
+    if (rc) return rc;
+    struct epv__lside *side = NULL;
+    if ((snapshot || !keep) && (rc = epv__lg_live_side_start(l, keep ? NULL : l->live, snapshot, &side))) return rc;
+    struct epv__lreplay rp;
+    rc = epv__lrv_init(l, extra, &rp);
+    if (!rc && quick) rc = epv__ls_quick_check(&l->st);
+    if (!rc) rc = walk_chain(l, NULL, epv__lrv_one, &rp, wp);
+    unsigned char live_d[32];
+    int snap_rc = EPV_OK, side_rc = EPV_OK;
+    if (side) { /* joined whatever happened, before the context is used again */
+        char msg[EPV_ERRMSG_MAX];
+        snprintf(msg, sizeof msg, "%s", epv_ctx_errmsg(l->ctx));
+        side_rc = epv__lg_live_side_join(l, side, live_d, &snap_rc);
+        if (rc) epv__error(l->ctx, rc, "%s", msg); /* the replay's error comes first */
+    } else if (!rc && !keep) {
+        rc = epv__lrp_digest(l->live, live_d);
+    }
+    if (!rc) rc = side_rc;
+    if (!rc && wp) rc = epv__progress(l->ctx, 0.8, "digesting the replayed state");
+    if (!rc) rc = epv__lrv_conclude(l, &rp, wp, keep ? NULL : live_d, NULL, 1);
+    if (!rc && snapshot) {
+        if (side) {
+            rc = snap_rc; /* (its message was put on the context by the join) */
+        } else {
+            rc = epv__lg_live_snapshot_check(l);
+        }
+    }
+    if (!rc && keep) {
+        epv__lrp_free(l->live);
+        l->live = rp.m;
+        rp.m = NULL;
+        l->live_stale = 0;
+    }
+    epv__lrv_free(l, &rp);
+    return rc;
+}
+
+int epv__lg_live_sync(epv_ledger *l)
+{
+    if (!l->live) return EPV_OK;
+    if (l->live_stale) return epv__lg_live_verify(l, NULL, NULL, 0, 1, 0);
+    if (l->in_batch) return EPV_OK; /* the model is the batch's own state */
+    int64_t seq;
+    unsigned char h[32];
+    epv__lrp_head(l->live, &seq, h);
+    int rc = epv__lg_load_head(l);
+    if (rc) return rc;
+    if (l->head_seq == seq && !memcmp(l->head_hash, h, 32)) return EPV_OK;
+    if (l->head_seq < seq) return epv__lg_live_verify(l, NULL, NULL, 0, 1, 0); /* (a rollback we did not see) */
+    /* entries other handles committed since: verified from our last one and applied */
+    struct epv__lreplay rp;
+    memset(&rp, 0, sizeof rp);
+    rp.m = l->live;
+    rp.last = -1;
+    rc = walk_chain_from(l, seq, h, NULL, epv__lrv_one, &rp, NULL);
+    if (rc) l->live_stale = 1;
+    return rc;
+}
 
 const char *const epv__ld_tables[EPV__LD_NTABLES] = {
     "SELECT * FROM head ORDER BY id",
@@ -465,6 +532,10 @@ int epv__lg_digest_store(struct epv__lstore *st, const void *md_alg, unsigned ch
 
 int epv__lg_digest(epv_ledger *l, unsigned char out[32])
 {
+    if (l->live) { /* the live layout's state is its model */
+        int rc = epv__lg_live_sync(l);
+        return rc ? rc : epv__lrp_digest(l->live, out);
+    }
     int err = epv__lg_flush_head(l); /* the head row must be current (inside a batch) */
     return err ? err : epv__lg_digest_store(&l->st, l->md_alg, out);
 }

@@ -36,6 +36,29 @@ extern int epv__lg_side_min_entries;
 extern long epv__lg_side_verdicts, epv__lg_side_redone;
 /* The same, and the store's structural check (SQLite's quick_check) as well, on open. */
 int epv__lg_verify_store(epv_ledger *l);
+/* Live layout: the model written as the snapshot of the checkpoint just recorded (inside its
+ * transaction), and read back on open: *used = 1 when the last checkpoint had one and l->live
+ * now holds it (at that checkpoint's entry; the entries since are the caller's to apply). */
+int epv__lg_live_snapshot_write(epv_ledger *l);
+int epv__lg_live_snapshot_load(epv_ledger *l, int *used);
+/* Full verification's part: the last checkpoint's snapshot, if there is one, must hold the
+ * state the replay found there (the checkpoint's state digest). */
+int epv__lg_live_snapshot_check(epv_ledger *l);
+/* The same, and the live model's digest (live: may be NULL), on a second thread while this one
+ * replays (only with two threads on the context: *out NULL otherwise, do them here). The join
+ * returns the digest's status (its message on the context), and the snapshot's in *snap_rc
+ * (its message on the context if the digest's status is 0). */
+struct epv__lside;
+int epv__lg_live_side_start(epv_ledger *l, struct epv__lrp *live, int snapshot, struct epv__lside **out);
+int epv__lg_live_side_join(epv_ledger *l, struct epv__lside *sd, unsigned char live_d[32], int *snap_rc);
+struct epv__lwalk;
+/* Live layout: the whole journal replayed into a new model and verified (chain, head,
+ * checkpoints and `extra`, invariants; with quick, the store's structural check; with
+ * snapshot, the last checkpoint's snapshot). keep: the new model becomes l->live (an open, a
+ * rebuild); otherwise its digest must equal l->live's (a verification). With two threads on
+ * the context the live model's digest and the snapshot are checked beside the replay. */
+int epv__lg_live_verify(epv_ledger *l, const struct epv__lwalk *wp, const struct epv__lcheckpoint *extra, int quick,
+                        int keep, int snapshot);
 /* The same, passing one more checkpoint (an outside anchor) that the replay must match. */
 int epv__lg_verify_full_with(epv_ledger *l, const struct epv__lcheckpoint *extra);
 /* SHA-256 of every derived table in key order. */
@@ -157,6 +180,21 @@ void epv__ldig_other(struct epv__ldig *d, int type);
 /* Finish (out may be NULL to abandon); frees the digest context. */
 int epv__ldig_end(epv_ctx *ctx, struct epv__ldig *d, unsigned char out[32]);
 
+/* A little-endian u64: one load where the machine is little-endian (a snapshot of a large
+ * ledger holds tens of millions of them). */
+static inline uint64_t epv__le64(const unsigned char *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+#else
+    uint64_t v = 0;
+    for (int k = 7; k >= 0; k--) v = v << 8 | p[k];
+    return v;
+#endif
+}
+
 /* ---- native replay (ledger_replay.c) ----
  * The journal's entries applied, in order, to an in-memory model of the derived tables: the
  * same rules as the operations layer (whose pure checks it calls), without SQL, so a full
@@ -169,6 +207,22 @@ void epv__lrp_free(struct epv__lrp *r);
 /* Apply entry `seq` (whose verified hash is `hash`); an entry that the rules refuse is an
  * error with the reason (the caller calls it corruption). */
 int epv__lrp_apply(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, const unsigned char hash[32]);
+/* The same, with the operation's results (the live layout's write path). A refused operation
+ * leaves the model as it was unless epv__lrp_broken() says otherwise afterwards. */
+int epv__lrp_apply_res(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, const unsigned char hash[32],
+                       int64_t res[EPV__L_NRES]);
+int epv__lrp_broken(const struct epv__lrp *r);
+/* The model as bytes (a snapshot, ledger_live.c), and a model made from such bytes: anything
+ * that does not describe a model is EPV_ECORRUPT, never read past the end. */
+int epv__lrp_save(struct epv__lrp *r, unsigned char **out, size_t *len);
+int epv__lrp_load(epv_ledger *l, epv_ctx *ctx, const unsigned char *buf, size_t len, struct epv__lrp **out);
+/* The context a model allocates on and reports to (a second thread lends it its own); returns
+ * the one it had. */
+epv_ctx *epv__lrp_swap_ctx(struct epv__lrp *r, epv_ctx *ctx);
+/* The last entry applied (0 and zeros for an empty model). */
+void epv__lrp_head(const struct epv__lrp *r, int64_t *seq, unsigned char hash[32]);
+/* 1 with the entry and results of a recorded request id, 0 if there is none. */
+int epv__lrp_request(const struct epv__lrp *r, const char *req, int64_t *seq, int64_t res[EPV__L_NRES]);
 /* The state digest of the model (the same bytes as epv__lg_digest() on equal tables). */
 int epv__lrp_digest(struct epv__lrp *r, unsigned char out[32]);
 /* The integrity invariants (epv__lg_check_invariants()'s, same texts) on the model: once its
@@ -176,5 +230,39 @@ int epv__lrp_digest(struct epv__lrp *r, unsigned char out[32]);
 int epv__lrp_check_invariants(struct epv__lrp *r);
 /* The SQL integrity invariants (doc/ledger.md table). */
 int epv__lg_check_invariants(epv_ledger *l);
+
+/* ---- live model queries (ledger_replay.c) ----
+ * The derived-table queries answered from the model (the live layout), with the same results,
+ * row order (projects in strcmp order, as SQLite's BINARY and PostgreSQL's "C" collation) and
+ * errors as the SQL of ledger_query.c, ledger_cadt.c and ledger_risk.c; the caller has checked
+ * the arguments as the public function does, and holds the read snapshot in which the model
+ * was synced. Callbacks get copies of the rows and may call the ledger's read functions. */
+/* epv_ledger_balance: units with the optional filters (NULL, vintage 0, status -1: any). */
+int epv__lrp_balance(struct epv__lrp *r, const char *account, const char *project, int vintage, int status,
+                     int64_t *units);
+/* epv_ledger_totals_get (out->version set). */
+int epv__lrp_totals(struct epv__lrp *r, const char *project, int vintage, epv_ledger_totals *out);
+/* epv_ledger_blocks: by project, then first serial. */
+int epv__lrp_blocks(struct epv__lrp *r, const char *project, const char *account, epv_ledger_block_fn fn,
+                    void *payload);
+/* epv_ledger_serial_history: the events whose range holds serial, by entry; EPV_ENOTFOUND
+ * without any. project: a checked id. */
+int epv__lrp_serial_history(struct epv__lrp *r, const char *project, int64_t serial, epv_ledger_event_fn fn,
+                            void *payload);
+/* epv_ledger_certificate_get. */
+int epv__lrp_certificate(struct epv__lrp *r, int64_t number, epv_ledger_certificate_fn fn, void *payload);
+/* epv_ledger_obligation: the project's outstanding obligation, 0 without one. */
+int epv__lrp_obligation(struct epv__lrp *r, const char *project, int64_t *units);
+/* The CADT export's rows (ledger_cadt.c): a block with its holder's entity ("" if unknown), its
+ * project's forestry flag and, for retired units, the certificate's beneficiary and reason. */
+struct epv__lrp_cadt_row {
+    epv_ledger_block b;
+    const char *entity, *beneficiary, *reason;
+    int forestry;
+};
+/* A nonzero return ends the rows and is returned as it is. */
+typedef int (*epv__lrp_cadt_fn)(const struct epv__lrp_cadt_row *row, void *payload);
+int epv__lrp_cadt_count(struct epv__lrp *r, const char *project, int64_t *n);
+int epv__lrp_cadt_rows(struct epv__lrp *r, const char *project, epv__lrp_cadt_fn fn, void *payload);
 
 #endif

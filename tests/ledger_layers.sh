@@ -19,13 +19,21 @@ for f in ledger_store.c ledger_store_int.h; do
 done
 # 2. operations: on storage only, never on verification
 [ "$(incs ledger_int.h)" = ledger_store_int.h ] || fail "ledger_int.h must include only ledger_store_int.h"
-for f in ledger_journal.c ledger_apply.c ledger_blocks.c ledger_ops.c ledger_query.c ledger_serial.c \
-  ledger_cadt.c ledger_risk.c; do
+for f in ledger_journal.c ledger_apply.c ledger_blocks.c ledger_ops.c ledger_serial.c; do
   for h in $(incs "$f"); do
     [ "$h" = ledger_int.h ] || fail "$f (operations) includes $h"
   done
   grep -nE 'epv__lg_(verify_|digest|check_invariants)' "$f" >/dev/null &&
     fail "$f (operations) calls verification"
+done
+# queries (and the public calls beside them) answer from the stored tables or, in the live
+# layout, from the model in memory: above the operations and the model, never calling verification
+for f in ledger_query.c ledger_cadt.c ledger_risk.c; do
+  for h in $(incs "$f"); do
+    [ "$h" = ledger_int.h ] || [ "$h" = ledger_verify_int.h ] || fail "$f (queries) includes $h"
+  done
+  grep -nE 'epv__lg_(verify_|digest|check_invariants)' "$f" >/dev/null &&
+    fail "$f (queries) calls verification"
 done
 # 3. verification: beside the operations, above storage
 [ "$(incs ledger_verify_int.h)" = ledger_int.h ] || fail "ledger_verify_int.h must include only ledger_int.h"

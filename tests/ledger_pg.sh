@@ -15,7 +15,7 @@ if [ "${EPV_CHECK_PASS:-}" = valgrind ]; then
 fi
 progs="test_ledger test_ledger_model test_ledger_concurrent test_ledger_left test_ledger_checkpoint
        test_ledger_anchor test_ledger_powerloss test_ledger_xml test_ledger_interop test_ledger_risk
-       test_ledger_merkle test_ledger_replay test_ledger_pg"
+       test_ledger_merkle test_ledger_replay test_ledger_livequery test_ledger_pg"
 for p in $progs; do
   [ -x "tests/$p" ] || { echo "ledger_pg: tests/$p is not built" >&2; exit 1; }
 done
@@ -28,6 +28,13 @@ exec sh "$top/tests/pg_cluster.sh" sh -c '
     if EPV_TEST_PG=1 "tests/$p" > "tests/$p.pg.log" 2>&1; then r=ok; else r=FAIL; failed="$failed $p"; fi
     echo "ledger_pg: $p on PostgreSQL: $r ($(( $(date +%s) - start )) s)"
     [ "$r" = ok ] || tail -n 30 "tests/$p.pg.log"
+  done
+  # and on the live layout (tests/ledger_live.sh), on the same server
+  for p in '"$(echo $progs)"'; do
+    start=$(date +%s)
+    if EPV_TEST_PG=1 EPV_TEST_LAYOUT=2 "tests/$p" > "tests/$p.pglive.log" 2>&1; then r=ok; else r=FAIL; failed="$failed $p(live)"; fi
+    echo "ledger_pg: $p on PostgreSQL, live layout: $r ($(( $(date +%s) - start )) s)"
+    [ "$r" = ok ] || tail -n 30 "tests/$p.pglive.log"
   done
   # the example: issue Pingchang credits into a ledger on the server
   psql -XAtq -c "CREATE DATABASE ccer_example" || failed="$failed createdb"

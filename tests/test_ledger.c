@@ -796,6 +796,14 @@ static void test_tamper(void)
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         CU_ASSERT_EQUAL_FATAL(tl_copy(path, copy), 0);
         CU_ASSERT_EQUAL(tl_sql(copy, cases[k].sql), 0);
+        if (tl_live() && !strcmp(cases[k].msg, "replay")) {
+            /* the live layout's derived tables are not its state: the edit changes nothing */
+            EPV_ASSERT_OK(ctx, epv_ledger_open(ctx, copy, 0, NULL, &l));
+            epv_ledger_close(l);
+            l = NULL;
+            tl_remove(copy);
+            continue;
+        }
         EPV_ASSERT_STATUS(ctx, epv_ledger_open(ctx, copy, 0, NULL, &l), EPV_ECORRUPT);
         EPV_ASSERT_ERRMSG_HAS(ctx, cases[k].msg);
         CU_ASSERT_PTR_NULL(l);

@@ -140,7 +140,10 @@ static void test_tamper_suite(void)
     /* derived-row edit */
     copy_file(orig, t);
     sql_on(t, "UPDATE retirements SET beneficiary = 'Omega'");
-    verdicts("derived-row edit", t, EPV_OK, EPV_ECORRUPT, EPV_ECORRUPT, "replay");
+    if (tl_live()) /* the live layout's tables are not its state: the edit changes nothing */
+        verdicts("derived-row edit", t, EPV_OK, EPV_OK, EPV_OK, NULL);
+    else
+        verdicts("derived-row edit", t, EPV_OK, EPV_ECORRUPT, EPV_ECORRUPT, "replay");
 
     /* row swap: two entries exchange places (bodies and hashes) */
     copy_file(orig, t);
@@ -153,7 +156,11 @@ static void test_tamper_suite(void)
     copy_file(orig, t);
     sql_on(t, "DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE seq > 20; DELETE FROM checkpoints;"
               " UPDATE head SET seq = 20, hash = (SELECT hash FROM journal WHERE seq = 20)");
-    verdicts("truncation", t, EPV_ECORRUPT, EPV_ECORRUPT, EPV_ECORRUPT, "truncated");
+    if (tl_live()) /* no derived rows left behind to betray it: a consistent shorter ledger,
+                    * which only the anchor tells from the history it signed (as an older copy) */
+        verdicts("truncation", t, EPV_OK, EPV_OK, EPV_ECORRUPT, "rolled back");
+    else
+        verdicts("truncation", t, EPV_ECORRUPT, EPV_ECORRUPT, EPV_ECORRUPT, "truncated");
 
     /* truncation done well: the older copy is a complete, valid ledger of 19 entries */
     verdicts("rollback to an older copy", old_copy, EPV_OK, EPV_OK, EPV_ECORRUPT, "rolled back");

@@ -243,3 +243,23 @@ TL_UNUSED static int tl_digest_eq(epv_ledger *l, const unsigned char *before)
     if (epv_ledger_state_digest(l, now)) return 0;
     return !memcmp(now, before, 32);
 }
+
+/* Layout of the ledgers the tests create: EPV_TEST_LAYOUT=2 runs a program on the live layout
+ * (tests/ledger_live.sh), as EPV_TEST_PG runs it on PostgreSQL. */
+extern int epv__lg_default_layout;
+TL_UNUSED static int tl_live(void)
+{
+    const char *v = getenv("EPV_TEST_LAYOUT");
+    return v && !strcmp(v, "2");
+}
+__attribute__((constructor)) static void tl_layout(void)
+{
+    if (tl_live()) epv__lg_default_layout = 2;
+}
+/* Tests of what only the layout with derived tables does (a fast open from a checkpoint, a
+ * second connection reading the stored tables, edits of derived rows) return early in the
+ * live layout, whose state lives in memory and is rebuilt from the journal on every open. */
+#define TL_TABLES_ONLY()                                                                    \
+    do {                                                                                    \
+        if (tl_live()) return;                                                              \
+    } while (0)

@@ -187,19 +187,19 @@ static void test_busy_bound(void)
 }
 
 /* A trigger that makes the server raise a serialization failure (SQLSTATE 40001) when a
- * request row is written, after the first `skip` writes, `n` times; a sequence counts the
- * attempts (sequences are not rolled back, so it counts the failed ones too). It is set up
+ * journal row is written (every operation writes one, in both layouts), after the first `skip`
+ * writes, `n` times; a sequence counts the attempts (sequences are not rolled back, so it counts the failed ones too). It is set up
  * outside any ledger transaction (its DDL needs the table to itself). */
 static void inject_failures(const char *db, int skip, int n)
 {
     char sql[1024];
     snprintf(sql, sizeof sql,
-             "DROP TRIGGER IF EXISTS inject ON requests; DROP SEQUENCE IF EXISTS attempts;"
+             "DROP TRIGGER IF EXISTS inject ON journal; DROP SEQUENCE IF EXISTS attempts;"
              " CREATE SEQUENCE attempts;"
              " CREATE OR REPLACE FUNCTION inject_40001() RETURNS trigger LANGUAGE plpgsql AS $$"
              " DECLARE k bigint := nextval('attempts'); BEGIN IF k > %d AND k <= %d THEN"
              " RAISE EXCEPTION 'injected conflict' USING ERRCODE = '40001'; END IF; RETURN NEW; END $$;"
-             " CREATE TRIGGER inject BEFORE INSERT ON requests FOR EACH ROW EXECUTE FUNCTION inject_40001()",
+             " CREATE TRIGGER inject BEFORE INSERT ON journal FOR EACH ROW EXECUTE FUNCTION inject_40001()",
              skip, skip + n);
     CU_ASSERT_EQUAL(tl_pg_admin(db, sql), 0);
 }
