@@ -488,7 +488,8 @@ typedef struct epv_ledger_block {
     epv_i64 count;       /**< serial_end - serial_start + 1 */
     int vintage;            /**< vintage year */
     epv_i64 issuance;    /**< journal entry number of the issuance */
-    const char *account;    /**< holding account ("" for buffer, retired and cancelled units) */
+    const char *account;    /**< holding account: for buffer units ::EPV_LEDGER_BUFFER_ACCOUNT, for retired
+                                 and cancelled units the account that retired or cancelled them */
     int status;          /**< ::epv_ledger_unit_status */
     epv_i64 certificate; /**< retirement/cancellation entry number, 0 if none */
 } epv_ledger_block;
