@@ -300,7 +300,9 @@ int epv__lg_live_snapshot_load(epv_ledger *l, int *used)
  * While the handle's thread replays the journal, a second thread digests the live model (the
  * state the replay must reach) and checks the snapshot, whose bytes the handle's thread reads
  * first (the store's connection is used by one thread only). It has its own context; its
- * messages are handed over at the join. */
+ * messages are handed over at the join. Meanwhile nothing else may read the live model: a
+ * progress callback must not query the ledger during such a verification (a query would sync
+ * and read the model, whose search hints and key index the digest updates). */
 struct epv__lside {
     epv_ledger *l;
     epv_ctx *c;
