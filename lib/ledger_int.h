@@ -153,6 +153,11 @@ int epv__lg_entry_hash(epv_ledger *l, const unsigned char prev[32], int64_t seq,
  * batch or replay, the head row. */
 int epv__lg_journal_append(epv_ledger *l, const struct epv__lop *op, int64_t seq, const unsigned char *body,
                            size_t len, const unsigned char hash[32]);
+/* A request id already in the journal with the body `was`: the same operation again is
+ * answered with its recorded results (EPV_OK), another one refused (EPV_EEXISTS); while
+ * replaying, the journal holds the id twice (EPV_ECORRUPT). */
+int epv__lg_repeat(epv_ledger *l, const struct epv__lop *op, const void *was, size_t was_len,
+                   const unsigned char *body, size_t len);
 /* Request check, apply, journal append; inside a transaction. */
 int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES]);
 int epv__lg_load_head(epv_ledger *l);

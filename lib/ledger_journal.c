@@ -220,6 +220,17 @@ int epv__lg_journal_append(epv_ledger *l, const struct epv__lop *op, int64_t seq
     return rc;
 }
 
+int epv__lg_repeat(epv_ledger *l, const struct epv__lop *op, const void *was, size_t was_len,
+                   const unsigned char *body, size_t len)
+{
+    if (l->replaying)
+        return epv__error(l->ctx, EPV_ECORRUPT, "request_id '%s' appears twice in the journal", op->req);
+    if (was_len != len || memcmp(was, body, len))
+        return epv__error(l->ctx, EPV_EEXISTS, "request_id '%s' was already used for a different operation",
+                          op->req);
+    return EPV_OK;
+}
+
 int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NRES])
 {
     static const char *const q_req =
@@ -243,16 +254,9 @@ int epv__lg_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV__L_NR
     epv__lq_bind_text(st, 1, op->req);
     int src = epv__lq_step(st);
     if (src == EPV__LQ_ROW) {
-        /* a repeat must carry exactly the arguments of the recorded entry */
-        int same = (size_t)epv__lq_col_bytes(st, 0) == len && !memcmp(epv__lq_col_blob(st, 0), body, len);
         for (int k = 0; k < EPV__L_NRES; k++) res[k] = epv__lq_col_i64(st, 1 + k);
+        rc = epv__lg_repeat(l, op, epv__lq_col_blob(st, 0), (size_t)epv__lq_col_bytes(st, 0), body, len);
         epv__lq_reset(st);
-        if (l->replaying)
-            rc = epv__error(l->ctx, EPV_ECORRUPT, "request_id '%s' appears twice in the journal",
-                            op->req);
-        else if (!same)
-            rc = epv__error(l->ctx, EPV_EEXISTS,
-                            "request_id '%s' was already used for a different operation", op->req);
         goto out; /* a repeat: nothing changes, the original result is returned */
     }
     epv__lq_reset(st);

@@ -33,13 +33,10 @@ void epv__lg_live_rewind(epv_ledger *l, int64_t seq)
     if (at != seq) l->live_stale = 1;
 }
 
-/* A request id seen before: the same operation returns its recorded results; another one is
- * refused. The recorded entry's body is read back to compare the arguments byte for byte. */
+/* A request id seen before (entry `seq`): its body is read back for epv__lg_repeat(). */
 static int repeat(epv_ledger *l, const struct epv__lop *op, int64_t seq, const unsigned char *body, size_t len)
 {
     static const char *const sql = "SELECT body FROM journal WHERE seq = ?";
-    if (l->replaying)
-        return epv__error(l->ctx, EPV_ECORRUPT, "request_id '%s' appears twice in the journal", op->req);
     epv__lq *st = epv__lg_stmt(l, sql);
     if (!st) return epv_ctx_errcode(l->ctx);
     epv__lq_bind_i64(st, 1, seq);
@@ -50,12 +47,9 @@ static int repeat(epv_ledger *l, const struct epv__lop *op, int64_t seq, const u
                                                (long long)seq, op->req)
                                   : epv__lg_sqlerr(l, rc, "looking up request id");
     }
-    int same = (size_t)epv__lq_col_bytes(st, 0) == len && !memcmp(epv__lq_col_blob(st, 0), body, len);
+    rc = epv__lg_repeat(l, op, epv__lq_col_blob(st, 0), (size_t)epv__lq_col_bytes(st, 0), body, len);
     epv__lq_reset(st);
-    if (!same)
-        return epv__error(l->ctx, EPV_EEXISTS, "request_id '%s' was already used for a different operation",
-                          op->req);
-    return EPV_OK;
+    return rc;
 }
 
 static int live_step(epv_ledger *l, const struct epv__lop *op, const unsigned char *body, size_t len,
@@ -101,11 +95,12 @@ int epv__lg_live_step(epv_ledger *l, const struct epv__lop *op, int64_t res[EPV_
 
 /* ---- snapshots: the model at the last checkpoint, so that an open need not replay ---------
  * Table `snapshot`: part 0 is a header (magic, the entry the model is at and its hash, the byte
- * count, the SHA-256 of the bytes, a fast checksum of them); parts 1.. hold the bytes of epv__lrp_save() in pieces of at
- * most SNAP_PART bytes, so that no single value grows with the ledger (a PostgreSQL bytea holds
- * at most 1 GB). Only the last checkpoint's snapshot is kept. Like the derived tables of the
- * other layout, a snapshot is trusted by the fast open and checked by every full verification
- * (the replay's digest against the live model's). */
+ * count, the SHA-256 of the bytes, a fast checksum of them); parts 1.. hold the bytes of
+ * epv__lrp_save() in pieces of at most SNAP_PART bytes, so that no single value grows with the
+ * ledger (a PostgreSQL bytea holds at most 1 GB). Only the last checkpoint's snapshot is kept.
+ * Like the derived tables of the other layout, a snapshot is trusted by the fast open (which
+ * checks only its checksum and structure) and checked by every full verification (its SHA-256,
+ * and its state against the replay's). */
 #define SNAP_PART ((size_t)8 << 20)
 #define SNAP_HEADER 96
 static const char snap_magic[8] = { 'E', 'P', 'V', 'S', 'N', 'A', 'P', '1' };
@@ -114,7 +109,6 @@ static void put_u64(unsigned char *p, uint64_t v)
 {
     for (int k = 0; k < 8; k++) p[k] = (unsigned char)(v >> (8 * k));
 }
-
 
 /* A 64-bit checksum of the bytes at memory speed (four independent lanes of multiply-xor over
  * 8-byte words), checked by every load: accidental damage is caught for 1/25 of the SHA-256's

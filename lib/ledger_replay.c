@@ -119,22 +119,9 @@ static int smap_reserve(epv_ctx *ctx, struct smap *m, size_t want)
     return EPV_OK;
 }
 
+/* Add a key that is not there yet: EPV_EEXISTS (nothing added) if it is, so that a snapshot's
+ * load checks for repeated keys with the same probe that inserts them. */
 static int smap_put(epv_ctx *ctx, struct smap *m, const char *key, size_t v)
-{
-    if ((m->n + 1) * 2 > m->cap && smap_reserve(ctx, m, m->n + 1)) return EPV_ENOMEM;
-    uint64_t h = str_hash(key);
-    size_t j = (size_t)h & (m->cap - 1);
-    while (m->s[j].h) j = (j + 1) & (m->cap - 1);
-    m->s[j].h = h;
-    m->s[j].k = key;
-    m->s[j].v = v;
-    m->n++;
-    return EPV_OK;
-}
-
-/* smap_put of a key that must not be there yet: EPV_EEXISTS (nothing added) if it is. One hash
- * and one probe sequence instead of smap_get's and smap_put's. */
-static int smap_put_new(epv_ctx *ctx, struct smap *m, const char *key, size_t v)
 {
     if ((m->n + 1) * 2 > m->cap && smap_reserve(ctx, m, m->n + 1)) return EPV_ENOMEM;
     uint64_t h = str_hash(key);
@@ -1340,16 +1327,6 @@ int epv__lrp_apply(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, c
     return epv__lrp_apply_res(r, op, seq, hash, res);
 }
 
-/* Whether a refused operation may have changed the model. The rules are checked before the
- * first change, except where noted: a failure then leaves the model as it was, which the live
- * layout relies on (a refused operation costs nothing); otherwise the model is marked broken
- * and the live layout rebuilds it from the journal. */
-static void note_failure(struct epv__lrp *r, const struct epv__lop *op, int rc, int stage)
-{
-    if (rc == EPV_ENOMEM || rc == EPV_ECORRUPT || stage) r->broken = 1;
-    (void)op;
-}
-
 int epv__lrp_apply_res(struct epv__lrp *r, const struct epv__lop *op, int64_t seq, const unsigned char hash[32],
                        int64_t res[EPV__L_NRES])
 {
@@ -1389,7 +1366,11 @@ int epv__lrp_apply_res(struct epv__lrp *r, const struct epv__lop *op, int64_t se
     default: rc = epv__error(r->ctx, EPV_EINVAL, "operation kind %d is unknown", op->kind);
     }
     if (rc) {
-        note_failure(r, op, rc, stage);
+        /* Whether the refusal may have changed the model. The rules are checked before the
+         * first change, except where `stage` says otherwise: a refusal then leaves the model as
+         * it was, which the live layout relies on (a refused operation costs nothing); else the
+         * model is marked broken and the live layout rebuilds it from the journal. */
+        if (rc == EPV_ENOMEM || rc == EPV_ECORRUPT || stage) r->broken = 1;
         return rc;
     }
     if (epv__grow(r->ctx, (void **)&r->req, &r->capreq, r->nreq + 1, sizeof *r->req)) return EPV_ENOMEM;
@@ -2342,11 +2323,13 @@ static int load_projects(struct epv__lrp *r, struct rbuf *b)
         p->owner = rb_acct(r, b, 0);
         int64_t *f[6] = { &p->cstart, &p->cend, &p->forestry, &p->buffer_bp, &p->status, &p->next_serial };
         for (int j = 0; j < 6; j++) *f[j] = (int64_t)rb_u64(b);
-        if (b->bad || smap_get(&r->projmap, p->id) != NONE) { /* (each key once) */
+        if (b->bad) break;
+        int prc = smap_put(r->ctx, &r->projmap, p->id, k);
+        if (prc == EPV_EEXISTS) { /* (each key once) */
             b->bad = 1;
             break;
         }
-        if (smap_put(r->ctx, &r->projmap, p->id, k)) return EPV_ENOMEM;
+        if (prc) return prc;
         size_t np = rb_count(b, 24);
         if (np && epv__grow(r->ctx, (void **)&p->per, &p->capper, np, sizeof *p->per)) return EPV_ENOMEM;
         for (size_t j = 0; j < np; j++) {
@@ -2409,11 +2392,13 @@ static int load_rows(struct epv__lrp *r, struct rbuf *b)
         v->project = rb_index(b, r->nproj);
         int64_t *f[6] = { &v->num, &v->verified, &v->deduction, &v->issued, &v->applied, &v->vintage };
         for (int j = 0; j < 6; j++) *f[j] = (int64_t)rb_u64(b);
-        if (b->bad || smap_get(&r->vermap, v->report) != NONE) {
+        if (b->bad) break;
+        int prc = smap_put(r->ctx, &r->vermap, v->report, k);
+        if (prc == EPV_EEXISTS) { /* (each key once) */
             b->bad = 1;
             break;
         }
-        if (smap_put(r->ctx, &r->vermap, v->report, k)) return EPV_ENOMEM;
+        if (prc) return prc;
         r->nver = k + 1;
     }
     for (size_t k = 0; k < r->nproj && !b->bad; k++) /* periods name their verification */
@@ -2490,7 +2475,7 @@ static int load_rows(struct epv__lrp *r, struct rbuf *b)
         q->seq = (int64_t)rb_u64(b);
         for (int j = 0; j < EPV__L_NRES; j++) q->r[j] = (int64_t)rb_u64(b);
         if (b->bad) break;
-        int rc = smap_put_new(r->ctx, &r->reqmap, q->req, k);
+        int rc = smap_put(r->ctx, &r->reqmap, q->req, k);
         if (rc == EPV_EEXISTS) b->bad = 1; /* (each request id once) */
         else if (rc) return rc;
         else r->nreq = k + 1;
@@ -2545,8 +2530,7 @@ int epv__lrp_load(epv_ledger *l, epv_ctx *ctx, const unsigned char *buf, size_t 
         a->kind = (int64_t)rb_u64(&b);
         a->status = (int64_t)rb_u64(&b);
         if (b.bad) break;
-        if (smap_get(&r->acctmap, a->id) != NONE || smap_put(r->ctx, &r->acctmap, a->id, k) ||
-            smap_put(r->ctx, &r->entitymap, a->entity, k)) {
+        if (smap_put(r->ctx, &r->acctmap, a->id, k) || smap_put(r->ctx, &r->entitymap, a->entity, k)) {
             b.bad = 1;
             break;
         }

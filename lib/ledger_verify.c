@@ -349,7 +349,10 @@ int epv__lg_verify_full(epv_ledger *l) { return epv__lg_verify_full_with(l, NULL
 static int verify_full(epv_ledger *l, const struct epv__lcheckpoint *extra, int quick)
 {
     struct epv__lwalk wp = { 0.0, 0.8, head_count(l), "replaying the journal" };
-    int rc = l->live ? epv__lg_live_verify(l, &wp, extra, quick, 0, 1) : verify_replay(l, &wp, extra, 1, quick);
+    /* live layout: a stale model (none yet, on open) is replaced by the replay's, a current one
+     * must equal it */
+    int rc = l->live ? epv__lg_live_verify(l, &wp, extra, quick, l->live_stale, 1)
+                     : verify_replay(l, &wp, extra, 1, quick);
     if (!rc) rc = epv__progress(l->ctx, 1.0, "verified");
     return rc;
 }
